@@ -1,0 +1,28 @@
+/*
+ * arp_cache.h - which hardware address each client IPv4 address has, learned
+ * from the frames clients send (every TCP frame carries it, so a miss is rare).
+ * Direct-mapped and fixed in size: a flood of addresses overwrites entries,
+ * it never grows the peer.
+ */
+#ifndef LINGERLAB_ARP_CACHE_H
+#define LINGERLAB_ARP_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define ARP_CACHE_SIZE 4096	/* power of two */
+
+struct arp_entry {
+	uint32_t ip;		/* 0: empty */
+	uint8_t mac[6];
+};
+
+struct arp_cache {
+	struct arp_entry e[ARP_CACHE_SIZE];
+};
+
+void arp_cache_init(struct arp_cache *ac);
+void arp_cache_learn(struct arp_cache *ac, uint32_t ip, const uint8_t mac[6]);
+bool arp_cache_lookup(const struct arp_cache *ac, uint32_t ip, uint8_t mac[6]);
+
+#endif

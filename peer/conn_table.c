@@ -1,0 +1,286 @@
+/*
+ * conn_table.c - the fixed connection pool behind lingerpeer.
+ *
+ * Slots are linked by 32-bit indices instead of pointers to halve the link
+ * cost; the hash is keyed with a per-run secret so that a client choosing its
+ * ports cannot force every connection into one chain.
+ */
+#include "conn_table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcp_peer.h"
+
+struct lru {
+	uint32_t head;		/* least recent */
+	uint32_t tail;		/* most recent */
+};
+
+struct conn_table {
+	struct conn *slots;
+	uint32_t *buckets;
+	uint32_t nbuckets;	/* power of two */
+	uint32_t capacity;
+	uint32_t used;
+	uint32_t free_head;	/* chain through hash_next of free slots */
+	uint32_t next_id;
+	uint64_t secret;
+	struct lru open;
+	struct lru closed;
+};
+
+static uint32_t
+tuple_hash(const struct conn_table *t, uint32_t raddr, uint16_t rport, uint16_t lport)
+{
+	uint64_t h = ((uint64_t)raddr << 32 | (uint32_t)rport << 16 | lport) ^ t->secret;
+
+	/* splitmix64 finaliser: cheap and mixes every input bit. */
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
+	return (uint32_t)h & (t->nbuckets - 1);
+}
+
+struct conn_table *
+conn_table_new(uint32_t max_conns, uint64_t seed)
+{
+	struct conn_table *t;
+
+	if (max_conns == 0 || max_conns > (1u << 26))
+		return NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->capacity = max_conns;
+	for (t->nbuckets = 16; t->nbuckets < max_conns; t->nbuckets <<= 1)
+		;
+	t->slots = calloc(max_conns, sizeof(*t->slots));
+	t->buckets = malloc((size_t)t->nbuckets * sizeof(*t->buckets));
+	if (t->slots == NULL || t->buckets == NULL) {
+		conn_table_free(t);
+		return NULL;
+	}
+	memset(t->buckets, 0xff, (size_t)t->nbuckets * sizeof(*t->buckets));
+	t->free_head = 0;	/* slots [free_head, capacity) were never used */
+	t->next_id = 1;
+	t->secret = seed * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;
+	t->open.head = t->open.tail = CONN_NONE;
+	t->closed.head = t->closed.tail = CONN_NONE;
+	return t;
+}
+
+void
+conn_table_free(struct conn_table *t)
+{
+	if (t == NULL)
+		return;
+	free(t->slots);
+	free(t->buckets);
+	free(t);
+}
+
+uint32_t
+conn_table_capacity(const struct conn_table *t)
+{
+	return t->capacity;
+}
+
+uint32_t
+conn_table_used(const struct conn_table *t)
+{
+	return t->used;
+}
+
+uint32_t
+conn_slot(const struct conn_table *t, const struct conn *c)
+{
+	return (uint32_t)(c - t->slots);
+}
+
+static bool
+slot_in_use(const struct conn *c)
+{
+	return c->id != 0;
+}
+
+struct conn *
+conn_at(struct conn_table *t, uint32_t slot)
+{
+	if (slot >= t->capacity || !slot_in_use(&t->slots[slot]))
+		return NULL;
+	return &t->slots[slot];
+}
+
+const struct conn *
+conn_at_const(const struct conn_table *t, uint32_t slot)
+{
+	if (slot >= t->capacity || !slot_in_use(&t->slots[slot]))
+		return NULL;
+	return &t->slots[slot];
+}
+
+struct conn *
+conn_by_id(struct conn_table *t, uint32_t id)
+{
+	uint32_t i;
+
+	/* A scan: only the control channel asks, and it caches the slot. */
+	for (i = 0; i < t->capacity && id != 0; i++)
+		if (t->slots[i].id == id)
+			return &t->slots[i];
+	return NULL;
+}
+
+struct conn *
+conn_find(struct conn_table *t, uint32_t raddr, uint16_t rport, uint16_t lport)
+{
+	uint32_t s = t->buckets[tuple_hash(t, raddr, rport, lport)];
+	struct conn *c;
+
+	for (; s != CONN_NONE; s = c->hash_next) {
+		c = &t->slots[s];
+		if (c->raddr == raddr && c->rport == rport && c->lport == lport)
+			return c;
+	}
+	return NULL;
+}
+
+static void
+lru_unlink(struct conn_table *t, struct lru *l, struct conn *c)
+{
+	if (c->lru_prev != CONN_NONE)
+		t->slots[c->lru_prev].lru_next = c->lru_next;
+	else
+		l->head = c->lru_next;
+	if (c->lru_next != CONN_NONE)
+		t->slots[c->lru_next].lru_prev = c->lru_prev;
+	else
+		l->tail = c->lru_prev;
+	c->lru_prev = c->lru_next = CONN_NONE;
+}
+
+static void
+lru_append(struct conn_table *t, struct lru *l, struct conn *c)
+{
+	uint32_t s = conn_slot(t, c);
+
+	c->lru_prev = l->tail;
+	c->lru_next = CONN_NONE;
+	if (l->tail != CONN_NONE)
+		t->slots[l->tail].lru_next = s;
+	else
+		l->head = s;
+	l->tail = s;
+}
+
+static struct lru *
+list_of(struct conn_table *t, const struct conn *c)
+{
+	return (c->flags & CF_ON_CLOSED) ? &t->closed : &t->open;
+}
+
+void
+conn_touch(struct conn_table *t, struct conn *c)
+{
+	struct lru *l = list_of(t, c);
+
+	if (l->tail == conn_slot(t, c))
+		return;
+	lru_unlink(t, l, c);
+	lru_append(t, l, c);
+}
+
+void
+conn_retire(struct conn_table *t, struct conn *c)
+{
+	if (c->flags & CF_ON_CLOSED)
+		return;
+	lru_unlink(t, &t->open, c);
+	c->flags |= CF_ON_CLOSED;
+	lru_append(t, &t->closed, c);
+}
+
+static void
+hash_remove(struct conn_table *t, struct conn *c)
+{
+	uint32_t *link = &t->buckets[tuple_hash(t, c->raddr, c->rport, c->lport)];
+	uint32_t s = conn_slot(t, c);
+
+	while (*link != CONN_NONE && *link != s)
+		link = &t->slots[*link].hash_next;
+	if (*link == s)
+		*link = c->hash_next;
+}
+
+/* Never-used slots are handed out in order first, so a fresh table touches
+ * no memory it does not need; after that slots are only recycled in place. */
+static struct conn *
+take_free(struct conn_table *t)
+{
+	if (t->free_head >= t->capacity)
+		return NULL;
+	return &t->slots[t->free_head++];
+}
+
+static struct conn *
+recycle(struct conn_table *t, struct lru *l)
+{
+	struct conn *c;
+
+	if (l->head == CONN_NONE)
+		return NULL;
+	c = &t->slots[l->head];
+	lru_unlink(t, l, c);
+	hash_remove(t, c);
+	t->used--;
+	return c;
+}
+
+struct conn *
+conn_alloc(struct conn_table *t, uint32_t raddr, uint16_t rport, uint16_t lport,
+	   bool evict_open, uint32_t *evicted_id)
+{
+	struct conn *c;
+	uint32_t b;
+
+	*evicted_id = 0;
+	if ((c = take_free(t)) == NULL && (c = recycle(t, &t->closed)) == NULL) {
+		if (!evict_open || (c = recycle(t, &t->open)) == NULL)
+			return NULL;
+		*evicted_id = c->id;
+	}
+	memset(c, 0, sizeof(*c));
+	c->raddr = raddr;
+	c->rport = rport;
+	c->lport = lport;
+	c->id = t->next_id++;
+	if (t->next_id == 0)
+		t->next_id = 1;
+	b = tuple_hash(t, raddr, rport, lport);
+	c->hash_next = t->buckets[b];
+	t->buckets[b] = conn_slot(t, c);
+	lru_append(t, &t->open, c);
+	t->used++;
+	return c;
+}
+
+void
+conn_renew(struct conn_table *t, struct conn *c)
+{
+	uint32_t hash_next = c->hash_next;
+	uint32_t raddr = c->raddr;
+	uint16_t rport = c->rport, lport = c->lport;
+
+	lru_unlink(t, list_of(t, c), c);
+	memset(c, 0, sizeof(*c));
+	c->raddr = raddr;
+	c->rport = rport;
+	c->lport = lport;
+	c->hash_next = hash_next;
+	c->id = t->next_id++;
+	if (t->next_id == 0)
+		t->next_id = 1;
+	lru_append(t, &t->open, c);
+}

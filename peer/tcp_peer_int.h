@@ -1,0 +1,89 @@
+/*
+ * tcp_peer_int.h - what tcp_peer.c (segments in) and tcp_peer_cmd.c
+ * (commands, snapshots) share. Not for use outside the peer core.
+ */
+#ifndef LINGERLAB_TCP_PEER_INT_H
+#define LINGERLAB_TCP_PEER_INT_H
+
+#include "conn_table.h"
+#include "tcp_peer.h"
+#include "timer_heap.h"
+
+#define PEER_MAX_LISTENERS 64
+#define PEER_OUTQ 4096			/* segments between two drains */
+#define PEER_RTO_INITIAL_NS 1000000000ull	/* RFC 6298: 1 s */
+#define PEER_RTO_MAX_SHIFT 6		/* then give up retransmitting */
+
+enum timer_kind {
+	TK_RTO = 1,		/* ref = conn slot, id = conn id */
+	TK_DELAYED,		/* ref = delayed pool slot */
+};
+
+struct listener {
+	uint16_t port;
+	struct behaviour b;
+};
+
+struct out_item {
+	struct segment seg;
+	uint32_t conn_id;	/* 0 for segments of no connection */
+	uint32_t conn_slot;	/* where that connection lives, CONN_NONE if none */
+	uint8_t cls;		/* enum seg_class, for the event log */
+	uint8_t pad_[3];
+};
+
+/* Segments waiting out a delay= behaviour; the slot doubles as free-list link. */
+struct delay_pool {
+	struct out_item *items;
+	uint32_t *free_stack;
+	uint32_t nfree;
+	uint32_t cap;
+};
+
+struct peer {
+	struct peer_config cfg;
+	struct conn_table *conns;
+	struct event_log *log;
+	struct listener listeners[PEER_MAX_LISTENERS];
+	uint32_t nlisteners;
+	struct timer_heap timers;
+	struct delay_pool delayed;
+	struct out_item outq[PEER_OUTQ];
+	uint32_t outq_head;
+	uint32_t outq_len;
+	struct peer_stats stats;
+	peer_narrate_fn narrate;
+	void *narrate_arg;
+	uint64_t now;		/* time of the call being handled */
+};
+
+/* tcp_peer_out.c: everything that leaves the peer. */
+void out_emit(struct peer *p, struct conn *c, uint8_t flags, uint32_t seq, uint32_t ack,
+	      uint32_t len, enum seg_class cls, bool force);
+void out_ack(struct peer *p, struct conn *c, enum seg_class cls);
+void out_fin(struct peer *p, struct conn *c);
+void out_rst(struct peer *p, struct conn *c);
+void out_push_data(struct peer *p, struct conn *c);
+void out_arm_rto(struct peer *p, struct conn *c);
+void out_fire_timer(struct peer *p, const struct timer *t);
+void out_reset_for(struct peer *p, const struct segment *seg);
+uint32_t out_window(const struct peer *p, const struct conn *c);
+int delay_pool_init(struct delay_pool *d, uint32_t cap);
+void delay_pool_free(struct delay_pool *d);
+
+/* tcp_peer.c */
+void peer_set_state(struct peer *p, struct conn *c, enum conn_state st);
+void peer_close_conn(struct peer *p, struct conn *c, enum close_reason why);
+void peer_log_conn(struct peer *p, const struct conn *c, uint8_t type, uint32_t arg, uint32_t len);
+void peer_say(struct peer *p, const struct conn *c, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void peer_app_read(struct peer *p, struct conn *c, uint32_t limit);
+void peer_maybe_close(struct peer *p, struct conn *c);
+void peer_app_reads_by_behaviour(struct peer *p, struct conn *c);
+const char *peer_nth(uint32_t n, char buf[16]);		/* "3rd" */
+const char *peer_client_str(const struct conn *c, char buf[24]);	/* "192.0.2.1:40112" */
+void peer_log_in(struct peer *p, const struct conn *c, const struct segment *s,
+		 enum seg_class cls);
+void peer_on_syn(struct peer *p, struct conn *old, const struct segment *s);
+
+#endif
