@@ -173,6 +173,9 @@ peer_set_state(struct peer *p, struct conn *c, enum conn_state st)
 	event_log_add(p->log, &ev);
 	peer_say(p, c, "state %s -> %s", conn_state_name(c->state), conn_state_name(st));
 	c->state = (uint8_t)st;
+	/* No 2MSL timer ends TIME_WAIT here: its slot is reusable like a closed one. */
+	if (st == CS_TIME_WAIT)
+		conn_retire(p->conns, c);
 }
 
 void
@@ -223,6 +226,8 @@ peer_maybe_close(struct peer *p, struct conn *c)
 		return;
 	if (c->buffered != 0)
 		return;		/* EOF is only seen after the data before it */
+	if (c->pending_send != 0)
+		return;		/* close() flushes what was written: FIN goes last */
 	out_fin(p, c);
 	peer_set_state(p, c, CS_LAST_ACK);
 }

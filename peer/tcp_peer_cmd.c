@@ -171,10 +171,12 @@ peer_set_behaviour(struct peer *p, uint32_t id, const struct behaviour *b, uint6
 	peer_say(p, c, "behaviour now %s", spec);
 	if (!is_open(c))
 		return PEER_CMD_OK;
+	/* Read first: the new behaviour may read what the old one left, and
+	 * EOF (our FIN) only comes once that is done. */
+	peer_app_reads_by_behaviour(p, c);
 	/* A held FIN is let through when swallow-fin is taken away. */
 	if ((c->flags & CF_FIN_HELD) && !(b->bits & BHV_SWALLOW_FIN))
 		return peer_ack_fin(p, id, now_ns);
-	peer_app_reads_by_behaviour(p, c);
 	if (c->state == CS_ESTABLISHED || c->state == CS_CLOSE_WAIT)
 		out_ack(p, c, SC_ACK);	/* announce the window as it is now */
 	peer_maybe_close(p, c);

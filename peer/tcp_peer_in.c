@@ -225,8 +225,8 @@ on_segment(struct peer *p, struct conn *c, const struct segment *s)
 	peer_app_reads_by_behaviour(p, c);
 	if (v.ack_needed && c->state != CS_CLOSED)
 		out_ack(p, c, v.cls);
-	peer_maybe_close(p, c);
 	out_push_data(p, c);
+	peer_maybe_close(p, c);	/* after the push: it may have sent the last byte */
 }
 
 /*

@@ -279,6 +279,8 @@ retransmit(struct peer *p, struct conn *c)
 {
 	uint32_t n = data_in_flight(c), mss = c->snd_mss ? c->snd_mss : 536;
 
+	if (mss > p->cfg.mss)
+		mss = p->cfg.mss;	/* as out_push_data: never above what we announced */
 	if (c->state == CS_SYN_RCVD) {
 		out_emit(p, c, TCPF_SYN | TCPF_ACK, c->iss, c->rcv_nxt, 0, SC_SYNACK, false);
 		return;
