@@ -1,0 +1,576 @@
+/*
+ * control_proto.c - parse one control line into a struct control_cmd.
+ *
+ * The line is checked as a whole first (length, bytes), then split into
+ * words, then each verb checks its own words. Every refusal names the word
+ * (counting the verb as word 1), quotes it, and says what to write instead,
+ * because the reader is often a person at an nc prompt. Wait conditions are
+ * parsed in control_wait.c, next to the code that checks them.
+ */
+#include "control_proto.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "control_int.h"
+#include "tcp_peer.h"
+#include "units.h"
+
+struct words {
+	size_t n;
+	const char *w[CONTROL_WORDS_MAX];
+	/* Each word NUL-terminated: the unit parsers want C strings. */
+	char buf[CONTROL_LINE_MAX + CONTROL_WORDS_MAX];
+};
+
+struct verb_def {
+	const char *name;
+	enum control_verb verb;
+	const char *usage;
+	const char *summary;
+};
+
+static const struct verb_def verbs[] = {
+	{ "help", CTL_HELP, "help [COMMAND|behaviours|conditions]",
+	  "list the commands, or explain one" },
+	{ "version", CTL_VERSION, "version", "program and protocol version" },
+	{ "stats", CTL_STATS, "stats", "peer-wide counters, event log range, control clients" },
+	{ "list", CTL_LIST, "list [port=N] [state=S]", "one conn line per connection" },
+	{ "show", CTL_SHOW, "show CONN", "one connection in detail" },
+	{ "events", CTL_EVENTS, "events CONN|all [since=N] [limit=N]",
+	  "what the peer saw and did, oldest first" },
+	{ "behaviour", CTL_BEHAVIOUR, "behaviour CONN SPEC",
+	  "change a connection's behaviour now" },
+	{ "listen", CTL_LISTEN, "listen [PORT SPEC]",
+	  "accept connections on PORT with behaviour SPEC; alone: list the ports" },
+	{ "ack-fin", CTL_ACK_FIN, "ack-fin CONN", "ACK a swallowed FIN now" },
+	{ "read", CTL_READ, "read CONN [SIZE]",
+	  "the application reads SIZE bytes (default: all buffered)" },
+	{ "resume", CTL_RESUME, "resume CONN", "stop stop-reading: read everything, reopen the window" },
+	{ "fin", CTL_FIN, "fin CONN", "send our FIN (close our side)" },
+	{ "rst", CTL_RST, "rst CONN", "send RST and forget the connection" },
+	{ "send", CTL_SEND, "send CONN SIZE", "send SIZE bytes of data to the client" },
+	{ "wait", CTL_WAIT, "wait CONN|new [KEY OP VALUE]... [timeout=DURATION]",
+	  "block until the connection exists and every condition holds" },
+	{ "quit", CTL_QUIT, "quit", "close this control connection" },
+};
+
+#define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
+
+enum { ALLOW_NEW = 1, ALLOW_ALL = 2 };
+
+int
+control_fail(struct control_error *err, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+const char *
+control_verb_name(enum control_verb v)
+{
+	size_t i;
+
+	for (i = 0; i < NVERBS; i++)
+		if (verbs[i].verb == v)
+			return verbs[i].name;
+	return "?";
+}
+
+const char *
+control_verb_usage(enum control_verb v)
+{
+	size_t i;
+
+	for (i = 0; i < NVERBS; i++)
+		if (verbs[i].verb == v)
+			return verbs[i].usage;
+	return "";
+}
+
+const char *
+control_verb_summary(enum control_verb v)
+{
+	size_t i;
+
+	for (i = 0; i < NVERBS; i++)
+		if (verbs[i].verb == v)
+			return verbs[i].summary;
+	return "";
+}
+
+/* Digits only: no sign, no spaces, no hex, so "-1" and "1e3" are refused. */
+int
+control_parse_u64(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* State names compare without case and with '-' equal to '_'. */
+static bool
+state_name_eq(const char *a, const char *b)
+{
+	for (; *a != '\0' && *b != '\0'; a++, b++) {
+		char x = (char)(*a == '-' ? '_' : *a), y = (char)(*b == '-' ? '_' : *b);
+
+		if (x >= 'a' && x <= 'z')
+			x = (char)(x - 'a' + 'A');
+		if (y >= 'a' && y <= 'z')
+			y = (char)(y - 'a' + 'A');
+		if (x != y)
+			return false;
+	}
+	return *a == *b;
+}
+
+int
+control_parse_state(const char *word, int *state)
+{
+	int s;
+
+	for (s = 0; s < CS_STATE_COUNT; s++) {
+		if (state_name_eq(word, conn_state_name((enum conn_state)s))) {
+			*state = s;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Whole-line checks, then the split. Control characters and non-ASCII bytes
+ * are refused outright: they cannot be part of any valid word, and refusing
+ * them means no error message ever echoes a terminal escape back.
+ */
+static int
+split_line(const char *line, size_t len, struct words *w, struct control_error *err)
+{
+	size_t i, out = 0;
+
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (len > CONTROL_LINE_MAX)
+		return control_fail(err, CONTROL_E_TOO_LONG, "the line is %zu bytes long, the "
+		    "limit is %d. Send shorter commands", len, CONTROL_LINE_MAX);
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)line[i];
+
+		if (ch == '\t' || (ch >= 0x20 && ch < 0x7f))
+			continue;
+		return control_fail(err, CONTROL_E_BAD_CHAR, "byte 0x%02x at column %zu is %s. "
+		    "Commands are plain ASCII words separated by spaces", ch, i + 1,
+		    ch >= 0x80 ? "not ASCII" : "a control character");
+	}
+	w->n = 0;
+	for (i = 0; i < len;) {
+		size_t start;
+
+		while (i < len && (line[i] == ' ' || line[i] == '\t'))
+			i++;
+		if (i == len)
+			break;
+		start = i;
+		while (i < len && line[i] != ' ' && line[i] != '\t')
+			i++;
+		if (w->n == CONTROL_WORDS_MAX)
+			return control_fail(err, CONTROL_E_BAD_ARG, "the line has more than %d words. "
+			    "See help for what each command takes", CONTROL_WORDS_MAX);
+		if (i - start > CONTROL_WORD_MAX)
+			return control_fail(err, CONTROL_E_BAD_ARG, "word %zu ('%.20s...') is %zu bytes "
+			    "long, the limit is %d. Shorten it", w->n + 1, line + start,
+			    i - start, CONTROL_WORD_MAX);
+		memcpy(w->buf + out, line + start, i - start);
+		w->w[w->n++] = w->buf + out;
+		out += i - start;
+		w->buf[out++] = '\0';
+	}
+	if (w->n == 0)
+		return control_fail(err, CONTROL_E_EMPTY, "the line has no command. Type help for "
+		    "the list of commands");
+	return 0;
+}
+
+static int
+want_args(const struct words *w, const struct verb_def *v, size_t min, size_t max,
+	  struct control_error *err)
+{
+	size_t got = w->n - 1;
+
+	if (got >= min && got <= max)
+		return 0;
+	if (got < min)
+		return control_fail(err, CONTROL_E_BAD_ARG, "%s needs %s%zu argument%s, got %zu. "
+		    "Usage: %s", v->name, min == max ? "" : "at least ", min,
+		    min == 1 ? "" : "s", got, v->usage);
+	return control_fail(err, CONTROL_E_BAD_ARG, "%s takes at most %zu argument%s; word %zu "
+	    "('%.40s') is one too many. Usage: %s", v->name, max, max == 1 ? "" : "s",
+	    max + 2, w->w[max + 1], v->usage);
+}
+
+static int
+parse_ipv4_port(const char *word, uint32_t *addr, uint16_t *port)
+{
+	char host[INET_ADDRSTRLEN];
+	const char *colon = strrchr(word, ':');
+	struct in_addr ia;
+	uint64_t p;
+
+	if (colon == NULL || (size_t)(colon - word) >= sizeof(host))
+		return -1;
+	memcpy(host, word, (size_t)(colon - word));
+	host[colon - word] = '\0';
+	if (inet_pton(AF_INET, host, &ia) != 1)
+		return -1;
+	if (control_parse_u64(colon + 1, &p) < 0 || p == 0 || p > 65535)
+		return -1;
+	*addr = ntohl(ia.s_addr);
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static int
+parse_conn(const struct words *w, size_t idx, unsigned allow, struct control_conn *cc,
+	   struct control_error *err)
+{
+	const char *s = w->w[idx];
+	uint64_t id;
+
+	memset(cc, 0, sizeof(*cc));
+	if (strcasecmp(s, "last") == 0) {
+		cc->kind = CCONN_LAST;
+		return 0;
+	}
+	if (strcasecmp(s, "new") == 0 || strcasecmp(s, "all") == 0) {
+		bool isnew = strcasecmp(s, "new") == 0;
+
+		if (isnew && (allow & ALLOW_NEW) == 0)
+			return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: 'new' only works with "
+			    "wait. Use last for the newest connection", idx + 1);
+		if (!isnew && (allow & ALLOW_ALL) == 0)
+			return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: 'all' only works with "
+			    "events. Name one connection: an id, CLIENTIP:PORT or last",
+			    idx + 1);
+		cc->kind = isnew ? CCONN_NEW : CCONN_ALL;
+		return 0;
+	}
+	if (control_parse_u64(s, &id) == 0) {
+		if (id > UINT32_MAX)
+			return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: connection id %.40s is "
+			    "too large. Ids are the id= values that list shows", idx + 1, s);
+		cc->kind = CCONN_ID;
+		cc->id = (uint32_t)id;
+		return 0;
+	}
+	if (parse_ipv4_port(s, &cc->addr, &cc->port) == 0) {
+		cc->kind = CCONN_ADDR;
+		return 0;
+	}
+	if (s[0] == '[' || strchr(s, ':') != strrchr(s, ':'))
+		return control_fail(err, CONTROL_E_BAD_ARG, "word %zu ('%.60s') looks like an IPv6 "
+		    "address; lingerpeer speaks IPv4 only. Write CLIENTIP:PORT such as "
+		    "192.0.2.1:40112", idx + 1, s);
+	return control_fail(err, CONTROL_E_BAD_ARG, "word %zu ('%.60s') is not a connection. "
+	    "Write an id (7), the client's IPv4 address and port (192.0.2.1:40112) "
+	    "or last", idx + 1, s);
+}
+
+/* "key=value" with key matched without case; *value points after '='. */
+static bool
+is_opt(const char *word, const char *key, const char **value)
+{
+	size_t n = strlen(key);
+
+	if (strncasecmp(word, key, n) != 0 || word[n] != '=')
+		return false;
+	*value = word + n + 1;
+	return true;
+}
+
+int
+control_parse_bytes(const char *word, size_t idx, const char *what, uint64_t max,
+		    uint64_t *out, struct control_error *err)
+{
+	char msg[200];
+
+	if (parse_size(word, out, msg, sizeof(msg)) < 0)
+		return control_fail(err, CONTROL_E_BAD_ARG, "word %zu (%s): %s", idx + 1, what, msg);
+	if (*out > max)
+		return control_fail(err, CONTROL_E_BAD_ARG, "word %zu (%s): %.40s is more than the "
+		    "limit of %llu bytes. Use a smaller size", idx + 1, what, word,
+		    (unsigned long long)max);
+	return 0;
+}
+
+static int
+parse_help(const struct words *w, struct control_cmd *cmd, struct control_error *err)
+{
+	size_t i;
+
+	if (w->n < 2)
+		return 0;
+	for (i = 0; w->w[1][i] != '\0'; i++) {
+		char ch = w->w[1][i];
+
+		cmd->topic[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+	}
+	cmd->topic[i] = '\0';
+	if (strcmp(cmd->topic, "behavior") == 0 || strcmp(cmd->topic, "behaviors") == 0)
+		strcpy(cmd->topic, "behaviours");
+	if (strcmp(cmd->topic, "behaviours") == 0 || strcmp(cmd->topic, "conditions") == 0)
+		return 0;
+	for (i = 0; i < NVERBS; i++)
+		if (strcmp(cmd->topic, verbs[i].name) == 0)
+			return 0;
+	return control_fail(err, CONTROL_E_BAD_ARG, "word 2: there is no help on '%.40s'. Type "
+	    "help for the commands; topics are the command names, behaviours and "
+	    "conditions", w->w[1]);
+}
+
+static int
+parse_list(const struct words *w, struct control_cmd *cmd, struct control_error *err)
+{
+	size_t i;
+	const char *v;
+	uint64_t port;
+
+	for (i = 1; i < w->n; i++) {
+		if (is_opt(w->w[i], "port", &v) && !cmd->has_port) {
+			if (control_parse_u64(v, &port) < 0 || port == 0 || port > 65535)
+				return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: port=%.40s is not "
+				    "a port. Write port=N with N from 1 to 65535", i + 1, v);
+			cmd->has_port = true;
+			cmd->port = (uint16_t)port;
+		} else if (is_opt(w->w[i], "state", &v) && !cmd->has_state) {
+			if (control_parse_state(v, &cmd->state) < 0)
+				return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: '%.40s' is not a "
+				    "TCP state. Write a name such as ESTABLISHED, FIN_WAIT2 or "
+				    "CLOSED", i + 1, v);
+			cmd->has_state = true;
+		} else {
+			return control_fail(err, CONTROL_E_BAD_ARG, "word %zu ('%.40s') is not a list "
+			    "filter. Usage: %s (each filter once)", i + 1, w->w[i],
+			    control_verb_usage(CTL_LIST));
+		}
+	}
+	return 0;
+}
+
+static int
+parse_events(const struct words *w, struct control_cmd *cmd, struct control_error *err)
+{
+	bool seen_since = false, seen_limit = false;
+	const char *v;
+	uint64_t n;
+	size_t i;
+
+	if (parse_conn(w, 1, ALLOW_ALL, &cmd->conn, err) < 0)
+		return -1;
+	cmd->limit = CONTROL_EVENTS_DEFAULT_LIMIT;
+	for (i = 2; i < w->n; i++) {
+		if (is_opt(w->w[i], "since", &v) && !seen_since) {
+			if (control_parse_u64(v, &cmd->since) < 0)
+				return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: since=%.40s is not "
+				    "an event number. Write since=N, N from an event's n=",
+				    i + 1, v);
+			seen_since = true;
+		} else if (is_opt(w->w[i], "limit", &v) && !seen_limit) {
+			if (control_parse_u64(v, &n) < 0 || n == 0 || n > CONTROL_EVENTS_MAX_LIMIT)
+				return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: limit=%.40s is out "
+				    "of range. Write limit=N with N from 1 to %u", i + 1, v,
+				    CONTROL_EVENTS_MAX_LIMIT);
+			cmd->limit = (uint32_t)n;
+			seen_limit = true;
+		} else {
+			return control_fail(err, CONTROL_E_BAD_ARG, "word %zu ('%.40s') is not an events "
+			    "option. Usage: %s (each option once)", i + 1, w->w[i],
+			    control_verb_usage(CTL_EVENTS));
+		}
+	}
+	return 0;
+}
+
+static int
+parse_spec(const struct words *w, size_t idx, struct control_cmd *cmd,
+	   struct control_error *err)
+{
+	struct behaviour_error berr;
+
+	memset(&berr, 0, sizeof(berr));
+	if (behaviour_parse(w->w[idx], &cmd->behaviour, &berr) < 0)
+		return control_fail(err, CONTROL_E_BAD_ARG, "word %zu (behaviour spec) at byte "
+		    "%zu: %s. See help behaviours", idx + 1, berr.pos + 1, berr.msg);
+	cmd->has_behaviour = true;
+	return 0;
+}
+
+static int
+parse_listen(const struct words *w, struct control_cmd *cmd, struct control_error *err)
+{
+	uint64_t port;
+
+	if (w->n == 1)
+		return 0;
+	if (w->n != 3)
+		return control_fail(err, CONTROL_E_BAD_ARG, "listen takes no argument (to list the "
+		    "ports) or two, got %zu. Usage: %s, e.g. listen 80 normal", w->n - 1,
+		    control_verb_usage(CTL_LISTEN));
+	if (control_parse_u64(w->w[1], &port) < 0 || port == 0 || port > 65535)
+		return control_fail(err, CONTROL_E_BAD_ARG, "word 2 ('%.40s') is not a port. Write a "
+		    "number from 1 to 65535", w->w[1]);
+	cmd->port = (uint16_t)port;
+	return parse_spec(w, 2, cmd, err);
+}
+
+static int
+parse_size_arg(const struct words *w, struct control_cmd *cmd, struct control_error *err)
+{
+	uint64_t n;
+
+	if (w->n < 3)
+		return 0;
+	if (control_parse_bytes(w->w[2], 2, "size", UINT32_MAX, &n, err) < 0)
+		return -1;
+	if (n == 0)
+		return control_fail(err, CONTROL_E_BAD_ARG, "word 3: a size of 0 does nothing. %s",
+		    cmd->verb == CTL_READ ? "Leave SIZE out to read everything buffered" :
+		    "Write the number of bytes, e.g. 10KiB");
+	cmd->size = (uint32_t)n;
+	return 0;
+}
+
+static int
+parse_wait(const struct words *w, struct control_cmd *cmd, struct control_error *err)
+{
+	bool seen_timeout = false;
+	char msg[200];
+	const char *v;
+	size_t i;
+
+	if (parse_conn(w, 1, ALLOW_NEW, &cmd->conn, err) < 0)
+		return -1;
+	cmd->timeout_ns = CONTROL_WAIT_DEFAULT_NS;
+	for (i = 2; i < w->n; i++) {
+		if (is_opt(w->w[i], "timeout", &v)) {
+			if (seen_timeout)
+				return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: timeout= is given "
+				    "twice. Give it once", i + 1);
+			if (parse_duration(v, &cmd->timeout_ns, msg, sizeof(msg)) < 0)
+				return control_fail(err, CONTROL_E_BAD_ARG, "word %zu (timeout): %s",
+				    i + 1, msg);
+			if (cmd->timeout_ns > CONTROL_WAIT_MAX_NS)
+				return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: timeout=%.40s is "
+				    "longer than the limit of 1h. Wait in several steps", i + 1, v);
+			seen_timeout = true;
+			continue;
+		}
+		if (cmd->ncond == CONTROL_CONDS_MAX)
+			return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: a wait takes at most %d "
+			    "conditions. Split it into several waits", i + 1, CONTROL_CONDS_MAX);
+		if (control_parse_cond(w->w[i], i, &cmd->cond[cmd->ncond], err) < 0)
+			return -1;
+		cmd->ncond++;
+	}
+	return 0;
+}
+
+static int
+parse_args(const struct words *w, const struct verb_def *v, struct control_cmd *cmd,
+	   struct control_error *err)
+{
+	switch (v->verb) {
+	case CTL_HELP:
+		return want_args(w, v, 0, 1, err) < 0 ? -1 : parse_help(w, cmd, err);
+	case CTL_VERSION:
+	case CTL_STATS:
+	case CTL_QUIT:
+		return want_args(w, v, 0, 0, err);
+	case CTL_LIST:
+		return parse_list(w, cmd, err);
+	case CTL_SHOW:
+	case CTL_ACK_FIN:
+	case CTL_RESUME:
+	case CTL_FIN:
+	case CTL_RST:
+		if (want_args(w, v, 1, 1, err) < 0)
+			return -1;
+		return parse_conn(w, 1, 0, &cmd->conn, err);
+	case CTL_EVENTS:
+		if (want_args(w, v, 1, 3, err) < 0)
+			return -1;
+		return parse_events(w, cmd, err);
+	case CTL_BEHAVIOUR:
+		if (want_args(w, v, 2, 2, err) < 0 || parse_conn(w, 1, 0, &cmd->conn, err) < 0)
+			return -1;
+		return parse_spec(w, 2, cmd, err);
+	case CTL_LISTEN:
+		return parse_listen(w, cmd, err);
+	case CTL_READ:
+	case CTL_SEND:
+		if (want_args(w, v, v->verb == CTL_SEND ? 2 : 1, 2, err) < 0 ||
+		    parse_conn(w, 1, 0, &cmd->conn, err) < 0)
+			return -1;
+		return parse_size_arg(w, cmd, err);
+	case CTL_WAIT:
+		if (want_args(w, v, 1, CONTROL_WORDS_MAX, err) < 0)
+			return -1;
+		return parse_wait(w, cmd, err);
+	case CTL_NONE:
+	case CTL_VERB_COUNT:
+		break;
+	}
+	return control_fail(err, CONTROL_E_UNKNOWN, "internal: verb %s has no parser. Report "
+	    "this as a bug", v->name);
+}
+
+static const struct verb_def *
+find_verb(const char *word)
+{
+	size_t i;
+
+	/* The American spelling is what many people type first. */
+	if (strcasecmp(word, "behavior") == 0)
+		word = "behaviour";
+	for (i = 0; i < NVERBS; i++)
+		if (strcasecmp(word, verbs[i].name) == 0)
+			return &verbs[i];
+	return NULL;
+}
+
+int
+control_parse(const char *line, size_t len, struct control_cmd *cmd,
+	      struct control_error *err)
+{
+	struct words w;
+	const struct verb_def *v;
+
+	memset(cmd, 0, sizeof(*cmd));
+	err->code = NULL;
+	err->msg[0] = '\0';
+	if (split_line(line, len, &w, err) < 0)
+		return -1;
+	if ((v = find_verb(w.w[0])) == NULL)
+		return control_fail(err, CONTROL_E_UNKNOWN, "'%.40s' is not a command. Type help "
+		    "for the list of commands", w.w[0]);
+	cmd->verb = v->verb;
+	return parse_args(&w, v, cmd, err);
+}
