@@ -19,11 +19,12 @@ struct lru {
 
 struct conn_table {
 	struct conn *slots;
-	uint32_t *buckets;
-	uint32_t nbuckets;	/* power of two */
+	uint32_t *buckets;	/* by four-tuple */
+	uint32_t *id_buckets;	/* by id */
+	uint32_t nbuckets;	/* power of two, for both */
 	uint32_t capacity;
 	uint32_t used;
-	uint32_t free_head;	/* chain through hash_next of free slots */
+	uint32_t free_head;	/* slots [free_head, capacity) were never used */
 	uint32_t next_id;
 	uint64_t secret;
 	struct lru open;
@@ -58,12 +59,14 @@ conn_table_new(uint32_t max_conns, uint64_t seed)
 		;
 	t->slots = calloc(max_conns, sizeof(*t->slots));
 	t->buckets = malloc((size_t)t->nbuckets * sizeof(*t->buckets));
-	if (t->slots == NULL || t->buckets == NULL) {
+	t->id_buckets = malloc((size_t)t->nbuckets * sizeof(*t->id_buckets));
+	if (t->slots == NULL || t->buckets == NULL || t->id_buckets == NULL) {
 		conn_table_free(t);
 		return NULL;
 	}
 	memset(t->buckets, 0xff, (size_t)t->nbuckets * sizeof(*t->buckets));
-	t->free_head = 0;	/* slots [free_head, capacity) were never used */
+	memset(t->id_buckets, 0xff, (size_t)t->nbuckets * sizeof(*t->id_buckets));
+	t->free_head = 0;
 	t->next_id = 1;
 	t->secret = seed * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;
 	t->open.head = t->open.tail = CONN_NONE;
@@ -78,6 +81,7 @@ conn_table_free(struct conn_table *t)
 		return;
 	free(t->slots);
 	free(t->buckets);
+	free(t->id_buckets);
 	free(t);
 }
 
@@ -121,16 +125,48 @@ conn_at_const(const struct conn_table *t, uint32_t slot)
 	return &t->slots[slot];
 }
 
+/* Ids are handed out in sequence, so the low bits already spread well. */
+static uint32_t *
+id_bucket(struct conn_table *t, uint32_t id)
+{
+	return &t->id_buckets[id & (t->nbuckets - 1)];
+}
+
 struct conn *
 conn_by_id(struct conn_table *t, uint32_t id)
 {
-	uint32_t i;
+	uint32_t s;
 
-	/* A scan: only the control channel asks, and it caches the slot. */
-	for (i = 0; i < t->capacity && id != 0; i++)
-		if (t->slots[i].id == id)
-			return &t->slots[i];
+	for (s = id != 0 ? *id_bucket(t, id) : CONN_NONE; s != CONN_NONE;
+	    s = t->slots[s].id_next)
+		if (t->slots[s].id == id)
+			return &t->slots[s];
 	return NULL;
+}
+
+/* Give c the next id and index it. */
+static void
+assign_id(struct conn_table *t, struct conn *c)
+{
+	uint32_t *head;
+
+	c->id = t->next_id++;
+	if (t->next_id == 0)
+		t->next_id = 1;
+	head = id_bucket(t, c->id);
+	c->id_next = *head;
+	*head = conn_slot(t, c);
+}
+
+static void
+id_remove(struct conn_table *t, const struct conn *c)
+{
+	uint32_t *link = id_bucket(t, c->id), s = conn_slot(t, c);
+
+	while (*link != CONN_NONE && *link != s)
+		link = &t->slots[*link].id_next;
+	if (*link == s)
+		*link = c->id_next;
 }
 
 struct conn *
@@ -234,6 +270,7 @@ recycle(struct conn_table *t, struct lru *l)
 	c = &t->slots[l->head];
 	lru_unlink(t, l, c);
 	hash_remove(t, c);
+	id_remove(t, c);
 	t->used--;
 	return c;
 }
@@ -255,9 +292,7 @@ conn_alloc(struct conn_table *t, uint32_t raddr, uint16_t rport, uint16_t lport,
 	c->raddr = raddr;
 	c->rport = rport;
 	c->lport = lport;
-	c->id = t->next_id++;
-	if (t->next_id == 0)
-		t->next_id = 1;
+	assign_id(t, c);
 	b = tuple_hash(t, raddr, rport, lport);
 	c->hash_next = t->buckets[b];
 	t->buckets[b] = conn_slot(t, c);
@@ -274,13 +309,12 @@ conn_renew(struct conn_table *t, struct conn *c)
 	uint16_t rport = c->rport, lport = c->lport;
 
 	lru_unlink(t, list_of(t, c), c);
+	id_remove(t, c);
 	memset(c, 0, sizeof(*c));
 	c->raddr = raddr;
 	c->rport = rport;
 	c->lport = lport;
 	c->hash_next = hash_next;
-	c->id = t->next_id++;
-	if (t->next_id == 0)
-		t->next_id = 1;
+	assign_id(t, c);
 	lru_append(t, &t->open, c);
 }

@@ -35,7 +35,8 @@ struct conn {
 	uint16_t lport;
 	uint32_t id;
 	/* table links: slot numbers, CONN_NONE for none */
-	uint32_t hash_next;
+	uint32_t hash_next;	/* four-tuple chain */
+	uint32_t id_next;	/* id chain: the control channel names connections by id */
 	uint32_t lru_prev;
 	uint32_t lru_next;
 	/* TCP */
