@@ -74,7 +74,7 @@ struct conn_info {
 	uint64_t bytes_received;	/* in-order payload accepted */
 	uint64_t bytes_read;		/* consumed by the emulated application */
 	uint32_t buffered;		/* received but not read */
-	uint32_t window;		/* window we advertise now, bytes */
+	uint32_t window;		/* window we advertise now, bytes (field x scale) */
 	uint32_t segs_in;
 	uint32_t segs_out;
 	uint32_t fins_seen;		/* every FIN, first and retransmitted */

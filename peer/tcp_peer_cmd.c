@@ -68,7 +68,10 @@ fill_info(const struct peer *p, const struct conn *c, struct conn_info *out)
 	out->bytes_received = c->bytes_received;
 	out->bytes_read = c->bytes_read;
 	out->buffered = c->buffered;
-	out->window = c->b.rcvbuf > c->buffered ? c->b.rcvbuf - c->buffered : 0;
+	/* What the client sees: the window field times our scale, not the
+	 * free bytes, which can be a few short of a scale unit. */
+	out->window = out_window(p, c) << ((c->flags & CF_WS_OK) && c->state != CS_SYN_RCVD ?
+	    p->cfg.wscale : 0);
 	out->segs_in = c->segs_in;
 	out->segs_out = c->segs_out;
 	out->fins_seen = c->fins_seen;
@@ -78,7 +81,6 @@ fill_info(const struct peer *p, const struct conn *c, struct conn_info *out)
 	out->rsts_seen = c->rsts_seen;
 	out->syns_seen = c->syns_seen;
 	out->bytes_sent = c->bytes_sent;
-	(void)p;
 }
 
 int

@@ -175,7 +175,7 @@ test_exec_conns(void **state)
 	connect_client(&b, 40001, 8080);
 	assert_status("list", "ok 2 conns");
 	assert_reply_has("list", "conn id=1 client=192.0.2.1:40000 port=8080 "
-	    "state=ESTABLISHED behaviour=normal rx=0 read=0 buffered=0 win=65536 fins=0");
+	    "state=ESTABLISHED behaviour=normal rx=0 read=0 buffered=0 win=65535 fins=0");
 	assert_reply_has("list state=ESTABLISHED port=8080", "ok 2 conns");
 	assert_reply_has("list state=CLOSED", "ok 0 conns");
 	assert_reply_has("list port=9", "ok 0 conns");
