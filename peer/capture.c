@@ -1,0 +1,164 @@
+/*
+ * capture.c - libpcap in the mode a TCP endpoint needs: immediate delivery
+ * (a peer that waits for a buffer to fill answers late) and nanosecond
+ * timestamps (close() durations are measured in milliseconds, so the wire
+ * record must be much finer).
+ */
+#include "capture.h"
+
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CAPTURE_SNAPLEN 65535
+#define CAPTURE_BUFFER (8 * 1024 * 1024)	/* rides out bursts of 100k SYNs */
+#define CAPTURE_BATCH 512
+
+struct capture {
+	pcap_t *pc;
+	int fd;
+	capture_fn fn;
+	void *arg;
+};
+
+static struct capture *
+fail(struct capture *c, char *err, size_t errlen, const char *what, const char *iface,
+     const char *detail, const char *hint)
+{
+	snprintf(err, errlen, "capture on %s: %s failed: %s%s%s", iface, what, detail,
+	    hint ? "; " : "", hint ? hint : "");
+	if (c != NULL) {
+		if (c->pc != NULL)
+			pcap_close(c->pc);
+		free(c);
+	}
+	return NULL;
+}
+
+static int
+set_filter(pcap_t *pc, uint32_t addr, char *detail, size_t len)
+{
+	struct bpf_program prog;
+	char expr[160];
+	int rc;
+
+	/* ARP whose target is our address (requests for it, replies to us),
+	 * and TCP addressed to it: nothing else ever needs to wake us. */
+	snprintf(expr, sizeof(expr), "(arp and arp[24:4] = 0x%08x) or (tcp and dst host %u.%u.%u.%u)",
+	    addr, addr >> 24, (addr >> 16) & 255, (addr >> 8) & 255, addr & 255);
+	if (pcap_compile(pc, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(detail, len, "%s", pcap_geterr(pc));
+		return -1;
+	}
+	rc = pcap_setfilter(pc, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0)
+		snprintf(detail, len, "%s", pcap_geterr(pc));
+	return rc;
+}
+
+static const char *
+activate_hint(int rc)
+{
+	switch (rc) {
+	case PCAP_ERROR_PERM_DENIED:
+		return "run as root or with CAP_NET_RAW (or inside the sandbox)";
+	case PCAP_ERROR_NO_SUCH_DEVICE:
+		return "check the interface name with 'ip link'";
+	case PCAP_ERROR_IFACE_NOT_UP:
+		return "bring the interface up first ('ip link set IFACE up')";
+	default:
+		return NULL;
+	}
+}
+
+struct capture *
+capture_open(const char *iface, uint32_t addr, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "", detail[PCAP_ERRBUF_SIZE + 64];
+	struct capture *c;
+	int rc;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return fail(NULL, err, errlen, "allocation", iface, "out of memory", NULL);
+	if ((c->pc = pcap_create(iface, ebuf)) == NULL)
+		return fail(c, err, errlen, "pcap_create", iface, ebuf, NULL);
+	if (pcap_set_immediate_mode(c->pc, 1) != 0 ||
+	    pcap_set_snaplen(c->pc, CAPTURE_SNAPLEN) != 0 ||
+	    pcap_set_buffer_size(c->pc, CAPTURE_BUFFER) != 0 ||
+	    pcap_set_tstamp_precision(c->pc, PCAP_TSTAMP_PRECISION_NANO) != 0)
+		return fail(c, err, errlen, "pcap_set_*", iface, pcap_geterr(c->pc),
+		    "libpcap 1.5 or newer is needed for nanosecond timestamps");
+	if ((rc = pcap_activate(c->pc)) < 0)
+		return fail(c, err, errlen, "pcap_activate", iface, pcap_statustostr(rc),
+		    activate_hint(rc));
+	if (pcap_datalink(c->pc) != DLT_EN10MB)
+		return fail(c, err, errlen, "link type check", iface, "not an Ethernet link",
+		    "lingerpeer needs an Ethernet-like link such as a veth");
+	/* Our own injected frames come back on a packet socket; never treat
+	 * them as the client's. */
+	if (pcap_setdirection(c->pc, PCAP_D_IN) < 0)
+		return fail(c, err, errlen, "pcap_setdirection", iface, pcap_geterr(c->pc), NULL);
+	if (set_filter(c->pc, addr, detail, sizeof(detail)) < 0)
+		return fail(c, err, errlen, "the BPF filter", iface, detail, NULL);
+	if (pcap_setnonblock(c->pc, 1, ebuf) < 0)
+		return fail(c, err, errlen, "pcap_setnonblock", iface, ebuf, NULL);
+	if ((c->fd = pcap_get_selectable_fd(c->pc)) < 0)
+		return fail(c, err, errlen, "pcap_get_selectable_fd", iface, "no pollable descriptor",
+		    NULL);
+	return c;
+}
+
+int
+capture_fd(const struct capture *c)
+{
+	return c->fd;
+}
+
+static void
+on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct capture *c = (struct capture *)user;
+	/* With nanosecond precision, tv_usec holds nanoseconds. */
+	uint64_t wall = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
+
+	c->fn(c->arg, bytes, h->caplen, wall);
+}
+
+int
+capture_drain(struct capture *c, capture_fn fn, void *arg, char *err, size_t errlen)
+{
+	int n, total = 0;
+
+	c->fn = fn;
+	c->arg = arg;
+	do {
+		n = pcap_dispatch(c->pc, CAPTURE_BATCH, on_packet, (u_char *)c);
+		if (n < 0) {
+			snprintf(err, errlen, "capture: reading frames failed: %s", pcap_geterr(c->pc));
+			return -1;
+		}
+		total += n;
+	} while (n == CAPTURE_BATCH);
+	return total;
+}
+
+uint64_t
+capture_kernel_drops(struct capture *c)
+{
+	struct pcap_stat st;
+
+	if (pcap_stats(c->pc, &st) < 0)
+		return 0;
+	return st.ps_drop;
+}
+
+void
+capture_close(struct capture *c)
+{
+	if (c == NULL)
+		return;
+	pcap_close(c->pc);
+	free(c);
+}

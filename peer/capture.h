@@ -1,0 +1,27 @@
+/*
+ * capture.h - frames for lingerpeer's address, from libpcap.
+ */
+#ifndef LINGERLAB_CAPTURE_H
+#define LINGERLAB_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct capture;
+
+/* What arrived: bytes, captured length, and the kernel's timestamp. */
+typedef void (*capture_fn)(void *arg, const uint8_t *frame, size_t len, uint64_t wall_ns);
+
+/*
+ * Open iface in immediate mode with nanosecond timestamps, inbound only,
+ * filtered to ARP about addr and TCP to addr. NULL with err filled on failure.
+ */
+struct capture *capture_open(const char *iface, uint32_t addr, char *err, size_t errlen);
+int capture_fd(const struct capture *c);
+/* Hand every frame ready now to fn; returns the count, or -1 on error (err set). */
+int capture_drain(struct capture *c, capture_fn fn, void *arg, char *err, size_t errlen);
+/* Frames the kernel dropped before we read them (buffer full). */
+uint64_t capture_kernel_drops(struct capture *c);
+void capture_close(struct capture *c);
+
+#endif

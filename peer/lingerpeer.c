@@ -1,0 +1,357 @@
+/*
+ * lingerpeer.c - the program: wires capture, codec, state machine, injection
+ * and the control channel into one poll loop.
+ *
+ * One thread, one loop: a frame is decoded, handed to the state machine, and
+ * whatever it wants to send is encoded and injected before the next frame is
+ * read. The control channel is served from the same loop with non-blocking
+ * sockets, so a slow control client can never hold up the packet path.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "arp_cache.h"
+#include "capture.h"
+#include "control_server.h"
+#include "frame.h"
+#include "inject.h"
+#include "pcap_writer.h"
+#include "peer_options.h"
+#include "tcp_peer.h"
+
+#define MAX_POLLFDS 128
+
+struct lingerpeer {
+	struct peer_options opt;
+	struct peer *peer;
+	struct capture *cap;
+	struct inject *inj;
+	struct control_server *ctl;
+	struct pcap_writer *pcap;
+	struct arp_cache arp;
+	uint64_t t0;			/* monotonic start, for narration times */
+	uint64_t frame_errors[FRAME_ERROR_COUNT];
+	uint64_t arp_answered;
+	uint64_t arp_ignored;
+	uint64_t no_mac;		/* segments we could not address */
+	uint64_t inject_errors;
+	char err[512];
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t
+wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void
+narrate(void *arg, uint32_t conn_id, const char *text)
+{
+	struct lingerpeer *lp = arg;
+	uint64_t t = mono_ns() - lp->t0;
+
+	if (conn_id != 0)
+		printf("[%4" PRIu64 ".%06" PRIu64 "] connection %" PRIu32 ": %s\n",
+		    t / 1000000000u, t % 1000000000u / 1000u, conn_id, text);
+	else
+		printf("[%4" PRIu64 ".%06" PRIu64 "] %s\n", t / 1000000000u,
+		    t % 1000000000u / 1000u, text);
+	fflush(stdout);
+}
+
+static void
+send_frame(struct lingerpeer *lp, const uint8_t *frame, size_t len)
+{
+	char err[256];
+
+	if (inject_frame(lp->inj, frame, len, err, sizeof(err)) < 0) {
+		if (lp->inject_errors++ == 0)
+			fprintf(stderr, "lingerpeer: %s (further errors only counted)\n", err);
+		return;
+	}
+	if (lp->pcap != NULL)
+		pcap_writer_add(lp->pcap, frame, len, wall_ns());
+}
+
+/* Ask who has ip, when we must send to a client we have not heard from. */
+static void
+send_arp_request(struct lingerpeer *lp, uint32_t ip)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct arp_msg req = { .op = ARP_REQUEST, .spa = lp->opt.addr, .tpa = ip };
+	uint8_t buf[64];
+	size_t n;
+
+	memcpy(req.sha, inject_mac(lp->inj), 6);
+	if ((n = frame_encode_arp(buf, sizeof(buf), inject_mac(lp->inj), bcast, &req)) > 0)
+		send_frame(lp, buf, n);
+}
+
+static void
+flush_output(struct lingerpeer *lp)
+{
+	uint8_t buf[FRAME_MAX], mac[6];
+	struct segment seg;
+	static uint16_t ip_id;
+	size_t n;
+
+	while (peer_pop_output(lp->peer, &seg)) {
+		if (!arp_cache_lookup(&lp->arp, seg.daddr, mac)) {
+			lp->no_mac++;
+			send_arp_request(lp, seg.daddr);
+			continue;	/* TCP retransmits once the client answers */
+		}
+		n = frame_encode_tcp(buf, sizeof(buf), inject_mac(lp->inj), mac, &seg, ip_id++, 64);
+		if (n > 0)
+			send_frame(lp, buf, n);
+	}
+}
+
+static void
+on_arp(struct lingerpeer *lp, const struct frame *f)
+{
+	const struct arp_msg *a = &f->u.arp;
+	struct arp_msg reply = { .op = ARP_REPLY, .spa = lp->opt.addr, .tpa = a->spa };
+	uint8_t buf[64];
+	size_t n;
+
+	/* Only ever about our own address: never answer for anyone else's. */
+	if (a->tpa != lp->opt.addr) {
+		lp->arp_ignored++;
+		return;
+	}
+	arp_cache_learn(&lp->arp, a->spa, a->sha);
+	if (a->op != ARP_REQUEST)
+		return;
+	memcpy(reply.sha, inject_mac(lp->inj), 6);
+	memcpy(reply.tha, a->sha, 6);
+	if ((n = frame_encode_arp(buf, sizeof(buf), inject_mac(lp->inj), a->sha, &reply)) > 0) {
+		send_frame(lp, buf, n);
+		lp->arp_answered++;
+	}
+}
+
+static void
+on_frame(void *arg, const uint8_t *bytes, size_t len, uint64_t wall)
+{
+	struct lingerpeer *lp = arg;
+	enum frame_error fe;
+	struct frame f;
+
+	if (lp->pcap != NULL)
+		pcap_writer_add(lp->pcap, bytes, len, wall);
+	if ((fe = frame_decode(bytes, len, lp->opt.verify_csum, &f)) != FRAME_OK) {
+		lp->frame_errors[fe]++;
+		return;
+	}
+	if (f.kind == FRAME_ARP) {
+		on_arp(lp, &f);
+	} else if (f.kind == FRAME_TCP && f.u.seg.daddr == lp->opt.addr) {
+		arp_cache_learn(&lp->arp, f.u.seg.saddr, f.eth_src);
+		peer_input(lp->peer, &f.u.seg, mono_ns());
+	}
+	flush_output(lp);
+}
+
+static int
+poll_timeout_ms(struct lingerpeer *lp)
+{
+	uint64_t now = mono_ns(), next = peer_next_deadline(lp->peer);
+	uint64_t ctl = control_server_next_deadline(lp->ctl);
+
+	if (ctl < next)
+		next = ctl;
+	if (next == UINT64_MAX)
+		return 1000;
+	if (next <= now)
+		return 0;
+	return (int)((next - now + 999999u) / 1000000u > 1000 ? 1000 : (next - now + 999999u) / 1000000u);
+}
+
+static int
+run_loop(struct lingerpeer *lp)
+{
+	struct pollfd fds[MAX_POLLFDS];
+	size_t nctl;
+	int n;
+
+	while (!stop_signal) {
+		fds[0] = (struct pollfd){ .fd = capture_fd(lp->cap), .events = POLLIN };
+		nctl = control_server_pollfds(lp->ctl, fds + 1, MAX_POLLFDS - 1);
+		n = poll(fds, 1 + nctl, poll_timeout_ms(lp));
+		if (n < 0 && errno != EINTR) {
+			snprintf(lp->err, sizeof(lp->err), "poll failed: %s", strerror(errno));
+			return PEER_EXIT_FAILURE;
+		}
+		if (n > 0 && (fds[0].revents & (POLLIN | POLLERR)) &&
+		    capture_drain(lp->cap, on_frame, lp, lp->err, sizeof(lp->err)) < 0)
+			return PEER_EXIT_FAILURE;
+		peer_tick(lp->peer, mono_ns());
+		flush_output(lp);
+		if (n > 0)
+			control_server_handle(lp->ctl, fds + 1, nctl, mono_ns());
+		control_server_after_packets(lp->ctl, mono_ns());
+		flush_output(lp);	/* commands may have queued segments */
+		if (lp->pcap != NULL)
+			pcap_writer_flush(lp->pcap);
+	}
+	return PEER_EXIT_OK;
+}
+
+static int
+open_io(struct lingerpeer *lp)
+{
+	unsigned mtu;
+
+	lp->cap = capture_open(lp->opt.iface, lp->opt.addr, lp->err, sizeof(lp->err));
+	if (lp->cap == NULL)
+		return PEER_EXIT_ENV;
+	if ((lp->inj = inject_open(lp->opt.iface, lp->err, sizeof(lp->err))) == NULL)
+		return PEER_EXIT_ENV;
+	mtu = inject_mtu(lp->inj);
+	if (!lp->opt.mss_given && mtu > 40)
+		lp->opt.cfg.mss = (uint16_t)(mtu - 40 > 65495 ? 65495 : mtu - 40);
+	if (lp->opt.pcap_file != NULL &&
+	    (lp->pcap = pcap_writer_open(lp->opt.pcap_file, lp->err, sizeof(lp->err))) == NULL)
+		return PEER_EXIT_ENV;
+	return 0;
+}
+
+static int
+open_peer(struct lingerpeer *lp)
+{
+	unsigned i;
+
+	lp->opt.cfg.addr = lp->opt.addr;
+	if ((lp->peer = peer_new(&lp->opt.cfg)) == NULL) {
+		snprintf(lp->err, sizeof(lp->err), "cannot allocate the connection table for "
+		    "%" PRIu32 " connections; lower --max-conns or --events", lp->opt.cfg.max_conns);
+		return PEER_EXIT_FAILURE;
+	}
+	for (i = 0; i < lp->opt.nports; i++)
+		peer_listen(lp->peer, lp->opt.ports[i], &lp->opt.port_behaviour[i]);
+	if (lp->opt.verbose)
+		peer_set_narrator(lp->peer, narrate, lp);
+	if ((lp->ctl = control_server_new(lp->peer)) == NULL) {
+		snprintf(lp->err, sizeof(lp->err), "cannot allocate the control server");
+		return PEER_EXIT_FAILURE;
+	}
+	for (i = 0; i < lp->opt.ncontrols; i++)
+		if (control_server_listen(lp->ctl, lp->opt.controls[i], lp->err,
+		    sizeof(lp->err)) < 0)
+			return PEER_EXIT_USAGE;
+	return 0;
+}
+
+/* The one line a supervisor waits for: everything it needs to start talking. */
+static void
+print_ready(const struct lingerpeer *lp)
+{
+	const uint8_t *m = inject_mac(lp->inj);
+	char spec[128];
+	unsigned i;
+
+	printf("lingerpeer ready addr=%s mac=%02x:%02x:%02x:%02x:%02x:%02x iface=%s ports=",
+	    lp->opt.addr_text, m[0], m[1], m[2], m[3], m[4], m[5], lp->opt.iface);
+	for (i = 0; i < lp->opt.nports; i++)
+		printf("%s%u", i ? "," : "", lp->opt.ports[i]);
+	printf(" control=");
+	for (i = 0; i < lp->opt.ncontrols; i++)
+		printf("%s%s", i ? "," : "", lp->opt.controls[i]);
+	if (lp->opt.ncontrols == 0)
+		printf("none");
+	printf(" mss=%u max-conns=%" PRIu32 "\n", lp->opt.cfg.mss, lp->opt.cfg.max_conns);
+	for (i = 0; lp->opt.verbose && i < lp->opt.nports; i++) {
+		behaviour_format(&lp->opt.port_behaviour[i], spec, sizeof(spec));
+		printf("port %u: %s\n", lp->opt.ports[i], spec);
+	}
+	fflush(stdout);
+}
+
+static void
+print_summary(const struct lingerpeer *lp)
+{
+	const struct peer_stats *st = peer_get_stats(lp->peer);
+	uint64_t bad = 0;
+	unsigned i;
+
+	for (i = 1; i < FRAME_ERROR_COUNT; i++)
+		bad += lp->frame_errors[i];
+	fprintf(stderr, "lingerpeer: stopped: segs-in=%" PRIu64 " segs-out=%" PRIu64
+	    " conns=%" PRIu64 " rejected=%" PRIu64 " evicted=%" PRIu64 " malformed=%" PRIu64
+	    " arp-answered=%" PRIu64 " kernel-drops=%" PRIu64 "\n", st->segs_in, st->segs_out,
+	    st->conns_opened, st->conns_rejected, st->conns_evicted, bad, lp->arp_answered,
+	    capture_kernel_drops(lp->cap));
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;	/* a control client that hangs up is not fatal */
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void
+teardown(struct lingerpeer *lp)
+{
+	control_server_free(lp->ctl);
+	pcap_writer_close(lp->pcap);
+	peer_free(lp->peer);
+	inject_close(lp->inj);
+	capture_close(lp->cap);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct lingerpeer lp;
+	int rc;
+
+	if ((rc = peer_options_parse(argc, argv, &lp.opt)) != 0)
+		return rc < 0 ? PEER_EXIT_OK : rc;
+	arp_cache_init(&lp.arp);
+	lp.t0 = mono_ns();
+	install_signals();
+	if ((rc = open_io(&lp)) == 0 && (rc = open_peer(&lp)) == 0) {
+		print_ready(&lp);
+		rc = run_loop(&lp);
+		print_summary(&lp);
+	}
+	if (rc != 0)
+		fprintf(stderr, "lingerpeer: %s\n", lp.err);
+	teardown(&lp);
+	return rc;
+}

@@ -1,0 +1,280 @@
+/*
+ * peer_options.c - lingerpeer's command line.
+ *
+ * --behaviour applies to the --port options before it that have none yet and
+ * to every port when given once before any --port, so both
+ *   --port 7000 --behaviour swallow-fin --port 7001 --behaviour half-close
+ * and
+ *   --behaviour swallow-fin --port 7000,7001
+ * read the way they look.
+ */
+#include "peer_options.h"
+
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "units.h"
+
+#ifndef LINGERLAB_VERSION
+#define LINGERLAB_VERSION "0.1.0"
+#endif
+
+enum {
+	OPT_PCAP = 256,
+	OPT_MAX_CONNS,
+	OPT_WHEN_FULL,
+	OPT_EVENTS,
+	OPT_MSS,
+	OPT_WSCALE,
+	OPT_SEED,
+	OPT_NO_VERIFY,
+	OPT_VERSION,
+};
+
+static const struct option long_opts[] = {
+	{ "iface", required_argument, NULL, 'i' },
+	{ "addr", required_argument, NULL, 'a' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "behaviour", required_argument, NULL, 'b' },
+	{ "behavior", required_argument, NULL, 'b' },
+	{ "control", required_argument, NULL, 'c' },
+	{ "pcap", required_argument, NULL, OPT_PCAP },
+	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
+	{ "when-full", required_argument, NULL, OPT_WHEN_FULL },
+	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "mss", required_argument, NULL, OPT_MSS },
+	{ "wscale", required_argument, NULL, OPT_WSCALE },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "no-verify-checksums", no_argument, NULL, OPT_NO_VERIFY },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+void
+peer_usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: lingerpeer --iface IFACE --addr IPV4 --port PORT[,PORT...]\n"
+	    "                  [--behaviour SPEC] [--control unix:PATH|unix:@NAME|HOST:PORT|fd:N]\n"
+	    "                  [--pcap FILE] [--max-conns N] [--when-full drop|evict]\n"
+	    "                  [--events N] [--mss N] [--wscale N] [--seed N]\n"
+	    "                  [--no-verify-checksums] [-v]\n"
+	    "\n"
+	    "A userspace TCP peer that owns IPV4 on IFACE (it answers ARP for it; give the\n"
+	    "address to no kernel) and misbehaves on command, so a client's close() can be\n"
+	    "tested against an unresponsive other end.\n"
+	    "\n"
+	    "  -i, --iface IFACE     link to capture on (libpcap) and inject into (libnet)\n"
+	    "  -a, --addr IPV4       the address lingerpeer owns\n"
+	    "  -p, --port LIST       ports to accept connections on (repeatable)\n"
+	    "  -b, --behaviour SPEC  behaviour of new connections on the ports given before it\n"
+	    "                        that have none, or on all ports when given first;\n"
+	    "                        items joined by '+', e.g. stop-reading:rcvbuf=64KiB+swallow-fin\n"
+	    "  -c, --control EP      control channel (repeatable); fd:N uses an inherited socket\n"
+	    "      --pcap FILE       write every frame in and out to FILE (nanosecond pcap)\n"
+	    "      --max-conns N     connection table size (default 131072)\n"
+	    "      --when-full P     full table: drop new SYNs (default) or evict the least\n"
+	    "                        recently active connection\n"
+	    "      --events N        event ring entries shared by all connections (default 262144)\n"
+	    "      --mss N           MSS to announce (default: interface MTU - 40)\n"
+	    "      --wscale N        window scale to announce, 0-14 (default 7)\n"
+	    "      --seed N          seed for initial sequence numbers and hashing\n"
+	    "      --no-verify-checksums  accept frames with bad IP/TCP checksums (links\n"
+	    "                        with checksum offload)\n"
+	    "  -v, --verbose         narrate what happens in plain words, for live demos\n"
+	    "  -h, --help            this text;  --version  the version\n"
+	    "\n"
+	    "Behaviours:\n%s"
+	    "\n"
+	    "Exit status: 0 stopped by SIGINT/SIGTERM, 1 failure while running, 2 usage\n"
+	    "error, 3 interface, capture or injection unavailable.\n"
+	    "See lingerpeer(8) and docs/control-protocol.md.\n", behaviour_help());
+}
+
+static int
+usage_error(const char *what, const char *arg, const char *hint)
+{
+	fprintf(stderr, "lingerpeer: %s '%s': %s\n", what, arg, hint);
+	fprintf(stderr, "Run 'lingerpeer --help' for the options.\n");
+	return PEER_EXIT_USAGE;
+}
+
+static int
+parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	if (*s == '\0' || *s == '-')
+		return -1;
+	*out = strtoul(s, &end, 10);
+	return *end == '\0' && *out <= max ? 0 : -1;
+}
+
+static int
+add_ports(struct peer_options *o, const char *list)
+{
+	char buf[512], *tok, *save = NULL;
+	unsigned long v;
+
+	if (strlen(list) >= sizeof(buf))
+		return usage_error("--port", list, "list too long");
+	strcpy(buf, list);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (parse_uint(tok, 65535, &v) < 0 || v == 0)
+			return usage_error("--port", tok, "expected a port number 1-65535");
+		if (o->nports == PEER_MAX_PORTS)
+			return usage_error("--port", tok, "too many ports (at most 64)");
+		o->ports[o->nports] = (uint16_t)v;
+		o->port_behaviour[o->nports].bits = UINT16_MAX;	/* not yet given */
+		o->nports++;
+	}
+	return 0;
+}
+
+static int
+set_behaviour(struct peer_options *o, const char *spec, struct behaviour *all)
+{
+	struct behaviour_error err;
+	struct behaviour b;
+	unsigned i;
+	bool used = false;
+
+	if (behaviour_parse(spec, &b, &err) < 0) {
+		fprintf(stderr, "lingerpeer: --behaviour '%s': at character %zu: %s\n",
+		    spec, err.pos + 1, err.msg);
+		return PEER_EXIT_USAGE;
+	}
+	for (i = 0; i < o->nports; i++) {
+		if (o->port_behaviour[i].bits == UINT16_MAX) {
+			o->port_behaviour[i] = b;
+			used = true;
+		}
+	}
+	if (!used)
+		*all = b;
+	return 0;
+}
+
+static int
+parse_one(struct peer_options *o, int ch, const char *arg, struct behaviour *all)
+{
+	unsigned long v;
+	struct in_addr in;
+	uint64_t n;
+
+	switch (ch) {
+	case 'i':
+		o->iface = arg;
+		return 0;
+	case 'a':
+		if (inet_pton(AF_INET, arg, &in) != 1)
+			return usage_error("--addr", arg, "expected an IPv4 address such as 192.0.2.2");
+		o->addr_text = arg;
+		o->addr = ntohl(in.s_addr);
+		return 0;
+	case 'p':
+		return add_ports(o, arg);
+	case 'b':
+		return set_behaviour(o, arg, all);
+	case 'c':
+		if (o->ncontrols == PEER_MAX_CONTROLS)
+			return usage_error("--control", arg, "at most 8 control endpoints");
+		o->controls[o->ncontrols++] = arg;
+		return 0;
+	case OPT_PCAP:
+		o->pcap_file = arg;
+		return 0;
+	case OPT_MAX_CONNS:
+		if (parse_uint(arg, 1u << 26, &v) < 0 || v == 0)
+			return usage_error("--max-conns", arg, "expected 1 to 67108864");
+		o->cfg.max_conns = (uint32_t)v;
+		return 0;
+	case OPT_WHEN_FULL:
+		if (strcmp(arg, "drop") != 0 && strcmp(arg, "evict") != 0)
+			return usage_error("--when-full", arg, "expected drop or evict");
+		o->cfg.when_full = arg[0] == 'd' ? WHEN_FULL_DROP : WHEN_FULL_EVICT;
+		return 0;
+	case OPT_EVENTS:
+		if (parse_uint(arg, 1u << 26, &v) < 0 || v == 0)
+			return usage_error("--events", arg, "expected 1 to 67108864");
+		o->cfg.event_capacity = (uint32_t)v;
+		return 0;
+	case OPT_MSS:
+		if (parse_size(arg, &n, NULL, 0) < 0 || n < 88 || n > 65495)
+			return usage_error("--mss", arg, "expected 88 to 65495");
+		o->cfg.mss = (uint16_t)n;
+		o->mss_given = true;
+		return 0;
+	case OPT_WSCALE:
+		if (parse_uint(arg, 14, &v) < 0)
+			return usage_error("--wscale", arg, "expected 0 to 14 (RFC 7323)");
+		o->cfg.wscale = (uint8_t)v;
+		return 0;
+	case OPT_SEED:
+		if (parse_uint(arg, ~0ul, &v) < 0)
+			return usage_error("--seed", arg, "expected a whole number");
+		o->cfg.seed = v;
+		return 0;
+	case OPT_NO_VERIFY:
+		o->verify_csum = false;
+		return 0;
+	case 'v':
+		o->verbose++;
+		return 0;
+	}
+	return PEER_EXIT_USAGE;
+}
+
+static int
+finish(struct peer_options *o, const struct behaviour *all)
+{
+	unsigned i;
+
+	if (o->iface == NULL)
+		return usage_error("--iface", "", "required: the link lingerpeer owns its address on");
+	if (o->addr_text == NULL)
+		return usage_error("--addr", "", "required: the IPv4 address lingerpeer owns; "
+		    "it must not be configured on any kernel interface");
+	if (o->nports == 0)
+		return usage_error("--port", "", "required: at least one port to accept connections on");
+	for (i = 0; i < o->nports; i++)
+		if (o->port_behaviour[i].bits == UINT16_MAX)
+			o->port_behaviour[i] = *all;
+	return 0;
+}
+
+int
+peer_options_parse(int argc, char **argv, struct peer_options *o)
+{
+	struct behaviour all;
+	int ch, rc;
+
+	memset(o, 0, sizeof(*o));
+	peer_config_default(&o->cfg);
+	o->verify_csum = true;
+	behaviour_default(&all);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "i:a:p:b:c:vh", long_opts, NULL)) != -1) {
+		if (ch == 'h') {
+			peer_usage(stdout);
+			return -1;
+		}
+		if (ch == OPT_VERSION) {
+			printf("lingerpeer %s\n", LINGERLAB_VERSION);
+			return -1;
+		}
+		if (ch == '?') {
+			fprintf(stderr, "Run 'lingerpeer --help' for the options.\n");
+			return PEER_EXIT_USAGE;
+		}
+		if ((rc = parse_one(o, ch, optarg, &all)) != 0)
+			return rc;
+	}
+	if (optind < argc)
+		return usage_error("argument", argv[optind], "lingerpeer takes only options");
+	return finish(o, &all);
+}

@@ -1,0 +1,49 @@
+/*
+ * peer_options.h - lingerpeer's command line, parsed into a plain struct.
+ */
+#ifndef LINGERLAB_PEER_OPTIONS_H
+#define LINGERLAB_PEER_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "behaviour.h"
+#include "tcp_peer.h"
+
+#define PEER_MAX_PORTS 64
+#define PEER_MAX_CONTROLS 8
+
+/* Exit codes, documented in lingerpeer(8). */
+enum peer_exit {
+	PEER_EXIT_OK = 0,		/* stopped by SIGINT or SIGTERM */
+	PEER_EXIT_FAILURE = 1,		/* a failure while running */
+	PEER_EXIT_USAGE = 2,		/* the command line was wrong */
+	PEER_EXIT_ENV = 3,		/* interface, capture or injection unavailable */
+};
+
+struct peer_options {
+	const char *iface;
+	const char *addr_text;
+	uint32_t addr;			/* host order */
+	uint16_t ports[PEER_MAX_PORTS];
+	struct behaviour port_behaviour[PEER_MAX_PORTS];
+	unsigned nports;
+	const char *controls[PEER_MAX_CONTROLS];
+	unsigned ncontrols;
+	const char *pcap_file;
+	struct peer_config cfg;
+	bool mss_given;
+	bool verify_csum;
+	int verbose;
+};
+
+/*
+ * Parse argv. Returns 0, or PEER_EXIT_USAGE after printing what was wrong to
+ * stderr, or -1 when --help or --version was printed (exit 0).
+ */
+int peer_options_parse(int argc, char **argv, struct peer_options *o);
+
+void peer_usage(FILE *out);
+
+#endif
