@@ -225,6 +225,9 @@ parse_item(const char *s, size_t len, size_t pos, struct behaviour *b, unsigned 
 	}
 	if (i != len)
 		return fail(err, pos + i, "unexpected text after %s", it->name);
+	/* A bare "delay" would silently mean no delay at all. */
+	if (it->bit == 0 && it->main_key != NULL && b->delay_ms == 0)
+		return fail(err, pos, "%s needs a value, e.g. delay=50ms", it->name);
 	return 0;
 }
 

@@ -36,7 +36,7 @@ enum close_reason {
 	CR_GRACEFUL,		/* four-way close completed */
 	CR_RESET_IN,		/* the client sent RST */
 	CR_RESET_OUT,		/* we sent RST (rst command, reset-on-fin, refuse) */
-	CR_EVICTED,		/* table full, --when-full evict */
+	CR_TIMEOUT,		/* we gave up retransmitting (SYN-ACK, FIN or data) */
 };
 
 const char *close_reason_name(enum close_reason r);

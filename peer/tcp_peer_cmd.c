@@ -19,8 +19,8 @@ close_reason_name(enum close_reason r)
 		return "client-rst";
 	case CR_RESET_OUT:
 		return "peer-rst";
-	case CR_EVICTED:
-		return "evicted";
+	case CR_TIMEOUT:
+		return "timeout";
 	}
 	return "?";
 }

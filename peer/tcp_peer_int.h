@@ -12,7 +12,7 @@
 #define PEER_MAX_LISTENERS 64
 #define PEER_OUTQ 4096			/* segments between two drains */
 #define PEER_RTO_INITIAL_NS 1000000000ull	/* RFC 6298: 1 s */
-#define PEER_RTO_MAX_SHIFT 6		/* then give up retransmitting */
+#define PEER_RTO_MAX_SHIFT 6		/* 7 retries (1, 2, ... 64 s), then 128 s more: gone */
 
 enum timer_kind {
 	TK_RTO = 1,		/* ref = conn slot, id = conn id */

@@ -228,8 +228,6 @@ out_arm_rto(struct peer *p, struct conn *c)
 {
 	uint64_t due;
 
-	if (c->rto_shift > PEER_RTO_MAX_SHIFT)
-		return;
 	due = p->now + (PEER_RTO_INITIAL_NS << c->rto_shift);
 	if (timer_heap_push(&p->timers, due, TK_RTO, conn_slot(p->conns, c), c->id) == 0)
 		c->rto_due = due;
@@ -305,6 +303,13 @@ fire_rto(struct peer *p, const struct timer *t)
 	c->rto_due = 0;
 	if (c->snd_una == c->snd_nxt || c->state == CS_CLOSED)
 		return;
+	if (c->rto_shift > PEER_RTO_MAX_SHIFT) {
+		/* As a kernel does after its last retry: drop the connection
+		 * without a word (no RST), so its slot is not held forever. */
+		peer_say(p, c, "no ACK after %u retransmissions: giving up", c->rto_shift);
+		peer_close_conn(p, c, CR_TIMEOUT);
+		return;
+	}
 	retransmit(p, c);
 	c->rto_shift++;
 	out_arm_rto(p, c);

@@ -104,7 +104,6 @@ test_parameters(void **state)
 		{ "delay=10min", B(0, DEF, 0, 0, 600000) },	/* the maximum */
 		{ "delay=1ms", B(0, DEF, 0, 0, 1) },
 		{ "delay=1000us", B(0, DEF, 0, 0, 1) },
-		{ "delay=0ms", B(0, DEF, 0, 0, 0) },
 	};
 	struct behaviour b;
 	size_t i;
@@ -206,6 +205,8 @@ test_errors(void **state)
 		{ "stop-reading:rcvbuf", 13, "expected key=value" },
 		{ "silent:5", 7, "(for example after=" },
 		{ "delay:", 6, "(for example by=" },
+		{ "delay", 0, "delay needs a value, e.g. delay=50ms" },
+		{ "normal+delay=0ms", 7, "delay needs a value" },
 		{ "stop-reading:bogus=1", 13, "unknown parameter for stop-reading" },
 		{ "silent:rcvbuf=1KiB", 7, "unknown parameter for silent" },
 		{ "stop-reading:rcvbuf=", 20, "missing or overlong value for rcvbuf" },

@@ -186,7 +186,7 @@ test_exec_conns(void **state)
 	assert_status("show 9", "err no-conn: there is no connection 9");
 	assert_status("show 192.0.2.9:1", "err no-conn: there is no connection from "
 	    "192.0.2.9:1");
-	assert_status("behaviour 1 swallow-fin+delay=0ms", "ok conn=1 behaviour=swallow-fin");
+	assert_status("behaviour 1 swallow-fin", "ok conn=1 behaviour=swallow-fin");
 	send_seg(&a, TCPF_FIN | TCPF_ACK, 0);
 	assert_reply_has("show 1", "fins=1 ");
 	assert_reply_has("show 1", "fin-held=yes");

@@ -349,7 +349,7 @@ test_names(void **state)
 		assert_string_equal(conn_state_name((enum conn_state)i), states[i]);
 	assert_string_equal(conn_state_name(CS_STATE_COUNT), "?");
 	assert_string_equal(close_reason_name(CR_NONE), "none");
-	assert_string_equal(close_reason_name(CR_EVICTED), "evicted");
+	assert_string_equal(close_reason_name(CR_TIMEOUT), "timeout");
 	assert_string_equal(close_reason_name((enum close_reason)42), "?");
 }
 

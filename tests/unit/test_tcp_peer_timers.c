@@ -153,15 +153,37 @@ test_synack_retransmission(void **state)
 		assert_int_equal(h_events(&h, &ev, 1), 1);
 		assert_int_equal(ev.cls, SC_SYNACK);
 	}
-	assert_int_equal(peer_next_deadline(h.p), UINT64_MAX);	/* given up */
-	h_info(&h, &ci);
-	assert_int_equal(ci.segs_out, 8);
-	assert_int_equal(ci.state, CS_SYN_RCVD);
-	/* a late ACK still completes the handshake */
+	/* a late ACK still completes the handshake before the last timer */
 	h.cseq = RCV(0);
 	assert_int_equal(h_ack(&h, h.iss + 1, CLIENT_WIN), 0);
 	h_info(&h, &ci);
+	assert_int_equal(ci.segs_out, 8);
 	assert_int_equal(ci.state, CS_ESTABLISHED);
+	h_fini(&h);
+}
+
+/* Never ACKed: after the 7th retry and 128 s more, the slot is given back. */
+static void
+test_synack_gives_up(void **state)
+{
+	struct harness h;
+	struct segment syn;
+	struct conn_info ci;
+	size_t i;
+
+	(void)state;
+	h_init(&h, "normal");
+	syn = h_syn(&h, CLIENT_ISN);
+	h_input(&h, &syn);
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &h.id), 0);
+	for (i = 0; i < 7; i++)
+		assert_int_equal(h_tick(&h, peer_next_deadline(h.p)), 1);
+	assert_int_equal(peer_next_deadline(h.p), T(128000 + 128000));
+	assert_int_equal(h_tick(&h, T(256000)), 0);	/* no RST: silently gone */
+	h_info(&h, &ci);
+	assert_int_equal(ci.state, CS_CLOSED);
+	assert_int_equal(ci.closed_by, CR_TIMEOUT);
+	assert_int_equal(peer_next_deadline(h.p), UINT64_MAX);
 	h_fini(&h);
 }
 
@@ -456,6 +478,7 @@ main(void)
 		cmocka_unit_test(test_delay),
 		cmocka_unit_test(test_delay_pool_full),
 		cmocka_unit_test(test_synack_retransmission),
+		cmocka_unit_test(test_synack_gives_up),
 		cmocka_unit_test(test_active_close),
 		cmocka_unit_test(test_simultaneous_close),
 		cmocka_unit_test(test_active_close_with_swallowed_fin),
