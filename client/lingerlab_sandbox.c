@@ -1,0 +1,616 @@
+/*
+ * lingerlab-sandbox - run a command (or a shell) on the client side of a
+ * fresh sandbox (common/sandbox.h) with lingerpeer already listening on the
+ * peer side. See docs/man/lingerlab-sandbox.1.
+ *
+ * The peer's control socket is a filesystem socket so that any client can
+ * name it in LINGERPEER_CONTROL. It lives in a mkdtemp directory covered by
+ * a tmpfs that only this process's private mount namespace sees: when the
+ * sandbox dies, even by SIGKILL, the tmpfs goes with the namespace and only
+ * the empty directory is left on the host.
+ */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/pidfd.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PROG "lingerlab-sandbox"
+#define EXIT_TOOL 125		/* as env(1): our own failure */
+#define EXIT_CANNOT_RUN 126
+#define EXIT_NOT_FOUND 127
+#define READY_PREFIX "lingerpeer ready"
+#define READY_TIMEOUT_MS 10000
+#define LINE_MAX_LEN 4096
+#define SUN_PATH_LEN sizeof(((struct sockaddr_un *)NULL)->sun_path)
+
+struct options {
+	char **peer_args;
+	int n_peer_args;
+	bool no_peer;
+	const char *control_path;	/* --control-socket, or NULL */
+	char **command;			/* NULL: the user's shell */
+};
+
+struct run {
+	struct sandbox sb;
+	char tmpdir[PATH_MAX];		/* "" if none */
+	char sock_path[SUN_PATH_LEN];	/* "" if none */
+	bool tmpfs_mounted;
+	int listen_fd;
+	int peer_out;			/* read end of the peer's stdout */
+	pid_t peer_pid;
+	int sigfd;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: " PROG " [--peer-arg ARG]... [--no-peer] [--control-socket PATH]\n"
+"       [-- COMMAND [ARGS...]]\n"
+"\n"
+"Build a private test network (no host configuration, nothing left behind),\n"
+"start lingerpeer on its peer side and run COMMAND (default: $SHELL, or\n"
+"/bin/sh -i) on its client side with:\n"
+"  LINGERLAB_CLIENT_ADDR=" SANDBOX_CLIENT_ADDR "   the client's address "
+"(on " SANDBOX_CLIENT_IFACE ")\n"
+"  LINGERPEER_ADDR=" SANDBOX_PEER_ADDR "         the address lingerpeer "
+"owns\n"
+"  LINGERPEER_CONTROL=unix:PATH      lingerpeer's control socket\n"
+"\n"
+"  --peer-arg ARG         pass ARG to lingerpeer (repeat; default: --port "
+"7000)\n"
+"  --no-peer              start no lingerpeer (no LINGERPEER_CONTROL)\n"
+"  --control-socket PATH  put the control socket at PATH, visible outside\n"
+"                         the sandbox, instead of a private directory\n"
+"  -h, --help             show this help\n"
+"\n"
+"lingerpeer is $LINGERPEER if set, else the build tree's, else the "
+"installed one.\n"
+"Exit status: COMMAND's (128+N if killed by signal N); 3 if no sandbox can\n"
+"be built here (run as root, or allow unprivileged user namespaces);\n"
+"125 if lingerpeer fails to start or on other errors; 126/127 if COMMAND\n"
+"cannot be run / is not found.\n");
+}
+
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "peer-arg", required_argument, NULL, 'p' },
+		{ "no-peer", no_argument, NULL, 'n' },
+		{ "control-socket", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->peer_args = calloc((size_t)argc + 1, sizeof(char *));
+	if (o->peer_args == NULL) {
+		fprintf(stderr, PROG ": out of memory\n");
+		exit(EXIT_TOOL);
+	}
+	/* "+": stop at COMMAND, so its own options stay its own. */
+	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'p':
+			o->peer_args[o->n_peer_args++] = optarg;
+			break;
+		case 'n':
+			o->no_peer = true;
+			break;
+		case 'c':
+			o->control_path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc)
+		o->command = argv + optind;
+	return 0;
+}
+
+static const char *
+peer_path(void)
+{
+	const char *env = getenv("LINGERPEER");
+
+	if (env != NULL && *env != '\0')
+		return env;
+	if (access(LINGERPEER_BUILD_PATH, X_OK) == 0)
+		return LINGERPEER_BUILD_PATH;
+	return LINGERPEER_INSTALL_PATH;
+}
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Remove what we put on the host; safe to call at any point. */
+static void
+cleanup(struct run *r)
+{
+	if (r->listen_fd >= 0)
+		close(r->listen_fd);
+	r->listen_fd = -1;
+	if (r->sock_path[0] != '\0' && !r->tmpfs_mounted)
+		(void)unlink(r->sock_path);
+	if (r->tmpfs_mounted)
+		(void)umount2(r->tmpdir, MNT_DETACH);
+	if (r->tmpdir[0] != '\0' && rmdir(r->tmpdir) == -1)
+		fprintf(stderr, PROG ": cannot remove %s: %s\n", r->tmpdir,
+		    strerror(errno));
+	r->sock_path[0] = r->tmpdir[0] = '\0';
+	r->tmpfs_mounted = false;
+}
+
+__attribute__((noreturn))
+static void
+finish(struct run *r, int status)
+{
+	sandbox_close(&r->sb);
+	cleanup(r);
+	/*
+	 * In a user namespace this process can no longer fork, and exit-time
+	 * hooks that do (LeakSanitizer's) would fail and change our status.
+	 */
+	if (r->sb.mode == SANDBOX_USERNS) {
+		fflush(NULL);
+		_exit(status);
+	}
+	exit(status);
+}
+
+/*
+ * A tmpfs on the directory, in a mount namespace of our own: the socket file
+ * is then gone with the last process of the sandbox, whatever kills it.
+ */
+static int
+private_tmpfs(struct run *r)
+{
+	if (unshare(CLONE_NEWNS) == -1 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1) {
+		fprintf(stderr, PROG ": cannot make a private mount namespace: "
+		    "%s\n", strerror(errno));
+		return -1;
+	}
+	if (mount("lingerlab", r->tmpdir, "tmpfs", MS_NOSUID | MS_NODEV |
+	    MS_NOEXEC, "mode=0700,size=64k") == -1) {
+		fprintf(stderr, PROG ": cannot mount a tmpfs on %s: %s\n",
+		    r->tmpdir, strerror(errno));
+		return -1;
+	}
+	r->tmpfs_mounted = true;
+	return 0;
+}
+
+static int
+listen_unix(struct run *r, const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, PROG ": control socket path too long (max %zu "
+		    "bytes): %s\n", sizeof(sa.sun_path) - 1, path);
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	r->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (r->listen_fd == -1 || bind(r->listen_fd, (struct sockaddr *)&sa,
+	    sizeof(sa)) == -1) {
+		fprintf(stderr, PROG ": cannot create the control socket %s: "
+		    "%s%s\n", path, strerror(errno), errno == EADDRINUSE ?
+		    " (remove the stale file, or pick another path)" : "");
+		return -1;
+	}
+	snprintf(r->sock_path, sizeof(r->sock_path), "%s", path);
+	if (listen(r->listen_fd, 16) == -1) {
+		fprintf(stderr, PROG ": listen on %s: %s\n", path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+make_tmpdir(struct run *r)
+{
+	const char *base = getenv("TMPDIR");
+
+	if (base == NULL || *base == '\0')
+		base = "/tmp";
+	if ((size_t)snprintf(r->tmpdir, sizeof(r->tmpdir),
+	    "%s/lingerlab-sandbox.XXXXXX", base) >= sizeof(r->tmpdir))
+		errno = ENAMETOOLONG;
+	else if (mkdtemp(r->tmpdir) != NULL)
+		return 0;
+	fprintf(stderr, PROG ": cannot make a directory in %s (mkdtemp): %s; "
+	    "set TMPDIR to a writable directory\n", base, strerror(errno));
+	r->tmpdir[0] = '\0';
+	return -1;
+}
+
+/* After the sandbox exists: the socket lingerpeer will accept on. */
+static int
+control_socket(struct run *r, const struct options *o)
+{
+	char path[sizeof(r->tmpdir) + 16];
+
+	if (o->control_path != NULL)
+		return listen_unix(r, o->control_path);
+	if (private_tmpfs(r) == -1)
+		return -1;
+	snprintf(path, sizeof(path), "%s/control", r->tmpdir);
+	return listen_unix(r, path);
+}
+
+static void
+forward(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, buf, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;	/* stdout gone: keep draining, drop it */
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void
+describe_status(int status, char *buf, size_t len)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, len, "exit status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(buf, len, "status %#x", status);
+}
+
+/* Reason to stop waiting for the ready line, or NULL to keep waiting. */
+static const char *
+ready_wait_event(struct run *r, struct pollfd *p, char *why, size_t len)
+{
+	struct signalfd_siginfo si;
+	int status;
+
+	if (p[1].revents != 0 && read(r->sigfd, &si, sizeof(si)) > 0) {
+		snprintf(why, len, "interrupted by signal %u", si.ssi_signo);
+		return why;
+	}
+	if ((p[0].revents & (POLLIN | POLLHUP)) == 0)
+		return NULL;
+	return waitpid(r->peer_pid, &status, WNOHANG) > 0 ?
+	    (describe_status(status, why, len), why) : NULL;
+}
+
+/*
+ * Forward lingerpeer's stdout until its ready line has gone by. Returns 0,
+ * or -1 with the reason printed.
+ */
+static int
+wait_ready(struct run *r)
+{
+	struct pollfd p[2] = {
+		{ .fd = r->peer_out, .events = POLLIN },
+		{ .fd = r->sigfd, .events = POLLIN },
+	};
+	long deadline = now_ms() + READY_TIMEOUT_MS;
+	char line[LINE_MAX_LEN], why[64];
+	size_t have = 0;
+	ssize_t n;
+	char *nl;
+
+	while (now_ms() < deadline) {
+		if (poll(p, 2, (int)(deadline - now_ms())) <= 0)
+			continue;
+		if (ready_wait_event(r, p, why, sizeof(why)) != NULL)
+			break;
+		n = read(r->peer_out, line + have, sizeof(line) - 1 - have);
+		if (n <= 0) {
+			snprintf(why, sizeof(why), "closed its stdout");
+			break;
+		}
+		have += (size_t)n;
+		while ((nl = memchr(line, '\n', have)) != NULL) {
+			size_t l = (size_t)(nl - line) + 1;
+			bool ready = strncmp(line, READY_PREFIX,
+			    strlen(READY_PREFIX)) == 0;
+
+			forward(STDOUT_FILENO, line, l);
+			memmove(line, line + l, have - l);
+			have -= l;
+			if (ready) {
+				forward(STDOUT_FILENO, line, have);
+				return 0;
+			}
+		}
+		if (have == sizeof(line) - 1) {
+			forward(STDOUT_FILENO, line, have);
+			have = 0;
+		}
+	}
+	if (now_ms() >= deadline)
+		snprintf(why, sizeof(why), "printed no \"" READY_PREFIX "\" "
+		    "line within %d ms", READY_TIMEOUT_MS);
+	fprintf(stderr, PROG ": lingerpeer did not start: %s (its messages, if "
+	    "any, are above)\n", why);
+	return -1;
+}
+
+/* lingerpeer's argv: ours first, then --peer-arg's (or a default port). */
+static char **
+peer_argv(const struct options *o)
+{
+	static char *fixed[] = {
+		"--iface", SANDBOX_PEER_IFACE, "--addr", SANDBOX_PEER_ADDR,
+		"--control", "fd:3",
+	};
+	static char *dflt[] = { "--port", "7000" };
+	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]), i, n = 0;
+	char **argv;
+
+	argv = calloc(1 + nfixed + (size_t)o->n_peer_args + 3, sizeof(char *));
+	if (argv == NULL)
+		return NULL;
+	argv[n++] = (char *)peer_path();
+	for (i = 0; i < nfixed; i++)
+		argv[n++] = fixed[i];
+	for (i = 0; i < (size_t)o->n_peer_args; i++)
+		argv[n++] = o->peer_args[i];
+	if (o->n_peer_args == 0) {
+		argv[n++] = dflt[0];
+		argv[n++] = dflt[1];
+	}
+	return argv;
+}
+
+/*
+ * lingerpeer runs with stdin from /dev/null (the terminal is COMMAND's),
+ * in its own process group (^C is for COMMAND), its stdout into a pipe.
+ */
+static int
+start_peer(struct run *r, const struct options *o)
+{
+	struct sandbox_spawn_opts so = SANDBOX_SPAWN_OPTS_INIT;
+	char **argv = peer_argv(o);
+	int out[2], null_fd;
+
+	if (argv == NULL || pipe2(out, O_CLOEXEC) == -1 ||
+	    (null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
+		fprintf(stderr, PROG ": cannot prepare lingerpeer's I/O: %s\n",
+		    strerror(errno));
+		return -1;
+	}
+	so.stdin_fd = null_fd;
+	so.stdout_fd = out[1];
+	so.extra_fd = r->listen_fd;
+	so.new_pgrp = true;
+	r->peer_pid = sandbox_spawn(&r->sb, SANDBOX_PEER_SIDE, argv, &so);
+	close(null_fd);
+	close(out[1]);
+	r->peer_out = out[0];
+	if (r->peer_pid == -1)
+		fprintf(stderr, PROG ": %s%s\n", r->sb.errbuf, errno == ENOENT ?
+		    " (build lingerpeer, or set LINGERPEER to its path)" : "");
+	free(argv);
+	/* lingerpeer has the listening socket now; ours would only linger. */
+	close(r->listen_fd);
+	r->listen_fd = -1;
+	if (r->peer_pid == -1)
+		return -1;
+	return wait_ready(r);
+}
+
+static int
+exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_TOOL;
+}
+
+static pid_t
+start_command(struct run *r, const struct options *o)
+{
+	static char *dflt_sh[] = { "/bin/sh", "-i", NULL };
+	char *shell[2] = { getenv("SHELL"), NULL };
+	char **argv = o->command;
+	char ctl[SUN_PATH_LEN + 8];
+	pid_t pid;
+
+	if (argv == NULL)
+		argv = shell[0] != NULL && *shell[0] != '\0' ? shell : dflt_sh;
+	if (setenv("LINGERLAB_CLIENT_ADDR", SANDBOX_CLIENT_ADDR, 1) == -1 ||
+	    setenv("LINGERPEER_ADDR", SANDBOX_PEER_ADDR, 1) == -1)
+		return -1;
+	if (r->sock_path[0] != '\0') {
+		snprintf(ctl, sizeof(ctl), "unix:%s", r->sock_path);
+		if (setenv("LINGERPEER_CONTROL", ctl, 1) == -1)
+			return -1;
+	} else
+		(void)unsetenv("LINGERPEER_CONTROL");
+	pid = sandbox_spawn_client_side(&r->sb, argv);
+	if (pid == -1)
+		fprintf(stderr, PROG ": %s\n", r->sb.errbuf);
+	return pid;
+}
+
+/* While COMMAND runs: ^C and ^\ are its business, TERM and HUP we pass on. */
+static void
+on_signal(struct run *r, pid_t cmd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(r->sigfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP)
+		(void)kill(cmd, (int)si.ssi_signo);
+}
+
+/* Copy lingerpeer's output through; -1 once it has closed its stdout. */
+static int
+on_peer_output(struct run *r)
+{
+	char buf[4096];
+	ssize_t n;
+
+	n = read(r->peer_out, buf, sizeof(buf));
+	if (n == -1 && errno == EINTR)
+		return 0;
+	if (n <= 0)
+		return -1;
+	forward(STDOUT_FILENO, buf, (size_t)n);
+	return 0;
+}
+
+static void
+on_peer_exit(struct run *r, int *pidfd)
+{
+	char how[64];
+	int status;
+
+	if (waitpid(r->peer_pid, &status, WNOHANG) > 0) {
+		describe_status(status, how, sizeof(how));
+		fprintf(stderr, PROG ": lingerpeer stopped early (%s); COMMAND "
+		    "keeps running without it\n", how);
+	}
+	close(*pidfd);
+	*pidfd = -1;
+}
+
+/* Wait for COMMAND, forwarding output and signals. Returns its status. */
+static int
+supervise(struct run *r, pid_t cmd)
+{
+	struct pollfd p[4];
+	int cmd_fd, peer_fd = -1, status = 0;
+
+	cmd_fd = pidfd_open(cmd, 0);
+	if (r->peer_pid > 0)
+		peer_fd = pidfd_open(r->peer_pid, 0);
+	for (;;) {
+		p[0] = (struct pollfd){ .fd = cmd_fd, .events = POLLIN };
+		p[1] = (struct pollfd){ .fd = r->sigfd, .events = POLLIN };
+		p[2] = (struct pollfd){ .fd = r->peer_out, .events = POLLIN };
+		p[3] = (struct pollfd){ .fd = peer_fd, .events = POLLIN };
+		/* Without a pidfd (old kernel), waitpid below blocks. */
+		if (cmd_fd == -1 || (poll(p, 4, -1) > 0 && p[0].revents != 0))
+			break;
+		if (p[1].revents != 0)
+			on_signal(r, cmd);
+		if (p[2].revents != 0 && on_peer_output(r) == -1) {
+			close(r->peer_out);
+			r->peer_out = -1;
+		}
+		if (p[3].revents != 0)
+			on_peer_exit(r, &peer_fd);
+	}
+	while (waitpid(cmd, &status, 0) == -1 && errno == EINTR)
+		;
+	if (cmd_fd >= 0)
+		close(cmd_fd);
+	if (peer_fd >= 0)
+		close(peer_fd);
+	return status;
+}
+
+/* After sandbox_close every writer is dead: copy what is left, to EOF. */
+static void
+drain_peer_output(struct run *r)
+{
+	if (r->peer_out < 0)
+		return;
+	while (on_peer_output(r) == 0)
+		;
+	close(r->peer_out);
+	r->peer_out = -1;
+}
+
+static int
+block_signals(struct run *r)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1 ||
+	    (r->sigfd = signalfd(-1, &set, SFD_CLOEXEC)) == -1) {
+		fprintf(stderr, PROG ": signalfd: %s\n", strerror(errno));
+		return -1;
+	}
+	/* A closed stdout must not kill us before COMMAND's status is in. */
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct run r = { .listen_fd = -1, .peer_out = -1, .sigfd = -1 };
+	pid_t cmd;
+	int status, e;
+
+	if (parse_options(argc, argv, &o) == -1)
+		return EXIT_TOOL;
+	if (block_signals(&r) == -1)
+		return EXIT_TOOL;
+	if (!o.no_peer && o.control_path == NULL && make_tmpdir(&r) == -1)
+		return EXIT_TOOL;
+	if (sandbox_open(&r.sb) == -1) {
+		fprintf(stderr, PROG ": cannot build the sandbox: %s\n",
+		    r.sb.errbuf);
+		finish(&r, SANDBOX_EXIT_UNAVAILABLE);
+	}
+	if (!o.no_peer && (control_socket(&r, &o) == -1 ||
+	    start_peer(&r, &o) == -1))
+		finish(&r, EXIT_TOOL);
+	cmd = start_command(&r, &o);
+	if (cmd == -1) {
+		e = errno;
+		finish(&r, e == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN);
+	}
+	status = supervise(&r, cmd);
+	sandbox_close(&r.sb);
+	drain_peer_output(&r);
+	free(o.peer_args);
+	finish(&r, exit_code(status));
+}
