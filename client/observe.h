@@ -1,0 +1,81 @@
+/*
+ * observe.h - what happened when a case ran: the contract between the runner
+ * (which makes it happen and writes it down) and the evaluator (which reads
+ * it and decides each expectation). Pure data, times in nanoseconds on the
+ * runner's CLOCK_MONOTONIC, 0 = the case's start.
+ */
+#ifndef LINGERLAB_OBSERVE_H
+#define LINGERLAB_OBSERVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scenario.h"
+
+/* One TCP segment seen on the client's link (both directions). */
+struct obs_segment {
+	uint64_t t_ns;
+	bool from_client;	/* false: from the peer */
+	uint16_t sport;
+	uint16_t dport;
+	uint32_t seq;		/* absolute, as on the wire */
+	uint32_t ack;
+	uint8_t flags;		/* TCPF_* as in peer/segment.h */
+	uint16_t window;
+	uint32_t len;
+	/* what the runner worked out, so every reader agrees */
+	bool retransmission;	/* same seq (and FIN/len) as an earlier one from that side */
+	bool zero_window_probe;
+};
+
+/* A socket step's system call. */
+struct obs_call {
+	bool ran;		/* false: skipped (an earlier step failed, or the case stopped) */
+	int64_t ret;
+	int err;		/* errno when ret < 0, else 0 */
+	char err_name[32];	/* "EWOULDBLOCK" ... ("" when ret >= 0) */
+	uint64_t t_start_ns;
+	uint64_t t_end_ns;
+	uint64_t bytes;		/* send: bytes accepted in all (until-blocked: the sum) */
+};
+
+/* What the runner found when it reached an expectation at the left margin. */
+struct obs_point {
+	bool reached;		/* false: the case stopped before this point */
+	uint64_t t_ns;		/* when the scenario reached it */
+	uint64_t t_done_ns;	/* when the runner stopped looking (within/during) */
+	/* state: sock_diag's answer, last one seen */
+	char state[16];		/* "FIN_WAIT1", ..., "gone" */
+	/* peer: the value read from the peer's record */
+	bool peer_found;
+	char peer_value[64];
+};
+
+/* Which connection a socket name ended up as, for reports and filters. */
+struct obs_sock {
+	bool connected;
+	uint32_t laddr;		/* host order */
+	uint16_t lport;
+	uint32_t raddr;
+	uint16_t rport;
+	uint32_t peer_conn_id;	/* lingerpeer's id, 0 if unknown */
+};
+
+struct case_obs {
+	const struct scenario *sc;
+	uint32_t os;			/* enum scn_os of the system that ran it */
+	char os_name[32];		/* "Linux 6.1.0" */
+	struct obs_sock socks[SCN_MAX_SOCKS];
+	struct obs_call *calls;		/* one per step, same index */
+	/* one per expectation, steps[i].expects[j] -> points[i][j] */
+	struct obs_point **points;
+	struct obs_segment *segs;	/* in capture order */
+	size_t nsegs;
+	uint64_t duration_ns;
+	bool aborted;			/* the case stopped early */
+	char abort_reason[256];		/* "peer lost", "case timeout after 60s", ... */
+	char pcap_path[256];		/* "" when not written */
+};
+
+#endif

@@ -1,0 +1,163 @@
+/*
+ * scenario.h - a scenario file, read: the statements of one case, with the
+ * position of every word so that errors and reports can point at the source.
+ *
+ * Pure data. scenario_parse.c builds it from text (docs/scenario-language.md),
+ * scenario_matrix.c expands parameters into cases, the runner executes the
+ * steps and the evaluator checks the expectations. Nothing here touches the
+ * system.
+ */
+#ifndef LINGERLAB_SCENARIO_H
+#define LINGERLAB_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SCN_MAX_SOCKS 16
+#define SCN_NAME_MAX 32
+#define SCN_TEXT_MAX 256
+
+struct scn_pos {
+	const char *file;	/* as given on the command line; not owned */
+	uint32_t line;		/* 1-based */
+	uint32_t col;		/* 1-based, in bytes */
+};
+
+enum scn_os {
+	SCN_OS_LINUX = 1u << 0,
+	SCN_OS_FREEBSD = 1u << 1,
+	SCN_OS_WINDOWS = 1u << 2,
+	SCN_OS_ALL = 7u,
+};
+
+enum scn_step_kind {
+	/* peer */
+	STEP_PEER_LISTEN = 1,	/* port, text = behaviour spec */
+	STEP_PEER_BEHAVIOUR,	/* sock, text = spec */
+	STEP_PEER_ACK_FIN,
+	STEP_PEER_READ,		/* size (0: all) */
+	STEP_PEER_RESUME,
+	STEP_PEER_FIN,
+	STEP_PEER_RST,
+	STEP_PEER_SEND,		/* size */
+	STEP_PEER_CONNECT,	/* port, sock2 = the name accept will give */
+	STEP_WAIT_PEER,		/* sock, text = conditions as the control protocol takes them, duration = within */
+	/* sockets */
+	STEP_SOCKET,
+	STEP_SET,		/* opt, value */
+	STEP_CONNECT,		/* port (0: the first peer listen) */
+	STEP_SEND,		/* size; until_blocked */
+	STEP_RECV,		/* size */
+	STEP_SHUTDOWN,		/* how: SHUT_RD/WR/RDWR as 0/1/2 */
+	STEP_CLOSE,
+	STEP_EXIT_CLOSE,
+	STEP_LISTEN,		/* port */
+	STEP_ACCEPT,		/* sock2 = new socket's name */
+	STEP_WAIT,		/* duration */
+	STEP_KIND_COUNT
+};
+
+enum scn_opt {
+	OPT_LINGER_OFF = 1,
+	OPT_LINGER,		/* value = l_linger, raw seconds (may be negative) */
+	OPT_BLOCKING,
+	OPT_NONBLOCKING,
+	OPT_SNDBUF,		/* value = bytes */
+	OPT_RCVBUF,
+	OPT_NODELAY,		/* value = 0/1 */
+	OPT_USER_TIMEOUT,	/* value = milliseconds */
+	OPT_LINGER2,		/* value = seconds, raw (may be negative) */
+};
+
+enum scn_expect_kind {
+	/* attached to a step */
+	EXP_RETURNS = 1,	/* value; ok_any for "returns ok" */
+	EXP_FAILS,		/* err_name ("EWOULDBLOCK") */
+	EXP_BLOCKS_AT_LEAST,	/* duration */
+	EXP_BLOCKS_AT_MOST,
+	EXP_BLOCKS_ABOUT,	/* duration, tolerance (0: default) */
+	EXP_SENDS,		/* size */
+	/* at a point of the scenario */
+	EXP_WIRE_SENDS,		/* who, what, duration (within) */
+	EXP_WIRE_SENDS_NO,	/* who, what, duration (during); what = WIRE_ANY for "nothing" */
+	EXP_WIRE_RETRANSMITS,	/* who, what (FIN), count, duration */
+	EXP_WIRE_ZWP,		/* who, count, duration */
+	EXP_STATE,		/* sock, state name in text, duration (within, 0: now) */
+	EXP_PEER,		/* sock, key, op, text = value as written */
+	EXP_KIND_COUNT
+};
+
+enum scn_who { WHO_CLIENT = 1, WHO_PEER };
+enum scn_wire_what { WIRE_FIN = 1, WIRE_RST, WIRE_DATA, WIRE_ANY };
+enum scn_op { SOP_EQ = 1, SOP_NE, SOP_GE, SOP_LE, SOP_GT, SOP_LT };
+
+struct scn_expect {
+	enum scn_expect_kind kind;
+	struct scn_pos pos;		/* of the word "expect" */
+	uint32_t os_mask;		/* enum scn_os bits */
+	char because[SCN_TEXT_MAX];	/* "" when not given */
+	char source_text[SCN_TEXT_MAX];	/* the line as written, for reports */
+	int64_t value;
+	bool ok_any;
+	char err_name[SCN_NAME_MAX];
+	uint64_t duration_ns;
+	uint64_t tolerance_ns;
+	uint64_t size;
+	uint32_t count;
+	enum scn_who who;
+	enum scn_wire_what what;
+	int sock;			/* index into scenario.socks, -1 if none */
+	char key[SCN_NAME_MAX];
+	enum scn_op op;
+	char text[SCN_TEXT_MAX];
+};
+
+struct scn_step {
+	enum scn_step_kind kind;
+	struct scn_pos pos;
+	int sock;			/* index, -1 if none */
+	int sock2;			/* accept/peer connect: the new socket */
+	uint16_t port;
+	enum scn_opt opt;
+	int64_t value;
+	uint64_t size;
+	bool until_blocked;
+	int how;
+	uint64_t duration_ns;
+	char text[SCN_TEXT_MAX];
+	/* expectations attached to this step (indented), then those that
+	 * follow it at the left margin up to the next step */
+	struct scn_expect *expects;
+	size_t nexpects;
+};
+
+struct scn_param {
+	char name[SCN_NAME_MAX];
+	char **values;
+	size_t nvalues;
+	struct scn_pos pos;
+};
+
+/* One case: a file with every ${param} replaced. */
+struct scenario {
+	const char *file;
+	char description[SCN_TEXT_MAX];
+	char case_name[SCN_TEXT_MAX];	/* "linger/x.scn[mode=blocking]" */
+	char **tags;
+	size_t ntags;
+	uint64_t timeout_ns;
+	char socks[SCN_MAX_SOCKS][SCN_NAME_MAX];
+	size_t nsocks;
+	struct scn_step *steps;
+	size_t nsteps;
+	/* expectations before the first step (rare, e.g. nothing) are an error */
+};
+
+struct scn_error {
+	struct scn_pos pos;
+	char msg[256];		/* "expected a size such as 10KiB, got \"10kb\"" */
+	char hint[256];		/* what to write instead; may be "" */
+};
+
+#endif
