@@ -4,7 +4,7 @@
  * A behaviour spec is text such as "stop-reading:rcvbuf=64KiB,after=10KiB+swallow-fin"
  * or "normal+delay=20ms": items joined by '+', each a name with optional
  * key=value parameters after ':'. "NAME=VALUE" sets an item's main parameter.
- * docs/behaviours.md describes each item; behaviour_parse() enforces which combine.
+ * lingerpeer(8) describes each item; behaviour_parse() enforces which combine.
  */
 #ifndef LINGERLAB_BEHAVIOUR_H
 #define LINGERLAB_BEHAVIOUR_H

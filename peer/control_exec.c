@@ -245,6 +245,34 @@ exec_listen(const struct control_env *env, const struct control_cmd *cmd,
 	control_out_status(out, "ok port=%u behaviour=%s", cmd->port, spec);
 }
 
+static void
+exec_connect(const struct control_env *env, const struct control_cmd *cmd, uint64_t now_ns,
+	     struct control_out *out)
+{
+	struct behaviour b;
+	struct conn_info ci;
+	enum peer_cmd_result r;
+	uint32_t id;
+
+	if (cmd->has_behaviour)
+		b = cmd->behaviour;
+	else
+		behaviour_default(&b);
+	r = peer_connect(env->peer, cmd->conn.addr, cmd->conn.port, cmd->port, &b, now_ns, &id);
+	if (r != PEER_CMD_OK) {
+		control_out_status(out, "err %s: cannot connect to %u.%u.%u.%u:%u: %s. %s",
+		    r == PEER_CMD_FULL ? CONTROL_E_FAILED : CONTROL_E_BAD_STATE,
+		    cmd->conn.addr >> 24, (cmd->conn.addr >> 16) & 255, (cmd->conn.addr >> 8) & 255,
+		    cmd->conn.addr & 255, cmd->conn.port, peer_cmd_result_str(r),
+		    r == PEER_CMD_FULL ? "Close connections or raise --max-conns" :
+		    "Pick another from= port");
+		return;
+	}
+	peer_conn_info(env->peer, id, &ci);
+	control_out_status(out, "ok conn=%" PRIu32 " port=%u state=%s", id, ci.lport,
+	    conn_state_name(ci.state));
+}
+
 static enum peer_cmd_result
 run_oneshot(struct peer *p, const struct control_cmd *cmd, uint32_t id, uint64_t now_ns)
 {
@@ -457,6 +485,7 @@ control_exec(const struct control_env *env, const struct control_cmd *cmd,
 	case CTL_EVENTS: exec_events(env, cmd, out); break;
 	case CTL_BEHAVIOUR: exec_behaviour(env, cmd, now_ns, out); break;
 	case CTL_LISTEN: exec_listen(env, cmd, out); break;
+	case CTL_CONNECT: exec_connect(env, cmd, now_ns, out); break;
 	case CTL_ACK_FIN:
 	case CTL_READ:
 	case CTL_RESUME:

@@ -55,6 +55,8 @@ static const struct verb_def verbs[] = {
 	{ "send", CTL_SEND, "send CONN SIZE", "send SIZE bytes of data to the client" },
 	{ "wait", CTL_WAIT, "wait CONN|new [KEY OP VALUE]... [timeout=DURATION]",
 	  "block until the connection exists and every condition holds" },
+	{ "connect", CTL_CONNECT, "connect IP:PORT [SPEC] [from=PORT]",
+	  "open a connection to IP:PORT ourselves, behaving as SPEC" },
 	{ "quit", CTL_QUIT, "quit", "close this control connection" },
 };
 
@@ -441,6 +443,37 @@ parse_listen(const struct words *w, struct control_cmd *cmd, struct control_erro
 	return parse_spec(w, 2, cmd, err);
 }
 
+/* connect IP:PORT [SPEC] [from=PORT]: the words after the address in any order. */
+static int
+parse_connect(const struct words *w, struct control_cmd *cmd, struct control_error *err)
+{
+	uint64_t port;
+	size_t i;
+
+	if (parse_conn(w, 1, 0, &cmd->conn, err) < 0)
+		return -1;
+	if (cmd->conn.kind != CCONN_ADDR || cmd->conn.port == 0)
+		return control_fail(err, CONTROL_E_BAD_ARG, "word 2 ('%.60s') is not IP:PORT. "
+		    "Write the address and port the system under test listens on, e.g. "
+		    "192.0.2.1:8080", w->w[1]);
+	for (i = 2; i < w->n; i++) {
+		if (strncasecmp(w->w[i], "from=", 5) != 0) {
+			if (cmd->has_behaviour)
+				return control_fail(err, CONTROL_E_BAD_ARG, "word %zu ('%.40s'): "
+				    "one behaviour spec only; join items with +", i + 1, w->w[i]);
+			if (parse_spec(w, i, cmd, err) < 0)
+				return -1;
+			continue;
+		}
+		if (control_parse_u64(w->w[i] + 5, &port) < 0 || port == 0 || port > 65535)
+			return control_fail(err, CONTROL_E_BAD_ARG, "word %zu ('%.40s'): from= takes "
+			    "a port from 1 to 65535 (or leave it out to pick a free one)", i + 1,
+			    w->w[i]);
+		cmd->port = (uint16_t)port;
+	}
+	return 0;
+}
+
 static int
 parse_size_arg(const struct words *w, struct control_cmd *cmd, struct control_error *err)
 {
@@ -534,6 +567,10 @@ parse_args(const struct words *w, const struct verb_def *v, struct control_cmd *
 		if (want_args(w, v, 1, CONTROL_WORDS_MAX, err) < 0)
 			return -1;
 		return parse_wait(w, cmd, err);
+	case CTL_CONNECT:
+		if (want_args(w, v, 1, 3, err) < 0)
+			return -1;
+		return parse_connect(w, cmd, err);
 	case CTL_NONE:
 	case CTL_VERB_COUNT:
 		break;

@@ -44,6 +44,7 @@ enum control_verb {
 	CTL_SEND,
 	CTL_WAIT,
 	CTL_QUIT,
+	CTL_CONNECT,
 	CTL_VERB_COUNT
 };
 

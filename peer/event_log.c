@@ -142,6 +142,8 @@ event_command_name(enum event_command c)
 		return "rst";
 	case ECMD_SEND:
 		return "send";
+	case ECMD_CONNECT:
+		return "connect";
 	}
 	return "?";
 }

@@ -68,6 +68,7 @@ enum event_command {
 	ECMD_FIN,
 	ECMD_RST,
 	ECMD_SEND,
+	ECMD_CONNECT,
 };
 
 struct event_log;

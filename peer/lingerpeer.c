@@ -26,6 +26,7 @@
 #include "tcp_peer.h"
 
 #define MAX_POLLFDS 128
+#define MAX_UNRESOLVED 64	/* segments waiting for an ARP answer */
 
 struct lingerpeer {
 	struct peer_options opt;
@@ -39,7 +40,9 @@ struct lingerpeer {
 	uint64_t frame_errors[FRAME_ERROR_COUNT];
 	uint64_t arp_answered;
 	uint64_t arp_ignored;
-	uint64_t no_mac;		/* segments we could not address */
+	uint64_t no_mac;		/* segments dropped: no MAC and no room to wait */
+	struct segment unresolved[MAX_UNRESOLVED];	/* waiting for ARP */
+	size_t nunresolved;
 	uint64_t inject_errors;
 	char err[512];
 };
@@ -114,22 +117,70 @@ send_arp_request(struct lingerpeer *lp, uint32_t ip)
 }
 
 static void
-flush_output(struct lingerpeer *lp)
+send_segment(struct lingerpeer *lp, const struct segment *seg, const uint8_t mac[6])
 {
-	uint8_t buf[FRAME_MAX], mac[6];
-	struct segment seg;
+	uint8_t buf[FRAME_MAX];
 	static uint16_t ip_id;
 	size_t n;
 
+	n = frame_encode_tcp(buf, sizeof(buf), inject_mac(lp->inj), mac, seg, ip_id++, 64);
+	if (n > 0)
+		send_frame(lp, buf, n);
+}
+
+/*
+ * No MAC for the destination yet (we connect first, before it spoke): ask,
+ * and keep the segment until the answer comes rather than lose a second to
+ * a retransmission.
+ */
+static void
+hold_for_arp(struct lingerpeer *lp, const struct segment *seg)
+{
+	size_t i;
+	bool asked = false;
+
+	for (i = 0; i < lp->nunresolved; i++)
+		asked |= lp->unresolved[i].daddr == seg->daddr;
+	if (lp->nunresolved == MAX_UNRESOLVED) {
+		lp->no_mac++;
+		return;
+	}
+	lp->unresolved[lp->nunresolved] = *seg;
+	lp->unresolved[lp->nunresolved].payload_len = 0;	/* only SYNs and ACKs wait */
+	lp->unresolved[lp->nunresolved].payload = NULL;
+	lp->nunresolved++;
+	if (!asked)
+		send_arp_request(lp, seg->daddr);
+}
+
+/* ip's MAC is known now: send what waited for it. */
+static void
+release_held(struct lingerpeer *lp, uint32_t ip, const uint8_t mac[6])
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < lp->nunresolved; i++) {
+		if (lp->unresolved[i].daddr == ip)
+			send_segment(lp, &lp->unresolved[i], mac);
+		else
+			lp->unresolved[kept++] = lp->unresolved[i];
+	}
+	lp->nunresolved = kept;
+}
+
+static void
+flush_output(struct lingerpeer *lp)
+{
+	struct segment seg;
+	uint8_t mac[6];
+
 	while (peer_pop_output(lp->peer, &seg)) {
-		if (!arp_cache_lookup(&lp->arp, seg.daddr, mac)) {
-			lp->no_mac++;
-			send_arp_request(lp, seg.daddr);
-			continue;	/* TCP retransmits once the client answers */
-		}
-		n = frame_encode_tcp(buf, sizeof(buf), inject_mac(lp->inj), mac, &seg, ip_id++, 64);
-		if (n > 0)
-			send_frame(lp, buf, n);
+		if (arp_cache_lookup(&lp->arp, seg.daddr, mac))
+			send_segment(lp, &seg, mac);
+		else if (seg.payload_len == 0)
+			hold_for_arp(lp, &seg);
+		else
+			lp->no_mac++;	/* data: TCP retransmits it once ARP is done */
 	}
 }
 
@@ -147,6 +198,8 @@ on_arp(struct lingerpeer *lp, const struct frame *f)
 		return;
 	}
 	arp_cache_learn(&lp->arp, a->spa, a->sha);
+	if (lp->nunresolved > 0)
+		release_held(lp, a->spa, a->sha);
 	if (a->op != ARP_REQUEST)
 		return;
 	memcpy(reply.sha, inject_mac(lp->inj), 6);

@@ -139,6 +139,7 @@ enum peer_cmd_result {
 	PEER_CMD_OK = 0,
 	PEER_CMD_NO_CONN,	/* no such connection */
 	PEER_CMD_BAD_STATE,	/* not possible in the connection's state */
+	PEER_CMD_FULL,		/* no room in the connection table */
 };
 
 const char *peer_cmd_result_str(enum peer_cmd_result r);
@@ -154,6 +155,15 @@ enum peer_cmd_result peer_send_fin(struct peer *p, uint32_t id, uint64_t now_ns)
 enum peer_cmd_result peer_send_rst(struct peer *p, uint32_t id, uint64_t now_ns);
 /* Send n bytes of pattern data to the client (within its window). */
 enum peer_cmd_result peer_send_data(struct peer *p, uint32_t id, uint32_t n, uint64_t now_ns);
+
+/*
+ * Active open: connect to raddr:rport (the system under test listening)
+ * from our port lport, or from a free port in 40000-60999 when lport is 0.
+ * The connection then behaves as b. *id names it; it starts in SYN_SENT.
+ * PEER_CMD_BAD_STATE when that four-tuple is already open.
+ */
+enum peer_cmd_result peer_connect(struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport,
+				  const struct behaviour *b, uint64_t now_ns, uint32_t *id);
 
 const struct peer_stats *peer_get_stats(const struct peer *p);
 const struct event_log *peer_events(const struct peer *p);

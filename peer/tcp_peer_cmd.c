@@ -35,6 +35,8 @@ peer_cmd_result_str(enum peer_cmd_result r)
 		return "no such connection";
 	case PEER_CMD_BAD_STATE:
 		return "not possible in the connection's state";
+	case PEER_CMD_FULL:
+		return "the connection table is full";
 	}
 	return "?";
 }

@@ -181,6 +181,10 @@ on_segment(struct peer *p, struct conn *c, const struct segment *s)
 	c->segs_in++;
 	c->last_ns = p->now;
 	conn_touch(p->conns, c);
+	if (c->state == CS_SYN_SENT) {
+		peer_on_syn_sent(p, c, s);
+		return;
+	}
 	if (s->flags & TCPF_RST) {
 		on_rst(p, c, s);
 		return;

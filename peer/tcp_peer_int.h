@@ -55,6 +55,7 @@ struct peer {
 	peer_narrate_fn narrate;
 	void *narrate_arg;
 	uint64_t now;		/* time of the call being handled */
+	uint16_t next_ephemeral;	/* where peer_connect looks for a free port */
 };
 
 /* tcp_peer_out.c: everything that leaves the peer. */
@@ -85,5 +86,6 @@ const char *peer_client_str(const struct conn *c, char buf[24]);	/* "192.0.2.1:4
 void peer_log_in(struct peer *p, const struct conn *c, const struct segment *s,
 		 enum seg_class cls);
 void peer_on_syn(struct peer *p, struct conn *old, const struct segment *s);
+void peer_on_syn_sent(struct peer *p, struct conn *c, const struct segment *s);
 
 #endif

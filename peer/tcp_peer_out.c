@@ -241,7 +241,7 @@ data_in_flight(const struct conn *c)
 
 	if ((c->flags & CF_FIN_SENT) && f > 0)
 		f--;
-	if (c->state == CS_SYN_RCVD && f > 0)
+	if ((c->state == CS_SYN_RCVD || c->state == CS_SYN_SENT) && f > 0)
 		f--;
 	return f;
 }
@@ -281,6 +281,10 @@ retransmit(struct peer *p, struct conn *c)
 		mss = p->cfg.mss;	/* as out_push_data: never above what we announced */
 	if (c->state == CS_SYN_RCVD) {
 		out_emit(p, c, TCPF_SYN | TCPF_ACK, c->iss, c->rcv_nxt, 0, SC_SYNACK, false);
+		return;
+	}
+	if (c->state == CS_SYN_SENT) {
+		out_emit(p, c, TCPF_SYN, c->iss, 0, 0, SC_SYN_RETX, false);
 		return;
 	}
 	if (n > 0) {

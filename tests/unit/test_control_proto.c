@@ -112,6 +112,15 @@ test_parse_commands(void **state)
 	assert_int_equal(cmd.verb, CTL_FIN);
 	assert_int_equal(parse("rst 1"), 0);
 	assert_int_equal(cmd.verb, CTL_RST);
+	assert_int_equal(parse("connect 192.0.2.1:8080"), 0);
+	assert_int_equal(cmd.verb, CTL_CONNECT);
+	assert_int_equal(cmd.conn.addr, 0xc0000201u);
+	assert_int_equal(cmd.conn.port, 8080);
+	assert_false(cmd.has_behaviour);
+	assert_int_equal(cmd.port, 0);
+	assert_int_equal(parse("connect 192.0.2.1:8080 from=41000 swallow-fin"), 0);
+	assert_int_equal(cmd.port, 41000);
+	assert_true(cmd.behaviour.bits & BHV_SWALLOW_FIN);
 }
 
 static void
@@ -168,6 +177,10 @@ static const struct bad_line bad_lines[] = {
 	{ "show 300.2.3.4:80", CONTROL_E_BAD_ARG, "not a connection" },
 	{ "show [::1]:80", CONTROL_E_BAD_ARG, "IPv4 only" },
 	{ "show new", CONTROL_E_BAD_ARG, "only works with wait" },
+	{ "connect", CONTROL_E_BAD_ARG, "Usage: connect IP:PORT" },
+	{ "connect 7", CONTROL_E_BAD_ARG, "is not IP:PORT" },
+	{ "connect 192.0.2.1:80 from=0", CONTROL_E_BAD_ARG, "from= takes a port" },
+	{ "connect 192.0.2.1:80 normal half-close", CONTROL_E_BAD_ARG, "one behaviour spec only" },
 	{ "show all", CONTROL_E_BAD_ARG, "only works with events" },
 	{ "events", CONTROL_E_BAD_ARG, "Usage: events" },
 	{ "events all limit=0", CONTROL_E_BAD_ARG, "limit=0" },
