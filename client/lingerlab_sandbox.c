@@ -9,6 +9,7 @@
  * sandbox dies, even by SIGKILL, the tmpfs goes with the namespace and only
  * the empty directory is left on the host.
  */
+#include "peer_launch.h"
 #include "sandbox.h"
 
 #include <errno.h>
@@ -28,20 +29,16 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define PROG "lingerlab-sandbox"
 #define EXIT_TOOL 125		/* as env(1): our own failure */
 #define EXIT_CANNOT_RUN 126
 #define EXIT_NOT_FOUND 127
-#define READY_PREFIX "lingerpeer ready"
-#define READY_TIMEOUT_MS 10000
-#define LINE_MAX_LEN 4096
 #define SUN_PATH_LEN sizeof(((struct sockaddr_un *)NULL)->sun_path)
 
 struct options {
-	char **peer_args;
+	const char **peer_args;
 	int n_peer_args;
 	bool no_peer;
 	const char *control_path;	/* --control-socket, or NULL */
@@ -54,8 +51,7 @@ struct run {
 	char sock_path[SUN_PATH_LEN];	/* "" if none */
 	bool tmpfs_mounted;
 	int listen_fd;
-	int peer_out;			/* read end of the peer's stdout */
-	pid_t peer_pid;
+	struct peer_proc peer;
 	int sigfd;
 };
 
@@ -133,25 +129,12 @@ parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
+/* $LINGERPEER, else the build tree's lingerpeer if there is one. */
 static const char *
 peer_path(void)
 {
-	const char *env = getenv("LINGERPEER");
-
-	if (env != NULL && *env != '\0')
-		return env;
-	if (access(LINGERPEER_BUILD_PATH, X_OK) == 0)
-		return LINGERPEER_BUILD_PATH;
-	return LINGERPEER_INSTALL_PATH;
-}
-
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return peer_launch_path(access(LINGERPEER_BUILD_PATH, X_OK) == 0 ?
+	    LINGERPEER_BUILD_PATH : LINGERPEER_INSTALL_PATH);
 }
 
 /* Remove what we put on the host; safe to call at any point. */
@@ -272,166 +255,40 @@ control_socket(struct run *r, const struct options *o)
 	return listen_unix(r, path);
 }
 
-static void
-forward(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, buf, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;	/* stdout gone: keep draining, drop it */
-		buf += n;
-		len -= (size_t)n;
-	}
-}
-
-static void
-describe_status(int status, char *buf, size_t len)
-{
-	if (WIFEXITED(status))
-		snprintf(buf, len, "exit status %d", WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		snprintf(buf, len, "killed by signal %d", WTERMSIG(status));
-	else
-		snprintf(buf, len, "status %#x", status);
-}
-
-/* Reason to stop waiting for the ready line, or NULL to keep waiting. */
-static const char *
-ready_wait_event(struct run *r, struct pollfd *p, char *why, size_t len)
-{
-	struct signalfd_siginfo si;
-	int status;
-
-	if (p[1].revents != 0 && read(r->sigfd, &si, sizeof(si)) > 0) {
-		snprintf(why, len, "interrupted by signal %u", si.ssi_signo);
-		return why;
-	}
-	if ((p[0].revents & (POLLIN | POLLHUP)) == 0)
-		return NULL;
-	return waitpid(r->peer_pid, &status, WNOHANG) > 0 ?
-	    (describe_status(status, why, len), why) : NULL;
-}
-
-/*
- * Forward lingerpeer's stdout until its ready line has gone by. Returns 0,
- * or -1 with the reason printed.
- */
-static int
-wait_ready(struct run *r)
-{
-	struct pollfd p[2] = {
-		{ .fd = r->peer_out, .events = POLLIN },
-		{ .fd = r->sigfd, .events = POLLIN },
-	};
-	long deadline = now_ms() + READY_TIMEOUT_MS;
-	char line[LINE_MAX_LEN], why[64];
-	size_t have = 0;
-	ssize_t n;
-	char *nl;
-
-	while (now_ms() < deadline) {
-		if (poll(p, 2, (int)(deadline - now_ms())) <= 0)
-			continue;
-		if (ready_wait_event(r, p, why, sizeof(why)) != NULL)
-			break;
-		n = read(r->peer_out, line + have, sizeof(line) - 1 - have);
-		if (n <= 0) {
-			snprintf(why, sizeof(why), "closed its stdout");
-			break;
-		}
-		have += (size_t)n;
-		while ((nl = memchr(line, '\n', have)) != NULL) {
-			size_t l = (size_t)(nl - line) + 1;
-			bool ready = strncmp(line, READY_PREFIX,
-			    strlen(READY_PREFIX)) == 0;
-
-			forward(STDOUT_FILENO, line, l);
-			memmove(line, line + l, have - l);
-			have -= l;
-			if (ready) {
-				forward(STDOUT_FILENO, line, have);
-				return 0;
-			}
-		}
-		if (have == sizeof(line) - 1) {
-			forward(STDOUT_FILENO, line, have);
-			have = 0;
-		}
-	}
-	if (now_ms() >= deadline)
-		snprintf(why, sizeof(why), "printed no \"" READY_PREFIX "\" "
-		    "line within %d ms", READY_TIMEOUT_MS);
-	fprintf(stderr, PROG ": lingerpeer did not start: %s (its messages, if "
-	    "any, are above)\n", why);
-	return -1;
-}
-
-/* lingerpeer's argv: ours first, then --peer-arg's (or a default port). */
-static char **
-peer_argv(const struct options *o)
-{
-	static char *fixed[] = {
-		"--iface", SANDBOX_PEER_IFACE, "--addr", SANDBOX_PEER_ADDR,
-		"--control", "fd:3",
-	};
-	static char *dflt[] = { "--port", "7000" };
-	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]), i, n = 0;
-	char **argv;
-
-	argv = calloc(1 + nfixed + (size_t)o->n_peer_args + 3, sizeof(char *));
-	if (argv == NULL)
-		return NULL;
-	argv[n++] = (char *)peer_path();
-	for (i = 0; i < nfixed; i++)
-		argv[n++] = fixed[i];
-	for (i = 0; i < (size_t)o->n_peer_args; i++)
-		argv[n++] = o->peer_args[i];
-	if (o->n_peer_args == 0) {
-		argv[n++] = dflt[0];
-		argv[n++] = dflt[1];
-	}
-	return argv;
-}
-
 /*
  * lingerpeer runs with stdin from /dev/null (the terminal is COMMAND's),
  * in its own process group (^C is for COMMAND), its stdout into a pipe.
+ * What it prints, the ready line included, goes to our stdout.
  */
 static int
 start_peer(struct run *r, const struct options *o)
 {
-	struct sandbox_spawn_opts so = SANDBOX_SPAWN_OPTS_INIT;
-	char **argv = peer_argv(o);
-	int out[2], null_fd;
+	static const char *const dflt[] = { "--port", "7000", NULL };
+	struct peer_launch_opts lo = {
+		.path = peer_path(),
+		.args = o->n_peer_args > 0 ? o->peer_args : dflt,
+		.control_fd = r->listen_fd,
+		.detach = true,
+		.echo_fd = STDOUT_FILENO,
+		.echo_ready = true,
+		.interrupt_fd = r->sigfd,
+	};
+	char why[PEER_LAUNCH_WHY_LEN];
+	int rc;
 
-	if (argv == NULL || pipe2(out, O_CLOEXEC) == -1 ||
-	    (null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
-		fprintf(stderr, PROG ": cannot prepare lingerpeer's I/O: %s\n",
-		    strerror(errno));
-		return -1;
-	}
-	so.stdin_fd = null_fd;
-	so.stdout_fd = out[1];
-	so.extra_fd = r->listen_fd;
-	so.new_pgrp = true;
-	r->peer_pid = sandbox_spawn(&r->sb, SANDBOX_PEER_SIDE, argv, &so);
-	close(null_fd);
-	close(out[1]);
-	r->peer_out = out[0];
-	if (r->peer_pid == -1)
-		fprintf(stderr, PROG ": %s%s\n", r->sb.errbuf, errno == ENOENT ?
+	rc = peer_launch_start(&r->sb, &lo, &r->peer, why, sizeof(why));
+	if (rc == -1)
+		fprintf(stderr, PROG ": %s%s\n", why, errno == ENOENT ?
 		    " (build lingerpeer, or set LINGERPEER to its path)" : "");
-	free(argv);
 	/* lingerpeer has the listening socket now; ours would only linger. */
 	close(r->listen_fd);
 	r->listen_fd = -1;
-	if (r->peer_pid == -1)
+	if (rc == -1)
 		return -1;
-	return wait_ready(r);
+	if (peer_launch_wait_ready(&r->peer, &lo, why, sizeof(why)) == 0)
+		return 0;
+	fprintf(stderr, PROG ": %s (its messages, if any, are above)\n", why);
+	return -1;
 }
 
 static int
@@ -482,30 +339,14 @@ on_signal(struct run *r, pid_t cmd)
 		(void)kill(cmd, (int)si.ssi_signo);
 }
 
-/* Copy lingerpeer's output through; -1 once it has closed its stdout. */
-static int
-on_peer_output(struct run *r)
-{
-	char buf[4096];
-	ssize_t n;
-
-	n = read(r->peer_out, buf, sizeof(buf));
-	if (n == -1 && errno == EINTR)
-		return 0;
-	if (n <= 0)
-		return -1;
-	forward(STDOUT_FILENO, buf, (size_t)n);
-	return 0;
-}
-
 static void
 on_peer_exit(struct run *r, int *pidfd)
 {
 	char how[64];
 	int status;
 
-	if (waitpid(r->peer_pid, &status, WNOHANG) > 0) {
-		describe_status(status, how, sizeof(how));
+	if (waitpid(r->peer.pid, &status, WNOHANG) > 0) {
+		peer_describe_status(status, how, sizeof(how));
 		fprintf(stderr, PROG ": lingerpeer stopped early (%s); COMMAND "
 		    "keeps running without it\n", how);
 	}
@@ -521,21 +362,23 @@ supervise(struct run *r, pid_t cmd)
 	int cmd_fd, peer_fd = -1, status = 0;
 
 	cmd_fd = pidfd_open(cmd, 0);
-	if (r->peer_pid > 0)
-		peer_fd = pidfd_open(r->peer_pid, 0);
+	if (r->peer.pid > 0)
+		peer_fd = pidfd_open(r->peer.pid, 0);
 	for (;;) {
 		p[0] = (struct pollfd){ .fd = cmd_fd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = r->sigfd, .events = POLLIN };
-		p[2] = (struct pollfd){ .fd = r->peer_out, .events = POLLIN };
+		p[2] = (struct pollfd){ .fd = r->peer.out_fd,
+		    .events = POLLIN };
 		p[3] = (struct pollfd){ .fd = peer_fd, .events = POLLIN };
 		/* Without a pidfd (old kernel), waitpid below blocks. */
 		if (cmd_fd == -1 || (poll(p, 4, -1) > 0 && p[0].revents != 0))
 			break;
 		if (p[1].revents != 0)
 			on_signal(r, cmd);
-		if (p[2].revents != 0 && on_peer_output(r) == -1) {
-			close(r->peer_out);
-			r->peer_out = -1;
+		if (p[2].revents != 0 &&
+		    peer_launch_pump(r->peer.out_fd, STDOUT_FILENO) == -1) {
+			close(r->peer.out_fd);
+			r->peer.out_fd = -1;
 		}
 		if (p[3].revents != 0)
 			on_peer_exit(r, &peer_fd);
@@ -553,12 +396,12 @@ supervise(struct run *r, pid_t cmd)
 static void
 drain_peer_output(struct run *r)
 {
-	if (r->peer_out < 0)
+	if (r->peer.out_fd < 0)
 		return;
-	while (on_peer_output(r) == 0)
+	while (peer_launch_pump(r->peer.out_fd, STDOUT_FILENO) == 0)
 		;
-	close(r->peer_out);
-	r->peer_out = -1;
+	close(r->peer.out_fd);
+	r->peer.out_fd = -1;
 }
 
 static int
@@ -585,7 +428,7 @@ int
 main(int argc, char **argv)
 {
 	struct options o;
-	struct run r = { .listen_fd = -1, .peer_out = -1, .sigfd = -1 };
+	struct run r = { .listen_fd = -1, .peer.out_fd = -1, .sigfd = -1 };
 	pid_t cmd;
 	int status, e;
 

@@ -8,6 +8,7 @@
  * must not kill the test with SIGPIPE.
  */
 #include "control_client.h"
+#include "monotime.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -185,15 +186,6 @@ control_endpoint_parse(const char *text, struct control_endpoint *ep, char *err,
 	return parse_tcp(text, ep, err, errlen);
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Milliseconds left until deadline, for poll(); -1 means no deadline. */
 static int
 left_ms(int64_t deadline)
@@ -202,14 +194,14 @@ left_ms(int64_t deadline)
 
 	if (deadline < 0)
 		return -1;
-	left = deadline - now_ms();
+	left = deadline - monotime_ms();
 	return left <= 0 ? 0 : left > 60000 ? 60000 : (int)left;
 }
 
 static int64_t
 deadline_of(int timeout_ms)
 {
-	return timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	return timeout_ms < 0 ? -1 : monotime_ms() + timeout_ms;
 }
 
 /* 1 when fd is ready for events, 0 on timeout, -1 on error. */

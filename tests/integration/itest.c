@@ -5,6 +5,8 @@
  * fd); nothing sleeps a fixed time.
  */
 #include "itest.h"
+#include "monotime.h"
+#include "peer_launch.h"
 
 #include <stdarg.h>
 #include <setjmp.h>
@@ -25,26 +27,14 @@
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-
-#define READY_PREFIX "lingerpeer ready"
-#define MAX_PEER_ARGS 64
 
 static struct sandbox the_sandbox;
 static bool entered;
 static int report_fd = -1;
-
-long
-itest_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*
  * At exit() of the owner: as root this also returns the process to the host
@@ -83,22 +73,6 @@ itest_enter_sandbox(void)
 	return &the_sandbox;
 }
 
-static void
-write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, buf, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
-}
-
 /* A listening socket in the abstract namespace of netns A: no file to clean. */
 static int
 listen_abstract(struct itest_peer *out)
@@ -126,51 +100,16 @@ listen_abstract(struct itest_peer *out)
 	return fd;
 }
 
-static pid_t
-spawn_peer(const char *const extra_args[], int ctl_fd, int out_fd)
-{
-	struct sandbox_spawn_opts so = SANDBOX_SPAWN_OPTS_INIT;
-	const char *path = getenv("LINGERPEER");
-	char *argv[MAX_PEER_ARGS + 8];
-	size_t n = 0, i;
-	pid_t pid;
-
-	argv[n++] = (char *)(path != NULL && *path != '\0' ? path :
-	    LINGERPEER_PATH);
-	argv[n++] = "--iface";
-	argv[n++] = SANDBOX_PEER_IFACE;
-	argv[n++] = "--addr";
-	argv[n++] = SANDBOX_PEER_ADDR;
-	argv[n++] = "--control";
-	argv[n++] = "fd:3";
-	for (i = 0; extra_args != NULL && extra_args[i] != NULL; i++) {
-		if (i == MAX_PEER_ARGS) {
-			fprintf(stderr, "itest: more than %d peer arguments\n",
-			    MAX_PEER_ARGS);
-			return -1;
-		}
-		argv[n++] = (char *)extra_args[i];
-	}
-	argv[n] = NULL;
-	so.stdout_fd = out_fd;
-	so.extra_fd = ctl_fd;
-	pid = sandbox_spawn(itest_enter_sandbox(), SANDBOX_PEER_SIDE, argv,
-	    &so);
-	if (pid == -1)
-		fprintf(stderr, "itest: %s\n", the_sandbox.errbuf);
-	return pid;
-}
-
 /* Wait for a child to exit, up to timeout_ms; then SIGKILL it. */
 static int
 reap_within(pid_t pid, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = pidfd_open(pid, 0), .events = POLLIN };
-	long deadline = itest_now_ms() + timeout_ms;
+	int64_t deadline = monotime_ms() + timeout_ms;
 	int status = -1;
 
-	while (pfd.fd >= 0 && itest_now_ms() < deadline &&
-	    poll(&pfd, 1, (int)(deadline - itest_now_ms())) <= 0)
+	while (pfd.fd >= 0 && monotime_ms() < deadline &&
+	    poll(&pfd, 1, (int)(deadline - monotime_ms())) <= 0)
 		;
 	if (pfd.fd >= 0)
 		close(pfd.fd);
@@ -182,65 +121,21 @@ reap_within(pid_t pid, int timeout_ms)
 	return status;
 }
 
+/* After a failed start: make sure lingerpeer is gone, and say how it went. */
 static void
-describe_exit(pid_t pid, const char *why)
+stop_unready(pid_t pid)
 {
-	int status = reap_within(pid, ITEST_STOP_TIMEOUT_MS);
+	char how[64];
+	int status;
 
+	if (pid <= 0)
+		return;	/* reaped already: its status was in why */
+	kill(pid, SIGKILL);
+	status = reap_within(pid, ITEST_STOP_TIMEOUT_MS);
 	if (status == -1)
-		fprintf(stderr, "itest: lingerpeer %s\n", why);
-	else if (WIFEXITED(status))
-		fprintf(stderr, "itest: lingerpeer %s: exit status %d\n", why,
-		    WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		fprintf(stderr, "itest: lingerpeer %s: killed by signal %d\n",
-		    why, WTERMSIG(status));
-}
-
-/*
- * Read lingerpeer's stdout up to its ready line, copying other lines to
- * stderr. Returns 0, or -1 after saying why. Bytes read past the ready line
- * are copied to stderr too.
- */
-static int
-wait_ready(struct itest_peer *p, int out_fd)
-{
-	struct pollfd pfd = { .fd = out_fd, .events = POLLIN };
-	long deadline = itest_now_ms() + ITEST_READY_TIMEOUT_MS;
-	char buf[4096], *nl;
-	size_t have = 0, l;
-	ssize_t n;
-
-	while (itest_now_ms() < deadline) {
-		if (poll(&pfd, 1, (int)(deadline - itest_now_ms())) <= 0)
-			continue;
-		n = read(out_fd, buf + have, sizeof(buf) - 1 - have);
-		if (n <= 0) {
-			describe_exit(p->pid, "exited before it was ready");
-			return -1;
-		}
-		have += (size_t)n;
-		while ((nl = memchr(buf, '\n', have)) != NULL) {
-			l = (size_t)(nl - buf);
-			if (strncmp(buf, READY_PREFIX, strlen(READY_PREFIX))
-			    == 0) {
-				snprintf(p->ready_line, sizeof(p->ready_line),
-				    "%.*s", (int)l, buf);
-				write_all(STDERR_FILENO, nl + 1, have - l - 1);
-				return 0;
-			}
-			write_all(STDERR_FILENO, buf, l + 1);
-			memmove(buf, nl + 1, have - l - 1);
-			have -= l + 1;
-		}
-		if (have == sizeof(buf) - 1)
-			have = 0;	/* endless line: not the ready one */
-	}
-	fprintf(stderr, "itest: lingerpeer printed no ready line within %d "
-	    "ms\n", ITEST_READY_TIMEOUT_MS);
-	kill(p->pid, SIGKILL);
-	describe_exit(p->pid, "was stopped");
-	return -1;
+		return;
+	peer_describe_status(status, how, sizeof(how));
+	fprintf(stderr, "itest: lingerpeer was stopped: %s\n", how);
 }
 
 /*
@@ -268,29 +163,38 @@ start_forwarder(int out_fd)
 int
 itest_start_peer(const char *const extra_args[], struct itest_peer *out)
 {
-	int ctl, pipefd[2], rc = -1;
+	struct peer_launch_opts lo = {
+		.path = peer_launch_path(LINGERPEER_PATH),
+		.args = extra_args,
+		.echo_fd = STDERR_FILENO,
+		.interrupt_fd = -1,
+	};
+	char why[PEER_LAUNCH_WHY_LEN];
+	struct peer_proc pp;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	itest_enter_sandbox();
-	if ((ctl = listen_abstract(out)) == -1)
+	if ((lo.control_fd = listen_abstract(out)) == -1)
 		return -1;
-	if (pipe2(pipefd, O_CLOEXEC) == -1) {
-		fprintf(stderr, "itest: pipe2: %s\n", strerror(errno));
-		close(ctl);
+	rc = peer_launch_start(&the_sandbox, &lo, &pp, why, sizeof(why));
+	/* Only lingerpeer keeps it: ECONNREFUSED means it is gone. */
+	close(lo.control_fd);
+	if (rc == -1) {
+		fprintf(stderr, "itest: %s\n", why);
 		return -1;
 	}
-	out->pid = spawn_peer(extra_args, ctl, pipefd[1]);
-	/* Only lingerpeer keeps these: EOF and ECONNREFUSED mean it is gone. */
-	close(ctl);
-	close(pipefd[1]);
-	if (out->pid > 0 && wait_ready(out, pipefd[0]) == 0)
-		rc = 0;
-	if (rc == 0)
-		out->forwarder = start_forwarder(pipefd[0]);
-	close(pipefd[0]);
-	if (rc == -1)
-		out->pid = 0;
-	return rc;
+	if (peer_launch_wait_ready(&pp, &lo, why, sizeof(why)) == -1) {
+		fprintf(stderr, "itest: %s\n", why);
+		stop_unready(pp.pid);
+		close(pp.out_fd);
+		return -1;
+	}
+	out->pid = pp.pid;
+	snprintf(out->ready_line, sizeof(out->ready_line), "%s", pp.ready_line);
+	out->forwarder = start_forwarder(pp.out_fd);
+	close(pp.out_fd);
+	return 0;
 }
 
 int
@@ -376,89 +280,19 @@ itest_pcap_next(pcap_t *p, int timeout_ms, struct pcap_pkthdr **hdr,
 {
 	struct pollfd pfd = { .fd = pcap_get_selectable_fd(p),
 	    .events = POLLIN };
-	long deadline = itest_now_ms() + timeout_ms;
+	int64_t deadline = monotime_ms() + timeout_ms;
 	int rc;
 
 	for (;;) {
 		rc = pcap_next_ex(p, hdr, data);
 		if (rc != 0)
 			return rc == 1 ? 1 : -1;
-		if (itest_now_ms() >= deadline)
+		if (monotime_ms() >= deadline)
 			return 0;
-		if (poll(&pfd, 1, (int)(deadline - itest_now_ms())) == -1 &&
+		if (poll(&pfd, 1, (int)(deadline - monotime_ms())) == -1 &&
 		    errno != EINTR)
 			return -1;
 	}
-}
-
-/* The Internet checksum of a buffer, added to sum (RFC 1071). */
-static uint32_t
-csum_add(uint32_t sum, const unsigned char *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static bool
-csum_ok(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return sum == 0xffff;
-}
-
-static uint32_t
-be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-int
-itest_parse_tcp(const unsigned char *frame, size_t caplen,
-    struct itest_tcp_frame *out)
-{
-	const unsigned char *ip = frame + 14, *tcp;
-	size_t ihl, tot, thl;
-	unsigned char pseudo[12];
-
-	if (caplen < 14 + 20 || frame[12] != 0x08 || frame[13] != 0x00 ||
-	    (ip[0] >> 4) != 4 || ip[9] != IPPROTO_TCP)
-		return -1;
-	ihl = (size_t)(ip[0] & 0x0f) * 4;
-	tot = (size_t)ip[2] << 8 | ip[3];
-	if (ihl < 20 || tot < ihl + 20 || 14 + tot > caplen ||
-	    (ip[6] & 0x3f) != 0 || ip[7] != 0)
-		return -1;	/* short, or a fragment */
-	tcp = ip + ihl;
-	thl = (size_t)(tcp[12] >> 4) * 4;
-	if (thl < 20 || ihl + thl > tot)
-		return -1;
-	memset(out, 0, sizeof(*out));
-	out->frame_len = caplen;
-	inet_ntop(AF_INET, ip + 12, out->src, sizeof(out->src));
-	inet_ntop(AF_INET, ip + 16, out->dst, sizeof(out->dst));
-	out->sport = (uint16_t)(tcp[0] << 8 | tcp[1]);
-	out->dport = (uint16_t)(tcp[2] << 8 | tcp[3]);
-	out->seq = be32(tcp + 4);
-	out->ack = be32(tcp + 8);
-	out->flags = tcp[13];
-	out->payload = tcp + thl;
-	out->payload_len = tot - ihl - thl;
-	out->ip_csum_ok = csum_ok(csum_add(0, ip, ihl));
-	memcpy(pseudo, ip + 12, 8);
-	pseudo[8] = 0;
-	pseudo[9] = IPPROTO_TCP;
-	pseudo[10] = (unsigned char)((tot - ihl) >> 8);
-	pseudo[11] = (unsigned char)(tot - ihl);
-	out->tcp_csum_ok = csum_ok(csum_add(csum_add(0, pseudo,
-	    sizeof(pseudo)), tcp, tot - ihl));
-	return 0;
 }
 
 void
@@ -505,12 +339,12 @@ size_t
 itest_read_fd(int fd, void *buf, size_t len, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	long deadline = itest_now_ms() + timeout_ms;
+	int64_t deadline = monotime_ms() + timeout_ms;
 	size_t have = 0;
 	ssize_t n;
 
-	while (have < len && itest_now_ms() < deadline) {
-		if (poll(&p, 1, (int)(deadline - itest_now_ms())) <= 0)
+	while (have < len && monotime_ms() < deadline) {
+		if (poll(&p, 1, (int)(deadline - monotime_ms())) <= 0)
 			continue;
 		if ((n = read(fd, (char *)buf + have, len - have)) <= 0)
 			break;
@@ -594,4 +428,45 @@ itest_read_sysctl(const char *rel)
 		buf[0] = '\0';
 	fclose(f);
 	return buf[0] != '\0' ? atoi(buf) : -1;
+}
+
+ino_t
+itest_ns_ino(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+/* Whether a sandbox can be built here at all: try, in a throwaway child. */
+static void
+skip_all_unless_possible(void)
+{
+	struct sandbox sb;
+	int status;
+	pid_t pid;
+
+	if ((pid = fork()) == 0)
+		_exit(sandbox_open(&sb) == 0 ? 0 : (printf("SKIP: cannot build "
+		    "a sandbox: %s\n", sb.errbuf), ITEST_EXIT_SKIP));
+	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == ITEST_EXIT_SKIP)
+		exit(ITEST_EXIT_SKIP);
+}
+
+void
+itest_child_runner_init(void)
+{
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+		perror("PR_SET_CHILD_SUBREAPER");
+	skip_all_unless_possible();
+}
+
+void
+itest_run_case(void **state)
+{
+	const struct itest_case *c = *state;
+
+	itest_run_in_child(c->fn, c->as_nobody);
 }

@@ -36,9 +36,6 @@
 /* ctest's SKIP_RETURN_CODE for the integration tests. */
 #define ITEST_EXIT_SKIP 77
 
-/* How long lingerpeer gets to print its ready line. */
-#define ITEST_READY_TIMEOUT_MS 10000
-
 /* How long itest_stop_peer() waits after SIGTERM before SIGKILL. */
 #define ITEST_STOP_TIMEOUT_MS 5000
 
@@ -65,8 +62,9 @@ struct sandbox *itest_enter_sandbox(void);
  * --control fd:3, then extra_args (NULL-terminated; may be NULL). fd 3 is a
  * listening abstract unix socket with a fresh name, recorded in
  * out->control. The binary is $LINGERPEER if set, else LINGERPEER_PATH.
- * Waits for the "lingerpeer ready" line; its other output goes to stderr.
- * Returns 0, or -1 after printing why (it exited, timed out, ...).
+ * Waits (PEER_READY_TIMEOUT_MS, common/peer_launch.h) for the "lingerpeer
+ * ready" line; its other output goes to stderr. Returns 0, or -1 after
+ * printing why (it exited, timed out, ...) with lingerpeer gone.
  */
 int itest_start_peer(const char *const extra_args[], struct itest_peer *out);
 
@@ -125,9 +123,6 @@ void itest_set_report_fd(int fd);
  */
 void itest_become_nobody(void);
 
-/* CLOCK_MONOTONIC in milliseconds. */
-long itest_now_ms(void);
-
 /*
  * Read into buf until len bytes, EOF or timeout_ms, whichever is first.
  * Returns how many bytes were read.
@@ -140,24 +135,29 @@ int itest_connect_nonblock(const char *addr, uint16_t port);
 /* A /proc/sys/net value (rel: "ipv4/ip_forward") as an int, or -1. */
 int itest_read_sysctl(const char *rel);
 
-/* An Ethernet/IPv4/TCP frame as itest_parse_tcp() reads it. */
-struct itest_tcp_frame {
-	size_t frame_len;	/* whole frame, Ethernet header included */
-	char src[16], dst[16];	/* dotted quads */
-	uint16_t sport, dport;
-	uint32_t seq, ack;
-	uint8_t flags;		/* TH_FIN, TH_SYN, TH_RST, TH_ACK, ... */
-	const unsigned char *payload;
-	size_t payload_len;
-	bool ip_csum_ok;	/* header checksums, as a receiver checks */
-	bool tcp_csum_ok;
-};
+/* The inode of a namespace file ("/proc/self/ns/net"), or 0 if none. */
+ino_t itest_ns_ino(const char *path);
 
 /*
- * Parse a captured frame (caplen bytes at frame). Returns 0, or -1 if it is
- * not a complete, unfragmented Ethernet/IPv4/TCP frame.
+ * For programs whose tests each run in a child (itest_run_in_child), at the
+ * start of main(): stdout unbuffered (a pipe under ctest, and no child must
+ * inherit a full buffer), this process a child subreaper (what a failing
+ * child leaves behind comes to us, not to init), and, if no sandbox can be
+ * built here at all, "SKIP: <reason>" and exit ITEST_EXIT_SKIP, so that
+ * ctest says SKIP rather than OK.
  */
-int itest_parse_tcp(const unsigned char *frame, size_t caplen,
-    struct itest_tcp_frame *out);
+void itest_child_runner_init(void);
+
+/* A cmocka test that runs fn in a child, as nobody if asked. */
+struct itest_case {
+	void (*fn)(void);
+	bool as_nobody;
+};
+
+/* The cmocka test function of an itest_case (its state). */
+void itest_run_case(void **state);
+
+#define ITEST_CASE(name, fn, nobody) { name, itest_run_case, NULL, NULL, \
+	&(struct itest_case){ fn, nobody } }
 
 #endif

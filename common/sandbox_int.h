@@ -1,0 +1,29 @@
+/*
+ * sandbox_int.h - what the sandbox's three files share: sandbox.c (the
+ * namespaces, their init, closing), sandbox_net.c (the links in them) and
+ * sandbox_spawn.c (processes started in them). Not for use outside them:
+ * the public interface is sandbox.h.
+ */
+#ifndef LINGERLAB_SANDBOX_INT_H
+#define LINGERLAB_SANDBOX_INT_H
+
+#include "sandbox.h"
+
+/* Put what failed, and what to do, in sb->errbuf. Returns -1, errno kept. */
+__attribute__((format(printf, 2, 3)))
+int sandbox_fail(struct sandbox *sb, const char *fmt, ...);
+
+/* Write text to a file; returns 0 or an errno value. */
+int sandbox_write_text(const char *path, const char *text);
+
+/* Close every fd from lo up, except keep: in init, and before exec. */
+void sandbox_close_fds_from(int lo, int keep);
+
+/*
+ * Step 3 of sandbox_open(), once the caller is in netns A and init holds
+ * netns B: the veth pair, its addresses and settings on both sides, up and
+ * running. Returns 0, or -1 with sb->errbuf.
+ */
+int sandbox_build_network(struct sandbox *sb);
+
+#endif
