@@ -111,6 +111,7 @@ struct scn_expect {
 	char key[SCN_NAME_MAX];
 	enum scn_op op;
 	char text[SCN_TEXT_MAX];
+	bool attached;			/* written indented: checks the step's call */
 };
 
 struct scn_step {
@@ -152,6 +153,9 @@ struct scenario {
 	struct scn_step *steps;
 	size_t nsteps;
 	/* expectations before the first step (rare, e.g. nothing) are an error */
+	size_t case_index;		/* which case of its file, 0-based */
+	char *file_copy;		/* what file points at when the parser built
+					 * it (scenario_free frees it); else NULL */
 };
 
 struct scn_error {

@@ -1,0 +1,133 @@
+/*
+ * cmd_check.c - "lingerlab check PATH..." and "lingerlab list PATH...".
+ *
+ * Files are found and read by scn_files.c; everything else is
+ * scn_check_text() and friends, which are pure.
+ */
+#include "cmd_check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario_parse.h"
+#include "scn_files.h"
+
+#define EXIT_BAD 2
+#define MAX_ERRORS 100		/* per file; the total is still counted */
+
+/* argv[0] is the command; "--" ends options, and there are none but help. */
+static int
+paths(int argc, char **argv, const char *usage, struct scn_paths *pl)
+{
+	int first = 1;
+
+	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		printf("%s", usage);
+		return 1;
+	}
+	if (argc > 1 && strcmp(argv[1], "--") == 0)
+		first = 2;
+	else if (argc > 1 && argv[1][0] == '-' && argv[1][1] != '\0') {
+		fprintf(stderr, "lingerlab: unknown option %s\n%s", argv[1], usage);
+		return -1;
+	}
+	if (argc <= first) {
+		fprintf(stderr, "%s", usage);
+		return -1;
+	}
+	return scn_paths_collect(argc - first, argv + first, pl);
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+	static const char usage[] = "usage: lingerlab check PATH...\n"
+	    "  Read every case of each scenario file (folders: every *.scn in them)\n"
+	    "  and report every error. Runs nothing.\n";
+	struct scn_error errs[MAX_ERRORS];
+	struct scn_paths pl = { NULL, 0, 0 };
+	size_t i, len, nerrs, ncases, cases = 0, total = 0, bad = 0;
+	char *text;
+	int r;
+
+	if ((r = paths(argc, argv, usage, &pl)) != 0) {
+		scn_paths_free(&pl);
+		return r > 0 ? 0 : EXIT_BAD;
+	}
+	for (i = 0; i < pl.n; i++) {
+		if (scn_read_file(pl.v[i], &text, &len) < 0) {
+			bad++;
+			continue;
+		}
+		if (scn_check_text(pl.v[i], text, len, errs, MAX_ERRORS, &nerrs, &ncases) < 0) {
+			scn_print_errors(errs, nerrs < MAX_ERRORS ? nerrs : MAX_ERRORS, nerrs);
+			total += nerrs;
+			bad++;
+		}
+		cases += ncases;
+		free(text);
+	}
+	if (bad == 0)
+		printf("%zu file%s, %zu case%s: ok\n", pl.n, pl.n == 1 ? "" : "s", cases,
+		    cases == 1 ? "" : "s");
+	else
+		fprintf(stderr, "%zu file%s, %zu case%s: %zu error%s in %zu file%s\n", pl.n,
+		    pl.n == 1 ? "" : "s", cases, cases == 1 ? "" : "s", total,
+		    total == 1 ? "" : "s", bad, bad == 1 ? "" : "s");
+	scn_paths_free(&pl);
+	return bad == 0 ? 0 : EXIT_BAD;
+}
+
+static void
+list_one(const struct scn_file *f)
+{
+	size_t i, j, n = scn_file_ncases(f);
+
+	printf("%s\n  %s\n  tags:", scn_file_path(f), scn_file_description(f));
+	for (i = 0; i < scn_file_ntags(f); i++)
+		printf(" %s", scn_file_tag(f, i));
+	printf("%s\n  %zu case%s", scn_file_ntags(f) == 0 ? " -" : "", n, n == 1 ? "" : "s");
+	for (i = 0; i < scn_file_nparams(f); i++) {
+		const struct scn_param *p = scn_file_param(f, i);
+
+		printf("%s%s =", i == 0 ? ": " : "; ", p->name);
+		for (j = 0; j < p->nvalues; j++)
+			printf("%s%s", j == 0 ? " " : " | ", p->values[j]);
+	}
+	printf("\n");
+}
+
+int
+cmd_list(int argc, char **argv)
+{
+	static const char usage[] = "usage: lingerlab list PATH...\n"
+	    "  Show each scenario file's description, tags and cases.\n";
+	struct scn_error errs[MAX_ERRORS];
+	struct scn_paths pl = { NULL, 0, 0 };
+	struct scn_file *f;
+	size_t i, len, nerrs, bad = 0;
+	char *text;
+	int r;
+
+	if ((r = paths(argc, argv, usage, &pl)) != 0) {
+		scn_paths_free(&pl);
+		return r > 0 ? 0 : EXIT_BAD;
+	}
+	for (i = 0; i < pl.n; i++) {
+		if (scn_read_file(pl.v[i], &text, &len) < 0) {
+			bad++;
+			continue;
+		}
+		if (scn_file_parse(pl.v[i], text, len, &f, errs, MAX_ERRORS, &nerrs) < 0) {
+			scn_print_errors(errs, nerrs < MAX_ERRORS ? nerrs : MAX_ERRORS, nerrs);
+			bad++;
+		} else {
+			list_one(f);
+			scn_file_free(f);
+		}
+		free(text);
+	}
+	scn_paths_free(&pl);
+	return bad == 0 ? 0 : EXIT_BAD;
+}

@@ -1,0 +1,128 @@
+/*
+ * scenario_int.h - what the scenario parser's files share: the file
+ * template, the state of reading one case, and the word readers that turn
+ * "expected a size, got 10kb" into an error with a position and a hint.
+ * Not for other modules: they use scenario_parse.h.
+ */
+#ifndef LINGERLAB_SCENARIO_INT_H
+#define LINGERLAB_SCENARIO_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scenario.h"
+#include "scenario_lex.h"
+#include "scenario_parse.h"
+
+struct scn_srcline {
+	const char *text;	/* into scn_file.text; no newline, no '\r' */
+	size_t len;
+	uint32_t line;
+};
+
+struct scn_file {
+	const char *path;		/* the caller's */
+	char *text;			/* a copy of the file */
+	struct scn_srcline *lines;
+	size_t nlines;
+	char description[SCN_TEXT_MAX];	/* as written */
+	struct scn_pos scenario_pos;	/* of the word "scenario" */
+	char **tags;
+	size_t ntags;
+	struct scn_param *params;
+	size_t nparams;
+	const char **param_names;	/* params[i].name, as scn_subst wants */
+	size_t ncases;
+	bool bad_params;		/* a param line was wrong: cases are unknown */
+	bool has_scenario;		/* a scenario line was found */
+};
+
+/* Where errors go; see scn_file_parse() for the meaning of n and total. */
+struct scn_errs {
+	struct scn_error *v;
+	size_t max;
+	size_t n;		/* stored */
+	size_t total;		/* found */
+	const char *path;
+	bool dedupe;		/* drop one already stored (same place and text) */
+	size_t found;		/* reported, duplicates included */
+};
+
+/* How a socket name came to be, for the "declared before use" checks. */
+#define SOCKF_FD	0x1	/* socket or accept: a descriptor exists */
+#define SOCKF_PENDING	0x2	/* named by peer connect, not accepted yet */
+#define SOCKF_LISTENED	0x4	/* listen was called on it */
+
+#define SCN_PORT_BYTES (65536 / 8)
+#define COND_HINT "conditions look like fins>=2, rx>=10KiB or state=CLOSE_WAIT"
+
+/* Reading one case. */
+struct scn_ctx {
+	const struct scn_file *f;
+	struct scn_errs *errs;
+	struct scenario *sc;
+	const char *const *values;	/* this case's value of each parameter */
+	const struct scn_toks *t;	/* the line being read */
+	const struct scn_srcline *src;
+	uint8_t sockf[SCN_MAX_SOCKS];
+	uint32_t sock_line[SCN_MAX_SOCKS];	/* where each was declared */
+	uint8_t peer_ports[SCN_PORT_BYTES];	/* peer listen */
+	uint8_t sut_ports[SCN_PORT_BYTES];	/* listen on the system under test */
+	uint16_t first_peer_port;
+	bool point_since_step;	/* a left-margin expect followed the last step */
+	bool step_failed;	/* the last step line was wrong: do not attach */
+	bool in_body;		/* a step has been read */
+	bool saw_timeout;
+};
+
+/* Reads words [i, end) of the current line. */
+struct scn_cur {
+	struct scn_ctx *c;
+	size_t i;
+	size_t end;
+	const char *usage;	/* the statement's usage: the default hint */
+};
+
+/* scenario_parse.c: the template, and errors */
+struct scn_file *scn_file_read(const char *path, const char *text, size_t len,
+			       struct scn_errs *e);
+void scn_errs_add(struct scn_errs *e, const struct scn_error *err);
+int scn_fail_at(struct scn_errs *e, uint32_t line, uint32_t col, const char *hint,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int scn_fail(struct scn_ctx *c, uint32_t col, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+const char *scn_quote(const struct scn_word *w, char *buf, size_t len);
+const char *scn_suggest(const char *word, const char *const *list, size_t n);
+
+/* scenario_lex.c: word readers; each fails with a positioned error */
+bool scn_word_is(const struct scn_word *w, const char *s);
+int scn_parse_int(const char *s, int64_t *out);
+bool scn_more(const struct scn_cur *k);
+const struct scn_word *scn_next(struct scn_cur *k, const char *what, const char *hint);
+int scn_done(struct scn_cur *k, const char *hint);
+int scn_read_keyword(struct scn_cur *k, const char *kw, const char *hint);
+int scn_read_size(struct scn_cur *k, const char *what, uint64_t *out);
+int scn_read_duration(struct scn_cur *k, const char *what, uint64_t *out);
+int scn_read_int(struct scn_cur *k, const char *what, int64_t min, int64_t max, int64_t *out);
+int scn_read_port(struct scn_cur *k, uint16_t *out);
+int scn_read_text(struct scn_cur *k, const char *what, char *buf, size_t len);
+bool scn_port_has(const uint8_t *set, uint16_t port);
+void scn_port_add(uint8_t *set, uint16_t port);
+
+/* scenario_steps.c */
+int scn_parse_step(struct scn_ctx *c);
+
+/* scenario_expect.c */
+struct control_cond;
+int scn_parse_expect(struct scn_ctx *c);
+int scn_check_cond(struct scn_ctx *c, const char *cond, uint32_t col,
+		   struct control_cond *out);
+
+/* scenario_matrix.c: names declared before use, expectations attached */
+int scn_find_sock(const struct scenario *sc, const char *name);
+int scn_read_sock(struct scn_cur *k, unsigned need, int *out);
+int scn_new_sock(struct scn_cur *k, bool pending_ok, int *out);
+int scn_attach(struct scn_ctx *c, struct scn_expect *e, bool keep);
+
+#endif

@@ -1,0 +1,607 @@
+/*
+ * scenario_steps.c - the steps of a scenario: what the peer does, what the
+ * program under test does with its sockets, and waiting.
+ *
+ * Each statement is a row in a table with its usage, which doubles as the
+ * hint of every error in that statement. Names of sockets are checked as
+ * they are used: a name must be declared (socket, accept ... as, peer
+ * connect ... as) before any step uses it, so a typo is found by "check"
+ * rather than as a strange failure halfway through a run.
+ */
+#include "scenario_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "behaviour.h"
+#include "control_proto.h"
+#include "units.h"
+
+#define NS_PER_S 1000000000ull
+#define NS_PER_MS 1000000ull
+#define RECV_MAX (1ull << 30)
+
+struct step_def {
+	const char *name;	/* as written; "peer listen" for peer commands */
+	enum scn_step_kind kind;
+	const char *usage;
+	int (*parse)(struct scn_cur *k, struct scn_step *s);
+};
+
+/* ---- the peer ---- */
+
+/* lingerpeer's own parser decides; its message splits into ours and a hint. */
+static int
+read_spec(struct scn_cur *k, struct scn_step *s)
+{
+	const struct scn_word *w;
+	struct behaviour b;
+	struct behaviour_error be;
+	char q[96], *sep;
+
+	if ((w = scn_next(k, "a behaviour spec such as swallow-fin", k->usage)) == NULL)
+		return -1;
+	if (behaviour_parse(w->text, &b, &be) < 0) {
+		size_t cut = strlen(be.msg);
+
+		if ((sep = strstr(be.msg, "; ")) != NULL || (sep = strstr(be.msg, ": ")) != NULL)
+			cut = (size_t)(sep - be.msg);
+		return scn_fail(k->c, scn_word_col(w, be.pos), sep != NULL ? sep + 2 :
+		    "see lingerpeer(8) for the behaviours", "bad behaviour %s: %.*s",
+		    scn_quote(w, q, sizeof(q)), (int)cut, be.msg);
+	}
+	if (w->len >= sizeof(s->text))
+		return scn_fail(k->c, w->col, "shorten it", "behaviour spec too long (%zu bytes, "
+		    "at most %zu)", w->len, sizeof(s->text) - 1);
+	memcpy(s->text, w->text, w->len + 1);
+	return 0;
+}
+
+static int
+p_peer_listen(struct scn_cur *k, struct scn_step *s)
+{
+	struct scn_ctx *c = k->c;
+	uint32_t col = k->i < k->end ? c->t->w[k->i].col : c->t->end_col;
+
+	if (scn_read_port(k, &s->port) < 0)
+		return -1;
+	if (scn_port_has(c->peer_ports, s->port))
+		return scn_fail(c, col, "one peer listen per port; change a behaviour live with "
+		    "peer behaviour", "the peer already listens on port %u", s->port);
+	/* the port counts even when the spec is wrong: one error, not two */
+	scn_port_add(c->peer_ports, s->port);
+	if (c->first_peer_port == 0)
+		c->first_peer_port = s->port;
+	return read_spec(k, s);
+}
+
+static int
+p_peer_behaviour(struct scn_cur *k, struct scn_step *s)
+{
+	if (scn_read_sock(k, 0, &s->sock) < 0)
+		return -1;
+	return read_spec(k, s);
+}
+
+static int
+p_peer_sock(struct scn_cur *k, struct scn_step *s)
+{
+	return scn_read_sock(k, 0, &s->sock);
+}
+
+/* The control protocol takes 1 byte to 4 GiB - 1; 0 is "all" for read. */
+static int
+peer_size(struct scn_cur *k, struct scn_step *s)
+{
+	uint32_t col = k->c->t->w[k->i].col;
+
+	if (scn_read_size(k, "a size", &s->size) < 0)
+		return -1;
+	if (s->size == 0 || s->size > UINT32_MAX)
+		return scn_fail(k->c, col, s->kind == STEP_PEER_READ ? "leave the size out to "
+		    "read everything buffered" : "write a size from 1B to 4GiB - 1",
+		    "expected a size from 1 byte to 4GiB - 1, got %llu",
+		    (unsigned long long)s->size);
+	return 0;
+}
+
+static int
+p_peer_read(struct scn_cur *k, struct scn_step *s)
+{
+	if (scn_read_sock(k, 0, &s->sock) < 0)
+		return -1;
+	return scn_more(k) ? peer_size(k, s) : 0;
+}
+
+static int
+p_peer_send(struct scn_cur *k, struct scn_step *s)
+{
+	if (scn_read_sock(k, 0, &s->sock) < 0)
+		return -1;
+	if (!scn_more(k))
+		return scn_fail(k->c, k->c->t->end_col, k->usage, "expected a size, got the end "
+		    "of the line");
+	return peer_size(k, s);
+}
+
+static int
+p_peer_connect(struct scn_cur *k, struct scn_step *s)
+{
+	struct scn_ctx *c = k->c;
+	uint32_t col = k->i < k->end ? c->t->w[k->i].col : c->t->end_col;
+	char hint[80];
+
+	if (scn_read_port(k, &s->port) < 0)
+		return -1;
+	if (!scn_port_has(c->sut_ports, s->port)) {
+		snprintf(hint, sizeof(hint), "add 'listen SOCK %u' before it", s->port);
+		return scn_fail(c, col, hint, "nothing on the system under test listens on "
+		    "port %u", s->port);
+	}
+	if (scn_read_keyword(k, "as", k->usage) < 0 || scn_new_sock(k, false, &s->sock2) < 0)
+		return -1;
+	c->sockf[s->sock2] = SOCKF_PENDING;
+	return 0;
+}
+
+/* The conditions go to lingerpeer as written, so lingerpeer's parser checks them. */
+static int
+scn_parse_wait_peer(struct scn_cur *k, struct scn_step *s)
+{
+	struct control_cond cc;
+	const struct scn_word *w;
+	size_t used = 0, n = 0;
+
+	if (scn_read_sock(k, 0, &s->sock) < 0)
+		return -1;
+	s->duration_ns = SCN_DEFAULT_WAIT_PEER_NS;
+	while (k->i < k->end && !scn_word_is(&k->c->t->w[k->i], "within")) {
+		w = &k->c->t->w[k->i++];
+		if (scn_check_cond(k->c, w->text, w->col, &cc) < 0)
+			return -1;
+		if (++n > CONTROL_CONDS_MAX)
+			return scn_fail(k->c, w->col, "split it into several waits",
+			    "too many conditions (at most %d)", CONTROL_CONDS_MAX);
+		if (used + w->len + 1 >= sizeof(s->text))
+			return scn_fail(k->c, w->col, "split it into several waits",
+			    "the conditions are too long (at most %zu bytes)", sizeof(s->text) - 1);
+		used += (size_t)snprintf(s->text + used, sizeof(s->text) - used, "%s%s",
+		    used > 0 ? " " : "", w->text);
+	}
+	if (n == 0 && k->i == k->end)
+		return scn_fail(k->c, k->c->t->end_col, COND_HINT, "expected a condition such "
+		    "as fins>=2, got the end of the line");
+	if (n == 0)
+		return scn_fail(k->c, k->c->t->w[k->i].col, COND_HINT, "expected a condition "
+		    "before within");
+	if (k->i == k->end)
+		return 0;
+	k->i++;
+	if (scn_read_duration(k, "a duration", &s->duration_ns) < 0)
+		return -1;
+	if (s->duration_ns > CONTROL_WAIT_MAX_NS)
+		return scn_fail(k->c, k->c->t->w[k->i - 1].col, "wait in several steps",
+		    "within is longer than the limit of 1h");
+	return 0;
+}
+
+/* ---- sockets on the system under test ---- */
+
+static int
+p_socket(struct scn_cur *k, struct scn_step *s)
+{
+	if (scn_new_sock(k, false, &s->sock) < 0)
+		return -1;
+	k->c->sockf[s->sock] = SOCKF_FD;
+	return 0;
+}
+
+static int
+p_fd_sock(struct scn_cur *k, struct scn_step *s)
+{
+	return scn_read_sock(k, SOCKF_FD, &s->sock);
+}
+
+/* ---- set: socket options ---- */
+
+#define SET_OPTIONS "options: linger, linger2, blocking, nonblocking, sndbuf, rcvbuf, " \
+	"nodelay, user-timeout"
+
+/*
+ * linger and linger2 count whole seconds. A duration must be exact ("2s");
+ * a bare integer is passed raw, which is how negative and huge values, that
+ * kernels treat specially, are written.
+ */
+static int
+seconds_value(struct scn_cur *k, struct scn_step *s, const char *usage)
+{
+	const struct scn_word *w;
+	uint64_t ns;
+	char q[96];
+
+	if ((w = scn_next(k, "a duration such as 2s or a whole number", usage)) == NULL)
+		return -1;
+	if (!w->quoted && scn_parse_int(w->text, &s->value) == 0) {
+		if (s->value < INT32_MIN || s->value > INT32_MAX)
+			return scn_fail(k->c, w->col, "the value is a C int, -2147483648 to "
+			    "2147483647", "%.40s is out of range for an int", w->text);
+		return 0;
+	}
+	if (w->quoted || parse_duration(w->text, &ns, NULL, 0) < 0)
+		return scn_fail(k->c, w->col, usage, "expected a duration such as 2s or a whole "
+		    "number, got %s", scn_quote(w, q, sizeof(q)));
+	if (ns % NS_PER_S != 0)
+		return scn_fail(k->c, w->col, "the option counts seconds: write 1s or 2s",
+		    "expected whole seconds, got %s", scn_quote(w, q, sizeof(q)));
+	if (ns / NS_PER_S > INT32_MAX)
+		return scn_fail(k->c, w->col, "the value is a C int: at most 2147483647s",
+		    "%.40s is out of range for an int", w->text);
+	s->value = (int64_t)(ns / NS_PER_S);
+	return 0;
+}
+
+static int
+set_linger(struct scn_cur *k, struct scn_step *s)
+{
+	const char *usage = "usage: set SOCK linger off|DURATION|N";
+
+	s->opt = OPT_LINGER;
+	if (k->i < k->end && scn_word_is(&k->c->t->w[k->i], "off")) {
+		k->i++;
+		s->opt = OPT_LINGER_OFF;
+		return 0;
+	}
+	return seconds_value(k, s, usage);
+}
+
+static int
+set_buf(struct scn_cur *k, struct scn_step *s)
+{
+	uint32_t col = k->i < k->end ? k->c->t->w[k->i].col : k->c->t->end_col;
+	uint64_t v;
+
+	if (scn_read_size(k, "a size", &v) < 0)
+		return -1;
+	if (v > INT32_MAX)
+		return scn_fail(k->c, col, "socket buffer sizes are a C int: at most 2GiB - 1",
+		    "buffer size %llu is too large", (unsigned long long)v);
+	s->value = (int64_t)v;
+	return 0;
+}
+
+static int
+set_nodelay(struct scn_cur *k, struct scn_step *s)
+{
+	const char *usage = "usage: set SOCK nodelay on|off";
+	const struct scn_word *w;
+	char q[96];
+
+	if ((w = scn_next(k, "on or off", usage)) == NULL)
+		return -1;
+	if (!scn_word_is(w, "on") && !scn_word_is(w, "off"))
+		return scn_fail(k->c, w->col, usage, "expected on or off, got %s",
+		    scn_quote(w, q, sizeof(q)));
+	s->value = scn_word_is(w, "on");
+	return 0;
+}
+
+static int
+set_user_timeout(struct scn_cur *k, struct scn_step *s)
+{
+	uint32_t col = k->i < k->end ? k->c->t->w[k->i].col : k->c->t->end_col;
+	uint64_t ns;
+
+	if (scn_read_duration(k, "a duration", &ns) < 0)
+		return -1;
+	if (ns % NS_PER_MS != 0 || ns / NS_PER_MS > INT32_MAX)
+		return scn_fail(k->c, col, "TCP_USER_TIMEOUT counts milliseconds, up to 2^31 - 1",
+		    "expected whole milliseconds that fit an int");
+	s->value = (int64_t)(ns / NS_PER_MS);
+	return 0;
+}
+
+static int
+scn_parse_set(struct scn_cur *k, struct scn_step *s)
+{
+	static const char *const names[] = { "linger", "linger2", "blocking", "nonblocking",
+	    "sndbuf", "rcvbuf", "nodelay", "user-timeout" };
+	const struct scn_word *w;
+	const char *near;
+	char hint[160], q[96];
+
+	if (scn_read_sock(k, SOCKF_FD, &s->sock) < 0 ||
+	    (w = scn_next(k, "an option", SET_OPTIONS)) == NULL)
+		return -1;
+	if (scn_word_is(w, "linger"))
+		return set_linger(k, s);
+	if (scn_word_is(w, "linger2")) {
+		s->opt = OPT_LINGER2;
+		return seconds_value(k, s, "usage: set SOCK linger2 DURATION|N");
+	}
+	if (scn_word_is(w, "blocking") || scn_word_is(w, "nonblocking")) {
+		s->opt = scn_word_is(w, "blocking") ? OPT_BLOCKING : OPT_NONBLOCKING;
+		return 0;
+	}
+	if (scn_word_is(w, "sndbuf") || scn_word_is(w, "rcvbuf")) {
+		s->opt = scn_word_is(w, "sndbuf") ? OPT_SNDBUF : OPT_RCVBUF;
+		return set_buf(k, s);
+	}
+	if (scn_word_is(w, "nodelay")) {
+		s->opt = OPT_NODELAY;
+		return set_nodelay(k, s);
+	}
+	if (scn_word_is(w, "user-timeout")) {
+		s->opt = OPT_USER_TIMEOUT;
+		return set_user_timeout(k, s);
+	}
+	near = scn_suggest(w->text, names, sizeof(names) / sizeof(names[0]));
+	if (near != NULL)
+		snprintf(hint, sizeof(hint), "did you mean %s?", near);
+	return scn_fail(k->c, w->col, near != NULL ? hint : SET_OPTIONS,
+	    "unknown socket option %s", scn_quote(w, q, sizeof(q)));
+}
+
+static int
+p_connect(struct scn_cur *k, struct scn_step *s)
+{
+	struct scn_ctx *c = k->c;
+
+	if (scn_read_sock(k, SOCKF_FD, &s->sock) < 0)
+		return -1;
+	if (scn_more(k))
+		return scn_read_keyword(k, "port", k->usage) < 0 ? -1 : scn_read_port(k, &s->port);
+	/* the default is resolved here, so the runner never has to */
+	if (c->first_peer_port == 0)
+		return scn_fail(c, c->t->end_col, "add 'peer listen PORT SPEC' above, or write "
+		    "connect SOCK port PORT", "connect without a port needs a peer listen "
+		    "before it");
+	s->port = c->first_peer_port;
+	return 0;
+}
+
+static int
+p_send(struct scn_cur *k, struct scn_step *s)
+{
+	if (scn_read_sock(k, SOCKF_FD, &s->sock) < 0)
+		return -1;
+	if (k->i < k->end && scn_word_is(&k->c->t->w[k->i], "until-blocked")) {
+		k->i++;
+		s->until_blocked = true;
+		return 0;
+	}
+	return scn_read_size(k, "a size", &s->size);
+}
+
+static int
+p_recv(struct scn_cur *k, struct scn_step *s)
+{
+	uint32_t col;
+
+	if (scn_read_sock(k, SOCKF_FD, &s->sock) < 0)
+		return -1;
+	s->size = SCN_DEFAULT_RECV_SIZE;
+	if (!scn_more(k))
+		return 0;
+	col = k->c->t->w[k->i].col;
+	if (scn_read_size(k, "a size", &s->size) < 0)
+		return -1;
+	if (s->size == 0 || s->size > RECV_MAX)
+		return scn_fail(k->c, col, "write a size from 1B to 1GiB (leave it out for 64KiB)",
+		    "expected a receive size from 1 byte to 1GiB, got %llu",
+		    (unsigned long long)s->size);
+	return 0;
+}
+
+static int
+p_shutdown(struct scn_cur *k, struct scn_step *s)
+{
+	static const char *const hows[] = { "rd", "wr", "rdwr" };
+	const struct scn_word *w;
+	char q[96];
+
+	if (scn_read_sock(k, SOCKF_FD, &s->sock) < 0)
+		return -1;
+	if ((w = scn_next(k, "rd, wr or rdwr", k->usage)) == NULL)
+		return -1;
+	for (s->how = 0; s->how < 3; s->how++)
+		if (scn_word_is(w, hows[s->how]))
+			return 0;
+	return scn_fail(k->c, w->col, k->usage, "expected rd, wr or rdwr, got %s",
+	    scn_quote(w, q, sizeof(q)));
+}
+
+static int
+p_listen(struct scn_cur *k, struct scn_step *s)
+{
+	if (scn_read_sock(k, SOCKF_FD, &s->sock) < 0 || scn_read_port(k, &s->port) < 0)
+		return -1;
+	k->c->sockf[s->sock] |= SOCKF_LISTENED;
+	scn_port_add(k->c->sut_ports, s->port);
+	return 0;
+}
+
+static int
+p_accept(struct scn_cur *k, struct scn_step *s)
+{
+	if (scn_read_sock(k, SOCKF_FD | SOCKF_LISTENED, &s->sock) < 0 ||
+	    scn_read_keyword(k, "as", k->usage) < 0 || scn_new_sock(k, true, &s->sock2) < 0)
+		return -1;
+	k->c->sockf[s->sock2] = SOCKF_FD;
+	return 0;
+}
+
+static int
+p_wait(struct scn_cur *k, struct scn_step *s)
+{
+	uint32_t col = k->i < k->end ? k->c->t->w[k->i].col : k->c->t->end_col;
+
+	if (scn_read_duration(k, "a duration", &s->duration_ns) < 0)
+		return -1;
+	if (s->duration_ns == 0)
+		return scn_fail(k->c, col, "wait for longer than 0, or remove the step",
+		    "wait 0 does nothing");
+	return 0;
+}
+
+static const struct step_def steps[] = {
+	{ "peer listen", STEP_PEER_LISTEN, "usage: peer listen PORT SPEC", p_peer_listen },
+	{ "peer behaviour", STEP_PEER_BEHAVIOUR, "usage: peer behaviour SOCK SPEC",
+	  p_peer_behaviour },
+	{ "peer ack-fin", STEP_PEER_ACK_FIN, "usage: peer ack-fin SOCK", p_peer_sock },
+	{ "peer read", STEP_PEER_READ, "usage: peer read SOCK [SIZE]", p_peer_read },
+	{ "peer resume", STEP_PEER_RESUME, "usage: peer resume SOCK", p_peer_sock },
+	{ "peer fin", STEP_PEER_FIN, "usage: peer fin SOCK", p_peer_sock },
+	{ "peer rst", STEP_PEER_RST, "usage: peer rst SOCK", p_peer_sock },
+	{ "peer send", STEP_PEER_SEND, "usage: peer send SOCK SIZE", p_peer_send },
+	{ "peer connect", STEP_PEER_CONNECT, "usage: peer connect PORT as SOCK",
+	  p_peer_connect },
+	{ "wait peer", STEP_WAIT_PEER, "usage: wait peer SOCK COND... [within DURATION]",
+	  scn_parse_wait_peer },
+	{ "socket", STEP_SOCKET, "usage: socket SOCK", p_socket },
+	{ "set", STEP_SET, "usage: set SOCK OPTION [VALUE]", scn_parse_set },
+	{ "connect", STEP_CONNECT, "usage: connect SOCK [port PORT]", p_connect },
+	{ "send", STEP_SEND, "usage: send SOCK SIZE|until-blocked", p_send },
+	{ "recv", STEP_RECV, "usage: recv SOCK [SIZE]", p_recv },
+	{ "shutdown", STEP_SHUTDOWN, "usage: shutdown SOCK rd|wr|rdwr", p_shutdown },
+	{ "close", STEP_CLOSE, "usage: close SOCK", p_fd_sock },
+	{ "exit-close", STEP_EXIT_CLOSE, "usage: exit-close SOCK", p_fd_sock },
+	{ "listen", STEP_LISTEN, "usage: listen SOCK PORT", p_listen },
+	{ "accept", STEP_ACCEPT, "usage: accept SOCK as NEWSOCK", p_accept },
+	{ "wait", STEP_WAIT, "usage: wait DURATION", p_wait },
+};
+
+#define NSTEPS (sizeof(steps) / sizeof(steps[0]))
+
+const char *
+scn_step_name(enum scn_step_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < NSTEPS; i++)
+		if (steps[i].kind == kind)
+			return steps[i].name;
+	return "?";
+}
+
+bool
+scn_step_is_call(enum scn_step_kind kind)
+{
+	return kind >= STEP_SOCKET && kind <= STEP_ACCEPT;
+}
+
+static const struct step_def *
+find_step(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NSTEPS; i++)
+		if (strcmp(steps[i].name, name) == 0)
+			return &steps[i];
+	return NULL;
+}
+
+static int
+unknown_statement(struct scn_ctx *c, const struct scn_word *kw, bool peer)
+{
+	static const char *const top[] = { "scenario", "tags", "param", "timeout", "peer",
+	    "socket", "set", "connect", "send", "recv", "shutdown", "close", "exit-close",
+	    "listen", "accept", "wait", "expect" };
+	static const char *const sub[] = { "listen", "behaviour", "ack-fin", "read",
+	    "resume", "fin", "rst", "send", "connect" };
+	const char *near = peer ? scn_suggest(kw->text, sub, sizeof(sub) / sizeof(sub[0])) :
+	    scn_suggest(kw->text, top, sizeof(top) / sizeof(top[0]));
+	char hint[200], q[96];
+
+	if (near != NULL)
+		snprintf(hint, sizeof(hint), "did you mean %s%s?", peer ? "peer " : "", near);
+	else
+		snprintf(hint, sizeof(hint), "%s", peer ? "peer commands: listen, behaviour, "
+		    "ack-fin, read, resume, fin, rst, send, connect" : "statements: peer, socket, "
+		    "set, connect, send, recv, shutdown, close, exit-close, listen, accept, wait, "
+		    "expect");
+	return scn_fail(c, kw->col, hint, "unknown %s %s", peer ? "peer command" : "statement",
+	    scn_quote(kw, q, sizeof(q)));
+}
+
+/* Which statement the line is: "peer X" and "wait peer" take two words. */
+static const struct step_def *
+which_step(struct scn_ctx *c, size_t *first)
+{
+	const struct scn_toks *t = c->t;
+	char name[64];
+
+	*first = 1;
+	if (scn_word_is(&t->w[0], "peer")) {
+		if (t->n < 2) {
+			scn_fail(c, t->end_col, "peer commands: listen, behaviour, ack-fin, read, "
+			    "resume, fin, rst, send, connect", "expected a peer command, got the "
+			    "end of the line");
+			return NULL;
+		}
+		*first = 2;
+		if (t->w[1].quoted || t->w[1].len > 20 ||
+		    snprintf(name, sizeof(name), "peer %s", t->w[1].text) < 0 ||
+		    find_step(name) == NULL) {
+			unknown_statement(c, &t->w[1], true);
+			return NULL;
+		}
+		return find_step(name);
+	}
+	if (scn_word_is(&t->w[0], "wait") && t->n > 1 && scn_word_is(&t->w[1], "peer")) {
+		*first = 2;
+		return find_step("wait peer");
+	}
+	if (find_step(t->w[0].text) == NULL) {
+		unknown_statement(c, &t->w[0], false);
+		return NULL;
+	}
+	return find_step(t->w[0].text);
+}
+
+static int
+append_step(struct scenario *sc, const struct scn_step *s)
+{
+	size_t n = sc->nsteps;
+	struct scn_step *ns;
+
+	/* capacity doubles at each power of two */
+	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
+		if ((ns = realloc(sc->steps, (n == 0 ? 4 : n * 2) * sizeof(*ns))) == NULL)
+			return -1;
+		sc->steps = ns;
+	}
+	sc->steps[sc->nsteps++] = *s;
+	return 0;
+}
+
+int
+scn_parse_step(struct scn_ctx *c)
+{
+	const struct step_def *def;
+	struct scn_step s;
+	struct scn_cur k;
+	size_t first;
+
+	c->step_failed = true;
+	if ((def = which_step(c, &first)) == NULL)
+		return -1;
+	memset(&s, 0, sizeof(s));
+	s.kind = def->kind;
+	s.pos.file = c->sc->file;
+	s.pos.line = c->t->line;
+	s.pos.col = c->t->w[0].col;
+	s.sock = -1;
+	s.sock2 = -1;
+	k.c = c;
+	k.i = first;
+	k.end = c->t->n;
+	k.usage = def->usage;
+	if (def->parse(&k, &s) < 0 || scn_done(&k, def->usage) < 0)
+		return -1;
+	if (append_step(c->sc, &s) < 0)
+		return scn_fail(c, s.pos.col, "", "out of memory");
+	c->step_failed = false;
+	c->point_since_step = false;
+	return 0;
+}
