@@ -24,8 +24,9 @@ struct obs_segment {
 	uint8_t flags;		/* TCPF_* as in peer/segment.h */
 	uint16_t window;
 	uint32_t len;
-	/* what the runner worked out, so every reader agrees */
-	bool retransmission;	/* same seq (and FIN/len) as an earlier one from that side */
+	/* what the runner worked out with wire_classify() (wire_classify.h
+	 * defines both exactly), so every reader agrees */
+	bool retransmission;	/* starts below what that side already sent */
 	bool zero_window_probe;
 };
 
@@ -38,14 +39,32 @@ struct obs_call {
 	uint64_t t_start_ns;
 	uint64_t t_end_ns;
 	uint64_t bytes;		/* send: bytes accepted in all (until-blocked: the sum) */
+	/*
+	 * What else the runner knows about the step, for reports: the peer's
+	 * status line for peer steps ("ok conn=3 state=CLOSE_WAIT", "err
+	 * timeout: conn 3 did not reach fins>=2 ..."); why a step was not run;
+	 * "" when there is nothing to add.
+	 */
+	char detail[256];
 };
 
 /* What the runner found when it reached an expectation at the left margin. */
 struct obs_point {
 	bool reached;		/* false: the case stopped before this point */
+	/*
+	 * Where a wire expectation's window opens: when the step before the
+	 * expectation started (so a FIN sent by a close() that then blocked
+	 * for 2 s counts as "within 100ms"), or t_ns after `wait` and `wait
+	 * peer`, which only let time pass. The window closes at t_ns + D, so
+	 * "within D" passes with a match in [t_from_ns, t_ns + D] and "during
+	 * D" with none there (t_done_ns >= t_ns + D: the runner looked that
+	 * long). state and peer expectations look from t_ns.
+	 */
+	uint64_t t_from_ns;
 	uint64_t t_ns;		/* when the scenario reached it */
 	uint64_t t_done_ns;	/* when the runner stopped looking (within/during) */
-	/* state: sock_diag's answer, last one seen */
+	/* state: sock_diag's answer, last one seen; "" when SOCK never had
+	 * a connection to look up (see socks[].connected) */
 	char state[16];		/* "FIN_WAIT1", ..., "gone" */
 	/* peer: the value read from the peer's record */
 	bool peer_found;
@@ -62,6 +81,15 @@ struct obs_sock {
 	uint32_t peer_conn_id;	/* lingerpeer's id, 0 if unknown */
 };
 
+/* Why a case stopped early, for the exit status and the report. */
+enum obs_abort {
+	OBS_ABORT_NONE = 0,
+	OBS_ABORT_CASE,		/* the case: peer lost, wait peer unmet, timeout,
+				 * a step needing a socket that is not there */
+	OBS_ABORT_ENV,		/* the test system: no sandbox, no lingerpeer,
+				 * no capture; every case would fail alike */
+};
+
 struct case_obs {
 	const struct scenario *sc;
 	uint32_t os;			/* enum scn_os of the system that ran it */
@@ -75,7 +103,15 @@ struct case_obs {
 	uint64_t duration_ns;
 	bool aborted;			/* the case stopped early */
 	char abort_reason[256];		/* "peer lost", "case timeout after 60s", ... */
+	enum obs_abort abort_kind;	/* set with aborted */
 	char pcap_path[256];		/* "" when not written */
+	/*
+	 * Whether segs is a capture at all: false with --peer and no --iface.
+	 * Wire expectations cannot be decided then; capture_note says why.
+	 */
+	bool captured;
+	char capture_note[160];
+	uint64_t capture_drops;		/* frames the kernel dropped: segs has gaps */
 };
 
 #endif
