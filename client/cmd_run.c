@@ -1,0 +1,413 @@
+/*
+ * cmd_run.c - `lingerlab run PATH...`: read every scenario file (a
+ * directory means the *.scn files under it), refuse to run anything if
+ * one is wrong, run the cases (run.h), decide them (evaluate.h) and
+ * report (report.h).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd_run.h"
+#include "control_client.h"
+#include "evaluate.h"
+#include "peer_launch.h"
+#include "platform.h"
+#include "report.h"
+#include "run.h"
+#include "run_wire.h"
+#include "scenario_parse.h"
+#include "scn_files.h"
+#include "units.h"
+#include "verdict.h"
+
+#define PROG "lingerlab run"
+#define MAX_ERRS 50
+
+struct cases {
+	struct scn_file **files;
+	size_t nfiles;
+	struct scenario **v;
+	size_t n, cap;
+};
+
+struct run_state {
+	struct run_result result;
+	enum report_format fmt;
+	bool raw;
+	bool env_failed;
+	uint32_t os;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: lingerlab run [--format human|tap|junit|json] [--jobs N]\n"
+"                     [--pcap-dir DIR] [--timeout DURATION] [-v]\n"
+"                     [--peer CONTROL [--peer-addr IPV4] [--iface IFACE]]\n"
+"                     PATH...\n"
+"\n"
+"Run every case of the scenario files (a directory: every *.scn under it),\n"
+"each in a sandbox of its own with lingerpeer on the other side, and report\n"
+"every expectation. Needs root, or unprivileged user namespaces.\n"
+"\n"
+"  --format F        human (default), tap, junit or json\n"
+"  --jobs N          run N cases at once (1-%d; output order stays the same)\n"
+"  --pcap-dir DIR    write each case's capture to DIR/CASE.pcap\n"
+"  --timeout D       a case's time limit, over the scenario's own (60s)\n"
+"  --peer CONTROL    no sandbox: use the lingerpeer whose control channel is\n"
+"                    CONTROL (unix:PATH, unix:@NAME, 127.0.0.1:PORT); cases\n"
+"                    then run one at a time\n"
+"  --peer-addr IPV4  the address that lingerpeer owns (default: $LINGERPEER_ADDR)\n"
+"  --iface IFACE     with --peer: capture on IFACE; without it, wire\n"
+"                    expectations are reported as errors\n"
+"  --raw             print what the runner recorded instead of a report\n"
+"  -v, --verbose     passing checks in detail, and lingerpeer's log\n"
+"\n"
+"Exit status: 0 all passed, 1 a check failed, 2 wrong input, 3 the test\n"
+"system could not be set up. See docs/scenario-language.md, \"Running\".\n",
+	    RUN_MAX_JOBS);
+}
+
+static int bad(const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Say what is wrong with the input, and what to do ("" when obvious). */
+static int
+bad(const char *hint, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s%s\n", hint[0] != '\0' ? "; " : "", hint);
+	return -1;
+}
+
+static int
+opt_jobs(const char *s, struct run_opts *o)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v < 1 || v > RUN_MAX_JOBS)
+		return bad("", "--jobs '%s': expected a number from 1 to 64", s);
+	o->jobs = (unsigned)v;
+	return 0;
+}
+
+static int
+opt_dir(const char *s, struct run_opts *o)
+{
+	struct stat st;
+
+	if (stat(s, &st) == -1 || !S_ISDIR(st.st_mode) || access(s, W_OK) == -1)
+		return bad("create it first (mkdir -p)",
+		    "--pcap-dir '%s': not a writable directory", s);
+	o->pcap_dir = s;
+	return 0;
+}
+
+static int
+opt_value(int ch, const char *arg, struct run_opts *o, struct run_state *rs)
+{
+	struct control_endpoint ep;
+	char err[256];
+
+	switch (ch) {
+	case 'f':
+		if (report_format_from_name(arg, &rs->fmt) == -1)
+			return bad("", "--format '%s': expected human, tap, "
+			    "junit or json", arg);
+		return 0;
+	case 'j':
+		return opt_jobs(arg, o);
+	case 'd':
+		return opt_dir(arg, o);
+	case 't':
+		if (parse_duration(arg, &o->timeout_ns, err, sizeof(err)) == -1 ||
+		    o->timeout_ns == 0)
+			return bad(err, "--timeout '%s': expected a duration "
+			    "such as 90s", arg);
+		return 0;
+	case 'p':
+		if (control_endpoint_parse(arg, &ep, err, sizeof(err)) == -1)
+			return bad(err, "--peer '%s'", arg);
+		o->peer_control = arg;
+		return 0;
+	case 'a':
+		o->peer_addr = arg;
+		return 0;
+	case 'i':
+		o->iface = arg;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+parse_opts(int argc, char **argv, struct run_opts *o, struct run_state *rs)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "pcap-dir", required_argument, NULL, 'd' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "peer", required_argument, NULL, 'p' },
+		{ "peer-addr", required_argument, NULL, 'a' },
+		{ "iface", required_argument, NULL, 'i' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+		if (ch == 'h') {
+			usage(stdout);
+			exit(RUN_EXIT_PASS);
+		} else if (ch == 'v')
+			o->verbose = true;
+		else if (ch == 'r')
+			rs->raw = true;
+		else if (ch == '?' || opt_value(ch, optarg, o, rs) == -1) {
+			fprintf(stderr, "Run 'lingerlab run --help' for the "
+			    "options.\n");
+			return -1;
+		}
+	}
+	if (o->peer_control == NULL && (o->peer_addr != NULL ||
+	    o->iface != NULL))
+		return bad("in a sandbox the runner knows the address and the "
+		    "link", "%s needs --peer", o->iface != NULL ? "--iface" :
+		    "--peer-addr");
+	if (o->peer_control != NULL && o->jobs > 1) {
+		fprintf(stderr, PROG ": note: with --peer the cases run one at "
+		    "a time (--jobs %u ignored): a `peer listen` changes the "
+		    "shared lingerpeer for every case\n", o->jobs);
+		o->jobs = 1;
+	}
+	if (o->peer_control != NULL && o->peer_addr == NULL)
+		o->peer_addr = getenv("LINGERPEER_ADDR");
+	if (o->peer_control != NULL && o->peer_addr == NULL)
+		return bad("give --peer-addr IPV4 (inside lingerlab-sandbox, "
+		    "LINGERPEER_ADDR is set)", "--peer needs the peer's address");
+	if (o->peer_addr != NULL) {
+		struct in_addr in;
+
+		if (inet_pton(AF_INET, o->peer_addr, &in) != 1)
+			return bad("", "--peer-addr '%s': expected an IPv4 "
+			    "address", o->peer_addr);
+	}
+	if (optind >= argc)
+		return bad("name .scn files or directories holding them",
+		    "no scenario file given");
+	return 0;
+}
+
+static int
+add_case(struct cases *c, struct scenario *sc)
+{
+	struct scenario **v;
+
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 32;
+		if ((v = realloc(c->v, c->cap * sizeof(*v))) == NULL)
+			return -1;
+		c->v = v;
+	}
+	c->v[c->n++] = sc;
+	return 0;
+}
+
+/* Every case of one file into c. 0, or -1 after printing the errors. */
+static int
+load_file(const char *path, struct cases *c, struct scn_file **fout)
+{
+	struct scn_error errs[MAX_ERRS];
+	struct scenario *sc;
+	size_t len, nerrs = 0, k, n;
+	char *text;
+	int rc = 0;
+
+	*fout = NULL;
+	if (scn_read_file(path, &text, &len) < 0)
+		return -1;
+	if (scn_file_parse(path, text, len, fout, errs, MAX_ERRS, &nerrs) == -1) {
+		scn_print_errors(errs, nerrs < MAX_ERRS ? nerrs : MAX_ERRS, nerrs);
+		free(text);
+		return -1;
+	}
+	free(text);
+	n = scn_file_ncases(*fout);
+	for (k = 0; k < n; k++) {
+		if (scn_file_case_errors(*fout, k, &sc, errs, MAX_ERRS,
+		    &nerrs) == -1) {
+			scn_print_errors(errs, nerrs < MAX_ERRS ? nerrs : MAX_ERRS,
+			    nerrs);
+			rc = -1;
+		} else if (add_case(c, sc) == -1) {
+			scenario_free(sc);
+			return bad("", "%s: out of memory", path);
+		}
+	}
+	return rc;
+}
+
+static int
+load(const struct scn_paths *p, struct cases *c)
+{
+	size_t i;
+	int rc = 0;
+
+	if ((c->files = calloc(p->n, sizeof(*c->files))) == NULL)
+		return bad("", "out of memory for %zu files", p->n);
+	for (i = 0; i < p->n; i++, c->nfiles++)
+		if (load_file(p->v[i], c, &c->files[i]) == -1)
+			rc = -1;
+	if (rc == -1)
+		fprintf(stderr, PROG ": nothing was run: fix the errors above "
+		    "(lingerlab check FILE... finds them all)\n");
+	return rc;
+}
+
+/* --raw: the records as the worker sent them (run_wire.h). */
+static void
+dump_raw(const struct case_obs *o)
+{
+	char buf[OBS_LINE_MAX];
+	size_t i, j;
+
+	printf("# %s\n", o->sc->case_name);
+	fputs((obs_fmt_head(o, buf, sizeof(buf)), buf), stdout);
+	for (i = 0; i < o->sc->nsocks; i++)
+		fputs((obs_fmt_sock(o, i, buf, sizeof(buf)), buf), stdout);
+	for (i = 0; i < o->sc->nsteps; i++) {
+		fputs((obs_fmt_call(o, i, buf, sizeof(buf)), buf), stdout);
+		for (j = 0; j < o->sc->steps[i].nexpects; j++)
+			fputs((obs_fmt_point(o, i, j, buf, sizeof(buf)), buf),
+			    stdout);
+	}
+	for (i = 0; i < o->nsegs; i++)
+		fputs((obs_fmt_seg(&o->segs[i], buf, sizeof(buf)), buf), stdout);
+	fputs((obs_fmt_capture(o, buf, sizeof(buf)), buf), stdout);
+	fputs((obs_fmt_pcap(o, buf, sizeof(buf)), buf), stdout);
+	if (o->aborted)
+		fputs((obs_fmt_abort(o, buf, sizeof(buf)), buf), stdout);
+	fputs((obs_fmt_end(o, buf, sizeof(buf)), buf), stdout);
+}
+
+static void
+on_done(size_t index, struct case_obs *obs, void *arg)
+{
+	struct run_state *rs = arg;
+	struct case_result cr;
+
+	(void)index;
+	if (obs->aborted && obs->abort_kind == OBS_ABORT_ENV)
+		rs->env_failed = true;
+	if (rs->raw) {
+		dump_raw(obs);
+		rs->result.counts[VERDICT_ERROR] += obs->aborted;
+	} else if (evaluate_case(obs->sc, obs, rs->os, &cr) == -1 ||
+	    run_result_add(&rs->result, &cr) == -1) {
+		fprintf(stderr, PROG ": %s: cannot evaluate: %s\n",
+		    obs->sc->case_name, strerror(errno));
+		rs->env_failed = true;
+	}
+	case_obs_free(obs);
+}
+
+static const char *
+lingerpeer_path(void)
+{
+	return peer_launch_path(access(LINGERPEER_BUILD_PATH, X_OK) == 0 ?
+	    LINGERPEER_BUILD_PATH : LINGERPEER_INSTALL_PATH);
+}
+
+static int
+run_all(struct cases *c, struct run_opts *o, struct run_state *rs)
+{
+	struct report_options ro = { .verbose = o->verbose };
+	struct case_obs *obs;
+	char os[32], err[512];
+	int rc;
+
+	rs->os = plat_os(os, sizeof(os));
+	run_result_init(&rs->result, os);
+	if ((obs = calloc(c->n, sizeof(*obs))) == NULL) {
+		fprintf(stderr, PROG ": out of memory for %zu cases\n", c->n);
+		return RUN_EXIT_ENV;
+	}
+	rc = run_cases((const struct scenario *const *)c->v, c->n, o, obs,
+	    on_done, rs, err, sizeof(err));
+	free(obs);
+	if (rc == -1)
+		fprintf(stderr, PROG ": %s\n", err);
+	fflush(stdout);
+	ro.colour = rs->fmt == REPORT_HUMAN && isatty(STDOUT_FILENO);
+	if (!rs->raw && report_write(rs->fmt, &rs->result, &ro, stdout) == -1)
+		fprintf(stderr, PROG ": writing the report: %s\n",
+		    strerror(errno));
+	if (rs->env_failed)
+		return RUN_EXIT_ENV;
+	if (rs->raw)
+		return rs->result.counts[VERDICT_ERROR] > 0 ? RUN_EXIT_FAIL :
+		    RUN_EXIT_PASS;
+	return run_result_failures(&rs->result) > 0 ? RUN_EXIT_FAIL :
+	    RUN_EXIT_PASS;
+}
+
+static void
+free_all(struct scn_paths *p, struct cases *c, struct run_state *rs)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		scenario_free(c->v[i]);
+	for (i = 0; i < c->nfiles; i++)
+		scn_file_free(c->files[i]);
+	scn_paths_free(p);
+	free(c->v);
+	free(c->files);
+	run_result_free(&rs->result);
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { .jobs = 1 };
+	struct run_state rs = { .fmt = REPORT_HUMAN };
+	struct scn_paths p = { NULL, 0, 0 };
+	struct cases c = { NULL, 0, NULL, 0, 0 };
+	int rc = RUN_EXIT_USAGE;
+
+	run_result_init(&rs.result, "");
+	if (parse_opts(argc, argv, &o, &rs) == -1 || scn_paths_collect(argc - optind, argv + optind, &p) == -1 ||
+	    load(&p, &c) == -1)
+		goto out;
+	o.lingerpeer = lingerpeer_path();
+	if (o.peer_control == NULL && access(o.lingerpeer, X_OK) == -1) {
+		fprintf(stderr, PROG ": lingerpeer is not at %s: %s (build it, "
+		    "or set LINGERPEER to its path)\n", o.lingerpeer,
+		    strerror(errno));
+		rc = RUN_EXIT_ENV;
+		goto out;
+	}
+	run_result_free(&rs.result);
+	rc = run_all(&c, &o, &rs);
+out:
+	free_all(&p, &c, &rs);
+	return rc;
+}

@@ -1,0 +1,65 @@
+/*
+ * lingerlab.c - the scenario driver's entry point: one program, a verb each
+ * for checking, listing and running scenario files.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd_check.h"
+#include "cmd_run.h"
+
+#ifndef LINGERLAB_VERSION
+#define LINGERLAB_VERSION "0.1.0"
+#endif
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: lingerlab run PATH... [--format human|tap|junit|json] [--pcap-dir DIR]\n"
+	    "                 [--jobs N] [--peer CONTROL] [--timeout DURATION]\n"
+	    "       lingerlab check PATH...\n"
+	    "       lingerlab list PATH...\n"
+	    "\n"
+	    "Run scenario files (.scn, or folders of them) that describe how a TCP\n"
+	    "connection is closed against an unresponsive peer, and check every\n"
+	    "expectation for the running system: return values and errno, how long\n"
+	    "calls blocked, what went on the wire, the socket state left behind.\n"
+	    "\n"
+	    "  run     run every case in its own sandbox, with lingerpeer as the peer\n"
+	    "  check   validate files without running them (errors as file:line:col)\n"
+	    "  list    show each file's description, tags and number of cases\n"
+	    "\n"
+	    "Run 'lingerlab run --help' for the options of run.\n"
+	    "Exit status: 0 all passed, 1 a check failed, 2 the input was wrong,\n"
+	    "3 the environment could not be set up.\n"
+	    "See lingerlab(1) and docs/scenario-language.md.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return cmd_list(argc - 1, argv + 1);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("lingerlab %s\n", LINGERLAB_VERSION);
+		return 0;
+	}
+	fprintf(stderr, "lingerlab: unknown command '%s': expected run, check or list\n",
+	    argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,412 @@
+/*
+ * platform_linux.c - the platform layer (platform.h) on Linux: BSD
+ * sockets, errno names from glibc, connection state from sock_diag.
+ */
+#include "platform.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sockdiag.h"
+
+#define SEND_CHUNK 65536
+#define RECV_MAX (16u << 20)	/* larger recv sizes are cut to this */
+
+static uint64_t
+clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t
+plat_now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+int64_t
+plat_realtime_offset_ns(void)
+{
+	uint64_t m1, r, m2;
+
+	/* Read the wall clock between two monotonic readings: halves the error. */
+	m1 = clock_ns(CLOCK_MONOTONIC);
+	r = clock_ns(CLOCK_REALTIME);
+	m2 = clock_ns(CLOCK_MONOTONIC);
+	return (int64_t)(r - (m1 + (m2 - m1) / 2));
+}
+
+uint32_t
+plat_os(char *name, size_t len)
+{
+	struct utsname u;
+
+	if (uname(&u) == 0)
+		snprintf(name, len, "%s %s", u.sysname, u.release);
+	else
+		snprintf(name, len, "Linux");
+	return SCN_OS_LINUX;
+}
+
+void
+plat_err_name(int err, char *buf, size_t len)
+{
+	const char *n;
+
+	/* One name for one condition: scenarios write EWOULDBLOCK. */
+	if (err == EAGAIN || err == EWOULDBLOCK)
+		n = "EWOULDBLOCK";
+	else
+		n = strerrorname_np(err);
+	if (n != NULL)
+		snprintf(buf, len, "%s", n);
+	else
+		snprintf(buf, len, "E%d", err);
+}
+
+static void
+begin(struct plat_call *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->t_start_ns = plat_now_ns();
+}
+
+/* Close the record of a call whose result was rc (-1: errno says why). */
+static void
+end(struct plat_call *c, int64_t rc)
+{
+	int e = errno;
+
+	c->t_end_ns = plat_now_ns();
+	c->ret = rc;
+	c->err = rc < 0 ? e : 0;
+}
+
+void
+plat_socket(plat_sock *s, struct plat_call *c)
+{
+	int fd;
+
+	begin(c);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	end(c, fd);
+	*s = fd >= 0 ? (plat_sock)fd : PLAT_SOCK_NONE;
+}
+
+static int
+set_nonblock(int fd, bool on)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl == -1)
+		return -1;
+	fl = on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
+	return fcntl(fd, F_SETFL, fl);
+}
+
+/* Values past an int are the parser's to refuse; clamp rather than wrap. */
+static int
+to_int(int64_t v)
+{
+	return v > INT_MAX ? INT_MAX : v < INT_MIN ? INT_MIN : (int)v;
+}
+
+static int
+setopt_int(int fd, int level, int name, int64_t v)
+{
+	int i = to_int(v);
+
+	return setsockopt(fd, level, name, &i, sizeof(i));
+}
+
+void
+plat_setopt(plat_sock s, enum scn_opt opt, int64_t value,
+    struct plat_call *c)
+{
+	struct linger l = { 0, 0 };
+	int fd = (int)s, rc;
+
+	begin(c);
+	switch (opt) {
+	case OPT_LINGER_OFF:
+	case OPT_LINGER:
+		l.l_onoff = opt == OPT_LINGER;
+		l.l_linger = opt == OPT_LINGER ? to_int(value) : 0;
+		rc = setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+		break;
+	case OPT_BLOCKING:
+	case OPT_NONBLOCKING:
+		rc = set_nonblock(fd, opt == OPT_NONBLOCKING);
+		break;
+	case OPT_SNDBUF:
+		rc = setopt_int(fd, SOL_SOCKET, SO_SNDBUF, value);
+		break;
+	case OPT_RCVBUF:
+		rc = setopt_int(fd, SOL_SOCKET, SO_RCVBUF, value);
+		break;
+	case OPT_NODELAY:
+		rc = setopt_int(fd, IPPROTO_TCP, TCP_NODELAY, value != 0);
+		break;
+	case OPT_USER_TIMEOUT:
+		rc = setopt_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, value);
+		break;
+	case OPT_LINGER2:
+		rc = setopt_int(fd, IPPROTO_TCP, TCP_LINGER2, value);
+		break;
+	default:
+		errno = EINVAL;
+		rc = -1;
+		break;
+	}
+	end(c, rc);
+}
+
+/* Wait for a non-blocking connect to finish; 0 or -1 with errno. */
+static int
+finish_connect(int fd, uint64_t deadline_ns)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	socklen_t len = sizeof(int);
+	uint64_t now;
+	int n, soerr = 0;
+
+	for (;;) {
+		now = plat_now_ns();
+		if (now >= deadline_ns) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		n = poll(&pfd, 1, (int)((deadline_ns - now) / 1000000u + 1));
+		if (n > 0)
+			break;
+		if (n == -1 && errno != EINTR)
+			return -1;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
+		return -1;
+	errno = soerr;
+	return soerr == 0 ? 0 : -1;
+}
+
+void
+plat_connect(plat_sock s, uint32_t addr, uint16_t port, uint64_t timeout_ns,
+    struct plat_call *c)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int fd = (int)s, fl, rc, e;
+
+	sin.sin_addr.s_addr = htonl(addr);
+	sin.sin_port = htons(port);
+	fl = fcntl(fd, F_GETFL);
+	begin(c);
+	/* Non-blocking underneath, so that the wait has our deadline. */
+	rc = fl == -1 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	if (rc == 0) {
+		rc = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+		if (rc == -1 && errno == EINPROGRESS)
+			rc = finish_connect(fd, c->t_start_ns + timeout_ns);
+	}
+	e = errno;
+	if (fl != -1)
+		(void)fcntl(fd, F_SETFL, fl);
+	errno = e;
+	end(c, rc);
+}
+
+void
+plat_send(plat_sock s, uint64_t size, bool until_blocked,
+    struct plat_call *c)
+{
+	static char buf[SEND_CHUNK];
+	int flags = MSG_NOSIGNAL | (until_blocked ? MSG_DONTWAIT : 0);
+	uint64_t total = 0;
+	size_t want;
+	ssize_t n = 0;
+
+	memset(buf, 'x', sizeof(buf));
+	begin(c);
+	for (;;) {
+		want = sizeof(buf);
+		if (!until_blocked && size - total < want)
+			want = (size_t)(size - total);
+		n = send((int)s, buf, want, flags);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		total += (uint64_t)n;
+		if (!until_blocked && total >= size)
+			break;
+	}
+	/* Bytes accepted make it a success, as a short write is one. */
+	end(c, total > 0 || n >= 0 ? (int64_t)total : -1);
+	c->bytes = total;
+}
+
+void
+plat_recv(plat_sock s, uint64_t size, struct plat_call *c)
+{
+	size_t want = size > RECV_MAX ? RECV_MAX : (size_t)size;
+	char *buf = malloc(want > 0 ? want : 1);
+	ssize_t n;
+
+	begin(c);
+	if (buf == NULL) {
+		errno = ENOMEM;
+		n = -1;
+	} else {
+		while ((n = recv((int)s, buf, want, 0)) == -1 && errno == EINTR)
+			;
+	}
+	end(c, n);
+	c->bytes = n > 0 ? (uint64_t)n : 0;
+	free(buf);
+}
+
+void
+plat_shutdown(plat_sock s, int how, struct plat_call *c)
+{
+	static const int hows[] = { SHUT_RD, SHUT_WR, SHUT_RDWR };
+
+	begin(c);
+	if (how < 0 || how > 2) {
+		errno = EINVAL;
+		end(c, -1);
+		return;
+	}
+	end(c, shutdown((int)s, hows[how]));
+}
+
+void
+plat_close(plat_sock s, struct plat_call *c)
+{
+	begin(c);
+	/* No retry on EINTR: Linux has released the descriptor already. */
+	end(c, close((int)s));
+}
+
+/* In the child: keep only fds a and b (and stdio), so that nothing else
+ * we hold has its last reference in the process that exits. */
+static void
+keep_only(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo > 3)
+		close_range(3, (unsigned)lo - 1, 0);
+	if (hi > lo + 1)
+		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	close_range((unsigned)hi + 1, ~0u, 0);
+}
+
+__attribute__((noreturn))
+static void
+exit_child(int fd, int go)
+{
+	char ch;
+
+	keep_only(fd, go);
+	/* Wait until the parent has closed its copy, then exit with fd open. */
+	while (read(go, &ch, 1) == -1 && errno == EINTR)
+		;
+	_exit(0);
+}
+
+void
+plat_exit_close(plat_sock s, struct plat_call *c)
+{
+	int go[2], status, e;
+	pid_t pid, r;
+
+	memset(c, 0, sizeof(*c));
+	if (pipe2(go, O_CLOEXEC) == -1) {
+		begin(c);
+		end(c, -1);
+		return;
+	}
+	pid = fork();
+	if (pid == 0)
+		exit_child((int)s, go[0]);
+	e = errno;
+	close(go[0]);
+	(void)close((int)s);	/* the child holds it now */
+	begin(c);
+	if (pid == -1) {
+		close(go[1]);
+		errno = e;
+		end(c, -1);
+		return;
+	}
+	close(go[1]);		/* EOF: the child exits */
+	while ((r = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
+		;
+	if (r == -1)
+		end(c, -1);
+	else {
+		errno = ECHILD;
+		end(c, WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1);
+	}
+}
+
+int
+plat_sock_names(plat_sock s, uint32_t *laddr, uint16_t *lport,
+    uint32_t *raddr, uint16_t *rport)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+
+	if (getsockname((int)s, (struct sockaddr *)&sin, &len) == -1)
+		return -1;
+	*laddr = ntohl(sin.sin_addr.s_addr);
+	*lport = ntohs(sin.sin_port);
+	len = sizeof(sin);
+	if (getpeername((int)s, (struct sockaddr *)&sin, &len) == -1)
+		return -1;
+	*raddr = ntohl(sin.sin_addr.s_addr);
+	*rport = ntohs(sin.sin_port);
+	return 0;
+}
+
+int
+plat_tcp_state(uint32_t laddr, uint16_t lport, uint32_t raddr,
+    uint16_t rport, char *name, size_t len)
+{
+	struct sockdiag_info di;
+	int rc = sockdiag_lookup(laddr, lport, raddr, rport, &di);
+
+	if (rc < 0)
+		return -1;
+	snprintf(name, len, "%s", sockdiag_state_name(rc == 1 ? di.state : 0));
+	return 0;
+}
+
+int
+plat_die_with_parent(long parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+		return -1;
+	/* The parent may have died before the prctl took effect. */
+	if ((long)getppid() != parent) {
+		errno = ESRCH;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,81 @@
+/*
+ * run.h - the runner: execute scenario cases for real and record what
+ * happened in a struct case_obs (observe.h) for the evaluator.
+ *
+ * Each case runs in a worker process of its own, forked by run_cases():
+ * by default the worker builds a sandbox (common/sandbox.h), becomes its
+ * client side, starts lingerpeer on its peer side with the case's `peer
+ * listen` ports, captures llcli0 and runs the steps. It streams what it
+ * sees to the parent over a pipe (run_wire.h), so that a worker killed at
+ * the case's timeout still leaves a partial record, and so that N workers
+ * can run at once while results come out in input order.
+ *
+ * With opts->peer_control set, no sandbox is built: the cases run against
+ * a lingerpeer that is already running (see docs/scenario-language.md,
+ * "Running"), one at a time.
+ */
+#ifndef LINGERLAB_RUN_H
+#define LINGERLAB_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "observe.h"
+#include "scenario.h"
+
+/* A case's time limit when neither the scenario nor --timeout gives one. */
+#define RUN_DEFAULT_TIMEOUT_NS (60ull * 1000000000u)
+
+/* How long `connect` waits for the handshake. */
+#define RUN_CONNECT_TIMEOUT_NS (10ull * 1000000000u)
+
+/* At most this many workers at once (--jobs). */
+#define RUN_MAX_JOBS 64
+
+/* `wait peer` without `within`. */
+#define RUN_WAIT_PEER_DEFAULT_NS (10ull * 1000000000u)
+
+struct run_opts {
+	/* --peer CONTROL: an existing lingerpeer; NULL: a sandbox per case */
+	const char *peer_control;
+	const char *peer_addr;		/* its address (--peer-addr) */
+	const char *iface;		/* capture there (--iface); NULL: none */
+	const char *pcap_dir;		/* one pcap file per case; NULL: none */
+	uint64_t timeout_ns;		/* --timeout; 0: the scenario's */
+	unsigned jobs;			/* workers at once (--jobs); 0 = 1 */
+	const char *lingerpeer;		/* the binary, for sandboxes */
+	bool verbose;			/* lingerpeer's log to stderr */
+};
+
+/*
+ * Called by run_cases() for each case in input order, as soon as it and
+ * every case before it are done. obs stays valid until case_obs_free().
+ */
+typedef void (*run_done_fn)(size_t index, struct case_obs *obs, void *arg);
+
+/*
+ * Run n cases, up to opts->jobs at once, filling obs[0..n) (which the
+ * caller frees with case_obs_free) and calling done in input order.
+ * Returns 0, or -1 with err when the runner itself could not go on (no
+ * fork, no pipe): the cases not run are then marked aborted with that
+ * reason.
+ */
+int	run_cases(const struct scenario *const *cases, size_t n,
+	    const struct run_opts *opts, struct case_obs *obs,
+	    run_done_fn done, void *arg, char *err, size_t errlen);
+
+/* The case's time limit: --timeout, else the scenario's, else 60 s. */
+uint64_t run_case_timeout(const struct scenario *sc,
+	    const struct run_opts *opts);
+
+/*
+ * Run one case in this process, streaming records (run_wire.h) to out_fd.
+ * For the worker process: it builds a sandbox unless opts->peer_control is
+ * set, and ends the process (with _exit) when done.
+ */
+__attribute__((noreturn))
+void	run_case_worker(const struct scenario *sc, const struct run_opts *opts,
+	    int out_fd);
+
+#endif

@@ -1,0 +1,332 @@
+/*
+ * run_case.c - the worker: one case, for real. Build the sandbox (or
+ * reach the --peer lingerpeer), start the capture, run the steps in order
+ * with the expectations after each, and stream every record to the parent
+ * as soon as it is known (run_wire.h).
+ *
+ * Time 0 is the moment before the first step; setting up is not part of
+ * the case's timeline.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run_int.h"
+#include "run_wire.h"
+#include "sandbox.h"
+#include "wire_classify.h"
+
+static const char *const step_names[STEP_KIND_COUNT] = {
+	[STEP_PEER_LISTEN] = "peer listen", [STEP_PEER_BEHAVIOUR] =
+	"peer behaviour", [STEP_PEER_ACK_FIN] = "peer ack-fin",
+	[STEP_PEER_READ] = "peer read", [STEP_PEER_RESUME] = "peer resume",
+	[STEP_PEER_FIN] = "peer fin", [STEP_PEER_RST] = "peer rst",
+	[STEP_PEER_SEND] = "peer send", [STEP_PEER_CONNECT] = "peer connect",
+	[STEP_WAIT_PEER] = "wait peer", [STEP_SOCKET] = "socket",
+	[STEP_SET] = "set", [STEP_CONNECT] = "connect", [STEP_SEND] = "send",
+	[STEP_RECV] = "recv", [STEP_SHUTDOWN] = "shutdown",
+	[STEP_CLOSE] = "close", [STEP_EXIT_CLOSE] = "exit-close",
+	[STEP_LISTEN] = "listen", [STEP_ACCEPT] = "accept", [STEP_WAIT] = "wait",
+};
+
+uint64_t
+run_now(const struct run_ctx *r)
+{
+	uint64_t now = plat_now_ns();
+
+	return now > r->t0 ? now - r->t0 : 0;
+}
+
+const char *
+run_where(const struct run_ctx *r, size_t i, char *buf, size_t len)
+{
+	const struct scn_step *st = &r->sc->steps[i];
+	const char *name = (unsigned)st->kind < STEP_KIND_COUNT &&
+	    step_names[st->kind] != NULL ? step_names[st->kind] : "step";
+
+	snprintf(buf, len, "line %" PRIu32 " (%s%s%s)", st->pos.line, name,
+	    st->sock >= 0 ? " " : "", st->sock >= 0 &&
+	    (size_t)st->sock < r->sc->nsocks ? r->sc->socks[st->sock] : "");
+	return buf;
+}
+
+/* A record to the parent. If the parent is gone, so is our purpose. */
+static void
+emit(struct run_ctx *r, const char *line, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(r->out_fd, line, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(1);
+		line += n;
+		len -= (size_t)n;
+	}
+}
+
+void
+run_emit_call(struct run_ctx *r, size_t i)
+{
+	char buf[OBS_LINE_MAX];
+
+	emit(r, buf, obs_fmt_call(r->obs, i, buf, sizeof(buf)));
+}
+
+void
+run_emit_point(struct run_ctx *r, size_t i, size_t j)
+{
+	char buf[OBS_LINE_MAX];
+
+	emit(r, buf, obs_fmt_point(r->obs, i, j, buf, sizeof(buf)));
+}
+
+void
+run_emit_sock(struct run_ctx *r, size_t s)
+{
+	char buf[OBS_LINE_MAX];
+
+	emit(r, buf, obs_fmt_sock(r->obs, s, buf, sizeof(buf)));
+}
+
+void
+run_abort(struct run_ctx *r, enum obs_abort kind, const char *fmt, ...)
+{
+	char buf[OBS_LINE_MAX];
+	va_list ap;
+
+	if (r->obs->aborted)
+		return;
+	va_start(ap, fmt);
+	case_obs_vabort(r->obs, kind, fmt, ap);
+	va_end(ap);
+	r->stop = true;
+	emit(r, buf, obs_fmt_abort(r->obs, buf, sizeof(buf)));
+}
+
+void
+run_record(struct run_ctx *r, size_t i, const struct plat_call *pc)
+{
+	struct obs_call *c = &r->obs->calls[i];
+
+	c->ran = true;
+	c->ret = pc->ret;
+	c->err = pc->ret < 0 ? pc->err : 0;
+	c->err_name[0] = '\0';
+	if (pc->ret < 0)
+		plat_err_name(pc->err, c->err_name, sizeof(c->err_name));
+	c->t_start_ns = pc->t_start_ns > r->t0 ? pc->t_start_ns - r->t0 : 0;
+	c->t_end_ns = pc->t_end_ns > r->t0 ? pc->t_end_ns - r->t0 : 0;
+	c->bytes = pc->bytes;
+	run_emit_call(r, i);
+}
+
+int
+run_collect(struct run_ctx *r)
+{
+	char err[256], buf[OBS_LINE_MAX];
+	struct case_obs *o = r->obs;
+	int n;
+
+	if (r->cap == NULL)
+		return 0;
+	if ((n = rcap_drain(r->cap, o, r->t0, err, sizeof(err))) == -1) {
+		run_abort(r, OBS_ABORT_ENV, "%s", err);
+		rcap_close(r->cap, &o->capture_drops);
+		r->cap = NULL;
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	/* Earlier segments keep their classes: see wire_classify.h. */
+	if (wire_classify(o->segs, o->nsegs) == -1) {
+		run_abort(r, OBS_ABORT_ENV, "out of memory classifying segments");
+		return -1;
+	}
+	for (; r->nsegs_sent < o->nsegs; r->nsegs_sent++)
+		emit(r, buf, obs_fmt_seg(&o->segs[r->nsegs_sent], buf,
+		    sizeof(buf)));
+	return 0;
+}
+
+/* The server side needs the peer to open connections: not there yet. */
+static bool
+unsupported(struct run_ctx *r)
+{
+	const struct scn_step *st;
+	size_t i;
+
+	for (i = 0; i < r->sc->nsteps; i++) {
+		st = &r->sc->steps[i];
+		if (st->kind == STEP_PEER_CONNECT || st->kind == STEP_LISTEN ||
+		    st->kind == STEP_ACCEPT) {
+			run_abort(r, OBS_ABORT_CASE, "line %" PRIu32 ": peer "
+			    "connect is not supported by this lingerpeer yet",
+			    st->pos.line);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* DIR/NAME.pcap, with NAME's path and brackets made file-name safe. */
+static int
+pcap_path(const struct run_ctx *r, char *buf, size_t len)
+{
+	int n;
+	char name[SCN_TEXT_MAX], *p;
+
+	snprintf(name, sizeof(name), "%s", r->sc->case_name[0] != '\0' ?
+	    r->sc->case_name : "case");
+	for (p = name; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(".,=-+", *p) != NULL))
+			*p = '_';
+	n = snprintf(buf, len, "%s/%s.pcap", r->opt->pcap_dir, name);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static void
+open_capture(struct run_ctx *r)
+{
+	const char *iface = r->sb != NULL ? SANDBOX_CLIENT_IFACE : r->opt->iface;
+	struct case_obs *o = r->obs;
+	char err[512], buf[OBS_LINE_MAX];
+
+	if (iface == NULL) {
+		snprintf(o->capture_note, sizeof(o->capture_note), "--peer was "
+		    "given without --iface, the link to capture on");
+	} else {
+		if (r->opt->pcap_dir != NULL &&
+		    pcap_path(r, o->pcap_path, sizeof(o->pcap_path)) == -1) {
+			o->pcap_path[0] = '\0';
+			run_abort(r, OBS_ABORT_ENV, "--pcap-dir %s: the path of "
+			    "the case's pcap file is too long; use a shorter "
+			    "directory", r->opt->pcap_dir);
+			return;
+		}
+		r->cap = rcap_open(iface, r->peer_addr, r->opt->pcap_dir != NULL ?
+		    o->pcap_path : NULL, r->sb == NULL, err, sizeof(err));
+		if (r->cap == NULL) {
+			o->pcap_path[0] = '\0';
+			run_abort(r, OBS_ABORT_ENV, "%s", err);
+			return;
+		}
+		o->captured = true;
+		emit(r, buf, obs_fmt_pcap(o, buf, sizeof(buf)));
+	}
+	emit(r, buf, obs_fmt_capture(o, buf, sizeof(buf)));
+}
+
+static void
+setup(struct run_ctx *r, struct sandbox *sb)
+{
+	struct in_addr in;
+	char err[1024];
+
+	if (r->opt->peer_control == NULL) {
+		if (sandbox_open(sb) == -1) {
+			run_abort(r, OBS_ABORT_ENV, "cannot build a sandbox: %s",
+			    sb->errbuf);
+			return;
+		}
+		r->sb = sb;
+		inet_pton(AF_INET, SANDBOX_PEER_ADDR, &in);
+	} else if (r->opt->peer_addr == NULL ||
+	    inet_pton(AF_INET, r->opt->peer_addr, &in) != 1) {
+		run_abort(r, OBS_ABORT_ENV, "--peer needs the peer's IPv4 "
+		    "address (--peer-addr, or LINGERPEER_ADDR)");
+		return;
+	}
+	r->peer_addr = ntohl(in.s_addr);
+	if (run_peer_start(r, err, sizeof(err)) == -1) {
+		run_abort(r, OBS_ABORT_ENV, "%s", err);
+		return;
+	}
+	open_capture(r);
+}
+
+static void
+run_steps(struct run_ctx *r)
+{
+	const struct scn_step *st;
+	char buf[OBS_LINE_MAX];
+	size_t i;
+
+	r->t0 = plat_now_ns();
+	for (i = 0; i < r->sc->nsteps && !r->stop; i++) {
+		st = &r->sc->steps[i];
+		emit(r, buf, obs_fmt_at(i, r->t0, run_now(r), buf, sizeof(buf)));
+		if (run_is_peer_step(st->kind))
+			run_peer_step(r, i);
+		else if (run_is_sock_step(st->kind))
+			run_sock_step(r, i);
+		else
+			run_abort(r, OBS_ABORT_CASE, "step %zu has unknown kind "
+			    "%d (a bug in lingerlab: please report)", i + 1,
+			    (int)st->kind);
+		if (!r->stop)
+			run_points(r, i);
+	}
+	(void)run_collect(r);
+	r->obs->duration_ns = run_now(r);
+}
+
+static void
+finish(struct run_ctx *r)
+{
+	char buf[OBS_LINE_MAX];
+
+	if (r->cap != NULL) {
+		rcap_close(r->cap, &r->obs->capture_drops);
+		r->cap = NULL;
+		emit(r, buf, obs_fmt_capture(r->obs, buf, sizeof(buf)));
+	}
+	emit(r, buf, obs_fmt_end(r->obs, buf, sizeof(buf)));
+}
+
+void
+run_case_worker(const struct scenario *sc, const struct run_opts *opts,
+    int out_fd)
+{
+	struct case_obs obs;
+	struct run_ctx r;
+	struct sandbox sb;
+	char buf[OBS_LINE_MAX];
+	size_t s;
+
+	memset(&r, 0, sizeof(r));
+	memset(&sb, 0, sizeof(sb));
+	r.sc = sc;
+	r.opt = opts;
+	r.obs = &obs;
+	r.out_fd = out_fd;
+	for (s = 0; s < SCN_MAX_SOCKS; s++)
+		r.sock[s] = PLAT_SOCK_NONE;
+	signal(SIGPIPE, SIG_IGN);	/* a dead peer or parent is an error */
+	if (case_obs_init(&obs, sc) == -1)
+		_exit(1);		/* the parent reports a worker lost */
+	obs.os = plat_os(obs.os_name, sizeof(obs.os_name));
+	emit(&r, buf, obs_fmt_head(&obs, buf, sizeof(buf)));
+	if (!unsupported(&r))
+		setup(&r, &sb);
+	if (!r.stop)
+		run_steps(&r);
+	finish(&r);
+	run_peer_stop(&r);
+	/* Our sockets close at exit, unobserved: the record is complete. */
+	if (r.sb != NULL)
+		sandbox_close(r.sb);
+	run_peer_finish(&r);
+	case_obs_free(&obs);
+	fflush(NULL);
+	_exit(0);
+}

@@ -1,0 +1,96 @@
+/*
+ * run_int.h - the runner's worker, inside: one case being run in this
+ * process. Private to run_*.c.
+ *
+ *   run_case.c     the worker: set up, run the steps in order, tear down,
+ *                  and stream what it records to the parent
+ *   run_points.c   expectations at the left margin: wait and look
+ *   run_steps.c    socket steps, through the platform layer
+ *   run_peer.c     lingerpeer: start, control, socket names to conn ids
+ *   run_capture.c  libpcap on the client's link
+ *   run_jobs.c     the parent: workers, timeouts, results in input order
+ */
+#ifndef LINGERLAB_RUN_INT_H
+#define LINGERLAB_RUN_INT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "observe.h"
+#include "platform.h"
+#include "run.h"
+#include "scenario.h"
+
+struct run_capture;
+struct run_peer;
+struct sandbox;
+
+struct run_ctx {
+	const struct scenario *sc;
+	const struct run_opts *opt;
+	struct case_obs *obs;
+	int out_fd;			/* records to the parent */
+	uint64_t t0;			/* monotonic ns at the case's start */
+	bool stop;			/* aborted: run no more steps */
+	/* the system under test's sockets, by scenario index */
+	plat_sock sock[SCN_MAX_SOCKS];
+	size_t made_step[SCN_MAX_SOCKS];	/* `socket` step + 1, 0: none */
+	uint32_t closed_line[SCN_MAX_SOCKS];	/* close line, 0: open */
+	/* where the peer is */
+	struct sandbox *sb;		/* NULL with --peer */
+	uint32_t peer_addr;		/* host order */
+	struct run_peer *peer;		/* NULL: no lingerpeer (none needed) */
+	struct run_capture *cap;	/* NULL: no capture */
+	size_t nsegs_sent;		/* segments streamed so far */
+};
+
+/* run_case.c */
+uint64_t run_now(const struct run_ctx *r);	/* ns since the case began */
+void	run_emit_call(struct run_ctx *r, size_t i);
+void	run_emit_point(struct run_ctx *r, size_t i, size_t j);
+void	run_emit_sock(struct run_ctx *r, size_t s);
+void	run_abort(struct run_ctx *r, enum obs_abort kind, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* Take in what the capture has, classify it, stream it. 0 or -1. */
+int	run_collect(struct run_ctx *r);
+/* "line 12: close c" for messages. */
+const char *run_where(const struct run_ctx *r, size_t i, char *buf,
+	    size_t len);
+/* Record a call's result from the platform's (times made relative). */
+void	run_record(struct run_ctx *r, size_t i, const struct plat_call *pc);
+
+/* run_points.c */
+void	run_points(struct run_ctx *r, size_t i);
+/* Let time pass until t (ns since the start), capturing all along. */
+void	run_wait_until(struct run_ctx *r, uint64_t t);
+
+/* run_steps.c */
+bool	run_is_sock_step(enum scn_step_kind k);
+void	run_sock_step(struct run_ctx *r, size_t i);
+
+/* run_peer.c */
+bool	run_is_peer_step(enum scn_step_kind k);
+int	run_peer_start(struct run_ctx *r, char *err, size_t errlen);
+void	run_peer_step(struct run_ctx *r, size_t i);
+/* After SOCK connected: find the peer's connection id for it. */
+void	run_peer_map(struct run_ctx *r, size_t i, int sock);
+/* The value of key in the peer's record of sock; 1 found, 0 not, -1 lost. */
+int	run_peer_value(struct run_ctx *r, int sock, const char *key,
+	    char *buf, size_t len);
+/* Close the control connection (lingerpeer goes with the sandbox). */
+void	run_peer_stop(struct run_ctx *r);
+/* After the sandbox is gone: show lingerpeer's log if asked, free. */
+void	run_peer_finish(struct run_ctx *r);
+
+/* run_capture.c */
+struct run_capture *rcap_open(const char *iface, uint32_t peer_addr,
+	    const char *pcap_path, bool filter_ports, char *err, size_t errlen);
+int	rcap_fd(const struct run_capture *c);
+/* Append what is waiting to obs->segs (t relative to t0). n new, or -1. */
+int	rcap_drain(struct run_capture *c, struct case_obs *obs, uint64_t t0,
+	    char *err, size_t errlen);
+/* Drops the kernel reported; closes the pcap file. */
+void	rcap_close(struct run_capture *c, uint64_t *drops);
+
+#endif

@@ -1,0 +1,336 @@
+/*
+ * run_jobs.c - the parent's side of the runner: one worker process per
+ * case, up to --jobs of them at once, their record streams read as they
+ * come, a worker past its case's time limit killed, and the results
+ * handed on in input order, so that output with --jobs 8 is the output of
+ * a serial run.
+ *
+ * The parent never enters a sandbox and never touches the system under
+ * test: whatever a case does, even hang in close() for good, it does in
+ * a process the parent can kill. A killed worker takes its sandbox and
+ * lingerpeer with it (sandbox.h), and PR_SET_PDEATHSIG (through the
+ * platform layer) takes the workers with a parent that is killed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "platform.h"
+#include "run.h"
+#include "run_wire.h"
+#include "scenario_parse.h"
+#include "units.h"
+#include "wire_classify.h"
+
+struct worker {
+	pid_t pid;		/* 0: slot free */
+	int fd;			/* read end of its records; -1 after EOF */
+	size_t index;		/* which case */
+	uint64_t deadline;	/* monotonic ns */
+	bool killed;		/* past its deadline */
+	bool ended;		/* its end record came */
+	bool at_known;		/* an "at" record came: where it got to */
+	size_t at_step;
+	uint64_t t0;		/* its time 0, monotonic ns */
+	uint64_t at_t;
+	char bad[256];		/* a record we could not read, if any */
+	char buf[2 * OBS_LINE_MAX];
+	size_t have;
+};
+
+uint64_t
+run_case_timeout(const struct scenario *sc, const struct run_opts *opts)
+{
+	if (opts->timeout_ns != 0)
+		return opts->timeout_ns;
+	return sc->timeout_ns != 0 ? sc->timeout_ns : RUN_DEFAULT_TIMEOUT_NS;
+}
+
+static int
+start(struct worker *w, size_t nw, size_t k, size_t index,
+    const struct scenario *sc, const struct run_opts *opts, char *err,
+    size_t errlen)
+{
+	long parent = (long)getpid();
+	int p[2];
+	size_t o;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		snprintf(err, errlen, "cannot make a pipe for a worker: %s "
+		    "(too many open files?)", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);		/* or the child would write our buffers again */
+	if ((pid = fork()) == -1) {
+		snprintf(err, errlen, "cannot fork a worker: %s (lower "
+		    "--jobs?)", strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		for (o = 0; o < nw; o++)	/* the other workers' streams */
+			if (w[o].pid > 0 && w[o].fd >= 0)
+				close(w[o].fd);
+		if (plat_die_with_parent(parent) == -1)
+			_exit(1);
+		run_case_worker(sc, opts, p[1]);
+	}
+	close(p[1]);
+	memset(&w[k], 0, sizeof(w[k]));
+	w[k].pid = pid;
+	w[k].fd = p[0];
+	w[k].index = index;
+	w[k].deadline = plat_now_ns() + run_case_timeout(sc, opts);
+	return 0;
+}
+
+/* One record: progress for us, or observation for obs. */
+static void
+take_line(struct worker *w, struct case_obs *obs, char *line)
+{
+	char err[200];
+	int rc;
+
+	if (w->bad[0] != '\0')
+		return;		/* past a bad record nothing is trusted */
+	rc = obs_parse_at(line, &w->at_step, &w->t0, &w->at_t);
+	if (rc == 1) {
+		w->at_known = w->at_step < obs->sc->nsteps;
+		return;
+	}
+	if (rc == 0)
+		rc = obs_apply(obs, line, err, sizeof(err));
+	else
+		snprintf(err, sizeof(err), "a malformed 'at' record");
+	if (rc == 1)
+		w->ended = true;
+	else if (rc == -1)
+		snprintf(w->bad, sizeof(w->bad), "%s", err);
+}
+
+/* Apply the complete lines in the worker's buffer. */
+static void
+take_lines(struct worker *w, struct case_obs *obs)
+{
+	char *nl;
+	size_t l;
+
+	while ((nl = memchr(w->buf, '\n', w->have)) != NULL) {
+		*nl = '\0';
+		l = (size_t)(nl - w->buf) + 1;
+		take_line(w, obs, w->buf);
+		memmove(w->buf, w->buf + l, w->have - l);
+		w->have -= l;
+	}
+	if (w->have == sizeof(w->buf) && w->bad[0] == '\0')
+		snprintf(w->bad, sizeof(w->bad), "a record longer than %zu "
+		    "bytes", sizeof(w->buf));
+	if (w->have == sizeof(w->buf))
+		w->have = 0;
+}
+
+static void
+read_worker(struct worker *w, struct case_obs *obs)
+{
+	ssize_t n;
+
+	n = read(w->fd, w->buf + w->have, sizeof(w->buf) - w->have);
+	if (n == -1 && errno == EINTR)
+		return;
+	if (n <= 0) {
+		close(w->fd);
+		w->fd = -1;
+		return;
+	}
+	w->have += (size_t)n;
+	take_lines(w, obs);
+	if (w->bad[0] != '\0' && !w->killed) {
+		kill(w->pid, SIGKILL);	/* it is talking nonsense: stop it */
+		w->killed = true;
+	}
+}
+
+/* Killed at its time limit: say so, and where it was. */
+static void
+timed_out(const struct worker *w, struct case_obs *obs,
+    const struct run_opts *opts)
+{
+	const struct scn_step *st = &obs->sc->steps[w->at_step];
+	uint64_t now = plat_now_ns();
+	char d[32], at[32], where[160] = "";
+
+	format_duration(run_case_timeout(obs->sc, opts), d, sizeof(d));
+	if (w->at_known) {
+		if (now > w->t0)
+			obs->duration_ns = now - w->t0;
+		wire_format_time(w->at_t, at, sizeof(at));
+		snprintf(where, sizeof(where), ", in line %" PRIu32 " (%s), "
+		    "which started at %s and had not finished", st->pos.line,
+		    scn_step_name(st->kind), at);
+	}
+	case_obs_abort(obs, OBS_ABORT_CASE, "case timeout after %s%s (raise "
+	    "`timeout` in the scenario, or give --timeout)", d, where);
+}
+
+/* The worker is gone: reap it and say what its record lacks. */
+static void
+finish(struct worker *w, struct case_obs *obs, const struct run_opts *opts)
+{
+	char how[64];
+	int status = 0;
+
+	while (waitpid(w->pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (w->bad[0] != '\0')
+		case_obs_abort(obs, OBS_ABORT_CASE, "the worker's record was "
+		    "unreadable: %s (a bug in lingerlab: please report)", w->bad);
+	else if (w->killed)
+		timed_out(w, obs, opts);
+	else if (!w->ended) {
+		if (WIFSIGNALED(status))
+			snprintf(how, sizeof(how), "killed by signal %d (%s)",
+			    WTERMSIG(status), strsignal(WTERMSIG(status)));
+		else
+			snprintf(how, sizeof(how), "exit status %d",
+			    WEXITSTATUS(status));
+		case_obs_abort(obs, OBS_ABORT_CASE, "the case's worker process "
+		    "died (%s) before it finished: a bug in lingerlab, or out "
+		    "of memory; please report", how);
+	}
+	w->pid = 0;
+}
+
+/* Milliseconds until the first deadline; kills workers past theirs. */
+static int
+check_deadlines(struct worker *w, size_t nw)
+{
+	uint64_t now = plat_now_ns(), first = UINT64_MAX;
+	size_t k;
+
+	for (k = 0; k < nw; k++) {
+		if (w[k].pid <= 0 || w[k].killed)
+			continue;
+		if (now >= w[k].deadline) {
+			kill(w[k].pid, SIGKILL);
+			w[k].killed = true;
+		} else if (w[k].deadline < first)
+			first = w[k].deadline;
+	}
+	if (first == UINT64_MAX)
+		return -1;
+	return (int)((first - now) / 1000000u + 1);
+}
+
+/* Wait for records, EOFs and deadlines; finished cases get done[] set. */
+static void
+step(struct worker *w, size_t nw, struct case_obs *obs, bool *done,
+    const struct run_opts *opts)
+{
+	struct pollfd pfd[RUN_MAX_JOBS];
+	size_t k, np = 0, map[RUN_MAX_JOBS];
+	int timeout = check_deadlines(w, nw);
+
+	for (k = 0; k < nw && np < RUN_MAX_JOBS; k++)
+		if (w[k].pid > 0 && w[k].fd >= 0) {
+			pfd[np] = (struct pollfd){ .fd = w[k].fd, .events = POLLIN };
+			map[np++] = k;
+		}
+	if (np > 0 && poll(pfd, np, timeout) > 0)
+		for (k = 0; k < np; k++)
+			if (pfd[k].revents != 0)
+				read_worker(&w[map[k]], &obs[w[map[k]].index]);
+	for (k = 0; k < nw; k++)
+		if (w[k].pid > 0 && w[k].fd < 0) {
+			finish(&w[k], &obs[w[k].index], opts);
+			done[w[k].index] = true;
+		}
+}
+
+/* The runner itself failed: the cases not started cannot run either. */
+static void
+abort_rest(struct case_obs *obs, bool *done, size_t from, size_t n,
+    const char *why)
+{
+	size_t i;
+
+	for (i = from; i < n; i++) {
+		case_obs_abort(&obs[i], OBS_ABORT_ENV, "not run: %s", why);
+		done[i] = true;
+	}
+}
+
+static int
+init_all(const struct scenario *const *cases, size_t n, struct case_obs *obs,
+    char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (case_obs_init(&obs[i], cases[i]) == 0)
+			continue;
+		while (i-- > 0)
+			case_obs_free(&obs[i]);
+		snprintf(err, errlen, "out of memory for %zu cases", n);
+		return -1;
+	}
+	return 0;
+}
+
+int
+run_cases(const struct scenario *const *cases, size_t n,
+    const struct run_opts *opts, struct case_obs *obs, run_done_fn done_fn,
+    void *arg, char *err, size_t errlen)
+{
+	struct worker w[RUN_MAX_JOBS];
+	size_t nw, k, next = 0, report = 0, running;
+	bool *done;
+	int rc = 0;
+
+	/* A shared peer's `peer listen` is global: its cases go one by one. */
+	nw = opts->peer_control != NULL || opts->jobs == 0 ? 1 : opts->jobs;
+	if (nw > RUN_MAX_JOBS)
+		nw = RUN_MAX_JOBS;
+	if (init_all(cases, n, obs, err, errlen) == -1)
+		return -1;
+	if ((done = calloc(n + 1, sizeof(*done))) == NULL) {
+		for (k = 0; k < n; k++)
+			case_obs_free(&obs[k]);
+		snprintf(err, errlen, "out of memory for %zu cases", n);
+		return -1;
+	}
+	memset(w, 0, sizeof(w));
+	while (report < n) {
+		for (k = 0, running = 0; k < nw; k++)
+			running += w[k].pid > 0;
+		for (k = 0; k < nw && next < n && rc == 0; k++) {
+			if (w[k].pid > 0)
+				continue;
+			if (start(w, nw, k, next, cases[next], opts, err,
+			    errlen) == -1) {
+				abort_rest(obs, done, next, n, err);
+				rc = -1;
+				break;
+			}
+			next++;
+			running++;
+		}
+		if (running > 0)
+			step(w, nw, obs, done, opts);
+		while (report < n && done[report]) {
+			done_fn(report, &obs[report], arg);
+			report++;
+		}
+	}
+	free(done);
+	return rc;
+}

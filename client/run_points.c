@@ -1,0 +1,243 @@
+/*
+ * run_points.c - what the runner does when the scenario reaches the
+ * expectations after a step: record what each needs, waiting as long as
+ * it says, then go on to the next step.
+ *
+ * All expectations after one step look from the same moment, together:
+ * `wire ... within D` until a matching segment is seen or D has passed;
+ * `wire ... during D` the full D; `state SOCK X within D` polls sock_diag
+ * (which cannot notify) every STATE_POLL_NS until X or D; `peer SOCK KEY
+ * ...` reads the peer's record once. The next step starts when the last of
+ * them is done. Judging is the evaluator's: the runner only decides when
+ * it has seen enough, with the same matcher (wire_classify.h).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "evaluate.h"
+#include "run_int.h"
+#include "run_wire.h"
+#include "wire_classify.h"
+
+#define STATE_POLL_NS 5000000u	/* 5 ms */
+
+struct pending {
+	const struct scn_expect *e;
+	struct obs_point *p;
+	size_t i, j;		/* steps[i].expects[j] */
+	uint64_t end;		/* t_ns + D */
+	bool done;
+};
+
+/* Until t (ns since the start) or a captured frame, whichever is first. */
+static void
+wait_event(struct run_ctx *r, uint64_t t)
+{
+	struct pollfd pfd = { .fd = -1, .events = POLLIN };
+	uint64_t now = run_now(r), ms;
+
+	if (now >= t)
+		return;
+	ms = (t - now + 999999) / 1000000;
+	if (r->cap != NULL)
+		pfd.fd = rcap_fd(r->cap);
+	/* With no capture, only time is waited for: that is the step's job. */
+	(void)poll(&pfd, pfd.fd >= 0 ? 1 : 0, ms > 60000 ? 60000 : (int)ms);
+}
+
+void
+run_wait_until(struct run_ctx *r, uint64_t t)
+{
+	for (;;) {
+		if (run_collect(r) == -1)
+			return;
+		if (run_now(r) >= t)
+			return;
+		wait_event(r, t);
+	}
+}
+
+/* A wire expectation: done when settled, or when its time is up. */
+static bool
+check_wire(struct run_ctx *r, struct pending *w, uint64_t now)
+{
+	const struct case_obs *o = r->obs;
+	struct wire_pattern pat;
+
+	if (now >= w->end)
+		return true;
+	/* "during" waits the whole of D, failing or not: later steps must
+	 * happen when the scenario says, whatever an expectation found. */
+	if (w->e->kind == EXP_WIRE_SENDS_NO)
+		return false;
+	if (!o->captured)
+		return true;		/* nothing to see: an error, not a wait */
+	/* The evaluator's own window and matcher: we wait for what it checks. */
+	if (evaluate_wire_pattern(r->sc, o, w->i, w->j, &pat) == -1)
+		return true;
+	return evaluate_wire_settled(w->e, o->segs, o->nsegs, &pat);
+}
+
+static bool
+check_state(struct run_ctx *r, struct pending *w, uint64_t now)
+{
+	const struct obs_sock *s;
+
+	if (w->e->sock < 0 || w->e->sock >= SCN_MAX_SOCKS)
+		return true;
+	s = &r->obs->socks[w->e->sock];
+	if (!s->connected)
+		return true;		/* state stays "": nothing to look up */
+	if (plat_tcp_state(s->laddr, s->lport, s->raddr, s->rport, w->p->state,
+	    sizeof(w->p->state)) == -1) {
+		run_abort(r, OBS_ABORT_ENV, "cannot read socket states "
+		    "(sock_diag): %s", strerror(errno));
+		return true;
+	}
+	return strcasecmp(w->p->state, w->e->text) == 0 || now >= w->end;
+}
+
+static bool
+check_peer(struct run_ctx *r, struct pending *w)
+{
+	struct obs_point *p = w->p;
+	int rc;
+
+	if (w->e->sock < 0 || w->e->sock >= SCN_MAX_SOCKS ||
+	    !r->obs->socks[w->e->sock].connected)
+		return true;		/* the peer has no record of it */
+	rc = run_peer_value(r, w->e->sock, w->e->key, p->peer_value,
+	    sizeof(p->peer_value));
+	p->peer_found = rc == 1;
+	if (rc != 1)
+		p->peer_value[0] = '\0';
+	return true;
+}
+
+static bool
+check(struct run_ctx *r, struct pending *w, uint64_t now)
+{
+	switch (w->e->kind) {
+	case EXP_STATE:
+		return check_state(r, w, now);
+	case EXP_PEER:
+		return check_peer(r, w);
+	default:
+		return check_wire(r, w, now);
+	}
+}
+
+/* Expectations attached to the step judge its call: nothing to wait for. */
+static bool
+attached(const struct scn_expect *e)
+{
+	return e->attached || e->kind < EXP_WIRE_SENDS;
+}
+
+/* Set up point j; true when it has to be waited for. */
+static bool
+begin(struct run_ctx *r, size_t i, size_t j, uint64_t from, uint64_t t,
+    struct pending *w)
+{
+	const struct scn_expect *e = &r->sc->steps[i].expects[j];
+	const struct obs_call *c = &r->obs->calls[i];
+	struct obs_point *p = &r->obs->points[i][j];
+
+	w->e = e;
+	w->p = p;
+	w->i = i;
+	w->j = j;
+	w->done = false;
+	if (attached(e)) {
+		p->reached = c->ran;
+		p->t_from_ns = p->t_ns = p->t_done_ns = c->t_end_ns;
+		return false;
+	}
+	p->reached = true;
+	p->t_from_ns = from;
+	p->t_ns = p->t_done_ns = t;
+	w->end = t + e->duration_ns;
+	/* Another system's expectation: nothing to look at here. */
+	return (e->os_mask & r->obs->os) != 0;
+}
+
+/* The earliest moment one of the waits needs looking at again. */
+static uint64_t
+next_wake(const struct pending *w, size_t n, uint64_t now)
+{
+	uint64_t wake = UINT64_MAX;
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		if (w[k].done)
+			continue;
+		if (w[k].end < wake)
+			wake = w[k].end;
+		if (w[k].e->kind == EXP_STATE && now + STATE_POLL_NS < wake)
+			wake = now + STATE_POLL_NS;
+	}
+	return wake;
+}
+
+static void
+settle(struct run_ctx *r, size_t i, struct pending *w, size_t n)
+{
+	size_t k, left;
+	uint64_t now;
+
+	for (;;) {
+		(void)run_collect(r);
+		now = run_now(r);
+		for (k = 0, left = 0; k < n; k++) {
+			if (w[k].done)
+				continue;
+			if (r->stop) {
+				/* The case stopped while we looked: what we
+				 * saw does not cover the expectation. */
+				w[k].p->reached = false;
+			} else if (!check(r, &w[k], now)) {
+				left++;
+				continue;
+			}
+			w[k].done = true;
+			w[k].p->t_done_ns = run_now(r);
+			run_emit_point(r, i, w[k].j);
+		}
+		if (left == 0)
+			return;
+		wait_event(r, next_wake(w, n, now));
+	}
+}
+
+void
+run_points(struct run_ctx *r, size_t i)
+{
+	const struct scn_step *st = &r->sc->steps[i];
+	const struct obs_call *c = &r->obs->calls[i];
+	struct pending *w;
+	uint64_t t, from;
+	size_t j, n = 0;
+
+	if (st->nexpects == 0)
+		return;
+	if ((w = calloc(st->nexpects, sizeof(*w))) == NULL) {
+		run_abort(r, OBS_ABORT_ENV, "out of memory");
+		return;
+	}
+	t = run_now(r);
+	/* A window opens when its cause began; waiting is no cause. */
+	from = st->kind == STEP_WAIT || st->kind == STEP_WAIT_PEER || !c->ran ?
+	    t : c->t_start_ns;
+	for (j = 0; j < st->nexpects; j++) {
+		if (begin(r, i, j, from, t, &w[n]))
+			n++;
+		else
+			run_emit_point(r, i, j);
+	}
+	settle(r, i, w, n);
+	free(w);
+}

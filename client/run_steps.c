@@ -1,0 +1,185 @@
+/*
+ * run_steps.c - the steps that are system calls on the system under test:
+ * socket, set, connect, send, recv, shutdown, close, exit-close; and
+ * `wait DURATION`, which lets time pass.
+ *
+ * Every call goes through the platform layer (platform.h), which measures
+ * it; a call that fails is recorded, not judged: whether it should have
+ * failed is for the expectations to say. Only a step that needs a socket
+ * the scenario never made, or closed already, stops the case: there is
+ * nothing to call then.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "run_int.h"
+#include "run_wire.h"
+
+bool
+run_is_sock_step(enum scn_step_kind k)
+{
+	return k >= STEP_SOCKET && k <= STEP_WAIT;
+}
+
+/* Whether step i's socket can be used; aborts the case when not. */
+static bool
+usable(struct run_ctx *r, size_t i)
+{
+	const struct scn_step *st = &r->sc->steps[i];
+	int s = st->sock;
+	size_t m;
+	char where[96];
+
+	if (r->sock[s] != PLAT_SOCK_NONE)
+		return true;
+	m = r->made_step[s];
+	run_where(r, i, where, sizeof(where));
+	if (r->closed_line[s] != 0)
+		run_abort(r, OBS_ABORT_CASE, "%s: %s was closed at line %"
+		    PRIu32 "; a closed socket cannot be used again", where,
+		    r->sc->socks[s], r->closed_line[s]);
+	else if (m != 0)
+		run_abort(r, OBS_ABORT_CASE, "%s: %s does not exist: socket() "
+		    "failed at line %" PRIu32 " (%s)", where, r->sc->socks[s],
+		    r->sc->steps[m - 1].pos.line, r->obs->calls[m - 1].err_name);
+	else
+		run_abort(r, OBS_ABORT_CASE, "%s: %s does not exist yet; add "
+		    "`socket %s` before it", where, r->sc->socks[s],
+		    r->sc->socks[s]);
+	return false;
+}
+
+/* The port `connect SOCK` goes to: its own, else the first `peer listen`. */
+static uint16_t
+connect_port(const struct scenario *sc, const struct scn_step *st)
+{
+	size_t i;
+
+	if (st->port != 0)
+		return st->port;
+	for (i = 0; i < sc->nsteps; i++)
+		if (sc->steps[i].kind == STEP_PEER_LISTEN)
+			return sc->steps[i].port;
+	return 0;
+}
+
+static void
+do_connect(struct run_ctx *r, size_t i, struct plat_call *pc)
+{
+	const struct scn_step *st = &r->sc->steps[i];
+	struct obs_sock *os = &r->obs->socks[st->sock];
+	uint16_t port = connect_port(r->sc, st);
+	char where[96];
+
+	if (port == 0) {
+		run_where(r, i, where, sizeof(where));
+		run_abort(r, OBS_ABORT_CASE, "%s: no port to connect to: give "
+		    "`port N` or a `peer listen` line", where);
+		return;
+	}
+	plat_connect(r->sock[st->sock], r->peer_addr, port,
+	    RUN_CONNECT_TIMEOUT_NS, pc);
+	run_record(r, i, pc);
+	if (pc->ret != 0)
+		return;
+	if (plat_sock_names(r->sock[st->sock], &os->laddr, &os->lport,
+	    &os->raddr, &os->rport) == 0)
+		os->connected = true;
+	run_emit_sock(r, (size_t)st->sock);
+	run_peer_map(r, i, st->sock);
+	run_emit_sock(r, (size_t)st->sock);
+}
+
+/* Close and exit-close: the socket is gone afterwards, whatever came back. */
+static void
+do_close(struct run_ctx *r, size_t i, struct plat_call *pc)
+{
+	const struct scn_step *st = &r->sc->steps[i];
+
+	if (st->kind == STEP_CLOSE)
+		plat_close(r->sock[st->sock], pc);
+	else
+		plat_exit_close(r->sock[st->sock], pc);
+	r->sock[st->sock] = PLAT_SOCK_NONE;
+	r->closed_line[st->sock] = st->pos.line;
+	run_record(r, i, pc);
+}
+
+static void
+do_socket(struct run_ctx *r, size_t i, struct plat_call *pc)
+{
+	const struct scn_step *st = &r->sc->steps[i];
+	char where[96];
+
+	if (r->sock[st->sock] != PLAT_SOCK_NONE) {
+		run_where(r, i, where, sizeof(where));
+		run_abort(r, OBS_ABORT_CASE, "%s: %s exists already (made at "
+		    "line %" PRIu32 "); use another name", where,
+		    r->sc->socks[st->sock],
+		    r->sc->steps[r->made_step[st->sock] - 1].pos.line);
+		return;
+	}
+	plat_socket(&r->sock[st->sock], pc);
+	r->made_step[st->sock] = i + 1;
+	r->closed_line[st->sock] = 0;
+	memset(&r->obs->socks[st->sock], 0, sizeof(r->obs->socks[0]));
+	run_record(r, i, pc);
+}
+
+void
+run_sock_step(struct run_ctx *r, size_t i)
+{
+	const struct scn_step *st = &r->sc->steps[i];
+	struct obs_call *c = &r->obs->calls[i];
+	struct plat_call pc;
+
+	if (st->kind != STEP_WAIT && (st->sock < 0 ||
+	    (size_t)st->sock >= r->sc->nsocks)) {
+		run_abort(r, OBS_ABORT_CASE, "step %zu names no socket (a bug "
+		    "in the parser: please report)", i + 1);
+		return;
+	}
+	switch (st->kind) {
+	case STEP_WAIT:
+		c->ran = true;
+		c->t_start_ns = run_now(r);
+		run_wait_until(r, c->t_start_ns + st->duration_ns);
+		c->t_end_ns = run_now(r);
+		run_emit_call(r, i);
+		return;
+	case STEP_SOCKET:
+		do_socket(r, i, &pc);
+		return;
+	default:
+		break;
+	}
+	if (!usable(r, i))
+		return;
+	switch (st->kind) {
+	case STEP_SET:
+		plat_setopt(r->sock[st->sock], st->opt, st->value, &pc);
+		break;
+	case STEP_CONNECT:
+		do_connect(r, i, &pc);
+		return;
+	case STEP_SEND:
+		plat_send(r->sock[st->sock], st->size, st->until_blocked, &pc);
+		break;
+	case STEP_RECV:
+		plat_recv(r->sock[st->sock], st->size ? st->size : 65536, &pc);
+		break;
+	case STEP_SHUTDOWN:
+		plat_shutdown(r->sock[st->sock], st->how, &pc);
+		break;
+	case STEP_CLOSE:
+	case STEP_EXIT_CLOSE:
+		do_close(r, i, &pc);
+		return;
+	default:
+		run_abort(r, OBS_ABORT_CASE, "step kind %d is not a socket step "
+		    "(a bug in lingerlab: please report)", (int)st->kind);
+		return;
+	}
+	run_record(r, i, &pc);
+}

@@ -1,0 +1,500 @@
+/*
+ * test_lingerlab_run.c - the runner for real: the built lingerlab runs the
+ * scenario library in sandboxes of its own, and its exit statuses, its
+ * reports and what it leaves behind are checked.
+ *
+ * lingerlab runs as a subprocess, as a user would run it. This program is
+ * a child subreaper, so that anything lingerlab leaves running would be
+ * handed to it when lingerlab exits, and can be found.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "itest.h"
+#include "monotime.h"
+
+#define RUN_TIMEOUT_MS 120000
+#define LEFT_TIMEOUT_S 5	/* for stragglers to exit after lingerlab */
+#define OUT_MAX (1 << 20)
+
+#ifdef LINGERLAB_PATH
+#define LINUX_DIR LINGERLAB_SOURCE_DIR "/tests/scenarios/linux"
+#define SELFTEST LINGERLAB_SOURCE_DIR "/tests/scenarios/selftest/must-fail.scn"
+
+struct out {
+	int status;		/* exit status; -1 if it did not exit */
+	char *text;		/* stdout */
+	size_t len;
+	char *err;		/* stderr */
+	size_t errlen;
+	long ms;		/* how long it ran */
+};
+
+static char tmpdir[] = "/tmp/lingerlab-run-test.XXXXXX";
+
+/* Read what is there from fd into buf; -1 at EOF. */
+static int
+pump(int fd, char *buf, size_t *len)
+{
+	ssize_t n = read(fd, buf + *len, OUT_MAX - 1 - *len);
+
+	if (n == -1 && errno == EINTR)
+		return 0;
+	if (n <= 0)
+		return -1;
+	*len += (size_t)n;
+	buf[*len] = '\0';
+	return 0;
+}
+
+static void
+collect(pid_t pid, int ofd, int efd, struct out *o)
+{
+	struct pollfd p[2] = { { .fd = ofd, .events = POLLIN },
+	    { .fd = efd, .events = POLLIN } };
+	int64_t t0 = monotime_ms(), deadline = t0 + RUN_TIMEOUT_MS;
+	int status;
+
+	while ((p[0].fd >= 0 || p[1].fd >= 0) && monotime_ms() < deadline) {
+		if (poll(p, 2, (int)(deadline - monotime_ms())) <= 0)
+			continue;
+		if (p[0].revents != 0 && pump(ofd, o->text, &o->len) == -1)
+			p[0].fd = -1;
+		if (p[1].revents != 0 && pump(efd, o->err, &o->errlen) == -1)
+			p[1].fd = -1;
+	}
+	if (p[0].fd >= 0 || p[1].fd >= 0)
+		kill(pid, SIGKILL);	/* it hung: the check below says so */
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	o->ms = (long)(monotime_ms() - t0);
+	o->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Run argv; its output in *o (free with out_free). */
+static void
+run(char *const argv[], struct out *o)
+{
+	int op[2], ep[2];
+	pid_t pid;
+
+	memset(o, 0, sizeof(*o));
+	o->text = calloc(1, OUT_MAX);
+	o->err = calloc(1, OUT_MAX);
+	assert_non_null(o->text);
+	assert_non_null(o->err);
+	assert_int_equal(pipe2(op, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(ep, O_CLOEXEC), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(op[1], STDOUT_FILENO);
+		dup2(ep[1], STDERR_FILENO);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(op[1]);
+	close(ep[1]);
+	collect(pid, op[0], ep[0], o);
+	close(op[0]);
+	close(ep[0]);
+}
+
+static void
+out_free(struct out *o)
+{
+	free(o->text);
+	free(o->err);
+}
+
+/* Exit status 3 means no sandbox can be built here: skip, saying why. */
+static void
+skip_if_unavailable(const struct out *o)
+{
+	if (o->status != 3)
+		return;
+	print_message("SKIP: lingerlab cannot set up a sandbox here: %s\n",
+	    o->text);
+	skip();
+}
+
+static void
+expect_status(const struct out *o, int want)
+{
+	if (o->status != want)
+		fail_msg("lingerlab exited %d, not %d\nstdout:\n%s\nstderr:\n%s",
+		    o->status, want, o->text, o->err);
+}
+
+static void
+expect_text(const struct out *o, const char *what)
+{
+	if (strstr(o->text, what) == NULL && strstr(o->err, what) == NULL)
+		fail_msg("no '%s' in lingerlab's output\nstdout:\n%s\nstderr:\n%s",
+		    what, o->text, o->err);
+}
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;		/* only to interrupt waitpid() */
+}
+
+/*
+ * Nothing lingerlab started may outlive it: as subreaper we would inherit
+ * it. Reap what there is; ECHILD means nothing is left. What is still
+ * exiting gets LEFT_TIMEOUT_S, bounded by an alarm.
+ */
+static void
+expect_nothing_left(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	pid_t r;
+
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGALRM, &sa, NULL), 0);	/* no SA_RESTART */
+	alarm(LEFT_TIMEOUT_S);
+	while ((r = waitpid(-1, NULL, 0)) > 0)
+		;
+	alarm(0);
+	if (r == -1 && errno != ECHILD)
+		fail_msg("a process lingerlab started was still running %d s "
+		    "after it exited", LEFT_TIMEOUT_S);
+}
+
+/* A scenario file of our own in tmpdir. */
+static const char *
+write_scn(const char *name, const char *text)
+{
+	static char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+/* Our scenarios read cleanly, the must-fail case included. */
+static void
+test_library_checks(void **state)
+{
+	char *argv[] = { LINGERLAB_PATH, "check", LINUX_DIR, SELFTEST, NULL };
+	struct out o;
+
+	(void)state;
+	run(argv, &o);
+	expect_status(&o, 0);
+	out_free(&o);
+}
+
+/* Every Linux case passes: what linger-semantics.md says, reproduced. */
+static void
+test_linux_library_passes(void **state)
+{
+	char *argv[] = { LINGERLAB_PATH, "run", "--jobs", "4", "--format",
+	    "tap", LINUX_DIR, NULL };
+	struct out o;
+
+	(void)state;
+	run(argv, &o);
+	skip_if_unavailable(&o);
+	expect_status(&o, 0);
+	if (strstr(o.text, "not ok") != NULL)
+		fail_msg("a check failed:\n%s", o.text);
+	expect_text(&o, "ok 1 - ");
+	out_free(&o);
+	expect_nothing_left();
+}
+
+/* The verdict lines of a TAP report, in order: what must not depend on
+ * --jobs (the comment lines carry measured times). */
+static void
+verdicts(const char *tap, char *buf, size_t len)
+{
+	const char *l, *nl;
+	size_t n = 0, k;
+
+	for (l = tap; *l != '\0'; l = nl + 1) {
+		nl = strchr(l, '\n');
+		if (nl == NULL)
+			break;
+		k = (size_t)(nl - l + 1);
+		if ((strncmp(l, "ok ", 3) == 0 || strncmp(l, "not ok", 6) == 0) &&
+		    n + k < len) {
+			memcpy(buf + n, l, k);
+			n += k;
+		}
+	}
+	buf[n] = '\0';
+}
+
+static void
+test_jobs_same_as_serial(void **state)
+{
+	char *serial[] = { LINGERLAB_PATH, "run", "--format", "tap",
+	    LINUX_DIR "/linger-zero.scn", LINUX_DIR "/linger-off.scn",
+	    LINUX_DIR "/unread-data.scn", LINUX_DIR "/exit-close.scn", NULL };
+	char *parallel[] = { LINGERLAB_PATH, "run", "--jobs", "8", "--format",
+	    "tap", LINUX_DIR "/linger-zero.scn", LINUX_DIR "/linger-off.scn",
+	    LINUX_DIR "/unread-data.scn", LINUX_DIR "/exit-close.scn", NULL };
+	static char a[OUT_MAX], b[OUT_MAX];
+	struct out s, p;
+
+	(void)state;
+	run(serial, &s);
+	skip_if_unavailable(&s);
+	run(parallel, &p);
+	expect_status(&s, 0);
+	expect_status(&p, 0);
+	verdicts(s.text, a, sizeof(a));
+	verdicts(p.text, b, sizeof(b));
+	assert_true(a[0] != '\0');
+	assert_string_equal(a, b);
+	out_free(&s);
+	out_free(&p);
+	expect_nothing_left();
+}
+
+/* A wrong expectation fails with 1, and the report shows what happened. */
+static void
+test_wrong_expectation_fails(void **state)
+{
+	char *argv[] = { LINGERLAB_PATH, "run", SELFTEST, NULL };
+	struct out o;
+
+	(void)state;
+	run(argv, &o);
+	skip_if_unavailable(&o);
+	expect_status(&o, 1);
+	expect_text(&o, "FAIL");
+	expect_text(&o, "expect wire client sends FIN within 200ms");
+	expect_text(&o, "the client sent no FIN");
+	expect_text(&o, "[R.]");	/* the RST it sent instead */
+	out_free(&o);
+	expect_nothing_left();
+}
+
+static void
+test_case_timeout(void **state)
+{
+	char *argv[] = { LINGERLAB_PATH, "run", NULL, NULL };
+	struct out o;
+
+	(void)state;
+	argv[2] = (char *)write_scn("timeout.scn",
+	    "scenario \"overruns its time limit\"\n"
+	    "timeout 1s\n"
+	    "peer listen 7000 normal\n"
+	    "socket c\n"
+	    "connect c\n"
+	    "wait 30s\n"
+	    "close c\n");
+	run(argv, &o);
+	skip_if_unavailable(&o);
+	expect_status(&o, 1);
+	expect_text(&o, "case timeout after 1s");
+	expect_text(&o, "line 6 (wait)");
+	assert_true(o.ms < 10000);
+	out_free(&o);
+	expect_nothing_left();
+}
+
+/* The server side needs `peer connect`, which lingerpeer lacks: no faking. */
+static void
+test_server_side_refused(void **state)
+{
+	char *argv[] = { LINGERLAB_PATH, "run", NULL, NULL };
+	struct out o;
+
+	(void)state;
+	argv[2] = (char *)write_scn("server.scn",
+	    "scenario \"server side\"\n"
+	    "peer listen 7000 normal\n"
+	    "socket s\n"
+	    "listen s 8000\n"
+	    "peer connect 8000 as a\n"
+	    "accept s as a\n"
+	    "close a\n");
+	run(argv, &o);
+	expect_status(&o, 1);
+	expect_text(&o, "peer connect is not supported by this lingerpeer yet");
+	out_free(&o);
+}
+
+static void
+test_bad_input(void **state)
+{
+	char *bad_file[] = { LINGERLAB_PATH, "run", NULL, NULL };
+	char *bad_jobs[] = { LINGERLAB_PATH, "run", "--jobs", "0", SELFTEST,
+	    NULL };
+	char *no_peer[] = { LINGERLAB_PATH, "run", "--iface", "llcli0",
+	    SELFTEST, NULL };
+	struct out o;
+
+	(void)state;
+	bad_file[2] = (char *)write_scn("bad.scn",
+	    "scenario \"bad\"\nsocket c\nsend c 10kb\n");
+	run(bad_file, &o);
+	expect_status(&o, 2);
+	expect_text(&o, "bad.scn:3:8");
+	expect_text(&o, "nothing was run");
+	out_free(&o);
+	run(bad_jobs, &o);
+	expect_status(&o, 2);
+	out_free(&o);
+	run(no_peer, &o);
+	expect_status(&o, 2);
+	expect_text(&o, "--iface needs --peer");
+	out_free(&o);
+}
+
+/* The capture file of each case whose name ends in suffix, or -1. */
+static int
+find_pcap(const char *dir, const char *suffix, char *path, size_t len)
+{
+	struct dirent *e;
+	size_t l, sl = strlen(suffix);
+	DIR *d = opendir(dir);
+	int found = -1;
+
+	assert_non_null(d);
+	while (found == -1 && (e = readdir(d)) != NULL) {
+		l = strlen(e->d_name);
+		if (l >= sl && strcmp(e->d_name + l - sl, suffix) == 0) {
+			snprintf(path, len, "%s/%s", dir, e->d_name);
+			found = 0;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+static void
+test_pcap_dir(void **state)
+{
+	char dir[300], path[600];
+	char *argv[] = { LINGERLAB_PATH, "run", "--pcap-dir", dir,
+	    LINUX_DIR "/linger-zero.scn", NULL };
+	unsigned char magic[4];
+	struct out o;
+	FILE *f;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/pcap", tmpdir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	run(argv, &o);
+	skip_if_unavailable(&o);
+	expect_status(&o, 0);
+	/* One per case, named after it with '/' and brackets made '_'. */
+	assert_int_equal(find_pcap(dir, "linger-zero.scn_mode=nonblocking_.pcap",
+	    path, sizeof(path)), 0);
+	if (find_pcap(dir, "linger-zero.scn_mode=blocking_.pcap", path,
+	    sizeof(path)) == -1)
+		fail_msg("no capture file for the blocking case in %s", dir);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	/* Nanosecond pcap, as written on a little-endian machine. */
+	assert_int_equal(fread(magic, 1, 4, f), 4);
+	assert_true(memcmp(magic, "\x4d\x3c\xb2\xa1", 4) == 0);
+	fclose(f);
+	out_free(&o);
+}
+
+/* --peer: a lingerpeer started by lingerlab-sandbox, no sandbox of ours. */
+static void
+test_existing_peer(void **state)
+{
+	char cmd[1024];
+	char *argv[] = { LINGERLAB_SANDBOX_PATH, "--peer-arg=--port=7000", "--",
+	    "/bin/sh", "-c", cmd, NULL };
+	struct out o;
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "'%s' run --peer \"$LINGERPEER_CONTROL\" "
+	    "--iface llcli0 --format tap '%s/linger-zero.scn' "
+	    "'%s/shutdown-then-close.scn'", LINGERLAB_PATH, LINUX_DIR,
+	    LINUX_DIR);
+	run(argv, &o);
+	skip_if_unavailable(&o);
+	expect_status(&o, 0);
+	expect_text(&o, "ok 1 - ");
+	out_free(&o);
+	/* Without --iface nothing is captured: wire checks are errors. */
+	snprintf(cmd, sizeof(cmd), "'%s' run --peer \"$LINGERPEER_CONTROL\" "
+	    "'%s/linger-zero.scn'", LINGERLAB_PATH, LINUX_DIR);
+	run(argv, &o);
+	expect_status(&o, 1);
+	expect_text(&o, "without --iface");
+	out_free(&o);
+	expect_nothing_left();
+}
+
+static int
+setup_all(void **state)
+{
+	(void)state;
+	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+static int
+teardown_all(void **state)
+{
+	char cmd[512];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_library_checks),
+		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_server_side_refused),
+		cmocka_unit_test(test_linux_library_passes),
+		cmocka_unit_test(test_jobs_same_as_serial),
+		cmocka_unit_test(test_wrong_expectation_fails),
+		cmocka_unit_test(test_case_timeout),
+		cmocka_unit_test(test_pcap_dir),
+		cmocka_unit_test(test_existing_peer),
+	};
+
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) {
+		perror("PR_SET_CHILD_SUBREAPER");
+		return 1;
+	}
+	return cmocka_run_group_tests(tests, setup_all, teardown_all);
+}
+
+#else
+
+int
+main(void)
+{
+	printf("SKIP: no lingerlab program in this build (client/lingerlab.c "
+	    "is missing)\n");
+	return ITEST_EXIT_SKIP;
+}
+
+#endif
