@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static void
@@ -120,7 +122,37 @@ peer_launch_start(struct sandbox *sb, const struct peer_launch_opts *o,
 	return 0;
 }
 
-/* It closed its stdout: reap it if it exited, and say how. */
+/*
+ * Wait up to timeout_ms for pid to exit and reap it. A pidfd lets poll()
+ * wake us at the exit itself; kernels without one get a WNOHANG loop.
+ */
+static pid_t
+reap_within(pid_t pid, int *status, int timeout_ms)
+{
+	int64_t deadline = monotime_ms() + timeout_ms;
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	pid_t r;
+
+	for (;;) {
+		r = waitpid(pid, status, WNOHANG);
+		if (r != 0 || monotime_ms() >= deadline)
+			break;
+		if (fd >= 0)
+			poll(&pfd, 1, (int)(deadline - monotime_ms()));
+		else
+			nanosleep(&tick, NULL);
+	}
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/*
+ * It closed its stdout: reap it if it exited, and say how. A stand-in that
+ * closes stdout and lives on must not hang us: give it a second.
+ */
 static void
 closed_stdout(struct peer_proc *p, char *why, size_t whylen)
 {
@@ -128,8 +160,7 @@ closed_stdout(struct peer_proc *p, char *why, size_t whylen)
 	int status;
 	pid_t r;
 
-	while ((r = waitpid(p->pid, &status, 0)) == -1 && errno == EINTR)
-		;
+	r = reap_within(p->pid, &status, 1000);
 	if (r != p->pid) {
 		snprintf(why, whylen, "lingerpeer closed its output before it "
 		    "was ready");
