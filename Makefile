@@ -20,6 +20,9 @@ build: deps
 
 demo: build
 	@client/demo.sh $(BUILD)
+	@echo
+	@echo "== The same, written as a scenario and checked: lingerlab run scenarios/examples"
+	@$(BUILD)/client/lingerlab run --jobs $(JOBS) scenarios/examples
 
 # Unit and integration tests with the normal build.
 test-fast: build
