@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "monotime.h"
 #include "sockdiag.h"
 #include "units.h"
 
@@ -37,15 +38,6 @@ struct probe {
 	uint64_t settle_ns;
 	uint64_t connect_timeout_ns;
 };
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static void
 usage(FILE *out)
@@ -246,10 +238,10 @@ run(const struct probe *p)
 	if (p->shutdown_how >= 0 && shutdown(fd, p->shutdown_how) < 0)
 		printf("shutdown: failed: %s\n", strerror(errno));
 	print_state("before close", &local, p);
-	t0 = now_ns();
+	t0 = monotime_ns();
 	rc = close(fd);
 	saved = errno;
-	t1 = now_ns();
+	t1 = monotime_ns();
 	printf("close() returned %d%s%s after %.1f ms (%s, linger %s%s)\n", rc,
 	    rc < 0 ? " errno " : "", rc < 0 ? strerror(saved) : "", (double)(t1 - t0) / 1e6,
 	    p->nonblock ? "non-blocking" : "blocking",

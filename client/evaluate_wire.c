@@ -31,9 +31,9 @@ static void
 set_what(struct wire_pattern *pat, enum scn_wire_what what)
 {
 	if (what == WIRE_FIN)
-		pat->flags_set = WF_FIN;
+		pat->flags_set = TCPF_FIN;
 	else if (what == WIRE_RST)
-		pat->flags_set = WF_RST;
+		pat->flags_set = TCPF_RST;
 	else if (what == WIRE_DATA) {
 		pat->fields |= WP_PAYLOAD;
 		pat->has_payload = true;

@@ -85,18 +85,11 @@ tb_set(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Sequence numbers wrap: compare them as RFC 793 does, modulo 2^32. */
-static bool
-seq_lt(uint32_t a, uint32_t b)
-{
-	return (int32_t)(a - b) < 0;
-}
-
 /* Sequence space a segment occupies: its data, and one each for SYN, FIN. */
 static uint32_t
 seg_space(const struct obs_segment *s)
 {
-	return s->len + ((s->flags & WF_SYN) ? 1u : 0u) + ((s->flags & WF_FIN) ? 1u : 0u);
+	return s->len + ((s->flags & TCPF_SYN) ? 1u : 0u) + ((s->flags & TCPF_FIN) ? 1u : 0u);
 }
 
 static struct flow *
@@ -137,7 +130,7 @@ on_syn(struct flow *f, int d, const struct obs_segment *s)
 
 	if (me->has_isn && me->isn == s->seq)
 		return;
-	if (!(s->flags & WF_ACK))
+	if (!(s->flags & TCPF_ACK))
 		f->side[!d] = (struct side){ 0 };
 	*me = (struct side){ .has_isn = true, .isn = s->seq };
 }
@@ -147,7 +140,7 @@ is_probe(const struct obs_segment *s, const struct side *other)
 {
 	if (!other->acked || !other->win_zero)
 		return false;
-	if (s->flags & (WF_SYN | WF_FIN | WF_RST))
+	if (s->flags & (TCPF_SYN | TCPF_FIN | TCPF_RST))
 		return false;
 	return (s->len == 0 && s->seq == other->ack - 1) ||
 	    (s->len == 1 && s->seq == other->ack);
@@ -160,20 +153,20 @@ classify_one(struct flow *f, struct obs_segment *s)
 	struct side *me = &f->side[d];
 	uint32_t space = seg_space(s);
 
-	if (s->flags & WF_SYN)
+	if (s->flags & TCPF_SYN)
 		on_syn(f, d, s);
 	s->zero_window_probe = is_probe(s, &f->side[!d]);
-	s->retransmission = !s->zero_window_probe && !(s->flags & WF_RST) &&
+	s->retransmission = !s->zero_window_probe && !(s->flags & TCPF_RST) &&
 	    space > 0 && me->sent && seq_lt(s->seq, me->snd_max);
 	if (space > 0 && (!me->sent || seq_lt(me->snd_max, s->seq + space))) {
 		me->snd_max = s->seq + space;
 		me->sent = true;
 	}
 	/* An RST's window means nothing (Linux sends 0); a SYN's is unscaled. */
-	if ((s->flags & WF_ACK) && !(s->flags & WF_RST)) {
+	if ((s->flags & TCPF_ACK) && !(s->flags & TCPF_RST)) {
 		me->acked = true;
 		me->ack = s->ack;
-		me->win_zero = s->window == 0 && !(s->flags & WF_SYN);
+		me->win_zero = s->window == 0 && !(s->flags & TCPF_SYN);
 	}
 }
 
@@ -252,8 +245,8 @@ static const struct {
 	uint8_t bit;
 	char c;
 } flag_letters[] = {
-	{ WF_FIN, 'F' }, { WF_SYN, 'S' }, { WF_RST, 'R' }, { WF_PSH, 'P' },
-	{ WF_URG, 'U' }, { WF_ECE, 'E' }, { WF_CWR, 'W' }, { WF_ACK, '.' },
+	{ TCPF_FIN, 'F' }, { TCPF_SYN, 'S' }, { TCPF_RST, 'R' }, { TCPF_PSH, 'P' },
+	{ TCPF_URG, 'U' }, { TCPF_ECE, 'E' }, { TCPF_CWR, 'W' }, { TCPF_ACK, '.' },
 };
 
 size_t

@@ -19,18 +19,8 @@
 #include <sys/types.h>
 
 #include "observe.h"
+#include "segment.h"	/* TCPF_*: the codec's flag bits */
 
-/* TCP header flag bits, the same values as TCPF_* in peer/segment.h. */
-enum wire_flag {
-	WF_FIN = 0x01,
-	WF_SYN = 0x02,
-	WF_RST = 0x04,
-	WF_PSH = 0x08,
-	WF_ACK = 0x10,
-	WF_URG = 0x20,
-	WF_ECE = 0x40,
-	WF_CWR = 0x80,
-};
 
 /* Which of a pattern's optional fields are set; the rest are "don't care". */
 enum wire_field {

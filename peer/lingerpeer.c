@@ -21,6 +21,7 @@
 #include "control_server.h"
 #include "frame.h"
 #include "inject.h"
+#include "monotime.h"
 #include "pcap_writer.h"
 #include "peer_options.h"
 #include "tcp_peer.h"
@@ -56,15 +57,6 @@ on_stop(int sig)
 }
 
 static uint64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t
 wall_ns(void)
 {
 	struct timespec ts;
@@ -77,7 +69,7 @@ static void
 narrate(void *arg, uint32_t conn_id, const char *text)
 {
 	struct lingerpeer *lp = arg;
-	uint64_t t = mono_ns() - lp->t0;
+	uint64_t t = monotime_ns() - lp->t0;
 
 	if (conn_id != 0)
 		printf("[%4" PRIu64 ".%06" PRIu64 "] connection %" PRIu32 ": %s\n",
@@ -227,7 +219,7 @@ on_frame(void *arg, const uint8_t *bytes, size_t len, uint64_t wall)
 		on_arp(lp, &f);
 	} else if (f.kind == FRAME_TCP && f.u.seg.daddr == lp->opt.addr) {
 		arp_cache_learn(&lp->arp, f.u.seg.saddr, f.eth_src);
-		peer_input(lp->peer, &f.u.seg, mono_ns());
+		peer_input(lp->peer, &f.u.seg, monotime_ns());
 	}
 	flush_output(lp);
 }
@@ -235,7 +227,7 @@ on_frame(void *arg, const uint8_t *bytes, size_t len, uint64_t wall)
 static int
 poll_timeout_ms(struct lingerpeer *lp)
 {
-	uint64_t now = mono_ns(), next = peer_next_deadline(lp->peer);
+	uint64_t now = monotime_ns(), next = peer_next_deadline(lp->peer);
 	uint64_t ctl = control_server_next_deadline(lp->ctl);
 
 	if (ctl < next)
@@ -265,11 +257,11 @@ run_loop(struct lingerpeer *lp)
 		if (n > 0 && (fds[0].revents & (POLLIN | POLLERR)) &&
 		    capture_drain(lp->cap, on_frame, lp, lp->err, sizeof(lp->err)) < 0)
 			return PEER_EXIT_FAILURE;
-		peer_tick(lp->peer, mono_ns());
+		peer_tick(lp->peer, monotime_ns());
 		flush_output(lp);
 		if (n > 0)
-			control_server_handle(lp->ctl, fds + 1, nctl, mono_ns());
-		control_server_after_packets(lp->ctl, mono_ns());
+			control_server_handle(lp->ctl, fds + 1, nctl, monotime_ns());
+		control_server_after_packets(lp->ctl, monotime_ns());
 		flush_output(lp);	/* commands may have queued segments */
 		if (lp->pcap != NULL)
 			pcap_writer_flush(lp->pcap);
@@ -396,7 +388,7 @@ main(int argc, char **argv)
 	if ((rc = peer_options_parse(argc, argv, &lp.opt)) != 0)
 		return rc < 0 ? PEER_EXIT_OK : rc;
 	arp_cache_init(&lp.arp);
-	lp.t0 = mono_ns();
+	lp.t0 = monotime_ns();
 	install_signals();
 	if ((rc = open_io(&lp)) == 0 && (rc = open_peer(&lp)) == 0) {
 		print_ready(&lp);

@@ -15,19 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "monotime.h"
 #include "sockdiag.h"
 #include "wire.h"
 
 #define CTL_TIMEOUT_MS 5000
-
-uint64_t
-wire_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 double
 wire_elapsed(uint64_t t0_ns, uint64_t t1_ns)
@@ -156,7 +148,7 @@ wire_show_u64(struct wire *w, const struct sockaddr_in *local, const char *key)
 int
 wire_client_state(const struct sockaddr_in *local, int state, int timeout_ms)
 {
-	uint64_t deadline = wire_now_ns() + (uint64_t)timeout_ms * 1000000u;
+	uint64_t deadline = monotime_ns() + (uint64_t)timeout_ms * 1000000u;
 	struct timespec tick = { 0, 5000000 };	/* sock_diag cannot notify: poll */
 	struct sockdiag_info di;
 	int rc;
@@ -166,7 +158,7 @@ wire_client_state(const struct sockaddr_in *local, int state, int timeout_ms)
 		    0xc0000202u, WIRE_PORT, &di);
 		if (rc < 0)
 			fail_msg("sock_diag: %s", strerror(errno));
-		if ((rc == 1 ? di.state : 0) == state || wire_now_ns() >= deadline)
+		if ((rc == 1 ? di.state : 0) == state || monotime_ns() >= deadline)
 			return rc == 1 ? di.state : 0;
 		nanosleep(&tick, NULL);
 	}

@@ -78,6 +78,5 @@ ssize_t wire_find(const struct wire *w, size_t from, uint16_t lport, bool from_p
 
 /* Seconds between two CLOCK_MONOTONIC readings. */
 double wire_elapsed(uint64_t t0_ns, uint64_t t1_ns);
-uint64_t wire_now_ns(void);
 
 #endif

@@ -17,9 +17,9 @@
 
 #include "eval_fixture.h"
 
-#define A WF_ACK
-#define F (WF_FIN | WF_ACK)
-#define R (WF_RST | WF_ACK)
+#define A TCPF_ACK
+#define F (TCPF_FIN | TCPF_ACK)
+#define R (TCPF_RST | TCPF_ACK)
 
 static void
 contains(const char *what, const char *hay, const char *needle)
@@ -50,8 +50,8 @@ lingering_close(void)
 	struct fx *f = fx_new();
 
 	fx_step(f, STEP_CONNECT, MS(10), MS(12), 0, NULL);
-	fx_seg(f, MS(10), true, WF_SYN, 100, 0, 64240, 0);
-	fx_seg(f, MS(11), false, WF_SYN | A, 900, 101, 65535, 0);
+	fx_seg(f, MS(10), true, TCPF_SYN, 100, 0, 64240, 0);
+	fx_seg(f, MS(11), false, TCPF_SYN | A, 900, 101, 65535, 0);
 	fx_seg(f, MS(12), true, A, 101, 901, 502, 0);
 	fx_step(f, STEP_CLOSE, MS(120), MS(2135), 0, NULL);
 	fx_seg(f, MS(120) + US(50), true, F, 101, 901, 502, 0);
@@ -234,7 +234,7 @@ test_sends_nothing_and_data_and_the_peer_side(void **state)
 
 	(void)state;
 	fx_step(f, STEP_SEND, SEC(1), SEC(1) + MS(1), 100, NULL);
-	fx_seg(f, SEC(1) + US(100), true, A | WF_PSH, 101, 901, 502, 100);
+	fx_seg(f, SEC(1) + US(100), true, A | TCPF_PSH, 101, 901, 502, 100);
 	fx_seg(f, SEC(1) + MS(5), false, A, 901, 201, 0, 0);
 	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_DATA, MS(50), "client sends data");
 	wire_expect(f, EXP_WIRE_SENDS, WHO_PEER, WIRE_DATA, MS(50), "peer sends data");
@@ -427,7 +427,7 @@ test_pattern_for_the_runner(void **state)
 	assert_int_equal(evaluate_wire_pattern(&f->sc, &f->obs, 1, 0, &p), 0);
 	assert_int_equal(p.fields, WP_FROM | WP_TIME);
 	assert_true(p.from_client);
-	assert_int_equal(p.flags_set, WF_FIN);
+	assert_int_equal(p.flags_set, TCPF_FIN);
 	assert_int_equal(p.t_from_ns, MS(120));
 	assert_int_equal(p.t_to_ns, MS(2235));
 	assert_int_equal(evaluate_wire_pattern(&f->sc, &f->obs, 1, 1, &p), 0);
@@ -436,7 +436,7 @@ test_pattern_for_the_runner(void **state)
 	assert_true(p.has_payload);
 	assert_int_equal(evaluate_wire_pattern(&f->sc, &f->obs, 1, 2, &p), 0);
 	assert_int_equal(p.fields, WP_FROM | WP_TIME | WP_RETX);
-	assert_int_equal(p.flags_set, WF_FIN);
+	assert_int_equal(p.flags_set, TCPF_FIN);
 	assert_int_equal(evaluate_wire_pattern(&f->sc, &f->obs, 1, 3, &p), 0);
 	assert_int_equal(p.fields, WP_FROM | WP_TIME | WP_ZWP);
 	errno = 0;

@@ -51,12 +51,12 @@ add_linger_case(struct run_result *run)
 	struct scn_expect *e;
 
 	fx_step(f, STEP_CONNECT, MS(10), MS(12), 0, NULL);
-	fx_seg(f, MS(10), true, WF_SYN, 100, 0, 64240, 0);
-	fx_seg(f, MS(11), false, WF_SYN | WF_ACK, 900, 101, 65535, 0);
-	fx_seg(f, MS(12), true, WF_ACK, 101, 901, 502, 0);
+	fx_seg(f, MS(10), true, TCPF_SYN, 100, 0, 64240, 0);
+	fx_seg(f, MS(11), false, TCPF_SYN | TCPF_ACK, 900, 101, 65535, 0);
+	fx_seg(f, MS(12), true, TCPF_ACK, 101, 901, 502, 0);
 	fx_step(f, STEP_CLOSE, MS(120), MS(2135), 0, NULL);
-	fx_seg(f, MS(120), true, WF_FIN | WF_ACK, 101, 901, 502, 0);
-	fx_seg(f, MS(330), true, WF_FIN | WF_ACK, 101, 901, 502, 0);
+	fx_seg(f, MS(120), true, TCPF_FIN | TCPF_ACK, 101, 901, 502, 0);
+	fx_seg(f, MS(330), true, TCPF_FIN | TCPF_ACK, 101, 901, 502, 0);
 	e = fx_expect(f, EXP_RETURNS, SCN_OS_LINUX, "expect linux: returns 0");
 	snprintf(e->because, sizeof(e->because), "net/ipv4/tcp.c __tcp_close");
 	fx_expect(f, EXP_BLOCKS_ABOUT, SCN_OS_LINUX,

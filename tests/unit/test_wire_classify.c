@@ -21,7 +21,7 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define C true			/* from the client */
 #define P false			/* from the peer */
-#define A WF_ACK
+#define A TCPF_ACK
 #define MS(x) ((uint64_t)(x) * 1000000u)
 
 /* One segment plus what the classifier must say about it. */
@@ -83,14 +83,14 @@ static void
 test_flag_values_are_the_wire_s(void **state)
 {
 	(void)state;
-	assert_int_equal(WF_FIN, TCPF_FIN);
-	assert_int_equal(WF_SYN, TCPF_SYN);
-	assert_int_equal(WF_RST, TCPF_RST);
-	assert_int_equal(WF_PSH, TCPF_PSH);
-	assert_int_equal(WF_ACK, TCPF_ACK);
-	assert_int_equal(WF_URG, TCPF_URG);
-	assert_int_equal(WF_ECE, TCPF_ECE);
-	assert_int_equal(WF_CWR, TCPF_CWR);
+	assert_int_equal(TCPF_FIN, TCPF_FIN);
+	assert_int_equal(TCPF_SYN, TCPF_SYN);
+	assert_int_equal(TCPF_RST, TCPF_RST);
+	assert_int_equal(TCPF_PSH, TCPF_PSH);
+	assert_int_equal(TCPF_ACK, TCPF_ACK);
+	assert_int_equal(TCPF_URG, TCPF_URG);
+	assert_int_equal(TCPF_ECE, TCPF_ECE);
+	assert_int_equal(TCPF_CWR, TCPF_CWR);
 }
 
 static void
@@ -109,7 +109,7 @@ test_data_retransmission(void **state)
 {
 	static const struct row rows[] = {
 		{ C, A, 1000, 1, 500, 100, false, false, 0 },
-		{ C, A | WF_PSH, 1100, 1, 500, 100, false, false, 0 },
+		{ C, A | TCPF_PSH, 1100, 1, 500, 100, false, false, 0 },
 		{ P, A, 1, 1200, 500, 0, false, false, 0 },
 		{ C, A, 1000, 1, 500, 100, true, false, 0 },	/* the first again */
 		{ C, A, 1100, 1, 500, 200, true, false, 0 },	/* repacketised: starts below */
@@ -124,12 +124,12 @@ static void
 test_fin_retransmission(void **state)
 {
 	static const struct row rows[] = {
-		{ C, A | WF_FIN, 2000, 1, 500, 0, false, false, 0 },
-		{ C, A | WF_FIN, 2000, 1, 500, 0, true, false, 0 },
-		{ C, A | WF_FIN, 2000, 1, 500, 0, true, false, 0 },
+		{ C, A | TCPF_FIN, 2000, 1, 500, 0, false, false, 0 },
+		{ C, A | TCPF_FIN, 2000, 1, 500, 0, true, false, 0 },
+		{ C, A | TCPF_FIN, 2000, 1, 500, 0, true, false, 0 },
 		/* data and FIN together, then the FIN alone after the data is ACKed */
-		{ C, A | WF_FIN, 5000, 1, 500, 10, false, false, 40001 },
-		{ C, A | WF_FIN, 5010, 1, 500, 0, true, false, 40001 },
+		{ C, A | TCPF_FIN, 5000, 1, 500, 10, false, false, 40001 },
+		{ C, A | TCPF_FIN, 5010, 1, 500, 0, true, false, 40001 },
 	};
 
 	(void)state;
@@ -144,8 +144,8 @@ test_acks_and_rsts_are_never_retransmissions(void **state)
 		{ C, A, 1010, 1, 500, 0, false, false, 0 },
 		{ C, A, 1010, 1, 500, 0, false, false, 0 },	/* duplicate ACK */
 		{ C, A, 1000, 1, 500, 0, false, false, 0 },	/* old ACK, no data */
-		{ C, WF_RST | A, 1000, 1, 0, 0, false, false, 0 },
-		{ C, WF_RST, 1000, 0, 0, 0, false, false, 0 },
+		{ C, TCPF_RST | A, 1000, 1, 0, 0, false, false, 0 },
+		{ C, TCPF_RST, 1000, 0, 0, 0, false, false, 0 },
 	};
 
 	(void)state;
@@ -156,14 +156,14 @@ static void
 test_syn_retransmission_and_port_reuse(void **state)
 {
 	static const struct row rows[] = {
-		{ C, WF_SYN, 7000000, 0, 64240, 0, false, false, 0 },
-		{ C, WF_SYN, 7000000, 0, 64240, 0, true, false, 0 },
-		{ P, WF_SYN | A, 90, 7000001, 65535, 0, false, false, 0 },
-		{ P, WF_SYN | A, 90, 7000001, 65535, 0, true, false, 0 },
+		{ C, TCPF_SYN, 7000000, 0, 64240, 0, false, false, 0 },
+		{ C, TCPF_SYN, 7000000, 0, 64240, 0, true, false, 0 },
+		{ P, TCPF_SYN | A, 90, 7000001, 65535, 0, false, false, 0 },
+		{ P, TCPF_SYN | A, 90, 7000001, 65535, 0, true, false, 0 },
 		{ C, A, 7000001, 91, 502, 100, false, false, 0 },
 		/* same ports, a new connection with a lower ISN: nothing repeats */
-		{ C, WF_SYN, 3000, 0, 64240, 0, false, false, 0 },
-		{ P, WF_SYN | A, 50, 3001, 65535, 0, false, false, 0 },
+		{ C, TCPF_SYN, 3000, 0, 64240, 0, false, false, 0 },
+		{ P, TCPF_SYN | A, 50, 3001, 65535, 0, false, false, 0 },
 		{ C, A, 3001, 51, 502, 100, false, false, 0 },
 		{ C, A, 3001, 51, 502, 100, true, false, 0 },
 	};
@@ -177,13 +177,13 @@ static void
 test_peer_opens_and_reopens(void **state)
 {
 	static const struct row rows[] = {
-		{ P, WF_SYN, 500, 0, 65535, 0, false, false, 0 },
-		{ C, WF_SYN | A, 9000, 501, 64240, 0, false, false, 0 },
-		{ C, WF_SYN | A, 9000, 501, 64240, 0, true, false, 0 },
+		{ P, TCPF_SYN, 500, 0, 65535, 0, false, false, 0 },
+		{ C, TCPF_SYN | A, 9000, 501, 64240, 0, false, false, 0 },
+		{ C, TCPF_SYN | A, 9000, 501, 64240, 0, true, false, 0 },
 		{ C, A, 9001, 501, 502, 100, false, false, 0 },
 		/* a new connection on the same ports, lower numbers on both sides */
-		{ P, WF_SYN, 100, 0, 65535, 0, false, false, 0 },
-		{ C, WF_SYN | A, 4000, 101, 64240, 0, false, false, 0 },
+		{ P, TCPF_SYN, 100, 0, 65535, 0, false, false, 0 },
+		{ C, TCPF_SYN | A, 4000, 101, 64240, 0, false, false, 0 },
 		{ C, A, 4001, 101, 502, 100, false, false, 0 },
 	};
 
@@ -265,11 +265,11 @@ test_not_a_probe_unless_the_window_is_shut(void **state)
 		{ P, A, 1, 5000, 4096, 0, false, false, 0 },	/* window opens */
 		{ C, A, 4999, 1, 500, 0, false, false, 0 },
 		/* an RST's window says nothing (Linux sends 0) */
-		{ P, WF_RST | A, 1, 5000, 0, 0, false, false, 0 },
+		{ P, TCPF_RST | A, 1, 5000, 0, 0, false, false, 0 },
 		{ C, A, 4999, 1, 500, 0, false, false, 0 },
 		/* and a FIN is never a probe, whatever its sequence number */
 		{ P, A, 1, 5000, 0, 0, false, false, 0 },
-		{ C, A | WF_FIN, 4999, 1, 500, 0, true, false, 0 },
+		{ C, A | TCPF_FIN, 4999, 1, 500, 0, true, false, 0 },
 	};
 
 	(void)state;
@@ -294,13 +294,13 @@ static size_t
 sample(struct obs_segment *s)
 {
 	static const struct row rows[] = {
-		{ C, WF_SYN, 100, 0, 64240, 0, false, false, 0 },		/* 0 ms */
-		{ P, WF_SYN | A, 900, 101, 65535, 0, false, false, 0 },	/* 10 */
+		{ C, TCPF_SYN, 100, 0, 64240, 0, false, false, 0 },		/* 0 ms */
+		{ P, TCPF_SYN | A, 900, 101, 65535, 0, false, false, 0 },	/* 10 */
 		{ C, A, 101, 901, 502, 0, false, false, 0 },		/* 20 */
-		{ C, A | WF_PSH, 101, 901, 502, 100, false, false, 0 },	/* 30 */
-		{ C, A | WF_FIN, 201, 901, 502, 0, false, false, 0 },	/* 40 */
-		{ C, A | WF_FIN, 201, 901, 502, 0, true, false, 0 },	/* 50 */
-		{ P, WF_RST | A, 901, 202, 0, 0, false, false, 0 },	/* 60 */
+		{ C, A | TCPF_PSH, 101, 901, 502, 100, false, false, 0 },	/* 30 */
+		{ C, A | TCPF_FIN, 201, 901, 502, 0, false, false, 0 },	/* 40 */
+		{ C, A | TCPF_FIN, 201, 901, 502, 0, true, false, 0 },	/* 50 */
+		{ P, TCPF_RST | A, 901, 202, 0, 0, false, false, 0 },	/* 60 */
 		{ C, A, 202, 901, 502, 0, false, false, 40001 },	/* 70 */
 	};
 
@@ -327,7 +327,7 @@ test_find_and_count(void **state)
 	assert_int_equal(wire_find(s, n, 0, &p), 1);
 	assert_int_equal(wire_find(s, n, 2, &p), 6);
 
-	p = (struct wire_pattern){ .fields = WP_FROM, .from_client = true, .flags_set = WF_FIN };
+	p = (struct wire_pattern){ .fields = WP_FROM, .from_client = true, .flags_set = TCPF_FIN };
 	assert_int_equal(wire_count(s, n, &p), 2);
 	p.fields |= WP_RETX;
 	p.retransmission = true;
@@ -336,7 +336,7 @@ test_find_and_count(void **state)
 	assert_int_equal(wire_find(s, n, 0, &p), 4);
 
 	/* SYN alone: SYN set, ACK clear */
-	p = (struct wire_pattern){ .flags_set = WF_SYN, .flags_clear = WF_ACK };
+	p = (struct wire_pattern){ .flags_set = TCPF_SYN, .flags_clear = TCPF_ACK };
 	assert_int_equal(wire_count(s, n, &p), 1);
 
 	p = (struct wire_pattern){ .fields = WP_PAYLOAD, .has_payload = true };
@@ -407,14 +407,14 @@ test_diff_says_how_a_segment_differs(void **state)
 
 	(void)state;
 	sample(s);
-	p = (struct wire_pattern){ .fields = WP_FROM, .from_client = true, .flags_set = WF_RST };
+	p = (struct wire_pattern){ .fields = WP_FROM, .from_client = true, .flags_set = TCPF_RST };
 	expect_diff(&s[4], &p, 1, "flags F. but wanted R");
 	expect_diff(&s[6], &p, 1, "from peer but wanted from client");
-	p.flags_set = WF_FIN;
+	p.flags_set = TCPF_FIN;
 	expect_diff(&s[4], &p, 0, "");
-	p = (struct wire_pattern){ .flags_clear = WF_ACK | WF_RST };
+	p = (struct wire_pattern){ .flags_clear = TCPF_ACK | TCPF_RST };
 	expect_diff(&s[6], &p, 1, "flags R. but wanted no R.");
-	p = (struct wire_pattern){ .flags_set = WF_FIN, .flags_clear = WF_PSH };
+	p = (struct wire_pattern){ .flags_set = TCPF_FIN, .flags_clear = TCPF_PSH };
 	expect_diff(&s[3], &p, 1, "flags P. but wanted F, no P");
 	p = (struct wire_pattern){ .fields = WP_PAYLOAD, .has_payload = true };
 	expect_diff(&s[4], &p, 1, "0 bytes of payload but wanted some");
@@ -434,7 +434,7 @@ test_diff_says_how_a_segment_differs(void **state)
 	expect_diff(&s[4], &p, 1, "at +0.040s, 0.030s after the window");
 	/* everything at once, in a fixed order */
 	p = (struct wire_pattern){ .fields = WP_FROM | WP_PAYLOAD | WP_TIME,
-	    .from_client = false, .flags_set = WF_RST, .has_payload = true,
+	    .from_client = false, .flags_set = TCPF_RST, .has_payload = true,
 	    .t_from_ns = MS(500), .t_to_ns = MS(600) };
 	expect_diff(&s[4], &p, 4, "from client but wanted from peer, flags F. but "
 	    "wanted R, 0 bytes of payload but wanted some, at +0.040s, 0.460s "
@@ -445,7 +445,7 @@ static void
 test_diff_truncates_safely(void **state)
 {
 	struct obs_segment s[16];
-	struct wire_pattern p = { .fields = WP_FROM, .from_client = false, .flags_set = WF_RST };
+	struct wire_pattern p = { .fields = WP_FROM, .from_client = false, .flags_set = TCPF_RST };
 	char buf[8];
 
 	(void)state;
@@ -465,9 +465,9 @@ test_formats(void **state)
 
 	(void)state;
 	sample(s);
-	wire_format_flags(WF_FIN | WF_ACK, buf, sizeof(buf));
+	wire_format_flags(TCPF_FIN | TCPF_ACK, buf, sizeof(buf));
 	assert_string_equal(buf, "F.");
-	wire_format_flags(WF_SYN, buf, sizeof(buf));
+	wire_format_flags(TCPF_SYN, buf, sizeof(buf));
 	assert_string_equal(buf, "S");
 	wire_format_flags(0, buf, sizeof(buf));
 	assert_string_equal(buf, "none");
@@ -475,7 +475,7 @@ test_formats(void **state)
 	assert_string_equal(buf, "FSRPUEW.");
 	wire_format_wanted(&p, buf, sizeof(buf));
 	assert_string_equal(buf, "any");
-	p.flags_set = WF_RST;
+	p.flags_set = TCPF_RST;
 	wire_format_wanted(&p, buf, sizeof(buf));
 	assert_string_equal(buf, "R");
 	wire_format_time(1203456789u, buf, sizeof(buf));
