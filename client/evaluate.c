@@ -67,6 +67,21 @@ returns_count(enum scn_step_kind kind)
 	return kind == STEP_SEND || kind == STEP_RECV;
 }
 
+/* socket and accept return a descriptor, whose number means nothing. */
+static bool
+returns_descriptor(enum scn_step_kind kind)
+{
+	return kind == STEP_SOCKET || kind == STEP_ACCEPT;
+}
+
+/* What "returns ok" accepts from a step of this kind. */
+static const char *
+ok_means(enum scn_step_kind kind)
+{
+	return returns_count(kind) ? "a count, 0 or more" :
+	    returns_descriptor(kind) ? "a descriptor, 0 or more" : "0";
+}
+
 /* EAGAIN and EWOULDBLOCK are one error on every system that has both. */
 static const char *
 errno_canon(const char *name)
@@ -115,8 +130,7 @@ expected_call(const struct scn_step *st, const struct scn_expect *e, const char 
 	tb_init(&tb, buf, len);
 	ev_span(e->duration_ns, d, sizeof(d));
 	if (e->kind == EXP_RETURNS && e->ok_any)
-		tb_printf(&tb, "%s to succeed (return %s)", label,
-		    returns_count(st->kind) ? "a count, 0 or more" : "0");
+		tb_printf(&tb, "%s to succeed (return %s)", label, ok_means(st->kind));
 	else if (e->kind == EXP_RETURNS)
 		tb_printf(&tb, "%s to return %" PRId64, label, e->value);
 	else if (e->kind == EXP_FAILS)
@@ -170,8 +184,8 @@ eval_call(const struct scn_step *st, const struct scn_expect *e, const struct ob
 
 	tb_init(&tb, v->actual, sizeof(v->actual));
 	if (e->kind == EXP_RETURNS)
-		ok = e->ok_any ? (returns_count(st->kind) ? c->ret >= 0 : c->ret == 0) :
-		    c->ret == e->value;
+		ok = e->ok_any ? (returns_count(st->kind) || returns_descriptor(st->kind) ?
+		    c->ret >= 0 : c->ret == 0) : c->ret == e->value;
 	else if (e->kind == EXP_FAILS)
 		ok = c->ret < 0 && strcasecmp(errno_canon(call_errname(c)),
 		    errno_canon(e->err_name)) == 0;

@@ -96,6 +96,33 @@ void		plat_close(plat_sock s, struct plat_call *c);
  */
 void		plat_exit_close(plat_sock s, struct plat_call *c);
 
+/*
+ * Make s listen on addr:port (IPv4, host order): bind() and listen(), with
+ * SO_REUSEADDR first, as servers set it, so that a port whose earlier
+ * connections linger on (FIN_WAIT1, TIME_WAIT: what these tests leave
+ * behind) can be listened on again by the next case.
+ */
+void		plat_listen(plat_sock s, uint32_t addr, uint16_t port,
+		    struct plat_call *c);
+
+/*
+ * Accept a connection on the listening socket s into *out (PLAT_SOCK_NONE
+ * when none was accepted). On a non-blocking socket this is one accept(),
+ * which fails EWOULDBLOCK when no connection is waiting. On a blocking one
+ * it waits for a connection, as accept() does, but only up to timeout_ns:
+ * then it fails ETIMEDOUT, where accept() would wait for ever. The new
+ * socket's own mode is the system's default for accepted sockets.
+ */
+void		plat_accept(plat_sock s, uint64_t timeout_ns, plat_sock *out,
+		    struct plat_call *c);
+
+/*
+ * The address this system sends from to reach addr (both IPv4, host
+ * order), from its routing table; nothing is sent. 0, or -1 with errno
+ * (ENETUNREACH: no route).
+ */
+int		plat_source_addr(uint32_t addr, uint32_t *from);
+
 /* The socket's own and remote IPv4 address and port (host order). */
 int		plat_sock_names(plat_sock s, uint32_t *laddr, uint16_t *lport,
 		    uint32_t *raddr, uint16_t *rport);

@@ -26,6 +26,7 @@
 
 #define SEND_CHUNK 65536
 #define RECV_MAX (16u << 20)	/* larger recv sizes are cut to this */
+#define LISTEN_BACKLOG 16
 
 static uint64_t
 clock_ns(clockid_t id)
@@ -179,14 +180,13 @@ plat_setopt(plat_sock s, enum scn_opt opt, int64_t value,
 	end(c, rc);
 }
 
-/* Wait for a non-blocking connect to finish; 0 or -1 with errno. */
+/* Until fd has one of events, or the deadline (ETIMEDOUT); 0 or -1 with errno. */
 static int
-finish_connect(int fd, uint64_t deadline_ns)
+wait_for(int fd, short events, uint64_t deadline_ns)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-	socklen_t len = sizeof(int);
+	struct pollfd pfd = { .fd = fd, .events = events };
 	uint64_t now;
-	int n, soerr = 0;
+	int n;
 
 	for (;;) {
 		now = plat_now_ns();
@@ -196,10 +196,21 @@ finish_connect(int fd, uint64_t deadline_ns)
 		}
 		n = poll(&pfd, 1, (int)((deadline_ns - now) / 1000000u + 1));
 		if (n > 0)
-			break;
+			return 0;
 		if (n == -1 && errno != EINTR)
 			return -1;
 	}
+}
+
+/* Wait for a non-blocking connect to finish; 0 or -1 with errno. */
+static int
+finish_connect(int fd, uint64_t deadline_ns)
+{
+	socklen_t len = sizeof(int);
+	int soerr = 0;
+
+	if (wait_for(fd, POLLOUT, deadline_ns) == -1)
+		return -1;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == -1)
 		return -1;
 	errno = soerr;
@@ -301,6 +312,93 @@ plat_close(plat_sock s, struct plat_call *c)
 	begin(c);
 	/* No retry on EINTR: Linux has released the descriptor already. */
 	end(c, close((int)s));
+}
+
+void
+plat_listen(plat_sock s, uint32_t addr, uint16_t port, struct plat_call *c)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int fd = (int)s, one = 1, rc;
+
+	sin.sin_addr.s_addr = htonl(addr);
+	sin.sin_port = htons(port);
+	begin(c);
+	rc = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (rc == 0)
+		rc = bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	if (rc == 0)
+		rc = listen(fd, LISTEN_BACKLOG);
+	end(c, rc);
+}
+
+/*
+ * A blocking accept() with a deadline: non-blocking underneath, waiting in
+ * poll(), so that a connection gone between poll() and accept() cannot
+ * leave us blocked. The listener's own mode is restored; on Linux the new
+ * socket does not inherit O_NONBLOCK from it, so the detour never shows.
+ */
+static int
+accept_within(int fd, int fl, uint64_t deadline_ns)
+{
+	int nfd, e;
+
+	if (fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1)
+		return -1;
+	for (;;) {
+		nfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+		if (nfd >= 0 || (errno != EAGAIN && errno != EINTR))
+			break;
+		if (wait_for(fd, POLLIN, deadline_ns) == -1)
+			break;
+	}
+	e = errno;
+	(void)fcntl(fd, F_SETFL, fl);
+	errno = e;
+	return nfd;
+}
+
+void
+plat_accept(plat_sock s, uint64_t timeout_ns, plat_sock *out,
+    struct plat_call *c)
+{
+	int fd = (int)s, fl = fcntl(fd, F_GETFL), nfd;
+
+	*out = PLAT_SOCK_NONE;
+	begin(c);
+	if (fl == -1)
+		nfd = -1;
+	else if (fl & O_NONBLOCK) {
+		while ((nfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC)) == -1 &&
+		    errno == EINTR)
+			;
+	} else
+		nfd = accept_within(fd, fl, c->t_start_ns + timeout_ns);
+	end(c, nfd);
+	if (nfd >= 0)
+		*out = (plat_sock)nfd;
+}
+
+int
+plat_source_addr(uint32_t addr, uint32_t *from)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int fd, rc = -1, e;
+
+	/* Connecting a UDP socket only looks up the route. */
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	sin.sin_addr.s_addr = htonl(addr);
+	sin.sin_port = htons(9);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0) {
+		*from = ntohl(sin.sin_addr.s_addr);
+		rc = 0;
+	}
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
 }
 
 /* In the child: keep only fds a and b (and stdio), so that nothing else

@@ -176,7 +176,6 @@ peer_cmd(enum scn_step_kind kind)
 		[STEP_PEER_ACK_FIN] = "ack-fin", [STEP_PEER_READ] = "read",
 		[STEP_PEER_RESUME] = "resume", [STEP_PEER_FIN] = "fin",
 		[STEP_PEER_RST] = "rst", [STEP_PEER_SEND] = "send",
-		[STEP_PEER_CONNECT] = "connect",
 	};
 
 	if ((size_t)kind >= STEP_KIND_COUNT || names[kind] == NULL)
@@ -207,6 +206,9 @@ ev_step_label(const struct scenario *sc, const struct scn_step *st, char *buf,
 		n = snprintf(buf, len, "wait");
 	else if (st->kind == STEP_WAIT_PEER)
 		n = snprintf(buf, len, "wait peer %s", s);
+	else if (st->kind == STEP_PEER_CONNECT)
+		n = snprintf(buf, len, "peer connect %u as %s", st->port,
+		    ev_sock(sc, st->sock2));
 	else if (peer_cmd(st->kind) != NULL)
 		n = snprintf(buf, len, "peer %s%s%s", peer_cmd(st->kind),
 		    st->sock >= 0 ? " " : "", st->sock >= 0 ? s : "");

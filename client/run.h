@@ -30,6 +30,9 @@
 /* How long `connect` waits for the handshake. */
 #define RUN_CONNECT_TIMEOUT_NS (10ull * 1000000000u)
 
+/* How long `accept` on a blocking socket waits for a connection. */
+#define RUN_ACCEPT_TIMEOUT_NS (10ull * 1000000000u)
+
 /* At most this many workers at once (--jobs). */
 #define RUN_MAX_JOBS 64
 

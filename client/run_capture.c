@@ -116,15 +116,21 @@ rcap_fd(const struct run_capture *c)
 	return pcap_get_selectable_fd(c->p);
 }
 
-/* Whether a segment belongs to one of the case's own connections. */
+/*
+ * Whether a segment belongs to one of the case's own connections: by both
+ * ports, because the connections a server accepts share its port with
+ * those of earlier cases, still retransmitting.
+ */
 static bool
 ours(const struct case_obs *obs, const struct obs_segment *s)
 {
-	uint16_t port = s->from_client ? s->sport : s->dport;
+	uint16_t lport = s->from_client ? s->sport : s->dport;
+	uint16_t rport = s->from_client ? s->dport : s->sport;
 	size_t i;
 
 	for (i = 0; i < SCN_MAX_SOCKS; i++)
-		if (obs->socks[i].lport == port && port != 0)
+		if (obs->socks[i].connected && obs->socks[i].lport == lport &&
+		    obs->socks[i].rport == rport)
 			return true;
 	return false;
 }

@@ -20,20 +20,15 @@
 #include "run_int.h"
 #include "run_wire.h"
 #include "sandbox.h"
+#include "scenario_parse.h"
 #include "wire_classify.h"
 
-static const char *const step_names[STEP_KIND_COUNT] = {
-	[STEP_PEER_LISTEN] = "peer listen", [STEP_PEER_BEHAVIOUR] =
-	"peer behaviour", [STEP_PEER_ACK_FIN] = "peer ack-fin",
-	[STEP_PEER_READ] = "peer read", [STEP_PEER_RESUME] = "peer resume",
-	[STEP_PEER_FIN] = "peer fin", [STEP_PEER_RST] = "peer rst",
-	[STEP_PEER_SEND] = "peer send", [STEP_PEER_CONNECT] = "peer connect",
-	[STEP_WAIT_PEER] = "wait peer", [STEP_SOCKET] = "socket",
-	[STEP_SET] = "set", [STEP_CONNECT] = "connect", [STEP_SEND] = "send",
-	[STEP_RECV] = "recv", [STEP_SHUTDOWN] = "shutdown",
-	[STEP_CLOSE] = "close", [STEP_EXIT_CLOSE] = "exit-close",
-	[STEP_LISTEN] = "listen", [STEP_ACCEPT] = "accept", [STEP_WAIT] = "wait",
-};
+/* A socket's name for messages, "" for none. */
+static const char *
+sock_name(const struct run_ctx *r, int s)
+{
+	return s >= 0 && (size_t)s < r->sc->nsocks ? r->sc->socks[s] : "";
+}
 
 uint64_t
 run_now(const struct run_ctx *r)
@@ -47,12 +42,12 @@ const char *
 run_where(const struct run_ctx *r, size_t i, char *buf, size_t len)
 {
 	const struct scn_step *st = &r->sc->steps[i];
-	const char *name = (unsigned)st->kind < STEP_KIND_COUNT &&
-	    step_names[st->kind] != NULL ? step_names[st->kind] : "step";
+	const char *a = sock_name(r, st->sock), *b = sock_name(r, st->sock2);
 
-	snprintf(buf, len, "line %" PRIu32 " (%s%s%s)", st->pos.line, name,
-	    st->sock >= 0 ? " " : "", st->sock >= 0 &&
-	    (size_t)st->sock < r->sc->nsocks ? r->sc->socks[st->sock] : "");
+	/* "line 7 (accept l as s)", "line 6 (peer connect s)" */
+	snprintf(buf, len, "line %" PRIu32 " (%s%s%s%s%s)", st->pos.line,
+	    scn_step_name(st->kind), a[0] != '\0' ? " " : "", a,
+	    b[0] == '\0' ? "" : a[0] != '\0' ? " as " : " ", b);
 	return buf;
 }
 
@@ -157,26 +152,6 @@ run_collect(struct run_ctx *r)
 	return 0;
 }
 
-/* The server side needs the peer to open connections: not there yet. */
-static bool
-unsupported(struct run_ctx *r)
-{
-	const struct scn_step *st;
-	size_t i;
-
-	for (i = 0; i < r->sc->nsteps; i++) {
-		st = &r->sc->steps[i];
-		if (st->kind == STEP_PEER_CONNECT || st->kind == STEP_LISTEN ||
-		    st->kind == STEP_ACCEPT) {
-			run_abort(r, OBS_ABORT_CASE, "line %" PRIu32 ": peer "
-			    "connect is not supported by this lingerpeer yet",
-			    st->pos.line);
-			return true;
-		}
-	}
-	return false;
-}
-
 /* DIR/NAME.pcap, with NAME's path and brackets made file-name safe. */
 static int
 pcap_path(const struct run_ctx *r, char *buf, size_t len)
@@ -226,6 +201,32 @@ open_capture(struct run_ctx *r)
 	emit(r, buf, obs_fmt_capture(o, buf, sizeof(buf)));
 }
 
+/*
+ * A case that listens needs the address the peer is to connect to: ours
+ * toward it (192.0.2.1 in a sandbox; with --peer, whatever the route says).
+ */
+static int
+find_client_addr(struct run_ctx *r)
+{
+	struct in_addr in = { .s_addr = htonl(r->peer_addr) };
+	char a[INET_ADDRSTRLEN];
+	size_t i;
+	int e;
+
+	for (i = 0; i < r->sc->nsteps; i++)
+		if (r->sc->steps[i].kind == STEP_LISTEN)
+			break;
+	if (i == r->sc->nsteps || plat_source_addr(r->peer_addr,
+	    &r->client_addr) == 0)
+		return 0;
+	e = errno;
+	inet_ntop(AF_INET, &in, a, sizeof(a));
+	run_abort(r, OBS_ABORT_ENV, "cannot tell the peer where to connect: no "
+	    "route from this system to %s (%s); check the routes to the peer "
+	    "(ip route get %s)", a, strerror(e), a);
+	return -1;
+}
+
 static void
 setup(struct run_ctx *r, struct sandbox *sb)
 {
@@ -247,6 +248,8 @@ setup(struct run_ctx *r, struct sandbox *sb)
 		return;
 	}
 	r->peer_addr = ntohl(in.s_addr);
+	if (find_client_addr(r) == -1)
+		return;
 	if (run_peer_start(r, err, sizeof(err)) == -1) {
 		run_abort(r, OBS_ABORT_ENV, "%s", err);
 		return;
@@ -316,8 +319,7 @@ run_case_worker(const struct scenario *sc, const struct run_opts *opts,
 		_exit(1);		/* the parent reports a worker lost */
 	obs.os = plat_os(obs.os_name, sizeof(obs.os_name));
 	emit(&r, buf, obs_fmt_head(&obs, buf, sizeof(buf)));
-	if (!unsupported(&r))
-		setup(&r, &sb);
+	setup(&r, &sb);
 	if (!r.stop)
 		run_steps(&r);
 	finish(&r);

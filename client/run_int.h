@@ -6,6 +6,7 @@
  *                  and stream what it records to the parent
  *   run_points.c   expectations at the left margin: wait and look
  *   run_steps.c    socket steps, through the platform layer
+ *   run_server.c   the server side: listen, peer connect, accept
  *   run_peer.c     lingerpeer: start, control, socket names to conn ids
  *   run_capture.c  libpcap on the client's link
  *   run_jobs.c     the parent: workers, timeouts, results in input order
@@ -22,6 +23,10 @@
 #include "run.h"
 #include "scenario.h"
 
+/* How long one control request may take, `wait` apart. */
+#define RUN_CTL_TIMEOUT_MS 5000
+
+struct control_reply;
 struct run_capture;
 struct run_peer;
 struct sandbox;
@@ -40,6 +45,7 @@ struct run_ctx {
 	/* where the peer is */
 	struct sandbox *sb;		/* NULL with --peer */
 	uint32_t peer_addr;		/* host order */
+	uint32_t client_addr;		/* ours toward the peer; with `listen` only */
 	struct run_peer *peer;		/* NULL: no lingerpeer (none needed) */
 	struct run_capture *cap;	/* NULL: no capture */
 	size_t nsegs_sent;		/* segments streamed so far */
@@ -69,10 +75,22 @@ void	run_wait_until(struct run_ctx *r, uint64_t t);
 bool	run_is_sock_step(enum scn_step_kind k);
 void	run_sock_step(struct run_ctx *r, size_t i);
 
+/* run_server.c */
+void	run_listen(struct run_ctx *r, size_t i, struct plat_call *pc);
+void	run_accept(struct run_ctx *r, size_t i, struct plat_call *pc);
+void	run_peer_connect(struct run_ctx *r, size_t i);
+
 /* run_peer.c */
 bool	run_is_peer_step(enum scn_step_kind k);
 int	run_peer_start(struct run_ctx *r, char *err, size_t errlen);
 void	run_peer_step(struct run_ctx *r, size_t i);
+/*
+ * One control request, what says where for messages. 1 with an ok reply,
+ * 0 with an err reply (both in *rep, to be freed), -1 when there is no
+ * peer or it was lost (the case is stopped then).
+ */
+int	run_peer_request(struct run_ctx *r, const char *what, int timeout_ms,
+	    struct control_reply *rep, const char *cmd);
 /* After SOCK connected: find the peer's connection id for it. */
 void	run_peer_map(struct run_ctx *r, size_t i, int sock);
 /* The value of key in the peer's record of sock; 1 found, 0 not, -1 lost. */

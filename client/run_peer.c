@@ -5,8 +5,9 @@
  * the peer's connections is which socket of the scenario.
  *
  * A socket is named to the peer by the connection id the peer gave it,
- * found right after connect() with `wait CLIENT-IP:PORT`: an id cannot be
- * confused with a later connection from the same port, as an address can.
+ * found right after connect() with `wait CLIENT-IP:PORT`, or given in the
+ * answer to `peer connect` (run_server.c): an id cannot be confused with a
+ * later connection from the same port, as an address can.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,7 +27,6 @@
 #include "run_wire.h"
 #include "sandbox.h"
 
-#define CTL_TIMEOUT_MS 5000
 #define MAP_TIMEOUT_MS 2000	/* the peer saw the SYN before connect() returned */
 #define MAX_LISTEN 16		/* 4 arguments each, PEER_LAUNCH_MAX_ARGS in all */
 
@@ -203,13 +203,15 @@ start_in_sandbox(struct run_ctx *r, char *err, size_t errlen)
 	return 0;
 }
 
+/* Only `peer listen` and `peer connect` make connections to the peer. */
 static bool
-has_peer_listen(const struct scenario *sc)
+needs_peer(const struct scenario *sc)
 {
 	size_t i;
 
 	for (i = 0; i < sc->nsteps; i++)
-		if (sc->steps[i].kind == STEP_PEER_LISTEN)
+		if (sc->steps[i].kind == STEP_PEER_LISTEN ||
+		    sc->steps[i].kind == STEP_PEER_CONNECT)
 			return true;
 	return false;
 }
@@ -220,8 +222,8 @@ run_peer_start(struct run_ctx *r, char *err, size_t errlen)
 	struct run_peer *p;
 	char why[256];
 
-	/* In a sandbox, no `peer listen` means no lingerpeer is needed. */
-	if (r->sb != NULL && !has_peer_listen(r->sc))
+	/* In a sandbox, a case that never talks to a peer gets none. */
+	if (r->sb != NULL && !needs_peer(r->sc))
 		return 0;
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -234,7 +236,7 @@ run_peer_start(struct run_ctx *r, char *err, size_t errlen)
 	if (r->sb == NULL)
 		snprintf(p->endpoint, sizeof(p->endpoint), "%s",
 		    r->opt->peer_control);
-	p->ctl = control_client_open(p->endpoint, CTL_TIMEOUT_MS, why,
+	p->ctl = control_client_open(p->endpoint, RUN_CTL_TIMEOUT_MS, why,
 	    sizeof(why));
 	if (p->ctl == NULL) {
 		snprintf(err, errlen, "cannot reach lingerpeer's control "
@@ -265,19 +267,15 @@ lost(struct run_ctx *r, const char *what, const char *why)
 	    tail[0] != '\0' ? "\"" : "");
 }
 
-/*
- * One control request. Returns 1 with an ok reply, 0 with an err reply
- * (both in *rep, to be freed), -1 when the peer is lost (case aborted).
- */
-static int
-request(struct run_ctx *r, const char *what, int timeout_ms,
+int
+run_peer_request(struct run_ctx *r, const char *what, int timeout_ms,
     struct control_reply *rep, const char *cmd)
 {
 	char err[256];
 
 	if (r->peer == NULL || r->peer->lost) {
 		run_abort(r, OBS_ABORT_CASE, "%s: no lingerpeer runs in this "
-		    "case (add a `peer listen` line)", what);
+		    "case (add a `peer listen` or `peer connect` line)", what);
 		return -1;
 	}
 	if (control_request(r->peer->ctl, cmd, timeout_ms, rep, err,
@@ -317,7 +315,8 @@ run_peer_map(struct run_ctx *r, size_t i, int sock)
 	snprintf(cmd, sizeof(cmd), "wait %s timeout=%dms", name,
 	    MAP_TIMEOUT_MS);
 	run_where(r, i, where, sizeof(where));
-	if (request(r, where, MAP_TIMEOUT_MS + CTL_TIMEOUT_MS, &rep, cmd) == -1)
+	if (run_peer_request(r, where, MAP_TIMEOUT_MS + RUN_CTL_TIMEOUT_MS, &rep,
+	    cmd) == -1)
 		return;
 	if (rep.ok && control_field_u64(rep.status, "conn", &id) == 0 &&
 	    id <= UINT32_MAX)
@@ -335,7 +334,7 @@ command(const struct run_ctx *r, const struct scn_step *st, char *cmd,
 
 	if (st->sock >= 0)
 		conn_name(r, st->sock, c, sizeof(c));
-	*timeout_ms = CTL_TIMEOUT_MS;
+	*timeout_ms = RUN_CTL_TIMEOUT_MS;
 	switch (st->kind) {
 	case STEP_PEER_LISTEN:
 		return snprintf(cmd, len, "listen %u %s", st->port, st->text);
@@ -357,7 +356,7 @@ command(const struct run_ctx *r, const struct scn_step *st, char *cmd,
 		return snprintf(cmd, len, "send %s %" PRIu64, c, st->size);
 	case STEP_WAIT_PEER:
 		d = (d + 999999) / 1000000;	/* whole ms, rounded up */
-		*timeout_ms = (int)d + CTL_TIMEOUT_MS;
+		*timeout_ms = (int)d + RUN_CTL_TIMEOUT_MS;
 		return snprintf(cmd, len, "wait %s %s timeout=%" PRIu64 "ms",
 		    c, st->text, d);
 	default:
@@ -389,6 +388,10 @@ run_peer_step(struct run_ctx *r, size_t i)
 	char cmd[512], where[96];
 	int timeout_ms, rc;
 
+	if (st->kind == STEP_PEER_CONNECT) {
+		run_peer_connect(r, i);
+		return;
+	}
 	if (!has_conn(r, i))
 		return;
 	run_where(r, i, where, sizeof(where));
@@ -399,7 +402,7 @@ run_peer_step(struct run_ctx *r, size_t i)
 	}
 	c->ran = true;
 	c->t_start_ns = run_now(r);
-	rc = request(r, where, timeout_ms, &rep, cmd);
+	rc = run_peer_request(r, where, timeout_ms, &rep, cmd);
 	c->t_end_ns = run_now(r);
 	c->ret = rc == 1 ? 0 : -1;
 	if (rc >= 0) {
@@ -425,7 +428,7 @@ run_peer_value(struct run_ctx *r, int sock, const char *key, char *buf,
 
 	conn_name(r, sock, name, sizeof(name));
 	snprintf(cmd, sizeof(cmd), "show %s", name);
-	if ((rc = request(r, cmd, CTL_TIMEOUT_MS, &rep, cmd)) == -1)
+	if ((rc = run_peer_request(r, cmd, RUN_CTL_TIMEOUT_MS, &rep, cmd)) == -1)
 		return -1;
 	if (rc == 1 && rep.nlines > 0 && control_field(rep.lines[0], key,
 	    buf, len) >= 0)

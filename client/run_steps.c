@@ -1,7 +1,8 @@
 /*
  * run_steps.c - the steps that are system calls on the system under test:
- * socket, set, connect, send, recv, shutdown, close, exit-close; and
- * `wait DURATION`, which lets time pass.
+ * socket, set, connect, send, recv, shutdown, close, exit-close, listen,
+ * accept (the server side is in run_server.c); and `wait DURATION`, which
+ * lets time pass.
  *
  * Every call goes through the platform layer (platform.h), which measures
  * it; a call that fails is recorded, not judged: whether it should have
@@ -15,6 +16,7 @@
 
 #include "run_int.h"
 #include "run_wire.h"
+#include "scenario_parse.h"
 
 bool
 run_is_sock_step(enum scn_step_kind k)
@@ -40,8 +42,9 @@ usable(struct run_ctx *r, size_t i)
 		    PRIu32 "; a closed socket cannot be used again", where,
 		    r->sc->socks[s], r->closed_line[s]);
 	else if (m != 0)
-		run_abort(r, OBS_ABORT_CASE, "%s: %s does not exist: socket() "
-		    "failed at line %" PRIu32 " (%s)", where, r->sc->socks[s],
+		run_abort(r, OBS_ABORT_CASE, "%s: %s does not exist: %s failed "
+		    "at line %" PRIu32 " (%s)", where, r->sc->socks[s],
+		    scn_step_name(r->sc->steps[m - 1].kind),
 		    r->sc->steps[m - 1].pos.line, r->obs->calls[m - 1].err_name);
 	else
 		run_abort(r, OBS_ABORT_CASE, "%s: %s does not exist yet; add "
@@ -175,6 +178,12 @@ run_sock_step(struct run_ctx *r, size_t i)
 	case STEP_CLOSE:
 	case STEP_EXIT_CLOSE:
 		do_close(r, i, &pc);
+		return;
+	case STEP_LISTEN:
+		run_listen(r, i, &pc);
+		return;
+	case STEP_ACCEPT:
+		run_accept(r, i, &pc);
 		return;
 	default:
 		run_abort(r, OBS_ABORT_CASE, "step kind %d is not a socket step "

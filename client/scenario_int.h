@@ -113,6 +113,15 @@ void scn_port_add(uint8_t *set, uint16_t port);
 /* scenario_steps.c */
 int scn_parse_step(struct scn_ctx *c);
 
+/* scenario_peer.c: the peer's statements, for the table in scenario_steps.c */
+int scn_parse_peer_listen(struct scn_cur *k, struct scn_step *s);
+int scn_parse_peer_behaviour(struct scn_cur *k, struct scn_step *s);
+int scn_parse_peer_sock(struct scn_cur *k, struct scn_step *s);
+int scn_parse_peer_read(struct scn_cur *k, struct scn_step *s);
+int scn_parse_peer_send(struct scn_cur *k, struct scn_step *s);
+int scn_parse_peer_connect(struct scn_cur *k, struct scn_step *s);
+int scn_parse_wait_peer(struct scn_cur *k, struct scn_step *s);
+
 /* scenario_expect.c */
 struct control_cond;
 int scn_parse_expect(struct scn_ctx *c);

@@ -326,6 +326,8 @@ print_ready(const struct lingerpeer *lp)
 	    lp->opt.addr_text, m[0], m[1], m[2], m[3], m[4], m[5], lp->opt.iface);
 	for (i = 0; i < lp->opt.nports; i++)
 		printf("%s%u", i ? "," : "", lp->opt.ports[i]);
+	if (lp->opt.nports == 0)
+		printf("none");
 	printf(" control=");
 	for (i = 0; i < lp->opt.ncontrols; i++)
 		printf("%s%s", i ? "," : "", lp->opt.controls[i]);

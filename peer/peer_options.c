@@ -58,7 +58,7 @@ void
 peer_usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: lingerpeer --iface IFACE --addr IPV4 --port PORT[,PORT...]\n"
+	    "usage: lingerpeer --iface IFACE --addr IPV4 [--port PORT[,PORT...]]\n"
 	    "                  [--behaviour SPEC] [--control unix:PATH|unix:@NAME|HOST:PORT|fd:N]\n"
 	    "                  [--pcap FILE] [--max-conns N] [--when-full drop|evict]\n"
 	    "                  [--events N] [--mss N] [--wscale N] [--seed N]\n"
@@ -70,7 +70,9 @@ peer_usage(FILE *out)
 	    "\n"
 	    "  -i, --iface IFACE     link to capture on (libpcap) and inject into (libnet)\n"
 	    "  -a, --addr IPV4       the address lingerpeer owns\n"
-	    "  -p, --port LIST       ports to accept connections on (repeatable)\n"
+	    "  -p, --port LIST       ports to accept connections on (repeatable); without any,\n"
+	    "                        only ports added later with the control command listen,\n"
+	    "                        and connections the peer opens itself with connect\n"
 	    "  -b, --behaviour SPEC  behaviour of new connections on the ports given before it\n"
 	    "                        that have none, or on all ports when given first;\n"
 	    "                        items joined by '+', e.g. stop-reading:rcvbuf=64KiB+swallow-fin\n"
@@ -239,8 +241,6 @@ finish(struct peer_options *o, const struct behaviour *all)
 	if (o->addr_text == NULL)
 		return usage_error("--addr", "", "required: the IPv4 address lingerpeer owns; "
 		    "it must not be configured on any kernel interface");
-	if (o->nports == 0)
-		return usage_error("--port", "", "required: at least one port to accept connections on");
 	for (i = 0; i < o->nports; i++)
 		if (o->port_behaviour[i].bits == UINT16_MAX)
 			o->port_behaviour[i] = *all;

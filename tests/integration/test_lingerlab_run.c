@@ -318,26 +318,91 @@ test_case_timeout(void **state)
 	expect_nothing_left();
 }
 
-/* The server side needs `peer connect`, which lingerpeer lacks: no faking. */
+/* The server side: the system under test listens, the peer connects. */
 static void
-test_server_side_refused(void **state)
+test_server_side_passes(void **state)
+{
+	char *argv[] = { LINGERLAB_PATH, "run", "--jobs", "4", "--format",
+	    "tap", LINUX_DIR "/server-close-stop-reading.scn",
+	    LINUX_DIR "/server-close-swallow-fin.scn", NULL };
+	struct out o;
+
+	(void)state;
+	run(argv, &o);
+	skip_if_unavailable(&o);
+	expect_status(&o, 0);
+	if (strstr(o.text, "not ok") != NULL)
+		fail_msg("a check failed:\n%s", o.text);
+	expect_text(&o, "1..36\n");
+	expect_text(&o, "server-close-swallow-fin.scn[linger=1s]: expect "
+	    "blocks about 1s");
+	out_free(&o);
+	expect_nothing_left();
+}
+
+/* A wrong expectation about the server side fails, saying what happened. */
+static void
+test_server_side_wrong_fails(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "run", NULL, NULL };
 	struct out o;
 
 	(void)state;
-	argv[2] = (char *)write_scn("server.scn",
-	    "scenario \"server side\"\n"
-	    "peer listen 7000 normal\n"
-	    "socket s\n"
-	    "listen s 8000\n"
-	    "peer connect 8000 as a\n"
-	    "accept s as a\n"
-	    "close a\n");
+	argv[2] = (char *)write_scn("server-wrong.scn",
+	    "scenario \"server side, wrong: expects TIME_WAIT after a swallowed FIN\"\n"
+	    "socket l\n"
+	    "listen l 8000\n"
+	    "peer connect 8000 as s swallow-fin\n"
+	    "accept l as s\n"
+	    "close s\n"
+	    "    expect returns 0\n"
+	    "expect wire client retransmits FIN at-least 1 within 1s\n"
+	    "expect state s TIME_WAIT\n");
 	run(argv, &o);
+	skip_if_unavailable(&o);
 	expect_status(&o, 1);
-	expect_text(&o, "peer connect is not supported by this lingerpeer yet");
+	expect_text(&o, "FAIL");
+	expect_text(&o, "expect state s TIME_WAIT");
+	expect_text(&o, "sock_diag found s's connection in FIN_WAIT1");
+	expect_text(&o, "2 passed, 1 failed");
 	out_free(&o);
+	expect_nothing_left();
+}
+
+/* accept honours O_NONBLOCK; taking connections out of order is refused. */
+static void
+test_server_side_accept(void **state)
+{
+	char *argv[] = { LINGERLAB_PATH, "run", NULL, NULL, NULL };
+	struct out o;
+
+	(void)state;
+	argv[2] = strdup(write_scn("accept-nonblocking.scn",
+	    "scenario \"non-blocking accept, nothing waiting\"\n"
+	    "socket l\n"
+	    "set l nonblocking\n"
+	    "listen l 8000\n"
+	    "accept l as s\n"
+	    "    expect fails EWOULDBLOCK\n"
+	    "    expect blocks at-most 50ms\n"));
+	argv[3] = (char *)write_scn("accept-order.scn",
+	    "scenario \"accepts the second connection first\"\n"
+	    "socket l\n"
+	    "listen l 8000\n"
+	    "peer connect 8000 as a\n"
+	    "peer connect 8000 as b\n"
+	    "accept l as b\n");
+	assert_non_null(argv[2]);
+	run(argv, &o);
+	skip_if_unavailable(&o);
+	expect_status(&o, 1);
+	expect_text(&o, "2 passed, 0 failed");
+	expect_text(&o, "line 6 (accept l as b): accept() returned the "
+	    "connection from 192.0.2.2:");
+	expect_text(&o, "the one named a, not b's");
+	free(argv[2]);
+	out_free(&o);
+	expect_nothing_left();
 }
 
 static void
@@ -431,8 +496,8 @@ test_existing_peer(void **state)
 	(void)state;
 	snprintf(cmd, sizeof(cmd), "'%s' run --peer \"$LINGERPEER_CONTROL\" "
 	    "--iface llcli0 --format tap '%s/linger-zero.scn' "
-	    "'%s/shutdown-then-close.scn'", LINGERLAB_PATH, LINUX_DIR,
-	    LINUX_DIR);
+	    "'%s/shutdown-then-close.scn' '%s/server-close-swallow-fin.scn'",
+	    LINGERLAB_PATH, LINUX_DIR, LINUX_DIR, LINUX_DIR);
 	run(argv, &o);
 	skip_if_unavailable(&o);
 	expect_status(&o, 0);
@@ -471,7 +536,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_library_checks),
 		cmocka_unit_test(test_bad_input),
-		cmocka_unit_test(test_server_side_refused),
+		cmocka_unit_test(test_server_side_passes),
+		cmocka_unit_test(test_server_side_wrong_fails),
+		cmocka_unit_test(test_server_side_accept),
 		cmocka_unit_test(test_linux_library_passes),
 		cmocka_unit_test(test_jobs_same_as_serial),
 		cmocka_unit_test(test_wrong_expectation_fails),

@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
@@ -300,6 +301,60 @@ test_refuse_gives_econnrefused(void **state)
 	assert_int_equal(connect_errno(0), ECONNREFUSED);
 }
 
+/* A kernel listener on the client side, for the peer to connect to. */
+static int
+listen_client(uint16_t port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	inet_pton(AF_INET, SANDBOX_CLIENT_ADDR, &sin.sin_addr);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	return fd;
+}
+
+/*
+ * Without --port lingerpeer accepts nothing, yet opens connections itself
+ * (ARP first: the client's kernel has not spoken to it), which then behave
+ * as told: the server side of a test needs no port of the peer's own.
+ */
+static void
+test_no_port_still_connects_out(void **state)
+{
+	const char *const args[] = { NULL };
+	char status[256], err[256];
+	uint64_t id = 0, port = 0;
+	int l, fd;
+
+	(void)state;
+	memset(&w, 0, sizeof(w));
+	assert_int_equal(itest_start_peer(args, &w.peer), 0);
+	if (strstr(w.peer.ready_line, " ports=none ") == NULL)
+		fail_msg("ready line without ports=none: %s", w.peer.ready_line);
+	w.ctl = control_client_open(w.peer.control, 5000, err, sizeof(err));
+	if (w.ctl == NULL)
+		fail_msg("control connection to %s: %s", w.peer.control, err);
+	wire_ctl(&w, status, sizeof(status), "listen");
+	assert_string_equal(status, "ok 0 ports");
+	assert_int_equal(connect_errno(0), ECONNREFUSED);
+	l = listen_client(8000);
+	wire_ctl(&w, status, sizeof(status), "connect %s:8000 swallow-fin",
+		 SANDBOX_CLIENT_ADDR);
+	assert_int_equal(control_field_u64(status, "conn", &id), 0);
+	assert_int_equal(control_field_u64(status, "port", &port), 0);
+	wire_ctl(&w, NULL, 0, "wait %" PRIu64 " state=ESTABLISHED timeout=5s", id);
+	fd = accept(l, NULL, NULL);
+	assert_true(fd >= 0);
+	assert_int_equal(close(fd), 0);
+	wire_ctl(&w, NULL, 0, "wait %" PRIu64 " fins>=2 state=ESTABLISHED timeout=5s", id);
+	close(l);
+	/* No orphan may go on retransmitting into the next tests' captures. */
+	wire_ctl(&w, NULL, 0, "rst %" PRIu64, id);
+	assert_int_equal(wire_conn_state(0xc0000201u, 8000, (uint16_t)port, 0, 2000), 0);
+}
+
 /* drop-syn: no answer at all; with TCP_SYNCNT 1 connect() gives up in ~3 s. */
 static void
 test_drop_syn_times_out(void **state)
@@ -407,6 +462,7 @@ main(void)
 		cmocka_unit_test_teardown(test_stop_reading_linger_blocks, teardown),
 		cmocka_unit_test_teardown(test_silent_then_linger_zero_resets, teardown),
 		cmocka_unit_test_teardown(test_refuse_gives_econnrefused, teardown),
+		cmocka_unit_test_teardown(test_no_port_still_connects_out, teardown),
 		cmocka_unit_test_teardown(test_drop_syn_times_out, teardown),
 		cmocka_unit_test_teardown(test_reset_on_fin_gives_econnreset, teardown),
 		cmocka_unit_test_teardown(test_only_lingerpeer_answers, teardown),

@@ -146,7 +146,8 @@ wire_show_u64(struct wire *w, const struct sockaddr_in *local, const char *key)
 }
 
 int
-wire_client_state(const struct sockaddr_in *local, int state, int timeout_ms)
+wire_conn_state(uint32_t laddr, uint16_t lport, uint16_t rport, int state,
+		int timeout_ms)
 {
 	uint64_t deadline = monotime_ns() + (uint64_t)timeout_ms * 1000000u;
 	struct timespec tick = { 0, 5000000 };	/* sock_diag cannot notify: poll */
@@ -154,14 +155,20 @@ wire_client_state(const struct sockaddr_in *local, int state, int timeout_ms)
 	int rc;
 
 	for (;;) {
-		rc = sockdiag_lookup(ntohl(local->sin_addr.s_addr), ntohs(local->sin_port),
-		    0xc0000202u, WIRE_PORT, &di);
+		rc = sockdiag_lookup(laddr, lport, 0xc0000202u, rport, &di);
 		if (rc < 0)
 			fail_msg("sock_diag: %s", strerror(errno));
 		if ((rc == 1 ? di.state : 0) == state || monotime_ns() >= deadline)
 			return rc == 1 ? di.state : 0;
 		nanosleep(&tick, NULL);
 	}
+}
+
+int
+wire_client_state(const struct sockaddr_in *local, int state, int timeout_ms)
+{
+	return wire_conn_state(ntohl(local->sin_addr.s_addr), ntohs(local->sin_port),
+			       WIRE_PORT, state, timeout_ms);
 }
 
 static bool

@@ -61,6 +61,10 @@ uint64_t wire_show_u64(struct wire *w, const struct sockaddr_in *local, const ch
  */
 int wire_client_state(const struct sockaddr_in *local, int state, int timeout_ms);
 
+/* The same for any connection to the peer: local address, the peer's port. */
+int wire_conn_state(uint32_t laddr, uint16_t lport, uint16_t rport, int state,
+		    int timeout_ms);
+
 /* Print the peer's event record of the client's connection to stderr. */
 void wire_print_events(struct wire *w, const struct sockaddr_in *local);
 

@@ -379,6 +379,32 @@ test_defaults(void **state)
 	scenario_free(sc);
 }
 
+/* peer connect: the name is pending until accept; a behaviour may follow. */
+static void
+test_peer_connect(void **state)
+{
+	static const char text[] = "scenario \"p\"\nsocket l\nlisten l 8000\n"
+	    "peer connect 8000 as a\npeer connect 8000 as b stop-reading:rcvbuf=16KiB\n"
+	    "wait peer b state=ESTABLISHED\naccept l as a\naccept l as b\n";
+	struct scenario *sc = parse_one("p.scn", text, 0);
+
+	(void)state;
+	assert_int_equal(sc->nsteps, 7);
+	assert_int_equal(sc->nsocks, 3);
+	assert_int_equal(sc->steps[2].kind, STEP_PEER_CONNECT);
+	assert_int_equal(sc->steps[2].sock, -1);
+	assert_int_equal(sc->steps[2].sock2, 1);
+	assert_int_equal(sc->steps[2].port, 8000);
+	assert_string_equal(sc->steps[2].text, "");
+	assert_int_equal(sc->steps[3].sock2, 2);
+	assert_string_equal(sc->steps[3].text, "stop-reading:rcvbuf=16KiB");
+	assert_int_equal(sc->steps[4].sock, 2);
+	assert_int_equal(sc->steps[6].kind, STEP_ACCEPT);
+	assert_int_equal(sc->steps[6].sock, 0);
+	assert_int_equal(sc->steps[6].sock2, 2);
+	scenario_free(sc);
+}
+
 /* CRLF, tabs, comments everywhere, blank lines, no newline at the end. */
 static void
 test_layout(void **state)
@@ -500,6 +526,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_form),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_peer_connect),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_header_api),
 		cmocka_unit_test(test_names),
