@@ -153,4 +153,12 @@ fx_eval(struct fx *f, uint32_t os, struct case_result *out)
 	return evaluate_case(&f->sc, &f->obs, os, out);
 }
 
+/* Fail the test, showing the whole text, unless hay contains needle. */
+static inline void
+fx_contains(const char *what, const char *hay, const char *needle)
+{
+	if (strstr(hay, needle) == NULL)
+		fail_msg("%s lacks \"%s\"; it is:\n%s", what, needle, hay);
+}
+
 #endif

@@ -21,13 +21,6 @@
 #define F (TCPF_FIN | TCPF_ACK)
 #define R (TCPF_RST | TCPF_ACK)
 
-static void
-contains(const char *what, const char *hay, const char *needle)
-{
-	if (strstr(hay, needle) == NULL)
-		fail_msg("%s is \"%s\", which lacks \"%s\"", what, hay, needle);
-}
-
 static struct scn_expect *
 wire_expect(struct fx *f, enum scn_expect_kind kind, enum scn_who who,
     enum scn_wire_what what, uint64_t d, const char *text)
@@ -138,11 +131,11 @@ test_window_edges_are_inclusive(void **state)
 	fx_seg(f, SEC(4) + MS(100) + 1, true, R, 1, 1, 0, 0);
 	assert_int_equal(fx_eval(f, SCN_OS_LINUX, &cr), 0);
 	assert_int_equal(cr.verdicts[0].kind, VERDICT_PASS);
-	contains("expected", cr.verdicts[0].expected, "between +2.000s (this point) and +2.100s");
+	fx_contains("expected", cr.verdicts[0].expected, "between +2.000s (this point) and +2.100s");
 	assert_int_equal(cr.verdicts[1].kind, VERDICT_FAIL);
 	assert_int_equal(cr.verdicts[1].wire->nmisses, 2);
-	contains("miss", cr.verdicts[1].wire->misses[0].diff, "before the window");
-	contains("miss", cr.verdicts[1].wire->misses[1].diff, "after the window");
+	fx_contains("miss", cr.verdicts[1].wire->misses[0].diff, "before the window");
+	fx_contains("miss", cr.verdicts[1].wire->misses[1].diff, "after the window");
 	case_result_free(&cr);
 	free(f);
 }
@@ -258,7 +251,7 @@ test_sends_nothing_and_data_and_the_peer_side(void **state)
 	assert_string_equal(cr.verdicts[3].actual, "the client sent 1 segment from +1.000s "
 	    "to +1.051s at +1.000s");
 	assert_int_equal(cr.verdicts[4].kind, VERDICT_PASS);
-	contains("expected", cr.verdicts[4].expected, "(peer fin c started)");
+	fx_contains("expected", cr.verdicts[4].expected, "(peer fin c started)");
 	assert_int_equal(cr.verdicts[5].kind, VERDICT_PASS);
 	case_result_free(&cr);
 	free(f);

@@ -29,13 +29,6 @@
 	"esc\x1b[31m bad\xff\xfe ok\xc2\xb1 end"
 
 static void
-contains(const char *what, const char *hay, const char *needle)
-{
-	if (strstr(hay, needle) == NULL)
-		fail_msg("%s lacks \"%s\"; it is:\n%s", what, needle, hay);
-}
-
-static void
 lacks(const char *what, const char *hay, const char *needle)
 {
 	if (strstr(hay, needle) != NULL)
@@ -265,51 +258,51 @@ test_human(void **state)
 	write_run(&run, REPORT_HUMAN, false, &o);
 	t = o.text;
 	lacks("human report", t, "\033");
-	contains("human report", t, "== t.scn[mode=blocking]  (2.530 s)\n   a test case\n");
-	contains("human report", t, "   capture: /tmp/ll/basic.pcap\n");
-	contains("human report", t, "   PASS         t.scn:13  expect linux: blocks about 2s\n"
+	fx_contains("human report", t, "== t.scn[mode=blocking]  (2.530 s)\n   a test case\n");
+	fx_contains("human report", t, "   capture: /tmp/ll/basic.pcap\n");
+	fx_contains("human report", t, "   PASS         t.scn:13  expect linux: blocks about 2s\n"
 	    "                expected: close(c) to block about 2 s \xc2\xb1 150 ms\n"
 	    "                actual:   close(c) returned 0 after 2.015 s\n");
 	/* the deliberately wrong expectation says what was wanted and what happened */
-	contains("human report", t, "   FAIL         t.scn:14  expect linux: blocks about 5s\n"
+	fx_contains("human report", t, "   FAIL         t.scn:14  expect linux: blocks about 5s\n"
 	    "                expected: close(c) to block about 5 s \xc2\xb1 300 ms\n"
 	    "                actual:   close(c) returned 0 after 2.015 s, 2.985 s less than 5 s\n");
-	contains("human report", t, "   N/A          t.scn:15  expect freebsd: fails EWOULDBLOCK\n"
+	fx_contains("human report", t, "   N/A          t.scn:15  expect freebsd: fails EWOULDBLOCK\n"
 	    "                expected: close(c) to fail with EWOULDBLOCK (or EAGAIN)\n"
 	    "                FreeBSD only (this is Linux): expected from source, not yet "
 	    "verified on this system; source: sys/kern/uipc_socket.c soclose\n");
-	contains("human report", t, "closest segments, and how they differ:\n"
+	fx_contains("human report", t, "closest segments, and how they differ:\n"
 	    "                    +0.120s client:40000 > peer:7000 [F.] seq 101 ack 901 win 502 len 0\n"
 	    "                      from client, flags F. but wanted R; at +0.120s\n");
-	contains("human report", t, "on the wire around +0.120s (segments 1 to 5 of 5; * in the window):\n");
-	contains("human report", t, "                  * +0.330s client:40000 > peer:7000 [F.]");
-	contains("human report", t, "   NOT REACHED  t.scn:13  expect returns 0\n");
-	contains("human report", t, "   ERROR        t.scn  the case runs to its end\n");
-	contains("human report", t, "   stopped early: ");
+	fx_contains("human report", t, "on the wire around +0.120s (segments 1 to 5 of 5; * in the window):\n");
+	fx_contains("human report", t, "                  * +0.330s client:40000 > peer:7000 [F.]");
+	fx_contains("human report", t, "   NOT REACHED  t.scn:13  expect returns 0\n");
+	fx_contains("human report", t, "   ERROR        t.scn  the case runs to its end\n");
+	fx_contains("human report", t, "   stopped early: ");
 	/* control characters from the scenario never reach the terminal */
-	contains("human report", t, "tab?nl?ctl? esc?[31m");
-	contains("human report", t, "   2 passed, 2 failed, 1 not applicable\n");
-	contains("human report", t, "\n2 passed, 5 failed, 1 not applicable (of the failed: "
+	fx_contains("human report", t, "tab?nl?ctl? esc?[31m");
+	fx_contains("human report", t, "   2 passed, 2 failed, 1 not applicable\n");
+	fx_contains("human report", t, "\n2 passed, 5 failed, 1 not applicable (of the failed: "
 	    "1 not reached, 1 error) in 2 cases, 2.570 s\n2 passed, 5 failed\n");
 	out_close(&o);
 
 	/* verbose: when each check was made, and its source even when it passed */
 	out_open(&o);
 	assert_int_equal(report_human(&run, &(struct report_options){ .verbose = true }, o.fp), 0);
-	contains("verbose report", out_text(&o), "   PASS         t.scn:12  expect linux: returns 0"
+	fx_contains("verbose report", out_text(&o), "   PASS         t.scn:12  expect linux: returns 0"
 	    "  [+2.135s]\n                expected: close(c) to return 0\n"
 	    "                actual:   close(c) returned 0 after 2.015 s\n"
 	    "                because:  net/ipv4/tcp.c __tcp_close\n");
 	out_close(&o);
 
 	write_run(&run, REPORT_HUMAN, true, &o);
-	contains("coloured report", o.text, "\033[32mPASS        \033[0m");
-	contains("coloured report", o.text, "\033[31mFAIL        \033[0m");
-	contains("coloured report", o.text, "\033[33mN/A         \033[0m");
-	contains("coloured report", o.text, "\033[35mNOT REACHED \033[0m");
-	contains("coloured report", o.text, "\033[1;31mERROR       \033[0m");
+	fx_contains("coloured report", o.text, "\033[32mPASS        \033[0m");
+	fx_contains("coloured report", o.text, "\033[31mFAIL        \033[0m");
+	fx_contains("coloured report", o.text, "\033[33mN/A         \033[0m");
+	fx_contains("coloured report", o.text, "\033[35mNOT REACHED \033[0m");
+	fx_contains("coloured report", o.text, "\033[1;31mERROR       \033[0m");
 	/* the plain summary stays plain, for scripts */
-	contains("coloured report", o.text, "\033[0m\n2 passed, 5 failed\n");
+	fx_contains("coloured report", o.text, "\033[0m\n2 passed, 5 failed\n");
 	out_close(&o);
 	run_result_free(&run);
 }
@@ -352,21 +345,21 @@ test_tap(void **state)
 	write_run(&run, REPORT_TAP, false, &o);
 	t = o.text;
 	assert_memory_equal(t, "TAP version 13\n1..8\n", 20);
-	contains("TAP", t, "ok 1 - t.scn[mode=blocking]: expect linux: returns 0 (t.scn:12)\n");
-	contains("TAP", t, "not ok 3 - t.scn[mode=blocking]: expect linux: blocks about 5s (t.scn:14)\n"
+	fx_contains("TAP", t, "ok 1 - t.scn[mode=blocking]: expect linux: returns 0 (t.scn:12)\n");
+	fx_contains("TAP", t, "not ok 3 - t.scn[mode=blocking]: expect linux: blocks about 5s (t.scn:14)\n"
 	    "  ---\n  verdict: fail\n");
-	contains("TAP", t, "  expected: \"close(c) to block about 5 s \xc2\xb1 300 ms\"\n"
+	fx_contains("TAP", t, "  expected: \"close(c) to block about 5 s \xc2\xb1 300 ms\"\n"
 	    "  actual: \"close(c) returned 0 after 2.015 s, 2.985 s less than 5 s\"\n"
 	    "  at: \"t.scn:14\"\n");
-	contains("TAP", t, "ok 4 - t.scn[mode=blocking]: expect freebsd: fails EWOULDBLOCK "
+	fx_contains("TAP", t, "ok 4 - t.scn[mode=blocking]: expect freebsd: fails EWOULDBLOCK "
 	    "(t.scn:15) # SKIP FreeBSD only (this is Linux): expected from source");
-	contains("TAP", t, "        differs: \"from client, flags F. but wanted R; at +0.120s\"\n");
+	fx_contains("TAP", t, "        differs: \"from client, flags F. but wanted R; at +0.120s\"\n");
 	/* '#' escaped, control characters blanked, bad bytes replaced */
-	contains("TAP", t, "not ok 6 - x.scn[m=<&\"\\#>]: q\"uote b\\\\ack <tag> &amp 'apos' "
+	fx_contains("TAP", t, "not ok 6 - x.scn[m=<&\"\\#>]: q\"uote b\\\\ack <tag> &amp 'apos' "
 	    "\\#hash ]]> tab nl ctl  esc [31m bad?? ok\xc2\xb1 end (t.scn:11)\n");
-	contains("TAP", t, "  because: \"q\\\"uote b\\\\ack <tag> &amp 'apos' #hash ]]> "
+	fx_contains("TAP", t, "  because: \"q\\\"uote b\\\\ack <tag> &amp 'apos' #hash ]]> "
 	    "tab\\tnl\\nctl\\x01 esc\\x1b[31m bad?? ok\xc2\xb1 end\"\n");
-	contains("TAP", t, "\n# 2 passed, 5 failed, 1 not applicable\n");
+	fx_contains("TAP", t, "\n# 2 passed, 5 failed, 1 not applicable\n");
 
 	if (!have("perl")) {
 		out_close(&o);
@@ -375,7 +368,7 @@ test_tap(void **state)
 	}
 	write_script(&pl, tap_check_pl);
 	assert_int_equal(run_cmd(&res, "perl %s %s 2>&1", pl.path, o.path), 0);
-	contains("TAP::Parser", res, "version 13 planned 8 run 8 passed 3 failed 5 skipped 1 yaml 5\n");
+	fx_contains("TAP::Parser", res, "version 13 planned 8 run 8 passed 3 failed 5 skipped 1 yaml 5\n");
 	lacks("TAP::Parser", res, "parse error");
 	/* the hostile check comes back byte for byte, bad bytes as '?' */
 	snprintf(sane, sizeof(sane), "%s", NASTY);
@@ -384,8 +377,8 @@ test_tap(void **state)
 			sane[i] = '?';
 	memcpy(want, "check ", 6);
 	hex(sane, want + 6, sizeof(want) - 6);
-	contains("TAP::Parser", res, want);
-	contains("TAP::Parser", res, "at t.scn:14\n");
+	fx_contains("TAP::Parser", res, want);
+	fx_contains("TAP::Parser", res, "at t.scn:14\n");
 	free(res);
 	out_close(&pl);
 
@@ -393,7 +386,7 @@ test_tap(void **state)
 		/* failures make prove fail, but it must read every line */
 		assert_int_not_equal(run_cmd(&res, "prove -e cat %s 2>&1", o.path), 0);
 		lacks("prove", res, "Parse errors");
-		contains("prove", res, "Failed 5/8 subtests");
+		fx_contains("prove", res, "Failed 5/8 subtests");
 		free(res);
 	}
 	out_close(&o);
@@ -411,8 +404,8 @@ test_tap_all_pass_satisfies_prove(void **state)
 	run_result_init(&run, "Linux");
 	add_passing_case(&run);
 	write_run(&run, REPORT_TAP, false, &o);
-	contains("TAP", o.text, "TAP version 13\n1..2\n");
-	contains("TAP", o.text, "ok 2 - t.scn[mode=blocking]: expect windows: returns 0 (t.scn:12)"
+	fx_contains("TAP", o.text, "TAP version 13\n1..2\n");
+	fx_contains("TAP", o.text, "ok 2 - t.scn[mode=blocking]: expect windows: returns 0 (t.scn:12)"
 	    " # SKIP Windows only (this is Linux): not checked here\n");
 	if (!have("prove")) {
 		out_close(&o);
@@ -420,7 +413,7 @@ test_tap_all_pass_satisfies_prove(void **state)
 		skip();
 	}
 	assert_int_equal(run_cmd(&res, "prove -e cat %s 2>&1", o.path), 0);
-	contains("prove", res, "Result: PASS");
+	fx_contains("prove", res, "Result: PASS");
 	free(res);
 	out_close(&o);
 	run_result_free(&run);
@@ -438,20 +431,20 @@ test_junit(void **state)
 	build(&run);
 	write_run(&run, REPORT_JUNIT, false, &o);
 	t = o.text;
-	contains("JUnit", t, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"lingerlab\" "
+	fx_contains("JUnit", t, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"lingerlab\" "
 	    "tests=\"8\" failures=\"3\" errors=\"2\" skipped=\"1\" time=\"2.570\">\n");
-	contains("JUnit", t, "<testsuite name=\"x.scn[m=&lt;&amp;&quot;#&gt;]\" tests=\"3\" "
+	fx_contains("JUnit", t, "<testsuite name=\"x.scn[m=&lt;&amp;&quot;#&gt;]\" tests=\"3\" "
 	    "failures=\"1\" errors=\"2\" skipped=\"0\" time=\"0.040\">");
-	contains("JUnit", t, "<failure message=\"expected close(c) to block about 5 s \xc2\xb1 300 ms; "
+	fx_contains("JUnit", t, "<failure message=\"expected close(c) to block about 5 s \xc2\xb1 300 ms; "
 	    "actual: close(c) returned 0 after 2.015 s, 2.985 s less than 5 s\" type=\"fail\">");
-	contains("JUnit", t, "<skipped message=\"FreeBSD only (this is Linux): expected from source");
-	contains("JUnit", t, "<error message=\"close(c) did not run: the case stopped at +0.040s, "
+	fx_contains("JUnit", t, "<skipped message=\"FreeBSD only (this is Linux): expected from source");
+	fx_contains("JUnit", t, "<error message=\"close(c) did not run: the case stopped at +0.040s, "
 	    "before it\" type=\"not-reached\">");
-	contains("JUnit", t, "type=\"not-reached\"");
-	contains("JUnit", t, "client:40000 &gt; peer:7000 [F.]");
-	contains("JUnit", t, "value=\"q&quot;uote b\\ack &lt;tag&gt; &amp;amp &apos;apos&apos; #hash "
+	fx_contains("JUnit", t, "type=\"not-reached\"");
+	fx_contains("JUnit", t, "client:40000 &gt; peer:7000 [F.]");
+	fx_contains("JUnit", t, "value=\"q&quot;uote b\\ack &lt;tag&gt; &amp;amp &apos;apos&apos; #hash "
 	    "]]&gt; tab&#9;nl&#10;ctl? esc?[31m bad?? ok\xc2\xb1 end\"");
-	contains("JUnit", t, "because:  q\"uote b\\ack &lt;tag&gt; &amp;amp 'apos' #hash ]]&gt; "
+	fx_contains("JUnit", t, "because:  q\"uote b\\ack &lt;tag&gt; &amp;amp 'apos' #hash ]]&gt; "
 	    "tab\tnl\nctl? esc?[31m bad?? ok\xc2\xb1 end\n");
 	lacks("JUnit", t, "\x01");
 	lacks("JUnit", t, "\x1b");
@@ -506,13 +499,13 @@ test_json(void **state)
 	write_run(&run, REPORT_JSON, false, &o);
 	t = o.text;
 	assert_memory_equal(t, "{\"case\":\"t.scn[mode=blocking]\",\"file\":\"t.scn\"", 44);
-	contains("JSON", t, "\"counts\":{\"pass\":2,\"fail\":2,\"not-applicable\":1,"
+	fx_contains("JSON", t, "\"counts\":{\"pass\":2,\"fail\":2,\"not-applicable\":1,"
 	    "\"not-reached\":0,\"error\":0}");
-	contains("JSON", t, "\"description\":\"q\\\"uote b\\\\ack <tag> &amp 'apos' #hash ]]> "
+	fx_contains("JSON", t, "\"description\":\"q\\\"uote b\\\\ack <tag> &amp 'apos' #hash ]]> "
 	    "tab\\tnl\\nctl\\u0001 esc\\u001b[31m bad\\ufffd\\ufffd ok\xc2\xb1 end\"");
-	contains("JSON", t, "\"verdict\":\"not-applicable\",\"file\":\"t.scn\",\"line\":15,"
+	fx_contains("JSON", t, "\"verdict\":\"not-applicable\",\"file\":\"t.scn\",\"line\":15,"
 	    "\"col\":5,\"check\":\"expect freebsd: fails EWOULDBLOCK\",\"os\":[\"freebsd\"],");
-	contains("JSON", t, "\"os\":[\"linux\",\"freebsd\",\"windows\"]");
+	fx_contains("JSON", t, "\"os\":[\"linux\",\"freebsd\",\"windows\"]");
 
 	if (!have("python3")) {
 		out_close(&o);
@@ -521,17 +514,17 @@ test_json(void **state)
 	}
 	write_script(&py, json_check_py);
 	assert_int_equal(run_cmd(&res, "python3 %s %s 2>&1", py.path, o.path), 0);
-	contains("python json", res, "cases 2\n");
-	contains("python json", res, "case t.scn[mode=blocking] 5 2 False\n");
-	contains("python json", res, "  fail 16 True\n");
-	contains("python json", res, "case x.scn[m=<&\"#>] 3 1 True\n");
-	contains("python json", res, "  error 0 False\n");
-	contains("python json", res, "closest from client, flags F. but wanted R; at +0.120s\n");
+	fx_contains("python json", res, "cases 2\n");
+	fx_contains("python json", res, "case t.scn[mode=blocking] 5 2 False\n");
+	fx_contains("python json", res, "  fail 16 True\n");
+	fx_contains("python json", res, "case x.scn[m=<&\"#>] 3 1 True\n");
+	fx_contains("python json", res, "  error 0 False\n");
+	fx_contains("python json", res, "closest from client, flags F. but wanted R; at +0.120s\n");
 	/* U+FFFD for each bad byte, everything else as written */
 	memcpy(want, "description ", 12);
 	hex("q\"uote b\\ack <tag> &amp 'apos' #hash ]]> tab\tnl\nctl\x01 esc\x1b[31m "
 	    "bad\xef\xbf\xbd\xef\xbf\xbd ok\xc2\xb1 end", want + 12, sizeof(want) - 12);
-	contains("python json", res, want);
+	fx_contains("python json", res, want);
 	free(res);
 	out_close(&py);
 	out_close(&o);
@@ -548,8 +541,8 @@ test_empty_run(void **state)
 	(void)state;
 	run_result_init(&run, NULL);
 	write_run(&run, REPORT_HUMAN, false, &o);
-	contains("human", o.text, "lingerlab: 0 cases on an unknown system\n");
-	contains("human", o.text, "\n0 passed, 0 failed\n");
+	fx_contains("human", o.text, "lingerlab: 0 cases on an unknown system\n");
+	fx_contains("human", o.text, "\n0 passed, 0 failed\n");
 	out_close(&o);
 	write_run(&run, REPORT_TAP, false, &o);
 	assert_string_equal(o.text, "TAP version 13\n1..0 # SKIP no expectations to check\n"
