@@ -35,6 +35,15 @@ usable(struct run_ctx *r, size_t i)
 
 	if (r->sock[s] != PLAT_SOCK_NONE)
 		return true;
+	/*
+	 * Using a socket after close() is a legitimate experiment (closing
+	 * twice, closesocket() again on Windows): the call runs on no
+	 * descriptor and fails EBADF, as it does in a program whose number
+	 * was not reused. Never the old number: the runner may hold it now.
+	 */
+	if (r->closed_line[s] != 0 && st->kind != STEP_EXIT_CLOSE &&
+	    st->kind != STEP_CONNECT && st->kind != STEP_LISTEN && st->kind != STEP_ACCEPT)
+		return true;
 	m = r->made_step[s];
 	run_where(r, i, where, sizeof(where));
 	if (r->closed_line[s] != 0)
