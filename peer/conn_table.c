@@ -277,16 +277,16 @@ recycle(struct conn_table *t, struct lru *l)
 
 struct conn *
 conn_alloc(struct conn_table *t, uint32_t raddr, uint16_t rport, uint16_t lport,
-	   bool evict_open, uint32_t *evicted_id)
+	   bool evict_open, struct conn *evicted)
 {
 	struct conn *c;
 	uint32_t b;
 
-	*evicted_id = 0;
+	evicted->id = 0;
 	if ((c = take_free(t)) == NULL && (c = recycle(t, &t->closed)) == NULL) {
 		if (!evict_open || (c = recycle(t, &t->open)) == NULL)
 			return NULL;
-		*evicted_id = c->id;
+		*evicted = *c;
 	}
 	memset(c, 0, sizeof(*c));
 	c->raddr = raddr;

@@ -88,11 +88,12 @@ struct conn *conn_find(struct conn_table *t, uint32_t raddr, uint16_t rport, uin
 /*
  * A new connection for the tuple, with a fresh id. When the pool is full the
  * least recently active closed connection is reused; failing that, the least
- * recently active open one if evict_open, else NULL. *evicted_id names the
- * open connection that had to go, or is 0.
+ * recently active open one if evict_open, else NULL. *evicted is a copy of
+ * the open connection that had to go (its id is 0 when none did), so the
+ * caller can record what was lost.
  */
 struct conn *conn_alloc(struct conn_table *t, uint32_t raddr, uint16_t rport, uint16_t lport,
-			bool evict_open, uint32_t *evicted_id);
+			bool evict_open, struct conn *evicted);
 
 /* The same four-tuple opens again: a fresh connection (new id) in the same slot. */
 void conn_renew(struct conn_table *t, struct conn *c);

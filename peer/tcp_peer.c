@@ -290,23 +290,34 @@ init_passive(struct peer *p, struct conn *c, const struct segment *s, const stru
 	peer_say(p, c, "new connection from %s to port %u", peer_client_str(c, who), c->lport);
 }
 
-static struct conn *
-new_conn(struct peer *p, const struct segment *s)
+/*
+ * A slot for a new connection with this four-tuple, or NULL (counted) when
+ * the table is full. An open connection evicted to make room is recorded as
+ * closed in the event ring, so its story does not just stop.
+ */
+struct conn *
+peer_new_conn(struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	uint32_t evicted;
+	struct peer_event ev = { .t_ns = p->now, .type = EV_STATE, .state = CS_CLOSED };
+	struct conn evicted;
 	struct conn *c;
+	char who[24];
 
-	c = conn_alloc(p->conns, s->saddr, s->sport, s->dport,
-	    p->cfg.when_full == WHEN_FULL_EVICT, &evicted);
+	c = conn_alloc(p->conns, raddr, rport, lport, p->cfg.when_full == WHEN_FULL_EVICT,
+	    &evicted);
 	if (c == NULL) {
 		p->stats.conns_rejected++;
-		peer_say(p, NULL, "connection table full (%u): SYN from port %u dropped",
-		    conn_table_capacity(p->conns), s->sport);
+		peer_say(p, NULL, "connection table full (%u): new connection with port %u "
+		    "refused", conn_table_capacity(p->conns), rport);
 		return NULL;
 	}
-	if (evicted != 0) {
+	if (evicted.id != 0) {
 		p->stats.conns_evicted++;
-		peer_say(p, NULL, "connection %u evicted to make room", evicted);
+		ev.conn_id = evicted.id;
+		ev.old_state = evicted.state;
+		event_log_add(p->log, &ev);
+		peer_say(p, NULL, "connection %u (%s, %s) evicted to make room", evicted.id,
+		    peer_client_str(&evicted, who), conn_state_name(evicted.state));
 	}
 	return c;
 }
@@ -327,7 +338,7 @@ peer_on_syn(struct peer *p, struct conn *old, const struct segment *s)
 	}
 	if (old != NULL)
 		conn_renew(p->conns, old);
-	if ((c = old != NULL ? old : new_conn(p, s)) == NULL)
+	if ((c = old != NULL ? old : peer_new_conn(p, s->saddr, s->sport, s->dport)) == NULL)
 		return;
 	init_passive(p, c, s, &l->b);
 	if (l->b.bits & BHV_DROP_SYN) {

@@ -35,7 +35,6 @@ peer_connect(struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport,
 	     const struct behaviour *b, uint64_t now_ns, uint32_t *id)
 {
 	struct conn *c;
-	uint32_t evicted;
 	char who[24];
 
 	p->now = now_ns;
@@ -45,9 +44,7 @@ peer_connect(struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport,
 		if (c->state != CS_CLOSED && c->state != CS_TIME_WAIT)
 			return PEER_CMD_BAD_STATE;
 		conn_renew(p->conns, c);
-	} else if ((c = conn_alloc(p->conns, raddr, rport, lport,
-	    p->cfg.when_full == WHEN_FULL_EVICT, &evicted)) == NULL) {
-		p->stats.conns_rejected++;
+	} else if ((c = peer_new_conn(p, raddr, rport, lport)) == NULL) {
 		return PEER_CMD_FULL;
 	}
 	c->b = *b;

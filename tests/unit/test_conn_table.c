@@ -19,7 +19,11 @@
 static struct conn *
 alloc_port(struct conn_table *t, uint16_t rport, bool evict, uint32_t *evicted)
 {
-	return conn_alloc(t, RADDR, rport, LPORT, evict, evicted);
+	struct conn gone;
+	struct conn *c = conn_alloc(t, RADDR, rport, LPORT, evict, &gone);
+
+	*evicted = gone.id;
+	return c;
 }
 
 static void

@@ -94,12 +94,21 @@ test_table_full_drop(void **state)
 	h_fini(&h);
 }
 
+static int
+keep_last(uint64_t num, const struct peer_event *ev, void *arg)
+{
+	(void)num;
+	*(struct peer_event *)arg = *ev;
+	return 0;
+}
+
 /* evict: the least recently active open connection makes room. */
 static void
 test_table_full_evict(void **state)
 {
 	struct harness h;
 	struct conn_info ci;
+	struct peer_event last;
 	uint32_t iss[4];
 	uint16_t port;
 
@@ -118,6 +127,12 @@ test_table_full_evict(void **state)
 	assert_int_equal(h.out[0].flags, F_SYNACK);
 	assert_int_equal(peer_get_stats(h.p)->conns_evicted, 1);
 	assert_int_equal(peer_conn_info(h.p, 2, &ci), -1);
+	/* its record ends with the eviction, not in mid-story */
+	memset(&last, 0, sizeof(last));
+	event_log_foreach(peer_events(h.p), 2, 0, keep_last, &last);
+	assert_int_equal(last.type, EV_STATE);
+	assert_int_equal(last.old_state, CS_SYN_RCVD);
+	assert_int_equal(last.state, CS_CLOSED);
 	assert_int_equal(id_of(&h, 50001), 0);
 	assert_int_equal(id_of(&h, 50004), 5);
 	assert_int_equal(syn_from(&h, 50005), 1);	/* then 50000, id 1 */
@@ -310,7 +325,7 @@ test_narrator(void **state)
 	peer_set_narrator(h.p, narrate, &s);
 	syn_from(&h, 1);
 	syn_from(&h, 2);
-	assert_true(told(&s, 0, "connection table full (1): SYN from port 2 dropped"));
+	assert_true(told(&s, 0, "connection table full (1): new connection with port 2 refused"));
 	before = s.n;
 	peer_set_narrator(h.p, NULL, NULL);
 	syn_from(&h, 3);
