@@ -107,14 +107,21 @@ call_took(const struct obs_call *c)
 	return c->t_end_ns > c->t_start_ns ? c->t_end_ns - c->t_start_ns : 0;
 }
 
-/* "close(c) returned 0 after 2.015 s", "close(c) failed with EPIPE after 8 us". */
+/*
+ * "close(c) returned 0 after 2.015 s", "close(c) failed with EPIPE after 8 us".
+ * exit-close is no call with a result: what it measures is the exit.
+ */
 static void
-call_outcome(struct tbuf *tb, const char *label, const struct obs_call *c)
+call_outcome(struct tbuf *tb, const char *label, enum scn_step_kind kind,
+    const struct obs_call *c)
 {
 	char took[32];
 
 	ev_took(call_took(c), took, sizeof(took));
-	if (c->ret < 0)
+	if (kind == STEP_EXIT_CLOSE && c->ret >= 0)
+		tb_printf(tb, "%s: the process holding the socket was gone %s after it "
+		    "was told to exit", label, took);
+	else if (c->ret < 0)
 		tb_printf(tb, "%s failed with %s after %s", label, call_errname(c), took);
 	else
 		tb_printf(tb, "%s returned %" PRId64 " after %s", label, c->ret, took);
@@ -201,7 +208,7 @@ eval_call(const struct scn_step *st, const struct scn_expect *e, const struct ob
 		tb_printf(&tb, "%s accepted %s in all; ", label, sz);
 	} else
 		ok = judge_blocks(e, call_took(c));
-	call_outcome(&tb, label, c);
+	call_outcome(&tb, label, st->kind, c);
 	if (c->detail[0] != '\0')
 		tb_printf(&tb, " (%s)", c->detail);
 	if (!ok && (e->kind == EXP_BLOCKS_AT_LEAST || e->kind == EXP_BLOCKS_AT_MOST ||
