@@ -2,7 +2,10 @@
  * scenario_expect.c - expectations, and the peer conditions that "wait
  * peer" and "expect peer" share.
  *
- *   expect [OS:] BODY [because "SOURCE"] [if NAME = VALUE]
+ *   expect [OS:] BODY [because "SOURCE"] [if NAME = VALUE [and NAME = VALUE]]...
+ *
+ * because comes at most once; conditions may be many, each after if or and,
+ * and the expectation is kept only in the cases where all of them hold.
  *
  * An indented expect checks the call of the step above it; one at the left
  * margin checks the state of things at that point. Both are stored on the
@@ -19,7 +22,7 @@
 
 #include "control_proto.h"
 
-#define EXPECT_USAGE "usage: expect [OS:] BODY [because \"SOURCE\"] [if NAME = VALUE]"
+#define EXPECT_USAGE "usage: expect [OS:] BODY [because \"SOURCE\"] [if NAME = VALUE ...]"
 #define WIRE_USAGE "usage: wire client|peer sends FIN|RST|data within D, ... sends " \
 	"no FIN|RST|data during D, ... sends nothing during D"
 
@@ -457,47 +460,99 @@ os_prefix(struct scn_ctx *c, const struct scn_word *w, uint32_t *mask)
 	return 0;
 }
 
+#define IF_USAGE "usage: ... if NAME = VALUE [and NAME = VALUE ...] (NAME a parameter " \
+	"of this file)"
+#define MAX_CONDS 64	/* more than a 255-byte line can hold */
+
+/* The parameters an expectation's conditions have named so far. */
+struct conds {
+	size_t p[MAX_CONDS];
+	size_t n;
+};
+
+/*
+ * One condition, NAME = VALUE or NAME=VALUE, from k->i on. It holds in this
+ * case or not (*keep), but is checked in every case: a name that is not a
+ * parameter, one given twice, or a value the param line does not list is an
+ * error wherever the case.
+ */
 static int
-clause_if(struct scn_ctx *c, size_t *i, bool *keep)
+one_cond(struct scn_ctx *c, struct scn_cur *k, struct conds *cs, bool *keep)
 {
-	const char *usage = "usage: ... if NAME = VALUE (NAME a parameter of this file)";
 	const struct scn_file *f = c->f;
-	struct scn_cur k = { c, *i + 1, c->t->n, usage };
 	const struct scn_word *w, *v;
+	const char *eq, *value;
 	char name[SCN_NAME_MAX + 8], q[96];
+	uint32_t vcol;
 	size_t p, j;
 
-	if ((w = scn_next(&k, "a parameter name", usage)) == NULL)
+	if ((w = scn_next(k, "a parameter name", IF_USAGE)) == NULL)
 		return -1;
+	eq = w->quoted ? NULL : strchr(w->text, '=');
 	snprintf(name, sizeof(name), "%.*s", (int)strcspn(w->text, "="), w->text);
 	for (p = 0; p < f->nparams && strcmp(f->params[p].name, name) != 0; p++)
 		continue;
 	if (p == f->nparams || w->quoted)
 		return scn_fail(c, w->col, f->nparams == 0 ? "this file has no parameters" :
-		    usage, "%s is not a parameter of this file", scn_quote(w, q, sizeof(q)));
-	if (strchr(w->text, '=') != NULL) {
-		v = w;		/* NAME=VALUE in one word */
-	} else if (scn_read_keyword(&k, "=", usage) < 0 ||
-	    (v = scn_next(&k, "a value", usage)) == NULL) {
-		return -1;
+		    IF_USAGE, "%s is not a parameter of this file", scn_quote(w, q, sizeof(q)));
+	for (j = 0; j < cs->n; j++)
+		if (cs->p[j] == p)
+			return scn_fail(c, w->col, "a parameter has one value in each case: "
+			    "name it once", "%s is given twice", name);
+	if (cs->n == MAX_CONDS)
+		return scn_fail(c, w->col, "split the expectation", "too many conditions "
+		    "(at most %d)", MAX_CONDS);
+	cs->p[cs->n++] = p;
+	if (eq != NULL) {
+		/* NAME=VALUE in one word: the value starts after the '=' */
+		value = eq + 1;
+		vcol = scn_word_col(w, (size_t)(value - w->text));
+		if (*value == '\0')
+			return scn_fail(c, vcol, IF_USAGE, "expected a value after %s=", name);
+		snprintf(q, sizeof(q), "\"%.40s\"", value);
+	} else {
+		if (scn_read_keyword(k, "=", IF_USAGE) < 0 ||
+		    (v = scn_next(k, "a value", IF_USAGE)) == NULL)
+			return -1;
+		value = v->text;
+		vcol = v->col;
+		scn_quote(v, q, sizeof(q));
 	}
 	for (j = 0; j < f->params[p].nvalues; j++)
-		if (strcmp(f->params[p].values[j], v == w ? strchr(w->text, '=') + 1 :
-		    v->text) == 0)
+		if (strcmp(f->params[p].values[j], value) == 0)
 			break;
 	if (j == f->params[p].nvalues)
-		return scn_fail(c, v->col, "the value must be one of those the param line lists",
-		    "%s is not a value of %s", scn_quote(v, q, sizeof(q)), name);
+		return scn_fail(c, vcol, "the value must be one of those the param line lists",
+		    "%s is not a value of %s", q, name);
 	*keep = *keep && strcmp(c->values[p], f->params[p].values[j]) == 0;
+	return 0;
+}
+
+/* "if" at word *i, then one condition, and more joined by "and". */
+static int
+clause_if(struct scn_ctx *c, size_t *i, struct conds *cs, bool *keep)
+{
+	struct scn_cur k = { c, *i + 1, c->t->n, IF_USAGE };
+
+	for (;;) {
+		if (one_cond(c, &k, cs, keep) < 0)
+			return -1;
+		if (k.i >= k.end || !scn_word_is(&c->t->w[k.i], "and"))
+			break;
+		k.i++;
+	}
 	*i = k.i;
 	return 0;
 }
 
-/* Everything after the body: because "SOURCE" and if NAME = VALUE, once each. */
+/*
+ * Everything after the body: because "SOURCE" once, and any number of
+ * conditions, each after if or and; all of them must hold.
+ */
 static int
 clauses(struct scn_ctx *c, size_t i, struct scn_expect *e, bool *keep)
 {
-	bool seen_if = false;
+	struct conds cs = { { 0 }, 0 };
 	struct scn_cur k;
 	char q[96];
 
@@ -518,15 +573,15 @@ clauses(struct scn_ctx *c, size_t i, struct scn_expect *e, bool *keep)
 				    "because needs a source");
 			i = k.i;
 		} else if (scn_word_is(w, "if")) {
-			if (seen_if)
-				return scn_fail(c, w->col, "split the expectation, one per case",
-				    "if is given twice");
-			seen_if = true;
-			if (clause_if(c, &i, keep) < 0)
+			if (clause_if(c, &i, &cs, keep) < 0)
 				return -1;
+		} else if (scn_word_is(w, "and")) {
+			return scn_fail(c, w->col, "and joins two conditions: if NAME = VALUE "
+			    "and NAME = VALUE", "unexpected \"and\" (no condition before it)");
 		} else {
 			return scn_fail(c, w->col, "an expectation ends with because \"SOURCE\" "
-			    "and if NAME = VALUE", "unexpected %s", scn_quote(w, q, sizeof(q)));
+			    "and if NAME = VALUE [and ...]", "unexpected %s",
+			    scn_quote(w, q, sizeof(q)));
 		}
 	}
 	return 0;

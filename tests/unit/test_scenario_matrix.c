@@ -183,6 +183,121 @@ test_if_filter(void **state)
 }
 
 /*
+ * Several conditions, after repeated if or joined by and, in any order with
+ * because: the expectation is kept only where all of them hold.
+ */
+static void
+test_if_several(void **state)
+{
+	static const char text[] =
+	    "scenario \"s\"\nparam mode = blocking | nonblocking\nparam linger = 0s | 1s\n"
+	    "param os = a | b\n"
+	    "socket c\nclose c\n"
+	    "    expect returns 0\n"
+	    "    expect fails EWOULDBLOCK because \"x\" if mode = blocking if linger = 1s\n"
+	    "    expect blocks at-most 1s if mode=nonblocking and linger = 0s because \"y\"\n"
+	    "    expect blocks at-least 1s if linger=1s because \"z\" if os = b and "
+	    "mode = blocking\n"
+	    "expect state c gone if os = a and linger = 0s and mode = nonblocking\n";
+	/* cases in order: mode, then linger, then os (the last one fastest) */
+	static const struct {
+		const char *name;
+		size_t n;
+		enum scn_expect_kind kinds[4];
+	} want[] = {
+		{ "s.scn[mode=blocking,linger=0s,os=a]", 1, { EXP_RETURNS } },
+		{ "s.scn[mode=blocking,linger=0s,os=b]", 1, { EXP_RETURNS } },
+		{ "s.scn[mode=blocking,linger=1s,os=a]", 2, { EXP_RETURNS, EXP_FAILS } },
+		{ "s.scn[mode=blocking,linger=1s,os=b]", 3, { EXP_RETURNS, EXP_FAILS,
+		    EXP_BLOCKS_AT_LEAST } },
+		{ "s.scn[mode=nonblocking,linger=0s,os=a]", 3, { EXP_RETURNS, EXP_BLOCKS_AT_MOST,
+		    EXP_STATE } },
+		{ "s.scn[mode=nonblocking,linger=0s,os=b]", 2, { EXP_RETURNS,
+		    EXP_BLOCKS_AT_MOST } },
+		{ "s.scn[mode=nonblocking,linger=1s,os=a]", 1, { EXP_RETURNS } },
+		{ "s.scn[mode=nonblocking,linger=1s,os=b]", 1, { EXP_RETURNS } },
+	};
+	struct scn_file *f = load("s.scn", text);
+	struct scenario *sc;
+	size_t i, j;
+
+	(void)state;
+	assert_int_equal(scn_file_ncases(f), NELEM(want));
+	for (i = 0; i < NELEM(want); i++) {
+		sc = build(f, i);
+		assert_string_equal(sc->case_name, want[i].name);
+		if (sc->steps[1].nexpects != want[i].n)
+			fail_msg("%s: %zu expects, want %zu", want[i].name, sc->steps[1].nexpects,
+			    want[i].n);
+		for (j = 0; j < want[i].n; j++)
+			assert_int_equal(sc->steps[1].expects[j].kind, want[i].kinds[j]);
+		scenario_free(sc);
+	}
+	/* because is kept, whichever side of the conditions it is on */
+	sc = build(f, 3);
+	assert_string_equal(sc->steps[1].expects[1].because, "x");
+	assert_string_equal(sc->steps[1].expects[2].because, "z");
+	assert_string_equal(sc->steps[1].expects[1].source_text, "expect fails EWOULDBLOCK "
+	    "because \"x\" if mode = blocking if linger = 1s");
+	scenario_free(sc);
+	scn_file_free(f);
+}
+
+/*
+ * A wrong condition is an error at its word, whichever condition it is and
+ * whether or not the others hold in the case; reported once.
+ */
+static void
+test_if_several_errors(void **state)
+{
+	static const char text[] =
+	    "scenario \"e\"\nparam mode = blocking | nonblocking\nparam linger = 0s | 1s\n"
+	    "socket c\nclose c\n"
+	    "    expect returns 0 if mode = blocking if speed = 1s\n"		/* 6 */
+	    "    expect returns 0 if mode = blocking and linger = 2s\n"	/* 7 */
+	    "    expect returns 0 if linger=1s and mode=fast\n"		/* 8 */
+	    "    expect returns 0 if mode = blocking if mode = nonblocking\n"	/* 9 */
+	    "    expect returns 0 if mode = blocking and\n"			/* 10 */
+	    "    expect returns 0 because \"x\" and linger = 1s\n"		/* 11 */
+	    "    expect returns 0 if mode = blocking and if linger = 1s\n"	/* 12 */
+	    "    expect returns 0 if linger = 1s mode = blocking\n";		/* 13 */
+	static const struct {
+		uint32_t line, col;
+		const char *msg;
+	} want[] = {
+		{ 6, 44, "\"speed\" is not a parameter of this file" },
+		{ 7, 54, "\"2s\" is not a value of linger" },
+		{ 8, 44, "\"fast\" is not a value of mode" },
+		{ 9, 44, "mode is given twice" },
+		{ 10, 44, "expected a parameter name" },
+		{ 11, 34, "unexpected \"and\"" },
+		{ 12, 45, "\"if\" is not a parameter of this file" },
+		{ 13, 37, "unexpected \"mode\"" },
+	};
+	struct scn_error errs[32];
+	size_t n = 0, ncases = 0, i;
+	char buf[1024];
+
+	(void)state;
+	assert_int_equal(scn_check_text("e.scn", text, strlen(text), errs, NELEM(errs), &n,
+	    &ncases), -1);
+	assert_int_equal(ncases, 4);
+	if (n != NELEM(want)) {
+		for (i = 0; i < n && i < NELEM(errs); i++) {
+			scn_error_format(&errs[i], buf, sizeof(buf));
+			print_message("%s\n", buf);
+		}
+		fail_msg("%zu errors, want %zu", n, NELEM(want));
+	}
+	for (i = 0; i < NELEM(want); i++) {
+		if (errs[i].pos.line != want[i].line || errs[i].pos.col != want[i].col ||
+		    strstr(errs[i].msg, want[i].msg) == NULL)
+			fail_msg("error %zu: %u:%u %s, want %u:%u %s", i, errs[i].pos.line,
+			    errs[i].pos.col, errs[i].msg, want[i].line, want[i].col, want[i].msg);
+	}
+}
+
+/*
  * Columns are the source's: words after a reference keep theirs, whatever
  * the value's length, and an error inside a value points at its "${".
  */
@@ -312,6 +427,8 @@ main(void)
 		cmocka_unit_test(test_no_params),
 		cmocka_unit_test(test_substitution),
 		cmocka_unit_test(test_if_filter),
+		cmocka_unit_test(test_if_several),
+		cmocka_unit_test(test_if_several_errors),
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_dedupe),
 		cmocka_unit_test(test_too_many_cases),

@@ -363,6 +363,59 @@ test_every_form(void **state)
 	scenario_free(sc);
 }
 
+/*
+ * Conditions: if repeated, or joined by and, one word or three, before or
+ * after because; the body and because read the same as without them.
+ */
+static void
+test_if_conditions(void **state)
+{
+	static const char text[] =
+	    "scenario \"c\"\nparam mode = blocking | nonblocking\nparam linger = 0s | 1s\n"
+	    "socket c\nset c linger ${linger}\nclose c\n"
+	    "    expect freebsd: fails EWOULDBLOCK because \"soclose\" if mode = blocking "
+	    "if linger = 1s\n"
+	    "    expect linux: blocks about 1s if mode=blocking and linger=1s because \"l\"\n"
+	    "    expect returns 0 if mode = nonblocking and linger = 1s\n"
+	    "expect state c gone if linger = 1s if mode = blocking # a comment\n";
+	struct scenario *sc = parse_one("c.scn", text, 1);	/* blocking, 1s */
+	const struct scn_expect *e;
+
+	(void)state;
+	assert_string_equal(sc->case_name, "c.scn[mode=blocking,linger=1s]");
+	assert_int_equal(sc->steps[2].nexpects, 3);
+	e = &sc->steps[2].expects[0];
+	assert_int_equal(e->kind, EXP_FAILS);
+	assert_int_equal(e->os_mask, SCN_OS_FREEBSD);
+	assert_string_equal(e->err_name, "EWOULDBLOCK");
+	assert_string_equal(e->because, "soclose");
+	assert_int_equal(e->pos.line, 7);
+	assert_int_equal(e->pos.col, 5);
+	assert_string_equal(e->source_text, "expect freebsd: fails EWOULDBLOCK because "
+	    "\"soclose\" if mode = blocking if linger = 1s");
+	e = &sc->steps[2].expects[1];
+	assert_int_equal(e->kind, EXP_BLOCKS_ABOUT);
+	assert_int_equal(e->os_mask, SCN_OS_LINUX);
+	assert_int_equal(e->duration_ns, S);
+	assert_string_equal(e->because, "l");
+	e = &sc->steps[2].expects[2];
+	assert_int_equal(e->kind, EXP_STATE);
+	assert_int_equal(e->pos.line, 10);
+	assert_string_equal(e->source_text, "expect state c gone if linger = 1s if mode = "
+	    "blocking");
+	scenario_free(sc);
+	/* nonblocking, 1s: only the third */
+	sc = parse_one("c.scn", text, 3);
+	assert_int_equal(sc->steps[2].nexpects, 1);
+	assert_int_equal(sc->steps[2].expects[0].kind, EXP_RETURNS);
+	assert_int_equal(sc->steps[2].expects[0].pos.line, 9);
+	scenario_free(sc);
+	/* blocking, 0s: none */
+	sc = parse_one("c.scn", text, 0);
+	assert_int_equal(sc->steps[2].nexpects, 0);
+	scenario_free(sc);
+}
+
 /* Defaults: a timeout of 60s, no tags, connect to the first peer listen. */
 static void
 test_defaults(void **state)
@@ -526,6 +579,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_form),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_if_conditions),
 		cmocka_unit_test(test_peer_connect),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_header_api),
