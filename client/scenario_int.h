@@ -134,4 +134,7 @@ int scn_read_sock(struct scn_cur *k, unsigned need, int *out);
 int scn_new_sock(struct scn_cur *k, bool pending_ok, int *out);
 int scn_attach(struct scn_ctx *c, struct scn_expect *e, bool keep);
 
+/* scenario_names.c: the known errno name closest to name, or NULL. */
+const char *scn_errno_suggest(const char *name);
+
 #endif
