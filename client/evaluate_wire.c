@@ -216,7 +216,7 @@ miss_text(const struct obs_segment *s, const struct wire_pattern *pat, bool offe
     char *buf, size_t len)
 {
 	bool same_dir = !(pat->fields & WP_FROM) || s->from_client == pat->from_client;
-	bool in_time = s->t_ns >= pat->t_from_ns && s->t_ns <= pat->t_to_ns;
+	bool in_time = wire_in_window(s->t_ns, pat);
 	char diff[160], fl[16], at[32];
 	struct tbuf tb;
 
@@ -251,7 +251,7 @@ add_miss(struct verdict_wire *w, const struct obs_segment *s,
 static bool
 in_window(const struct obs_segment *s, const struct wire_pattern *pat)
 {
-	return s->t_ns >= pat->t_from_ns && s->t_ns <= pat->t_to_ns;
+	return wire_in_window(s->t_ns, pat);
 }
 
 /*

@@ -212,9 +212,15 @@ wire_match(const struct obs_segment *s, const struct wire_pattern *p)
 		return false;
 	if ((p->fields & WP_ZWP) && s->zero_window_probe != p->zero_window_probe)
 		return false;
-	if ((p->fields & WP_TIME) && (s->t_ns < p->t_from_ns || s->t_ns > p->t_to_ns))
+	if ((p->fields & WP_TIME) && !wire_in_window(s->t_ns, p))
 		return false;
 	return true;
+}
+
+bool
+wire_in_window(uint64_t t_ns, const struct wire_pattern *p)
+{
+	return t_ns + WIRE_CLOCK_SLACK_NS >= p->t_from_ns && t_ns <= p->t_to_ns;
 }
 
 ssize_t
@@ -344,7 +350,7 @@ diff_time(struct tbuf *tb, int *count, const struct obs_segment *s,
 	char at[32], by[32];
 	uint64_t d;
 
-	if (!(p->fields & WP_TIME) || (s->t_ns >= p->t_from_ns && s->t_ns <= p->t_to_ns))
+	if (!(p->fields & WP_TIME) || wire_in_window(s->t_ns, p))
 		return;
 	wire_format_time(s->t_ns, at, sizeof(at));
 	d = s->t_ns < p->t_from_ns ? p->t_from_ns - s->t_ns : s->t_ns - p->t_to_ns;

@@ -105,4 +105,17 @@ size_t	wire_format_time(uint64_t t_ns, char *buf, size_t len);
  */
 size_t	wire_format_segment(const struct obs_segment *seg, char *buf, size_t len);
 
+/*
+ * Capture times are the kernel's stamp on each segment, mapped from the wall
+ * clock to ours, and Linux may stamp a TCP segment with its cached clock from
+ * a moment before the call that sent it (seen here: a FIN from close()
+ * stamped under 1 ms before close() started). A window therefore takes
+ * segments up to this much before its start, so a step's own segments are
+ * never missed, by a presence check or an absence check.
+ */
+#define WIRE_CLOCK_SLACK_NS (2ull * 1000 * 1000)
+
+/* Whether t falls in p's time window (with the slack at its start). */
+bool wire_in_window(uint64_t t_ns, const struct wire_pattern *p);
+
 #endif
