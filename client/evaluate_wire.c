@@ -61,6 +61,8 @@ evaluate_wire_pattern(const struct scenario *sc, const struct case_obs *obs,
 	pat->t_from_ns = pt->t_from_ns <= pt->t_ns ? pt->t_from_ns : pt->t_ns;
 	pat->t_to_ns = UINT64_MAX - pt->t_ns < e->duration_ns ? UINT64_MAX :
 	    pt->t_ns + e->duration_ns;
+	if (e->kind != EXP_WIRE_SENDS_NO)
+		pat->t_slack_ns = WIRE_CLOCK_SLACK_NS;
 	if (e->kind == EXP_WIRE_ZWP) {
 		pat->fields |= WP_ZWP;
 		pat->zero_window_probe = true;

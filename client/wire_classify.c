@@ -220,7 +220,7 @@ wire_match(const struct obs_segment *s, const struct wire_pattern *p)
 bool
 wire_in_window(uint64_t t_ns, const struct wire_pattern *p)
 {
-	return t_ns + WIRE_CLOCK_SLACK_NS >= p->t_from_ns && t_ns <= p->t_to_ns;
+	return t_ns + p->t_slack_ns >= p->t_from_ns && t_ns <= p->t_to_ns;
 }
 
 ssize_t

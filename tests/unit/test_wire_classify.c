@@ -361,10 +361,12 @@ test_time_window_is_inclusive(void **state)
 
 	(void)state;
 	assert_int_equal(wire_count(s, n, &p), 3);		/* 20, 30, 40 */
-	/* the start takes segments stamped up to the clock slack early */
-	p.t_from_ns = MS(20) + WIRE_CLOCK_SLACK_NS;
+	/* with slack, the start takes segments stamped that much early */
+	p.t_slack_ns = MS(5);
+	p.t_from_ns = MS(25);
 	assert_int_equal(wire_count(s, n, &p), 3);
-	p.t_from_ns = MS(20) + WIRE_CLOCK_SLACK_NS + 1;
+	p.t_slack_ns = 0;
+	p.t_from_ns = MS(20) + 1;
 	p.t_to_ns = MS(40) - 1;
 	assert_int_equal(wire_count(s, n, &p), 1);		/* 30 */
 	p.t_from_ns = p.t_to_ns = MS(50);
