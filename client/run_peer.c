@@ -72,32 +72,6 @@ log_tail(struct run_peer *p, char *buf, size_t len)
 	buf[l] = '\0';
 }
 
-/* A listening socket in the abstract namespace of netns A: no file left. */
-static int
-listen_abstract(struct run_peer *p, char *err, size_t errlen)
-{
-	static unsigned int counter;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	socklen_t len;
-	int fd, n;
-
-	n = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1,
-	    "lingerlab-run-%d-%u", (int)getpid(), ++counter);
-	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
-	    (size_t)n);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd == -1 || bind(fd, (struct sockaddr *)&sa, len) == -1 ||
-	    listen(fd, 4) == -1) {
-		snprintf(err, errlen, "cannot make lingerpeer's control socket "
-		    "@%s: %s", sa.sun_path + 1, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	snprintf(p->endpoint, sizeof(p->endpoint), "unix:@%s", sa.sun_path + 1);
-	return fd;
-}
-
 /* --port P --behaviour SPEC for each `peer listen`; the count, or -1. */
 static int
 listen_args(const struct scenario *sc, const char **args, char *err,
@@ -184,7 +158,8 @@ start_in_sandbox(struct run_ctx *r, char *err, size_t errlen)
 		return -1;
 	}
 	lo.echo_fd = fileno(p->log);
-	if ((lo.control_fd = listen_abstract(p, err, errlen)) == -1)
+	if ((lo.control_fd = peer_launch_control_listen("run", p->endpoint,
+	    sizeof(p->endpoint), err, errlen)) == -1)
 		return -1;
 	rc = spawn(r, &lo, why, sizeof(why));
 	close(lo.control_fd);	/* lingerpeer's alone: refused once it is gone */

@@ -9,10 +9,13 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -256,4 +259,28 @@ peer_launch_pump(int from, int to)
 		return -1;
 	write_all(to, buf, (size_t)n);
 	return 0;
+}
+
+int
+peer_launch_control_listen(const char *tag, char *endpoint, size_t len, char *why,
+    size_t whylen)
+{
+	static unsigned int counter;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	socklen_t salen;
+	int fd, n;
+
+	n = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "lingerlab-%s-%d-%u", tag,
+	    (int)getpid(), ++counter);
+	salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1 || bind(fd, (struct sockaddr *)&sa, salen) == -1 || listen(fd, 16) == -1) {
+		snprintf(why, whylen, "cannot make lingerpeer's control socket @%s: %s",
+		    sa.sun_path + 1, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	snprintf(endpoint, len, "unix:@%s", sa.sun_path + 1);
+	return fd;
 }

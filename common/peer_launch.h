@@ -79,4 +79,13 @@ int	peer_launch_pump(int from, int to);
 /* "exit status 1", "killed by signal 9 (Killed)": a wait status for people. */
 void	peer_describe_status(int status, char *buf, size_t len);
 
+/*
+ * A listening control socket for lingerpeer (pass it as control_fd) in the
+ * abstract namespace of the caller's netns, so no file is ever left behind.
+ * tag names the user ("run", "itest"); endpoint gets "unix:@NAME" for the
+ * control client. Returns the fd, or -1 with why filled.
+ */
+int peer_launch_control_listen(const char *tag, char *endpoint, size_t len, char *why,
+    size_t whylen);
+
 #endif

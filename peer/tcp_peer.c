@@ -250,10 +250,11 @@ peer_log_in(struct peer *p, const struct conn *c, const struct segment *s, enum 
 	event_log_add(p->log, &ev);
 }
 
-static uint32_t
-initial_seq(const struct peer *p, const struct segment *s)
+/* Our initial sequence number for a connection, passive or active alike. */
+uint32_t
+peer_initial_seq(const struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport)
 {
-	uint64_t h = p->cfg.seed ^ ((uint64_t)s->saddr << 32 | (uint32_t)s->sport << 16 | s->dport);
+	uint64_t h = p->cfg.seed ^ ((uint64_t)raddr << 32 | (uint32_t)rport << 16 | lport);
 
 	h ^= p->now / 4000u;	/* RFC 6528: a clock plus a keyed hash of the tuple */
 	h *= 0x9e3779b97f4a7c15ull;
@@ -270,7 +271,7 @@ init_passive(struct peer *p, struct conn *c, const struct segment *s, const stru
 	c->created_ns = c->last_ns = p->now;
 	c->irs = s->seq;
 	c->rcv_nxt = s->seq + 1;
-	c->iss = initial_seq(p, s);
+	c->iss = peer_initial_seq(p, s->saddr, s->sport, s->dport);
 	c->snd_una = c->iss;
 	c->snd_nxt = c->iss + 1;
 	c->snd_mss = s->opt.has_mss ? s->opt.mss : 536;

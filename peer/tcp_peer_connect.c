@@ -49,8 +49,7 @@ peer_connect(struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport,
 	}
 	c->b = *b;
 	c->created_ns = c->last_ns = now_ns;
-	c->iss = (uint32_t)((p->cfg.seed ^ ((uint64_t)raddr << 16 | lport) ^ now_ns / 4000u) *
-	    0x9e3779b97f4a7c15ull >> 32);
+	c->iss = peer_initial_seq(p, raddr, rport, lport);
 	c->snd_una = c->iss;
 	c->snd_nxt = c->iss + 1;
 	c->snd_mss = 536;

@@ -86,6 +86,7 @@ const char *peer_client_str(const struct conn *c, char buf[24]);	/* "192.0.2.1:4
 void peer_log_in(struct peer *p, const struct conn *c, const struct segment *s,
 		 enum seg_class cls);
 void peer_on_syn(struct peer *p, struct conn *old, const struct segment *s);
+uint32_t peer_initial_seq(const struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport);
 struct conn *peer_new_conn(struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport);
 void peer_on_syn_sent(struct peer *p, struct conn *c, const struct segment *s);
 

@@ -73,33 +73,6 @@ itest_enter_sandbox(void)
 	return &the_sandbox;
 }
 
-/* A listening socket in the abstract namespace of netns A: no file to clean. */
-static int
-listen_abstract(struct itest_peer *out)
-{
-	static unsigned int counter;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	socklen_t len;
-	int fd, n;
-
-	n = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1,
-	    "lingerlab-itest-%d-%u", (int)getpid(), ++counter);
-	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
-	    (size_t)n);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd == -1 || bind(fd, (struct sockaddr *)&sa, len) == -1 ||
-	    listen(fd, 16) == -1) {
-		fprintf(stderr, "itest: control socket @%s: %s\n",
-		    sa.sun_path + 1, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	snprintf(out->control, sizeof(out->control), "unix:@%s",
-	    sa.sun_path + 1);
-	return fd;
-}
-
 /* Wait for a child to exit, up to timeout_ms; then SIGKILL it. */
 static int
 reap_within(pid_t pid, int timeout_ms)
@@ -175,8 +148,11 @@ itest_start_peer(const char *const extra_args[], struct itest_peer *out)
 
 	memset(out, 0, sizeof(*out));
 	itest_enter_sandbox();
-	if ((lo.control_fd = listen_abstract(out)) == -1)
+	if ((lo.control_fd = peer_launch_control_listen("itest", out->control,
+	    sizeof(out->control), why, sizeof(why))) == -1) {
+		fprintf(stderr, "itest: %s\n", why);
 		return -1;
+	}
 	rc = peer_launch_start(&the_sandbox, &lo, &pp, why, sizeof(why));
 	/* Only lingerpeer keeps it: ECONNREFUSED means it is gone. */
 	close(lo.control_fd);
