@@ -95,7 +95,7 @@ struct peer_stats {
 	uint64_t conns_evicted;
 	uint64_t syns_refused;		/* refuse */
 	uint64_t syns_dropped;		/* drop-syn */
-	uint64_t rst_unknown;		/* RSTs we sent for segments of no connection */
+	uint64_t rst_unknown;		/* RSTs for segments of no open connection */
 	uint64_t delayed_dropped;	/* delay queue full */
 	uint64_t not_for_us;		/* addressed elsewhere */
 };

@@ -173,6 +173,23 @@ on_fin(struct peer *p, struct conn *c, const struct segment *s, struct verdict *
 	peer_say(p, c, "FIN from %s ACKed", peer_client_str(c, who));
 }
 
+/*
+ * A segment for a connection that is over but still in the table for its
+ * record: answer as a host that has no such connection would (RFC 793,
+ * "reset generation"), so a client retransmitting into a reset or timed
+ * out connection learns it, unless the peer was told to stay silent.
+ */
+static void
+on_closed(struct peer *p, struct conn *c, const struct segment *s)
+{
+	if (c->flags & CF_QUIET) {
+		peer_log_in(p, c, s, SC_SILENCED);
+		return;
+	}
+	peer_log_in(p, c, s, SC_ACK);
+	out_reset_for(p, s);
+}
+
 static void
 on_segment(struct peer *p, struct conn *c, const struct segment *s)
 {
@@ -187,6 +204,10 @@ on_segment(struct peer *p, struct conn *c, const struct segment *s)
 	}
 	if (s->flags & TCPF_RST) {
 		on_rst(p, c, s);
+		return;
+	}
+	if (c->state == CS_CLOSED) {
+		on_closed(p, c, s);
 		return;
 	}
 	if ((c->flags & CF_TS_OK) && s->opt.has_ts && seq_le(s->seq, c->rcv_nxt))

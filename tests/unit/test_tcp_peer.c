@@ -579,8 +579,9 @@ test_client_rst(void **state)
 	assert_int_equal(ci.state, CS_CLOSED);
 	assert_int_equal(ci.closed_by, CR_RESET_IN);
 	assert_int_equal(ci.rsts_seen, 2);
-	/* a closed connection stays quiet whatever comes after */
-	assert_int_equal(h_data(&h, 10), 0);
+	/* what comes after is answered as for no connection: RST */
+	assert_int_equal(h_data(&h, 10), 1);
+	assert_int_equal(h.out[0].flags & TCPF_RST, TCPF_RST);
 	h_fini(&h);
 }
 

@@ -437,6 +437,39 @@ test_config(void **state)
 	peer_free(NULL);
 }
 
+/*
+ * A connection that is over but kept for its record answers the client's
+ * next segment as a host with no such connection would: RST, at the
+ * sequence the client acknowledged. A silent one stays silent.
+ */
+static void
+test_closed_conn_resets(void **state)
+{
+	struct harness h;
+	struct segment ack;
+	struct conn_info ci;
+
+	(void)state;
+	h_init(&h, "reset-on-fin");
+	h_connect(&h);
+	assert_int_equal(h_fin(&h), 1);			/* answered with RST|ACK */
+	h_info(&h, &ci);
+	assert_int_equal(ci.state, CS_CLOSED);
+	ack = h_seg(&h, TCPF_ACK, h.cseq, h.iss + 1, 0);
+	assert_int_equal(h_input(&h, &ack), 1);
+	h_expect(&h.out[0], TCPF_RST, h.iss + 1, 0, 0, 0);
+	ack = h_seg(&h, TCPF_RST, h.cseq, 0, 0);
+	assert_int_equal(h_input(&h, &ack), 0);		/* never RST an RST */
+	h_fini(&h);
+
+	h_init(&h, "silent+reset-on-fin");
+	h_connect(&h);
+	assert_int_equal(h_fin(&h), 1);			/* an explicit act: sent */
+	ack = h_seg(&h, TCPF_ACK, h.cseq, h.iss + 1, 0);
+	assert_int_equal(h_input(&h, &ack), 0);
+	h_fini(&h);
+}
+
 int
 main(void)
 {
@@ -453,6 +486,7 @@ main(void)
 		cmocka_unit_test(test_listeners),
 		cmocka_unit_test(test_wscale_caps),
 		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_closed_conn_resets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
