@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -41,7 +42,7 @@ diag_open(void)
 }
 
 static int
-diag_send(int fd, struct diag_req *req, bool dump)
+diag_send(int fd, struct diag_req *req, bool dump, int family)
 {
 	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
 
@@ -49,7 +50,7 @@ diag_send(int fd, struct diag_req *req, bool dump)
 	req->nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	req->nlh.nlmsg_flags = NLM_F_REQUEST | (dump ? NLM_F_DUMP : 0);
 	req->nlh.nlmsg_seq = 1;
-	req->r.sdiag_family = AF_INET;
+	req->r.sdiag_family = (uint8_t)family;
 	req->r.sdiag_protocol = IPPROTO_TCP;
 	req->r.idiag_ext = 1u << (INET_DIAG_INFO - 1);
 	return sendto(fd, req, sizeof(*req), 0, (struct sockaddr *)&nl, sizeof(nl)) < 0 ? -1 : 0;
@@ -149,7 +150,7 @@ sockdiag_lookup(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
 	req.r.id.idiag_dst[0] = htonl(raddr);
 	req.r.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
 	req.r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-	rc = diag_send(fd, &req, false);
+	rc = diag_send(fd, &req, false, AF_INET);
 	if (rc == 0)
 		rc = diag_recv(fd, on_lookup, &ctx);
 	close(fd);
@@ -179,11 +180,47 @@ sockdiag_count_states(unsigned counts[16])
 		return -1;
 	memset(&req, 0, sizeof(req));
 	req.r.idiag_states = ALL_TCP_STATES;
-	rc = diag_send(fd, &req, true);
+	rc = diag_send(fd, &req, true, AF_INET);
 	if (rc == 0)
 		rc = diag_recv(fd, on_count, counts);
 	close(fd);
 	return rc;
+}
+
+int
+sockdiag_dump_raw(int family, int (*fn)(const void *buf, size_t len, void *arg), void *arg)
+{
+	/* 32 KiB: the kernel sizes a dump datagram after the reader's largest recv. */
+	static const size_t bufsize = 32768;
+	struct diag_req req;
+	char *buf;
+	ssize_t n;
+	int fd, rc;
+
+	if ((buf = malloc(bufsize)) == NULL)
+		return -1;
+	if ((fd = diag_open()) < 0) {
+		free(buf);
+		return -1;
+	}
+	memset(&req, 0, sizeof(req));
+	req.r.idiag_states = ALL_TCP_STATES | (1u << 12);	/* and NEW_SYN_RECV */
+	rc = diag_send(fd, &req, true, family);
+	while (rc == 0) {
+		n = recv(fd, buf, bufsize, MSG_TRUNC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (size_t)n > bufsize) {
+			if (n >= 0)
+				errno = EMSGSIZE;
+			rc = -1;
+			break;
+		}
+		rc = fn(buf, (size_t)n, arg);
+	}
+	close(fd);
+	free(buf);
+	return rc < 0 ? -1 : 0;
 }
 
 const char *

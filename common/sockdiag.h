@@ -6,6 +6,7 @@
 #ifndef LINGERLAB_SOCKDIAG_H
 #define LINGERLAB_SOCKDIAG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct sockdiag_info {
@@ -35,5 +36,14 @@ const char *sockdiag_state_name(int state);
 
 /* Count sockets in each TCP state in this network namespace; counts[0..12]. */
 int sockdiag_count_states(unsigned counts[16]);
+
+/*
+ * Dump every TCP socket of one family (AF_INET or AF_INET6) in this network
+ * namespace and hand each reply datagram, as the kernel sent it, to fn,
+ * until fn returns non-zero: 1 for done (it saw NLMSG_DONE), -1 for an error.
+ * Returns 0, or -1 on error (errno set when the system refused). The parsing
+ * is the caller's, so it can be tested on captured datagrams (probe.h).
+ */
+int sockdiag_dump_raw(int family, int (*fn)(const void *buf, size_t len, void *arg), void *arg);
 
 #endif
