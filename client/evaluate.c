@@ -108,6 +108,22 @@ call_took(const struct obs_call *c)
 }
 
 /*
+ * How long the call blocked: what it took less the time the runner was
+ * ready to go on but waited for a CPU (measured per call, obs_call). On a
+ * loaded machine a linger of 1 s returns up to hundreds of ms late; that
+ * is the scheduler's doing, not the stack's, and the tolerance of "about"
+ * was measured on an idle CPU (docs/reliability.md, "Flakes").
+ */
+static uint64_t
+call_blocked(const struct obs_call *c)
+{
+	uint64_t took = call_took(c);
+
+	/* More than the call took is no reading: take nothing off. */
+	return c->cpu_wait_ns < took ? took - c->cpu_wait_ns : took;
+}
+
+/*
  * "close(c) returned 0 after 2.015 s", "close(c) failed with EPIPE after 8 us".
  * exit-close is no call with a result: what it measures is the exit.
  */
@@ -125,6 +141,11 @@ call_outcome(struct tbuf *tb, const char *label, enum scn_step_kind kind,
 		tb_printf(tb, "%s failed with %s after %s", label, call_errname(c), took);
 	else
 		tb_printf(tb, "%s returned %" PRId64 " after %s", label, c->ret, took);
+	/* Worth a word from 1 ms: below that it changes no verdict. */
+	if (c->cpu_wait_ns >= 1000000u && c->cpu_wait_ns < call_took(c)) {
+		ev_took(c->cpu_wait_ns, took, sizeof(took));
+		tb_printf(tb, " (%s of it waiting for a CPU)", took);
+	}
 }
 
 static void
@@ -181,40 +202,79 @@ judge_blocks(const struct scn_expect *e, uint64_t took)
 	return took >= lo && took <= hi;
 }
 
+bool
+evaluate_call_ok(const struct scn_step *st, const struct scn_expect *e,
+    const struct obs_call *c)
+{
+	if (e->kind == EXP_RETURNS)
+		return e->ok_any ? (returns_count(st->kind) || returns_descriptor(st->kind) ?
+		    c->ret >= 0 : c->ret == 0) : c->ret == e->value;
+	if (e->kind == EXP_FAILS)
+		return c->ret < 0 && strcasecmp(errno_canon(call_errname(c)),
+		    errno_canon(e->err_name)) == 0;
+	if (e->kind == EXP_SENDS)
+		return st->kind == STEP_SEND && c->bytes == e->size;
+	return judge_blocks(e, call_blocked(c));
+}
+
 static void
 eval_call(const struct scn_step *st, const struct scn_expect *e, const struct obs_call *c,
     const char *label, struct verdict *v)
 {
 	struct tbuf tb;
 	char sz[48];
-	bool ok = false;
+	bool ok = evaluate_call_ok(st, e, c);
 
 	tb_init(&tb, v->actual, sizeof(v->actual));
-	if (e->kind == EXP_RETURNS)
-		ok = e->ok_any ? (returns_count(st->kind) || returns_descriptor(st->kind) ?
-		    c->ret >= 0 : c->ret == 0) : c->ret == e->value;
-	else if (e->kind == EXP_FAILS)
-		ok = c->ret < 0 && strcasecmp(errno_canon(call_errname(c)),
-		    errno_canon(e->err_name)) == 0;
-	else if (e->kind == EXP_SENDS) {
+	if (e->kind == EXP_SENDS) {
 		if (st->kind != STEP_SEND) {
 			v->kind = VERDICT_ERROR;
 			tb_set(v->note, sizeof(v->note), "\"sends\" checks a send step, "
 			    "and %s is not one", label);
 			return;
 		}
-		ok = c->bytes == e->size;
 		ev_bytes(c->bytes, sz, sizeof(sz));
 		tb_printf(&tb, "%s accepted %s in all; ", label, sz);
-	} else
-		ok = judge_blocks(e, call_took(c));
+	}
 	call_outcome(&tb, label, st->kind, c);
 	if (c->detail[0] != '\0')
 		tb_printf(&tb, " (%s)", c->detail);
 	if (!ok && (e->kind == EXP_BLOCKS_AT_LEAST || e->kind == EXP_BLOCKS_AT_MOST ||
 	    e->kind == EXP_BLOCKS_ABOUT))
-		off_by(&tb, call_took(c), e->duration_ns);
+		off_by(&tb, call_blocked(c), e->duration_ns);
 	v->kind = ok ? VERDICT_PASS : VERDICT_FAIL;
+}
+
+/*
+ * A call in a repeat block: checked on every iteration by the runner, which
+ * kept the count and the first call that failed; the verdict says both.
+ */
+static void
+eval_repeated(const struct scenario *sc, const struct scn_step *st,
+    const struct scn_expect *e, const struct obs_point *pt, const char *label,
+    struct verdict *v)
+{
+	char one[VERDICT_TEXT_MAX], exp[VERDICT_TEXT_MAX];
+	uint32_t n = st->block <= sc->nsteps ? sc->steps[st->block - 1].repeat_n : 0;
+
+	snprintf(exp, sizeof(exp), "%s", v->expected);
+	tb_set(v->expected, sizeof(v->expected), "on each of %" PRIu32 " iterations: %s",
+	    n, exp);
+	if (pt == NULL || pt->rep_checked == 0)
+		return;		/* the block did not run: the last call says it */
+	if (pt->rep_first_fail != 0)
+		eval_call(st, e, &pt->rep_call, label, v);
+	snprintf(one, sizeof(one), "%s", v->actual);
+	if (pt->rep_passed == pt->rep_checked) {
+		v->kind = VERDICT_PASS;
+		tb_set(v->actual, sizeof(v->actual), "%" PRIu32 "/%" PRIu32 " iterations "
+		    "passed; the last: %s", pt->rep_passed, pt->rep_checked, one);
+	} else {
+		v->kind = VERDICT_FAIL;
+		tb_set(v->actual, sizeof(v->actual), "%" PRIu32 "/%" PRIu32 " iterations "
+		    "passed; the first to fail, iteration %" PRIu32 ": %s", pt->rep_passed,
+		    pt->rep_checked, pt->rep_first_fail, one);
+	}
 }
 
 /* Point bodies: state and peer. */
@@ -407,6 +467,9 @@ evaluate_point(const struct scenario *sc, const struct case_obs *obs, size_t ste
 	case EXP_PEER:
 		eval_peer(sc, e, pt, v);
 		return 0;
+	case EXP_PROBE:
+		ev_probe(obs, e, pt, v);
+		return 0;
 	default:
 		v->kind = VERDICT_ERROR;
 		tb_set(v->note, sizeof(v->note), "unknown kind of expectation (%d)",
@@ -436,6 +499,8 @@ evaluate_one(const struct scenario *sc, const struct case_obs *obs, uint32_t run
 		expected_call(st, e, label, v->expected, sizeof(v->expected));
 	else if (e->kind == EXP_STATE || e->kind == EXP_PEER)
 		expected_point(sc, e, v->expected, sizeof(v->expected));
+	else if (e->kind == EXP_PROBE)
+		ev_probe_expected(e, v->expected, sizeof(v->expected));
 	else
 		ev_wire_expected(e, v->expected, sizeof(v->expected));
 	if (!applies(e->os_mask, running_os)) {
@@ -455,6 +520,8 @@ evaluate_one(const struct scenario *sc, const struct case_obs *obs, uint32_t run
 	}
 	v->t_ns = c->t_end_ns;
 	eval_call(st, e, c, label, v);
+	if (st->block != 0)
+		eval_repeated(sc, st, e, ev_point(sc, obs, step, idx), label, v);
 	return 0;
 }
 
@@ -508,6 +575,20 @@ evaluate_case(const struct scenario *sc, const struct case_obs *obs, uint32_t ru
 		return -1;
 	}
 	case_header(sc, obs, running_os, out);
+	/* The probe samples go with the result, for the reports' charts. */
+	out->probes = obs->probes;
+	out->probes.samples = NULL;
+	out->probes.nsamples = 0;
+	if (obs->probes.nsamples > 0) {
+		out->probes.samples = calloc(obs->probes.nsamples, sizeof(*obs->probes.samples));
+		if (out->probes.samples == NULL) {
+			errno = ENOMEM;
+			return -1;
+		}
+		memcpy(out->probes.samples, obs->probes.samples,
+		    obs->probes.nsamples * sizeof(*obs->probes.samples));
+		out->probes.nsamples = obs->probes.nsamples;
+	}
 	for (i = 0; i < sc->nsteps; i++)
 		total += sc->steps[i].nexpects;
 	total += obs->aborted ? 1 : 0;

@@ -39,6 +39,22 @@ int	evaluate_case(const struct scenario *sc, const struct case_obs *obs,
 uint64_t evaluate_tolerance(uint64_t d_ns, uint64_t given_ns);
 
 /*
+ * Whether call c of step st meets the indented expectation e: the runner
+ * checks each iteration of a repeat block with it, the evaluator the rest.
+ */
+bool	evaluate_call_ok(const struct scn_step *st, const struct scn_expect *e,
+	    const struct obs_call *c);
+
+/*
+ * Probe expectations (evaluate_probe.c). The value expectation e is about
+ * at sample k of obs->probes (growth: minus the block's first sample),
+ * and whether it meets e. false when the series is unknown.
+ */
+bool	evaluate_probe_value(const struct scn_probe_expect *pe,
+	    const struct obs_probes *p, size_t k, int64_t *value);
+bool	evaluate_probe_holds(const struct scn_probe_expect *pe, int64_t value);
+
+/*
  * The pattern for wire expectation steps[step].expects[idx]: direction,
  * flags or payload, retransmission or probe, and the time window, which
  * observe.h defines: from the point's t_from_ns (the start of the step

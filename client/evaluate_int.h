@@ -42,4 +42,9 @@ void	ev_wire_expected(const struct scn_expect *e, char *buf, size_t len);
 int	ev_wire(const struct scenario *sc, const struct case_obs *obs, size_t step,
 	    size_t idx, struct verdict *v);
 
+/* Probe expectations (evaluate_probe.c): the expected text, and the verdict. */
+void	ev_probe_expected(const struct scn_expect *e, char *buf, size_t len);
+void	ev_probe(const struct case_obs *obs, const struct scn_expect *e,
+	    const struct obs_point *pt, struct verdict *v);
+
 #endif

@@ -39,6 +39,9 @@ struct obs_call {
 	uint64_t t_start_ns;
 	uint64_t t_end_ns;
 	uint64_t bytes;		/* send: bytes accepted in all (until-blocked: the sum) */
+	/* of t_end - t_start, the time the runner waited for a CPU (struct
+	 * plat_call); the evaluator does not count it as blocking */
+	uint64_t cpu_wait_ns;
 	/*
 	 * What else the runner knows about the step, for reports: the peer's
 	 * status line for peer steps ("ok conn=3 state=CLOSE_WAIT", "err
@@ -69,6 +72,46 @@ struct obs_point {
 	/* peer: the value read from the peer's record */
 	bool peer_found;
 	char peer_value[64];
+	/*
+	 * An indented expect on a step inside a repeat block is checked on
+	 * every iteration: how many it was checked on and passed, the first
+	 * iteration (1-based) it failed on, 0 for none, and that call.
+	 */
+	uint32_t rep_checked;
+	uint32_t rep_passed;
+	uint32_t rep_first_fail;
+	struct obs_call rep_call;
+};
+
+/*
+ * Resource probes (common/probe.h), sampled by the runner around repeat
+ * blocks and while probe expectations wait. Series names are those the
+ * language uses: "threads", "fds", "rss" (KiB), "sockets FIN_WAIT1",
+ * "tcpext TCPAbortOnLinger".
+ */
+#define OBS_SERIES_MAX 32
+
+enum obs_sample_kind {
+	OBS_SAMPLE_BEFORE = 1,	/* before a repeat block */
+	OBS_SAMPLE_ITER,	/* after an iteration (every Nth: at most ~500) */
+	OBS_SAMPLE_AFTER,	/* after the block */
+	OBS_SAMPLE_POINT,	/* where a probe expectation looked */
+	OBS_SAMPLE_WAIT,	/* while a step after the block waited */
+};
+
+struct obs_sample {
+	uint64_t t_ns;
+	uint32_t iter;		/* iterations done in its block */
+	uint8_t kind;		/* enum obs_sample_kind */
+	size_t block;		/* the repeat step's index + 1; 0: before any */
+	int64_t v[OBS_SERIES_MAX];	/* -1: not known */
+};
+
+struct obs_probes {
+	size_t nseries;		/* 0: the case has no probes */
+	char names[OBS_SERIES_MAX][SCN_SERIES_MAX];
+	struct obs_sample *samples;
+	size_t nsamples;
 };
 
 /* Which connection a socket name ended up as, for reports and filters. */
@@ -112,6 +155,7 @@ struct case_obs {
 	bool captured;
 	char capture_note[160];
 	uint64_t capture_drops;		/* frames the kernel dropped: segs has gaps */
+	struct obs_probes probes;
 };
 
 #endif

@@ -55,9 +55,10 @@ run_wait_until(struct run_ctx *r, uint64_t t)
 	for (;;) {
 		if (run_collect(r) == -1)
 			return;
+		run_probe_tick(r);	/* a leak's drain, sampled as it goes */
 		if (run_now(r) >= t)
 			return;
-		wait_event(r, t);
+		wait_event(r, run_probe_next(r, t));
 	}
 }
 
@@ -155,6 +156,10 @@ begin(struct run_ctx *r, size_t i, size_t j, uint64_t from, uint64_t t,
 	if (attached(e)) {
 		p->reached = c->ran;
 		p->t_from_ns = p->t_ns = p->t_done_ns = c->t_end_ns;
+		return false;
+	}
+	if (e->kind == EXP_PROBE) {
+		run_probe_point(r, i, j, t);	/* samples, polling within D */
 		return false;
 	}
 	p->reached = true;

@@ -57,6 +57,9 @@ case_obs_free(struct case_obs *obs)
 	free(obs->points);
 	free(obs->calls);
 	free(obs->segs);
+	free(obs->probes.samples);
+	obs->probes.samples = NULL;
+	obs->probes.nsamples = 0;
 	obs->points = NULL;
 	obs->calls = NULL;
 	obs->segs = NULL;
@@ -199,9 +202,10 @@ obs_fmt_call(const struct case_obs *obs, size_t i, char *buf, size_t len)
 	char e1[ESC_MAX], e2[ESC_MAX];
 
 	return (size_t)snprintf(buf, len, "call %zu %d %" PRId64 " %d %s %"
-	    PRIu64 " %" PRIu64 " %" PRIu64 " %s\n", i, c->ran, c->ret, c->err,
-	    esc(c->err_name, e1, sizeof(e1)), c->t_start_ns, c->t_end_ns,
-	    c->bytes, esc(c->detail, e2, sizeof(e2)));
+	    PRIu64 " %" PRIu64 " %" PRIu64 " %s %" PRIu64 "\n", i, c->ran,
+	    c->ret, c->err, esc(c->err_name, e1, sizeof(e1)), c->t_start_ns,
+	    c->t_end_ns, c->bytes, esc(c->detail, e2, sizeof(e2)),
+	    c->cpu_wait_ns);
 }
 
 size_t
@@ -400,6 +404,7 @@ apply_call(struct case_obs *obs, struct rec *r)
 	c.t_end_ns = get_u(r, 7, UINT64_MAX);
 	c.bytes = get_u(r, 8, UINT64_MAX);
 	get_s(r, 9, c.detail, sizeof(c.detail));
+	c.cpu_wait_ns = get_u(r, 10, UINT64_MAX);
 	if (r->bad == 0)
 		obs->calls[i] = c;
 	return 0;
@@ -423,8 +428,16 @@ apply_point(struct case_obs *obs, struct rec *r)
 	get_s(r, 7, p.state, sizeof(p.state));
 	p.peer_found = get_b(r, 8);
 	get_s(r, 9, p.peer_value, sizeof(p.peer_value));
-	if (r->bad == 0)
+	if (r->bad == 0) {
+		/* a repeat block's counts come in rep records: keep them */
+		const struct obs_point *was = &obs->points[i][j];
+
+		p.rep_checked = was->rep_checked;
+		p.rep_passed = was->rep_passed;
+		p.rep_first_fail = was->rep_first_fail;
+		p.rep_call = was->rep_call;
 		obs->points[i][j] = p;
+	}
 	return 0;
 }
 
@@ -477,7 +490,7 @@ static const struct {
 	int (*apply)(struct case_obs *, struct rec *);
 } records[] = {
 	{ "obs", 4, apply_head }, { "sock", 8, apply_sock },
-	{ "call", 10, apply_call }, { "point", 10, apply_point },
+	{ "call", 11, apply_call }, { "point", 10, apply_point },
 	{ "seg", 12, apply_seg }, { "capture", 4, apply_tail },
 	{ "pcap", 2, apply_tail }, { "abort", 3, apply_tail },
 	{ "end", 2, apply_tail },
@@ -490,6 +503,9 @@ obs_apply(struct case_obs *obs, char *line, char *err, size_t errlen)
 	size_t k;
 	int rc;
 
+	/* Records with more words than MAX_WORDS have their own reader. */
+	if ((rc = obs_apply_probe(obs, line, err, errlen)) != 1)
+		return rc;
 	if (split(line, &r) == -1) {
 		snprintf(err, errlen, "an empty or overlong record");
 		return -1;

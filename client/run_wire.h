@@ -8,15 +8,21 @@
  * (a byte outside '!'..'~', or '%', is written %XX; the empty string is
  * "-", and the string "-" is %2D), numbers are decimal:
  *
- *   obs 1 OS OSNAME                       format version, enum scn_os bit
+ *   obs 2 OS OSNAME                       format version, enum scn_os bit
  *   sock I CONNECTED LADDR LPORT RADDR RPORT CONNID
- *   call I RAN RET ERR ERRNAME TSTART TEND BYTES DETAIL
+ *   call I RAN RET ERR ERRNAME TSTART TEND BYTES DETAIL CPUWAIT
  *   point I J REACHED TFROM T TDONE STATE PEERFOUND PEERVALUE
  *   seg T FROMCLIENT SPORT DPORT SEQ ACK FLAGS WINDOW LEN RETX ZWP
  *   capture CAPTURED DROPS NOTE
  *   pcap PATH
  *   abort KIND REASON                     enum obs_abort
  *   end DURATION                          the last record
+ *
+ * and, for repeat blocks and resource probes (run_wire_probe.c):
+ *
+ *   probes N NAME1 ... NAMEn              series names, %20 for a space
+ *   sample T ITER KIND BLOCK V1 ... Vn     enum obs_sample_kind
+ *   rep I J CHECKED PASSED FIRSTFAIL RET ERR ERRNAME TSTART TEND BYTES
  *
  * and one that is progress, not observation: "at I T0 T", step I started
  * at T, time 0 being T0 on the worker's monotonic clock (shared by every
@@ -33,7 +39,7 @@
 
 #include "observe.h"
 
-#define OBS_WIRE_VERSION 1
+#define OBS_WIRE_VERSION 2	/* 2: probes, sample, rep (run_wire_probe.c) */
 #define OBS_LINE_MAX 2048	/* every record fits, newline included */
 
 /*
@@ -72,6 +78,18 @@ size_t	obs_fmt_abort(const struct case_obs *obs, char *buf, size_t len);
 size_t	obs_fmt_end(const struct case_obs *obs, char *buf, size_t len);
 size_t	obs_fmt_at(size_t step, uint64_t t0, uint64_t t, char *buf,
 	    size_t len);
+size_t	obs_fmt_probes(const struct case_obs *obs, char *buf, size_t len);
+size_t	obs_fmt_sample(const struct case_obs *obs, size_t k, char *buf,
+	    size_t len);
+size_t	obs_fmt_rep(const struct case_obs *obs, size_t i, size_t j,
+	    char *buf, size_t len);
+
+/* Append a probe sample. 0, or -1 with errno ENOMEM. */
+int	obs_add_sample(struct case_obs *obs, const struct obs_sample *s);
+
+/* A probes, sample or rep record: 0 applied, -1 wrong (err), 1 another kind. */
+int	obs_apply_probe(struct case_obs *obs, char *line, char *err,
+	    size_t errlen);
 
 /*
  * If line (without its newline) is an "at" record, read it: 1, or -1 when

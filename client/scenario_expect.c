@@ -513,7 +513,8 @@ unknown_body(struct scn_ctx *c, const struct scn_word *w)
 		snprintf(hint, sizeof(hint), "did you mean %s?", near);
 	else
 		snprintf(hint, sizeof(hint), "expectations: returns, fails, blocks, sends "
-		    "(indented), wire, state, peer (at the left margin)");
+		    "(indented), wire, state, peer, growth, peak, threads, fds, rss, sockets, "
+		    "tcpext (at the left margin)");
 	return scn_fail(c, w->col, hint, "unknown expectation %s", scn_quote(w, q, sizeof(q)));
 }
 
@@ -555,10 +556,18 @@ scn_parse_expect(struct scn_ctx *c)
 		return -1;
 	for (i = 0; i < NBODIES && !scn_word_is(w, bodies[i].name); i++)
 		continue;
-	if (i == NBODIES)
+	if (i == NBODIES && !w->quoted && scn_is_probe_body(w->text)) {
+		if (scn_parse_probe_body(&k, &e) < 0)
+			return -1;
+		if (e.probe.mode != SCN_PROBE_NOW && c->last_block == 0)
+			return scn_fail(c, w->col, "write it after a repeat ... end block",
+			    "%s compares with the start of a repeat block, and none comes "
+			    "before it", e.probe.mode == SCN_PROBE_GROWTH ? "growth" : "peak");
+	} else if (i == NBODIES) {
 		return unknown_body(c, w);
-	if (bodies[i].parse(&k, &e) < 0)
+	} else if (bodies[i].parse(&k, &e) < 0) {
 		return -1;
+	}
 	if (k.i < k.end && scn_word_is(&t->w[k.i], "tolerance"))
 		return scn_fail(c, t->w[k.i].col, "write blocks about D tolerance T",
 		    "tolerance only goes with blocks about");

@@ -74,6 +74,12 @@ struct scn_ctx {
 	bool step_failed;	/* the last step line was wrong: do not attach */
 	bool in_body;		/* a step has been read */
 	bool saw_timeout;
+	size_t open_block;	/* the repeat being read: its step index + 1, 0: none */
+	size_t last_block;	/* the last repeat begun: its step index + 1, 0: none */
+	uint32_t block_line;	/* where open_block's repeat is */
+	bool bad_repeat;	/* a repeat line was wrong: its end is no error */
+	size_t block_errs;	/* errors found when the open block began */
+	size_t sock_block[SCN_MAX_SOCKS];	/* the block a name was declared in */
 };
 
 /* Reads words [i, end) of the current line. */
@@ -112,6 +118,11 @@ void scn_port_add(uint8_t *set, uint16_t port);
 
 /* scenario_steps.c */
 int scn_parse_step(struct scn_ctx *c);
+/* A block's sockets are its own (one made before a block is shared by its
+ * iterations): may SOCK (word w, index idx) be used here? 0 or -1. */
+int scn_block_sock(struct scn_cur *k, const struct scn_word *w, int idx);
+/* At the end of a case: a repeat without its end is an error. */
+void scn_block_left_open(struct scn_ctx *c);
 
 /* scenario_peer.c: the peer's statements, for the table in scenario_steps.c */
 int scn_parse_peer_listen(struct scn_cur *k, struct scn_step *s);
@@ -121,6 +132,10 @@ int scn_parse_peer_read(struct scn_cur *k, struct scn_step *s);
 int scn_parse_peer_send(struct scn_cur *k, struct scn_step *s);
 int scn_parse_peer_connect(struct scn_cur *k, struct scn_step *s);
 int scn_parse_wait_peer(struct scn_cur *k, struct scn_step *s);
+
+/* scenario_probe.c: probe expectations (growth fds <= 0, ...) */
+bool scn_is_probe_body(const char *word);
+int scn_parse_probe_body(struct scn_cur *k, struct scn_expect *e);
 
 /* scenario_expect.c */
 struct control_cond;

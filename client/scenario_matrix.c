@@ -184,6 +184,8 @@ scn_read_sock(struct scn_cur *k, unsigned need, int *out)
 		return bad_sock_name(k, w);
 	if ((idx = scn_find_sock(k->c->sc, w->text)) < 0)
 		return undeclared(k, w);
+	if (scn_block_sock(k, w, idx) < 0)
+		return -1;
 	if ((need & SOCKF_FD) && !(k->c->sockf[idx] & SOCKF_FD)) {
 		snprintf(hint, sizeof(hint), "accept it first (accept LISTENER as %s); until "
 		    "then only peer steps can use it", w->text);
@@ -225,6 +227,7 @@ scn_new_sock(struct scn_cur *k, bool pending_ok, int *out)
 		    "too many sockets (at most %d)", SCN_MAX_SOCKS);
 	idx = (int)c->sc->nsocks++;
 	memcpy(c->sc->socks[idx], w->text, w->len + 1);
+	c->sock_block[idx] = c->open_block;
 	c->sock_line[idx] = c->t->line;
 	*out = idx;
 	return 0;
@@ -239,7 +242,7 @@ static const char *const expect_names[EXP_KIND_COUNT] = {
 	[EXP_WIRE_SENDS] = "wire sends", [EXP_WIRE_SENDS_NO] = "wire sends no",
 	[EXP_WIRE_RETRANSMITS] = "wire retransmits",
 	[EXP_WIRE_ZWP] = "wire sends zero-window-probes", [EXP_STATE] = "state",
-	[EXP_PEER] = "peer",
+	[EXP_PEER] = "peer", [EXP_PROBE] = "probe",
 };
 
 const char *
@@ -283,6 +286,12 @@ check_place(struct scn_ctx *c, const struct scn_expect *e, const struct scn_step
 	const char *what = scn_expect_name(e->kind);
 	char hint[160];
 
+	if (!e->attached && c->open_block != 0 && !scn_expect_is_attached(e->kind)) {
+		snprintf(hint, sizeof(hint), "write it after end, or indent it under a call "
+		    "to check that call on every iteration");
+		return scn_fail(c, e->pos.col, hint, "inside a repeat block (line %u) only "
+		    "indented expects are checked", c->block_line);
+	}
 	if (!e->attached) {
 		if (scn_expect_is_attached(e->kind))
 			return scn_fail(c, e->pos.col, "indent the line (e.g. 4 spaces) right under "
@@ -476,6 +485,7 @@ build_case(const struct scn_file *f, size_t index, struct scn_errs *e)
 	c->sc = sc;
 	c->values = values;
 	read_lines(c, values);
+	scn_block_left_open(c);
 	if (e->found == before && sc->nsteps == 0 && f->has_scenario)
 		scn_fail_at(e, f->scenario_pos.line, f->scenario_pos.col, "add the steps it runs: "
 		    "peer listen, socket, connect, close, ...", "the scenario has no steps");

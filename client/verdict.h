@@ -85,6 +85,7 @@ struct case_result {
 	struct verdict *verdicts;	/* owned */
 	size_t nverdicts;
 	size_t counts[VERDICT_KIND_COUNT];
+	struct obs_probes probes;	/* resource probe samples; samples owned */
 };
 
 struct run_result {

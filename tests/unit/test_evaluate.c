@@ -229,6 +229,40 @@ test_blocks_about_default_tolerance_edges(void **state)
 	case_result_free(&cr);
 }
 
+/*
+ * Time the runner spent waiting for a CPU is not blocking: a linger of 1 s
+ * that came back 180 ms late on a loaded machine, 175 ms of it spent
+ * runnable, blocked 1.005 s (docs/reliability.md, "Flakes").
+ */
+static void
+test_blocks_less_cpu_wait(void **state)
+{
+	struct fx *f;
+	struct scn_expect *e;
+	struct case_result cr;
+	const struct verdict *v;
+
+	(void)state;
+	f = fx_new();
+	fx_step(f, STEP_CLOSE, MS(100), MS(100) + MS(1180), 0, NULL);
+	f->calls[0].cpu_wait_ns = MS(175);
+	e = fx_expect(f, EXP_BLOCKS_ABOUT, LINUX, "expect linux: blocks about 1s");
+	e->duration_ns = SEC(1);
+	v = verdict_of(f, &cr, 0);
+	assert_int_equal(v->kind, VERDICT_PASS);
+	fx_contains("actual", v->actual, "after 1.180 s (175.0 ms of it waiting for a CPU)");
+	case_result_free(&cr);
+	/* Without the measurement the same close is 180 ms late. */
+	f->calls[0].cpu_wait_ns = 0;
+	assert_int_equal(verdict_of(f, &cr, 0)->kind, VERDICT_FAIL);
+	case_result_free(&cr);
+	/* A wait larger than the call (a bad reading) takes nothing off. */
+	f->calls[0].cpu_wait_ns = SEC(5);
+	assert_int_equal(verdict_of(f, &cr, 0)->kind, VERDICT_FAIL);
+	case_result_free(&cr);
+	free(f);
+}
+
 static void
 test_blocks_about_given_tolerance(void **state)
 {
@@ -472,6 +506,7 @@ main(void)
 		cmocka_unit_test(test_blocks_at_least_and_at_most_edges),
 		cmocka_unit_test(test_blocks_about_default_tolerance_edges),
 		cmocka_unit_test(test_blocks_about_given_tolerance),
+		cmocka_unit_test(test_blocks_less_cpu_wait),
 		cmocka_unit_test(test_a_wrong_expectation_fails_clearly),
 		cmocka_unit_test(test_sends),
 		cmocka_unit_test(test_os_scoping),

@@ -47,7 +47,8 @@ fill(struct case_obs *o)
 	o->socks[1] = (struct obs_sock){ true, 0xc0000201u, 40000,
 	    0xc0000202u, 7000, 3 };
 	o->calls[0] = (struct obs_call){ .ran = true, .ret = -1, .err = 11,
-	    .t_start_ns = 5, .t_end_ns = 2015000000u, .bytes = 0 };
+	    .t_start_ns = 5, .t_end_ns = 2015000000u, .bytes = 0,
+	    .cpu_wait_ns = 12345678u };
 	snprintf(o->calls[0].err_name, sizeof(o->calls[0].err_name),
 	    "EWOULDBLOCK");
 	o->calls[2] = (struct obs_call){ .ran = true, .ret = 0 };
@@ -123,6 +124,7 @@ test_round_trip(void **state)
 	assert_string_equal(b.calls[0].err_name, "EWOULDBLOCK");
 	assert_int_equal(b.calls[0].ret, -1);
 	assert_int_equal(b.calls[0].t_end_ns, 2015000000u);
+	assert_int_equal(b.calls[0].cpu_wait_ns, 12345678u);
 	assert_false(b.calls[1].ran);
 	assert_string_equal(b.calls[2].detail, a.calls[2].detail);
 	assert_string_equal(b.points[0][1].state, "FIN_WAIT1");
@@ -212,16 +214,17 @@ test_bad_records(void **state)
 	expect_refused("", "empty");
 	expect_refused("frob 1 2", "unknown record");
 	expect_refused("call 0 1 0 0 - 1 2", "words");
-	expect_refused("call 3 1 0 0 - 1 2 0 -", "word 2");	/* no step 3 */
-	expect_refused("call 0 2 0 0 - 1 2 0 -", "word 3");	/* bool 2 */
-	expect_refused("call 0 1 x 0 - 1 2 0 -", "word 4");
-	expect_refused("call 0 1 0 0 %4 1 2 0 -", "word 6");	/* bad escape */
-	expect_refused("call 0 1 0 0 %00 1 2 0 -", "word 6");	/* NUL */
+	expect_refused("call 3 1 0 0 - 1 2 0 - 0", "word 2");	/* no step 3 */
+	expect_refused("call 0 2 0 0 - 1 2 0 - 0", "word 3");	/* bool 2 */
+	expect_refused("call 0 1 x 0 - 1 2 0 - 0", "word 4");
+	expect_refused("call 0 1 0 0 - 1 2 0 - x", "word 11");	/* cpu wait */
+	expect_refused("call 0 1 0 0 %4 1 2 0 - 0", "word 6");	/* bad escape */
+	expect_refused("call 0 1 0 0 %00 1 2 0 - 0", "word 6");	/* NUL */
 	expect_refused("point 1 0 1 0 0 0 - 0 -", "word 2");	/* no expects */
 	expect_refused("point 0 2 1 0 0 0 - 0 -", "word 3");
 	expect_refused("sock 16 1 0 0 0 0 0", "word 2");
 	expect_refused("seg 1 1 70000 1 1 1 1 1 1 0 0", "word 4");
-	expect_refused("obs 2 1 Linux", "word 2");		/* a newer format */
+	expect_refused("obs 3 1 Linux", "word 2");		/* a newer format */
 	expect_refused("abort 3 why", "word 2");
 }
 
