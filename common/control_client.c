@@ -115,9 +115,13 @@ parse_fd(const char *text, const char *rest, struct control_endpoint *ep, char *
 	return 0;
 }
 
-/* Only loopback: anyone who can reach the channel can reset connections. */
+/*
+ * Only loopback unless the caller allows more: anyone who can reach the
+ * channel can reset connections, so beyond loopback a token is needed.
+ */
 static int
-parse_tcp(const char *text, struct control_endpoint *ep, char *err, size_t errlen)
+parse_tcp(const char *text, unsigned flags, struct control_endpoint *ep, char *err,
+	  size_t errlen)
 {
 	char host[64];
 	const char *colon, *h = text;
@@ -147,7 +151,8 @@ parse_tcp(const char *text, struct control_endpoint *ep, char *err, size_t errle
 		strcpy(host, "127.0.0.1");
 	ep->kind = CEP_TCP;
 	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		if ((ntohl(sin->sin_addr.s_addr) >> 24) != 127)
+		ep->remote = (ntohl(sin->sin_addr.s_addr) >> 24) != 127;
+		if (ep->remote && !(flags & CEP_ALLOW_REMOTE))
 			goto not_loopback;
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(port);
@@ -155,7 +160,8 @@ parse_tcp(const char *text, struct control_endpoint *ep, char *err, size_t errle
 		return 0;
 	}
 	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-		if (!IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr))
+		ep->remote = !IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr);
+		if (ep->remote && !(flags & CEP_ALLOW_REMOTE))
 			goto not_loopback;
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons(port);
@@ -165,14 +171,22 @@ parse_tcp(const char *text, struct control_endpoint *ep, char *err, size_t errle
 	return say(err, errlen, "'%s': '%s' is not an IP address. Write 127.0.0.1:PORT, "
 	    "[::1]:PORT or localhost:PORT (names are not looked up)", text, host);
 not_loopback:
-	return say(err, errlen, "'%s' is not a loopback address: the control channel has "
-	    "no authentication yet, so TCP is only offered on 127.0.0.0/8 and ::1. Use "
-	    "127.0.0.1:PORT or a unix: socket", text);
+	return say(err, errlen, "'%s' is not a loopback address: without a token the "
+	    "control channel is only offered on 127.0.0.0/8 and ::1. Use 127.0.0.1:PORT or "
+	    "a unix: socket, or give a token file (lingerpeer --control-token FILE, "
+	    "lingerlab --peer-token FILE)", text);
 }
 
 int
 control_endpoint_parse(const char *text, struct control_endpoint *ep, char *err,
 		       size_t errlen)
+{
+	return control_endpoint_parse_flags(text, 0, ep, err, errlen);
+}
+
+int
+control_endpoint_parse_flags(const char *text, unsigned flags, struct control_endpoint *ep,
+			     char *err, size_t errlen)
 {
 	memset(ep, 0, sizeof(*ep));
 	ep->fd = -1;
@@ -183,7 +197,7 @@ control_endpoint_parse(const char *text, struct control_endpoint *ep, char *err,
 		return parse_unix(text, text + 5, ep, err, errlen);
 	if (strncmp(text, "fd:", 3) == 0)
 		return parse_fd(text, text + 3, ep, err, errlen);
-	return parse_tcp(text, ep, err, errlen);
+	return parse_tcp(text, flags, ep, err, errlen);
 }
 
 /* Milliseconds left until deadline, for poll(); -1 means no deadline. */
@@ -278,11 +292,41 @@ fail:
 struct control_client *
 control_client_open(const char *endpoint, int timeout_ms, char *err, size_t errlen)
 {
+	return control_client_open_token(endpoint, NULL, timeout_ms, err, errlen);
+}
+
+/* Send "auth TOKEN" and expect ok. 0, or -1 with why in err. */
+static int
+authenticate(struct control_client *c, const char *token, int timeout_ms, char *err,
+	     size_t errlen)
+{
+	struct control_reply r;
+	char cmd[300];
+	int rc = 0;
+
+	if (snprintf(cmd, sizeof(cmd), "auth %s", token) >= (int)sizeof(cmd))
+		return say(err, errlen, "the token for %s is too long", c->name);
+	rc = control_request(c, cmd, timeout_ms, &r, err, errlen);
+	explicit_bzero(cmd, sizeof(cmd));
+	if (rc < 0)
+		return -1;
+	if (!r.ok)
+		rc = say(err, errlen, "%s refused the token: %s: %s. Give the file that "
+		    "lingerpeer's --control-token names", c->name, r.code, r.message);
+	control_reply_free(&r);
+	return rc;
+}
+
+struct control_client *
+control_client_open_token(const char *endpoint, const char *token, int timeout_ms,
+			  char *err, size_t errlen)
+{
 	struct control_endpoint ep;
 	struct control_client *c;
 	int r;
 
-	if (control_endpoint_parse(endpoint, &ep, err, errlen) < 0)
+	if (control_endpoint_parse_flags(endpoint, token != NULL ? CEP_ALLOW_REMOTE : 0, &ep,
+	    err, errlen) < 0)
 		return NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		say(err, errlen, "out of memory opening %s", endpoint);
@@ -295,6 +339,10 @@ control_client_open(const char *endpoint, int timeout_ms, char *err, size_t errl
 		r = open_socket(c, &ep, timeout_ms, err, errlen);
 	if (r < 0) {
 		free(c);
+		return NULL;
+	}
+	if (token != NULL && authenticate(c, token, timeout_ms, err, errlen) < 0) {
+		control_client_close(c);
 		return NULL;
 	}
 	return c;

@@ -22,8 +22,9 @@
  *   unix:PATH        a filesystem socket
  *   unix:@NAME       a Linux abstract socket
  *   127.0.0.1:PORT   TCP on loopback (any 127.x.y.z, [::1]:PORT, localhost:PORT);
- *                    other addresses are refused: the channel has no
- *                    authentication, so it must not be reachable from elsewhere
+ *                    other addresses (IP:PORT, [IPV6]:PORT) only with
+ *                    CEP_ALLOW_REMOTE, which lingerpeer sets when clients must
+ *                    send a token first (--control-token, control_token.h)
  *   fd:N             an inherited descriptor: a listening socket, or one end
  *                    of an already connected stream socket
  */
@@ -40,6 +41,7 @@ struct control_endpoint {
 	enum control_endpoint_kind kind;
 	struct sockaddr_storage addr;	/* not for CEP_FD */
 	socklen_t addrlen;
+	bool remote;			/* CEP_TCP beyond loopback (CEP_ALLOW_REMOTE) */
 	int fd;				/* CEP_FD */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];	/* CEP_UNIX */
 };
@@ -47,6 +49,13 @@ struct control_endpoint {
 /* Parse text; 0, or -1 with what is wrong and what to write in err. */
 int control_endpoint_parse(const char *text, struct control_endpoint *ep, char *err,
 			   size_t errlen);
+
+/* Accept TCP addresses beyond loopback too (ep->remote tells). */
+#define CEP_ALLOW_REMOTE 1u
+
+/* control_endpoint_parse() with CEP_ flags. */
+int control_endpoint_parse_flags(const char *text, unsigned flags, struct control_endpoint *ep,
+				 char *err, size_t errlen);
 
 /* A reply as received. lines and status are owned by the reply. */
 struct control_reply {
@@ -68,6 +77,15 @@ struct control_client;
 struct control_client *control_client_open(const char *endpoint, int timeout_ms, char *err,
 					   size_t errlen);
 void control_client_close(struct control_client *c);
+
+/*
+ * The same, then, if token is not NULL, authenticate with "auth TOKEN" before
+ * anything else (docs/control-protocol.md, Tokens). With a token, endpoints
+ * beyond loopback are allowed. NULL on failure, with the reason in err (a
+ * refused token included).
+ */
+struct control_client *control_client_open_token(const char *endpoint, const char *token,
+						 int timeout_ms, char *err, size_t errlen);
 
 /*
  * Send one command (no newline in it) and collect the whole reply within

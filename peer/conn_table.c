@@ -260,6 +260,27 @@ take_free(struct conn_table *t)
 	return &t->slots[t->free_head++];
 }
 
+/*
+ * Which open connection to evict: a half-open one (SYN_RCVD) among the
+ * least recently active EVICT_SCAN if there is one, else the least recently
+ * active. Under a SYN flood from addresses that never answer, the table
+ * fills with half-open connections; taking those first keeps a real
+ * client's established connection alive, and the scan stays bounded.
+ */
+#define EVICT_SCAN 64
+
+static uint32_t
+evict_victim(const struct conn_table *t, const struct lru *l)
+{
+	uint32_t s = l->head;
+	int n;
+
+	for (n = 0; s != CONN_NONE && n < EVICT_SCAN; n++, s = t->slots[s].lru_next)
+		if (t->slots[s].state == CS_SYN_RCVD)
+			return s;
+	return l->head;
+}
+
 static struct conn *
 recycle(struct conn_table *t, struct lru *l)
 {
@@ -267,7 +288,7 @@ recycle(struct conn_table *t, struct lru *l)
 
 	if (l->head == CONN_NONE)
 		return NULL;
-	c = &t->slots[l->head];
+	c = &t->slots[l == &t->open ? evict_victim(t, l) : l->head];
 	lru_unlink(t, l, c);
 	hash_remove(t, c);
 	id_remove(t, c);

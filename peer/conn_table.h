@@ -87,10 +87,11 @@ struct conn *conn_find(struct conn_table *t, uint32_t raddr, uint16_t rport, uin
 
 /*
  * A new connection for the tuple, with a fresh id. When the pool is full the
- * least recently active closed connection is reused; failing that, the least
- * recently active open one if evict_open, else NULL. *evicted is a copy of
- * the open connection that had to go (its id is 0 when none did), so the
- * caller can record what was lost.
+ * least recently active closed connection is reused; failing that, if
+ * evict_open, a half-open (SYN_RCVD) one among the 64 least recently active,
+ * else the least recently active open one; without evict_open, NULL.
+ * *evicted is a copy of the open connection that had to go (its id is 0
+ * when none did), so the caller can record what was lost.
  */
 struct conn *conn_alloc(struct conn_table *t, uint32_t raddr, uint16_t rport, uint16_t lport,
 			bool evict_open, struct conn *evicted);

@@ -120,15 +120,38 @@ fail:
 	return -1;
 }
 
+/* Is this inherited socket TCP, and if so, bound to loopback? */
+static void
+inherited_family(int fd, bool *is_tcp, bool *loopback)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	*is_tcp = false;
+	*loopback = true;
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return;
+	if (ss.ss_family == AF_INET) {
+		*is_tcp = true;
+		*loopback = ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24 == 127;
+	} else if (ss.ss_family == AF_INET6) {
+		*is_tcp = true;
+		*loopback = IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&ss)->sin6_addr);
+	}
+}
+
 /*
  * An inherited descriptor: a listening socket is served like any other; a
- * connected one is a single client (a supervisor's socketpair end).
+ * connected one is a single client (a supervisor's socketpair end). A TCP
+ * one beyond loopback is held to the same rule as one we bind ourselves.
  */
 static int
-open_inherited(const char *text, int fd, struct control_socket *cs, char *err, size_t errlen)
+open_inherited(const char *text, int fd, unsigned flags, struct control_socket *cs, char *err,
+	       size_t errlen)
 {
 	int type, listening = 0, fl;
 	socklen_t len = sizeof(type);
+	bool loopback;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
 		return say(err, errlen, "control endpoint %s: %s. The parent must pass an "
@@ -136,6 +159,10 @@ open_inherited(const char *text, int fd, struct control_socket *cs, char *err, s
 	if (type != SOCK_STREAM)
 		return say(err, errlen, "control endpoint %s is not a stream socket. Pass a "
 		    "listening socket or one end of socketpair(AF_UNIX, SOCK_STREAM)", text);
+	inherited_family(fd, &cs->is_tcp, &loopback);
+	if (!loopback && !(flags & CEP_ALLOW_REMOTE))
+		return say(err, errlen, "control endpoint %s is a TCP socket beyond loopback: "
+		    "give --control-token FILE so that its clients must authenticate", text);
 	len = sizeof(listening);
 	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0)
 		return say(err, errlen, "control endpoint %s: %s", text, strerror(errno));
@@ -148,16 +175,18 @@ open_inherited(const char *text, int fd, struct control_socket *cs, char *err, s
 }
 
 int
-control_socket_open(const char *endpoint, struct control_socket *cs, char *err, size_t errlen)
+control_socket_open(const char *endpoint, unsigned flags, struct control_socket *cs,
+		    char *err, size_t errlen)
 {
 	struct control_endpoint ep;
 
 	memset(cs, 0, sizeof(*cs));
 	cs->fd = -1;
-	if (control_endpoint_parse(endpoint, &ep, err, errlen) < 0)
+	if (control_endpoint_parse_flags(endpoint, flags, &ep, err, errlen) < 0)
 		return -1;
+	cs->is_tcp = ep.kind == CEP_TCP;
 	if (ep.kind == CEP_FD)
-		return open_inherited(endpoint, ep.fd, cs, err, errlen);
+		return open_inherited(endpoint, ep.fd, flags, cs, err, errlen);
 	return open_listener(endpoint, &ep, cs, err, errlen);
 }
 

@@ -144,6 +144,8 @@ struct control_error {
 #define CONTROL_E_TIMEOUT "timeout"
 #define CONTROL_E_TOO_BIG "too-big"
 #define CONTROL_E_BUSY "busy"
+#define CONTROL_E_AUTH_REQUIRED "auth-required"	/* control_server.c: token first */
+#define CONTROL_E_AUTH_FAILED "auth-failed"
 
 /*
  * Parse one line (len bytes, no newline; a trailing '\r' is ignored). NUL

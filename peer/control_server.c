@@ -1,6 +1,7 @@
 /*
- * control_server.c - lingerpeer's control sockets: accept, read lines, run
- * them through control_exec, queue and send replies, keep pending waits.
+ * control_server.c - lingerpeer's control sockets: accept, read lines, check
+ * the token (control_auth.c), run them through control_exec, queue and send
+ * replies. Pending waits and deadlines: control_server_wait.c.
  *
  * Nothing here may block or grow without bound, because the same thread
  * moves the packets whose timing the tests measure:
@@ -24,50 +25,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "control_exec.h"
-#include "control_listen.h"
+#include "control_auth.h"
+#include "control_server_int.h"
 
-#define IN_BUF (2 * (CONTROL_LINE_MAX + 2))
-#define READ_BUDGET (64u * 1024u)
-#define ACCEPT_BUDGET 16
-#define RECHECK_PASSES 8
-#define SEND_COMPACT (64u * 1024u)	/* move unsent bytes to the front past this */
-
-struct client {
-	int fd;
-	uint32_t serial;	/* for log messages: client #7 */
-	bool eof;		/* the client will send no more */
-	bool closing;		/* close once the replies are out */
-	bool dead;		/* close at the end of this round */
-	bool discarding;	/* skipping the rest of an overlong line */
-	bool waiting;		/* wait pending: do not run further lines */
-	struct control_wait wait;
-	struct control_out out;	/* replies not yet sent, from outoff */
-	size_t outoff;
-	size_t inlen;
-	char in[IN_BUF];
-};
-
-struct control_server {
-	struct peer *peer;
-	struct control_server_config cfg;
-	struct control_socket lis[CONTROL_MAX_LISTENERS];
-	bool lis_paused[CONTROL_MAX_LISTENERS];	/* out of descriptors: stop accepting */
-	size_t nlis;
-	struct client **clients;	/* cfg.max_clients slots */
-	uint32_t nclients;
-	uint32_t nwaiting;
-	uint32_t serial;
-	bool executed;		/* a command ran: waits may now hold */
-	bool recheck;		/* waits need a check before the next poll */
-	struct control_out scratch;	/* one reply being built */
-};
-
-static void slog(struct control_server *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-slog(struct control_server *s, const char *fmt, ...)
+void
+cs_log(struct control_server *s, const char *fmt, ...)
 {
 	char text[256];
 	va_list ap;
@@ -140,13 +102,13 @@ control_server_clients(const struct control_server *s)
 	return s->nclients;
 }
 
-static void
-client_drop(struct control_server *s, struct client *c, const char *why)
+void
+cs_drop(struct control_server *s, struct client *c, const char *why)
 {
 	if (c->dead)
 		return;
 	if (why != NULL)
-		slog(s, "control client #%u dropped: %s", c->serial, why);
+		cs_log(s, "control client #%u dropped: %s", c->serial, why);
 	c->dead = true;
 }
 
@@ -164,7 +126,7 @@ client_flush(struct control_server *s, struct client *c)
 			break;
 		if (n <= 0) {
 			/* EPIPE, ECONNRESET: it left; nothing to tell it. */
-			client_drop(s, c, errno == EPIPE || errno == ECONNRESET ? NULL :
+			cs_drop(s, c, errno == EPIPE || errno == ECONNRESET ? NULL :
 			    strerror(errno));
 			return;
 		}
@@ -182,22 +144,48 @@ client_flush(struct control_server *s, struct client *c)
 }
 
 /* Queue the reply in s->scratch for c and start sending it. */
-static void
-client_reply(struct control_server *s, struct client *c)
+void
+cs_reply(struct control_server *s, struct client *c)
 {
 	if (s->scratch.failed) {
-		client_drop(s, c, "out of memory building a reply");
+		cs_drop(s, c, "out of memory building a reply");
 		return;
 	}
 	if (c->out.len - c->outoff + s->scratch.len > s->cfg.out_max) {
-		client_drop(s, c, "it does not read its replies (output limit reached)");
+		cs_drop(s, c, "it does not read its replies (output limit reached)");
 		return;
 	}
 	if (control_out_append(&c->out, s->scratch.buf, s->scratch.len) < 0) {
-		client_drop(s, c, "out of memory queueing a reply");
+		cs_drop(s, c, "out of memory queueing a reply");
 		return;
 	}
 	client_flush(s, c);
+}
+
+/*
+ * The token check (control_auth.c). A client that must authenticate gets
+ * one try: anything but the right "auth TOKEN" is answered, then closed.
+ * Returns true when the line was handled here (its reply queued).
+ */
+static bool
+auth_line(struct control_server *s, struct client *c, const char *line, size_t len)
+{
+	enum control_auth a;
+
+	control_out_reset(&s->scratch);
+	a = control_auth_line(s->cfg.token, c->need_auth, line, len, &s->scratch);
+	if (a == CAUTH_PASS)
+		return false;
+	if (a == CAUTH_OK) {
+		c->need_auth = false;
+		s->nunauth--;
+	} else if (a == CAUTH_REQUIRED || a == CAUTH_FAILED) {
+		if (a == CAUTH_FAILED)
+			cs_log(s, "control client #%u dropped: wrong token", c->serial);
+		c->closing = true;
+	}
+	cs_reply(s, c);
+	return true;
 }
 
 static void
@@ -207,6 +195,8 @@ run_line(struct control_server *s, struct client *c, const char *line, size_t le
 	struct control_env env = { s->peer, s->nclients, s->cfg.max_clients };
 	enum control_result r;
 
+	if (auth_line(s, c, line, len))
+		return;
 	control_out_reset(&s->scratch);
 	r = control_exec_line(&env, line, len, now_ns, &s->scratch, &c->wait);
 	s->executed = true;
@@ -217,7 +207,7 @@ run_line(struct control_server *s, struct client *c, const char *line, size_t le
 	}
 	if (r == CONTROL_QUIT)
 		c->closing = true;
-	client_reply(s, c);
+	cs_reply(s, c);
 }
 
 static void
@@ -227,15 +217,17 @@ too_long(struct control_server *s, struct client *c)
 	control_out_status(&s->scratch, "err " CONTROL_E_TOO_LONG ": the line is longer "
 	    "than %d bytes and was discarded up to its newline. Send shorter commands",
 	    CONTROL_LINE_MAX);
-	client_reply(s, c);
+	if (c->need_auth)
+		c->closing = true;	/* one try, and this was not it */
+	cs_reply(s, c);
 }
 
 /*
  * Run the complete lines in c->in, in order, until a wait blocks. A line
  * may end in "\r\n", hence the + 1 in the length checks.
  */
-static void
-client_process(struct control_server *s, struct client *c, uint64_t now_ns)
+void
+cs_process(struct control_server *s, struct client *c, uint64_t now_ns)
 {
 	char *nl;
 	size_t len;
@@ -302,7 +294,7 @@ client_read(struct control_server *s, struct client *c, uint64_t now_ns)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
 		if (n < 0) {
-			client_drop(s, c, errno == ECONNRESET ? NULL : strerror(errno));
+			cs_drop(s, c, errno == ECONNRESET ? NULL : strerror(errno));
 			break;
 		}
 		if (n == 0) {
@@ -313,9 +305,9 @@ client_read(struct control_server *s, struct client *c, uint64_t now_ns)
 		c->inlen += (size_t)n;
 		if (c->discarding)
 			discard(c);
-		client_process(s, c, now_ns);
+		cs_process(s, c, now_ns);
 	}
-	client_process(s, c, now_ns);
+	cs_process(s, c, now_ns);
 }
 
 static void
@@ -331,11 +323,11 @@ client_event(struct control_server *s, struct client *c, short revents, uint64_t
 	 * leaving it would make poll report it again at once.
 	 */
 	if (revents & (POLLHUP | POLLERR))
-		client_drop(s, c, NULL);
+		cs_drop(s, c, NULL);
 }
 
 static struct client *
-client_add(struct control_server *s, int fd)
+client_add(struct control_server *s, int fd, bool need_auth, uint64_t auth_deadline)
 {
 	struct client *c;
 	uint32_t i;
@@ -346,6 +338,9 @@ client_add(struct control_server *s, int fd)
 		return NULL;
 	c->fd = fd;
 	c->serial = ++s->serial;
+	c->need_auth = need_auth;
+	c->auth_deadline = auth_deadline;
+	s->nunauth += need_auth;
 	control_out_init(&c->out, SIZE_MAX);
 	s->clients[i] = c;
 	s->nclients++;
@@ -374,8 +369,10 @@ refuse_busy(struct control_server *s, int fd)
 }
 
 static void
-accept_clients(struct control_server *s, size_t l)
+accept_clients(struct control_server *s, size_t l, uint64_t now_ns)
 {
+	bool need_auth = s->cfg.token != NULL && s->lis[l].is_tcp;
+
 	int fd, k;
 
 	for (k = 0; k < ACCEPT_BUDGET; k++) {
@@ -387,14 +384,14 @@ accept_clients(struct control_server *s, size_t l)
 			    errno == ENOMEM) {
 				/* Poll would report it ready forever: pause until a client goes. */
 				s->lis_paused[l] = true;
-				slog(s, "control: cannot accept: %s; paused until a client "
+				cs_log(s, "control: cannot accept: %s; paused until a client "
 				    "disconnects", strerror(errno));
 			} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
-				slog(s, "control: accept failed: %s", strerror(errno));
+				cs_log(s, "control: accept failed: %s", strerror(errno));
 			}
 			return;
 		}
-		if (client_add(s, fd) == NULL)
+		if (client_add(s, fd, need_auth, now_ns + CONTROL_AUTH_TIMEOUT_NS) == NULL)
 			refuse_busy(s, fd);
 	}
 }
@@ -410,10 +407,12 @@ control_server_listen(struct control_server *s, const char *endpoint, char *err,
 		    "served. Use fewer --control options", endpoint, CONTROL_MAX_LISTENERS);
 		return -1;
 	}
-	if (control_socket_open(endpoint, &cs, err, errlen) < 0)
+	if (control_socket_open(endpoint, s->cfg.token != NULL ? CEP_ALLOW_REMOTE : 0, &cs, err,
+	    errlen) < 0)
 		return -1;
 	if (cs.is_client) {
-		if (client_add(s, cs.fd) == NULL) {
+		/* A supervisor's socket: no clock yet, so no deadline for its token. */
+		if (client_add(s, cs.fd, s->cfg.token != NULL && cs.is_tcp, UINT64_MAX) == NULL) {
 			snprintf(err, errlen, "control endpoint %s: no room for another client "
 			    "(limit %u)", endpoint, s->cfg.max_clients);
 			control_socket_close(&cs);
@@ -459,8 +458,8 @@ control_server_pollfds(struct control_server *s, struct pollfd *pfd, size_t max)
 }
 
 /* Close the dead; closing fds only here keeps fd numbers stable within a round. */
-static void
-reap(struct control_server *s)
+void
+cs_reap(struct control_server *s)
 {
 	struct client *c;
 	uint32_t i;
@@ -471,44 +470,14 @@ reap(struct control_server *s)
 			continue;
 		if (c->waiting)
 			s->nwaiting--;
+		if (c->need_auth)
+			s->nunauth--;
 		client_free(c);
 		s->clients[i] = NULL;
 		s->nclients--;
 		for (l = 0; l < s->nlis; l++)
 			s->lis_paused[l] = false;
 	}
-}
-
-/*
- * Check every pending wait. A wait that completes lets its client run the
- * lines it sent meanwhile, which may change the peer and satisfy another
- * wait, so repeat while commands ran, a bounded number of times.
- */
-static void
-check_waits(struct control_server *s, uint64_t now_ns)
-{
-	struct client *c;
-	uint32_t i;
-	int pass;
-
-	for (pass = 0; pass < RECHECK_PASSES; pass++) {
-		s->executed = false;
-		for (i = 0; i < s->cfg.max_clients && s->nwaiting > 0; i++) {
-			if ((c = s->clients[i]) == NULL || c->dead || !c->waiting)
-				continue;
-			control_out_reset(&s->scratch);
-			if (control_wait_check(s->peer, &c->wait, now_ns, &s->scratch) ==
-			    CONTROL_PENDING)
-				continue;
-			c->waiting = false;
-			s->nwaiting--;
-			client_reply(s, c);
-			client_process(s, c, now_ns);
-		}
-		if (!s->executed)
-			break;
-	}
-	s->recheck = s->executed && s->nwaiting > 0;
 }
 
 static struct client *
@@ -535,42 +504,14 @@ control_server_handle(struct control_server *s, const struct pollfd *pfd, size_t
 		if ((c = client_by_fd(s, pfd[i].fd)) != NULL && !c->dead)
 			client_event(s, c, pfd[i].revents, now_ns);
 	}
-	reap(s);
+	cs_reap(s);
 	for (i = 0; i < n; i++) {
 		if ((pfd[i].revents & POLLIN) == 0)
 			continue;
 		for (l = 0; l < s->nlis; l++)
 			if (s->lis[l].fd == pfd[i].fd && !s->lis_paused[l])
-				accept_clients(s, l);
+				accept_clients(s, l, now_ns);
 	}
-	check_waits(s, now_ns);
-	reap(s);
-}
-
-void
-control_server_after_packets(struct control_server *s, uint64_t now_ns)
-{
-	if (s->nwaiting == 0)
-		return;
-	check_waits(s, now_ns);
-	reap(s);
-}
-
-uint64_t
-control_server_next_deadline(const struct control_server *s)
-{
-	uint64_t next = UINT64_MAX;
-	struct client *c;
-	uint32_t i;
-
-	if (s->nwaiting == 0)
-		return UINT64_MAX;
-	if (s->recheck)
-		return 0;
-	for (i = 0; i < s->cfg.max_clients; i++) {
-		c = s->clients[i];
-		if (c != NULL && c->waiting && c->wait.deadline_ns < next)
-			next = c->wait.deadline_ns;
-	}
-	return next;
+	cs_check_waits(s, now_ns);
+	cs_reap(s);
 }

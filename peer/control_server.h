@@ -29,10 +29,19 @@
 #define CONTROL_MAX_CLIENTS_DEFAULT 64u
 #define CONTROL_OUT_MAX_DEFAULT (4u * 1024u * 1024u)
 #define CONTROL_MAX_LISTENERS 8u
+/* A client that must authenticate and has not within this is dropped. */
+#define CONTROL_AUTH_TIMEOUT_NS (10ull * 1000000000ull)
 
 struct control_server_config {
 	uint32_t max_clients;	/* 0: CONTROL_MAX_CLIENTS_DEFAULT */
 	size_t out_max;		/* unsent reply bytes before a client is dropped; 0: default */
+	/*
+	 * Optional: the token clients of TCP endpoints must send first
+	 * ("auth TOKEN"); with it, endpoints beyond loopback may be served.
+	 * NULL: no token, loopback and unix sockets only. Not copied: it must
+	 * outlive the server.
+	 */
+	const char *token;
 	/* Optional: one sentence per notable thing (client dropped, accept failed). */
 	void (*log)(void *arg, const char *text);
 	void *log_arg;

@@ -9,7 +9,9 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,11 +21,13 @@
 #include "arp_cache.h"
 #include "capture.h"
 #include "control_server.h"
+#include "control_token.h"
 #include "frame.h"
 #include "inject.h"
 #include "monotime.h"
 #include "pcap_writer.h"
 #include "peer_options.h"
+#include "peer_safety.h"
 #include "tcp_peer.h"
 
 #define MAX_POLLFDS 128
@@ -38,13 +42,16 @@ struct lingerpeer {
 	struct pcap_writer *pcap;
 	struct arp_cache arp;
 	uint64_t t0;			/* monotonic start, for narration times */
+	uint64_t frames_in;
 	uint64_t frame_errors[FRAME_ERROR_COUNT];
+	uint64_t not_tcp;		/* decoded, but no ARP or TCP for us */
 	uint64_t arp_answered;
 	uint64_t arp_ignored;
 	uint64_t no_mac;		/* segments dropped: no MAC and no room to wait */
 	struct segment unresolved[MAX_UNRESOLVED];	/* waiting for ARP */
 	size_t nunresolved;
 	uint64_t inject_errors;
+	char token[CONTROL_TOKEN_MAX + 1];	/* --control-token's, or "" */
 	char err[512];
 };
 
@@ -209,6 +216,7 @@ on_frame(void *arg, const uint8_t *bytes, size_t len, uint64_t wall)
 	enum frame_error fe;
 	struct frame f;
 
+	lp->frames_in++;
 	if (lp->pcap != NULL)
 		pcap_writer_add(lp->pcap, bytes, len, wall);
 	if ((fe = frame_decode(bytes, len, lp->opt.verify_csum, &f)) != FRAME_OK) {
@@ -220,6 +228,8 @@ on_frame(void *arg, const uint8_t *bytes, size_t len, uint64_t wall)
 	} else if (f.kind == FRAME_TCP && f.u.seg.daddr == lp->opt.addr) {
 		arp_cache_learn(&lp->arp, f.u.seg.saddr, f.eth_src);
 		peer_input(lp->peer, &f.u.seg, monotime_ns());
+	} else {
+		lp->not_tcp++;
 	}
 	flush_output(lp);
 }
@@ -288,9 +298,26 @@ open_io(struct lingerpeer *lp)
 	return 0;
 }
 
+/* For the stats command: what was dropped before the state machine. */
+static void
+wire_stats(void *arg, struct peer_wire_stats *w)
+{
+	struct lingerpeer *lp = arg;
+
+	w->frames_in = lp->frames_in;
+	memcpy(w->frame_errors, lp->frame_errors, sizeof(w->frame_errors));
+	w->not_tcp = lp->not_tcp;
+	w->arp_answered = lp->arp_answered;
+	w->arp_ignored = lp->arp_ignored;
+	w->no_mac = lp->no_mac;
+	w->inject_errors = lp->inject_errors;
+	w->capture_drops = capture_kernel_drops(lp->cap);
+}
+
 static int
 open_peer(struct lingerpeer *lp)
 {
+	struct control_server_config cc = { .token = lp->token[0] ? lp->token : NULL };
 	unsigned i;
 
 	lp->opt.cfg.addr = lp->opt.addr;
@@ -303,7 +330,8 @@ open_peer(struct lingerpeer *lp)
 		peer_listen(lp->peer, lp->opt.ports[i], &lp->opt.port_behaviour[i]);
 	if (lp->opt.verbose)
 		peer_set_narrator(lp->peer, narrate, lp);
-	if ((lp->ctl = control_server_new(lp->peer)) == NULL) {
+	peer_set_wire_stats(lp->peer, wire_stats, lp);
+	if ((lp->ctl = control_server_new_config(lp->peer, &cc)) == NULL) {
 		snprintf(lp->err, sizeof(lp->err), "cannot allocate the control server");
 		return PEER_EXIT_FAILURE;
 	}
@@ -371,6 +399,53 @@ install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+/*
+ * Before anything is opened: never take over an address the host has, and
+ * read the token while the file is still readable to us.
+ */
+static int
+check_start(struct lingerpeer *lp)
+{
+	char iface[IF_NAMESIZE + 1] = "";
+	int r;
+
+	if ((r = peer_addr_configured(lp->opt.addr, iface, sizeof(iface), lp->err,
+	    sizeof(lp->err))) < 0)
+		return PEER_EXIT_ENV;
+	if (r > 0) {
+		snprintf(lp->err, sizeof(lp->err), "--addr %s is already configured on "
+		    "interface %s of this host: lingerpeer would answer for an address the "
+		    "kernel owns. Choose an unused address, or remove it ('ip addr del %s/N "
+		    "dev %s')", lp->opt.addr_text, iface, lp->opt.addr_text, iface);
+		return PEER_EXIT_ENV;
+	}
+	/* Looked up again at the drop; said now, before the link is touched. */
+	if (lp->opt.user != NULL && getpwnam(lp->opt.user) == NULL) {
+		snprintf(lp->err, sizeof(lp->err), "--user %s: no such user. Name an existing "
+		    "user, e.g. nobody", lp->opt.user);
+		return PEER_EXIT_ENV;
+	}
+	if (lp->opt.control_token != NULL && control_token_read(lp->opt.control_token,
+	    lp->token, sizeof(lp->token), lp->err, sizeof(lp->err)) < 0)
+		return PEER_EXIT_USAGE;
+	return 0;
+}
+
+/* Everything is open: give up root, and say what stays open. */
+static int
+drop_privileges(struct lingerpeer *lp)
+{
+	char kept[160], msg[512];
+
+	snprintf(kept, sizeof(kept), "the open capture and injection handles on %s, the "
+	    "control sockets%s", lp->opt.iface, lp->pcap != NULL ? ", the --pcap file" : "");
+	if (peer_drop_privileges(lp->opt.user, kept, msg, sizeof(msg), lp->err,
+	    sizeof(lp->err)) < 0)
+		return PEER_EXIT_ENV;
+	printf("lingerpeer: %s\n", msg);
+	return 0;
+}
+
 static void
 teardown(struct lingerpeer *lp)
 {
@@ -392,7 +467,8 @@ main(int argc, char **argv)
 	arp_cache_init(&lp.arp);
 	lp.t0 = monotime_ns();
 	install_signals();
-	if ((rc = open_io(&lp)) == 0 && (rc = open_peer(&lp)) == 0) {
+	if ((rc = check_start(&lp)) == 0 && (rc = open_io(&lp)) == 0 &&
+	    (rc = open_peer(&lp)) == 0 && (rc = drop_privileges(&lp)) == 0) {
 		print_ready(&lp);
 		rc = run_loop(&lp);
 		print_summary(&lp);

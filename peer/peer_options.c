@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control_client.h"
 #include "units.h"
 
 #ifndef LINGERLAB_VERSION
@@ -31,6 +32,8 @@ enum {
 	OPT_SEED,
 	OPT_NO_VERIFY,
 	OPT_VERSION,
+	OPT_CONTROL_TOKEN,
+	OPT_USER,
 };
 
 static const struct option long_opts[] = {
@@ -40,6 +43,8 @@ static const struct option long_opts[] = {
 	{ "behaviour", required_argument, NULL, 'b' },
 	{ "behavior", required_argument, NULL, 'b' },
 	{ "control", required_argument, NULL, 'c' },
+	{ "control-token", required_argument, NULL, OPT_CONTROL_TOKEN },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ "pcap", required_argument, NULL, OPT_PCAP },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "when-full", required_argument, NULL, OPT_WHEN_FULL },
@@ -60,6 +65,7 @@ peer_usage(FILE *out)
 	fprintf(out,
 	    "usage: lingerpeer --iface IFACE --addr IPV4 [--port PORT[,PORT...]]\n"
 	    "                  [--behaviour SPEC] [--control unix:PATH|unix:@NAME|HOST:PORT|fd:N]\n"
+	    "                  [--control-token FILE] [--user NAME]\n"
 	    "                  [--pcap FILE] [--max-conns N] [--when-full drop|evict]\n"
 	    "                  [--events N] [--mss N] [--wscale N] [--seed N]\n"
 	    "                  [--no-verify-checksums] [-v]\n"
@@ -76,7 +82,12 @@ peer_usage(FILE *out)
 	    "  -b, --behaviour SPEC  behaviour of new connections on the ports given before it\n"
 	    "                        that have none, or on all ports when given first;\n"
 	    "                        items joined by '+', e.g. stop-reading:rcvbuf=64KiB+swallow-fin\n"
-	    "  -c, --control EP      control channel (repeatable); fd:N uses an inherited socket\n"
+	    "  -c, --control EP      control channel (repeatable); fd:N uses an inherited socket;\n"
+	    "                        TCP only on loopback unless --control-token is given\n"
+	    "      --control-token FILE  clients of TCP endpoints must first send 'auth TOKEN'\n"
+	    "                        with the token in FILE (mode 600); allows any address\n"
+	    "      --user NAME       user to become once the interface is open (default\n"
+	    "                        nobody); every capability is dropped either way\n"
 	    "      --pcap FILE       write every frame in and out to FILE (nanosecond pcap)\n"
 	    "      --max-conns N     connection table size (default 131072)\n"
 	    "      --when-full P     full table: drop new SYNs (default) or evict the least\n"
@@ -93,7 +104,8 @@ peer_usage(FILE *out)
 	    "Behaviours:\n%s"
 	    "\n"
 	    "Exit status: 0 stopped by SIGINT/SIGTERM, 1 failure while running, 2 usage\n"
-	    "error, 3 interface, capture or injection unavailable.\n"
+	    "error, 3 interface, capture or injection unavailable, the address already\n"
+	    "configured on this host, or privileges that cannot be dropped.\n"
 	    "See lingerpeer(8) and docs/control-protocol.md.\n", behaviour_help());
 }
 
@@ -190,6 +202,14 @@ parse_one(struct peer_options *o, int ch, const char *arg, struct behaviour *all
 	case OPT_PCAP:
 		o->pcap_file = arg;
 		return 0;
+	case OPT_CONTROL_TOKEN:
+		o->control_token = arg;
+		return 0;
+	case OPT_USER:
+		if (*arg == '\0')
+			return usage_error("--user", arg, "expected a user name, e.g. nobody");
+		o->user = arg;
+		return 0;
 	case OPT_MAX_CONNS:
 		if (parse_uint(arg, 1u << 26, &v) < 0 || v == 0)
 			return usage_error("--max-conns", arg, "expected 1 to 67108864");
@@ -231,6 +251,29 @@ parse_one(struct peer_options *o, int ch, const char *arg, struct behaviour *all
 	return PEER_EXIT_USAGE;
 }
 
+/*
+ * Beyond loopback, whoever reaches the channel could reset connections:
+ * such an endpoint needs a token. Said here, before anything is opened.
+ */
+static int
+check_controls(const struct peer_options *o)
+{
+	struct control_endpoint ep;
+	char err[256];
+	unsigned i;
+
+	for (i = 0; i < o->ncontrols; i++) {
+		if (control_endpoint_parse_flags(o->controls[i], CEP_ALLOW_REMOTE, &ep, err,
+		    sizeof(err)) < 0)
+			return usage_error("--control", o->controls[i], err);
+		if (ep.remote && o->control_token == NULL)
+			return usage_error("--control", o->controls[i], "an endpoint beyond "
+			    "loopback needs --control-token FILE, so that only clients that "
+			    "know the token can steer the peer (see lingerpeer(8), SECURITY)");
+	}
+	return 0;
+}
+
 static int
 finish(struct peer_options *o, const struct behaviour *all)
 {
@@ -244,7 +287,7 @@ finish(struct peer_options *o, const struct behaviour *all)
 	for (i = 0; i < o->nports; i++)
 		if (o->port_behaviour[i].bits == UINT16_MAX)
 			o->port_behaviour[i] = *all;
-	return 0;
+	return check_controls(o);
 }
 
 int

@@ -19,7 +19,9 @@ enum peer_exit {
 	PEER_EXIT_OK = 0,		/* stopped by SIGINT or SIGTERM */
 	PEER_EXIT_FAILURE = 1,		/* a failure while running */
 	PEER_EXIT_USAGE = 2,		/* the command line was wrong */
-	PEER_EXIT_ENV = 3,		/* interface, capture or injection unavailable */
+	PEER_EXIT_ENV = 3,		/* interface, capture or injection unavailable,
+					   the address is already on this host, or
+					   privileges cannot be dropped */
 };
 
 struct peer_options {
@@ -32,6 +34,8 @@ struct peer_options {
 	const char *controls[PEER_MAX_CONTROLS];
 	unsigned ncontrols;
 	const char *pcap_file;
+	const char *control_token;	/* --control-token FILE, or NULL */
+	const char *user;		/* --user NAME, or NULL for the default */
 	struct peer_config cfg;
 	bool mss_given;
 	bool verify_csum;

@@ -54,6 +54,8 @@ struct peer {
 	struct peer_stats stats;
 	peer_narrate_fn narrate;
 	void *narrate_arg;
+	peer_wire_stats_fn wire_stats;
+	void *wire_stats_arg;
 	uint64_t now;		/* time of the call being handled */
 	uint16_t next_ephemeral;	/* where peer_connect looks for a free port */
 };

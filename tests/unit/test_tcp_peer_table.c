@@ -102,14 +102,14 @@ keep_last(uint64_t num, const struct peer_event *ev, void *arg)
 	return 0;
 }
 
-/* evict: the least recently active open connection makes room. */
+/* evict: a half-open connection makes room first, else the least recently active. */
 static void
 test_table_full_evict(void **state)
 {
 	struct harness h;
 	struct conn_info ci;
 	struct peer_event last;
-	uint32_t iss[4];
+	uint32_t iss[4], iss5;
 	uint16_t port;
 
 	(void)state;
@@ -135,16 +135,23 @@ test_table_full_evict(void **state)
 	assert_int_equal(last.state, CS_CLOSED);
 	assert_int_equal(id_of(&h, 50001), 0);
 	assert_int_equal(id_of(&h, 50004), 5);
-	assert_int_equal(syn_from(&h, 50005), 1);	/* then 50000, id 1 */
-	assert_int_equal(peer_conn_info(h.p, 1, &ci), -1);
+	/* then the half-open 50004 (id 5), before the established 50000 */
+	assert_int_equal(syn_from(&h, 50005), 1);
+	iss5 = h.out[0].seq;
+	assert_int_equal(peer_conn_info(h.p, 5, &ci), -1);
+	assert_int_equal(peer_conn_info(h.p, 1, &ci), 0);
 	assert_int_equal(id_of(&h, 50005), 6);
 	assert_int_equal(peer_get_stats(h.p)->conns_evicted, 2);
 	assert_int_equal(peer_get_stats(h.p)->conns_rejected, 0);
 	/* the evicted connections' timers do not fire for the new tenants:
-	 * only the two connections still in SYN_RCVD resend their SYN-ACK */
-	assert_int_equal(h_tick(&h, h.now + 1000 * MS), 2);
-	assert_int_equal(h.out[0].dport, 50004);
-	assert_int_equal(h.out[1].dport, 50005);
+	 * only the connection still in SYN_RCVD resends its SYN-ACK */
+	assert_int_equal(h_tick(&h, h.now + 1000 * MS), 1);
+	assert_int_equal(h.out[0].dport, 50005);
+	/* none half-open: the least recently active goes, 50000 (id 1) */
+	ack_from(&h, 50005, iss5);
+	assert_int_equal(syn_from(&h, 50006), 1);
+	assert_int_equal(peer_conn_info(h.p, 1, &ci), -1);
+	assert_int_equal(peer_get_stats(h.p)->conns_evicted, 3);
 	h_fini(&h);
 }
 
