@@ -24,7 +24,8 @@ struct pick {
 };
 
 /*
- * The newest match wins for an address or "last" (a client may reuse its
+ * The newest match wins for "last" (and for an address, which
+ * peer_conn_newest_from resolves without this pass: a client may reuse its
  * port); for "new" the oldest connection created after the wait began, so
  * two quick connections resolve to the first.
  */
@@ -34,9 +35,6 @@ pick_cb(const struct conn_info *ci, void *arg)
 	struct pick *pk = arg;
 	bool newer;
 
-	if (pk->cc->kind == CCONN_ADDR &&
-	    (ci->raddr != pk->cc->addr || ci->rport != pk->cc->port))
-		return 0;
 	if (pk->cc->kind == CCONN_NEW) {
 		if (ci->id <= pk->after_id || (pk->found && ci->id > pk->ci.id))
 			return 0;
@@ -56,9 +54,13 @@ control_find_conn(const struct peer *p, const struct control_conn *cc, uint32_t 
 		  struct conn_info *ci)
 {
 	struct pick pk;
+	uint32_t id;
 
 	if (cc->kind == CCONN_ID)
 		return peer_conn_info(p, cc->id, ci) == 0 ? 0 : -1;
+	if (cc->kind == CCONN_ADDR)
+		return peer_conn_newest_from(p, cc->addr, cc->port, &id) == 0 &&
+		    peer_conn_info(p, id, ci) == 0 ? 0 : -1;
 	memset(&pk, 0, sizeof(pk));
 	pk.cc = cc;
 	pk.after_id = after_id;
@@ -166,23 +168,50 @@ count_cb(const struct conn_info *ci, void *arg)
 	return 0;
 }
 
+/* The wire counters, " key=value" each, for the stat line. */
+static void
+wire_fields(const struct peer *p, char *buf, size_t len)
+{
+	struct peer_wire_stats w;
+	uint64_t bad = 0;
+	size_t n;
+	int i;
+
+	peer_get_wire_stats(p, &w);
+	for (i = 1; i < FRAME_ERROR_COUNT; i++)
+		bad += w.frame_errors[i];
+	n = (size_t)snprintf(buf, len, " frames-in=%" PRIu64 " malformed=%" PRIu64, w.frames_in,
+	    bad);
+	for (i = 1; i < FRAME_ERROR_COUNT && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, " %s=%" PRIu64,
+		    frame_error_name((enum frame_error)i), w.frame_errors[i]);
+	if (n < len)
+		snprintf(buf + n, len - n, " not-tcp=%" PRIu64 " arp-answered=%" PRIu64
+		    " arp-ignored=%" PRIu64 " no-mac=%" PRIu64 " inject-errors=%" PRIu64
+		    " capture-drops=%" PRIu64, w.not_tcp, w.arp_answered, w.arp_ignored,
+		    w.no_mac, w.inject_errors, w.capture_drops);
+}
+
 static void
 exec_stats(const struct control_env *env, struct control_out *out)
 {
 	const struct peer_stats *st = peer_get_stats(env->peer);
 	const struct event_log *log = peer_events(env->peer);
 	uint64_t conns = 0;
+	char wire[768];
 
 	peer_conn_foreach(env->peer, count_cb, &conns);
+	wire_fields(env->peer, wire, sizeof(wire));
 	control_out_data(out, "stat conns=%" PRIu64 " conns-opened=%" PRIu64
 	    " conns-rejected=%" PRIu64 " conns-evicted=%" PRIu64 " syns-refused=%" PRIu64
 	    " syns-dropped=%" PRIu64 " segs-in=%" PRIu64 " segs-out=%" PRIu64
 	    " rst-unknown=%" PRIu64 " delayed-dropped=%" PRIu64 " not-for-us=%" PRIu64
 	    " events-oldest=%" PRIu64 " events-next=%" PRIu64 " control-clients=%" PRIu32
-	    " control-max=%" PRIu32, conns, st->conns_opened, st->conns_rejected,
+	    " control-max=%" PRIu32 "%s", conns, st->conns_opened, st->conns_rejected,
 	    st->conns_evicted, st->syns_refused, st->syns_dropped, st->segs_in,
 	    st->segs_out, st->rst_unknown, st->delayed_dropped, st->not_for_us,
-	    event_log_oldest(log), event_log_next(log), env->clients, env->max_clients);
+	    event_log_oldest(log), event_log_next(log), env->clients, env->max_clients,
+	    wire);
 	control_out_status(out, "ok");
 }
 

@@ -12,6 +12,7 @@
 
 #include "behaviour.h"
 #include "event_log.h"
+#include "frame.h"
 #include "segment.h"
 
 enum conn_state {
@@ -131,6 +132,13 @@ int peer_conn_lookup(const struct peer *p, uint32_t raddr, uint16_t rport, uint1
 		     uint32_t *id);
 int peer_conn_info(const struct peer *p, uint32_t id, struct conn_info *out);
 
+/*
+ * The newest connection (by creation, then id) from the client's raddr:rport
+ * to any of our ports: how the control channel resolves an address. O(n),
+ * without copying the table.
+ */
+int peer_conn_newest_from(const struct peer *p, uint32_t raddr, uint16_t rport, uint32_t *id);
+
 /* Call fn for every connection in the table, oldest first; stop if fn returns nonzero. */
 int peer_conn_foreach(const struct peer *p, int (*fn)(const struct conn_info *, void *), void *arg);
 
@@ -166,6 +174,27 @@ enum peer_cmd_result peer_connect(struct peer *p, uint32_t raddr, uint16_t rport
 				  const struct behaviour *b, uint64_t now_ns, uint32_t *id);
 
 const struct peer_stats *peer_get_stats(const struct peer *p);
+
+/*
+ * What the I/O around the state machine saw and dropped before it (frames
+ * by decode error, ARP, the capture buffer overflowing), for the stats
+ * command. The peer keeps only the hook; the program that owns the I/O
+ * (lingerpeer.c) fills in the numbers when asked.
+ */
+struct peer_wire_stats {
+	uint64_t frames_in;			/* frames the capture delivered */
+	uint64_t frame_errors[FRAME_ERROR_COUNT];	/* [FRAME_OK] unused */
+	uint64_t not_tcp;			/* well-formed, but no TCP for us */
+	uint64_t arp_answered;
+	uint64_t arp_ignored;			/* ARP about another address */
+	uint64_t no_mac;			/* segments dropped: MAC unknown */
+	uint64_t inject_errors;
+	uint64_t capture_drops;			/* no room in the capture buffer */
+};
+typedef void (*peer_wire_stats_fn)(void *arg, struct peer_wire_stats *out);
+void peer_set_wire_stats(struct peer *p, peer_wire_stats_fn fn, void *arg);
+/* Fill out (all zero when no hook was set). */
+void peer_get_wire_stats(const struct peer *p, struct peer_wire_stats *out);
 const struct event_log *peer_events(const struct peer *p);
 
 /*

@@ -47,6 +47,21 @@ peer_get_stats(const struct peer *p)
 	return &p->stats;
 }
 
+void
+peer_set_wire_stats(struct peer *p, peer_wire_stats_fn fn, void *arg)
+{
+	p->wire_stats = fn;
+	p->wire_stats_arg = arg;
+}
+
+void
+peer_get_wire_stats(const struct peer *p, struct peer_wire_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (p->wire_stats != NULL)
+		p->wire_stats(p->wire_stats_arg, out);
+}
+
 const struct event_log *
 peer_events(const struct peer *p)
 {
@@ -105,6 +120,31 @@ peer_conn_info(const struct peer *p, uint32_t id, struct conn_info *out)
 	if (c == NULL)
 		return -1;
 	fill_info(p, c, out);
+	return 0;
+}
+
+int
+peer_conn_newest_from(const struct peer *p, uint32_t raddr, uint16_t rport, uint32_t *id)
+{
+	uint32_t cap = conn_table_capacity(p->conns), used = conn_table_used(p->conns);
+	const struct conn *c, *best = NULL;
+	uint32_t i, seen = 0;
+
+	/* A plain pass over the slots: no copies, no sort (peer_conn_foreach
+	 * made this O(n log n) with a copy of the table, per control command). */
+	for (i = 0; i < cap && seen < used; i++) {
+		if ((c = conn_at_const(p->conns, i)) == NULL)
+			continue;
+		seen++;
+		if (c->raddr != raddr || c->rport != rport)
+			continue;
+		if (best == NULL || c->created_ns > best->created_ns ||
+		    (c->created_ns == best->created_ns && c->id > best->id))
+			best = c;
+	}
+	if (best == NULL)
+		return -1;
+	*id = best->id;
 	return 0;
 }
 

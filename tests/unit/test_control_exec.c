@@ -338,6 +338,26 @@ test_exec_output_limit(void **state)
 	assert_status("stats", "ok");
 }
 
+/* One client port to two of our ports: its address names the newest connection. */
+static void
+test_exec_addr_newest(void **state)
+{
+	struct client a, b, c;
+
+	(void)state;
+	run("listen 8080 normal");
+	run("listen 8081 normal");
+	connect_client(&a, 40000, 8080);
+	now += SEC;
+	connect_client(&b, 40001, 8080);
+	now += SEC;
+	connect_client(&c, 40000, 8081);
+	assert_reply_has("show 192.0.2.1:40000", "conn id=3 client=192.0.2.1:40000 port=8081");
+	assert_reply_has("show 192.0.2.1:40001", "conn id=2 ");
+	assert_status("show 192.0.2.1:40002", "err no-conn: there is no connection from "
+	    "192.0.2.1:40002");
+}
+
 int
 main(void)
 {
@@ -347,6 +367,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_exec_read, setup_peer, teardown_peer),
 		cmocka_unit_test_setup_teardown(test_exec_events, setup_peer, teardown_peer),
 		cmocka_unit_test_setup_teardown(test_exec_wait, setup_peer, teardown_peer),
+		cmocka_unit_test_setup_teardown(test_exec_addr_newest, setup_peer,
+		    teardown_peer),
 		cmocka_unit_test_setup_teardown(test_exec_output_limit, setup_peer,
 		    teardown_peer),
 	};
