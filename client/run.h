@@ -39,16 +39,32 @@
 /* `wait peer` without `within`. */
 #define RUN_WAIT_PEER_DEFAULT_NS (10ull * 1000000000u)
 
+/*
+ * --live: the parent's view of the running case, as it happens. record()
+ * gets each record of it as it arrives (the line as the worker wrote it,
+ * with obs already updated by it), and line NULL once the worker is gone
+ * and obs is complete. tick() is called whenever the parent wakes and
+ * returns the milliseconds until it wants to be called again (-1: no
+ * need), for a clock that ticks while a step blocks.
+ */
+struct run_live {
+	void (*record)(void *arg, const struct case_obs *obs, const char *line);
+	int (*tick)(void *arg);
+	void *arg;
+};
+
 struct run_opts {
 	/* --peer CONTROL: an existing lingerpeer; NULL: a sandbox per case */
 	const char *peer_control;
 	const char *peer_addr;		/* its address (--peer-addr) */
+	const char *peer_token;		/* --peer-token's token (read), or NULL */
 	const char *iface;		/* capture there (--iface); NULL: none */
 	const char *pcap_dir;		/* one pcap file per case; NULL: none */
 	uint64_t timeout_ns;		/* --timeout; 0: the scenario's */
 	unsigned jobs;			/* workers at once (--jobs); 0 = 1 */
 	const char *lingerpeer;		/* the binary, for sandboxes */
 	bool verbose;			/* lingerpeer's log to stderr */
+	const struct run_live *live;	/* --live; NULL: none */
 };
 
 /*
@@ -62,7 +78,12 @@ typedef void (*run_done_fn)(size_t index, struct case_obs *obs, void *arg);
  * caller frees with case_obs_free) and calling done in input order.
  * Returns 0, or -1 with err when the runner itself could not go on (no
  * fork, no pipe): the cases not run are then marked aborted with that
- * reason.
+ * reason. Returns 1 when SIGINT, SIGTERM or SIGHUP stopped the run: the
+ * running cases were killed and reported aborted ("interrupted by SIGINT,
+ * in line N ..."), the cases never started were neither run nor reported
+ * (done is not called for them, their obs are freed), and err says how
+ * many of each ("interrupted by SIGINT: 3 cases done, 1 interrupted (NAME),
+ * 5 not run").
  */
 int	run_cases(const struct scenario *const *cases, size_t n,
 	    const struct run_opts *opts, struct case_obs *obs,

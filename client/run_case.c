@@ -73,6 +73,10 @@ run_emit_call(struct run_ctx *r, size_t i)
 {
 	char buf[OBS_LINE_MAX];
 
+	if (r->quiet)
+		return;		/* a repeat block reports its calls at its end */
+	/* The segments a call sent are streamed before it is (--live). */
+	rcap_sync(r->cap);
 	emit(r, buf, obs_fmt_call(r->obs, i, buf, sizeof(buf)));
 }
 
@@ -89,6 +93,8 @@ run_emit_sock(struct run_ctx *r, size_t s)
 {
 	char buf[OBS_LINE_MAX];
 
+	/* With --peer, the capture keeps the segments of known connections. */
+	rcap_know(r->cap, r->obs);
 	emit(r, buf, obs_fmt_sock(r->obs, s, buf, sizeof(buf)));
 }
 
@@ -121,34 +127,25 @@ run_record(struct run_ctx *r, size_t i, const struct plat_call *pc)
 	c->t_start_ns = pc->t_start_ns > r->t0 ? pc->t_start_ns - r->t0 : 0;
 	c->t_end_ns = pc->t_end_ns > r->t0 ? pc->t_end_ns - r->t0 : 0;
 	c->bytes = pc->bytes;
+	c->cpu_wait_ns = pc->cpu_wait_ns;
+	run_signal_note(r, pc, c);
 	run_emit_call(r, i);
 }
 
 int
 run_collect(struct run_ctx *r)
 {
-	char err[256], buf[OBS_LINE_MAX];
-	struct case_obs *o = r->obs;
-	int n;
+	char err[512];
 
 	if (r->cap == NULL)
 		return 0;
-	if ((n = rcap_drain(r->cap, o, r->t0, err, sizeof(err))) == -1) {
+	/* Classified and streamed already, by run_capture.c. */
+	if (rcap_collect(r->cap, r->obs, err, sizeof(err)) == -1) {
 		run_abort(r, OBS_ABORT_ENV, "%s", err);
-		rcap_close(r->cap, &o->capture_drops);
+		rcap_close(r->cap, &r->obs->capture_drops);
 		r->cap = NULL;
 		return -1;
 	}
-	if (n == 0)
-		return 0;
-	/* Earlier segments keep their classes: see wire_classify.h. */
-	if (wire_classify(o->segs, o->nsegs) == -1) {
-		run_abort(r, OBS_ABORT_ENV, "out of memory classifying segments");
-		return -1;
-	}
-	for (; r->nsegs_sent < o->nsegs; r->nsegs_sent++)
-		emit(r, buf, obs_fmt_seg(&o->segs[r->nsegs_sent], buf,
-		    sizeof(buf)));
 	return 0;
 }
 
@@ -189,7 +186,8 @@ open_capture(struct run_ctx *r)
 			return;
 		}
 		r->cap = rcap_open(iface, r->peer_addr, r->opt->pcap_dir != NULL ?
-		    o->pcap_path : NULL, r->sb == NULL, err, sizeof(err));
+		    o->pcap_path : NULL, r->sb == NULL, r->out_fd, err,
+		    sizeof(err));
 		if (r->cap == NULL) {
 			o->pcap_path[0] = '\0';
 			run_abort(r, OBS_ABORT_ENV, "%s", err);
@@ -265,10 +263,19 @@ run_steps(struct run_ctx *r)
 	size_t i;
 
 	r->t0 = plat_now_ns();
+	/* Segments stream while steps block (a reader process). */
+	if (r->cap != NULL)
+		(void)rcap_start(r->cap, r->t0);
+	run_probe_init(r);
 	for (i = 0; i < r->sc->nsteps && !r->stop; i++) {
 		st = &r->sc->steps[i];
+		run_peer_check(r, i);
+		if (r->stop)
+			break;
 		emit(r, buf, obs_fmt_at(i, r->t0, run_now(r), buf, sizeof(buf)));
-		if (run_is_peer_step(st->kind))
+		if (st->kind == STEP_REPEAT)
+			i = run_repeat(r, i);	/* on to its end's expects */
+		else if (run_is_peer_step(st->kind))
 			run_peer_step(r, i);
 		else if (run_is_sock_step(st->kind))
 			run_sock_step(r, i);
@@ -279,6 +286,9 @@ run_steps(struct run_ctx *r)
 		if (!r->stop)
 			run_points(r, i);
 	}
+	if (!r->stop)
+		run_peer_check(r, r->sc->nsteps);
+	rcap_stop(r->cap);	/* the final take is ours, as it always was */
 	(void)run_collect(r);
 	r->obs->duration_ns = run_now(r);
 }

@@ -48,7 +48,11 @@ struct run_ctx {
 	uint32_t client_addr;		/* ours toward the peer; with `listen` only */
 	struct run_peer *peer;		/* NULL: no lingerpeer (none needed) */
 	struct run_capture *cap;	/* NULL: no capture */
-	size_t nsegs_sent;		/* segments streamed so far */
+	size_t signal_step;		/* armed `signal after` step + 1, 0: none */
+	bool quiet;			/* in a repeat block: no call records */
+	size_t cur_block;		/* the last repeat step begun + 1, 0: none */
+	uint32_t cur_iters;		/* iterations that block has done */
+	uint64_t next_sample_ns;	/* when waiting, the next probe sample */
 };
 
 /* run_case.c */
@@ -66,6 +70,20 @@ const char *run_where(const struct run_ctx *r, size_t i, char *buf,
 /* Record a call's result from the platform's (times made relative). */
 void	run_record(struct run_ctx *r, size_t i, const struct plat_call *pc);
 
+/* run_repeat.c: repeat blocks and resource probes */
+/* Run the block that starts at step i; returns the index of its end. */
+size_t	run_repeat(struct run_ctx *r, size_t i);
+/* Name the probe series and tell the parent (when the case has probes). */
+void	run_probe_init(struct run_ctx *r);
+void	run_probe_sample(struct run_ctx *r, enum obs_sample_kind kind,
+	    uint32_t iter);
+/* While waiting after a block: sample when due. The earlier of t and the
+ * next sample's time, for the wait to wake at. */
+void	run_probe_tick(struct run_ctx *r);
+uint64_t run_probe_next(const struct run_ctx *r, uint64_t t);
+/* A probe expectation reached at t: sample, polling until it holds. */
+void	run_probe_point(struct run_ctx *r, size_t i, size_t j, uint64_t t);
+
 /* run_points.c */
 void	run_points(struct run_ctx *r, size_t i);
 /* Let time pass until t (ns since the start), capturing all along. */
@@ -74,6 +92,9 @@ void	run_wait_until(struct run_ctx *r, uint64_t t);
 /* run_steps.c */
 bool	run_is_sock_step(enum scn_step_kind k);
 void	run_sock_step(struct run_ctx *r, size_t i);
+/* If the armed signal was handled during this call, say so in its detail. */
+void	run_signal_note(struct run_ctx *r, const struct plat_call *pc,
+	    struct obs_call *c);
 
 /* run_server.c */
 void	run_listen(struct run_ctx *r, size_t i, struct plat_call *pc);
@@ -96,19 +117,51 @@ void	run_peer_map(struct run_ctx *r, size_t i, int sock);
 /* The value of key in the peer's record of sock; 1 found, 0 not, -1 lost. */
 int	run_peer_value(struct run_ctx *r, int sock, const char *key,
 	    char *buf, size_t len);
+/*
+ * Before step i (i == nsteps: at the end): a sandbox's lingerpeer that has
+ * died since the last look stops the case with "peer lost", also when no
+ * step talked to it meanwhile (a `wait`, a close() blocking on linger).
+ */
+void	run_peer_check(struct run_ctx *r, size_t i);
 /* Close the control connection (lingerpeer goes with the sandbox). */
 void	run_peer_stop(struct run_ctx *r);
 /* After the sandbox is gone: show lingerpeer's log if asked, free. */
 void	run_peer_finish(struct run_ctx *r);
 
 /* run_capture.c */
+/* Segments are streamed to out_fd as `seg` records as they are taken in. */
 struct run_capture *rcap_open(const char *iface, uint32_t peer_addr,
-	    const char *pcap_path, bool filter_ports, char *err, size_t errlen);
+	    const char *pcap_path, bool filter_ports, int out_fd, char *err,
+	    size_t errlen);
+/*
+ * From time 0 (t0, monotonic ns) on: a reader process of its own reads
+ * the capture, so that segments are streamed while a step blocks. -1 when
+ * it could not be started: the capture is then read between steps, as
+ * rcap_collect() is called.
+ */
+int	rcap_start(struct run_capture *c, uint64_t t0);
+/* Stop the reader after its last read (then rcap_collect takes the rest). */
+void	rcap_stop(struct run_capture *c);
+/*
+ * Let the reader stream every segment captured until now (it has to be
+ * running; nothing is taken into the case_obs, nothing decided).
+ */
+void	rcap_sync(struct run_capture *c);
+/*
+ * The connections of the case are now those of obs->socks: the reader
+ * may stream their segments without waiting for rcap_collect().
+ */
+void	rcap_know(struct run_capture *c, const struct case_obs *obs);
+/* What to poll for "segments came": readable, call rcap_collect(). */
 int	rcap_fd(const struct run_capture *c);
-/* Append what is waiting to obs->segs (t relative to t0). n new, or -1. */
-int	rcap_drain(struct run_capture *c, struct case_obs *obs, uint64_t t0,
-	    char *err, size_t errlen);
-/* Drops the kernel reported; closes the pcap file. */
+/*
+ * Append what came since to obs->segs, classified (wire_classify.h) and
+ * streamed; decide on segments of connections not known before (obs->socks
+ * now says). n new, or -1 with err.
+ */
+int	rcap_collect(struct run_capture *c, struct case_obs *obs, char *err,
+	    size_t errlen);
+/* Stops the reader; drops the kernel reported; closes the pcap file. */
 void	rcap_close(struct run_capture *c, uint64_t *drops);
 
 #endif
