@@ -204,6 +204,9 @@ ev_step_label(const struct scenario *sc, const struct scn_step *st, char *buf,
 		    st->how >= 0 && st->how <= 2 ? hows[st->how] : "?");
 	else if (st->kind == STEP_WAIT)
 		n = snprintf(buf, len, "wait");
+	else if (st->kind == STEP_SIGNAL)
+		n = snprintf(buf, len, "signal after %.3f s",
+		    (double)st->duration_ns / 1e9);
 	else if (st->kind == STEP_WAIT_PEER)
 		n = snprintf(buf, len, "wait peer %s", s);
 	else if (st->kind == STEP_PEER_CONNECT)
@@ -233,6 +236,9 @@ case_result_free(struct case_result *cr)
 	free(cr->verdicts);
 	cr->verdicts = NULL;
 	cr->nverdicts = 0;
+	free(cr->probes.samples);
+	cr->probes.samples = NULL;
+	cr->probes.nsamples = 0;
 }
 
 void
@@ -405,6 +411,52 @@ rp_secs(uint64_t ns, char *buf, size_t len)
 	n = snprintf(buf, len, "%" PRIu64 ".%03" PRIu64, ns / 1000000000u,
 	    ns % 1000000000u / 1000000u);
 	return n < 0 ? 0 : (size_t)n;
+}
+
+void
+rp_put_text(FILE *fp, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, fp);
+}
+
+/* XML 1.0's Char production, for the code points UTF-8 can carry. */
+static bool
+xml_char(uint32_t cp)
+{
+	if (cp < 0x20)
+		return cp == '\t' || cp == '\n' || cp == '\r';
+	return cp != 0xfffe && cp != 0xffff;
+}
+
+void
+rp_xml_put(FILE *fp, const char *s, bool attr)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	for (; *p != '\0'; p += n) {
+		n = rp_utf8_len(p);
+		if (n == 0 || !xml_char(rp_utf8_cp(p, n))) {
+			fputc('?', fp);
+			n = 1;
+		} else if (*p == '&')
+			fputs("&amp;", fp);
+		else if (*p == '<')
+			fputs("&lt;", fp);
+		else if (*p == '>')
+			fputs("&gt;", fp);
+		else if (*p == '"' && attr)
+			fputs("&quot;", fp);
+		else if (*p == '\'' && attr)
+			fputs("&apos;", fp);
+		else if (attr && (*p == '\n' || *p == '\r' || *p == '\t'))
+			fprintf(fp, "&#%u;", *p);
+		else
+			fwrite(p, 1, n, fp);
+	}
 }
 
 int

@@ -23,6 +23,14 @@ enum report_format {
 struct report_options {
 	bool colour;		/* human: ANSI colours */
 	bool verbose;		/* human: expected and actual for passing checks too */
+	/*
+	 * human: what the caller adds to the report (diagrams, a summary),
+	 * after each case's checks (index into run->cases) and once before
+	 * the totals, which stay the last lines for scripts. May be NULL.
+	 */
+	void (*after_case)(size_t index, FILE *fp, void *arg);
+	void (*before_totals)(FILE *fp, void *arg);
+	void *hook_arg;
 };
 
 /* "human", "tap", "junit", "json" (also "jsonl"). Returns 0 or -1. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "series.h"
 #include "wire_classify.h"
 
 #define INDENT "                "	/* lines under a check: under its location */
@@ -48,10 +49,7 @@ colour_of(enum verdict_kind kind)
 static void
 put_text(struct human *h, const char *s)
 {
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++)
-		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, h->fp);
+	rp_put_text(h->fp, s);
 }
 
 static void
@@ -151,6 +149,24 @@ counts_words(struct human *h, const size_t *c)
 		    c[VERDICT_NOT_REACHED], c[VERDICT_ERROR], c[VERDICT_ERROR] == 1 ? "" : "s");
 }
 
+/* The probes, one sparkline each, for the series series_shown() picks. */
+static void
+probe_charts(struct human *h, const struct obs_probes *p)
+{
+	char line[1024];
+	size_t k;
+
+	if (p->nsamples == 0)
+		return;
+	fprintf(h->fp, "   probes, %zu samples (min..max):\n", p->nsamples);
+	for (k = 0; k < p->nseries; k++) {
+		if (!series_shown(p, k))
+			continue;
+		series_sparkline(p, k, 60, series_utf8_locale(), line, sizeof(line));
+		fprintf(h->fp, "%s%-26s %s\n", INDENT, p->names[k], line);
+	}
+}
+
 static void
 one_case(struct human *h, const struct case_result *cr)
 {
@@ -181,6 +197,7 @@ one_case(struct human *h, const struct case_result *cr)
 		fprintf(h->fp, "   (no expectations)\n");
 	for (i = 0; i < cr->nverdicts; i++)
 		check(h, &cr->verdicts[i]);
+	probe_charts(h, &cr->probes);
 	fprintf(h->fp, "   ");
 	counts_words(h, cr->counts);
 	fprintf(h->fp, "\n\n");
@@ -200,8 +217,13 @@ report_human(const struct run_result *run, const struct report_options *opts, FI
 	fprintf(fp, "lingerlab: %zu case%s on ", run->ncases, run->ncases == 1 ? "" : "s");
 	put_text(&h, run->os_name[0] != '\0' ? run->os_name : "an unknown system");
 	fprintf(fp, "\n\n");
-	for (i = 0; i < run->ncases; i++)
+	for (i = 0; i < run->ncases; i++) {
 		one_case(&h, &run->cases[i]);
+		if (opts != NULL && opts->after_case != NULL)
+			opts->after_case(i, fp, opts->hook_arg);
+	}
+	if (opts != NULL && opts->before_totals != NULL)
+		opts->before_totals(fp, opts->hook_arg);
 	rp_secs(run->duration_ns, took, sizeof(took));
 	if (h.colour)
 		fputs(failed > 0 ? "\033[1;31m" : "\033[1;32m", fp);

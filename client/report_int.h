@@ -4,6 +4,7 @@
 #ifndef LINGERLAB_REPORT_INT_H
 #define LINGERLAB_REPORT_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +24,22 @@ uint32_t rp_utf8_cp(const unsigned char *s, size_t n);
 size_t	rp_where(const struct verdict *v, char *buf, size_t len);
 /* "2.015 s" from nanoseconds, and seconds as JUnit wants them: "2.015". */
 size_t	rp_secs(uint64_t ns, char *buf, size_t len);
+/*
+ * Text from scenario files and the peer, for a terminal: control
+ * characters become '?', so a stray escape cannot repaint the screen.
+ */
+void	rp_put_text(FILE *fp, const char *s);
+/*
+ * The same for XML (and XHTML): markup characters escaped, and what XML
+ * 1.0 cannot hold at all (most control characters, malformed UTF-8) as
+ * '?', so the document is always well-formed. In attributes (attr) quotes,
+ * line ends and tabs are written as references so they survive.
+ */
+void	rp_xml_put(FILE *fp, const char *s, bool attr);
+
+/* A JSON string, quotes included; malformed UTF-8 becomes U+FFFD. */
+void	rp_json_str(FILE *fp, const char *s);
+
 /* Flush, and turn a stream error into -1. */
 int	rp_finish(FILE *fp);
 

@@ -8,6 +8,7 @@
  */
 #include "report.h"
 #include "report_int.h"
+#include "series.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -40,6 +41,12 @@ json_str(FILE *fp, const char *s)
 			fwrite(p, 1, n, fp);
 	}
 	fputc('"', fp);
+}
+
+void
+rp_json_str(FILE *fp, const char *s)
+{
+	json_str(fp, s);
 }
 
 /* ,"key":"value" (first: no comma) */
@@ -182,6 +189,7 @@ one_case(FILE *fp, const struct case_result *cr)
 	kv_str(fp, false, "abort_reason", cr->abort_reason);
 	kv_str(fp, false, "capture", cr->pcap_path);
 	counts(fp, cr->counts);
+	series_json(fp, &cr->probes);
 	fprintf(fp, ",\"checks\":[");
 	for (i = 0; i < cr->nverdicts; i++) {
 		fprintf(fp, "%s{", i > 0 ? "," : "");

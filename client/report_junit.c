@@ -10,55 +10,18 @@
  */
 #include "report.h"
 #include "report_int.h"
+#include "series.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 
 #include "wire_classify.h"
 
-/* XML 1.0's Char production, for the code points UTF-8 can carry. */
-static bool
-xml_char(uint32_t cp)
-{
-	if (cp < 0x20)
-		return cp == '\t' || cp == '\n' || cp == '\r';
-	return cp != 0xfffe && cp != 0xffff;
-}
-
-/* In attributes, line ends and tabs are written as references so they survive. */
-static void
-xml_put(FILE *fp, const char *s, bool attr)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
-
-	for (; *p != '\0'; p += n) {
-		n = rp_utf8_len(p);
-		if (n == 0 || !xml_char(rp_utf8_cp(p, n))) {
-			fputc('?', fp);
-			n = 1;
-		} else if (*p == '&')
-			fputs("&amp;", fp);
-		else if (*p == '<')
-			fputs("&lt;", fp);
-		else if (*p == '>')
-			fputs("&gt;", fp);
-		else if (*p == '"' && attr)
-			fputs("&quot;", fp);
-		else if (*p == '\'' && attr)
-			fputs("&apos;", fp);
-		else if (attr && (*p == '\n' || *p == '\r' || *p == '\t'))
-			fprintf(fp, "&#%u;", *p);
-		else
-			fwrite(p, 1, n, fp);
-	}
-}
-
 static void
 attr(FILE *fp, const char *name, const char *value)
 {
 	fprintf(fp, " %s=\"", name);
-	xml_put(fp, value, true);
+	rp_xml_put(fp, value, true);
 	fputc('"', fp);
 }
 
@@ -78,8 +41,8 @@ text_line(FILE *fp, const char *label, const char *text)
 {
 	if (text[0] == '\0')
 		return;
-	xml_put(fp, label, false);
-	xml_put(fp, text, false);
+	rp_xml_put(fp, label, false);
+	rp_xml_put(fp, text, false);
 	fputc('\n', fp);
 }
 
@@ -194,6 +157,11 @@ testsuite(FILE *fp, const struct case_result *cr)
 	}
 	for (i = 0; i < cr->nverdicts; i++)
 		testcase(fp, cr, &cr->verdicts[i]);
+	if (cr->probes.nsamples > 0) {
+		fprintf(fp, "    <system-out>");
+		series_plain(fp, &cr->probes);
+		fprintf(fp, "</system-out>\n");
+	}
 	fprintf(fp, "  </testsuite>\n");
 }
 

@@ -1,0 +1,113 @@
+/*
+ * diagram_words.c - the words every diagram renderer shares (diagram.h):
+ * a segment's label, flags written out, times in milliseconds, a folded
+ * run of repeats, a connection's addresses.
+ */
+#include "diagram.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "textbuf.h"
+#include "wire_classify.h"
+
+size_t
+dg_flags_words(uint8_t flags, char *buf, size_t len)
+{
+	static const struct {
+		uint8_t bit;
+		const char *word;
+	} words[] = {
+		{ TCPF_SYN, "SYN" }, { TCPF_FIN, "FIN" }, { TCPF_RST, "RST" },
+		{ TCPF_PSH, "PSH" }, { TCPF_URG, "URG" }, { TCPF_ECE, "ECE" },
+		{ TCPF_CWR, "CWR" }, { TCPF_ACK, "ACK" },
+	};
+	struct tbuf tb;
+	size_t i, n = 0;
+
+	tb_init(&tb, buf, len);
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (flags & words[i].bit)
+			tb_printf(&tb, "%s%s", n++ > 0 ? " " : "", words[i].word);
+	if (n == 0)
+		tb_printf(&tb, "no flags");
+	return tb.off;
+}
+
+size_t
+dg_seg_label(const struct diagram *dg, const struct dg_row *r, char *buf, size_t len)
+{
+	const struct dg_seg *s = &r->seg;
+	char fl[48];
+	struct tbuf tb;
+
+	tb_init(&tb, buf, len);
+	if (dg->nconns > 1 && r->conn >= 0 && dg->conns[r->conn].name[0] != '\0')
+		tb_printf(&tb, "%s: ", dg->conns[r->conn].name);
+	else if (dg->nconns > 1 && r->conn >= 0)
+		tb_printf(&tb, "port %u: ", dg->conns[r->conn].cport);
+	else if (dg->nconns > 1)
+		tb_printf(&tb, "?: ");
+	dg_flags_words(s->flags, fl, sizeof(fl));
+	tb_printf(&tb, "%s seq %" PRIu32, fl, s->seq);
+	if (s->flags & TCPF_ACK)
+		tb_printf(&tb, " ack %" PRIu32, s->ack);
+	if (s->len > 0)
+		tb_printf(&tb, " len %" PRIu32, s->len);
+	tb_printf(&tb, " win %u", s->window);
+	if (s->retx)
+		tb_printf(&tb, " retx");
+	if (s->zwp)
+		tb_printf(&tb, " zwp");
+	return tb.off;
+}
+
+size_t
+dg_ms(uint64_t t_ns, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%" PRIu64 ".%" PRIu64, t_ns / 1000000u,
+	    t_ns % 1000000u / 100000u);
+
+	return n < 0 ? 0 : (size_t)n;
+}
+
+size_t
+dg_repeat_words(const struct dg_row *r, char *buf, size_t len)
+{
+	char until[32];
+	int n;
+
+	wire_format_time(r->t_end_ns, until, sizeof(until));
+	if (r->period == 1)
+		n = snprintf(buf, len, "... the same segment %zu more time%s, until %s",
+		    r->count, r->count == 1 ? "" : "s", until);
+	else
+		n = snprintf(buf, len, "... the %zu segments above %zu more time%s, "
+		    "until %s", r->period, r->count, r->count == 1 ? "" : "s", until);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+size_t
+dg_conn_words(const struct dg_conn *c, char *buf, size_t len)
+{
+	struct tbuf tb;
+
+	tb_init(&tb, buf, len);
+	if (c->name[0] != '\0')
+		tb_printf(&tb, "%s: ", c->name);
+	else
+		tb_printf(&tb, "port %u: ", c->cport);
+	if (c->caddr != 0)
+		tb_printf(&tb, "%u.%u.%u.%u", c->caddr >> 24, c->caddr >> 16 & 0xff,
+		    c->caddr >> 8 & 0xff, c->caddr & 0xff);
+	else
+		tb_printf(&tb, "client");
+	tb_printf(&tb, ":%u > ", c->cport);
+	if (c->paddr != 0)
+		tb_printf(&tb, "%u.%u.%u.%u", c->paddr >> 24, c->paddr >> 16 & 0xff,
+		    c->paddr >> 8 & 0xff, c->paddr & 0xff);
+	else
+		tb_printf(&tb, "peer");
+	tb_printf(&tb, ":%u", c->pport);
+	return tb.off;
+}
