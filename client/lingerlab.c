@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd_check.h"
+#include "cmd_observe.h"
 #include "cmd_run.h"
 
 #ifndef LINGERLAB_VERSION
@@ -20,20 +21,26 @@ usage(FILE *out)
 	    "                 [--jobs N] [--peer CONTROL] [--timeout DURATION]\n"
 	    "       lingerlab check PATH...\n"
 	    "       lingerlab list PATH...\n"
+	    "       lingerlab observe [--behaviour SPEC] [--expect EXPR]... -- COMMAND [ARGS]\n"
 	    "\n"
 	    "Run scenario files (.scn, or folders of them) that describe how a TCP\n"
 	    "connection is closed against an unresponsive peer, and check every\n"
 	    "expectation for the running system: return values and errno, how long\n"
 	    "calls blocked, what went on the wire, the socket state left behind.\n"
+	    "A 'repeat N [K at-once] ... end' block runs steps many times while\n"
+	    "threads, descriptors, memory, sockets by state and TcpExt counters\n"
+	    "are sampled: 'expect growth fds <= 0' finds a leak.\n"
 	    "\n"
 	    "  run     run every case in its own sandbox, with lingerpeer as the peer\n"
 	    "  check   validate files without running them (errors as file:line:col)\n"
 	    "  list    show each file's description, tags and number of cases\n"
+	    "  observe run your own program against lingerpeer and report how it\n"
+	    "          closed its connections and what grew ({peer}, {port} in ARGS)\n"
 	    "\n"
-	    "Run 'lingerlab run --help' for the options of run.\n"
+	    "Run 'lingerlab run --help' (or observe --help) for their options.\n"
 	    "Exit status: 0 all passed, 1 a check failed, 2 the input was wrong,\n"
 	    "3 the environment could not be set up.\n"
-	    "See lingerlab(1) and docs/scenario-language.md.\n");
+	    "See lingerlab(1), docs/scenario-language.md and docs/observe.md.\n");
 }
 
 int
@@ -49,6 +56,8 @@ main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(argv[1], "list") == 0)
 		return cmd_list(argc - 1, argv + 1);
+	if (strcmp(argv[1], "observe") == 0)
+		return cmd_observe(argc - 1, argv + 1);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
@@ -58,7 +67,7 @@ main(int argc, char **argv)
 		printf("lingerlab %s\n", LINGERLAB_VERSION);
 		return 0;
 	}
-	fprintf(stderr, "lingerlab: unknown command '%s': expected run, check or list\n",
+	fprintf(stderr, "lingerlab: unknown command '%s': expected run, check, list or observe\n",
 	    argv[1]);
 	usage(stderr);
 	return 2;
