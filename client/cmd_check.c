@@ -11,10 +11,12 @@
 #include <string.h>
 
 #include "scenario_parse.h"
+#include "scn_describe.h"
 #include "scn_files.h"
 
 #define EXIT_BAD 2
 #define MAX_ERRORS 100		/* per file; the total is still counted */
+#define LIST_MAX_DESCS 16	/* distinct descriptions listed per file */
 
 /* argv[0] is the command; "--" ends options, and there are none but help. */
 static int
@@ -79,12 +81,51 @@ cmd_check(int argc, char **argv)
 	return bad == 0 ? 0 : EXIT_BAD;
 }
 
+/*
+ * A description that uses ${param}: one line per distinct expansion, each
+ * after the values it depends on, so no ${...} is shown to the reader.
+ */
+static void
+list_descriptions(const struct scn_file *f)
+{
+	char seen[LIST_MAX_DESCS][256], label[LIST_MAX_DESCS][128];
+	char d[256], l[128];
+	size_t i, j, k, nseen = 0, more = 0, width = 0;
+
+	for (i = 0; i < scn_file_ncases(f); i++) {
+		scn_describe_case(f, i, d, sizeof(d), l, sizeof(l));
+		for (j = 0; j < nseen && strcmp(seen[j], d) != 0; j++)
+			;
+		if (j < nseen)
+			continue;
+		if (nseen == LIST_MAX_DESCS) {
+			more++;
+			continue;
+		}
+		memcpy(seen[nseen], d, sizeof(d));
+		memcpy(label[nseen], l, sizeof(l));
+		if (strlen(l) + 2 > width)
+			width = strlen(l) + 2;
+		nseen++;
+	}
+	for (k = 0; k < nseen; k++)
+		printf("  [%s]%*s %s\n", label[k], (int)(width - strlen(label[k]) - 2),
+		    "", seen[k]);
+	if (more > 0)
+		printf("  (and %zu more descriptions)\n", more);
+}
+
 static void
 list_one(const struct scn_file *f)
 {
 	size_t i, j, n = scn_file_ncases(f);
 
-	printf("%s\n  %s\n  tags:", scn_file_path(f), scn_file_description(f));
+	printf("%s\n", scn_file_path(f));
+	if (scn_describe_varies(f))
+		list_descriptions(f);
+	else
+		printf("  %s\n", scn_file_description(f));
+	printf("  tags:");
 	for (i = 0; i < scn_file_ntags(f); i++)
 		printf(" %s", scn_file_tag(f, i));
 	printf("%s\n  %zu case%s", scn_file_ntags(f) == 0 ? " -" : "", n, n == 1 ? "" : "s");

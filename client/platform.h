@@ -32,6 +32,13 @@ struct plat_call {
 	uint64_t bytes;		/* send, recv: bytes moved */
 	uint64_t t_start_ns;	/* CLOCK_MONOTONIC, absolute */
 	uint64_t t_end_ns;
+	/*
+	 * Of t_end - t_start, the time the calling thread was ready to run but
+	 * waited for a CPU (Linux: schedstat's run_delay); 0 when unknown. On
+	 * a loaded machine a close() that slept its 1 s linger returns late by
+	 * this much: the evaluator takes it out (docs/reliability.md).
+	 */
+	uint64_t cpu_wait_ns;
 };
 
 /* The monotonic clock in nanoseconds. */
@@ -134,6 +141,18 @@ int		plat_sock_names(plat_sock s, uint32_t *laddr, uint16_t *lport,
  */
 int		plat_tcp_state(uint32_t laddr, uint16_t lport, uint32_t raddr,
 		    uint16_t rport, char *name, size_t len);
+
+/*
+ * A signal that much later, once (the `signal after` step): a handler that
+ * does nothing is installed without SA_RESTART and a one-shot timer armed,
+ * so the call that blocks when it fires is interrupted as a program's would
+ * be by its own timer (SIGALRM on POSIX). Records the arming as a call
+ * that took no time. 0, or -1 with the error in c.
+ */
+void		plat_signal_after(uint64_t after_ns, struct plat_call *c);
+
+/* When the last signal armed by plat_signal_after was handled, 0: not yet. */
+uint64_t	plat_signal_handled_ns(void);
 
 /*
  * Ask the system to kill this process when its parent (whose process id

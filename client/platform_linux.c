@@ -83,10 +83,41 @@ plat_err_name(int err, char *buf, size_t len)
 		snprintf(buf, len, "E%d", err);
 }
 
+/*
+ * This thread's time spent runnable but not running, in ns (the second
+ * field of /proc/thread-self/schedstat), or 0 when the kernel does not
+ * say (no CONFIG_SCHED_INFO, no /proc).
+ */
+static uint64_t
+schedstat_delay_ns(const char *path)
+{
+	char buf[128];
+	unsigned long long cpu, delay;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return sscanf(buf, "%llu %llu", &cpu, &delay) == 2 ? (uint64_t)delay : 0;
+}
+
+static uint64_t
+run_delay_ns(void)
+{
+	return schedstat_delay_ns("/proc/thread-self/schedstat");
+}
+
+/* Read outside the timed span, so the reading costs the call nothing. */
 static void
 begin(struct plat_call *c)
 {
 	memset(c, 0, sizeof(*c));
+	c->cpu_wait_ns = run_delay_ns();
 	c->t_start_ns = plat_now_ns();
 }
 
@@ -95,10 +126,14 @@ static void
 end(struct plat_call *c, int64_t rc)
 {
 	int e = errno;
+	uint64_t now;
 
 	c->t_end_ns = plat_now_ns();
 	c->ret = rc;
 	c->err = rc < 0 ? e : 0;
+	now = run_delay_ns();
+	c->cpu_wait_ns = now > c->cpu_wait_ns ? now - c->cpu_wait_ns : 0;
+	errno = e;
 }
 
 void
@@ -428,10 +463,30 @@ exit_child(int fd, int go)
 	_exit(0);
 }
 
+/*
+ * Once the child has exited (not reaped yet, so /proc still has it): how
+ * long in its life it waited for a CPU, 0 if unknown. It slept on the pipe
+ * until told to go, so that is the wait of its exit.
+ */
+static uint64_t
+child_delay_ns(pid_t pid)
+{
+	char path[64];
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == -1)
+		if (errno != EINTR)
+			return 0;
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	return schedstat_delay_ns(path);
+}
+
 void
 plat_exit_close(plat_sock s, struct plat_call *c)
 {
 	int go[2], status, e;
+	uint64_t child_wait;
 	pid_t pid, r;
 
 	memset(c, 0, sizeof(*c));
@@ -454,6 +509,7 @@ plat_exit_close(plat_sock s, struct plat_call *c)
 		return;
 	}
 	close(go[1]);		/* EOF: the child exits */
+	child_wait = child_delay_ns(pid);
 	while ((r = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
 		;
 	if (r == -1)
@@ -462,6 +518,8 @@ plat_exit_close(plat_sock s, struct plat_call *c)
 		errno = ECHILD;
 		end(c, WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1);
 	}
+	/* The exit waited for the child's CPU as well as for ours. */
+	c->cpu_wait_ns += child_wait;
 }
 
 int
@@ -492,6 +550,14 @@ plat_tcp_state(uint32_t laddr, uint16_t lport, uint32_t raddr,
 
 	if (rc < 0)
 		return -1;
+	/*
+	 * The kernel's exact lookup (inet_lookup) falls back to a listener on
+	 * the local port: once an accepted connection is gone, the server's
+	 * listening socket answers for its four-tuple. A connection is never
+	 * in LISTEN, so that answer means it is gone.
+	 */
+	if (rc == 1 && di.state == TCP_LISTEN && rport != 0)
+		rc = 0;
 	snprintf(name, len, "%s", sockdiag_state_name(rc == 1 ? di.state : 0));
 	return 0;
 }

@@ -21,7 +21,35 @@
 bool
 run_is_sock_step(enum scn_step_kind k)
 {
-	return k >= STEP_SOCKET && k <= STEP_WAIT;
+	return (k >= STEP_SOCKET && k <= STEP_WAIT) || k == STEP_SIGNAL;
+}
+
+/* `signal after D`: arm the timer; the call it interrupts says so. */
+static void
+do_signal(struct run_ctx *r, size_t i)
+{
+	struct plat_call pc;
+
+	plat_signal_after(r->sc->steps[i].duration_ns, &pc);
+	r->signal_step = pc.ret == 0 ? i + 1 : 0;
+	run_record(r, i, &pc);
+}
+
+void
+run_signal_note(struct run_ctx *r, const struct plat_call *pc,
+    struct obs_call *c)
+{
+	uint64_t t = plat_signal_handled_ns();
+	const struct scn_step *sig;
+
+	if (r->signal_step == 0 || t == 0 || t < pc->t_start_ns ||
+	    t > pc->t_end_ns)
+		return;
+	sig = &r->sc->steps[r->signal_step - 1];
+	snprintf(c->detail, sizeof(c->detail), "SIGALRM arrived %.3f s into "
+	    "the call, from `signal` at line %" PRIu32,
+	    (double)(t - pc->t_start_ns) / 1e9, sig->pos.line);
+	r->signal_step = 0;
 }
 
 /* Whether step i's socket can be used; aborts the case when not. */
@@ -146,6 +174,10 @@ run_sock_step(struct run_ctx *r, size_t i)
 	struct obs_call *c = &r->obs->calls[i];
 	struct plat_call pc;
 
+	if (st->kind == STEP_SIGNAL) {
+		do_signal(r, i);
+		return;
+	}
 	if (st->kind != STEP_WAIT && (st->sock < 0 ||
 	    (size_t)st->sock >= r->sc->nsocks)) {
 		run_abort(r, OBS_ABORT_CASE, "step %zu names no socket (a bug "

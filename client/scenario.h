@@ -55,6 +55,9 @@ enum scn_step_kind {
 	STEP_LISTEN,		/* port */
 	STEP_ACCEPT,		/* sock2 = new socket's name */
 	STEP_WAIT,		/* duration */
+	STEP_SIGNAL,		/* duration: a one-shot signal that much later (not a call) */
+	STEP_REPEAT,		/* repeat_n times, repeat_k at once, up to block_end */
+	STEP_END,		/* the end of a repeat block */
 	STEP_KIND_COUNT
 };
 
@@ -85,12 +88,35 @@ enum scn_expect_kind {
 	EXP_WIRE_ZWP,		/* who, count, duration */
 	EXP_STATE,		/* sock, state name in text, duration (within, 0: now) */
 	EXP_PEER,		/* sock, key, op, text = value as written */
+	EXP_PROBE,		/* probe: growth/peak/now of a resource probe */
 	EXP_KIND_COUNT
 };
 
 enum scn_who { WHO_CLIENT = 1, WHO_PEER };
 enum scn_wire_what { WIRE_FIN = 1, WIRE_RST, WIRE_DATA, WIRE_ANY };
 enum scn_op { SOP_EQ = 1, SOP_NE, SOP_GE, SOP_LE, SOP_GT, SOP_LT };
+
+/*
+ * A resource probe expectation (docs/scenario-language.md, "Repetition and
+ * probes"): "growth fds <= 0", "peak sockets FIN_WAIT1 <= 1000",
+ * "sockets FIN_WAIT1 = 0 within 120s", "growth tcpext TCPAbortOnLinger >= 1000".
+ */
+enum scn_probe_mode {
+	SCN_PROBE_NOW = 1,	/* the value when reached (polled until it holds, within D) */
+	SCN_PROBE_GROWTH,	/* the value now minus the value before the last repeat block */
+	SCN_PROBE_PEAK,		/* the largest value since the last repeat block began */
+};
+
+#define SCN_SERIES_MAX 40
+
+struct scn_probe_expect {
+	enum scn_probe_mode mode;
+	char series[SCN_SERIES_MAX];	/* "threads", "fds", "rss", "sockets FIN_WAIT1",
+					 * "tcpext TCPAbortOnLinger" */
+	enum scn_op op;
+	int64_t value;			/* rss in KiB */
+	uint64_t within_ns;		/* SCN_PROBE_NOW only; 0: look once */
+};
 
 struct scn_expect {
 	enum scn_expect_kind kind;
@@ -112,6 +138,7 @@ struct scn_expect {
 	enum scn_op op;
 	char text[SCN_TEXT_MAX];
 	bool attached;			/* written indented: checks the step's call */
+	struct scn_probe_expect probe;	/* EXP_PROBE */
 };
 
 struct scn_step {
@@ -127,6 +154,12 @@ struct scn_step {
 	int how;
 	uint64_t duration_ns;
 	char text[SCN_TEXT_MAX];
+	uint32_t repeat_n;		/* STEP_REPEAT: iterations in all */
+	uint32_t repeat_k;		/* STEP_REPEAT: instances at once (1..) */
+	size_t block_end;		/* STEP_REPEAT: index of its STEP_END;
+					 * STEP_END: index of its STEP_REPEAT */
+	size_t block;			/* index + 1 of the STEP_REPEAT whose body holds
+					 * this step; 0 outside a block */
 	/* expectations attached to this step (indented), then those that
 	 * follow it at the left margin up to the next step */
 	struct scn_expect *expects;
@@ -163,5 +196,18 @@ struct scn_error {
 	char msg[256];		/* "expected a size such as 10KiB, got \"10kb\"" */
 	char hint[256];		/* what to write instead; may be "" */
 };
+
+/*
+ * Parse the body of a probe expectation from a string, as a scenario file
+ * writes it after "expect" (a leading "expect" is allowed too):
+ * "growth fds <= 0", "sockets FIN_WAIT1 = 0 within 120s". For callers that
+ * take expectations outside a scenario file (lingerlab observe). Returns 0,
+ * or -1 with what is wrong, and what to write instead, in err.
+ */
+int scn_parse_probe_expect(const char *text, struct scn_probe_expect *out, char *err,
+			   size_t errlen);
+
+/* "growth fds <= 0" from a parsed one, for reports. */
+size_t scn_probe_expect_format(const struct scn_probe_expect *pe, char *buf, size_t len);
 
 #endif

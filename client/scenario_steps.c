@@ -286,6 +286,132 @@ p_wait(struct scn_cur *k, struct scn_step *s)
 	return 0;
 }
 
+/*
+ * signal after D: the runner arms a one-shot timer; its handler is
+ * installed without SA_RESTART, so whatever call blocks when it fires is
+ * interrupted as a program's would be. D is bounded like a case.
+ */
+static int
+p_signal(struct scn_cur *k, struct scn_step *s)
+{
+	uint32_t col;
+
+	if (scn_read_keyword(k, "after", k->usage) < 0)
+		return -1;
+	col = k->i < k->end ? k->c->t->w[k->i].col : k->c->t->end_col;
+	if (scn_read_duration(k, "a duration", &s->duration_ns) < 0)
+		return -1;
+	if (s->duration_ns == 0 || s->duration_ns > 3600 * NS_PER_S)
+		return scn_fail(k->c, col, "write a delay from 1ns to 1h, such as 300ms",
+		    "a signal's delay must be more than 0 and at most 1h");
+	return 0;
+}
+
+/*
+ * repeat N [times] [K at-once] ... end: the steps between run N times, K
+ * instances of each of the block's sockets at a time. One level: a block in
+ * a block would make the runner's bookkeeping quadratic for little use.
+ */
+#define REPEAT_MAX 1000000
+#define AT_ONCE_MAX 1024
+
+static int
+p_repeat(struct scn_cur *k, struct scn_step *s)
+{
+	struct scn_ctx *c = k->c;
+	int64_t n, at = 1;
+	uint32_t col = c->t->w[0].col;
+
+	if (c->open_block != 0)
+		return scn_fail(c, col, "close the first block with end before starting "
+		    "another", "repeat inside a repeat block (line %u)", c->block_line);
+	if (scn_read_int(k, "a count", 1, REPEAT_MAX, &n) < 0)
+		return -1;
+	if (k->i < k->end && scn_word_is(&c->t->w[k->i], "times"))
+		k->i++;
+	if (scn_more(k)) {
+		if (scn_read_int(k, "how many at once", 1, AT_ONCE_MAX, &at) < 0 ||
+		    scn_read_keyword(k, "at-once", k->usage) < 0)
+			return -1;
+		if (at > n)
+			return scn_fail(c, c->t->w[k->i - 2].col, "at most as many at once as "
+			    "in all", "%lld at once is more than the %lld iterations",
+			    (long long)at, (long long)n);
+	}
+	s->repeat_n = (uint32_t)n;
+	s->repeat_k = (uint32_t)at;
+	return 0;
+}
+
+static int
+p_end(struct scn_cur *k, struct scn_step *s)
+{
+	struct scn_ctx *c = k->c;
+	struct scn_step *rep;
+
+	if (c->open_block == 0 && c->bad_repeat) {
+		c->bad_repeat = false;	/* its repeat's error says enough */
+		return -1;
+	}
+	if (c->open_block == 0)
+		return scn_fail(c, c->t->w[0].col, "start a block with repeat N [times] "
+		    "[K at-once]", "end without repeat");
+	rep = &c->sc->steps[c->open_block - 1];
+	if (c->open_block == c->sc->nsteps) {
+		/* its steps were all wrong: they said so; close the block quietly */
+		if (c->errs->found != c->block_errs) {
+			c->open_block = 0;
+			return -1;
+		}
+		c->open_block = 0;
+		return scn_fail(c, c->t->w[0].col, "put the steps to repeat between repeat "
+		    "and end", "the repeat block (line %u) is empty", rep->pos.line);
+	}
+	s->block_end = c->open_block - 1;	/* until the step is kept */
+	return 0;
+}
+
+int
+scn_block_sock(struct scn_cur *k, const struct scn_word *w, int idx)
+{
+	struct scn_ctx *c = k->c;
+
+	/* one made before the block is shared by every iteration (a listener) */
+	if (c->sock_block[idx] == c->open_block || c->sock_block[idx] == 0)
+		return 0;
+	if (c->open_block != 0)
+		return scn_fail(c, w->col, "each block has its own sockets: declare another "
+		    "here", "socket %s belongs to another repeat block", w->text);
+	return scn_fail(c, w->col, "only the block's steps can use it; declare another "
+	    "socket out here", "socket %s belongs to a repeat block", w->text);
+}
+
+void
+scn_block_left_open(struct scn_ctx *c)
+{
+	if (c->open_block != 0)
+		scn_fail_at(c->errs, c->block_line, 1, "close the block with a line 'end'",
+		    "repeat without end");
+}
+
+/* A repeat or end step was kept: open or close its block. */
+static void
+block_edge(struct scn_ctx *c, const struct scn_step *s)
+{
+	if (s->kind == STEP_END && c->open_block == 0)
+		return;
+	if (s->kind == STEP_REPEAT) {
+		c->open_block = c->sc->nsteps;
+		c->last_block = c->open_block;
+		c->block_line = s->pos.line;
+		c->block_errs = c->errs->found;
+	} else if (s->kind == STEP_END) {
+		c->sc->steps[c->open_block - 1].block_end = c->sc->nsteps - 1;
+		c->sc->steps[c->sc->nsteps - 1].block_end = c->open_block - 1;
+		c->open_block = 0;
+	}
+}
+
 static const struct step_def steps[] = {
 	{ "peer listen", STEP_PEER_LISTEN, "usage: peer listen PORT SPEC",
 	  scn_parse_peer_listen },
@@ -312,6 +438,9 @@ static const struct step_def steps[] = {
 	{ "listen", STEP_LISTEN, "usage: listen SOCK PORT", p_listen },
 	{ "accept", STEP_ACCEPT, "usage: accept SOCK as NEWSOCK", p_accept },
 	{ "wait", STEP_WAIT, "usage: wait DURATION", p_wait },
+	{ "signal", STEP_SIGNAL, "usage: signal after DURATION", p_signal },
+	{ "repeat", STEP_REPEAT, "usage: repeat N [times] [K at-once] ... end", p_repeat },
+	{ "end", STEP_END, "usage: end (of a repeat block)", p_end },
 };
 
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
@@ -349,7 +478,7 @@ unknown_statement(struct scn_ctx *c, const struct scn_word *kw, bool peer)
 {
 	static const char *const top[] = { "scenario", "tags", "param", "timeout", "peer",
 	    "socket", "set", "connect", "send", "recv", "shutdown", "close", "exit-close",
-	    "listen", "accept", "wait", "expect" };
+	    "listen", "accept", "wait", "signal", "expect", "repeat", "end" };
 	static const char *const sub[] = { "listen", "behaviour", "ack-fin", "read",
 	    "resume", "fin", "rst", "send", "connect" };
 	const char *near = peer ? scn_suggest(kw->text, sub, sizeof(sub) / sizeof(sub[0])) :
@@ -362,7 +491,7 @@ unknown_statement(struct scn_ctx *c, const struct scn_word *kw, bool peer)
 		snprintf(hint, sizeof(hint), "%s", peer ? "peer commands: listen, behaviour, "
 		    "ack-fin, read, resume, fin, rst, send, connect" : "statements: peer, socket, "
 		    "set, connect, send, recv, shutdown, close, exit-close, listen, accept, wait, "
-		    "expect");
+		    "signal, repeat, end, expect");
 	return scn_fail(c, kw->col, hint, "unknown %s %s", peer ? "peer command" : "statement",
 	    scn_quote(kw, q, sizeof(q)));
 }
@@ -440,10 +569,16 @@ scn_parse_step(struct scn_ctx *c)
 	k.i = first;
 	k.end = c->t->n;
 	k.usage = def->usage;
-	if (def->parse(&k, &s) < 0 || scn_done(&k, def->usage) < 0)
+	if (def->parse(&k, &s) < 0 || scn_done(&k, def->usage) < 0) {
+		if (def->kind == STEP_REPEAT && c->open_block == 0)
+			c->bad_repeat = true;
 		return -1;
+	}
+	if (s.kind != STEP_REPEAT && s.kind != STEP_END)
+		s.block = c->open_block;
 	if (append_step(c->sc, &s) < 0)
 		return scn_fail(c, s.pos.col, "", "out of memory");
+	block_edge(c, &s);
 	c->step_failed = false;
 	c->point_since_step = false;
 	return 0;
