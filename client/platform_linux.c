@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fd_close.h"
 #include "sockdiag.h"
 
 #define SEND_CHUNK 65536
@@ -436,27 +437,16 @@ plat_source_addr(uint32_t addr, uint32_t *from)
 	return rc;
 }
 
-/* In the child: keep only fds a and b (and stdio), so that nothing else
- * we hold has its last reference in the process that exits. */
-static void
-keep_only(int a, int b)
-{
-	int lo = a < b ? a : b, hi = a < b ? b : a;
-
-	if (lo > 3)
-		close_range(3, (unsigned)lo - 1, 0);
-	if (hi > lo + 1)
-		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
-	close_range((unsigned)hi + 1, ~0u, 0);
-}
-
 __attribute__((noreturn))
 static void
 exit_child(int fd, int go)
 {
+	const int keep[2] = { fd, go };
 	char ch;
 
-	keep_only(fd, go);
+	/* Keep only fd and go (and stdio), so that nothing else we hold has
+	 * its last reference in the process that exits. */
+	close_fds_except(3, keep, 2);
 	/* Wait until the parent has closed its copy, then exit with fd open. */
 	while (read(go, &ch, 1) == -1 && errno == EINTR)
 		;

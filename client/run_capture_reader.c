@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fd_close.h"
 #include "platform.h"
 #include "run_capture_int.h"
 #include "run_int.h"
@@ -29,24 +30,15 @@
 /* How often the reader classifies and streams what it has read. */
 #define PUMP_NS (10ull * 1000000u)
 
-/* The reader closes what it does not need below this descriptor. */
-#define CAP_MAX_FD 1024
-
 /* In the reader: keep only what it uses, so nothing else lives on in it. */
 static void
 close_others(const struct run_capture *c)
 {
-	const int keep[4] = { pcap_get_selectable_fd(c->p), c->out_fd, c->ask[0],
-	    c->note[1] };
-	int dump = c->dump != NULL ? fileno(pcap_dump_file(c->dump)) : -1;
-	int fd, k;
+	const int keep[5] = { pcap_get_selectable_fd(c->p), c->out_fd,
+	    c->ask[0], c->note[1],
+	    c->dump != NULL ? fileno(pcap_dump_file(c->dump)) : -1 };
 
-	for (fd = 3; fd < CAP_MAX_FD; fd++) {
-		for (k = 0; k < 4 && keep[k] != fd; k++)
-			;
-		if (k == 4 && fd != dump)
-			close(fd);
-	}
+	close_fds_except(3, keep, 5);
 }
 
 /* The worker's requests since the last look: true once it said quit. */

@@ -19,6 +19,7 @@
  *     the kernel SIGKILLs every process in its PID namespace. With no
  *     process and no fd left, both netns go, and the veth pair with them.
  */
+#include "fd_close.h"
 #include "sandbox_int.h"
 #include "monotime.h"
 
@@ -70,25 +71,6 @@ sandbox_write_text(const char *path, const char *text)
 	if (close(fd) == -1 && e == 0)
 		e = errno;
 	return e;
-}
-
-void
-sandbox_close_fds_from(int lo, int keep)
-{
-	unsigned int l = (unsigned int)lo, k = (unsigned int)keep;
-	bool ok;
-	int fd;
-
-	if (keep < lo)
-		ok = close_range(l, ~0U, 0) == 0;
-	else
-		ok = (keep == lo || close_range(l, k - 1, 0) == 0) &&
-		    close_range(k + 1, ~0U, 0) == 0;
-	if (ok)
-		return;
-	for (fd = lo; fd < 65536; fd++)	/* kernels before 5.9 */
-		if (fd != keep)
-			(void)close(fd);
 }
 
 static const char *
@@ -237,7 +219,7 @@ init_main(int life_rd, int life_wr, int ready_wr)
 		_exit(1);
 	/* Orphans are re-parented to us: let the kernel reap them. */
 	signal(SIGCHLD, SIG_IGN);
-	sandbox_close_fds_from(0, life_rd);
+	close_fds_except(0, &life_rd, 1);
 	for (;;) {
 		n = read(life_rd, &c, 1);
 		if (n == 0 || (n == -1 && errno != EINTR))

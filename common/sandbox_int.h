@@ -16,9 +16,6 @@ int sandbox_fail(struct sandbox *sb, const char *fmt, ...);
 /* Write text to a file; returns 0 or an errno value. */
 int sandbox_write_text(const char *path, const char *text);
 
-/* Close every fd from lo up, except keep: in init, and before exec. */
-void sandbox_close_fds_from(int lo, int keep);
-
 /*
  * Step 3 of sandbox_open(), once the caller is in netns A and init holds
  * netns B: the veth pair, its addresses and settings on both sides, up and

@@ -7,6 +7,7 @@
  * learns ENOENT and friends from sandbox_spawn() itself rather than from
  * an exit status later.
  */
+#include "fd_close.h"
 #include "sandbox_int.h"
 
 #include <errno.h>
@@ -45,7 +46,7 @@ child_fds(const struct sandbox_spawn_opts *o, int report)
 	for (i = 0; i < 4; i++)
 		if (want[i] >= 0 && dup2(want[i], i) == -1)
 			child_fail(report, errno);
-	sandbox_close_fds_from(o->extra_fd >= 0 ? 4 : 3, report);
+	close_fds_except(o->extra_fd >= 0 ? 4 : 3, &report, 1);
 }
 
 /*
