@@ -90,9 +90,11 @@ struct scn_cur {
 	const char *usage;	/* the statement's usage: the default hint */
 };
 
-/* scenario_parse.c: the template, and errors */
+/* scenario_parse.c: the template */
 struct scn_file *scn_file_read(const char *path, const char *text, size_t len,
 			       struct scn_errs *e);
+
+/* scenario_errors.c: errors, quoted words, suggestions */
 void scn_errs_add(struct scn_errs *e, const struct scn_error *err);
 int scn_fail_at(struct scn_errs *e, uint32_t line, uint32_t col, const char *hint,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));

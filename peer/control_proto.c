@@ -4,12 +4,13 @@
  * The line is checked as a whole first (length, bytes), then split into
  * words, then each verb checks its own words. Every refusal names the word
  * (counting the verb as word 1), quotes it, and says what to write instead,
- * because the reader is often a person at an nc prompt. Wait conditions are
- * parsed in control_wait.c, next to the code that checks them.
+ * because the reader is often a person at an nc prompt. The values inside
+ * words (numbers, states, connections, key=value, sizes) are read in
+ * control_words.c; wait conditions in control_wait.c, next to the code
+ * that checks them.
  */
 #include "control_proto.h"
 
-#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,8 +63,6 @@ static const struct verb_def verbs[] = {
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
 
-enum { ALLOW_NEW = 1, ALLOW_ALL = 2 };
-
 int
 control_fail(struct control_error *err, const char *code, const char *fmt, ...)
 {
@@ -107,56 +106,6 @@ control_verb_summary(enum control_verb v)
 		if (verbs[i].verb == v)
 			return verbs[i].summary;
 	return "";
-}
-
-/* Digits only: no sign, no spaces, no hex, so "-1" and "1e3" are refused. */
-int
-control_parse_u64(const char *s, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-/* State names compare without case and with '-' equal to '_'. */
-static bool
-state_name_eq(const char *a, const char *b)
-{
-	for (; *a != '\0' && *b != '\0'; a++, b++) {
-		char x = (char)(*a == '-' ? '_' : *a), y = (char)(*b == '-' ? '_' : *b);
-
-		if (x >= 'a' && x <= 'z')
-			x = (char)(x - 'a' + 'A');
-		if (y >= 'a' && y <= 'z')
-			y = (char)(y - 'a' + 'A');
-		if (x != y)
-			return false;
-	}
-	return *a == *b;
-}
-
-int
-control_parse_state(const char *word, int *state)
-{
-	int s;
-
-	for (s = 0; s < CS_STATE_COUNT; s++) {
-		if (state_name_eq(word, conn_state_name((enum conn_state)s))) {
-			*state = s;
-			return 0;
-		}
-	}
-	return -1;
 }
 
 /*
@@ -230,100 +179,6 @@ want_args(const struct words *w, const struct verb_def *v, size_t min, size_t ma
 }
 
 static int
-parse_ipv4_port(const char *word, uint32_t *addr, uint16_t *port)
-{
-	char host[INET_ADDRSTRLEN];
-	const char *colon = strrchr(word, ':');
-	struct in_addr ia;
-	uint64_t p;
-
-	if (colon == NULL || (size_t)(colon - word) >= sizeof(host))
-		return -1;
-	memcpy(host, word, (size_t)(colon - word));
-	host[colon - word] = '\0';
-	if (inet_pton(AF_INET, host, &ia) != 1)
-		return -1;
-	if (control_parse_u64(colon + 1, &p) < 0 || p == 0 || p > 65535)
-		return -1;
-	*addr = ntohl(ia.s_addr);
-	*port = (uint16_t)p;
-	return 0;
-}
-
-static int
-parse_conn(const struct words *w, size_t idx, unsigned allow, struct control_conn *cc,
-	   struct control_error *err)
-{
-	const char *s = w->w[idx];
-	uint64_t id;
-
-	memset(cc, 0, sizeof(*cc));
-	if (strcasecmp(s, "last") == 0) {
-		cc->kind = CCONN_LAST;
-		return 0;
-	}
-	if (strcasecmp(s, "new") == 0 || strcasecmp(s, "all") == 0) {
-		bool isnew = strcasecmp(s, "new") == 0;
-
-		if (isnew && (allow & ALLOW_NEW) == 0)
-			return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: 'new' only works with "
-			    "wait. Use last for the newest connection", idx + 1);
-		if (!isnew && (allow & ALLOW_ALL) == 0)
-			return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: 'all' only works with "
-			    "events. Name one connection: an id, CLIENTIP:PORT or last",
-			    idx + 1);
-		cc->kind = isnew ? CCONN_NEW : CCONN_ALL;
-		return 0;
-	}
-	if (control_parse_u64(s, &id) == 0) {
-		if (id > UINT32_MAX)
-			return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: connection id %.40s is "
-			    "too large. Ids are the id= values that list shows", idx + 1, s);
-		cc->kind = CCONN_ID;
-		cc->id = (uint32_t)id;
-		return 0;
-	}
-	if (parse_ipv4_port(s, &cc->addr, &cc->port) == 0) {
-		cc->kind = CCONN_ADDR;
-		return 0;
-	}
-	if (s[0] == '[' || strchr(s, ':') != strrchr(s, ':'))
-		return control_fail(err, CONTROL_E_BAD_ARG, "word %zu ('%.60s') looks like an IPv6 "
-		    "address; lingerpeer speaks IPv4 only. Write CLIENTIP:PORT such as "
-		    "192.0.2.1:40112", idx + 1, s);
-	return control_fail(err, CONTROL_E_BAD_ARG, "word %zu ('%.60s') is not a connection. "
-	    "Write an id (7), the client's IPv4 address and port (192.0.2.1:40112) "
-	    "or last", idx + 1, s);
-}
-
-/* "key=value" with key matched without case; *value points after '='. */
-static bool
-is_opt(const char *word, const char *key, const char **value)
-{
-	size_t n = strlen(key);
-
-	if (strncasecmp(word, key, n) != 0 || word[n] != '=')
-		return false;
-	*value = word + n + 1;
-	return true;
-}
-
-int
-control_parse_bytes(const char *word, size_t idx, const char *what, uint64_t max,
-		    uint64_t *out, struct control_error *err)
-{
-	char msg[200];
-
-	if (parse_size(word, out, msg, sizeof(msg)) < 0)
-		return control_fail(err, CONTROL_E_BAD_ARG, "word %zu (%s): %s", idx + 1, what, msg);
-	if (*out > max)
-		return control_fail(err, CONTROL_E_BAD_ARG, "word %zu (%s): %.40s is more than the "
-		    "limit of %llu bytes. Use a smaller size", idx + 1, what, word,
-		    (unsigned long long)max);
-	return 0;
-}
-
-static int
 parse_help(const struct words *w, struct control_cmd *cmd, struct control_error *err)
 {
 	size_t i;
@@ -356,13 +211,13 @@ parse_list(const struct words *w, struct control_cmd *cmd, struct control_error 
 	uint64_t port;
 
 	for (i = 1; i < w->n; i++) {
-		if (is_opt(w->w[i], "port", &v) && !cmd->has_port) {
+		if (control_is_opt(w->w[i], "port", &v) && !cmd->has_port) {
 			if (control_parse_u64(v, &port) < 0 || port == 0 || port > 65535)
 				return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: port=%.40s is not "
 				    "a port. Write port=N with N from 1 to 65535", i + 1, v);
 			cmd->has_port = true;
 			cmd->port = (uint16_t)port;
-		} else if (is_opt(w->w[i], "state", &v) && !cmd->has_state) {
+		} else if (control_is_opt(w->w[i], "state", &v) && !cmd->has_state) {
 			if (control_parse_state(v, &cmd->state) < 0)
 				return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: '%.40s' is not a "
 				    "TCP state. Write a name such as ESTABLISHED, FIN_WAIT2 or "
@@ -385,17 +240,17 @@ parse_events(const struct words *w, struct control_cmd *cmd, struct control_erro
 	uint64_t n;
 	size_t i;
 
-	if (parse_conn(w, 1, ALLOW_ALL, &cmd->conn, err) < 0)
+	if (control_parse_conn(w->w[1], 1, CONN_ALLOW_ALL, &cmd->conn, err) < 0)
 		return -1;
 	cmd->limit = CONTROL_EVENTS_DEFAULT_LIMIT;
 	for (i = 2; i < w->n; i++) {
-		if (is_opt(w->w[i], "since", &v) && !seen_since) {
+		if (control_is_opt(w->w[i], "since", &v) && !seen_since) {
 			if (control_parse_u64(v, &cmd->since) < 0)
 				return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: since=%.40s is not "
 				    "an event number. Write since=N, N from an event's n=",
 				    i + 1, v);
 			seen_since = true;
-		} else if (is_opt(w->w[i], "limit", &v) && !seen_limit) {
+		} else if (control_is_opt(w->w[i], "limit", &v) && !seen_limit) {
 			if (control_parse_u64(v, &n) < 0 || n == 0 || n > CONTROL_EVENTS_MAX_LIMIT)
 				return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: limit=%.40s is out "
 				    "of range. Write limit=N with N from 1 to %u", i + 1, v,
@@ -450,7 +305,7 @@ parse_connect(const struct words *w, struct control_cmd *cmd, struct control_err
 	uint64_t port;
 	size_t i;
 
-	if (parse_conn(w, 1, 0, &cmd->conn, err) < 0)
+	if (control_parse_conn(w->w[1], 1, 0, &cmd->conn, err) < 0)
 		return -1;
 	if (cmd->conn.kind != CCONN_ADDR || cmd->conn.port == 0)
 		return control_fail(err, CONTROL_E_BAD_ARG, "word 2 ('%.60s') is not IP:PORT. "
@@ -499,11 +354,11 @@ parse_wait(const struct words *w, struct control_cmd *cmd, struct control_error 
 	const char *v;
 	size_t i;
 
-	if (parse_conn(w, 1, ALLOW_NEW, &cmd->conn, err) < 0)
+	if (control_parse_conn(w->w[1], 1, CONN_ALLOW_NEW, &cmd->conn, err) < 0)
 		return -1;
 	cmd->timeout_ns = CONTROL_WAIT_DEFAULT_NS;
 	for (i = 2; i < w->n; i++) {
-		if (is_opt(w->w[i], "timeout", &v)) {
+		if (control_is_opt(w->w[i], "timeout", &v)) {
 			if (seen_timeout)
 				return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: timeout= is given "
 				    "twice. Give it once", i + 1);
@@ -546,13 +401,14 @@ parse_args(const struct words *w, const struct verb_def *v, struct control_cmd *
 	case CTL_RST:
 		if (want_args(w, v, 1, 1, err) < 0)
 			return -1;
-		return parse_conn(w, 1, 0, &cmd->conn, err);
+		return control_parse_conn(w->w[1], 1, 0, &cmd->conn, err);
 	case CTL_EVENTS:
 		if (want_args(w, v, 1, 3, err) < 0)
 			return -1;
 		return parse_events(w, cmd, err);
 	case CTL_BEHAVIOUR:
-		if (want_args(w, v, 2, 2, err) < 0 || parse_conn(w, 1, 0, &cmd->conn, err) < 0)
+		if (want_args(w, v, 2, 2, err) < 0 ||
+		    control_parse_conn(w->w[1], 1, 0, &cmd->conn, err) < 0)
 			return -1;
 		return parse_spec(w, 2, cmd, err);
 	case CTL_LISTEN:
@@ -560,7 +416,7 @@ parse_args(const struct words *w, const struct verb_def *v, struct control_cmd *
 	case CTL_READ:
 	case CTL_SEND:
 		if (want_args(w, v, v->verb == CTL_SEND ? 2 : 1, 2, err) < 0 ||
-		    parse_conn(w, 1, 0, &cmd->conn, err) < 0)
+		    control_parse_conn(w->w[1], 1, 0, &cmd->conn, err) < 0)
 			return -1;
 		return parse_size_arg(w, cmd, err);
 	case CTL_WAIT:
