@@ -126,11 +126,11 @@ peer_launch_start(struct sandbox *sb, const struct peer_launch_opts *o,
 }
 
 /*
- * Wait up to timeout_ms for pid to exit and reap it. A pidfd lets poll()
- * wake us at the exit itself; kernels without one get a WNOHANG loop.
+ * A pidfd lets poll() wake us at the exit itself; kernels without one get
+ * a WNOHANG loop.
  */
-static pid_t
-reap_within(pid_t pid, int *status, int timeout_ms)
+pid_t
+peer_reap_within(pid_t pid, int *status, int timeout_ms)
 {
 	int64_t deadline = monotime_ms() + timeout_ms;
 	struct timespec tick = { 0, 10 * 1000 * 1000 };
@@ -163,7 +163,7 @@ closed_stdout(struct peer_proc *p, char *why, size_t whylen)
 	int status;
 	pid_t r;
 
-	r = reap_within(p->pid, &status, 1000);
+	r = peer_reap_within(p->pid, &status, 1000);
 	if (r != p->pid) {
 		snprintf(why, whylen, "lingerpeer closed its output before it "
 		    "was ready");

@@ -76,6 +76,13 @@ int	peer_launch_wait_ready(struct peer_proc *p,
  */
 int	peer_launch_pump(int from, int to);
 
+/*
+ * Wait up to timeout_ms for pid to exit and reap it, leaving it alone if
+ * it does not: what to do then is the caller's policy. Returns pid with
+ * *status set, 0 if it is still running, -1 on an error (*status as it was).
+ */
+pid_t	peer_reap_within(pid_t pid, int *status, int timeout_ms);
+
 /* "exit status 1", "killed by signal 9 (Killed)": a wait status for people. */
 void	peer_describe_status(int status, char *buf, size_t len);
 

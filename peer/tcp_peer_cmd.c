@@ -179,28 +179,64 @@ peer_conn_foreach(const struct peer *p, int (*fn)(const struct conn_info *, void
 	return rc;
 }
 
-/* The connection for a command, or NULL with *r set. */
-static struct conn *
-target(struct peer *p, uint32_t id, uint64_t now_ns, enum peer_cmd_result *r)
-{
-	struct conn *c = conn_by_id(p->conns, id);
-
-	p->now = now_ns;
-	*r = c == NULL ? PEER_CMD_NO_CONN : PEER_CMD_OK;
-	return c;
-}
-
 static bool
 is_open(const struct conn *c)
 {
 	return c->state != CS_CLOSED && c->state != CS_TIME_WAIT;
 }
 
+/* A held FIN outlives an RST from the client; ACKing it then is wrong. */
+static bool
+fin_held_open(const struct conn *c)
+{
+	return (c->flags & CF_FIN_HELD) && is_open(c);
+}
+
+/* Our FIN or data: only while our side is open. */
+static bool
+may_send(const struct conn *c)
+{
+	return !(c->flags & CF_FIN_SENT) &&
+	    (c->state == CS_ESTABLISHED || c->state == CS_CLOSE_WAIT);
+}
+
+static bool
+not_closed(const struct conn *c)
+{
+	return c->state != CS_CLOSED;
+}
+
+/*
+ * What every command starts with: the connection id names, if the command
+ * may be done to it now (may NULL: in any state). NULL with *r set (no such
+ * connection, or not in this state) when not.
+ */
+static struct conn *
+target(struct peer *p, uint32_t id, uint64_t now_ns, bool (*may)(const struct conn *),
+    enum peer_cmd_result *r)
+{
+	struct conn *c = conn_by_id(p->conns, id);
+
+	p->now = now_ns;
+	*r = c == NULL ? PEER_CMD_NO_CONN :
+	    may != NULL && !may(c) ? PEER_CMD_BAD_STATE : PEER_CMD_OK;
+	return *r == PEER_CMD_OK ? c : NULL;
+}
+
+/* A one-shot command into the event log (arg: its size) and, if say, the narration. */
+static void
+logged(struct peer *p, const struct conn *c, uint32_t cmd, uint32_t arg, const char *say)
+{
+	peer_log_conn(p, c, EV_COMMAND, cmd, arg);
+	if (say != NULL)
+		peer_say(p, c, "%s", say);
+}
+
 enum peer_cmd_result
 peer_set_behaviour(struct peer *p, uint32_t id, const struct behaviour *b, uint64_t now_ns)
 {
 	enum peer_cmd_result r;
-	struct conn *c = target(p, id, now_ns, &r);
+	struct conn *c = target(p, id, now_ns, NULL, &r);
 	char spec[128];
 
 	if (c == NULL)
@@ -231,14 +267,11 @@ enum peer_cmd_result
 peer_ack_fin(struct peer *p, uint32_t id, uint64_t now_ns)
 {
 	enum peer_cmd_result r;
-	struct conn *c = target(p, id, now_ns, &r);
+	struct conn *c = target(p, id, now_ns, fin_held_open, &r);
 
 	if (c == NULL)
 		return r;
-	/* A held FIN outlives an RST from the client; ACKing it then is wrong. */
-	if (!(c->flags & CF_FIN_HELD) || !is_open(c))
-		return PEER_CMD_BAD_STATE;
-	peer_log_conn(p, c, EV_COMMAND, ECMD_ACK_FIN, 0);
+	logged(p, c, ECMD_ACK_FIN, 0, NULL);
 	c->rcv_nxt = c->fin_seq;
 	if (c->state == CS_ESTABLISHED || c->state == CS_FIN_WAIT1 || c->state == CS_FIN_WAIT2) {
 		c->flags |= CF_FIN_RCVD;
@@ -258,14 +291,14 @@ enum peer_cmd_result
 peer_read(struct peer *p, uint32_t id, uint32_t n, uint64_t now_ns)
 {
 	enum peer_cmd_result r;
-	struct conn *c = target(p, id, now_ns, &r);
+	struct conn *c = target(p, id, now_ns, NULL, &r);
 	uint32_t before;
 
 	if (c == NULL)
 		return r;
 	before = c->buffered;
 	peer_app_read(p, c, n == 0 ? UINT32_MAX : n);
-	peer_log_conn(p, c, EV_COMMAND, ECMD_READ, before - c->buffered);
+	logged(p, c, ECMD_READ, before - c->buffered, NULL);
 	peer_say(p, c, "read %u bytes on command, %u still buffered", before - c->buffered,
 	    c->buffered);
 	if (is_open(c))
@@ -278,13 +311,12 @@ enum peer_cmd_result
 peer_resume(struct peer *p, uint32_t id, uint64_t now_ns)
 {
 	enum peer_cmd_result r;
-	struct conn *c = target(p, id, now_ns, &r);
+	struct conn *c = target(p, id, now_ns, NULL, &r);
 
 	if (c == NULL)
 		return r;
-	peer_log_conn(p, c, EV_COMMAND, ECMD_RESUME, c->buffered);
+	logged(p, c, ECMD_RESUME, c->buffered, "reading resumed");
 	c->b.bits &= (uint16_t)~BHV_STOP_READING;
-	peer_say(p, c, "reading resumed");
 	return peer_read(p, id, 0, now_ns);
 }
 
@@ -292,14 +324,11 @@ enum peer_cmd_result
 peer_send_fin(struct peer *p, uint32_t id, uint64_t now_ns)
 {
 	enum peer_cmd_result r;
-	struct conn *c = target(p, id, now_ns, &r);
+	struct conn *c = target(p, id, now_ns, may_send, &r);
 
 	if (c == NULL)
 		return r;
-	if ((c->flags & CF_FIN_SENT) || !(c->state == CS_ESTABLISHED || c->state == CS_CLOSE_WAIT))
-		return PEER_CMD_BAD_STATE;
-	peer_log_conn(p, c, EV_COMMAND, ECMD_FIN, 0);
-	peer_say(p, c, "sending FIN on command");
+	logged(p, c, ECMD_FIN, 0, "sending FIN on command");
 	c->flags &= (uint8_t)~CF_QUIET;		/* an explicit act overrides silent */
 	out_fin(p, c);
 	peer_set_state(p, c, c->state == CS_CLOSE_WAIT ? CS_LAST_ACK : CS_FIN_WAIT1);
@@ -310,14 +339,11 @@ enum peer_cmd_result
 peer_send_rst(struct peer *p, uint32_t id, uint64_t now_ns)
 {
 	enum peer_cmd_result r;
-	struct conn *c = target(p, id, now_ns, &r);
+	struct conn *c = target(p, id, now_ns, not_closed, &r);
 
 	if (c == NULL)
 		return r;
-	if (c->state == CS_CLOSED)
-		return PEER_CMD_BAD_STATE;
-	peer_log_conn(p, c, EV_COMMAND, ECMD_RST, 0);
-	peer_say(p, c, "sending RST on command");
+	logged(p, c, ECMD_RST, 0, "sending RST on command");
 	out_rst(p, c);
 	peer_close_conn(p, c, CR_RESET_OUT);
 	return PEER_CMD_OK;
@@ -327,13 +353,11 @@ enum peer_cmd_result
 peer_send_data(struct peer *p, uint32_t id, uint32_t n, uint64_t now_ns)
 {
 	enum peer_cmd_result r;
-	struct conn *c = target(p, id, now_ns, &r);
+	struct conn *c = target(p, id, now_ns, may_send, &r);
 
 	if (c == NULL)
 		return r;
-	if ((c->flags & CF_FIN_SENT) || !(c->state == CS_ESTABLISHED || c->state == CS_CLOSE_WAIT))
-		return PEER_CMD_BAD_STATE;
-	peer_log_conn(p, c, EV_COMMAND, ECMD_SEND, n);
+	logged(p, c, ECMD_SEND, n, NULL);
 	c->pending_send = n > UINT32_MAX - c->pending_send ? UINT32_MAX : c->pending_send + n;
 	c->flags &= (uint8_t)~CF_QUIET;
 	out_push_data(p, c);

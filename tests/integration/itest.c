@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -73,20 +72,16 @@ itest_enter_sandbox(void)
 	return &the_sandbox;
 }
 
-/* Wait for a child to exit, up to timeout_ms; then SIGKILL it. */
+/*
+ * Wait for a child to exit, up to timeout_ms; then SIGKILL it: a test never
+ * leaves a process behind. Its wait status, or -1 if it was not ours.
+ */
 static int
 reap_within(pid_t pid, int timeout_ms)
 {
-	struct pollfd pfd = { .fd = pidfd_open(pid, 0), .events = POLLIN };
-	int64_t deadline = monotime_ms() + timeout_ms;
 	int status = -1;
 
-	while (pfd.fd >= 0 && monotime_ms() < deadline &&
-	    poll(&pfd, 1, (int)(deadline - monotime_ms())) <= 0)
-		;
-	if (pfd.fd >= 0)
-		close(pfd.fd);
-	if (waitpid(pid, &status, WNOHANG) == 0) {
+	if (peer_reap_within(pid, &status, timeout_ms) == 0) {
 		kill(pid, SIGKILL);
 		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 			;

@@ -46,6 +46,42 @@ build(const struct scn_file *f, size_t index)
 	return sc;
 }
 
+/* An error "lingerlab check" should report: where, and words of its message. */
+struct want_err {
+	uint32_t line, col;
+	const char *msg;
+};
+
+/*
+ * Check every case of text as "lingerlab check" does: ncases cases, and
+ * exactly the errors in want, once each, in line order (all printed if not).
+ */
+static void
+expect_check_errors(const char *path, const char *text, size_t want_cases,
+    const struct want_err *want, size_t nwant)
+{
+	struct scn_error errs[32];
+	size_t n = 0, ncases = 0, i;
+	char buf[1024];
+
+	assert_int_equal(scn_check_text(path, text, strlen(text), errs, NELEM(errs), &n,
+	    &ncases), -1);
+	assert_int_equal(ncases, want_cases);
+	if (n != nwant) {
+		for (i = 0; i < n && i < NELEM(errs); i++) {
+			scn_error_format(&errs[i], buf, sizeof(buf));
+			print_message("%s", buf);
+		}
+		fail_msg("%zu errors, want %zu", n, nwant);
+	}
+	for (i = 0; i < nwant; i++) {
+		if (errs[i].pos.line != want[i].line || errs[i].pos.col != want[i].col ||
+		    strstr(errs[i].msg, want[i].msg) == NULL)
+			fail_msg("error %zu: %u:%u %s, want %u:%u %s", i, errs[i].pos.line,
+			    errs[i].pos.col, errs[i].msg, want[i].line, want[i].col, want[i].msg);
+	}
+}
+
 /* Declaration order, the last parameter varying fastest. */
 static void
 test_order_and_names(void **state)
@@ -261,10 +297,7 @@ test_if_several_errors(void **state)
 	    "    expect returns 0 because \"x\" and linger = 1s\n"		/* 11 */
 	    "    expect returns 0 if mode = blocking and if linger = 1s\n"	/* 12 */
 	    "    expect returns 0 if linger = 1s mode = blocking\n";		/* 13 */
-	static const struct {
-		uint32_t line, col;
-		const char *msg;
-	} want[] = {
+	static const struct want_err want[] = {
 		{ 6, 44, "\"speed\" is not a parameter of this file" },
 		{ 7, 54, "\"2s\" is not a value of linger" },
 		{ 8, 44, "\"fast\" is not a value of mode" },
@@ -274,27 +307,9 @@ test_if_several_errors(void **state)
 		{ 12, 45, "\"if\" is not a parameter of this file" },
 		{ 13, 37, "unexpected \"mode\"" },
 	};
-	struct scn_error errs[32];
-	size_t n = 0, ncases = 0, i;
-	char buf[1024];
 
 	(void)state;
-	assert_int_equal(scn_check_text("e.scn", text, strlen(text), errs, NELEM(errs), &n,
-	    &ncases), -1);
-	assert_int_equal(ncases, 4);
-	if (n != NELEM(want)) {
-		for (i = 0; i < n && i < NELEM(errs); i++) {
-			scn_error_format(&errs[i], buf, sizeof(buf));
-			print_message("%s\n", buf);
-		}
-		fail_msg("%zu errors, want %zu", n, NELEM(want));
-	}
-	for (i = 0; i < NELEM(want); i++) {
-		if (errs[i].pos.line != want[i].line || errs[i].pos.col != want[i].col ||
-		    strstr(errs[i].msg, want[i].msg) == NULL)
-			fail_msg("error %zu: %u:%u %s, want %u:%u %s", i, errs[i].pos.line,
-			    errs[i].pos.col, errs[i].msg, want[i].line, want[i].col, want[i].msg);
-	}
+	expect_check_errors("e.scn", text, 4, want, NELEM(want));
 }
 
 /*
@@ -317,10 +332,7 @@ test_positions(void **state)
 	    "wait ${t} extra\n"
 	    "close c\n"
 	    "    expect blocks about ${t}\n";
-	static const struct {
-		uint32_t line, col;
-		const char *msg;
-	} want[] = {
+	static const struct want_err want[] = {
 		{ 5, 18, "bad behaviour \"stop-reading:rcvbuf=2GiB\" (from ${b})" },
 		{ 8, 6, "got \"3\" (from ${t})" },
 		{ 9, 8, "got \"1kb\" (from ${u})" },
@@ -328,8 +340,6 @@ test_positions(void **state)
 		{ 10, 11, "unexpected \"extra\"" },
 		{ 12, 25, "got \"3\" (from ${t})" },
 	};
-	struct scn_error errs[32];
-	size_t n = 0, ncases = 0, i;
 	struct scn_file *f = load("pos.scn", text);
 	struct scenario *sc;
 	struct scn_error err;
@@ -343,25 +353,8 @@ test_positions(void **state)
 	assert_non_null(strstr(err.msg, "\"extra\""));
 	scn_file_free(f);
 
-	assert_int_equal(scn_check_text("pos.scn", text, strlen(text), errs, NELEM(errs), &n,
-	    &ncases), -1);
-	assert_int_equal(ncases, 12);
 	/* once each, in line order, however many cases have it */
-	if (n != NELEM(want)) {
-		char buf[1024];
-
-		for (i = 0; i < n && i < NELEM(errs); i++) {
-			scn_error_format(&errs[i], buf, sizeof(buf));
-			print_message("%s", buf);
-		}
-		fail_msg("%zu errors, want %zu", n, NELEM(want));
-	}
-	for (i = 0; i < NELEM(want); i++) {
-		if (errs[i].pos.line != want[i].line || errs[i].pos.col != want[i].col ||
-		    strstr(errs[i].msg, want[i].msg) == NULL)
-			fail_msg("error %zu: %u:%u %s, want %u:%u %s", i, errs[i].pos.line,
-			    errs[i].pos.col, errs[i].msg, want[i].line, want[i].col, want[i].msg);
-	}
+	expect_check_errors("pos.scn", text, 12, want, NELEM(want));
 }
 
 /* An error that does not depend on the values is reported once, not per case. */
