@@ -7,6 +7,7 @@
  */
 #include "diagram.h"
 #include "diagram_int.h"
+#include "evaluate.h"
 #include "evaluate_int.h"
 
 #include <errno.h>
@@ -360,6 +361,7 @@ header(struct diagram *dg, const struct case_obs *obs, const struct case_result 
 	if (cr != NULL) {
 		dg->have_counts = true;
 		memcpy(dg->counts, cr->counts, sizeof(dg->counts));
+		dg->nbounds = evaluate_probe_bounds(obs, cr, dg->bounds, SERIES_BOUNDS_MAX);
 	}
 }
 

@@ -20,6 +20,7 @@
 
 #include "observe.h"
 #include "scenario.h"
+#include "series.h"
 #include "verdict.h"
 
 #define DG_TEXT_MAX	160
@@ -110,6 +111,10 @@ struct diagram {
 	/* verdict counts, when the model was built with them */
 	bool have_counts;
 	size_t counts[VERDICT_KIND_COUNT];
+	/* the bounds of its probe checks, for the probe plots next to the
+	 * ladder (series_svg_sheet(), dg_html()); with the verdicts only */
+	struct series_bound bounds[SERIES_BOUNDS_MAX];
+	size_t nbounds;
 };
 
 struct dg_options {
@@ -133,11 +138,11 @@ void	dg_free(struct diagram *dg);
 /*
  * The words renderers share. A segment's label: "FIN ACK seq 10241 ack 1
  * win 63 retx", with "c: " before it when the case has several
- * connections; a time: "2135.0" (ms, one decimal); a duration: "2.015 s".
+ * connections (flags as wire_format_flag_words()); a time: "2135.0" (ms,
+ * one decimal); a duration: "2.015 s".
  */
 size_t	dg_seg_label(const struct diagram *dg, const struct dg_row *r, char *buf,
 	    size_t len);
-size_t	dg_flags_words(uint8_t flags, char *buf, size_t len);
 size_t	dg_ms(uint64_t t_ns, char *buf, size_t len);
 /* A DG_REPEAT row in words: "the segment above 7 more times, until +63.104 s". */
 size_t	dg_repeat_words(const struct dg_row *r, char *buf, size_t len);

@@ -2,8 +2,10 @@
  * diagram_html.c - a run as one self-contained web page: the summary table
  * (diagram_summary.c's columns), and below each case's row its checks, the
  * ones that did not pass in full (expected, actual, why, the segments that
- * came closest), and its ladder diagram as inline SVG. A case that failed
- * is highlighted and opened; the others are a click away.
+ * came closest), a plot of each resource probe it sampled
+ * (series_svg_shown(), with the bounds of its probe checks drawn in), and
+ * its ladder diagram as inline SVG. A case that failed is highlighted and
+ * opened; the others are a click away.
  *
  * The page is well-formed XHTML (polyglot: browsers read it as HTML, XML
  * tools as XML), with no scripts and nothing fetched. Every text from
@@ -39,7 +41,10 @@ static const char style[] =
 "dl{margin:4px 0 4px 7em;font-size:14px} dt{float:left;width:6em;color:#6b7280}\n"
 "dd{margin-left:6em}\n"
 "pre{font-size:12px;margin:4px 0 4px 7em;white-space:pre-wrap}\n"
-".svg{overflow-x:auto} .svg svg{max-width:100%;height:auto}\n";
+".svg{overflow-x:auto} .svg svg{max-width:100%;height:auto}\n"
+"h3{font-size:15px;margin:12px 0 4px}\n"
+".probes{display:flex;flex-wrap:wrap;gap:8px}\n"
+".probes svg{border:1px solid #e5e7eb;max-width:100%;height:auto}\n";
 
 static void
 put(FILE *fp, const char *s)
@@ -155,18 +160,35 @@ case_row(FILE *fp, size_t i, const struct case_result *cr, const struct dg_check
 	    "FAIL" : "PASS", took);
 }
 
+/* The case's probes, one plot each, before its ladder (detail_row). */
+static int
+probe_plots(FILE *fp, const struct case_result *cr, const struct diagram *dg)
+{
+	size_t n = series_nshown(&cr->probes);
+
+	if (n == 0)
+		return 0;
+	fprintf(fp, "<h3>resource probes, %zu samples</h3>\n<div class=\"probes\">\n",
+	    cr->probes.nsamples);
+	if (series_svg_shown(fp, &cr->probes, dg != NULL ? dg->bounds : NULL,
+	    dg != NULL ? dg->nbounds : 0) == -1)
+		return -1;
+	fputs("</div>\n", fp);
+	return 0;
+}
+
 static int
 detail_row(FILE *fp, size_t i, const struct case_result *cr, const struct diagram *dg,
     size_t ncols)
 {
 	bool failed = failed_of(cr->counts) > 0 || cr->aborted;
+	size_t k, nplots = series_nshown(&cr->probes);
 	char id[32];
-	size_t k;
 
 	fprintf(fp, "<tr class=\"detail\" id=\"detail-%zu\"><td colspan=\"%d\">"
-	    "<details%s><summary>%zu check%s%s</summary>\n", i + 1, (int)ncols + 4,
+	    "<details%s><summary>%zu check%s%s%s</summary>\n", i + 1, (int)ncols + 4,
 	    failed ? " open=\"open\"" : "", cr->nverdicts, cr->nverdicts == 1 ? "" : "s",
-	    dg != NULL ? " and the ladder diagram" : "");
+	    nplots > 0 ? ", the probe plots" : "", dg != NULL ? ", the ladder diagram" : "");
 	if (cr->aborted) {
 		fputs("<p class=\"fail\">stopped early: ", fp);
 		put(fp, cr->abort_reason);
@@ -176,6 +198,10 @@ detail_row(FILE *fp, size_t i, const struct case_result *cr, const struct diagra
 	for (k = 0; k < cr->nverdicts; k++)
 		check(fp, &cr->verdicts[k]);
 	fputs("</ul>\n", fp);
+	/* the plots before the ladder: a repeat block's ladder runs long, and
+	 * what grew is what such a case is about */
+	if (probe_plots(fp, cr, dg) == -1)
+		return -1;
 	if (dg != NULL) {
 		fputs("<div class=\"svg\">\n", fp);
 		snprintf(id, sizeof(id), "case%zu-", i + 1);

@@ -1,7 +1,8 @@
 /*
  * diagram_words.c - the words every diagram renderer shares (diagram.h):
- * a segment's label, flags written out, times in milliseconds, a folded
- * run of repeats, a connection's addresses.
+ * a segment's label (its flags from wire_format_flag_words(), which the
+ * live view shares), times in milliseconds, a folded run of repeats, a
+ * connection's addresses.
  */
 #include "diagram.h"
 
@@ -10,29 +11,6 @@
 
 #include "textbuf.h"
 #include "wire_classify.h"
-
-size_t
-dg_flags_words(uint8_t flags, char *buf, size_t len)
-{
-	static const struct {
-		uint8_t bit;
-		const char *word;
-	} words[] = {
-		{ TCPF_SYN, "SYN" }, { TCPF_FIN, "FIN" }, { TCPF_RST, "RST" },
-		{ TCPF_PSH, "PSH" }, { TCPF_URG, "URG" }, { TCPF_ECE, "ECE" },
-		{ TCPF_CWR, "CWR" }, { TCPF_ACK, "ACK" },
-	};
-	struct tbuf tb;
-	size_t i, n = 0;
-
-	tb_init(&tb, buf, len);
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (flags & words[i].bit)
-			tb_printf(&tb, "%s%s", n++ > 0 ? " " : "", words[i].word);
-	if (n == 0)
-		tb_printf(&tb, "no flags");
-	return tb.off;
-}
 
 size_t
 dg_seg_label(const struct diagram *dg, const struct dg_row *r, char *buf, size_t len)
@@ -48,7 +26,7 @@ dg_seg_label(const struct diagram *dg, const struct dg_row *r, char *buf, size_t
 		tb_printf(&tb, "port %u: ", dg->conns[r->conn].cport);
 	else if (dg->nconns > 1)
 		tb_printf(&tb, "?: ");
-	dg_flags_words(s->flags, fl, sizeof(fl));
+	wire_format_flag_words(s->flags, fl, sizeof(fl));
 	tb_printf(&tb, "%s seq %" PRIu32, fl, s->seq);
 	if (s->flags & TCPF_ACK)
 		tb_printf(&tb, " ack %" PRIu32, s->ack);

@@ -55,6 +55,15 @@ bool	evaluate_probe_value(const struct scn_probe_expect *pe,
 bool	evaluate_probe_holds(const struct scn_probe_expect *pe, int64_t value);
 
 /*
+ * The bounds of cr's probe checks that passed or failed, for the plots
+ * (series.h): at most max into out. obs: what cr was evaluated from.
+ * Returns how many.
+ */
+struct series_bound;
+size_t	evaluate_probe_bounds(const struct case_obs *obs, const struct case_result *cr,
+	    struct series_bound *out, size_t max);
+
+/*
  * The pattern for wire expectation steps[step].expects[idx]: direction,
  * flags or payload, retransmission or probe, and the time window, which
  * observe.h defines: from the point's t_from_ns (the start of the step

@@ -1,12 +1,13 @@
 /*
- * evaluate_int.h - what evaluate.c and evaluate_wire.c share: the words for
- * times, sizes, steps and sockets, so every verdict reads the same way
- * (implemented in report.c, with the other helpers of verdicts), and the
- * wire half of the evaluator.
+ * evaluate_int.h - what evaluate.c, evaluate_call.c and evaluate_wire.c
+ * share: the words for times, sizes, steps and sockets, so every verdict
+ * reads the same way (implemented in report.c, with the other helpers of
+ * verdicts), and the call and wire halves of the evaluator.
  */
 #ifndef LINGERLAB_EVALUATE_INT_H
 #define LINGERLAB_EVALUATE_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,19 @@ const char *ev_what(enum scn_wire_what what);
 /* The case's point for steps[step].expects[idx], or NULL if not recorded. */
 const struct obs_point *ev_point(const struct scenario *sc, const struct case_obs *obs,
 	    size_t step, size_t idx);
+
+/* Call bodies (evaluate_call.c): returns, fails, blocks, sends. */
+bool	ev_is_call_body(enum scn_expect_kind kind);
+/* "close(c) to block about 2 s ± 150 ms"; label is ev_step_label's. */
+void	ev_call_expected(const struct scn_step *st, const struct scn_expect *e,
+	    const char *label, char *buf, size_t len);
+/*
+ * Decide a call expectation from the call c made; in a repeat block, from
+ * every iteration the runner checked (pt, may be NULL).
+ */
+void	ev_call(const struct scenario *sc, const struct scn_step *st,
+	    const struct scn_expect *e, const struct obs_call *c,
+	    const struct obs_point *pt, const char *label, struct verdict *v);
 
 /* "the client sends FIN within 100 ms", before the window is known. */
 void	ev_wire_expected(const struct scn_expect *e, char *buf, size_t len);

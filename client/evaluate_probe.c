@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "scenario_parse.h"
+#include "series.h"
 #include "textbuf.h"
 
 static int
@@ -159,4 +160,54 @@ ev_probe(const struct case_obs *obs, const struct scn_expect *e,
 		    pe->series, val, unit(pe), at, pe->within_ns != 0 ? ", after waiting " :
 		    "", pe->within_ns != 0 ? waited : "");
 	}
+}
+
+/* The bound of one probe check, from the samples it was decided on. */
+static bool
+bound_of(const struct case_obs *obs, const struct scn_probe_expect *pe,
+    const struct obs_point *pt, struct series_bound *b)
+{
+	const struct obs_probes *p = &obs->probes;
+	size_t k = sample_at(p, pt->t_done_ns), first;
+	int s = series_index(p, pe->series);
+
+	if (k == SIZE_MAX || s < 0)
+		return false;
+	first = block_start(p, k);
+	b->series = (size_t)s;
+	b->value = pe->value;
+	b->t_from_ns = p->samples[first].t_ns;
+	b->t_to_ns = p->samples[k].t_ns;
+	if (pe->mode == SCN_PROBE_GROWTH) {
+		if (p->samples[first].v[s] < 0)
+			return false;
+		b->value += p->samples[first].v[s];
+	} else if (pe->mode == SCN_PROBE_NOW)
+		b->t_from_ns = pt->t_ns < b->t_to_ns ? pt->t_ns : b->t_to_ns;
+	scn_probe_expect_format(pe, b->label, sizeof(b->label));
+	return true;
+}
+
+size_t
+evaluate_probe_bounds(const struct case_obs *obs, const struct case_result *cr,
+    struct series_bound *out, size_t max)
+{
+	const struct scenario *sc = obs->sc;
+	size_t i, n = 0;
+
+	for (i = 0; i < cr->nverdicts && n < max; i++) {
+		const struct verdict *v = &cr->verdicts[i];
+		const struct scn_expect *e;
+
+		if ((v->kind != VERDICT_PASS && v->kind != VERDICT_FAIL) ||
+		    v->step >= sc->nsteps || v->index >= sc->steps[v->step].nexpects ||
+		    obs->points == NULL || obs->points[v->step] == NULL)
+			continue;
+		e = &sc->steps[v->step].expects[v->index];
+		if (e->kind != EXP_PROBE ||
+		    !bound_of(obs, &e->probe, &obs->points[v->step][v->index], &out[n]))
+			continue;
+		out[n++].passed = v->kind == VERDICT_PASS;
+	}
+	return n;
 }

@@ -297,30 +297,6 @@ conn_of(struct live_view *v, const struct obs_segment *s)
 	return c;
 }
 
-/* Flags in words, as --diagram writes them: "SYN ACK", "FIN PSH ACK". */
-static void
-flag_words(uint8_t flags, char *buf, size_t len)
-{
-	static const struct {
-		uint8_t bit;
-		const char *name;
-	} words[] = {
-		{ TCPF_SYN, "SYN" }, { TCPF_FIN, "FIN" }, { TCPF_RST, "RST" },
-		{ TCPF_PSH, "PSH" }, { TCPF_URG, "URG" }, { TCPF_ECE, "ECE" },
-		{ TCPF_CWR, "CWR" }, { TCPF_ACK, "ACK" },
-	};
-	struct tbuf tb;
-	size_t i;
-
-	tb_init(&tb, buf, len);
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (flags & words[i].bit)
-			tb_printf(&tb, "%s%s", tb.off > 0 ? " " : "",
-			    words[i].name);
-	if (tb.off == 0)
-		tb_printf(&tb, "no flags");
-}
-
 /*
  * "---- FIN ACK ------------->" or "<------------- SYN ACK ----": the
  * flags near the sender; a retransmission or probe drawn with '~'.
@@ -362,7 +338,7 @@ live_fmt_seg(struct live_view *v, const struct obs_segment *s, char *buf,
 		if (c->has_isn[1 - me])
 			ack -= c->isn[1 - me];
 	}
-	flag_words(s->flags, fl, sizeof(fl));
+	wire_format_flag_words(s->flags, fl, sizeof(fl));
 	snprintf(left, sizeof(left), "client");
 	snprintf(right, sizeof(right), "peer");
 	if (v->ports) {

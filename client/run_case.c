@@ -52,8 +52,8 @@ run_where(const struct run_ctx *r, size_t i, char *buf, size_t len)
 }
 
 /* A record to the parent. If the parent is gone, so is our purpose. */
-static void
-emit(struct run_ctx *r, const char *line, size_t len)
+void
+run_emit(struct run_ctx *r, const char *line, size_t len)
 {
 	ssize_t n;
 
@@ -77,7 +77,7 @@ run_emit_call(struct run_ctx *r, size_t i)
 		return;		/* a repeat block reports its calls at its end */
 	/* The segments a call sent are streamed before it is (--live). */
 	rcap_sync(r->cap);
-	emit(r, buf, obs_fmt_call(r->obs, i, buf, sizeof(buf)));
+	run_emit(r, buf, obs_fmt_call(r->obs, i, buf, sizeof(buf)));
 }
 
 void
@@ -85,7 +85,7 @@ run_emit_point(struct run_ctx *r, size_t i, size_t j)
 {
 	char buf[OBS_LINE_MAX];
 
-	emit(r, buf, obs_fmt_point(r->obs, i, j, buf, sizeof(buf)));
+	run_emit(r, buf, obs_fmt_point(r->obs, i, j, buf, sizeof(buf)));
 }
 
 void
@@ -95,7 +95,7 @@ run_emit_sock(struct run_ctx *r, size_t s)
 
 	/* With --peer, the capture keeps the segments of known connections. */
 	rcap_know(r->cap, r->obs);
-	emit(r, buf, obs_fmt_sock(r->obs, s, buf, sizeof(buf)));
+	run_emit(r, buf, obs_fmt_sock(r->obs, s, buf, sizeof(buf)));
 }
 
 void
@@ -110,7 +110,7 @@ run_abort(struct run_ctx *r, enum obs_abort kind, const char *fmt, ...)
 	case_obs_vabort(r->obs, kind, fmt, ap);
 	va_end(ap);
 	r->stop = true;
-	emit(r, buf, obs_fmt_abort(r->obs, buf, sizeof(buf)));
+	run_emit(r, buf, obs_fmt_abort(r->obs, buf, sizeof(buf)));
 }
 
 void
@@ -194,9 +194,9 @@ open_capture(struct run_ctx *r)
 			return;
 		}
 		o->captured = true;
-		emit(r, buf, obs_fmt_pcap(o, buf, sizeof(buf)));
+		run_emit(r, buf, obs_fmt_pcap(o, buf, sizeof(buf)));
 	}
-	emit(r, buf, obs_fmt_capture(o, buf, sizeof(buf)));
+	run_emit(r, buf, obs_fmt_capture(o, buf, sizeof(buf)));
 }
 
 /*
@@ -272,7 +272,7 @@ run_steps(struct run_ctx *r)
 		run_peer_check(r, i);
 		if (r->stop)
 			break;
-		emit(r, buf, obs_fmt_at(i, r->t0, run_now(r), buf, sizeof(buf)));
+		run_emit(r, buf, obs_fmt_at(i, r->t0, run_now(r), buf, sizeof(buf)));
 		if (st->kind == STEP_REPEAT)
 			i = run_repeat(r, i);	/* on to its end's expects */
 		else if (run_is_peer_step(st->kind))
@@ -301,9 +301,9 @@ finish(struct run_ctx *r)
 	if (r->cap != NULL) {
 		rcap_close(r->cap, &r->obs->capture_drops);
 		r->cap = NULL;
-		emit(r, buf, obs_fmt_capture(r->obs, buf, sizeof(buf)));
+		run_emit(r, buf, obs_fmt_capture(r->obs, buf, sizeof(buf)));
 	}
-	emit(r, buf, obs_fmt_end(r->obs, buf, sizeof(buf)));
+	run_emit(r, buf, obs_fmt_end(r->obs, buf, sizeof(buf)));
 }
 
 void
@@ -328,7 +328,7 @@ run_case_worker(const struct scenario *sc, const struct run_opts *opts,
 	if (case_obs_init(&obs, sc) == -1)
 		_exit(1);		/* the parent reports a worker lost */
 	obs.os = plat_os(obs.os_name, sizeof(obs.os_name));
-	emit(&r, buf, obs_fmt_head(&obs, buf, sizeof(buf)));
+	run_emit(&r, buf, obs_fmt_head(&obs, buf, sizeof(buf)));
 	setup(&r, &sb);
 	if (!r.stop)
 		run_steps(&r);

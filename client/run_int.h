@@ -57,6 +57,9 @@ struct run_ctx {
 
 /* run_case.c */
 uint64_t run_now(const struct run_ctx *r);	/* ns since the case began */
+/* One record line of len bytes to the parent (run_case.c); exits when the
+ * parent is gone. */
+void	run_emit(struct run_ctx *r, const char *line, size_t len);
 void	run_emit_call(struct run_ctx *r, size_t i);
 void	run_emit_point(struct run_ctx *r, size_t i, size_t j);
 void	run_emit_sock(struct run_ctx *r, size_t s);

@@ -3,6 +3,7 @@
  * for (run_pictures.h).
  */
 #include "run_pictures.h"
+#include "series.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -140,11 +141,35 @@ unique(struct pictures *p, char *name, size_t len)
 	return 0;
 }
 
+/* DIR/NAME.svg: the ladder; probes: NAME-probes.svg, the case's probe plots
+ * on a sheet of their own (a ladder is tall and the plots wide, so each
+ * fits a slide better alone). */
+static void
+write_file(struct pictures *p, const char *name, const struct case_obs *obs,
+    const struct diagram *dg, bool probes)
+{
+	char path[4096 + 256];
+	FILE *fp;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s%s.svg", p->svg_dir, name, probes ? "-probes" : "");
+	if ((fp = fopen(path, "w")) == NULL) {
+		p->failed = true;
+		fprintf(stderr, PROG ": cannot write %s: %s\n", path, strerror(errno));
+		return;
+	}
+	rc = probes ? series_svg_sheet(fp, &obs->probes, dg->title, dg->bounds, dg->nbounds) :
+	    dg_svg(dg, true, NULL, fp);
+	if (fclose(fp) == EOF || rc == -1) {
+		p->failed = true;
+		fprintf(stderr, PROG ": writing %s: %s\n", path, strerror(errno));
+	}
+}
+
 static void
 write_svg(struct pictures *p, const struct case_obs *obs, const struct diagram *dg)
 {
-	char name[200], path[4096 + 256];
-	FILE *fp;
+	char name[200];
 
 	svg_name(obs->sc, name, sizeof(name));
 	if (unique(p, name, sizeof(name)) == -1) {
@@ -152,16 +177,9 @@ write_svg(struct pictures *p, const struct case_obs *obs, const struct diagram *
 		fprintf(stderr, PROG ": %s: no SVG: out of memory\n", dg->title);
 		return;
 	}
-	snprintf(path, sizeof(path), "%s/%s.svg", p->svg_dir, name);
-	if ((fp = fopen(path, "w")) == NULL) {
-		p->failed = true;
-		fprintf(stderr, PROG ": cannot write %s: %s\n", path, strerror(errno));
-		return;
-	}
-	if (dg_svg(dg, true, NULL, fp) == -1 || fclose(fp) == EOF) {
-		p->failed = true;
-		fprintf(stderr, PROG ": writing %s: %s\n", path, strerror(errno));
-	}
+	write_file(p, name, obs, dg, false);
+	if (series_nshown(&obs->probes) > 0)
+		write_file(p, name, obs, dg, true);
 }
 
 static int

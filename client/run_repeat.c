@@ -16,7 +16,6 @@
  * round (every Nth, so a block keeps at most PROBE_SAMPLES_MAX samples), after
  * it, and where a probe expectation looks.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,22 +44,6 @@ struct inst {
 	uint32_t closed[SCN_MAX_SOCKS];
 	struct obs_sock os[SCN_MAX_SOCKS];
 };
-
-static void
-emit_line(struct run_ctx *r, const char *line, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(r->out_fd, line, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			_exit(1);
-		line += n;
-		len -= (size_t)n;
-	}
-}
 
 static bool
 wants_probes(const struct scenario *sc)
@@ -134,7 +117,7 @@ run_probe_init(struct run_ctx *r)
 		for (j = 0; j < r->sc->steps[i].nexpects; j++)
 			if (r->sc->steps[i].expects[j].kind == EXP_PROBE)
 				add_series(p, r->sc->steps[i].expects[j].probe.series);
-	emit_line(r, buf, obs_fmt_probes(r->obs, buf, sizeof(buf)));
+	run_emit(r, buf, obs_fmt_probes(r->obs, buf, sizeof(buf)));
 	check_counters(r);
 }
 
@@ -190,7 +173,7 @@ run_probe_sample(struct run_ctx *r, enum obs_sample_kind kind, uint32_t iter)
 		run_abort(r, OBS_ABORT_ENV, "out of memory for probe samples");
 		return;
 	}
-	emit_line(r, buf, obs_fmt_sample(o, o->probes.nsamples - 1, buf, sizeof(buf)));
+	run_emit(r, buf, obs_fmt_sample(o, o->probes.nsamples - 1, buf, sizeof(buf)));
 }
 
 /* Samples while waiting: every 100 ms, every second past 2000 samples. */
@@ -381,7 +364,7 @@ report_block(struct run_ctx *r, size_t i)
 			run_emit_call(r, j);
 		for (x = 0; x < r->sc->steps[j].nexpects; x++) {
 			run_emit_point(r, j, x);
-			emit_line(r, buf, obs_fmt_rep(r->obs, j, x, buf, sizeof(buf)));
+			run_emit(r, buf, obs_fmt_rep(r->obs, j, x, buf, sizeof(buf)));
 		}
 	}
 }

@@ -25,6 +25,10 @@ size_t	series_sparkline(const struct obs_probes *p, size_t k, size_t width, bool
 /* Whether the locale's character set is UTF-8 (LC_ALL, LC_CTYPE, LANG). */
 bool	series_utf8_locale(void);
 
+/* The smallest and largest known value of series k; *hi is -1 (and *lo
+ * INT64_MAX) when no value is known. */
+void	series_range(const struct obs_probes *p, size_t k, int64_t *lo, int64_t *hi);
+
 /* Whether series k ever changed (a flat series is usually not worth showing). */
 bool	series_varies(const struct obs_probes *p, size_t k);
 /* Whether a report shows series k: threads and fds always (a leak shows
@@ -42,15 +46,49 @@ void	series_json(FILE *fp, const struct obs_probes *p);
 void	series_plain(FILE *fp, const struct obs_probes *p);
 
 /*
- * Series k of p as an SVG plot: value against time since the case began,
- * with axes, ticks and a title. standalone: a whole document with the XML
+ * A probe expectation's bound, drawn on its series' plot as a dashed line
+ * (green when the check passed, red when it failed): at value, from t_from_ns
+ * to t_to_ns. For "growth fds <= 0" the value is the block's first sample
+ * plus 0 and the line spans the block; for "peak" the bound itself over the
+ * block; for "sockets FIN_WAIT1 = 0 within 20s" the bound from where the
+ * scenario reached it. evaluate_probe_bounds() makes them from verdicts.
+ */
+#define SERIES_BOUNDS_MAX 16
+
+struct series_bound {
+	size_t series;		/* index into obs_probes' series */
+	int64_t value;
+	uint64_t t_from_ns, t_to_ns;
+	bool passed;
+	char label[64];		/* "growth fds <= 0" */
+};
+
+/*
+ * Series k of p as an SVG plot a person reads at a glance: the value (in
+ * its unit) against the time since the case began, each repeat block shaded
+ * with its iteration scale along the top ("iteration 0 ... 1000"), the
+ * minimum, maximum and final value in the heading, and the bounds of b[]
+ * that are about series k. standalone: a whole document with the XML
  * declaration; else an <svg> element to embed in HTML. Returns 0, or -1
- * when writing failed.
+ * when k is not a series or writing failed.
  */
 int	series_svg(FILE *fp, const struct obs_probes *p, size_t k, bool standalone);
+int	series_svg_bounded(FILE *fp, const struct obs_probes *p, size_t k,
+	    const struct series_bound *b, size_t nb, bool standalone);
 
 /* Every series series_shown() picks, as embeddable <svg> elements one after
  * another (for an HTML page); nothing without samples. 0 or -1. */
-int	series_svg_shown(FILE *fp, const struct obs_probes *p);
+int	series_svg_shown(FILE *fp, const struct obs_probes *p,
+	    const struct series_bound *b, size_t nb);
+/* How many plots series_svg_shown() draws. */
+size_t	series_nshown(const struct obs_probes *p);
+
+/*
+ * The same plots as one SVG document of their own, two to a row under a
+ * heading (title: the case's name), sized for a slide: what --svg-dir
+ * writes next to a case's ladder. Returns 0, or -1 when writing failed.
+ */
+int	series_svg_sheet(FILE *fp, const struct obs_probes *p, const char *title,
+	    const struct series_bound *b, size_t nb);
 
 #endif

@@ -55,8 +55,8 @@ series_shown(const struct obs_probes *p, size_t k)
 	    strcmp(p->names[k], "fds") == 0 || series_varies(p, k));
 }
 
-static void
-range(const struct obs_probes *p, size_t k, int64_t *lo, int64_t *hi)
+void
+series_range(const struct obs_probes *p, size_t k, int64_t *lo, int64_t *hi)
 {
 	size_t i;
 
@@ -95,7 +95,7 @@ series_sparkline(const struct obs_probes *p, size_t k, size_t width, bool utf8,
 		buf[0] = '\0';
 	if (k >= p->nseries || n == 0 || width == 0)
 		return 0;
-	range(p, k, &lo, &hi);
+	series_range(p, k, &lo, &hi);
 	cells = n < width ? n : width;
 	for (c = 0; c < cells; c++) {
 		from = c * n / cells;

@@ -271,6 +271,29 @@ wire_format_flags(uint8_t flags, char *buf, size_t len)
 }
 
 size_t
+wire_format_flag_words(uint8_t flags, char *buf, size_t len)
+{
+	static const struct {
+		uint8_t bit;
+		const char *word;
+	} words[] = {
+		{ TCPF_SYN, "SYN" }, { TCPF_FIN, "FIN" }, { TCPF_RST, "RST" },
+		{ TCPF_PSH, "PSH" }, { TCPF_URG, "URG" }, { TCPF_ECE, "ECE" },
+		{ TCPF_CWR, "CWR" }, { TCPF_ACK, "ACK" },
+	};
+	struct tbuf tb;
+	size_t i, n = 0;
+
+	tb_init(&tb, buf, len);
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (flags & words[i].bit)
+			tb_printf(&tb, "%s%s", n++ > 0 ? " " : "", words[i].word);
+	if (n == 0)
+		tb_printf(&tb, "no flags");
+	return tb.off;
+}
+
+size_t
 wire_format_wanted(const struct wire_pattern *p, char *buf, size_t len)
 {
 	char set[16], clear[16];

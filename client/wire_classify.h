@@ -94,6 +94,10 @@ int	wire_diff(const struct obs_segment *seg, const struct wire_pattern *pat,
 /* Flags as tcpdump writes them: "F." is FIN+ACK, "S" a SYN; "none". */
 size_t	wire_format_flags(uint8_t flags, char *buf, size_t len);
 
+/* Flags in words, as the pictures write them: "SYN ACK", "FIN PSH ACK",
+ * "no flags" (the ladder diagrams and the live view). */
+size_t	wire_format_flag_words(uint8_t flags, char *buf, size_t len);
+
 /* Flags wanted by a pattern: "R", "F", "no R", "R, no F". */
 size_t	wire_format_wanted(const struct wire_pattern *pat, char *buf, size_t len);
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "evaluate.h"
 #include "observe.h"
@@ -151,6 +152,26 @@ fx_eval(struct fx *f, uint32_t os, struct case_result *out)
 	if (wire_classify(f->segs, f->obs.nsegs) != 0)
 		return -1;
 	return evaluate_case(&f->sc, &f->obs, os, out);
+}
+
+/* Whether xmllint accepts the text as XML (-1: no xmllint here). */
+static inline int
+fx_xml_ok(const char *text, const char *flags)
+{
+	char path[] = "/tmp/llxml.XXXXXX", cmd[160];
+	int fd, st;
+	FILE *fp;
+
+	if (system("command -v xmllint >/dev/null 2>&1") != 0)
+		return -1;
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_non_null(fp = fdopen(fd, "w"));
+	assert_true(fputs(text, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+	snprintf(cmd, sizeof(cmd), "xmllint %s --noout %s", flags, path);
+	st = system(cmd);
+	unlink(path);
+	return st == 0;
 }
 
 /* Fail the test, showing the whole text, unless hay contains needle. */

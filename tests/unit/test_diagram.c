@@ -1,6 +1,7 @@
 /*
  * test_diagram.c - the ladder diagram of a known case, in the terminal and
- * as SVG, and the run's summary table as text and HTML.
+ * as SVG, and the run's summary table as text and HTML (a repeat case's
+ * probe plots: test_diagram_probes.c).
  *
  * The case: connect (the handshake), send 10 KiB (acknowledged), then a
  * close that blocks 1 s while its FIN, swallowed by the peer, is sent
@@ -98,26 +99,6 @@ has(const char *what, const char *line, const char *needle)
 {
 	if (strstr(line, needle) == NULL)
 		fail_msg("%s: \"%s\" lacks \"%s\"", what, line, needle);
-}
-
-/* Whether xmllint accepts the text as XML (-1: no xmllint here). */
-static int
-xml_ok(const char *text, const char *flags)
-{
-	char path[] = "/tmp/lldiagram.XXXXXX", cmd[160];
-	int fd, st;
-	FILE *fp;
-
-	if (system("command -v xmllint >/dev/null 2>&1") != 0)
-		return -1;
-	assert_true((fd = mkstemp(path)) >= 0);
-	assert_non_null(fp = fdopen(fd, "w"));
-	assert_true(fputs(text, fp) >= 0);
-	assert_int_equal(fclose(fp), 0);
-	snprintf(cmd, sizeof(cmd), "xmllint %s --noout %s", flags, path);
-	st = system(cmd);
-	unlink(path);
-	return st == 0;
 }
 
 static void
@@ -249,7 +230,7 @@ test_svg(void **state)
 		p--;
 	assert_non_null(p = strstr(p, "height=\""));
 	assert_true(atoi(p + 8) > 4 * 26);
-	rc = xml_ok(t, "");
+	rc = fx_xml_ok(t, "");
 	free(t);
 	dg_free(dg);
 	case_result_free(&cr);
@@ -411,11 +392,26 @@ test_two_connections(void **state)
 	free(f);
 }
 
+/* The page of a run of one case and its diagram, in memory. */
+static char *
+html_of(const struct run_result *run, const struct dg_checks *ck, struct diagram *dg)
+{
+	struct diagram *dgs[1] = { dg };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	assert_non_null(fp = open_memstream(&buf, &len));
+	assert_int_equal(dg_html(run, ck, dgs, fp), 0);
+	assert_int_equal(fclose(fp), 0);
+	return buf;
+}
+
 static void
 test_summary(void **state)
 {
 	struct fx *f = known_case();
-	struct diagram *dg, *dgs[1];
+	struct diagram *dg;
 	struct dg_checks ck;
 	struct run_result run;
 	struct case_result cr;
@@ -445,10 +441,7 @@ test_summary(void **state)
 	fx_contains("summary", buf, "1/1      0/1 FAIL -        -        -           1  FAIL");
 	fx_contains("summary", buf, "t.scn[mode=blocking]\n");
 	free(buf);
-	dgs[0] = dg;
-	assert_non_null(fp = open_memstream(&buf, &len));
-	assert_int_equal(dg_html(&run, &ck, dgs, fp), 0);
-	assert_int_equal(fclose(fp), 0);
+	buf = html_of(&run, &ck, dg);
 	fx_contains("html", buf, "<title>lingerlab: Linux &lt;6.1&gt;</title>");
 	fx_contains("html", buf, "<td class=\"fail\">1/1 failed</td>");
 	fx_contains("html", buf, "<details open=\"open\">");
@@ -456,7 +449,11 @@ test_summary(void **state)
 	/* ids unique in the page: each diagram's arrows use its own heads */
 	fx_contains("html", buf, "<marker id=\"case1-ah-client\"");
 	fx_contains("html", buf, "marker-end=\"url(#case1-ah-client)\"");
-	rc = xml_ok(buf, "");
+	/* no probes, no plots */
+	assert_null(strstr(buf, "class=\"probes\""));
+	assert_null(strstr(buf, "class=\"series\""));
+	assert_null(strstr(buf, "probe plots"));
+	rc = fx_xml_ok(buf, "");
 	free(buf);
 	dg_free(dg);
 	run_result_free(&run);

@@ -2,7 +2,8 @@
  * test_series.c - a probe series drawn for people: the terminal sparkline
  * (levels, grouping to fit a width, the range, unknown values, the ASCII
  * fallback) and the SVG plot (one point per known sample, in the box, with
- * the title and the range; well-formed XML when xmllint is here).
+ * the title, the unit, min/max/final, a repeat block's iteration scale and
+ * the bounds of checks; well-formed XML when xmllint is here).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,8 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "eval_fixture.h"
 #include "series.h"
 
 static struct obs_probes *
@@ -94,6 +95,44 @@ test_sparkline(void **state)
 	drop(p);
 }
 
+/*
+ * A bound above the data widens the range to show it, is drawn dashed in
+ * red when its check failed and labelled; a bound on another series is not
+ * drawn here. Samples in a repeat block get its iteration scale.
+ */
+static void
+test_svg_bounded(struct obs_probes *p)
+{
+	struct series_bound b[2] = {
+		{ .series = 1, .value = 800, .t_from_ns = 0, .t_to_ns = 15000000u,
+		  .passed = false, .label = "peak sockets FIN_WAIT1 >= 800" },
+		{ .series = 0, .value = 5, .label = "fds <= 5", .passed = true },
+	};
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *fp;
+
+	for (i = 0; i < p->nsamples; i++) {
+		p->samples[i].block = 1;
+		p->samples[i].iter = (uint32_t)i * 10;
+		p->samples[i].kind = OBS_SAMPLE_ITER;
+	}
+	fp = open_memstream(&text, &len);
+	assert_non_null(fp);
+	assert_int_equal(series_svg_bounded(fp, p, 1, b, 2, false), 0);
+	fclose(fp);
+	assert_non_null(strstr(text, ">800</text>"));
+	assert_non_null(strstr(text, "stroke=\"#c62828\" stroke-width=\"1.5\" "
+	    "stroke-dasharray"));
+	assert_non_null(strstr(text, "expect peak sockets FIN_WAIT1 &gt;= 800: FAILED"));
+	assert_null(strstr(text, "fds &lt;= 5"));
+	assert_non_null(strstr(text, ">iteration</text>"));
+	assert_non_null(strstr(text, ">150</text>"));	/* the last iteration */
+	free(text);
+	for (i = 0; i < p->nsamples; i++)
+		p->samples[i].block = 0;
+}
+
 static void
 test_svg(void **state)
 {
@@ -112,24 +151,18 @@ test_svg(void **state)
 	assert_non_null(strstr(text, "<title>sockets FIN_WAIT1</title>"));
 	assert_non_null(strstr(text, ">700</text>"));
 	assert_non_null(strstr(text, ">0</text>"));
-	assert_non_null(strstr(text, "+0.015s"));
+	assert_non_null(strstr(text, "+0.015 s"));
+	assert_non_null(strstr(text, "min 0 &#183; max 700 &#183; final 0"));
+	assert_non_null(strstr(text, ">sockets</text>"));	/* the unit */
+	assert_null(strstr(text, ">iteration</text>"));	/* no repeat block */
+	assert_null(strstr(text, "stroke-dasharray"));		/* no bound */
 	q = strstr(text, "points=\"");
 	assert_non_null(q);
 	for (q += 8; *q != '"'; q++)
 		points += *q == ',';
 	assert_int_equal(points, 15);	/* 16 samples, one unknown */
 	/* xmllint, when the machine has it, must read it as XML */
-	if (system("command -v xmllint >/dev/null 2>&1") == 0) {
-		char path[] = "/tmp/test_series_XXXXXX", cmd[128];
-		int fd = mkstemp(path);
-
-		assert_true(fd >= 0);
-		assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-		close(fd);
-		snprintf(cmd, sizeof(cmd), "xmllint --noout %s", path);
-		assert_int_equal(system(cmd), 0);
-		unlink(path);
-	}
+	assert_int_not_equal(fx_xml_ok(text, ""), 0);
 	free(text);
 	/* embedded: no XML declaration */
 	text = NULL;
@@ -139,10 +172,11 @@ test_svg(void **state)
 	assert_true(strncmp(text, "<svg ", 5) == 0);
 	free(text);
 	assert_int_equal(series_svg(stdout, p, 9, false), -1);
+	test_svg_bounded(p);
 	/* fds always, FIN_WAIT1 because it changed: two plots */
 	text = NULL;
 	fp = open_memstream(&text, &len);
-	assert_int_equal(series_svg_shown(fp, p), 0);
+	assert_int_equal(series_svg_shown(fp, p, NULL, 0), 0);
 	fclose(fp);
 	assert_non_null(strstr(text, "<title>fds</title>"));
 	q = strstr(text, "</svg>");
