@@ -16,14 +16,18 @@
 
 #include "cmd_run.h"
 #include "control_client.h"
+#include "control_token.h"
 #include "evaluate.h"
+#include "live_term.h"
 #include "peer_launch.h"
 #include "platform.h"
 #include "report.h"
 #include "run.h"
+#include "run_pictures.h"
 #include "run_wire.h"
 #include "scenario_parse.h"
 #include "scn_files.h"
+#include "scn_select.h"
 #include "units.h"
 #include "verdict.h"
 
@@ -41,8 +45,12 @@ struct run_state {
 	struct run_result result;
 	enum report_format fmt;
 	bool raw;
+	bool live;		/* --live: the cases as they run */
 	bool env_failed;
 	uint32_t os;
+	const char *tags;	/* --tags: only cases with one of these */
+	const char *skip_tags;	/* --skip-tags: none with one of these */
+	struct pictures pic;	/* --diagram, --svg-dir, --html, --summary */
 };
 
 static void
@@ -50,8 +58,11 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: lingerlab run [--format human|tap|junit|json] [--jobs N]\n"
-"                     [--pcap-dir DIR] [--timeout DURATION] [-v]\n"
-"                     [--peer CONTROL [--peer-addr IPV4] [--iface IFACE]]\n"
+"                     [--pcap-dir DIR] [--timeout DURATION] [--live] [-v]\n"
+"                     [--tags T,...] [--skip-tags T,...]\n"
+"                     [--diagram] [--svg-dir DIR] [--html FILE] [--[no-]summary]\n"
+"                     [--peer CONTROL [--peer-addr IPV4] [--iface IFACE]\n"
+"                      [--peer-token FILE]]\n"
 "                     PATH...\n"
 "\n"
 "Run every case of the scenario files (a directory: every *.scn under it),\n"
@@ -62,17 +73,40 @@ usage(FILE *f)
 "  --jobs N          run N cases at once (1-%d; output order stays the same)\n"
 "  --pcap-dir DIR    write each case's capture to DIR/CASE.pcap\n"
 "  --timeout D       a case's time limit, over the scenario's own (60s)\n"
+"  --tags T,...      run only the cases tagged with one of these\n"
+"  --skip-tags T,... leave out the cases tagged with one of these (--skip-tags\n"
+"                    slow: the quick run, without the cases of many seconds)\n"
 "  --peer CONTROL    no sandbox: use the lingerpeer whose control channel is\n"
 "                    CONTROL (unix:PATH, unix:@NAME, 127.0.0.1:PORT); cases\n"
 "                    then run one at a time\n"
 "  --peer-addr IPV4  the address that lingerpeer owns (default: $LINGERPEER_ADDR)\n"
+"  --peer-token FILE with --peer: authenticate with the token in FILE (the\n"
+"                    one lingerpeer's --control-token names); needed for a\n"
+"                    CONTROL beyond loopback, such as 192.0.2.2:7999\n"
 "  --iface IFACE     with --peer: capture on IFACE; without it, wire\n"
 "                    expectations are reported as errors\n"
+"  --live            show each case as it runs: steps as they start and return,\n"
+"                    segments as arrows as they cross, verdicts as they are\n"
+"                    decided, and on a terminal the time of a blocking step\n"
+"                    ticking; the report follows. Cases then run one at a\n"
+"                    time. Written to stdout (to stderr with --format other\n"
+"                    than human, or --raw)\n"
+"  --diagram         after each case's checks, its ladder diagram: the calls,\n"
+"                    how long each ran, one arrow per segment, the peer's changes\n"
+"  --svg-dir DIR     the same as one SVG file per case in DIR (created if need\n"
+"                    be), and NAME-probes.svg: the plots of a case's probes\n"
+"  --html FILE       one web page: the summary table, each case's checks (the\n"
+"                    failed ones in full), probe plots and diagram\n"
+"  --summary         a table of the run, a row per case, a column per kind of\n"
+"                    check (the default with several cases and --format human)\n"
+"  --no-summary      no table\n"
 "  --raw             print what the runner recorded instead of a report\n"
 "  -v, --verbose     passing checks in detail, and lingerpeer's log\n"
 "\n"
 "Exit status: 0 all passed, 1 a check failed, 2 wrong input, 3 the test\n"
-"system could not be set up. See docs/scenario-language.md, \"Running\".\n",
+"system could not be set up (or a picture could not be written), 130\n"
+"interrupted (SIGINT, SIGTERM or SIGHUP: the report covers what ran).\n"
+"See docs/scenario-language.md, \"Running\".\n",
 	    RUN_MAX_JOBS);
 }
 
@@ -120,8 +154,9 @@ opt_dir(const char *s, struct run_opts *o)
 static int
 opt_value(int ch, const char *arg, struct run_opts *o, struct run_state *rs)
 {
+	static char token[CONTROL_TOKEN_MAX + 1];
 	struct control_endpoint ep;
-	char err[256];
+	char err[512];
 
 	switch (ch) {
 	case 'f':
@@ -140,15 +175,43 @@ opt_value(int ch, const char *arg, struct run_opts *o, struct run_state *rs)
 			    "such as 90s", arg);
 		return 0;
 	case 'p':
-		if (control_endpoint_parse(arg, &ep, err, sizeof(err)) == -1)
+		/* Beyond loopback only with --peer-token: checked after all options. */
+		if (control_endpoint_parse_flags(arg, CEP_ALLOW_REMOTE, &ep, err,
+		    sizeof(err)) == -1)
 			return bad(err, "--peer '%s'", arg);
 		o->peer_control = arg;
+		return 0;
+	case 'K':
+		if (control_token_read(arg, token, sizeof(token), err,
+		    sizeof(err)) == -1)
+			return bad("", "--peer-token: %s", err);
+		o->peer_token = token;
 		return 0;
 	case 'a':
 		o->peer_addr = arg;
 		return 0;
 	case 'i':
 		o->iface = arg;
+		return 0;
+	case 'D':
+		rs->pic.diagram = true;
+		return 0;
+	case 'G':
+		rs->pic.svg_dir = arg;
+		return 0;
+	case 'H':
+		rs->pic.html_path = arg;
+		return 0;
+	case 'M':
+	case 'N':
+		rs->pic.summary = ch == 'M' ? PIC_SUMMARY_ON : PIC_SUMMARY_OFF;
+		return 0;
+	case 'T':
+	case 'S':
+		if (scn_tags_check(arg, err, sizeof(err)) == -1)
+			return bad(err, "%s '%s'", ch == 'T' ? "--tags" :
+			    "--skip-tags", arg);
+		*(ch == 'T' ? &rs->tags : &rs->skip_tags) = arg;
 		return 0;
 	}
 	return -1;
@@ -164,8 +227,17 @@ parse_opts(int argc, char **argv, struct run_opts *o, struct run_state *rs)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "peer", required_argument, NULL, 'p' },
 		{ "peer-addr", required_argument, NULL, 'a' },
+		{ "peer-token", required_argument, NULL, 'K' },
 		{ "iface", required_argument, NULL, 'i' },
+		{ "tags", required_argument, NULL, 'T' },
+		{ "skip-tags", required_argument, NULL, 'S' },
 		{ "raw", no_argument, NULL, 'r' },
+		{ "diagram", no_argument, NULL, 'D' },
+		{ "svg-dir", required_argument, NULL, 'G' },
+		{ "html", required_argument, NULL, 'H' },
+		{ "summary", no_argument, NULL, 'M' },
+		{ "no-summary", no_argument, NULL, 'N' },
+		{ "live", no_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -181,6 +253,8 @@ parse_opts(int argc, char **argv, struct run_opts *o, struct run_state *rs)
 			o->verbose = true;
 		else if (ch == 'r')
 			rs->raw = true;
+		else if (ch == 'L')
+			rs->live = true;
 		else if (ch == '?' || opt_value(ch, optarg, o, rs) == -1) {
 			fprintf(stderr, "Run 'lingerlab run --help' for the "
 			    "options.\n");
@@ -188,14 +262,28 @@ parse_opts(int argc, char **argv, struct run_opts *o, struct run_state *rs)
 		}
 	}
 	if (o->peer_control == NULL && (o->peer_addr != NULL ||
-	    o->iface != NULL))
+	    o->iface != NULL || o->peer_token != NULL))
 		return bad("in a sandbox the runner knows the address and the "
 		    "link", "%s needs --peer", o->iface != NULL ? "--iface" :
-		    "--peer-addr");
+		    o->peer_token != NULL ? "--peer-token" : "--peer-addr");
+	if (o->peer_control != NULL && o->peer_token == NULL) {
+		struct control_endpoint ep;
+		char err[512];
+
+		if (control_endpoint_parse(o->peer_control, &ep, err,
+		    sizeof(err)) == -1)
+			return bad("", "--peer '%s': %s", o->peer_control, err);
+	}
 	if (o->peer_control != NULL && o->jobs > 1) {
 		fprintf(stderr, PROG ": note: with --peer the cases run one at "
 		    "a time (--jobs %u ignored): a `peer listen` changes the "
 		    "shared lingerpeer for every case\n", o->jobs);
+		o->jobs = 1;
+	}
+	if (rs->live && o->jobs > 1) {
+		fprintf(stderr, PROG ": note: with --live the cases run one at "
+		    "a time (--jobs %u ignored), so that each can be followed\n",
+		    o->jobs);
 		o->jobs = 1;
 	}
 	if (o->peer_control != NULL && o->peer_addr == NULL)
@@ -282,30 +370,47 @@ load(const struct scn_paths *p, struct cases *c)
 	return rc;
 }
 
+/*
+ * --tags, --skip-tags: keep the chosen cases, in order. Choosing none is
+ * an error (a misspelt tag would otherwise pass by running nothing).
+ */
+static int
+select_cases(struct cases *c, const struct run_state *rs)
+{
+	size_t i, kept = 0;
+
+	if (rs->tags == NULL && rs->skip_tags == NULL)
+		return 0;
+	for (i = 0; i < c->n; i++) {
+		if (scn_tags_select(c->v[i]->tags, c->v[i]->ntags, rs->tags,
+		    rs->skip_tags))
+			c->v[kept++] = c->v[i];
+		else
+			scenario_free(c->v[i]);
+	}
+	if (kept < c->n)
+		fprintf(stderr, PROG ": %zu of %zu cases left out by their "
+		    "tags\n", c->n - kept, c->n);
+	c->n = kept;
+	if (kept == 0)
+		return bad("`lingerlab list` shows each file's tags",
+		    "no case left to run after --tags/--skip-tags");
+	return 0;
+}
+
+/* obs_fmt_case's writer for --raw. */
+static int
+put_line(const char *line, size_t len, void *arg)
+{
+	return fwrite(line, 1, len, arg) == len ? 0 : -1;
+}
+
 /* --raw: the records as the worker sent them (run_wire.h). */
 static void
 dump_raw(const struct case_obs *o)
 {
-	char buf[OBS_LINE_MAX];
-	size_t i, j;
-
 	printf("# %s\n", o->sc->case_name);
-	fputs((obs_fmt_head(o, buf, sizeof(buf)), buf), stdout);
-	for (i = 0; i < o->sc->nsocks; i++)
-		fputs((obs_fmt_sock(o, i, buf, sizeof(buf)), buf), stdout);
-	for (i = 0; i < o->sc->nsteps; i++) {
-		fputs((obs_fmt_call(o, i, buf, sizeof(buf)), buf), stdout);
-		for (j = 0; j < o->sc->steps[i].nexpects; j++)
-			fputs((obs_fmt_point(o, i, j, buf, sizeof(buf)), buf),
-			    stdout);
-	}
-	for (i = 0; i < o->nsegs; i++)
-		fputs((obs_fmt_seg(&o->segs[i], buf, sizeof(buf)), buf), stdout);
-	fputs((obs_fmt_capture(o, buf, sizeof(buf)), buf), stdout);
-	fputs((obs_fmt_pcap(o, buf, sizeof(buf)), buf), stdout);
-	if (o->aborted)
-		fputs((obs_fmt_abort(o, buf, sizeof(buf)), buf), stdout);
-	fputs((obs_fmt_end(o, buf, sizeof(buf)), buf), stdout);
+	(void)obs_fmt_case(o, put_line, stdout);
 }
 
 static void
@@ -325,7 +430,8 @@ on_done(size_t index, struct case_obs *obs, void *arg)
 		fprintf(stderr, PROG ": %s: cannot evaluate: %s\n",
 		    obs->sc->case_name, strerror(errno));
 		rs->env_failed = true;
-	}
+	} else
+		pictures_case(&rs->pic, obs, &rs->result);
 	case_obs_free(obs);
 }
 
@@ -336,10 +442,28 @@ lingerpeer_path(void)
 	    LINGERPEER_BUILD_PATH : LINGERPEER_INSTALL_PATH);
 }
 
+/*
+ * --live: on stdout, before the report; on stderr when stdout carries a
+ * report for machines (or --raw's records), so that stays parseable.
+ */
+static struct live_term *
+start_live(struct run_opts *o, const struct run_state *rs)
+{
+	FILE *f = rs->fmt == REPORT_HUMAN && !rs->raw ? stdout : stderr;
+	struct live_term *lt = live_term_new(f, isatty(fileno(f)));
+
+	if (lt == NULL)
+		fprintf(stderr, PROG ": out of memory for --live\n");
+	else
+		o->live = live_term_hooks(lt);
+	return lt;
+}
+
 static int
 run_all(struct cases *c, struct run_opts *o, struct run_state *rs)
 {
 	struct report_options ro = { .verbose = o->verbose };
+	struct live_term *lt = NULL;
 	struct case_obs *obs;
 	char os[32], err[512];
 	int rc;
@@ -350,16 +474,34 @@ run_all(struct cases *c, struct run_opts *o, struct run_state *rs)
 		fprintf(stderr, PROG ": out of memory for %zu cases\n", c->n);
 		return RUN_EXIT_ENV;
 	}
+	if (rs->live && (lt = start_live(o, rs)) == NULL) {
+		free(obs);
+		return RUN_EXIT_ENV;
+	}
 	rc = run_cases((const struct scenario *const *)c->v, c->n, o, obs,
 	    on_done, rs, err, sizeof(err));
 	free(obs);
+	if (lt != NULL) {
+		live_term_free(lt);
+		o->live = NULL;
+		if (rs->fmt == REPORT_HUMAN && !rs->raw)
+			putchar('\n');		/* between the live view and the report */
+	}
 	if (rc == -1)
 		fprintf(stderr, PROG ": %s\n", err);
 	fflush(stdout);
-	ro.colour = rs->fmt == REPORT_HUMAN && isatty(STDOUT_FILENO);
+	ro.colour = rs->fmt == REPORT_HUMAN && isatty(STDOUT_FILENO) &&
+	    !pictures_no_colour();
+	pictures_hook(&rs->pic, &ro, &rs->result);
 	if (!rs->raw && report_write(rs->fmt, &rs->result, &ro, stdout) == -1)
 		fprintf(stderr, PROG ": writing the report: %s\n",
 		    strerror(errno));
+	if (!rs->raw && pictures_finish(&rs->pic, &rs->result) == -1)
+		rs->env_failed = true;	/* a picture asked for is missing */
+	if (rc == 1) {		/* after the report: the last word */
+		fprintf(stderr, PROG ": %s\n", err);
+		return RUN_EXIT_INTERRUPTED;
+	}
 	if (rs->env_failed)
 		return RUN_EXIT_ENV;
 	if (rs->raw)
@@ -382,20 +524,23 @@ free_all(struct scn_paths *p, struct cases *c, struct run_state *rs)
 	free(c->v);
 	free(c->files);
 	run_result_free(&rs->result);
+	pictures_free(&rs->pic);
 }
 
 int
 cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { .jobs = 1 };
-	struct run_state rs = { .fmt = REPORT_HUMAN };
+	struct run_state rs = { .fmt = REPORT_HUMAN,
+	    .pic.summary = PIC_SUMMARY_AUTO };
 	struct scn_paths p = { NULL, 0, 0 };
 	struct cases c = { NULL, 0, NULL, 0, 0 };
 	int rc = RUN_EXIT_USAGE;
 
 	run_result_init(&rs.result, "");
 	if (parse_opts(argc, argv, &o, &rs) == -1 || scn_paths_collect(argc - optind, argv + optind, &p) == -1 ||
-	    load(&p, &c) == -1)
+	    load(&p, &c) == -1 || select_cases(&c, &rs) == -1 ||
+	    (!rs.raw && pictures_start(&rs.pic, rs.fmt) == -1))
 		goto out;
 	o.lingerpeer = lingerpeer_path();
 	if (o.peer_control == NULL && access(o.lingerpeer, X_OK) == -1) {

@@ -534,3 +534,82 @@ obs_apply(struct case_obs *obs, char *line, char *err, size_t errlen)
 	}
 	return rc;
 }
+
+/* The records of steps[i]: its call, then each point and its block count. */
+static int
+fmt_step(const struct case_obs *o, size_t i, obs_line_fn put, void *arg)
+{
+	char buf[OBS_LINE_MAX];
+	size_t j;
+	int rc;
+
+	if ((rc = put(buf, obs_fmt_call(o, i, buf, sizeof(buf)), arg)) != 0)
+		return rc;
+	for (j = 0; j < o->sc->steps[i].nexpects; j++) {
+		if ((rc = put(buf, obs_fmt_point(o, i, j, buf, sizeof(buf)),
+		    arg)) != 0)
+			return rc;
+		if (o->points[i][j].rep_checked > 0 && (rc = put(buf,
+		    obs_fmt_rep(o, i, j, buf, sizeof(buf)), arg)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+obs_fmt_case(const struct case_obs *o, obs_line_fn put, void *arg)
+{
+	char buf[OBS_LINE_MAX];
+	size_t i;
+	int rc;
+
+#define PUT(len) do { if ((rc = put(buf, (len), arg)) != 0) return rc; } while (0)
+	PUT(obs_fmt_head(o, buf, sizeof(buf)));
+	for (i = 0; i < o->sc->nsocks; i++)
+		PUT(obs_fmt_sock(o, i, buf, sizeof(buf)));
+	if (o->probes.nseries > 0)
+		PUT(obs_fmt_probes(o, buf, sizeof(buf)));
+	for (i = 0; i < o->sc->nsteps; i++)
+		if ((rc = fmt_step(o, i, put, arg)) != 0)
+			return rc;
+	for (i = 0; i < o->probes.nsamples; i++)
+		PUT(obs_fmt_sample(o, i, buf, sizeof(buf)));
+	for (i = 0; i < o->nsegs; i++)
+		PUT(obs_fmt_seg(&o->segs[i], buf, sizeof(buf)));
+	PUT(obs_fmt_capture(o, buf, sizeof(buf)));
+	PUT(obs_fmt_pcap(o, buf, sizeof(buf)));
+	if (o->aborted)
+		PUT(obs_fmt_abort(o, buf, sizeof(buf)));
+	PUT(obs_fmt_end(o, buf, sizeof(buf)));
+#undef PUT
+	return 0;
+}
+
+struct text_out {
+	char *buf;
+	size_t len, used;
+};
+
+static int
+put_text(const char *line, size_t len, void *arg)
+{
+	struct text_out *t = arg;
+
+	if (len >= t->len - t->used)
+		return -1;
+	memcpy(t->buf + t->used, line, len);
+	t->used += len;
+	t->buf[t->used] = '\0';
+	return 0;
+}
+
+size_t
+obs_fmt_case_text(const struct case_obs *obs, char *buf, size_t len)
+{
+	struct text_out t = { buf, len, 0 };
+
+	if (len == 0)
+		return (size_t)-1;
+	buf[0] = '\0';
+	return obs_fmt_case(obs, put_text, &t) == 0 ? t.used : (size_t)-1;
+}

@@ -84,6 +84,19 @@ size_t	obs_fmt_sample(const struct case_obs *obs, size_t k, char *buf,
 size_t	obs_fmt_rep(const struct case_obs *obs, size_t i, size_t j,
 	    char *buf, size_t len);
 
+/*
+ * Every record of obs, in an order the reader accepts (head first, end
+ * last, probes before their samples), each handed to put as one line with
+ * its newline: what --raw prints, and what a test writes to read back.
+ * Stops at the first put() that returns non-zero and returns that, else 0.
+ */
+typedef int (*obs_line_fn)(const char *line, size_t len, void *arg);
+int	obs_fmt_case(const struct case_obs *obs, obs_line_fn put, void *arg);
+
+/* The same into buf, terminated: its length, or (size_t)-1 if it does
+ * not fit in len bytes. */
+size_t	obs_fmt_case_text(const struct case_obs *obs, char *buf, size_t len);
+
 /* Append a probe sample. 0, or -1 with errno ENOMEM. */
 int	obs_add_sample(struct case_obs *obs, const struct obs_sample *s);
 

@@ -70,30 +70,6 @@ fill(struct case_obs *o)
 	o->duration_ns = 3000000000u;
 }
 
-/* Format every record of a into one text, as the worker streams it. */
-static size_t
-stream(const struct case_obs *a, char *buf, size_t len)
-{
-	size_t n = 0, i, j;
-
-	n += obs_fmt_head(a, buf + n, len - n);
-	for (i = 0; i < sc.nsocks; i++)
-		n += obs_fmt_sock(a, i, buf + n, len - n);
-	for (i = 0; i < sc.nsteps; i++) {
-		n += obs_fmt_call(a, i, buf + n, len - n);
-		for (j = 0; j < sc.steps[i].nexpects; j++)
-			n += obs_fmt_point(a, i, j, buf + n, len - n);
-	}
-	for (i = 0; i < a->nsegs; i++)
-		n += obs_fmt_seg(&a->segs[i], buf + n, len - n);
-	n += obs_fmt_capture(a, buf + n, len - n);
-	n += obs_fmt_pcap(a, buf + n, len - n);
-	n += obs_fmt_abort(a, buf + n, len - n);
-	n += obs_fmt_end(a, buf + n, len - n);
-	assert_true(n < len);
-	return n;
-}
-
 static void
 test_round_trip(void **state)
 {
@@ -106,7 +82,7 @@ test_round_trip(void **state)
 	assert_int_equal(case_obs_init(&a, &sc), 0);
 	assert_int_equal(case_obs_init(&b, &sc), 0);
 	fill(&a);
-	stream(&a, text, sizeof(text));
+	assert_true(obs_fmt_case_text(&a, text, sizeof(text)) != (size_t)-1);
 	for (line = strtok_r(text, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
 		rc = obs_apply(&b, line, err, sizeof(err));
