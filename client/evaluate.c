@@ -140,6 +140,14 @@ eval_peer(const struct scenario *sc, const struct scn_expect *e,
 	v->kind = holds ? VERDICT_PASS : VERDICT_FAIL;
 }
 
+bool
+evaluate_peer_holds(const struct scn_expect *e, const char *value)
+{
+	bool holds = false;
+
+	return compare_values(value, e->text, e->op, &holds) == 0 && holds;
+}
+
 static void
 expected_point(const struct scenario *sc, const struct scn_expect *e, char *buf,
     size_t len)

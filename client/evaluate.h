@@ -50,6 +50,13 @@ bool	evaluate_call_ok(const struct scn_step *st, const struct scn_expect *e,
  * at sample k of obs->probes (growth: minus the block's first sample),
  * and whether it meets e. false when the series is unknown.
  */
+/*
+ * Whether the peer's value for a `peer SOCK KEY OP V` expectation holds
+ * (false also when the two cannot be compared): for the runner, which
+ * reads the peer again while it does not, for a moment.
+ */
+bool	evaluate_peer_holds(const struct scn_expect *e, const char *value);
+
 bool	evaluate_probe_value(const struct scn_probe_expect *pe,
 	    const struct obs_probes *p, size_t k, int64_t *value);
 bool	evaluate_probe_holds(const struct scn_probe_expect *pe, int64_t value);

@@ -7,9 +7,11 @@
  * `wire ... within D` until a matching segment is seen or D has passed;
  * `wire ... during D` the full D; `state SOCK X within D` polls sock_diag
  * (which cannot notify) every STATE_POLL_NS until X or D; `peer SOCK KEY
- * ...` reads the peer's record once. The next step starts when the last of
- * them is done. Judging is the evaluator's: the runner only decides when
- * it has seen enough, with the same matcher (wire_classify.h).
+ * OP V` reads the peer's record, again every STATE_POLL_NS while the
+ * condition does not hold, for at most PEER_SETTLE_NS. The next step
+ * starts when the last of them is done. Judging is the evaluator's: the
+ * runner only decides when it has seen enough, with the same matcher
+ * (wire_classify.h).
  */
 #include <errno.h>
 #include <poll.h>
@@ -24,6 +26,15 @@
 #include "wire_classify.h"
 
 #define STATE_POLL_NS 5000000u	/* 5 ms */
+
+/*
+ * How long `peer SOCK KEY OP V` reads the peer's record again while the
+ * condition does not hold: the segment the step sent (a close()'s RST, say)
+ * may still be on its way to the peer, or in its queue, when the step
+ * returns. Under ASan on a loaded two-core machine it took up to tens of
+ * milliseconds; a condition that holds ends the wait at once.
+ */
+#define PEER_SETTLE_NS (250ull * 1000000u)
 
 struct pending {
 	const struct scn_expect *e;
@@ -103,7 +114,7 @@ check_state(struct run_ctx *r, struct pending *w, uint64_t now)
 }
 
 static bool
-check_peer(struct run_ctx *r, struct pending *w)
+check_peer(struct run_ctx *r, struct pending *w, uint64_t now)
 {
 	struct obs_point *p = w->p;
 	int rc;
@@ -114,9 +125,11 @@ check_peer(struct run_ctx *r, struct pending *w)
 	rc = run_peer_value(r, w->e->sock, w->e->key, p->peer_value,
 	    sizeof(p->peer_value));
 	p->peer_found = rc == 1;
-	if (rc != 1)
+	if (rc != 1) {
 		p->peer_value[0] = '\0';
-	return true;
+		return true;
+	}
+	return evaluate_peer_holds(w->e, p->peer_value) || now >= w->end;
 }
 
 static bool
@@ -126,7 +139,7 @@ check(struct run_ctx *r, struct pending *w, uint64_t now)
 	case EXP_STATE:
 		return check_state(r, w, now);
 	case EXP_PEER:
-		return check_peer(r, w);
+		return check_peer(r, w, now);
 	default:
 		return check_wire(r, w, now);
 	}
@@ -165,7 +178,7 @@ begin(struct run_ctx *r, size_t i, size_t j, uint64_t from, uint64_t t,
 	p->reached = true;
 	p->t_from_ns = from;
 	p->t_ns = p->t_done_ns = t;
-	w->end = t + e->duration_ns;
+	w->end = t + (e->kind == EXP_PEER ? PEER_SETTLE_NS : e->duration_ns);
 	/* Another system's expectation: nothing to look at here. */
 	return (e->os_mask & r->obs->os) != 0;
 }
@@ -182,7 +195,8 @@ next_wake(const struct pending *w, size_t n, uint64_t now)
 			continue;
 		if (w[k].end < wake)
 			wake = w[k].end;
-		if (w[k].e->kind == EXP_STATE && now + STATE_POLL_NS < wake)
+		if ((w[k].e->kind == EXP_STATE || w[k].e->kind == EXP_PEER) &&
+		    now + STATE_POLL_NS < wake)
 			wake = now + STATE_POLL_NS;
 	}
 	return wake;

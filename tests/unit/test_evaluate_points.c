@@ -83,6 +83,22 @@ peer_expect(struct fx *f, const char *key, enum scn_op op, const char *want,
 	}
 }
 
+/* The runner's early answer (evaluate_peer_holds) agrees with the verdict. */
+static void
+assert_holds_as_judged(enum scn_op op, const char *want, const char *have,
+    bool pass)
+{
+	struct scn_expect e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = EXP_PEER;
+	e.op = op;
+	snprintf(e.text, sizeof(e.text), "%s", want);
+	if (evaluate_peer_holds(&e, have) != pass)
+		fail_msg("%s vs %s: holds %d, verdict says %d", want, have,
+		    !pass, pass);
+}
+
 static void
 test_peer(void **state)
 {
@@ -129,6 +145,9 @@ test_peer(void **state)
 			    verdict_kind_name(cases[i].kind));
 		case_result_free(&cr);
 		free(f);
+		if (cases[i].have != NULL)
+			assert_holds_as_judged(cases[i].op, cases[i].want,
+			    cases[i].have, cases[i].kind == VERDICT_PASS);
 	}
 
 	f = fx_new();
