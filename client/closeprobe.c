@@ -62,6 +62,20 @@ usage(FILE *out)
 	    "Exit status: 0 done, 1 a socket call failed unexpectedly, 2 usage error.\n");
 }
 
+/* A whole number from lo to hi, or -1: atoi would take "12abc" for 12. */
+static long
+num_arg(const char *s, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi)
+		return -1;
+	return v;
+}
+
 static int
 parse_args(int argc, char **argv, struct probe *p)
 {
@@ -73,6 +87,7 @@ parse_args(int argc, char **argv, struct probe *p)
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	char err[200];
+	long v;
 	int ch;
 
 	memset(p, 0, sizeof(*p));
@@ -87,14 +102,18 @@ parse_args(int argc, char **argv, struct probe *p)
 				snprintf(err, sizeof(err), "--addr '%s': expected an IPv4 address", optarg);
 			break;
 		case 'p':
-			p->peer.sin_port = htons((uint16_t)atoi(optarg));
-			if (atoi(optarg) <= 0 || atoi(optarg) > 65535)
+			if ((v = num_arg(optarg, 1, 65535)) < 0)
 				snprintf(err, sizeof(err), "--port '%s': expected 1-65535", optarg);
+			p->peer.sin_port = htons((uint16_t)(v < 0 ? 0 : v));
 			break;
 		case 'l':
 			p->linger_set = true;
 			p->linger.l_onoff = strcmp(optarg, "off") != 0;
-			p->linger.l_linger = p->linger.l_onoff ? atoi(optarg) : 0;
+			v = p->linger.l_onoff ? num_arg(optarg, 0, 65535) : 0;
+			if (v < 0)
+				snprintf(err, sizeof(err), "--linger '%s': expected seconds "
+				    "(0-65535) or off", optarg);
+			p->linger.l_linger = (int)(v < 0 ? 0 : v);
 			break;
 		case 'n':
 			p->nonblock = true;
@@ -208,7 +227,7 @@ print_state(const char *when, const struct sockaddr_in *local, const struct prob
 static int
 run(const struct probe *p)
 {
-	struct sockaddr_in local;
+	struct sockaddr_in local = { .sin_family = AF_INET };
 	socklen_t len = sizeof(local);
 	uint64_t sent, t0, t1;
 	char a[32], b[48];

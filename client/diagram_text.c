@@ -57,7 +57,7 @@ put(struct line *l, size_t col, const char *s, enum tk k)
 	const unsigned char *p = (const unsigned char *)s;
 
 	for (; *p != '\0' && col < TX_MAX; p++, col++) {
-		l->c[col] = *p < 0x20 || *p == 0x7f ? '?' : (char)*p;
+		l->c[col] = (char)(*p < 0x20 || *p == 0x7f ? '?' : *p);
 		l->k[col] = (unsigned char)k;
 	}
 	if (col > l->n)

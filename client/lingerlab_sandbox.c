@@ -205,7 +205,7 @@ listen_unix(struct run *r, const char *path)
 		    "bytes): %s\n", sizeof(sa.sun_path) - 1, path);
 		return -1;
 	}
-	strcpy(sa.sun_path, path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);	/* fits: checked above */
 	r->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (r->listen_fd == -1 || bind(r->listen_fd, (struct sockaddr *)&sa,
 	    sizeof(sa)) == -1) {
@@ -432,12 +432,11 @@ main(int argc, char **argv)
 	pid_t cmd;
 	int status, e;
 
-	if (parse_options(argc, argv, &o) == -1)
+	if (parse_options(argc, argv, &o) == -1 || block_signals(&r) == -1 ||
+	    (!o.no_peer && o.control_path == NULL && make_tmpdir(&r) == -1)) {
+		free(o.peer_args);
 		return EXIT_TOOL;
-	if (block_signals(&r) == -1)
-		return EXIT_TOOL;
-	if (!o.no_peer && o.control_path == NULL && make_tmpdir(&r) == -1)
-		return EXIT_TOOL;
+	}
 	if (sandbox_open(&r.sb) == -1) {
 		fprintf(stderr, PROG ": cannot build the sandbox: %s\n",
 		    r.sb.errbuf);

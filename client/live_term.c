@@ -160,8 +160,10 @@ record(void *arg, const struct case_obs *obs, const char *line)
 		on_case(t, obs);
 	else if (strncmp(line, "at ", 3) == 0)
 		on_at(t, line);
+	/* NOLINTNEXTLINE(cert-err34-c): obs_apply() checked the numbers */
 	else if (sscanf(line, "call %lu", &a) == 1)
 		on_call(t, obs, (size_t)a);
+	/* NOLINTNEXTLINE(cert-err34-c): obs_apply() checked the numbers */
 	else if (sscanf(line, "point %lu %lu", &a, &b) == 2)
 		on_point(t, obs, (size_t)a, (size_t)b);
 	else if (strncmp(line, "seg ", 4) == 0 && obs->nsegs > 0) {

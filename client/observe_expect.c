@@ -55,7 +55,7 @@ split(const char *text, struct words *ws, char *err, size_t errlen)
 		    sizeof(ws->buf) - 1);
 		return -1;
 	}
-	strcpy(ws->buf, text);
+	memcpy(ws->buf, text, strlen(text) + 1);	/* fits: checked above */
 	for (p = strtok_r(ws->buf, " \t", &save); p != NULL;
 	    p = strtok_r(NULL, " \t", &save)) {
 		if (ws->n == MAX_WORDS) {

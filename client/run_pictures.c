@@ -110,8 +110,8 @@ svg_name(const struct scenario *sc, char *buf, size_t len)
 		buf[n++] = safe(base[i]);
 	for (i = 0; params != NULL && params[i] != '\0' && params[i] != ']' &&
 	    n + 1 < len; i++)
-		buf[n++] = params[i] == '[' || params[i] == ',' ? '_' :
-		    params[i] == '=' ? '-' : safe(params[i]);
+		buf[n++] = (char)(params[i] == '[' || params[i] == ',' ? '_' :
+		    params[i] == '=' ? '-' : safe(params[i]));
 	buf[n] = '\0';
 	if (n == 0 || buf[0] == '.')
 		buf[0] = '_';	/* never a hidden file, never "." or ".." */
@@ -189,7 +189,7 @@ grow(struct pictures *p)
 	struct dg_checks *c;
 	size_t cap = p->cap ? 2 * p->cap : 16;
 
-	if ((d = realloc(p->dgs, cap * sizeof(*d))) == NULL)
+	if ((d = realloc(p->dgs, cap * sizeof(struct diagram *))) == NULL)
 		return -1;
 	p->dgs = d;
 	if ((c = realloc(p->checks, cap * sizeof(*c))) == NULL)

@@ -216,7 +216,8 @@ apply_sample(struct case_obs *obs, char **w, size_t n, char *err, size_t errlen)
 	size_t i;
 
 	memset(&s, 0, sizeof(s));
-	if (n != 5 + p->nseries || p->nseries == 0)
+	/* n - 5, not 5 + nseries: a sum could wrap */
+	if (p->nseries == 0 || n < 5 || n - 5 != p->nseries)
 		goto bad;
 	for (i = 0; i < 4; i++)
 		if (num_u(w[1 + i], i == 1 ? UINT32_MAX : i == 2 ? OBS_SAMPLE_WAIT :
@@ -289,7 +290,7 @@ obs_apply_probe(struct case_obs *obs, char *line, char *err, size_t errlen)
 	    (first == 6 && strncmp(line, "sample", 6) == 0) ||
 	    (first == 3 && strncmp(line, "rep", 3) == 0)))
 		return 1;	/* not ours: line is untouched */
-	if (split(line, w, &n) < 0 || n == 0) {
+	if (split(line, w, &n) < 0 || n == 0 || w[0] == NULL) {
 		snprintf(err, errlen, "an empty or overlong record");
 		return -1;
 	}

@@ -516,7 +516,7 @@ scn_read_int(struct scn_cur *k, const char *what, int64_t min, int64_t max, int6
 int
 scn_read_port(struct scn_cur *k, uint16_t *out)
 {
-	int64_t v;
+	int64_t v = 0;
 
 	if (scn_read_int(k, "a port from 1 to 65535", 1, 65535, &v) < 0)
 		return -1;

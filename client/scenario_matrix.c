@@ -433,6 +433,7 @@ read_lines(struct scn_ctx *c, const char **values)
 			c->t = &t;
 			c->src = sl;
 			statement(c);
+			c->t = NULL;	/* t is this function's */
 		}
 		scn_toks_free(&t);
 	}

@@ -37,7 +37,8 @@ split_lines(struct scn_file *f, struct scn_errs *e, size_t len)
 	n += len > 0 && f->text[len - 1] != '\n';
 	if (n >= UINT32_MAX)
 		return scn_fail_at(e, 1, 1, "split it", "the file has too many lines (%zu)", n);
-	if (n > 0 && (f->lines = calloc(n, sizeof(*f->lines))) == NULL)
+	/* One more than needed: never a 0-byte calloc, never NULL below. */
+	if ((f->lines = calloc(n + 1, sizeof(*f->lines))) == NULL)
 		return -1;
 	for (i = 0; i <= len; i++) {
 		if (i < len && f->text[i] != '\n')
@@ -354,6 +355,7 @@ template_read(struct scn_ctx *c, struct scn_file *f)
 			c->t = &t;
 			c->src = sl;
 			template_line(c, f, &st);
+			c->t = NULL;	/* t is this function's */
 		}
 		scn_toks_free(&t);
 	}

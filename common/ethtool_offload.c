@@ -48,7 +48,7 @@ ethtool_value_ioctl(int sock, const char *ifname, uint32_t cmd,
 		errno = EINVAL;
 		return -1;
 	}
-	strcpy(ifr.ifr_name, ifname);
+	memcpy(ifr.ifr_name, ifname, strlen(ifname) + 1);	/* fits: checked above */
 	ifr.ifr_data = (void *)&ev;
 	if (ioctl(sock, SIOCETHTOOL, &ifr) == -1)
 		return -1;

@@ -183,7 +183,7 @@ count_fds(pid_t pid, const char *dir)
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		if (own >= 0 && atoi(e->d_name) == own)
+		if (own >= 0 && strtol(e->d_name, NULL, 10) == own)
 			continue;
 		n++;
 	}

@@ -286,7 +286,7 @@ recycle(struct conn_table *t, struct lru *l)
 {
 	struct conn *c;
 
-	if (l->head == CONN_NONE)
+	if (l->head == CONN_NONE || t->slots == NULL)
 		return NULL;
 	c = &t->slots[l == &t->open ? evict_victim(t, l) : l->head];
 	lru_unlink(t, l, c);

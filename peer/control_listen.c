@@ -124,7 +124,7 @@ fail:
 static void
 inherited_family(int fd, bool *is_tcp, bool *loopback)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = { .ss_family = AF_UNSPEC };
 	socklen_t len = sizeof(ss);
 
 	*is_tcp = false;

@@ -118,6 +118,11 @@ split_line(const char *line, size_t len, struct words *w, struct control_error *
 {
 	size_t i, out = 0;
 
+	/* A word past the last reads as "", never as garbage: each parser
+	 * checks the count first, but one that did not would fail cleanly. */
+	w->n = 0;
+	for (i = 0; i < CONTROL_WORDS_MAX; i++)
+		w->w[i] = "";
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	if (len > CONTROL_LINE_MAX)

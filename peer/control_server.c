@@ -62,7 +62,7 @@ control_server_new_config(struct peer *p, const struct control_server_config *cf
 		s->cfg.max_clients = CONTROL_MAX_CLIENTS_DEFAULT;
 	if (s->cfg.out_max == 0)
 		s->cfg.out_max = CONTROL_OUT_MAX_DEFAULT;
-	if ((s->clients = calloc(s->cfg.max_clients, sizeof(*s->clients))) == NULL) {
+	if ((s->clients = calloc(s->cfg.max_clients, sizeof(struct client *))) == NULL) {
 		free(s);
 		return NULL;
 	}

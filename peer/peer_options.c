@@ -136,7 +136,7 @@ add_ports(struct peer_options *o, const char *list)
 
 	if (strlen(list) >= sizeof(buf))
 		return usage_error("--port", list, "list too long");
-	strcpy(buf, list);
+	memcpy(buf, list, strlen(list) + 1);	/* fits: checked above */
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (parse_uint(tok, 65535, &v) < 0 || v == 0)
 			return usage_error("--port", tok, "expected a port number 1-65535");
