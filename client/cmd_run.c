@@ -309,9 +309,9 @@ add_case(struct cases *c, struct scenario *sc)
 {
 	struct scenario **v;
 
-	if (c->n == c->cap) {
+	if (c->n == c->cap || c->v == NULL) {
 		c->cap = c->cap ? 2 * c->cap : 32;
-		if ((v = realloc(c->v, c->cap * sizeof(*v))) == NULL)
+		if ((v = realloc(c->v, c->cap * sizeof(struct scenario *))) == NULL)
 			return -1;
 		c->v = v;
 	}
@@ -359,7 +359,7 @@ load(const struct scn_paths *p, struct cases *c)
 	size_t i;
 	int rc = 0;
 
-	if ((c->files = calloc(p->n, sizeof(*c->files))) == NULL)
+	if ((c->files = calloc(p->n, sizeof(struct scn_file *))) == NULL)
 		return bad("", "out of memory for %zu files", p->n);
 	for (i = 0; i < p->n; i++, c->nfiles++)
 		if (load_file(p->v[i], c, &c->files[i]) == -1)
@@ -470,7 +470,8 @@ run_all(struct cases *c, struct run_opts *o, struct run_state *rs)
 
 	rs->os = plat_os(os, sizeof(os));
 	run_result_init(&rs->result, os);
-	if ((obs = calloc(c->n, sizeof(*obs))) == NULL) {
+	/* never 0 bytes: calloc(0) may return NULL, which is no failure */
+	if ((obs = calloc(c->n > 0 ? c->n : 1, sizeof(*obs))) == NULL) {
 		fprintf(stderr, PROG ": out of memory for %zu cases\n", c->n);
 		return RUN_EXIT_ENV;
 	}

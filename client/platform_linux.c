@@ -92,8 +92,8 @@ plat_err_name(int err, char *buf, size_t len)
 static uint64_t
 schedstat_delay_ns(const char *path)
 {
-	char buf[128];
-	unsigned long long cpu, delay;
+	char buf[128], *p, *end;
+	unsigned long long delay;
 	ssize_t n;
 	int fd;
 
@@ -104,7 +104,13 @@ schedstat_delay_ns(const char *path)
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	return sscanf(buf, "%llu %llu", &cpu, &delay) == 2 ? (uint64_t)delay : 0;
+	/* "CPU_NS RUN_DELAY_NS TIMESLICES\n": the second number */
+	if ((p = strchr(buf, ' ')) == NULL)
+		return 0;
+	errno = 0;
+	delay = strtoull(p + 1, &end, 10);
+	return errno == 0 && end != p + 1 && (*end == ' ' || *end == '\n') ?
+	    (uint64_t)delay : 0;
 }
 
 static uint64_t
@@ -516,7 +522,7 @@ int
 plat_sock_names(plat_sock s, uint32_t *laddr, uint16_t *lport,
     uint32_t *raddr, uint16_t *rport)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
 	socklen_t len = sizeof(sin);
 
 	if (getsockname((int)s, (struct sockaddr *)&sin, &len) == -1)

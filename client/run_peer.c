@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,14 +212,35 @@ run_peer_start(struct run_ctx *r, char *err, size_t errlen)
 	if (r->sb == NULL)
 		snprintf(p->endpoint, sizeof(p->endpoint), "%s",
 		    r->opt->peer_control);
-	p->ctl = control_client_open(p->endpoint, RUN_CTL_TIMEOUT_MS, why,
-	    sizeof(why));
+	/* Our own peer in a sandbox needs no token; a given one may. */
+	p->ctl = control_client_open_token(p->endpoint, r->sb == NULL ?
+	    r->opt->peer_token : NULL, RUN_CTL_TIMEOUT_MS, why, sizeof(why));
 	if (p->ctl == NULL) {
 		snprintf(err, errlen, "cannot reach lingerpeer's control "
 		    "channel: %s", why);
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Reap a peer whose control connection just closed. Its descriptors close
+ * while it exits, a moment before it can be reaped, so it gets up to
+ * REAP_WAIT_MS to become reapable: then the report can say "killed by
+ * signal 9" rather than guess. 0, or -1 if it is still running.
+ */
+#define REAP_WAIT_MS 500
+static int
+reap_soon(pid_t pid, int *status)
+{
+	int ms;
+
+	for (ms = 0; ms < REAP_WAIT_MS; ms += 5) {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return 0;
+		(void)poll(NULL, 0, 5);
+	}
+	return -1;
 }
 
 /* The peer went away: say what we know of why. */
@@ -231,7 +253,7 @@ lost(struct run_ctx *r, const char *what, const char *why)
 
 	p->lost = true;
 	if (r->sb != NULL && p->proc.pid > 0 &&
-	    waitpid(p->proc.pid, &status, WNOHANG) == p->proc.pid) {
+	    reap_soon(p->proc.pid, &status) == 0) {
 		p->proc.pid = 0;
 		peer_describe_status(status, how, sizeof(how));
 	}
@@ -410,6 +432,27 @@ run_peer_value(struct run_ctx *r, int sock, const char *key, char *buf,
 		found = 1;
 	control_reply_free(&rep);
 	return found;
+}
+
+void
+run_peer_check(struct run_ctx *r, size_t i)
+{
+	struct run_peer *p = r->peer;
+	char where[96];
+	siginfo_t si;
+
+	if (p == NULL || p->lost || r->sb == NULL || p->proc.pid <= 0)
+		return;
+	/* WNOWAIT: lost() reaps it, and reports how it ended. */
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)p->proc.pid, &si, WEXITED | WNOHANG |
+	    WNOWAIT) == -1 || si.si_pid == 0)
+		return;
+	if (i < r->sc->nsteps)
+		run_where(r, i, where, sizeof(where));
+	else
+		snprintf(where, sizeof(where), "the end of the case");
+	lost(r, where, "lingerpeer is no longer running");
 }
 
 void

@@ -27,7 +27,7 @@ case_obs_init(struct case_obs *obs, const struct scenario *sc)
 	if (sc->nsteps == 0)
 		return 0;
 	obs->calls = calloc(sc->nsteps, sizeof(*obs->calls));
-	obs->points = calloc(sc->nsteps, sizeof(*obs->points));
+	obs->points = calloc(sc->nsteps, sizeof(struct obs_point *));
 	if (obs->calls == NULL || obs->points == NULL)
 		goto fail;
 	for (i = 0; i < sc->nsteps; i++) {
@@ -275,17 +275,27 @@ obs_fmt_at(size_t step, uint64_t t0, uint64_t t, char *buf, size_t len)
 int
 obs_parse_at(const char *line, size_t *step, uint64_t *t0, uint64_t *t)
 {
-	unsigned long long a, b, c;
-	int n = 0;
+	unsigned long long v[3];
+	const char *p = line + 3;
+	char *end;
+	int k;
 
 	if (strncmp(line, "at ", 3) != 0)
 		return 0;
-	if (sscanf(line, "at %llu %llu %llu%n", &a, &b, &c, &n) != 3 ||
-	    line[n] != '\0' || a > SIZE_MAX)
+	for (k = 0; k < 3; k++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		errno = 0;
+		v[k] = strtoull(p, &end, 10);
+		if (errno != 0 || *end != (k < 2 ? ' ' : '\0'))
+			return -1;
+		p = end + 1;
+	}
+	if (v[0] > SIZE_MAX)
 		return -1;
-	*step = (size_t)a;
-	*t0 = (uint64_t)b;
-	*t = (uint64_t)c;
+	*step = (size_t)v[0];
+	*t0 = (uint64_t)v[1];
+	*t = (uint64_t)v[2];
 	return 1;
 }
 

@@ -35,6 +35,7 @@
 #ifdef LINGERLAB_PATH
 #define LINUX_DIR LINGERLAB_SOURCE_DIR "/tests/scenarios/linux"
 #define SELFTEST LINGERLAB_SOURCE_DIR "/tests/scenarios/selftest/must-fail.scn"
+#define LEAK_SELFTEST LINGERLAB_SOURCE_DIR "/tests/scenarios/selftest/leak-must-fail.scn"
 
 struct out {
 	int status;		/* exit status; -1 if it did not exit */
@@ -193,11 +194,43 @@ write_scn(const char *name, const char *text)
 	return path;
 }
 
+/*
+ * The run-and-check most tests are: run argv (SKIP where lingerlab cannot
+ * build a sandbox), expect exit status want, each text after it (up to a
+ * NULL) in what it printed and, for 0, no failed TAP check either; then
+ * that nothing it started outlives it. Returns how long it ran, in ms.
+ */
+static long run_expect(char *const argv[], int want, ...) __attribute__((sentinel));
+
+static long
+run_expect(char *const argv[], int want, ...)
+{
+	const char *text;
+	struct out o;
+	va_list ap;
+	long ms;
+
+	run(argv, &o);
+	skip_if_unavailable(&o);
+	expect_status(&o, want);
+	if (want == 0 && strstr(o.text, "not ok") != NULL)
+		fail_msg("a check failed:\n%s", o.text);
+	va_start(ap, want);
+	while ((text = va_arg(ap, const char *)) != NULL)
+		expect_text(&o, text);
+	va_end(ap);
+	ms = o.ms;
+	out_free(&o);
+	expect_nothing_left();
+	return ms;
+}
+
 /* Our scenarios read cleanly, the must-fail case included. */
 static void
 test_library_checks(void **state)
 {
-	char *argv[] = { LINGERLAB_PATH, "check", LINUX_DIR, SELFTEST, NULL };
+	char *argv[] = { LINGERLAB_PATH, "check", LINUX_DIR, SELFTEST, LEAK_SELFTEST,
+	    NULL };
 	struct out o;
 
 	(void)state;
@@ -212,17 +245,9 @@ test_linux_library_passes(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "run", "--jobs", "4", "--format",
 	    "tap", LINUX_DIR, NULL };
-	struct out o;
 
 	(void)state;
-	run(argv, &o);
-	skip_if_unavailable(&o);
-	expect_status(&o, 0);
-	if (strstr(o.text, "not ok") != NULL)
-		fail_msg("a check failed:\n%s", o.text);
-	expect_text(&o, "ok 1 - ");
-	out_free(&o);
-	expect_nothing_left();
+	run_expect(argv, 0, "ok 1 - ", NULL);
 }
 
 /* The verdict lines of a TAP report, in order: what must not depend on
@@ -279,25 +304,32 @@ static void
 test_wrong_expectation_fails(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "run", SELFTEST, NULL };
-	struct out o;
 
 	(void)state;
-	run(argv, &o);
-	skip_if_unavailable(&o);
-	expect_status(&o, 1);
-	expect_text(&o, "FAIL");
-	expect_text(&o, "expect wire client sends FIN within 200ms");
-	expect_text(&o, "the client sent no FIN");
-	expect_text(&o, "[R.]");	/* the RST it sent instead */
-	out_free(&o);
-	expect_nothing_left();
+	run_expect(argv, 1, "FAIL", "expect wire client sends FIN within 200ms",
+	    "the client sent no FIN",
+	    "[R.]",	/* the RST it sent instead */
+	    NULL);
+}
+
+/*
+ * A leak the scenario denies fails with 1, and the report names the growth:
+ * the loop keeps one descriptor per iteration, 50 in all.
+ */
+static void
+test_leak_expectation_fails(void **state)
+{
+	char *argv[] = { LINGERLAB_PATH, "run", LEAK_SELFTEST, NULL };
+
+	(void)state;
+	run_expect(argv, 1, "FAIL", "expect growth fds <= 0", "fds grew by +50, from ",
+	    "(50 iterations)", "0 passed, 1 failed", NULL);
 }
 
 static void
 test_case_timeout(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "run", NULL, NULL };
-	struct out o;
 
 	(void)state;
 	argv[2] = (char *)write_scn("timeout.scn",
@@ -308,14 +340,8 @@ test_case_timeout(void **state)
 	    "connect c\n"
 	    "wait 30s\n"
 	    "close c\n");
-	run(argv, &o);
-	skip_if_unavailable(&o);
-	expect_status(&o, 1);
-	expect_text(&o, "case timeout after 1s");
-	expect_text(&o, "line 6 (wait)");
-	assert_true(o.ms < 10000);
-	out_free(&o);
-	expect_nothing_left();
+	assert_true(run_expect(argv, 1, "case timeout after 1s", "line 6 (wait)",
+	    NULL) < 10000);
 }
 
 /* The server side: the system under test listens, the peer connects. */
@@ -325,19 +351,10 @@ test_server_side_passes(void **state)
 	char *argv[] = { LINGERLAB_PATH, "run", "--jobs", "4", "--format",
 	    "tap", LINUX_DIR "/server-close-stop-reading.scn",
 	    LINUX_DIR "/server-close-swallow-fin.scn", NULL };
-	struct out o;
 
 	(void)state;
-	run(argv, &o);
-	skip_if_unavailable(&o);
-	expect_status(&o, 0);
-	if (strstr(o.text, "not ok") != NULL)
-		fail_msg("a check failed:\n%s", o.text);
-	expect_text(&o, "1..36\n");
-	expect_text(&o, "server-close-swallow-fin.scn[linger=1s]: expect "
-	    "blocks about 1s");
-	out_free(&o);
-	expect_nothing_left();
+	run_expect(argv, 0, "1..36\n", "server-close-swallow-fin.scn[linger=1s]: expect "
+	    "blocks about 1s", NULL);
 }
 
 /* A wrong expectation about the server side fails, saying what happened. */
@@ -345,7 +362,6 @@ static void
 test_server_side_wrong_fails(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "run", NULL, NULL };
-	struct out o;
 
 	(void)state;
 	argv[2] = (char *)write_scn("server-wrong.scn",
@@ -358,15 +374,8 @@ test_server_side_wrong_fails(void **state)
 	    "    expect returns 0\n"
 	    "expect wire client retransmits FIN at-least 1 within 1s\n"
 	    "expect state s TIME_WAIT\n");
-	run(argv, &o);
-	skip_if_unavailable(&o);
-	expect_status(&o, 1);
-	expect_text(&o, "FAIL");
-	expect_text(&o, "expect state s TIME_WAIT");
-	expect_text(&o, "sock_diag found s's connection in FIN_WAIT1");
-	expect_text(&o, "2 passed, 1 failed");
-	out_free(&o);
-	expect_nothing_left();
+	run_expect(argv, 1, "FAIL", "expect state s TIME_WAIT",
+	    "sock_diag found s's connection in FIN_WAIT1", "2 passed, 1 failed", NULL);
 }
 
 /* accept honours O_NONBLOCK; taking connections out of order is refused. */
@@ -374,7 +383,6 @@ static void
 test_server_side_accept(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "run", NULL, NULL, NULL };
-	struct out o;
 
 	(void)state;
 	argv[2] = strdup(write_scn("accept-nonblocking.scn",
@@ -393,16 +401,9 @@ test_server_side_accept(void **state)
 	    "peer connect 8000 as b\n"
 	    "accept l as b\n");
 	assert_non_null(argv[2]);
-	run(argv, &o);
-	skip_if_unavailable(&o);
-	expect_status(&o, 1);
-	expect_text(&o, "2 passed, 0 failed");
-	expect_text(&o, "line 6 (accept l as b): accept() returned the "
-	    "connection from 192.0.2.2:");
-	expect_text(&o, "the one named a, not b's");
+	run_expect(argv, 1, "2 passed, 0 failed", "line 6 (accept l as b): accept() "
+	    "returned the connection from 192.0.2.2:", "the one named a, not b's", NULL);
 	free(argv[2]);
-	out_free(&o);
-	expect_nothing_left();
 }
 
 static void
@@ -542,6 +543,7 @@ main(void)
 		cmocka_unit_test(test_linux_library_passes),
 		cmocka_unit_test(test_jobs_same_as_serial),
 		cmocka_unit_test(test_wrong_expectation_fails),
+		cmocka_unit_test(test_leak_expectation_fails),
 		cmocka_unit_test(test_case_timeout),
 		cmocka_unit_test(test_pcap_dir),
 		cmocka_unit_test(test_existing_peer),
