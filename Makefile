@@ -7,7 +7,8 @@ BUILD_CLANG?= build-clang
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build demo test test-fast test-sanitize test-valgrind test-clang fuzz install clean
+.PHONY: all deps build demo test test-fast test-sanitize test-valgrind test-clang fuzz install clean \
+	bench bench-quick fuzz-ci lint test-flake
 
 all: build
 
@@ -18,11 +19,13 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# The narrated closes (client/demo.sh), then the whole scenario library in
+# parallel (client/demo-library.sh). Cases mostly wait on timers, so 4 at a
+# time suit two cores: the library takes about a minute there.
+DEMO_JOBS ?= 4
 demo: build
 	@client/demo.sh $(BUILD)
-	@echo
-	@echo "== The same, written as a scenario and checked: lingerlab run scenarios/examples"
-	@$(BUILD)/client/lingerlab run --jobs $(JOBS) scenarios/examples
+	@client/demo-library.sh $(BUILD) $(DEMO_JOBS)
 
 # Unit and integration tests with the normal build.
 test-fast: build
@@ -48,21 +51,44 @@ test-clang: deps
 	@cmake --build $(BUILD_CLANG) -j $(JOBS)
 	ctest --test-dir $(BUILD_CLANG) -L 'unit|fuzz' --output-on-failure -j $(JOBS)
 
-test: test-fast test-sanitize test-valgrind test-clang
-	@echo "make test: all suites passed (normal, sanitizers, valgrind, clang)"
+test: test-fast test-sanitize test-valgrind test-clang fuzz-ci lint bench-quick
+	@echo "make test: all suites passed (normal, sanitizers, valgrind, clang, fuzz-ci, lint, bench-quick)"
 
-# Each fuzz target for FUZZ_SECONDS (default 60).
+# The benchmark (docs/performance.md): every figure, side by side, in namespaces
+# it creates. bench-quick uses small counts (under a minute) and only proves
+# that every figure is still produced; it checks no timing. Exit 77: no sandbox here.
+bench: build
+	$(BUILD)/tests/bench/lingerlab-bench
+
+bench-quick: build
+	@$(BUILD)/tests/bench/lingerlab-bench --quick; rc=$$?; \
+	  if [ $$rc -eq 77 ]; then echo "bench-quick: SKIP (no sandbox here)"; exit 0; fi; exit $$rc
+
+# Each fuzz target for FUZZ_SECONDS (default 60), one at a time; fuzz-ci (in
+# `make test`) gives each FUZZ_CI_SECONDS, two at a time on the two cores.
+# A crash fails the run and leaves its input in $(BUILD_CLANG)/fuzz-artifacts.
 FUZZ_SECONDS ?= 60
+FUZZ_CI_SECONDS ?= 60
 fuzz: test-clang
-	@for f in $(BUILD_CLANG)/tests/fuzz/fuzz_*; do \
-	  [ -x "$$f" ] || continue; n=$$(basename $$f); \
-	  echo "== $$n for $(FUZZ_SECONDS)s"; \
-	  mkdir -p $(BUILD_CLANG)/fuzz-work/$$n; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) $(BUILD_CLANG)/fuzz-work/$$n tests/fuzz/corpus/$${n#fuzz_} || exit 1; \
-	done
+	@tests/fuzz/run-fuzzers.sh $(BUILD_CLANG) $(FUZZ_SECONDS) 1
+
+fuzz-ci: test-clang
+	@tests/fuzz/run-fuzzers.sh $(BUILD_CLANG) $(FUZZ_CI_SECONDS) 2
+
+# cppcheck and clang-tidy with the checked-in configuration (.clang-tidy,
+# .cppcheck-suppressions): any finding fails.
+lint: deps
+	@tests/lint.sh $(BUILD)-lint
+
+# The integration suite FLAKE_RUNS times in a row with a busy loop on every
+# core beside it; counts the failed runs (docs/reliability.md). Long: not in
+# `make test`.
+FLAKE_RUNS ?= 30
+test-flake: build
+	@tests/flake.sh $(BUILD) $(FLAKE_RUNS)
 
 install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_CLANG)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_CLANG) $(BUILD)-lint
