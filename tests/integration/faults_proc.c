@@ -24,7 +24,6 @@
 #include "faults_proc.h"
 #include "monotime.h"
 
-#define OUT_MAX (1 << 20)
 #define EVENT_TIMEOUT_MS 60000	/* for a step to show up under load */
 #define RUN_TIMEOUT_MS 120000	/* for lingerlab to end after the fault */
 #define GONE_TIMEOUT_MS 10000	/* for its namespaces to lose their last user */
@@ -43,86 +42,24 @@ fx_cleanup(void)
 }
 
 void
-fx_start(struct fx_proc *p, char *const argv[])
+fx_start(struct itest_proc *p, char *const argv[])
 {
-	int op[2], ep[2];
+	/* A process group of its own, as a shell runs a job. */
+	struct itest_proc_opts opts = { .own_group = true };
 
-	memset(p, 0, sizeof(*p));
-	p->out = calloc(1, OUT_MAX);
-	p->err = calloc(1, OUT_MAX);
-	assert_true(p->out != NULL && p->err != NULL);
-	assert_int_equal(pipe2(op, O_CLOEXEC), 0);
-	assert_int_equal(pipe2(ep, O_CLOEXEC), 0);
-	fflush(NULL);
-	p->t0 = monotime_ms();
-	p->pid = fork();
-	assert_true(p->pid >= 0);
-	if (p->pid == 0) {
-		setpgid(0, 0);	/* a process group of its own, as a shell's job */
-		dup2(op[1], STDOUT_FILENO);
-		dup2(ep[1], STDERR_FILENO);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	setpgid(p->pid, p->pid);	/* either of us may be first */
+	itest_proc_start(p, argv, &opts);
 	last_group = p->pid;
-	close(op[1]);
-	close(ep[1]);
-	p->ofd = op[0];
-	p->efd = ep[0];
-	p->status = -1;
-}
-
-static void
-pump(int *fd, char *buf, size_t *len)
-{
-	ssize_t n = read(*fd, buf + *len, OUT_MAX - 1 - *len);
-
-	if (n == -1 && errno == EINTR)
-		return;
-	if (n <= 0) {
-		close(*fd);
-		*fd = -1;
-		return;
-	}
-	*len += (size_t)n;
-	buf[*len] = '\0';
-}
-
-/* Read what comes until text is in the output or until_ms passes. */
-static bool
-read_until(struct fx_proc *p, const char *text, int64_t until_ms)
-{
-	struct pollfd f[2];
-
-	while (p->ofd >= 0 || p->efd >= 0) {
-		if (text != NULL && (strstr(p->err, text) != NULL ||
-		    strstr(p->out, text) != NULL))
-			return true;
-		if (monotime_ms() >= until_ms)
-			return false;
-		f[0] = (struct pollfd){ .fd = p->ofd, .events = POLLIN };
-		f[1] = (struct pollfd){ .fd = p->efd, .events = POLLIN };
-		if (poll(f, 2, (int)(until_ms - monotime_ms())) <= 0)
-			continue;
-		if (f[0].revents != 0)
-			pump(&p->ofd, p->out, &p->olen);
-		if (f[1].revents != 0)
-			pump(&p->efd, p->err, &p->elen);
-	}
-	return text != NULL && (strstr(p->err, text) != NULL ||
-	    strstr(p->out, text) != NULL);
 }
 
 /* The event a test waits for: text in lingerlab's output. */
 void
-fx_wait_for(struct fx_proc *p, const char *text)
+fx_wait_for(struct itest_proc *p, const char *text)
 {
-	if (read_until(p, text, monotime_ms() + EVENT_TIMEOUT_MS))
+	if (itest_proc_read_until(p, text, EVENT_TIMEOUT_MS))
 		return;
 	/* Nothing may outlive a failed test either: its sandboxes die with
 	 * the processes (the subreaper reaps what is reparented later). */
-	kill(-p->pid, SIGKILL);
+	itest_proc_kill(p, SIGKILL);
 	while (waitpid(p->pid, NULL, 0) == -1 && errno == EINTR)
 		;
 	fail_msg("no '%s' from lingerlab in %d ms\nstdout:\n%s\n"
@@ -131,49 +68,16 @@ fx_wait_for(struct fx_proc *p, const char *text)
 
 /* Its whole output and its exit; killed (and failed) if it hangs. */
 void
-fx_finish(struct fx_proc *p)
+fx_finish(struct itest_proc *p)
 {
-	int status = 0;
-
-	(void)read_until(p, NULL, monotime_ms() + RUN_TIMEOUT_MS);
-	if (p->ofd >= 0 || p->efd >= 0)
-		kill(-p->pid, SIGKILL);	/* hung: the status check says so */
-	while (waitpid(p->pid, &status, 0) == -1 && errno == EINTR)
-		;
-	p->ms = (long)(monotime_ms() - p->t0);
-	p->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	if (p->ofd >= 0)
-		close(p->ofd);
-	if (p->efd >= 0)
-		close(p->efd);
+	itest_proc_finish(p, RUN_TIMEOUT_MS);
 }
 
 void
-fx_free(struct fx_proc *p)
+fx_expect_status(const struct itest_proc *p, int want)
 {
-	free(p->out);
-	free(p->err);
-}
-
-void
-fx_expect_status(const struct fx_proc *p, int want)
-{
-	if (p->status == 3) {
-		print_message("SKIP: lingerlab cannot set up a sandbox here: %s\n",
-		    p->err);
-		skip();
-	}
-	if (p->status != want)
-		fail_msg("lingerlab exited %d, not %d\nstdout:\n%s\nstderr:\n%s",
-		    p->status, want, p->out, p->err);
-}
-
-void
-fx_expect_text(const struct fx_proc *p, const char *what)
-{
-	if (strstr(p->out, what) == NULL && strstr(p->err, what) == NULL)
-		fail_msg("no '%s' in lingerlab's output\nstdout:\n%s\nstderr:\n%s",
-		    what, p->out, p->err);
+	itest_proc_skip_if_unavailable(p);
+	itest_proc_expect_status(p, want);
 }
 
 /* --- what lingerlab started: processes and namespaces ------------------ */
@@ -407,12 +311,6 @@ fx_count_netns(void)
 	return n;
 }
 
-static void
-on_alarm(int sig)
-{
-	(void)sig;		/* only to interrupt waitpid() */
-}
-
 /*
  * Nothing lingerlab started is left: no process (as subreaper we would
  * have inherited it; what is still exiting gets a moment, bounded by an
@@ -422,18 +320,10 @@ on_alarm(int sig)
 void
 fx_expect_nothing_left(struct nsset *ns, int netns_before)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };
 	int64_t until = monotime_ms() + GONE_TIMEOUT_MS;
 	char who[600] = "";
-	pid_t r;
 
-	sigemptyset(&sa.sa_mask);
-	assert_int_equal(sigaction(SIGALRM, &sa, NULL), 0);	/* no SA_RESTART */
-	alarm(GONE_TIMEOUT_MS / 1000);
-	while ((r = waitpid(-1, NULL, 0)) > 0)
-		;
-	alarm(0);
-	if (r == -1 && errno != ECHILD)
+	if (!itest_reap_all(GONE_TIMEOUT_MS / 1000))
 		fail_msg("a process lingerlab started was still running %d ms "
 		    "after it ended", GONE_TIMEOUT_MS);
 	/* Reaped means gone, but a namespace's last user may be a zombie

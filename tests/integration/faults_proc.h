@@ -13,33 +13,23 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "itest_run.h"
+
 #define FX_MAX_NS 64
 
-struct fx_proc {
-	pid_t pid;		/* also its process group */
-	int ofd, efd;		/* -1 at EOF */
-	char *out, *err;	/* all it wrote so far, terminated */
-	size_t olen, elen;
-	int status;		/* exit status; -1 if it did not exit */
-	long ms;		/* how long it ran */
-	int64_t t0;
-};
-
 /* Start argv in a process group of its own, output into pipes. */
-void	fx_start(struct fx_proc *p, char *const argv[]);
+void	fx_start(struct itest_proc *p, char *const argv[]);
 /*
  * A test's teardown: SIGKILL to the group fx_start() last made, if any of
  * it is left (a test that failed half-way), and reap what has ended.
  */
 void	fx_cleanup(void);
 /* Read its output until text is in it; fail after a minute without. */
-void	fx_wait_for(struct fx_proc *p, const char *text);
+void	fx_wait_for(struct itest_proc *p, const char *text);
 /* Read to the end and reap it (killed, and so failed, if it hangs). */
-void	fx_finish(struct fx_proc *p);
-void	fx_free(struct fx_proc *p);
+void	fx_finish(struct itest_proc *p);
 /* Status 3 (no sandbox here) skips; any other than want fails. */
-void	fx_expect_status(const struct fx_proc *p, int want);
-void	fx_expect_text(const struct fx_proc *p, const char *what);
+void	fx_expect_status(const struct itest_proc *p, int want);
 
 /* fn for every process below root, and the first named comm. */
 void	fx_each_descendant(pid_t root, void (*fn)(pid_t, void *), void *arg);

@@ -57,7 +57,7 @@ write_scn(const char *name, const char *text)
 
 /* The TAP line of a check of the named file: "ok" or "not ok", or NULL. */
 static const char *
-tap_result(const struct fx_proc *p, const char *file)
+tap_result(const struct itest_proc *p, const char *file)
 {
 	const char *l;
 
@@ -93,7 +93,7 @@ test_peer_killed_in_wait(void **state)
 	    "--timeout", "50s", NULL, NULL, NULL };
 	int netns = fx_count_netns();
 	struct nsset ns = { .n = 0 };
-	struct fx_proc p;
+	struct itest_proc p;
 	pid_t peer;
 
 	(void)state;
@@ -113,13 +113,13 @@ test_peer_killed_in_wait(void **state)
 	assert_int_equal(kill(peer, SIGKILL), 0);
 	fx_finish(&p);
 	fx_expect_status(&p, 1);
-	fx_expect_text(&p, "peer lost at line 5 (wait peer c)");
-	fx_expect_text(&p, "killed by signal 9");
+	itest_proc_expect_text(&p, "peer lost at line 5 (wait peer c)");
+	itest_proc_expect_text(&p, "killed by signal 9");
 	assert_true(p.ms < 50000);
 	if (tap_result(&p, "next.scn") == NULL ||
 	    strcmp(tap_result(&p, "next.scn"), "ok") != 0)
 		fail_msg("the next case did not pass:\n%s", p.out);
-	fx_free(&p);
+	itest_proc_free(&p);
 	fx_expect_nothing_left(&ns, netns);
 }
 
@@ -134,7 +134,7 @@ test_peer_killed_in_wait_time(void **state)
 	    NULL, NULL };
 	int netns = fx_count_netns();
 	struct nsset ns = { .n = 0 };
-	struct fx_proc p;
+	struct itest_proc p;
 	pid_t peer;
 
 	(void)state;
@@ -154,9 +154,9 @@ test_peer_killed_in_wait_time(void **state)
 	assert_int_equal(kill(peer, SIGKILL), 0);
 	fx_finish(&p);
 	fx_expect_status(&p, 1);
-	fx_expect_text(&p, "peer lost at line 6 (close c): lingerpeer is no "
+	itest_proc_expect_text(&p, "peer lost at line 6 (close c): lingerpeer is no "
 	    "longer running");
-	fx_free(&p);
+	itest_proc_free(&p);
 	fx_expect_nothing_left(&ns, netns);
 }
 
@@ -177,7 +177,7 @@ test_driver_killed(void **state)
 	char *argv[] = { LINGERLAB_PATH, "run", "--live", NULL, NULL };
 	int netns = fx_count_netns();
 	struct nsset ns = { .n = 0 };
-	struct fx_proc p;
+	struct itest_proc p;
 
 	(void)state;
 	argv[3] = (char *)write_scn("long.scn", long_scn);
@@ -190,7 +190,7 @@ test_driver_killed(void **state)
 	assert_int_equal(kill(p.pid, SIGKILL), 0);
 	fx_finish(&p);
 	assert_int_equal(p.status, -1);
-	fx_free(&p);
+	itest_proc_free(&p);
 	fx_expect_nothing_left(&ns, netns);
 }
 
@@ -207,7 +207,7 @@ interrupt(int sig, bool group)
 	char want[512];
 	int netns = fx_count_netns();
 	struct nsset ns = { .n = 0 };
-	struct fx_proc p;
+	struct itest_proc p;
 
 	argv[5] = (char *)write_scn("long.scn", long_scn);
 	fx_start(&p, argv);
@@ -219,18 +219,18 @@ interrupt(int sig, bool group)
 	snprintf(want, sizeof(want), "lingerlab run: interrupted by %s: 1 case "
 	    "done, 1 interrupted (%s[d=30s]), 2 not run\n",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM", argv[5]);
-	fx_expect_text(&p, want);
+	itest_proc_expect_text(&p, want);
 	snprintf(want, sizeof(want), "interrupted by %s, in line 6 (wait)",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM");
-	fx_expect_text(&p, want);
-	fx_expect_text(&p, "1..");
+	itest_proc_expect_text(&p, want);
+	itest_proc_expect_text(&p, "1..");
 	if (tap_result(&p, "long.scn[d=1ms]") == NULL ||
 	    strcmp(tap_result(&p, "long.scn[d=1ms]"), "ok") != 0)
 		fail_msg("the first case is not reported as passed:\n%s", p.out);
 	if (strstr(p.out, "d=31s") != NULL)
 		fail_msg("a case that never ran is in the report:\n%s", p.out);
 	assert_true(p.ms < 25000);	/* it did not wait for the 30 s */
-	fx_free(&p);
+	itest_proc_free(&p);
 	fx_expect_nothing_left(&ns, netns);
 }
 
@@ -260,7 +260,7 @@ test_default_timeout(void **state)
 	char *argv[] = { LINGERLAB_PATH, "run", "--timeout", "2s", NULL, NULL };
 	int netns = fx_count_netns();
 	struct nsset ns = { .n = 0 };
-	struct fx_proc p;
+	struct itest_proc p;
 
 	(void)state;
 	argv[4] = (char *)write_scn("never-answers.scn",
@@ -272,12 +272,12 @@ test_default_timeout(void **state)
 	fx_start(&p, argv);
 	fx_finish(&p);
 	fx_expect_status(&p, 1);
-	fx_expect_text(&p, "case timeout after 2s, in line 4 (connect), which "
+	itest_proc_expect_text(&p, "case timeout after 2s, in line 4 (connect), which "
 	    "started at");
-	fx_expect_text(&p, "(raise `timeout` in the scenario, or give --timeout)");
+	itest_proc_expect_text(&p, "(raise `timeout` in the scenario, or give --timeout)");
 	if (p.ms > 2000 + TIMEOUT_SLACK_MS)
 		fail_msg("the case ran %ld ms for a 2 s limit", p.ms);
-	fx_free(&p);
+	itest_proc_free(&p);
 	fx_expect_nothing_left(&ns, netns);
 }
 

@@ -13,24 +13,18 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "itest.h"
-#include "monotime.h"
+#include "itest_run.h"
 
 #ifdef LINGERLAB_PATH
 
 #define RUN_TIMEOUT_MS 60000
 #define MAX_LINES 40000	/* --raw of a 16 MiB send: a record per segment */
-#define BUF_MAX (1 << 16)
 /*
  * close() lingers 1 s; the FIN goes out as it starts. A FIN shown live
  * comes about 1000 ms before the return; one shown only after the call
@@ -57,99 +51,37 @@ struct line {
 };
 
 struct out {
+	struct itest_proc p;	/* stdout and stderr, whole */
 	struct line lines[MAX_LINES];
 	size_t n;
-	char err[BUF_MAX];	/* stderr, whole */
-	size_t errlen;
-	int status;		/* exit status; -1 if killed */
 };
 
 static char tmpdir[] = "/tmp/lingerlab-live-test.XXXXXX";
 static char path[256];
 
-/* Cut complete lines off buf, stamping each with now. */
+/* itest_line_fn: keep each stdout line with when it was read. */
 static void
-take_lines(struct out *o, char *buf, size_t *len, int64_t now)
+take_line(struct itest_proc *p, const char *line, size_t len, int64_t ms,
+    void *arg)
 {
-	char *nl;
-	size_t l;
+	struct out *o = arg;
 
-	while ((nl = memchr(buf, '\n', *len)) != NULL) {
-		l = (size_t)(nl - buf);
-		if (o->n < MAX_LINES) {
-			o->lines[o->n].text = strndup(buf, l);
-			o->lines[o->n++].ms = now;
-		}
-		memmove(buf, nl + 1, *len - l - 1);
-		*len -= l + 1;
+	(void)p;
+	if (o->n < MAX_LINES) {
+		o->lines[o->n].text = strndup(line, len);
+		o->lines[o->n++].ms = ms;
 	}
 }
 
-/* Read both pipes as lines come, until EOF on both or the deadline. */
-static void
-collect(pid_t pid, int ofd, int efd, struct out *o)
-{
-	struct pollfd p[2] = { { .fd = ofd, .events = POLLIN },
-	    { .fd = efd, .events = POLLIN } };
-	int64_t t0 = monotime_ms(), deadline = t0 + RUN_TIMEOUT_MS;
-	static char buf[BUF_MAX];
-	size_t len = 0;
-	ssize_t n;
-	int status;
-
-	while ((p[0].fd >= 0 || p[1].fd >= 0) && monotime_ms() < deadline) {
-		if (poll(p, 2, (int)(deadline - monotime_ms())) <= 0)
-			continue;
-		if (p[0].revents != 0) {
-			n = read(ofd, buf + len, sizeof(buf) - len);
-			if (n <= 0 && !(n == -1 && errno == EINTR))
-				p[0].fd = -1;
-			else if (n > 0) {
-				len += (size_t)n;
-				take_lines(o, buf, &len, monotime_ms() - t0);
-				if (len == sizeof(buf))
-					len = 0;	/* no line is that long */
-			}
-		}
-		if (p[1].revents != 0) {
-			n = read(efd, o->err + o->errlen,
-			    sizeof(o->err) - 1 - o->errlen);
-			if (n <= 0 && !(n == -1 && errno == EINTR))
-				p[1].fd = -1;
-			else if (n > 0)
-				o->errlen += (size_t)n;
-		}
-	}
-	if (p[0].fd >= 0 || p[1].fd >= 0)
-		kill(pid, SIGKILL);	/* it hung: the checks say so */
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	o->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
+/* Run argv, reading stdout line by line as it comes. */
 static void
 run(char *const argv[], struct out *o)
 {
-	int op[2], ep[2];
-	pid_t pid;
+	struct itest_proc_opts opts = { .on_line = take_line, .arg = o };
 
-	memset(o, 0, sizeof(*o));
-	assert_int_equal(pipe2(op, O_CLOEXEC), 0);
-	assert_int_equal(pipe2(ep, O_CLOEXEC), 0);
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(op[1], STDOUT_FILENO);
-		dup2(ep[1], STDERR_FILENO);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(op[1]);
-	close(ep[1]);
-	collect(pid, op[0], ep[0], o);
-	close(op[0]);
-	close(ep[0]);
+	o->n = 0;
+	itest_proc_start(&o->p, argv, &opts);
+	itest_proc_finish(&o->p, RUN_TIMEOUT_MS);
 }
 
 static void
@@ -159,6 +91,7 @@ out_free(struct out *o)
 
 	for (i = 0; i < o->n; i++)
 		free(o->lines[i].text);
+	itest_proc_free(&o->p);
 }
 
 static void
@@ -169,7 +102,7 @@ dump(const struct out *o)
 	for (i = 0; i < o->n; i++)
 		print_message("%6lld ms | %s\n", (long long)o->lines[i].ms,
 		    o->lines[i].text);
-	print_message("stderr:\n%s\n", o->err);
+	print_message("stderr:\n%s\n", o->p.err);
 }
 
 /* The first line at or after from holding every one of the words. */
@@ -188,9 +121,9 @@ find(const struct out *o, size_t from, const char *a, const char *b)
 static void
 skip_if_unavailable(struct out *o)
 {
-	if (o->status != 3)
+	if (o->p.status != 3)
 		return;
-	printf("SKIP: lingerlab cannot set up a sandbox here: %s\n", o->err);
+	printf("SKIP: lingerlab cannot set up a sandbox here: %s\n", o->p.err);
 	out_free(o);
 	rmdir(tmpdir);
 	unlink(path);
@@ -209,9 +142,9 @@ test_fin_while_close_blocks(void **state)
 	run(argv, &o);
 	unlink(path);
 	skip_if_unavailable(&o);
-	if (o.status != 0)
+	if (o.p.status != 0)
 		dump(&o);
-	assert_int_equal(o.status, 0);
+	assert_int_equal(o.p.status, 0);
 	start = find(&o, 0, "close c ...", NULL);
 	fin = start < 0 ? -1 : find(&o, (size_t)start, "client ---- FIN",
 	    "->  peer");
@@ -243,12 +176,11 @@ test_jobs_and_tap(void **state)
 	run(argv, &o);
 	unlink(path);
 	skip_if_unavailable(&o);
-	if (o.status != 0)
+	if (o.p.status != 0)
 		dump(&o);
-	assert_int_equal(o.status, 0);
-	o.err[o.errlen] = '\0';
-	assert_non_null(strstr(o.err, "with --live the cases run one at a time"));
-	assert_non_null(strstr(o.err, "close c returned 0"));
+	assert_int_equal(o.p.status, 0);
+	assert_non_null(strstr(o.p.err, "with --live the cases run one at a time"));
+	assert_non_null(strstr(o.p.err, "close c returned 0"));
 	assert_true(find(&o, 0, "ok ", NULL) >= 0);
 	assert_true(find(&o, 0, "close c", NULL) < 0);
 	out_free(&o);
@@ -293,11 +225,11 @@ test_long_send_all_captured(void **state)
 		    &win, &len, &retx, &zwp) == 11 && from == 1 && retx == 0)
 			bytes += len;
 	}
-	if (o.status != 0 || drops != 0 || bytes != 16u << 20) {
+	if (o.p.status != 0 || drops != 0 || bytes != 16u << 20) {
 		o.n = o.n > 40 ? 40 : o.n;	/* the head says enough */
 		dump(&o);
 		fail_msg("status %d, %llu frames dropped, %llu of %u bytes "
-		    "captured", o.status, drops, bytes, 16u << 20);
+		    "captured", o.p.status, drops, bytes, 16u << 20);
 	}
 	out_free(&o);
 }

@@ -13,168 +13,43 @@
 #include <cmocka.h>
 
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "itest.h"
-#include "monotime.h"
+#include "itest_run.h"
 
 #define RUN_TIMEOUT_MS 120000
 #define LEFT_TIMEOUT_S 5	/* for stragglers to exit after lingerlab */
-#define OUT_MAX (1 << 20)
+#define OUT_MAX (1 << 20)	/* for the verdict lines of a report */
 
 #ifdef LINGERLAB_PATH
 #define LINUX_DIR LINGERLAB_SOURCE_DIR "/tests/scenarios/linux"
 #define SELFTEST LINGERLAB_SOURCE_DIR "/tests/scenarios/selftest/must-fail.scn"
 #define LEAK_SELFTEST LINGERLAB_SOURCE_DIR "/tests/scenarios/selftest/leak-must-fail.scn"
 
-struct out {
-	int status;		/* exit status; -1 if it did not exit */
-	char *text;		/* stdout */
-	size_t len;
-	char *err;		/* stderr */
-	size_t errlen;
-	long ms;		/* how long it ran */
-};
-
 static char tmpdir[] = "/tmp/lingerlab-run-test.XXXXXX";
 
-/* Read what is there from fd into buf; -1 at EOF. */
-static int
-pump(int fd, char *buf, size_t *len)
-{
-	ssize_t n = read(fd, buf + *len, OUT_MAX - 1 - *len);
-
-	if (n == -1 && errno == EINTR)
-		return 0;
-	if (n <= 0)
-		return -1;
-	*len += (size_t)n;
-	buf[*len] = '\0';
-	return 0;
-}
-
+/* Run argv to its end; its output in *o (free with itest_proc_free). */
 static void
-collect(pid_t pid, int ofd, int efd, struct out *o)
+run(char *const argv[], struct itest_proc *o)
 {
-	struct pollfd p[2] = { { .fd = ofd, .events = POLLIN },
-	    { .fd = efd, .events = POLLIN } };
-	int64_t t0 = monotime_ms(), deadline = t0 + RUN_TIMEOUT_MS;
-	int status;
-
-	while ((p[0].fd >= 0 || p[1].fd >= 0) && monotime_ms() < deadline) {
-		if (poll(p, 2, (int)(deadline - monotime_ms())) <= 0)
-			continue;
-		if (p[0].revents != 0 && pump(ofd, o->text, &o->len) == -1)
-			p[0].fd = -1;
-		if (p[1].revents != 0 && pump(efd, o->err, &o->errlen) == -1)
-			p[1].fd = -1;
-	}
-	if (p[0].fd >= 0 || p[1].fd >= 0)
-		kill(pid, SIGKILL);	/* it hung: the check below says so */
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	o->ms = (long)(monotime_ms() - t0);
-	o->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* Run argv; its output in *o (free with out_free). */
-static void
-run(char *const argv[], struct out *o)
-{
-	int op[2], ep[2];
-	pid_t pid;
-
-	memset(o, 0, sizeof(*o));
-	o->text = calloc(1, OUT_MAX);
-	o->err = calloc(1, OUT_MAX);
-	assert_non_null(o->text);
-	assert_non_null(o->err);
-	assert_int_equal(pipe2(op, O_CLOEXEC), 0);
-	assert_int_equal(pipe2(ep, O_CLOEXEC), 0);
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(op[1], STDOUT_FILENO);
-		dup2(ep[1], STDERR_FILENO);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(op[1]);
-	close(ep[1]);
-	collect(pid, op[0], ep[0], o);
-	close(op[0]);
-	close(ep[0]);
-}
-
-static void
-out_free(struct out *o)
-{
-	free(o->text);
-	free(o->err);
-}
-
-/* Exit status 3 means no sandbox can be built here: skip, saying why. */
-static void
-skip_if_unavailable(const struct out *o)
-{
-	if (o->status != 3)
-		return;
-	print_message("SKIP: lingerlab cannot set up a sandbox here: %s\n",
-	    o->text);
-	skip();
-}
-
-static void
-expect_status(const struct out *o, int want)
-{
-	if (o->status != want)
-		fail_msg("lingerlab exited %d, not %d\nstdout:\n%s\nstderr:\n%s",
-		    o->status, want, o->text, o->err);
-}
-
-static void
-expect_text(const struct out *o, const char *what)
-{
-	if (strstr(o->text, what) == NULL && strstr(o->err, what) == NULL)
-		fail_msg("no '%s' in lingerlab's output\nstdout:\n%s\nstderr:\n%s",
-		    what, o->text, o->err);
-}
-
-static void
-on_alarm(int sig)
-{
-	(void)sig;		/* only to interrupt waitpid() */
+	itest_run(argv, o, RUN_TIMEOUT_MS);
 }
 
 /*
  * Nothing lingerlab started may outlive it: as subreaper we would inherit
- * it. Reap what there is; ECHILD means nothing is left. What is still
- * exiting gets LEFT_TIMEOUT_S, bounded by an alarm.
+ * it. What is still exiting gets LEFT_TIMEOUT_S.
  */
 static void
 expect_nothing_left(void)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };
-	pid_t r;
-
-	sigemptyset(&sa.sa_mask);
-	assert_int_equal(sigaction(SIGALRM, &sa, NULL), 0);	/* no SA_RESTART */
-	alarm(LEFT_TIMEOUT_S);
-	while ((r = waitpid(-1, NULL, 0)) > 0)
-		;
-	alarm(0);
-	if (r == -1 && errno != ECHILD)
+	if (!itest_reap_all(LEFT_TIMEOUT_S))
 		fail_msg("a process lingerlab started was still running %d s "
 		    "after it exited", LEFT_TIMEOUT_S);
 }
@@ -206,21 +81,21 @@ static long
 run_expect(char *const argv[], int want, ...)
 {
 	const char *text;
-	struct out o;
+	struct itest_proc o;
 	va_list ap;
 	long ms;
 
 	run(argv, &o);
-	skip_if_unavailable(&o);
-	expect_status(&o, want);
-	if (want == 0 && strstr(o.text, "not ok") != NULL)
-		fail_msg("a check failed:\n%s", o.text);
+	itest_proc_skip_if_unavailable(&o);
+	itest_proc_expect_status(&o, want);
+	if (want == 0 && strstr(o.out, "not ok") != NULL)
+		fail_msg("a check failed:\n%s", o.out);
 	va_start(ap, want);
 	while ((text = va_arg(ap, const char *)) != NULL)
-		expect_text(&o, text);
+		itest_proc_expect_text(&o, text);
 	va_end(ap);
 	ms = o.ms;
-	out_free(&o);
+	itest_proc_free(&o);
 	expect_nothing_left();
 	return ms;
 }
@@ -231,12 +106,12 @@ test_library_checks(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "check", LINUX_DIR, SELFTEST, LEAK_SELFTEST,
 	    NULL };
-	struct out o;
+	struct itest_proc o;
 
 	(void)state;
 	run(argv, &o);
-	expect_status(&o, 0);
-	out_free(&o);
+	itest_proc_expect_status(&o, 0);
+	itest_proc_free(&o);
 }
 
 /* Every Linux case passes: what linger-semantics.md says, reproduced. */
@@ -282,20 +157,20 @@ test_jobs_same_as_serial(void **state)
 	    "tap", LINUX_DIR "/linger-zero.scn", LINUX_DIR "/linger-off.scn",
 	    LINUX_DIR "/unread-data.scn", LINUX_DIR "/exit-close.scn", NULL };
 	static char a[OUT_MAX], b[OUT_MAX];
-	struct out s, p;
+	struct itest_proc s, p;
 
 	(void)state;
 	run(serial, &s);
-	skip_if_unavailable(&s);
+	itest_proc_skip_if_unavailable(&s);
 	run(parallel, &p);
-	expect_status(&s, 0);
-	expect_status(&p, 0);
-	verdicts(s.text, a, sizeof(a));
-	verdicts(p.text, b, sizeof(b));
+	itest_proc_expect_status(&s, 0);
+	itest_proc_expect_status(&p, 0);
+	verdicts(s.out, a, sizeof(a));
+	verdicts(p.out, b, sizeof(b));
 	assert_true(a[0] != '\0');
 	assert_string_equal(a, b);
-	out_free(&s);
-	out_free(&p);
+	itest_proc_free(&s);
+	itest_proc_free(&p);
 	expect_nothing_left();
 }
 
@@ -414,23 +289,23 @@ test_bad_input(void **state)
 	    NULL };
 	char *no_peer[] = { LINGERLAB_PATH, "run", "--iface", "llcli0",
 	    SELFTEST, NULL };
-	struct out o;
+	struct itest_proc o;
 
 	(void)state;
 	bad_file[2] = (char *)write_scn("bad.scn",
 	    "scenario \"bad\"\nsocket c\nsend c 10kb\n");
 	run(bad_file, &o);
-	expect_status(&o, 2);
-	expect_text(&o, "bad.scn:3:8");
-	expect_text(&o, "nothing was run");
-	out_free(&o);
+	itest_proc_expect_status(&o, 2);
+	itest_proc_expect_text(&o, "bad.scn:3:8");
+	itest_proc_expect_text(&o, "nothing was run");
+	itest_proc_free(&o);
 	run(bad_jobs, &o);
-	expect_status(&o, 2);
-	out_free(&o);
+	itest_proc_expect_status(&o, 2);
+	itest_proc_free(&o);
 	run(no_peer, &o);
-	expect_status(&o, 2);
-	expect_text(&o, "--iface needs --peer");
-	out_free(&o);
+	itest_proc_expect_status(&o, 2);
+	itest_proc_expect_text(&o, "--iface needs --peer");
+	itest_proc_free(&o);
 }
 
 /* The capture file of each case whose name ends in suffix, or -1. */
@@ -461,15 +336,15 @@ test_pcap_dir(void **state)
 	char *argv[] = { LINGERLAB_PATH, "run", "--pcap-dir", dir,
 	    LINUX_DIR "/linger-zero.scn", NULL };
 	unsigned char magic[4];
-	struct out o;
+	struct itest_proc o;
 	FILE *f;
 
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s/pcap", tmpdir);
 	assert_int_equal(mkdir(dir, 0700), 0);
 	run(argv, &o);
-	skip_if_unavailable(&o);
-	expect_status(&o, 0);
+	itest_proc_skip_if_unavailable(&o);
+	itest_proc_expect_status(&o, 0);
 	/* One per case, named after it with '/' and brackets made '_'. */
 	assert_int_equal(find_pcap(dir, "linger-zero.scn_mode=nonblocking_.pcap",
 	    path, sizeof(path)), 0);
@@ -482,7 +357,7 @@ test_pcap_dir(void **state)
 	assert_int_equal(fread(magic, 1, 4, f), 4);
 	assert_true(memcmp(magic, "\x4d\x3c\xb2\xa1", 4) == 0);
 	fclose(f);
-	out_free(&o);
+	itest_proc_free(&o);
 }
 
 /* --peer: a lingerpeer started by lingerlab-sandbox, no sandbox of ours. */
@@ -492,7 +367,7 @@ test_existing_peer(void **state)
 	char cmd[1024];
 	char *argv[] = { LINGERLAB_SANDBOX_PATH, "--peer-arg=--port=7000", "--",
 	    "/bin/sh", "-c", cmd, NULL };
-	struct out o;
+	struct itest_proc o;
 
 	(void)state;
 	snprintf(cmd, sizeof(cmd), "'%s' run --peer \"$LINGERPEER_CONTROL\" "
@@ -500,17 +375,17 @@ test_existing_peer(void **state)
 	    "'%s/shutdown-then-close.scn' '%s/server-close-swallow-fin.scn'",
 	    LINGERLAB_PATH, LINUX_DIR, LINUX_DIR, LINUX_DIR);
 	run(argv, &o);
-	skip_if_unavailable(&o);
-	expect_status(&o, 0);
-	expect_text(&o, "ok 1 - ");
-	out_free(&o);
+	itest_proc_skip_if_unavailable(&o);
+	itest_proc_expect_status(&o, 0);
+	itest_proc_expect_text(&o, "ok 1 - ");
+	itest_proc_free(&o);
 	/* Without --iface nothing is captured: wire checks are errors. */
 	snprintf(cmd, sizeof(cmd), "'%s' run --peer \"$LINGERPEER_CONTROL\" "
 	    "'%s/linger-zero.scn'", LINGERLAB_PATH, LINUX_DIR);
 	run(argv, &o);
-	expect_status(&o, 1);
-	expect_text(&o, "without --iface");
-	out_free(&o);
+	itest_proc_expect_status(&o, 1);
+	itest_proc_expect_text(&o, "without --iface");
+	itest_proc_free(&o);
 	expect_nothing_left();
 }
 
