@@ -19,7 +19,9 @@ for tool in cppcheck clang-tidy; do
 		exit 2
 	fi
 done
-mkdir -p "$build"
+# Absolute: cppcheck matches --file-filter against the paths of a project
+# given by a relative name as relative ones, and then finds nothing.
+mkdir -p "$build" && build=$(cd "$build" && pwd)
 if ! CC=clang cmake -S "$root" -B "$build" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >"$build/lint-cmake.log" 2>&1; then
 	cat "$build/lint-cmake.log" >&2
 	exit 2
