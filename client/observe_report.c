@@ -370,7 +370,7 @@ static void
 jstr(FILE *f, bool *first, const char *k, const char *v)
 {
 	jkey(f, first, k);
-	rp_json_str(f, v);
+	rp_put_quoted(f, v, RP_QUOTE_JSON);
 }
 
 static void
@@ -451,7 +451,7 @@ ob_report_json(FILE *f, const struct ob_report_in *in)
 	for (i = 0; in->argv[i] != NULL; i++) {
 		if (i > 0)
 			fputc(',', f);
-		rp_json_str(f, in->argv[i]);
+		rp_put_quoted(f, in->argv[i], RP_QUOTE_JSON);
 	}
 	fputc(']', f);
 	jstr(f, &first, "behaviour", in->behaviour);

@@ -459,6 +459,34 @@ rp_xml_put(FILE *fp, const char *s, bool attr)
 	}
 }
 
+void
+rp_put_quoted(FILE *fp, const char *s, enum rp_quote style)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	fputc('"', fp);
+	for (; *p != '\0'; p += n) {
+		n = rp_utf8_len(p);
+		if (n == 0) {
+			fputs(style == RP_QUOTE_JSON ? "\\ufffd" : "?", fp);
+			n = 1;
+		} else if (*p == '"' || *p == '\\')
+			fprintf(fp, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", fp);
+		else if (*p == '\t')
+			fputs("\\t", fp);
+		else if (*p == '\r')
+			fputs("\\r", fp);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(fp, style == RP_QUOTE_JSON ? "\\u%04x" : "\\x%02x", *p);
+		else
+			fwrite(p, 1, n, fp);
+	}
+	fputc('"', fp);
+}
+
 int
 rp_finish(FILE *fp)
 {

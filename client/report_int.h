@@ -20,6 +20,14 @@ size_t	rp_utf8_len(const unsigned char *s);
 /* Its code point (s must start a sequence rp_utf8_len accepted). */
 uint32_t rp_utf8_cp(const unsigned char *s, size_t n);
 
+/*
+ * s as a double-quoted string: JSON's escapes (\u0001, U+FFFD for bytes
+ * that are not UTF-8), or those of the YAML that TAP::Parser reads, which
+ * knows \x01 but not \u (and gets '?' for such bytes).
+ */
+enum rp_quote { RP_QUOTE_JSON, RP_QUOTE_YAML };
+void	rp_put_quoted(FILE *fp, const char *s, enum rp_quote style);
+
 /* "x.scn:12" or "x.scn" for the case-level verdict. */
 size_t	rp_where(const struct verdict *v, char *buf, size_t len);
 /* "2.015 s" from nanoseconds, and seconds as JUnit wants them: "2.015". */
@@ -38,7 +46,7 @@ void	rp_put_text(FILE *fp, const char *s);
 void	rp_xml_put(FILE *fp, const char *s, bool attr);
 
 /* A JSON string, quotes included; malformed UTF-8 becomes U+FFFD. */
-void	rp_json_str(FILE *fp, const char *s);
+
 
 /* Flush, and turn a stream error into -1. */
 int	rp_finish(FILE *fp);

@@ -15,46 +15,12 @@
 
 #include "wire_classify.h"
 
-static void
-json_str(FILE *fp, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
-
-	fputc('"', fp);
-	for (; *p != '\0'; p += n) {
-		n = rp_utf8_len(p);
-		if (n == 0) {
-			fputs("\\ufffd", fp);
-			n = 1;
-		} else if (*p == '"' || *p == '\\')
-			fprintf(fp, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", fp);
-		else if (*p == '\t')
-			fputs("\\t", fp);
-		else if (*p == '\r')
-			fputs("\\r", fp);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(fp, "\\u%04x", *p);
-		else
-			fwrite(p, 1, n, fp);
-	}
-	fputc('"', fp);
-}
-
-void
-rp_json_str(FILE *fp, const char *s)
-{
-	json_str(fp, s);
-}
-
 /* ,"key":"value" (first: no comma) */
 static void
 kv_str(FILE *fp, bool first, const char *key, const char *value)
 {
 	fprintf(fp, "%s\"%s\":", first ? "" : ",", key);
-	json_str(fp, value != NULL ? value : "");
+	rp_put_quoted(fp, value != NULL ? value : "", RP_QUOTE_JSON);
 }
 
 static void

@@ -52,35 +52,12 @@ tap_text(FILE *fp, const char *s)
 }
 
 static void
-yaml_str(FILE *fp, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	fputc('"', fp);
-	for (; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(fp, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", fp);
-		else if (*p == '\t')
-			fputs("\\t", fp);
-		else if (*p == '\r')
-			fputs("\\r", fp);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(fp, "\\x%02x", *p);
-		else
-			p += put_utf8(fp, p) - 1;
-	}
-	fputc('"', fp);
-}
-
-static void
 yaml_field(FILE *fp, const char *indent, const char *key, const char *value)
 {
 	if (value[0] == '\0')
 		return;
 	fprintf(fp, "%s%s: ", indent, key);
-	yaml_str(fp, value);
+	rp_put_quoted(fp, value, RP_QUOTE_YAML);
 	fputc('\n', fp);
 }
 
@@ -92,12 +69,12 @@ yaml_segment(FILE *fp, const struct obs_segment *s, const char *why)
 	wire_format_segment(s, line, sizeof(line));
 	fprintf(fp, "      - ");
 	if (why == NULL) {
-		yaml_str(fp, line);
+		rp_put_quoted(fp, line, RP_QUOTE_YAML);
 	} else {
 		fprintf(fp, "segment: ");
-		yaml_str(fp, line);
+		rp_put_quoted(fp, line, RP_QUOTE_YAML);
 		fprintf(fp, "\n        differs: ");
-		yaml_str(fp, why);
+		rp_put_quoted(fp, why, RP_QUOTE_YAML);
 	}
 	fputc('\n', fp);
 }
