@@ -41,44 +41,84 @@ paths(int argc, char **argv, const char *usage, struct scn_paths *pl)
 	return scn_paths_collect(argc - first, argv + first, pl);
 }
 
-int
-cmd_check(int argc, char **argv)
+/*
+ * The files argv names, each read and handed to fn (0 fine, -1 bad);
+ * *nfiles how many, *nbad how many could not be read or were bad.
+ * Returns 0 when every file was fine, 1 after --help, else EXIT_BAD.
+ */
+typedef int (*file_fn)(const char *path, const char *text, size_t len,
+    void *arg);
+
+static int
+each_file(int argc, char **argv, const char *usage, file_fn fn, void *arg,
+    size_t *nfiles, size_t *nbad)
 {
-	static const char usage[] = "usage: lingerlab check PATH...\n"
-	    "  Read every case of each scenario file (folders: every *.scn in them)\n"
-	    "  and report every error. Runs nothing.\n";
-	struct scn_error errs[MAX_ERRORS];
 	struct scn_paths pl = { NULL, 0, 0 };
-	size_t i, len, nerrs, ncases, cases = 0, total = 0, bad = 0;
+	size_t i, len, bad = 0;
 	char *text;
 	int r;
 
+	*nfiles = *nbad = 0;
 	if ((r = paths(argc, argv, usage, &pl)) != 0) {
 		scn_paths_free(&pl);
-		return r > 0 ? 0 : EXIT_BAD;
+		return r > 0 ? 1 : EXIT_BAD;
 	}
 	for (i = 0; i < pl.n; i++) {
 		if (scn_read_file(pl.v[i], &text, &len) < 0) {
 			bad++;
 			continue;
 		}
-		if (scn_check_text(pl.v[i], text, len, errs, MAX_ERRORS, &nerrs, &ncases) < 0) {
-			scn_print_errors(errs, nerrs < MAX_ERRORS ? nerrs : MAX_ERRORS, nerrs);
-			total += nerrs;
+		if (fn(pl.v[i], text, len, arg) < 0)
 			bad++;
-		}
-		cases += ncases;
 		free(text);
 	}
-	if (bad == 0)
-		printf("%zu file%s, %zu case%s: ok\n", pl.n, pl.n == 1 ? "" : "s", cases,
-		    cases == 1 ? "" : "s");
-	else
-		fprintf(stderr, "%zu file%s, %zu case%s: %zu error%s in %zu file%s\n", pl.n,
-		    pl.n == 1 ? "" : "s", cases, cases == 1 ? "" : "s", total,
-		    total == 1 ? "" : "s", bad, bad == 1 ? "" : "s");
+	*nfiles = pl.n;
+	*nbad = bad;
 	scn_paths_free(&pl);
 	return bad == 0 ? 0 : EXIT_BAD;
+}
+
+struct check_counts {
+	size_t cases, errors;
+};
+
+static int
+check_one(const char *path, const char *text, size_t len, void *arg)
+{
+	struct check_counts *cc = arg;
+	struct scn_error errs[MAX_ERRORS];
+	size_t nerrs, ncases;
+	int rc = 0;
+
+	if (scn_check_text(path, text, len, errs, MAX_ERRORS, &nerrs, &ncases) < 0) {
+		scn_print_errors(errs, nerrs < MAX_ERRORS ? nerrs : MAX_ERRORS, nerrs);
+		cc->errors += nerrs;
+		rc = -1;
+	}
+	cc->cases += ncases;
+	return rc;
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+	static const char usage[] = "usage: lingerlab check PATH...\n"
+	    "  Read every case of each scenario file (folders: every *.scn in them)\n"
+	    "  and report every error. Runs nothing.\n";
+	struct check_counts cc = { 0, 0 };
+	size_t n, bad;
+	int rc;
+
+	if ((rc = each_file(argc, argv, usage, check_one, &cc, &n, &bad)) == 1)
+		return 0;
+	if (rc == 0)
+		printf("%zu file%s, %zu case%s: ok\n", n, n == 1 ? "" : "s",
+		    cc.cases, cc.cases == 1 ? "" : "s");
+	else if (n > 0)
+		fprintf(stderr, "%zu file%s, %zu case%s: %zu error%s in %zu file%s\n",
+		    n, n == 1 ? "" : "s", cc.cases, cc.cases == 1 ? "" : "s",
+		    cc.errors, cc.errors == 1 ? "" : "s", bad, bad == 1 ? "" : "s");
+	return rc;
 }
 
 /*
@@ -139,36 +179,30 @@ list_one(const struct scn_file *f)
 	printf("\n");
 }
 
+static int
+list_file(const char *path, const char *text, size_t len, void *arg)
+{
+	struct scn_error errs[MAX_ERRORS];
+	struct scn_file *f;
+	size_t nerrs;
+
+	(void)arg;
+	if (scn_file_parse(path, text, len, &f, errs, MAX_ERRORS, &nerrs) < 0) {
+		scn_print_errors(errs, nerrs < MAX_ERRORS ? nerrs : MAX_ERRORS, nerrs);
+		return -1;
+	}
+	list_one(f);
+	scn_file_free(f);
+	return 0;
+}
+
 int
 cmd_list(int argc, char **argv)
 {
 	static const char usage[] = "usage: lingerlab list PATH...\n"
 	    "  Show each scenario file's description, tags and cases.\n";
-	struct scn_error errs[MAX_ERRORS];
-	struct scn_paths pl = { NULL, 0, 0 };
-	struct scn_file *f;
-	size_t i, len, nerrs, bad = 0;
-	char *text;
-	int r;
+	size_t n, bad;
+	int rc = each_file(argc, argv, usage, list_file, NULL, &n, &bad);
 
-	if ((r = paths(argc, argv, usage, &pl)) != 0) {
-		scn_paths_free(&pl);
-		return r > 0 ? 0 : EXIT_BAD;
-	}
-	for (i = 0; i < pl.n; i++) {
-		if (scn_read_file(pl.v[i], &text, &len) < 0) {
-			bad++;
-			continue;
-		}
-		if (scn_file_parse(pl.v[i], text, len, &f, errs, MAX_ERRORS, &nerrs) < 0) {
-			scn_print_errors(errs, nerrs < MAX_ERRORS ? nerrs : MAX_ERRORS, nerrs);
-			bad++;
-		} else {
-			list_one(f);
-			scn_file_free(f);
-		}
-		free(text);
-	}
-	scn_paths_free(&pl);
-	return bad == 0 ? 0 : EXIT_BAD;
+	return rc == 1 ? 0 : rc;
 }
