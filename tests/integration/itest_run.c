@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -238,4 +239,29 @@ itest_proc_expect_text(const struct itest_proc *p, const char *what)
 	if (strstr(p->out, what) == NULL && strstr(p->err, what) == NULL)
 		fail_msg("no '%s' in lingerlab's output\nstdout:\n%s\nstderr:\n%s",
 		    what, p->out, p->err);
+}
+
+int
+itest_become_subreaper(void)
+{
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) {
+		perror("prctl(PR_SET_CHILD_SUBREAPER)");
+		return -1;
+	}
+	return 0;
+}
+
+int
+itest_tmpdir_make(char *tmpl)
+{
+	return mkdtemp(tmpl) == NULL ? -1 : 0;
+}
+
+int
+itest_tmpdir_remove(const char *dir)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
 }

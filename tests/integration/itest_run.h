@@ -76,6 +76,16 @@ void	itest_run(char *const argv[], struct itest_proc *p, int64_t timeout_ms);
  * In a child subreaper this finds whatever a program left running.
  */
 bool	itest_reap_all(int timeout_s);
+/* Become that child subreaper, for itest_reap_all: 0, or -1 said on stderr. */
+int	itest_become_subreaper(void);
+
+/*
+ * A group's directory for a test's files: made from tmpl (a mkdtemp(3)
+ * template the caller keeps), and removed with all in it. 0 or -1, as
+ * cmocka's group setup and teardown want.
+ */
+int	itest_tmpdir_make(char *tmpl);
+int	itest_tmpdir_remove(const char *dir);
 
 /* lingerlab's exit status 3 (no sandbox can be built here): cmocka skip,
  * saying why. */

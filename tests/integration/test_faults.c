@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "faults_proc.h"
 #include "itest.h"
@@ -294,17 +293,14 @@ static int
 setup_all(void **state)
 {
 	(void)state;
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+	return itest_tmpdir_make(tmpdir);
 }
 
 static int
 teardown_all(void **state)
 {
-	char cmd[512];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return itest_tmpdir_remove(tmpdir);
 }
 
 int
@@ -319,10 +315,8 @@ main(void)
 		cmocka_unit_test_teardown(test_default_timeout, teardown),
 	};
 
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) {
-		perror("PR_SET_CHILD_SUBREAPER");
+	if (itest_become_subreaper() == -1)
 		return 1;
-	}
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
 

@@ -251,7 +251,7 @@ static int
 setup_all(void **state)
 {
 	(void)state;
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+	return itest_tmpdir_make(tmpdir);
 }
 
 static int

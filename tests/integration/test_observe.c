@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "itest_run.h"
@@ -350,10 +349,8 @@ main(void)
 		cmocka_unit_test(test_observer_killed),
 	};
 
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1) {
-		perror("prctl(PR_SET_CHILD_SUBREAPER)");
+	if (itest_become_subreaper() == -1)
 		return 1;
-	}
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
