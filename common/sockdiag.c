@@ -159,34 +159,6 @@ sockdiag_lookup(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
 	return ctx.found ? 1 : 0;
 }
 
-static void
-on_count(const struct inet_diag_msg *m, size_t len, void *arg)
-{
-	unsigned *counts = arg;
-
-	(void)len;
-	if (m->idiag_state < 16)
-		counts[m->idiag_state]++;
-}
-
-int
-sockdiag_count_states(unsigned counts[16])
-{
-	struct diag_req req;
-	int fd, rc;
-
-	memset(counts, 0, 16 * sizeof(*counts));
-	if ((fd = diag_open()) < 0)
-		return -1;
-	memset(&req, 0, sizeof(req));
-	req.r.idiag_states = ALL_TCP_STATES;
-	rc = diag_send(fd, &req, true, AF_INET);
-	if (rc == 0)
-		rc = diag_recv(fd, on_count, counts);
-	close(fd);
-	return rc;
-}
-
 int
 sockdiag_dump_raw(int family, int (*fn)(const void *buf, size_t len, void *arg), void *arg)
 {

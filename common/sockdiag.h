@@ -34,9 +34,6 @@ int sockdiag_lookup(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rpo
 /* "FIN_WAIT1", "TIME_WAIT", ... and "gone" for 0. */
 const char *sockdiag_state_name(int state);
 
-/* Count sockets in each TCP state in this network namespace; counts[0..12]. */
-int sockdiag_count_states(unsigned counts[16]);
-
 /*
  * Dump every TCP socket of one family (AF_INET or AF_INET6) in this network
  * namespace and hand each reply datagram, as the kernel sent it, to fn,

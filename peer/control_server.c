@@ -426,12 +426,6 @@ control_server_listen(struct control_server *s, const char *endpoint, char *err,
 }
 
 size_t
-control_server_pollfd_count(const struct control_server *s)
-{
-	return s->nlis + s->cfg.max_clients;
-}
-
-size_t
 control_server_pollfds(struct control_server *s, struct pollfd *pfd, size_t max)
 {
 	struct client *c;

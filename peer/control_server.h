@@ -66,9 +66,6 @@ void control_server_free(struct control_server *s);
 int control_server_listen(struct control_server *s, const char *endpoint, char *err,
 			  size_t errlen);
 
-/* How many pollfd entries control_server_pollfds may need at most. */
-size_t control_server_pollfd_count(const struct control_server *s);
-
 /* Fill up to max entries; returns how many were filled. */
 size_t control_server_pollfds(struct control_server *s, struct pollfd *pfd, size_t max);
 
