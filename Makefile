@@ -19,13 +19,13 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# The narrated closes (client/demo.sh), then the whole scenario library in
-# parallel (client/demo-library.sh). Cases mostly wait on timers, so 4 at a
+# The narrated closes (client/cmd/demo.sh), then the whole scenario library in
+# parallel (client/cmd/demo-library.sh). Cases mostly wait on timers, so 4 at a
 # time suit two cores: the library takes about a minute there.
 DEMO_JOBS ?= 4
 demo: build
-	@client/demo.sh $(BUILD)
-	@client/demo-library.sh $(BUILD) $(DEMO_JOBS)
+	@client/cmd/demo.sh $(BUILD)
+	@client/cmd/demo-library.sh $(BUILD) $(DEMO_JOBS)
 
 # Unit and integration tests with the normal build.
 test-fast: build

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "control_client.h"
+#include "endpoint.h"
 
 struct control_socket {
 	int fd;

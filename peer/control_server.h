@@ -5,7 +5,7 @@
  * Everything is non-blocking and bounded: the packet path never waits for a
  * control client, a client that stops reading its replies is dropped, and
  * clients past the limit are told "err busy" and closed. Endpoints are
- * written as in control_client.h (unix:PATH, unix:@NAME, 127.0.0.1:PORT,
+ * written as in endpoint.h (unix:PATH, unix:@NAME, 127.0.0.1:PORT,
  * fd:N). A typical loop:
  *
  *	n = capture fds;

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "control_client.h"
+#include "endpoint.h"
 #include "units.h"
 
 #ifndef LINGERLAB_VERSION

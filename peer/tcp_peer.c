@@ -15,17 +15,6 @@
 
 #include "tcp_peer_int.h"
 
-static const char *const state_names[CS_STATE_COUNT] = {
-	"CLOSED", "SYN_SENT", "SYN_RCVD", "ESTABLISHED", "CLOSE_WAIT",
-	"LAST_ACK", "FIN_WAIT1", "FIN_WAIT2", "CLOSING", "TIME_WAIT",
-};
-
-const char *
-conn_state_name(enum conn_state s)
-{
-	return (unsigned)s < CS_STATE_COUNT ? state_names[s] : "?";
-}
-
 void
 peer_config_default(struct peer_config *cfg)
 {

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../client/scenario_parse.h"
+#include "scenario_parse.h"
 
 #define MAXERRS 8
 #define MAXCASES 64	/* enough to cover the expansion without slow inputs */

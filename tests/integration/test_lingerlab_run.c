@@ -430,7 +430,7 @@ main(void)
 int
 main(void)
 {
-	printf("SKIP: no lingerlab program in this build (client/lingerlab.c "
+	printf("SKIP: no lingerlab program in this build (client/cmd/lingerlab.c "
 	    "is missing)\n");
 	return ITEST_EXIT_SKIP;
 }

@@ -3,8 +3,8 @@
  * with snprintf's rules: never overflows, always terminated, and the
  * length it would have had is kept so truncation can be seen.
  *
- * Shared by the wire classifier, the evaluator and the report writers
- * (implemented in wire_classify.c, the lowest of them).
+ * The bottom of the client's layers (client/words/): the wire classifier,
+ * the evaluator and the report writers all build their texts with it.
  */
 #ifndef LINGERLAB_TEXTBUF_H
 #define LINGERLAB_TEXTBUF_H

@@ -1,6 +1,6 @@
 /*
  * cmd_observe.h - `lingerlab observe`: someone's own program against
- * lingerpeer, watched. Exit statuses as `lingerlab run` (cmd_run.h).
+ * lingerpeer, watched. Exit statuses as `lingerlab run` (exit_codes.h).
  */
 #ifndef LINGERLAB_CMD_OBSERVE_H
 #define LINGERLAB_CMD_OBSERVE_H

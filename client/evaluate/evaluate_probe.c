@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "scenario_parse.h"
-#include "series.h"
 #include "textbuf.h"
 
 static int

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "evaluate.h"
 #include "observe.h"
 
 /*
@@ -44,24 +45,6 @@ bool	series_shown(const struct obs_probes *p, size_t k);
  */
 void	series_json(FILE *fp, const struct obs_probes *p);
 void	series_plain(FILE *fp, const struct obs_probes *p);
-
-/*
- * A probe expectation's bound, drawn on its series' plot as a dashed line
- * (green when the check passed, red when it failed): at value, from t_from_ns
- * to t_to_ns. For "growth fds <= 0" the value is the block's first sample
- * plus 0 and the line spans the block; for "peak" the bound itself over the
- * block; for "sockets FIN_WAIT1 = 0 within 20s" the bound from where the
- * scenario reached it. evaluate_probe_bounds() makes them from verdicts.
- */
-#define SERIES_BOUNDS_MAX 16
-
-struct series_bound {
-	size_t series;		/* index into obs_probes' series */
-	int64_t value;
-	uint64_t t_from_ns, t_to_ns;
-	bool passed;
-	char label[64];		/* "growth fds <= 0" */
-};
 
 /*
  * Series k of p as an SVG plot a person reads at a glance: the value (in

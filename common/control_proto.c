@@ -16,8 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "control_int.h"
-#include "tcp_peer.h"
+#include "control_parse_int.h"
 #include "units.h"
 
 struct words {

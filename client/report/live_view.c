@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "run.h"
 #include "scenario_parse.h"
 #include "segment.h"
 #include "textbuf.h"
@@ -392,7 +391,7 @@ live_fmt_tick(const struct live_view *v, size_t i, uint64_t elapsed_ns,
 	struct tbuf tb;
 
 	if (st->kind == STEP_WAIT_PEER && d == 0)
-		d = RUN_WAIT_PEER_DEFAULT_NS;
+		d = SCN_DEFAULT_WAIT_PEER_NS;
 	live_step_text(v->sc, i, text, sizeof(text));
 	snprintf(e, sizeof(e), "%.1fs", (double)elapsed_ns / 1e9);
 	tb_init(&tb, buf, len);

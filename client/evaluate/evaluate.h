@@ -62,6 +62,24 @@ bool	evaluate_probe_value(const struct scn_probe_expect *pe,
 bool	evaluate_probe_holds(const struct scn_probe_expect *pe, int64_t value);
 
 /*
+ * A probe expectation's bound, drawn on its series' plot as a dashed line
+ * (green when the check passed, red when it failed): at value, from t_from_ns
+ * to t_to_ns. For "growth fds <= 0" the value is the block's first sample
+ * plus 0 and the line spans the block; for "peak" the bound itself over the
+ * block; for "sockets FIN_WAIT1 = 0 within 20s" the bound from where the
+ * scenario reached it. evaluate_probe_bounds() below makes them from verdicts; series.h draws them.
+ */
+#define SERIES_BOUNDS_MAX 16
+
+struct series_bound {
+	size_t series;		/* index into obs_probes' series */
+	int64_t value;
+	uint64_t t_from_ns, t_to_ns;
+	bool passed;
+	char label[64];		/* "growth fds <= 0" */
+};
+
+/*
  * The bounds of cr's probe checks that passed or failed, for the plots
  * (series.h): at most max into out. obs: what cr was evaluated from.
  * Returns how many.

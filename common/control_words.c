@@ -13,8 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "control_int.h"
-#include "tcp_peer.h"
+#include "control_parse_int.h"
 #include "units.h"
 
 /* Digits only: no sign, no spaces, no hex, so "-1" and "1e3" are refused. */

@@ -1,10 +1,10 @@
 /*
- * cmd_run.h - `lingerlab run`: run scenario files for real and report.
+ * exit_codes.h - what lingerlab's exit status means, for every subcommand
+ * (lingerlab(1), EXIT STATUS, says the same to users).
  */
-#ifndef LINGERLAB_CMD_RUN_H
-#define LINGERLAB_CMD_RUN_H
+#ifndef LINGERLAB_EXIT_CODES_H
+#define LINGERLAB_EXIT_CODES_H
 
-/* Exit statuses of `lingerlab run`. */
 enum {
 	RUN_EXIT_PASS = 0,	/* every check passed (or was not applicable) */
 	RUN_EXIT_FAIL = 1,	/* a check failed, or a case stopped early */
@@ -14,11 +14,5 @@ enum {
 	 * ran (128 + SIGINT, as a shell reports a Ctrl-C) */
 	RUN_EXIT_INTERRUPTED = 130,
 };
-
-/*
- * argv[0] is the command's name ("run"); the options and paths follow.
- * Returns the exit status.
- */
-int	cmd_run(int argc, char **argv);
 
 #endif

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cmd_observe.h"
-#include "cmd_run.h"
+#include "exit_codes.h"
 #include "observe_run.h"
 #include "peer_launch.h"
 #include "sandbox.h"
