@@ -125,8 +125,7 @@ skip_if_unavailable(struct out *o)
 		return;
 	printf("SKIP: lingerlab cannot set up a sandbox here: %s\n", o->p.err);
 	out_free(o);
-	rmdir(tmpdir);
-	unlink(path);
+	(void)itest_tmpdir_remove(tmpdir);
 	exit(ITEST_EXIT_SKIP);
 }
 
@@ -258,8 +257,7 @@ static int
 teardown_all(void **state)
 {
 	(void)state;
-	unlink(path);
-	return rmdir(tmpdir);
+	return itest_tmpdir_remove(tmpdir);
 }
 
 int

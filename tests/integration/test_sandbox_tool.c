@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "itest.h"
+#include "itest_run.h"
 #include "sandbox.h"
 
 static char fake_dir[64];
@@ -219,7 +220,7 @@ setup(void **state)
 	(void)state;
 	snprintf(fake_dir, sizeof(fake_dir), "/tmp/lingerlab-test.XXXXXX");
 	/* nobody must be able to run the stand-in too */
-	if (mkdtemp(fake_dir) == NULL || chmod(fake_dir, 0755) == -1)
+	if (itest_tmpdir_make(fake_dir) == -1 || chmod(fake_dir, 0755) == -1)
 		return -1;
 	snprintf(fake_peer, sizeof(fake_peer), "%s/fake-lingerpeer", fake_dir);
 	snprintf(tmp, sizeof(tmp), "%s/tmp", fake_dir);
@@ -232,13 +233,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char tmp[128];
-
 	(void)state;
-	snprintf(tmp, sizeof(tmp), "%s/tmp", fake_dir);
-	(void)unlink(fake_peer);
-	(void)rmdir(tmp);
-	return rmdir(fake_dir);
+	return itest_tmpdir_remove(fake_dir);
 }
 
 int

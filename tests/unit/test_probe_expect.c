@@ -17,7 +17,7 @@
 
 #include "evaluate.h"
 #include "run_wire.h"
-#include "scenario_parse.h"
+#include "scenario_fixture.h"
 
 static const char text[] =
     "scenario \"leak\"\n"					/* 1 */
@@ -34,43 +34,16 @@ static const char text[] =
     "expect sockets FIN_WAIT1 = 0 within 5s\n"
     "expect growth tcpext TCPAbortOnTimeout >= 10\n";
 
-struct parsed {
-	struct scn_file *f;
-	struct scenario *sc;
-};
-
-static void
-parse(struct parsed *p)
-{
-	struct scn_error err[4];
-	size_t n = 0;
-
-	if (scn_file_parse("t.scn", text, strlen(text), &p->f, err, 4, &n) < 0 ||
-	    scn_file_case(p->f, 0, &p->sc, err) < 0) {
-		char buf[512];
-
-		scn_error_format(&err[0], buf, sizeof(buf));
-		fail_msg("%s", buf);
-	}
-}
-
-static void
-unparse(struct parsed *p)
-{
-	scenario_free(p->sc);
-	scn_file_free(p->f);
-}
-
 static void
 test_block_steps(void **state)
 {
-	struct parsed p;
+	struct scenario *sc;
 	const struct scn_step *s;
 
 	(void)state;
-	parse(&p);
-	s = p.sc->steps;
-	assert_int_equal(p.sc->nsteps, 6);
+	sc = must_parse_case("t.scn", text, 0);
+	s = sc->steps;
+	assert_int_equal(sc->nsteps, 6);
 	assert_int_equal(s[1].kind, STEP_REPEAT);
 	assert_int_equal(s[1].repeat_n, 10);
 	assert_int_equal(s[1].repeat_k, 4);
@@ -89,7 +62,7 @@ test_block_steps(void **state)
 	assert_int_equal(s[5].expects[2].probe.within_ns, 5000000000ull);
 	assert_string_equal(s[5].expects[3].probe.series, "tcpext TCPAbortOnTimeout");
 	assert_string_equal(scn_step_name(STEP_REPEAT), "repeat");
-	unparse(&p);
+	scenario_free(sc);
 }
 
 static void
@@ -232,14 +205,14 @@ test_evaluate(void **state)
 	const struct verdict *v;
 	struct case_result cr;
 	struct case_obs o;
-	struct parsed p;
+	struct scenario *sc;
 
 	(void)state;
-	parse(&p);
-	assert_int_equal(case_obs_init(&o, p.sc), 0);
+	sc = must_parse_case("t.scn", text, 0);
+	assert_int_equal(case_obs_init(&o, sc), 0);
 	apply(&o, "obs 2 1 Linux");
 	fill(&o, 9, 0);
-	assert_int_equal(evaluate_case(p.sc, &o, SCN_OS_LINUX, &cr), 0);
+	assert_int_equal(evaluate_case(sc, &o, SCN_OS_LINUX, &cr), 0);
 	/* a call checked on every iteration */
 	v = verdict_at(&cr, 4, 0);
 	assert_int_equal(v->kind, VERDICT_PASS);
@@ -265,10 +238,10 @@ test_evaluate(void **state)
 	case_obs_free(&o);
 
 	/* a descriptor per iteration leaks; orphans never drain */
-	assert_int_equal(case_obs_init(&o, p.sc), 0);
+	assert_int_equal(case_obs_init(&o, sc), 0);
 	apply(&o, "obs 2 1 Linux");
 	fill(&o, 19, 3);
-	assert_int_equal(evaluate_case(p.sc, &o, SCN_OS_LINUX, &cr), 0);
+	assert_int_equal(evaluate_case(sc, &o, SCN_OS_LINUX, &cr), 0);
 	v = verdict_at(&cr, 5, 0);
 	assert_int_equal(v->kind, VERDICT_FAIL);
 	assert_non_null(strstr(v->actual, "fds grew by +10, from 9 before the block to 19"));
@@ -277,7 +250,7 @@ test_evaluate(void **state)
 	assert_non_null(strstr(v->actual, "sockets FIN_WAIT1 was 3"));
 	case_result_free(&cr);
 	case_obs_free(&o);
-	unparse(&p);
+	scenario_free(sc);
 }
 
 static void
@@ -285,18 +258,18 @@ test_no_samples(void **state)
 {
 	struct case_result cr;
 	struct case_obs o;
-	struct parsed p;
+	struct scenario *sc;
 
 	(void)state;
-	parse(&p);
-	assert_int_equal(case_obs_init(&o, p.sc), 0);
+	sc = must_parse_case("t.scn", text, 0);
+	assert_int_equal(case_obs_init(&o, sc), 0);
 	apply(&o, "point 5 0 1 4000 4000 9000 - 0 -");
-	assert_int_equal(evaluate_case(p.sc, &o, SCN_OS_LINUX, &cr), 0);
+	assert_int_equal(evaluate_case(sc, &o, SCN_OS_LINUX, &cr), 0);
 	assert_int_equal(verdict_at(&cr, 5, 0)->kind, VERDICT_ERROR);
 	assert_non_null(strstr(verdict_at(&cr, 5, 0)->note, "no sample of fds"));
 	case_result_free(&cr);
 	case_obs_free(&o);
-	unparse(&p);
+	scenario_free(sc);
 }
 
 static void
@@ -304,14 +277,14 @@ test_records(void **state)
 {
 	struct case_obs o, back;
 	struct obs_sample s;
-	struct parsed p;
+	struct scenario *sc;
 	char buf[OBS_LINE_MAX];
 	size_t i;
 
 	(void)state;
-	parse(&p);
-	assert_int_equal(case_obs_init(&o, p.sc), 0);
-	assert_int_equal(case_obs_init(&back, p.sc), 0);
+	sc = must_parse_case("t.scn", text, 0);
+	assert_int_equal(case_obs_init(&o, sc), 0);
+	assert_int_equal(case_obs_init(&back, sc), 0);
 	o.probes.nseries = 2;
 	snprintf(o.probes.names[0], sizeof(o.probes.names[0]), "threads");
 	snprintf(o.probes.names[1], sizeof(o.probes.names[1]), "sockets TIME_WAIT");
@@ -361,7 +334,7 @@ test_records(void **state)
 	refused(&back, "rep 4 1 1 1 0", "'rep' record");
 	case_obs_free(&o);
 	case_obs_free(&back);
-	unparse(&p);
+	scenario_free(sc);
 }
 
 int

@@ -13,38 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario_parse.h"
+#include "scenario_fixture.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-
-static struct scn_file *
-load(const char *path, const char *text)
-{
-	struct scn_error errs[4];
-	struct scn_file *f;
-	char buf[1024];
-	size_t n = 0;
-
-	if (scn_file_parse(path, text, strlen(text), &f, errs, NELEM(errs), &n) < 0) {
-		scn_error_format(&errs[0], buf, sizeof(buf));
-		fail_msg("%zu errors; first: %s", n, buf);
-	}
-	return f;
-}
-
-static struct scenario *
-build(const struct scn_file *f, size_t index)
-{
-	struct scenario *sc;
-	struct scn_error err;
-	char buf[1024];
-
-	if (scn_file_case(f, index, &sc, &err) < 0) {
-		scn_error_format(&err, buf, sizeof(buf));
-		fail_msg("case %zu: %s", index, buf);
-	}
-	return sc;
-}
 
 /* An error "lingerlab check" should report: where, and words of its message. */
 struct want_err {
@@ -92,7 +63,7 @@ test_order_and_names(void **state)
 		"dir/m.scn[a=1,b=x]", "dir/m.scn[a=1,b=y]", "dir/m.scn[a=2,b=x]",
 		"dir/m.scn[a=2,b=y]", "dir/m.scn[a=3,b=x]", "dir/m.scn[a=3,b=y]",
 	};
-	struct scn_file *f = load("dir/m.scn", text);
+	struct scn_file *f = must_parse_file("dir/m.scn", text);
 	struct scenario *sc;
 	char buf[64];
 	size_t i;
@@ -102,7 +73,7 @@ test_order_and_names(void **state)
 	for (i = 0; i < NELEM(names); i++) {
 		assert_int_equal(scn_file_case_name(f, i, buf, sizeof(buf)), strlen(names[i]));
 		assert_string_equal(buf, names[i]);
-		sc = build(f, i);
+		sc = must_build_case(f, i);
 		assert_string_equal(sc->case_name, names[i]);
 		assert_int_equal(sc->case_index, i);
 		scenario_free(sc);
@@ -121,7 +92,7 @@ static void
 test_no_params(void **state)
 {
 	static const char text[] = "scenario \"p\"\nsocket c\n";
-	struct scn_file *f = load("plain.scn", text);
+	struct scn_file *f = must_parse_file("plain.scn", text);
 	struct scenario *sc;
 	char buf[64];
 
@@ -129,7 +100,7 @@ test_no_params(void **state)
 	assert_int_equal(scn_file_ncases(f), 1);
 	scn_file_case_name(f, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "plain.scn");
-	sc = build(f, 0);
+	sc = must_build_case(f, 0);
 	assert_string_equal(sc->case_name, "plain.scn");
 	scenario_free(sc);
 	scn_file_free(f);
@@ -152,13 +123,13 @@ test_substitution(void **state)
 	    "wait peer c rx>=${size}\n"
 	    "close c\n"
 	    "    expect blocks about 1s because \"${mode}: ${mode}\"\n";
-	struct scn_file *f = load("s.scn", text);
+	struct scn_file *f = must_parse_file("s.scn", text);
 	struct scenario *sc;
 
 	(void)state;
 	assert_int_equal(scn_file_ncases(f), 4);
 	assert_string_equal(scn_file_description(f), "${mode} with ${size}");
-	sc = build(f, 3);
+	sc = must_build_case(f, 3);
 	assert_string_equal(sc->case_name, "s.scn[mode=nonblocking,size=64KiB,t=5s]");
 	assert_string_equal(sc->description, "nonblocking with 64KiB");
 	assert_int_equal(sc->timeout_ns, 5000000000ull);
@@ -171,7 +142,7 @@ test_substitution(void **state)
 	assert_string_equal(sc->steps[5].expects[0].source_text,
 	    "expect blocks about 1s because \"${mode}: ${mode}\"");
 	scenario_free(sc);
-	sc = build(f, 0);
+	sc = must_build_case(f, 0);
 	assert_int_equal(sc->steps[2].opt, OPT_BLOCKING);
 	assert_int_equal(sc->steps[3].size, 1024);
 	scenario_free(sc);
@@ -201,13 +172,13 @@ test_if_filter(void **state)
 		{ 5, { EXP_RETURNS, EXP_BLOCKS_AT_MOST, EXP_BLOCKS_AT_LEAST, EXP_STATE,
 		    EXP_STATE } },
 	};
-	struct scn_file *f = load("i.scn", text);
+	struct scn_file *f = must_parse_file("i.scn", text);
 	struct scenario *sc;
 	size_t i, j;
 
 	(void)state;
 	for (i = 0; i < NELEM(want); i++) {
-		sc = build(f, i);
+		sc = must_build_case(f, i);
 		assert_int_equal(sc->steps[1].nexpects, want[i].n);
 		for (j = 0; j < want[i].n; j++)
 			assert_int_equal(sc->steps[1].expects[j].kind, want[i].kinds[j]);
@@ -253,14 +224,14 @@ test_if_several(void **state)
 		{ "s.scn[mode=nonblocking,linger=1s,os=a]", 1, { EXP_RETURNS } },
 		{ "s.scn[mode=nonblocking,linger=1s,os=b]", 1, { EXP_RETURNS } },
 	};
-	struct scn_file *f = load("s.scn", text);
+	struct scn_file *f = must_parse_file("s.scn", text);
 	struct scenario *sc;
 	size_t i, j;
 
 	(void)state;
 	assert_int_equal(scn_file_ncases(f), NELEM(want));
 	for (i = 0; i < NELEM(want); i++) {
-		sc = build(f, i);
+		sc = must_build_case(f, i);
 		assert_string_equal(sc->case_name, want[i].name);
 		if (sc->steps[1].nexpects != want[i].n)
 			fail_msg("%s: %zu expects, want %zu", want[i].name, sc->steps[1].nexpects,
@@ -270,7 +241,7 @@ test_if_several(void **state)
 		scenario_free(sc);
 	}
 	/* because is kept, whichever side of the conditions it is on */
-	sc = build(f, 3);
+	sc = must_build_case(f, 3);
 	assert_string_equal(sc->steps[1].expects[1].because, "x");
 	assert_string_equal(sc->steps[1].expects[2].because, "z");
 	assert_string_equal(sc->steps[1].expects[1].source_text, "expect fails EWOULDBLOCK "
@@ -340,7 +311,7 @@ test_positions(void **state)
 		{ 10, 11, "unexpected \"extra\"" },
 		{ 12, 25, "got \"3\" (from ${t})" },
 	};
-	struct scn_file *f = load("pos.scn", text);
+	struct scn_file *f = must_parse_file("pos.scn", text);
 	struct scenario *sc;
 	struct scn_error err;
 
@@ -363,7 +334,7 @@ test_dedupe(void **state)
 {
 	static const char text[] = "scenario \"d\"\nparam a = 1|2|3|4\nsocket c\nclose d\n";
 	struct scn_error errs[8];
-	struct scn_file *f = load("d.scn", text);
+	struct scn_file *f = must_parse_file("d.scn", text);
 	size_t n = 0;
 
 	(void)state;

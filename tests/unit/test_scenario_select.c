@@ -12,35 +12,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "scenario_parse.h"
+#include "scenario_fixture.h"
 #include "scn_describe.h"
 #include "scn_select.h"
+#include "timeunit.h"
 
-#define MS 1000000ull
-
-/* Parse text as one file; fails the test on any error. */
-static struct scn_file *
-parse(const char *text)
-{
-	struct scn_error errs[4];
-	struct scn_file *f = NULL;
-	size_t nerrs = 0;
-
-	if (scn_file_parse("t.scn", text, strlen(text), &f, errs, 4, &nerrs) != 0)
-		fail_msg("%u:%u: %s", errs[0].pos.line, errs[0].pos.col, errs[0].msg);
-	return f;
-}
-
-static struct scenario *
-case_of(const struct scn_file *f, size_t i)
-{
-	struct scenario *sc = NULL;
-	struct scn_error err;
-
-	if (scn_file_case(f, i, &sc, &err) != 0)
-		fail_msg("%u:%u: %s", err.pos.line, err.pos.col, err.msg);
-	return sc;
-}
+#define MS NS_PER_MS
 
 static const char signal_file[] =
 	"scenario \"signal\"\n"
@@ -57,8 +34,8 @@ static const char signal_file[] =
 static void
 test_signal_step(void **state)
 {
-	struct scn_file *f = parse(signal_file);
-	struct scenario *sc = case_of(f, 0);
+	struct scn_file *f = must_parse_file("t.scn", signal_file);
+	struct scenario *sc = must_build_case(f, 0);
 	const struct scn_step *st = &sc->steps[4];
 
 	(void)state;
@@ -136,7 +113,7 @@ static const char described[] =
 static void
 test_describe(void **state)
 {
-	struct scn_file *f = parse(described);
+	struct scn_file *f = must_parse_file("t.scn", described);
 	char d[256], l[128];
 
 	(void)state;
@@ -153,7 +130,8 @@ test_describe(void **state)
 	assert_string_equal(l, "mode=");
 	scn_file_free(f);
 
-	f = parse("scenario \"no parameters here\"\nparam x = 1 | 2\nsocket c\n");
+	f = must_parse_file("t.scn",
+	    "scenario \"no parameters here\"\nparam x = 1 | 2\nsocket c\n");
 	assert_false(scn_describe_varies(f));
 	scn_describe_case(f, 1, d, sizeof(d), l, sizeof(l));
 	assert_string_equal(d, "no parameters here");
