@@ -17,6 +17,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "duration_text.h"
+#include "scenario_kinds.h"
 #include "textbuf.h"
 #include "units.h"
 
@@ -65,7 +67,7 @@ eval_state(const struct scenario *sc, const struct case_obs *obs,
 		    "(sock_diag gave no answer)", s);
 		return;
 	}
-	wire_format_time(pt->t_done_ns > pt->t_ns ? pt->t_done_ns : pt->t_ns, at, sizeof(at));
+	dur_offset(pt->t_done_ns > pt->t_ns ? pt->t_done_ns : pt->t_ns, at, sizeof(at));
 	if (strcasecmp(pt->state, "gone") == 0)
 		tb_set(v->actual, sizeof(v->actual), "sock_diag no longer found %s's "
 		    "connection (gone) at %s", s, at);
@@ -157,7 +159,7 @@ expected_point(const struct scenario *sc, const struct scn_expect *e, char *buf,
 	struct tbuf tb;
 
 	tb_init(&tb, buf, len);
-	ev_span(e->duration_ns, d, sizeof(d));
+	dur_written(e->duration_ns, d, sizeof(d));
 	if (e->kind == EXP_STATE && strcasecmp(e->text, "gone") == 0)
 		tb_printf(&tb, "%s's connection gone (sock_diag no longer finds it)", s);
 	else if (e->kind == EXP_STATE)
@@ -207,7 +209,7 @@ not_reached(const struct case_obs *obs, const char *what, struct verdict *v)
 	char at[32];
 
 	v->kind = VERDICT_NOT_REACHED;
-	wire_format_time(obs->duration_ns, at, sizeof(at));
+	dur_offset(obs->duration_ns, at, sizeof(at));
 	if (obs->aborted)
 		tb_set(v->note, sizeof(v->note), "%s: the case stopped at %s, before it",
 		    what, at);
@@ -243,12 +245,19 @@ evaluate_point(const struct scenario *sc, const struct case_obs *obs, size_t ste
 	case EXP_PROBE:
 		ev_probe(obs, e, pt, v);
 		return 0;
-	default:
-		v->kind = VERDICT_ERROR;
-		tb_set(v->note, sizeof(v->note), "unknown kind of expectation (%d)",
-		    (int)e->kind);
-		return 0;
+	case EXP_RETURNS:		/* a call's: not a point */
+	case EXP_FAILS:
+	case EXP_BLOCKS_AT_LEAST:
+	case EXP_BLOCKS_AT_MOST:
+	case EXP_BLOCKS_ABOUT:
+	case EXP_SENDS:
+	case EXP_KIND_COUNT:
+		break;
 	}
+	v->kind = VERDICT_ERROR;
+	tb_set(v->note, sizeof(v->note), "unknown kind of expectation (%d)",
+	    (int)e->kind);
+	return 0;
 }
 
 static int
@@ -264,7 +273,7 @@ evaluate_one(const struct scenario *sc, const struct case_obs *obs, uint32_t run
 	v->index = idx;
 	v->pos = e->pos;
 	v->os_mask = e->os_mask;
-	v->on_call = ev_is_call_body(e->kind);
+	v->on_call = scn_expect_is_attached(e->kind);
 	tb_set(v->check, sizeof(v->check), "%s", e->source_text);
 	tb_set(v->because, sizeof(v->because), "%s", e->because);
 	ev_step_label(sc, st, label, sizeof(label));
@@ -302,7 +311,7 @@ abort_verdict(const struct scenario *sc, const struct case_obs *obs, struct verd
 {
 	char at[32];
 
-	wire_format_time(obs->duration_ns, at, sizeof(at));
+	dur_offset(obs->duration_ns, at, sizeof(at));
 	v->kind = VERDICT_ERROR;
 	v->step = SIZE_MAX;
 	v->pos = (struct scn_pos){ .file = sc->file, .line = 0, .col = 0 };

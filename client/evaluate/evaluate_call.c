@@ -15,22 +15,18 @@
 #include <string.h>
 #include <strings.h>
 
+#include "duration_text.h"
+#include "scenario_defaults.h"
+#include "size_text.h"
 #include "textbuf.h"
-
-#define NS_PER_MS	UINT64_C(1000000)
+#include "timeunit.h"
 
 uint64_t
 evaluate_tolerance(uint64_t d_ns, uint64_t given_ns)
 {
 	if (given_ns != 0)
 		return given_ns;
-	return 50 * NS_PER_MS + d_ns / 20;
-}
-
-bool
-ev_is_call_body(enum scn_expect_kind kind)
-{
-	return kind >= EXP_RETURNS && kind <= EXP_SENDS;
+	return SCN_ABOUT_TOLERANCE_NS + d_ns / SCN_ABOUT_TOLERANCE_DIV;
 }
 
 /* send and recv return counts; every other call returns 0 on success. */
@@ -106,7 +102,7 @@ call_outcome(struct tbuf *tb, const char *label, enum scn_step_kind kind,
 {
 	char took[32];
 
-	ev_took(call_took(c), took, sizeof(took));
+	dur_measured(call_took(c), DUR_VERDICT, took, sizeof(took));
 	if (kind == STEP_EXIT_CLOSE && c->ret >= 0)
 		tb_printf(tb, "%s: the process holding the socket was gone %s after it "
 		    "was told to exit", label, took);
@@ -115,8 +111,8 @@ call_outcome(struct tbuf *tb, const char *label, enum scn_step_kind kind,
 	else
 		tb_printf(tb, "%s returned %" PRId64 " after %s", label, c->ret, took);
 	/* Worth a word from 1 ms: below that it changes no verdict. */
-	if (c->cpu_wait_ns >= 1000000u && c->cpu_wait_ns < call_took(c)) {
-		ev_took(c->cpu_wait_ns, took, sizeof(took));
+	if (c->cpu_wait_ns >= NS_PER_MS && c->cpu_wait_ns < call_took(c)) {
+		dur_measured(c->cpu_wait_ns, DUR_VERDICT, took, sizeof(took));
 		tb_printf(tb, " (%s of it waiting for a CPU)", took);
 	}
 }
@@ -129,7 +125,7 @@ ev_call_expected(const struct scn_step *st, const struct scn_expect *e, const ch
 	struct tbuf tb;
 
 	tb_init(&tb, buf, len);
-	ev_span(e->duration_ns, d, sizeof(d));
+	dur_written(e->duration_ns, d, sizeof(d));
 	if (e->kind == EXP_RETURNS && e->ok_any)
 		tb_printf(&tb, "%s to succeed (return %s)", label, ok_means(st->kind));
 	else if (e->kind == EXP_RETURNS)
@@ -142,10 +138,10 @@ ev_call_expected(const struct scn_step *st, const struct scn_expect *e, const ch
 		tb_printf(&tb, "%s to block at %s %s", label,
 		    e->kind == EXP_BLOCKS_AT_LEAST ? "least" : "most", d);
 	else if (e->kind == EXP_BLOCKS_ABOUT) {
-		ev_span(evaluate_tolerance(e->duration_ns, e->tolerance_ns), tol, sizeof(tol));
+		dur_written(evaluate_tolerance(e->duration_ns, e->tolerance_ns), tol, sizeof(tol));
 		tb_printf(&tb, "%s to block about %s \xc2\xb1 %s", label, d, tol);
 	} else if (e->kind == EXP_SENDS) {
-		ev_bytes(e->size, sz, sizeof(sz));
+		size_words(e->size, sz, sizeof(sz));
 		tb_printf(&tb, "%s to accept %s in all", label, sz);
 	}
 }
@@ -156,8 +152,8 @@ off_by(struct tbuf *tb, uint64_t took, uint64_t d)
 {
 	char by[32], ds[32];
 
-	ev_took(took > d ? took - d : d - took, by, sizeof(by));
-	ev_span(d, ds, sizeof(ds));
+	dur_measured(took > d ? took - d : d - took, DUR_VERDICT, by, sizeof(by));
+	dur_written(d, ds, sizeof(ds));
 	tb_printf(tb, ", %s %s than %s", by, took > d ? "more" : "less", ds);
 }
 
@@ -206,7 +202,7 @@ eval_call(const struct scn_step *st, const struct scn_expect *e, const struct ob
 			    "and %s is not one", label);
 			return;
 		}
-		ev_bytes(c->bytes, sz, sizeof(sz));
+		size_words(c->bytes, sz, sizeof(sz));
 		tb_printf(&tb, "%s accepted %s in all; ", label, sz);
 	}
 	call_outcome(&tb, label, st->kind, c);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "duration_text.h"
 #include "scenario_parse.h"
 #include "textbuf.h"
 
@@ -104,7 +105,7 @@ ev_probe_expected(const struct scn_expect *e, char *buf, size_t len)
 		tb_set(buf, len, "the peak of %s since the repeat block began to be %s %"
 		    PRId64 "%s", pe->series, scn_op_name(pe->op), pe->value, unit(pe));
 	else if (pe->within_ns != 0) {
-		ev_span(pe->within_ns, d, sizeof(d));
+		dur_written(pe->within_ns, d, sizeof(d));
 		tb_set(buf, len, "%s to be %s %" PRId64 "%s within %s", pe->series,
 		    scn_op_name(pe->op), pe->value, unit(pe), d);
 	} else
@@ -141,7 +142,7 @@ ev_probe(const struct case_obs *obs, const struct scn_expect *e,
 		return;
 	}
 	v->kind = evaluate_probe_holds(pe, val) ? VERDICT_PASS : VERDICT_FAIL;
-	wire_format_time(p->samples[k].t_ns, at, sizeof(at));
+	dur_offset(p->samples[k].t_ns, at, sizeof(at));
 	first = block_start(p, k);
 	if (pe->mode == SCN_PROBE_GROWTH)
 		tb_set(v->actual, sizeof(v->actual), "%s grew by %+" PRId64 "%s, from %"
@@ -153,8 +154,8 @@ ev_probe(const struct case_obs *obs, const struct scn_expect *e,
 		    "(%zu samples from the block's start to %s)", pe->series, val, unit(pe),
 		    k - first + 1, at);
 	else {
-		ev_took(pt->t_done_ns > pt->t_ns ? pt->t_done_ns - pt->t_ns : 0, waited,
-		    sizeof(waited));
+		dur_measured(pt->t_done_ns > pt->t_ns ? pt->t_done_ns - pt->t_ns : 0,
+		    DUR_VERDICT, waited, sizeof(waited));
 		tb_set(v->actual, sizeof(v->actual), "%s was %" PRId64 "%s at %s%s%s",
 		    pe->series, val, unit(pe), at, pe->within_ns != 0 ? ", after waiting " :
 		    "", pe->within_ns != 0 ? waited : "");

@@ -18,14 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "duration_text.h"
+#include "scenario_kinds.h"
+#include "segment_text.h"
 #include "textbuf.h"
-
-static bool
-is_wire(enum scn_expect_kind kind)
-{
-	return kind == EXP_WIRE_SENDS || kind == EXP_WIRE_SENDS_NO ||
-	    kind == EXP_WIRE_RETRANSMITS || kind == EXP_WIRE_ZWP;
-}
 
 static void
 set_what(struct wire_pattern *pat, enum scn_wire_what what)
@@ -49,7 +45,7 @@ evaluate_wire_pattern(const struct scenario *sc, const struct case_obs *obs,
 
 	if (sc == NULL || obs == NULL || step >= sc->nsteps ||
 	    idx >= sc->steps[step].nexpects ||
-	    !is_wire((e = &sc->steps[step].expects[idx])->kind) ||
+	    !scn_expect_is_wire((e = &sc->steps[step].expects[idx])->kind) ||
 	    (pt = ev_point(sc, obs, step, idx)) == NULL) {
 		errno = EINVAL;
 		return -1;
@@ -105,7 +101,7 @@ ev_wire_expected(const struct scn_expect *e, char *buf, size_t len)
 	struct tbuf tb;
 
 	tb_init(&tb, buf, len);
-	ev_span(e->duration_ns, d, sizeof(d));
+	dur_written(e->duration_ns, d, sizeof(d));
 	if (e->kind == EXP_WIRE_SENDS)
 		tb_printf(&tb, "the %s sends %s within %s", who, ev_what(e->what), d);
 	else if (e->kind == EXP_WIRE_SENDS_NO && e->what == WIRE_ANY)
@@ -151,9 +147,9 @@ window_text(const struct scenario *sc, const struct scn_expect *e, size_t step,
 	struct tbuf tb;
 
 	tb_resume(&tb, v->expected, sizeof(v->expected));
-	wire_format_time(pat->t_from_ns, from, sizeof(from));
-	wire_format_time(pat->t_to_ns, to, sizeof(to));
-	ev_span(e->duration_ns, d, sizeof(d));
+	dur_offset(pat->t_from_ns, from, sizeof(from));
+	dur_offset(pat->t_to_ns, to, sizeof(to));
+	dur_written(e->duration_ns, d, sizeof(d));
 	ev_step_label(sc, &sc->steps[step], label, sizeof(label));
 	if (pat->t_from_ns < pt->t_ns)
 		tb_printf(&tb, ", between %s (%s started) and %s (%s after this point)",
@@ -175,7 +171,7 @@ match_times(struct tbuf *tb, const struct case_obs *obs, const struct wire_patte
 			tb_printf(tb, ", ...");
 			break;
 		}
-		wire_format_time(obs->segs[i].t_ns, at, sizeof(at));
+		dur_offset(obs->segs[i].t_ns, at, sizeof(at));
 		tb_printf(tb, "%s%s", k++ == 0 ? " at " : ", ", at);
 	}
 }
@@ -189,8 +185,8 @@ actual_text(const struct scn_expect *e, const struct case_obs *obs,
 	struct tbuf tb;
 
 	tb_init(&tb, v->actual, sizeof(v->actual));
-	wire_format_time(pat->t_from_ns, from, sizeof(from));
-	wire_format_time(pat->t_to_ns, to, sizeof(to));
+	dur_offset(pat->t_from_ns, from, sizeof(from));
+	dur_offset(pat->t_to_ns, to, sizeof(to));
 	if (n == 0 && e->kind != EXP_WIRE_ZWP && e->kind != EXP_WIRE_RETRANSMITS) {
 		tb_printf(&tb, "the %s sent %s from %s to %s", who,
 		    e->what == WIRE_ANY ? "nothing" : e->what == WIRE_DATA ? "no data" :
@@ -224,8 +220,8 @@ miss_text(const struct obs_segment *s, const struct wire_pattern *pat, bool offe
 
 	tb_init(&tb, buf, len);
 	wire_diff(s, pat, diff, sizeof(diff));
-	wire_format_flags(s->flags, fl, sizeof(fl));
-	wire_format_time(s->t_ns, at, sizeof(at));
+	tcpf_letters(s->flags, fl, sizeof(fl));
+	dur_offset(s->t_ns, at, sizeof(at));
 	if (same_dir)
 		tb_printf(&tb, "from %s, ", s->from_client ? "client" : "peer");
 	if (offends)
@@ -377,8 +373,8 @@ incomplete(const struct case_obs *obs, const struct wire_pattern *pat,
 {
 	char end[32], to[32];
 
-	wire_format_time(covered, end, sizeof(end));
-	wire_format_time(pat->t_to_ns, to, sizeof(to));
+	dur_offset(covered, end, sizeof(end));
+	dur_offset(pat->t_to_ns, to, sizeof(to));
 	v->kind = obs->aborted ? VERDICT_NOT_REACHED : VERDICT_ERROR;
 	tb_set(v->note, sizeof(v->note), "the wire was watched only until %s, before "
 	    "the window ended at %s%s", end, to, obs->aborted ? ": the case stopped" : "");

@@ -97,6 +97,8 @@ struct run_result {
 	uint64_t duration_ns;		/* sum of the cases' */
 };
 
+/* verdict.c: the names, and the life of results. */
+
 /* "PASS", "FAIL", "N/A", "NOT REACHED", "ERROR". */
 const char	*verdict_kind_name(enum verdict_kind kind);
 /* "pass", "fail", "not-applicable", "not-reached", "error": for machines. */

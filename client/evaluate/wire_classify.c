@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "duration_text.h"
+#include "segment_text.h"
 #include "textbuf.h"
 
 /* One direction of one connection. */
@@ -202,53 +204,6 @@ wire_count(const struct obs_segment *segs, size_t n, const struct wire_pattern *
 	return c;
 }
 
-/* tcpdump's letters, ACK last as its ".". */
-static const struct {
-	uint8_t bit;
-	char c;
-} flag_letters[] = {
-	{ TCPF_FIN, 'F' }, { TCPF_SYN, 'S' }, { TCPF_RST, 'R' }, { TCPF_PSH, 'P' },
-	{ TCPF_URG, 'U' }, { TCPF_ECE, 'E' }, { TCPF_CWR, 'W' }, { TCPF_ACK, '.' },
-};
-
-size_t
-wire_format_flags(uint8_t flags, char *buf, size_t len)
-{
-	struct tbuf tb;
-	size_t i;
-
-	tb_init(&tb, buf, len);
-	if (flags == 0)
-		tb_printf(&tb, "none");
-	for (i = 0; i < sizeof(flag_letters) / sizeof(flag_letters[0]); i++)
-		if (flags & flag_letters[i].bit)
-			tb_printf(&tb, "%c", flag_letters[i].c);
-	return tb.off;
-}
-
-size_t
-wire_format_flag_words(uint8_t flags, char *buf, size_t len)
-{
-	static const struct {
-		uint8_t bit;
-		const char *word;
-	} words[] = {
-		{ TCPF_SYN, "SYN" }, { TCPF_FIN, "FIN" }, { TCPF_RST, "RST" },
-		{ TCPF_PSH, "PSH" }, { TCPF_URG, "URG" }, { TCPF_ECE, "ECE" },
-		{ TCPF_CWR, "CWR" }, { TCPF_ACK, "ACK" },
-	};
-	struct tbuf tb;
-	size_t i, n = 0;
-
-	tb_init(&tb, buf, len);
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (flags & words[i].bit)
-			tb_printf(&tb, "%s%s", n++ > 0 ? " " : "", words[i].word);
-	if (n == 0)
-		tb_printf(&tb, "no flags");
-	return tb.off;
-}
-
 size_t
 wire_format_wanted(const struct wire_pattern *p, char *buf, size_t len)
 {
@@ -256,8 +211,8 @@ wire_format_wanted(const struct wire_pattern *p, char *buf, size_t len)
 	struct tbuf tb;
 
 	tb_init(&tb, buf, len);
-	wire_format_flags(p->flags_set, set, sizeof(set));
-	wire_format_flags(p->flags_clear, clear, sizeof(clear));
+	tcpf_letters(p->flags_set, set, sizeof(set));
+	tcpf_letters(p->flags_clear, clear, sizeof(clear));
 	if (p->flags_set != 0)
 		tb_printf(&tb, "%s", set);
 	if (p->flags_clear != 0)
@@ -267,23 +222,6 @@ wire_format_wanted(const struct wire_pattern *p, char *buf, size_t len)
 	return tb.off;
 }
 
-/* Milliseconds are what a person compares at this scale. */
-static size_t
-format_secs(const char *sign, uint64_t t_ns, char *buf, size_t len)
-{
-	int n;
-
-	n = snprintf(buf, len, "%s%" PRIu64 ".%03" PRIu64 "s", sign,
-	    t_ns / 1000000000u, t_ns % 1000000000u / 1000000u);
-	return n < 0 ? 0 : (size_t)n;
-}
-
-size_t
-wire_format_time(uint64_t t_ns, char *buf, size_t len)
-{
-	return format_secs("+", t_ns, buf, len);
-}
-
 size_t
 wire_format_segment(const struct obs_segment *s, char *buf, size_t len)
 {
@@ -291,8 +229,8 @@ wire_format_segment(const struct obs_segment *s, char *buf, size_t len)
 	struct tbuf tb;
 
 	tb_init(&tb, buf, len);
-	wire_format_time(s->t_ns, t, sizeof(t));
-	wire_format_flags(s->flags, fl, sizeof(fl));
+	dur_offset(s->t_ns, t, sizeof(t));
+	tcpf_letters(s->flags, fl, sizeof(fl));
 	tb_printf(&tb, "%s %s:%u > %s:%u [%s] seq %" PRIu32 " ack %" PRIu32
 	    " win %u len %" PRIu32, t, s->from_client ? "client" : "peer", s->sport,
 	    s->from_client ? "peer" : "client", s->dport, fl, s->seq, s->ack,
@@ -331,10 +269,10 @@ diff_time(struct tbuf *tb, int *count, const struct obs_segment *s,
 
 	if (!(p->fields & WP_TIME) || wire_in_window(s->t_ns, p))
 		return;
-	wire_format_time(s->t_ns, at, sizeof(at));
+	dur_offset(s->t_ns, at, sizeof(at));
 	d = s->t_ns < p->t_from_ns ? p->t_from_ns - s->t_ns : s->t_ns - p->t_to_ns;
-	format_secs("", d, by, sizeof(by));
-	clause(tb, count, "at %s, %s %s the window", at, by,
+	dur_seconds(d, by, sizeof(by));
+	clause(tb, count, "at %s, %ss %s the window", at, by,
 	    s->t_ns < p->t_from_ns ? "before" : "after");
 }
 
@@ -357,7 +295,7 @@ wire_diff(const struct obs_segment *s, const struct wire_pattern *p, char *buf,
 	if (p->peer_port != 0 && pport != p->peer_port)
 		clause(&tb, &count, "peer port %u but wanted %u", pport, p->peer_port);
 	if ((s->flags & p->flags_set) != p->flags_set || (s->flags & p->flags_clear) != 0) {
-		wire_format_flags(s->flags, have, sizeof(have));
+		tcpf_letters(s->flags, have, sizeof(have));
 		wire_format_wanted(p, want, sizeof(want));
 		clause(&tb, &count, "flags %s but wanted %s", have, want);
 	}

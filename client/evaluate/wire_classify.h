@@ -91,22 +91,13 @@ size_t	wire_count(const struct obs_segment *segs, size_t n,
 int	wire_diff(const struct obs_segment *seg, const struct wire_pattern *pat,
 	    char *buf, size_t len);
 
-/* Flags as tcpdump writes them: "F." is FIN+ACK, "S" a SYN; "none". */
-size_t	wire_format_flags(uint8_t flags, char *buf, size_t len);
-
-/* Flags in words, as the pictures write them: "SYN ACK", "FIN PSH ACK",
- * "no flags" (the ladder diagrams and the live view). */
-size_t	wire_format_flag_words(uint8_t flags, char *buf, size_t len);
-
-/* Flags wanted by a pattern: "R", "F", "no R", "R, no F". */
+/* Flags wanted by a pattern, in tcpf_letters(): "R", "F", "no R", "R, no F". */
 size_t	wire_format_wanted(const struct wire_pattern *pat, char *buf, size_t len);
-
-/* A time from the case's start: "+1.203s". */
-size_t	wire_format_time(uint64_t t_ns, char *buf, size_t len);
 
 /*
  * One segment on one line: "+1.203s client:54988 > peer:7000 [F.] seq 1001
- * ack 5001 win 502 len 0 retransmission".
+ * ack 5001 win 502 len 0 retransmission" (its time and flags as words/
+ * writes them: duration_text.h, segment_text.h).
  */
 size_t	wire_format_segment(const struct obs_segment *seg, char *buf, size_t len);
 

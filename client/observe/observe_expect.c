@@ -3,7 +3,7 @@
  * sockets may be left, how the program's connections must end.
  *
  * Probe expectations are read by the scenario language's own parser
- * (scn_parse_probe_expect, client/scenario_probe.c), so an expectation
+ * (scn_parse_probe_expect, client/language/scenario_probe.c), so an expectation
  * means the same in a scenario file and on this command line:
  *
  *   [growth|peak] threads|fds|rss|sockets STATE|tcpext COUNTER OP N [within D]
@@ -25,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "duration_text.h"
 #include "observe_prog.h"
 #include "probe.h"
 #include "scenario_parse.h"
@@ -322,10 +323,7 @@ eval_close_time(const struct ob_expect *e, const struct ob_conns *cs,
 	v->actual = (int64_t)worst;
 	v->pass = n > 0 && op_holds((int64_t)worst, e->op, e->value);
 	/* measured, so not round: microseconds, or ms with a decimal */
-	if (worst < 1000000)
-		snprintf(a, sizeof(a), "%" PRIu64 " us", worst / 1000);
-	else
-		snprintf(a, sizeof(a), "%.1f ms", (double)worst / 1e6);
+	dur_measured(worst, DUR_OBSERVE, a, sizeof(a));
 	if (n == 0)
 		snprintf(v->detail, sizeof(v->detail), "no close() call was "
 		    "seen (the shim saw none)");

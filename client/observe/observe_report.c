@@ -10,10 +10,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "duration_text.h"
+#include "escape.h"
 #include "observe_prog.h"
 #include "probe.h"
-#include "report_int.h"
 #include "series.h"
+#include "textbuf.h"
+#include "timeunit.h"
 #include "units.h"
 
 /* Connections shown one by one; more are summed up (all with -v). */
@@ -23,22 +26,18 @@
 /* The states worth a line when any sample saw them. */
 static const unsigned watched_states[] = { 1, 4, 5, 6, 8, 9, 11 };
 
+/* A time from the program's start, "+1.204s" (rounded), or "never". */
 static void
 secs(uint64_t t, char *buf, size_t len)
 {
-	if (t == OB_NO_TIME)
-		snprintf(buf, len, "never");
-	else
-		snprintf(buf, len, "+%.3fs", (double)t / 1e9);
-}
+	char s[32];
 
-static void
-dur(uint64_t ns, char *buf, size_t len)
-{
-	if (ns < 1000000)
-		snprintf(buf, len, "%" PRIu64 " us", ns / 1000);
-	else
-		snprintf(buf, len, "%.1f ms", (double)ns / 1e6);
+	if (t == OB_NO_TIME) {
+		snprintf(buf, len, "never");
+		return;
+	}
+	dur_decimal(t, NS_PER_S, 3, DUR_ROUND, s, sizeof(s));
+	tb_set(buf, len, "+%ss", s);
 }
 
 static const char *
@@ -76,7 +75,7 @@ shutdown_line(FILE *f, const struct ob_conn *c, const char *before)
 		return;
 	}
 	secs(c->t_shutdown, t, sizeof(t));
-	dur(c->close.t0 - c->t_shutdown, d, sizeof(d));
+	dur_measured(c->close.t0 - c->t_shutdown, DUR_OBSERVE, d, sizeof(d));
 	fprintf(f, "      shutdown: %s at %s, %s before %s\n",
 	    how_name(c->shut_how), t, d, before);
 }
@@ -117,7 +116,7 @@ conn_close_line(FILE *f, const struct ob_conn *c, bool shim)
 		    "libc, or it was killed");
 		return;
 	}
-	dur(r->t1 - r->t0, d, sizeof(d));
+	dur_measured(r->t1 - r->t0, DUR_OBSERVE, d, sizeof(d));
 	linger_text(r->lon, r->lsec, l, sizeof(l));
 	secs(r->t0, t, sizeof(t));
 	fprintf(f, "      close():  fd %" PRId32 " at %s returned %" PRId64
@@ -130,7 +129,7 @@ conn_close_line(FILE *f, const struct ob_conn *c, bool shim)
 		fprintf(f, "      copies:   %" PRIu32 " dup() of its "
 		    "descriptor, %" PRIu32 " close() calls\n", c->ndups,
 		    c->ncloses);
-	if (wire_end(c) != OB_NO_TIME && wire_end(c) > r->t1 + 10000000u &&
+	if (wire_end(c) != OB_NO_TIME && wire_end(c) > r->t1 + 10 * NS_PER_MS &&
 	    (c->ndups > 0 || c->open_at_exit)) {
 		secs(wire_end(c), t, sizeof(t));
 		fprintf(f, "      note:     close() did not end the connection "
@@ -183,7 +182,7 @@ conn_summary(FILE *f, const struct ob_conns *cs)
 			n_close++;
 		}
 	}
-	dur(worst, w, sizeof(w));
+	dur_measured(worst, DUR_OBSERVE, w, sizeof(w));
 	fprintf(f, "   in all: %zu sent FIN, %zu RST, %zu FIN then RST, %zu "
 	    "neither; %zu close() calls seen, the longest %s; %zu shut down "
 	    "first\n", by_end[OB_END_FIN], by_end[OB_END_RST],
@@ -305,7 +304,7 @@ ob_report_human(FILE *f, const struct ob_report_in *in, bool verbose)
 	fprintf(f, "== lingerlab observe:");
 	for (i = 0; in->argv[i] != NULL; i++) {
 		fputc(' ', f);
-		rp_put_text(f, in->argv[i]);
+		esc_put_terminal(f, in->argv[i]);
 	}
 	fprintf(f, "\n   peer behaviour: %s\n", in->behaviour[0] != '\0' ?
 	    in->behaviour : "normal");
@@ -370,7 +369,7 @@ static void
 jstr(FILE *f, bool *first, const char *k, const char *v)
 {
 	jkey(f, first, k);
-	rp_put_quoted(f, v, RP_QUOTE_JSON);
+	esc_put_quoted(f, v, ESC_QUOTE_JSON);
 }
 
 static void
@@ -451,7 +450,7 @@ ob_report_json(FILE *f, const struct ob_report_in *in)
 	for (i = 0; in->argv[i] != NULL; i++) {
 		if (i > 0)
 			fputc(',', f);
-		rp_put_quoted(f, in->argv[i], RP_QUOTE_JSON);
+		esc_put_quoted(f, in->argv[i], ESC_QUOTE_JSON);
 	}
 	fputc(']', f);
 	jstr(f, &first, "behaviour", in->behaviour);

@@ -8,7 +8,6 @@
 #include "diagram.h"
 #include "diagram_int.h"
 #include "evaluate.h"
-#include "evaluate_int.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -16,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "duration_text.h"
+#include "scenario_kinds.h"
+#include "step_words.h"
 #include "textbuf.h"
 #include "units.h"
 #include "wire_classify.h"
@@ -106,12 +108,6 @@ find_isns(struct diagram *dg, const struct case_obs *obs)
 }
 
 /* ---- rows ---- */
-
-static bool
-is_call(enum scn_step_kind kind)
-{
-	return kind >= STEP_SOCKET && kind <= STEP_ACCEPT;
-}
 
 static void
 set_label(const struct scenario *sc, const struct scn_step *st, char *buf, size_t len)
@@ -229,7 +225,7 @@ step_rows(struct build *b, size_t i)
 	if (key <= b->last_key && b->np > 0)
 		key = b->last_key + 1;
 	b->last_key = key;
-	if (is_call(st->kind)) {
+	if (scn_step_is_call(st->kind)) {
 		r = add(b, key, CLS_START, DG_CALL, c->t_start_ns);
 		r->t_end_ns = c->t_end_ns;
 		r->took_ns = c->t_end_ns > c->t_start_ns ? c->t_end_ns - c->t_start_ns : 0;
@@ -244,14 +240,14 @@ step_rows(struct build *b, size_t i)
 		ret->t_ns = c->t_end_ns;
 		return;
 	}
-	r = add(b, key, CLS_START, st->kind == STEP_WAIT || st->kind == STEP_WAIT_PEER ?
+	r = add(b, key, CLS_START, scn_step_waits(st->kind) ?
 	    DG_WAIT : DG_PEER, c->t_start_ns);
 	r->t_end_ns = c->t_end_ns;
 	r->took_ns = c->t_end_ns > c->t_start_ns ? c->t_end_ns - c->t_start_ns : 0;
 	r->peer_side = st->kind != STEP_WAIT;
 	r->failed = c->ret < 0;
 	if (st->kind == STEP_WAIT) {
-		ev_span(st->duration_ns, span, sizeof(span));
+		dur_written(st->duration_ns, span, sizeof(span));
 		tb_set(r->text, sizeof(r->text), "wait %s", span);
 	} else if (st->kind == STEP_WAIT_PEER)
 		tb_set(r->text, sizeof(r->text), "wait until %s %s", ev_sock(b->sc, st->sock),

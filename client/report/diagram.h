@@ -136,14 +136,13 @@ struct diagram *dg_build(const struct case_obs *obs, const struct case_result *c
 void	dg_free(struct diagram *dg);
 
 /*
- * The words renderers share. A segment's label: "FIN ACK seq 10241 ack 1
- * win 63 retx", with "c: " before it when the case has several
- * connections (flags as wire_format_flag_words()); a time: "2135.0" (ms,
- * one decimal); a duration: "2.015 s".
+ * The words renderers share (times and durations are words/
+ * duration_text.h's). A segment's label: "FIN ACK seq 10241 ack 1 win 63
+ * retx", with "c: " before it when the case has several connections
+ * (flags as tcpf_words() writes them).
  */
 size_t	dg_seg_label(const struct diagram *dg, const struct dg_row *r, char *buf,
 	    size_t len);
-size_t	dg_ms(uint64_t t_ns, char *buf, size_t len);
 /* A DG_REPEAT row in words: "the segment above 7 more times, until +63.104 s". */
 size_t	dg_repeat_words(const struct dg_row *r, char *buf, size_t len);
 /* A connection for a header: "c: 192.0.2.1:40000 > 192.0.2.2:7000";

@@ -9,13 +9,15 @@
  *
  * The page is well-formed XHTML (polyglot: browsers read it as HTML, XML
  * tools as XML), with no scripts and nothing fetched. Every text from
- * outside is escaped (rp_xml_put).
+ * outside is escaped (esc_put_xml).
  */
 #include "diagram.h"
 #include "report_int.h"
 
 #include <string.h>
 
+#include "duration_text.h"
+#include "escape.h"
 #include "wire_classify.h"
 
 static const char style[] =
@@ -49,7 +51,7 @@ static const char style[] =
 static void
 put(FILE *fp, const char *s)
 {
-	rp_xml_put(fp, s, false);
+	esc_put_xml(fp, s, false);
 }
 
 static size_t
@@ -154,7 +156,7 @@ case_row(FILE *fp, size_t i, const struct case_result *cr, const struct dg_check
 		cell(fp, ck->n[col]);
 	for (k = 0; k < DG_COL_COUNT; k++)
 		na += ck->n[k][VERDICT_NOT_APPLICABLE];
-	rp_secs(cr->duration_ns, took, sizeof(took));
+	dur_seconds(cr->duration_ns, took, sizeof(took));
 	fprintf(fp, "<td class=\"na\">%zu</td><td class=\"%s\">%s</td><td>%s&#160;s</td>"
 	    "</tr>\n", na, failed ? "fail" : "pass", cr->aborted ? "STOPPED" : failed ?
 	    "FAIL" : "PASS", took);
@@ -227,7 +229,7 @@ dg_html(const struct run_result *run, const struct dg_checks *checks,
 	fprintf(fp, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>lingerlab run on ",
 	    style);
 	put(fp, run->os_name[0] != '\0' ? run->os_name : "an unknown system");
-	rp_secs(run->duration_ns, took, sizeof(took));
+	dur_seconds(run->duration_ns, took, sizeof(took));
 	fprintf(fp, "</h1>\n<p class=\"totals\">%zu passed, %zu failed, %zu not applicable "
 	    "in %zu case%s, %s&#160;s</p>\n", c[VERDICT_PASS], failed_of(c),
 	    c[VERDICT_NOT_APPLICABLE], run->ncases, run->ncases == 1 ? "" : "s", took);

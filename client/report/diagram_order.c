@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "duration_text.h"
 #include "textbuf.h"
 #include "wire_classify.h"
 
@@ -150,8 +151,8 @@ dg_cut(struct diagram *dg, size_t max)
 	note.t_end_ns = dg->rows[head + skip - 1].t_ns;
 	note.count = skip;
 	note.call_open = open;
-	wire_format_time(note.t_ns, from, sizeof(from));
-	wire_format_time(note.t_end_ns, to, sizeof(to));
+	dur_offset(note.t_ns, from, sizeof(from));
+	dur_offset(note.t_end_ns, to, sizeof(to));
 	tb_set(note.text, sizeof(note.text), "... %zu rows left out, %zu segments from %s "
 	    "to %s (the capture has them all: --pcap-dir)", skip, segs, from, to);
 	dg->rows[head] = note;

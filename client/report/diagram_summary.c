@@ -15,6 +15,9 @@
 
 #include <string.h>
 
+#include "duration_text.h"
+#include "escape.h"
+
 #define CELL_W	9
 
 const char *
@@ -50,8 +53,9 @@ col_of(enum scn_expect_kind kind)
 		return DG_COL_STATE;
 	case EXP_PEER:
 		return DG_COL_PEER;
-	default:
-		break;		/* kinds of other commands (observe's probes) */
+	case EXP_PROBE:		/* and kinds of other commands (observe's probes) */
+	case EXP_KIND_COUNT:
+		break;
 	}
 	return DG_COL_CASE;
 }
@@ -175,9 +179,9 @@ dg_summary_text(const struct run_result *run, const struct dg_checks *checks,
 			k += checks[i].n[col][VERDICT_NOT_APPLICABLE];
 		fprintf(fp, "%4zu  ", k);
 		result_word(fp, &run->cases[i], colour);
-		rp_secs(run->cases[i].duration_ns, took, sizeof(took));
+		dur_seconds(run->cases[i].duration_ns, took, sizeof(took));
 		fprintf(fp, "%5s s  ", took);
-		rp_put_text(fp, run->cases[i].name + dir);
+		esc_put_terminal(fp, run->cases[i].name + dir);
 		fputc('\n', fp);
 	}
 	fprintf(fp, "  a cell: checks passed / checks made on this system; n/a: written "

@@ -12,15 +12,17 @@
  * cut short is marked "//" on the lifelines, with how long it was.
  *
  * Self-contained: no scripts, no external fonts or styles; every text is
- * escaped (rp_xml_put), so any scenario text makes a well-formed document.
+ * escaped (esc_put_xml), so any scenario text makes a well-formed document.
  */
 #include "diagram.h"
-#include "evaluate_int.h"
 #include "report_int.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "duration_text.h"
+#include "escape.h"
 
 #define W		1100	/* at least; wider when the peer's notes are long */
 #define CHAR_W		8	/* about, for 14 px text */
@@ -60,7 +62,7 @@ text(struct sv *s, int x, int y, const char *anchor, const char *style,
 {
 	fprintf(s->fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\" %s>", x, y, anchor,
 	    style);
-	rp_xml_put(s->fp, t, false);
+	esc_put_xml(s->fp, t, false);
 	fputs("</text>\n", s->fp);
 }
 
@@ -150,11 +152,11 @@ head(struct sv *s)
 	size_t i, off;
 
 	fputs("<title>", s->fp);
-	rp_xml_put(s->fp, dg->title, false);
+	esc_put_xml(s->fp, dg->title, false);
 	fputs("</title>\n", s->fp);
 	text(s, 20, 32, "start", "font-size=\"20\" font-weight=\"bold\"", dg->title);
 	text(s, 20, 56, "start", "font-size=\"15\"", dg->description);
-	rp_secs(dg->duration_ns, took, sizeof(took));
+	dur_seconds(dg->duration_ns, took, sizeof(took));
 	off = (size_t)snprintf(line, sizeof(line), "%s, %s s, %zu segments",
 	    dg->os_name[0] != '\0' ? dg->os_name : "unknown system", took, dg->nsegs);
 	if (dg->have_counts && off < sizeof(line))
@@ -230,7 +232,7 @@ arrow(struct sv *s, const struct dg_row *r, int y)
 	fprintf(s->fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"13\" "
 	    "fill=\"%s\" stroke=\"#fff\" stroke-width=\"4\" paint-order=\"stroke\">",
 	    (s->cx + s->px) / 2, y - 3, colour);
-	rp_xml_put(s->fp, label, false);
+	esc_put_xml(s->fp, label, false);
 	fputs("</text>\n", s->fp);
 }
 
@@ -240,7 +242,7 @@ call(struct sv *s, const struct dg_row *r, int y)
 	char line[2 * DG_TEXT_MAX + 48], took[32];
 	int y2 = r->ref < s->dg->nrows && s->y[r->ref] >= 0 ? s->y[r->ref] : y;
 
-	ev_took(r->took_ns, took, sizeof(took));
+	dur_measured(r->took_ns, DUR_VERDICT, took, sizeof(took));
 	if (r->kind == DG_RETURN) {
 		snprintf(line, sizeof(line), "= %s after %s", r->result, took);
 		text(s, s->cx - 14, y + 5, "end", r->failed ? "font-size=\"14\" fill=\"" C_BAD
@@ -255,11 +257,11 @@ call(struct sv *s, const struct dg_row *r, int y)
 		    "fill=\"#dbe4ee\" stroke=\"" C_CALL "\"/>\n", s->cx - 6, y, y2 - y);
 	fprintf(s->fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"14\" "
 	    "xml:space=\"preserve\"><tspan font-weight=\"bold\">", s->cx - 14, y + 5);
-	rp_xml_put(s->fp, r->text, false);
+	esc_put_xml(s->fp, r->text, false);
 	fputs("</tspan>", s->fp);
 	if (r->instant) {
 		fprintf(s->fp, "<tspan fill=\"%s\"> = ", r->failed ? C_BAD : C_CALL);
-		rp_xml_put(s->fp, r->result, false);
+		esc_put_xml(s->fp, r->result, false);
 		fprintf(s->fp, "</tspan><tspan fill=\"" C_DIM "\" font-size=\"12\">  (%s)"
 		    "</tspan>", took);
 	}
@@ -271,7 +273,7 @@ note(struct sv *s, const struct dg_row *r, int y)
 {
 	char line[2 * DG_TEXT_MAX + 48], took[32];
 
-	ev_took(r->took_ns, took, sizeof(took));
+	dur_measured(r->took_ns, DUR_VERDICT, took, sizeof(took));
 	switch (r->kind) {
 	case DG_PEER:
 		fprintf(s->fp, "<path d=\"M%d,%d l7,7 l-7,7 l-7,-7 z\" fill=\"" C_NOTE "\"/>\n",
@@ -302,7 +304,7 @@ note(struct sv *s, const struct dg_row *r, int y)
 		    "font-size=\"13\" font-weight=\"bold\" fill=\"%s\" stroke=\"#fff\" "
 		    "stroke-width=\"4\" paint-order=\"stroke\">", (s->cx + s->px) / 2, y + 5,
 		    r->failed ? C_BAD : C_DIM);
-		rp_xml_put(s->fp, line, false);
+		esc_put_xml(s->fp, line, false);
 		fputs("</text>\n", s->fp);
 		break;
 	case DG_CALL:
@@ -321,7 +323,7 @@ times(struct sv *s)
 	for (i = 0; i < s->dg->nrows; i++) {
 		if (s->y[i] < 0 || s->dg->rows[i].kind == DG_REPEAT)
 			continue;
-		dg_ms(s->dg->rows[i].t_ns, ms, sizeof(ms));
+		dur_decimal(s->dg->rows[i].t_ns, NS_PER_MS, 1, DUR_CUT, ms, sizeof(ms));
 		text(s, TIME_X, s->y[i] + 5, "end", "font-size=\"12\" fill=\"" C_DIM "\"", ms);
 		if (!s->cut[i])
 			continue;
@@ -329,8 +331,9 @@ times(struct sv *s)
 			;
 		if (j == 0)
 			continue;
-		ev_took(s->dg->rows[i].t_ns - (s->dg->rows[j - 1].kind == DG_REPEAT ?
-		    s->dg->rows[j - 1].t_end_ns : s->dg->rows[j - 1].t_ns), ms, sizeof(ms));
+		dur_measured(s->dg->rows[i].t_ns - (s->dg->rows[j - 1].kind == DG_REPEAT ?
+		    s->dg->rows[j - 1].t_end_ns : s->dg->rows[j - 1].t_ns), DUR_VERDICT, ms,
+		    sizeof(ms));
 		snprintf(gap, sizeof(gap), "// %s", ms);
 		text(s, TIME_X, s->y[i] - CUT_UP - 1, "end", "font-size=\"11\" "
 		    "font-style=\"italic\" fill=\"" C_DIM "\"", gap);

@@ -18,10 +18,12 @@
  * colour class per cell, then written with the escapes when asked to.
  */
 #include "diagram.h"
-#include "evaluate_int.h"
 #include "report_int.h"
 
 #include <string.h>
+
+#include "duration_text.h"
+#include "escape.h"
 
 #define TX_MAX	200	/* a line with a long text may run past 80 columns */
 #define TX_C	10	/* the client's lifeline */
@@ -57,7 +59,7 @@ put(struct line *l, size_t col, const char *s, enum tk k)
 	const unsigned char *p = (const unsigned char *)s;
 
 	for (; *p != '\0' && col < TX_MAX; p++, col++) {
-		l->c[col] = (char)(*p < 0x20 || *p == 0x7f ? '?' : *p);
+		l->c[col] = esc_terminal_char(*p);
 		l->k[col] = (unsigned char)k;
 	}
 	if (col > l->n)
@@ -111,7 +113,7 @@ start(struct tx *t, struct line *l, const struct dg_row *r)
 	l->c[TX_MAX] = '\0';
 	l->n = TX_P + 1;
 	if (r != NULL) {
-		n = dg_ms(r->t_ns, ms, sizeof(ms));
+		n = dur_decimal(r->t_ns, NS_PER_MS, 1, DUR_CUT, ms, sizeof(ms));
 		put(l, n < 8 ? 8 - n : 0, ms, TK_DIM);
 	}
 	l->c[TX_C] = t->in_call ? '#' : '|';
@@ -170,7 +172,7 @@ call_line(struct tx *t, struct line *l, const struct dg_row *r)
 	char took[32], text[2 * DG_TEXT_MAX + 48];
 	size_t col;
 
-	ev_took(r->took_ns, took, sizeof(took));
+	dur_measured(r->took_ns, DUR_VERDICT, took, sizeof(took));
 	if (r->kind == DG_CALL && !r->instant) {
 		l->c[TX_C] = '+';
 		col = put(l, TX_C + 2, r->text, TK_CALL);
@@ -197,7 +199,7 @@ other_line(struct tx *t, struct line *l, const struct dg_row *r)
 {
 	char text[2 * DG_TEXT_MAX + 48], took[32];
 
-	ev_took(r->took_ns, took, sizeof(took));
+	dur_measured(r->took_ns, DUR_VERDICT, took, sizeof(took));
 	switch (r->kind) {
 	case DG_PEER:
 		snprintf(text, sizeof(text), "%s%s%s", r->text, r->failed ? " FAILED: " : "",
@@ -260,7 +262,7 @@ head(struct tx *t)
 	size_t i;
 
 	fprintf(t->fp, "   ladder of ");
-	rp_put_text(t->fp, dg->title);
+	esc_put_terminal(t->fp, dg->title);
 	fputc('\n', t->fp);
 	for (i = 0; i < dg->nconns && i < 8; i++) {
 		dg_conn_words(&dg->conns[i], conn, sizeof(conn));
@@ -268,7 +270,7 @@ head(struct tx *t)
 		    dg->conns[i].isn[0], dg->conns[i].isn[1],
 		    dg->conns[i].isn_from_syn[0] && dg->conns[i].isn_from_syn[1] ? "" :
 		    ", no handshake seen: relative to the first seen");
-		rp_put_text(t->fp, line);
+		esc_put_terminal(t->fp, line);
 		fputc('\n', t->fp);
 	}
 	if (dg->nconns > 8)

@@ -1,14 +1,15 @@
 /*
  * diagram_words.c - the words every diagram renderer shares (diagram.h):
- * a segment's label (its flags from wire_format_flag_words(), which the
- * live view shares), times in milliseconds, a folded run of repeats, a
- * connection's addresses.
+ * a segment's label (its flags from tcpf_words(), which the live view
+ * shares), a folded run of repeats, a connection's addresses.
  */
 #include "diagram.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "duration_text.h"
+#include "segment_text.h"
 #include "textbuf.h"
 #include "wire_classify.h"
 
@@ -26,7 +27,7 @@ dg_seg_label(const struct diagram *dg, const struct dg_row *r, char *buf, size_t
 		tb_printf(&tb, "port %u: ", dg->conns[r->conn].cport);
 	else if (dg->nconns > 1)
 		tb_printf(&tb, "?: ");
-	wire_format_flag_words(s->flags, fl, sizeof(fl));
+	tcpf_words(s->flags, fl, sizeof(fl));
 	tb_printf(&tb, "%s seq %" PRIu32, fl, s->seq);
 	if (s->flags & TCPF_ACK)
 		tb_printf(&tb, " ack %" PRIu32, s->ack);
@@ -41,21 +42,12 @@ dg_seg_label(const struct diagram *dg, const struct dg_row *r, char *buf, size_t
 }
 
 size_t
-dg_ms(uint64_t t_ns, char *buf, size_t len)
-{
-	int n = snprintf(buf, len, "%" PRIu64 ".%" PRIu64, t_ns / 1000000u,
-	    t_ns % 1000000u / 100000u);
-
-	return n < 0 ? 0 : (size_t)n;
-}
-
-size_t
 dg_repeat_words(const struct dg_row *r, char *buf, size_t len)
 {
 	char until[32];
 	int n;
 
-	wire_format_time(r->t_end_ns, until, sizeof(until));
+	dur_offset(r->t_end_ns, until, sizeof(until));
 	if (r->period == 1)
 		n = snprintf(buf, len, "... the same segment %zu more time%s, until %s",
 		    r->count, r->count == 1 ? "" : "s", until);

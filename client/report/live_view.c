@@ -12,8 +12,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "duration_text.h"
+#include "scenario_defaults.h"
 #include "scenario_parse.h"
 #include "segment.h"
+#include "segment_text.h"
 #include "textbuf.h"
 #include "units.h"
 #include "wire_classify.h"
@@ -44,23 +47,13 @@ peer_col(const struct live_view *v)
 	return left_w(v) + 1 + ARROW_W + 2;
 }
 
-size_t
-live_fmt_duration(uint64_t ns, char *buf, size_t len)
-{
-	if (ns < 1000000u)
-		return (size_t)snprintf(buf, len, "%" PRIu64 "us", ns / 1000u);
-	if (ns < 1000000000u)
-		return (size_t)snprintf(buf, len, "%.1fms", (double)ns / 1e6);
-	return (size_t)snprintf(buf, len, "%.3fs", (double)ns / 1e9);
-}
-
 /* The time column and its separator. */
 static void
 time_col(struct tbuf *tb, uint64_t t_ns)
 {
 	char t[32];
 
-	wire_format_time(t_ns, t, sizeof(t));
+	dur_offset(t_ns, t, sizeof(t));
 	tb_printf(tb, "%*s  ", TIME_W, t);
 }
 
@@ -81,10 +74,8 @@ live_fmt_case(const struct live_view *v, char *buf, size_t len)
 bool
 live_step_is_peer(const struct scenario *sc, size_t i)
 {
-	enum scn_step_kind k = sc->steps[i].kind;
-
 	/* `wait peer` is the client waiting: its side. */
-	return k >= STEP_PEER_LISTEN && k < STEP_WAIT_PEER;
+	return scn_step_is_peer_side(sc->steps[i].kind);
 }
 
 static const char *
@@ -188,7 +179,16 @@ step_args(struct tbuf *tb, const struct scenario *sc, const struct scn_step *st)
 		tb_printf(tb, "%s %s", st->kind == STEP_SIGNAL ? " after" : "",
 		    a);
 		break;
-	default:		/* the rest name their socket only */
+	case STEP_PEER_ACK_FIN:		/* the rest name their socket only */
+	case STEP_PEER_RESUME:
+	case STEP_PEER_FIN:
+	case STEP_PEER_RST:
+	case STEP_SOCKET:
+	case STEP_CLOSE:
+	case STEP_EXIT_CLOSE:
+	case STEP_REPEAT:
+	case STEP_END:
+	case STEP_KIND_COUNT:
 		tb_printf(tb, " %s", s);
 		break;
 	}
@@ -235,7 +235,7 @@ result(struct tbuf *tb, const struct scn_step *st, const struct obs_call *c)
 {
 	char d[32];
 
-	live_fmt_duration(c->t_end_ns - c->t_start_ns, d, sizeof(d));
+	dur_measured(c->t_end_ns - c->t_start_ns, DUR_LIVE, d, sizeof(d));
 	if (!c->ran)
 		tb_printf(tb, ": not run%s%s", c->detail[0] != '\0' ? ", " :
 		    "", c->detail);
@@ -337,7 +337,7 @@ live_fmt_seg(struct live_view *v, const struct obs_segment *s, char *buf,
 		if (c->has_isn[1 - me])
 			ack -= c->isn[1 - me];
 	}
-	wire_format_flag_words(s->flags, fl, sizeof(fl));
+	tcpf_words(s->flags, fl, sizeof(fl));
 	snprintf(left, sizeof(left), "client");
 	snprintf(right, sizeof(right), "peer");
 	if (v->ports) {
@@ -396,7 +396,7 @@ live_fmt_tick(const struct live_view *v, size_t i, uint64_t elapsed_ns,
 	snprintf(e, sizeof(e), "%.1fs", (double)elapsed_ns / 1e9);
 	tb_init(&tb, buf, len);
 	tb_printf(&tb, "%*s  %s ... %s", TIME_W, "", text, e);
-	if (st->kind != STEP_WAIT && st->kind != STEP_WAIT_PEER)
+	if (!scn_step_waits(st->kind))
 		return tb.off;
 	format_duration(d, all, sizeof(all));
 	snprintf(left, sizeof(left), "%.1fs", elapsed_ns < d ?
@@ -416,6 +416,6 @@ live_fmt_end(const struct live_view *v, const struct case_obs *obs,
 	if (obs->aborted)
 		return (size_t)snprintf(buf, len, "   stopped: %s",
 		    obs->abort_reason);
-	live_fmt_duration(obs->duration_ns, d, sizeof(d));
+	dur_measured(obs->duration_ns, DUR_LIVE, d, sizeof(d));
 	return (size_t)snprintf(buf, len, "   done in %s", d);
 }

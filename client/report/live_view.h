@@ -106,7 +106,4 @@ size_t	live_fmt_tick(const struct live_view *v, size_t i, uint64_t elapsed_ns,
 size_t	live_fmt_end(const struct live_view *v, const struct case_obs *obs,
 	    char *buf, size_t len);
 
-/* A duration as a person reads it: "9us", "1.2ms", "2.001s". */
-size_t	live_fmt_duration(uint64_t ns, char *buf, size_t len);
-
 #endif

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "duration_text.h"
+#include "escape.h"
 #include "series.h"
 #include "wire_classify.h"
 
@@ -49,7 +51,7 @@ colour_of(enum verdict_kind kind)
 static void
 put_text(struct human *h, const char *s)
 {
-	rp_put_text(h->fp, s);
+	esc_put_terminal(h->fp, s);
 }
 
 static void
@@ -96,7 +98,7 @@ wire_detail(struct human *h, const struct verdict_wire *w)
 	}
 	if (w->more_misses > 0)
 		fprintf(h->fp, INDENT "    and %zu more in the window\n", w->more_misses);
-	wire_format_time(w->around_ns, around, sizeof(around));
+	dur_offset(w->around_ns, around, sizeof(around));
 	if (w->nexcerpt == 0) {
 		fprintf(h->fp, INDENT "no segments were captured in the case\n");
 		return;
@@ -122,7 +124,7 @@ check(struct human *h, const struct verdict *v)
 	fprintf(h->fp, "  ");
 	put_text(h, v->check);
 	if (h->verbose && v->kind != VERDICT_NOT_APPLICABLE && v->kind != VERDICT_NOT_REACHED) {
-		wire_format_time(v->t_ns, at, sizeof(at));
+		dur_offset(v->t_ns, at, sizeof(at));
 		fprintf(h->fp, "  [%s]", at);
 	}
 	fputc('\n', h->fp);
@@ -173,7 +175,7 @@ one_case(struct human *h, const struct case_result *cr)
 	char took[32];
 	size_t i;
 
-	rp_secs(cr->duration_ns, took, sizeof(took));
+	dur_seconds(cr->duration_ns, took, sizeof(took));
 	fprintf(h->fp, "== ");
 	put_text(h, cr->name);
 	fprintf(h->fp, "  (%s s)\n", took);
@@ -224,7 +226,7 @@ report_human(const struct run_result *run, const struct report_options *opts, FI
 	}
 	if (opts != NULL && opts->before_totals != NULL)
 		opts->before_totals(fp, opts->hook_arg);
-	rp_secs(run->duration_ns, took, sizeof(took));
+	dur_seconds(run->duration_ns, took, sizeof(took));
 	if (h.colour)
 		fputs(failed > 0 ? "\033[1;31m" : "\033[1;32m", fp);
 	counts_words(&h, run->counts);

@@ -13,6 +13,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "escape.h"
+#include "segment_text.h"
 #include "wire_classify.h"
 
 /* ,"key":"value" (first: no comma) */
@@ -20,7 +22,7 @@ static void
 kv_str(FILE *fp, bool first, const char *key, const char *value)
 {
 	fprintf(fp, "%s\"%s\":", first ? "" : ",", key);
-	rp_put_quoted(fp, value != NULL ? value : "", RP_QUOTE_JSON);
+	esc_put_quoted(fp, value != NULL ? value : "", ESC_QUOTE_JSON);
 }
 
 static void
@@ -40,7 +42,7 @@ segment(FILE *fp, const struct obs_segment *s, const char *diff)
 {
 	char fl[16], line[192];
 
-	wire_format_flags(s->flags, fl, sizeof(fl));
+	tcpf_letters(s->flags, fl, sizeof(fl));
 	wire_format_segment(s, line, sizeof(line));
 	fprintf(fp, "{\"t_ns\":%" PRIu64, s->t_ns);
 	kv_str(fp, false, "from", s->from_client ? "client" : "peer");

@@ -15,13 +15,15 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "duration_text.h"
+#include "escape.h"
 #include "wire_classify.h"
 
 static void
 attr(FILE *fp, const char *name, const char *value)
 {
 	fprintf(fp, " %s=\"", name);
-	rp_xml_put(fp, value, true);
+	esc_put_xml(fp, value, true);
 	fputc('"', fp);
 }
 
@@ -41,8 +43,8 @@ text_line(FILE *fp, const char *label, const char *text)
 {
 	if (text[0] == '\0')
 		return;
-	rp_xml_put(fp, label, false);
-	rp_xml_put(fp, text, false);
+	esc_put_xml(fp, label, false);
+	esc_put_xml(fp, text, false);
 	fputc('\n', fp);
 }
 
@@ -128,7 +130,7 @@ count_attrs(FILE *fp, size_t tests, const size_t *c, uint64_t ns)
 {
 	char took[32];
 
-	rp_secs(ns, took, sizeof(took));
+	dur_seconds(ns, took, sizeof(took));
 	fprintf(fp, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
 	    "time=\"%s\"", tests, c[VERDICT_FAIL],
 	    c[VERDICT_ERROR] + c[VERDICT_NOT_REACHED], c[VERDICT_NOT_APPLICABLE], took);

@@ -18,13 +18,16 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "duration_text.h"
+#include "escape.h"
+#include "utf8.h"
 #include "wire_classify.h"
 
 /* One character of text, or '?' for bytes that are not UTF-8. */
 static size_t
 put_utf8(FILE *fp, const unsigned char *p)
 {
-	size_t n = rp_utf8_len(p);
+	size_t n = utf8_seq_len(p);
 
 	if (n == 0) {
 		fputc('?', fp);
@@ -57,7 +60,7 @@ yaml_field(FILE *fp, const char *indent, const char *key, const char *value)
 	if (value[0] == '\0')
 		return;
 	fprintf(fp, "%s%s: ", indent, key);
-	rp_put_quoted(fp, value, RP_QUOTE_YAML);
+	esc_put_quoted(fp, value, ESC_QUOTE_YAML);
 	fputc('\n', fp);
 }
 
@@ -69,12 +72,12 @@ yaml_segment(FILE *fp, const struct obs_segment *s, const char *why)
 	wire_format_segment(s, line, sizeof(line));
 	fprintf(fp, "      - ");
 	if (why == NULL) {
-		rp_put_quoted(fp, line, RP_QUOTE_YAML);
+		esc_put_quoted(fp, line, ESC_QUOTE_YAML);
 	} else {
 		fprintf(fp, "segment: ");
-		rp_put_quoted(fp, line, RP_QUOTE_YAML);
+		esc_put_quoted(fp, line, ESC_QUOTE_YAML);
 		fprintf(fp, "\n        differs: ");
-		rp_put_quoted(fp, why, RP_QUOTE_YAML);
+		esc_put_quoted(fp, why, ESC_QUOTE_YAML);
 	}
 	fputc('\n', fp);
 }
@@ -85,8 +88,8 @@ yaml_wire(FILE *fp, const struct verdict_wire *w)
 	char from[32], to[32], more[32];
 	size_t i;
 
-	wire_format_time(w->t_from_ns, from, sizeof(from));
-	wire_format_time(w->t_to_ns, to, sizeof(to));
+	dur_offset(w->t_from_ns, from, sizeof(from));
+	dur_offset(w->t_to_ns, to, sizeof(to));
 	fprintf(fp, "  wire:\n    window: \"%s to %s\"\n", from, to);
 	if (w->nmisses > 0)
 		fprintf(fp, "    closest:\n");
@@ -156,7 +159,7 @@ case_comment(FILE *fp, const struct case_result *cr)
 {
 	char took[32];
 
-	rp_secs(cr->duration_ns, took, sizeof(took));
+	dur_seconds(cr->duration_ns, took, sizeof(took));
 	fprintf(fp, "# ");
 	tap_text(fp, cr->name);
 	if (cr->description[0] != '\0') {

@@ -6,7 +6,7 @@
  * with its iteration count along the top, so "it grew by 50 over 50
  * iterations" is visible without reading numbers; an expectation's bound is
  * a dashed line, green when it held, red when it did not. Texts from
- * outside (the case's name on a sheet) are escaped by rp_xml_put(), so the
+ * outside (the case's name on a sheet) are escaped by esc_put_xml(), so the
  * document is always well-formed.
  */
 #include "series.h"
@@ -14,6 +14,8 @@
 
 #include <inttypes.h>
 #include <string.h>
+
+#include "escape.h"
 
 #define W 480
 #define H 210
@@ -28,7 +30,7 @@
 #define SHEET_HEAD 36
 
 /* One plot's scales. */
-struct frame {
+struct plot_scales {
 	int64_t lo, hi;		/* the value range shown */
 	uint64_t t_lo, t_hi;	/* the time range shown */
 };
@@ -49,7 +51,7 @@ unit(const char *name)
 }
 
 static double
-x_of(const struct frame *f, uint64_t t)
+x_of(const struct plot_scales *f, uint64_t t)
 {
 	if (f->t_hi <= f->t_lo)
 		return ML + PW / 2.0;
@@ -59,7 +61,7 @@ x_of(const struct frame *f, uint64_t t)
 }
 
 static double
-y_of(const struct frame *f, int64_t v)
+y_of(const struct plot_scales *f, int64_t v)
 {
 	return (H - MB - INSET) - (double)(v - f->lo) / (double)(f->hi - f->lo) *
 	    (PH - 2 * INSET);
@@ -68,8 +70,8 @@ y_of(const struct frame *f, int64_t v)
 /* The range of series k and of the bounds on it; never empty, so a flat
  * series is drawn across the middle. */
 static void
-frame_of(const struct obs_probes *p, size_t k, const struct series_bound *b, size_t nb,
-    struct frame *f, int64_t *min, int64_t *max)
+scales_of(const struct obs_probes *p, size_t k, const struct series_bound *b, size_t nb,
+    struct plot_scales *f, int64_t *min, int64_t *max)
 {
 	size_t i;
 
@@ -109,17 +111,17 @@ static void
 heading(FILE *fp, const struct obs_probes *p, size_t k, int64_t min, int64_t max)
 {
 	fputs("<title>", fp);
-	rp_xml_put(fp, p->names[k], false);
+	esc_put_xml(fp, p->names[k], false);
 	fputs("</title>\n", fp);
 	fprintf(fp, "<text x=\"%d\" y=\"16\" font-size=\"14\" font-weight=\"bold\">", ML);
-	rp_xml_put(fp, p->names[k], false);
+	esc_put_xml(fp, p->names[k], false);
 	fprintf(fp, "</text>\n<text x=\"%d\" y=\"16\" font-size=\"12\" text-anchor=\"end\" "
 	    "fill=\"#374151\">min %" PRId64 " &#183; max %" PRId64 " &#183; final %" PRId64
 	    "</text>\n", W - MR, min, max, final_of(p, k));
 }
 
 static void
-value_axis(FILE *fp, const struct frame *f, const char *name)
+value_axis(FILE *fp, const struct plot_scales *f, const char *name)
 {
 	int64_t ticks[3] = { f->lo, f->lo + (f->hi - f->lo) / 2, f->hi };
 	size_t i;
@@ -140,7 +142,7 @@ value_axis(FILE *fp, const struct frame *f, const char *name)
 }
 
 static void
-time_axis(FILE *fp, const struct frame *f)
+time_axis(FILE *fp, const struct plot_scales *f)
 {
 	uint64_t t[3] = { f->t_lo, f->t_lo + (f->t_hi - f->t_lo) / 2, f->t_hi };
 	const char *anchor[3] = { "start", "middle", "end" };
@@ -176,7 +178,8 @@ at_iteration(const struct obs_probes *p, size_t i, size_t last, uint32_t iter)
  * drain), so each mark sits at the sample where that many were done.
  */
 static void
-block(FILE *fp, const struct obs_probes *p, const struct frame *f, size_t first, size_t last)
+block(FILE *fp, const struct obs_probes *p, const struct plot_scales *f, size_t first,
+    size_t last)
 {
 	uint32_t n = p->samples[last].iter;
 	uint32_t want[5] = { 0, n / 4, n / 2, n / 4 * 3, n };
@@ -203,7 +206,7 @@ block(FILE *fp, const struct obs_probes *p, const struct frame *f, size_t first,
 }
 
 static void
-blocks(FILE *fp, const struct obs_probes *p, const struct frame *f)
+blocks(FILE *fp, const struct obs_probes *p, const struct plot_scales *f)
 {
 	size_t i = 0, first;
 
@@ -244,7 +247,8 @@ label_y(double y, double *placed, size_t *np)
 }
 
 static void
-bounds(FILE *fp, const struct frame *f, size_t k, const struct series_bound *b, size_t nb)
+bounds(FILE *fp, const struct plot_scales *f, size_t k, const struct series_bound *b,
+    size_t nb)
 {
 	double placed[SERIES_BOUNDS_MAX];
 	size_t i, np = 0;
@@ -270,13 +274,13 @@ bounds(FILE *fp, const struct frame *f, size_t k, const struct series_bound *b, 
 		    right ? x1 - 2 : x0 + 2, label_y(y, placed, &np), right ? "end" : "start",
 		    colour);
 		fputs("expect ", fp);
-		rp_xml_put(fp, b[i].label, false);
+		esc_put_xml(fp, b[i].label, false);
 		fprintf(fp, ": %s</text>\n", b[i].passed ? "held" : "FAILED");
 	}
 }
 
 static void
-line(FILE *fp, const struct obs_probes *p, size_t k, const struct frame *f)
+line(FILE *fp, const struct obs_probes *p, size_t k, const struct plot_scales *f)
 {
 	size_t i, known = 0;
 	double x = 0, y = 0;
@@ -301,12 +305,12 @@ static int
 plot(FILE *fp, const struct obs_probes *p, size_t k, const struct series_bound *b,
     size_t nb, bool standalone, const int *at)
 {
-	struct frame f;
+	struct plot_scales f;
 	int64_t min, max;
 
 	if (k >= p->nseries)
 		return -1;
-	frame_of(p, k, b, nb, &f, &min, &max);
+	scales_of(p, k, b, nb, &f, &min, &max);
 	if (standalone)
 		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", fp);
 	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
@@ -375,7 +379,7 @@ series_svg_sheet(FILE *fp, const struct obs_probes *p, const char *title,
 	    "Sans,Verdana,sans-serif\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n"
 	    "<text x=\"%d\" y=\"24\" font-size=\"16\" font-weight=\"bold\">probes of ", sw, sh,
 	    sw, sh, ML);
-	rp_xml_put(fp, title, false);
+	esc_put_xml(fp, title, false);
 	fprintf(fp, " (%zu samples)</text>\n", p->nsamples);
 	for (k = 0; n > 0 && k < p->nseries; k++) {
 		int at[2];

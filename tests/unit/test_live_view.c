@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "duration_text.h"
 #include "live_view.h"
 #include "segment.h"
 
@@ -108,11 +109,11 @@ static void
 test_durations(void **state)
 {
 	(void)state;
-	live_fmt_duration(9400, buf, sizeof(buf));
+	dur_measured(9400, DUR_LIVE, buf, sizeof(buf));
 	assert_string_equal(buf, "9us");
-	live_fmt_duration(1250000, buf, sizeof(buf));
+	dur_measured(1250000, DUR_LIVE, buf, sizeof(buf));
 	assert_string_equal(buf, "1.2ms");
-	live_fmt_duration(2001000000u, buf, sizeof(buf));
+	dur_measured(2001000000u, DUR_LIVE, buf, sizeof(buf));
 	assert_string_equal(buf, "2.001s");
 }
 

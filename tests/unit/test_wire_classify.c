@@ -15,14 +15,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "duration_text.h"
 #include "segment.h"
+#include "segment_text.h"
+#include "timeunit.h"
 #include "wire_classify.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define C true			/* from the client */
 #define P false			/* from the peer */
 #define A TCPF_ACK
-#define MS(x) ((uint64_t)(x) * 1000000u)
+#define MS(x) ((uint64_t)(x) * NS_PER_MS)
 
 /* One segment plus what the classifier must say about it. */
 struct row {
@@ -470,22 +473,22 @@ test_formats(void **state)
 
 	(void)state;
 	sample(s);
-	wire_format_flags(TCPF_FIN | TCPF_ACK, buf, sizeof(buf));
+	tcpf_letters(TCPF_FIN | TCPF_ACK, buf, sizeof(buf));
 	assert_string_equal(buf, "F.");
-	wire_format_flags(TCPF_SYN, buf, sizeof(buf));
+	tcpf_letters(TCPF_SYN, buf, sizeof(buf));
 	assert_string_equal(buf, "S");
-	wire_format_flags(0, buf, sizeof(buf));
+	tcpf_letters(0, buf, sizeof(buf));
 	assert_string_equal(buf, "none");
-	wire_format_flags(0xff, buf, sizeof(buf));
+	tcpf_letters(0xff, buf, sizeof(buf));
 	assert_string_equal(buf, "FSRPUEW.");
 	wire_format_wanted(&p, buf, sizeof(buf));
 	assert_string_equal(buf, "any");
 	p.flags_set = TCPF_RST;
 	wire_format_wanted(&p, buf, sizeof(buf));
 	assert_string_equal(buf, "R");
-	wire_format_time(1203456789u, buf, sizeof(buf));
+	dur_offset(1203456789u, buf, sizeof(buf));
 	assert_string_equal(buf, "+1.203s");
-	wire_format_time(0, buf, sizeof(buf));
+	dur_offset(0, buf, sizeof(buf));
 	assert_string_equal(buf, "+0.000s");
 	wire_format_segment(&s[5], buf, sizeof(buf));
 	assert_string_equal(buf, "+0.050s client:40000 > peer:7000 [F.] seq 201 "
