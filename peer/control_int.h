@@ -7,7 +7,6 @@
 #define LINGERLAB_CONTROL_INT_H
 
 #include "control_exec.h"
-#include "control_parse_int.h"
 #include "control_proto.h"
 #include "tcp_peer.h"
 

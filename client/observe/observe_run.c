@@ -1,6 +1,6 @@
 /*
  * observe_run.c - run someone's program next to lingerpeer and watch it:
- * the sandbox (common/sandbox.h) with this process on its client side,
+ * the sandbox (client/sandbox/sandbox.h) with this process on its client side,
  * lingerpeer on the other, a capture of the client's link
  * (run_capture.c), the program started with the shim preloaded, and one
  * poll loop that takes the shim's records, samples the probes every
@@ -30,10 +30,12 @@
 #include "observe_run.h"
 #include "peer_launch.h"
 #include "probe.h"
-#include "run_int.h"
+#include "run_capture.h"
 #include "run_wire.h"
 #include "sandbox.h"
+#include "self_paths.h"
 #include "sockdiag.h"
+#include "timeunit.h"
 
 #define MAX_PROCS 256
 #define KILL_GRACE_NS (1000ull * 1000 * 1000)
@@ -73,32 +75,13 @@ rel(const struct ob_loop *l, uint64_t t)
 	return t > l->t_base ? t - l->t_base : 0;
 }
 
-/* $LINGERPEER, else the build tree's, else the installed one. */
-static const char *
-peer_path(void)
-{
-	return peer_launch_path(access(LINGERPEER_BUILD_PATH, X_OK) == 0 ?
-	    LINGERPEER_BUILD_PATH : LINGERPEER_INSTALL_PATH);
-}
-
-static const char *
-shim_path(void)
-{
-	const char *p = getenv("LINGERLAB_SHIM");
-
-	if (p != NULL && *p != '\0')
-		return p;
-	return access(LINGERLAB_SHIM_BUILD_PATH, R_OK) == 0 ?
-	    LINGERLAB_SHIM_BUILD_PATH : LINGERLAB_SHIM_INSTALL_PATH;
-}
-
 static int
 start_peer(struct ob_loop *l, char *why, size_t whylen)
 {
 	const char *args[2 * OB_MAX_PORTS + 4];
 	char ports[OB_MAX_PORTS * 7];
 	struct peer_launch_opts lo = {
-		.path = peer_path(), .args = args, .control_fd = -1,
+		.path = self_path(SELF_PEER), .args = args, .control_fd = -1,
 		.detach = true, .echo_fd = l->o->verbose ? STDERR_FILENO : -1,
 		.interrupt_fd = l->sigfd,
 	};
@@ -178,7 +161,7 @@ program_env(const struct ob_loop *l, const char *rec_name)
 		return -1;
 	if (!l->o->shim)
 		return 0;
-	snprintf(pre, sizeof(pre), "%s%s%s", shim_path(),
+	snprintf(pre, sizeof(pre), "%s%s%s", self_path(SELF_SHIM),
 	    old != NULL && *old != '\0' ? ":" : "", old != NULL ? old : "");
 	if (setenv("LD_PRELOAD", pre, 1) == -1 ||
 	    setenv("LINGERLAB_SHIM_SOCK", rec_name, 1) == -1)
@@ -195,7 +178,7 @@ start_program(struct ob_loop *l, const char *rec_name, char *why,
 	if (program_env(l, rec_name) == -1) {
 		snprintf(why, whylen, "cannot set the program's environment: "
 		    "%s", strerror(errno));
-		return 3;
+		return OB_RUN_NO_ENV;
 	}
 	if (l->o->program_stdout_to_stderr)
 		so.stdout_fd = STDERR_FILENO;
@@ -208,11 +191,11 @@ start_program(struct ob_loop *l, const char *rec_name, char *why,
 		snprintf(why, whylen, "cannot run %s: %s; check the name, or "
 		    "give its path (it is searched for in PATH)", l->o->argv[0],
 		    strerror(errno));
-		return 2;
+		return OB_RUN_NOT_STARTED;
 	}
 	if (l->pid == -1) {
 		snprintf(why, whylen, "%s", l->sb.errbuf);
-		return 3;
+		return OB_RUN_NO_ENV;
 	}
 	l->pidfd = pidfd_open(l->pid, 0);
 	return 0;
@@ -392,7 +375,7 @@ look_up_states(struct ob_loop *l, bool at_exit)
 static int
 poll_ms(uint64_t now, uint64_t next)
 {
-	return next <= now ? 0 : (int)((next - now) / 1000000u) + 1;
+	return next <= now ? 0 : (int)((next - now) / NS_PER_MS) + 1;
 }
 
 /* Watch until the program ends and the settle time has passed. */
@@ -488,15 +471,15 @@ setup(struct ob_loop *l, char *rec_name, size_t len, char *why,
 
 	if (block_signals(l) == -1) {
 		snprintf(why, whylen, "signalfd: %s", strerror(errno));
-		return 3;
+		return OB_RUN_NO_ENV;
 	}
 	if (sandbox_open(&l->sb) == -1) {
 		snprintf(why, whylen, "cannot build a sandbox: %s", l->sb.errbuf);
-		return 3;
+		return OB_RUN_NO_ENV;
 	}
 	if (start_peer(l, err, sizeof(err)) == -1) {
 		snprintf(why, whylen, "lingerpeer did not start: %s", err);
-		return 3;
+		return OB_RUN_NO_ENV;
 	}
 	inet_pton(AF_INET, SANDBOX_PEER_ADDR, &in);
 	/* out_fd: the runner streams segments to its parent; we need not */
@@ -504,10 +487,10 @@ setup(struct ob_loop *l, char *rec_name, size_t len, char *why,
 	    l->o->pcap_path, false, l->devnull, err, sizeof(err));
 	if (l->cap == NULL) {
 		snprintf(why, whylen, "%s", err);
-		return 3;
+		return OB_RUN_NO_ENV;
 	}
 	if (open_records(l, rec_name, len, why, whylen) == -1)
-		return 3;
+		return OB_RUN_NO_ENV;
 	return 0;
 }
 
@@ -523,7 +506,7 @@ ob_run(const struct ob_run_opts *o, struct ob_run_result *res, char *why,
 	memset(res, 0, sizeof(*res));
 	res->t_exit = OB_NO_TIME;
 	l.devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	rc = l.devnull == -1 ? 3 : setup(&l, rec_name, sizeof(rec_name), why,
+	rc = l.devnull == -1 ? OB_RUN_NO_ENV : setup(&l, rec_name, sizeof(rec_name), why,
 	    whylen);
 	if (rc == 0) {
 		/*

@@ -54,14 +54,20 @@ struct ob_run_result {
 	size_t nstates;
 	char note[256];			/* something the report should say */
 	/* the sandbox was a user namespace: this process cannot fork any
-	 * more, so it must leave with _exit() (see common/sandbox.h) */
+	 * more, so it must leave with _exit() (see client/sandbox/sandbox.h) */
 	bool userns;
 };
 
+/* What ob_run() did; `lingerlab observe` makes its exit status of it. */
+enum ob_run_rc {
+	OB_RUN_RAN = 0,		/* the program ran, whatever it did */
+	OB_RUN_NOT_STARTED,	/* it could not be started (not found) */
+	OB_RUN_NO_ENV,		/* the environment could not be set up */
+};
+
 /*
- * Run it. Returns 0 when the program ran (whatever it did), 2 when it
- * could not be started (not found: why says so), 3 when the environment
- * could not be set up; why then says what failed and what to do.
+ * Run it. Returns an enum ob_run_rc; unless the program ran, why says
+ * what failed and what to do.
  */
 int	ob_run(const struct ob_run_opts *o, struct ob_run_result *res,
 	    char *why, size_t whylen);

@@ -1,7 +1,7 @@
 /*
  * run_capture.c - what crossed the client's link, both directions, as
  * struct obs_segment: libpcap in immediate mode with nanosecond time
- * stamps, decoded by the peer's own codec (peer/frame.h), optionally
+ * stamps, decoded by the peer's own codec (common/frame.h), optionally
  * written to a pcap file as well.
  *
  * From the case's time 0 on (rcap_start), a reader process of its own
@@ -42,9 +42,11 @@
 #include <unistd.h>
 
 #include "frame.h"
+#include "platform.h"
+#include "run_capture.h"
 #include "run_capture_int.h"
-#include "run_int.h"
 #include "run_wire.h"
+#include "timeunit.h"
 #include "wire_classify.h"
 
 /*
@@ -214,7 +216,7 @@ decode(const struct run_capture *c, const struct pcap_pkthdr *h,
 		return -1;
 	memset(s, 0, sizeof(*s));
 	/* With nanosecond precision, tv_usec holds nanoseconds. */
-	ts = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
+	ts = (uint64_t)h->ts.tv_sec * NS_PER_S + (uint64_t)h->ts.tv_usec;
 	mono = (int64_t)ts - c->rt_offset;
 	s->t_ns = mono > (int64_t)c->t0 ? (uint64_t)mono - c->t0 : 0;
 	s->from_client = f.u.seg.saddr != c->peer_addr;

@@ -21,14 +21,15 @@
 
 #include "fd_close.h"
 #include "platform.h"
+#include "run_capture.h"
 #include "run_capture_int.h"
-#include "run_int.h"
+#include "timeunit.h"
 
 /* How long the worker waits for the reader to catch up (it takes µs). */
-#define SYNC_TIMEOUT_NS (200ull * 1000000u)
+#define SYNC_TIMEOUT_NS (200 * NS_PER_MS)
 
 /* How often the reader classifies and streams what it has read. */
-#define PUMP_NS (10ull * 1000000u)
+#define PUMP_NS (10 * NS_PER_MS)
 
 /* In the reader: keep only what it uses, so nothing else lives on in it. */
 static void
@@ -96,7 +97,7 @@ next_wait(int waiting, uint64_t last)
 	if (waiting != 1)
 		return -1;
 	return now >= last + PUMP_NS ? 0 :
-	    (int)((last + PUMP_NS - now) / 1000000u + 1);
+	    (int)((last + PUMP_NS - now) / NS_PER_MS + 1);
 }
 
 __attribute__((noreturn))
@@ -241,7 +242,7 @@ sync_reader(struct run_capture *c)
 		rcap_unlock(sh);
 		if (done || (now = plat_now_ns()) >= deadline)
 			return;
-		(void)poll(&pfd, 1, (int)((deadline - now) / 1000000u + 1));
+		(void)poll(&pfd, 1, (int)((deadline - now) / NS_PER_MS + 1));
 	}
 }
 
