@@ -2,10 +2,11 @@
  * scenario.h - a scenario file, read: the statements of one case, with the
  * position of every word so that errors and reports can point at the source.
  *
- * Pure data. scenario_parse.c builds it from text (docs/scenario-language.md),
- * scenario_matrix.c expands parameters into cases, the runner executes the
- * steps and the evaluator checks the expectations. Nothing here touches the
- * system.
+ * Pure data. scenario_parse.c reads a file's header (docs/scenario-language.md),
+ * scenario_matrix.c expands its parameters into cases, scenario_case.c reads
+ * each case into this; the runner executes the steps and the evaluator
+ * checks the expectations. What each kind of step and expectation is, is
+ * asked of scenario_kinds.h. Nothing here touches the system.
  */
 #ifndef LINGERLAB_SCENARIO_H
 #define LINGERLAB_SCENARIO_H

@@ -93,6 +93,9 @@ struct scn_cur {
 /* scenario_parse.c: the template */
 struct scn_file *scn_file_read(const char *path, const char *text, size_t len,
 			       struct scn_errs *e);
+/* The header statements: scenario, tags, param, timeout. */
+#define SCN_NHEADER 4
+extern const char *const scn_header_statements[SCN_NHEADER];
 
 /* scenario_errors.c: errors, quoted words, suggestions */
 void scn_errs_add(struct scn_errs *e, const struct scn_error *err);
@@ -145,10 +148,18 @@ int scn_parse_expect(struct scn_ctx *c);
 int scn_check_cond(struct scn_ctx *c, const char *cond, uint32_t col,
 		   struct control_cond *out);
 
-/* scenario_matrix.c: names declared before use, expectations attached */
+/* scenario_matrix.c: parameters to cases */
+/* Sets f->ncases, or f->bad_params with an error when there are too many. */
+void scn_count_cases(struct scn_errs *e, struct scn_file *f);
+/* Case index's value of each parameter, in declaration order. */
+void scn_case_values(const struct scn_file *f, size_t index, const char **values);
+
+/* scenario_socks.c: socket names declared before use */
 int scn_find_sock(const struct scenario *sc, const char *name);
 int scn_read_sock(struct scn_cur *k, unsigned need, int *out);
 int scn_new_sock(struct scn_cur *k, bool pending_ok, int *out);
+
+/* scenario_attach.c: an expectation to the step it follows */
 int scn_attach(struct scn_ctx *c, struct scn_expect *e, bool keep);
 
 /* scenario_names.c: the known errno name closest to name, or NULL. */

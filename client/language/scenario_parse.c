@@ -241,11 +241,20 @@ header_param(struct scn_ctx *c, struct scn_file *f)
 	return 0;
 }
 
+/* Also the statements scn_keywords() lists for the editors. */
+const char *const scn_header_statements[SCN_NHEADER] = {
+	"scenario", "tags", "param", "timeout"
+};
+
 static bool
 is_header(const struct scn_word *w)
 {
-	return scn_word_is(w, "scenario") || scn_word_is(w, "tags") ||
-	    scn_word_is(w, "param") || scn_word_is(w, "timeout");
+	size_t i;
+
+	for (i = 0; i < SCN_NHEADER; i++)
+		if (scn_word_is(w, scn_header_statements[i]))
+			return true;
+	return false;
 }
 
 /* Where a header statement may be: first, at the left margin, before steps. */
@@ -364,26 +373,6 @@ template_read(struct scn_ctx *c, struct scn_file *f)
 		    "the file is empty: expected scenario \"DESCRIPTION\"");
 }
 
-/* One case per combination of values; too many is an error, not a cut. */
-static void
-count_cases(struct scn_errs *e, struct scn_file *f)
-{
-	size_t i, n = 1;
-
-	for (i = 0; i < f->nparams; i++) {
-		const struct scn_param *p = &f->params[i];
-
-		if (n > SCN_MAX_CASES / p->nvalues) {
-			scn_fail_at(e, p->pos.line, p->pos.col, "split the file, or list fewer "
-			    "values", "the parameters make more than %d cases", SCN_MAX_CASES);
-			f->bad_params = true;
-			return;
-		}
-		n *= p->nvalues;
-	}
-	f->ncases = n;
-}
-
 struct scn_file *
 scn_file_read(const char *path, const char *text, size_t len, struct scn_errs *e)
 {
@@ -410,7 +399,7 @@ scn_file_read(const char *path, const char *text, size_t len, struct scn_errs *e
 	c->errs = e;
 	template_read(c, f);
 	free(c);
-	count_cases(e, f);
+	scn_count_cases(e, f);
 	if (f->nparams > 0 && (f->param_names = calloc(f->nparams, sizeof(char *))) == NULL) {
 		scn_file_free(f);
 		return NULL;

@@ -23,11 +23,9 @@
 #include <stddef.h>
 
 #include "scenario.h"
+#include "scenario_kinds.h"		/* the kinds' names and properties */
 
 #define SCN_MAX_CASES 4096		/* more is an error, not a truncation */
-#define SCN_DEFAULT_TIMEOUT_NS (60ull * 1000000000ull)
-#define SCN_DEFAULT_WAIT_PEER_NS (10ull * 1000000000ull)
-#define SCN_DEFAULT_RECV_SIZE (64u * 1024u)
 
 struct scn_file;
 
@@ -103,17 +101,5 @@ bool scn_errno_known(const char *name);
 bool scn_errno_is_winsock(const char *name);
 /* True when a and b name the same error: equal, or EAGAIN and EWOULDBLOCK. */
 bool scn_errno_same(const char *a, const char *b);
-
-/* Names as written in scenario files: "peer listen", "returns", "FIN". */
-const char *scn_step_name(enum scn_step_kind k);
-const char *scn_expect_name(enum scn_expect_kind k);
-const char *scn_os_name(enum scn_os os);
-const char *scn_wire_what_name(enum scn_wire_what w);
-const char *scn_op_name(enum scn_op op);
-
-/* True for the kinds checked against the step's call (written indented). */
-bool scn_expect_is_attached(enum scn_expect_kind k);
-/* True for the steps that are a system call on the system under test. */
-bool scn_step_is_call(enum scn_step_kind k);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "behaviour.h"
 #include "control_proto.h"
+#include "scenario_defaults.h"
 
 /* lingerpeer's own parser decides; its message splits into ours and a hint. */
 static int

@@ -15,14 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenario_defaults.h"
+#include "timeunit.h"
 #include "units.h"
 
-#define NS_PER_S 1000000000ull
-#define NS_PER_MS 1000000ull
 #define RECV_MAX (1ull << 30)
 
+/* How to read a statement; its name is its kind's (scenario_kinds.c). */
 struct step_def {
-	const char *name;	/* as written; "peer listen" for peer commands */
 	enum scn_step_kind kind;
 	const char *usage;
 	int (*parse)(struct scn_cur *k, struct scn_step *s);
@@ -413,54 +413,37 @@ block_edge(struct scn_ctx *c, const struct scn_step *s)
 }
 
 static const struct step_def steps[] = {
-	{ "peer listen", STEP_PEER_LISTEN, "usage: peer listen PORT SPEC",
+	{ STEP_PEER_LISTEN, "usage: peer listen PORT SPEC",
 	  scn_parse_peer_listen },
-	{ "peer behaviour", STEP_PEER_BEHAVIOUR, "usage: peer behaviour SOCK SPEC",
+	{ STEP_PEER_BEHAVIOUR, "usage: peer behaviour SOCK SPEC",
 	  scn_parse_peer_behaviour },
-	{ "peer ack-fin", STEP_PEER_ACK_FIN, "usage: peer ack-fin SOCK", scn_parse_peer_sock },
-	{ "peer read", STEP_PEER_READ, "usage: peer read SOCK [SIZE]", scn_parse_peer_read },
-	{ "peer resume", STEP_PEER_RESUME, "usage: peer resume SOCK", scn_parse_peer_sock },
-	{ "peer fin", STEP_PEER_FIN, "usage: peer fin SOCK", scn_parse_peer_sock },
-	{ "peer rst", STEP_PEER_RST, "usage: peer rst SOCK", scn_parse_peer_sock },
-	{ "peer send", STEP_PEER_SEND, "usage: peer send SOCK SIZE", scn_parse_peer_send },
-	{ "peer connect", STEP_PEER_CONNECT, "usage: peer connect PORT as SOCK [SPEC]",
+	{ STEP_PEER_ACK_FIN, "usage: peer ack-fin SOCK", scn_parse_peer_sock },
+	{ STEP_PEER_READ, "usage: peer read SOCK [SIZE]", scn_parse_peer_read },
+	{ STEP_PEER_RESUME, "usage: peer resume SOCK", scn_parse_peer_sock },
+	{ STEP_PEER_FIN, "usage: peer fin SOCK", scn_parse_peer_sock },
+	{ STEP_PEER_RST, "usage: peer rst SOCK", scn_parse_peer_sock },
+	{ STEP_PEER_SEND, "usage: peer send SOCK SIZE", scn_parse_peer_send },
+	{ STEP_PEER_CONNECT, "usage: peer connect PORT as SOCK [SPEC]",
 	  scn_parse_peer_connect },
-	{ "wait peer", STEP_WAIT_PEER, "usage: wait peer SOCK COND... [within DURATION]",
+	{ STEP_WAIT_PEER, "usage: wait peer SOCK COND... [within DURATION]",
 	  scn_parse_wait_peer },
-	{ "socket", STEP_SOCKET, "usage: socket SOCK", p_socket },
-	{ "set", STEP_SET, "usage: set SOCK OPTION [VALUE]", scn_parse_set },
-	{ "connect", STEP_CONNECT, "usage: connect SOCK [port PORT]", p_connect },
-	{ "send", STEP_SEND, "usage: send SOCK SIZE|until-blocked", p_send },
-	{ "recv", STEP_RECV, "usage: recv SOCK [SIZE]", p_recv },
-	{ "shutdown", STEP_SHUTDOWN, "usage: shutdown SOCK rd|wr|rdwr", p_shutdown },
-	{ "close", STEP_CLOSE, "usage: close SOCK", p_fd_sock },
-	{ "exit-close", STEP_EXIT_CLOSE, "usage: exit-close SOCK", p_fd_sock },
-	{ "listen", STEP_LISTEN, "usage: listen SOCK PORT", p_listen },
-	{ "accept", STEP_ACCEPT, "usage: accept SOCK as NEWSOCK", p_accept },
-	{ "wait", STEP_WAIT, "usage: wait DURATION", p_wait },
-	{ "signal", STEP_SIGNAL, "usage: signal after DURATION", p_signal },
-	{ "repeat", STEP_REPEAT, "usage: repeat N [times] [K at-once] ... end", p_repeat },
-	{ "end", STEP_END, "usage: end (of a repeat block)", p_end },
+	{ STEP_SOCKET, "usage: socket SOCK", p_socket },
+	{ STEP_SET, "usage: set SOCK OPTION [VALUE]", scn_parse_set },
+	{ STEP_CONNECT, "usage: connect SOCK [port PORT]", p_connect },
+	{ STEP_SEND, "usage: send SOCK SIZE|until-blocked", p_send },
+	{ STEP_RECV, "usage: recv SOCK [SIZE]", p_recv },
+	{ STEP_SHUTDOWN, "usage: shutdown SOCK rd|wr|rdwr", p_shutdown },
+	{ STEP_CLOSE, "usage: close SOCK", p_fd_sock },
+	{ STEP_EXIT_CLOSE, "usage: exit-close SOCK", p_fd_sock },
+	{ STEP_LISTEN, "usage: listen SOCK PORT", p_listen },
+	{ STEP_ACCEPT, "usage: accept SOCK as NEWSOCK", p_accept },
+	{ STEP_WAIT, "usage: wait DURATION", p_wait },
+	{ STEP_SIGNAL, "usage: signal after DURATION", p_signal },
+	{ STEP_REPEAT, "usage: repeat N [times] [K at-once] ... end", p_repeat },
+	{ STEP_END, "usage: end (of a repeat block)", p_end },
 };
 
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))
-
-const char *
-scn_step_name(enum scn_step_kind kind)
-{
-	size_t i;
-
-	for (i = 0; i < NSTEPS; i++)
-		if (steps[i].kind == kind)
-			return steps[i].name;
-	return "?";
-}
-
-bool
-scn_step_is_call(enum scn_step_kind kind)
-{
-	return kind >= STEP_SOCKET && kind <= STEP_ACCEPT;
-}
 
 static const struct step_def *
 find_step(const char *name)
@@ -468,7 +451,7 @@ find_step(const char *name)
 	size_t i;
 
 	for (i = 0; i < NSTEPS; i++)
-		if (strcmp(steps[i].name, name) == 0)
+		if (strcmp(scn_step_name(steps[i].kind), name) == 0)
 			return &steps[i];
 	return NULL;
 }

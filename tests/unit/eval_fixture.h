@@ -19,6 +19,8 @@
 #include "evaluate.h"
 #include "observe.h"
 #include "scenario.h"
+#include "scenario_kinds.h"
+#include "timeunit.h"
 #include "verdict.h"
 #include "wire_classify.h"
 
@@ -27,9 +29,9 @@
 #define FX_SEGS 64
 #define FX_CPORT 40000
 #define FX_PPORT 7000
-#define MS(x) ((uint64_t)(x) * 1000000u)
-#define US(x) ((uint64_t)(x) * 1000u)
-#define SEC(x) ((uint64_t)(x) * 1000000000u)
+#define MS(x) ((uint64_t)(x) * NS_PER_MS)
+#define US(x) ((uint64_t)(x) * NS_PER_US)
+#define SEC(x) ((uint64_t)(x) * NS_PER_S)
 
 struct fx {
 	struct scenario sc;
@@ -111,7 +113,7 @@ fx_expect(struct fx *f, enum scn_expect_kind kind, uint32_t os, const char *text
 	e->pos = (struct scn_pos){ "t.scn", f->next_line++, 5 };
 	e->sock = 0;
 	e->who = WHO_CLIENT;
-	e->attached = kind <= EXP_SENDS;
+	e->attached = scn_expect_is_attached(kind);
 	snprintf(e->source_text, sizeof(e->source_text), "%s", text);
 	f->pts[s][j].reached = true;
 	f->pts[s][j].t_from_ns = f->calls[s].t_start_ns;

@@ -14,11 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenario_parse.h"
+#include "scenario_fixture.h"
+#include "timeunit.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define S 1000000000ull
-#define MS 1000000ull
+#define S NS_PER_S
+#define MS NS_PER_MS
 
 static const char every_form[] =
 	"# every statement and expectation form\n"				/* 1 */
@@ -233,27 +234,6 @@ static const struct want_expect want_expects[] = {
 	  "x" },
 };
 
-static struct scenario *
-parse_one(const char *path, const char *text, size_t index)
-{
-	struct scn_error errs[8];
-	struct scn_file *f;
-	struct scenario *sc;
-	char buf[1024];
-	size_t n = 0;
-
-	if (scn_file_parse(path, text, strlen(text), &f, errs, NELEM(errs), &n) < 0) {
-		scn_error_format(&errs[0], buf, sizeof(buf));
-		fail_msg("%zu errors; first: %s", n, buf);
-	}
-	if (scn_file_case(f, index, &sc, &errs[0]) < 0) {
-		scn_error_format(&errs[0], buf, sizeof(buf));
-		fail_msg("case %zu: %s", index, buf);
-	}
-	scn_file_free(f);	/* a case outlives its file */
-	return sc;
-}
-
 /* Nth line of text, as written, for source_text. */
 static void
 line_of(const char *text, uint32_t line, char *buf, size_t len)
@@ -328,7 +308,7 @@ check_expect(const struct scn_expect *e, const struct want_expect *w)
 static void
 test_every_form(void **state)
 {
-	struct scenario *sc = parse_one("every.scn", every_form, 0);
+	struct scenario *sc = must_parse_case("every.scn", every_form, 0);
 	size_t i, n = 0;
 
 	(void)state;
@@ -378,7 +358,7 @@ test_if_conditions(void **state)
 	    "    expect linux: blocks about 1s if mode=blocking and linger=1s because \"l\"\n"
 	    "    expect returns 0 if mode = nonblocking and linger = 1s\n"
 	    "expect state c gone if linger = 1s if mode = blocking # a comment\n";
-	struct scenario *sc = parse_one("c.scn", text, 1);	/* blocking, 1s */
+	struct scenario *sc = must_parse_case("c.scn", text, 1);	/* blocking, 1s */
 	const struct scn_expect *e;
 
 	(void)state;
@@ -405,13 +385,13 @@ test_if_conditions(void **state)
 	    "blocking");
 	scenario_free(sc);
 	/* nonblocking, 1s: only the third */
-	sc = parse_one("c.scn", text, 3);
+	sc = must_parse_case("c.scn", text, 3);
 	assert_int_equal(sc->steps[2].nexpects, 1);
 	assert_int_equal(sc->steps[2].expects[0].kind, EXP_RETURNS);
 	assert_int_equal(sc->steps[2].expects[0].pos.line, 9);
 	scenario_free(sc);
 	/* blocking, 0s: none */
-	sc = parse_one("c.scn", text, 0);
+	sc = must_parse_case("c.scn", text, 0);
 	assert_int_equal(sc->steps[2].nexpects, 0);
 	scenario_free(sc);
 }
@@ -422,7 +402,7 @@ test_defaults(void **state)
 {
 	static const char text[] = "scenario \"d\"\npeer listen 7005 normal\n"
 	    "peer listen 7006 normal\nsocket c\nconnect c\n";
-	struct scenario *sc = parse_one("d.scn", text, 0);
+	struct scenario *sc = must_parse_case("d.scn", text, 0);
 
 	(void)state;
 	assert_int_equal(sc->timeout_ns, 60 * S);
@@ -439,7 +419,7 @@ test_peer_connect(void **state)
 	static const char text[] = "scenario \"p\"\nsocket l\nlisten l 8000\n"
 	    "peer connect 8000 as a\npeer connect 8000 as b stop-reading:rcvbuf=16KiB\n"
 	    "wait peer b state=ESTABLISHED\naccept l as a\naccept l as b\n";
-	struct scenario *sc = parse_one("p.scn", text, 0);
+	struct scenario *sc = must_parse_case("p.scn", text, 0);
 
 	(void)state;
 	assert_int_equal(sc->nsteps, 7);
@@ -464,7 +444,7 @@ test_layout(void **state)
 {
 	static const char text[] = "\r\n# c\r\n\t \r\nscenario \"x # not a comment\" # one\r\n"
 	    "socket\tc# glued comment\r\nclose c\r\n  expect\treturns  0";
-	struct scenario *sc = parse_one("l.scn", text, 0);
+	struct scenario *sc = must_parse_case("l.scn", text, 0);
 
 	(void)state;
 	assert_string_equal(sc->description, "x # not a comment");
