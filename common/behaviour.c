@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "timeunit.h"
 #include "units.h"
 
 enum param_kind { P_NONE, P_SIZE, P_DURATION_MS };
@@ -129,9 +130,9 @@ set_param(const struct param_def *pd, const char *value, struct behaviour *b)
 	} else {
 		if (parse_duration(value, &v, errbuf, sizeof(errbuf)) < 0)
 			return -1;
-		if (v % 1000000u != 0)
+		if (v % NS_PER_MS != 0)
 			return -1;	/* kept in ms: 500us would silently become 0 */
-		v /= 1000000u;
+		v /= NS_PER_MS;
 	}
 	if (v > pd->max)
 		return -1;
@@ -308,7 +309,7 @@ behaviour_format(const struct behaviour *b, char *buf, size_t len)
 	if (used == 0)
 		used = append(buf, len, used, "", "normal");
 	if (b->delay_ms != 0) {
-		format_duration((uint64_t)b->delay_ms * 1000000u, v, sizeof(v));
+		format_duration((uint64_t)b->delay_ms * NS_PER_MS, v, sizeof(v));
 		used = append(buf, len, used, "+delay=", v);
 	}
 	return used;

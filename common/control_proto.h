@@ -15,14 +15,15 @@
 #include <stdint.h>
 
 #include "behaviour.h"
+#include "timeunit.h"
 
 #define CONTROL_PROTOCOL_VERSION 1
 #define CONTROL_LINE_MAX 4096		/* bytes in one line, newline excluded */
 #define CONTROL_WORD_MAX 255		/* bytes in one word */
 #define CONTROL_WORDS_MAX 24		/* words in one line */
 #define CONTROL_CONDS_MAX 16		/* conditions in one wait */
-#define CONTROL_WAIT_DEFAULT_NS (10ull * 1000000000ull)
-#define CONTROL_WAIT_MAX_NS (3600ull * 1000000000ull)
+#define CONTROL_WAIT_DEFAULT_NS (10 * NS_PER_S)
+#define CONTROL_WAIT_MAX_NS (3600 * NS_PER_S)
 #define CONTROL_EVENTS_DEFAULT_LIMIT 1000u
 #define CONTROL_EVENTS_MAX_LIMIT 100000u
 

@@ -11,13 +11,15 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "timeunit.h"
+
 static inline int64_t
 monotime_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * (int64_t)MS_PER_S + ts.tv_nsec / (long)NS_PER_MS;
 }
 
 static inline uint64_t
@@ -26,7 +28,7 @@ monotime_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
 }
 
 #endif

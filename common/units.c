@@ -16,6 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "timeunit.h"
+
 struct unit {
 	const char *name;
 	uint64_t scale;
@@ -28,8 +30,8 @@ static const struct unit size_units[] = {
 };
 
 static const struct unit duration_units[] = {
-	{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
-	{ "s", 1000000000ull }, { "min", 60000000000ull },
+	{ "ns", 1 }, { "us", NS_PER_US }, { "ms", NS_PER_MS },
+	{ "s", NS_PER_S }, { "min", 60 * NS_PER_S },
 	{ NULL, 0 }
 };
 
@@ -199,15 +201,14 @@ format_size(uint64_t bytes, char *buf, size_t len)
 static int
 format_seconds_ms(uint64_t ns, char *buf, size_t len)
 {
-	uint64_t ms = ns % UINT64_C(1000000000) / UINT64_C(1000000);
+	uint64_t ms = ns % NS_PER_S / NS_PER_MS;
 	int digits = 3;
 
 	while (ms % 10 == 0) {
 		ms /= 10;
 		digits--;
 	}
-	return snprintf(buf, len, "%" PRIu64 ".%0*" PRIu64 "s", ns / UINT64_C(1000000000),
-	    digits, ms);
+	return snprintf(buf, len, "%" PRIu64 ".%0*" PRIu64 "s", ns / NS_PER_S, digits, ms);
 }
 
 size_t
@@ -215,14 +216,14 @@ format_duration(uint64_t ns, char *buf, size_t len)
 {
 	int n;
 
-	if (ns % 1000000000ull == 0)
-		n = snprintf(buf, len, "%" PRIu64 "s", ns / UINT64_C(1000000000));
-	else if (ns >= 1000000000ull && ns % 1000000ull == 0)
+	if (ns % NS_PER_S == 0)
+		n = snprintf(buf, len, "%" PRIu64 "s", ns / NS_PER_S);
+	else if (ns >= NS_PER_S && ns % NS_PER_MS == 0)
 		n = format_seconds_ms(ns, buf, len);
-	else if (ns % 1000000ull == 0)
-		n = snprintf(buf, len, "%" PRIu64 "ms", ns / UINT64_C(1000000));
-	else if (ns % 1000ull == 0)
-		n = snprintf(buf, len, "%" PRIu64 "us", ns / UINT64_C(1000));
+	else if (ns % NS_PER_MS == 0)
+		n = snprintf(buf, len, "%" PRIu64 "ms", ns / NS_PER_MS);
+	else if (ns % NS_PER_US == 0)
+		n = snprintf(buf, len, "%" PRIu64 "us", ns / NS_PER_US);
 	else
 		n = snprintf(buf, len, "%" PRIu64 "ns", ns);
 	return n < 0 ? 0 : (size_t)n;

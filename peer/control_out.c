@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "control_int.h"
+#include "timeunit.h"
 
 void
 control_out_init(struct control_out *o, size_t limit)
@@ -142,7 +143,7 @@ control_ip_str(uint32_t a, char buf[16])
 const char *
 control_secs_str(uint64_t ns, char buf[32])
 {
-	snprintf(buf, 32, "%" PRIu64 ".%03" PRIu64 "s", ns / 1000000000u,
-	    ns % 1000000000u / 1000000u);
+	snprintf(buf, 32, "%" PRIu64 ".%03" PRIu64 "s", ns / NS_PER_S,
+	    ns % NS_PER_S / NS_PER_MS);
 	return buf;
 }

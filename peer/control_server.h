@@ -25,12 +25,13 @@
 #include <stdint.h>
 
 #include "tcp_peer.h"
+#include "timeunit.h"
 
 #define CONTROL_MAX_CLIENTS_DEFAULT 64u
 #define CONTROL_OUT_MAX_DEFAULT (4u * 1024u * 1024u)
 #define CONTROL_MAX_LISTENERS 8u
 /* A client that must authenticate and has not within this is dropped. */
-#define CONTROL_AUTH_TIMEOUT_NS (10ull * 1000000000ull)
+#define CONTROL_AUTH_TIMEOUT_NS (10 * NS_PER_S)
 
 struct control_server_config {
 	uint32_t max_clients;	/* 0: CONTROL_MAX_CLIENTS_DEFAULT */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "segment.h"
+#include "timeunit.h"
 
 struct event_log {
 	struct peer_event *ring;
@@ -189,7 +190,7 @@ size_t
 event_format(const struct peer_event *ev, const char *(*state_name)(int), char *buf, size_t len)
 {
 	char fl[10], opts[32];
-	uint64_t s = ev->t_ns / 1000000000u, ns = ev->t_ns % 1000000000u;
+	uint64_t s = ev->t_ns / NS_PER_S, ns = ev->t_ns % NS_PER_S;
 	int n;
 
 	switch ((enum event_type)ev->type) {

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "timeunit.h"
+
 struct pcap_writer {
 	pcap_t *dead;
 	pcap_dumper_t *dump;
@@ -38,8 +40,8 @@ pcap_writer_add(struct pcap_writer *w, const uint8_t *frame, size_t len, uint64_
 {
 	struct pcap_pkthdr h;
 
-	h.ts.tv_sec = (time_t)(wall_ns / 1000000000u);
-	h.ts.tv_usec = (suseconds_t)(wall_ns % 1000000000u);	/* nanoseconds here */
+	h.ts.tv_sec = (time_t)(wall_ns / NS_PER_S);
+	h.ts.tv_usec = (suseconds_t)(wall_ns % NS_PER_S);	/* nanoseconds here */
 	h.caplen = h.len = (bpf_u_int32)len;
 	pcap_dump((u_char *)w->dump, &h, frame);
 }

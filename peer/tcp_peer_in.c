@@ -11,7 +11,7 @@
 #include "tcp_peer_int.h"
 
 /* What a segment did, gathered while processing, so it is logged once. */
-struct verdict {
+struct seg_outcome {
 	enum seg_class cls;
 	bool ack_needed;
 	bool reset;		/* answer with RST once the segment is logged */
@@ -90,7 +90,7 @@ is_zero_window_probe(const struct peer *p, const struct conn *c, const struct se
 
 /* In-order payload into the emulated buffer, as far as it has room. */
 static void
-on_data(struct peer *p, struct conn *c, const struct segment *s, struct verdict *v)
+on_data(struct peer *p, struct conn *c, const struct segment *s, struct seg_outcome *v)
 {
 	uint32_t len = s->payload_len, skip, room, take;
 
@@ -139,7 +139,7 @@ fin_accept(struct peer *p, struct conn *c)
 
 /* Their FIN, once every byte before it is in. */
 static void
-on_fin(struct peer *p, struct conn *c, const struct segment *s, struct verdict *v)
+on_fin(struct peer *p, struct conn *c, const struct segment *s, struct seg_outcome *v)
 {
 	uint32_t fin_seq = s->seq + s->payload_len;
 	bool again = (c->flags & (CF_FIN_HELD | CF_FIN_RCVD)) && fin_seq == c->fin_seq;
@@ -165,7 +165,7 @@ on_fin(struct peer *p, struct conn *c, const struct segment *s, struct verdict *
 		v->cls = again ? SC_FIN_RETX : SC_FIN_SWALLOWED;
 		peer_say(p, c, "FIN from %s swallowed, %s time", peer_client_str(c, who),
 		    peer_nth(c->fins_seen, n));
-		return;		/* data in it was ACKed by on_data's verdict */
+		return;		/* data in it was ACKed by on_data's outcome */
 	}
 	v->cls = SC_FIN;
 	v->ack_needed = true;
@@ -193,7 +193,7 @@ on_closed(struct peer *p, struct conn *c, const struct segment *s)
 static void
 on_segment(struct peer *p, struct conn *c, const struct segment *s)
 {
-	struct verdict v = { SC_ACK, false, false };
+	struct seg_outcome v = { SC_ACK, false, false };
 
 	c->segs_in++;
 	c->last_ns = p->now;
@@ -236,7 +236,7 @@ on_segment(struct peer *p, struct conn *c, const struct segment *s)
 	if (s->payload_len > 0 && (can_receive(c) || (c->flags & CF_FIN_HELD)))
 		on_data(p, c, s, &v);
 	else if (s->payload_len > 0)
-		v = (struct verdict){ SC_DATA_RETX, true, false };
+		v = (struct seg_outcome){ SC_DATA_RETX, true, false };
 	if ((s->flags & TCPF_FIN) && seq_le(s->seq + s->payload_len, c->rcv_nxt) &&
 	    (can_receive(c) || (c->flags & (CF_FIN_HELD | CF_FIN_RCVD))))
 		on_fin(p, c, s, &v);

@@ -1,6 +1,9 @@
 /*
- * tcp_peer_int.h - what tcp_peer.c (segments in) and tcp_peer_cmd.c
- * (commands, snapshots) share. Not for use outside the peer core.
+ * tcp_peer_int.h - the inside of the peer's TCP endpoint, which its
+ * tcp_peer*.c files share: listeners, the output queue, segments held by
+ * delay=, timers, and the functions one part calls in another (each group
+ * below names the file that defines it). Not for use outside the peer
+ * core; the unit tests of the connection table look in through it.
  */
 #ifndef LINGERLAB_TCP_PEER_INT_H
 #define LINGERLAB_TCP_PEER_INT_H
@@ -8,10 +11,11 @@
 #include "conn_table.h"
 #include "tcp_peer.h"
 #include "timer_heap.h"
+#include "timeunit.h"
 
 #define PEER_MAX_LISTENERS 64
 #define PEER_OUTQ 4096			/* segments between two drains */
-#define PEER_RTO_INITIAL_NS 1000000000ull	/* RFC 6298: 1 s */
+#define PEER_RTO_INITIAL_NS NS_PER_S	/* RFC 6298: 1 s */
 #define PEER_RTO_MAX_SHIFT 6		/* 7 retries (1, 2, ... 64 s), then 128 s more: gone */
 
 enum timer_kind {
@@ -90,6 +94,8 @@ void peer_log_in(struct peer *p, const struct conn *c, const struct segment *s,
 void peer_on_syn(struct peer *p, struct conn *old, const struct segment *s);
 uint32_t peer_initial_seq(const struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport);
 struct conn *peer_new_conn(struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport);
+
+/* tcp_peer_connect.c */
 void peer_on_syn_sent(struct peer *p, struct conn *c, const struct segment *s);
 
 #endif

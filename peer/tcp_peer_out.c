@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tcp_peer_int.h"
+#include "timeunit.h"
 
 /* Data we send is this pattern, so a client can check what it received. */
 #define PATTERN_PERIOD 251u
@@ -68,7 +69,7 @@ out_window(const struct peer *p, const struct conn *c)
 static uint32_t
 ts_now(const struct peer *p)
 {
-	return (uint32_t)(p->now / 1000000u);	/* a 1 ms clock, as Linux uses */
+	return (uint32_t)(p->now / NS_PER_MS);	/* a 1 ms clock, as Linux uses */
 }
 
 static void
@@ -116,7 +117,7 @@ enqueue_delayed(struct peer *p, const struct out_item *it, uint32_t delay_ms)
 	}
 	slot = p->delayed.free_stack[--p->delayed.nfree];
 	p->delayed.items[slot] = *it;
-	if (timer_heap_push(&p->timers, p->now + (uint64_t)delay_ms * 1000000u, TK_DELAYED,
+	if (timer_heap_push(&p->timers, p->now + (uint64_t)delay_ms * NS_PER_MS, TK_DELAYED,
 	    slot, it->conn_id) < 0) {
 		p->delayed.free_stack[p->delayed.nfree++] = slot;
 		p->stats.delayed_dropped++;

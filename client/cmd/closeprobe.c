@@ -23,6 +23,7 @@
 
 #include "monotime.h"
 #include "sockdiag.h"
+#include "timeunit.h"
 #include "units.h"
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
@@ -93,7 +94,7 @@ parse_args(int argc, char **argv, struct probe *p)
 	memset(p, 0, sizeof(*p));
 	p->peer.sin_family = AF_INET;
 	p->shutdown_how = -1;
-	p->connect_timeout_ns = 3000000000ull;
+	p->connect_timeout_ns = 3 * NS_PER_S;
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		err[0] = '\0';
 		switch (ch) {
@@ -171,7 +172,7 @@ connect_with_timeout(int fd, const struct probe *p)
 	if (connect(fd, (const struct sockaddr *)&p->peer, sizeof(p->peer)) < 0 &&
 	    errno != EINPROGRESS)
 		return fail("connect");
-	if (poll(&pfd, 1, (int)(p->connect_timeout_ns / 1000000u)) == 0) {
+	if (poll(&pfd, 1, (int)(p->connect_timeout_ns / NS_PER_MS)) == 0) {
 		errno = ETIMEDOUT;
 		return fail("connect");
 	}
@@ -269,8 +270,8 @@ run(const struct probe *p)
 	    p->linger.l_linger), a));
 	print_state("after close", &local, p);
 	if (p->settle_ns) {
-		struct timespec ts = { (time_t)(p->settle_ns / 1000000000u),
-			(long)(p->settle_ns % 1000000000u) };
+		struct timespec ts = { (time_t)(p->settle_ns / NS_PER_S),
+			(long)(p->settle_ns % NS_PER_S) };
 
 		nanosleep(&ts, NULL);	/* the user asked to look again later */
 		format_duration(p->settle_ns, a, sizeof(a));

@@ -6,34 +6,47 @@
  */
 #include "cmd_check.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_library.h"
+#include "exit_codes.h"
 #include "scenario_parse.h"
 #include "scn_describe.h"
 #include "scn_files.h"
+#include "scn_keywords.h"
 
-#define EXIT_BAD 2
 #define MAX_ERRORS 100		/* per file; the total is still counted */
 #define LIST_MAX_DESCS 16	/* distinct descriptions listed per file */
 
-/* argv[0] is the command; "--" ends options, and there are none but help. */
+/*
+ * argv[0] is the command; "--" ends options, and there are none but help
+ * and --library (the PATHs inside the installed scenario library).
+ */
 static int
 paths(int argc, char **argv, const char *usage, struct scn_paths *pl)
 {
 	int first = 1;
+	bool library = false;
 
 	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		printf("%s", usage);
 		return 1;
 	}
-	if (argc > 1 && strcmp(argv[1], "--") == 0)
+	if (argc > 1 && strcmp(argv[1], "--library") == 0) {
+		library = true;
 		first = 2;
-	else if (argc > 1 && argv[1][0] == '-' && argv[1][1] != '\0') {
-		fprintf(stderr, "lingerlab: unknown option %s\n%s", argv[1], usage);
+	}
+	if (argc > first && strcmp(argv[first], "--") == 0)
+		first++;
+	else if (argc > first && argv[first][0] == '-' && argv[first][1] != '\0') {
+		fprintf(stderr, "lingerlab: unknown option %s\n%s", argv[first], usage);
 		return -1;
 	}
+	if (library)
+		return library_collect(argc - first, argv + first, pl);
 	if (argc <= first) {
 		fprintf(stderr, "%s", usage);
 		return -1;
@@ -44,7 +57,7 @@ paths(int argc, char **argv, const char *usage, struct scn_paths *pl)
 /*
  * The files argv names, each read and handed to fn (0 fine, -1 bad);
  * *nfiles how many, *nbad how many could not be read or were bad.
- * Returns 0 when every file was fine, 1 after --help, else EXIT_BAD.
+ * Returns 0 when every file was fine, 1 after --help, else RUN_EXIT_USAGE.
  */
 typedef int (*file_fn)(const char *path, const char *text, size_t len,
     void *arg);
@@ -61,7 +74,7 @@ each_file(int argc, char **argv, const char *usage, file_fn fn, void *arg,
 	*nfiles = *nbad = 0;
 	if ((r = paths(argc, argv, usage, &pl)) != 0) {
 		scn_paths_free(&pl);
-		return r > 0 ? 1 : EXIT_BAD;
+		return r > 0 ? 1 : RUN_EXIT_USAGE;
 	}
 	for (i = 0; i < pl.n; i++) {
 		if (scn_read_file(pl.v[i], &text, &len) < 0) {
@@ -75,7 +88,7 @@ each_file(int argc, char **argv, const char *usage, file_fn fn, void *arg,
 	*nfiles = pl.n;
 	*nbad = bad;
 	scn_paths_free(&pl);
-	return bad == 0 ? 0 : EXIT_BAD;
+	return bad == 0 ? 0 : RUN_EXIT_USAGE;
 }
 
 struct check_counts {
@@ -99,16 +112,30 @@ check_one(const char *path, const char *text, size_t len, void *arg)
 	return rc;
 }
 
+static void
+print_keyword(enum scn_keyword_class c, const char *word, void *arg)
+{
+	(void)arg;
+	printf("%s %s\n", scn_keyword_class_name(c), word);
+}
+
 int
 cmd_check(int argc, char **argv)
 {
-	static const char usage[] = "usage: lingerlab check PATH...\n"
+	static const char usage[] = "usage: lingerlab check PATH... | --library [PATH...]\n"
 	    "  Read every case of each scenario file (folders: every *.scn in them)\n"
-	    "  and report every error. Runs nothing.\n";
+	    "  and report every error. Runs nothing. --library: the PATHs are in the\n"
+	    "  scenario library installed with lingerlab (all of it without any).\n";
 	struct check_counts cc = { 0, 0 };
 	size_t n, bad;
 	int rc;
 
+	/* Not in the usage: for the editor and completion checks
+	 * (tests/editors/), one "CLASS WORD" a line. */
+	if (argc == 2 && strcmp(argv[1], "--keywords") == 0) {
+		scn_keywords(print_keyword, NULL);
+		return fflush(stdout) == 0 && !ferror(stdout) ? 0 : RUN_EXIT_USAGE;
+	}
 	if ((rc = each_file(argc, argv, usage, check_one, &cc, &n, &bad)) == 1)
 		return 0;
 	if (rc == 0)
@@ -199,8 +226,9 @@ list_file(const char *path, const char *text, size_t len, void *arg)
 int
 cmd_list(int argc, char **argv)
 {
-	static const char usage[] = "usage: lingerlab list PATH...\n"
-	    "  Show each scenario file's description, tags and cases.\n";
+	static const char usage[] = "usage: lingerlab list PATH... | --library [PATH...]\n"
+	    "  Show each scenario file's description, tags and cases. --library: the\n"
+	    "  PATHs are in the scenario library installed with lingerlab.\n";
 	size_t n, bad;
 	int rc = each_file(argc, argv, usage, list_file, NULL, &n, &bad);
 

@@ -19,15 +19,14 @@
 #include "peer_launch.h"
 #include "sandbox.h"
 #include "series.h"
+#include "timeunit.h"
 #include "units.h"
 #include "wire_classify.h"
 
 #define PROG "lingerlab observe"
 #define MAX_EXPECTS 32
 #define ARG_MAX_LEN 4096
-#define MS (1000ull * 1000)
-#define SEC (1000 * MS)
-#define HOUR (3600 * SEC)
+#define HOUR (3600 * NS_PER_S)
 #define DAY (24 * HOUR)
 
 struct options {
@@ -160,9 +159,9 @@ parse(int argc, char **argv, struct options *o)
 	struct ob_run_opts *r = &o->run;
 	int ch, rc = 0;
 
-	r->timeout_ns = 60 * SEC;
-	r->settle_ns = 2 * SEC;
-	r->interval_ns = 20 * MS;
+	r->timeout_ns = 60 * NS_PER_S;
+	r->settle_ns = 2 * NS_PER_S;
+	r->interval_ns = 20 * NS_PER_MS;
 	r->shim = true;
 	optind = 1;
 	/* "+": stop at COMMAND, so its own options stay its own */
@@ -173,7 +172,7 @@ parse(int argc, char **argv, struct options *o)
 		case 'p': rc = opt_port(optarg, r); break;
 		case 'e': rc = opt_expect(optarg, o); break;
 		case 't':
-			rc = opt_duration("--timeout", optarg, MS, DAY,
+			rc = opt_duration("--timeout", optarg, NS_PER_MS, DAY,
 			    &r->timeout_ns);
 			break;
 		case 's':
@@ -182,7 +181,7 @@ parse(int argc, char **argv, struct options *o)
 			break;
 		case 'i':
 			/* finer than 1 ms only spins; coarser than 10 s sees little */
-			rc = opt_duration("--interval", optarg, MS, 10 * SEC,
+			rc = opt_duration("--interval", optarg, NS_PER_MS, 10 * NS_PER_S,
 			    &r->interval_ns);
 			break;
 		case 'w': r->pcap_path = optarg; break;
@@ -318,8 +317,12 @@ cmd_observe(int argc, char **argv)
 		return RUN_EXIT_USAGE;
 	}
 	rc = ob_run(&o.run, &res, why, sizeof(why));
-	if (rc != 0)
+	if (rc != OB_RUN_RAN)
 		fprintf(stderr, PROG ": %s\n", why);
+	if (rc == OB_RUN_NOT_STARTED)
+		rc = RUN_EXIT_USAGE;
+	else if (rc == OB_RUN_NO_ENV)
+		rc = RUN_EXIT_ENV;
 	else
 		rc = conclude(&o, &res);
 	userns = res.userns;

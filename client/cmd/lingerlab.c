@@ -8,10 +8,19 @@
 #include "cmd_check.h"
 #include "cmd_observe.h"
 #include "cmd_run.h"
+#include "exit_codes.h"
+#include "self_paths.h"
 
 #ifndef LINGERLAB_VERSION
 #define LINGERLAB_VERSION "0.1.0"
 #endif
+
+static void
+companion(FILE *out, const char *what, const char *var, enum self_companion which)
+{
+	fprintf(out, "  %-17s %s%s ($%s)\n", what, self_path(which),
+	    self_path_found(which) ? "" : " (missing)", var);
+}
 
 static void
 usage(FILE *out)
@@ -21,6 +30,7 @@ usage(FILE *out)
 	    "                 [--jobs N] [--peer CONTROL] [--timeout DURATION]\n"
 	    "       lingerlab check PATH...\n"
 	    "       lingerlab list PATH...\n"
+	    "       lingerlab run|check|list --library [PATH...]\n"
 	    "       lingerlab observe [--behaviour SPEC] [--expect EXPR]... -- COMMAND [ARGS]\n"
 	    "\n"
 	    "Run scenario files (.scn, or folders of them) that describe how a TCP\n"
@@ -37,10 +47,18 @@ usage(FILE *out)
 	    "  observe run your own program against lingerpeer and report how it\n"
 	    "          closed its connections and what grew ({peer}, {port} in ARGS)\n"
 	    "\n"
+	    "  --library  the PATHs are inside the scenario library installed with\n"
+	    "          lingerlab; without PATH, all of it (lingerlab run --library examples)\n"
+	    "\n"
 	    "Run 'lingerlab run --help' (or observe --help) for their options.\n"
 	    "Exit status: 0 all passed, 1 a check failed, 2 the input was wrong,\n"
 	    "3 the environment could not be set up.\n"
-	    "See lingerlab(1), docs/scenario-language.md and docs/observe.md.\n");
+	    "See lingerlab(1), docs/scenario-language.md and docs/observe.md.\n"
+	    "\n"
+	    "Found beside this program (override with the variable named):\n");
+	companion(out, "lingerpeer", "LINGERPEER", SELF_PEER);
+	companion(out, "shim", "LINGERLAB_SHIM", SELF_SHIM);
+	companion(out, "scenario library", "LINGERLAB_LIBRARY", SELF_LIBRARY);
 }
 
 int
@@ -48,7 +66,7 @@ main(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
-		return 2;
+		return RUN_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
@@ -70,5 +88,5 @@ main(int argc, char **argv)
 	fprintf(stderr, "lingerlab: unknown command '%s': expected run, check, list or observe\n",
 	    argv[1]);
 	usage(stderr);
-	return 2;
+	return RUN_EXIT_USAGE;
 }

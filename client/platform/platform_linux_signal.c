@@ -17,6 +17,8 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "timeunit.h"
+
 /* Signal flags: written by the handler, read by the runner. */
 static volatile sig_atomic_t handled;
 static volatile uint64_t handled_ns;
@@ -29,7 +31,7 @@ on_alarm(int sig)
 
 	(void)sig;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	handled_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	handled_ns = (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
 	handled = 1;
 	errno = e;
 }
@@ -46,8 +48,8 @@ plat_signal_after(uint64_t after_ns, struct plat_call *c)
 	sa.sa_handler = on_alarm;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0;	/* no SA_RESTART: interrupting is the point */
-	it.it_value.tv_sec = (time_t)(after_ns / 1000000000u);
-	it.it_value.tv_usec = (suseconds_t)(after_ns % 1000000000u / 1000u);
+	it.it_value.tv_sec = (time_t)(after_ns / NS_PER_S);
+	it.it_value.tv_usec = (suseconds_t)(after_ns % NS_PER_S / NS_PER_US);
 	if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
 		it.it_value.tv_usec = 1;	/* 0 would disarm the timer */
 	handled = 0;
@@ -57,6 +59,7 @@ plat_signal_after(uint64_t after_ns, struct plat_call *c)
 	    setitimer(ITIMER_REAL, &it, NULL) == -1) {
 		c->err = errno;
 		c->ret = -1;
+		plat_err_name(c->err, c->err_name, sizeof(c->err_name));
 	}
 	c->t_end_ns = plat_now_ns();
 }
@@ -65,4 +68,13 @@ uint64_t
 plat_signal_handled_ns(void)
 {
 	return handled ? handled_ns : 0;
+}
+
+void
+plat_signal_cancel(void)
+{
+	struct itimerval it;
+
+	memset(&it, 0, sizeof(it));
+	(void)setitimer(ITIMER_REAL, &it, NULL);
 }

@@ -14,9 +14,10 @@
 #include "live_view.h"
 #include "platform.h"
 #include "run_wire.h"
+#include "timeunit.h"
 
 /* A step's start is shown once it has run this long with nothing else. */
-#define HOLD_NS (150ull * 1000000u)
+#define HOLD_NS (150 * NS_PER_MS)
 #define TICK_MS 100
 
 struct live_term {
@@ -186,7 +187,7 @@ tick(void *arg)
 	now = plat_now_ns();
 	ran = now > t->t0 + t->started ? now - t->t0 - t->started : 0;
 	if (!t->start_shown && ran < HOLD_NS)
-		return (int)((HOLD_NS - ran) / 1000000u + 1);
+		return (int)((HOLD_NS - ran) / NS_PER_MS + 1);
 	show_start(t);
 	if (!t->tty)
 		return -1;

@@ -3,7 +3,7 @@
  * happened in a struct case_obs (observe.h) for the evaluator.
  *
  * Each case runs in a worker process of its own, forked by run_cases():
- * by default the worker builds a sandbox (common/sandbox.h), becomes its
+ * by default the worker builds a sandbox (client/sandbox/sandbox.h), becomes its
  * client side, starts lingerpeer on its peer side with the case's `peer
  * listen` ports, captures llcli0 and runs the steps. It streams what it
  * sees to the parent over a pipe (run_wire.h), so that a worker killed at
@@ -23,21 +23,21 @@
 
 #include "observe.h"
 #include "scenario.h"
+#include "timeunit.h"
 
-/* A case's time limit when neither the scenario nor --timeout gives one. */
-#define RUN_DEFAULT_TIMEOUT_NS (60ull * 1000000000u)
+/*
+ * A case's time limit when neither the scenario nor --timeout gives one,
+ * and `wait peer` without `within`: scenario_defaults.h.
+ */
 
 /* How long `connect` waits for the handshake. */
-#define RUN_CONNECT_TIMEOUT_NS (10ull * 1000000000u)
+#define RUN_CONNECT_TIMEOUT_NS (10 * NS_PER_S)
 
 /* How long `accept` on a blocking socket waits for a connection. */
-#define RUN_ACCEPT_TIMEOUT_NS (10ull * 1000000000u)
+#define RUN_ACCEPT_TIMEOUT_NS (10 * NS_PER_S)
 
 /* At most this many workers at once (--jobs). */
 #define RUN_MAX_JOBS 64
-
-/* `wait peer` without `within`. */
-#define RUN_WAIT_PEER_DEFAULT_NS (10ull * 1000000000u)
 
 /*
  * --live: the parent's view of the running case, as it happens. record()

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "run_int.h"
+#include "run_plat.h"
 #include "run_wire.h"
 #include "sandbox.h"
 #include "scenario_parse.h"
@@ -275,9 +276,9 @@ run_steps(struct run_ctx *r)
 		run_emit(r, buf, obs_fmt_at(i, r->t0, run_now(r), buf, sizeof(buf)));
 		if (st->kind == STEP_REPEAT)
 			i = run_repeat(r, i);	/* on to its end's expects */
-		else if (run_is_peer_step(st->kind))
+		else if (scn_step_is_peer_cmd(st->kind))
 			run_peer_step(r, i);
-		else if (run_is_sock_step(st->kind))
+		else if (scn_step_is_client(st->kind))
 			run_sock_step(r, i);
 		else
 			run_abort(r, OBS_ABORT_CASE, "step %zu has unknown kind "
@@ -327,7 +328,7 @@ run_case_worker(const struct scenario *sc, const struct run_opts *opts,
 	signal(SIGPIPE, SIG_IGN);	/* a dead peer or parent is an error */
 	if (case_obs_init(&obs, sc) == -1)
 		_exit(1);		/* the parent reports a worker lost */
-	obs.os = plat_os(obs.os_name, sizeof(obs.os_name));
+	obs.os = run_os(obs.os_name, sizeof(obs.os_name));
 	run_emit(&r, buf, obs_fmt_head(&obs, buf, sizeof(buf)));
 	setup(&r, &sb);
 	if (!r.stop)

@@ -1,15 +1,10 @@
 /*
  * run_int.h - the runner's worker, inside: one case being run in this
- * process. Private to run_*.c.
- *
- *   run_case.c     the worker: set up, run the steps in order, tear down,
- *                  and stream what it records to the parent
- *   run_points.c   expectations at the left margin: wait and look
- *   run_steps.c    socket steps, through the platform layer
- *   run_server.c   the server side: listen, peer connect, accept
- *   run_peer.c     lingerpeer: start, control, socket names to conn ids
- *   run_capture.c  libpcap on the client's link
- *   run_jobs.c     the parent: workers, timeouts, results in input order
+ * process, and the functions one part of the worker calls in another
+ * (each group below names the file that defines it).
+ * Private to client/runner/; the capture, which `lingerlab observe` uses
+ * too, is published in run_capture.h. docs/architecture.md says what each
+ * file of the runner does.
  */
 #ifndef LINGERLAB_RUN_INT_H
 #define LINGERLAB_RUN_INT_H
@@ -21,6 +16,7 @@
 #include "observe.h"
 #include "platform.h"
 #include "run.h"
+#include "run_capture.h"
 #include "scenario.h"
 
 /* How long one control request may take, `wait` apart. */
@@ -93,7 +89,6 @@ void	run_points(struct run_ctx *r, size_t i);
 void	run_wait_until(struct run_ctx *r, uint64_t t);
 
 /* run_steps.c */
-bool	run_is_sock_step(enum scn_step_kind k);
 void	run_sock_step(struct run_ctx *r, size_t i);
 /* If the armed signal was handled during this call, say so in its detail. */
 void	run_signal_note(struct run_ctx *r, const struct plat_call *pc,
@@ -105,7 +100,6 @@ void	run_accept(struct run_ctx *r, size_t i, struct plat_call *pc);
 void	run_peer_connect(struct run_ctx *r, size_t i);
 
 /* run_peer.c */
-bool	run_is_peer_step(enum scn_step_kind k);
 int	run_peer_start(struct run_ctx *r, char *err, size_t errlen);
 void	run_peer_step(struct run_ctx *r, size_t i);
 /*
@@ -130,41 +124,5 @@ void	run_peer_check(struct run_ctx *r, size_t i);
 void	run_peer_stop(struct run_ctx *r);
 /* After the sandbox is gone: show lingerpeer's log if asked, free. */
 void	run_peer_finish(struct run_ctx *r);
-
-/* run_capture.c */
-/* Segments are streamed to out_fd as `seg` records as they are taken in. */
-struct run_capture *rcap_open(const char *iface, uint32_t peer_addr,
-	    const char *pcap_path, bool filter_ports, int out_fd, char *err,
-	    size_t errlen);
-/*
- * From time 0 (t0, monotonic ns) on: a reader process of its own reads
- * the capture, so that segments are streamed while a step blocks. -1 when
- * it could not be started: the capture is then read between steps, as
- * rcap_collect() is called.
- */
-int	rcap_start(struct run_capture *c, uint64_t t0);
-/* Stop the reader after its last read (then rcap_collect takes the rest). */
-void	rcap_stop(struct run_capture *c);
-/*
- * Let the reader stream every segment captured until now (it has to be
- * running; nothing is taken into the case_obs, nothing decided).
- */
-void	rcap_sync(struct run_capture *c);
-/*
- * The connections of the case are now those of obs->socks: the reader
- * may stream their segments without waiting for rcap_collect().
- */
-void	rcap_know(struct run_capture *c, const struct case_obs *obs);
-/* What to poll for "segments came": readable, call rcap_collect(). */
-int	rcap_fd(const struct run_capture *c);
-/*
- * Append what came since to obs->segs, classified (wire_classify.h) and
- * streamed; decide on segments of connections not known before (obs->socks
- * now says). n new, or -1 with err.
- */
-int	rcap_collect(struct run_capture *c, struct case_obs *obs, char *err,
-	    size_t errlen);
-/* Stops the reader; drops the kernel reported; closes the pcap file. */
-void	rcap_close(struct run_capture *c, uint64_t *drops);
 
 #endif

@@ -28,10 +28,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "duration_text.h"
 #include "platform.h"
 #include "run.h"
 #include "run_wire.h"
+#include "scenario_defaults.h"
 #include "scenario_parse.h"
+#include "timeunit.h"
 #include "units.h"
 #include "wire_classify.h"
 
@@ -64,7 +67,7 @@ run_case_timeout(const struct scenario *sc, const struct run_opts *opts)
 {
 	if (opts->timeout_ns != 0)
 		return opts->timeout_ns;
-	return sc->timeout_ns != 0 ? sc->timeout_ns : RUN_DEFAULT_TIMEOUT_NS;
+	return sc->timeout_ns != 0 ? sc->timeout_ns : SCN_DEFAULT_TIMEOUT_NS;
 }
 
 static void
@@ -254,7 +257,7 @@ where_killed(const struct worker *w, struct case_obs *obs, char *where,
 	st = &obs->sc->steps[w->at_step];
 	if (now > w->t0)
 		obs->duration_ns = now - w->t0;
-	wire_format_time(w->at_t, at, sizeof(at));
+	dur_offset(w->at_t, at, sizeof(at));
 	snprintf(where, len, ", in line %" PRIu32 " (%s), which started at %s "
 	    "and had not finished", st->pos.line, scn_step_name(st->kind), at);
 }
@@ -327,7 +330,7 @@ check_deadlines(struct worker *w, size_t nw)
 	}
 	if (first == UINT64_MAX)
 		return -1;
-	return (int)((first - now) / 1000000u + 1);
+	return (int)((first - now) / NS_PER_MS + 1);
 }
 
 /* poll() that lets the stop signals in while it waits (waitmask). */
@@ -335,8 +338,8 @@ static int
 wait_fds(struct pollfd *pfd, size_t np, int timeout_ms,
     const sigset_t *waitmask)
 {
-	struct timespec ts = { .tv_sec = timeout_ms / 1000,
-	    .tv_nsec = (long)(timeout_ms % 1000) * 1000000L };
+	struct timespec ts = { .tv_sec = timeout_ms / (int)MS_PER_S,
+	    .tv_nsec = (long)(timeout_ms % (int)MS_PER_S) * (long)NS_PER_MS };
 
 	return ppoll(pfd, np, timeout_ms < 0 ? NULL : &ts, waitmask);
 }

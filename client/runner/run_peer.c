@@ -27,6 +27,8 @@
 #include "run_int.h"
 #include "run_wire.h"
 #include "sandbox.h"
+#include "scenario_defaults.h"
+#include "timeunit.h"
 
 #define MAP_TIMEOUT_MS 2000	/* the peer saw the SYN before connect() returned */
 #define MAX_LISTEN 16		/* 4 arguments each, PEER_LAUNCH_MAX_ARGS in all */
@@ -38,12 +40,6 @@ struct run_peer {
 	char endpoint[128];
 	bool lost;
 };
-
-bool
-run_is_peer_step(enum scn_step_kind k)
-{
-	return k >= STEP_PEER_LISTEN && k <= STEP_WAIT_PEER;
-}
 
 /* The last line of lingerpeer's log, to explain how it went. */
 static void
@@ -326,7 +322,7 @@ static int
 command(const struct run_ctx *r, const struct scn_step *st, char *cmd,
     size_t len, int *timeout_ms)
 {
-	uint64_t d = st->duration_ns ? st->duration_ns : RUN_WAIT_PEER_DEFAULT_NS;
+	uint64_t d = st->duration_ns ? st->duration_ns : SCN_DEFAULT_WAIT_PEER_NS;
 	char c[40] = "";
 
 	if (st->sock >= 0)
@@ -352,13 +348,29 @@ command(const struct run_ctx *r, const struct scn_step *st, char *cmd,
 	case STEP_PEER_SEND:
 		return snprintf(cmd, len, "send %s %" PRIu64, c, st->size);
 	case STEP_WAIT_PEER:
-		d = (d + 999999) / 1000000;	/* whole ms, rounded up */
+		d = (d + NS_PER_MS - 1) / NS_PER_MS;	/* whole ms, rounded up */
 		*timeout_ms = (int)d + RUN_CTL_TIMEOUT_MS;
 		return snprintf(cmd, len, "wait %s %s timeout=%" PRIu64 "ms",
 		    c, st->text, d);
-	default:
-		return -1;
+	case STEP_PEER_CONNECT:		/* run_server.c's */
+	case STEP_SOCKET:		/* the client's, run_steps.c */
+	case STEP_SET:
+	case STEP_CONNECT:
+	case STEP_SEND:
+	case STEP_RECV:
+	case STEP_SHUTDOWN:
+	case STEP_CLOSE:
+	case STEP_EXIT_CLOSE:
+	case STEP_LISTEN:
+	case STEP_ACCEPT:
+	case STEP_WAIT:
+	case STEP_SIGNAL:
+	case STEP_REPEAT:
+	case STEP_END:
+	case STEP_KIND_COUNT:
+		break;
 	}
+	return -1;
 }
 
 /* Peer steps on a socket need the socket to have been connected. */

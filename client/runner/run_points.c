@@ -23,9 +23,11 @@
 #include "evaluate.h"
 #include "run_int.h"
 #include "run_wire.h"
+#include "scenario_kinds.h"
+#include "timeunit.h"
 #include "wire_classify.h"
 
-#define STATE_POLL_NS 5000000u	/* 5 ms */
+#define STATE_POLL_NS (5 * NS_PER_MS)
 
 /*
  * How long `peer SOCK KEY OP V` reads the peer's record again while the
@@ -34,7 +36,7 @@
  * returns. Under ASan on a loaded two-core machine it took up to tens of
  * milliseconds; a condition that holds ends the wait at once.
  */
-#define PEER_SETTLE_NS (250ull * 1000000u)
+#define PEER_SETTLE_NS (250 * NS_PER_MS)
 
 struct pending {
 	const struct scn_expect *e;
@@ -53,7 +55,7 @@ wait_event(struct run_ctx *r, uint64_t t)
 
 	if (now >= t)
 		return;
-	ms = (t - now + 999999) / 1000000;
+	ms = (t - now + NS_PER_MS - 1) / NS_PER_MS;
 	if (r->cap != NULL)
 		pfd.fd = rcap_fd(r->cap);
 	/* With no capture, only time is waited for: that is the step's job. */
@@ -140,16 +142,29 @@ check(struct run_ctx *r, struct pending *w, uint64_t now)
 		return check_state(r, w, now);
 	case EXP_PEER:
 		return check_peer(r, w, now);
-	default:
+	case EXP_WIRE_SENDS:
+	case EXP_WIRE_SENDS_NO:
+	case EXP_WIRE_RETRANSMITS:
+	case EXP_WIRE_ZWP:
 		return check_wire(r, w, now);
+	case EXP_RETURNS:		/* a call's or a probe's: never pending */
+	case EXP_FAILS:
+	case EXP_BLOCKS_AT_LEAST:
+	case EXP_BLOCKS_AT_MOST:
+	case EXP_BLOCKS_ABOUT:
+	case EXP_SENDS:
+	case EXP_PROBE:
+	case EXP_KIND_COUNT:
+		break;
 	}
+	return true;
 }
 
 /* Expectations attached to the step judge its call: nothing to wait for. */
 static bool
 attached(const struct scn_expect *e)
 {
-	return e->attached || e->kind < EXP_WIRE_SENDS;
+	return e->attached || scn_expect_is_attached(e->kind);
 }
 
 /* Set up point j; true when it has to be waited for. */
@@ -249,7 +264,7 @@ run_points(struct run_ctx *r, size_t i)
 	}
 	t = run_now(r);
 	/* A window opens when its cause began; waiting is no cause. */
-	from = st->kind == STEP_WAIT || st->kind == STEP_WAIT_PEER || !c->ran ?
+	from = scn_step_waits(st->kind) || !c->ran ?
 	    t : c->t_start_ns;
 	for (j = 0; j < st->nexpects; j++) {
 		if (begin(r, i, j, from, t, &w[n]))

@@ -12,7 +12,7 @@
  * go to the parent (rep records), and one call record per step, so a
  * thousand iterations are a few lines on the pipe, not thousands.
  *
- * The probes (common/probe.h) are sampled before the block, after every
+ * The probes (client/probe/probe.h) are sampled before the block, after every
  * round (every Nth, so a block keeps at most PROBE_SAMPLES_MAX samples), after
  * it, and where a probe expectation looks.
  */
@@ -26,9 +26,11 @@
 #include "probe.h"
 #include "run_int.h"
 #include "run_wire.h"
+#include "scenario_kinds.h"
+#include "timeunit.h"
 
 #define PROBE_SAMPLES_MAX 400
-#define PROBE_POLL_MIN_NS 20000000u	/* 20 ms between samples while waiting */
+#define PROBE_POLL_MIN_NS (20 * NS_PER_MS)	/* between samples while waiting */
 #define PROBE_POLL_COUNT 250		/* at most this many samples per wait */
 #define NFIXED 15			/* threads, fds, rss, sockets 1..12 */
 
@@ -177,8 +179,8 @@ run_probe_sample(struct run_ctx *r, enum obs_sample_kind kind, uint32_t iter)
 }
 
 /* Samples while waiting: every 100 ms, every second past 2000 samples. */
-#define WAIT_SAMPLE_NS 100000000u
-#define WAIT_SAMPLE_SLOW_NS 1000000000u
+#define WAIT_SAMPLE_NS (100 * NS_PER_MS)
+#define WAIT_SAMPLE_SLOW_NS NS_PER_S
 #define WAIT_SAMPLES_FAST 2000
 
 void
@@ -305,9 +307,9 @@ run_body_step(struct run_ctx *r, size_t j)
 {
 	const struct scn_step *st = &r->sc->steps[j];
 
-	if (run_is_peer_step(st->kind))
+	if (scn_step_is_peer_cmd(st->kind))
 		run_peer_step(r, j);
-	else if (run_is_sock_step(st->kind))
+	else if (scn_step_is_client(st->kind))
 		run_sock_step(r, j);
 	else
 		run_abort(r, OBS_ABORT_CASE, "step %zu cannot be repeated (a bug in "
@@ -325,7 +327,7 @@ progress(struct run_ctx *r, size_t i, uint32_t done, uint32_t n, uint64_t *last,
 	uint64_t now = run_now(r);
 
 	if (r->opt->live != NULL || r->opt->jobs > 1 || !isatty(STDERR_FILENO) ||
-	    (!end && now < *last + 100000000u))
+	    (!end && now < *last + 100 * NS_PER_MS))
 		return;
 	*last = now;
 	fprintf(stderr, "\r  repeat (line %" PRIu32 "): %" PRIu32 "/%" PRIu32 " %s",

@@ -18,8 +18,7 @@
 #include "control_client.h"
 #include "run_int.h"
 #include "run_wire.h"
-
-#define NS_PER_MS 1000000u
+#include "timeunit.h"
 
 void
 run_listen(struct run_ctx *r, size_t i, struct plat_call *pc)
@@ -268,7 +267,7 @@ run_accept(struct run_ctx *r, size_t i, struct plat_call *pc)
 		snprintf(c->detail, sizeof(c->detail), "no connection came within "
 		    "%" PRIu64 " s, lingerlab's limit for a blocking accept; "
 		    "`peer connect` makes one", (uint64_t)(RUN_ACCEPT_TIMEOUT_NS /
-		    (1000u * NS_PER_MS)));
+		    NS_PER_S));
 	run_record(r, i, pc);
 	if (r->sock[n] != PLAT_SOCK_NONE)
 		take(r, i, n);

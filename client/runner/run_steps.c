@@ -15,14 +15,10 @@
 #include <string.h>
 
 #include "run_int.h"
+#include "run_plat.h"
 #include "run_wire.h"
+#include "scenario_defaults.h"
 #include "scenario_parse.h"
-
-bool
-run_is_sock_step(enum scn_step_kind k)
-{
-	return (k >= STEP_SOCKET && k <= STEP_WAIT) || k == STEP_SIGNAL;
-}
 
 /* `signal after D`: arm the timer; the call it interrupts says so. */
 static void
@@ -167,55 +163,65 @@ do_socket(struct run_ctx *r, size_t i, struct plat_call *pc)
 	run_record(r, i, pc);
 }
 
+/* `wait DURATION`: let time pass, capturing all along. */
+static void
+do_wait(struct run_ctx *r, size_t i)
+{
+	struct obs_call *c = &r->obs->calls[i];
+
+	c->ran = true;
+	c->t_start_ns = run_now(r);
+	run_wait_until(r, c->t_start_ns + r->sc->steps[i].duration_ns);
+	c->t_end_ns = run_now(r);
+	run_emit_call(r, i);
+}
+
 void
 run_sock_step(struct run_ctx *r, size_t i)
 {
 	const struct scn_step *st = &r->sc->steps[i];
-	struct obs_call *c = &r->obs->calls[i];
 	struct plat_call pc;
 
-	if (st->kind == STEP_SIGNAL) {
-		do_signal(r, i);
-		return;
-	}
-	if (st->kind != STEP_WAIT && (st->sock < 0 ||
+	if (scn_step_takes_sock(st->kind) && (st->sock < 0 ||
 	    (size_t)st->sock >= r->sc->nsocks)) {
 		run_abort(r, OBS_ABORT_CASE, "step %zu names no socket (a bug "
 		    "in the parser: please report)", i + 1);
 		return;
 	}
+	/* socket makes its socket; every other call needs one */
+	if (scn_step_is_call(st->kind) && st->kind != STEP_SOCKET && !usable(r, i))
+		return;
 	switch (st->kind) {
+	case STEP_SIGNAL:
+		do_signal(r, i);
+		return;
 	case STEP_WAIT:
-		c->ran = true;
-		c->t_start_ns = run_now(r);
-		run_wait_until(r, c->t_start_ns + st->duration_ns);
-		c->t_end_ns = run_now(r);
-		run_emit_call(r, i);
+		do_wait(r, i);
 		return;
 	case STEP_SOCKET:
 		do_socket(r, i, &pc);
 		return;
-	default:
-		break;
-	}
-	if (!usable(r, i))
-		return;
-	switch (st->kind) {
 	case STEP_SET:
-		plat_setopt(r->sock[st->sock], st->opt, st->value, &pc);
-		break;
+		plat_setopt(r->sock[st->sock], run_plat_opt(st->opt), st->value,
+		    &pc);
+		run_record(r, i, &pc);
+		return;
 	case STEP_CONNECT:
 		do_connect(r, i, &pc);
 		return;
 	case STEP_SEND:
 		plat_send(r->sock[st->sock], st->size, st->until_blocked, &pc);
-		break;
+		run_record(r, i, &pc);
+		return;
 	case STEP_RECV:
-		plat_recv(r->sock[st->sock], st->size ? st->size : 65536, &pc);
-		break;
+		plat_recv(r->sock[st->sock], st->size != 0 ? st->size :
+		    SCN_DEFAULT_RECV_SIZE, &pc);
+		run_record(r, i, &pc);
+		return;
 	case STEP_SHUTDOWN:
 		plat_shutdown(r->sock[st->sock], st->how, &pc);
-		break;
+		run_record(r, i, &pc);
+		return;
 	case STEP_CLOSE:
 	case STEP_EXIT_CLOSE:
 		do_close(r, i, &pc);
@@ -226,10 +232,21 @@ run_sock_step(struct run_ctx *r, size_t i)
 	case STEP_ACCEPT:
 		run_accept(r, i, &pc);
 		return;
-	default:
-		run_abort(r, OBS_ABORT_CASE, "step kind %d is not a socket step "
-		    "(a bug in lingerlab: please report)", (int)st->kind);
-		return;
+	case STEP_PEER_LISTEN:		/* run_peer.c's */
+	case STEP_PEER_BEHAVIOUR:
+	case STEP_PEER_ACK_FIN:
+	case STEP_PEER_READ:
+	case STEP_PEER_RESUME:
+	case STEP_PEER_FIN:
+	case STEP_PEER_RST:
+	case STEP_PEER_SEND:
+	case STEP_PEER_CONNECT:
+	case STEP_WAIT_PEER:
+	case STEP_REPEAT:		/* run_repeat.c's */
+	case STEP_END:
+	case STEP_KIND_COUNT:
+		break;
 	}
-	run_record(r, i, &pc);
+	run_abort(r, OBS_ABORT_CASE, "step kind %d is not a socket step "
+	    "(a bug in lingerlab: please report)", (int)st->kind);
 }

@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "timeunit.h"
+
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
@@ -380,8 +382,8 @@ nl_link_wait_running(int nl, const char *name, int timeout_ms, char *err,
 			return 0;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t);
-		left = timeout_ms - ((t.tv_sec - t0.tv_sec) * 1000 +
-		    (t.tv_nsec - t0.tv_nsec) / 1000000);
+		left = timeout_ms - ((t.tv_sec - t0.tv_sec) * (long)MS_PER_S +
+		    (t.tv_nsec - t0.tv_nsec) / (long)NS_PER_MS);
 		if (left <= 0) {
 			snprintf(err, errlen, "link %s is up but not running "
 			    "(no carrier) after %d ms", name, timeout_ms);

@@ -4,7 +4,7 @@
  * figure means and what limits it).
  *
  * The main program stays outside every namespace. Each measurement runs in a
- * forked child that builds a sandbox of its own (common/sandbox.h), starts
+ * forked child that builds a sandbox of its own (client/sandbox/sandbox.h), starts
  * lingerpeer in it, measures, and writes one line per sample to a pipe:
  *
  *	FIGURE-KEY VALUE

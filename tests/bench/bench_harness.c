@@ -29,11 +29,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "exit_codes.h"
 #include "monotime.h"
 
-/* lingerlab's exit status: a check failed; no sandbox can be built (lingerlab(1)). */
-#define LINGERLAB_EXIT_FAIL 1
-#define LINGERLAB_EXIT_ENV 3
 #define MAX_CASES 64
 #define MAX_TRACED 1024
 #define OUT_MAX (16 * 1024 * 1024)
@@ -162,11 +160,11 @@ run_cases(const struct bench_cfg *cfg, const char *file, struct case_times *ct, 
 	free(out);
 	if (rc != 0)
 		fprintf(stderr, "lingerlab-bench: lingerlab run %s: exit status %d%s\n", path, rc,
-		    rc == LINGERLAB_EXIT_FAIL ? " (a check failed; the times still count)" : "");
-	if (rc == LINGERLAB_EXIT_ENV)
+		    rc == RUN_EXIT_FAIL ? " (a check failed; the times still count)" : "");
+	if (rc == RUN_EXIT_ENV)
 		return BENCH_EXIT_SKIP;
 	/* A failed check (1) still timed the case: only the times matter here. */
-	return (rc == 0 || rc == LINGERLAB_EXIT_FAIL) && *n > 0 ? 0 : -1;
+	return (rc == RUN_EXIT_PASS || rc == RUN_EXIT_FAIL) && *n > 0 ? 0 : -1;
 }
 
 /*
@@ -274,9 +272,9 @@ bench_fidelity(const struct bench_cfg *cfg)
 			break;
 		matched[i] = tr[j++];
 	}
-	if (rc == LINGERLAB_EXIT_ENV)
+	if (rc == RUN_EXIT_ENV)
 		return BENCH_EXIT_SKIP;
-	if ((rc != 0 && rc != LINGERLAB_EXIT_FAIL) || n == 0 || i < n) {
+	if ((rc != RUN_EXIT_PASS && rc != RUN_EXIT_FAIL) || n == 0 || i < n) {
 		fprintf(stderr, "lingerlab-bench: fidelity: perf trace + lingerlab exit status %d, "
 		    "%zu cases reported, %zu blocking close() traced, %zu matched (perf trace "
 		    "needs the linux-perf package, root, and tracefs)\n", rc, n, nt, i);

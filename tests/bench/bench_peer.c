@@ -27,6 +27,7 @@
 
 #include "monotime.h"
 #include "peer_launch.h"
+#include "timeunit.h"
 
 #define PROBE_CONNECT_MS 3000
 #define PROBE_CAPTURE_MS 1000
@@ -119,7 +120,7 @@ bench_cpu_ns(pid_t pid)
 	    &ut, &st) != 2 ||
 	    hz <= 0)
 		return 0;
-	return (uint64_t)(ut + st) * (1000000000u / (uint64_t)hz);
+	return (uint64_t)(ut + st) * (NS_PER_S / (uint64_t)hz);
 }
 
 uint64_t
@@ -234,7 +235,7 @@ capture_latency(struct bench_syn_probe *sp, uint16_t lport)
 		}
 		if (tcp_of(d, h->caplen, &s, &dp, &fl) != 0)
 			continue;
-		uint64_t t = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
+		uint64_t t = (uint64_t)h->ts.tv_sec * NS_PER_S + (uint64_t)h->ts.tv_usec;
 
 		if (s == lport && (fl & 0x12) == 0x02 && t_syn == 0)
 			t_syn = t;

@@ -18,8 +18,9 @@
 #include "control_exec.h"
 #include "control_proto.h"
 #include "tcp_peer.h"
+#include "timeunit.h"
 
-#define SEC 1000000000ull
+#define SEC NS_PER_S
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -17,6 +17,7 @@
 
 #include "monotime.h"
 #include "sockdiag.h"
+#include "timeunit.h"
 #include "wire.h"
 
 #define CTL_TIMEOUT_MS 5000
@@ -149,8 +150,8 @@ int
 wire_conn_state(uint32_t laddr, uint16_t lport, uint16_t rport, int state,
 		int timeout_ms)
 {
-	uint64_t deadline = monotime_ns() + (uint64_t)timeout_ms * 1000000u;
-	struct timespec tick = { 0, 5000000 };	/* sock_diag cannot notify: poll */
+	uint64_t deadline = monotime_ns() + (uint64_t)timeout_ms * NS_PER_MS;
+	struct timespec tick = { 0, 5 * (long)NS_PER_MS };	/* sock_diag cannot notify: poll */
 	struct sockdiag_info di;
 	int rc;
 
@@ -190,7 +191,7 @@ wire_collect(struct wire *w)
 
 	while (w->nframes < WIRE_MAX_FRAMES && itest_pcap_next(w->cap, 0, &h, &data) == 1) {
 		wf = &w->frames[w->nframes];
-		wf->t_ns = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec * 1000u;
+		wf->t_ns = (uint64_t)h->ts.tv_sec * NS_PER_S + (uint64_t)h->ts.tv_usec * NS_PER_US;
 		if (frame_decode(data, h->caplen, true, &wf->f) != FRAME_OK) {
 			w->undecodable++;
 			continue;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "tcp_peer.h"
+#include "timeunit.h"
 
 #define CLIENT_ADDR 0xc0000201u		/* 192.0.2.1 */
 #define PEER_ADDR 0xc0000202u		/* 192.0.2.2 */
@@ -18,7 +19,7 @@
 #define CLIENT_ISN 1000u
 #define CLIENT_TSVAL 5000u
 #define CLIENT_WIN 502			/* x 128 = 64256, what Linux announces */
-#define MS 1000000ull
+#define MS NS_PER_MS
 #define HARNESS_MAX_OUT 256
 
 struct harness {

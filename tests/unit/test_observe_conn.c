@@ -12,8 +12,9 @@
 
 #include "observe_prog.h"
 #include "segment.h"
+#include "timeunit.h"
 
-#define MS (1000ull * 1000)
+#define MS NS_PER_MS
 
 static struct obs_segment
 seg(uint64_t t_ms, bool from_client, uint16_t cport, uint8_t flags,

@@ -11,8 +11,9 @@
 #include <string.h>
 
 #include "observe_prog.h"
+#include "timeunit.h"
 
-#define MS (1000ull * 1000)
+#define MS NS_PER_MS
 
 static void
 test_parse_forms(void **state)

@@ -13,8 +13,9 @@
 #include <string.h>
 
 #include "observe_prog.h"
+#include "timeunit.h"
 
-#define MS (1000ull * 1000)
+#define MS NS_PER_MS
 
 struct fixture {
 	struct ob_conn c[2];

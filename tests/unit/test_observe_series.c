@@ -11,8 +11,9 @@
 #include <string.h>
 
 #include "observe_prog.h"
+#include "timeunit.h"
 
-#define MS (1000ull * 1000)
+#define MS NS_PER_MS
 
 static void
 add(struct ob_series *s, uint64_t t_ms, bool running, int64_t fds,

@@ -5,7 +5,7 @@
  * unix socket named by $LINGERLAB_SHIM_SOCK ("@NAME").
  *
  * This file holds the constructor and the wrappers; shim_rec.c builds the
- * records. A record is one text line (client/observe_rec.c reads it):
+ * records. A record is one text line (client/observe/observe_rec.c reads it):
  *   pid=12 tid=12 call=close fd=5 lport=43110 rport=7000 lon=1 lsec=0 nb=0
  *   st=1 t0=NS t1=NS ret=0 err=0
  * t0/t1 are CLOCK_MONOTONIC nanoseconds around the real call.

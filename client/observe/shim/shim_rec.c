@@ -1,7 +1,7 @@
 /*
  * shim_rec.c - the shim's records: built in a stack buffer with no
  * allocation and no stdio, from facts gathered with system calls only, and
- * sent as one datagram each (client/observe_rec.c reads them). Everything
+ * sent as one datagram each (client/observe/observe_rec.c reads them). Everything
  * here is async-signal-safe and leaves errno as it found it.
  */
 #include <errno.h>
@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "shim_int.h"
+#include "timeunit.h"
 
 static void
 put_s(struct rec *r, const char *s)
@@ -63,7 +64,7 @@ now_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
 }
 
 /* The common head of every record. */

@@ -1,0 +1,62 @@
+/*
+ * run_plat.c - the scenario language's words mapped to the platform
+ * layer's (run_plat.h). One switch per word, without a default, so that a
+ * new option in the language that is not mapped here is a compiler
+ * warning (an error with -Werror), not a silent EINVAL at run time.
+ */
+#include "run_plat.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum plat_opt
+run_plat_opt(enum scn_opt opt)
+{
+	switch (opt) {
+	case OPT_LINGER_OFF:
+		return PLAT_OPT_LINGER_OFF;
+	case OPT_LINGER:
+		return PLAT_OPT_LINGER;
+	case OPT_BLOCKING:
+		return PLAT_OPT_BLOCKING;
+	case OPT_NONBLOCKING:
+		return PLAT_OPT_NONBLOCKING;
+	case OPT_SNDBUF:
+		return PLAT_OPT_SNDBUF;
+	case OPT_RCVBUF:
+		return PLAT_OPT_RCVBUF;
+	case OPT_NODELAY:
+		return PLAT_OPT_NODELAY;
+	case OPT_USER_TIMEOUT:
+		return PLAT_OPT_USER_TIMEOUT;
+	case OPT_LINGER2:
+		return PLAT_OPT_LINGER2;
+	}
+	/* Not an option the parser makes: the platform refuses it (EINVAL). */
+	return (enum plat_opt)0;
+}
+
+uint32_t
+run_os_bit(const struct plat_os_info *os)
+{
+	if (strcmp(os->name, "Linux") == 0)
+		return SCN_OS_LINUX;
+	if (strcmp(os->name, "FreeBSD") == 0)
+		return SCN_OS_FREEBSD;
+	if (strcmp(os->name, "Windows") == 0)
+		return SCN_OS_WINDOWS;
+	return 0;
+}
+
+uint32_t
+run_os(char *name, size_t len)
+{
+	struct plat_os_info os;
+
+	plat_os_describe(&os);
+	if (strcmp(os.kernel, "unknown") == 0)
+		snprintf(name, len, "%s", os.name);
+	else
+		snprintf(name, len, "%s %s", os.name, os.kernel);
+	return run_os_bit(&os);
+}

@@ -1,0 +1,28 @@
+/*
+ * run_plat.h - the scenario language's words in the platform layer's
+ * (platform.h, which knows nothing of scenarios): the option a `set` step
+ * sets, and which of a scenario's linux:, freebsd: and windows:
+ * expectations a system's description selects.
+ */
+#ifndef LINGERLAB_RUN_PLAT_H
+#define LINGERLAB_RUN_PLAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "platform.h"
+#include "scenario.h"
+
+/* The platform's option for a `set` step's. */
+enum plat_opt	run_plat_opt(enum scn_opt opt);
+
+/* The enum scn_os bit of a system by its name ("Linux"), 0 for another. */
+uint32_t	run_os_bit(const struct plat_os_info *os);
+
+/*
+ * The system the runner runs on: its enum scn_os bit, and "Linux 6.1.0"
+ * (name and kernel) in name for the reports.
+ */
+uint32_t	run_os(char *name, size_t len);
+
+#endif
