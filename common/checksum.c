@@ -1,11 +1,14 @@
 /*
- * checksum.c - the Internet checksum (RFC 1071) for IPv4 and TCP.
+ * checksum.c - the Internet checksum (RFC 1071) for IPv4 and TCP, and the
+ * check of a received one that knows what checksum offload leaves behind.
  *
  * Words are assembled big-endian from bytes, so the result is the value
  * to store on the wire with a big-endian write, whatever the host order,
  * and the input may sit at any alignment.
  */
 #include "frame.h"
+
+#include "tcp_options.h"
 
 #define IPPROTO_TCP_NUM	6
 
@@ -40,12 +43,12 @@ inet_csum(const void *data, size_t len, uint32_t initial)
 }
 
 /*
- * TCP checksum over the RFC 9293 pseudo-header (addresses, zero,
- * protocol, TCP length) and len bytes of TCP header plus payload.
- * len is at most 65515 in IPv4; the pseudo-header carries it in 16 bits.
+ * The RFC 9293 pseudo-header (addresses, zero, protocol, TCP length) as
+ * an unfolded sum, the start of every TCP checksum over IPv4. len is at
+ * most 65515 in IPv4; the pseudo-header carries it in 16 bits.
  */
-uint16_t
-tcp_csum_ipv4(uint32_t saddr, uint32_t daddr, const uint8_t *tcp, size_t len)
+uint32_t
+tcp_pseudo_ipv4(uint32_t saddr, uint32_t daddr, size_t len)
 {
 	uint32_t pseudo = 0;
 
@@ -55,5 +58,33 @@ tcp_csum_ipv4(uint32_t saddr, uint32_t daddr, const uint8_t *tcp, size_t len)
 	pseudo += daddr & 0xffff;
 	pseudo += IPPROTO_TCP_NUM;
 	pseudo += (uint16_t)len;
-	return inet_csum(tcp, len, pseudo);
+	return pseudo;
+}
+
+/* TCP checksum over the pseudo-header and len bytes of header plus payload. */
+uint16_t
+tcp_csum_ipv4(uint32_t saddr, uint32_t daddr, const uint8_t *tcp, size_t len)
+{
+	return inet_csum(tcp, len, tcp_pseudo_ipv4(saddr, daddr, len));
+}
+
+/*
+ * A sender with transmit checksum offload (Linux: CHECKSUM_PARTIAL) stores
+ * the folded pseudo-header sum, not complemented, and leaves the rest to
+ * hardware that adds the header and payload. On a veth, a tap or a bridge
+ * no hardware ever does, and a capture sees that seed. It depends only on
+ * the pseudo-header, so it is recognised exactly, whatever the payload:
+ * nothing else is accepted. A pseudo-header sum is never zero (protocol
+ * and length are in it), so fold_sum() gives the same 1..0xffff value the
+ * kernel's csum_fold() does.
+ */
+enum frame_csum
+l4_csum_check(uint32_t pseudo, const uint8_t *seg, size_t len,
+    size_t csum_at)
+{
+	if (inet_csum(seg, len, pseudo) == 0)
+		return FRAME_CSUM_OK;
+	if (csum_at + 2 <= len && wire_get16(seg + csum_at) == fold_sum(pseudo))
+		return FRAME_CSUM_OFFLOADED;
+	return FRAME_CSUM_BAD;
 }

@@ -14,6 +14,14 @@
  *  - ARP other than request/reply (InARP and friends) is FRAME_OTHER.
  *  - Fragments are an error, not FRAME_OTHER: lingerpeer never expects
  *    them (DF is set both ways) so seeing one is worth counting.
+ *  - Checksum offload: a TCP checksum that holds the sender's pseudo-header
+ *    sum (CHECKSUM_PARTIAL, completed by hardware a veth or tap does not
+ *    have) is accepted as FRAME_CSUM_OFFLOADED; the IPv4 header checksum
+ *    is always computed in software, so it stays strict.
+ *  - Segmentation offload: a TCP segment far above the MSS, up to the
+ *    64 KiB an IPv4 total length allows, is decoded as the data it is. Only
+ *    the lengths in the headers bound it, never the MTU: a veth or tap
+ *    carries such super-segments whole, and GRO makes them on real NICs.
  *  - ARP frames are always encoded padded to 60 bytes, the Ethernet
  *    minimum without FCS, so a capture of our own output shows what a
  *    real NIC would put on the wire. TCP frames are not padded: the
@@ -72,6 +80,7 @@ frame_error_name(enum frame_error err)
 struct ipv4_view {
 	uint32_t saddr;
 	uint32_t daddr;
+	uint32_t pseudo;	/* pseudo-header sum: all TCP needs of IP's */
 	const uint8_t *payload;
 	size_t payload_len;	/* total length minus header: no padding */
 };
@@ -117,9 +126,12 @@ decode_tcp(const struct ipv4_view *ip, bool verify_csum, struct frame *out)
 	if (hdr_len < TCP_HDR_MIN || hdr_len > ip->payload_len)
 		return FRAME_TCP_BAD_OFFSET;
 	/* Checksum first: options of a corrupted segment are noise. */
-	if (verify_csum &&
-	    tcp_csum_ipv4(ip->saddr, ip->daddr, tcp, ip->payload_len) != 0)
-		return FRAME_TCP_BAD_CSUM;
+	if (verify_csum) {
+		out->tcp_csum = l4_csum_check(ip->pseudo, tcp, ip->payload_len,
+		    TCP_CSUM_AT);
+		if (out->tcp_csum == FRAME_CSUM_BAD)
+			return FRAME_TCP_BAD_CSUM;
+	}
 	if (!tcp_opts_parse(tcp + TCP_HDR_MIN, hdr_len - TCP_HDR_MIN,
 	    &seg->opt))
 		return FRAME_TCP_BAD_OPTION;
@@ -171,6 +183,7 @@ decode_ipv4(const uint8_t *p, size_t len, bool verify_csum, struct frame *out)
 
 	out->ip_id = wire_get16(p + 4);
 	out->ip_ttl = p[8];
+	out->ip_len = (uint32_t)total_len;
 	if (p[9] != IPPROTO_TCP_NUM)
 		return FRAME_OK;	/* kind stays FRAME_OTHER */
 	/* IPv4 options, if any, are skipped: hdr_len already covers them. */
@@ -178,6 +191,7 @@ decode_ipv4(const uint8_t *p, size_t len, bool verify_csum, struct frame *out)
 	ip.daddr = wire_get32(p + 16);
 	ip.payload = p + hdr_len;
 	ip.payload_len = total_len - hdr_len;
+	ip.pseudo = tcp_pseudo_ipv4(ip.saddr, ip.daddr, ip.payload_len);
 	return decode_tcp(&ip, verify_csum, out);
 }
 

@@ -34,6 +34,18 @@ enum frame_error {
 	FRAME_ERROR_COUNT
 };
 
+/*
+ * How a TCP checksum checked out. A link with transmit checksum offload
+ * (a veth, a tap, a bridge at their defaults) hands a capture the sender's
+ * pseudo-header sum instead of the checksum: FRAME_CSUM_OFFLOADED.
+ */
+enum frame_csum {
+	FRAME_CSUM_UNCHECKED = 0,	/* decoded with verify_csum false */
+	FRAME_CSUM_OK,			/* correct */
+	FRAME_CSUM_OFFLOADED,		/* exactly what offload leaves: accepted */
+	FRAME_CSUM_BAD,			/* anything else: the frame is dropped */
+};
+
 enum arp_op { ARP_REQUEST = 1, ARP_REPLY = 2 };
 
 struct arp_msg {
@@ -51,6 +63,10 @@ struct frame {
 	enum frame_kind kind;
 	uint8_t ip_ttl;			/* FRAME_TCP only */
 	uint16_t ip_id;			/* FRAME_TCP only */
+	enum frame_csum tcp_csum;	/* FRAME_TCP only */
+	/* FRAME_TCP only: the IP packet, header included. Above the link's
+	 * MTU it is a segmentation-offload super-segment (see frame.c). */
+	uint32_t ip_len;
 	union {
 		struct arp_msg arp;	/* FRAME_ARP */
 		struct segment seg;	/* FRAME_TCP; payload points into the frame */
@@ -61,8 +77,10 @@ struct frame {
 const char *frame_error_name(enum frame_error err);
 
 /*
- * Decode len bytes. With verify_csum false, IP and TCP checksums are not
- * checked (for links that hand over frames with offloaded checksums).
+ * Decode len bytes. With verify_csum, a bad IP header checksum and a bad
+ * TCP checksum are errors, except a TCP checksum that is exactly what a
+ * sender's checksum offload leaves (tcp_csum says which it was). With
+ * verify_csum false, neither is checked (FRAME_CSUM_UNCHECKED).
  */
 enum frame_error frame_decode(const uint8_t *buf, size_t len, bool verify_csum,
 			      struct frame *out);
@@ -83,5 +101,17 @@ size_t frame_encode_arp(uint8_t *buf, size_t cap, const uint8_t src_mac[ETH_ALEN
 /* Internet checksum helpers (RFC 1071), exposed for tests. */
 uint16_t inet_csum(const void *data, size_t len, uint32_t initial);
 uint16_t tcp_csum_ipv4(uint32_t saddr, uint32_t daddr, const uint8_t *tcp, size_t len);
+
+/* The IPv4 pseudo-header of a TCP segment of len bytes, as an unfolded sum. */
+uint32_t tcp_pseudo_ipv4(uint32_t saddr, uint32_t daddr, size_t len);
+
+/*
+ * Check the checksum of a received TCP (or UDP) segment of len bytes whose
+ * checksum field is at csum_at, given its pseudo-header sum: OK, OFFLOADED
+ * (the field holds the folded pseudo-header sum, as Linux leaves it for
+ * offload), or BAD. Only the pseudo-header differs between IPv4 and IPv6.
+ */
+enum frame_csum l4_csum_check(uint32_t pseudo, const uint8_t *seg, size_t len,
+			      size_t csum_at);
 
 #endif

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "timeunit.h"
+
 #define CAPTURE_SNAPLEN 65535
 #define CAPTURE_BUFFER (8 * 1024 * 1024)	/* rides out bursts of 100k SYNs */
 #define CAPTURE_BATCH 512
@@ -20,6 +22,7 @@ struct capture {
 	int fd;
 	capture_fn fn;
 	void *arg;
+	uint64_t cut;		/* frames longer than libpcap's slot */
 };
 
 static struct capture *
@@ -121,8 +124,15 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct capture *c = (struct capture *)user;
 	/* With nanosecond precision, tv_usec holds nanoseconds. */
-	uint64_t wall = (uint64_t)h->ts.tv_sec * 1000000000u + (uint64_t)h->ts.tv_usec;
+	uint64_t wall = (uint64_t)h->ts.tv_sec * NS_PER_S + (uint64_t)h->ts.tv_usec;
 
+	/*
+	 * libpcap sizes its ring slots by the link's MTU when the link has no
+	 * offloads, so a super-segment from a sender that has them arrives cut
+	 * short (and fails decode as ip-truncated). Counted, so it can be said.
+	 */
+	if (h->caplen < h->len)
+		c->cut++;
 	c->fn(c->arg, bytes, h->caplen, wall);
 }
 
@@ -152,6 +162,12 @@ capture_kernel_drops(struct capture *c)
 	if (pcap_stats(c->pc, &st) < 0)
 		return 0;
 	return st.ps_drop;
+}
+
+uint64_t
+capture_cut(const struct capture *c)
+{
+	return c->cut;
 }
 
 void

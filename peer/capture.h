@@ -22,6 +22,8 @@ int capture_fd(const struct capture *c);
 int capture_drain(struct capture *c, capture_fn fn, void *arg, char *err, size_t errlen);
 /* Frames the kernel dropped before we read them (buffer full). */
 uint64_t capture_kernel_drops(struct capture *c);
+/* Frames handed over shorter than they were on the link (see capture.c). */
+uint64_t capture_cut(const struct capture *c);
 void capture_close(struct capture *c);
 
 #endif

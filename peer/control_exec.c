@@ -185,11 +185,15 @@ wire_fields(const struct peer *p, char *buf, size_t len)
 	for (i = 1; i < FRAME_ERROR_COUNT && n < len; i++)
 		n += (size_t)snprintf(buf + n, len - n, " %s=%" PRIu64,
 		    frame_error_name((enum frame_error)i), w.frame_errors[i]);
+	/* Appended last, so readers of the older fields are unaffected. */
 	if (n < len)
 		snprintf(buf + n, len - n, " not-tcp=%" PRIu64 " arp-answered=%" PRIu64
 		    " arp-ignored=%" PRIu64 " no-mac=%" PRIu64 " inject-errors=%" PRIu64
-		    " capture-drops=%" PRIu64, w.not_tcp, w.arp_answered, w.arp_ignored,
-		    w.no_mac, w.inject_errors, w.capture_drops);
+		    " capture-drops=%" PRIu64 " capture-cut=%" PRIu64
+		    " tcp-csum-offloaded=%" PRIu64 " tcp-super-segments=%" PRIu64,
+		    w.not_tcp, w.arp_answered, w.arp_ignored, w.no_mac,
+		    w.inject_errors, w.capture_drops, w.capture_cut,
+		    w.csum_offloaded, w.super_segments);
 }
 
 static void

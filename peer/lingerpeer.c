@@ -24,11 +24,13 @@
 #include "control_token.h"
 #include "frame.h"
 #include "inject.h"
+#include "link_notice.h"
 #include "monotime.h"
 #include "pcap_writer.h"
 #include "peer_options.h"
 #include "peer_safety.h"
 #include "tcp_peer.h"
+#include "timeunit.h"
 
 #define MAX_POLLFDS 128
 #define MAX_UNRESOLVED 64	/* segments waiting for an ARP answer */
@@ -44,6 +46,11 @@ struct lingerpeer {
 	uint64_t t0;			/* monotonic start, for narration times */
 	uint64_t frames_in;
 	uint64_t frame_errors[FRAME_ERROR_COUNT];
+	uint64_t csum_offloaded;	/* TCP checksums left for offload: accepted */
+	uint64_t super_segments;	/* TCP above the MTU (segmentation offload) */
+	bool said_bad_csum;		/* the one stderr notice about bad checksums */
+	bool said_cut;			/* ... and about frames the capture cut */
+	unsigned mtu;			/* the link's, for super_segments */
 	uint64_t not_tcp;		/* decoded, but no ARP or TCP for us */
 	uint64_t arp_answered;
 	uint64_t arp_ignored;
@@ -69,7 +76,7 @@ wall_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
 }
 
 static void
@@ -80,10 +87,10 @@ narrate(void *arg, uint32_t conn_id, const char *text)
 
 	if (conn_id != 0)
 		printf("[%4" PRIu64 ".%06" PRIu64 "] connection %" PRIu32 ": %s\n",
-		    t / 1000000000u, t % 1000000000u / 1000u, conn_id, text);
+		    t / NS_PER_S, t % NS_PER_S / NS_PER_US, conn_id, text);
 	else
-		printf("[%4" PRIu64 ".%06" PRIu64 "] %s\n", t / 1000000000u,
-		    t % 1000000000u / 1000u, text);
+		printf("[%4" PRIu64 ".%06" PRIu64 "] %s\n", t / NS_PER_S,
+		    t % NS_PER_S / NS_PER_US, text);
 	fflush(stdout);
 }
 
@@ -209,6 +216,30 @@ on_arp(struct lingerpeer *lp, const struct frame *f)
 	}
 }
 
+/*
+ * What a link with offloads on hands over (frame.c): counted for stats and,
+ * with -v, said once each; on such a link every segment is like that.
+ */
+static void
+note_offloads(struct lingerpeer *lp, const struct frame *f)
+{
+	char text[256];
+
+	if (f->tcp_csum == FRAME_CSUM_OFFLOADED && lp->csum_offloaded++ == 0 &&
+	    lp->opt.verbose)
+		narrate(lp, 0, "segments carry the partial checksum of transmit "
+		    "checksum offload on the sender's link: accepted (stats: "
+		    "tcp-csum-offloaded)");
+	if (lp->mtu > 0 && f->ip_len > lp->mtu && lp->super_segments++ == 0 &&
+	    lp->opt.verbose) {
+		snprintf(text, sizeof(text), "a %" PRIu32 "-byte segment, above "
+		    "the link's MTU of %u: segmentation offload on the sender's "
+		    "link; taken as the data it is (stats: tcp-super-segments)",
+		    f->ip_len, lp->mtu);
+		narrate(lp, 0, text);
+	}
+}
+
 static void
 on_frame(void *arg, const uint8_t *bytes, size_t len, uint64_t wall)
 {
@@ -226,6 +257,7 @@ on_frame(void *arg, const uint8_t *bytes, size_t len, uint64_t wall)
 	if (f.kind == FRAME_ARP) {
 		on_arp(lp, &f);
 	} else if (f.kind == FRAME_TCP && f.u.seg.daddr == lp->opt.addr) {
+		note_offloads(lp, &f);
 		arp_cache_learn(&lp->arp, f.u.seg.saddr, f.eth_src);
 		peer_input(lp->peer, &f.u.seg, monotime_ns());
 	} else {
@@ -234,11 +266,37 @@ on_frame(void *arg, const uint8_t *bytes, size_t len, uint64_t wall)
 	flush_output(lp);
 }
 
+/*
+ * The two ways offloads can still make the peer look dead with nothing
+ * said: checksums it cannot accept, and super-segments the capture cut
+ * (link_notice.c). Said once each, after the batch that had the first
+ * (never per frame); stats goes on counting.
+ */
+static void
+notice_link_trouble(struct lingerpeer *lp)
+{
+	uint64_t ip = lp->frame_errors[FRAME_IP_BAD_CSUM];
+	uint64_t tcp = lp->frame_errors[FRAME_TCP_BAD_CSUM];
+	uint64_t cut = capture_cut(lp->cap);
+	char msg[LINK_NOTICE_MAX];
+
+	if (!lp->said_bad_csum && ip + tcp > 0) {
+		lp->said_bad_csum = true;
+		fprintf(stderr, "lingerpeer: %s\n", link_notice_bad_csum(msg,
+		    sizeof(msg), lp->opt.iface, tcp, ip));
+	}
+	if (!lp->said_cut && cut > 0) {
+		lp->said_cut = true;
+		fprintf(stderr, "lingerpeer: %s\n", link_notice_cut(msg, sizeof(msg),
+		    lp->opt.iface, cut));
+	}
+}
+
 static int
 poll_timeout_ms(struct lingerpeer *lp)
 {
 	uint64_t now = monotime_ns(), next = peer_next_deadline(lp->peer);
-	uint64_t ctl = control_server_next_deadline(lp->ctl);
+	uint64_t ctl = control_server_next_deadline(lp->ctl), ms;
 
 	if (ctl < next)
 		next = ctl;
@@ -246,7 +304,8 @@ poll_timeout_ms(struct lingerpeer *lp)
 		return 1000;
 	if (next <= now)
 		return 0;
-	return (int)((next - now + 999999u) / 1000000u > 1000 ? 1000 : (next - now + 999999u) / 1000000u);
+	ms = (next - now + NS_PER_MS - 1) / NS_PER_MS;	/* rounded up */
+	return ms > 1000 ? 1000 : (int)ms;
 }
 
 static int
@@ -267,6 +326,7 @@ run_loop(struct lingerpeer *lp)
 		if (n > 0 && (fds[0].revents & (POLLIN | POLLERR)) &&
 		    capture_drain(lp->cap, on_frame, lp, lp->err, sizeof(lp->err)) < 0)
 			return PEER_EXIT_FAILURE;
+		notice_link_trouble(lp);
 		peer_tick(lp->peer, monotime_ns());
 		flush_output(lp);
 		if (n > 0)
@@ -290,6 +350,7 @@ open_io(struct lingerpeer *lp)
 	if ((lp->inj = inject_open(lp->opt.iface, lp->err, sizeof(lp->err))) == NULL)
 		return PEER_EXIT_ENV;
 	mtu = inject_mtu(lp->inj);
+	lp->mtu = mtu;
 	if (!lp->opt.mss_given && mtu > 40)
 		lp->opt.cfg.mss = (uint16_t)(mtu - 40 > 65495 ? 65495 : mtu - 40);
 	if (lp->opt.pcap_file != NULL &&
@@ -310,8 +371,11 @@ wire_stats(void *arg, struct peer_wire_stats *w)
 	w->arp_answered = lp->arp_answered;
 	w->arp_ignored = lp->arp_ignored;
 	w->no_mac = lp->no_mac;
+	w->csum_offloaded = lp->csum_offloaded;
+	w->super_segments = lp->super_segments;
 	w->inject_errors = lp->inject_errors;
 	w->capture_drops = capture_kernel_drops(lp->cap);
+	w->capture_cut = capture_cut(lp->cap);
 }
 
 static int
@@ -380,8 +444,11 @@ print_summary(const struct lingerpeer *lp)
 		bad += lp->frame_errors[i];
 	fprintf(stderr, "lingerpeer: stopped: segs-in=%" PRIu64 " segs-out=%" PRIu64
 	    " conns=%" PRIu64 " rejected=%" PRIu64 " evicted=%" PRIu64 " malformed=%" PRIu64
+	    " bad-csum=%" PRIu64 " csum-offloaded=%" PRIu64 " super-segments=%" PRIu64
 	    " arp-answered=%" PRIu64 " kernel-drops=%" PRIu64 "\n", st->segs_in, st->segs_out,
-	    st->conns_opened, st->conns_rejected, st->conns_evicted, bad, lp->arp_answered,
+	    st->conns_opened, st->conns_rejected, st->conns_evicted, bad,
+	    lp->frame_errors[FRAME_IP_BAD_CSUM] + lp->frame_errors[FRAME_TCP_BAD_CSUM],
+	    lp->csum_offloaded, lp->super_segments, lp->arp_answered,
 	    capture_kernel_drops(lp->cap));
 }
 

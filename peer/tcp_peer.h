@@ -176,6 +176,10 @@ struct peer_wire_stats {
 	uint64_t no_mac;			/* segments dropped: MAC unknown */
 	uint64_t inject_errors;
 	uint64_t capture_drops;			/* no room in the capture buffer */
+	uint64_t capture_cut;			/* longer than the capture's slots */
+	/* Taken, not dropped: what a link with offloads on hands over. */
+	uint64_t csum_offloaded;		/* TCP checksum left for offload */
+	uint64_t super_segments;		/* TCP larger than the link's MTU */
 };
 typedef void (*peer_wire_stats_fn)(void *arg, struct peer_wire_stats *out);
 void peer_set_wire_stats(struct peer *p, peer_wire_stats_fn fn, void *arg);
