@@ -283,9 +283,16 @@ reset(struct sandbox *sb)
 int
 sandbox_open(struct sandbox *sb)
 {
+	return sandbox_open_with(sb, NULL);
+}
+
+int
+sandbox_open_with(struct sandbox *sb, const struct sandbox_opts *opts)
+{
 	int e;
 
 	reset(sb);
+	sb->keep_offloads = opts != NULL && opts->keep_offloads;
 	if (make_namespaces(sb) == -1 || start_init(sb) == -1 ||
 	    sandbox_build_network(sb) == -1) {
 		e = errno;

@@ -15,9 +15,10 @@
  *
  * Both links have MTU 1500, IPv6 disabled, and TSO, GSO, GRO and TX
  * checksumming off, so a packet socket on either end sees the frames a real
- * wire would carry. IPv4 forwarding is off in netns B, so its kernel stays
- * silent (no RST, no ICMP, no ARP reply) about 192.0.2.2: the userspace peer
- * owns that address.
+ * wire would carry (unless sandbox_open_with() is asked to keep the veth's
+ * offloads, to test how lingerpeer copes with them). IPv4 forwarding is
+ * off in netns B, so its kernel stays silent (no RST, no ICMP, no ARP
+ * reply) about 192.0.2.2: the userspace peer owns that address.
  *
  * Consequences of the design, for callers:
  *  - After sandbox_open() every fork() of the caller, not only those made
@@ -77,9 +78,20 @@ struct sandbox_child {
 	int pidfd;		/* -1 if the kernel has no pidfd_open */
 };
 
+/* What sandbox_open_with() may change; all false is sandbox_open(). */
+struct sandbox_opts {
+	/*
+	 * Leave TSO, GSO, GRO and TX checksumming as the kernel made the veth
+	 * pair (on): captures then see partial checksums and 64 KiB
+	 * super-segments, as on a container's or VM's link.
+	 */
+	bool keep_offloads;
+};
+
 struct sandbox {
 	enum sandbox_mode mode;
 	bool is_open;
+	bool keep_offloads;	/* as sandbox_open_with() was asked */
 	pid_t init_pid;		/* the PID namespace's init (as seen by us) */
 	pid_t peer_pid;		/* process in the peer namespace, or 0 */
 	int peer_ns_fd;		/* open fd of the peer's netns, or -1 */
@@ -112,6 +124,9 @@ struct sandbox_spawn_opts {
  * unprivileged user namespaces are disabled and the program must run as root).
  */
 int sandbox_open(struct sandbox *sb);
+
+/* The same with opts (NULL: the defaults, as sandbox_open()). */
+int sandbox_open_with(struct sandbox *sb, const struct sandbox_opts *opts);
 
 /*
  * Start argv (searched in PATH) on one side of the sandbox, inside its PID

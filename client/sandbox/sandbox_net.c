@@ -100,7 +100,10 @@ sandbox_socket_in_peer_ns(struct sandbox *sb, int domain, int type,
 	return fd;
 }
 
-/* Links up, IPv6 off, offloads off: on the side whose sockets these are. */
+/*
+ * Links up, IPv6 off, offloads off (unless the caller keeps them): on the
+ * side whose sockets these are.
+ */
 static int
 configure_link(struct sandbox *sb, int nl, int io, const char *iface)
 {
@@ -108,7 +111,8 @@ configure_link(struct sandbox *sb, int nl, int io, const char *iface)
 
 	if (disable_ipv6(sb, iface) == -1)
 		return -1;
-	if (ethtool_offload_disable(io, iface, err, sizeof(err)) == -1 ||
+	if ((!sb->keep_offloads &&
+	    ethtool_offload_disable(io, iface, err, sizeof(err)) == -1) ||
 	    nl_link_set_up(nl, "lo", err, sizeof(err)) == -1 ||
 	    nl_link_set_up(nl, iface, err, sizeof(err)) == -1)
 		return sandbox_fail(sb, "%s", err);

@@ -59,9 +59,15 @@ close_at_exit(int status, void *arg)
 struct sandbox *
 itest_enter_sandbox(void)
 {
+	return itest_enter_sandbox_with(NULL);
+}
+
+struct sandbox *
+itest_enter_sandbox_with(const struct sandbox_opts *opts)
+{
 	if (entered)
 		return &the_sandbox;
-	if (sandbox_open(&the_sandbox) == -1) {
+	if (sandbox_open_with(&the_sandbox, opts) == -1) {
 		printf("SKIP: cannot build a sandbox: %s\n",
 		    the_sandbox.errbuf);
 		fflush(NULL);

@@ -18,7 +18,7 @@
  *	}
  *
  * After itest_enter_sandbox() the process cannot create threads and all its
- * children live in the sandbox (see common/sandbox.h). At exit() the
+ * children live in the sandbox (see client/sandbox/sandbox.h). At exit() the
  * sandbox is closed; a forked child's exit() leaves it alone (and skips
  * LeakSanitizer's check, which cannot work inside the sandbox).
  */
@@ -58,11 +58,17 @@ struct itest_peer {
 struct sandbox *itest_enter_sandbox(void);
 
 /*
+ * The same, built with opts (keep_offloads: the veth as the kernel made
+ * it). Only the first call of either builds; later ones return that one.
+ */
+struct sandbox *itest_enter_sandbox_with(const struct sandbox_opts *opts);
+
+/*
  * Start lingerpeer on the peer side: --iface llpeer0 --addr 192.0.2.2
  * --control fd:3, then extra_args (NULL-terminated; may be NULL). fd 3 is a
  * listening abstract unix socket with a fresh name, recorded in
  * out->control. The binary is $LINGERPEER if set, else LINGERPEER_PATH.
- * Waits (PEER_READY_TIMEOUT_MS, common/peer_launch.h) for the "lingerpeer
+ * Waits (PEER_READY_TIMEOUT_MS, client/sandbox/peer_launch.h) for the "lingerpeer
  * ready" line; its other output goes to stderr. Returns 0, or -1 after
  * printing why (it exited, timed out, ...) with lingerpeer gone.
  */
