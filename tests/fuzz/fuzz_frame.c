@@ -5,6 +5,9 @@
  * verification and checks the properties the rest of lingerpeer relies on:
  *  - no crash, no over-read (ASan), no undefined behaviour (UBSan);
  *  - verification only ever adds a checksum error, nothing else changes;
+ *  - a TCP checksum is flagged as checked (correct or offloaded) exactly
+ *    when verified, and never flagged offloaded unless the field holds the
+ *    pseudo-header sum;
  *  - the payload pointer stays inside the input;
  *  - a decoded TCP or ARP frame re-encodes into something that decodes,
  *    checksums verified, to the same fields, and encoding that again
@@ -106,10 +109,41 @@ check_reencode(const struct frame *orig)
 	require(n1 > 0, "a decoded frame must fit when encoded again");
 	require(frame_decode(first, n1, true, &again) == FRAME_OK,
 	    "our own encoding must decode with checksums verified");
+	require(again.kind != FRAME_TCP || again.tcp_csum == FRAME_CSUM_OK,
+	    "our own encoding must carry a complete checksum");
 	require(same_frame(orig, &again), "round trip changed a field");
 	n2 = encode(&again, second);
 	require(n1 == n2 && memcmp(first, second, n1) == 0,
 	    "encoding the round-tripped frame gave different bytes");
+}
+
+/* The checksum flag says what was checked, and an offloaded one is exact. */
+static void
+check_csum_flags(const struct frame *verified, const struct frame *unverified,
+    const uint8_t *data)
+{
+	const uint8_t *ip = data + 14, *tcp;
+	uint32_t pseudo;
+	size_t ihl;
+
+	require(unverified->tcp_csum == FRAME_CSUM_UNCHECKED,
+	    "a checksum flagged as checked with verification off");
+	if (verified->kind != FRAME_TCP)
+		return;
+	require(verified->tcp_csum == FRAME_CSUM_OK ||
+	    verified->tcp_csum == FRAME_CSUM_OFFLOADED,
+	    "a verified TCP frame without a checked checksum");
+	if (verified->tcp_csum != FRAME_CSUM_OFFLOADED)
+		return;
+	/* Decoded untagged IPv4, so the headers are there as read. */
+	ihl = (size_t)(ip[0] & 0x0f) * 4;
+	tcp = ip + ihl;
+	pseudo = tcp_pseudo_ipv4(verified->u.seg.saddr, verified->u.seg.daddr,
+	    verified->ip_len - ihl);
+	while (pseudo > 0xffff)
+		pseudo = (pseudo & 0xffff) + (pseudo >> 16);
+	require((uint32_t)(tcp[16] << 8 | tcp[17]) == pseudo,
+	    "flagged offloaded without the pseudo-header sum in the field");
 }
 
 static void
@@ -139,9 +173,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	require(!is_csum_error(eu), "checksum error with verification off");
 	require(ev == eu || is_csum_error(ev),
 	    "verification changed more than the checksum verdict");
-	if (ev == FRAME_OK)
+	if (ev == FRAME_OK) {
 		require(same_frame(&verified, &unverified),
 		    "verification changed the decoded fields");
+		check_csum_flags(&verified, &unverified, data);
+	}
 	if (eu != FRAME_OK)
 		return 0;
 

@@ -92,6 +92,17 @@ def client_tcp_ip_opts(seq, ack):
                ipv4(seg, options=bytes([1, 1, 1, 0])))
 
 
+def offloaded(frame):
+    """The frame as a capture sees it from a sender with checksum offload
+    (a veth or tap at its defaults): the TCP checksum field holds only the
+    pseudo-header sum, folded and not complemented. IPv4, no IP options."""
+    ip = frame[14:]
+    seg = ip[20:struct.unpack("!H", ip[2:4])[0]]
+    pseudo = ip[12:20] + struct.pack("!BBH", 0, 6, len(seg))
+    partial = ~csum(pseudo) & 0xFFFF
+    return frame[:34 + 16] + struct.pack("!H", partial) + frame[34 + 18:]
+
+
 def ipv6_syn(seq):
     """IPv6 (2001::1 -> 2001::2) is never looked into; its TCP checksum is
     the IPv4 one and stays wrong on purpose."""
@@ -132,6 +143,11 @@ def seeds():
                    ipv4(struct.pack("!HHHH", 5353, 5353, 12, 0) + b"lab!",
                         proto=17)),
         "vlan_syn": syn[:12] + bytes.fromhex("81000064") + syn[12:],
+        "syn_partial_csum": offloaded(syn),
+        # A TSO super-segment: five 1448-byte segments in one frame.
+        "data_tso_partial_csum": offloaded(client_tcp(
+            ACK, isn + 1, peer_isn + 1, ts_options(0x009C4E50, 0x00ABCDF0),
+            bytes(range(256)) * 28 + bytes(72))),
     }
 
 

@@ -16,8 +16,9 @@
 #include "control_exec.h"
 #include "control_proto.h"
 #include "tcp_peer.h"
+#include "timeunit.h"
 
-#define SEC 1000000000ull
+#define SEC NS_PER_S
 #define CLIENT 0xc0000201u	/* 192.0.2.1 */
 
 static struct peer *P;
@@ -358,6 +359,33 @@ test_exec_addr_newest(void **state)
 	    "192.0.2.1:40002");
 }
 
+/* The I/O's counters as lingerpeer.c would report them. */
+static void
+fake_wire_stats(void *arg, struct peer_wire_stats *ws)
+{
+	(void)arg;
+	memset(ws, 0, sizeof(*ws));
+	ws->frames_in = 40;
+	ws->frame_errors[FRAME_TCP_BAD_CSUM] = 2;
+	ws->capture_drops = 1;
+	ws->capture_cut = 3;
+	ws->csum_offloaded = 37;
+	ws->super_segments = 12;
+}
+
+/* What offloads did is in stats, after the fields older readers know. */
+static void
+test_exec_stats_offloads(void **state)
+{
+	(void)state;
+	assert_reply_has("stats", " tcp-csum-offloaded=0 tcp-super-segments=0");
+	peer_set_wire_stats(P, fake_wire_stats, NULL);
+	assert_reply_has("stats", " frames-in=40 malformed=2 ");
+	assert_reply_has("stats", " tcp-bad-csum=2 ");
+	assert_reply_has("stats", " capture-drops=1 capture-cut=3 tcp-csum-offloaded=37 "
+	    "tcp-super-segments=12\n");
+}
+
 int
 main(void)
 {
@@ -370,6 +398,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_exec_addr_newest, setup_peer,
 		    teardown_peer),
 		cmocka_unit_test_setup_teardown(test_exec_output_limit, setup_peer,
+		    teardown_peer),
+		cmocka_unit_test_setup_teardown(test_exec_stats_offloads, setup_peer,
 		    teardown_peer),
 	};
 

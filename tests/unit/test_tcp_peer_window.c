@@ -492,6 +492,38 @@ test_fin_beyond_window(void **state)
 	h_fini(&h);
 }
 
+/*
+ * A super-segment (segmentation offload on the client's link: one frame of
+ * up to 64 KiB where a wire carries 45) is data like any other: taken
+ * whole when there is room, trimmed at the window's edge when not.
+ */
+static void
+test_super_segment_taken(void **state)
+{
+	struct harness h;
+	struct conn_info ci;
+
+	(void)state;
+	h_init(&h, "normal");
+	h_connect(&h);
+	assert_int_equal(h_data(&h, 65160), 1);
+	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(65160), FULL_WIN, 0);
+	h_info(&h, &ci);
+	assert_int_equal(ci.bytes_received, 65160);
+	assert_int_equal(ci.data_retx, 0);
+	h_fini(&h);
+
+	h_init(&h, "stop-reading:rcvbuf=64KiB");
+	h_connect(&h);
+	assert_int_equal(h_data(&h, 65483), 1);
+	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(65483), 0, 0);	/* 53 >> 7 */
+	assert_int_equal(h_data(&h, 2896), 1);
+	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(65536), 0, 0);
+	h_info(&h, &ci);
+	assert_int_equal(ci.bytes_received, 65536);
+	h_fini(&h);
+}
+
 int
 main(void)
 {
@@ -512,6 +544,7 @@ main(void)
 		cmocka_unit_test(test_handshake_ack_with_data_and_fin),
 		cmocka_unit_test(test_behaviour_change_live),
 		cmocka_unit_test(test_fin_beyond_window),
+		cmocka_unit_test(test_super_segment_taken),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
