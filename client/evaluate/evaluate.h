@@ -46,17 +46,18 @@ bool	evaluate_call_ok(const struct scn_step *st, const struct scn_expect *e,
 	    const struct obs_call *c);
 
 /*
- * Probe expectations (evaluate_probe.c). The value expectation e is about
- * at sample k of obs->probes (growth: minus the block's first sample),
- * and whether it meets e. false when the series is unknown.
- */
-/*
  * Whether the peer's value for a `peer SOCK KEY OP V` expectation holds
  * (false also when the two cannot be compared): for the runner, which
  * reads the peer again while it does not, for a moment.
  */
 bool	evaluate_peer_holds(const struct scn_expect *e, const char *value);
 
+/*
+ * Probe expectations (evaluate_probe.c). evaluate_probe_value(): the value
+ * probe expectation pe is about at sample k of p (growth: minus the block's
+ * first sample); false when the series is unknown. evaluate_probe_holds():
+ * whether that value meets pe.
+ */
 bool	evaluate_probe_value(const struct scn_probe_expect *pe,
 	    const struct obs_probes *p, size_t k, int64_t *value);
 bool	evaluate_probe_holds(const struct scn_probe_expect *pe, int64_t value);
@@ -67,7 +68,8 @@ bool	evaluate_probe_holds(const struct scn_probe_expect *pe, int64_t value);
  * to t_to_ns. For "growth fds <= 0" the value is the block's first sample
  * plus 0 and the line spans the block; for "peak" the bound itself over the
  * block; for "sockets FIN_WAIT1 = 0 within 20s" the bound from where the
- * scenario reached it. evaluate_probe_bounds() below makes them from verdicts; series.h draws them.
+ * scenario reached it. evaluate_probe_bounds() below makes them from
+ * verdicts; series.h draws them.
  */
 #define SERIES_BOUNDS_MAX 16
 
@@ -84,7 +86,6 @@ struct series_bound {
  * (series.h): at most max into out. obs: what cr was evaluated from.
  * Returns how many.
  */
-struct series_bound;
 size_t	evaluate_probe_bounds(const struct case_obs *obs, const struct case_result *cr,
 	    struct series_bound *out, size_t max);
 

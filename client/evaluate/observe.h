@@ -21,7 +21,7 @@ struct obs_segment {
 	uint16_t dport;
 	uint32_t seq;		/* absolute, as on the wire */
 	uint32_t ack;
-	uint8_t flags;		/* TCPF_* as in peer/segment.h */
+	uint8_t flags;		/* TCPF_* as in common/segment.h */
 	uint16_t window;
 	uint32_t len;
 	/* what the runner worked out with wire_classify() (wire_classify.h
@@ -84,7 +84,7 @@ struct obs_point {
 };
 
 /*
- * Resource probes (common/probe.h), sampled by the runner around repeat
+ * Resource probes (client/probe/probe.h), sampled by the runner around repeat
  * blocks and while probe expectations wait. Series names are those the
  * language uses: "threads", "fds", "rss" (KiB), "sockets FIN_WAIT1",
  * "tcpext TCPAbortOnLinger".

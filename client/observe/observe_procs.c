@@ -2,7 +2,7 @@
  * observe_procs.c - the program being observed, as processes: it and
  * every descendant (a program that forks workers leaks in them), found
  * through /proc/PID/task/TID/children, and what they hold together
- * (common/probe.h reads each one).
+ * (client/probe/probe.h reads each one).
  */
 #include <dirent.h>
 #include <stdio.h>

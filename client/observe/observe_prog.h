@@ -17,7 +17,7 @@
 #include "observe.h"
 #include "scenario.h"
 
-/* ---- the shim's records (client/shim/lingerlab_shim.c writes them) ---- */
+/* ---- the shim's records (client/observe/shim/lingerlab_shim.c writes them) ---- */
 
 enum ob_call {
 	OB_HELLO,		/* the shim is loaded in this process */

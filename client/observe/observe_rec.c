@@ -1,7 +1,7 @@
 /*
  * observe_rec.c - the shim's records, one text line each: "key=value"
  * words separated by spaces, values decimal (call's a name). See
- * client/shim/lingerlab_shim.c for the writer.
+ * client/observe/shim/lingerlab_shim.c for the writer.
  */
 #include <errno.h>
 #include <inttypes.h>

@@ -4,7 +4,7 @@
  *
  * Why: on a veth with offloads on, a packet socket sees TCP "segments" of up
  * to 64 KiB with partial checksums; with them off it sees what a real
- * 1500-byte-MTU wire would carry (see shared/reference/pitfalls.md).
+ * 1500-byte-MTU wire would carry (docs/references.md, "veth offloads").
  *
  * sock is any socket (AF_INET, SOCK_DGRAM will do) opened in the link's
  * network namespace: the ioctl looks the name up there.

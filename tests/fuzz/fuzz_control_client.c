@@ -1,6 +1,6 @@
 /*
  * fuzz_control_client.c - libFuzzer target for the client side of the
- * control channel (common/control_client.c): what lingerlab and the tests
+ * control channel (client/sandbox/control_client.c): what lingerlab and the tests
  * read back from a lingerpeer, which may be another program, a wrong
  * endpoint, or a peer that died mid-reply.
  *

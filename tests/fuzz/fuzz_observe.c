@@ -5,7 +5,7 @@
  * --expect texts.
  *
  * The input is split into lines. Each is parsed as a record; the records
- * that parse are worked into connections (client/observe_conn.c) and each
+ * that parse are worked into connections (client/observe/observe_conn.c) and each
  * line is also parsed as an expectation and, when it parses, decided on
  * those connections and an empty series. Checked, beyond no crash and no
  * undefined behaviour:

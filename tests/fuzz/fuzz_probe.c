@@ -1,6 +1,6 @@
 /*
  * fuzz_probe.c - libFuzzer target for the resource probes' parsers
- * (common/probe.c): /proc/PID/status text, sock_diag dump datagrams and
+ * (client/probe/probe.c): /proc/PID/status text, sock_diag dump datagrams and
  * /proc/net/netstat text, all read from the kernel of the system under
  * test (which, for a remote or odd kernel, is outside data too).
  *

@@ -1,6 +1,6 @@
 /*
  * fuzz_run_wire.c - libFuzzer target for the worker's record stream
- * (client/run_wire.c), which the runner's parent reads from each worker.
+ * (client/evaluate/run_wire.c), which the runner's parent reads from each worker.
  *
  * The input is split into lines as run_jobs.c splits a worker's stream;
  * each is read as an "at" record or applied to a case_obs of a small fixed

@@ -1,6 +1,6 @@
 /*
  * fuzz_tcp_options.c - libFuzzer target for the TCP option parser
- * (peer/tcp_options.c) on its own. fuzz_frame reaches it too, but only
+ * (common/tcp_options.c) on its own. fuzz_frame reaches it too, but only
  * through a frame whose lengths hold together; here every byte string up
  * to the header's 40 bytes of option space goes straight in.
  *

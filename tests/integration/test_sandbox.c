@@ -1,5 +1,5 @@
 /*
- * test_sandbox.c - what the sandbox (common/sandbox.h) builds, for real:
+ * test_sandbox.c - what the sandbox (client/sandbox/sandbox.h) builds, for real:
  * namespaces, links, the peer side's silence, and packets that look like a
  * wire's. test_sandbox_gone.c checks that none of it outlives its owner,
  * test_sandbox_tool.c the programs that start lingerpeer in it.

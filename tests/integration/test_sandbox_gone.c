@@ -1,5 +1,5 @@
 /*
- * test_sandbox_gone.c - nothing of a sandbox (common/sandbox.h) survives its
+ * test_sandbox_gone.c - nothing of a sandbox (client/sandbox/sandbox.h) survives its
  * owner, however the owner ends: SIGKILL, exit() without sandbox_close(),
  * or sandbox_close(); as root and as an ordinary user. "Nothing" means no
  * process it started, and no namespace that any process or fd on the host
