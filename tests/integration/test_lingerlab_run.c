@@ -113,7 +113,7 @@ test_library_checks(void **state)
 	itest_proc_free(&o);
 }
 
-/* Every Linux case passes: what linger-semantics.md says, reproduced. */
+/* Every Linux case passes: what docs/references.md says, reproduced. */
 static void
 test_linux_library_passes(void **state)
 {

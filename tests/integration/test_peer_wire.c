@@ -31,7 +31,7 @@
 
 /*
  * close() with SO_LINGER {1, 1} against a zero window: measured at 1.00x s
- * on these machines (see linger-semantics.md, 2.015 s for 2 s); allow
+ * on these machines (docs/references.md: 2.015 s for 2 s); allow
  * scheduling noise on a loaded two-core machine but not a missing wait.
  */
 #define LINGER_1S_MIN 0.98
