@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # `make lint`: cppcheck and clang-tidy over the program sources (client/,
 # common/, peer/) with the checked-in configuration: .clang-tidy and
-# .cppcheck-suppressions at the top of the tree. Any finding fails.
+# .cppcheck-suppressions at the top of the tree, and the map of the sources
+# in docs/architecture.md against the tree (tests/check-architecture.sh),
+# and the layers (tests/check-layers.sh: no private header included from
+# outside its folder, no folder including a layer above it). Any finding
+# fails.
 #
 #   tests/lint.sh [BUILD_DIR]
 #
@@ -28,6 +32,16 @@ if ! CC=clang cmake -S "$root" -B "$build" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >"
 fi
 sources=$(cd "$root" && find client common peer -name '*.c' | sort)
 failed=0
+
+echo "== the map of the sources (docs/architecture.md, \"The parts\")"
+if ! "$root/tests/check-architecture.sh" "$root"; then
+	failed=1
+fi
+
+echo "== the layers (tests/check-layers.sh)"
+if ! "$root/tests/check-layers.sh"; then
+	failed=1
+fi
 
 echo "== cppcheck $(cppcheck --version | sed 's/Cppcheck //') on $(echo "$sources" | wc -l) files"
 filters=()
