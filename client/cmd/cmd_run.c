@@ -14,13 +14,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd_library.h"
 #include "cmd_run.h"
 #include "control_client.h"
 #include "control_token.h"
 #include "evaluate.h"
 #include "live_term.h"
 #include "peer_launch.h"
-#include "platform.h"
+#include "run_plat.h"
 #include "report.h"
 #include "run.h"
 #include "run_pictures.h"
@@ -28,6 +29,7 @@
 #include "scenario_parse.h"
 #include "scn_files.h"
 #include "scn_select.h"
+#include "self_paths.h"
 #include "units.h"
 #include "verdict.h"
 
@@ -46,6 +48,7 @@ struct run_state {
 	enum report_format fmt;
 	bool raw;
 	bool live;		/* --live: the cases as they run */
+	bool library;		/* --library: PATHs inside the scenario library */
 	bool env_failed;
 	uint32_t os;
 	const char *tags;	/* --tags: only cases with one of these */
@@ -63,12 +66,15 @@ usage(FILE *f)
 "                     [--diagram] [--svg-dir DIR] [--html FILE] [--[no-]summary]\n"
 "                     [--peer CONTROL [--peer-addr IPV4] [--iface IFACE]\n"
 "                      [--peer-token FILE]]\n"
-"                     PATH...\n"
+"                     PATH... | --library [PATH...]\n"
 "\n"
 "Run every case of the scenario files (a directory: every *.scn under it),\n"
 "each in a sandbox of its own with lingerpeer on the other side, and report\n"
 "every expectation. Needs root, or unprivileged user namespaces.\n"
 "\n"
+"  --library         the PATHs are inside the scenario library installed with\n"
+"                    lingerlab (%s);\n"
+"                    without PATH, all of it: --library examples\n"
 "  --format F        human (default), tap, junit or json\n"
 "  --jobs N          run N cases at once (1-%d; output order stays the same)\n"
 "  --pcap-dir DIR    write each case's capture to DIR/CASE.pcap\n"
@@ -107,7 +113,7 @@ usage(FILE *f)
 "system could not be set up (or a picture could not be written), 130\n"
 "interrupted (SIGINT, SIGTERM or SIGHUP: the report covers what ran).\n"
 "See docs/scenario-language.md, \"Running\".\n",
-	    RUN_MAX_JOBS);
+	    self_path(SELF_LIBRARY), RUN_MAX_JOBS);
 }
 
 static int bad(const char *hint, const char *fmt, ...)
@@ -238,6 +244,7 @@ parse_opts(int argc, char **argv, struct run_opts *o, struct run_state *rs)
 		{ "summary", no_argument, NULL, 'M' },
 		{ "no-summary", no_argument, NULL, 'N' },
 		{ "live", no_argument, NULL, 'L' },
+		{ "library", no_argument, NULL, 'B' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -255,6 +262,8 @@ parse_opts(int argc, char **argv, struct run_opts *o, struct run_state *rs)
 			rs->raw = true;
 		else if (ch == 'L')
 			rs->live = true;
+		else if (ch == 'B')
+			rs->library = true;
 		else if (ch == '?' || opt_value(ch, optarg, o, rs) == -1) {
 			fprintf(stderr, "Run 'lingerlab run --help' for the "
 			    "options.\n");
@@ -298,9 +307,9 @@ parse_opts(int argc, char **argv, struct run_opts *o, struct run_state *rs)
 			return bad("", "--peer-addr '%s': expected an IPv4 "
 			    "address", o->peer_addr);
 	}
-	if (optind >= argc)
-		return bad("name .scn files or directories holding them",
-		    "no scenario file given");
+	if (optind >= argc && !rs->library)
+		return bad("name .scn files or directories holding them, or "
+		    "--library for the installed ones", "no scenario file given");
 	return 0;
 }
 
@@ -435,13 +444,6 @@ on_done(size_t index, struct case_obs *obs, void *arg)
 	case_obs_free(obs);
 }
 
-static const char *
-lingerpeer_path(void)
-{
-	return peer_launch_path(access(LINGERPEER_BUILD_PATH, X_OK) == 0 ?
-	    LINGERPEER_BUILD_PATH : LINGERPEER_INSTALL_PATH);
-}
-
 /*
  * --live: on stdout, before the report; on stderr when stdout carries a
  * report for machines (or --raw's records), so that stays parseable.
@@ -468,7 +470,7 @@ run_all(struct cases *c, struct run_opts *o, struct run_state *rs)
 	char os[32], err[512];
 	int rc;
 
-	rs->os = plat_os(os, sizeof(os));
+	rs->os = run_os(os, sizeof(os));
 	run_result_init(&rs->result, os);
 	/* never 0 bytes: calloc(0) may return NULL, which is no failure */
 	if ((obs = calloc(c->n > 0 ? c->n : 1, sizeof(*obs))) == NULL) {
@@ -539,11 +541,13 @@ cmd_run(int argc, char **argv)
 	int rc = RUN_EXIT_USAGE;
 
 	run_result_init(&rs.result, "");
-	if (parse_opts(argc, argv, &o, &rs) == -1 || scn_paths_collect(argc - optind, argv + optind, &p) == -1 ||
+	if (parse_opts(argc, argv, &o, &rs) == -1 || (rs.library ?
+	    library_collect(argc - optind, argv + optind, &p) :
+	    scn_paths_collect(argc - optind, argv + optind, &p)) == -1 ||
 	    load(&p, &c) == -1 || select_cases(&c, &rs) == -1 ||
 	    (!rs.raw && pictures_start(&rs.pic, rs.fmt) == -1))
 		goto out;
-	o.lingerpeer = lingerpeer_path();
+	o.lingerpeer = self_path(SELF_PEER);
 	if (o.peer_control == NULL && access(o.lingerpeer, X_OK) == -1) {
 		fprintf(stderr, PROG ": lingerpeer is not at %s: %s (build it, "
 		    "or set LINGERPEER to its path)\n", o.lingerpeer,

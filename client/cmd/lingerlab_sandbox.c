@@ -1,6 +1,6 @@
 /*
  * lingerlab-sandbox - run a command (or a shell) on the client side of a
- * fresh sandbox (common/sandbox.h) with lingerpeer already listening on the
+ * fresh sandbox (client/sandbox/sandbox.h) with lingerpeer already listening on the
  * peer side. See docs/man/lingerlab-sandbox.1.
  *
  * The peer's control socket is a filesystem socket so that any client can
@@ -11,6 +11,7 @@
  */
 #include "peer_launch.h"
 #include "sandbox.h"
+#include "self_paths.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -78,12 +79,12 @@ usage(FILE *f)
 "                         the sandbox, instead of a private directory\n"
 "  -h, --help             show this help\n"
 "\n"
-"lingerpeer is $LINGERPEER if set, else the build tree's, else the "
-"installed one.\n"
+"lingerpeer is $LINGERPEER if set, else the one installed beside this\n"
+"program (or the build tree's): %s\n"
 "Exit status: COMMAND's (128+N if killed by signal N); 3 if no sandbox can\n"
 "be built here (run as root, or allow unprivileged user namespaces);\n"
 "125 if lingerpeer fails to start or on other errors; 126/127 if COMMAND\n"
-"cannot be run / is not found.\n");
+"cannot be run / is not found.\n", self_path(SELF_PEER));
 }
 
 static int
@@ -127,14 +128,6 @@ parse_options(int argc, char **argv, struct options *o)
 	if (optind < argc)
 		o->command = argv + optind;
 	return 0;
-}
-
-/* $LINGERPEER, else the build tree's lingerpeer if there is one. */
-static const char *
-peer_path(void)
-{
-	return peer_launch_path(access(LINGERPEER_BUILD_PATH, X_OK) == 0 ?
-	    LINGERPEER_BUILD_PATH : LINGERPEER_INSTALL_PATH);
 }
 
 /* Remove what we put on the host; safe to call at any point. */
@@ -265,7 +258,7 @@ start_peer(struct run *r, const struct options *o)
 {
 	static const char *const dflt[] = { "--port", "7000", NULL };
 	struct peer_launch_opts lo = {
-		.path = peer_path(),
+		.path = self_path(SELF_PEER),
 		.args = o->n_peer_args > 0 ? o->peer_args : dflt,
 		.control_fd = r->listen_fd,
 		.detach = true,
