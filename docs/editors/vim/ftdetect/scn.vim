@@ -1,0 +1,2 @@
+" lingerlab scenario files (docs/scenario-language.md)
+autocmd BufRead,BufNewFile *.scn setfiletype scn
