@@ -8,13 +8,18 @@ BUILD_DEB  ?= build-deb
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build demo test test-fast test-sanitize test-valgrind test-clang fuzz install clean \
+.PHONY: all deps deps-test build demo test test-fast test-sanitize test-valgrind test-clang fuzz install clean \
 	bench bench-quick fuzz-ci lint test-flake package test-package
 
 all: build
 
+# What building needs (make build, make demo); deps-test adds what the
+# tests, the linters, the package round trip and the report checkers use.
 deps:
-	@.ci/install-deps
+	@.ci/install-deps build
+
+deps-test:
+	@.ci/install-deps test
 
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
@@ -29,25 +34,25 @@ demo: build
 	@client/cmd/demo-library.sh $(BUILD) $(DEMO_JOBS)
 
 # Unit and integration tests with the normal build.
-test-fast: build
+test-fast: build deps-test
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 # The same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
-test-sanitize: deps
+test-sanitize: deps-test
 	@cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DLINGERLAB_SANITIZE=ON >/dev/null
 	@cmake --build $(BUILD_ASAN) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(BUILD_ASAN) --output-on-failure -j $(JOBS)
 
 # valgrind over the unit tests (pure code: any error is ours).
-test-valgrind: build
+test-valgrind: build deps-test
 	ctest --test-dir $(BUILD) -L unit -j $(JOBS) --output-on-failure \
 	  --overwrite MemoryCheckCommand=/usr/bin/valgrind \
 	  --overwrite "MemoryCheckCommandOptions=--error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
 	  -T memcheck
 
 # clang with -Werror, and the fuzz targets over their seed corpora.
-test-clang: deps
+test-clang: deps-test
 	@CC=clang cmake -S . -B $(BUILD_CLANG) -DCMAKE_BUILD_TYPE=Debug -DLINGERLAB_FUZZ=ON >/dev/null
 	@cmake --build $(BUILD_CLANG) -j $(JOBS)
 	ctest --test-dir $(BUILD_CLANG) -L 'unit|fuzz' --output-on-failure -j $(JOBS)
@@ -58,10 +63,10 @@ test: test-fast test-sanitize test-valgrind test-clang fuzz-ci lint bench-quick 
 # The benchmark (docs/performance.md): every figure, side by side, in namespaces
 # it creates. bench-quick uses small counts (under a minute) and only proves
 # that every figure is still produced; it checks no timing. Exit 77: no sandbox here.
-bench: build
+bench: build deps-test
 	$(BUILD)/tests/bench/lingerlab-bench
 
-bench-quick: build
+bench-quick: build deps-test
 	@$(BUILD)/tests/bench/lingerlab-bench --quick; rc=$$?; \
 	  if [ $$rc -eq 77 ]; then echo "bench-quick: SKIP (no sandbox here)"; exit 0; fi; exit $$rc
 
@@ -80,7 +85,7 @@ fuzz-ci: test-clang
 # .cppcheck-suppressions), and the layers (tests/check-layers.sh: no private
 # header used outside its folder, no folder using one above it): any
 # finding fails.
-lint: deps
+lint: deps-test
 	@tests/lint.sh $(BUILD)-lint
 
 # The integration suite FLAKE_RUNS times in a row with a busy loop on every
@@ -98,7 +103,7 @@ install: build
 # without the tests. Then `apt install ./build-deb/lingerlab_*.deb`.
 DEB_CFLAGS = $(shell dpkg-buildflags --get CFLAGS 2>/dev/null) $(shell dpkg-buildflags --get CPPFLAGS 2>/dev/null)
 DEB_LDFLAGS = $(shell dpkg-buildflags --get LDFLAGS 2>/dev/null)
-package: deps
+package: deps-test
 	@cmake -S . -B $(BUILD_DEB) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr \
 	  -DLINGERLAB_TESTS=OFF -DLINGERLAB_SYSTEMD_UNITDIR=/lib/systemd/system \
 	  -DCMAKE_C_FLAGS="$(DEB_CFLAGS)" -DCMAKE_EXE_LINKER_FLAGS="$(DEB_LDFLAGS)" \
