@@ -1,11 +1,16 @@
 /*
- * platform.h - everything the runner asks of the operating system under
- * test: its TCP socket calls, their error names, the state of a connection
- * after close(), the clocks, and a few process chores.
+ * platform.h - everything the runner, or lingerlab-agent on a system under
+ * test far away, asks of the operating system under test: its TCP socket
+ * calls, their error names, the state of a connection after close(), what
+ * the system is, the resource probes, the clocks, and a few process chores.
  *
- * The runner (run_*.c) is written against this header only, so that a
- * FreeBSD or Windows build adds a platform_freebsd.c or platform_win.c and
- * leaves the runner alone. One implementation is linked per build.
+ * The runner (run_*.c) and the agent (client/agent/) are written against
+ * this header only, so that a FreeBSD or Windows build adds a
+ * platform_freebsd.c or platform_win.c and leaves both alone. One
+ * implementation is linked per build. The header needs nothing but
+ * standard C: the agent builds from the platform files and its own, with
+ * no other part of lingerlab (docs/agent.md), so the scenario language's
+ * words stay out of it; the runner maps them (client/runner/run_plat.c).
  *
  * Every socket call fills a struct plat_call: what it returned, the OS's
  * error number when it failed, and when it started and ended on the
@@ -19,8 +24,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "scenario.h"
-
 /* A socket handle: an int on POSIX, a SOCKET (pointer-sized) on Windows. */
 typedef intptr_t plat_sock;
 #define PLAT_SOCK_NONE ((plat_sock)-1)
@@ -29,6 +32,12 @@ typedef intptr_t plat_sock;
 struct plat_call {
 	int64_t ret;		/* as the call returned it; send: bytes in all */
 	int err;		/* the OS's error number when ret < 0, else 0 */
+	/*
+	 * Its portable name (plat_err_name), named where the call ran: a
+	 * runner driving a Windows agent must not name Winsock's numbers by
+	 * its own system's table. "" when err is 0.
+	 */
+	char err_name[32];
 	uint64_t bytes;		/* send, recv: bytes moved */
 	uint64_t t_start_ns;	/* CLOCK_MONOTONIC, absolute */
 	uint64_t t_end_ns;
@@ -51,8 +60,31 @@ uint64_t	plat_now_ns(void);
  */
 int64_t		plat_realtime_offset_ns(void);
 
-/* The system the runner runs on: its enum scn_os bit and "Linux 6.1.0". */
-uint32_t	plat_os(char *name, size_t len);
+/*
+ * What a value the system cannot give is written as, in the structs below
+ * and in the agent's replies: never a made-up number.
+ */
+#define PLAT_UNKNOWN (-1)
+
+/*
+ * The system: each field a string, "unknown" when the system does not say.
+ *   name     "Linux", "FreeBSD", "Windows" (what selects a scenario's
+ *            linux:, freebsd: and windows: expectations)
+ *   version  the release as its vendor names it: "Debian GNU/Linux 12
+ *            (bookworm)", "14.0-RELEASE", "10.0.19045"
+ *   kernel   the kernel's own release: "6.1.0-18-amd64"
+ *   host     the host name
+ *   wine     "no", or Wine's version when the Windows API is Wine's
+ */
+struct plat_os_info {
+	char name[32];
+	char version[128];
+	char kernel[128];
+	char host[256];
+	char wine[32];
+};
+
+void		plat_os_describe(struct plat_os_info *out);
 
 /*
  * The portable name of an error number, as scenarios write it:
@@ -63,8 +95,24 @@ void		plat_err_name(int err, char *buf, size_t len);
 /* A new TCP/IPv4 socket in *s (PLAT_SOCK_NONE when it failed). */
 void		plat_socket(plat_sock *s, struct plat_call *c);
 
-/* One `set` step: SO_LINGER, O_NONBLOCK, SO_SNDBUF, ... (scenario.h). */
-void		plat_setopt(plat_sock s, enum scn_opt opt, int64_t value,
+/* What a `set` step sets; value is the option's own. */
+enum plat_opt {
+	PLAT_OPT_LINGER_OFF = 1,	/* SO_LINGER { 0, 0 } */
+	PLAT_OPT_LINGER,		/* SO_LINGER { 1, value }: seconds, raw */
+	PLAT_OPT_BLOCKING,		/* O_NONBLOCK off (FIONBIO 0) */
+	PLAT_OPT_NONBLOCKING,		/* O_NONBLOCK on */
+	PLAT_OPT_SNDBUF,		/* SO_SNDBUF, bytes */
+	PLAT_OPT_RCVBUF,		/* SO_RCVBUF, bytes */
+	PLAT_OPT_NODELAY,		/* TCP_NODELAY, 0 or 1 */
+	PLAT_OPT_USER_TIMEOUT,		/* TCP_USER_TIMEOUT, milliseconds */
+	PLAT_OPT_LINGER2,		/* TCP_LINGER2, seconds, raw */
+};
+
+/*
+ * One `set` step. An option the system does not have fails as the system
+ * would fail it (ENOPROTOOPT), so the expectations see it.
+ */
+void		plat_setopt(plat_sock s, enum plat_opt opt, int64_t value,
 		    struct plat_call *c);
 
 /*
@@ -94,6 +142,13 @@ void		plat_shutdown(plat_sock s, int how, struct plat_call *c);
 
 /* close(). The handle is gone afterwards, whatever it returned. */
 void		plat_close(plat_sock s, struct plat_call *c);
+
+/*
+ * Abort s: SO_LINGER { 1, 0 } and close, so that a connection ends with a
+ * RST and leaves nothing behind on the system. Not a step (not timed): how
+ * lingerlab-agent cleans up after a runner that went away.
+ */
+void		plat_reset(plat_sock s);
 
 /*
  * The close a process exit makes: a child process is made that holds the
@@ -143,6 +198,46 @@ int		plat_tcp_state(uint32_t laddr, uint16_t lport, uint32_t raddr,
 		    uint16_t rport, char *name, size_t len);
 
 /*
+ * The resource probes of this process: its threads, its descriptors (or
+ * handles, on Windows), its resident memory and, where the system counts
+ * it apart, its private memory. PLAT_UNKNOWN in a field the system does
+ * not give. 0, or -1 with what failed in err.
+ */
+struct plat_proc {
+	int64_t threads;
+	int64_t fds;
+	int64_t rss_kib;
+	int64_t private_kib;
+};
+
+int		plat_probe_proc(struct plat_proc *out, char *err, size_t errlen);
+
+/*
+ * The system's TCP sockets (of this network namespace, on Linux) by state,
+ * indexed 1 ESTABLISHED, 2 SYN_SENT, 3 SYN_RECV, 4 FIN_WAIT1, 5 FIN_WAIT2,
+ * 6 TIME_WAIT, 7 CLOSE, 8 CLOSE_WAIT, 9 LAST_ACK, 10 LISTEN, 11 CLOSING,
+ * 12 NEW_SYN_RECV: Linux's numbering, into which the other systems map
+ * theirs; PLAT_UNKNOWN for a state the system does not count. 0, or -1
+ * with what failed in err.
+ */
+#define PLAT_TCP_NSTATES 13
+
+struct plat_socks {
+	int64_t by_state[PLAT_TCP_NSTATES];
+};
+
+int		plat_probe_socks(struct plat_socks *out, char *err, size_t errlen);
+
+/*
+ * The system's TCP counters by name (Linux: TcpExt of /proc/net/netstat,
+ * "TCPAbortOnLinger"): values[i] for names[i], PLAT_UNKNOWN for a name the
+ * system does not have. 0, or -1 with what failed in err when none could
+ * be read.
+ */
+int		plat_probe_counters(const char *const *names, int64_t *values,
+		    size_t n, char *err, size_t errlen);
+
+/*
  * A signal that much later, once (the `signal after` step): a handler that
  * does nothing is installed without SA_RESTART and a one-shot timer armed,
  * so the call that blocks when it fires is interrupted as a program's would
@@ -153,6 +248,9 @@ void		plat_signal_after(uint64_t after_ns, struct plat_call *c);
 
 /* When the last signal armed by plat_signal_after was handled, 0: not yet. */
 uint64_t	plat_signal_handled_ns(void);
+
+/* Disarm the timer plat_signal_after armed, if it has not fired yet. */
+void		plat_signal_cancel(void);
 
 /*
  * Ask the system to kill this process when its parent (whose process id

@@ -1,6 +1,8 @@
 /*
  * platform_linux.c - the platform layer (platform.h) on Linux: BSD
- * sockets, errno names from glibc, connection state from sock_diag.
+ * sockets and connection state from sock_diag. What the system is and
+ * holds (its description, the probes) is in platform_linux_sys.c, error
+ * names in platform_posix_errname.c.
  */
 #include "platform.h"
 
@@ -17,13 +19,13 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "fd_close.h"
 #include "sockdiag.h"
+#include "timeunit.h"
 
 #define SEND_CHUNK 65536
 #define RECV_MAX (16u << 20)	/* larger recv sizes are cut to this */
@@ -35,7 +37,7 @@ clock_ns(clockid_t id)
 	struct timespec ts;
 
 	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
 }
 
 uint64_t
@@ -54,34 +56,6 @@ plat_realtime_offset_ns(void)
 	r = clock_ns(CLOCK_REALTIME);
 	m2 = clock_ns(CLOCK_MONOTONIC);
 	return (int64_t)(r - (m1 + (m2 - m1) / 2));
-}
-
-uint32_t
-plat_os(char *name, size_t len)
-{
-	struct utsname u;
-
-	if (uname(&u) == 0)
-		snprintf(name, len, "%s %s", u.sysname, u.release);
-	else
-		snprintf(name, len, "Linux");
-	return SCN_OS_LINUX;
-}
-
-void
-plat_err_name(int err, char *buf, size_t len)
-{
-	const char *n;
-
-	/* One name for one condition: scenarios write EWOULDBLOCK. */
-	if (err == EAGAIN || err == EWOULDBLOCK)
-		n = "EWOULDBLOCK";
-	else
-		n = strerrorname_np(err);
-	if (n != NULL)
-		snprintf(buf, len, "%s", n);
-	else
-		snprintf(buf, len, "E%d", err);
 }
 
 /*
@@ -140,6 +114,8 @@ end(struct plat_call *c, int64_t rc)
 	c->err = rc < 0 ? e : 0;
 	now = run_delay_ns();
 	c->cpu_wait_ns = now > c->cpu_wait_ns ? now - c->cpu_wait_ns : 0;
+	if (c->err != 0)
+		plat_err_name(c->err, c->err_name, sizeof(c->err_name));
 	errno = e;
 }
 
@@ -181,7 +157,7 @@ setopt_int(int fd, int level, int name, int64_t v)
 }
 
 void
-plat_setopt(plat_sock s, enum scn_opt opt, int64_t value,
+plat_setopt(plat_sock s, enum plat_opt opt, int64_t value,
     struct plat_call *c)
 {
 	struct linger l = { 0, 0 };
@@ -189,32 +165,32 @@ plat_setopt(plat_sock s, enum scn_opt opt, int64_t value,
 
 	begin(c);
 	switch (opt) {
-	case OPT_LINGER_OFF:
-	case OPT_LINGER:
-		l.l_onoff = opt == OPT_LINGER;
-		l.l_linger = opt == OPT_LINGER ? to_int(value) : 0;
+	case PLAT_OPT_LINGER_OFF:
+	case PLAT_OPT_LINGER:
+		l.l_onoff = opt == PLAT_OPT_LINGER;
+		l.l_linger = opt == PLAT_OPT_LINGER ? to_int(value) : 0;
 		rc = setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
 		break;
-	case OPT_BLOCKING:
-	case OPT_NONBLOCKING:
-		rc = set_nonblock(fd, opt == OPT_NONBLOCKING);
+	case PLAT_OPT_BLOCKING:
+	case PLAT_OPT_NONBLOCKING:
+		rc = set_nonblock(fd, opt == PLAT_OPT_NONBLOCKING);
 		break;
-	case OPT_SNDBUF:
+	case PLAT_OPT_SNDBUF:
 		rc = setopt_int(fd, SOL_SOCKET, SO_SNDBUF, value);
 		break;
-	case OPT_RCVBUF:
+	case PLAT_OPT_RCVBUF:
 		rc = setopt_int(fd, SOL_SOCKET, SO_RCVBUF, value);
 		break;
-	case OPT_NODELAY:
+	case PLAT_OPT_NODELAY:
 		rc = setopt_int(fd, IPPROTO_TCP, TCP_NODELAY, value != 0);
 		break;
-	case OPT_USER_TIMEOUT:
+	case PLAT_OPT_USER_TIMEOUT:
 		rc = setopt_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, value);
 		break;
-	case OPT_LINGER2:
+	case PLAT_OPT_LINGER2:
 		rc = setopt_int(fd, IPPROTO_TCP, TCP_LINGER2, value);
 		break;
-	default:
+	default:	/* a number from outside (the agent's codec checks) */
 		errno = EINVAL;
 		rc = -1;
 		break;
@@ -236,7 +212,7 @@ wait_for(int fd, short events, uint64_t deadline_ns)
 			errno = ETIMEDOUT;
 			return -1;
 		}
-		n = poll(&pfd, 1, (int)((deadline_ns - now) / 1000000u + 1));
+		n = poll(&pfd, 1, (int)((deadline_ns - now) / NS_PER_MS + 1));
 		if (n > 0)
 			return 0;
 		if (n == -1 && errno != EINTR)
@@ -354,6 +330,15 @@ plat_close(plat_sock s, struct plat_call *c)
 	begin(c);
 	/* No retry on EINTR: Linux has released the descriptor already. */
 	end(c, close((int)s));
+}
+
+void
+plat_reset(plat_sock s)
+{
+	struct linger l = { 1, 0 };
+
+	(void)setsockopt((int)s, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	(void)close((int)s);
 }
 
 void
