@@ -9,7 +9,7 @@ set -uo pipefail
 
 build=${1:-build}
 jobs=${2:-4}
-lingerlab=$build/client/cmd/lingerlab
+lingerlab=$build/bin/lingerlab
 report=$build/demo-library.txt
 [[ -x "$lingerlab" ]] || { echo "demo: $lingerlab is missing; run 'make build' first" >&2; exit 2; }
 bold='' plain=''

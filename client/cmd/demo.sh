@@ -35,8 +35,8 @@ if [[ "${1:-}" == "--inside" ]]; then
 fi
 
 build=${1:-build}
-sandbox=$build/client/cmd/lingerlab-sandbox
-probe=$(cd "$build/client/cmd" && pwd)/lingerlab-closeprobe
+sandbox=$build/bin/lingerlab-sandbox
+probe=$(cd "$build/bin" && pwd)/lingerlab-closeprobe
 for f in "$sandbox" "$probe"; do
 	[[ -x "$f" ]] || { echo "demo: $f is missing; run 'make build' first" >&2; exit 2; }
 done

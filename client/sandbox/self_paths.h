@@ -10,7 +10,7 @@
  *   installed:  PREFIX/bin/lingerlab  -> PREFIX/sbin/lingerpeer,
  *               PREFIX/LIBDIR/lingerlab/liblingerlab-shim.so,
  *               PREFIX/share/lingerlab/scenarios
- *   build tree: BUILD/client/cmd/lingerlab -> BUILD/peer/lingerpeer, ...
+ *   build tree: BUILD/bin/lingerlab -> BUILD/bin/lingerpeer, BUILD/lib/...
  *               (only when BUILD/CMakeCache.txt is there)
  *
  * An environment variable overrides each: $LINGERPEER, $LINGERLAB_SHIM,
