@@ -58,6 +58,8 @@ static const struct verb_def verbs[] = {
 	{ "connect", CTL_CONNECT, "connect IP:PORT [SPEC] [from=PORT]",
 	  "open a connection to IP:PORT ourselves, behaving as SPEC" },
 	{ "quit", CTL_QUIT, "quit", "close this control connection" },
+	{ "clock", CTL_CLOCK, "clock",
+	  "lingerpeer's monotonic clock now, the one events' t= is on" },
 };
 
 #define NVERBS (sizeof(verbs) / sizeof(verbs[0]))
@@ -314,7 +316,7 @@ parse_connect(const struct words *w, struct control_cmd *cmd, struct control_err
 	if (cmd->conn.kind != CCONN_ADDR || cmd->conn.port == 0)
 		return control_fail(err, CONTROL_E_BAD_ARG, "word 2 ('%.60s') is not IP:PORT. "
 		    "Write the address and port the system under test listens on, e.g. "
-		    "192.0.2.1:8080", w->w[1]);
+		    "192.0.2.1:8080 or [2001:db8::1]:8080", w->w[1]);
 	for (i = 2; i < w->n; i++) {
 		if (strncasecmp(w->w[i], "from=", 5) != 0) {
 			if (cmd->has_behaviour)
@@ -395,6 +397,7 @@ parse_args(const struct words *w, const struct verb_def *v, struct control_cmd *
 	case CTL_VERSION:
 	case CTL_STATS:
 	case CTL_QUIT:
+	case CTL_CLOCK:
 		return want_args(w, v, 0, 0, err);
 	case CTL_LIST:
 		return parse_list(w, cmd, err);

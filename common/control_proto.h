@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "behaviour.h"
+#include "ip_address.h"
 #include "timeunit.h"
 
 #define CONTROL_PROTOCOL_VERSION 1
@@ -46,6 +47,7 @@ enum control_verb {
 	CTL_WAIT,
 	CTL_QUIT,
 	CTL_CONNECT,
+	CTL_CLOCK,		/* the peer's clock, for a runner lining up times */
 	CTL_VERB_COUNT
 };
 
@@ -53,7 +55,8 @@ enum control_verb {
 enum control_conn_kind {
 	CCONN_NONE = 0,
 	CCONN_ID,		/* "7": the connection's id */
-	CCONN_ADDR,		/* "192.0.2.1:40112": client address and port, newest match */
+	CCONN_ADDR,		/* "192.0.2.1:40112", "[2001:db8::1]:40112": client
+				   address and port, newest match */
 	CCONN_LAST,		/* "last": the newest connection */
 	CCONN_NEW,		/* "new" (wait only): the next connection to be created */
 	CCONN_ALL,		/* "all" (events only) */
@@ -62,7 +65,7 @@ enum control_conn_kind {
 struct control_conn {
 	enum control_conn_kind kind;
 	uint32_t id;		/* CCONN_ID */
-	uint32_t addr;		/* CCONN_ADDR, IPv4, host order */
+	struct ip_addr addr;	/* CCONN_ADDR, either family */
 	uint16_t port;		/* CCONN_ADDR */
 };
 

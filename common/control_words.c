@@ -3,13 +3,12 @@
  * TCP state names, connections (an id, CLIENTIP:PORT, last, new, all),
  * key=value options and byte sizes.
  *
- * Each reader is strict (no sign, no hex, no IPv6) and, where it fails on
- * behalf of a command, says which word (counting the verb as word 1) and
- * what to write instead.
+ * Each reader is strict (no sign, no hex, IPv6 only in brackets with a
+ * port) and, where it fails on behalf of a command, says which word
+ * (counting the verb as word 1) and what to write instead.
  */
 #include "control_proto.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 #include <strings.h>
 
@@ -66,28 +65,6 @@ control_parse_state(const char *word, int *state)
 	return -1;
 }
 
-/* "192.0.2.1:40112": a dotted IPv4 address and a port from 1 to 65535. */
-static int
-parse_ipv4_port(const char *word, uint32_t *addr, uint16_t *port)
-{
-	char host[INET_ADDRSTRLEN];
-	const char *colon = strrchr(word, ':');
-	struct in_addr ia;
-	uint64_t p;
-
-	if (colon == NULL || (size_t)(colon - word) >= sizeof(host))
-		return -1;
-	memcpy(host, word, (size_t)(colon - word));
-	host[colon - word] = '\0';
-	if (inet_pton(AF_INET, host, &ia) != 1)
-		return -1;
-	if (control_parse_u64(colon + 1, &p) < 0 || p == 0 || p > 65535)
-		return -1;
-	*addr = ntohl(ia.s_addr);
-	*port = (uint16_t)p;
-	return 0;
-}
-
 int
 control_parse_conn(const char *s, size_t idx, unsigned allow, struct control_conn *cc,
 		   struct control_error *err)
@@ -120,17 +97,17 @@ control_parse_conn(const char *s, size_t idx, unsigned allow, struct control_con
 		cc->id = (uint32_t)id;
 		return 0;
 	}
-	if (parse_ipv4_port(s, &cc->addr, &cc->port) == 0) {
+	if (ip_addr_parse_port(s, &cc->addr, &cc->port) == 0) {
 		cc->kind = CCONN_ADDR;
 		return 0;
 	}
-	if (s[0] == '[' || strchr(s, ':') != strrchr(s, ':'))
+	if (s[0] != '[' && strchr(s, ':') != strrchr(s, ':'))
 		return control_fail(err, CONTROL_E_BAD_ARG, "word %zu ('%.60s') looks like an IPv6 "
-		    "address; lingerpeer speaks IPv4 only. Write CLIENTIP:PORT such as "
-		    "192.0.2.1:40112", idx + 1, s);
+		    "address and port without brackets. Write the address in brackets, "
+		    "then the port: [2001:db8::1]:40112", idx + 1, s);
 	return control_fail(err, CONTROL_E_BAD_ARG, "word %zu ('%.60s') is not a connection. "
-	    "Write an id (7), the client's IPv4 address and port (192.0.2.1:40112) "
-	    "or last", idx + 1, s);
+	    "Write an id (7), the client's address and port (192.0.2.1:40112 or "
+	    "[2001:db8::1]:40112) or last", idx + 1, s);
 }
 
 /* "key=value" with key matched without case; *value points after '='. */

@@ -2,8 +2,9 @@
  * segment.h - a TCP segment as lingerpeer's state machine sees it.
  *
  * The codec (frame.c) turns wire bytes into this and back; the state machine
- * (tcp_peer.c) never touches wire bytes. All numbers are in host byte order,
- * IPv4 addresses included, so they can be compared and printed directly.
+ * (tcp_peer.c) never touches wire bytes. All numbers are in host byte order
+ * so they can be compared and printed directly; the addresses are either
+ * family's (ip_address.h).
  */
 #ifndef LINGERLAB_SEGMENT_H
 #define LINGERLAB_SEGMENT_H
@@ -11,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ip_address.h"
 
 enum tcp_flag {
 	TCPF_FIN = 0x01,
@@ -36,8 +39,8 @@ struct tcp_opts {
 };
 
 struct segment {
-	uint32_t saddr;		/* IPv4 source, host order */
-	uint32_t daddr;		/* IPv4 destination, host order */
+	struct ip_addr saddr;	/* IPv4 or IPv6 source */
+	struct ip_addr daddr;	/* destination, of the same family */
 	uint16_t sport;
 	uint16_t dport;
 	uint32_t seq;

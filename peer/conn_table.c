@@ -3,7 +3,8 @@
  *
  * Slots are linked by 32-bit indices instead of pointers to halve the link
  * cost; the hash is keyed with a per-run secret so that a client choosing its
- * ports cannot force every connection into one chain.
+ * ports (or, over IPv6, the 64 bits of its address a /64 lets it pick)
+ * cannot force every connection into one chain.
  */
 #include "conn_table.h"
 
@@ -32,11 +33,12 @@ struct conn_table {
 };
 
 static uint32_t
-tuple_hash(const struct conn_table *t, uint32_t raddr, uint16_t rport, uint16_t lport)
+tuple_hash(const struct conn_table *t, const struct ip_addr *raddr, uint16_t rport,
+    uint16_t lport)
 {
-	uint64_t h = ((uint64_t)raddr << 32 | (uint32_t)rport << 16 | lport) ^ t->secret;
+	uint64_t h = ip_addr_hash(raddr, t->secret) ^ ((uint32_t)rport << 16 | lport);
 
-	/* splitmix64 finaliser: cheap and mixes every input bit. */
+	/* splitmix64 finaliser again, so the ports reach every bit too. */
 	h ^= h >> 30;
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 27;
@@ -170,14 +172,14 @@ id_remove(struct conn_table *t, const struct conn *c)
 }
 
 struct conn *
-conn_find(struct conn_table *t, uint32_t raddr, uint16_t rport, uint16_t lport)
+conn_find(struct conn_table *t, const struct ip_addr *raddr, uint16_t rport, uint16_t lport)
 {
 	uint32_t s = t->buckets[tuple_hash(t, raddr, rport, lport)];
 	struct conn *c;
 
 	for (; s != CONN_NONE; s = c->hash_next) {
 		c = &t->slots[s];
-		if (c->raddr == raddr && c->rport == rport && c->lport == lport)
+		if (c->rport == rport && c->lport == lport && ip_addr_eq(&c->raddr, raddr))
 			return c;
 	}
 	return NULL;
@@ -241,7 +243,7 @@ conn_retire(struct conn_table *t, struct conn *c)
 static void
 hash_remove(struct conn_table *t, struct conn *c)
 {
-	uint32_t *link = &t->buckets[tuple_hash(t, c->raddr, c->rport, c->lport)];
+	uint32_t *link = &t->buckets[tuple_hash(t, &c->raddr, c->rport, c->lport)];
 	uint32_t s = conn_slot(t, c);
 
 	while (*link != CONN_NONE && *link != s)
@@ -297,7 +299,7 @@ recycle(struct conn_table *t, struct lru *l)
 }
 
 struct conn *
-conn_alloc(struct conn_table *t, uint32_t raddr, uint16_t rport, uint16_t lport,
+conn_alloc(struct conn_table *t, const struct ip_addr *raddr, uint16_t rport, uint16_t lport,
 	   bool evict_open, struct conn *evicted)
 {
 	struct conn *c;
@@ -310,7 +312,7 @@ conn_alloc(struct conn_table *t, uint32_t raddr, uint16_t rport, uint16_t lport,
 		*evicted = *c;
 	}
 	memset(c, 0, sizeof(*c));
-	c->raddr = raddr;
+	c->raddr = *raddr;
 	c->rport = rport;
 	c->lport = lport;
 	assign_id(t, c);
@@ -326,7 +328,7 @@ void
 conn_renew(struct conn_table *t, struct conn *c)
 {
 	uint32_t hash_next = c->hash_next;
-	uint32_t raddr = c->raddr;
+	struct ip_addr raddr = c->raddr;
 	uint16_t rport = c->rport, lport = c->lport;
 
 	lru_unlink(t, list_of(t, c), c);

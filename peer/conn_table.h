@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "behaviour.h"
+#include "ip_address.h"
 
 #define CONN_NONE UINT32_MAX
 
@@ -29,8 +30,8 @@ enum conn_flag {
 };
 
 struct conn {
-	/* identity */
-	uint32_t raddr;
+	/* identity: the client's address (either family) and port, and ours */
+	struct ip_addr raddr;
 	uint16_t rport;
 	uint16_t lport;
 	uint32_t id;
@@ -83,7 +84,8 @@ void conn_table_free(struct conn_table *t);
 uint32_t conn_table_capacity(const struct conn_table *t);
 uint32_t conn_table_used(const struct conn_table *t);
 
-struct conn *conn_find(struct conn_table *t, uint32_t raddr, uint16_t rport, uint16_t lport);
+struct conn *conn_find(struct conn_table *t, const struct ip_addr *raddr, uint16_t rport,
+		       uint16_t lport);
 
 /*
  * A new connection for the tuple, with a fresh id. When the pool is full the
@@ -93,8 +95,8 @@ struct conn *conn_find(struct conn_table *t, uint32_t raddr, uint16_t rport, uin
  * *evicted is a copy of the open connection that had to go (its id is 0
  * when none did), so the caller can record what was lost.
  */
-struct conn *conn_alloc(struct conn_table *t, uint32_t raddr, uint16_t rport, uint16_t lport,
-			bool evict_open, struct conn *evicted);
+struct conn *conn_alloc(struct conn_table *t, const struct ip_addr *raddr, uint16_t rport,
+			uint16_t lport, bool evict_open, struct conn *evicted);
 
 /* The same four-tuple opens again: a fresh connection (new id) in the same slot. */
 void conn_renew(struct conn_table *t, struct conn *c);

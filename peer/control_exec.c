@@ -59,7 +59,7 @@ control_find_conn(const struct peer *p, const struct control_conn *cc, uint32_t 
 	if (cc->kind == CCONN_ID)
 		return peer_conn_info(p, cc->id, ci) == 0 ? 0 : -1;
 	if (cc->kind == CCONN_ADDR)
-		return peer_conn_newest_from(p, cc->addr, cc->port, &id) == 0 &&
+		return peer_conn_newest_from(p, &cc->addr, cc->port, &id) == 0 &&
 		    peer_conn_info(p, id, ci) == 0 ? 0 : -1;
 	memset(&pk, 0, sizeof(pk));
 	pk.cc = cc;
@@ -74,7 +74,7 @@ control_find_conn(const struct peer *p, const struct control_conn *cc, uint32_t 
 void
 control_no_conn(struct control_out *out, const struct control_conn *cc)
 {
-	char ip[16];
+	char who[IP_ADDR_PORT_STRLEN];
 
 	if (cc->kind == CCONN_ID)
 		control_out_status(out, "err " CONTROL_E_NO_CONN ": there is no connection "
@@ -82,8 +82,8 @@ control_no_conn(struct control_out *out, const struct control_conn *cc)
 		    "until their slot is reused", cc->id);
 	else if (cc->kind == CCONN_ADDR)
 		control_out_status(out, "err " CONTROL_E_NO_CONN ": there is no connection "
-		    "from %s:%u. See list, or wait for it with: wait %s:%u", control_ip_str(
-		    cc->addr, ip), cc->port, ip, cc->port);
+		    "from %s. See list, or wait for it with: wait %s", ip_addr_format_port(
+		    &cc->addr, cc->port, who, sizeof(who)), who);
 	else
 		control_out_status(out, "err " CONTROL_E_NO_CONN ": there are no "
 		    "connections yet. Wait for one with: wait new");
@@ -103,7 +103,7 @@ need_conn(const struct control_env *env, const struct control_cmd *cmd,
 static int
 conn_line(struct control_out *out, const struct conn_info *ci, uint64_t now_ns, bool detail)
 {
-	char ip[16], spec[256], age[32], idle[32], extra[160] = "";
+	char who[IP_ADDR_PORT_STRLEN], spec[256], age[32], idle[32], extra[160] = "";
 
 	behaviour_format(&ci->behaviour, spec, sizeof(spec));
 	control_secs_str(now_ns > ci->created_ns ? now_ns - ci->created_ns : 0, age);
@@ -111,12 +111,12 @@ conn_line(struct control_out *out, const struct conn_info *ci, uint64_t now_ns, 
 		snprintf(extra, sizeof(extra), " fin-held=%s closed-by=%s idle=%s",
 		    ci->fin_held ? "yes" : "no", close_reason_name(ci->closed_by),
 		    control_secs_str(now_ns > ci->last_ns ? now_ns - ci->last_ns : 0, idle));
-	return control_out_data(out, "conn id=%" PRIu32 " client=%s:%u port=%u state=%s "
+	return control_out_data(out, "conn id=%" PRIu32 " client=%s port=%u state=%s "
 	    "behaviour=%s rx=%" PRIu64 " read=%" PRIu64 " buffered=%" PRIu32 " win=%"
 	    PRIu32 " fins=%" PRIu32 " fin-retx=%" PRIu32 " data-retx=%" PRIu32 " zwp=%"
 	    PRIu32 " rsts=%" PRIu32 " syns=%" PRIu32 " segs-in=%" PRIu32 " segs-out=%"
-	    PRIu32 " tx=%" PRIu64 " age=%s%s", ci->id, control_ip_str(ci->raddr, ip),
-	    ci->rport, ci->lport, conn_state_name(ci->state), spec, ci->bytes_received,
+	    PRIu32 " tx=%" PRIu64 " age=%s%s", ci->id, ip_addr_format_port(&ci->raddr,
+	    ci->rport, who, sizeof(who)), ci->lport, conn_state_name(ci->state), spec, ci->bytes_received,
 	    ci->bytes_read, ci->buffered, ci->window, ci->fins_seen, ci->fin_retx,
 	    ci->data_retx, ci->zero_window_probes, ci->rsts_seen, ci->syns_seen,
 	    ci->segs_in, ci->segs_out, ci->bytes_sent, age, extra);
@@ -182,18 +182,26 @@ wire_fields(const struct peer *p, char *buf, size_t len)
 		bad += w.frame_errors[i];
 	n = (size_t)snprintf(buf, len, " frames-in=%" PRIu64 " malformed=%" PRIu64, w.frames_in,
 	    bad);
-	for (i = 1; i < FRAME_ERROR_COUNT && n < len; i++)
+	for (i = 1; i < FRAME_ERROR_FIRST_IP6 && n < len; i++)
 		n += (size_t)snprintf(buf + n, len - n, " %s=%" PRIu64,
 		    frame_error_name((enum frame_error)i), w.frame_errors[i]);
 	/* Appended last, so readers of the older fields are unaffected. */
 	if (n < len)
-		snprintf(buf + n, len - n, " not-tcp=%" PRIu64 " arp-answered=%" PRIu64
-		    " arp-ignored=%" PRIu64 " no-mac=%" PRIu64 " inject-errors=%" PRIu64
+		n += (size_t)snprintf(buf + n, len - n, " not-tcp=%" PRIu64 " arp-answered=%"
+		    PRIu64 " arp-ignored=%" PRIu64 " no-mac=%" PRIu64 " inject-errors=%" PRIu64
 		    " capture-drops=%" PRIu64 " capture-cut=%" PRIu64
 		    " tcp-csum-offloaded=%" PRIu64 " tcp-super-segments=%" PRIu64,
 		    w.not_tcp, w.arp_answered, w.arp_ignored, w.no_mac,
 		    w.inject_errors, w.capture_drops, w.capture_cut,
 		    w.csum_offloaded, w.super_segments);
+	/* IPv6's, after all of those: its decode errors, then the rest. */
+	for (i = FRAME_ERROR_FIRST_IP6; i < FRAME_ERROR_COUNT && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, " %s=%" PRIu64,
+		    frame_error_name((enum frame_error)i), w.frame_errors[i]);
+	if (n < len)
+		snprintf(buf + n, len - n, " ndp-answered=%" PRIu64 " ndp-ignored=%" PRIu64
+		    " link-noise=%" PRIu64 " ip6-ext-skipped=%" PRIu64, w.ndp_answered,
+		    w.ndp_ignored, w.link_noise, w.ip6_ext_skipped);
 }
 
 static void
@@ -202,7 +210,7 @@ exec_stats(const struct control_env *env, struct control_out *out)
 	const struct peer_stats *st = peer_get_stats(env->peer);
 	const struct event_log *log = peer_events(env->peer);
 	uint64_t conns = 0;
-	char wire[768];
+	char wire[1280];
 
 	peer_conn_foreach(env->peer, count_cb, &conns);
 	wire_fields(env->peer, wire, sizeof(wire));
@@ -282,6 +290,7 @@ static void
 exec_connect(const struct control_env *env, const struct control_cmd *cmd, uint64_t now_ns,
 	     struct control_out *out)
 {
+	char who[IP_ADDR_PORT_STRLEN];
 	struct behaviour b;
 	struct conn_info ci;
 	enum peer_cmd_result r;
@@ -291,14 +300,15 @@ exec_connect(const struct control_env *env, const struct control_cmd *cmd, uint6
 		b = cmd->behaviour;
 	else
 		behaviour_default(&b);
-	r = peer_connect(env->peer, cmd->conn.addr, cmd->conn.port, cmd->port, &b, now_ns, &id);
+	r = peer_connect(env->peer, &cmd->conn.addr, cmd->conn.port, cmd->port, &b, now_ns, &id);
 	if (r != PEER_CMD_OK) {
-		control_out_status(out, "err %s: cannot connect to %u.%u.%u.%u:%u: %s. %s",
-		    r == PEER_CMD_FULL ? CONTROL_E_FAILED : CONTROL_E_BAD_STATE,
-		    cmd->conn.addr >> 24, (cmd->conn.addr >> 16) & 255, (cmd->conn.addr >> 8) & 255,
-		    cmd->conn.addr & 255, cmd->conn.port, peer_cmd_result_str(r),
+		control_out_status(out, "err %s: cannot connect to %s: %s. %s",
+		    r == PEER_CMD_FULL ? CONTROL_E_FAILED : r == PEER_CMD_NO_ADDR ?
+		    CONTROL_E_BAD_ARG : CONTROL_E_BAD_STATE, ip_addr_format_port(&cmd->conn.addr,
+		    cmd->conn.port, who, sizeof(who)), peer_cmd_result_str(r),
 		    r == PEER_CMD_FULL ? "Close connections or raise --max-conns" :
-		    "Pick another from= port");
+		    r == PEER_CMD_NO_ADDR ? "Start lingerpeer with an --addr of that family "
+		    "too (--addr may be given twice)" : "Pick another from= port");
 		return;
 	}
 	peer_conn_info(env->peer, id, &ci);
@@ -388,6 +398,7 @@ help_lines(struct control_out *out, const char *text)
 
 static const char help_overview[] =
     "CONN is a connection id (7), CLIENTIP:PORT (the newest connection from there) or last\n"
+    "an IPv6 CLIENTIP goes in brackets: [2001:db8::1]:40112\n"
     "every reply ends with one line: ok [...] or err CODE: what happened. What to do\n"
     "data lines start with a keyword (conn, event, stat, listen, version, help)\n"
     "and carry KEY=VALUE words; split each at its first =\n"
@@ -529,6 +540,12 @@ control_exec(const struct control_env *env, const struct control_cmd *cmd,
 		break;
 	case CTL_WAIT:
 		return control_wait_start(env->peer, cmd, now_ns, out, wait);
+	case CTL_CLOCK:
+		/* now_ns was read after the request arrived and before the
+		 * reply leaves: a runner that times the exchange brackets it. */
+		control_out_status(out, "ok now=%" PRIu64 ".%09" PRIu64, now_ns / NS_PER_S,
+		    now_ns % NS_PER_S);
+		break;
 	case CTL_QUIT:
 		control_out_status(out, "ok bye");
 		return CONTROL_QUIT;

@@ -17,7 +17,6 @@ enum control_result control_wait_start(struct peer *p, const struct control_cmd 
 				       struct control_wait *w);
 
 /* control_out.c */
-const char *control_ip_str(uint32_t addr, char buf[16]);
 const char *control_secs_str(uint64_t ns, char buf[32]);
 
 /* control_exec.c */

@@ -130,15 +130,6 @@ control_reply_error(struct control_out *out, const struct control_error *err)
 	    err->msg);
 }
 
-/* Host-order IPv4 to dotted quad, without inet_ntop's errno dance. */
-const char *
-control_ip_str(uint32_t a, char buf[16])
-{
-	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff,
-	    a & 0xff);
-	return buf;
-}
-
 /* Seconds with millisecond precision: "1.234s". */
 const char *
 control_secs_str(uint64_t ns, char buf[32])

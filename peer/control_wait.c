@@ -194,14 +194,15 @@ put_value(char *buf, size_t len, size_t at, enum control_key k, uint64_t v)
 static void
 wait_timeout(const struct control_wait *w, uint64_t now_ns, struct control_out *out)
 {
-	char want[400] = "", have[400] = "", ip[16], secs[32];
+	char want[400] = "", have[400] = "", who[IP_ADDR_PORT_STRLEN], secs[32];
 	size_t i, j, a = 0, b = 0;
 
 	control_secs_str(w->deadline_ns - w->start_ns, secs);
 	if (!w->resolved && w->conn.kind == CCONN_ADDR) {
-		control_out_status(out, "err " CONTROL_E_TIMEOUT ": no connection from %s:%u "
+		control_out_status(out, "err " CONTROL_E_TIMEOUT ": no connection from %s "
 		    "appeared within %s. Check that the client connects to this peer; list "
-		    "shows what arrived", control_ip_str(w->conn.addr, ip), w->conn.port, secs);
+		    "shows what arrived", ip_addr_format_port(&w->conn.addr, w->conn.port, who,
+		    sizeof(who)), secs);
 		return;
 	}
 	if (!w->resolved) {

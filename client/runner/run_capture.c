@@ -219,7 +219,7 @@ decode(const struct run_capture *c, const struct pcap_pkthdr *h,
 	ts = (uint64_t)h->ts.tv_sec * NS_PER_S + (uint64_t)h->ts.tv_usec;
 	mono = (int64_t)ts - c->rt_offset;
 	s->t_ns = mono > (int64_t)c->t0 ? (uint64_t)mono - c->t0 : 0;
-	s->from_client = f.u.seg.saddr != c->peer_addr;
+	s->from_client = ip_addr_to_v4(&f.u.seg.saddr) != c->peer_addr;
 	s->sport = f.u.seg.sport;
 	s->dport = f.u.seg.dport;
 	s->seq = f.u.seg.seq;

@@ -3,7 +3,7 @@
  *
  * The input is split into lines as the server splits them; each line is
  * parsed and then run against a small real peer that has one listening port
- * and two connections. Checked properties, beyond no crash and no
+ * and three connections, two over IPv4 and one over IPv6. Checked properties, beyond no crash and no
  * undefined behaviour:
  *  - a refused line has an error code and a one-line printable message;
  *  - every reply is printable lines ending in exactly one status line
@@ -69,6 +69,13 @@ check_reply(const struct control_out *out)
 	}
 }
 
+/* 2001:db8::1 and 2001:db8::2: the peer owns an address of each family. */
+static const struct ip_addr client6 = { .family = IPF_V6,
+	.b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
+static const struct ip_addr peer6 = { .family = IPF_V6,
+	.b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } };
+
+/* From 192.0.2.1, or from 2001:db8::1 for the ports 40002 and up. */
 static void
 segment_in(struct peer *p, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
 	   uint64_t now)
@@ -76,8 +83,8 @@ segment_in(struct peer *p, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t
 	struct segment s;
 
 	memset(&s, 0, sizeof(s));
-	s.saddr = 0xc0000201;
-	s.daddr = 0xc0000202;
+	s.saddr = sport >= 40002 ? client6 : ip_addr_v4(0xc0000201);
+	s.daddr = sport >= 40002 ? peer6 : ip_addr_v4(0xc0000202);
 	s.sport = sport;
 	s.dport = 80;
 	s.seq = seq;
@@ -111,6 +118,7 @@ make_peer(uint64_t now)
 	struct peer *p;
 
 	peer_config_default(&cfg);
+	cfg.addr6 = peer6;
 	cfg.max_conns = 8;
 	cfg.event_capacity = 64;
 	cfg.max_delayed = 8;
@@ -120,6 +128,7 @@ make_peer(uint64_t now)
 	peer_listen(p, 80, &b);
 	make_conn(p, 40000, now);
 	make_conn(p, 40001, now);
+	make_conn(p, 40002, now);
 	return p;
 }
 

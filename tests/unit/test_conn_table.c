@@ -13,7 +13,13 @@
 
 #include "conn_table.h"
 
-#define RADDR 0xc0000201u	/* 192.0.2.1 */
+static const struct ip_addr raddr4 = IP_ADDR_V4_INIT(192, 0, 2, 1);
+static const struct ip_addr next4 = IP_ADDR_V4_INIT(192, 0, 2, 2);
+/* 2001:db8::1, and an IPv6 address whose first bytes are 192.0.2.1's */
+static const struct ip_addr raddr6 = { .family = IPF_V6,
+	.b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
+static const struct ip_addr lookalike6 = { .family = IPF_V6, .b = { 192, 0, 2, 1 } };
+#define RADDR (&raddr4)
 #define LPORT 8080
 
 static struct conn *
@@ -24,6 +30,29 @@ alloc_port(struct conn_table *t, uint16_t rport, bool evict, uint32_t *evicted)
 
 	*evicted = gone.id;
 	return c;
+}
+
+/* The same ports from an IPv4 and an IPv6 client are two connections. */
+static void
+test_both_families(void **state)
+{
+	struct conn_table *t = conn_table_new(8, 42);
+	struct conn gone, *a, *b;
+
+	(void)state;
+	assert_non_null(t);
+	a = conn_alloc(t, &raddr4, 1000, LPORT, false, &gone);
+	b = conn_alloc(t, &raddr6, 1000, LPORT, false, &gone);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_ptr_not_equal(a, b);
+	assert_ptr_equal(conn_find(t, &raddr4, 1000, LPORT), a);
+	assert_ptr_equal(conn_find(t, &raddr6, 1000, LPORT), b);
+	assert_null(conn_find(t, &lookalike6, 1000, LPORT));
+	assert_true(ip_addr_eq(&b->raddr, &raddr6));
+	conn_renew(t, b);	/* keeps its address */
+	assert_ptr_equal(conn_find(t, &raddr6, 1000, LPORT), b);
+	conn_table_free(t);
 }
 
 static void
@@ -63,7 +92,7 @@ test_alloc_and_find(void **state)
 		assert_int_equal(ev, 0);
 		assert_int_equal(c[i]->id, i + 1);
 		assert_int_equal(conn_slot(t, c[i]), i);
-		assert_int_equal(c[i]->raddr, RADDR);
+		assert_true(ip_addr_eq(&c[i]->raddr, RADDR));
 		assert_int_equal(c[i]->rport, 1000 + i);
 		assert_int_equal(c[i]->lport, LPORT);
 		assert_int_equal(c[i]->state, 0);
@@ -77,7 +106,8 @@ test_alloc_and_find(void **state)
 		assert_ptr_equal(conn_at_const(t, i), c[i]);
 	}
 	/* every part of the tuple counts */
-	assert_null(conn_find(t, RADDR + 1, 1000, LPORT));
+	assert_null(conn_find(t, &next4, 1000, LPORT));
+	assert_null(conn_find(t, &lookalike6, 1000, LPORT));	/* the family too */
 	assert_null(conn_find(t, RADDR, 1000, LPORT + 1));
 	assert_null(conn_find(t, RADDR, 999, LPORT));
 	ev = 99;
@@ -230,6 +260,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_both_families),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_alloc_and_find),
 		cmocka_unit_test(test_recycle_closed_first),

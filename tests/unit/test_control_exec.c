@@ -21,6 +21,12 @@
 #define SEC NS_PER_S
 #define CLIENT 0xc0000201u	/* 192.0.2.1 */
 
+/* 2001:db8::1 and 2001:db8::2: the peer owns both families' addresses. */
+static const struct ip_addr client6 = { .family = IPF_V6,
+	.b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
+static const struct ip_addr peer6 = { .family = IPF_V6,
+	.b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } };
+
 static struct peer *P;
 static uint64_t now;
 static struct control_out out;
@@ -28,6 +34,7 @@ static struct control_wait wt;
 static struct control_env env;
 
 struct client {
+	struct ip_addr addr;	/* 192.0.2.1 or 2001:db8::1 */
 	uint16_t sport;
 	uint16_t dport;
 	uint32_t seq;		/* next sequence number we send */
@@ -52,8 +59,8 @@ send_seg(struct client *c, uint8_t flags, uint32_t len)
 	struct segment s;
 
 	memset(&s, 0, sizeof(s));
-	s.saddr = CLIENT;
-	s.daddr = 0xc0000202;
+	s.saddr = c->addr;
+	s.daddr = ip_addr_is_v6(&c->addr) ? peer6 : ip_addr_v4(0xc0000202u);
 	s.sport = c->sport;
 	s.dport = c->dport;
 	s.seq = c->seq;
@@ -68,14 +75,23 @@ send_seg(struct client *c, uint8_t flags, uint32_t len)
 }
 
 static void
-connect_client(struct client *c, uint16_t sport, uint16_t dport)
+connect_from(struct client *c, const struct ip_addr *addr, uint16_t sport, uint16_t dport)
 {
 	memset(c, 0, sizeof(*c));
+	c->addr = *addr;
 	c->sport = sport;
 	c->dport = dport;
 	c->seq = 1000;
 	send_seg(c, TCPF_SYN, 0);
 	send_seg(c, TCPF_ACK, 0);
+}
+
+static void
+connect_client(struct client *c, uint16_t sport, uint16_t dport)
+{
+	struct ip_addr a = ip_addr_v4(CLIENT);
+
+	connect_from(c, &a, sport, dport);
 }
 
 static int
@@ -85,6 +101,7 @@ setup_peer(void **state)
 
 	(void)state;
 	peer_config_default(&cfg);
+	cfg.addr6 = peer6;
 	cfg.max_conns = 16;
 	cfg.event_capacity = 64;
 	cfg.max_delayed = 16;
@@ -160,6 +177,9 @@ test_exec_info(void **state)
 	assert_status("listen 8080 swallow-fin", "ok port=8080 behaviour=swallow-fin");
 	assert_reply_has("listen", "listen port=8080 behaviour=swallow-fin\nok 1 ports");
 	assert_status("nonsense", "err unknown-command: 'nonsense' is not a command");
+	/* the clock events' t= is on, for a runner lining up times (lab mode) */
+	assert_status("clock", "ok now=5.000000000");
+	assert_status("clock 1", "err bad-argument");
 	control_out_reset(&out);
 	assert_int_equal(control_exec_line(&env, "quit", 4, now, &out, &wt), CONTROL_QUIT);
 }
@@ -383,7 +403,84 @@ test_exec_stats_offloads(void **state)
 	assert_reply_has("stats", " frames-in=40 malformed=2 ");
 	assert_reply_has("stats", " tcp-bad-csum=2 ");
 	assert_reply_has("stats", " capture-drops=1 capture-cut=3 tcp-csum-offloaded=37 "
-	    "tcp-super-segments=12\n");
+	    "tcp-super-segments=12 ip6-truncated=");
+}
+
+/* IPv6's counters: after every older field, decode errors first. */
+static void
+fake_wire_stats6(void *arg, struct peer_wire_stats *ws)
+{
+	fake_wire_stats(arg, ws);
+	ws->frame_errors[FRAME_IP6_FRAGMENT] = 5;
+	ws->frame_errors[FRAME_ICMP6_BAD_CSUM] = 1;
+	ws->ndp_answered = 3;
+	ws->ndp_ignored = 4;
+	ws->link_noise = 6;
+	ws->ip6_ext_skipped = 7;
+}
+
+static void
+test_exec_stats_ipv6(void **state)
+{
+	(void)state;
+	peer_set_wire_stats(P, fake_wire_stats6, NULL);
+	assert_reply_has("stats", " frames-in=40 malformed=8 ");
+	assert_reply_has("stats", " tcp-super-segments=12 ip6-truncated=0 ip6-bad-header=0 "
+	    "ip6-bad-ext=0 ip6-fragment=5 icmp6-malformed=0 icmp6-bad-csum=1 "
+	    "ndp-answered=3 ndp-ignored=4 link-noise=6 ip6-ext-skipped=7\n");
+}
+
+/* Every command that names a connection by address, over IPv6, in brackets. */
+static void
+test_exec_ipv6(void **state)
+{
+	struct client a, b;
+
+	(void)state;
+	run("listen 8080 swallow-fin");
+	connect_from(&a, &client6, 40000, 8080);
+	connect_client(&b, 40000, 8080);	/* the same port over IPv4 */
+	assert_status("list", "ok 2 conns");
+	assert_reply_has("list", "conn id=1 client=[2001:db8::1]:40000 port=8080 "
+	    "state=ESTABLISHED behaviour=swallow-fin");
+	assert_reply_has("list", "conn id=2 client=192.0.2.1:40000 port=8080 ");
+	assert_reply_has("show [2001:db8::1]:40000", "conn id=1 client=[2001:db8::1]:40000 ");
+	assert_reply_has("show [2001:db8:0::1]:40000", "conn id=1 ");
+	assert_reply_has("show 192.0.2.1:40000", "conn id=2 ");
+	assert_status("show [2001:db8::9]:1", "err no-conn: there is no connection from "
+	    "[2001:db8::9]:1. See list, or wait for it with: wait [2001:db8::9]:1");
+	assert_status("events [2001:db8::1]:40000", "ok ");
+	assert_int_equal(start("wait [2001:db8::1]:40000 fins>=1"), CONTROL_PENDING);
+	send_seg(&a, TCPF_FIN | TCPF_ACK, 0);
+	assert_string_equal(check(), "ok conn=1 waited=0.000s\n");
+	assert_status("ack-fin [2001:db8::1]:40000", "ok conn=1 state=CLOSE_WAIT");
+	assert_int_equal(start("wait [2001:db8::7]:1 timeout=0s"), CONTROL_DONE);
+	assert_non_null(strstr(out.buf, "err timeout: no connection from [2001:db8::7]:1 "));
+	/* The peer connects out over IPv6 from its own IPv6 address. */
+	assert_status("connect [2001:db8::1]:9000 from=41000", "ok conn=3 port=41000 "
+	    "state=SYN_SENT");
+	assert_reply_has("show 3", "client=[2001:db8::1]:9000 port=41000 state=SYN_SENT");
+}
+
+/* A peer that owns no IPv6 address cannot connect over IPv6, and says why. */
+static void
+test_exec_connect_no_ipv6(void **state)
+{
+	struct peer_config cfg;
+
+	(void)state;
+	peer_config_default(&cfg);
+	cfg.max_conns = 4;
+	cfg.event_capacity = 16;
+	cfg.max_delayed = 4;
+	peer_free(P);
+	P = peer_new(&cfg);
+	assert_non_null(P);
+	env.peer = P;
+	assert_status("connect [2001:db8::1]:9000", "err bad-argument: cannot connect to "
+	    "[2001:db8::1]:9000: the peer owns no address of that family. Start lingerpeer "
+	    "with an --addr of that family too");
+	assert_status("connect 192.0.2.1:9000", "ok conn=1 ");
 }
 
 int
@@ -400,6 +497,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_exec_output_limit, setup_peer,
 		    teardown_peer),
 		cmocka_unit_test_setup_teardown(test_exec_stats_offloads, setup_peer,
+		    teardown_peer),
+		cmocka_unit_test_setup_teardown(test_exec_stats_ipv6, setup_peer, teardown_peer),
+		cmocka_unit_test_setup_teardown(test_exec_ipv6, setup_peer, teardown_peer),
+		cmocka_unit_test_setup_teardown(test_exec_connect_no_ipv6, setup_peer,
 		    teardown_peer),
 	};
 

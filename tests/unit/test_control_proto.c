@@ -69,8 +69,19 @@ test_parse_conn_forms(void **state)
 	assert_int_equal(cmd.conn.kind, CCONN_LAST);
 	assert_int_equal(parse("show 192.0.2.1:40112"), 0);
 	assert_int_equal(cmd.conn.kind, CCONN_ADDR);
-	assert_int_equal(cmd.conn.addr, CLIENT);
+	assert_int_equal(ip_addr_to_v4(&cmd.conn.addr), CLIENT);
 	assert_int_equal(cmd.conn.port, 40112);
+	/* IPv6 in brackets, in any of its forms */
+	assert_int_equal(parse("show [2001:db8::1]:40112"), 0);
+	assert_int_equal(cmd.conn.kind, CCONN_ADDR);
+	assert_int_equal(cmd.conn.addr.family, IPF_V6);
+	assert_memory_equal(cmd.conn.addr.b, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+	assert_int_equal(cmd.conn.port, 40112);
+	assert_int_equal(parse("wait [2001:DB8:0:0:0:0:0:1]:65535 state=CLOSED"), 0);
+	assert_int_equal(cmd.conn.addr.b[15], 1);
+	assert_int_equal(cmd.conn.port, 65535);
+	assert_int_equal(parse("show [::ffff:192.0.2.1]:80"), 0);	/* mapped: IPv6 */
+	assert_int_equal(cmd.conn.addr.family, IPF_V6);
 	assert_int_equal(parse("events all since=5 limit=10"), 0);
 	assert_int_equal(cmd.conn.kind, CCONN_ALL);
 	assert_int_equal(cmd.since, 5);
@@ -114,10 +125,14 @@ test_parse_commands(void **state)
 	assert_int_equal(cmd.verb, CTL_RST);
 	assert_int_equal(parse("connect 192.0.2.1:8080"), 0);
 	assert_int_equal(cmd.verb, CTL_CONNECT);
-	assert_int_equal(cmd.conn.addr, 0xc0000201u);
+	assert_int_equal(ip_addr_to_v4(&cmd.conn.addr), 0xc0000201u);
 	assert_int_equal(cmd.conn.port, 8080);
 	assert_false(cmd.has_behaviour);
 	assert_int_equal(cmd.port, 0);
+	assert_int_equal(parse("connect [2001:db8::1]:8080 half-close"), 0);
+	assert_int_equal(cmd.conn.addr.family, IPF_V6);
+	assert_int_equal(cmd.conn.port, 8080);
+	assert_true(cmd.behaviour.bits & BHV_HALF_CLOSE);
 	assert_int_equal(parse("connect 192.0.2.1:8080 from=41000 swallow-fin"), 0);
 	assert_int_equal(cmd.port, 41000);
 	assert_true(cmd.behaviour.bits & BHV_SWALLOW_FIN);
@@ -175,7 +190,15 @@ static const struct bad_line bad_lines[] = {
 	{ "show 1.2.3.4:0", CONTROL_E_BAD_ARG, "not a connection" },
 	{ "show 1.2.3.4:70000", CONTROL_E_BAD_ARG, "not a connection" },
 	{ "show 300.2.3.4:80", CONTROL_E_BAD_ARG, "not a connection" },
-	{ "show [::1]:80", CONTROL_E_BAD_ARG, "IPv4 only" },
+	{ "show 2001:db8::1:80", CONTROL_E_BAD_ARG, "in brackets" },
+	{ "show [2001:db8::1]", CONTROL_E_BAD_ARG, "not a connection" },
+	{ "show [2001:db8::1]:0", CONTROL_E_BAD_ARG, "not a connection" },
+	{ "show [2001:db8::1]:65536", CONTROL_E_BAD_ARG, "not a connection" },
+	{ "show [2001:db8::g]:80", CONTROL_E_BAD_ARG, "not a connection" },
+	{ "show [192.0.2.1]:80", CONTROL_E_BAD_ARG, "not a connection" },
+	{ "show [2001:db8::1%eth0]:80", CONTROL_E_BAD_ARG, "not a connection" },
+	{ "show [2001:db8::1]:80x", CONTROL_E_BAD_ARG, "not a connection" },
+	{ "connect 2001:db8::1:80", CONTROL_E_BAD_ARG, "in brackets" },
 	{ "show new", CONTROL_E_BAD_ARG, "only works with wait" },
 	{ "connect", CONTROL_E_BAD_ARG, "Usage: connect IP:PORT" },
 	{ "connect 7", CONTROL_E_BAD_ARG, "is not IP:PORT" },
