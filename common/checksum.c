@@ -1,6 +1,7 @@
 /*
- * checksum.c - the Internet checksum (RFC 1071) for IPv4 and TCP, and the
- * check of a received one that knows what checksum offload leaves behind.
+ * checksum.c - the Internet checksum (RFC 1071) for IPv4, TCP and ICMPv6,
+ * the pseudo-headers of both families, and the check of a received one
+ * that knows what checksum offload leaves behind.
  *
  * Words are assembled big-endian from bytes, so the result is the value
  * to store on the wire with a big-endian write, whatever the host order,
@@ -59,6 +60,34 @@ tcp_pseudo_ipv4(uint32_t saddr, uint32_t daddr, size_t len)
 	pseudo += IPPROTO_TCP_NUM;
 	pseudo += (uint16_t)len;
 	return pseudo;
+}
+
+/*
+ * RFC 8200, 8.1: source, destination, the upper-layer length in 32 bits
+ * and the next header, as an unfolded sum. Sixteen words of at most
+ * 0xffff and the rest stay far below 2^32.
+ */
+uint32_t
+l4_pseudo_ipv6(const struct ip_addr *src, const struct ip_addr *dst, uint32_t len,
+    uint8_t proto)
+{
+	uint32_t pseudo = 0;
+	int i;
+
+	for (i = 0; i < 16; i += 2)
+		pseudo += wire_get16(src->b + i) + (uint32_t)wire_get16(dst->b + i);
+	pseudo += len >> 16;
+	pseudo += len & 0xffff;
+	pseudo += proto;
+	return pseudo;
+}
+
+uint32_t
+tcp_pseudo(const struct ip_addr *src, const struct ip_addr *dst, size_t len)
+{
+	if (src->family == IPF_V6)
+		return l4_pseudo_ipv6(src, dst, (uint32_t)len, IPPROTO_TCP_NUM);
+	return tcp_pseudo_ipv4(ip_addr_to_v4(src), ip_addr_to_v4(dst), len);
 }
 
 /* TCP checksum over the pseudo-header and len bytes of header plus payload. */

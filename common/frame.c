@@ -1,5 +1,6 @@
 /*
- * frame.c - Ethernet II frames carrying ARP or IPv4/TCP, both directions.
+ * frame.c - Ethernet II frames carrying ARP or IPv4/TCP, both directions,
+ * and the TCP both families share (IPv6 and Neighbor Discovery: frame6.c).
  *
  * Decoding trusts nothing: every length field is checked against the bytes
  * actually captured before anything it covers is read, and all reads are
@@ -27,16 +28,14 @@
  *    real NIC would put on the wire. TCP frames are not padded: the
  *    shortest (54 bytes, a bare ACK) only ever goes out through a driver
  *    that pads it, and its length then tells the reader nothing useful.
+ *  - IPv6 (frame6.c) shares the TCP code here: one decoder, one writer, so
+ *    a segment means the same whichever family carried it.
  */
-#include "frame.h"
+#include "frame_int.h"
 
 #include <string.h>
 
 #include "tcp_options.h"
-
-#define ETH_HDR_LEN		14
-#define ETHERTYPE_IPV4_NUM	0x0800
-#define ETHERTYPE_ARP_NUM	0x0806
 
 #define ARP_BODY_LEN		28
 #define ARP_HTYPE_ETHERNET	1
@@ -47,10 +46,6 @@
 #define IPV4_FLAG_DF		0x4000
 #define IPV4_FLAG_MF		0x2000
 #define IPV4_FRAG_OFFSET	0x1fff
-#define IPPROTO_TCP_NUM		6
-
-#define TCP_HDR_MIN		20
-#define TCP_CSUM_AT		16	/* checksum offset in the TCP header */
 #define IPV4_CSUM_AT		10
 
 static const char *const error_names[FRAME_ERROR_COUNT] = {
@@ -65,6 +60,12 @@ static const char *const error_names[FRAME_ERROR_COUNT] = {
 	[FRAME_TCP_BAD_OFFSET] = "tcp-bad-offset",
 	[FRAME_TCP_BAD_OPTION] = "tcp-bad-option",
 	[FRAME_TCP_BAD_CSUM] = "tcp-bad-csum",
+	[FRAME_IP6_TRUNCATED] = "ip6-truncated",
+	[FRAME_IP6_BAD_HEADER] = "ip6-bad-header",
+	[FRAME_IP6_BAD_EXT] = "ip6-bad-ext",
+	[FRAME_IP6_FRAGMENT] = "ip6-fragment",
+	[FRAME_ICMP6_MALFORMED] = "icmp6-malformed",
+	[FRAME_ICMP6_BAD_CSUM] = "icmp6-bad-csum",
 };
 
 const char *
@@ -75,15 +76,6 @@ frame_error_name(enum frame_error err)
 		return "unknown";
 	return error_names[err];
 }
-
-/* What decode_tcp needs from the IPv4 header around it. */
-struct ipv4_view {
-	uint32_t saddr;
-	uint32_t daddr;
-	uint32_t pseudo;	/* pseudo-header sum: all TCP needs of IP's */
-	const uint8_t *payload;
-	size_t payload_len;	/* total length minus header: no padding */
-};
 
 /*
  * ARP for IPv4 over Ethernet only (RFC 826 with the only parameters that
@@ -113,8 +105,8 @@ decode_arp(const uint8_t *p, size_t len, struct frame *out)
 	return FRAME_OK;
 }
 
-static enum frame_error
-decode_tcp(const struct ipv4_view *ip, bool verify_csum, struct frame *out)
+enum frame_error
+frame_decode_tcp(const struct ip_view *ip, bool verify_csum, struct frame *out)
 {
 	const uint8_t *tcp = ip->payload;
 	struct segment *seg = &out->u.seg;
@@ -157,7 +149,7 @@ decode_tcp(const struct ipv4_view *ip, bool verify_csum, struct frame *out)
 static enum frame_error
 decode_ipv4(const uint8_t *p, size_t len, bool verify_csum, struct frame *out)
 {
-	struct ipv4_view ip;
+	struct ip_view ip;
 	size_t hdr_len, total_len;
 	uint16_t frag;
 
@@ -187,12 +179,13 @@ decode_ipv4(const uint8_t *p, size_t len, bool verify_csum, struct frame *out)
 	if (p[9] != IPPROTO_TCP_NUM)
 		return FRAME_OK;	/* kind stays FRAME_OTHER */
 	/* IPv4 options, if any, are skipped: hdr_len already covers them. */
-	ip.saddr = wire_get32(p + 12);
-	ip.daddr = wire_get32(p + 16);
+	ip.saddr = ip_addr_v4(wire_get32(p + 12));
+	ip.daddr = ip_addr_v4(wire_get32(p + 16));
 	ip.payload = p + hdr_len;
 	ip.payload_len = total_len - hdr_len;
-	ip.pseudo = tcp_pseudo_ipv4(ip.saddr, ip.daddr, ip.payload_len);
-	return decode_tcp(&ip, verify_csum, out);
+	ip.pseudo = tcp_pseudo_ipv4(wire_get32(p + 12), wire_get32(p + 16),
+	    ip.payload_len);
+	return frame_decode_tcp(&ip, verify_csum, out);
 }
 
 /*
@@ -217,13 +210,16 @@ frame_decode(const uint8_t *buf, size_t len, bool verify_csum,
 	case ETHERTYPE_IPV4_NUM:
 		return decode_ipv4(buf + ETH_HDR_LEN, len - ETH_HDR_LEN,
 		    verify_csum, out);
+	case ETHERTYPE_IPV6_NUM:
+		return frame_decode_ipv6(buf + ETH_HDR_LEN, len - ETH_HDR_LEN,
+		    verify_csum, out);
 	default:
-		return FRAME_OK;	/* IPv6, 802.1Q, LLDP...: not ours */
+		return FRAME_OK;	/* 802.1Q, LLDP...: not ours */
 	}
 }
 
-static void
-write_eth(uint8_t *p, const uint8_t src_mac[ETH_ALEN_LL],
+void
+frame_write_eth(uint8_t *p, const uint8_t src_mac[ETH_ALEN_LL],
     const uint8_t dst_mac[ETH_ALEN_LL], uint16_t ethertype)
 {
 	memcpy(p, dst_mac, ETH_ALEN_LL);
@@ -249,11 +245,12 @@ write_ipv4(uint8_t *p, size_t total_len, uint16_t ip_id, uint8_t ttl,
 	wire_put16(p + IPV4_CSUM_AT, inet_csum(p, IPV4_HDR_MIN, 0));
 }
 
-/* The fixed TCP header plus options; the checksum is filled in later. */
-static void
-write_tcp_header(uint8_t *p, const struct segment *seg, size_t opt_len)
+/* seg->payload must not overlap the frame being built. */
+size_t
+frame_write_tcp(uint8_t *p, const struct segment *seg, size_t opt_len, uint32_t pseudo)
 {
 	size_t hdr_len = TCP_HDR_MIN + opt_len;
+	size_t tcp_len = hdr_len + seg->payload_len;
 
 	wire_put16(p, seg->sport);
 	wire_put16(p + 2, seg->dport);
@@ -265,6 +262,10 @@ write_tcp_header(uint8_t *p, const struct segment *seg, size_t opt_len)
 	wire_put16(p + TCP_CSUM_AT, 0);
 	wire_put16(p + 18, 0);		/* urgent pointer: never used */
 	(void)tcp_opts_encode(&seg->opt, p + TCP_HDR_MIN, opt_len);
+	if (seg->payload_len > 0)
+		memcpy(p + hdr_len, seg->payload, seg->payload_len);
+	wire_put16(p + TCP_CSUM_AT, inet_csum(p, tcp_len, pseudo));
+	return tcp_len;
 }
 
 /*
@@ -278,9 +279,16 @@ frame_encode_tcp(uint8_t *buf, size_t cap, const uint8_t src_mac[ETH_ALEN_LL],
 {
 	size_t opt_len = tcp_opts_encoded_len(&seg->opt);
 	size_t tcp_len, ip_len, frame_len;
-	uint8_t *ip, *tcp;
+	uint32_t saddr, daddr;
+	uint8_t *ip;
 
 	if (seg->payload_len > 0 && seg->payload == NULL)
+		return 0;
+	if (seg->saddr.family != seg->daddr.family)
+		return 0;
+	if (ip_addr_is_v6(&seg->saddr))
+		return frame_encode_tcp6(buf, cap, src_mac, dst_mac, seg, ttl);
+	if (!ip_addr_is_v4(&seg->saddr))
 		return 0;
 	/* The IPv4 total length field is 16 bits; refuse what cannot fit. */
 	if (seg->payload_len >
@@ -293,15 +301,12 @@ frame_encode_tcp(uint8_t *buf, size_t cap, const uint8_t src_mac[ETH_ALEN_LL],
 		return 0;
 
 	ip = buf + ETH_HDR_LEN;
-	tcp = ip + IPV4_HDR_MIN;
-	write_eth(buf, src_mac, dst_mac, ETHERTYPE_IPV4_NUM);
-	write_ipv4(ip, ip_len, ip_id, ttl, seg->saddr, seg->daddr);
-	write_tcp_header(tcp, seg, opt_len);
-	if (seg->payload_len > 0)
-		memcpy(tcp + TCP_HDR_MIN + opt_len, seg->payload,
-		    seg->payload_len);
-	wire_put16(tcp + TCP_CSUM_AT,
-	    tcp_csum_ipv4(seg->saddr, seg->daddr, tcp, tcp_len));
+	saddr = ip_addr_to_v4(&seg->saddr);
+	daddr = ip_addr_to_v4(&seg->daddr);
+	frame_write_eth(buf, src_mac, dst_mac, ETHERTYPE_IPV4_NUM);
+	write_ipv4(ip, ip_len, ip_id, ttl, saddr, daddr);
+	frame_write_tcp(ip + IPV4_HDR_MIN, seg, opt_len,
+	    tcp_pseudo_ipv4(saddr, daddr, tcp_len));
 	return frame_len;
 }
 
@@ -314,7 +319,7 @@ frame_encode_arp(uint8_t *buf, size_t cap, const uint8_t src_mac[ETH_ALEN_LL],
 	if (buf == NULL || cap < ARP_FRAME_LEN)
 		return 0;
 	memset(buf, 0, ARP_FRAME_LEN);	/* the padding must not leak memory */
-	write_eth(buf, src_mac, dst_mac, ETHERTYPE_ARP_NUM);
+	frame_write_eth(buf, src_mac, dst_mac, ETHERTYPE_ARP_NUM);
 	p = buf + ETH_HDR_LEN;
 	wire_put16(p, ARP_HTYPE_ETHERNET);
 	wire_put16(p + 2, ETHERTYPE_IPV4_NUM);

@@ -9,9 +9,10 @@
  *    when verified, and never flagged offloaded unless the field holds the
  *    pseudo-header sum;
  *  - the payload pointer stays inside the input;
- *  - a decoded TCP or ARP frame re-encodes into something that decodes,
- *    checksums verified, to the same fields, and encoding that again
- *    gives the same bytes.
+ *  - a decoded TCP (over IPv4 or IPv6), ARP or NDP frame re-encodes into
+ *    something that decodes, checksums verified, to the same fields, and
+ *    encoding that again gives the same bytes;
+ *  - the link's noise and NDP appear only in IPv6 frames.
  * Any violation aborts, which libFuzzer reports as a crash with its input.
  */
 #include <stdio.h>
@@ -20,8 +21,9 @@
 
 #include "frame.h"
 
-/* Ethernet header plus the largest IPv4 datagram. */
-#define REENCODE_CAP (14 + 65535)
+/* Ethernet header plus the largest IPv6 packet (IPv4's is 40 bytes less). */
+#define REENCODE_CAP (14 + 40 + 65535)
+#define ETHERTYPE_IPV6 0x86dd
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,7 +39,8 @@ require(bool ok, const char *what)
 static bool
 is_csum_error(enum frame_error err)
 {
-	return err == FRAME_IP_BAD_CSUM || err == FRAME_TCP_BAD_CSUM;
+	return err == FRAME_IP_BAD_CSUM || err == FRAME_TCP_BAD_CSUM ||
+	    err == FRAME_ICMP6_BAD_CSUM;
 }
 
 static bool
@@ -52,7 +55,7 @@ same_opts(const struct tcp_opts *a, const struct tcp_opts *b)
 static bool
 same_segment(const struct segment *a, const struct segment *b)
 {
-	if (a->saddr != b->saddr || a->daddr != b->daddr ||
+	if (!ip_addr_eq(&a->saddr, &b->saddr) || !ip_addr_eq(&a->daddr, &b->daddr) ||
 	    a->sport != b->sport || a->dport != b->dport ||
 	    a->seq != b->seq || a->ack != b->ack || a->flags != b->flags ||
 	    a->window != b->window || !same_opts(&a->opt, &b->opt) ||
@@ -73,6 +76,15 @@ same_arp(const struct arp_msg *a, const struct arp_msg *b)
 }
 
 static bool
+same_ndp(const struct ndp_msg *a, const struct ndp_msg *b)
+{
+	return a->type == b->type && a->na_flags == b->na_flags &&
+	    a->has_lla == b->has_lla && (!a->has_lla ||
+	    memcmp(a->lla, b->lla, ETH_ALEN_LL) == 0) && ip_addr_eq(&a->src, &b->src) &&
+	    ip_addr_eq(&a->dst, &b->dst) && ip_addr_eq(&a->target, &b->target);
+}
+
+static bool
 same_frame(const struct frame *a, const struct frame *b)
 {
 	if (memcmp(a->eth_dst, b->eth_dst, ETH_ALEN_LL) != 0 ||
@@ -81,6 +93,8 @@ same_frame(const struct frame *a, const struct frame *b)
 		return false;
 	if (a->kind == FRAME_ARP)
 		return same_arp(&a->u.arp, &b->u.arp);
+	if (a->kind == FRAME_NDP)
+		return a->ip_ttl == b->ip_ttl && same_ndp(&a->u.ndp, &b->u.ndp);
 	if (a->kind == FRAME_TCP)
 		return a->ip_id == b->ip_id && a->ip_ttl == b->ip_ttl &&
 		    same_segment(&a->u.seg, &b->u.seg);
@@ -93,6 +107,9 @@ encode(const struct frame *f, uint8_t *buf)
 	if (f->kind == FRAME_ARP)
 		return frame_encode_arp(buf, REENCODE_CAP, f->eth_src,
 		    f->eth_dst, &f->u.arp);
+	if (f->kind == FRAME_NDP)
+		return frame_encode_ndp(buf, REENCODE_CAP, f->eth_src,
+		    f->eth_dst, &f->u.ndp);
 	return frame_encode_tcp(buf, REENCODE_CAP, f->eth_src, f->eth_dst,
 	    &f->u.seg, f->ip_id, f->ip_ttl);
 }
@@ -117,14 +134,37 @@ check_reencode(const struct frame *orig)
 	    "encoding the round-tripped frame gave different bytes");
 }
 
+/*
+ * Where the TCP header of a decoded frame starts, and the segment's
+ * length: after IPv4's header, or after IPv6's and the extension headers
+ * the decoder skipped (it checked their lengths, so walking them is safe).
+ */
+static const uint8_t *
+tcp_header(const struct frame *f, const uint8_t *data, size_t *len)
+{
+	const uint8_t *ip = data + 14;
+	size_t off;
+	unsigned i;
+
+	if (f->ethertype == ETHERTYPE_IPV6) {
+		for (off = 40, i = 0; i < f->ip6_ext; i++)
+			off += ((size_t)ip[off + 1] + 1) * 8;
+		*len = f->ip_len - off;
+		return ip + off;
+	}
+	off = (size_t)(ip[0] & 0x0f) * 4;
+	*len = f->ip_len - off;
+	return ip + off;
+}
+
 /* The checksum flag says what was checked, and an offloaded one is exact. */
 static void
 check_csum_flags(const struct frame *verified, const struct frame *unverified,
     const uint8_t *data)
 {
-	const uint8_t *ip = data + 14, *tcp;
+	const uint8_t *tcp;
 	uint32_t pseudo;
-	size_t ihl;
+	size_t len;
 
 	require(unverified->tcp_csum == FRAME_CSUM_UNCHECKED,
 	    "a checksum flagged as checked with verification off");
@@ -135,11 +175,8 @@ check_csum_flags(const struct frame *verified, const struct frame *unverified,
 	    "a verified TCP frame without a checked checksum");
 	if (verified->tcp_csum != FRAME_CSUM_OFFLOADED)
 		return;
-	/* Decoded untagged IPv4, so the headers are there as read. */
-	ihl = (size_t)(ip[0] & 0x0f) * 4;
-	tcp = ip + ihl;
-	pseudo = tcp_pseudo_ipv4(verified->u.seg.saddr, verified->u.seg.daddr,
-	    verified->ip_len - ihl);
+	tcp = tcp_header(verified, data, &len);
+	pseudo = tcp_pseudo(&verified->u.seg.saddr, &verified->u.seg.daddr, len);
 	while (pseudo > 0xffff)
 		pseudo = (pseudo & 0xffff) + (pseudo >> 16);
 	require((uint32_t)(tcp[16] << 8 | tcp[17]) == pseudo,
@@ -185,8 +222,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (unverified.kind == FRAME_TCP) {
 		tcp_flags_str(unverified.u.seg.flags, flags);
 		require(strlen(flags) < sizeof(flags), "flag string too long");
+		require(unverified.u.seg.saddr.family == (unverified.ethertype ==
+		    ETHERTYPE_IPV6 ? IPF_V6 : IPF_V4), "an address of the wrong family");
 	}
-	if (unverified.kind != FRAME_OTHER)
+	if (unverified.kind == FRAME_NDP || unverified.kind == FRAME_LINK_NOISE)
+		require(unverified.ethertype == ETHERTYPE_IPV6, "NDP outside IPv6");
+	/* The codec encodes what the peer sends; not the link's noise. */
+	if (unverified.kind == FRAME_ARP || unverified.kind == FRAME_TCP ||
+	    unverified.kind == FRAME_NDP)
 		check_reencode(&unverified);
 	return 0;
 }

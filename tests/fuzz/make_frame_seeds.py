@@ -4,6 +4,15 @@
 Every seed is built from fixed values, so running this again produces
 byte-identical files. The checksums are computed here in Python, apart
 from the C codec, so a seed that decodes cleanly is also a cross-check.
+IPv6 and Neighbor Discovery are built the same way. Beside them the
+corpus holds frames a Linux 6.x kernel sent (the real_*.bin files), which
+this script leaves alone: captured with tcpdump on one end of a veth pair
+between two fresh network namespaces, both at the kernel's defaults
+(offloads on, so the TCP checksums are partial; link-local addresses,
+duplicate address detection, router solicitations and MLD reports), while
+the two kernels connected over IPv6, sent data, closed, and passed a UDP
+datagram too large for the link (the fragments, the port unreachable).
+test_frame6.c checks what each of them decodes as.
 
     python3 tests/fuzz/make_frame_seeds.py [OUTDIR]
 """
@@ -17,6 +26,8 @@ PEER_MAC = bytes.fromhex("020000000002")
 BROADCAST = b"\xff" * 6
 CLIENT_IP = bytes([10, 0, 0, 1])
 PEER_IP = bytes([10, 0, 0, 2])
+CLIENT_IP6 = bytes.fromhex("20010db8000000000000000000000001")
+PEER_IP6 = bytes.fromhex("20010db8000000000000000000000002")
 
 
 def csum(data):
@@ -103,19 +114,121 @@ def offloaded(frame):
     return frame[:34 + 16] + struct.pack("!H", partial) + frame[34 + 18:]
 
 
-def ipv6_syn(seq):
-    """IPv6 (2001::1 -> 2001::2) is never looked into; its TCP checksum is
-    the IPv4 one and stays wrong on purpose."""
-    hdr = (bytes.fromhex("6000000000140640") + b"\x20\x01" + b"\x00" * 13 +
-           b"\x01" + b"\x20\x01" + b"\x00" * 13 + b"\x02")
-    return eth(PEER_MAC, CLIENT_MAC, 0x86DD,
-               hdr + tcp(45678, 8080, seq, 0, SYN, 64800))
+def ipv6(next_header, payload, src=CLIENT_IP6, dst=PEER_IP6, hop_limit=64,
+         ext=b""):
+    """An IPv6 packet; ext is the extension headers, already chained."""
+    body = ext + payload
+    return struct.pack("!IHBB", 0x60000000, len(body), next_header,
+                       hop_limit) + src + dst + body
+
+
+def l4_csum6(src, dst, proto, seg, at):
+    """Fill in the checksum at offset at of an upper-layer segment."""
+    pseudo = src + dst + struct.pack("!IxxxB", len(seg), proto)
+    seg = seg[:at] + b"\x00\x00" + seg[at + 2:]
+    return seg[:at] + struct.pack("!H", csum(pseudo + seg)) + seg[at + 2:]
+
+
+def tcp6(sport, dport, seq, ack, flags, window, options=b"", payload=b"",
+         src=CLIENT_IP6, dst=PEER_IP6):
+    doff = 5 + len(options) // 4
+    seg = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, doff << 4,
+                      flags, window, 0, 0) + options + payload
+    return l4_csum6(src, dst, 6, seg, 16)
+
+
+def client_tcp6(flags, seq, ack, options=b"", payload=b"", window=502,
+                ext=b"", first=6):
+    """A client segment over IPv6; first is the header after IPv6's."""
+    seg = tcp6(45678, 8080, seq, ack, flags, window, options, payload)
+    return eth(PEER_MAC, CLIENT_MAC, 0x86DD, ipv6(first, seg, ext=ext))
+
+
+def ext_header(next_header, body):
+    """Hop-by-Hop or Destination Options: PadN up to 8-byte units."""
+    raw = bytes([next_header, 0]) + body
+    pad = (-len(raw)) % 8
+    if pad == 1:
+        raw += b"\x00"             # Pad1
+    elif pad:
+        raw += bytes([1, pad - 2]) + b"\x00" * (pad - 2)
+    return bytes([next_header, len(raw) // 8 - 1]) + raw[2:]
+
+
+def solicited_node(addr):
+    return bytes.fromhex("ff0200000000000000000001ff") + addr[13:]
+
+
+def mcast_mac(group):
+    return b"\x33\x33" + group[12:]
+
+
+def ndp(type_, target, src, dst, dst_mac, src_mac, flags=0, lla=None,
+        hop_limit=255):
+    """An NS (135) or NA (136), with a link-layer address option."""
+    msg = struct.pack("!BBHI", type_, 0, 0, flags << 24) + target
+    if lla is not None:
+        msg += bytes([1 if type_ == 135 else 2, 1]) + lla
+    msg = l4_csum6(src, dst, 58, msg, 2)
+    return eth(dst_mac, src_mac, 0x86DD,
+               ipv6(58, msg, src=src, dst=dst, hop_limit=hop_limit))
+
+
+def mld2_report(group):
+    """A Linux MLDv2 report from :: with its Router Alert Hop-by-Hop."""
+    record = struct.pack("!BBH", 4, 0, 0) + group       # CHANGE_TO_EXCLUDE
+    msg = struct.pack("!BBHHH", 143, 0, 0, 0, 1) + record
+    src, dst = bytes(16), bytes.fromhex("ff020000000000000000000000000016")
+    msg = l4_csum6(src, dst, 58, msg, 2)
+    hbh = bytes([58, 0, 5, 2, 0, 0, 1, 0])   # Router Alert (MLD), PadN
+    return eth(mcast_mac(dst), CLIENT_MAC, 0x86DD,
+               ipv6(0, msg, src=src, dst=dst, hop_limit=1, ext=hbh))
+
+
+def ipv6_seeds(isn, peer_isn):
+    """IPv6 TCP, its extension headers, NDP and the link's noise."""
+    group = solicited_node(PEER_IP6)
+    syn6 = client_tcp6(SYN, isn, 0, syn_options(0x009C4E21, 0, mss=1440),
+                       window=64800)
+    frag = struct.pack("!BBHI", 6, 0, 1, 0x12345678)     # offset 0, M set
+    return {
+        "ipv6_syn": syn6,
+        "ipv6_synack": eth(CLIENT_MAC, PEER_MAC, 0x86DD, ipv6(6, tcp6(
+            8080, 45678, peer_isn, isn + 1, SYN | ACK, 65535,
+            syn_options(0x00ABCDEF, 0x009C4E21, mss=1440),
+            src=PEER_IP6, dst=CLIENT_IP6), src=PEER_IP6, dst=CLIENT_IP6)),
+        "ipv6_data_hbh": client_tcp6(
+            PSH | ACK, isn + 1, peer_isn + 1,
+            ts_options(0x009C4E30, 0x00ABCDEF), b"GET / HTTP/1.0\r\n\r\n",
+            ext=ext_header(60, b"") + ext_header(6, b""), first=0),
+        "ipv6_fin_routing_done": client_tcp6(
+            FIN | ACK, isn + 19, peer_isn + 1, ext=bytes([6, 0, 0, 0]) +
+            bytes(4), first=43),
+        "ipv6_fragment": client_tcp6(ACK, isn + 1, peer_isn + 1,
+                                     ext=frag, first=44),
+        "ipv6_syn_partial_csum": syn6[:54 + 16] + struct.pack(
+            "!H", ~csum(CLIENT_IP6 + PEER_IP6 + struct.pack(
+                "!IxxxB", len(syn6) - 54, 6)) & 0xFFFF) + syn6[54 + 18:],
+        "ipv6_ext_past_end": client_tcp6(ACK, isn + 1, peer_isn + 1,
+                                         ext=bytes([6, 200]) + bytes(6),
+                                         first=0),
+        "ndp_ns": ndp(135, PEER_IP6, CLIENT_IP6, group, mcast_mac(group),
+                      CLIENT_MAC, lla=CLIENT_MAC),
+        "ndp_ns_dad": ndp(135, PEER_IP6, bytes(16), group, mcast_mac(group),
+                          CLIENT_MAC),
+        "ndp_na": ndp(136, PEER_IP6, PEER_IP6, CLIENT_IP6, CLIENT_MAC,
+                      PEER_MAC, flags=0x60, lla=PEER_MAC),
+        "ndp_ns_hop_limit_64": ndp(135, PEER_IP6, CLIENT_IP6, group,
+                                   mcast_mac(group), CLIENT_MAC,
+                                   lla=CLIENT_MAC, hop_limit=64),
+        "mld2_report": mld2_report(solicited_node(CLIENT_IP6)),
+    }
 
 
 def seeds():
     isn, peer_isn = 0x1A2B3C4D, 0x5E6F7081
     syn = client_tcp(SYN, isn, 0, syn_options(0x009C4E21, 0), window=64240)
-    return {
+    return ipv6_seeds(isn, peer_isn) | {
         "arp_request": arp(1, CLIENT_MAC, CLIENT_IP, b"\x00" * 6, PEER_IP,
                            BROADCAST),
         "arp_reply": arp(2, PEER_MAC, PEER_IP, CLIENT_MAC, CLIENT_IP,
@@ -138,7 +251,6 @@ def seeds():
                                                          3, 0, 0, 0])),
         "ip_options_ack": client_tcp_ip_opts(isn + 1, peer_isn + 1),
         "fragment": client_tcp(ACK, isn + 1, peer_isn + 1, frag=0x2000),
-        "ipv6_tcp": ipv6_syn(isn),
         "udp": eth(PEER_MAC, CLIENT_MAC, 0x0800,
                    ipv4(struct.pack("!HHHH", 5353, 5353, 12, 0) + b"lab!",
                         proto=17)),

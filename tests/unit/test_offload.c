@@ -156,7 +156,8 @@ encode_data(uint8_t *buf, uint32_t payload_len)
 {
 	static uint8_t payload[65535];
 	struct segment s = {
-		.saddr = CLIENT_IP, .daddr = PEER_IP, .sport = 45678, .dport = 8080,
+		.saddr = ip_addr_v4(CLIENT_IP), .daddr = ip_addr_v4(PEER_IP), .sport = 45678,
+		.dport = 8080,
 		.seq = 0x1a2b3c4e, .ack = 0x5e6f7082, .flags = TCPF_ACK | TCPF_PSH,
 		.window = 502, .opt = { .has_ts = true, .ts_val = 1, .ts_ecr = 2 },
 		.payload_len = payload_len, .payload = payload,
