@@ -1,8 +1,9 @@
 /*
- * arp_cache.h - which hardware address each client IPv4 address has, learned
- * from the frames clients send (every TCP frame carries it, so a miss is rare).
- * Direct-mapped and fixed in size: a flood of addresses overwrites entries,
- * it never grows the peer.
+ * arp_cache.h - which hardware address each client address has, IPv4 (from
+ * ARP) or IPv6 (from Neighbor Discovery), learned from the frames clients
+ * send (every TCP frame carries it, so a miss is rare). Direct-mapped and
+ * fixed in size: a flood of addresses overwrites entries, it never grows
+ * the peer.
  */
 #ifndef LINGERLAB_ARP_CACHE_H
 #define LINGERLAB_ARP_CACHE_H
@@ -10,10 +11,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ip_address.h"
+
 #define ARP_CACHE_SIZE 4096	/* power of two */
 
 struct arp_entry {
-	uint32_t ip;		/* 0: empty */
+	struct ip_addr ip;	/* family IPF_NONE: empty */
 	uint8_t mac[6];
 };
 
@@ -22,7 +25,8 @@ struct arp_cache {
 };
 
 void arp_cache_init(struct arp_cache *ac);
-void arp_cache_learn(struct arp_cache *ac, uint32_t ip, const uint8_t mac[6]);
-bool arp_cache_lookup(const struct arp_cache *ac, uint32_t ip, uint8_t mac[6]);
+/* Remember ip's mac; an address of no family (or 0.0.0.0, ::) is not one. */
+void arp_cache_learn(struct arp_cache *ac, const struct ip_addr *ip, const uint8_t mac[6]);
+bool arp_cache_lookup(const struct arp_cache *ac, const struct ip_addr *ip, uint8_t mac[6]);
 
 #endif

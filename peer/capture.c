@@ -6,11 +6,16 @@
  */
 #include "capture.h"
 
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
+#include "frame.h"
 #include "timeunit.h"
 
 #define CAPTURE_SNAPLEN 65535
@@ -39,17 +44,50 @@ fail(struct capture *c, char *err, size_t errlen, const char *what, const char *
 	return NULL;
 }
 
+/*
+ * ARP whose target is our IPv4 address (requests for it, replies to us),
+ * and TCP addressed to it; IPv6 to our address that is TCP or starts with
+ * an extension header (the codec walks those: a filter cannot, the kernel
+ * runs no loops), NS whose target is our IPv6 address (ICMPv6 type 135,
+ * target at ip6[48:16]) and NA sent to it. Nothing else ever needs to wake
+ * us: not the link's MLD reports and router solicitations, not NDP about
+ * other hosts.
+ */
+static void
+filter_expr(const struct ip_addr *v4, const struct ip_addr *v6, char *buf, size_t len)
+{
+	char a6[IP_ADDR_STRLEN];
+	uint32_t a = ip_addr_to_v4(v4);
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (ip_addr_is_v4(v4))
+		n = (size_t)snprintf(buf, len, "(arp and arp[24:4] = 0x%08x) or (tcp and dst host "
+		    "%u.%u.%u.%u)", a, a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+	if (!ip_addr_is_v6(v6) || n >= len)
+		return;
+	ip_addr_format(v6, a6, sizeof(a6));
+	snprintf(buf + n, len - n, "%s(ip6 dst host %s and (ip6 proto 6 or ip6 proto 0 or "
+	    "ip6 proto 60 or ip6 proto 43 or ip6 proto 44)) or (ip6 proto 58 and "
+	    "((ip6[40] = 135 and ip6[48:4] = 0x%08x and ip6[52:4] = 0x%08x and "
+	    "ip6[56:4] = 0x%08x and ip6[60:4] = 0x%08x) or (ip6[40] = 136 and "
+	    "ip6 dst host %s)))", n > 0 ? " or " : "", a6, (unsigned)v6->b[0] << 24 |
+	    (unsigned)v6->b[1] << 16 | (unsigned)v6->b[2] << 8 | v6->b[3],
+	    (unsigned)v6->b[4] << 24 | (unsigned)v6->b[5] << 16 | (unsigned)v6->b[6] << 8 |
+	    v6->b[7], (unsigned)v6->b[8] << 24 | (unsigned)v6->b[9] << 16 |
+	    (unsigned)v6->b[10] << 8 | v6->b[11], (unsigned)v6->b[12] << 24 |
+	    (unsigned)v6->b[13] << 16 | (unsigned)v6->b[14] << 8 | v6->b[15], a6);
+}
+
 static int
-set_filter(pcap_t *pc, uint32_t addr, char *detail, size_t len)
+set_filter(pcap_t *pc, const struct ip_addr *v4, const struct ip_addr *v6, char *detail,
+	   size_t len)
 {
 	struct bpf_program prog;
-	char expr[160];
+	char expr[768];
 	int rc;
 
-	/* ARP whose target is our address (requests for it, replies to us),
-	 * and TCP addressed to it: nothing else ever needs to wake us. */
-	snprintf(expr, sizeof(expr), "(arp and arp[24:4] = 0x%08x) or (tcp and dst host %u.%u.%u.%u)",
-	    addr, addr >> 24, (addr >> 16) & 255, (addr >> 8) & 255, addr & 255);
+	filter_expr(v4, v6, expr, sizeof(expr));
 	if (pcap_compile(pc, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
 		snprintf(detail, len, "%s", pcap_geterr(pc));
 		return -1;
@@ -59,6 +97,33 @@ set_filter(pcap_t *pc, uint32_t addr, char *detail, size_t len)
 	if (rc < 0)
 		snprintf(detail, len, "%s", pcap_geterr(pc));
 	return rc;
+}
+
+/*
+ * A client asks for our IPv6 address at its solicited-node group's
+ * Ethernet address. A veth hands every frame up, but a real NIC drops
+ * groups no one joined, and no kernel here owns the address to join it:
+ * the capture's own packet socket does, for as long as it is open.
+ */
+static int
+join_solicited_node(pcap_t *pc, const char *iface, const struct ip_addr *v6, char *detail,
+		    size_t len)
+{
+	struct ip_addr group = ip_addr_solicited_node(v6);
+	struct packet_mreq mr;
+
+	memset(&mr, 0, sizeof(mr));
+	mr.mr_ifindex = (int)if_nametoindex(iface);
+	mr.mr_type = PACKET_MR_MULTICAST;
+	mr.mr_alen = 6;
+	eth_multicast6(&group, mr.mr_address);
+	if (mr.mr_ifindex == 0 || setsockopt(pcap_fileno(pc), SOL_PACKET,
+	    PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
+		snprintf(detail, len, "%s; without it a NIC may drop the Neighbor "
+		    "Solicitations for our address", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static const char *
@@ -77,7 +142,8 @@ activate_hint(int rc)
 }
 
 struct capture *
-capture_open(const char *iface, uint32_t addr, char *err, size_t errlen)
+capture_open(const char *iface, const struct ip_addr *addr4, const struct ip_addr *addr6,
+	     char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "", detail[PCAP_ERRBUF_SIZE + 64];
 	struct capture *c;
@@ -103,8 +169,12 @@ capture_open(const char *iface, uint32_t addr, char *err, size_t errlen)
 	 * them as the client's. */
 	if (pcap_setdirection(c->pc, PCAP_D_IN) < 0)
 		return fail(c, err, errlen, "pcap_setdirection", iface, pcap_geterr(c->pc), NULL);
-	if (set_filter(c->pc, addr, detail, sizeof(detail)) < 0)
+	if (set_filter(c->pc, addr4, addr6, detail, sizeof(detail)) < 0)
 		return fail(c, err, errlen, "the BPF filter", iface, detail, NULL);
+	if (ip_addr_is_v6(addr6) &&
+	    join_solicited_node(c->pc, iface, addr6, detail, sizeof(detail)) < 0)
+		return fail(c, err, errlen, "joining the solicited-node group", iface, detail,
+		    NULL);
 	if (pcap_setnonblock(c->pc, 1, ebuf) < 0)
 		return fail(c, err, errlen, "pcap_setnonblock", iface, ebuf, NULL);
 	if ((c->fd = pcap_get_selectable_fd(c->pc)) < 0)

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ip_address.h"
+
 struct capture;
 
 /* What arrived: bytes, captured length, and the kernel's timestamp. */
@@ -14,9 +16,14 @@ typedef void (*capture_fn)(void *arg, const uint8_t *frame, size_t len, uint64_t
 
 /*
  * Open iface in immediate mode with nanosecond timestamps, inbound only,
- * filtered to ARP about addr and TCP to addr. NULL with err filled on failure.
+ * filtered to what concerns our addresses (either may be of no family):
+ * ARP about addr4 and TCP to it; TCP to addr6 (also behind extension
+ * headers), Neighbor Solicitations for it and Advertisements to it, with
+ * its solicited-node group joined so that a real NIC hands those up. NULL
+ * with err filled on failure.
  */
-struct capture *capture_open(const char *iface, uint32_t addr, char *err, size_t errlen);
+struct capture *capture_open(const char *iface, const struct ip_addr *addr4,
+			     const struct ip_addr *addr6, char *err, size_t errlen);
 int capture_fd(const struct capture *c);
 /* Hand every frame ready now to fn; returns the count, or -1 on error (err set). */
 int capture_drain(struct capture *c, capture_fn fn, void *arg, char *err, size_t errlen);

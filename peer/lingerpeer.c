@@ -18,7 +18,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "arp_cache.h"
 #include "capture.h"
 #include "control_server.h"
 #include "control_token.h"
@@ -26,6 +25,7 @@
 #include "inject.h"
 #include "link_notice.h"
 #include "monotime.h"
+#include "neighbour.h"
 #include "pcap_writer.h"
 #include "peer_options.h"
 #include "peer_safety.h"
@@ -33,7 +33,6 @@
 #include "timeunit.h"
 
 #define MAX_POLLFDS 128
-#define MAX_UNRESOLVED 64	/* segments waiting for an ARP answer */
 
 struct lingerpeer {
 	struct peer_options opt;
@@ -42,7 +41,7 @@ struct lingerpeer {
 	struct inject *inj;
 	struct control_server *ctl;
 	struct pcap_writer *pcap;
-	struct arp_cache arp;
+	struct neigh nb;		/* ARP and NDP: neighbour.h */
 	uint64_t t0;			/* monotonic start, for narration times */
 	uint64_t frames_in;
 	uint64_t frame_errors[FRAME_ERROR_COUNT];
@@ -51,12 +50,9 @@ struct lingerpeer {
 	bool said_bad_csum;		/* the one stderr notice about bad checksums */
 	bool said_cut;			/* ... and about frames the capture cut */
 	unsigned mtu;			/* the link's, for super_segments */
-	uint64_t not_tcp;		/* decoded, but no ARP or TCP for us */
-	uint64_t arp_answered;
-	uint64_t arp_ignored;
-	uint64_t no_mac;		/* segments dropped: no MAC and no room to wait */
-	struct segment unresolved[MAX_UNRESOLVED];	/* waiting for ARP */
-	size_t nunresolved;
+	uint64_t not_tcp;		/* decoded, but no ARP, NDP or TCP for us */
+	uint64_t link_noise;		/* ICMPv6 a link sends by itself: RS, MLD */
+	uint64_t ip6_ext_skipped;	/* frames whose IPv6 extension headers were skipped */
 	uint64_t inject_errors;
 	char token[CONTROL_TOKEN_MAX + 1];	/* --control-token's, or "" */
 	char err[512];
@@ -95,8 +91,9 @@ narrate(void *arg, uint32_t conn_id, const char *text)
 }
 
 static void
-send_frame(struct lingerpeer *lp, const uint8_t *frame, size_t len)
+send_frame(void *arg, const uint8_t *frame, size_t len)
 {
+	struct lingerpeer *lp = arg;
 	char err[256];
 
 	if (inject_frame(lp->inj, frame, len, err, sizeof(err)) < 0) {
@@ -108,23 +105,10 @@ send_frame(struct lingerpeer *lp, const uint8_t *frame, size_t len)
 		pcap_writer_add(lp->pcap, frame, len, wall_ns());
 }
 
-/* Ask who has ip, when we must send to a client we have not heard from. */
 static void
-send_arp_request(struct lingerpeer *lp, uint32_t ip)
+send_segment(void *arg, const struct segment *seg, const uint8_t mac[6])
 {
-	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	struct arp_msg req = { .op = ARP_REQUEST, .spa = lp->opt.addr, .tpa = ip };
-	uint8_t buf[64];
-	size_t n;
-
-	memcpy(req.sha, inject_mac(lp->inj), 6);
-	if ((n = frame_encode_arp(buf, sizeof(buf), inject_mac(lp->inj), bcast, &req)) > 0)
-		send_frame(lp, buf, n);
-}
-
-static void
-send_segment(struct lingerpeer *lp, const struct segment *seg, const uint8_t mac[6])
-{
+	struct lingerpeer *lp = arg;
 	uint8_t buf[FRAME_MAX];
 	static uint16_t ip_id;
 	size_t n;
@@ -134,86 +118,13 @@ send_segment(struct lingerpeer *lp, const struct segment *seg, const uint8_t mac
 		send_frame(lp, buf, n);
 }
 
-/*
- * No MAC for the destination yet (we connect first, before it spoke): ask,
- * and keep the segment until the answer comes rather than lose a second to
- * a retransmission.
- */
-static void
-hold_for_arp(struct lingerpeer *lp, const struct segment *seg)
-{
-	size_t i;
-	bool asked = false;
-
-	for (i = 0; i < lp->nunresolved; i++)
-		asked |= lp->unresolved[i].daddr == seg->daddr;
-	if (lp->nunresolved == MAX_UNRESOLVED) {
-		lp->no_mac++;
-		return;
-	}
-	lp->unresolved[lp->nunresolved] = *seg;
-	lp->unresolved[lp->nunresolved].payload_len = 0;	/* only SYNs and ACKs wait */
-	lp->unresolved[lp->nunresolved].payload = NULL;
-	lp->nunresolved++;
-	if (!asked)
-		send_arp_request(lp, seg->daddr);
-}
-
-/* ip's MAC is known now: send what waited for it. */
-static void
-release_held(struct lingerpeer *lp, uint32_t ip, const uint8_t mac[6])
-{
-	size_t i, kept = 0;
-
-	for (i = 0; i < lp->nunresolved; i++) {
-		if (lp->unresolved[i].daddr == ip)
-			send_segment(lp, &lp->unresolved[i], mac);
-		else
-			lp->unresolved[kept++] = lp->unresolved[i];
-	}
-	lp->nunresolved = kept;
-}
-
 static void
 flush_output(struct lingerpeer *lp)
 {
 	struct segment seg;
-	uint8_t mac[6];
 
-	while (peer_pop_output(lp->peer, &seg)) {
-		if (arp_cache_lookup(&lp->arp, seg.daddr, mac))
-			send_segment(lp, &seg, mac);
-		else if (seg.payload_len == 0)
-			hold_for_arp(lp, &seg);
-		else
-			lp->no_mac++;	/* data: TCP retransmits it once ARP is done */
-	}
-}
-
-static void
-on_arp(struct lingerpeer *lp, const struct frame *f)
-{
-	const struct arp_msg *a = &f->u.arp;
-	struct arp_msg reply = { .op = ARP_REPLY, .spa = lp->opt.addr, .tpa = a->spa };
-	uint8_t buf[64];
-	size_t n;
-
-	/* Only ever about our own address: never answer for anyone else's. */
-	if (a->tpa != lp->opt.addr) {
-		lp->arp_ignored++;
-		return;
-	}
-	arp_cache_learn(&lp->arp, a->spa, a->sha);
-	if (lp->nunresolved > 0)
-		release_held(lp, a->spa, a->sha);
-	if (a->op != ARP_REQUEST)
-		return;
-	memcpy(reply.sha, inject_mac(lp->inj), 6);
-	memcpy(reply.tha, a->sha, 6);
-	if ((n = frame_encode_arp(buf, sizeof(buf), inject_mac(lp->inj), a->sha, &reply)) > 0) {
-		send_frame(lp, buf, n);
-		lp->arp_answered++;
-	}
+	while (peer_pop_output(lp->peer, &seg))
+		neigh_output(&lp->nb, &seg);
 }
 
 /*
@@ -240,6 +151,13 @@ note_offloads(struct lingerpeer *lp, const struct frame *f)
 	}
 }
 
+/* One of our addresses (a frame's address is never of no family). */
+static bool
+owned(const struct lingerpeer *lp, const struct ip_addr *a)
+{
+	return ip_addr_eq(a, &lp->opt.addr4) || ip_addr_eq(a, &lp->opt.addr6);
+}
+
 static void
 on_frame(void *arg, const uint8_t *bytes, size_t len, uint64_t wall)
 {
@@ -254,11 +172,16 @@ on_frame(void *arg, const uint8_t *bytes, size_t len, uint64_t wall)
 		lp->frame_errors[fe]++;
 		return;
 	}
+	lp->ip6_ext_skipped += f.ip6_ext > 0;
 	if (f.kind == FRAME_ARP) {
-		on_arp(lp, &f);
-	} else if (f.kind == FRAME_TCP && f.u.seg.daddr == lp->opt.addr) {
+		neigh_on_arp(&lp->nb, &f);
+	} else if (f.kind == FRAME_NDP) {
+		neigh_on_ndp(&lp->nb, &f);
+	} else if (f.kind == FRAME_LINK_NOISE) {
+		lp->link_noise++;	/* the link talking to itself: not an error */
+	} else if (f.kind == FRAME_TCP && owned(lp, &f.u.seg.daddr)) {
 		note_offloads(lp, &f);
-		arp_cache_learn(&lp->arp, f.u.seg.saddr, f.eth_src);
+		neigh_learn(&lp->nb, &f.u.seg.saddr, f.eth_src);
 		peer_input(lp->peer, &f.u.seg, monotime_ns());
 	} else {
 		lp->not_tcp++;
@@ -344,11 +267,14 @@ open_io(struct lingerpeer *lp)
 {
 	unsigned mtu;
 
-	lp->cap = capture_open(lp->opt.iface, lp->opt.addr, lp->err, sizeof(lp->err));
+	lp->cap = capture_open(lp->opt.iface, &lp->opt.addr4, &lp->opt.addr6, lp->err,
+	    sizeof(lp->err));
 	if (lp->cap == NULL)
 		return PEER_EXIT_ENV;
 	if ((lp->inj = inject_open(lp->opt.iface, lp->err, sizeof(lp->err))) == NULL)
 		return PEER_EXIT_ENV;
+	neigh_init(&lp->nb, &lp->opt.addr4, &lp->opt.addr6, inject_mac(lp->inj), send_frame,
+	    send_segment, lp);
 	mtu = inject_mtu(lp->inj);
 	lp->mtu = mtu;
 	if (!lp->opt.mss_given && mtu > 40)
@@ -368,9 +294,13 @@ wire_stats(void *arg, struct peer_wire_stats *w)
 	w->frames_in = lp->frames_in;
 	memcpy(w->frame_errors, lp->frame_errors, sizeof(w->frame_errors));
 	w->not_tcp = lp->not_tcp;
-	w->arp_answered = lp->arp_answered;
-	w->arp_ignored = lp->arp_ignored;
-	w->no_mac = lp->no_mac;
+	w->arp_answered = lp->nb.st.arp_answered;
+	w->arp_ignored = lp->nb.st.arp_ignored;
+	w->no_mac = lp->nb.st.no_mac;
+	w->ndp_answered = lp->nb.st.ndp_answered;
+	w->ndp_ignored = lp->nb.st.ndp_ignored;
+	w->link_noise = lp->link_noise;
+	w->ip6_ext_skipped = lp->ip6_ext_skipped;
 	w->csum_offloaded = lp->csum_offloaded;
 	w->super_segments = lp->super_segments;
 	w->inject_errors = lp->inject_errors;
@@ -384,7 +314,8 @@ open_peer(struct lingerpeer *lp)
 	struct control_server_config cc = { .token = lp->token[0] ? lp->token : NULL };
 	unsigned i;
 
-	lp->opt.cfg.addr = lp->opt.addr;
+	lp->opt.cfg.addr4 = lp->opt.addr4;
+	lp->opt.cfg.addr6 = lp->opt.addr6;
 	if ((lp->peer = peer_new(&lp->opt.cfg)) == NULL) {
 		snprintf(lp->err, sizeof(lp->err), "cannot allocate the connection table for "
 		    "%" PRIu32 " connections; lower --max-conns or --events", lp->opt.cfg.max_conns);
@@ -445,11 +376,12 @@ print_summary(const struct lingerpeer *lp)
 	fprintf(stderr, "lingerpeer: stopped: segs-in=%" PRIu64 " segs-out=%" PRIu64
 	    " conns=%" PRIu64 " rejected=%" PRIu64 " evicted=%" PRIu64 " malformed=%" PRIu64
 	    " bad-csum=%" PRIu64 " csum-offloaded=%" PRIu64 " super-segments=%" PRIu64
-	    " arp-answered=%" PRIu64 " kernel-drops=%" PRIu64 "\n", st->segs_in, st->segs_out,
+	    " arp-answered=%" PRIu64 " kernel-drops=%" PRIu64 " ndp-answered=%" PRIu64
+	    " link-noise=%" PRIu64 "\n", st->segs_in, st->segs_out,
 	    st->conns_opened, st->conns_rejected, st->conns_evicted, bad,
 	    lp->frame_errors[FRAME_IP_BAD_CSUM] + lp->frame_errors[FRAME_TCP_BAD_CSUM],
-	    lp->csum_offloaded, lp->super_segments, lp->arp_answered,
-	    capture_kernel_drops(lp->cap));
+	    lp->csum_offloaded, lp->super_segments, lp->nb.st.arp_answered,
+	    capture_kernel_drops(lp->cap), lp->nb.st.ndp_answered, lp->link_noise);
 }
 
 static void
@@ -466,6 +398,28 @@ install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+/* An address of ours that some interface of this host already has: refused. */
+static int
+refuse_taken(struct lingerpeer *lp, const struct ip_addr *a)
+{
+	char iface[IF_NAMESIZE + 1] = "", text[IP_ADDR_STRLEN];
+	int r;
+
+	if (a->family == IPF_NONE)
+		return 0;
+	if ((r = peer_addr_configured(a, iface, sizeof(iface), lp->err,
+	    sizeof(lp->err))) < 0)
+		return PEER_EXIT_ENV;
+	if (r == 0)
+		return 0;
+	ip_addr_format(a, text, sizeof(text));
+	snprintf(lp->err, sizeof(lp->err), "--addr %s is already configured on "
+	    "interface %s of this host: lingerpeer would answer for an address the "
+	    "kernel owns. Choose an unused address, or remove it ('ip addr del %s/N "
+	    "dev %s')", text, iface, text, iface);
+	return PEER_EXIT_ENV;
+}
+
 /*
  * Before anything is opened: never take over an address the host has, and
  * read the token while the file is still readable to us.
@@ -473,19 +427,11 @@ install_signals(void)
 static int
 check_start(struct lingerpeer *lp)
 {
-	char iface[IF_NAMESIZE + 1] = "";
 	int r;
 
-	if ((r = peer_addr_configured(lp->opt.addr, iface, sizeof(iface), lp->err,
-	    sizeof(lp->err))) < 0)
-		return PEER_EXIT_ENV;
-	if (r > 0) {
-		snprintf(lp->err, sizeof(lp->err), "--addr %s is already configured on "
-		    "interface %s of this host: lingerpeer would answer for an address the "
-		    "kernel owns. Choose an unused address, or remove it ('ip addr del %s/N "
-		    "dev %s')", lp->opt.addr_text, iface, lp->opt.addr_text, iface);
-		return PEER_EXIT_ENV;
-	}
+	if ((r = refuse_taken(lp, &lp->opt.addr4)) != 0 ||
+	    (r = refuse_taken(lp, &lp->opt.addr6)) != 0)
+		return r;
 	/* Looked up again at the drop; said now, before the link is touched. */
 	if (lp->opt.user != NULL && getpwnam(lp->opt.user) == NULL) {
 		snprintf(lp->err, sizeof(lp->err), "--user %s: no such user. Name an existing "
@@ -531,7 +477,6 @@ main(int argc, char **argv)
 
 	if ((rc = peer_options_parse(argc, argv, &lp.opt)) != 0)
 		return rc < 0 ? PEER_EXIT_OK : rc;
-	arp_cache_init(&lp.arp);
 	lp.t0 = monotime_ns();
 	install_signals();
 	if ((rc = check_start(&lp)) == 0 && (rc = open_io(&lp)) == 0 &&

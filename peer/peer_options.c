@@ -1,6 +1,10 @@
 /*
  * peer_options.c - lingerpeer's command line.
  *
+ * --addr names the addresses lingerpeer owns: one IPv4, one IPv6, or one
+ * of each (--addr twice, or a comma list), so one peer serves clients of
+ * both families.
+ *
  * --behaviour applies to the --port options before it that have none yet and
  * to every port when given once before any --port, so both
  *   --port 7000 --behaviour swallow-fin --port 7001 --behaviour half-close
@@ -10,7 +14,6 @@
  */
 #include "peer_options.h"
 
-#include <arpa/inet.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,19 +66,20 @@ void
 peer_usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: lingerpeer --iface IFACE --addr IPV4 [--port PORT[,PORT...]]\n"
+	    "usage: lingerpeer --iface IFACE --addr IP[,IP] [--port PORT[,PORT...]]\n"
 	    "                  [--behaviour SPEC] [--control unix:PATH|unix:@NAME|HOST:PORT|fd:N]\n"
 	    "                  [--control-token FILE] [--user NAME]\n"
 	    "                  [--pcap FILE] [--max-conns N] [--when-full drop|evict]\n"
 	    "                  [--events N] [--mss N] [--wscale N] [--seed N]\n"
 	    "                  [--no-verify-checksums] [-v]\n"
 	    "\n"
-	    "A userspace TCP peer that owns IPV4 on IFACE (it answers ARP for it; give the\n"
-	    "address to no kernel) and misbehaves on command, so a client's close() can be\n"
-	    "tested against an unresponsive other end.\n"
+	    "A userspace TCP peer that owns IP on IFACE (it answers ARP, or IPv6 Neighbor\n"
+	    "Solicitations, for it; give the address to no kernel) and misbehaves on\n"
+	    "command, so a client's close() can be tested against an unresponsive other end.\n"
 	    "\n"
 	    "  -i, --iface IFACE     link to capture on (libpcap) and inject into (libnet)\n"
-	    "  -a, --addr IPV4       the address lingerpeer owns\n"
+	    "  -a, --addr IP[,IP]    the address lingerpeer owns: IPv4 (192.0.2.2), IPv6\n"
+	    "                        (2001:db8::2), or one of each (repeat --addr, or a list)\n"
 	    "  -p, --port LIST       ports to accept connections on (repeatable); without any,\n"
 	    "                        only ports added later with the control command listen,\n"
 	    "                        and connections the peer opens itself with connect\n"
@@ -93,7 +97,8 @@ peer_usage(FILE *out)
 	    "      --when-full P     full table: drop new SYNs (default) or evict the least\n"
 	    "                        recently active connection\n"
 	    "      --events N        event ring entries shared by all connections (default 262144)\n"
-	    "      --mss N           MSS to announce (default: interface MTU - 40)\n"
+	    "      --mss N           MSS to announce over IPv4 (default: interface MTU - 40);\n"
+	    "                        over IPv6, 20 less\n"
 	    "      --wscale N        window scale to announce, 0-14 (default 7)\n"
 	    "      --seed N          seed for initial sequence numbers and hashing\n"
 	    "      --no-verify-checksums  accept frames with bad IP/TCP checksums; not\n"
@@ -150,6 +155,34 @@ add_ports(struct peer_options *o, const char *list)
 	return 0;
 }
 
+/* One address or a comma list of them; at most one of each family in all. */
+static int
+add_addrs(struct peer_options *o, const char *list)
+{
+	char buf[256], *tok, *save = NULL;
+	struct ip_addr a, *slot;
+
+	if (strlen(list) >= sizeof(buf))
+		return usage_error("--addr", list, "list too long");
+	memcpy(buf, list, strlen(list) + 1);	/* fits: checked above */
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (ip_addr_parse(tok, &a) < 0)
+			return usage_error("--addr", tok, "expected an IPv4 address such as "
+			    "192.0.2.2 or an IPv6 address such as 2001:db8::2");
+		slot = ip_addr_is_v4(&a) ? &o->addr4 : &o->addr6;
+		if (slot->family != IPF_NONE)
+			return usage_error("--addr", tok, ip_addr_is_v4(&a) ?
+			    "a second IPv4 address; lingerpeer owns one of each family" :
+			    "a second IPv6 address; lingerpeer owns one of each family");
+		if (ip_addr_is_multicast(&a) || ip_addr_to_v4(&a) == 0xffffffffu ||
+		    ip_addr_is_unspecified6(&a) || (ip_addr_is_v4(&a) && ip_addr_to_v4(&a) == 0))
+			return usage_error("--addr", tok, "not an address one host can own; "
+			    "give a unicast address");
+		*slot = a;
+	}
+	return 0;
+}
+
 static int
 set_behaviour(struct peer_options *o, const char *spec, struct behaviour *all)
 {
@@ -178,7 +211,6 @@ static int
 parse_one(struct peer_options *o, int ch, const char *arg, struct behaviour *all)
 {
 	unsigned long v;
-	struct in_addr in;
 	uint64_t n;
 
 	switch (ch) {
@@ -186,11 +218,7 @@ parse_one(struct peer_options *o, int ch, const char *arg, struct behaviour *all
 		o->iface = arg;
 		return 0;
 	case 'a':
-		if (inet_pton(AF_INET, arg, &in) != 1)
-			return usage_error("--addr", arg, "expected an IPv4 address such as 192.0.2.2");
-		o->addr_text = arg;
-		o->addr = ntohl(in.s_addr);
-		return 0;
+		return add_addrs(o, arg);
 	case 'p':
 		return add_ports(o, arg);
 	case 'b':
@@ -275,6 +303,20 @@ check_controls(const struct peer_options *o)
 	return 0;
 }
 
+/* For the ready line: IPv4 first, then IPv6, as given. */
+static void
+addr_text(struct peer_options *o)
+{
+	char v4[IP_ADDR_STRLEN] = "", v6[IP_ADDR_STRLEN] = "";
+
+	if (o->addr4.family != IPF_NONE)
+		ip_addr_format(&o->addr4, v4, sizeof(v4));
+	if (o->addr6.family != IPF_NONE)
+		ip_addr_format(&o->addr6, v6, sizeof(v6));
+	snprintf(o->addr_text, sizeof(o->addr_text), "%s%s%s", v4, v4[0] && v6[0] ? "," : "",
+	    v6);
+}
+
 static int
 finish(struct peer_options *o, const struct behaviour *all)
 {
@@ -282,9 +324,10 @@ finish(struct peer_options *o, const struct behaviour *all)
 
 	if (o->iface == NULL)
 		return usage_error("--iface", "", "required: the link lingerpeer owns its address on");
-	if (o->addr_text == NULL)
-		return usage_error("--addr", "", "required: the IPv4 address lingerpeer owns; "
-		    "it must not be configured on any kernel interface");
+	if (o->addr4.family == IPF_NONE && o->addr6.family == IPF_NONE)
+		return usage_error("--addr", "", "required: the address lingerpeer owns (IPv4, "
+		    "IPv6, or one of each); it must not be configured on any kernel interface");
+	addr_text(o);
 	for (i = 0; i < o->nports; i++)
 		if (o->port_behaviour[i].bits == UINT16_MAX)
 			o->port_behaviour[i] = *all;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "behaviour.h"
+#include "ip_address.h"
 #include "tcp_peer.h"
 
 #define PEER_MAX_PORTS 64
@@ -26,8 +27,10 @@ enum peer_exit {
 
 struct peer_options {
 	const char *iface;
-	const char *addr_text;
-	uint32_t addr;			/* host order */
+	/* --addr, once or twice or as a list: at most one of each family */
+	struct ip_addr addr4;		/* family IPF_NONE when not given */
+	struct ip_addr addr6;
+	char addr_text[2 * IP_ADDR_STRLEN + 1];	/* "192.0.2.2,2001:db8::2" */
 	uint16_t ports[PEER_MAX_PORTS];
 	struct behaviour port_behaviour[PEER_MAX_PORTS];
 	unsigned nports;

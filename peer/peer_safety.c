@@ -1,5 +1,6 @@
 /*
- * peer_safety.c - refuse an address the host already has; give up root.
+ * peer_safety.c - refuse an address the host already has (either family);
+ * give up root.
  *
  * lingerpeer starts as root (or with CAP_NET_RAW) because opening a packet
  * socket needs it; nothing after that does. The capture and injection
@@ -24,10 +25,25 @@
 
 #define NOBODY_ID 65534	/* the usual nobody/nogroup, when there is no passwd entry */
 
+/* The address of one interface entry, in the same form; family none if neither. */
+static struct ip_addr
+entry_addr(const struct sockaddr *sa)
+{
+	if (sa != NULL && sa->sa_family == AF_INET)
+		return ip_addr_v4(ntohl(((const struct sockaddr_in *)(const void *)sa)->
+		    sin_addr.s_addr));
+	if (sa != NULL && sa->sa_family == AF_INET6)
+		return ip_addr_v6(((const struct sockaddr_in6 *)(const void *)sa)->
+		    sin6_addr.s6_addr);
+	return ip_addr_none();
+}
+
 int
-peer_addr_configured(uint32_t addr, char *iface, size_t ifacelen, char *err, size_t errlen)
+peer_addr_configured(const struct ip_addr *addr, char *iface, size_t ifacelen, char *err,
+		     size_t errlen)
 {
 	struct ifaddrs *all, *i;
+	struct ip_addr a;
 	int found = 0;
 
 	if (getifaddrs(&all) < 0) {
@@ -36,9 +52,8 @@ peer_addr_configured(uint32_t addr, char *iface, size_t ifacelen, char *err, siz
 		return -1;
 	}
 	for (i = all; i != NULL && !found; i = i->ifa_next) {
-		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
-			continue;
-		if (ntohl(((const struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr) == addr) {
+		a = entry_addr(i->ifa_addr);
+		if (a.family != IPF_NONE && ip_addr_eq(&a, addr)) {
 			snprintf(iface, ifacelen, "%s", i->ifa_name);
 			found = 1;
 		}

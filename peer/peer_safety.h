@@ -11,15 +11,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ip_address.h"
+
 /* The user lingerpeer becomes when --user is not given. */
 #define PEER_DEFAULT_USER "nobody"
 
 /*
- * Is addr (IPv4, host order) configured on any interface of this network
+ * Is addr (IPv4 or IPv6) configured on any interface of this network
  * namespace? 1 yes (the interface's name in iface), 0 no, -1 could not tell
  * (err says why).
  */
-int peer_addr_configured(uint32_t addr, char *iface, size_t ifacelen, char *err,
+int peer_addr_configured(const struct ip_addr *addr, char *iface, size_t ifacelen, char *err,
 			 size_t errlen);
 
 /*

@@ -19,7 +19,8 @@ void
 peer_config_default(struct peer_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->addr = 0xc0000202;		/* 192.0.2.2, the sandbox address */
+	cfg->addr4 = ip_addr_v4(0xc0000202);	/* 192.0.2.2, the sandbox address */
+	cfg->addr6 = ip_addr_none();
 	cfg->mss = 1460;
 	cfg->wscale = 7;
 	cfg->max_conns = 131072;
@@ -135,11 +136,26 @@ peer_nth(uint32_t n, char buf[16])
 }
 
 const char *
-peer_client_str(const struct conn *c, char buf[24])
+peer_client_str(const struct conn *c, char buf[IP_ADDR_PORT_STRLEN])
 {
-	snprintf(buf, 24, "%u.%u.%u.%u:%u", c->raddr >> 24, (c->raddr >> 16) & 255,
-	    (c->raddr >> 8) & 255, c->raddr & 255, c->rport);
-	return buf;
+	return ip_addr_format_port(&c->raddr, c->rport, buf, IP_ADDR_PORT_STRLEN);
+}
+
+const struct ip_addr *
+peer_local_addr(const struct peer *p, const struct ip_addr *a)
+{
+	if (a->family == IPF_V4 && ip_addr_is_v4(&p->cfg.addr4))
+		return &p->cfg.addr4;
+	if (a->family == IPF_V6 && ip_addr_is_v6(&p->cfg.addr6))
+		return &p->cfg.addr6;
+	return NULL;
+}
+
+/* IPv6's fixed header is 20 bytes longer: the same MTU holds 20 fewer. */
+uint16_t
+peer_mss(const struct peer *p, const struct conn *c)
+{
+	return ip_addr_is_v6(&c->raddr) ? (uint16_t)(p->cfg.mss - 20) : p->cfg.mss;
 }
 
 void
@@ -241,9 +257,11 @@ peer_log_in(struct peer *p, const struct conn *c, const struct segment *s, enum 
 
 /* Our initial sequence number for a connection, passive or active alike. */
 uint32_t
-peer_initial_seq(const struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport)
+peer_initial_seq(const struct peer *p, const struct ip_addr *raddr, uint16_t rport,
+    uint16_t lport)
 {
-	uint64_t h = p->cfg.seed ^ ((uint64_t)raddr << 32 | (uint32_t)rport << 16 | lport);
+	uint64_t h = p->cfg.seed ^ ((uint64_t)ip_addr_key32(raddr) << 32 |
+	    (uint32_t)rport << 16 | lport);
 
 	h ^= p->now / 4000u;	/* RFC 6528: a clock plus a keyed hash of the tuple */
 	h *= 0x9e3779b97f4a7c15ull;
@@ -254,13 +272,13 @@ peer_initial_seq(const struct peer *p, uint32_t raddr, uint16_t rport, uint16_t 
 static void
 init_passive(struct peer *p, struct conn *c, const struct segment *s, const struct behaviour *b)
 {
-	char who[24];
+	char who[IP_ADDR_PORT_STRLEN];
 
 	c->b = *b;
 	c->created_ns = c->last_ns = p->now;
 	c->irs = s->seq;
 	c->rcv_nxt = s->seq + 1;
-	c->iss = peer_initial_seq(p, s->saddr, s->sport, s->dport);
+	c->iss = peer_initial_seq(p, &s->saddr, s->sport, s->dport);
 	c->snd_una = c->iss;
 	c->snd_nxt = c->iss + 1;
 	c->snd_mss = s->opt.has_mss ? s->opt.mss : 536;
@@ -286,12 +304,12 @@ init_passive(struct peer *p, struct conn *c, const struct segment *s, const stru
  * closed in the event ring, so its story does not just stop.
  */
 struct conn *
-peer_new_conn(struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport)
+peer_new_conn(struct peer *p, const struct ip_addr *raddr, uint16_t rport, uint16_t lport)
 {
 	struct peer_event ev = { .t_ns = p->now, .type = EV_STATE, .state = CS_CLOSED };
 	struct conn evicted;
 	struct conn *c;
-	char who[24];
+	char who[IP_ADDR_PORT_STRLEN];
 
 	c = conn_alloc(p->conns, raddr, rport, lport, p->cfg.when_full == WHEN_FULL_EVICT,
 	    &evicted);
@@ -328,7 +346,7 @@ peer_on_syn(struct peer *p, struct conn *old, const struct segment *s)
 	}
 	if (old != NULL)
 		conn_renew(p->conns, old);
-	if ((c = old != NULL ? old : peer_new_conn(p, s->saddr, s->sport, s->dport)) == NULL)
+	if ((c = old != NULL ? old : peer_new_conn(p, &s->saddr, s->sport, s->dport)) == NULL)
 		return;
 	init_passive(p, c, s, &l->b);
 	if (l->b.bits & BHV_DROP_SYN) {

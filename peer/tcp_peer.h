@@ -14,6 +14,7 @@
 #include "tcp_state.h"
 #include "event_log.h"
 #include "frame.h"
+#include "ip_address.h"
 #include "segment.h"
 
 
@@ -34,8 +35,10 @@ enum when_full {
 };
 
 struct peer_config {
-	uint32_t addr;		/* our IPv4 address, host order */
-	uint16_t mss;		/* MSS we announce */
+	struct ip_addr addr4;	/* our IPv4 address; family IPF_NONE: none */
+	struct ip_addr addr6;	/* our IPv6 address; family IPF_NONE: none */
+	uint16_t mss;		/* MSS we announce over IPv4; 20 less over IPv6,
+				   whose header is 20 bytes longer */
 	uint8_t wscale;		/* window scale we announce */
 	uint32_t max_conns;	/* connection table size */
 	enum when_full when_full;
@@ -49,7 +52,7 @@ void peer_config_default(struct peer_config *cfg);
 /* A snapshot of one connection, for the control channel and tests. */
 struct conn_info {
 	uint32_t id;
-	uint32_t raddr;
+	struct ip_addr raddr;		/* the client's, either family */
 	uint16_t rport;
 	uint16_t lport;
 	enum conn_state state;
@@ -84,7 +87,7 @@ struct peer_stats {
 	uint64_t syns_dropped;		/* drop-syn */
 	uint64_t rst_unknown;		/* RSTs for segments of no open connection */
 	uint64_t delayed_dropped;	/* delay queue full */
-	uint64_t not_for_us;		/* addressed elsewhere */
+	uint64_t not_for_us;		/* addressed elsewhere (or to a family we lack) */
 };
 
 struct peer;
@@ -114,8 +117,8 @@ uint64_t peer_next_deadline(const struct peer *p);
 bool peer_pop_output(struct peer *p, struct segment *out);
 
 /* Connections: by id, or by the client's address and port and our port. */
-int peer_conn_lookup(const struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport,
-		     uint32_t *id);
+int peer_conn_lookup(const struct peer *p, const struct ip_addr *raddr, uint16_t rport,
+		     uint16_t lport, uint32_t *id);
 int peer_conn_info(const struct peer *p, uint32_t id, struct conn_info *out);
 
 /*
@@ -123,7 +126,8 @@ int peer_conn_info(const struct peer *p, uint32_t id, struct conn_info *out);
  * to any of our ports: how the control channel resolves an address. O(n),
  * without copying the table.
  */
-int peer_conn_newest_from(const struct peer *p, uint32_t raddr, uint16_t rport, uint32_t *id);
+int peer_conn_newest_from(const struct peer *p, const struct ip_addr *raddr, uint16_t rport,
+			  uint32_t *id);
 
 /* Call fn for every connection in the table, oldest first; stop if fn returns nonzero. */
 int peer_conn_foreach(const struct peer *p, int (*fn)(const struct conn_info *, void *), void *arg);
@@ -134,6 +138,7 @@ enum peer_cmd_result {
 	PEER_CMD_NO_CONN,	/* no such connection */
 	PEER_CMD_BAD_STATE,	/* not possible in the connection's state */
 	PEER_CMD_FULL,		/* no room in the connection table */
+	PEER_CMD_NO_ADDR,	/* the peer owns no address of that family */
 };
 
 const char *peer_cmd_result_str(enum peer_cmd_result r);
@@ -152,12 +157,18 @@ enum peer_cmd_result peer_send_data(struct peer *p, uint32_t id, uint32_t n, uin
 
 /*
  * Active open: connect to raddr:rport (the system under test listening)
- * from our port lport, or from a free port in 40000-60999 when lport is 0.
- * The connection then behaves as b. *id names it; it starts in SYN_SENT.
- * PEER_CMD_BAD_STATE when that four-tuple is already open.
+ * from our port lport, or from a free port in 40000-60999 when lport is 0,
+ * and from our address of raddr's family. The connection then behaves as
+ * b. *id names it; it starts in SYN_SENT. PEER_CMD_BAD_STATE when that
+ * four-tuple is already open, PEER_CMD_NO_ADDR when we own no address of
+ * raddr's family.
  */
-enum peer_cmd_result peer_connect(struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport,
-				  const struct behaviour *b, uint64_t now_ns, uint32_t *id);
+enum peer_cmd_result peer_connect(struct peer *p, const struct ip_addr *raddr, uint16_t rport,
+				  uint16_t lport, const struct behaviour *b, uint64_t now_ns,
+				  uint32_t *id);
+
+/* Our address of a's family, or NULL when we own none of it. */
+const struct ip_addr *peer_local_addr(const struct peer *p, const struct ip_addr *a);
 
 const struct peer_stats *peer_get_stats(const struct peer *p);
 
@@ -180,6 +191,11 @@ struct peer_wire_stats {
 	/* Taken, not dropped: what a link with offloads on hands over. */
 	uint64_t csum_offloaded;		/* TCP checksum left for offload */
 	uint64_t super_segments;		/* TCP larger than the link's MTU */
+	/* IPv6, appended after the older fields. */
+	uint64_t ndp_answered;			/* Neighbor Solicitations for us answered */
+	uint64_t ndp_ignored;			/* NS or NA about another address */
+	uint64_t link_noise;			/* other ICMPv6: RS, MLD; not errors */
+	uint64_t ip6_ext_skipped;		/* frames with extension headers skipped */
 };
 typedef void (*peer_wire_stats_fn)(void *arg, struct peer_wire_stats *out);
 void peer_set_wire_stats(struct peer *p, peer_wire_stats_fn fn, void *arg);
@@ -189,7 +205,8 @@ const struct event_log *peer_events(const struct peer *p);
 
 /*
  * Narration for -v: called with a plain-words sentence about conn id
- * ("FIN from 192.0.2.1:40112 swallowed, 3rd time"). NULL to turn off.
+ * ("FIN from 192.0.2.1:40112 swallowed, 3rd time", IPv6 as
+ * "[2001:db8::1]:40112"). NULL to turn off.
  */
 typedef void (*peer_narrate_fn)(void *arg, uint32_t conn_id, const char *text);
 void peer_set_narrator(struct peer *p, peer_narrate_fn fn, void *arg);

@@ -37,6 +37,8 @@ peer_cmd_result_str(enum peer_cmd_result r)
 		return "not possible in the connection's state";
 	case PEER_CMD_FULL:
 		return "the connection table is full";
+	case PEER_CMD_NO_ADDR:
+		return "the peer owns no address of that family";
 	}
 	return "?";
 }
@@ -101,8 +103,8 @@ fill_info(const struct peer *p, const struct conn *c, struct conn_info *out)
 }
 
 int
-peer_conn_lookup(const struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport,
-		 uint32_t *id)
+peer_conn_lookup(const struct peer *p, const struct ip_addr *raddr, uint16_t rport,
+		 uint16_t lport, uint32_t *id)
 {
 	const struct conn *c = conn_find(p->conns, raddr, rport, lport);
 
@@ -124,7 +126,8 @@ peer_conn_info(const struct peer *p, uint32_t id, struct conn_info *out)
 }
 
 int
-peer_conn_newest_from(const struct peer *p, uint32_t raddr, uint16_t rport, uint32_t *id)
+peer_conn_newest_from(const struct peer *p, const struct ip_addr *raddr, uint16_t rport,
+		      uint32_t *id)
 {
 	uint32_t cap = conn_table_capacity(p->conns), used = conn_table_used(p->conns);
 	const struct conn *c, *best = NULL;
@@ -136,7 +139,7 @@ peer_conn_newest_from(const struct peer *p, uint32_t raddr, uint16_t rport, uint
 		if ((c = conn_at_const(p->conns, i)) == NULL)
 			continue;
 		seen++;
-		if (c->raddr != raddr || c->rport != rport)
+		if (c->rport != rport || !ip_addr_eq(&c->raddr, raddr))
 			continue;
 		if (best == NULL || c->created_ns > best->created_ns ||
 		    (c->created_ns == best->created_ns && c->id > best->id))

@@ -13,7 +13,7 @@
 #define EPHEMERAL_LAST 60999
 
 static uint16_t
-pick_port(struct peer *p, uint32_t raddr, uint16_t rport)
+pick_port(struct peer *p, const struct ip_addr *raddr, uint16_t rport)
 {
 	uint32_t tries;
 	uint16_t port;
@@ -31,13 +31,15 @@ pick_port(struct peer *p, uint32_t raddr, uint16_t rport)
 }
 
 enum peer_cmd_result
-peer_connect(struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport,
+peer_connect(struct peer *p, const struct ip_addr *raddr, uint16_t rport, uint16_t lport,
 	     const struct behaviour *b, uint64_t now_ns, uint32_t *id)
 {
 	struct conn *c;
-	char who[24];
+	char who[IP_ADDR_PORT_STRLEN];
 
 	p->now = now_ns;
+	if (peer_local_addr(p, raddr) == NULL)
+		return PEER_CMD_NO_ADDR;
 	if (lport == 0 && (lport = pick_port(p, raddr, rport)) == 0)
 		return PEER_CMD_FULL;
 	if ((c = conn_find(p->conns, raddr, rport, lport)) != NULL) {

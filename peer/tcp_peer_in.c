@@ -143,7 +143,7 @@ on_fin(struct peer *p, struct conn *c, const struct segment *s, struct seg_outco
 {
 	uint32_t fin_seq = s->seq + s->payload_len;
 	bool again = (c->flags & (CF_FIN_HELD | CF_FIN_RCVD)) && fin_seq == c->fin_seq;
-	char n[16], who[24];
+	char n[16], who[IP_ADDR_PORT_STRLEN];
 
 	c->fins_seen++;
 	if (again)
@@ -270,15 +270,16 @@ port_drops_syn(const struct peer *p, uint16_t port)
 void
 peer_input(struct peer *p, const struct segment *s, uint64_t now_ns)
 {
+	const struct ip_addr *ours = peer_local_addr(p, &s->daddr);
 	struct conn *c;
 
 	p->now = now_ns;
 	p->stats.segs_in++;
-	if (s->daddr != p->cfg.addr) {
+	if (ours == NULL || !ip_addr_eq(ours, &s->daddr) || s->saddr.family != s->daddr.family) {
 		p->stats.not_for_us++;
 		return;
 	}
-	c = conn_find(p->conns, s->saddr, s->sport, s->dport);
+	c = conn_find(p->conns, &s->saddr, s->sport, s->dport);
 	if ((s->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) == TCPF_SYN) {
 		if (c != NULL && c->state == CS_CLOSED && (c->b.bits & BHV_DROP_SYN) &&
 		    port_drops_syn(p, s->dport)) {

@@ -88,12 +88,17 @@ void peer_app_read(struct peer *p, struct conn *c, uint32_t limit);
 void peer_maybe_close(struct peer *p, struct conn *c);
 void peer_app_reads_by_behaviour(struct peer *p, struct conn *c);
 const char *peer_nth(uint32_t n, char buf[16]);		/* "3rd" */
-const char *peer_client_str(const struct conn *c, char buf[24]);	/* "192.0.2.1:40112" */
+/* "192.0.2.1:40112", "[2001:db8::1]:40112" */
+const char *peer_client_str(const struct conn *c, char buf[IP_ADDR_PORT_STRLEN]);
 void peer_log_in(struct peer *p, const struct conn *c, const struct segment *s,
 		 enum seg_class cls);
 void peer_on_syn(struct peer *p, struct conn *old, const struct segment *s);
-uint32_t peer_initial_seq(const struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport);
-struct conn *peer_new_conn(struct peer *p, uint32_t raddr, uint16_t rport, uint16_t lport);
+uint32_t peer_initial_seq(const struct peer *p, const struct ip_addr *raddr, uint16_t rport,
+			  uint16_t lport);
+struct conn *peer_new_conn(struct peer *p, const struct ip_addr *raddr, uint16_t rport,
+			   uint16_t lport);
+/* The MSS we announce to, and never send above to, c's family. */
+uint16_t peer_mss(const struct peer *p, const struct conn *c);
 
 /* tcp_peer_connect.c */
 void peer_on_syn_sent(struct peer *p, struct conn *c, const struct segment *s);

@@ -13,6 +13,8 @@
 
 /* Data we send is this pattern, so a client can check what it received. */
 #define PATTERN_PERIOD 251u
+/* NOP, NOP and the timestamp option: on every segment once agreed. */
+#define TS_SPACE 12u
 static uint8_t pattern[PATTERN_PERIOD + 65536];
 
 static void
@@ -132,17 +134,19 @@ void
 out_emit(struct peer *p, struct conn *c, uint8_t flags, uint32_t seq, uint32_t ack,
 	 uint32_t len, enum seg_class cls, bool force)
 {
+	const struct ip_addr *ours = peer_local_addr(p, &c->raddr);
 	struct out_item it;
 	struct segment *s = &it.seg;
 	uint32_t off;
 
-	if ((c->flags & CF_QUIET) && !force)
+	/* No address of c's family: the connection could not have been made. */
+	if (((c->flags & CF_QUIET) && !force) || ours == NULL)
 		return;
 	memset(&it, 0, sizeof(it));
 	it.conn_id = c->id;
 	it.conn_slot = conn_slot(p->conns, c);
 	it.cls = (uint8_t)cls;
-	s->saddr = p->cfg.addr;
+	s->saddr = *ours;
 	s->daddr = c->raddr;
 	s->sport = c->lport;
 	s->dport = c->rport;
@@ -152,7 +156,7 @@ out_emit(struct peer *p, struct conn *c, uint8_t flags, uint32_t seq, uint32_t a
 	s->window = (flags & TCPF_RST) ? 0 : (uint16_t)out_window(p, c);
 	if (flags & TCPF_SYN) {
 		s->opt.has_mss = true;
-		s->opt.mss = p->cfg.mss;
+		s->opt.mss = peer_mss(p, c);
 		if (c->flags & CF_WS_OK) {
 			s->opt.has_wscale = true;
 			s->opt.wscale = p->cfg.wscale;
@@ -208,7 +212,7 @@ out_reset_for(struct peer *p, const struct segment *seg)
 	memset(&it, 0, sizeof(it));
 	it.conn_slot = CONN_NONE;
 	it.cls = SC_RST;
-	it.seg.saddr = p->cfg.addr;
+	it.seg.saddr = seg->daddr;	/* ours: peer_input checked */
 	it.seg.daddr = seg->saddr;
 	it.seg.sport = seg->dport;
 	it.seg.dport = seg->sport;
@@ -247,15 +251,31 @@ data_in_flight(const struct conn *c)
 	return f;
 }
 
+/*
+ * Payload bytes in one segment: the smaller of the two MSSs, less the
+ * timestamp option once agreed (RFC 6691: the MSS counts no options), as
+ * Linux sends 1448 bytes against an MSS of 1460. More would not fit the
+ * link's MTU.
+ */
+static uint32_t
+seg_payload_max(const struct peer *p, const struct conn *c)
+{
+	uint32_t mss = c->snd_mss ? c->snd_mss : 536, ours = peer_mss(p, c);
+
+	if (mss > ours)
+		mss = ours;		/* never above what we announced */
+	if ((c->flags & CF_TS_OK) && mss > 2 * TS_SPACE)
+		mss -= TS_SPACE;
+	return mss;
+}
+
 /* Send what the send command queued, as far as the client's window allows. */
 void
 out_push_data(struct peer *p, struct conn *c)
 {
-	uint32_t room, n, mss = c->snd_mss ? c->snd_mss : 536;
+	uint32_t room, n, mss = seg_payload_max(p, c);
 	bool sent = false;
 
-	if (mss > p->cfg.mss)
-		mss = p->cfg.mss;
 	while (c->pending_send > 0 && !(c->flags & CF_FIN_SENT) &&
 	    p->outq_len + 1 < PEER_OUTQ) {
 		room = c->snd_wnd > data_in_flight(c) ? c->snd_wnd - data_in_flight(c) : 0;
@@ -276,10 +296,8 @@ out_push_data(struct peer *p, struct conn *c)
 static void
 retransmit(struct peer *p, struct conn *c)
 {
-	uint32_t n = data_in_flight(c), mss = c->snd_mss ? c->snd_mss : 536;
+	uint32_t n = data_in_flight(c), mss = seg_payload_max(p, c);
 
-	if (mss > p->cfg.mss)
-		mss = p->cfg.mss;	/* as out_push_data: never above what we announced */
 	if (c->state == CS_SYN_RCVD) {
 		out_emit(p, c, TCPF_SYN | TCPF_ACK, c->iss, c->rcv_nxt, 0, SC_SYNACK, false);
 		return;

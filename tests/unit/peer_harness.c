@@ -13,11 +13,18 @@
 
 static const uint8_t zeros[70000];
 
+const struct ip_addr h_client4 = IP_ADDR_V4_INIT(192, 0, 2, 1);
+const struct ip_addr h_peer4 = IP_ADDR_V4_INIT(192, 0, 2, 2);
+const struct ip_addr h_client6 = { .family = IPF_V6,
+	.b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
+const struct ip_addr h_peer6 = { .family = IPF_V6,
+	.b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } };
+
 void
 h_config(struct peer_config *cfg)
 {
 	peer_config_default(cfg);
-	cfg->addr = PEER_ADDR;
+	cfg->addr4 = h_peer4;
 	cfg->max_conns = 64;
 	cfg->event_capacity = 4096;
 	cfg->max_delayed = 256;
@@ -43,6 +50,7 @@ h_init_cfg(struct harness *h, const char *spec, const struct peer_config *cfg)
 	h->p = peer_new(cfg);
 	assert_non_null(h->p);
 	assert_int_equal(peer_listen(h->p, PEER_PORT, &b), 0);
+	h->caddr = h_client4;
 	h->cport = CLIENT_PORT;
 	h->tsval = CLIENT_TSVAL;
 	h->ts = true;
@@ -59,6 +67,17 @@ h_init(struct harness *h, const char *spec)
 }
 
 void
+h_init6(struct harness *h, const char *spec)
+{
+	struct peer_config cfg;
+
+	h_config(&cfg);
+	cfg.addr6 = h_peer6;
+	h_init_cfg(h, spec, &cfg);
+	h->caddr = h_client6;
+}
+
+void
 h_fini(struct harness *h)
 {
 	peer_free(h->p);
@@ -71,8 +90,8 @@ h_seg(const struct harness *h, uint8_t flags, uint32_t seq, uint32_t ack, uint32
 	struct segment s;
 
 	memset(&s, 0, sizeof(s));
-	s.saddr = CLIENT_ADDR;
-	s.daddr = PEER_ADDR;
+	s.saddr = h->caddr;
+	s.daddr = ip_addr_is_v6(&h->caddr) ? h_peer6 : h_peer4;
 	s.sport = h->cport;
 	s.dport = PEER_PORT;
 	s.seq = seq;
@@ -97,7 +116,7 @@ h_syn(const struct harness *h, uint32_t isn)
 
 	s.window = 64240;
 	s.opt.has_mss = true;
-	s.opt.mss = 1460;
+	s.opt.mss = ip_addr_is_v6(&h->caddr) ? 1440 : 1460;
 	s.opt.sack_ok = true;
 	s.opt.has_wscale = true;
 	s.opt.wscale = 7;
@@ -140,9 +159,9 @@ h_expect(const struct segment *s, uint8_t flags, uint32_t seq, uint32_t ack, uin
 		fail_msg("got %s seq=%u ack=%u win=%u len=%u, want %s seq=%u ack=%u win=%u "
 		    "len=%u", tcp_flags_str(s->flags, got), s->seq, s->ack, s->window,
 		    s->payload_len, tcp_flags_str(flags, want), seq, ack, win, len);
-	/* every reply goes back to where the client is */
-	assert_int_equal(s->saddr, PEER_ADDR);
-	assert_int_equal(s->daddr, CLIENT_ADDR);
+	/* every reply goes back to where the client is, from our address of its family */
+	assert_true(ip_addr_eq(&s->saddr, ip_addr_is_v6(&s->daddr) ? &h_peer6 : &h_peer4));
+	assert_true(ip_addr_eq(&s->daddr, ip_addr_is_v6(&s->daddr) ? &h_client6 : &h_client4));
 	assert_int_equal(s->sport, PEER_PORT);
 	assert_true((len == 0) == (s->payload == NULL));
 }
@@ -159,7 +178,7 @@ h_connect(struct harness *h)
 	h_expect(&h->out[0], TCPF_SYN | TCPF_ACK, h->iss, CLIENT_ISN + 1,
 	    (uint16_t)(rcvbuf < 65535 ? rcvbuf : 65535), 0);
 	assert_int_equal(h->out[0].dport, h->cport);
-	assert_int_equal(peer_conn_lookup(h->p, CLIENT_ADDR, h->cport, PEER_PORT, &h->id), 0);
+	assert_int_equal(peer_conn_lookup(h->p, &h->caddr, h->cport, PEER_PORT, &h->id), 0);
 	h->cseq = CLIENT_ISN + 1;
 	h->now += MS;
 	assert_int_equal(h_ack(h, h->iss + 1, CLIENT_WIN), 0);

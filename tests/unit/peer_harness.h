@@ -12,8 +12,10 @@
 #include "tcp_peer.h"
 #include "timeunit.h"
 
-#define CLIENT_ADDR 0xc0000201u		/* 192.0.2.1 */
-#define PEER_ADDR 0xc0000202u		/* 192.0.2.2 */
+/* 192.0.2.1 and 192.0.2.2; 2001:db8::1 and 2001:db8::2 (h_init6). */
+extern const struct ip_addr h_client4, h_peer4, h_client6, h_peer6;
+#define CLIENT_ADDR (&h_client4)	/* as the peer's functions take them */
+#define PEER_ADDR (&h_peer4)
 #define PEER_PORT 8080
 #define CLIENT_PORT 40112
 #define CLIENT_ISN 1000u
@@ -24,6 +26,7 @@
 
 struct harness {
 	struct peer *p;
+	struct ip_addr caddr;	/* the client's: h_client4, or h_client6 (h_init6) */
 	uint64_t now;
 	uint16_t cport;		/* the client's port for new SYNs */
 	uint32_t id;		/* the connection under test */
@@ -37,6 +40,8 @@ struct harness {
 
 /* A small peer listening on PEER_PORT with the behaviour spec. */
 void h_init(struct harness *h, const char *spec);
+/* The same peer owning both families' addresses, its client on IPv6. */
+void h_init6(struct harness *h, const char *spec);
 void h_init_cfg(struct harness *h, const char *spec, const struct peer_config *cfg);
 void h_fini(struct harness *h);
 /* The config h_init uses: small tables so valgrind runs stay quick. */
@@ -46,7 +51,7 @@ struct behaviour h_behaviour(const char *spec);
 /* A segment from the client's port; payload is a shared zero buffer. */
 struct segment h_seg(const struct harness *h, uint8_t flags, uint32_t seq, uint32_t ack,
 		     uint32_t len);
-/* The Linux SYN: MSS 1460, SACK-perm, TS, WS 7, window 64240. */
+/* The Linux SYN: MSS 1460 (1440 over IPv6), SACK-perm, TS, WS 7, window 64240. */
 struct segment h_syn(const struct harness *h, uint32_t isn);
 
 /* Feed at h->now and collect what comes out; returns h->nout. */
@@ -63,7 +68,10 @@ size_t h_ack(struct harness *h, uint32_t ack, uint16_t win);
 
 void h_info(const struct harness *h, struct conn_info *info);
 
-/* One segment exactly: flags, seq, ack, window, payload length. */
+/*
+ * One segment exactly: flags, seq, ack, window, payload length; and from
+ * the peer's address of its family to the client's.
+ */
 void h_expect(const struct segment *s, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
 	      uint32_t len);
 /* The last n events of the connection, oldest first; returns how many. */

@@ -384,10 +384,15 @@ test_not_for_us(void **state)
 	(void)state;
 	h_init(&h, "normal");
 	syn = h_syn(&h, CLIENT_ISN);
-	syn.daddr = PEER_ADDR + 1;
+	syn.daddr = ip_addr_v4(0xc0000203u);
 	assert_int_equal(h_input(&h, &syn), 0);
 	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &id), -1);
 	assert_int_equal(peer_get_stats(h.p)->not_for_us, 1);
+	/* An IPv6 address, to a peer that owns none: not ours either. */
+	syn.saddr = h_client6;
+	syn.daddr = h_peer6;
+	assert_int_equal(h_input(&h, &syn), 0);
+	assert_int_equal(peer_get_stats(h.p)->not_for_us, 2);
 	assert_int_equal(peer_get_stats(h.p)->rst_unknown, 0);
 	assert_int_equal(event_log_next(peer_events(h.p)), 0);
 	h_fini(&h);

@@ -435,7 +435,8 @@ test_config(void **state)
 
 	(void)state;
 	peer_config_default(&cfg);
-	assert_int_equal(cfg.addr, 0xc0000202u);
+	assert_int_equal(ip_addr_to_v4(&cfg.addr4), 0xc0000202u);
+	assert_int_equal(cfg.addr6.family, IPF_NONE);	/* IPv6 only when asked */
 	assert_int_equal(cfg.mss, 1460);
 	assert_int_equal(cfg.wscale, 7);
 	assert_int_equal(cfg.when_full, WHEN_FULL_DROP);

@@ -257,7 +257,10 @@ test_simultaneous_close(void **state)
 	h_fini(&h);
 }
 
-/* send: MSS-sized pattern data, never more than the client's window. */
+/*
+ * send: MSS-sized pattern data, never more than the client's window. The
+ * timestamp option takes 12 bytes of each segment's MSS (RFC 6691).
+ */
 static void
 test_send_paced_by_window(void **state)
 {
@@ -276,9 +279,9 @@ test_send_paced_by_window(void **state)
 			assert_int_equal(h_ack(&h, base, 16), 3);
 		else
 			assert_int_equal(h_drain(&h), 3);
-		h_expect(&h.out[0], F_DATA, base, RCV(0), FULL_WIN, 1000);
-		h_expect(&h.out[1], F_DATA, base + 1000, RCV(0), FULL_WIN, 1000);
-		h_expect(&h.out[2], F_DATA, base + 2000, RCV(0), FULL_WIN, 48);
+		h_expect(&h.out[0], F_DATA, base, RCV(0), FULL_WIN, 988);
+		h_expect(&h.out[1], F_DATA, base + 988, RCV(0), FULL_WIN, 988);
+		h_expect(&h.out[2], F_DATA, base + 1976, RCV(0), FULL_WIN, 72);
 		expect_pattern(&h, &h.out[0]);
 		expect_pattern(&h, &h.out[1]);
 		expect_pattern(&h, &h.out[2]);
@@ -323,21 +326,22 @@ test_data_retransmission(void **state)
 
 	(void)state;
 	h_init(&h, "normal");
-	connect_mss(&h, 9000, CLIENT_WIN);		/* a jumbo MSS: ours (1460) limits */
+	/* a jumbo MSS: ours (1460, 1448 of data beside the timestamps) limits */
+	connect_mss(&h, 9000, CLIENT_WIN);
 	assert_int_equal(peer_send_data(h.p, h.id, 3000, T(1500)), PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 3);
-	h_expect(&h.out[0], F_DATA, h.iss + 1, RCV(0), FULL_WIN, 1460);
-	h_expect(&h.out[1], F_DATA, h.iss + 1461, RCV(0), FULL_WIN, 1460);
-	h_expect(&h.out[2], F_DATA, h.iss + 2921, RCV(0), FULL_WIN, 80);
+	h_expect(&h.out[0], F_DATA, h.iss + 1, RCV(0), FULL_WIN, 1448);
+	h_expect(&h.out[1], F_DATA, h.iss + 1449, RCV(0), FULL_WIN, 1448);
+	h_expect(&h.out[2], F_DATA, h.iss + 2897, RCV(0), FULL_WIN, 104);
 	assert_int_equal(h_tick(&h, T(2500)), 1);
-	h_expect(&h.out[0], F_DATA, h.iss + 1, RCV(0), FULL_WIN, 1460);
+	h_expect(&h.out[0], F_DATA, h.iss + 1, RCV(0), FULL_WIN, 1448);
 	expect_pattern(&h, &h.out[0]);
 	/* a partial ACK restarts the timer for what is left */
 	h.now = T(2600);
-	assert_int_equal(h_ack(&h, h.iss + 1461, CLIENT_WIN), 0);
+	assert_int_equal(h_ack(&h, h.iss + 1449, CLIENT_WIN), 0);
 	assert_int_equal(h_tick(&h, T(3599)), 0);
 	assert_int_equal(h_tick(&h, T(3600)), 1);
-	h_expect(&h.out[0], F_DATA, h.iss + 1461, RCV(0), FULL_WIN, 1460);
+	h_expect(&h.out[0], F_DATA, h.iss + 1449, RCV(0), FULL_WIN, 1448);
 	h.now = T(3700);
 	assert_int_equal(h_ack(&h, h.iss + 3001, CLIENT_WIN), 0);
 	assert_int_equal(h_tick(&h, T(100000)), 0);
@@ -368,8 +372,8 @@ test_fin_after_pending_data(void **state)
 	assert_int_equal(h_input(&h, &fin), 1);
 	h_expect(&h.out[0], F_ACK, h.iss + 1025, fin_seq + 1, FULL_WIN, 0);
 	assert_int_equal(h_ack(&h, h.iss + 1025, 8), 2);
-	h_expect(&h.out[0], F_DATA, h.iss + 1025, fin_seq + 1, FULL_WIN, 1000);
-	h_expect(&h.out[1], F_DATA, h.iss + 2025, fin_seq + 1, FULL_WIN, 24);
+	h_expect(&h.out[0], F_DATA, h.iss + 1025, fin_seq + 1, FULL_WIN, 988);
+	h_expect(&h.out[1], F_DATA, h.iss + 2013, fin_seq + 1, FULL_WIN, 36);
 	assert_int_equal(h_ack(&h, h.iss + 2049, 8), 2);
 	h_expect(&h.out[0], F_DATA, h.iss + 2049, fin_seq + 1, FULL_WIN, 952);
 	h_expect(&h.out[1], F_FINACK, h.iss + 3001, fin_seq + 1, FULL_WIN, 0);
