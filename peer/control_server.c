@@ -22,11 +22,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "control_auth.h"
 #include "control_server_int.h"
+#include "monotime.h"
 
 void
 cs_log(struct control_server *s, const char *fmt, ...)
@@ -303,6 +306,13 @@ client_read(struct control_server *s, struct client *c, uint64_t now_ns)
 		}
 		budget -= (size_t)n < budget ? (size_t)n : budget;
 		c->inlen += (size_t)n;
+		/*
+		 * The lines just read are run at the time they were read, not
+		 * at the batch's start: a client that sends its next line as
+		 * soon as the last reply came is still read in this loop, and
+		 * `clock` must not answer with a time before its request.
+		 */
+		now_ns = monotime_ns();
 		if (c->discarding)
 			discard(c);
 		cs_process(s, c, now_ns);
@@ -391,6 +401,10 @@ accept_clients(struct control_server *s, size_t l, uint64_t now_ns)
 			}
 			return;
 		}
+		/* a reply in two sends must not wait for a delayed ACK */
+		if (s->lis[l].is_tcp)
+			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 },
+			    sizeof(int));
 		if (client_add(s, fd, need_auth, now_ns + CONTROL_AUTH_TIMEOUT_NS) == NULL)
 			refuse_busy(s, fd);
 	}

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -132,6 +133,14 @@ open_socket(struct control_client *c, const struct control_endpoint *ep, int tim
 	if (soerr != 0)
 		goto fail;
 done:
+	/*
+	 * A command goes out as two sends (its words, its newline): over TCP,
+	 * Nagle would hold the newline until the first is acknowledged, which
+	 * a delayed ACK puts off by 40 ms, and a reply with it.
+	 */
+	if (ep->addr.ss_family == AF_INET || ep->addr.ss_family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 },
+		    sizeof(int));
 	c->fd = fd;
 	return 0;
 fail:

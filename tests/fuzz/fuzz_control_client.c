@@ -15,7 +15,11 @@
  *    ("ok..." or "err ..."), whose code is a prefix of what follows "err ";
  *  - a failed request says why;
  *  - control_field() values are the text after "key=" in the line, up to a
- *    space, and control_field_u64() accepts digits only.
+ *    space, and control_field_u64() accepts digits only;
+ *  - an event line read as a segment (control_events.c, lab mode's wire)
+ *    is an "event" line with its in/out word, whose seq= and len= words
+ *    hold the numbers read; a status read as an events status says "ok",
+ *    with "since=" when it says there is more.
  * Any violation aborts, which libFuzzer reports with the input.
  */
 #include <stdio.h>
@@ -25,6 +29,7 @@
 #include <unistd.h>
 
 #include "control_client.h"
+#include "control_events.h"
 
 #define MAX_REQUESTS 64
 
@@ -86,6 +91,36 @@ check_fields(const char *line)
 	}
 }
 
+/* Lab mode's readings of the same lines (control_events.h). */
+static void
+check_events(const char *line, bool status)
+{
+	struct control_seg_event ev;
+	uint64_t lost, next, ns;
+	char key[48];
+	bool more;
+	int k;
+
+	if (status) {
+		if (control_events_status(line, &lost, &more, &next) == 0)
+			require(strncmp(line, "ok ", 3) == 0 && (!more ||
+			    strstr(line, "since=") != NULL), "events status", line);
+		if (control_clock_parse(line, &ns) == 0)
+			require(strstr(line, "now=") != NULL, "clock", line);
+		return;
+	}
+	k = control_event_segment(line, &ev);
+	require(k >= -1 && k <= 1, "event result", line);
+	if (k != 1)
+		return;
+	require(strncmp(line, "event ", 6) == 0 && (strstr(line, " in ") !=
+	    NULL || strstr(line, " out ") != NULL), "segment event", line);
+	snprintf(key, sizeof(key), "seq=%u", (unsigned)ev.seq);
+	require(strstr(line, key) != NULL, "event seq", line);
+	snprintf(key, sizeof(key), "len=%u", (unsigned)ev.len);
+	require(strstr(line, key) != NULL, "event len", line);
+}
+
 static void
 check_reply(const struct control_reply *r)
 {
@@ -100,9 +135,11 @@ check_reply(const struct control_reply *r)
 		require(strncmp(r->status + 4, r->code, strlen(r->code)) == 0,
 		    "error code", r->status);
 	check_fields(r->status);
+	check_events(r->status, true);
 	for (i = 0; i < r->nlines; i++) {
 		require(strchr(r->lines[i], '\n') == NULL, "data line", r->lines[i]);
 		check_fields(r->lines[i]);
+		check_events(r->lines[i], false);
 	}
 }
 
