@@ -9,6 +9,7 @@
  * sandbox dies, even by SIGKILL, the tmpfs goes with the namespace and only
  * the empty directory is left on the host.
  */
+#include "lab_launch.h"
 #include "peer_launch.h"
 #include "sandbox.h"
 #include "self_paths.h"
@@ -41,6 +42,9 @@
 struct options {
 	const char **peer_args;
 	int n_peer_args;
+	const char **agent_cmd;		/* --agent (NULL: ours), --agent-arg... */
+	int n_agent_cmd;		/* --agent-arg's */
+	bool lab;			/* --lab */
 	bool no_peer;
 	const char *control_path;	/* --control-socket, or NULL */
 	char **command;			/* NULL: the user's shell */
@@ -53,6 +57,8 @@ struct run {
 	bool tmpfs_mounted;
 	int listen_fd;
 	struct peer_proc peer;
+	struct lab lab;			/* --lab: the tokens, the agent */
+	int peer_echo;			/* where lingerpeer's output goes */
 	int sigfd;
 };
 
@@ -61,6 +67,8 @@ usage(FILE *f)
 {
 	fprintf(f,
 "usage: " PROG " [--peer-arg ARG]... [--no-peer] [--control-socket PATH]\n"
+"       [-- COMMAND [ARGS...]]\n"
+"       " PROG " --lab [--agent PROGRAM [--agent-arg ARG]...] [--peer-arg ARG]...\n"
 "       [-- COMMAND [ARGS...]]\n"
 "\n"
 "Build a private test network (no host configuration, nothing left behind),\n"
@@ -77,6 +85,21 @@ usage(FILE *f)
 "  --no-peer              start no lingerpeer (no LINGERPEER_CONTROL)\n"
 "  --control-socket PATH  put the control socket at PATH, visible outside\n"
 "                         the sandbox, instead of a private directory\n"
+"\n"
+"--lab: a lab of three hosts instead (docs/lab.md): the client side is the\n"
+"system under test, with lingerlab-agent on " LAB_AGENT_ENDPOINT ", lingerpeer's\n"
+"control channel is on " LAB_PEER_CONTROL ", each behind a fresh token, and\n"
+"COMMAND runs on a third host that reaches both over TCP only, with:\n"
+"  LINGERLAB_AGENT, LINGERLAB_AGENT_TOKEN    the agent and its token file\n"
+"  LINGERPEER_CONTROL, LINGERPEER_TOKEN      lingerpeer's, and its token file\n"
+"  LINGERPEER_ADDR, LINGERLAB_CLIENT_ADDR    the test link's two addresses\n"
+"so that COMMAND can be:\n"
+"  lingerlab run --agent \"$LINGERLAB_AGENT\" --agent-token \"$LINGERLAB_AGENT_TOKEN\"\n"
+"      --peer \"$LINGERPEER_CONTROL\" --peer-token \"$LINGERPEER_TOKEN\" scenarios/\n"
+"  --agent PROGRAM        the agent to start (default: lingerlab-agent beside\n"
+"                         this program); it gets --agent-arg ARGs, then --listen\n"
+"                         and --token-file, and must print the agent's ready line:\n"
+"                         --agent wine --agent-arg lingerlab-agent.exe\n"
 "  -h, --help             show this help\n"
 "\n"
 "lingerpeer is $LINGERPEER if set, else the one installed beside this\n"
@@ -87,6 +110,26 @@ usage(FILE *f)
 "cannot be run / is not found.\n", self_path(SELF_PEER));
 }
 
+/* --lab has its own peer and control channel; the others go without it. */
+static int
+check_lab_options(const struct options *o)
+{
+	const char *bad = o->no_peer ? "--no-peer" : o->control_path != NULL ?
+	    "--control-socket" : NULL;
+
+	if (o->lab && bad != NULL) {
+		fprintf(stderr, PROG ": %s and --lab do not go together: the "
+		    "lab's lingerpeer is reached over TCP on " LAB_PEER_CONTROL
+		    "\n", bad);
+		return -1;
+	}
+	if (!o->lab && (o->agent_cmd[0] != NULL || o->n_agent_cmd > 0)) {
+		fprintf(stderr, PROG ": --agent and --agent-arg need --lab\n");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -94,6 +137,9 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "peer-arg", required_argument, NULL, 'p' },
 		{ "no-peer", no_argument, NULL, 'n' },
 		{ "control-socket", required_argument, NULL, 'c' },
+		{ "lab", no_argument, NULL, 'l' },
+		{ "agent", required_argument, NULL, 'a' },
+		{ "agent-arg", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -101,7 +147,8 @@ parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->peer_args = calloc((size_t)argc + 1, sizeof(char *));
-	if (o->peer_args == NULL) {
+	o->agent_cmd = calloc((size_t)argc + 2, sizeof(char *));
+	if (o->peer_args == NULL || o->agent_cmd == NULL) {
 		fprintf(stderr, PROG ": out of memory\n");
 		exit(EXIT_TOOL);
 	}
@@ -116,6 +163,15 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'c':
 			o->control_path = optarg;
+			break;
+		case 'l':
+			o->lab = true;
+			break;
+		case 'a':
+			o->agent_cmd[0] = optarg;	/* its arguments follow */
+			break;
+		case 'A':
+			o->agent_cmd[++o->n_agent_cmd] = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -305,6 +361,14 @@ start_command(struct run *r, const struct options *o)
 
 	if (argv == NULL)
 		argv = shell[0] != NULL && *shell[0] != '\0' ? shell : dflt_sh;
+	if (o->lab) {		/* the runner's host: TCP to both, nothing else */
+		if (lab_export(&r->lab) == -1)
+			return -1;
+		pid = sandbox_spawn(&r->sb, SANDBOX_RUNNER_SIDE, argv, NULL);
+		if (pid == -1)
+			fprintf(stderr, PROG ": %s\n", r->sb.errbuf);
+		return pid;
+	}
 	if (setenv("LINGERLAB_CLIENT_ADDR", SANDBOX_CLIENT_ADDR, 1) == -1 ||
 	    setenv("LINGERPEER_ADDR", SANDBOX_PEER_ADDR, 1) == -1)
 		return -1;
@@ -318,6 +382,41 @@ start_command(struct run *r, const struct options *o)
 	if (pid == -1)
 		fprintf(stderr, PROG ": %s\n", r->sb.errbuf);
 	return pid;
+}
+
+/*
+ * --lab: the tokens in the private directory, lingerpeer behind one on side
+ * B, the agent behind the other on side A; their output goes to our
+ * stderr.
+ */
+static int
+start_lab(struct run *r, const struct options *o)
+{
+	char why[PEER_LAUNCH_WHY_LEN];
+
+	if (private_tmpfs(r) == -1)
+		return -1;
+	if (o->n_agent_cmd > 0 && o->agent_cmd[0] == NULL)
+		o->agent_cmd[0] = self_path(SELF_AGENT);
+	/* What they say goes to stderr: COMMAND's stdout is a report. */
+	if (lab_write_tokens(&r->lab, r->tmpdir, why, sizeof(why)) == -1 ||
+	    lab_start_peer(&r->lab, &r->sb, self_path(SELF_PEER),
+	    o->peer_args, STDERR_FILENO, why, sizeof(why)) == -1) {
+		fprintf(stderr, PROG ": %s\n", why);
+		return -1;
+	}
+	r->peer = r->lab.peer;
+	r->peer_echo = STDERR_FILENO;
+	if (lab_start_agent(&r->lab, &r->sb, o->agent_cmd, STDERR_FILENO, why,
+	    sizeof(why)) == -1) {
+		fprintf(stderr, PROG ": %s%s\n", why, errno == ENOENT ?
+		    " (build lingerlab-agent, or give --agent)" : "");
+		return -1;
+	}
+	/* What it says later is on its stderr, which is ours already. */
+	close(r->lab.agent.out_fd);
+	r->lab.agent.out_fd = -1;
+	return 0;
 }
 
 /* While COMMAND runs: ^C and ^\ are its business, TERM and HUP we pass on. */
@@ -369,7 +468,7 @@ supervise(struct run *r, pid_t cmd)
 		if (p[1].revents != 0)
 			on_signal(r, cmd);
 		if (p[2].revents != 0 &&
-		    peer_launch_pump(r->peer.out_fd, STDOUT_FILENO) == -1) {
+		    peer_launch_pump(r->peer.out_fd, r->peer_echo) == -1) {
 			close(r->peer.out_fd);
 			r->peer.out_fd = -1;
 		}
@@ -391,7 +490,7 @@ drain_peer_output(struct run *r)
 {
 	if (r->peer.out_fd < 0)
 		return;
-	while (peer_launch_pump(r->peer.out_fd, STDOUT_FILENO) == 0)
+	while (peer_launch_pump(r->peer.out_fd, r->peer_echo) == 0)
 		;
 	close(r->peer.out_fd);
 	r->peer.out_fd = -1;
@@ -421,21 +520,27 @@ int
 main(int argc, char **argv)
 {
 	struct options o;
-	struct run r = { .listen_fd = -1, .peer.out_fd = -1, .sigfd = -1 };
+	struct run r = { .listen_fd = -1, .peer.out_fd = -1, .sigfd = -1,
+	    .peer_echo = STDOUT_FILENO };
 	pid_t cmd;
 	int status, e;
 
 	if (parse_options(argc, argv, &o) == -1 || block_signals(&r) == -1 ||
-	    (!o.no_peer && o.control_path == NULL && make_tmpdir(&r) == -1)) {
+	    check_lab_options(&o) == -1 || ((o.lab || !o.no_peer) &&
+	    o.control_path == NULL && make_tmpdir(&r) == -1)) {
 		free(o.peer_args);
+		free(o.agent_cmd);
 		return EXIT_TOOL;
 	}
-	if (sandbox_open(&r.sb) == -1) {
+	if (sandbox_open_with(&r.sb, &(struct sandbox_opts){ .lab = o.lab }) ==
+	    -1) {
 		fprintf(stderr, PROG ": cannot build the sandbox: %s\n",
 		    r.sb.errbuf);
 		finish(&r, SANDBOX_EXIT_UNAVAILABLE);
 	}
-	if (!o.no_peer && (control_socket(&r, &o) == -1 ||
+	if (o.lab && start_lab(&r, &o) == -1)
+		finish(&r, EXIT_TOOL);
+	if (!o.lab && !o.no_peer && (control_socket(&r, &o) == -1 ||
 	    start_peer(&r, &o) == -1))
 		finish(&r, EXIT_TOOL);
 	cmd = start_command(&r, &o);
@@ -447,5 +552,6 @@ main(int argc, char **argv)
 	sandbox_close(&r.sb);
 	drain_peer_output(&r);
 	free(o.peer_args);
+	free(o.agent_cmd);
 	finish(&r, exit_code(status));
 }

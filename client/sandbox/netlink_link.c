@@ -343,6 +343,24 @@ nl_link_set_up(int nl, const char *name, char *err, size_t errlen)
 	return nl_exchange(nl, &r, NULL, NULL, what, err, errlen);
 }
 
+int
+nl_link_set_down(int nl, const char *name, char *err, size_t errlen)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_link_info li;
+	struct nl_req r;
+	char what[64];
+
+	if (nl_link_get(nl, name, &li, err, errlen) == -1)
+		return -1;
+	snprintf(what, sizeof(what), "setting link %s down (RTM_NEWLINK)", name);
+	ifi.ifi_index = li.index;
+	ifi.ifi_flags = 0;
+	ifi.ifi_change = IFF_UP;
+	req_init(&r, RTM_NEWLINK, 0, &ifi, sizeof(ifi));
+	return nl_exchange(nl, &r, NULL, NULL, what, err, errlen);
+}
+
 /* Discard whatever notifications are queued; they only wake us up. */
 static void
 drain(int nl)
@@ -404,30 +422,54 @@ nl_link_wait_running(int nl, const char *name, int timeout_ms, char *err,
 	return -1;
 }
 
-int
-nl_addr_add_ipv4(int nl, const char *name, const char *addr,
-    unsigned int prefix_len, char *err, size_t errlen)
+/* An address of family (text addr) on link name, with IFA_F_* flags. */
+static int
+addr_add(int nl, int family, const char *name, const char *addr,
+    unsigned int prefix_len, unsigned char flags, char *err, size_t errlen)
 {
-	struct ifaddrmsg ifa = { .ifa_family = AF_INET };
+	struct ifaddrmsg ifa = { .ifa_family = (unsigned char)family };
 	struct nl_link_info li;
-	struct in_addr in;
+	unsigned char bytes[16];
+	size_t len = family == AF_INET6 ? 16 : 4;
 	struct nl_req r;
-	char what[96];
+	char what[128];
 
 	snprintf(what, sizeof(what), "adding address %s/%u to %s "
 	    "(RTM_NEWADDR)", addr, prefix_len, name);
-	if (inet_pton(AF_INET, addr, &in) != 1 || prefix_len > 32)
-		return fail_errno(EINVAL, what, "not an IPv4 address/prefix",
+	if (inet_pton(family, addr, bytes) != 1 || prefix_len > len * 8)
+		return fail_errno(EINVAL, what, family == AF_INET6 ?
+		    "not an IPv6 address/prefix" : "not an IPv4 address/prefix",
 		    err, errlen);
 	if (nl_link_get(nl, name, &li, err, errlen) == -1)
 		return -1;
 	ifa.ifa_prefixlen = (unsigned char)prefix_len;
+	ifa.ifa_flags = flags;
 	ifa.ifa_scope = RT_SCOPE_UNIVERSE;
 	ifa.ifa_index = (unsigned int)li.index;
 	req_init(&r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, &ifa, sizeof(ifa));
-	attr_put(&r, IFA_LOCAL, &in, sizeof(in));
-	attr_put(&r, IFA_ADDRESS, &in, sizeof(in));
+	attr_put(&r, IFA_LOCAL, bytes, len);
+	attr_put(&r, IFA_ADDRESS, bytes, len);
 	return nl_exchange(nl, &r, NULL, NULL, what, err, errlen);
+}
+
+int
+nl_addr_add_ipv4(int nl, const char *name, const char *addr,
+    unsigned int prefix_len, char *err, size_t errlen)
+{
+	return addr_add(nl, AF_INET, name, addr, prefix_len, 0, err, errlen);
+}
+
+/*
+ * IFA_F_NODAD: usable at once. Duplicate address detection would keep it
+ * tentative for a second, and send a probe, on a link where no one else
+ * can have it.
+ */
+int
+nl_addr_add_ipv6(int nl, const char *name, const char *addr,
+    unsigned int prefix_len, char *err, size_t errlen)
+{
+	return addr_add(nl, AF_INET6, name, addr, prefix_len, IFA_F_NODAD, err,
+	    errlen);
 }
 
 struct addr_reply {
@@ -486,28 +528,42 @@ nl_addr_list(int nl, int family, int ifindex, struct nl_addr_info *out,
 	return (int)ar.count;
 }
 
-int
-nl_neigh_add_ipv4(int nl, const char *name, const char *addr,
+static int
+neigh_add(int nl, int family, const char *name, const char *addr,
     const uint8_t hwaddr[6], char *err, size_t errlen)
 {
-	struct ndmsg nd = { .ndm_family = AF_INET };
+	struct ndmsg nd = { .ndm_family = (unsigned char)family };
 	struct nl_link_info li;
-	struct in_addr in;
+	unsigned char bytes[16];
 	struct nl_req r;
-	char what[96];
+	char what[128];
 
 	snprintf(what, sizeof(what), "adding neighbour %s on %s (RTM_NEWNEIGH)",
 	    addr, name);
-	if (inet_pton(AF_INET, addr, &in) != 1)
-		return fail_errno(EINVAL, what, "not an IPv4 address", err,
-		    errlen);
+	if (inet_pton(family, addr, bytes) != 1)
+		return fail_errno(EINVAL, what, family == AF_INET6 ?
+		    "not an IPv6 address" : "not an IPv4 address", err, errlen);
 	if (nl_link_get(nl, name, &li, err, errlen) == -1)
 		return -1;
 	nd.ndm_ifindex = li.index;
 	nd.ndm_state = NUD_PERMANENT;
 	req_init(&r, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, &nd,
 	    sizeof(nd));
-	attr_put(&r, NDA_DST, &in, sizeof(in));
+	attr_put(&r, NDA_DST, bytes, family == AF_INET6 ? 16 : 4);
 	attr_put(&r, NDA_LLADDR, hwaddr, 6);
 	return nl_exchange(nl, &r, NULL, NULL, what, err, errlen);
+}
+
+int
+nl_neigh_add_ipv4(int nl, const char *name, const char *addr,
+    const uint8_t hwaddr[6], char *err, size_t errlen)
+{
+	return neigh_add(nl, AF_INET, name, addr, hwaddr, err, errlen);
+}
+
+int
+nl_neigh_add_ipv6(int nl, const char *name, const char *addr,
+    const uint8_t hwaddr[6], char *err, size_t errlen)
+{
+	return neigh_add(nl, AF_INET6, name, addr, hwaddr, err, errlen);
 }

@@ -1,7 +1,8 @@
 /*
  * netlink_link.h - the few rtnetlink requests the sandbox needs: create a
- * veth pair with one end in another network namespace, bring links up, add
- * and list addresses, add a static neighbour, and read a link's state.
+ * veth pair with one end in another network namespace, bring links up (and
+ * down), add and list addresses (IPv4 and IPv6), add a static neighbour,
+ * and read a link's state.
  *
  * Every request acts on the network namespace the netlink socket was opened
  * in, not on the caller's current one: open one socket per namespace (see
@@ -50,6 +51,9 @@ int nl_link_get(int nl, const char *name, struct nl_link_info *out,
 /* Set IFF_UP on a link. */
 int nl_link_set_up(int nl, const char *name, char *err, size_t errlen);
 
+/* Clear IFF_UP: the lab's tests cut a control link with it. */
+int nl_link_set_down(int nl, const char *name, char *err, size_t errlen);
+
 /*
  * Wait until a link is IFF_RUNNING (carrier and operational state up), for
  * at most timeout_ms. Until then its queue drops what is sent through it.
@@ -62,6 +66,13 @@ int nl_addr_add_ipv4(int nl, const char *name, const char *addr,
     unsigned int prefix_len, char *err, size_t errlen);
 
 /*
+ * Add an IPv6 address ("2001:db8::1") with a prefix length to a link,
+ * usable at once: no duplicate address detection (IFA_F_NODAD).
+ */
+int nl_addr_add_ipv6(int nl, const char *name, const char *addr,
+    unsigned int prefix_len, char *err, size_t errlen);
+
+/*
  * List the addresses of family (AF_INET, AF_INET6, or AF_UNSPEC for both)
  * on the link with index ifindex (0: all links). Stores up to max of them in
  * out and returns how many exist, which may be more than max.
@@ -71,6 +82,10 @@ int nl_addr_list(int nl, int family, int ifindex, struct nl_addr_info *out,
 
 /* Add (or replace) a permanent ARP entry: IPv4 addr is at hwaddr on link. */
 int nl_neigh_add_ipv4(int nl, const char *name, const char *addr,
+    const uint8_t hwaddr[6], char *err, size_t errlen);
+
+/* The same for IPv6: a permanent neighbour entry, no solicitation needed. */
+int nl_neigh_add_ipv6(int nl, const char *name, const char *addr,
     const uint8_t hwaddr[6], char *err, size_t errlen);
 
 #endif

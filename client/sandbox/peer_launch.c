@@ -66,7 +66,7 @@ build_argv(const struct peer_launch_opts *o, char **argv, char *why,
 	argv[n++] = "--iface";
 	argv[n++] = SANDBOX_PEER_IFACE;
 	argv[n++] = "--addr";
-	argv[n++] = SANDBOX_PEER_ADDR;
+	argv[n++] = (char *)(o->addr != NULL ? o->addr : SANDBOX_PEER_ADDR);
 	if (o->control_fd >= 0) {
 		argv[n++] = "--control";
 		argv[n++] = "fd:3";

@@ -3,8 +3,8 @@
  * for its ready line: what lingerlab-sandbox, the integration tests and the
  * lingerlab runner all do.
  *
- * lingerpeer gets --iface llpeer0 --addr 192.0.2.2 --control fd:3, then the
- * caller's arguments; fd 3 is the caller's control_fd (a listening socket,
+ * lingerpeer gets --iface llpeer0 --addr 192.0.2.2 (or the caller's addr)
+ * --control fd:3, then the caller's arguments; fd 3 is the caller's control_fd (a listening socket,
  * typically). Its stdout goes into a pipe whose read end the caller gets in
  * out_fd, so the caller decides where its later output goes
  * (peer_launch_pump()). Its stderr is the caller's.
@@ -34,6 +34,9 @@
 
 struct peer_launch_opts {
 	const char *path;		/* the lingerpeer binary */
+	const char *addr;		/* --addr's value ("2001:db8::2",
+					   "192.0.2.2,2001:db8::2"); NULL:
+					   SANDBOX_PEER_ADDR */
 	const char *const *args;	/* NULL-terminated; may be NULL */
 	int control_fd;			/* becomes lingerpeer's fd 3; -1: none */
 	bool detach;			/* stdin /dev/null, own process group */

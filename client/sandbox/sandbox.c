@@ -276,6 +276,7 @@ reset(struct sandbox *sb)
 {
 	memset(sb, 0, sizeof(*sb));
 	sb->peer_ns_fd = sb->client_ns_fd = -1;
+	sb->runner_ns_fd = sb->time_ns_fd[0] = sb->time_ns_fd[1] = -1;
 	sb->orig_net_fd = sb->orig_pid_fd = -1;
 	sb->life_fd = sb->init_pidfd = -1;
 }
@@ -294,7 +295,8 @@ sandbox_open_with(struct sandbox *sb, const struct sandbox_opts *opts)
 	reset(sb);
 	sb->keep_offloads = opts != NULL && opts->keep_offloads;
 	if (make_namespaces(sb) == -1 || start_init(sb) == -1 ||
-	    sandbox_build_network(sb) == -1) {
+	    sandbox_build_network(sb) == -1 ||
+	    (opts != NULL && opts->lab && sandbox_build_lab(sb) == -1)) {
 		e = errno;
 		teardown(sb);
 		errno = e;
@@ -391,6 +393,9 @@ teardown(struct sandbox *sb)
 		reap_init(sb);
 	}
 	close_fd(&sb->peer_ns_fd);
+	close_fd(&sb->runner_ns_fd);
+	close_fd(&sb->time_ns_fd[0]);
+	close_fd(&sb->time_ns_fd[1]);
 	/* Root can go home: the netns A it leaves has nobody left in it. */
 	if (sb->orig_net_fd >= 0)
 		(void)setns(sb->orig_net_fd, CLONE_NEWNET);
@@ -416,6 +421,9 @@ forget(struct sandbox *sb)
 	close_fd(&sb->init_pidfd);
 	close_fd(&sb->peer_ns_fd);
 	close_fd(&sb->client_ns_fd);
+	close_fd(&sb->runner_ns_fd);
+	close_fd(&sb->time_ns_fd[0]);
+	close_fd(&sb->time_ns_fd[1]);
 	close_fd(&sb->orig_net_fd);
 	close_fd(&sb->orig_pid_fd);
 	sb->nchildren = 0;

@@ -4,6 +4,7 @@
  *
  *   client side (the calling process)          peer side (a child process)
  *   netns A: lo, llcli0 192.0.2.1/24  <-veth->  netns B: lo, llpeer0 (no address)
+ *                   2001:db8::1/64
  *
  * sandbox_open() moves the *calling process* into netns A (and, when not root,
  * a new user namespace mapping the caller to root). It also makes a new PID
@@ -13,12 +14,18 @@
  * anonymous (no /run/netns entry), so they and the veth pair vanish with the
  * last process inside them. Call it once per process, before starting threads.
  *
- * Both links have MTU 1500, IPv6 disabled, and TSO, GSO, GRO and TX
+ * Both links have MTU 1500, IPv6 on but quiet, and TSO, GSO, GRO and TX
  * checksumming off, so a packet socket on either end sees the frames a real
  * wire would carry (unless sandbox_open_with() is asked to keep the veth's
- * offloads, to test how lingerpeer copes with them). IPv4 forwarding is
- * off in netns B, so its kernel stays silent (no RST, no ICMP, no ARP
- * reply) about 192.0.2.2: the userspace peer owns that address.
+ * offloads, to test how lingerpeer copes with them). IPv6 is quiet: no
+ * link-local address, no router solicitations, no duplicate address
+ * detection (2001:db8::1 is ready at once), and the one multicast listener
+ * report its join sends is out before sandbox_open() returns, so a capture
+ * sees only what a test does. Forwarding is off in netns B, so its kernel
+ * stays silent (no RST, no ICMP, no ARP reply, no neighbor advertisement)
+ * about 192.0.2.2 and 2001:db8::2: the userspace peer owns those addresses.
+ * Where the kernel has no IPv6 at all, has_ipv6 is false and the sandbox
+ * is IPv4 only.
  *
  * Consequences of the design, for callers:
  *  - After sandbox_open() every fork() of the caller, not only those made
@@ -50,9 +57,41 @@
 #define SANDBOX_CLIENT_ADDR "192.0.2.1"
 #define SANDBOX_PEER_ADDR "192.0.2.2"
 #define SANDBOX_PREFIX_LEN 24
+/* IPv6, from the documentation prefix (RFC 3849), as the IPv4 pair is. */
+#define SANDBOX_CLIENT_ADDR6 "2001:db8::1"
+#define SANDBOX_PEER_ADDR6 "2001:db8::2"
+#define SANDBOX_PREFIX6_LEN 64
 #define SANDBOX_CLIENT_IFACE "llcli0"
 #define SANDBOX_PEER_IFACE "llpeer0"
 #define SANDBOX_MTU 1500
+
+/*
+ * The lab (sandbox_opts.lab): the two sides become two hosts of a lab, the
+ * system under test (netns A, the caller's) and lingerpeer's (netns B), and
+ * a third network namespace, the runner's (netns C), reaches both over a
+ * control network beside the test link, as a Linux box reaches a lab's
+ * machines over their management addresses (docs/lab.md):
+ *
+ *   netns C (runner)                     netns A (system under test)
+ *   llrun0 198.51.100.1/30  <-veth->     llctl0 198.51.100.2/30, and llcli0
+ *   llrun1 198.51.100.5/30  <-veth->     netns B: llctl0 198.51.100.6/30,
+ *                                        and llpeer0 (no address, as ever)
+ *
+ * TEST-NET-2 (RFC 5737), never routed. With time namespaces in the kernel,
+ * what is started on side A sees a monotonic clock SANDBOX_LAB_CLOCK_A_S
+ * ahead of the runner's, side B's SANDBOX_LAB_CLOCK_B_S ahead: three
+ * clocks, so that nothing can silently assume one.
+ */
+#define SANDBOX_LAB_RUNNER_SUT_ADDR "198.51.100.1"
+#define SANDBOX_LAB_SUT_ADDR "198.51.100.2"
+#define SANDBOX_LAB_RUNNER_PEER_ADDR "198.51.100.5"
+#define SANDBOX_LAB_PEER_CTL_ADDR "198.51.100.6"
+#define SANDBOX_LAB_PREFIX_LEN 30
+#define SANDBOX_LAB_CTL_IFACE "llctl0"		/* in A and in B */
+#define SANDBOX_LAB_RUNNER_SUT_IFACE "llrun0"	/* in C, toward A */
+#define SANDBOX_LAB_RUNNER_PEER_IFACE "llrun1"	/* in C, toward B */
+#define SANDBOX_LAB_CLOCK_A_S 86400		/* a day */
+#define SANDBOX_LAB_CLOCK_B_S 172800		/* two */
 
 /* Exit code of programs that could not build a sandbox (see docs). */
 #define SANDBOX_EXIT_UNAVAILABLE 3
@@ -71,6 +110,7 @@ enum sandbox_mode {
 enum sandbox_side {
 	SANDBOX_CLIENT_SIDE,	/* netns A, where the caller is */
 	SANDBOX_PEER_SIDE,	/* netns B */
+	SANDBOX_RUNNER_SIDE,	/* netns C: the lab's runner (sandbox_opts.lab) */
 };
 
 struct sandbox_child {
@@ -86,16 +126,24 @@ struct sandbox_opts {
 	 * super-segments, as on a container's or VM's link.
 	 */
 	bool keep_offloads;
+	/*
+	 * The lab: netns C and the control network (above). Processes are
+	 * started there with SANDBOX_RUNNER_SIDE.
+	 */
+	bool lab;
 };
 
 struct sandbox {
 	enum sandbox_mode mode;
 	bool is_open;
 	bool keep_offloads;	/* as sandbox_open_with() was asked */
+	bool has_ipv6;		/* the kernel has IPv6: llcli0 has SANDBOX_CLIENT_ADDR6 */
 	pid_t init_pid;		/* the PID namespace's init (as seen by us) */
 	pid_t peer_pid;		/* process in the peer namespace, or 0 */
 	int peer_ns_fd;		/* open fd of the peer's netns, or -1 */
 	int client_ns_fd;	/* open fd of netns A, or -1 */
+	int runner_ns_fd;	/* the lab's netns C, or -1 */
+	int time_ns_fd[2];	/* the lab's clocks of sides A and B, or -1 */
 	/* private to sandbox.c */
 	pid_t owner;		/* the process that opened it */
 	int orig_net_fd;	/* root mode: where sandbox_close() returns */

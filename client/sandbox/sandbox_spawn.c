@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+
 __attribute__((noreturn))
 static void
 child_fail(int report, int e)
@@ -78,6 +79,13 @@ child_exec(struct sandbox *sb, enum sandbox_side side, char *const argv[],
 	if (side == SANDBOX_PEER_SIDE && setns(sb->peer_ns_fd,
 	    CLONE_NEWNET) == -1)
 		child_fail(report, errno);
+	if (side == SANDBOX_RUNNER_SIDE && (sb->runner_ns_fd < 0 ||
+	    setns(sb->runner_ns_fd, CLONE_NEWNET) == -1))
+		child_fail(report, sb->runner_ns_fd < 0 ? EINVAL : errno);
+	/* A lab's sides keep clocks of their own (sandbox_lab.c). */
+	if (side != SANDBOX_RUNNER_SIDE && sb->time_ns_fd[side] >= 0 &&
+	    setns(sb->time_ns_fd[side], CLONE_NEWTIME) == -1)
+		child_fail(report, errno);
 	private_proc();
 	child_fds(o, report);
 	/* Ignored signals stay ignored across exec: not the caller's. */
@@ -115,7 +123,8 @@ pid_t
 sandbox_spawn(struct sandbox *sb, enum sandbox_side side, char *const argv[],
     const struct sandbox_spawn_opts *opts)
 {
-	const char *where = side == SANDBOX_PEER_SIDE ? "peer" : "client";
+	const char *where = side == SANDBOX_PEER_SIDE ? "peer" :
+	    side == SANDBOX_RUNNER_SIDE ? "runner" : "client";
 	static const struct sandbox_spawn_opts defaults =
 	    SANDBOX_SPAWN_OPTS_INIT;
 	struct sandbox_child *c;

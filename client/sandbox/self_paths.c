@@ -18,7 +18,8 @@
  */
 #if !defined(SELF_REL_PEER) || !defined(SELF_REL_SHIM) || !defined(SELF_REL_LIBRARY) || \
     !defined(SELF_BUILD_PEER) || !defined(SELF_BUILD_SHIM) || \
-    !defined(SELF_BUILD_LIBRARY) || !defined(SELF_BUILD_MARKER)
+    !defined(SELF_BUILD_LIBRARY) || !defined(SELF_BUILD_MARKER) || \
+    !defined(SELF_REL_AGENT) || !defined(SELF_BUILD_AGENT)
 #error "client/sandbox/CMakeLists.txt defines the SELF_* layout paths"
 #endif
 
@@ -26,12 +27,15 @@ static const struct self_layout layouts[SELF_COMPANION_COUNT] = {
 	[SELF_PEER] = { SELF_REL_PEER, SELF_BUILD_PEER, SELF_BUILD_MARKER },
 	[SELF_SHIM] = { SELF_REL_SHIM, SELF_BUILD_SHIM, SELF_BUILD_MARKER },
 	[SELF_LIBRARY] = { SELF_REL_LIBRARY, SELF_BUILD_LIBRARY, SELF_BUILD_MARKER },
+	[SELF_AGENT] = { SELF_REL_AGENT, SELF_BUILD_AGENT, SELF_BUILD_MARKER },
 };
 
 static const char *const env_names[SELF_COMPANION_COUNT] = {
 	[SELF_PEER] = "LINGERPEER",
 	[SELF_SHIM] = "LINGERLAB_SHIM",
 	[SELF_LIBRARY] = "LINGERLAB_LIBRARY",
+	/* not $LINGERLAB_AGENT: that names an agent's endpoint (docs/lab.md) */
+	[SELF_AGENT] = "LINGERLAB_AGENT_PROGRAM",
 };
 
 /*

@@ -14,7 +14,8 @@
  *               (only when BUILD/CMakeCache.txt is there)
  *
  * An environment variable overrides each: $LINGERPEER, $LINGERLAB_SHIM,
- * $LINGERLAB_LIBRARY. The relative paths are compiled in by
+ * $LINGERLAB_LIBRARY, $LINGERLAB_AGENT_PROGRAM (lingerlab-agent, beside
+ * lingerpeer). The relative paths are compiled in by
  * client/sandbox/CMakeLists.txt from the install directories.
  */
 #ifndef LINGERLAB_SELF_PATHS_H
@@ -27,6 +28,7 @@ enum self_companion {
 	SELF_PEER,		/* lingerpeer */
 	SELF_SHIM,		/* liblingerlab-shim.so */
 	SELF_LIBRARY,		/* the scenario library's folder */
+	SELF_AGENT,		/* lingerlab-agent (lingerlab-sandbox --lab) */
 	SELF_COMPANION_COUNT
 };
 

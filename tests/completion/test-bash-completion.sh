@@ -98,7 +98,10 @@ expect_only "--behaviour" "$r" swallow-fin
 
 # lingerlab-sandbox
 r=$(complete_line _lingerlab_sandbox "$sandbox" --)
-expect_has "lingerlab-sandbox --" "$r" --peer-arg --no-peer --control-socket --help
+expect_has "lingerlab-sandbox --" "$r" --peer-arg --no-peer --control-socket --lab --agent \
+    --agent-arg --help
+r=$(complete_line _lingerlab "$lingerlab" run --agent-t)
+expect_has "--agent-t" "$r" --agent-token
 
 if [ $failed -ne 0 ]; then
 	exit 1

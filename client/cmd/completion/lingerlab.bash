@@ -96,7 +96,7 @@ _lingerlab()
 			return
 		elif [[ $w == --library ]]; then
 			library=$prog
-		elif [[ $w != -* && ${COMP_WORDS[i-1]} != --@(format|jobs|pcap-dir|timeout|tags|skip-tags|peer|peer-addr|peer-token|iface|svg-dir|html) ]]; then
+		elif [[ $w != -* && ${COMP_WORDS[i-1]} != --@(format|jobs|pcap-dir|timeout|tags|skip-tags|peer|peer-addr|peer-token|iface|svg-dir|html|agent|agent-token|agent-wait) ]]; then
 			paths+=("$w")
 		fi
 	done
@@ -121,7 +121,7 @@ _lingerlab()
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		return ;;
-	run:--html|run:--peer-token|observe:--pcap)
+	run:--html|run:--peer-token|run:--agent-token|observe:--pcap)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
@@ -132,7 +132,7 @@ _lingerlab()
 		# shellcheck disable=SC2046 # one word a behaviour
 		_lingerlab_list_item "$cur" $(_lingerlab_behaviours "$prog")
 		return ;;
-	run:--jobs|run:--timeout|run:--peer|run:--peer-addr|observe:--port|observe:--expect|observe:--timeout|observe:--settle|observe:--interval)
+	run:--jobs|run:--timeout|run:--peer|run:--peer-addr|run:--agent|run:--agent-wait|observe:--port|observe:--expect|observe:--timeout|observe:--settle|observe:--interval)
 		return ;;	# a value of the user's own
 	esac
 	if [[ $cur == -* ]]; then
@@ -167,7 +167,10 @@ _lingerlab_sandbox()
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
-	--peer-arg)
+	--agent)
+		mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+		return ;;
+	--peer-arg|--agent-arg)
 		return ;;
 	esac
 	mapfile -t COMPREPLY < <(compgen -W "$(_lingerlab_options "${COMP_WORDS[0]}") --" -- "$cur")
