@@ -20,11 +20,14 @@
 #define ETH 14
 #define IP_OFF ETH
 #define TCP_OFF (ETH + 20)	/* frame_encode_tcp writes no IP options */
+#define L4_OFF6 (ETH + 40)	/* nor IPv6 extension headers */
 
 static const char *const kind_names[BK_COUNT] = {
 	"random", "eth-short", "ip-truncated", "ip-bad-csum", "ip-bad-header",
 	"ip-bad-length", "ip-fragment", "tcp-bad-csum", "tcp-bad-offset", "tcp-bad-option",
-	"tcp-random", "ipv6", "arp-junk", "udp",
+	"tcp-random", "ipv6", "arp-junk", "udp", "ip6-truncated", "ip6-bad-ext",
+	"ip6-fragment", "ip6-tcp-bad-csum", "ip6-tcp-random", "ndp-malformed", "ndp-other",
+	"mld-noise",
 };
 
 const char *
@@ -77,6 +80,13 @@ blaster_open(struct blaster *b, const char *iface, const uint8_t dst_mac[6], uin
 }
 
 void
+blaster_set_ipv6(struct blaster *b, const struct ip_addr *src6, const struct ip_addr *dst6)
+{
+	b->src6 = *src6;
+	b->dst6 = *dst6;
+}
+
+void
 blaster_close(struct blaster *b)
 {
 	if (b->fd >= 0)
@@ -90,13 +100,42 @@ base_syn(struct blaster *b, uint8_t *buf, size_t cap, uint32_t saddr, uint16_t s
 	 const uint8_t src_mac[6])
 {
 	struct segment s = {
-		.saddr = saddr, .daddr = b->dst_ip, .sport = sport, .dport = b->dst_port,
+		.saddr = ip_addr_v4(saddr), .daddr = ip_addr_v4(b->dst_ip), .sport = sport,
+		.dport = b->dst_port,
 		.seq = (uint32_t)rnd(b), .flags = TCPF_SYN, .window = 64240,
 		.opt = { .has_mss = true, .mss = 1460, .sack_ok = true, .has_ts = true,
 		    .ts_val = (uint32_t)rnd(b), .has_wscale = true, .wscale = 7 },
 	};
 
 	return frame_encode_tcp(buf, cap, src_mac, b->dst_mac, &s, (uint16_t)rnd(b), 64);
+}
+
+/* The same SYN over IPv6, from src6 to dst6. */
+static size_t
+base_syn6(struct blaster *b, uint8_t *buf, size_t cap, uint16_t sport)
+{
+	struct segment s = {
+		.saddr = b->src6, .daddr = b->dst6, .sport = sport, .dport = b->dst_port,
+		.seq = (uint32_t)rnd(b), .flags = TCPF_SYN, .window = 64800,
+		.opt = { .has_mss = true, .mss = 1440, .sack_ok = true, .has_ts = true,
+		    .ts_val = (uint32_t)rnd(b), .has_wscale = true, .wscale = 7 },
+	};
+
+	return frame_encode_tcp(buf, cap, b->src_mac, b->dst_mac, &s, 0, 64);
+}
+
+/* An NS from src6 for target, to target's solicited-node group. */
+static size_t
+base_ns(struct blaster *b, uint8_t *buf, size_t cap, const struct ip_addr *target)
+{
+	struct ndp_msg ns = { .type = NDP_NS, .has_lla = true, .src = b->src6,
+	    .target = *target };
+	uint8_t group[6];
+
+	ns.dst = ip_addr_solicited_node(target);
+	memcpy(ns.lla, b->src_mac, 6);
+	eth_multicast6(&ns.dst, group);
+	return frame_encode_ndp(buf, cap, b->src_mac, group, &ns);
 }
 
 static void
@@ -131,12 +170,116 @@ fill_random(struct blaster *b, uint8_t *f, size_t from, size_t len)
 	return len;
 }
 
+/* The checksum of what follows the IPv6 header: TCP's at 16, ICMPv6's at 2. */
+static void
+fix_l4_csum6(uint8_t *f, size_t len, uint8_t proto)
+{
+	struct ip_addr src = ip_addr_v6(f + ETH + 8), dst = ip_addr_v6(f + ETH + 24);
+	size_t at = proto == 6 ? 16 : 2, l4 = len - L4_OFF6;
+
+	put16(f + L4_OFF6 + at, 0);
+	put16(f + L4_OFF6 + at, inet_csum(f + L4_OFF6, l4,
+	    l4_pseudo_ipv6(&src, &dst, (uint32_t)l4, proto)));
+}
+
+/*
+ * An MLDv2 report from :: behind its Router Alert, as a link sends by
+ * itself; its checksum is left zero, since no one may ever read it.
+ */
+static size_t
+base_mld(struct blaster *b, uint8_t *f)
+{
+	static const uint8_t head[] = {
+		0x33, 0x33, 0, 0, 0, 0x16, 0, 0, 0, 0, 0, 0, 0x86, 0xdd,
+		0x60, 0, 0, 0, 0, 36, 0, 1,
+	};
+
+	memset(f, 0, 90);
+	memcpy(f, head, sizeof(head));
+	memcpy(f + 6, b->src_mac, 6);
+	f[38] = 0xff;				/* to ff02::16 */
+	f[39] = 0x02;
+	f[53] = 0x16;
+	memcpy(f + 54, "\x3a\x00\x05\x02\x00\x00\x01\x00", 8);
+	f[62] = 143;				/* one record: */
+	f[69] = 1;
+	f[70] = 4;				/* change to exclude */
+	f[74] = 0xff;				/* ff02::1:ffxx:xxxx */
+	f[75] = 0x02;
+	f[85] = 1;
+	f[86] = 0xff;
+	memcpy(f + 87, b->src6.b + 13, 3);
+	return 90;
+}
+
+/* The well-formed frame a kind starts from. */
+static size_t
+base_for(struct blaster *b, enum blast_kind k, uint8_t *buf, size_t cap)
+{
+	struct ip_addr other = b->dst6;
+	uint16_t sport = (uint16_t)(1024 + rnd(b) % 31000);	/* never a real client's */
+
+	other.b[15] ^= 1;
+	switch (k) {
+	case BK_NDP_MALFORMED:
+		return base_ns(b, buf, cap, &b->dst6);
+	case BK_NDP_OTHER:
+		return base_ns(b, buf, cap, &other);
+	case BK_MLD_NOISE:
+		return base_mld(b, buf);
+	default:
+		if (k >= BK_FIRST_IP6)
+			return base_syn6(b, buf, cap, sport);
+		return base_syn(b, buf, cap, b->src_ip, sport, b->src_mac);
+	}
+}
+
+/* Break an IPv6 kind's frame (see breakit). */
+static size_t
+breakit6(struct blaster *b, enum blast_kind k, uint8_t *f, size_t len)
+{
+	uint64_t r = rnd(b);
+
+	switch (k) {
+	case BK_IP6_TRUNCATED:
+		return L4_OFF6 + 1 + r % (len - L4_OFF6 - 1);
+	case BK_IP6_BAD_EXT:
+		f[ETH + 6] = 0;				/* Hop-by-Hop, the TCP bytes as its body */
+		f[L4_OFF6 + 1] = (uint8_t)(5 + r % 250);	/* 48 bytes or more: past the end */
+		return len;
+	case BK_IP6_FRAGMENT:
+		f[ETH + 6] = 44;
+		return len;
+	case BK_IP6_TCP_BAD_CSUM:
+		f[L4_OFF6 + 16] ^= (uint8_t)(1 + r % 255);
+		return len;
+	case BK_IP6_TCP_RANDOM:
+		f[L4_OFF6 + 13] = (uint8_t)(r & ~(uint64_t)TCPF_SYN);
+		fill_random(b, f, L4_OFF6 + 4, L4_OFF6 + 12);	/* seq, ack */
+		fix_l4_csum6(f, len, 6);
+		return len;
+	case BK_NDP_MALFORMED:
+		if (r & 1) {
+			f[ETH + 7] = (uint8_t)((r >> 8) % 255);	/* hop limit, never 255 */
+		} else {
+			f[L4_OFF6 + 25] = 0;			/* an option of length 0 */
+			fix_l4_csum6(f, len, 58);
+		}
+		return len;
+	default:
+		return len;	/* BK_NDP_OTHER, BK_MLD_NOISE: well-formed as built */
+	}
+}
+
 /* Break the well-formed SYN in f (len bytes) one way; returns the new length. */
 static size_t
 breakit(struct blaster *b, enum blast_kind k, uint8_t *f, size_t len, size_t cap)
 {
-	uint64_t r = rnd(b);
+	uint64_t r;
 
+	if (k >= BK_FIRST_IP6)
+		return breakit6(b, k, f, len);
+	r = rnd(b);
 	switch (k) {
 	case BK_RANDOM:
 		return fill_random(b, f, 0, ETH + r % (cap - ETH - 4));	/* up to 1514 */
@@ -197,7 +340,7 @@ breakit(struct blaster *b, enum blast_kind k, uint8_t *f, size_t len, size_t cap
 		f[IP_OFF + 9] = 17;
 		fix_ip_csum(f);
 		return len;
-	case BK_COUNT:
+	default:
 		break;
 	}
 	return len;
@@ -257,9 +400,9 @@ blaster_junk(struct blaster *b, uint64_t n)
 	while (k < n) {
 		for (m = 0; m < BATCH && k < n; m++, k++) {
 			kinds[m] = (int)(k % BK_COUNT);
-			/* Below the kernel's ephemeral ports: never a real client's. */
-			lens[m] = base_syn(b, frames[m], FRAME_MAX, b->src_ip,
-			    (uint16_t)(1024 + rnd(b) % 31000), b->src_mac);
+			if (kinds[m] >= BK_FIRST_IP6 && !ip_addr_is_v6(&b->dst6))
+				kinds[m] = BK_IPV6;	/* no IPv6 addresses to aim at */
+			lens[m] = base_for(b, (enum blast_kind)kinds[m], frames[m], FRAME_MAX);
 			lens[m] = breakit(b, (enum blast_kind)kinds[m], frames[m], lens[m],
 			    FRAME_MAX);
 		}

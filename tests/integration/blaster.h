@@ -4,14 +4,17 @@
  * peer's decoder checks for, plus SYNs from ever-changing ports.
  *
  * Built on the project's own encoder: every frame starts as a well-formed
- * SYN from frame_encode_tcp() and is then broken in exactly one way, so
- * each kind exercises one check. Only ever used inside the sandbox.
+ * SYN from frame_encode_tcp() (over IPv6 for the IPv6 kinds) or NS from
+ * frame_encode_ndp() and is then broken in exactly one way, so each kind
+ * exercises one check. Only ever used inside the sandbox.
  */
 #ifndef LINGERLAB_BLASTER_H
 #define LINGERLAB_BLASTER_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ip_address.h"
 
 enum blast_kind {
 	BK_RANDOM,		/* random bytes, random length */
@@ -28,8 +31,20 @@ enum blast_kind {
 	BK_IPV6,
 	BK_ARP_JUNK,
 	BK_UDP,
+	/* IPv6 to the peer's IPv6 address (blaster_set_ipv6), and NDP */
+	BK_IP6_TRUNCATED,	/* cut inside the TCP header: payload length past the frame */
+	BK_IP6_BAD_EXT,		/* a Hop-by-Hop header whose length runs past the packet */
+	BK_IP6_FRAGMENT,	/* a Fragment header */
+	BK_IP6_TCP_BAD_CSUM,
+	BK_IP6_TCP_RANDOM,	/* well-formed, random flags, ports and numbers */
+	BK_NDP_MALFORMED,	/* an NS for the peer's address, hop limit or option wrong */
+	BK_NDP_OTHER,		/* a well-formed NS for another address */
+	BK_MLD_NOISE,		/* an MLDv2 report, as a link makes by itself */
 	BK_COUNT
 };
+
+/* The IPv6 kinds: without blaster_set_ipv6() they are sent as BK_IPV6. */
+#define BK_FIRST_IP6 BK_IP6_TRUNCATED
 
 struct blaster {
 	int fd;
@@ -37,6 +52,8 @@ struct blaster {
 	uint8_t src_mac[6];	/* the link's own */
 	uint32_t src_ip;	/* host order */
 	uint32_t dst_ip;
+	struct ip_addr src6;	/* family IPF_NONE: no IPv6 kinds */
+	struct ip_addr dst6;
 	uint16_t dst_port;
 	uint64_t rng;
 	uint64_t sent[BK_COUNT];	/* frames the kernel took, by kind */
@@ -51,6 +68,10 @@ struct blaster {
 int blaster_open(struct blaster *b, const char *iface, const uint8_t dst_mac[6],
 		 uint32_t src_ip, uint32_t dst_ip, uint16_t dst_port, uint64_t seed);
 void blaster_close(struct blaster *b);
+
+/* The IPv6 addresses of the IPv6 and NDP kinds: the client's and the peer's. */
+void blaster_set_ipv6(struct blaster *b, const struct ip_addr *src6,
+		      const struct ip_addr *dst6);
 
 /* Send n broken frames, kinds in turn. Returns how many the kernel took. */
 uint64_t blaster_junk(struct blaster *b, uint64_t n);

@@ -137,8 +137,16 @@ start_forwarder(int out_fd)
 int
 itest_start_peer(const char *const extra_args[], struct itest_peer *out)
 {
+	return itest_start_peer_addr(NULL, extra_args, out);
+}
+
+int
+itest_start_peer_addr(const char *addr, const char *const extra_args[],
+    struct itest_peer *out)
+{
 	struct peer_launch_opts lo = {
 		.path = peer_launch_path(LINGERPEER_PATH),
+		.addr = addr,
 		.args = extra_args,
 		.echo_fd = STDERR_FILENO,
 		.interrupt_fd = -1,

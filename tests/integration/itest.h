@@ -75,6 +75,13 @@ struct sandbox *itest_enter_sandbox_with(const struct sandbox_opts *opts);
 int itest_start_peer(const char *const extra_args[], struct itest_peer *out);
 
 /*
+ * The same, owning addr instead (lingerpeer's --addr: "2001:db8::2", or
+ * "192.0.2.2,2001:db8::2" for both families); NULL: 192.0.2.2.
+ */
+int itest_start_peer_addr(const char *addr, const char *const extra_args[],
+    struct itest_peer *out);
+
+/*
  * SIGTERM lingerpeer, SIGKILL it after ITEST_STOP_TIMEOUT_MS, reap it.
  * Returns its wait status, or -1 if it was not running.
  */

@@ -1,8 +1,9 @@
 /*
  * test_flood.c - lingerpeer under a flood, inside the sandbox: a million
- * broken frames (every check of the decoder, random bytes, IPv6, ARP junk)
- * and 200,000 SYNs from changing ports, half of them from addresses that
- * never answer. Meanwhile a kernel client keeps making real connections
+ * broken frames (every check of the decoder over IPv4 and IPv6, malformed
+ * Neighbor Solicitations, NDP about other hosts and the link's MLD noise,
+ * random bytes, ARP junk) and 200,000 SYNs from changing ports, half of
+ * them from addresses that never answer. Meanwhile a kernel client keeps making real connections
  * (connect, data, close), and afterwards a scenario runs against the same
  * peer. It must stay up, stay within the memory its --max-conns and
  * --events allow, serve every real connection, and count what it dropped.
@@ -90,6 +91,7 @@ static void __attribute__((noreturn))
 blast(const uint8_t peer_mac[6], int report_fd)
 {
 	struct blast_report rep;
+	struct ip_addr src6, dst6;
 	struct blaster b;
 	uint64_t t0 = monotime_ns();
 	int r;
@@ -101,6 +103,10 @@ blast(const uint8_t peer_mac[6], int report_fd)
 		    SANDBOX_CLIENT_IFACE, strerror(errno));
 		_exit(1);
 	}
+	/* The peer owns an IPv6 address too: aim the IPv6 and NDP kinds at it. */
+	if (ip_addr_parse(SANDBOX_CLIENT_ADDR6, &src6) == 0 &&
+	    ip_addr_parse(SANDBOX_PEER_ADDR6, &dst6) == 0 && itest_enter_sandbox()->has_ipv6)
+		blaster_set_ipv6(&b, &src6, &dst6);
 	for (r = 0; r < ROUNDS; r++) {
 		rep.junk_taken += blaster_junk(&b, JUNK_FRAMES / ROUNDS);
 		rep.syns_taken += blaster_syns(&b, SYNS / ROUNDS, SPOOF_EVERY);
@@ -279,7 +285,8 @@ test_flood(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(itest_start_peer(args, &peer), 0);
+	assert_int_equal(itest_start_peer_addr(itest_enter_sandbox()->has_ipv6 ?
+	    SANDBOX_PEER_ADDR "," SANDBOX_PEER_ADDR6 : NULL, args, &peer), 0);
 	assert_int_equal(parse_mac(peer.ready_line, mac), 0);
 	assert_non_null(c = control_client_open(peer.control, 5000, err, sizeof(err)));
 	assert_int_equal(one_connection(), 0);	/* warm: ARP done, code paged in */
@@ -321,11 +328,18 @@ test_flood(void **state)
 	/* Every kind that reaches the peer and is broken is counted or was lost
 	 * to a full capture buffer, which is counted too. */
 	bad_sent = rep.sent[BK_IP_BAD_CSUM] + rep.sent[BK_TCP_BAD_CSUM] +
-	    rep.sent[BK_TCP_BAD_OFFSET] + rep.sent[BK_IP_BAD_LENGTH];
+	    rep.sent[BK_TCP_BAD_OFFSET] + rep.sent[BK_IP_BAD_LENGTH] +
+	    rep.sent[BK_IP6_TRUNCATED] + rep.sent[BK_IP6_BAD_EXT] + rep.sent[BK_IP6_FRAGMENT] +
+	    rep.sent[BK_IP6_TCP_BAD_CSUM] + rep.sent[BK_NDP_MALFORMED];
 	malformed = stat_u64(c, "malformed");
 	assert_true(malformed + stat_u64(c, "capture-drops") >= bad_sent);
 	assert_true(stat_u64(c, "conns-evicted") > 0);
 	assert_true(stat_u64(c, "conns") <= MAX_CONNS);
+	/* The filter keeps out NDP about others and the link's noise. */
+	assert_int_equal(stat_u64(c, "ndp-ignored"), 0);
+	assert_int_equal(stat_u64(c, "link-noise"), 0);
+	if (rep.sent[BK_IP6_FRAGMENT] > 0)
+		assert_true(stat_u64(c, "ip6-fragment") + stat_u64(c, "capture-drops") > 0);
 
 	/* Afterwards: a connection, then a whole scenario, on the same peer. */
 	assert_int_equal(one_connection(), 0);

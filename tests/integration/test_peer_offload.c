@@ -6,9 +6,9 @@
  * only the pseudo-header sum, and bulk data in super-segments far above the
  * MTU. Every behaviour must hold there as on the sandbox's usual link, with
  * nothing dropped; a frame whose checksum is really wrong is still dropped,
- * and said once on stderr. The sandbox is asked to keep the offloads
- * (sandbox_open_with()), and the test skips if the kernel made the veth
- * without them.
+ * and said once on stderr; over IPv6 as over IPv4. The sandbox is asked
+ * to keep the offloads (sandbox_open_with()), and the test skips if the
+ * kernel made the veth without them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,7 +34,7 @@
 #include "monotime.h"
 #include "sockdiag.h"
 #include "tcp_options.h"
-#include "wire.h"
+#include "wire6.h"
 
 #define BULK_BYTES (1024u * 1024u)
 #define STDERR_MAX 16384
@@ -311,6 +311,44 @@ test_drop_syn_unanswered(void **state)
 	close(fd);
 }
 
+/*
+ * Over IPv6 the same: the client's kernel leaves the pseudo-header sum of
+ * IPv6 (addresses, length, next header) in each segment and sends its
+ * bulk in super-segments; the peer takes every byte, and the close ends
+ * in TIME_WAIT.
+ */
+static void
+test_ipv6_partial_checksums(void **state)
+{
+	struct sockaddr_in6 local;
+	size_t i, offloaded = 0;
+	char conn[64];
+	int fd;
+
+	(void)state;
+	if (!itest_enter_sandbox()->has_ipv6)
+		skip();
+	wire_start_addr(&w, WIRE6_BOTH, "normal");
+	fd = wire6_connect(&local);
+	wire6_conn(&local, conn, sizeof(conn));
+	send_all(fd, BULK_BYTES);
+	wire_wait_conn(&w, conn, "rx>=1MiB", 15);
+	assert_int_equal(wire_show_conn_u64(&w, conn, "rx"), BULK_BYTES);
+	assert_int_equal(close(fd), 0);
+	wire_wait_conn(&w, conn, "state=CLOSED", 5);
+	assert_int_equal(wire6_client_state(&local, TCP_TIME_WAIT, 2000), TCP_TIME_WAIT);
+	expect_offloads_taken();
+	assert_true(stat_u64("tcp-super-segments") > 0);
+	wire_collect(&w);
+	assert_int_equal(w.undecodable, 0);
+	for (i = 0; i < w.nframes; i++)
+		offloaded += !w.frames[i].from_peer && w.frames[i].f.kind == FRAME_TCP &&
+		    ip_addr_is_v6(&w.frames[i].f.u.seg.saddr) &&
+		    w.frames[i].f.tcp_csum == FRAME_CSUM_OFFLOADED;
+	if (offloaded == 0)
+		fail_msg("no IPv6 segment in the capture of llcli0 had an offloaded checksum");
+}
+
 /* The peer's MAC, from its ready line ("mac=02:..."). */
 static void
 peer_mac(const char *ready, uint8_t mac[6])
@@ -334,7 +372,8 @@ static void
 send_bad_syn(const uint8_t dst[6], bool bad_ip)
 {
 	static const uint8_t src[6] = { 0x02, 0, 0, 0, 0x16, 0x01 };
-	struct segment seg = { .saddr = 0xc0000201u, .daddr = 0xc0000202u,
+	struct segment seg = { .saddr = IP_ADDR_V4_INIT(192, 0, 2, 1),
+	    .daddr = IP_ADDR_V4_INIT(192, 0, 2, 2),
 	    .sport = 31016, .dport = WIRE_PORT, .seq = 1, .flags = TCPF_SYN,
 	    .window = 1000 };
 	struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_halen = 6 };
@@ -547,6 +586,7 @@ main(void)
 		cmocka_unit_test_teardown(test_refuse_gives_econnrefused, teardown),
 		cmocka_unit_test_teardown(test_reset_on_fin_gives_econnreset, teardown),
 		cmocka_unit_test_teardown(test_drop_syn_unanswered, teardown),
+		cmocka_unit_test_teardown(test_ipv6_partial_checksums, teardown),
 		cmocka_unit_test_teardown(test_bad_checksum_dropped_and_said_once, teardown),
 		cmocka_unit_test_teardown(test_cut_super_segments_said, teardown),
 	};

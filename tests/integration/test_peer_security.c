@@ -127,10 +127,27 @@ test_refuses_configured_address(void **state)
 	const char *const args[] = { "--iface", SANDBOX_CLIENT_IFACE, "--addr",
 	    SANDBOX_CLIENT_ADDR, NULL };
 	const char *const lo[] = { "--iface", "lo", "--addr", "127.0.0.1", NULL };
+	/* 2001:db8::1 is llcli0's too: refused alone, or beside a free IPv4. */
+	const char *const v6[] = { "--iface", SANDBOX_CLIENT_IFACE, "--addr",
+	    SANDBOX_CLIENT_ADDR6, NULL };
+	const char *const both[] = { "--iface", SANDBOX_CLIENT_IFACE, "--addr",
+	    "192.0.2.9," SANDBOX_CLIENT_ADDR6, NULL };
+	/* One address of each family, and addresses a host can own. */
+	const char *const two6[] = { "--iface", SANDBOX_CLIENT_IFACE, "--addr",
+	    "2001:db8::8", "--addr", "2001:db8::9", NULL };
+	const char *const group[] = { "--iface", SANDBOX_CLIENT_IFACE, "--addr",
+	    "ff02::1", NULL };
 
 	(void)state;
 	expect_refusal(args, 3, "already configured on interface " SANDBOX_CLIENT_IFACE);
 	expect_refusal(lo, 3, "already configured on interface lo");
+	if (itest_enter_sandbox()->has_ipv6) {
+		expect_refusal(v6, 3, "--addr " SANDBOX_CLIENT_ADDR6 " is already configured "
+		    "on interface " SANDBOX_CLIENT_IFACE);
+		expect_refusal(both, 3, "--addr " SANDBOX_CLIENT_ADDR6 " is already");
+	}
+	expect_refusal(two6, 2, "a second IPv6 address");
+	expect_refusal(group, 2, "not an address one host can own");
 }
 
 static void

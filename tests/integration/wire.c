@@ -31,6 +31,12 @@ wire_elapsed(uint64_t t0_ns, uint64_t t1_ns)
 void
 wire_start(struct wire *w, const char *behaviour)
 {
+	wire_start_addr(w, NULL, behaviour);
+}
+
+void
+wire_start_addr(struct wire *w, const char *addr, const char *behaviour)
+{
 	const char *args[] = { "--port", "7000", "--behaviour", behaviour, NULL };
 	char err[256];
 
@@ -38,7 +44,7 @@ wire_start(struct wire *w, const char *behaviour)
 	/* The capture first, so it sees the handshake. */
 	w->cap = itest_pcap_open_client("tcp or arp or icmp or ip6", PCAP_D_INOUT);
 	assert_non_null(w->cap);
-	assert_int_equal(itest_start_peer(args, &w->peer), 0);
+	assert_int_equal(itest_start_peer_addr(addr, args, &w->peer), 0);
 	w->ctl = control_client_open(w->peer.control, CTL_TIMEOUT_MS, err, sizeof(err));
 	if (w->ctl == NULL)
 		fail_msg("control connection to %s: %s", w->peer.control, err);
@@ -123,22 +129,46 @@ ctl_timed(struct wire *w, int timeout_ms, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* How the peer names the client's connection from local: "192.0.2.1:40112". */
+static const char *
+conn_name(const struct sockaddr_in *local, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%u", SANDBOX_CLIENT_ADDR, ntohs(local->sin_port));
+	return buf;
+}
+
+void
+wire_wait_conn(struct wire *w, const char *conn, const char *conds, int timeout_s)
+{
+	ctl_timed(w, timeout_s * 1000 + CTL_TIMEOUT_MS, "wait %s %s timeout=%ds", conn,
+	    conds, timeout_s);
+}
+
 void
 wire_wait(struct wire *w, const struct sockaddr_in *local, const char *conds, int timeout_s)
 {
-	ctl_timed(w, timeout_s * 1000 + CTL_TIMEOUT_MS, "wait %s:%u %s timeout=%ds",
-	    SANDBOX_CLIENT_ADDR, ntohs(local->sin_port), conds, timeout_s);
+	char conn[64];
+
+	wire_wait_conn(w, conn_name(local, conn, sizeof(conn)), conds, timeout_s);
 }
 
 uint64_t
 wire_show_u64(struct wire *w, const struct sockaddr_in *local, const char *key)
 {
+	char conn[64];
+
+	return wire_show_conn_u64(w, conn_name(local, conn, sizeof(conn)), key);
+}
+
+uint64_t
+wire_show_conn_u64(struct wire *w, const char *conn, const char *key)
+{
 	struct control_reply r;
 	char err[256];
 	uint64_t v = 0;
 
-	if (control_requestf(w->ctl, CTL_TIMEOUT_MS, &r, err, sizeof(err), "show %s:%u",
-	    SANDBOX_CLIENT_ADDR, ntohs(local->sin_port)) < 0)
+	if (control_requestf(w->ctl, CTL_TIMEOUT_MS, &r, err, sizeof(err), "show %s",
+	    conn) < 0)
 		fail_msg("control show: %s", err);
 	if (!r.ok || r.nlines < 1 || control_field_u64(r.lines[0], key, &v) < 0)
 		fail_msg("control show: no %s in '%s'", key, r.nlines ? r.lines[0] : r.status);
@@ -172,11 +202,24 @@ wire_client_state(const struct sockaddr_in *local, int state, int timeout_ms)
 			       WIRE_PORT, state, timeout_ms);
 }
 
+/* One of the addresses lingerpeer owns in the sandbox. */
+static bool
+is_peer_addr(const struct ip_addr *a)
+{
+	struct ip_addr p4, p6;
+
+	if (ip_addr_parse(SANDBOX_PEER_ADDR, &p4) < 0 || ip_addr_parse(SANDBOX_PEER_ADDR6, &p6) < 0)
+		fail_msg("the sandbox's peer addresses do not parse");
+	return ip_addr_eq(a, &p4) || ip_addr_eq(a, &p6);
+}
+
 static bool
 is_from_peer(const struct frame *f)
 {
 	if (f->kind == FRAME_TCP)
-		return f->u.seg.saddr == 0xc0000202u;
+		return is_peer_addr(&f->u.seg.saddr);
+	if (f->kind == FRAME_NDP)
+		return is_peer_addr(&f->u.ndp.src);
 	if (f->kind == FRAME_ARP)
 		return f->u.arp.op == ARP_REPLY && f->u.arp.tpa == 0xc0000201u;
 	return false;
@@ -196,7 +239,8 @@ wire_collect(struct wire *w)
 			w->undecodable++;
 			continue;
 		}
-		wf->f.u.seg.payload = NULL;	/* points into pcap's buffer */
+		if (wf->f.kind == FRAME_TCP)
+			wf->f.u.seg.payload = NULL;	/* points into pcap's buffer */
 		wf->from_peer = is_from_peer(&wf->f);
 		w->nframes++;
 	}
@@ -224,17 +268,24 @@ wire_find(const struct wire *w, size_t from, uint16_t lport, bool from_peer,
 void
 wire_print_events(struct wire *w, const struct sockaddr_in *local)
 {
+	char conn[64];
+
+	wire_print_events_conn(w, conn_name(local, conn, sizeof(conn)));
+}
+
+void
+wire_print_events_conn(struct wire *w, const char *conn)
+{
 	struct control_reply r;
 	char err[256];
 	size_t i;
 
-	if (control_requestf(w->ctl, CTL_TIMEOUT_MS, &r, err, sizeof(err), "events %s:%u",
-	    SANDBOX_CLIENT_ADDR, ntohs(local->sin_port)) < 0) {
+	if (control_requestf(w->ctl, CTL_TIMEOUT_MS, &r, err, sizeof(err), "events %s",
+	    conn) < 0) {
 		fprintf(stderr, "events: %s\n", err);
 		return;
 	}
-	fprintf(stderr, "lingerpeer's record of %s:%u:\n", SANDBOX_CLIENT_ADDR,
-	    ntohs(local->sin_port));
+	fprintf(stderr, "lingerpeer's record of %s:\n", conn);
 	for (i = 0; i < r.nlines; i++)
 		fprintf(stderr, "  %s\n", r.lines[i]);
 	control_reply_free(&r);

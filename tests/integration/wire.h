@@ -21,7 +21,7 @@
 /* One frame seen on llcli0, decoded with the project's codec. */
 struct wire_frame {
 	uint64_t t_ns;		/* capture time */
-	bool from_peer;		/* IPv4 source 192.0.2.2, or ARP sent by the peer side */
+	bool from_peer;		/* source 192.0.2.2 or 2001:db8::2, or ARP sent by the peer side */
 	struct frame f;		/* payload pointer not kept */
 };
 
@@ -36,6 +36,8 @@ struct wire {
 
 /* Start lingerpeer on WIRE_PORT with behaviour and capture on llcli0. */
 void wire_start(struct wire *w, const char *behaviour);
+/* The same, lingerpeer owning addr (its --addr; NULL: 192.0.2.2). */
+void wire_start_addr(struct wire *w, const char *addr, const char *behaviour);
 void wire_stop(struct wire *w);
 
 /* Connect a blocking kernel socket to the peer; *local gets its address. */
@@ -51,9 +53,12 @@ void wire_ctl(struct wire *w, char *status, size_t len, const char *fmt, ...)
 /* wait for the client's connection to meet conds (space separated). */
 void wire_wait(struct wire *w, const struct sockaddr_in *local, const char *conds,
 	       int timeout_s);
+/* The same for a connection the peer names conn ("[2001:db8::1]:40112", "3"). */
+void wire_wait_conn(struct wire *w, const char *conn, const char *conds, int timeout_s);
 
 /* A field of the peer's "show" line for the client's connection. */
 uint64_t wire_show_u64(struct wire *w, const struct sockaddr_in *local, const char *key);
+uint64_t wire_show_conn_u64(struct wire *w, const char *conn, const char *key);
 
 /*
  * Poll sock_diag until the client's socket is in state (a TCP_* value, 0 for
@@ -67,6 +72,7 @@ int wire_conn_state(uint32_t laddr, uint16_t lport, uint16_t rport, int state,
 
 /* Print the peer's event record of the client's connection to stderr. */
 void wire_print_events(struct wire *w, const struct sockaddr_in *local);
+void wire_print_events_conn(struct wire *w, const char *conn);
 
 /* Read every frame captured so far into w->frames. */
 void wire_collect(struct wire *w);
