@@ -174,6 +174,35 @@ agent_client_ask(struct agent_client *ac, const struct agent_req *r,
 
 /* ---- opening ---- */
 
+/*
+ * A network cut between runner and agent must end a step that waits for
+ * a reply (a close lingering for a minute sends nothing meanwhile): the
+ * keepalives the agent's kernel answers while the agent lives stop
+ * coming back, and data not acknowledged within AGENT_LOSS_MS ends the
+ * connection as well, so the runner says "agent lost" within seconds
+ * rather than at the case's time limit. Best effort where the options
+ * are missing.
+ */
+#define AGENT_LOSS_MS 5000
+
+static void
+quick_loss(int fd)
+{
+#if defined(TCP_KEEPIDLE) && defined(TCP_KEEPINTVL) && defined(TCP_KEEPCNT)
+	int idle = 2, intvl = 1, cnt = 3;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+#endif
+#ifdef TCP_USER_TIMEOUT
+	unsigned int ms = AGENT_LOSS_MS;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ms, sizeof(ms));
+#endif
+	(void)fd;
+}
+
 static int
 connect_within(struct agent_client *ac, const struct control_endpoint *ep,
     int timeout_ms)
@@ -189,6 +218,7 @@ connect_within(struct agent_client *ac, const struct control_endpoint *ep,
 		return lose(ac, "socket: %s", strerror(errno));
 	(void)setsockopt(ac->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	(void)setsockopt(ac->fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	quick_loss(ac->fd);
 	if (connect(ac->fd, (const struct sockaddr *)&ep->addr, ep->addrlen) == 0)
 		return 0;
 	if (errno != EINPROGRESS)

@@ -2,7 +2,8 @@
  * cmd_run.c - `lingerlab run PATH...`: read every scenario file (a
  * directory means the *.scn files under it), refuse to run anything if
  * one is wrong, run the cases (run.h), decide them (evaluate.h) and
- * report (report.h).
+ * report (report.h). With --agent, lab mode (docs/lab.md): the system
+ * under test is the agent's, asked what it is before the first case.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd_lab.h"
 #include "cmd_library.h"
 #include "cmd_run.h"
 #include "control_client.h"
@@ -50,6 +52,7 @@ struct run_state {
 	bool live;		/* --live: the cases as they run */
 	bool library;		/* --library: PATHs inside the scenario library */
 	bool env_failed;
+	bool agent_lost;	/* lab mode: a case lost the agent */
 	uint32_t os;
 	const char *tags;	/* --tags: only cases with one of these */
 	const char *skip_tags;	/* --skip-tags: none with one of these */
@@ -66,6 +69,8 @@ usage(FILE *f)
 "                     [--diagram] [--svg-dir DIR] [--html FILE] [--[no-]summary]\n"
 "                     [--peer CONTROL [--peer-addr IPV4] [--iface IFACE]\n"
 "                      [--peer-token FILE]]\n"
+"                     [--agent ADDR:PORT [--agent-token FILE] [--agent-wait D]\n"
+"                      --peer CONTROL [--peer-token FILE] --peer-addr IPV4]\n"
 "                     PATH... | --library [PATH...]\n"
 "\n"
 "Run every case of the scenario files (a directory: every *.scn under it),\n"
@@ -91,6 +96,14 @@ usage(FILE *f)
 "                    CONTROL beyond loopback, such as 192.0.2.2:7999\n"
 "  --iface IFACE     with --peer: capture on IFACE; without it, wire\n"
 "                    expectations are reported as errors\n"
+"  --agent ADDR:PORT lab mode (docs/lab.md): the sockets are made by\n"
+"                    lingerlab-agent there, on the system under test, whose\n"
+"                    own expectations (linux:, freebsd:, windows:) apply; the\n"
+"                    wire is what the --peer lingerpeer received and sent\n"
+"  --agent-token FILE  authenticate with the token in FILE (the agent's\n"
+"                    --token-file); needed for an agent beyond loopback\n"
+"  --agent-wait D    how long a case waits for a lost agent to come back\n"
+"                    before the run stops (default 30s)\n"
 "  --live            show each case as it runs: steps as they start and return,\n"
 "                    segments as arrows as they cross, verdicts as they are\n"
 "                    decided, and on a terminal the time of a blocking step\n"
@@ -110,8 +123,9 @@ usage(FILE *f)
 "  -v, --verbose     passing checks in detail, and lingerpeer's log\n"
 "\n"
 "Exit status: 0 all passed, 1 a check failed, 2 wrong input, 3 the test\n"
-"system could not be set up (or a picture could not be written), 130\n"
-"interrupted (SIGINT, SIGTERM or SIGHUP: the report covers what ran).\n"
+"system could not be set up (or a picture could not be written), 4 the\n"
+"agent was lost during the run (lab mode), 130 interrupted (SIGINT,\n"
+"SIGTERM or SIGHUP: the report covers what ran).\n"
 "See docs/scenario-language.md, \"Running\".\n",
 	    self_path(SELF_LIBRARY), RUN_MAX_JOBS);
 }
@@ -165,6 +179,10 @@ opt_value(int ch, const char *arg, struct run_opts *o, struct run_state *rs)
 	char err[512];
 
 	switch (ch) {
+	case 'g':
+	case 'k':
+	case 'w':
+		return cmd_lab_option(ch, arg, o);
 	case 'f':
 		if (report_format_from_name(arg, &rs->fmt) == -1)
 			return bad("", "--format '%s': expected human, tap, "
@@ -235,6 +253,9 @@ parse_opts(int argc, char **argv, struct run_opts *o, struct run_state *rs)
 		{ "peer-addr", required_argument, NULL, 'a' },
 		{ "peer-token", required_argument, NULL, 'K' },
 		{ "iface", required_argument, NULL, 'i' },
+		{ "agent", required_argument, NULL, 'g' },
+		{ "agent-token", required_argument, NULL, 'k' },
+		{ "agent-wait", required_argument, NULL, 'w' },
 		{ "tags", required_argument, NULL, 'T' },
 		{ "skip-tags", required_argument, NULL, 'S' },
 		{ "raw", no_argument, NULL, 'r' },
@@ -270,6 +291,8 @@ parse_opts(int argc, char **argv, struct run_opts *o, struct run_state *rs)
 			return -1;
 		}
 	}
+	if (cmd_lab_check(o) == -1)
+		return -1;
 	if (o->peer_control == NULL && (o->peer_addr != NULL ||
 	    o->iface != NULL || o->peer_token != NULL))
 		return bad("in a sandbox the runner knows the address and the "
@@ -431,10 +454,14 @@ on_done(size_t index, struct case_obs *obs, void *arg)
 	(void)index;
 	if (obs->aborted && obs->abort_kind == OBS_ABORT_ENV)
 		rs->env_failed = true;
+	if (obs->aborted && (obs->abort_kind == OBS_ABORT_AGENT ||
+	    obs->abort_kind == OBS_ABORT_NO_AGENT))
+		rs->agent_lost = true;
 	if (rs->raw) {
 		dump_raw(obs);
 		rs->result.counts[VERDICT_ERROR] += obs->aborted;
-	} else if (evaluate_case(obs->sc, obs, rs->os, &cr) == -1 ||
+	} else if (evaluate_case(obs->sc, obs, obs->os != 0 ? obs->os : rs->os,
+	    &cr) == -1 ||
 	    run_result_add(&rs->result, &cr) == -1) {
 		fprintf(stderr, PROG ": %s: cannot evaluate: %s\n",
 		    obs->sc->case_name, strerror(errno));
@@ -470,7 +497,12 @@ run_all(struct cases *c, struct run_opts *o, struct run_state *rs)
 	char os[32], err[512];
 	int rc;
 
-	rs->os = run_os(os, sizeof(os));
+	if (o->agent != NULL) {
+		/* lab mode: the agent's system, whose expectations apply */
+		if (cmd_lab_hello(o, &rs->os, os, sizeof(os)) == -1)
+			return RUN_EXIT_ENV;
+	} else
+		rs->os = run_os(os, sizeof(os));
 	run_result_init(&rs->result, os);
 	/* never 0 bytes: calloc(0) may return NULL, which is no failure */
 	if ((obs = calloc(c->n > 0 ? c->n : 1, sizeof(*obs))) == NULL) {
@@ -505,6 +537,8 @@ run_all(struct cases *c, struct run_opts *o, struct run_state *rs)
 		fprintf(stderr, PROG ": %s\n", err);
 		return RUN_EXIT_INTERRUPTED;
 	}
+	if (rs->agent_lost)
+		return RUN_EXIT_AGENT_LOST;
 	if (rs->env_failed)
 		return RUN_EXIT_ENV;
 	if (rs->raw)
@@ -533,7 +567,7 @@ free_all(struct scn_paths *p, struct cases *c, struct run_state *rs)
 int
 cmd_run(int argc, char **argv)
 {
-	struct run_opts o = { .jobs = 1 };
+	struct run_opts o = { .jobs = 1, .agent_wait_ns = RUN_AGENT_WAIT_NS };
 	struct run_state rs = { .fmt = REPORT_HUMAN,
 	    .pic.summary = PIC_SUMMARY_AUTO };
 	struct scn_paths p = { NULL, 0, 0 };

@@ -67,6 +67,12 @@ eval_state(const struct scenario *sc, const struct case_obs *obs,
 		    "(sock_diag gave no answer)", s);
 		return;
 	}
+	if (strcasecmp(pt->state, "unknown") == 0) {	/* an agent's answer */
+		v->kind = VERDICT_ERROR;
+		tb_set(v->note, sizeof(v->note), EV_CANNOT_HERE "it keeps no table "
+		    "of its connections' states (its agent answered unknown)");
+		return;
+	}
 	dur_offset(pt->t_done_ns > pt->t_ns ? pt->t_done_ns : pt->t_ns, at, sizeof(at));
 	if (strcasecmp(pt->state, "gone") == 0)
 		tb_set(v->actual, sizeof(v->actual), "sock_diag no longer found %s's "
@@ -323,7 +329,10 @@ abort_verdict(const struct scenario *sc, const struct case_obs *obs, struct verd
 	    obs->abort_reason[0] != '\0' ? obs->abort_reason : "no reason given");
 	tb_set(v->note, sizeof(v->note), "%s", obs->abort_kind == OBS_ABORT_ENV ?
 	    "the test system failed, not the case: every case would stop alike" :
-	    "the case stopped early");
+	    obs->abort_kind == OBS_ABORT_AGENT ? "lingerlab-agent was lost, not "
+	    "the case: the system under test could no longer be driven" :
+	    obs->abort_kind == OBS_ABORT_NO_AGENT ? "lingerlab-agent could not be "
+	    "reached: the case did not run" : "the case stopped early");
 }
 
 static void
@@ -340,6 +349,27 @@ case_header(const struct scenario *sc, const struct case_obs *obs, uint32_t runn
 	out->aborted = obs->aborted;
 	snprintf(out->abort_reason, sizeof(out->abort_reason), "%s", obs->abort_reason);
 	snprintf(out->pcap_path, sizeof(out->pcap_path), "%s", obs->pcap_path);
+	out->lab = obs->lab;
+}
+
+/* Lab mode: say how many checks could not be made there, and the first why. */
+static void
+lab_unchecked(struct case_result *out)
+{
+	const char *first = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < out->nverdicts; i++) {
+		if (strncmp(out->verdicts[i].note, EV_CANNOT_HERE,
+		    strlen(EV_CANNOT_HERE)) != 0)
+			continue;
+		if (n++ == 0)
+			first = out->verdicts[i].note + strlen(EV_CANNOT_HERE);
+	}
+	if (n > 0)
+		tb_set(out->lab_unchecked, sizeof(out->lab_unchecked), "%zu check%s "
+		    "cannot be made on this system under test: %s%s", n,
+		    n == 1 ? "" : "s", first, n > 1 ? " (and others: see each)" : "");
 }
 
 int
@@ -392,5 +422,7 @@ evaluate_case(const struct scenario *sc, const struct case_obs *obs, uint32_t ru
 		abort_verdict(sc, obs, v);
 		out->counts[v->kind]++;
 	}
+	if (obs->lab.on)
+		lab_unchecked(out);
 	return 0;
 }

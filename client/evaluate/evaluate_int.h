@@ -17,6 +17,13 @@
 #include "step_words.h"
 #include "verdict.h"
 
+/*
+ * How a verdict's note begins when the check cannot be made on the system
+ * under test at all (lab mode: the agent's system does not give what it
+ * needs); evaluate_case() counts them for the report.
+ */
+#define EV_CANNOT_HERE "cannot be checked on this system: "
+
 /* evaluate.c: the case's point for steps[step].expects[idx], or NULL if
  * not recorded. */
 const struct obs_point *ev_point(const struct scenario *sc, const struct case_obs *obs,

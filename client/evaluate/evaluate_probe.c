@@ -135,6 +135,12 @@ ev_probe(const struct case_obs *obs, const struct scn_expect *e,
 	int s = series_index(p, pe->series);
 	int64_t val;
 
+	if (obs->lab.on && s >= 0 && k != SIZE_MAX && p->samples[k].v[s] < 0) {
+		v->kind = VERDICT_ERROR;
+		tb_set(v->note, sizeof(v->note), EV_CANNOT_HERE "it does not report "
+		    "%s (its agent answered unknown)", pe->series);
+		return;
+	}
 	if (k == SIZE_MAX || s < 0 || !evaluate_probe_value(pe, p, k, &val)) {
 		v->kind = VERDICT_ERROR;
 		tb_set(v->note, sizeof(v->note), "no sample of %s was taken here (the probe "

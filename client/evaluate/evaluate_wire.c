@@ -36,6 +36,23 @@ set_what(struct wire_pattern *pat, enum scn_wire_what what)
 	}
 }
 
+/*
+ * Lab mode: segments are on lingerpeer's clock and steps on the agent's,
+ * each mapped onto the runner's within the case's clock bound. A check
+ * that looks for a segment takes one up to the bound either side of its
+ * window; one that looks for an absence watches its window that much
+ * longer, but does not start earlier: the step before it may end well
+ * within the bound of its start (the same reason it has no slack).
+ */
+static void
+widen(const struct scn_expect *e, uint64_t bound, struct wire_pattern *pat)
+{
+	pat->t_to_ns = UINT64_MAX - pat->t_to_ns < bound ? UINT64_MAX :
+	    pat->t_to_ns + bound;
+	if (e->kind != EXP_WIRE_SENDS_NO)
+		pat->t_slack_ns += bound;
+}
+
 int
 evaluate_wire_pattern(const struct scenario *sc, const struct case_obs *obs,
     size_t step, size_t idx, struct wire_pattern *pat)
@@ -59,6 +76,8 @@ evaluate_wire_pattern(const struct scenario *sc, const struct case_obs *obs,
 	    pt->t_ns + e->duration_ns;
 	if (e->kind != EXP_WIRE_SENDS_NO)
 		pat->t_slack_ns = WIRE_CLOCK_SLACK_NS;
+	if (obs->lab.on)
+		widen(e, obs->lab.clock_bound_ns, pat);
 	if (e->kind == EXP_WIRE_ZWP) {
 		pat->fields |= WP_ZWP;
 		pat->zero_window_probe = true;

@@ -131,6 +131,29 @@ enum obs_abort {
 				 * a step needing a socket that is not there */
 	OBS_ABORT_ENV,		/* the test system: no sandbox, no lingerpeer,
 				 * no capture; every case would fail alike */
+	OBS_ABORT_AGENT,	/* lab mode: lingerlab-agent lost during the case
+				 * (killed, its network cut); the run goes on */
+	OBS_ABORT_NO_AGENT,	/* lab mode: the agent could not be reached for
+				 * the case at all; the run stops there */
+};
+
+/*
+ * Lab mode (lingerlab run --agent, docs/lab.md): the system under test is
+ * elsewhere, driven by lingerlab-agent, and the wire is what lingerpeer
+ * itself received and sent. The times of a case stay on the runner's
+ * clock: the agent's and lingerpeer's were mapped onto it, each give or
+ * take half the shortest round trip of several exchanges (plus what the
+ * offsets moved by during the case); clock_bound_ns is that sum, by which
+ * the evaluator widens the wire windows.
+ */
+struct obs_lab {
+	bool on;
+	char agent[64];		/* its endpoint: "198.51.100.2:7900" */
+	/* as the agent describes it: "Linux 6.1.0-18-amd64 (Debian GNU/Linux
+	 * 12 (bookworm)) on host sut" */
+	char system[192];
+	char wire[80];		/* "lingerpeer at 198.51.100.6:7999" */
+	uint64_t clock_bound_ns;
 };
 
 struct case_obs {
@@ -156,6 +179,7 @@ struct case_obs {
 	char capture_note[160];
 	uint64_t capture_drops;		/* frames the kernel dropped: segs has gaps */
 	struct obs_probes probes;
+	struct obs_lab lab;		/* lab mode; lab.on false otherwise */
 };
 
 #endif

@@ -259,6 +259,17 @@ obs_fmt_abort(const struct case_obs *obs, char *buf, size_t len)
 }
 
 size_t
+obs_fmt_lab(const struct case_obs *obs, char *buf, size_t len)
+{
+	const struct obs_lab *l = &obs->lab;
+	char e1[ESC_MAX], e2[ESC_MAX], e3[ESC_MAX];
+
+	return (size_t)snprintf(buf, len, "lab %" PRIu64 " %s %s %s\n",
+	    l->clock_bound_ns, esc(l->agent, e1, sizeof(e1)),
+	    esc(l->system, e2, sizeof(e2)), esc(l->wire, e3, sizeof(e3)));
+}
+
+size_t
 obs_fmt_end(const struct case_obs *obs, char *buf, size_t len)
 {
 	return (size_t)snprintf(buf, len, "end %" PRIu64 "\n",
@@ -484,13 +495,27 @@ apply_tail(struct case_obs *obs, struct rec *r)
 	} else if (strcmp(k, "pcap") == 0)
 		get_s(r, 1, obs->pcap_path, sizeof(obs->pcap_path));
 	else if (strcmp(k, "abort") == 0) {
-		obs->abort_kind = (enum obs_abort)get_u(r, 1, OBS_ABORT_ENV);
+		obs->abort_kind = (enum obs_abort)get_u(r, 1, OBS_ABORT_NO_AGENT);
 		get_s(r, 2, obs->abort_reason, sizeof(obs->abort_reason));
 		obs->aborted = r->bad == 0 && obs->abort_kind != OBS_ABORT_NONE;
 	} else {
 		obs->duration_ns = get_u(r, 1, UINT64_MAX);
 		return 1;
 	}
+	return 0;
+}
+
+static int
+apply_lab(struct case_obs *obs, struct rec *r)
+{
+	struct obs_lab l = { .on = true };
+
+	l.clock_bound_ns = get_u(r, 1, UINT64_MAX);
+	get_s(r, 2, l.agent, sizeof(l.agent));
+	get_s(r, 3, l.system, sizeof(l.system));
+	get_s(r, 4, l.wire, sizeof(l.wire));
+	if (r->bad == 0)
+		obs->lab = l;
 	return 0;
 }
 
@@ -503,7 +528,7 @@ static const struct {
 	{ "call", 11, apply_call }, { "point", 10, apply_point },
 	{ "seg", 12, apply_seg }, { "capture", 4, apply_tail },
 	{ "pcap", 2, apply_tail }, { "abort", 3, apply_tail },
-	{ "end", 2, apply_tail },
+	{ "end", 2, apply_tail }, { "lab", 5, apply_lab },
 };
 
 int
@@ -575,6 +600,8 @@ obs_fmt_case(const struct case_obs *o, obs_line_fn put, void *arg)
 
 #define PUT(len) do { if ((rc = put(buf, (len), arg)) != 0) return rc; } while (0)
 	PUT(obs_fmt_head(o, buf, sizeof(buf)));
+	if (o->lab.on)
+		PUT(obs_fmt_lab(o, buf, sizeof(buf)));
 	for (i = 0; i < o->sc->nsocks; i++)
 		PUT(obs_fmt_sock(o, i, buf, sizeof(buf)));
 	if (o->probes.nseries > 0)

@@ -16,6 +16,9 @@
  *   capture CAPTURED DROPS NOTE
  *   pcap PATH
  *   abort KIND REASON                     enum obs_abort
+ *   lab BOUND AGENT SYSTEM WIRE           lab mode only (struct obs_lab):
+ *                                         the clock bound in ns, and where
+ *                                         the case ran and was watched
  *   end DURATION                          the last record
  *
  * and, for repeat blocks and resource probes (run_wire_probe.c):
@@ -39,7 +42,12 @@
 
 #include "observe.h"
 
-#define OBS_WIRE_VERSION 2	/* 2: probes, sample, rep (run_wire_probe.c) */
+/*
+ * 2: probes, sample, rep (run_wire_probe.c). The lab record came later
+ * within 2: a stream without one is as valid as before, and a worker and
+ * the parent that reads it are always the same program.
+ */
+#define OBS_WIRE_VERSION 2
 #define OBS_LINE_MAX 2048	/* every record fits, newline included */
 
 /*
@@ -75,6 +83,7 @@ size_t	obs_fmt_seg(const struct obs_segment *seg, char *buf, size_t len);
 size_t	obs_fmt_capture(const struct case_obs *obs, char *buf, size_t len);
 size_t	obs_fmt_pcap(const struct case_obs *obs, char *buf, size_t len);
 size_t	obs_fmt_abort(const struct case_obs *obs, char *buf, size_t len);
+size_t	obs_fmt_lab(const struct case_obs *obs, char *buf, size_t len);
 size_t	obs_fmt_end(const struct case_obs *obs, char *buf, size_t len);
 size_t	obs_fmt_at(size_t step, uint64_t t0, uint64_t t, char *buf,
 	    size_t len);

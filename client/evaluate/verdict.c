@@ -117,6 +117,10 @@ run_result_add(struct run_result *run, struct case_result *cr)
 	run->duration_ns += cr->duration_ns;
 	if (run->os_name[0] == '\0')
 		snprintf(run->os_name, sizeof(run->os_name), "%s", cr->os_name);
+	if (cr->lab.on && !run->lab.on)
+		run->lab = cr->lab;
+	if (cr->lab.on && cr->lab.clock_bound_ns > run->lab.clock_bound_ns)
+		run->lab.clock_bound_ns = cr->lab.clock_bound_ns;
 	/* the run owns the verdicts now */
 	cr->verdicts = NULL;
 	cr->nverdicts = 0;

@@ -86,10 +86,19 @@ struct case_result {
 	size_t nverdicts;
 	size_t counts[VERDICT_KIND_COUNT];
 	struct obs_probes probes;	/* resource probe samples; samples owned */
+	struct obs_lab lab;		/* lab mode: where it ran, the clock bound */
+	/*
+	 * Lab mode: the checks that could not be made on the system under
+	 * test, counted, with the first one's reason ("" when none): "2
+	 * checks cannot be made there: ...".
+	 */
+	char lab_unchecked[VERDICT_TEXT_MAX];
 };
 
 struct run_result {
 	char os_name[32];
+	/* lab mode: the first case's, with the largest clock bound of all */
+	struct obs_lab lab;
 	struct case_result *cases;	/* owned */
 	size_t ncases;
 	size_t cap;

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "duration_text.h"
+
 static const struct {
 	const char *name;
 	enum report_format fmt;
@@ -74,6 +76,25 @@ rp_where(const struct verdict *v, char *buf, size_t len)
 		n = snprintf(buf, len, "%s", file);
 	else
 		n = snprintf(buf, len, "%s:%" PRIu32, file, v->pos.line);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+size_t
+rp_lab_bound(const struct obs_lab *lab, char *buf, size_t len)
+{
+	return dur_measured(lab->clock_bound_ns, DUR_VERDICT, buf, len);
+}
+
+size_t
+rp_lab_system(const struct obs_lab *lab, char *buf, size_t len)
+{
+	char bound[32];
+	int n;
+
+	rp_lab_bound(lab, bound, sizeof(bound));
+	n = snprintf(buf, len, "%s, through lingerlab-agent at %s; the wire as "
+	    "%s saw it; clocks agree within %s", lab->system, lab->agent,
+	    lab->wire, bound);
 	return n < 0 ? 0 : (size_t)n;
 }
 

@@ -184,6 +184,16 @@ one_case(struct human *h, const struct case_result *cr)
 		put_text(h, cr->description);
 		fputc('\n', h->fp);
 	}
+	if (cr->lab.on) {
+		rp_lab_bound(&cr->lab, took, sizeof(took));
+		fprintf(h->fp, "   lab: clocks agree within %s (wire windows widened "
+		    "by it)\n", took);
+	}
+	if (cr->lab_unchecked[0] != '\0') {
+		fprintf(h->fp, "   lab: ");
+		put_text(h, cr->lab_unchecked);
+		fputc('\n', h->fp);
+	}
 	if (cr->aborted) {
 		fprintf(h->fp, "   stopped early: ");
 		put_text(h, cr->abort_reason[0] != '\0' ? cr->abort_reason : "no reason given");
@@ -217,7 +227,14 @@ report_human(const struct run_result *run, const struct report_options *opts, FI
 		h.verbose = opts->verbose;
 	}
 	fprintf(fp, "lingerlab: %zu case%s on ", run->ncases, run->ncases == 1 ? "" : "s");
-	put_text(&h, run->os_name[0] != '\0' ? run->os_name : "an unknown system");
+	if (run->lab.on) {
+		char lab[512];
+
+		rp_lab_system(&run->lab, lab, sizeof(lab));
+		put_text(&h, lab);
+	} else
+		put_text(&h, run->os_name[0] != '\0' ? run->os_name :
+		    "an unknown system");
 	fprintf(fp, "\n\n");
 	for (i = 0; i < run->ncases; i++) {
 		one_case(&h, &run->cases[i]);

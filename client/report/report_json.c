@@ -142,6 +142,21 @@ counts(FILE *fp, const size_t *c)
 	fputc('}', fp);
 }
 
+/* Lab mode: where the case ran, how it was watched, the clock bound. */
+static void
+lab(FILE *fp, const struct case_result *cr)
+{
+	if (!cr->lab.on)
+		return;
+	fprintf(fp, ",\"lab\":{");
+	kv_str(fp, true, "system", cr->lab.system);
+	kv_str(fp, false, "agent", cr->lab.agent);
+	kv_str(fp, false, "wire", cr->lab.wire);
+	kv_u64(fp, "clock_bound_ns", cr->lab.clock_bound_ns);
+	kv_str(fp, false, "unchecked", cr->lab_unchecked);
+	fputc('}', fp);
+}
+
 static void
 one_case(FILE *fp, const struct case_result *cr)
 {
@@ -157,6 +172,7 @@ one_case(FILE *fp, const struct case_result *cr)
 	kv_str(fp, false, "abort_reason", cr->abort_reason);
 	kv_str(fp, false, "capture", cr->pcap_path);
 	counts(fp, cr->counts);
+	lab(fp, cr);
 	series_json(fp, &cr->probes);
 	fprintf(fp, ",\"checks\":[");
 	for (i = 0; i < cr->nverdicts; i++) {

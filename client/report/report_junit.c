@@ -136,6 +136,22 @@ count_attrs(FILE *fp, size_t tests, const size_t *c, uint64_t ns)
 	    c[VERDICT_ERROR] + c[VERDICT_NOT_REACHED], c[VERDICT_NOT_APPLICABLE], took);
 }
 
+/* Lab mode: where the case ran, how it was watched, the clock bound. */
+static void
+lab_properties(FILE *fp, const struct case_result *cr)
+{
+	char bound[32];
+
+	if (!cr->lab.on)
+		return;
+	snprintf(bound, sizeof(bound), "%" PRIu64, cr->lab.clock_bound_ns);
+	property(fp, "lab-system", cr->lab.system);
+	property(fp, "lab-agent", cr->lab.agent);
+	property(fp, "lab-wire", cr->lab.wire);
+	property(fp, "lab-clock-bound-ns", bound);
+	property(fp, "lab-unchecked", cr->lab_unchecked);
+}
+
 static void
 testsuite(FILE *fp, const struct case_result *cr)
 {
@@ -147,11 +163,12 @@ testsuite(FILE *fp, const struct case_result *cr)
 	fprintf(fp, ">\n");
 	/* JUnit's schema wants at least one property inside <properties> */
 	if (cr->description[0] != '\0' || cr->os_name[0] != '\0' ||
-	    cr->pcap_path[0] != '\0' || cr->aborted) {
+	    cr->pcap_path[0] != '\0' || cr->aborted || cr->lab.on) {
 		fprintf(fp, "    <properties>\n");
 		property(fp, "description", cr->description);
 		property(fp, "os", cr->os_name);
 		property(fp, "capture", cr->pcap_path);
+		lab_properties(fp, cr);
 		if (cr->aborted)
 			property(fp, "stopped", cr->abort_reason[0] != '\0' ?
 			    cr->abort_reason : "no reason given");

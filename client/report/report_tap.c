@@ -167,6 +167,15 @@ case_comment(FILE *fp, const struct case_result *cr)
 		tap_text(fp, cr->description);
 	}
 	fprintf(fp, " (%s s)\n", took);
+	if (cr->lab.on) {
+		rp_lab_bound(&cr->lab, took, sizeof(took));
+		fprintf(fp, "# lab: clocks agree within %s\n", took);
+	}
+	if (cr->lab_unchecked[0] != '\0') {
+		fprintf(fp, "# lab: ");
+		tap_text(fp, cr->lab_unchecked);
+		fputc('\n', fp);
+	}
 }
 
 int
@@ -183,7 +192,14 @@ report_tap(const struct run_result *run, const struct report_options *opts, FILE
 	else
 		fprintf(fp, "1..%zu\n", total);
 	fprintf(fp, "# lingerlab on ");
-	tap_text(fp, run->os_name[0] != '\0' ? run->os_name : "an unknown system");
+	if (run->lab.on) {
+		char lab[512];
+
+		rp_lab_system(&run->lab, lab, sizeof(lab));
+		tap_text(fp, lab);
+	} else
+		tap_text(fp, run->os_name[0] != '\0' ? run->os_name :
+		    "an unknown system");
 	fputc('\n', fp);
 	for (i = 0; i < run->ncases; i++) {
 		case_comment(fp, &run->cases[i]);

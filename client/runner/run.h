@@ -12,7 +12,10 @@
  *
  * With opts->peer_control set, no sandbox is built: the cases run against
  * a lingerpeer that is already running (see docs/scenario-language.md,
- * "Running"), one at a time.
+ * "Running"), one at a time. With opts->agent set too (lab mode,
+ * docs/lab.md), the sockets are not this system's either: lingerlab-agent
+ * makes them on the system under test (run_sut.h), and the wire is what
+ * that lingerpeer received and sent.
  */
 #ifndef LINGERLAB_RUN_H
 #define LINGERLAB_RUN_H
@@ -22,6 +25,7 @@
 #include <stdint.h>
 
 #include "observe.h"
+#include "platform.h"
 #include "scenario.h"
 #include "timeunit.h"
 
@@ -59,6 +63,10 @@ struct run_opts {
 	const char *peer_addr;		/* its address (--peer-addr) */
 	const char *peer_token;		/* --peer-token's token (read), or NULL */
 	const char *iface;		/* capture there (--iface); NULL: none */
+	/* lab mode: --agent ADDR:PORT, the system under test; NULL: this one */
+	const char *agent;
+	const char *agent_token;	/* --agent-token's token (read), or NULL */
+	uint64_t agent_wait_ns;		/* --agent-wait: a lost agent's grace */
 	const char *pcap_dir;		/* one pcap file per case; NULL: none */
 	uint64_t timeout_ns;		/* --timeout; 0: the scenario's */
 	unsigned jobs;			/* workers at once (--jobs); 0 = 1 */
@@ -88,6 +96,23 @@ typedef void (*run_done_fn)(size_t index, struct case_obs *obs, void *arg);
 int	run_cases(const struct scenario *const *cases, size_t n,
 	    const struct run_opts *opts, struct case_obs *obs,
 	    run_done_fn done, void *arg, char *err, size_t errlen);
+
+/* How long a case waits for a lost agent to come back (--agent-wait). */
+#define RUN_AGENT_WAIT_NS (30 * NS_PER_S)
+
+/*
+ * Lab mode, before the run: reach the agent once (no waiting: it must be
+ * there, take the token and speak this protocol) and learn what it runs
+ * on. 0, or -1 with why in err.
+ */
+int	run_agent_hello(const struct run_opts *opts, struct plat_os_info *os,
+	    char *err, size_t errlen);
+/*
+ * Lab mode, before the run: reach the --peer lingerpeer once and ask its
+ * clock, which lab mode needs and an older lingerpeer does not have. 0, or
+ * -1 with why in err.
+ */
+int	run_peer_hello(const struct run_opts *opts, char *err, size_t errlen);
 
 /* The case's time limit: --timeout, else the scenario's, else 60 s. */
 uint64_t run_case_timeout(const struct scenario *sc,

@@ -1,8 +1,9 @@
 /*
  * run_case.c - the worker: one case, for real. Build the sandbox (or
- * reach the --peer lingerpeer), start the capture, run the steps in order
- * with the expectations after each, and stream every record to the parent
- * as soon as it is known (run_wire.h).
+ * reach the --peer lingerpeer, and in lab mode the agent), start the
+ * capture (in lab mode, the reading of lingerpeer's log), run the steps in
+ * order with the expectations after each, and stream every record to the
+ * parent as soon as it is known (run_wire.h).
  *
  * Time 0 is the moment before the first step; setting up is not part of
  * the case's timeline.
@@ -19,6 +20,7 @@
 
 #include "run_int.h"
 #include "run_plat.h"
+#include "run_sut.h"
 #include "run_wire.h"
 #include "sandbox.h"
 #include "scenario_parse.h"
@@ -78,6 +80,7 @@ run_emit_call(struct run_ctx *r, size_t i)
 		return;		/* a repeat block reports its calls at its end */
 	/* The segments a call sent are streamed before it is (--live). */
 	rcap_sync(r->cap);
+	(void)pwire_collect(r);
 	run_emit(r, buf, obs_fmt_call(r->obs, i, buf, sizeof(buf)));
 }
 
@@ -123,8 +126,9 @@ run_record(struct run_ctx *r, size_t i, const struct plat_call *pc)
 	c->ret = pc->ret;
 	c->err = pc->ret < 0 ? pc->err : 0;
 	c->err_name[0] = '\0';
+	/* named where the call ran: an agent's system has its own numbers */
 	if (pc->ret < 0)
-		plat_err_name(pc->err, c->err_name, sizeof(c->err_name));
+		snprintf(c->err_name, sizeof(c->err_name), "%s", pc->err_name);
 	c->t_start_ns = pc->t_start_ns > r->t0 ? pc->t_start_ns - r->t0 : 0;
 	c->t_end_ns = pc->t_end_ns > r->t0 ? pc->t_end_ns - r->t0 : 0;
 	c->bytes = pc->bytes;
@@ -138,6 +142,8 @@ run_collect(struct run_ctx *r)
 {
 	char err[512];
 
+	if (r->pwire != NULL)
+		return pwire_collect(r);
 	if (r->cap == NULL)
 		return 0;
 	/* Classified and streamed already, by run_capture.c. */
@@ -215,15 +221,42 @@ find_client_addr(struct run_ctx *r)
 	for (i = 0; i < r->sc->nsteps; i++)
 		if (r->sc->steps[i].kind == STEP_LISTEN)
 			break;
-	if (i == r->sc->nsteps || plat_source_addr(r->peer_addr,
+	if (i == r->sc->nsteps || sut_source_addr(r, r->peer_addr,
 	    &r->client_addr) == 0)
 		return 0;
+	if (r->stop)
+		return -1;	/* the agent is lost: said already */
 	e = errno;
 	inet_ntop(AF_INET, &in, a, sizeof(a));
 	run_abort(r, OBS_ABORT_ENV, "cannot tell the peer where to connect: no "
-	    "route from this system to %s (%s); check the routes to the peer "
-	    "(ip route get %s)", a, strerror(e), a);
+	    "route from %s to %s (%s); check the routes to the peer "
+	    "(ip route get %s)", sut_is_agent(r) ? "the system under test" :
+	    "this system", a, strerror(e), a);
 	return -1;
+}
+
+/* Lab mode: the wire is lingerpeer's log, read from where the case begins. */
+static void
+open_peer_wire(struct run_ctx *r)
+{
+	char buf[OBS_LINE_MAX];
+
+	if (pwire_open(r) == -1)
+		return;
+	r->obs->captured = true;
+	run_emit(r, buf, obs_fmt_capture(r->obs, buf, sizeof(buf)));
+}
+
+/* Lab mode: the clock bound as it stands, in a record of its own. */
+static void
+lab_record(struct run_ctx *r)
+{
+	char buf[OBS_LINE_MAX];
+
+	if (!r->obs->lab.on)
+		return;
+	r->obs->lab.clock_bound_ns = sut_clock_bound(r) + pwire_clock_bound(r);
+	run_emit(r, buf, obs_fmt_lab(r->obs, buf, sizeof(buf)));
 }
 
 static void
@@ -253,7 +286,23 @@ setup(struct run_ctx *r, struct sandbox *sb)
 		run_abort(r, OBS_ABORT_ENV, "%s", err);
 		return;
 	}
-	open_capture(r);
+	if (sut_is_agent(r)) {
+		open_peer_wire(r);
+		lab_record(r);
+	} else
+		open_capture(r);
+}
+
+/* Lab mode: measure both clocks again when it is time, between steps. */
+static void
+clocks_refresh(struct run_ctx *r)
+{
+	if (!sut_is_agent(r))
+		return;
+	sut_clock_refresh(r);
+	pwire_clock_refresh(r);
+	/* the runner's waits follow the evaluator's windows (run_points.c) */
+	r->obs->lab.clock_bound_ns = sut_clock_bound(r) + pwire_clock_bound(r);
 }
 
 static void
@@ -271,6 +320,7 @@ run_steps(struct run_ctx *r)
 	for (i = 0; i < r->sc->nsteps && !r->stop; i++) {
 		st = &r->sc->steps[i];
 		run_peer_check(r, i);
+		clocks_refresh(r);
 		if (r->stop)
 			break;
 		run_emit(r, buf, obs_fmt_at(i, r->t0, run_now(r), buf, sizeof(buf)));
@@ -290,6 +340,10 @@ run_steps(struct run_ctx *r)
 	if (!r->stop)
 		run_peer_check(r, r->sc->nsteps);
 	rcap_stop(r->cap);	/* the final take is ours, as it always was */
+	/* A window widened by the clock bound is watched to its new end. */
+	if (sut_is_agent(r))
+		run_wait_until(r, run_now(r) + sut_clock_bound(r) +
+		    pwire_clock_bound(r));
 	(void)run_collect(r);
 	r->obs->duration_ns = run_now(r);
 }
@@ -304,18 +358,47 @@ finish(struct run_ctx *r)
 		r->cap = NULL;
 		run_emit(r, buf, obs_fmt_capture(r->obs, buf, sizeof(buf)));
 	}
+	if (r->pwire != NULL)	/* with the events its log lost */
+		run_emit(r, buf, obs_fmt_capture(r->obs, buf, sizeof(buf)));
+	lab_record(r);
 	run_emit(r, buf, obs_fmt_end(r->obs, buf, sizeof(buf)));
+}
+
+/*
+ * Lab mode: the system under test as the agent describes it, and where
+ * the case runs, for the reports; or, when the agent could not be reached
+ * at all, the case stopped before it began.
+ */
+static void
+lab_begin(struct run_ctx *r, const struct plat_os_info *os, int opened,
+    const char *why)
+{
+	struct obs_lab *l = &r->obs->lab;
+
+	if (r->opt->agent == NULL)
+		return;
+	if (opened == -1) {
+		run_abort(r, OBS_ABORT_NO_AGENT, "agent lost: %s", why);
+		return;
+	}
+	l->on = true;
+	snprintf(l->agent, sizeof(l->agent), "%s", r->opt->agent);
+	run_os_system(os, l->system, sizeof(l->system));
+	snprintf(l->wire, sizeof(l->wire), "lingerpeer at %s",
+	    r->opt->peer_control);
 }
 
 void
 run_case_worker(const struct scenario *sc, const struct run_opts *opts,
     int out_fd)
 {
+	struct plat_os_info os;
 	struct case_obs obs;
 	struct run_ctx r;
 	struct sandbox sb;
-	char buf[OBS_LINE_MAX];
+	char buf[OBS_LINE_MAX], why[1024];
 	size_t s;
+	int opened;
 
 	memset(&r, 0, sizeof(r));
 	memset(&sb, 0, sizeof(sb));
@@ -328,12 +411,20 @@ run_case_worker(const struct scenario *sc, const struct run_opts *opts,
 	signal(SIGPIPE, SIG_IGN);	/* a dead peer or parent is an error */
 	if (case_obs_init(&obs, sc) == -1)
 		_exit(1);		/* the parent reports a worker lost */
-	obs.os = run_os(obs.os_name, sizeof(obs.os_name));
+	/* The system under test: this one, or the agent's (lab mode). */
+	opened = sut_open(&r, &os, why, sizeof(why));
+	obs.os = run_os_bit(&os);
+	run_os_name(&os, obs.os_name, sizeof(obs.os_name));
 	run_emit(&r, buf, obs_fmt_head(&obs, buf, sizeof(buf)));
-	setup(&r, &sb);
+	lab_begin(&r, &os, opened, why);
+	if (!r.stop)
+		setup(&r, &sb);
 	if (!r.stop)
 		run_steps(&r);
 	finish(&r);
+	pwire_reset_conns(&r);		/* lab mode: what the case left, gone */
+	pwire_close(&r);
+	sut_close(&r);
 	run_peer_stop(&r);
 	/* Our sockets close at exit, unobserved: the record is complete. */
 	if (r.sb != NULL)

@@ -22,9 +22,17 @@
 /* How long one control request may take, `wait` apart. */
 #define RUN_CTL_TIMEOUT_MS 5000
 
+/*
+ * Lab mode: how often the wire (lingerpeer's event log) is read while the
+ * runner waits for a segment or for time to pass.
+ */
+#define PWIRE_POLL_MS 5
+
 struct control_reply;
 struct run_capture;
 struct run_peer;
+struct run_pwire;
+struct run_sut;
 struct sandbox;
 
 struct run_ctx {
@@ -44,6 +52,11 @@ struct run_ctx {
 	uint32_t client_addr;		/* ours toward the peer; with `listen` only */
 	struct run_peer *peer;		/* NULL: no lingerpeer (none needed) */
 	struct run_capture *cap;	/* NULL: no capture */
+	struct run_sut *sut;		/* lab mode: the agent (run_sut.h); NULL:
+					   this system */
+	struct run_pwire *pwire;	/* lab mode: the wire from lingerpeer */
+	/* lab mode: the sockets by state when the case began (run_repeat.c) */
+	int64_t socks_base[PLAT_TCP_NSTATES];
 	size_t signal_step;		/* armed `signal after` step + 1, 0: none */
 	bool quiet;			/* in a repeat block: no call records */
 	size_t cur_block;		/* the last repeat step begun + 1, 0: none */
@@ -98,6 +111,24 @@ void	run_signal_note(struct run_ctx *r, const struct plat_call *pc,
 void	run_listen(struct run_ctx *r, size_t i, struct plat_call *pc);
 void	run_accept(struct run_ctx *r, size_t i, struct plat_call *pc);
 void	run_peer_connect(struct run_ctx *r, size_t i);
+
+/* run_peer_wire.c: lab mode's wire, lingerpeer's event log */
+/* Where the case's events begin, and lingerpeer's clock. 0, or -1 (the
+ * case stopped). */
+int	pwire_open(struct run_ctx *r);
+void	pwire_close(struct run_ctx *r);
+/* Read what is new, classify it, stream it. 0, or -1 (the case stopped). */
+int	pwire_collect(struct run_ctx *r);
+/* As sut_clock_refresh() and sut_clock_bound() (run_sut.h). */
+void	pwire_clock_refresh(struct run_ctx *r);
+uint64_t pwire_clock_bound(const struct run_ctx *r);
+/*
+ * After the case: lingerpeer resets every connection the case opened
+ * that it still holds open, so that what the system under test left
+ * behind (an orphan retransmitting its FIN, a peer that swallows it) dies
+ * with the case, as a sandbox's does with its namespaces.
+ */
+void	pwire_reset_conns(struct run_ctx *r);
 
 /* run_peer.c */
 int	run_peer_start(struct run_ctx *r, char *err, size_t errlen);

@@ -16,6 +16,11 @@
  * interrupted where they were, and the caller learns what never ran. The
  * signals are blocked except inside ppoll(), so one that comes while the
  * parent is busy is seen at the next wait, never lost.
+ *
+ * In lab mode (--agent) a case whose agent is lost is reported so, and the
+ * next one waits for the agent to come back (--agent-wait); a case that
+ * could not reach it at all ends the run there: the cases after it are
+ * reported as not run, for the same reason.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -54,6 +59,8 @@ struct worker {
 	bool interrupted;	/* killed because the run was stopped */
 	bool ended;		/* its end record came */
 	bool at_known;		/* an "at" record came: where it got to */
+	bool lab;		/* lab mode: the deadline starts at time 0 */
+	uint64_t timeout;	/* the case's time limit */
 	size_t at_step;
 	uint64_t t0;		/* its time 0, monotonic ns */
 	uint64_t at_t;
@@ -164,7 +171,11 @@ start(struct worker *w, size_t nw, size_t k, size_t index,
 	w[k].pid = pid;
 	w[k].fd = p[0];
 	w[k].index = index;
-	w[k].deadline = plat_now_ns() + run_case_timeout(sc, opts);
+	w[k].timeout = run_case_timeout(sc, opts);
+	w[k].lab = opts->agent != NULL;
+	/* In lab mode, waiting for the agent is not the case's time. */
+	w[k].deadline = plat_now_ns() + w[k].timeout + (w[k].lab ?
+	    opts->agent_wait_ns + 60 * NS_PER_S : 0);
 	return 0;
 }
 
@@ -182,6 +193,8 @@ take_line(struct worker *w, struct case_obs *obs, char *line,
 		snprintf(copy, sizeof(copy), "%s", line);
 	rc = obs_parse_at(line, &w->at_step, &w->t0, &w->at_t);
 	if (rc == 1) {
+		if (w->lab && !w->at_known && !w->killed)
+			w->deadline = w->t0 + w->timeout;
 		w->at_known = w->at_step < obs->sc->nsteps;
 		if (live != NULL && w->at_known)
 			live->record(live->arg, obs, copy);
@@ -411,17 +424,34 @@ stopped(struct case_obs *obs, size_t on, size_t n, size_t ninterrupted,
 	    n - on);
 }
 
-/* The runner itself failed: the cases not started cannot run either. */
+/* The runner itself failed (or the agent is gone): the cases not started
+ * cannot run either. */
 static void
 abort_rest(struct case_obs *obs, bool *done, size_t from, size_t n,
-    const char *why)
+    enum obs_abort kind, const char *why)
 {
 	size_t i;
 
 	for (i = from; i < n; i++) {
-		case_obs_abort(&obs[i], OBS_ABORT_ENV, "not run: %s", why);
+		case_obs_abort(&obs[i], kind, "not run: %s", why);
 		done[i] = true;
 	}
+}
+
+/* Lab mode: a case done that could not reach the agent ends the run. */
+static bool
+agent_gone(const struct case_obs *obs, const bool *done, size_t n,
+    char *why, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (done[i] && obs[i].aborted &&
+		    obs[i].abort_kind == OBS_ABORT_NO_AGENT) {
+			snprintf(why, len, "%s", obs[i].abort_reason);
+			return true;
+		}
+	return false;
 }
 
 static int
@@ -450,6 +480,7 @@ run_cases(const struct scenario *const *cases, size_t n,
 	size_t nw, k, next = 0, report = 0, running, ninterrupted = 0;
 	const char *first = NULL;
 	struct sigaction old[NSTOP];
+	char why[sizeof(obs->abort_reason)];
 	sigset_t waitmask;
 	bool *done;
 	int rc = 0;
@@ -478,7 +509,7 @@ run_cases(const struct scenario *const *cases, size_t n,
 				continue;
 			if (start(w, nw, k, next, cases[next], opts, err,
 			    errlen) == -1) {
-				abort_rest(obs, done, next, n, err);
+				abort_rest(obs, done, next, n, OBS_ABORT_ENV, err);
 				rc = -1;
 				break;
 			}
@@ -487,6 +518,11 @@ run_cases(const struct scenario *const *cases, size_t n,
 		}
 		if (running > 0)
 			step(w, nw, obs, done, opts, &waitmask);
+		if (opts->agent != NULL && next < n && agent_gone(obs, done, next,
+		    why, sizeof(why))) {
+			abort_rest(obs, done, next, n, OBS_ABORT_NO_AGENT, why);
+			next = n;
+		}
 		while (report < n && done[report]) {
 			if (obs[report].aborted && strncmp(obs[report].abort_reason,
 			    "interrupted by ", 15) == 0 && ninterrupted++ == 0)

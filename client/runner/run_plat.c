@@ -6,6 +6,7 @@
  */
 #include "run_plat.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,15 +49,36 @@ run_os_bit(const struct plat_os_info *os)
 	return 0;
 }
 
+void
+run_os_name(const struct plat_os_info *os, char *name, size_t len)
+{
+	if (strcmp(os->kernel, "unknown") == 0 || os->kernel[0] == '\0')
+		snprintf(name, len, "%s", os->name);
+	else
+		snprintf(name, len, "%s %s", os->name, os->kernel);
+}
+
 uint32_t
 run_os(char *name, size_t len)
 {
 	struct plat_os_info os;
 
 	plat_os_describe(&os);
-	if (strcmp(os.kernel, "unknown") == 0)
-		snprintf(name, len, "%s", os.name);
-	else
-		snprintf(name, len, "%s %s", os.name, os.kernel);
+	run_os_name(&os, name, len);
 	return run_os_bit(&os);
+}
+
+void
+run_os_system(const struct plat_os_info *os, char *buf, size_t len)
+{
+	char name[sizeof(os->name) + sizeof(os->kernel) + 2];
+	bool version = strcmp(os->version, "unknown") != 0 &&
+	    os->version[0] != '\0';
+	bool wine = strcmp(os->wine, "no") != 0 &&
+	    strcmp(os->wine, "unknown") != 0 && os->wine[0] != '\0';
+
+	run_os_name(os, name, sizeof(name));
+	snprintf(buf, len, "%s%s%s%s%s%s on host %s", name, version ? " (" : "",
+	    version ? os->version : "", version ? ")" : "", wine ?
+	    " under Wine " : "", wine ? os->wine : "", os->host);
 }

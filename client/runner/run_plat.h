@@ -25,4 +25,15 @@ uint32_t	run_os_bit(const struct plat_os_info *os);
  */
 uint32_t	run_os(char *name, size_t len);
 
+/* A system's short name, as run_os() writes it: "Linux 6.1.0-18-amd64". */
+void		run_os_name(const struct plat_os_info *os, char *name, size_t len);
+
+/*
+ * All a system says of itself, for a lab's reports: "Linux 6.1.0-18-amd64
+ * (Debian GNU/Linux 12 (bookworm)) on host sut", with "under Wine 8.0"
+ * when it is Wine's Windows.
+ */
+void		run_os_system(const struct plat_os_info *os, char *buf,
+		    size_t len);
+
 #endif

@@ -22,6 +22,7 @@
 
 #include "evaluate.h"
 #include "run_int.h"
+#include "run_sut.h"
 #include "run_wire.h"
 #include "scenario_kinds.h"
 #include "timeunit.h"
@@ -58,6 +59,9 @@ wait_event(struct run_ctx *r, uint64_t t)
 	ms = (t - now + NS_PER_MS - 1) / NS_PER_MS;
 	if (r->cap != NULL)
 		pfd.fd = rcap_fd(r->cap);
+	/* lingerpeer's log cannot wake us: read it again this often */
+	if (r->pwire != NULL && ms > PWIRE_POLL_MS)
+		ms = PWIRE_POLL_MS;
 	/* With no capture, only time is waited for: that is the step's job. */
 	(void)poll(&pfd, pfd.fd >= 0 ? 1 : 0, ms > 60000 ? 60000 : (int)ms);
 }
@@ -106,8 +110,9 @@ check_state(struct run_ctx *r, struct pending *w, uint64_t now)
 	s = &r->obs->socks[w->e->sock];
 	if (!s->connected)
 		return true;		/* state stays "": nothing to look up */
-	if (plat_tcp_state(s->laddr, s->lport, s->raddr, s->rport, w->p->state,
-	    sizeof(w->p->state)) == -1) {
+	if (sut_tcp_state(r, w->i, s->laddr, s->lport, s->raddr, s->rport,
+	    w->p->state, sizeof(w->p->state)) == -1) {
+		/* an agent lost has said so already: the first reason stands */
 		run_abort(r, OBS_ABORT_ENV, "cannot read socket states "
 		    "(sock_diag): %s", strerror(errno));
 		return true;
@@ -194,6 +199,9 @@ begin(struct run_ctx *r, size_t i, size_t j, uint64_t from, uint64_t t,
 	p->t_from_ns = from;
 	p->t_ns = p->t_done_ns = t;
 	w->end = t + (e->kind == EXP_PEER ? PEER_SETTLE_NS : e->duration_ns);
+	/* Lab mode: the evaluator widens a wire window by the clock bound. */
+	if (scn_expect_is_wire(e->kind) && r->obs->lab.on)
+		w->end += r->obs->lab.clock_bound_ns;
 	/* Another system's expectation: nothing to look at here. */
 	return (e->os_mask & r->obs->os) != 0;
 }

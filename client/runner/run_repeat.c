@@ -12,9 +12,17 @@
  * go to the parent (rep records), and one call record per step, so a
  * thousand iterations are a few lines on the pipe, not thousands.
  *
- * The probes (client/probe/probe.h) are sampled before the block, after every
- * round (every Nth, so a block keeps at most PROBE_SAMPLES_MAX samples), after
- * it, and where a probe expectation looks.
+ * The probes are read from the system under test (run_sut.h: the platform
+ * layer's probes here, lingerlab-agent's in lab mode), sampled before the
+ * block, after every round (every Nth, so a block keeps at most
+ * PROBE_SAMPLES_MAX samples), after it, and where a probe expectation
+ * looks. What a system does not count is -1 in its series, never a guess.
+ *
+ * In lab mode the system under test is not a fresh namespace: it holds
+ * the agent's own listening socket and runner connection, and whatever
+ * else runs there. Its sockets are counted from what it held when the
+ * case began, so that they mean what a sandbox's mean: the sockets the
+ * case made.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,8 +31,9 @@
 #include <unistd.h>
 
 #include "evaluate.h"
-#include "probe.h"
+#include "probe.h"		/* the names of the states */
 #include "run_int.h"
+#include "run_sut.h"
 #include "run_wire.h"
 #include "scenario_kinds.h"
 #include "timeunit.h"
@@ -74,25 +83,70 @@ add_series(struct obs_probes *p, const char *name)
 		snprintf(p->names[p->nseries++], sizeof(p->names[0]), "%s", name);
 }
 
+/* Whether an expectation for the system under test names this series. */
+static bool
+expected_here(const struct run_ctx *r, const char *series)
+{
+	const struct scn_expect *e;
+	size_t i, j;
+
+	for (i = 0; i < r->sc->nsteps; i++)
+		for (j = 0; j < r->sc->steps[i].nexpects; j++) {
+			e = &r->sc->steps[i].expects[j];
+			if (e->kind == EXP_PROBE && (e->os_mask & r->obs->os) &&
+			    strcmp(e->probe.series, series) == 0)
+				return true;
+		}
+	return false;
+}
+
 /*
- * A counter this kernel does not have (or a typo) stops this case only,
- * before its first step; a /proc that cannot be read stops every case.
+ * A counter this system does not have (or a typo) that an expectation for
+ * it names stops this case only, before its first step; counters that
+ * cannot be read at all stop every case. One it lacks among those sampled
+ * by default is only unknown. In lab mode every counter the agent's system
+ * lacks is only unknown: the checks on it say they cannot be made there.
  */
 static void
 check_counters(struct run_ctx *r)
 {
 	const struct obs_probes *p = &r->obs->probes;
 	const char *names[OBS_SERIES_MAX];
-	uint64_t vals[OBS_SERIES_MAX];
-	char err[512], e2[8];
+	int64_t vals[OBS_SERIES_MAX];
+	char err[512];
 	size_t i, n = 0;
 
 	for (i = NFIXED; i < p->nseries; i++)
 		names[n++] = p->names[i] + strlen("tcpext ");
-	if (probe_netstat_read(names, vals, n, err, sizeof(err)) == 0)
+	if (sut_probe_counters(r, names, vals, n, err, sizeof(err)) == -1) {
+		run_abort(r, OBS_ABORT_ENV, "resource probe: %s", err);
 		return;
-	run_abort(r, probe_netstat_read(NULL, NULL, 0, e2, sizeof(e2)) == 0 ?
-	    OBS_ABORT_CASE : OBS_ABORT_ENV, "resource probe: %s", err);
+	}
+	for (i = 0; i < n; i++)
+		if (vals[i] == PLAT_UNKNOWN && !sut_is_agent(r) &&
+		    expected_here(r, p->names[NFIXED + i]))
+			run_abort(r, OBS_ABORT_CASE, "resource probe: the system "
+			    "under test has no TCP counter \"%s\" (names are "
+			    "case-sensitive, as nstat shows them; an older kernel "
+			    "may lack it)", names[i]);
+}
+
+/* Lab mode: what the system held before the case, for read_probes(). */
+static void
+socks_baseline(struct run_ctx *r)
+{
+	struct plat_socks s;
+	char err[512];
+	size_t i;
+
+	if (!sut_is_agent(r))
+		return;
+	if (sut_probe_socks(r, &s, err, sizeof(err)) == -1) {
+		run_abort(r, OBS_ABORT_ENV, "resource probe: %s", err);
+		return;
+	}
+	for (i = 0; i < PLAT_TCP_NSTATES; i++)
+		r->socks_base[i] = s.by_state[i] > 0 ? s.by_state[i] : 0;
 }
 
 void
@@ -121,6 +175,7 @@ run_probe_init(struct run_ctx *r)
 				add_series(p, r->sc->steps[i].expects[j].probe.series);
 	run_emit(r, buf, obs_fmt_probes(r->obs, buf, sizeof(buf)));
 	check_counters(r);
+	socks_baseline(r);
 }
 
 /* Read every series into s->v; false (and the case stopped) on failure. */
@@ -129,26 +184,28 @@ read_probes(struct run_ctx *r, struct obs_sample *s)
 {
 	const struct obs_probes *p = &r->obs->probes;
 	const char *names[OBS_SERIES_MAX];
-	uint64_t vals[OBS_SERIES_MAX];
-	struct probe_socks socks = { { 0 } };
-	struct probe_proc proc;
+	int64_t vals[OBS_SERIES_MAX];
+	struct plat_socks socks;
+	struct plat_proc proc;
 	char err[512];
 	size_t i, n = 0;
 
-	if (probe_proc_read(getpid(), &proc, err, sizeof(err)) < 0 ||
-	    probe_socks_read(&socks, err, sizeof(err)) < 0)
+	if (sut_probe_proc(r, &proc, err, sizeof(err)) < 0 ||
+	    sut_probe_socks(r, &socks, err, sizeof(err)) < 0)
 		goto fail;
 	s->v[0] = proc.threads;
 	s->v[1] = proc.fds;
 	s->v[2] = proc.rss_kib;
 	for (i = 1; i <= 12; i++)
-		s->v[2 + i] = socks.by_state[i];
+		s->v[2 + i] = socks.by_state[i] < 0 ? PLAT_UNKNOWN :
+		    socks.by_state[i] > r->socks_base[i] ?
+		    socks.by_state[i] - r->socks_base[i] : 0;
 	for (i = NFIXED; i < p->nseries; i++)
 		names[n++] = p->names[i] + strlen("tcpext ");
-	if (n > 0 && probe_netstat_read(names, vals, n, err, sizeof(err)) < 0)
+	if (n > 0 && sut_probe_counters(r, names, vals, n, err, sizeof(err)) < 0)
 		goto fail;
 	for (i = 0; i < n; i++)
-		s->v[NFIXED + i] = vals[i] > INT64_MAX ? INT64_MAX : (int64_t)vals[i];
+		s->v[NFIXED + i] = vals[i] < 0 ? PLAT_UNKNOWN : vals[i];
 	return true;
 fail:
 	run_abort(r, OBS_ABORT_ENV, "resource probe: %s", err);

@@ -17,6 +17,7 @@
 
 #include "control_client.h"
 #include "run_int.h"
+#include "run_sut.h"
 #include "run_wire.h"
 #include "timeunit.h"
 
@@ -25,8 +26,9 @@ run_listen(struct run_ctx *r, size_t i, struct plat_call *pc)
 {
 	const struct scn_step *st = &r->sc->steps[i];
 
-	plat_listen(r->sock[st->sock], r->client_addr, st->port, pc);
-	run_record(r, i, pc);
+	if (sut_listen(r, i, r->sock[st->sock], r->client_addr, st->port,
+	    pc) == 0)
+		run_record(r, i, pc);
 }
 
 /* ---- peer connect ---- */
@@ -231,7 +233,7 @@ take(struct run_ctx *r, size_t i, int n)
 	int o;
 
 	/* A connection reset before accept has no peer name: keep ours. */
-	if (plat_sock_names(r->sock[n], &got.laddr, &got.lport, &got.raddr,
+	if (sut_sock_names(r, i, r->sock[n], &got.laddr, &got.lport, &got.raddr,
 	    &got.rport) == -1)
 		return;
 	o = owner(r, n, &got);
@@ -260,7 +262,9 @@ run_accept(struct run_ctx *r, size_t i, struct plat_call *pc)
 		    "in the parser: please report)", i + 1);
 		return;
 	}
-	plat_accept(r->sock[st->sock], RUN_ACCEPT_TIMEOUT_NS, &r->sock[n], pc);
+	if (sut_accept(r, i, r->sock[st->sock], RUN_ACCEPT_TIMEOUT_NS,
+	    &r->sock[n], pc) == -1)
+		return;
 	r->made_step[n] = i + 1;
 	r->closed_line[n] = 0;
 	if (pc->ret < 0 && pc->t_end_ns - pc->t_start_ns >= RUN_ACCEPT_TIMEOUT_NS)

@@ -4,11 +4,12 @@
  * accept (the server side is in run_server.c); and `wait DURATION`, which
  * lets time pass.
  *
- * Every call goes through the platform layer (platform.h), which measures
- * it; a call that fails is recorded, not judged: whether it should have
- * failed is for the expectations to say. Only a step that needs a socket
- * the scenario never made, or closed already, stops the case: there is
- * nothing to call then.
+ * Every call goes to the system under test (run_sut.h: the platform
+ * layer here, or lingerlab-agent), which measures it; a call that fails is
+ * recorded, not judged: whether it should have failed is for the
+ * expectations to say. Only a step that needs a socket the scenario never
+ * made, or closed already, stops the case: there is nothing to call then;
+ * and an agent lost, since nothing can be called any more.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 
 #include "run_int.h"
 #include "run_plat.h"
+#include "run_sut.h"
 #include "run_wire.h"
 #include "scenario_defaults.h"
 #include "scenario_parse.h"
@@ -26,7 +28,8 @@ do_signal(struct run_ctx *r, size_t i)
 {
 	struct plat_call pc;
 
-	plat_signal_after(r->sc->steps[i].duration_ns, &pc);
+	if (sut_signal_after(r, i, r->sc->steps[i].duration_ns, &pc) == -1)
+		return;
 	r->signal_step = pc.ret == 0 ? i + 1 : 0;
 	run_record(r, i, &pc);
 }
@@ -35,7 +38,7 @@ void
 run_signal_note(struct run_ctx *r, const struct plat_call *pc,
     struct obs_call *c)
 {
-	uint64_t t = plat_signal_handled_ns();
+	uint64_t t = sut_signal_handled_ns(r);
 	const struct scn_step *sig;
 
 	if (r->signal_step == 0 || t == 0 || t < pc->t_start_ns ||
@@ -114,14 +117,17 @@ do_connect(struct run_ctx *r, size_t i, struct plat_call *pc)
 		    "`port N` or a `peer listen` line", where);
 		return;
 	}
-	plat_connect(r->sock[st->sock], r->peer_addr, port,
-	    RUN_CONNECT_TIMEOUT_NS, pc);
+	if (sut_connect(r, i, r->sock[st->sock], r->peer_addr, port,
+	    RUN_CONNECT_TIMEOUT_NS, pc) == -1)
+		return;
 	run_record(r, i, pc);
 	if (pc->ret != 0)
 		return;
-	if (plat_sock_names(r->sock[st->sock], &os->laddr, &os->lport,
+	if (sut_sock_names(r, i, r->sock[st->sock], &os->laddr, &os->lport,
 	    &os->raddr, &os->rport) == 0)
 		os->connected = true;
+	if (r->stop)
+		return;
 	run_emit_sock(r, (size_t)st->sock);
 	run_peer_map(r, i, st->sock);
 	run_emit_sock(r, (size_t)st->sock);
@@ -132,14 +138,16 @@ static void
 do_close(struct run_ctx *r, size_t i, struct plat_call *pc)
 {
 	const struct scn_step *st = &r->sc->steps[i];
+	int rc;
 
 	if (st->kind == STEP_CLOSE)
-		plat_close(r->sock[st->sock], pc);
+		rc = sut_close_sock(r, i, r->sock[st->sock], pc);
 	else
-		plat_exit_close(r->sock[st->sock], pc);
+		rc = sut_exit_close(r, i, r->sock[st->sock], pc);
 	r->sock[st->sock] = PLAT_SOCK_NONE;
 	r->closed_line[st->sock] = st->pos.line;
-	run_record(r, i, pc);
+	if (rc == 0)
+		run_record(r, i, pc);
 }
 
 static void
@@ -156,7 +164,8 @@ do_socket(struct run_ctx *r, size_t i, struct plat_call *pc)
 		    r->sc->steps[r->made_step[st->sock] - 1].pos.line);
 		return;
 	}
-	plat_socket(&r->sock[st->sock], pc);
+	if (sut_socket(r, i, &r->sock[st->sock], pc) == -1)
+		return;
 	r->made_step[st->sock] = i + 1;
 	r->closed_line[st->sock] = 0;
 	memset(&r->obs->socks[st->sock], 0, sizeof(r->obs->socks[0]));
@@ -202,25 +211,26 @@ run_sock_step(struct run_ctx *r, size_t i)
 		do_socket(r, i, &pc);
 		return;
 	case STEP_SET:
-		plat_setopt(r->sock[st->sock], run_plat_opt(st->opt), st->value,
-		    &pc);
-		run_record(r, i, &pc);
+		if (sut_setopt(r, i, r->sock[st->sock], run_plat_opt(st->opt),
+		    st->value, &pc) == 0)
+			run_record(r, i, &pc);
 		return;
 	case STEP_CONNECT:
 		do_connect(r, i, &pc);
 		return;
 	case STEP_SEND:
-		plat_send(r->sock[st->sock], st->size, st->until_blocked, &pc);
-		run_record(r, i, &pc);
+		if (sut_send(r, i, r->sock[st->sock], st->size,
+		    st->until_blocked, &pc) == 0)
+			run_record(r, i, &pc);
 		return;
 	case STEP_RECV:
-		plat_recv(r->sock[st->sock], st->size != 0 ? st->size :
-		    SCN_DEFAULT_RECV_SIZE, &pc);
-		run_record(r, i, &pc);
+		if (sut_recv(r, i, r->sock[st->sock], st->size != 0 ? st->size :
+		    SCN_DEFAULT_RECV_SIZE, &pc) == 0)
+			run_record(r, i, &pc);
 		return;
 	case STEP_SHUTDOWN:
-		plat_shutdown(r->sock[st->sock], st->how, &pc);
-		run_record(r, i, &pc);
+		if (sut_shutdown(r, i, r->sock[st->sock], st->how, &pc) == 0)
+			run_record(r, i, &pc);
 		return;
 	case STEP_CLOSE:
 	case STEP_EXIT_CLOSE:

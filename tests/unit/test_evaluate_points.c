@@ -68,6 +68,38 @@ test_state(void **state)
 	free(f);
 }
 
+/*
+ * Lab mode: a system whose agent answers "unknown" keeps no table of
+ * connection states; the check cannot be made there, and the case says
+ * how many such checks it had.
+ */
+static void
+test_state_unknown_in_lab(void **state)
+{
+	struct fx *f = fx_new();
+	struct case_result cr;
+
+	(void)state;
+	f->obs.lab.on = true;
+	fx_step(f, STEP_CLOSE, MS(100), MS(2115), 0, NULL);
+	state_expect(f, "FIN_WAIT1");
+	snprintf(fx_last_point(f)->state, 16, "unknown");
+	state_expect(f, "FIN_WAIT1");
+	snprintf(fx_last_point(f)->state, 16, "unknown");
+	assert_int_equal(fx_eval(f, LINUX, &cr), 0);
+	assert_int_equal(cr.verdicts[0].kind, VERDICT_ERROR);
+	fx_contains("note", cr.verdicts[0].note, "cannot be checked on this "
+	    "system: it keeps no table");
+	fx_contains("unchecked", cr.lab_unchecked, "2 checks cannot be made on "
+	    "this system under test: it keeps no table");
+	case_result_free(&cr);
+	f->obs.lab.on = false;		/* not lab mode: nothing said */
+	assert_int_equal(fx_eval(f, LINUX, &cr), 0);
+	assert_string_equal(cr.lab_unchecked, "");
+	case_result_free(&cr);
+	free(f);
+}
+
 static void
 peer_expect(struct fx *f, const char *key, enum scn_op op, const char *want,
     const char *have)
@@ -169,6 +201,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state),
+		cmocka_unit_test(test_state_unknown_in_lab),
 		cmocka_unit_test(test_peer),
 	};
 

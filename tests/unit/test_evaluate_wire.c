@@ -151,6 +151,56 @@ test_window_edges_are_inclusive(void **state)
 	free(f);
 }
 
+/*
+ * Lab mode: segments and steps were on two other clocks, each mapped onto
+ * the runner's within the case's clock bound. A presence is taken up to
+ * the bound either side of its window; an absence is watched the bound
+ * longer, from the same start.
+ */
+static void
+test_lab_widens_by_the_clock_bound(void **state)
+{
+	struct fx *f = fx_new();
+	struct case_result cr;
+	struct wire_pattern pat;
+
+	(void)state;
+	f->obs.lab.on = true;
+	f->obs.lab.clock_bound_ns = US(300);
+	fx_step(f, STEP_WAIT, SEC(1), SEC(2), 0, NULL);
+	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_RST, MS(100), "expect ... within 100ms");
+	fx_last_point(f)->t_from_ns = SEC(2);
+	/* later than the window by less than the bound: in */
+	fx_seg(f, SEC(2) + MS(100) + US(250), true, R, 1, 1, 0, 0);
+	fx_step(f, STEP_WAIT, SEC(3), SEC(4), 0, NULL);
+	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_RST, MS(100), "expect ... within 100ms");
+	fx_last_point(f)->t_from_ns = SEC(4);
+	/* earlier than slack and bound together: out */
+	fx_seg(f, SEC(4) - WIRE_CLOCK_SLACK_NS - US(301), true, R, 1, 1, 0, 0);
+	fx_step(f, STEP_WAIT, SEC(5), SEC(6), 0, NULL);
+	wire_expect(f, EXP_WIRE_SENDS_NO, WHO_CLIENT, WIRE_RST, MS(100),
+	    "expect wire client sends no RST during 100ms");
+	fx_last_point(f)->t_from_ns = SEC(6);
+	fx_last_point(f)->t_done_ns = SEC(6) + MS(100) + US(300);
+	/* just before the absence's window: not counted, whatever the bound */
+	fx_seg(f, SEC(6) - US(10), true, R, 1, 1, 0, 0);
+	assert_int_equal(evaluate_wire_pattern(&f->sc, &f->obs, 0, 0, &pat), 0);
+	assert_int_equal(pat.t_to_ns, SEC(2) + MS(100) + US(300));
+	assert_int_equal(pat.t_slack_ns, WIRE_CLOCK_SLACK_NS + US(300));
+	assert_int_equal(evaluate_wire_pattern(&f->sc, &f->obs, 2, 0, &pat), 0);
+	assert_int_equal(pat.t_from_ns, SEC(6));
+	assert_int_equal(pat.t_slack_ns, 0);
+	assert_int_equal(pat.t_to_ns, SEC(6) + MS(100) + US(300));
+	assert_int_equal(fx_eval(f, SCN_OS_LINUX, &cr), 0);
+	assert_int_equal(cr.verdicts[0].kind, VERDICT_PASS);
+	assert_int_equal(cr.verdicts[1].kind, VERDICT_FAIL);
+	assert_int_equal(cr.verdicts[2].kind, VERDICT_PASS);
+	assert_true(cr.lab.on);
+	assert_int_equal(cr.lab.clock_bound_ns, US(300));
+	case_result_free(&cr);
+	free(f);
+}
+
 /* wait 500ms, then: the client must send no RST during the next 500 ms. */
 static struct fx *
 after_wait(void)
@@ -478,6 +528,7 @@ main(void)
 		cmocka_unit_test(test_window_opens_at_the_start_of_the_call),
 		cmocka_unit_test(test_sends_fails_with_the_closest_segments),
 		cmocka_unit_test(test_window_edges_are_inclusive),
+		cmocka_unit_test(test_lab_widens_by_the_clock_bound),
 		cmocka_unit_test(test_sends_no),
 		cmocka_unit_test(test_an_absence_needs_the_whole_window),
 		cmocka_unit_test(test_sends_nothing_and_data_and_the_peer_side),

@@ -146,6 +146,66 @@ test_empty_run(void **state)
 	run_result_free(&run);
 }
 
+/*
+ * Lab mode: the system under test as its agent described it, the agent,
+ * the wire's source and the clock bound, in every format; and what could
+ * not be checked there.
+ */
+static void
+test_lab_in_every_format(void **state)
+{
+	struct obs_lab lab = { .on = true, .clock_bound_ns = US(41) };
+	struct run_result run;
+	struct out o;
+	size_t i;
+
+	(void)state;
+	snprintf(lab.agent, sizeof(lab.agent), "198.51.100.2:7900");
+	snprintf(lab.system, sizeof(lab.system), "FreeBSD 14.0-RELEASE on host "
+	    "bsd <&>");
+	snprintf(lab.wire, sizeof(lab.wire), "lingerpeer at 198.51.100.6:7999");
+	build(&run);
+	run.lab = lab;
+	for (i = 0; i < run.ncases; i++)
+		run.cases[i].lab = lab;
+	snprintf(run.cases[0].lab_unchecked, sizeof(run.cases[0].lab_unchecked),
+	    "1 check cannot be made on this system under test: it does not "
+	    "report tcpext TCPAbortOnLinger (its agent answered unknown)");
+	write_run(&run, REPORT_HUMAN, false, &o);
+	fx_contains("human", o.text, "lingerlab: 2 cases on FreeBSD 14.0-RELEASE "
+	    "on host bsd <&>, through lingerlab-agent at 198.51.100.2:7900; the "
+	    "wire as lingerpeer at 198.51.100.6:7999 saw it; clocks agree within "
+	    "41 us\n");
+	fx_contains("human", o.text, "   lab: clocks agree within 41 us (wire "
+	    "windows widened by it)\n");
+	fx_contains("human", o.text, "   lab: 1 check cannot be made on this "
+	    "system under test: it does not report tcpext TCPAbortOnLinger");
+	out_close(&o);
+	write_run(&run, REPORT_TAP, false, &o);
+	fx_contains("TAP", o.text, "# lingerlab on FreeBSD 14.0-RELEASE on host "
+	    "bsd <&>, through lingerlab-agent at 198.51.100.2:7900;");
+	fx_contains("TAP", o.text, "\n# lab: clocks agree within 41 us\n");
+	fx_contains("TAP", o.text, "\n# lab: 1 check cannot be made");
+	out_close(&o);
+	write_run(&run, REPORT_JUNIT, false, &o);
+	fx_contains("JUnit", o.text, "<property name=\"lab-clock-bound-ns\" "
+	    "value=\"41000\"/>");
+	fx_contains("JUnit", o.text, "<property name=\"lab-system\" "
+	    "value=\"FreeBSD 14.0-RELEASE on host bsd &lt;&amp;&gt;\"/>");
+	fx_contains("JUnit", o.text, "<property name=\"lab-agent\" "
+	    "value=\"198.51.100.2:7900\"/>");
+	fx_contains("JUnit", o.text, "<property name=\"lab-unchecked\"");
+	out_close(&o);
+	write_run(&run, REPORT_JSON, false, &o);
+	fx_contains("JSON", o.text, ",\"lab\":{\"system\":\"FreeBSD "
+	    "14.0-RELEASE on host bsd <&>\",\"agent\":\"198.51.100.2:7900\","
+	    "\"wire\":\"lingerpeer at 198.51.100.6:7999\",\"clock_bound_ns\":"
+	    "41000,\"unchecked\":\"1 check cannot be made");
+	fx_contains("JSON", o.text, "\"clock_bound_ns\":41000,\"unchecked\":\"\"}");
+	out_close(&o);
+	run_result_free(&run);
+}
+
 static void
 test_stream_errors_are_reported(void **state)
 {
@@ -176,6 +236,7 @@ main(void)
 		cmocka_unit_test(test_run_result),
 		cmocka_unit_test(test_human),
 		cmocka_unit_test(test_empty_run),
+		cmocka_unit_test(test_lab_in_every_format),
 		cmocka_unit_test(test_stream_errors_are_reported),
 	};
 

@@ -201,7 +201,52 @@ test_bad_records(void **state)
 	expect_refused("sock 16 1 0 0 0 0 0", "word 2");
 	expect_refused("seg 1 1 70000 1 1 1 1 1 1 0 0", "word 4");
 	expect_refused("obs 3 1 Linux", "word 2");		/* a newer format */
-	expect_refused("abort 3 why", "word 2");
+	expect_refused("abort 5 why", "word 2");		/* past NO_AGENT */
+	expect_refused("lab x a b c", "word 2");
+	expect_refused("lab 1 a b", "words");
+}
+
+/* Lab mode: where the case ran and its clock bound; the last record wins. */
+static void
+test_lab_record(void **state)
+{
+	static char text[16 * 1024];
+	struct case_obs a, b;
+	char err[256], *line, *save = NULL;
+
+	(void)state;
+	assert_int_equal(case_obs_init(&a, &sc), 0);
+	assert_int_equal(case_obs_init(&b, &sc), 0);
+	a.lab.on = true;
+	a.lab.clock_bound_ns = 41000;
+	snprintf(a.lab.agent, sizeof(a.lab.agent), "198.51.100.2:7900");
+	snprintf(a.lab.system, sizeof(a.lab.system), "Windows 10.0.19045 "
+	    "(Windows 10 Pro) on host lab-win under Wine 8.0");
+	snprintf(a.lab.wire, sizeof(a.lab.wire), "lingerpeer at 198.51.100.6:7999");
+	case_obs_abort(&a, OBS_ABORT_AGENT, "agent lost at line 3 (close c): "
+	    "the agent closed the connection");
+	assert_true(obs_fmt_case_text(&a, text, sizeof(text)) != (size_t)-1);
+	assert_non_null(strstr(text, "\nlab 41000 198.51.100.2:7900 "));
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		if (obs_apply(&b, line, err, sizeof(err)) == -1)
+			fail_msg("'%s': %s", line, err);
+	assert_true(b.lab.on);
+	assert_int_equal(b.lab.clock_bound_ns, 41000);
+	assert_string_equal(b.lab.agent, a.lab.agent);
+	assert_string_equal(b.lab.system, a.lab.system);
+	assert_string_equal(b.lab.wire, a.lab.wire);
+	assert_int_equal(b.abort_kind, OBS_ABORT_AGENT);
+	snprintf(text, sizeof(text), "lab 60000 - - -");
+	assert_int_equal(obs_apply(&b, text, err, sizeof(err)), 0);
+	assert_int_equal(b.lab.clock_bound_ns, 60000);
+	assert_string_equal(b.lab.agent, "");
+	/* Without a lab record a case was not run in lab mode. */
+	a.lab.on = false;
+	assert_true(obs_fmt_case_text(&a, text, sizeof(text)) != (size_t)-1);
+	assert_null(strstr(text, "\nlab "));
+	case_obs_free(&a);
+	case_obs_free(&b);
 }
 
 static void
@@ -232,6 +277,7 @@ main(void)
 		cmocka_unit_test_setup(test_first_abort_stands, setup),
 		cmocka_unit_test_setup(test_many_segments, setup),
 		cmocka_unit_test_setup(test_bad_records, setup),
+		cmocka_unit_test_setup(test_lab_record, setup),
 		cmocka_unit_test(test_at_record),
 	};
 
