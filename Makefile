@@ -1,15 +1,18 @@
 # A thin front for the two commands the README gives; CMake does the build.
 #   make demo   install what is missing, build, and show closes against lingerpeer
 #   make test   install what is missing, build, and run every test
+#   make windows  lingerlab-agent.exe for Windows, and its zip (docs/windows.md)
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_CLANG?= build-clang
 BUILD_DEB  ?= build-deb
+BUILD_WIN  ?= build-windows
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps deps-test build demo test test-fast test-sanitize test-valgrind test-clang fuzz install clean \
-	bench bench-quick fuzz-ci lint test-flake package test-package
+.PHONY: all deps deps-test build demo lab-demo test test-fast test-sanitize test-valgrind test-clang fuzz install clean \
+	bench bench-quick fuzz-ci lint test-flake package test-package \
+	deps-windows windows windows-table
 
 all: build
 
@@ -33,8 +36,18 @@ demo: build
 	@client/cmd/demo.sh $(BUILD)
 	@client/cmd/demo-library.sh $(BUILD) $(DEMO_JOBS)
 
-# Unit and integration tests with the normal build.
-test-fast: build deps-test
+# The whole library in lab mode (docs/lab.md): lingerlab-agent, lingerpeer
+# and the runner on three hosts made of network namespaces, TCP and tokens
+# between them; then in sandboxes, and the two runs' verdicts compared check
+# for check. About 4 minutes on two cores (lab mode runs one case at a
+# time). LAB_AGENT="wine .../lingerlab-agent.exe" puts another agent there.
+lab-demo: build
+	@client/cmd/lab-demo.sh $(BUILD)
+
+# Unit and integration tests with the normal build. The test packages
+# first: the build configures the Windows agent (mingw-w64) and its tests
+# under Wine only when they are there.
+test-fast: deps-test build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 # The same suite built with AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -119,5 +132,25 @@ test-package: package
 	@tests/package/test-package.sh $(BUILD_DEB); rc=$$?; \
 	  if [ $$rc -eq 77 ]; then echo "test-package: SKIP (see above)"; exit 0; fi; exit $$rc
 
+# lingerlab-agent.exe for 64-bit Windows, cross-built with mingw-w64 and
+# the toolchain file client/agent/windows/mingw-w64-x86_64.cmake, statically
+# linked (the build checks it imports system DLLs only), and a zip with it
+# and a README for the Windows user. `make test` builds and tests the same
+# program under Wine (tests/integration/CMakeLists.txt).
+deps-windows:
+	@.ci/install-deps windows
+
+windows: deps-windows
+	@cmake -S client/agent/windows -B $(BUILD_WIN) \
+	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/client/agent/windows/mingw-w64-x86_64.cmake >/dev/null
+	@cmake --build $(BUILD_WIN) -j $(JOBS)
+	@ls $(BUILD_WIN)/lingerlab-agent.exe $(BUILD_WIN)/*.zip
+
+# docs/windows.md's table: the whole scenario library run against
+# lingerlab-agent.exe under Wine, the windows: expectations selected, each
+# verdict written into the page (client/agent/windows/wine-library.sh).
+windows-table: build windows deps-test
+	@client/agent/windows/wine-library.sh $(BUILD) $(BUILD_WIN)/lingerlab-agent.exe docs/windows.md
+
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_CLANG) $(BUILD)-lint $(BUILD_DEB)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_CLANG) $(BUILD)-lint $(BUILD_DEB) $(BUILD_WIN)

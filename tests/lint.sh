@@ -30,7 +30,15 @@ if ! CC=clang cmake -S "$root" -B "$build" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >"
 	cat "$build/lint-cmake.log" >&2
 	exit 2
 fi
-sources=$(cd "$root" && find client common peer -name '*.c' | sort)
+# The Winsock files (client/platform/platform_win32*.c) are built only
+# into lingerlab-agent.exe, by client/agent/windows/: they are checked
+# below, against mingw-w64's headers, not with this build's flags.
+sources=$(cd "$root" && find client common peer -name '*.c' \
+    ! -name 'platform_win32*' | sort)
+win32=$(cd "$root" && find client -name 'platform_win32*.c' | sort)
+win32_flags="--target=x86_64-w64-mingw32 -std=c11 -Iclient/platform \
+-Iclient/agent -Icommon -D_WIN32_WINNT=0x0A00 -DWINVER=0x0A00 \
+-DWIN32_LEAN_AND_MEAN -D__USE_MINGW_ANSI_STDIO=1"
 failed=0
 
 echo "== the map of the sources (docs/architecture.md, \"The parts\")"
@@ -63,6 +71,22 @@ echo "== clang-tidy $(clang-tidy --version | sed -n 's/.*LLVM version //p') on t
 # uninitialised (seen on common/units.c; alone it is clean).
 if ! (cd "$root" && echo "$sources" | xargs -P "$jobs" -n 1 \
     clang-tidy -p "$build" --quiet 2>/dev/null); then
+	failed=1
+fi
+
+echo "== the Winsock files: cppcheck and clang-tidy for x86_64-w64-mingw32"
+if ! cppcheck --enable=warning,portability --std=c11 --quiet --inline-suppr \
+    --suppressions-list="$root/.cppcheck-suppressions" --error-exitcode=1 \
+    -D_WIN32 -D_WIN32_WINNT=0x0A00 -I"$root/client/platform" -I"$root/common" \
+    --template='{file}:{line}:{column}: {severity}: {message} [{id}]' \
+    $(cd "$root" && for f in $win32; do echo "$root/$f"; done); then
+	failed=1
+fi
+if [ ! -f /usr/x86_64-w64-mingw32/include/winsock2.h ]; then
+	echo "lint: clang-tidy skips the Winsock files: no mingw-w64 headers (apt-get install gcc-mingw-w64-x86-64)"
+# shellcheck disable=SC2086 # the flags are words
+elif ! (cd "$root" && echo "$win32" | xargs -P "$jobs" -I{} \
+    sh -c "clang-tidy --quiet {} -- $win32_flags 2>/dev/null"); then
 	failed=1
 fi
 

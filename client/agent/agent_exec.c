@@ -48,7 +48,8 @@ agent_table_reset(struct agent_table *t)
 		n++;
 	}
 	t->nlive = 0;
-	return n;
+	/* And those a close left open on the system (Windows). */
+	return n + plat_reset_kept();
 }
 
 /* A new id for s, or 0 when the table is full. */

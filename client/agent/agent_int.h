@@ -48,8 +48,9 @@ struct agent_table {
 
 int	agent_table_init(struct agent_table *t);
 void	agent_table_free(struct agent_table *t);
-/* Reset (RST) every socket in it and forget them; how many there were.
- * Ids go on growing: a new session sets next_id to 1. */
+/* Reset (RST) every socket in it and forget them, and every socket a
+ * failed close left open (plat_reset_kept); how many there were. Ids go
+ * on growing: a new session sets next_id to 1. */
 size_t	agent_table_reset(struct agent_table *t);
 
 /*

@@ -6,7 +6,8 @@
  *
  * The runner (run_*.c) and the agent (client/agent/) are written against
  * this header only, so that a FreeBSD or Windows build adds a
- * platform_freebsd.c or platform_win.c and leaves both alone. One
+ * platform_freebsd.c or the platform_win32*.c files (Winsock, built into
+ * lingerlab-agent.exe: docs/windows.md) and leaves both alone. One
  * implementation is linked per build. The header needs nothing but
  * standard C: the agent builds from the platform files and its own, with
  * no other part of lingerlab (docs/agent.md), so the scenario language's
@@ -149,6 +150,18 @@ void		plat_close(plat_sock s, struct plat_call *c);
  * lingerlab-agent cleans up after a runner that went away.
  */
 void		plat_reset(plat_sock s);
+
+/*
+ * The sockets plat_close() could not release: on Windows, closesocket()
+ * on a non-blocking socket with a non-zero linger fails WSAEWOULDBLOCK
+ * and leaves the handle open (the closesocket reference), as a program
+ * that never tries again would leak it. The platform keeps such handles
+ * open (the handles probe counts them, the wire shows what they do) until
+ * this resets them all, as plat_reset() does; it returns how many. The
+ * caller's handle is gone after plat_close() either way. 0 where close()
+ * always releases the descriptor (POSIX).
+ */
+size_t		plat_reset_kept(void);
 
 /*
  * The close a process exit makes: a child process is made that holds the

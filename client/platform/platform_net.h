@@ -3,7 +3,7 @@
  * listens on and the runner's connection it reads requests from, as
  * opposed to the sockets under test (platform.h). One implementation per
  * OS family: platform_posix_net.c and platform_posix_watch.c for Linux and
- * FreeBSD; a Winsock one beside them for Windows.
+ * FreeBSD; platform_win32_net.c and platform_win32_watch.c for Windows.
  *
  * Like platform.h it needs nothing but standard C, so the agent's session
  * logic (client/agent/agent_serve.c) is the same everywhere.
@@ -25,6 +25,8 @@ typedef intptr_t plat_conn;
  * Once, before anything else: what the program needs of the system
  * (Winsock started; SIGPIPE ignored; SIGINT and SIGTERM turned into a
  * stop that plat_net_wait() reports). 0, or -1 with what failed in err.
+ * On Windows, a process that is the agent's own exit-close helper
+ * (platform_win32_exit.c) does its work here and exits, never returning.
  */
 int	plat_net_init(char *err, size_t errlen);
 

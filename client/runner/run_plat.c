@@ -77,8 +77,19 @@ run_os_system(const struct plat_os_info *os, char *buf, size_t len)
 	bool wine = strcmp(os->wine, "no") != 0 &&
 	    strcmp(os->wine, "unknown") != 0 && os->wine[0] != '\0';
 
+	/*
+	 * Wine's Windows is the Windows API over the host's kernel, whose
+	 * TCP makes the closes: say so, "Windows API (10.0.18362) under
+	 * Wine 8.0 on Linux 6.1.0-18-amd64" (the agent's kernel is the
+	 * host's there, platform_win32_sys.c).
+	 */
+	if (wine) {
+		snprintf(buf, len, "%s API%s%s%s under Wine %s on %s on host %s",
+		    os->name, version ? " (" : "", version ? os->version : "",
+		    version ? ")" : "", os->wine, os->kernel, os->host);
+		return;
+	}
 	run_os_name(os, name, sizeof(name));
-	snprintf(buf, len, "%s%s%s%s%s%s on host %s", name, version ? " (" : "",
-	    version ? os->version : "", version ? ")" : "", wine ?
-	    " under Wine " : "", wine ? os->wine : "", os->host);
+	snprintf(buf, len, "%s%s%s%s on host %s", name, version ? " (" : "",
+	    version ? os->version : "", version ? ")" : "", os->host);
 }

@@ -30,8 +30,8 @@ void		run_os_name(const struct plat_os_info *os, char *name, size_t len);
 
 /*
  * All a system says of itself, for a lab's reports: "Linux 6.1.0-18-amd64
- * (Debian GNU/Linux 12 (bookworm)) on host sut", with "under Wine 8.0"
- * when it is Wine's Windows.
+ * (Debian GNU/Linux 12 (bookworm)) on host sut"; Wine's Windows is "Windows
+ * API (10.0.18362) under Wine 8.0 on Linux 6.1.0-18-amd64 on host ci".
  */
 void		run_os_system(const struct plat_os_info *os, char *buf,
 		    size_t len);
