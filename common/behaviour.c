@@ -18,43 +18,48 @@ enum param_kind { P_NONE, P_SIZE, P_DURATION_MS };
 struct param_def {
 	const char *key;
 	enum param_kind kind;
-	size_t offset;		/* into struct behaviour, a uint32_t */
+	size_t offset; /* into struct behaviour, a uint32_t */
 	uint64_t max;
 };
 
 struct item_def {
 	const char *name;
-	uint16_t bit;		/* 0 for items that are only parameters */
-	const char *main_key;	/* what NAME=VALUE sets, or NULL */
+	uint16_t bit;	      /* 0 for items that are only parameters */
+	const char *main_key; /* what NAME=VALUE sets, or NULL */
 	struct param_def params[2];
 	const char *help;
 };
 
-#define PARAM(k, kind, field, max) { k, kind, offsetof(struct behaviour, field), max }
+#define PARAM(k, kind, field, max)                                             \
+	{                                                                      \
+		k, kind, offsetof(struct behaviour, field), max                \
+	}
 
 static const struct item_def items[] = {
 	{ "normal", 0, NULL, { { NULL, P_NONE, 0, 0 } },
-	  "read and ACK data, ACK the FIN and close with our own FIN" },
+	    "read and ACK data, ACK the FIN and close with our own FIN" },
 	{ "swallow-fin", BHV_SWALLOW_FIN, NULL, { { NULL, P_NONE, 0, 0 } },
-	  "ACK data, never ACK the FIN, never send our own (client stays in FIN_WAIT1)" },
+	    "ACK data, never ACK the FIN, never send our own (client stays in FIN_WAIT1)" },
 	{ "half-close", BHV_HALF_CLOSE, NULL, { { NULL, P_NONE, 0, 0 } },
-	  "ACK the FIN, never send our own (client stays in FIN_WAIT2)" },
+	    "ACK the FIN, never send our own (client stays in FIN_WAIT2)" },
 	{ "stop-reading", BHV_STOP_READING, "rcvbuf",
-	  { PARAM("rcvbuf", P_SIZE, rcvbuf, BEHAVIOUR_MAX_RCVBUF),
-	    PARAM("after", P_SIZE, read_after, UINT32_MAX) },
-	  "stop reading (after= bytes first); the window shrinks to 0 in rcvbuf= (64KiB)" },
+	    { PARAM("rcvbuf", P_SIZE, rcvbuf, BEHAVIOUR_MAX_RCVBUF),
+		PARAM("after", P_SIZE, read_after, UINT32_MAX) },
+	    "stop reading (after= bytes first); the window shrinks to 0 in rcvbuf= (64KiB)" },
 	{ "silent", BHV_SILENT, "after",
-	  { PARAM("after", P_SIZE, silent_after, UINT32_MAX), { NULL, P_NONE, 0, 0 } },
-	  "after the handshake (or after= bytes) send nothing at all, not even ACKs" },
+	    { PARAM("after", P_SIZE, silent_after, UINT32_MAX),
+		{ NULL, P_NONE, 0, 0 } },
+	    "after the handshake (or after= bytes) send nothing at all, not even ACKs" },
 	{ "reset-on-fin", BHV_RESET_ON_FIN, NULL, { { NULL, P_NONE, 0, 0 } },
-	  "answer the client's FIN with RST" },
+	    "answer the client's FIN with RST" },
 	{ "refuse", BHV_REFUSE, NULL, { { NULL, P_NONE, 0, 0 } },
-	  "answer SYN with RST: connect() fails with ECONNREFUSED" },
+	    "answer SYN with RST: connect() fails with ECONNREFUSED" },
 	{ "drop-syn", BHV_DROP_SYN, NULL, { { NULL, P_NONE, 0, 0 } },
-	  "never answer SYN: connect() times out" },
+	    "never answer SYN: connect() times out" },
 	{ "delay", 0, "by",
-	  { PARAM("by", P_DURATION_MS, delay_ms, BEHAVIOUR_MAX_DELAY_MS), { NULL, P_NONE, 0, 0 } },
-	  "delay every reply, e.g. delay=50ms (combines with everything)" },
+	    { PARAM("by", P_DURATION_MS, delay_ms, BEHAVIOUR_MAX_DELAY_MS),
+		{ NULL, P_NONE, 0, 0 } },
+	    "delay every reply, e.g. delay=50ms (combines with everything)" },
 };
 
 #define NITEMS (sizeof(items) / sizeof(items[0]))
@@ -66,10 +71,14 @@ struct conflict {
 };
 
 static const struct conflict conflicts[] = {
-	{ BHV_SWALLOW_FIN, BHV_HALF_CLOSE, "half-close ACKs the FIN that swallow-fin withholds" },
-	{ BHV_SWALLOW_FIN, BHV_RESET_ON_FIN, "reset-on-fin answers the FIN that swallow-fin ignores" },
-	{ BHV_HALF_CLOSE, BHV_RESET_ON_FIN, "reset-on-fin never lets the connection half-close" },
-	{ BHV_REFUSE, BHV_DROP_SYN, "a SYN cannot be both refused and dropped" },
+	{ BHV_SWALLOW_FIN, BHV_HALF_CLOSE,
+	    "half-close ACKs the FIN that swallow-fin withholds" },
+	{ BHV_SWALLOW_FIN, BHV_RESET_ON_FIN,
+	    "reset-on-fin answers the FIN that swallow-fin ignores" },
+	{ BHV_HALF_CLOSE, BHV_RESET_ON_FIN,
+	    "reset-on-fin never lets the connection half-close" },
+	{ BHV_REFUSE, BHV_DROP_SYN,
+	    "a SYN cannot be both refused and dropped" },
 };
 
 void
@@ -80,7 +89,7 @@ behaviour_default(struct behaviour *b)
 }
 
 static int fail(struct behaviour_error *err, size_t pos, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int
 fail(struct behaviour_error *err, size_t pos, const char *fmt, ...)
@@ -102,7 +111,8 @@ find_item(const char *name, size_t len)
 	size_t i;
 
 	for (i = 0; i < NITEMS; i++)
-		if (strlen(items[i].name) == len && strncmp(items[i].name, name, len) == 0)
+		if (strlen(items[i].name) == len &&
+		    strncmp(items[i].name, name, len) == 0)
 			return &items[i];
 	return NULL;
 }
@@ -113,7 +123,8 @@ find_param(const struct item_def *it, const char *key, size_t len)
 	size_t i;
 
 	for (i = 0; i < 2 && it->params[i].key != NULL; i++)
-		if (strlen(it->params[i].key) == len && strncmp(it->params[i].key, key, len) == 0)
+		if (strlen(it->params[i].key) == len &&
+		    strncmp(it->params[i].key, key, len) == 0)
 			return &it->params[i];
 	return NULL;
 }
@@ -131,19 +142,20 @@ set_param(const struct param_def *pd, const char *value, struct behaviour *b)
 		if (parse_duration(value, &v, errbuf, sizeof(errbuf)) < 0)
 			return -1;
 		if (v % NS_PER_MS != 0)
-			return -1;	/* kept in ms: 500us would silently become 0 */
+			return -1; /* kept in ms: 500us would silently become 0 */
 		v /= NS_PER_MS;
 	}
 	if (v > pd->max)
 		return -1;
-	memcpy((char *)b + pd->offset, &(uint32_t){ (uint32_t)v }, sizeof(uint32_t));
+	memcpy((char *)b + pd->offset, &(uint32_t){ (uint32_t)v },
+	    sizeof(uint32_t));
 	return 0;
 }
 
 /* One "key=value" inside an item; [s, e) is its text, base its spec offset. */
 static int
 parse_param(const struct item_def *it, const char *s, size_t len, size_t pos,
-	    struct behaviour *b, struct behaviour_error *err)
+    struct behaviour *b, struct behaviour_error *err)
 {
 	const char *eq = memchr(s, '=', len);
 	const struct param_def *pd;
@@ -153,26 +165,30 @@ parse_param(const struct item_def *it, const char *s, size_t len, size_t pos,
 	if (it->params[0].key == NULL)
 		return fail(err, pos, "%s takes no parameters", it->name);
 	if (eq == NULL)
-		return fail(err, pos, "expected key=value after ':' (for example %s=...)",
+		return fail(err, pos,
+		    "expected key=value after ':' (for example %s=...)",
 		    it->params[0].key);
 	if ((pd = find_param(it, s, (size_t)(eq - s))) == NULL)
 		return fail(err, pos, "unknown parameter for %s", it->name);
 	vlen = len - (size_t)(eq - s) - 1;
 	if (vlen == 0 || vlen >= sizeof(value))
-		return fail(err, pos + (size_t)(eq - s) + 1, "missing or overlong value for %s", pd->key);
+		return fail(err, pos + (size_t)(eq - s) + 1,
+		    "missing or overlong value for %s", pd->key);
 	memcpy(value, eq + 1, vlen);
 	value[vlen] = '\0';
 	if (set_param(pd, value, b) < 0)
-		return fail(err, pos + (size_t)(eq - s) + 1, pd->kind == P_SIZE ?
-		    "bad size for %s: write e.g. 64KiB (at most 1GiB for rcvbuf)" :
-		    "bad duration for %s: write whole ms, e.g. 50ms (at most 10min)", pd->key);
+		return fail(err, pos + (size_t)(eq - s) + 1,
+		    pd->kind == P_SIZE
+			? "bad size for %s: write e.g. 64KiB (at most 1GiB for rcvbuf)"
+			: "bad duration for %s: write whole ms, e.g. 50ms (at most 10min)",
+		    pd->key);
 	return 0;
 }
 
 /* One item "name[=value][:k=v,...]" at spec offset pos. */
 static int
-parse_item(const char *s, size_t len, size_t pos, struct behaviour *b, unsigned *seen,
-	   struct behaviour_error *err)
+parse_item(const char *s, size_t len, size_t pos, struct behaviour *b,
+    unsigned *seen, struct behaviour_error *err)
 {
 	size_t namelen = strcspn(s, "=:+");
 	const struct item_def *it;
@@ -181,10 +197,13 @@ parse_item(const char *s, size_t len, size_t pos, struct behaviour *b, unsigned 
 	if (namelen > len)
 		namelen = len;
 	if (namelen == 0)
-		return fail(err, pos, "expected a behaviour name%s", " (see lingerpeer --help)");
+		return fail(err, pos, "expected a behaviour name%s",
+		    " (see lingerpeer --help)");
 	if ((it = find_item(s, namelen)) == NULL)
-		return fail(err, pos, "unknown behaviour; known: normal, swallow-fin, half-close, "
-		    "stop-reading, silent, reset-on-fin, refuse, drop-syn, delay%s", "");
+		return fail(err, pos,
+		    "unknown behaviour; known: normal, swallow-fin, half-close, "
+		    "stop-reading, silent, reset-on-fin, refuse, drop-syn, delay%s",
+		    "");
 	/* by table index, not bit: normal and delay have no bit */
 	if (*seen & (1u << (it - items)))
 		return fail(err, pos, "%s is given twice", it->name);
@@ -196,13 +215,16 @@ parse_item(const char *s, size_t len, size_t pos, struct behaviour *b, unsigned 
 		char kv[80];
 
 		if (it->main_key == NULL)
-			return fail(err, pos + i, "%s takes no value", it->name);
+			return fail(err, pos + i, "%s takes no value",
+			    it->name);
 		if (vend > len)
 			vend = len;
-		if (snprintf(kv, sizeof(kv), "%s=%.*s", it->main_key, (int)(vend - i - 1),
-		    s + i + 1) >= (int)sizeof(kv))
-			return fail(err, pos + i + 1, "value too long for %s", it->name);
-		if (parse_param(it, kv, strlen(kv), pos + i - strlen(it->main_key), b, err) < 0) {
+		if (snprintf(kv, sizeof(kv), "%s=%.*s", it->main_key,
+			(int)(vend - i - 1), s + i + 1) >= (int)sizeof(kv))
+			return fail(err, pos + i + 1, "value too long for %s",
+			    it->name);
+		if (parse_param(it, kv, strlen(kv),
+			pos + i - strlen(it->main_key), b, err) < 0) {
 			if (err != NULL)
 				err->pos = pos + i + 1;
 			return -1;
@@ -217,7 +239,8 @@ parse_item(const char *s, size_t len, size_t pos, struct behaviour *b, unsigned 
 			plen = strcspn(s + start, ",");
 			if (start + plen > len)
 				plen = len - start;
-			if (parse_param(it, s + start, plen, pos + start, b, err) < 0)
+			if (parse_param(it, s + start, plen, pos + start, b,
+				err) < 0)
 				return -1;
 			if (start + plen >= len)
 				break;
@@ -228,23 +251,27 @@ parse_item(const char *s, size_t len, size_t pos, struct behaviour *b, unsigned 
 		return fail(err, pos + i, "unexpected text after %s", it->name);
 	/* A bare "delay" would silently mean no delay at all. */
 	if (it->bit == 0 && it->main_key != NULL && b->delay_ms == 0)
-		return fail(err, pos, "%s needs a value, e.g. delay=50ms", it->name);
+		return fail(err, pos, "%s needs a value, e.g. delay=50ms",
+		    it->name);
 	return 0;
 }
 
 static int
-check_conflicts(const struct behaviour *b, struct behaviour_error *err, size_t len)
+check_conflicts(const struct behaviour *b, struct behaviour_error *err,
+    size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(conflicts) / sizeof(conflicts[0]); i++)
 		if ((b->bits & conflicts[i].a) && (b->bits & conflicts[i].b))
-			return fail(err, len, "these do not combine: %s", conflicts[i].why);
+			return fail(err, len, "these do not combine: %s",
+			    conflicts[i].why);
 	return 0;
 }
 
 int
-behaviour_parse(const char *spec, struct behaviour *out, struct behaviour_error *err)
+behaviour_parse(const char *spec, struct behaviour *out,
+    struct behaviour_error *err)
 {
 	struct behaviour b;
 	size_t pos = 0, len = strlen(spec), n;
@@ -253,7 +280,9 @@ behaviour_parse(const char *spec, struct behaviour *out, struct behaviour_error 
 
 	behaviour_default(&b);
 	if (len == 0)
-		return fail(err, 0, "empty behaviour: write a name such as normal or swallow-fin%s", "");
+		return fail(err, 0,
+		    "empty behaviour: write a name such as normal or swallow-fin%s",
+		    "");
 	while (pos <= len) {
 		n = strcspn(spec + pos, "+");
 		if (n == 6 && strncmp(spec + pos, "normal", 6) == 0)
@@ -263,7 +292,9 @@ behaviour_parse(const char *spec, struct behaviour *out, struct behaviour_error 
 		pos += n + 1;
 	}
 	if (saw_normal && b.bits != 0)
-		return fail(err, 0, "normal does not combine with other behaviours except delay%s", "");
+		return fail(err, 0,
+		    "normal does not combine with other behaviours except delay%s",
+		    "");
 	if (check_conflicts(&b, err, 0) < 0)
 		return -1;
 	*out = b;
@@ -309,7 +340,8 @@ behaviour_format(const struct behaviour *b, char *buf, size_t len)
 	if (used == 0)
 		used = append(buf, len, used, "", "normal");
 	if (b->delay_ms != 0) {
-		format_duration((uint64_t)b->delay_ms * NS_PER_MS, v, sizeof(v));
+		format_duration((uint64_t)b->delay_ms * NS_PER_MS, v,
+		    sizeof(v));
 		used = append(buf, len, used, "+delay=", v);
 	}
 	return used;
@@ -325,8 +357,8 @@ behaviour_help(void)
 	if (text[0] != '\0')
 		return text;
 	for (i = 0; i < NITEMS; i++) {
-		n = snprintf(text + used, sizeof(text) - used, "  %-14s %s\n", items[i].name,
-		    items[i].help);
+		n = snprintf(text + used, sizeof(text) - used, "  %-14s %s\n",
+		    items[i].name, items[i].help);
 		if (n < 0 || (size_t)n >= sizeof(text) - used)
 			break;
 		used += (size_t)n;

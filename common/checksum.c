@@ -11,7 +11,7 @@
 
 #include "tcp_options.h"
 
-#define IPPROTO_TCP_NUM	6
+#define IPPROTO_TCP_NUM 6
 
 /* Fold a wide one's-complement sum into 16 bits (end-around carry). */
 static uint16_t
@@ -68,14 +68,15 @@ tcp_pseudo_ipv4(uint32_t saddr, uint32_t daddr, size_t len)
  * 0xffff and the rest stay far below 2^32.
  */
 uint32_t
-l4_pseudo_ipv6(const struct ip_addr *src, const struct ip_addr *dst, uint32_t len,
-    uint8_t proto)
+l4_pseudo_ipv6(const struct ip_addr *src, const struct ip_addr *dst,
+    uint32_t len, uint8_t proto)
 {
 	uint32_t pseudo = 0;
 	int i;
 
 	for (i = 0; i < 16; i += 2)
-		pseudo += wire_get16(src->b + i) + (uint32_t)wire_get16(dst->b + i);
+		pseudo +=
+		    wire_get16(src->b + i) + (uint32_t)wire_get16(dst->b + i);
 	pseudo += len >> 16;
 	pseudo += len & 0xffff;
 	pseudo += proto;
@@ -108,8 +109,7 @@ tcp_csum_ipv4(uint32_t saddr, uint32_t daddr, const uint8_t *tcp, size_t len)
  * kernel's csum_fold() does.
  */
 enum frame_csum
-l4_csum_check(uint32_t pseudo, const uint8_t *seg, size_t len,
-    size_t csum_at)
+l4_csum_check(uint32_t pseudo, const uint8_t *seg, size_t len, size_t csum_at)
 {
 	if (inet_csum(seg, len, pseudo) == 0)
 		return FRAME_CSUM_OK;

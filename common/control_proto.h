@@ -18,15 +18,15 @@
 #include "ip_address.h"
 #include "timeunit.h"
 
-#define CONTROL_PROTOCOL_VERSION 1
-#define CONTROL_LINE_MAX 4096		/* bytes in one line, newline excluded */
-#define CONTROL_WORD_MAX 255		/* bytes in one word */
-#define CONTROL_WORDS_MAX 24		/* words in one line */
-#define CONTROL_CONDS_MAX 16		/* conditions in one wait */
-#define CONTROL_WAIT_DEFAULT_NS (10 * NS_PER_S)
-#define CONTROL_WAIT_MAX_NS (3600 * NS_PER_S)
+#define CONTROL_PROTOCOL_VERSION     1
+#define CONTROL_LINE_MAX	     4096 /* bytes in one line, newline excluded */
+#define CONTROL_WORD_MAX	     255 /* bytes in one word */
+#define CONTROL_WORDS_MAX	     24	 /* words in one line */
+#define CONTROL_CONDS_MAX	     16	 /* conditions in one wait */
+#define CONTROL_WAIT_DEFAULT_NS	     (10 * NS_PER_S)
+#define CONTROL_WAIT_MAX_NS	     (3600 * NS_PER_S)
 #define CONTROL_EVENTS_DEFAULT_LIMIT 1000u
-#define CONTROL_EVENTS_MAX_LIMIT 100000u
+#define CONTROL_EVENTS_MAX_LIMIT     100000u
 
 enum control_verb {
 	CTL_NONE = 0,
@@ -47,26 +47,26 @@ enum control_verb {
 	CTL_WAIT,
 	CTL_QUIT,
 	CTL_CONNECT,
-	CTL_CLOCK,		/* the peer's clock, for a runner lining up times */
+	CTL_CLOCK, /* the peer's clock, for a runner lining up times */
 	CTL_VERB_COUNT
 };
 
 /* How a command names a connection. */
 enum control_conn_kind {
 	CCONN_NONE = 0,
-	CCONN_ID,		/* "7": the connection's id */
-	CCONN_ADDR,		/* "192.0.2.1:40112", "[2001:db8::1]:40112": client
+	CCONN_ID,   /* "7": the connection's id */
+	CCONN_ADDR, /* "192.0.2.1:40112", "[2001:db8::1]:40112": client
 				   address and port, newest match */
-	CCONN_LAST,		/* "last": the newest connection */
-	CCONN_NEW,		/* "new" (wait only): the next connection to be created */
-	CCONN_ALL,		/* "all" (events only) */
+	CCONN_LAST, /* "last": the newest connection */
+	CCONN_NEW,  /* "new" (wait only): the next connection to be created */
+	CCONN_ALL,  /* "all" (events only) */
 };
 
 struct control_conn {
 	enum control_conn_kind kind;
-	uint32_t id;		/* CCONN_ID */
-	struct ip_addr addr;	/* CCONN_ADDR, either family */
-	uint16_t port;		/* CCONN_ADDR */
+	uint32_t id;	     /* CCONN_ID */
+	struct ip_addr addr; /* CCONN_ADDR, either family */
+	uint16_t port;	     /* CCONN_ADDR */
 };
 
 /* What a wait condition looks at: a struct conn_info field. */
@@ -100,17 +100,17 @@ enum control_op {
 struct control_cond {
 	enum control_key key;
 	enum control_op op;
-	uint64_t value;		/* for CKEY_STATE an enum conn_state */
+	uint64_t value; /* for CKEY_STATE an enum conn_state */
 };
 
 struct control_cmd {
 	enum control_verb verb;
-	struct control_conn conn;	/* CCONN_NONE when the verb takes none */
+	struct control_conn conn; /* CCONN_NONE when the verb takes none */
 	/* list: optional filters */
 	bool has_port;
 	bool has_state;
-	uint16_t port;			/* list filter; listen's port */
-	int state;			/* enum conn_state */
+	uint16_t port; /* list filter; listen's port */
+	int state;     /* enum conn_state */
 	/* events */
 	uint64_t since;
 	uint32_t limit;
@@ -137,18 +137,19 @@ struct control_error {
 	char msg[512];
 };
 
-#define CONTROL_E_EMPTY "empty-line"
-#define CONTROL_E_BAD_CHAR "bad-char"
-#define CONTROL_E_TOO_LONG "line-too-long"
-#define CONTROL_E_UNKNOWN "unknown-command"
-#define CONTROL_E_BAD_ARG "bad-argument"
-#define CONTROL_E_NO_CONN "no-conn"
+#define CONTROL_E_EMPTY	    "empty-line"
+#define CONTROL_E_BAD_CHAR  "bad-char"
+#define CONTROL_E_TOO_LONG  "line-too-long"
+#define CONTROL_E_UNKNOWN   "unknown-command"
+#define CONTROL_E_BAD_ARG   "bad-argument"
+#define CONTROL_E_NO_CONN   "no-conn"
 #define CONTROL_E_BAD_STATE "bad-state"
-#define CONTROL_E_FAILED "failed"
-#define CONTROL_E_TIMEOUT "timeout"
-#define CONTROL_E_TOO_BIG "too-big"
-#define CONTROL_E_BUSY "busy"
-#define CONTROL_E_AUTH_REQUIRED "auth-required"	/* control_server.c: token first */
+#define CONTROL_E_FAILED    "failed"
+#define CONTROL_E_TIMEOUT   "timeout"
+#define CONTROL_E_TOO_BIG   "too-big"
+#define CONTROL_E_BUSY	    "busy"
+#define CONTROL_E_AUTH_REQUIRED                                                \
+	"auth-required" /* control_server.c: token first */
 #define CONTROL_E_AUTH_FAILED "auth-failed"
 
 /*
@@ -157,7 +158,7 @@ struct control_error {
  * fills cmd, or -1 and fills err.
  */
 int control_parse(const char *line, size_t len, struct control_cmd *cmd,
-		  struct control_error *err);
+    struct control_error *err);
 
 /* Names as written in the protocol: "ack-fin", "fin-retx", ">=". */
 const char *control_verb_name(enum control_verb v);

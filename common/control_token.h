@@ -21,7 +21,8 @@
  * too long or holds spaces or control characters. 0, or -1 with what is
  * wrong and what to do in err.
  */
-int control_token_read(const char *path, char *buf, size_t len, char *err, size_t errlen);
+int control_token_read(const char *path, char *buf, size_t len, char *err,
+    size_t errlen);
 
 /* The server's check is control_auth_token_equal() (peer/control_auth.h). */
 

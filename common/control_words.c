@@ -39,7 +39,8 @@ static bool
 state_name_eq(const char *a, const char *b)
 {
 	for (; *a != '\0' && *b != '\0'; a++, b++) {
-		char x = (char)(*a == '-' ? '_' : *a), y = (char)(*b == '-' ? '_' : *b);
+		char x = (char)(*a == '-' ? '_' : *a),
+		     y = (char)(*b == '-' ? '_' : *b);
 
 		if (x >= 'a' && x <= 'z')
 			x = (char)(x - 'a' + 'A');
@@ -66,8 +67,8 @@ control_parse_state(const char *word, int *state)
 }
 
 int
-control_parse_conn(const char *s, size_t idx, unsigned allow, struct control_conn *cc,
-		   struct control_error *err)
+control_parse_conn(const char *s, size_t idx, unsigned allow,
+    struct control_conn *cc, struct control_error *err)
 {
 	uint64_t id;
 
@@ -80,10 +81,13 @@ control_parse_conn(const char *s, size_t idx, unsigned allow, struct control_con
 		bool isnew = strcasecmp(s, "new") == 0;
 
 		if (isnew && (allow & CONN_ALLOW_NEW) == 0)
-			return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: 'new' only works with "
-			    "wait. Use last for the newest connection", idx + 1);
+			return control_fail(err, CONTROL_E_BAD_ARG,
+			    "word %zu: 'new' only works with "
+			    "wait. Use last for the newest connection",
+			    idx + 1);
 		if (!isnew && (allow & CONN_ALLOW_ALL) == 0)
-			return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: 'all' only works with "
+			return control_fail(err, CONTROL_E_BAD_ARG,
+			    "word %zu: 'all' only works with "
 			    "events. Name one connection: an id, CLIENTIP:PORT or last",
 			    idx + 1);
 		cc->kind = isnew ? CCONN_NEW : CCONN_ALL;
@@ -91,8 +95,10 @@ control_parse_conn(const char *s, size_t idx, unsigned allow, struct control_con
 	}
 	if (control_parse_u64(s, &id) == 0) {
 		if (id > UINT32_MAX)
-			return control_fail(err, CONTROL_E_BAD_ARG, "word %zu: connection id %.40s is "
-			    "too large. Ids are the id= values that list shows", idx + 1, s);
+			return control_fail(err, CONTROL_E_BAD_ARG,
+			    "word %zu: connection id %.40s is "
+			    "too large. Ids are the id= values that list shows",
+			    idx + 1, s);
 		cc->kind = CCONN_ID;
 		cc->id = (uint32_t)id;
 		return 0;
@@ -102,12 +108,16 @@ control_parse_conn(const char *s, size_t idx, unsigned allow, struct control_con
 		return 0;
 	}
 	if (s[0] != '[' && strchr(s, ':') != strrchr(s, ':'))
-		return control_fail(err, CONTROL_E_BAD_ARG, "word %zu ('%.60s') looks like an IPv6 "
+		return control_fail(err, CONTROL_E_BAD_ARG,
+		    "word %zu ('%.60s') looks like an IPv6 "
 		    "address and port without brackets. Write the address in brackets, "
-		    "then the port: [2001:db8::1]:40112", idx + 1, s);
-	return control_fail(err, CONTROL_E_BAD_ARG, "word %zu ('%.60s') is not a connection. "
+		    "then the port: [2001:db8::1]:40112",
+		    idx + 1, s);
+	return control_fail(err, CONTROL_E_BAD_ARG,
+	    "word %zu ('%.60s') is not a connection. "
 	    "Write an id (7), the client's address and port (192.0.2.1:40112 or "
-	    "[2001:db8::1]:40112) or last", idx + 1, s);
+	    "[2001:db8::1]:40112) or last",
+	    idx + 1, s);
 }
 
 /* "key=value" with key matched without case; *value points after '='. */
@@ -123,16 +133,18 @@ control_is_opt(const char *word, const char *key, const char **value)
 }
 
 int
-control_parse_bytes(const char *word, size_t idx, const char *what, uint64_t max,
-		    uint64_t *out, struct control_error *err)
+control_parse_bytes(const char *word, size_t idx, const char *what,
+    uint64_t max, uint64_t *out, struct control_error *err)
 {
 	char msg[200];
 
 	if (parse_size(word, out, msg, sizeof(msg)) < 0)
-		return control_fail(err, CONTROL_E_BAD_ARG, "word %zu (%s): %s", idx + 1, what, msg);
+		return control_fail(err, CONTROL_E_BAD_ARG, "word %zu (%s): %s",
+		    idx + 1, what, msg);
 	if (*out > max)
-		return control_fail(err, CONTROL_E_BAD_ARG, "word %zu (%s): %.40s is more than the "
-		    "limit of %llu bytes. Use a smaller size", idx + 1, what, word,
-		    (unsigned long long)max);
+		return control_fail(err, CONTROL_E_BAD_ARG,
+		    "word %zu (%s): %.40s is more than the "
+		    "limit of %llu bytes. Use a smaller size",
+		    idx + 1, what, word, (unsigned long long)max);
 	return 0;
 }

@@ -23,10 +23,11 @@
  *   fd:N             an inherited descriptor: a listening socket, or one end
  *                    of an already connected stream socket
  */
-#define CONTROL_ENDPOINT_FORMS "unix:PATH, unix:@NAME, 127.0.0.1:PORT, [::1]:PORT or fd:N"
+#define CONTROL_ENDPOINT_FORMS                                                 \
+	"unix:PATH, unix:@NAME, 127.0.0.1:PORT, [::1]:PORT or fd:N"
 
 enum control_endpoint_kind {
-	CEP_UNIX,		/* filesystem path in path */
+	CEP_UNIX, /* filesystem path in path */
 	CEP_UNIX_ABSTRACT,
 	CEP_TCP,
 	CEP_FD,
@@ -34,22 +35,22 @@ enum control_endpoint_kind {
 
 struct control_endpoint {
 	enum control_endpoint_kind kind;
-	struct sockaddr_storage addr;	/* not for CEP_FD */
+	struct sockaddr_storage addr; /* not for CEP_FD */
 	socklen_t addrlen;
-	bool remote;			/* CEP_TCP beyond loopback (CEP_ALLOW_REMOTE) */
-	int fd;				/* CEP_FD */
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];	/* CEP_UNIX */
+	bool remote; /* CEP_TCP beyond loopback (CEP_ALLOW_REMOTE) */
+	int fd;	     /* CEP_FD */
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* CEP_UNIX */
 };
 
 /* Parse text; 0, or -1 with what is wrong and what to write in err. */
-int control_endpoint_parse(const char *text, struct control_endpoint *ep, char *err,
-			   size_t errlen);
+int control_endpoint_parse(const char *text, struct control_endpoint *ep,
+    char *err, size_t errlen);
 
 /* Accept TCP addresses beyond loopback too (ep->remote tells). */
 #define CEP_ALLOW_REMOTE 1u
 
 /* control_endpoint_parse() with CEP_ flags. */
-int control_endpoint_parse_flags(const char *text, unsigned flags, struct control_endpoint *ep,
-				 char *err, size_t errlen);
+int control_endpoint_parse_flags(const char *text, unsigned flags,
+    struct control_endpoint *ep, char *err, size_t errlen);
 
 #endif

@@ -47,12 +47,13 @@ close_fds_except(int lo, const int *keep, size_t nkeep)
 
 	for (i = 0; i < n && ok; i++) {
 		if (k[i] > from)
-			ok = close_range((unsigned)from, (unsigned)k[i] - 1, 0) == 0;
+			ok = close_range((unsigned)from, (unsigned)k[i] - 1,
+				 0) == 0;
 		from = k[i] + 1;
 	}
 	if (ok && close_range((unsigned)from, ~0U, 0) == 0)
 		return;
-	for (fd = lo; fd < 65536; fd++)		/* kernels before 5.9 */
+	for (fd = lo; fd < 65536; fd++) /* kernels before 5.9 */
 		if (!is_kept(fd, k, n))
 			(void)close(fd);
 }

@@ -17,6 +17,6 @@
  * FD_CLOSE_MAX_KEEP, more are ignored). Uses close_range(2) over the gaps;
  * on kernels without it (before 5.9) closes one by one up to 65535.
  */
-void	close_fds_except(int lo, const int *keep, size_t nkeep);
+void close_fds_except(int lo, const int *keep, size_t nkeep);
 
 #endif

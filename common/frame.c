@@ -37,16 +37,16 @@
 
 #include "tcp_options.h"
 
-#define ARP_BODY_LEN		28
-#define ARP_HTYPE_ETHERNET	1
-#define ARP_FRAME_LEN		60	/* Ethernet minimum without FCS */
+#define ARP_BODY_LEN	   28
+#define ARP_HTYPE_ETHERNET 1
+#define ARP_FRAME_LEN	   60 /* Ethernet minimum without FCS */
 
-#define IPV4_HDR_MIN		20
-#define IPV4_TOTAL_MAX		65535
-#define IPV4_FLAG_DF		0x4000
-#define IPV4_FLAG_MF		0x2000
-#define IPV4_FRAG_OFFSET	0x1fff
-#define IPV4_CSUM_AT		10
+#define IPV4_HDR_MIN	 20
+#define IPV4_TOTAL_MAX	 65535
+#define IPV4_FLAG_DF	 0x4000
+#define IPV4_FLAG_MF	 0x2000
+#define IPV4_FRAG_OFFSET 0x1fff
+#define IPV4_CSUM_AT	 10
 
 static const char *const error_names[FRAME_ERROR_COUNT] = {
 	[FRAME_OK] = "ok",
@@ -90,12 +90,12 @@ decode_arp(const uint8_t *p, size_t len, struct frame *out)
 	if (len < ARP_BODY_LEN)
 		return FRAME_ARP_MALFORMED;
 	if (wire_get16(p) != ARP_HTYPE_ETHERNET ||
-	    wire_get16(p + 2) != ETHERTYPE_IPV4_NUM ||
-	    p[4] != ETH_ALEN_LL || p[5] != 4)
+	    wire_get16(p + 2) != ETHERTYPE_IPV4_NUM || p[4] != ETH_ALEN_LL ||
+	    p[5] != 4)
 		return FRAME_ARP_MALFORMED;
 	op = wire_get16(p + 6);
 	if (op != ARP_REQUEST && op != ARP_REPLY)
-		return FRAME_OK;	/* kind stays FRAME_OTHER */
+		return FRAME_OK; /* kind stays FRAME_OTHER */
 	arp->op = op;
 	memcpy(arp->sha, p + 8, ETH_ALEN_LL);
 	arp->spa = wire_get32(p + 14);
@@ -125,7 +125,7 @@ frame_decode_tcp(const struct ip_view *ip, bool verify_csum, struct frame *out)
 			return FRAME_TCP_BAD_CSUM;
 	}
 	if (!tcp_opts_parse(tcp + TCP_HDR_MIN, hdr_len - TCP_HDR_MIN,
-	    &seg->opt))
+		&seg->opt))
 		return FRAME_TCP_BAD_OPTION;
 
 	seg->saddr = ip->saddr;
@@ -177,7 +177,7 @@ decode_ipv4(const uint8_t *p, size_t len, bool verify_csum, struct frame *out)
 	out->ip_ttl = p[8];
 	out->ip_len = (uint32_t)total_len;
 	if (p[9] != IPPROTO_TCP_NUM)
-		return FRAME_OK;	/* kind stays FRAME_OTHER */
+		return FRAME_OK; /* kind stays FRAME_OTHER */
 	/* IPv4 options, if any, are skipped: hdr_len already covers them. */
 	ip.saddr = ip_addr_v4(wire_get32(p + 12));
 	ip.daddr = ip_addr_v4(wire_get32(p + 16));
@@ -213,8 +213,7 @@ frame_decode(const uint8_t *buf, size_t len, bool verify_csum,
 	case ETHERTYPE_IPV6_NUM:
 		return frame_decode_ipv6(buf + ETH_HDR_LEN, len - ETH_HDR_LEN,
 		    verify_csum, out);
-	default:
-		return FRAME_OK;	/* 802.1Q, LLDP...: not ours */
+	default: return FRAME_OK; /* 802.1Q, LLDP...: not ours */
 	}
 }
 
@@ -247,7 +246,8 @@ write_ipv4(uint8_t *p, size_t total_len, uint16_t ip_id, uint8_t ttl,
 
 /* seg->payload must not overlap the frame being built. */
 size_t
-frame_write_tcp(uint8_t *p, const struct segment *seg, size_t opt_len, uint32_t pseudo)
+frame_write_tcp(uint8_t *p, const struct segment *seg, size_t opt_len,
+    uint32_t pseudo)
 {
 	size_t hdr_len = TCP_HDR_MIN + opt_len;
 	size_t tcp_len = hdr_len + seg->payload_len;
@@ -260,7 +260,7 @@ frame_write_tcp(uint8_t *p, const struct segment *seg, size_t opt_len, uint32_t 
 	p[13] = seg->flags;
 	wire_put16(p + 14, seg->window);
 	wire_put16(p + TCP_CSUM_AT, 0);
-	wire_put16(p + 18, 0);		/* urgent pointer: never used */
+	wire_put16(p + 18, 0); /* urgent pointer: never used */
 	(void)tcp_opts_encode(&seg->opt, p + TCP_HDR_MIN, opt_len);
 	if (seg->payload_len > 0)
 		memcpy(p + hdr_len, seg->payload, seg->payload_len);
@@ -318,7 +318,7 @@ frame_encode_arp(uint8_t *buf, size_t cap, const uint8_t src_mac[ETH_ALEN_LL],
 
 	if (buf == NULL || cap < ARP_FRAME_LEN)
 		return 0;
-	memset(buf, 0, ARP_FRAME_LEN);	/* the padding must not leak memory */
+	memset(buf, 0, ARP_FRAME_LEN); /* the padding must not leak memory */
 	frame_write_eth(buf, src_mac, dst_mac, ETHERTYPE_ARP_NUM);
 	p = buf + ETH_HDR_LEN;
 	wire_put16(p, ARP_HTYPE_ETHERNET);

@@ -40,27 +40,27 @@
 
 #include "tcp_options.h"
 
-#define IPV6_HDR_LEN		40
-#define IPV6_PAYLOAD_MAX	65535
+#define IPV6_HDR_LEN	 40
+#define IPV6_PAYLOAD_MAX 65535
 
-#define NH_HOP_BY_HOP		0
-#define NH_ROUTING		43
-#define NH_FRAGMENT		44
-#define NH_ICMPV6		58
-#define NH_DEST_OPTS		60
-#define IP6_EXT_MAX		8	/* a real packet has one or two */
+#define NH_HOP_BY_HOP 0
+#define NH_ROUTING    43
+#define NH_FRAGMENT   44
+#define NH_ICMPV6     58
+#define NH_DEST_OPTS  60
+#define IP6_EXT_MAX   8 /* a real packet has one or two */
 
-#define ICMP6_CSUM_AT		2
-#define NDP_HDR_LEN		24	/* type, code, checksum, flags, target */
-#define NDP_HOP_LIMIT		255
-#define NDP_OPT_SLLA		1
-#define NDP_OPT_TLLA		2
-#define NDP_OPT_LLA_LEN		8	/* type, length, an Ethernet address */
+#define ICMP6_CSUM_AT	2
+#define NDP_HDR_LEN	24 /* type, code, checksum, flags, target */
+#define NDP_HOP_LIMIT	255
+#define NDP_OPT_SLLA	1
+#define NDP_OPT_TLLA	2
+#define NDP_OPT_LLA_LEN 8 /* type, length, an Ethernet address */
 
 /* What the walk over the extension headers found. */
 struct ip6_walk {
-	uint8_t next;		/* the upper-layer protocol */
-	size_t off;		/* where it starts, from the IPv6 header */
+	uint8_t next; /* the upper-layer protocol */
+	size_t off;   /* where it starts, from the IPv6 header */
 };
 
 /*
@@ -91,7 +91,7 @@ walk_ext(const uint8_t *p, size_t end, struct ip6_walk *w, struct frame *out)
 		if (hlen > end - w->off)
 			return FRAME_IP6_BAD_EXT;
 		if (w->next == NH_ROUTING && p[w->off + 3] != 0)
-			return FRAME_OK;	/* segments left: not the last hop */
+			return FRAME_OK; /* segments left: not the last hop */
 		out->ip6_ext++;
 		w->next = p[w->off];
 		w->off += hlen;
@@ -152,8 +152,10 @@ decode_icmp6(const struct ip_view *ip, uint8_t hop_limit, bool verify_csum,
 	}
 	if (hop_limit != NDP_HOP_LIMIT || p[1] != 0 || len < NDP_HDR_LEN)
 		return FRAME_ICMP6_MALFORMED;
-	if (verify_csum && l4_csum_check(l4_pseudo_ipv6(&ip->saddr, &ip->daddr,
-	    (uint32_t)len, NH_ICMPV6), p, len, ICMP6_CSUM_AT) == FRAME_CSUM_BAD)
+	if (verify_csum &&
+	    l4_csum_check(l4_pseudo_ipv6(&ip->saddr, &ip->daddr, (uint32_t)len,
+			      NH_ICMPV6),
+		p, len, ICMP6_CSUM_AT) == FRAME_CSUM_BAD)
 		return FRAME_ICMP6_BAD_CSUM;
 	memset(m, 0, sizeof(*m));
 	m->type = p[0];
@@ -161,7 +163,8 @@ decode_icmp6(const struct ip_view *ip, uint8_t hop_limit, bool verify_csum,
 	m->src = ip->saddr;
 	m->dst = ip->daddr;
 	m->target = ip_addr_v6(p + 8);
-	err = ndp_options(p, len, m->type == NDP_NS ? NDP_OPT_SLLA : NDP_OPT_TLLA, m);
+	err = ndp_options(p, len,
+	    m->type == NDP_NS ? NDP_OPT_SLLA : NDP_OPT_TLLA, m);
 	if (err != FRAME_OK)
 		return err;
 	if (!ndp_valid(m))
@@ -175,7 +178,8 @@ decode_icmp6(const struct ip_view *ip, uint8_t hop_limit, bool verify_csum,
  * short to read, nonsensical, then what is inside.
  */
 enum frame_error
-frame_decode_ipv6(const uint8_t *p, size_t len, bool verify_csum, struct frame *out)
+frame_decode_ipv6(const uint8_t *p, size_t len, bool verify_csum,
+    struct frame *out)
 {
 	struct ip6_walk w;
 	struct ip_view ip;
@@ -206,7 +210,7 @@ frame_decode_ipv6(const uint8_t *p, size_t len, bool verify_csum, struct frame *
 	}
 	if (w.next == NH_ICMPV6)
 		return decode_icmp6(&ip, out->ip_ttl, verify_csum, out);
-	return FRAME_OK;	/* UDP, ESP, no next header...: not ours */
+	return FRAME_OK; /* UDP, ESP, no next header...: not ours */
 }
 
 /* A 40-byte IPv6 header: traffic class and flow label zero. */
@@ -224,7 +228,8 @@ write_ipv6(uint8_t *p, size_t payload_len, uint8_t next, uint8_t hop_limit,
 
 size_t
 frame_encode_tcp6(uint8_t *buf, size_t cap, const uint8_t src_mac[ETH_ALEN_LL],
-    const uint8_t dst_mac[ETH_ALEN_LL], const struct segment *seg, uint8_t hop_limit)
+    const uint8_t dst_mac[ETH_ALEN_LL], const struct segment *seg,
+    uint8_t hop_limit)
 {
 	size_t opt_len = tcp_opts_encoded_len(&seg->opt);
 	size_t tcp_len, frame_len;
@@ -239,9 +244,11 @@ frame_encode_tcp6(uint8_t *buf, size_t cap, const uint8_t src_mac[ETH_ALEN_LL],
 		return 0;
 	ip = buf + ETH_HDR_LEN;
 	frame_write_eth(buf, src_mac, dst_mac, ETHERTYPE_IPV6_NUM);
-	write_ipv6(ip, tcp_len, IPPROTO_TCP_NUM, hop_limit, &seg->saddr, &seg->daddr);
-	frame_write_tcp(ip + IPV6_HDR_LEN, seg, opt_len, l4_pseudo_ipv6(&seg->saddr,
-	    &seg->daddr, (uint32_t)tcp_len, IPPROTO_TCP_NUM));
+	write_ipv6(ip, tcp_len, IPPROTO_TCP_NUM, hop_limit, &seg->saddr,
+	    &seg->daddr);
+	frame_write_tcp(ip + IPV6_HDR_LEN, seg, opt_len,
+	    l4_pseudo_ipv6(&seg->saddr, &seg->daddr, (uint32_t)tcp_len,
+		IPPROTO_TCP_NUM));
 	return frame_len;
 }
 
@@ -257,22 +264,26 @@ frame_encode_ndp(uint8_t *buf, size_t cap, const uint8_t src_mac[ETH_ALEN_LL],
 	    !ip_addr_is_v6(&m->dst) || !ip_addr_is_v6(&m->target) ||
 	    (m->type != NDP_NS && m->type != NDP_NA))
 		return 0;
-	memset(buf, 0, frame_len);	/* reserved bits, and no stale bytes */
+	memset(buf, 0, frame_len); /* reserved bits, and no stale bytes */
 	ip = buf + ETH_HDR_LEN;
 	icmp = ip + IPV6_HDR_LEN;
 	frame_write_eth(buf, src_mac, dst_mac, ETHERTYPE_IPV6_NUM);
 	write_ipv6(ip, icmp_len, NH_ICMPV6, NDP_HOP_LIMIT, &m->src, &m->dst);
 	icmp[0] = m->type;
 	if (m->type == NDP_NA)
-		icmp[4] = m->na_flags & (NDP_NA_ROUTER | NDP_NA_SOLICITED | NDP_NA_OVERRIDE);
+		icmp[4] = m->na_flags &
+		    (NDP_NA_ROUTER | NDP_NA_SOLICITED | NDP_NA_OVERRIDE);
 	memcpy(icmp + 8, m->target.b, 16);
 	if (m->has_lla) {
-		icmp[NDP_HDR_LEN] = m->type == NDP_NS ? NDP_OPT_SLLA : NDP_OPT_TLLA;
-		icmp[NDP_HDR_LEN + 1] = 1;	/* in units of 8 bytes */
+		icmp[NDP_HDR_LEN] =
+		    m->type == NDP_NS ? NDP_OPT_SLLA : NDP_OPT_TLLA;
+		icmp[NDP_HDR_LEN + 1] = 1; /* in units of 8 bytes */
 		memcpy(icmp + NDP_HDR_LEN + 2, m->lla, ETH_ALEN_LL);
 	}
-	wire_put16(icmp + ICMP6_CSUM_AT, inet_csum(icmp, icmp_len,
-	    l4_pseudo_ipv6(&m->src, &m->dst, (uint32_t)icmp_len, NH_ICMPV6)));
+	wire_put16(icmp + ICMP6_CSUM_AT,
+	    inet_csum(icmp, icmp_len,
+		l4_pseudo_ipv6(&m->src, &m->dst, (uint32_t)icmp_len,
+		    NH_ICMPV6)));
 	return frame_len;
 }
 

@@ -188,7 +188,8 @@ ip_addr_parse_port(const char *s, struct ip_addr *out, uint16_t *port)
 		colon = end + 1;
 	} else {
 		/* One colon only: more would make it IPv6 without brackets. */
-		if ((colon = strchr(s, ':')) == NULL || strchr(colon + 1, ':') != NULL)
+		if ((colon = strchr(s, ':')) == NULL ||
+		    strchr(colon + 1, ':') != NULL)
 			return -1;
 		end = colon;
 	}
@@ -224,14 +225,17 @@ ip_addr_format(const struct ip_addr *a, char *buf, size_t len)
 	if (a->family == IPF_V4)
 		snprintf(buf, len, "%u.%u.%u.%u", a->b[0], a->b[1], a->b[2],
 		    a->b[3]);
-	else if (a->family != IPF_V6 || inet_ntop(AF_INET6, a->b, buf,
-	    (socklen_t)(len > IP_ADDR_STRLEN ? IP_ADDR_STRLEN : len)) == NULL)
+	else if (a->family != IPF_V6 ||
+	    inet_ntop(AF_INET6, a->b, buf,
+		(socklen_t)(len > IP_ADDR_STRLEN ? IP_ADDR_STRLEN : len)) ==
+		NULL)
 		snprintf(buf, len, "-");
 	return buf;
 }
 
 const char *
-ip_addr_format_port(const struct ip_addr *a, uint16_t port, char *buf, size_t len)
+ip_addr_format_port(const struct ip_addr *a, uint16_t port, char *buf,
+    size_t len)
 {
 	char text[IP_ADDR_STRLEN];
 

@@ -19,24 +19,27 @@
 #include <stdint.h>
 
 /* "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255" and its NUL. */
-#define IP_ADDR_STRLEN 46
+#define IP_ADDR_STRLEN	    46
 /* The same in brackets, a colon and a five-digit port. */
 #define IP_ADDR_PORT_STRLEN (IP_ADDR_STRLEN + 8)
 
 enum ip_family {
-	IPF_NONE = 0,		/* no address: "the peer owns none of this family" */
+	IPF_NONE = 0, /* no address: "the peer owns none of this family" */
 	IPF_V4 = 4,
 	IPF_V6 = 6,
 };
 
 struct ip_addr {
-	uint8_t family;		/* enum ip_family */
-	uint8_t pad_[3];	/* always zero */
-	uint8_t b[16];		/* network order; IPv4 in b[0..3] */
+	uint8_t family;	 /* enum ip_family */
+	uint8_t pad_[3]; /* always zero */
+	uint8_t b[16];	 /* network order; IPv4 in b[0..3] */
 };
 
 /* An IPv4 address as a constant initializer: IP_ADDR_V4_INIT(192, 0, 2, 1). */
-#define IP_ADDR_V4_INIT(b0, b1, b2, b3) { .family = IPF_V4, .b = { b0, b1, b2, b3 } }
+#define IP_ADDR_V4_INIT(b0, b1, b2, b3)                                        \
+	{                                                                      \
+		.family = IPF_V4, .b = { b0, b1, b2, b3 }                      \
+	}
 
 /* From a host-order IPv4 address, and from 16 IPv6 bytes. */
 struct ip_addr ip_addr_v4(uint32_t host_order);
@@ -106,7 +109,7 @@ const char *ip_addr_format(const struct ip_addr *a, char *buf, size_t len);
  * The address and a port: "192.0.2.1:40112", "[2001:db8::1]:40112"; buf
  * should hold IP_ADDR_PORT_STRLEN bytes. Returns buf.
  */
-const char *ip_addr_format_port(const struct ip_addr *a, uint16_t port, char *buf,
-				size_t len);
+const char *ip_addr_format_port(const struct ip_addr *a, uint16_t port,
+    char *buf, size_t len);
 
 #endif

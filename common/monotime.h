@@ -19,7 +19,8 @@ monotime_ms(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * (int64_t)MS_PER_S + ts.tv_nsec / (long)NS_PER_MS;
+	return (int64_t)ts.tv_sec * (int64_t)MS_PER_S +
+	    ts.tv_nsec / (long)NS_PER_MS;
 }
 
 static inline uint64_t

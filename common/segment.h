@@ -39,26 +39,42 @@ struct tcp_opts {
 };
 
 struct segment {
-	struct ip_addr saddr;	/* IPv4 or IPv6 source */
-	struct ip_addr daddr;	/* destination, of the same family */
+	struct ip_addr saddr; /* IPv4 or IPv6 source */
+	struct ip_addr daddr; /* destination, of the same family */
 	uint16_t sport;
 	uint16_t dport;
 	uint32_t seq;
 	uint32_t ack;
-	uint8_t flags;		/* enum tcp_flag bits */
-	uint16_t window;	/* as on the wire, not scaled */
+	uint8_t flags;	 /* enum tcp_flag bits */
+	uint16_t window; /* as on the wire, not scaled */
 	struct tcp_opts opt;
 	uint32_t payload_len;
-	const uint8_t *payload;	/* NULL when payload_len is 0 */
+	const uint8_t *payload; /* NULL when payload_len is 0 */
 };
 
 /* "S.", "F.", "R." ... in tcpdump's notation; buf needs 10 bytes. */
 const char *tcp_flags_str(uint8_t flags, char buf[10]);
 
 /* Sequence-space comparisons that survive wrap-around (RFC 1982 style). */
-static inline bool seq_lt(uint32_t a, uint32_t b) { return (int32_t)(a - b) < 0; }
-static inline bool seq_le(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 0; }
-static inline bool seq_gt(uint32_t a, uint32_t b) { return (int32_t)(a - b) > 0; }
-static inline bool seq_ge(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
+static inline bool
+seq_lt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+static inline bool
+seq_le(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) <= 0;
+}
+static inline bool
+seq_gt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+static inline bool
+seq_ge(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) >= 0;
+}
 
 #endif

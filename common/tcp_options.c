@@ -60,7 +60,7 @@ tcp_opts_parse(const uint8_t *opts, size_t len, struct tcp_opts *out)
 		size_t optlen;
 
 		if (kind == TCPOPT_KIND_EOL)
-			break;		/* the rest is padding by definition */
+			break; /* the rest is padding by definition */
 		if (kind == TCPOPT_KIND_NOP) {
 			pos++;
 			continue;
@@ -86,11 +86,11 @@ tcp_opts_encoded_len(const struct tcp_opts *o)
 	if (o->has_mss)
 		len += 4;
 	if (o->has_ts)
-		len += 12;	/* SACK-perm or NOP NOP, then TS */
+		len += 12; /* SACK-perm or NOP NOP, then TS */
 	else if (o->sack_ok)
-		len += 4;	/* NOP NOP SACK-perm */
+		len += 4; /* NOP NOP SACK-perm */
 	if (o->has_wscale)
-		len += 4;	/* NOP WS */
+		len += 4; /* NOP WS */
 	return len;
 }
 

@@ -22,13 +22,13 @@ enum tcp_opt_kind {
 	TCPOPT_KIND_TIMESTAMP = 8,
 };
 
-#define TCPOPT_LEN_MSS		4
-#define TCPOPT_LEN_WSCALE	3
-#define TCPOPT_LEN_SACK_PERM	2
-#define TCPOPT_LEN_TIMESTAMP	10
+#define TCPOPT_LEN_MSS	     4
+#define TCPOPT_LEN_WSCALE    3
+#define TCPOPT_LEN_SACK_PERM 2
+#define TCPOPT_LEN_TIMESTAMP 10
 
-#define TCP_OPTS_SPACE_MAX	40	/* (15 - 5) * 4: data offset limit */
-#define TCP_OPTS_ENCODED_MAX	20	/* MSS + SACK-perm/TS + NOP/WS */
+#define TCP_OPTS_SPACE_MAX   40 /* (15 - 5) * 4: data offset limit */
+#define TCP_OPTS_ENCODED_MAX 20 /* MSS + SACK-perm/TS + NOP/WS */
 
 /*
  * Parse the option bytes of a TCP header (everything between the fixed

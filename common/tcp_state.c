@@ -4,8 +4,16 @@
 #include "tcp_state.h"
 
 static const char *const state_names[CS_STATE_COUNT] = {
-	"CLOSED", "SYN_SENT", "SYN_RCVD", "ESTABLISHED", "CLOSE_WAIT",
-	"LAST_ACK", "FIN_WAIT1", "FIN_WAIT2", "CLOSING", "TIME_WAIT",
+	"CLOSED",
+	"SYN_SENT",
+	"SYN_RCVD",
+	"ESTABLISHED",
+	"CLOSE_WAIT",
+	"LAST_ACK",
+	"FIN_WAIT1",
+	"FIN_WAIT2",
+	"CLOSING",
+	"TIME_WAIT",
 };
 
 const char *

@@ -8,18 +8,18 @@
 
 enum conn_state {
 	CS_CLOSED = 0,
-	CS_SYN_SENT,		/* we opened actively (connect command) */
+	CS_SYN_SENT, /* we opened actively (connect command) */
 	CS_SYN_RCVD,
 	CS_ESTABLISHED,
-	CS_CLOSE_WAIT,		/* their FIN ACKed, ours not sent */
+	CS_CLOSE_WAIT, /* their FIN ACKed, ours not sent */
 	CS_LAST_ACK,
-	CS_FIN_WAIT1,		/* we closed first */
+	CS_FIN_WAIT1, /* we closed first */
 	CS_FIN_WAIT2,
 	CS_CLOSING,
 	CS_TIME_WAIT,
 	CS_STATE_COUNT
 };
 
-const char *conn_state_name(enum conn_state s);	/* "ESTABLISHED" ... */
+const char *conn_state_name(enum conn_state s); /* "ESTABLISHED" ... */
 
 #endif

@@ -23,20 +23,16 @@ struct unit {
 	uint64_t scale;
 };
 
-static const struct unit size_units[] = {
-	{ "", 1 }, { "B", 1 },
+static const struct unit size_units[] = { { "", 1 }, { "B", 1 },
 	{ "KiB", 1ull << 10 }, { "MiB", 1ull << 20 }, { "GiB", 1ull << 30 },
-	{ NULL, 0 }
-};
+	{ NULL, 0 } };
 
-static const struct unit duration_units[] = {
-	{ "ns", 1 }, { "us", NS_PER_US }, { "ms", NS_PER_MS },
-	{ "s", NS_PER_S }, { "min", 60 * NS_PER_S },
-	{ NULL, 0 }
-};
+static const struct unit duration_units[] = { { "ns", 1 }, { "us", NS_PER_US },
+	{ "ms", NS_PER_MS }, { "s", NS_PER_S }, { "min", 60 * NS_PER_S },
+	{ NULL, 0 } };
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void
 set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -70,7 +66,8 @@ split_number(const char *text, char *num, size_t numlen, const char **unit)
 
 	while (isspace((unsigned char)*text))
 		text++;
-	while ((isdigit((unsigned char)text[i]) || text[i] == '.') && i + 1 < numlen) {
+	while ((isdigit((unsigned char)text[i]) || text[i] == '.') &&
+	    i + 1 < numlen) {
 		num[i] = text[i];
 		i++;
 	}
@@ -92,20 +89,30 @@ parse_size(const char *text, uint64_t *out, char *err, size_t errlen)
 	const struct unit *u;
 	unsigned long long v;
 
-	if (split_number(text, num, sizeof(num), &unitname) < 0 || strchr(num, '.') != NULL) {
-		set_err(err, errlen, "'%s' is not a size: write a whole number with an "
-		    "optional unit B, KiB, MiB or GiB (for example 64KiB)", text);
+	if (split_number(text, num, sizeof(num), &unitname) < 0 ||
+	    strchr(num, '.') != NULL) {
+		set_err(err, errlen,
+		    "'%s' is not a size: write a whole number with an "
+		    "optional unit B, KiB, MiB or GiB (for example 64KiB)",
+		    text);
 		return -1;
 	}
 	if ((u = find_unit(size_units, unitname)) == NULL) {
-		if (strcasecmp(unitname, "KB") == 0 || strcasecmp(unitname, "MB") == 0 ||
-		    strcasecmp(unitname, "GB") == 0 || strcasecmp(unitname, "K") == 0 ||
-		    strcasecmp(unitname, "M") == 0 || strcasecmp(unitname, "G") == 0)
-			set_err(err, errlen, "'%s': sizes are binary here; write KiB, MiB "
-			    "or GiB (1 KiB = 1024 bytes)", text);
+		if (strcasecmp(unitname, "KB") == 0 ||
+		    strcasecmp(unitname, "MB") == 0 ||
+		    strcasecmp(unitname, "GB") == 0 ||
+		    strcasecmp(unitname, "K") == 0 ||
+		    strcasecmp(unitname, "M") == 0 ||
+		    strcasecmp(unitname, "G") == 0)
+			set_err(err, errlen,
+			    "'%s': sizes are binary here; write KiB, MiB "
+			    "or GiB (1 KiB = 1024 bytes)",
+			    text);
 		else
-			set_err(err, errlen, "'%s' has an unknown size unit: use B, KiB, "
-			    "MiB or GiB", text);
+			set_err(err, errlen,
+			    "'%s' has an unknown size unit: use B, KiB, "
+			    "MiB or GiB",
+			    text);
 		return -1;
 	}
 	errno = 0;
@@ -160,18 +167,24 @@ parse_duration(const char *text, uint64_t *out_ns, char *err, size_t errlen)
 	const struct unit *u;
 
 	if (split_number(text, num, sizeof(num), &unitname) < 0) {
-		set_err(err, errlen, "'%s' is not a duration: write a number with a "
-		    "unit ns, us, ms, s or min (for example 250ms or 1.5s)", text);
+		set_err(err, errlen,
+		    "'%s' is not a duration: write a number with a "
+		    "unit ns, us, ms, s or min (for example 250ms or 1.5s)",
+		    text);
 		return -1;
 	}
 	if (*unitname == '\0') {
-		set_err(err, errlen, "'%s' has no unit: write ms or s (for example "
-		    "2s), so the value is never ambiguous", text);
+		set_err(err, errlen,
+		    "'%s' has no unit: write ms or s (for example "
+		    "2s), so the value is never ambiguous",
+		    text);
 		return -1;
 	}
 	if ((u = find_unit(duration_units, unitname)) == NULL) {
-		set_err(err, errlen, "'%s' has an unknown time unit: use ns, us, ms, "
-		    "s or min", text);
+		set_err(err, errlen,
+		    "'%s' has an unknown time unit: use ns, us, ms, "
+		    "s or min",
+		    text);
 		return -1;
 	}
 	if (scale_decimal(num, u->scale, out_ns) < 0) {
@@ -208,7 +221,8 @@ format_seconds_ms(uint64_t ns, char *buf, size_t len)
 		ms /= 10;
 		digits--;
 	}
-	return snprintf(buf, len, "%" PRIu64 ".%0*" PRIu64 "s", ns / NS_PER_S, digits, ms);
+	return snprintf(buf, len, "%" PRIu64 ".%0*" PRIu64 "s", ns / NS_PER_S,
+	    digits, ms);
 }
 
 size_t

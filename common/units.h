@@ -21,7 +21,8 @@ int parse_size(const char *text, uint64_t *out, char *err, size_t errlen);
  * A bare number is rejected: units are required so "2" is never ambiguous.
  * Result in nanoseconds.
  */
-int parse_duration(const char *text, uint64_t *out_ns, char *err, size_t errlen);
+int parse_duration(const char *text, uint64_t *out_ns, char *err,
+    size_t errlen);
 
 /* Format for people: "64KiB", "1500B"; "2s", "250ms", "1.5s". */
 size_t format_size(uint64_t bytes, char *buf, size_t len);

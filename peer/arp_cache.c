@@ -30,7 +30,8 @@ arp_cache_init(struct arp_cache *ac)
 }
 
 void
-arp_cache_learn(struct arp_cache *ac, const struct ip_addr *ip, const uint8_t mac[6])
+arp_cache_learn(struct arp_cache *ac, const struct ip_addr *ip,
+    const uint8_t mac[6])
 {
 	struct arp_entry *e = &ac->e[slot(ip)];
 
@@ -41,7 +42,8 @@ arp_cache_learn(struct arp_cache *ac, const struct ip_addr *ip, const uint8_t ma
 }
 
 bool
-arp_cache_lookup(const struct arp_cache *ac, const struct ip_addr *ip, uint8_t mac[6])
+arp_cache_lookup(const struct arp_cache *ac, const struct ip_addr *ip,
+    uint8_t mac[6])
 {
 	const struct arp_entry *e = &ac->e[slot(ip)];
 

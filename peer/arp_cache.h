@@ -13,10 +13,10 @@
 
 #include "ip_address.h"
 
-#define ARP_CACHE_SIZE 4096	/* power of two */
+#define ARP_CACHE_SIZE 4096 /* power of two */
 
 struct arp_entry {
-	struct ip_addr ip;	/* family IPF_NONE: empty */
+	struct ip_addr ip; /* family IPF_NONE: empty */
 	uint8_t mac[6];
 };
 
@@ -26,7 +26,9 @@ struct arp_cache {
 
 void arp_cache_init(struct arp_cache *ac);
 /* Remember ip's mac; an address of no family (or 0.0.0.0, ::) is not one. */
-void arp_cache_learn(struct arp_cache *ac, const struct ip_addr *ip, const uint8_t mac[6]);
-bool arp_cache_lookup(const struct arp_cache *ac, const struct ip_addr *ip, uint8_t mac[6]);
+void arp_cache_learn(struct arp_cache *ac, const struct ip_addr *ip,
+    const uint8_t mac[6]);
+bool arp_cache_lookup(const struct arp_cache *ac, const struct ip_addr *ip,
+    uint8_t mac[6]);
 
 #endif

@@ -19,23 +19,23 @@
 #include "timeunit.h"
 
 #define CAPTURE_SNAPLEN 65535
-#define CAPTURE_BUFFER (8 * 1024 * 1024)	/* rides out bursts of 100k SYNs */
-#define CAPTURE_BATCH 512
+#define CAPTURE_BUFFER	(8 * 1024 * 1024) /* rides out bursts of 100k SYNs */
+#define CAPTURE_BATCH	512
 
 struct capture {
 	pcap_t *pc;
 	int fd;
 	capture_fn fn;
 	void *arg;
-	uint64_t cut;		/* frames longer than libpcap's slot */
+	uint64_t cut; /* frames longer than libpcap's slot */
 };
 
 static struct capture *
-fail(struct capture *c, char *err, size_t errlen, const char *what, const char *iface,
-     const char *detail, const char *hint)
+fail(struct capture *c, char *err, size_t errlen, const char *what,
+    const char *iface, const char *detail, const char *hint)
 {
-	snprintf(err, errlen, "capture on %s: %s failed: %s%s%s", iface, what, detail,
-	    hint ? "; " : "", hint ? hint : "");
+	snprintf(err, errlen, "capture on %s: %s failed: %s%s%s", iface, what,
+	    detail, hint ? "; " : "", hint ? hint : "");
 	if (c != NULL) {
 		if (c->pc != NULL)
 			pcap_close(c->pc);
@@ -54,7 +54,8 @@ fail(struct capture *c, char *err, size_t errlen, const char *what, const char *
  * other hosts.
  */
 static void
-filter_expr(const struct ip_addr *v4, const struct ip_addr *v6, char *buf, size_t len)
+filter_expr(const struct ip_addr *v4, const struct ip_addr *v6, char *buf,
+    size_t len)
 {
 	char a6[IP_ADDR_STRLEN];
 	uint32_t a = ip_addr_to_v4(v4);
@@ -62,26 +63,34 @@ filter_expr(const struct ip_addr *v4, const struct ip_addr *v6, char *buf, size_
 
 	buf[0] = '\0';
 	if (ip_addr_is_v4(v4))
-		n = (size_t)snprintf(buf, len, "(arp and arp[24:4] = 0x%08x) or (tcp and dst host "
-		    "%u.%u.%u.%u)", a, a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+		n = (size_t)snprintf(buf, len,
+		    "(arp and arp[24:4] = 0x%08x) or (tcp and dst host "
+		    "%u.%u.%u.%u)",
+		    a, a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
 	if (!ip_addr_is_v6(v6) || n >= len)
 		return;
 	ip_addr_format(v6, a6, sizeof(a6));
-	snprintf(buf + n, len - n, "%s(ip6 dst host %s and (ip6 proto 6 or ip6 proto 0 or "
+	snprintf(buf + n, len - n,
+	    "%s(ip6 dst host %s and (ip6 proto 6 or ip6 proto 0 or "
 	    "ip6 proto 60 or ip6 proto 43 or ip6 proto 44)) or (ip6 proto 58 and "
 	    "((ip6[40] = 135 and ip6[48:4] = 0x%08x and ip6[52:4] = 0x%08x and "
 	    "ip6[56:4] = 0x%08x and ip6[60:4] = 0x%08x) or (ip6[40] = 136 and "
-	    "ip6 dst host %s)))", n > 0 ? " or " : "", a6, (unsigned)v6->b[0] << 24 |
-	    (unsigned)v6->b[1] << 16 | (unsigned)v6->b[2] << 8 | v6->b[3],
-	    (unsigned)v6->b[4] << 24 | (unsigned)v6->b[5] << 16 | (unsigned)v6->b[6] << 8 |
-	    v6->b[7], (unsigned)v6->b[8] << 24 | (unsigned)v6->b[9] << 16 |
-	    (unsigned)v6->b[10] << 8 | v6->b[11], (unsigned)v6->b[12] << 24 |
-	    (unsigned)v6->b[13] << 16 | (unsigned)v6->b[14] << 8 | v6->b[15], a6);
+	    "ip6 dst host %s)))",
+	    n > 0 ? " or " : "", a6,
+	    (unsigned)v6->b[0] << 24 | (unsigned)v6->b[1] << 16 |
+		(unsigned)v6->b[2] << 8 | v6->b[3],
+	    (unsigned)v6->b[4] << 24 | (unsigned)v6->b[5] << 16 |
+		(unsigned)v6->b[6] << 8 | v6->b[7],
+	    (unsigned)v6->b[8] << 24 | (unsigned)v6->b[9] << 16 |
+		(unsigned)v6->b[10] << 8 | v6->b[11],
+	    (unsigned)v6->b[12] << 24 | (unsigned)v6->b[13] << 16 |
+		(unsigned)v6->b[14] << 8 | v6->b[15],
+	    a6);
 }
 
 static int
-set_filter(pcap_t *pc, const struct ip_addr *v4, const struct ip_addr *v6, char *detail,
-	   size_t len)
+set_filter(pcap_t *pc, const struct ip_addr *v4, const struct ip_addr *v6,
+    char *detail, size_t len)
 {
 	struct bpf_program prog;
 	char expr[768];
@@ -106,8 +115,8 @@ set_filter(pcap_t *pc, const struct ip_addr *v4, const struct ip_addr *v6, char 
  * the capture's own packet socket does, for as long as it is open.
  */
 static int
-join_solicited_node(pcap_t *pc, const char *iface, const struct ip_addr *v6, char *detail,
-		    size_t len)
+join_solicited_node(pcap_t *pc, const char *iface, const struct ip_addr *v6,
+    char *detail, size_t len)
 {
 	struct ip_addr group = ip_addr_solicited_node(v6);
 	struct packet_mreq mr;
@@ -117,10 +126,13 @@ join_solicited_node(pcap_t *pc, const char *iface, const struct ip_addr *v6, cha
 	mr.mr_type = PACKET_MR_MULTICAST;
 	mr.mr_alen = 6;
 	eth_multicast6(&group, mr.mr_address);
-	if (mr.mr_ifindex == 0 || setsockopt(pcap_fileno(pc), SOL_PACKET,
-	    PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
-		snprintf(detail, len, "%s; without it a NIC may drop the Neighbor "
-		    "Solicitations for our address", strerror(errno));
+	if (mr.mr_ifindex == 0 ||
+	    setsockopt(pcap_fileno(pc), SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
+		sizeof(mr)) < 0) {
+		snprintf(detail, len,
+		    "%s; without it a NIC may drop the Neighbor "
+		    "Solicitations for our address",
+		    strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -136,50 +148,56 @@ activate_hint(int rc)
 		return "check the interface name with 'ip link'";
 	case PCAP_ERROR_IFACE_NOT_UP:
 		return "bring the interface up first ('ip link set IFACE up')";
-	default:
-		return NULL;
+	default: return NULL;
 	}
 }
 
 struct capture *
-capture_open(const char *iface, const struct ip_addr *addr4, const struct ip_addr *addr6,
-	     char *err, size_t errlen)
+capture_open(const char *iface, const struct ip_addr *addr4,
+    const struct ip_addr *addr6, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "", detail[PCAP_ERRBUF_SIZE + 64];
 	struct capture *c;
 	int rc;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
-		return fail(NULL, err, errlen, "allocation", iface, "out of memory", NULL);
+		return fail(NULL, err, errlen, "allocation", iface,
+		    "out of memory", NULL);
 	if ((c->pc = pcap_create(iface, ebuf)) == NULL)
 		return fail(c, err, errlen, "pcap_create", iface, ebuf, NULL);
 	if (pcap_set_immediate_mode(c->pc, 1) != 0 ||
 	    pcap_set_snaplen(c->pc, CAPTURE_SNAPLEN) != 0 ||
 	    pcap_set_buffer_size(c->pc, CAPTURE_BUFFER) != 0 ||
 	    pcap_set_tstamp_precision(c->pc, PCAP_TSTAMP_PRECISION_NANO) != 0)
-		return fail(c, err, errlen, "pcap_set_*", iface, pcap_geterr(c->pc),
+		return fail(c, err, errlen, "pcap_set_*", iface,
+		    pcap_geterr(c->pc),
 		    "libpcap 1.5 or newer is needed for nanosecond timestamps");
 	if ((rc = pcap_activate(c->pc)) < 0)
-		return fail(c, err, errlen, "pcap_activate", iface, pcap_statustostr(rc),
-		    activate_hint(rc));
+		return fail(c, err, errlen, "pcap_activate", iface,
+		    pcap_statustostr(rc), activate_hint(rc));
 	if (pcap_datalink(c->pc) != DLT_EN10MB)
-		return fail(c, err, errlen, "link type check", iface, "not an Ethernet link",
+		return fail(c, err, errlen, "link type check", iface,
+		    "not an Ethernet link",
 		    "lingerpeer needs an Ethernet-like link such as a veth");
 	/* Our own injected frames come back on a packet socket; never treat
 	 * them as the client's. */
 	if (pcap_setdirection(c->pc, PCAP_D_IN) < 0)
-		return fail(c, err, errlen, "pcap_setdirection", iface, pcap_geterr(c->pc), NULL);
+		return fail(c, err, errlen, "pcap_setdirection", iface,
+		    pcap_geterr(c->pc), NULL);
 	if (set_filter(c->pc, addr4, addr6, detail, sizeof(detail)) < 0)
-		return fail(c, err, errlen, "the BPF filter", iface, detail, NULL);
+		return fail(c, err, errlen, "the BPF filter", iface, detail,
+		    NULL);
 	if (ip_addr_is_v6(addr6) &&
-	    join_solicited_node(c->pc, iface, addr6, detail, sizeof(detail)) < 0)
-		return fail(c, err, errlen, "joining the solicited-node group", iface, detail,
-		    NULL);
+	    join_solicited_node(c->pc, iface, addr6, detail, sizeof(detail)) <
+		0)
+		return fail(c, err, errlen, "joining the solicited-node group",
+		    iface, detail, NULL);
 	if (pcap_setnonblock(c->pc, 1, ebuf) < 0)
-		return fail(c, err, errlen, "pcap_setnonblock", iface, ebuf, NULL);
-	if ((c->fd = pcap_get_selectable_fd(c->pc)) < 0)
-		return fail(c, err, errlen, "pcap_get_selectable_fd", iface, "no pollable descriptor",
+		return fail(c, err, errlen, "pcap_setnonblock", iface, ebuf,
 		    NULL);
+	if ((c->fd = pcap_get_selectable_fd(c->pc)) < 0)
+		return fail(c, err, errlen, "pcap_get_selectable_fd", iface,
+		    "no pollable descriptor", NULL);
 	return c;
 }
 
@@ -194,7 +212,8 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct capture *c = (struct capture *)user;
 	/* With nanosecond precision, tv_usec holds nanoseconds. */
-	uint64_t wall = (uint64_t)h->ts.tv_sec * NS_PER_S + (uint64_t)h->ts.tv_usec;
+	uint64_t wall =
+	    (uint64_t)h->ts.tv_sec * NS_PER_S + (uint64_t)h->ts.tv_usec;
 
 	/*
 	 * libpcap sizes its ring slots by the link's MTU when the link has no
@@ -207,7 +226,8 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 }
 
 int
-capture_drain(struct capture *c, capture_fn fn, void *arg, char *err, size_t errlen)
+capture_drain(struct capture *c, capture_fn fn, void *arg, char *err,
+    size_t errlen)
 {
 	int n, total = 0;
 
@@ -216,7 +236,9 @@ capture_drain(struct capture *c, capture_fn fn, void *arg, char *err, size_t err
 	do {
 		n = pcap_dispatch(c->pc, CAPTURE_BATCH, on_packet, (u_char *)c);
 		if (n < 0) {
-			snprintf(err, errlen, "capture: reading frames failed: %s", pcap_geterr(c->pc));
+			snprintf(err, errlen,
+			    "capture: reading frames failed: %s",
+			    pcap_geterr(c->pc));
 			return -1;
 		}
 		total += n;

@@ -12,7 +12,8 @@
 struct capture;
 
 /* What arrived: bytes, captured length, and the kernel's timestamp. */
-typedef void (*capture_fn)(void *arg, const uint8_t *frame, size_t len, uint64_t wall_ns);
+typedef void (
+    *capture_fn)(void *arg, const uint8_t *frame, size_t len, uint64_t wall_ns);
 
 /*
  * Open iface in immediate mode with nanosecond timestamps, inbound only,
@@ -23,10 +24,11 @@ typedef void (*capture_fn)(void *arg, const uint8_t *frame, size_t len, uint64_t
  * with err filled on failure.
  */
 struct capture *capture_open(const char *iface, const struct ip_addr *addr4,
-			     const struct ip_addr *addr6, char *err, size_t errlen);
+    const struct ip_addr *addr6, char *err, size_t errlen);
 int capture_fd(const struct capture *c);
 /* Hand every frame ready now to fn; returns the count, or -1 on error (err set). */
-int capture_drain(struct capture *c, capture_fn fn, void *arg, char *err, size_t errlen);
+int capture_drain(struct capture *c, capture_fn fn, void *arg, char *err,
+    size_t errlen);
 /* Frames the kernel dropped before we read them (buffer full). */
 uint64_t capture_kernel_drops(struct capture *c);
 /* Frames handed over shorter than they were on the link (see capture.c). */

@@ -14,18 +14,18 @@
 #include "tcp_peer.h"
 
 struct lru {
-	uint32_t head;		/* least recent */
-	uint32_t tail;		/* most recent */
+	uint32_t head; /* least recent */
+	uint32_t tail; /* most recent */
 };
 
 struct conn_table {
 	struct conn *slots;
-	uint32_t *buckets;	/* by four-tuple */
-	uint32_t *id_buckets;	/* by id */
-	uint32_t nbuckets;	/* power of two, for both */
+	uint32_t *buckets;    /* by four-tuple */
+	uint32_t *id_buckets; /* by id */
+	uint32_t nbuckets;    /* power of two, for both */
 	uint32_t capacity;
 	uint32_t used;
-	uint32_t free_head;	/* slots [free_head, capacity) were never used */
+	uint32_t free_head; /* slots [free_head, capacity) were never used */
 	uint32_t next_id;
 	uint64_t secret;
 	struct lru open;
@@ -33,10 +33,11 @@ struct conn_table {
 };
 
 static uint32_t
-tuple_hash(const struct conn_table *t, const struct ip_addr *raddr, uint16_t rport,
-    uint16_t lport)
+tuple_hash(const struct conn_table *t, const struct ip_addr *raddr,
+    uint16_t rport, uint16_t lport)
 {
-	uint64_t h = ip_addr_hash(raddr, t->secret) ^ ((uint32_t)rport << 16 | lport);
+	uint64_t h =
+	    ip_addr_hash(raddr, t->secret) ^ ((uint32_t)rport << 16 | lport);
 
 	/* splitmix64 finaliser again, so the ports reach every bit too. */
 	h ^= h >> 30;
@@ -67,7 +68,8 @@ conn_table_new(uint32_t max_conns, uint64_t seed)
 		return NULL;
 	}
 	memset(t->buckets, 0xff, (size_t)t->nbuckets * sizeof(*t->buckets));
-	memset(t->id_buckets, 0xff, (size_t)t->nbuckets * sizeof(*t->id_buckets));
+	memset(t->id_buckets, 0xff,
+	    (size_t)t->nbuckets * sizeof(*t->id_buckets));
 	t->free_head = 0;
 	t->next_id = 1;
 	t->secret = seed * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;
@@ -140,7 +142,7 @@ conn_by_id(struct conn_table *t, uint32_t id)
 	uint32_t s;
 
 	for (s = id != 0 ? *id_bucket(t, id) : CONN_NONE; s != CONN_NONE;
-	    s = t->slots[s].id_next)
+	     s = t->slots[s].id_next)
 		if (t->slots[s].id == id)
 			return &t->slots[s];
 	return NULL;
@@ -172,14 +174,16 @@ id_remove(struct conn_table *t, const struct conn *c)
 }
 
 struct conn *
-conn_find(struct conn_table *t, const struct ip_addr *raddr, uint16_t rport, uint16_t lport)
+conn_find(struct conn_table *t, const struct ip_addr *raddr, uint16_t rport,
+    uint16_t lport)
 {
 	uint32_t s = t->buckets[tuple_hash(t, raddr, rport, lport)];
 	struct conn *c;
 
 	for (; s != CONN_NONE; s = c->hash_next) {
 		c = &t->slots[s];
-		if (c->rport == rport && c->lport == lport && ip_addr_eq(&c->raddr, raddr))
+		if (c->rport == rport && c->lport == lport &&
+		    ip_addr_eq(&c->raddr, raddr))
 			return c;
 	}
 	return NULL;
@@ -243,7 +247,8 @@ conn_retire(struct conn_table *t, struct conn *c)
 static void
 hash_remove(struct conn_table *t, struct conn *c)
 {
-	uint32_t *link = &t->buckets[tuple_hash(t, &c->raddr, c->rport, c->lport)];
+	uint32_t *link =
+	    &t->buckets[tuple_hash(t, &c->raddr, c->rport, c->lport)];
 	uint32_t s = conn_slot(t, c);
 
 	while (*link != CONN_NONE && *link != s)
@@ -277,7 +282,8 @@ evict_victim(const struct conn_table *t, const struct lru *l)
 	uint32_t s = l->head;
 	int n;
 
-	for (n = 0; s != CONN_NONE && n < EVICT_SCAN; n++, s = t->slots[s].lru_next)
+	for (n = 0; s != CONN_NONE && n < EVICT_SCAN;
+	     n++, s = t->slots[s].lru_next)
 		if (t->slots[s].state == CS_SYN_RCVD)
 			return s;
 	return l->head;
@@ -299,14 +305,15 @@ recycle(struct conn_table *t, struct lru *l)
 }
 
 struct conn *
-conn_alloc(struct conn_table *t, const struct ip_addr *raddr, uint16_t rport, uint16_t lport,
-	   bool evict_open, struct conn *evicted)
+conn_alloc(struct conn_table *t, const struct ip_addr *raddr, uint16_t rport,
+    uint16_t lport, bool evict_open, struct conn *evicted)
 {
 	struct conn *c;
 	uint32_t b;
 
 	evicted->id = 0;
-	if ((c = take_free(t)) == NULL && (c = recycle(t, &t->closed)) == NULL) {
+	if ((c = take_free(t)) == NULL &&
+	    (c = recycle(t, &t->closed)) == NULL) {
 		if (!evict_open || (c = recycle(t, &t->open)) == NULL)
 			return NULL;
 		*evicted = *c;

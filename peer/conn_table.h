@@ -19,14 +19,14 @@
 #define CONN_NONE UINT32_MAX
 
 enum conn_flag {
-	CF_FIN_HELD = 1u << 0,		/* their FIN seen and not ACKed (swallow-fin) */
-	CF_FIN_RCVD = 1u << 1,		/* their FIN accepted and ACKed */
-	CF_FIN_SENT = 1u << 2,		/* our FIN is out */
-	CF_FIN_ACKED = 1u << 3,		/* our FIN was ACKed */
-	CF_TS_OK = 1u << 4,		/* timestamps negotiated */
-	CF_WS_OK = 1u << 5,		/* window scaling negotiated */
-	CF_QUIET = 1u << 6,		/* silent has taken effect */
-	CF_ON_CLOSED = 1u << 7,		/* on the closed list */
+	CF_FIN_HELD = 1u << 0,	/* their FIN seen and not ACKed (swallow-fin) */
+	CF_FIN_RCVD = 1u << 1,	/* their FIN accepted and ACKed */
+	CF_FIN_SENT = 1u << 2,	/* our FIN is out */
+	CF_FIN_ACKED = 1u << 3, /* our FIN was ACKed */
+	CF_TS_OK = 1u << 4,	/* timestamps negotiated */
+	CF_WS_OK = 1u << 5,	/* window scaling negotiated */
+	CF_QUIET = 1u << 6,	/* silent has taken effect */
+	CF_ON_CLOSED = 1u << 7, /* on the closed list */
 };
 
 struct conn {
@@ -36,33 +36,35 @@ struct conn {
 	uint16_t lport;
 	uint32_t id;
 	/* table links: slot numbers, CONN_NONE for none */
-	uint32_t hash_next;	/* four-tuple chain */
-	uint32_t id_next;	/* id chain: the control channel names connections by id */
+	uint32_t hash_next; /* four-tuple chain */
+	uint32_t
+	    id_next; /* id chain: the control channel names connections by id */
 	uint32_t lru_prev;
 	uint32_t lru_next;
 	/* TCP */
-	uint8_t state;		/* enum conn_state */
-	uint8_t closed_by;	/* enum close_reason */
-	uint8_t flags;		/* enum conn_flag */
-	uint8_t snd_wscale;	/* the client's scale: applies to windows it sends */
-	uint8_t rto_shift;	/* our retransmission backoff */
+	uint8_t state;	   /* enum conn_state */
+	uint8_t closed_by; /* enum close_reason */
+	uint8_t flags;	   /* enum conn_flag */
+	uint8_t
+	    snd_wscale;	   /* the client's scale: applies to windows it sends */
+	uint8_t rto_shift; /* our retransmission backoff */
 	uint8_t pad_[1];
-	uint16_t snd_mss;	/* the client's MSS */
+	uint16_t snd_mss; /* the client's MSS */
 	uint32_t iss;
 	uint32_t snd_una;
 	uint32_t snd_nxt;
-	uint32_t snd_wnd;	/* the client's window, scaled, bytes */
+	uint32_t snd_wnd; /* the client's window, scaled, bytes */
 	uint32_t irs;
 	uint32_t rcv_nxt;
-	uint32_t fin_seq;	/* sequence number of their FIN */
-	uint32_t ts_recent;	/* their last timestamp, echoed back */
-	uint32_t buffered;	/* received, not yet read */
-	uint32_t pending_send;	/* send command bytes not yet sent */
+	uint32_t fin_seq;      /* sequence number of their FIN */
+	uint32_t ts_recent;    /* their last timestamp, echoed back */
+	uint32_t buffered;     /* received, not yet read */
+	uint32_t pending_send; /* send command bytes not yet sent */
 	struct behaviour b;
 	/* observations */
 	uint64_t created_ns;
 	uint64_t last_ns;
-	uint64_t rto_due;	/* 0: no retransmission timer */
+	uint64_t rto_due; /* 0: no retransmission timer */
 	uint64_t bytes_received;
 	uint64_t bytes_read;
 	uint64_t bytes_sent;
@@ -84,8 +86,8 @@ void conn_table_free(struct conn_table *t);
 uint32_t conn_table_capacity(const struct conn_table *t);
 uint32_t conn_table_used(const struct conn_table *t);
 
-struct conn *conn_find(struct conn_table *t, const struct ip_addr *raddr, uint16_t rport,
-		       uint16_t lport);
+struct conn *conn_find(struct conn_table *t, const struct ip_addr *raddr,
+    uint16_t rport, uint16_t lport);
 
 /*
  * A new connection for the tuple, with a fresh id. When the pool is full the
@@ -95,8 +97,8 @@ struct conn *conn_find(struct conn_table *t, const struct ip_addr *raddr, uint16
  * *evicted is a copy of the open connection that had to go (its id is 0
  * when none did), so the caller can record what was lost.
  */
-struct conn *conn_alloc(struct conn_table *t, const struct ip_addr *raddr, uint16_t rport,
-			uint16_t lport, bool evict_open, struct conn *evicted);
+struct conn *conn_alloc(struct conn_table *t, const struct ip_addr *raddr,
+    uint16_t rport, uint16_t lport, bool evict_open, struct conn *evicted);
 
 /* The same four-tuple opens again: a fresh connection (new id) in the same slot. */
 void conn_renew(struct conn_table *t, struct conn *c);
@@ -107,7 +109,7 @@ void conn_touch(struct conn_table *t, struct conn *c);
 void conn_retire(struct conn_table *t, struct conn *c);
 
 uint32_t conn_slot(const struct conn_table *t, const struct conn *c);
-struct conn *conn_at(struct conn_table *t, uint32_t slot);	/* NULL if unused */
+struct conn *conn_at(struct conn_table *t, uint32_t slot); /* NULL if unused */
 const struct conn *conn_at_const(const struct conn_table *t, uint32_t slot);
 struct conn *conn_by_id(struct conn_table *t, uint32_t id);
 

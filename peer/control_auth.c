@@ -29,13 +29,15 @@ is_auth(const char *line, size_t len, const char **tok, size_t *toklen)
 	for (i += 4; i < len && blank(line[i]); i++)
 		;
 	*tok = line + i;
-	for (*toklen = 0; i + *toklen < len && !blank(line[i + *toklen]); (*toklen)++)
+	for (*toklen = 0; i + *toklen < len && !blank(line[i + *toklen]);
+	     (*toklen)++)
 		;
 	return true;
 }
 
 bool
-control_auth_token_equal(const char *expected, const char *given, size_t given_len)
+control_auth_token_equal(const char *expected, const char *given,
+    size_t given_len)
 {
 	size_t n = strlen(expected), i;
 	unsigned diff = (unsigned)(n != given_len);
@@ -49,7 +51,7 @@ control_auth_token_equal(const char *expected, const char *given, size_t given_l
 
 enum control_auth
 control_auth_line(const char *token, bool need, const char *line, size_t len,
-		  struct control_out *out)
+    struct control_out *out)
 {
 	const char *tok = "";
 	size_t toklen = 0;
@@ -58,18 +60,21 @@ control_auth_line(const char *token, bool need, const char *line, size_t len,
 	if (!auth && !need)
 		return CAUTH_PASS;
 	if (!need) {
-		control_out_status(out, "ok %s", token != NULL ? "authenticated already" :
-		    "no token is needed here");
+		control_out_status(out, "ok %s",
+		    token != NULL ? "authenticated already"
+				  : "no token is needed here");
 		return CAUTH_NOT_NEEDED;
 	}
 	if (!auth) {
-		control_out_status(out, "err " CONTROL_E_AUTH_REQUIRED ": this endpoint needs "
+		control_out_status(out,
+		    "err " CONTROL_E_AUTH_REQUIRED ": this endpoint needs "
 		    "the token first. Send 'auth TOKEN' with the token from lingerpeer's "
 		    "--control-token file (lingerlab: --peer-token FILE)");
 		return CAUTH_REQUIRED;
 	}
 	if (token == NULL || !control_auth_token_equal(token, tok, toklen)) {
-		control_out_status(out, "err " CONTROL_E_AUTH_FAILED ": wrong token. Use the "
+		control_out_status(out,
+		    "err " CONTROL_E_AUTH_FAILED ": wrong token. Use the "
 		    "token from lingerpeer's --control-token file");
 		return CAUTH_FAILED;
 	}

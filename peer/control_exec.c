@@ -18,7 +18,7 @@
 
 struct pick {
 	const struct control_conn *cc;
-	uint32_t after_id;	/* CCONN_NEW: only ids above this */
+	uint32_t after_id; /* CCONN_NEW: only ids above this */
 	bool found;
 	struct conn_info ci;
 };
@@ -50,8 +50,8 @@ pick_cb(const struct conn_info *ci, void *arg)
 }
 
 int
-control_find_conn(const struct peer *p, const struct control_conn *cc, uint32_t after_id,
-		  struct conn_info *ci)
+control_find_conn(const struct peer *p, const struct control_conn *cc,
+    uint32_t after_id, struct conn_info *ci)
 {
 	struct pick pk;
 	uint32_t id;
@@ -59,8 +59,11 @@ control_find_conn(const struct peer *p, const struct control_conn *cc, uint32_t 
 	if (cc->kind == CCONN_ID)
 		return peer_conn_info(p, cc->id, ci) == 0 ? 0 : -1;
 	if (cc->kind == CCONN_ADDR)
-		return peer_conn_newest_from(p, &cc->addr, cc->port, &id) == 0 &&
-		    peer_conn_info(p, id, ci) == 0 ? 0 : -1;
+		return peer_conn_newest_from(p, &cc->addr, cc->port, &id) ==
+			    0 &&
+			peer_conn_info(p, id, ci) == 0
+		    ? 0
+		    : -1;
 	memset(&pk, 0, sizeof(pk));
 	pk.cc = cc;
 	pk.after_id = after_id;
@@ -77,22 +80,28 @@ control_no_conn(struct control_out *out, const struct control_conn *cc)
 	char who[IP_ADDR_PORT_STRLEN];
 
 	if (cc->kind == CCONN_ID)
-		control_out_status(out, "err " CONTROL_E_NO_CONN ": there is no connection "
-		    "%" PRIu32 ". See list for the connections there are; closed ones stay "
-		    "until their slot is reused", cc->id);
+		control_out_status(out,
+		    "err " CONTROL_E_NO_CONN ": there is no connection "
+		    "%" PRIu32
+		    ". See list for the connections there are; closed ones stay "
+		    "until their slot is reused",
+		    cc->id);
 	else if (cc->kind == CCONN_ADDR)
-		control_out_status(out, "err " CONTROL_E_NO_CONN ": there is no connection "
-		    "from %s. See list, or wait for it with: wait %s", ip_addr_format_port(
-		    &cc->addr, cc->port, who, sizeof(who)), who);
+		control_out_status(out,
+		    "err " CONTROL_E_NO_CONN ": there is no connection "
+		    "from %s. See list, or wait for it with: wait %s",
+		    ip_addr_format_port(&cc->addr, cc->port, who, sizeof(who)),
+		    who);
 	else
-		control_out_status(out, "err " CONTROL_E_NO_CONN ": there are no "
+		control_out_status(out,
+		    "err " CONTROL_E_NO_CONN ": there are no "
 		    "connections yet. Wait for one with: wait new");
 }
 
 /* Resolve CONN or write the no-conn reply. */
 static int
 need_conn(const struct control_env *env, const struct control_cmd *cmd,
-	  struct control_out *out, struct conn_info *ci)
+    struct control_out *out, struct conn_info *ci)
 {
 	if (control_find_conn(env->peer, &cmd->conn, 0, ci) == 0)
 		return 0;
@@ -101,25 +110,37 @@ need_conn(const struct control_env *env, const struct control_cmd *cmd,
 }
 
 static int
-conn_line(struct control_out *out, const struct conn_info *ci, uint64_t now_ns, bool detail)
+conn_line(struct control_out *out, const struct conn_info *ci, uint64_t now_ns,
+    bool detail)
 {
-	char who[IP_ADDR_PORT_STRLEN], spec[256], age[32], idle[32], extra[160] = "";
+	char who[IP_ADDR_PORT_STRLEN], spec[256], age[32], idle[32],
+	    extra[160] = "";
 
 	behaviour_format(&ci->behaviour, spec, sizeof(spec));
-	control_secs_str(now_ns > ci->created_ns ? now_ns - ci->created_ns : 0, age);
+	control_secs_str(now_ns > ci->created_ns ? now_ns - ci->created_ns : 0,
+	    age);
 	if (detail)
-		snprintf(extra, sizeof(extra), " fin-held=%s closed-by=%s idle=%s",
-		    ci->fin_held ? "yes" : "no", close_reason_name(ci->closed_by),
-		    control_secs_str(now_ns > ci->last_ns ? now_ns - ci->last_ns : 0, idle));
-	return control_out_data(out, "conn id=%" PRIu32 " client=%s port=%u state=%s "
-	    "behaviour=%s rx=%" PRIu64 " read=%" PRIu64 " buffered=%" PRIu32 " win=%"
-	    PRIu32 " fins=%" PRIu32 " fin-retx=%" PRIu32 " data-retx=%" PRIu32 " zwp=%"
-	    PRIu32 " rsts=%" PRIu32 " syns=%" PRIu32 " segs-in=%" PRIu32 " segs-out=%"
-	    PRIu32 " tx=%" PRIu64 " age=%s%s", ci->id, ip_addr_format_port(&ci->raddr,
-	    ci->rport, who, sizeof(who)), ci->lport, conn_state_name(ci->state), spec, ci->bytes_received,
-	    ci->bytes_read, ci->buffered, ci->window, ci->fins_seen, ci->fin_retx,
-	    ci->data_retx, ci->zero_window_probes, ci->rsts_seen, ci->syns_seen,
-	    ci->segs_in, ci->segs_out, ci->bytes_sent, age, extra);
+		snprintf(extra, sizeof(extra),
+		    " fin-held=%s closed-by=%s idle=%s",
+		    ci->fin_held ? "yes" : "no",
+		    close_reason_name(ci->closed_by),
+		    control_secs_str(now_ns > ci->last_ns ? now_ns - ci->last_ns
+							  : 0,
+			idle));
+	return control_out_data(out,
+	    "conn id=%" PRIu32 " client=%s port=%u state=%s "
+	    "behaviour=%s rx=%" PRIu64 " read=%" PRIu64 " buffered=%" PRIu32
+	    " win=%" PRIu32 " fins=%" PRIu32 " fin-retx=%" PRIu32
+	    " data-retx=%" PRIu32 " zwp=%" PRIu32 " rsts=%" PRIu32
+	    " syns=%" PRIu32 " segs-in=%" PRIu32 " segs-out=%" PRIu32
+	    " tx=%" PRIu64 " age=%s%s",
+	    ci->id,
+	    ip_addr_format_port(&ci->raddr, ci->rport, who, sizeof(who)),
+	    ci->lport, conn_state_name(ci->state), spec, ci->bytes_received,
+	    ci->bytes_read, ci->buffered, ci->window, ci->fins_seen,
+	    ci->fin_retx, ci->data_retx, ci->zero_window_probes, ci->rsts_seen,
+	    ci->syns_seen, ci->segs_in, ci->segs_out, ci->bytes_sent, age,
+	    extra);
 }
 
 struct list_ctx {
@@ -146,16 +167,19 @@ list_cb(const struct conn_info *ci, void *arg)
 }
 
 static void
-exec_list(const struct control_env *env, const struct control_cmd *cmd, uint64_t now_ns,
-	  struct control_out *out)
+exec_list(const struct control_env *env, const struct control_cmd *cmd,
+    uint64_t now_ns, struct control_out *out)
 {
 	struct list_ctx lc = { cmd, out, now_ns, 0, 0 };
 
 	peer_conn_foreach(env->peer, list_cb, &lc);
 	if (lc.shown < lc.matched)
-		control_out_status(out, "err " CONTROL_E_TOO_BIG ": %" PRIu32 " connections "
-		    "match but only %" PRIu32 " fit in one reply. Narrow the list with "
-		    "port=N or state=S", lc.matched, lc.shown);
+		control_out_status(out,
+		    "err " CONTROL_E_TOO_BIG ": %" PRIu32 " connections "
+		    "match but only %" PRIu32
+		    " fit in one reply. Narrow the list with "
+		    "port=N or state=S",
+		    lc.matched, lc.shown);
 	else
 		control_out_status(out, "ok %" PRIu32 " conns", lc.matched);
 }
@@ -180,17 +204,19 @@ wire_fields(const struct peer *p, char *buf, size_t len)
 	peer_get_wire_stats(p, &w);
 	for (i = 1; i < FRAME_ERROR_COUNT; i++)
 		bad += w.frame_errors[i];
-	n = (size_t)snprintf(buf, len, " frames-in=%" PRIu64 " malformed=%" PRIu64, w.frames_in,
-	    bad);
+	n = (size_t)snprintf(buf, len,
+	    " frames-in=%" PRIu64 " malformed=%" PRIu64, w.frames_in, bad);
 	for (i = 1; i < FRAME_ERROR_FIRST_IP6 && n < len; i++)
 		n += (size_t)snprintf(buf + n, len - n, " %s=%" PRIu64,
 		    frame_error_name((enum frame_error)i), w.frame_errors[i]);
 	/* Appended last, so readers of the older fields are unaffected. */
 	if (n < len)
-		n += (size_t)snprintf(buf + n, len - n, " not-tcp=%" PRIu64 " arp-answered=%"
-		    PRIu64 " arp-ignored=%" PRIu64 " no-mac=%" PRIu64 " inject-errors=%" PRIu64
-		    " capture-drops=%" PRIu64 " capture-cut=%" PRIu64
-		    " tcp-csum-offloaded=%" PRIu64 " tcp-super-segments=%" PRIu64,
+		n += (size_t)snprintf(buf + n, len - n,
+		    " not-tcp=%" PRIu64 " arp-answered=%" PRIu64
+		    " arp-ignored=%" PRIu64 " no-mac=%" PRIu64
+		    " inject-errors=%" PRIu64 " capture-drops=%" PRIu64
+		    " capture-cut=%" PRIu64 " tcp-csum-offloaded=%" PRIu64
+		    " tcp-super-segments=%" PRIu64,
 		    w.not_tcp, w.arp_answered, w.arp_ignored, w.no_mac,
 		    w.inject_errors, w.capture_drops, w.capture_cut,
 		    w.csum_offloaded, w.super_segments);
@@ -199,9 +225,11 @@ wire_fields(const struct peer *p, char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, " %s=%" PRIu64,
 		    frame_error_name((enum frame_error)i), w.frame_errors[i]);
 	if (n < len)
-		snprintf(buf + n, len - n, " ndp-answered=%" PRIu64 " ndp-ignored=%" PRIu64
-		    " link-noise=%" PRIu64 " ip6-ext-skipped=%" PRIu64, w.ndp_answered,
-		    w.ndp_ignored, w.link_noise, w.ip6_ext_skipped);
+		snprintf(buf + n, len - n,
+		    " ndp-answered=%" PRIu64 " ndp-ignored=%" PRIu64
+		    " link-noise=%" PRIu64 " ip6-ext-skipped=%" PRIu64,
+		    w.ndp_answered, w.ndp_ignored, w.link_noise,
+		    w.ip6_ext_skipped);
 }
 
 static void
@@ -214,22 +242,25 @@ exec_stats(const struct control_env *env, struct control_out *out)
 
 	peer_conn_foreach(env->peer, count_cb, &conns);
 	wire_fields(env->peer, wire, sizeof(wire));
-	control_out_data(out, "stat conns=%" PRIu64 " conns-opened=%" PRIu64
-	    " conns-rejected=%" PRIu64 " conns-evicted=%" PRIu64 " syns-refused=%" PRIu64
-	    " syns-dropped=%" PRIu64 " segs-in=%" PRIu64 " segs-out=%" PRIu64
-	    " rst-unknown=%" PRIu64 " delayed-dropped=%" PRIu64 " not-for-us=%" PRIu64
-	    " events-oldest=%" PRIu64 " events-next=%" PRIu64 " control-clients=%" PRIu32
-	    " control-max=%" PRIu32 "%s", conns, st->conns_opened, st->conns_rejected,
-	    st->conns_evicted, st->syns_refused, st->syns_dropped, st->segs_in,
-	    st->segs_out, st->rst_unknown, st->delayed_dropped, st->not_for_us,
-	    event_log_oldest(log), event_log_next(log), env->clients, env->max_clients,
-	    wire);
+	control_out_data(out,
+	    "stat conns=%" PRIu64 " conns-opened=%" PRIu64
+	    " conns-rejected=%" PRIu64 " conns-evicted=%" PRIu64
+	    " syns-refused=%" PRIu64 " syns-dropped=%" PRIu64
+	    " segs-in=%" PRIu64 " segs-out=%" PRIu64 " rst-unknown=%" PRIu64
+	    " delayed-dropped=%" PRIu64 " not-for-us=%" PRIu64
+	    " events-oldest=%" PRIu64 " events-next=%" PRIu64
+	    " control-clients=%" PRIu32 " control-max=%" PRIu32 "%s",
+	    conns, st->conns_opened, st->conns_rejected, st->conns_evicted,
+	    st->syns_refused, st->syns_dropped, st->segs_in, st->segs_out,
+	    st->rst_unknown, st->delayed_dropped, st->not_for_us,
+	    event_log_oldest(log), event_log_next(log), env->clients,
+	    env->max_clients, wire);
 	control_out_status(out, "ok");
 }
 
 static void
-exec_show(const struct control_env *env, const struct control_cmd *cmd, uint64_t now_ns,
-	  struct control_out *out)
+exec_show(const struct control_env *env, const struct control_cmd *cmd,
+    uint64_t now_ns, struct control_out *out)
 {
 	struct conn_info ci;
 
@@ -241,24 +272,26 @@ exec_show(const struct control_env *env, const struct control_cmd *cmd, uint64_t
 
 static void
 exec_behaviour(const struct control_env *env, const struct control_cmd *cmd,
-	       uint64_t now_ns, struct control_out *out)
+    uint64_t now_ns, struct control_out *out)
 {
 	struct conn_info ci;
 	char spec[256];
 
 	if (need_conn(env, cmd, out, &ci) < 0)
 		return;
-	if (peer_set_behaviour(env->peer, ci.id, &cmd->behaviour, now_ns) != PEER_CMD_OK) {
+	if (peer_set_behaviour(env->peer, ci.id, &cmd->behaviour, now_ns) !=
+	    PEER_CMD_OK) {
 		control_no_conn(out, &cmd->conn);
 		return;
 	}
 	behaviour_format(&cmd->behaviour, spec, sizeof(spec));
-	control_out_status(out, "ok conn=%" PRIu32 " behaviour=%s", ci.id, spec);
+	control_out_status(out, "ok conn=%" PRIu32 " behaviour=%s", ci.id,
+	    spec);
 }
 
 static void
 exec_listen(const struct control_env *env, const struct control_cmd *cmd,
-	    struct control_out *out)
+    struct control_out *out)
 {
 	const struct behaviour *b;
 	char spec[256];
@@ -267,19 +300,23 @@ exec_listen(const struct control_env *env, const struct control_cmd *cmd,
 	if (!cmd->has_behaviour) {
 		/* The peer keeps a handful of ports; asking about each is cheap. */
 		for (port = 1; port <= 65535; port++) {
-			if ((b = peer_port_behaviour(env->peer, (uint16_t)port)) == NULL)
+			if ((b = peer_port_behaviour(env->peer,
+				 (uint16_t)port)) == NULL)
 				continue;
 			behaviour_format(b, spec, sizeof(spec));
-			control_out_data(out, "listen port=%" PRIu32 " behaviour=%s", port, spec);
+			control_out_data(out,
+			    "listen port=%" PRIu32 " behaviour=%s", port, spec);
 			n++;
 		}
 		control_out_status(out, "ok %" PRIu32 " ports", n);
 		return;
 	}
 	if (peer_listen(env->peer, cmd->port, &cmd->behaviour) < 0) {
-		control_out_status(out, "err " CONTROL_E_FAILED ": the peer cannot listen on "
+		control_out_status(out,
+		    "err " CONTROL_E_FAILED ": the peer cannot listen on "
 		    "one more port (%u); its table of listening ports is full. Reuse a "
-		    "port that listen shows", cmd->port);
+		    "port that listen shows",
+		    cmd->port);
 		return;
 	}
 	behaviour_format(&cmd->behaviour, spec, sizeof(spec));
@@ -287,8 +324,8 @@ exec_listen(const struct control_env *env, const struct control_cmd *cmd,
 }
 
 static void
-exec_connect(const struct control_env *env, const struct control_cmd *cmd, uint64_t now_ns,
-	     struct control_out *out)
+exec_connect(const struct control_env *env, const struct control_cmd *cmd,
+    uint64_t now_ns, struct control_out *out)
 {
 	char who[IP_ADDR_PORT_STRLEN];
 	struct behaviour b;
@@ -300,24 +337,32 @@ exec_connect(const struct control_env *env, const struct control_cmd *cmd, uint6
 		b = cmd->behaviour;
 	else
 		behaviour_default(&b);
-	r = peer_connect(env->peer, &cmd->conn.addr, cmd->conn.port, cmd->port, &b, now_ns, &id);
+	r = peer_connect(env->peer, &cmd->conn.addr, cmd->conn.port, cmd->port,
+	    &b, now_ns, &id);
 	if (r != PEER_CMD_OK) {
 		control_out_status(out, "err %s: cannot connect to %s: %s. %s",
-		    r == PEER_CMD_FULL ? CONTROL_E_FAILED : r == PEER_CMD_NO_ADDR ?
-		    CONTROL_E_BAD_ARG : CONTROL_E_BAD_STATE, ip_addr_format_port(&cmd->conn.addr,
-		    cmd->conn.port, who, sizeof(who)), peer_cmd_result_str(r),
-		    r == PEER_CMD_FULL ? "Close connections or raise --max-conns" :
-		    r == PEER_CMD_NO_ADDR ? "Start lingerpeer with an --addr of that family "
-		    "too (--addr may be given twice)" : "Pick another from= port");
+		    r == PEER_CMD_FULL		? CONTROL_E_FAILED
+			: r == PEER_CMD_NO_ADDR ? CONTROL_E_BAD_ARG
+						: CONTROL_E_BAD_STATE,
+		    ip_addr_format_port(&cmd->conn.addr, cmd->conn.port, who,
+			sizeof(who)),
+		    peer_cmd_result_str(r),
+		    r == PEER_CMD_FULL
+			? "Close connections or raise --max-conns"
+			: r == PEER_CMD_NO_ADDR
+			? "Start lingerpeer with an --addr of that family "
+			  "too (--addr may be given twice)"
+			: "Pick another from= port");
 		return;
 	}
 	peer_conn_info(env->peer, id, &ci);
-	control_out_status(out, "ok conn=%" PRIu32 " port=%u state=%s", id, ci.lport,
-	    conn_state_name(ci.state));
+	control_out_status(out, "ok conn=%" PRIu32 " port=%u state=%s", id,
+	    ci.lport, conn_state_name(ci.state));
 }
 
 static enum peer_cmd_result
-run_oneshot(struct peer *p, const struct control_cmd *cmd, uint32_t id, uint64_t now_ns)
+run_oneshot(struct peer *p, const struct control_cmd *cmd, uint32_t id,
+    uint64_t now_ns)
 {
 	switch (cmd->verb) {
 	case CTL_ACK_FIN: return peer_ack_fin(p, id, now_ns);
@@ -334,10 +379,12 @@ static const char *
 bad_state_hint(enum control_verb v)
 {
 	switch (v) {
-	case CTL_ACK_FIN: return "ack-fin needs a FIN held by swallow-fin (show says "
-	    "fin-held=yes); wait for it with: wait CONN fins>=1";
+	case CTL_ACK_FIN:
+		return "ack-fin needs a FIN held by swallow-fin (show says "
+		       "fin-held=yes); wait for it with: wait CONN fins>=1";
 	case CTL_FIN: return "fin works once, in ESTABLISHED or CLOSE_WAIT";
-	case CTL_SEND: return "send works in ESTABLISHED and CLOSE_WAIT, before our FIN";
+	case CTL_SEND:
+		return "send works in ESTABLISHED and CLOSE_WAIT, before our FIN";
 	case CTL_RST: return "the connection is already closed";
 	default: return "see show CONN for its state";
 	}
@@ -345,7 +392,7 @@ bad_state_hint(enum control_verb v)
 
 static void
 exec_oneshot(const struct control_env *env, const struct control_cmd *cmd,
-	     uint64_t now_ns, struct control_out *out)
+    uint64_t now_ns, struct control_out *out)
 {
 	struct conn_info before, after;
 	enum peer_cmd_result r;
@@ -358,8 +405,10 @@ exec_oneshot(const struct control_env *env, const struct control_cmd *cmd,
 		return;
 	}
 	if (r != PEER_CMD_OK) {
-		control_out_status(out, "err " CONTROL_E_BAD_STATE ": cannot %s conn %"
-		    PRIu32 " in state %s (%s). %s", control_verb_name(cmd->verb), before.id,
+		control_out_status(out,
+		    "err " CONTROL_E_BAD_STATE ": cannot %s conn %" PRIu32
+		    " in state %s (%s). %s",
+		    control_verb_name(cmd->verb), before.id,
 		    conn_state_name(before.state), peer_cmd_result_str(r),
 		    bad_state_hint(cmd->verb));
 		return;
@@ -370,16 +419,21 @@ exec_oneshot(const struct control_env *env, const struct control_cmd *cmd,
 		after.state = CS_CLOSED;
 	}
 	if (cmd->verb == CTL_READ || cmd->verb == CTL_RESUME)
-		control_out_status(out, "ok conn=%" PRIu32 " state=%s read=%" PRIu64
-		    " buffered=%" PRIu32 " win=%" PRIu32, after.id, conn_state_name(after.state),
-		    after.bytes_read - before.bytes_read, after.buffered, after.window);
+		control_out_status(out,
+		    "ok conn=%" PRIu32 " state=%s read=%" PRIu64
+		    " buffered=%" PRIu32 " win=%" PRIu32,
+		    after.id, conn_state_name(after.state),
+		    after.bytes_read - before.bytes_read, after.buffered,
+		    after.window);
 	else if (cmd->verb == CTL_SEND)
-		control_out_status(out, "ok conn=%" PRIu32 " state=%s queued=%" PRIu32
-		    " sent=%" PRIu64, after.id, conn_state_name(after.state), cmd->size,
+		control_out_status(out,
+		    "ok conn=%" PRIu32 " state=%s queued=%" PRIu32
+		    " sent=%" PRIu64,
+		    after.id, conn_state_name(after.state), cmd->size,
 		    after.bytes_sent - before.bytes_sent);
 	else
-		control_out_status(out, "ok conn=%" PRIu32 " state=%s", after.id,
-		    conn_state_name(after.state));
+		control_out_status(out, "ok conn=%" PRIu32 " state=%s",
+		    after.id, conn_state_name(after.state));
 }
 
 static void
@@ -392,7 +446,8 @@ help_lines(struct control_out *out, const char *text)
 		if (nl == NULL)
 			nl = text + strlen(text);
 		if (nl > text)
-			control_out_data(out, "help %.*s", (int)(nl - text), text);
+			control_out_data(out, "help %.*s", (int)(nl - text),
+			    text);
 	}
 }
 
@@ -425,10 +480,12 @@ exec_help(const struct control_cmd *cmd, struct control_out *out)
 	} else {
 		for (v = CTL_HELP; v < CTL_VERB_COUNT; v++) {
 			if (cmd->topic[0] != '\0' &&
-			    strcmp(cmd->topic, control_verb_name((enum control_verb)v)) != 0)
+			    strcmp(cmd->topic,
+				control_verb_name((enum control_verb)v)) != 0)
 				continue;
-			control_out_data(out, "help %s: %s", control_verb_usage(
-			    (enum control_verb)v), control_verb_summary((enum control_verb)v));
+			control_out_data(out, "help %s: %s",
+			    control_verb_usage((enum control_verb)v),
+			    control_verb_summary((enum control_verb)v));
 		}
 		if (cmd->topic[0] == '\0')
 			help_lines(out, help_overview);
@@ -460,8 +517,9 @@ events_cb(uint64_t num, const struct peer_event *ev, void *arg)
 
 	if (ec->count < ec->limit) {
 		event_format(ev, state_name_int, text, sizeof(text));
-		if (control_out_data(ec->out, "event n=%" PRIu64 " conn=%" PRIu32 " %s", num,
-		    ev->conn_id, text) == 0) {
+		if (control_out_data(ec->out,
+			"event n=%" PRIu64 " conn=%" PRIu32 " %s", num,
+			ev->conn_id, text) == 0) {
 			ec->count++;
 			return 0;
 		}
@@ -478,7 +536,7 @@ events_cb(uint64_t num, const struct peer_event *ev, void *arg)
  */
 static void
 exec_events(const struct control_env *env, const struct control_cmd *cmd,
-	    struct control_out *out)
+    struct control_out *out)
 {
 	const struct event_log *log = peer_events(env->peer);
 	struct events_ctx ec = { out, cmd->limit, 0, false, 0 };
@@ -502,23 +560,25 @@ exec_events(const struct control_env *env, const struct control_cmd *cmd,
 	}
 	event_log_foreach(log, id, cmd->since, events_cb, &ec);
 	if (cmd->since < oldest)
-		snprintf(lost, sizeof(lost), ", %" PRIu64 " lost", oldest - cmd->since);
+		snprintf(lost, sizeof(lost), ", %" PRIu64 " lost",
+		    oldest - cmd->since);
 	if (ec.more)
 		snprintf(more, sizeof(more), ", more since=%" PRIu64, ec.next);
-	control_out_status(out, "ok %" PRIu32 " events%s%s", ec.count, lost, more);
+	control_out_status(out, "ok %" PRIu32 " events%s%s", ec.count, lost,
+	    more);
 }
 
 static void
 exec_version(struct control_out *out)
 {
-	control_out_data(out, "version lingerpeer=%s protocol=%d", LINGERLAB_VERSION,
-	    CONTROL_PROTOCOL_VERSION);
+	control_out_data(out, "version lingerpeer=%s protocol=%d",
+	    LINGERLAB_VERSION, CONTROL_PROTOCOL_VERSION);
 	control_out_status(out, "ok");
 }
 
 enum control_result
 control_exec(const struct control_env *env, const struct control_cmd *cmd,
-	     uint64_t now_ns, struct control_out *out, struct control_wait *wait)
+    uint64_t now_ns, struct control_out *out, struct control_wait *wait)
 {
 	switch (cmd->verb) {
 	case CTL_HELP: exec_help(cmd, out); break;
@@ -535,23 +595,20 @@ control_exec(const struct control_env *env, const struct control_cmd *cmd,
 	case CTL_RESUME:
 	case CTL_FIN:
 	case CTL_RST:
-	case CTL_SEND:
-		exec_oneshot(env, cmd, now_ns, out);
-		break;
+	case CTL_SEND: exec_oneshot(env, cmd, now_ns, out); break;
 	case CTL_WAIT:
 		return control_wait_start(env->peer, cmd, now_ns, out, wait);
 	case CTL_CLOCK:
 		/* now_ns was read after the request arrived and before the
 		 * reply leaves: a runner that times the exchange brackets it. */
-		control_out_status(out, "ok now=%" PRIu64 ".%09" PRIu64, now_ns / NS_PER_S,
-		    now_ns % NS_PER_S);
+		control_out_status(out, "ok now=%" PRIu64 ".%09" PRIu64,
+		    now_ns / NS_PER_S, now_ns % NS_PER_S);
 		break;
-	case CTL_QUIT:
-		control_out_status(out, "ok bye");
-		return CONTROL_QUIT;
+	case CTL_QUIT: control_out_status(out, "ok bye"); return CONTROL_QUIT;
 	case CTL_NONE:
 	case CTL_VERB_COUNT:
-		control_out_status(out, "err " CONTROL_E_UNKNOWN ": no command given. Type "
+		control_out_status(out,
+		    "err " CONTROL_E_UNKNOWN ": no command given. Type "
 		    "help for the list of commands");
 		break;
 	}
@@ -560,7 +617,7 @@ control_exec(const struct control_env *env, const struct control_cmd *cmd,
 
 enum control_result
 control_exec_line(const struct control_env *env, const char *line, size_t len,
-		  uint64_t now_ns, struct control_out *out, struct control_wait *wait)
+    uint64_t now_ns, struct control_out *out, struct control_wait *wait)
 {
 	struct control_cmd cmd;
 	struct control_error err;

@@ -25,8 +25,8 @@
 #define LINGERLAB_VERSION "0.1.0"
 #endif
 
-#define CONTROL_REPLY_MAX (1024u * 1024u)	/* data bytes in one reply */
-#define CONTROL_STATUS_MAX 1024u		/* bytes in one status line */
+#define CONTROL_REPLY_MAX  (1024u * 1024u) /* data bytes in one reply */
+#define CONTROL_STATUS_MAX 1024u	   /* bytes in one status line */
 
 /*
  * A growable byte buffer with a soft limit. Data lines that would pass the
@@ -40,7 +40,7 @@ struct control_out {
 	size_t len;
 	size_t cap;
 	size_t limit;
-	size_t refused;		/* data lines that did not fit */
+	size_t refused; /* data lines that did not fit */
 	bool failed;
 };
 
@@ -61,22 +61,22 @@ void control_out_status(struct control_out *o, const char *fmt, ...)
 /* What the executor needs besides the peer, for stats. */
 struct control_env {
 	struct peer *peer;
-	uint32_t clients;	/* control clients connected now */
+	uint32_t clients; /* control clients connected now */
 	uint32_t max_clients;
 };
 
 struct control_wait {
-	struct control_conn conn;	/* CCONN_ID, CCONN_ADDR or CCONN_NEW */
-	bool resolved;			/* a connection has been found */
-	bool gone;			/* it was found, then left the table */
+	struct control_conn conn; /* CCONN_ID, CCONN_ADDR or CCONN_NEW */
+	bool resolved;		  /* a connection has been found */
+	bool gone;		  /* it was found, then left the table */
 	uint32_t id;
-	struct conn_info info;		/* its latest values (kept when gone) */
-	uint32_t max_id_at_start;	/* CCONN_NEW: ids up to this are not new */
-	bool scanned;			/* the table was searched once */
-	uint64_t opened_seen;		/* peer_stats.conns_opened at that search */
-	uint64_t ev_start;		/* event number when the wait began */
-	uint64_t ev_next;		/* events before this were looked at */
-	uint32_t states_seen;		/* bit per state entered since ev_start */
+	struct conn_info info;	  /* its latest values (kept when gone) */
+	uint32_t max_id_at_start; /* CCONN_NEW: ids up to this are not new */
+	bool scanned;		  /* the table was searched once */
+	uint64_t opened_seen;	  /* peer_stats.conns_opened at that search */
+	uint64_t ev_start;	  /* event number when the wait began */
+	uint64_t ev_next;	  /* events before this were looked at */
+	uint32_t states_seen;	  /* bit per state entered since ev_start */
 	uint64_t start_ns;
 	uint64_t deadline_ns;
 	size_t ncond;
@@ -84,25 +84,26 @@ struct control_wait {
 };
 
 enum control_result {
-	CONTROL_DONE = 0,	/* the reply is complete */
-	CONTROL_PENDING,	/* a wait: keep *wait, re-check it later */
-	CONTROL_QUIT,		/* the reply is complete; close the client after it */
+	CONTROL_DONE = 0, /* the reply is complete */
+	CONTROL_PENDING,  /* a wait: keep *wait, re-check it later */
+	CONTROL_QUIT,	  /* the reply is complete; close the client after it */
 };
 
-enum control_result control_exec(const struct control_env *env, const struct control_cmd *cmd,
-				 uint64_t now_ns, struct control_out *out,
-				 struct control_wait *wait);
+enum control_result control_exec(const struct control_env *env,
+    const struct control_cmd *cmd, uint64_t now_ns, struct control_out *out,
+    struct control_wait *wait);
 
 /* DONE with the reply written (conditions hold, or timed out), or PENDING. */
 enum control_result control_wait_check(struct peer *p, struct control_wait *w,
-				       uint64_t now_ns, struct control_out *out);
+    uint64_t now_ns, struct control_out *out);
 
 /* Write the reply for a parse error (a status line). */
-void control_reply_error(struct control_out *out, const struct control_error *err);
+void control_reply_error(struct control_out *out,
+    const struct control_error *err);
 
 /* Parse and execute one line: what the server does for each line. */
-enum control_result control_exec_line(const struct control_env *env, const char *line,
-				      size_t len, uint64_t now_ns, struct control_out *out,
-				      struct control_wait *wait);
+enum control_result control_exec_line(const struct control_env *env,
+    const char *line, size_t len, uint64_t now_ns, struct control_out *out,
+    struct control_wait *wait);
 
 #endif

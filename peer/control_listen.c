@@ -18,7 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int say(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
+static int say(char *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int
 say(char *err, size_t errlen, const char *fmt, ...)
@@ -37,8 +38,9 @@ unix_alive(const struct control_endpoint *ep)
 {
 	int fd, r;
 
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0)
-		return true;	/* cannot tell: assume alive, never steal */
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		 0)) < 0)
+		return true; /* cannot tell: assume alive, never steal */
 	r = connect(fd, (const struct sockaddr *)&ep->addr, ep->addrlen);
 	/* EAGAIN: its backlog is full, so it is very much alive. */
 	r = r == 0 || errno == EAGAIN || errno == EINPROGRESS;
@@ -48,31 +50,40 @@ unix_alive(const struct control_endpoint *ep)
 
 static int
 bind_unix(int fd, const char *text, const struct control_endpoint *ep,
-	  struct control_socket *cs, char *err, size_t errlen)
+    struct control_socket *cs, char *err, size_t errlen)
 {
 	struct stat st;
 
 	if (bind(fd, (const struct sockaddr *)&ep->addr, ep->addrlen) == 0)
 		goto bound;
 	if (errno != EADDRINUSE)
-		return say(err, errlen, "control endpoint %s: cannot bind: %s", text,
-		    strerror(errno));
+		return say(err, errlen, "control endpoint %s: cannot bind: %s",
+		    text, strerror(errno));
 	if (ep->kind == CEP_UNIX_ABSTRACT)
-		return say(err, errlen, "control endpoint %s is in use by another program. "
-		    "Choose another name", text);
+		return say(err, errlen,
+		    "control endpoint %s is in use by another program. "
+		    "Choose another name",
+		    text);
 	if (lstat(ep->path, &st) < 0 || !S_ISSOCK(st.st_mode))
-		return say(err, errlen, "control endpoint %s: %s exists and is not a socket. "
-		    "Remove it or choose another path", text, ep->path);
+		return say(err, errlen,
+		    "control endpoint %s: %s exists and is not a socket. "
+		    "Remove it or choose another path",
+		    text, ep->path);
 	if (unix_alive(ep))
-		return say(err, errlen, "control endpoint %s is in use: another program "
+		return say(err, errlen,
+		    "control endpoint %s is in use: another program "
 		    "answers on it (another lingerpeer?). Stop it or choose another path",
 		    text);
 	if (unlink(ep->path) < 0 && errno != ENOENT)
-		return say(err, errlen, "control endpoint %s: cannot remove the stale socket "
-		    "file: %s", text, strerror(errno));
+		return say(err, errlen,
+		    "control endpoint %s: cannot remove the stale socket "
+		    "file: %s",
+		    text, strerror(errno));
 	if (bind(fd, (const struct sockaddr *)&ep->addr, ep->addrlen) < 0)
-		return say(err, errlen, "control endpoint %s: cannot bind after removing a "
-		    "stale socket file: %s", text, strerror(errno));
+		return say(err, errlen,
+		    "control endpoint %s: cannot bind after removing a "
+		    "stale socket file: %s",
+		    text, strerror(errno));
 bound:
 	if (ep->kind == CEP_UNIX && lstat(ep->path, &st) == 0) {
 		cs->owns_path = true;
@@ -84,30 +95,37 @@ bound:
 }
 
 static int
-open_listener(const char *text, const struct control_endpoint *ep, struct control_socket *cs,
-	      char *err, size_t errlen)
+open_listener(const char *text, const struct control_endpoint *ep,
+    struct control_socket *cs, char *err, size_t errlen)
 {
 	int fd, on = 1;
 
-	fd = socket(ep->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(ep->addr.ss_family,
+	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return say(err, errlen, "control endpoint %s: cannot make a socket: %s", text,
+		return say(err, errlen,
+		    "control endpoint %s: cannot make a socket: %s", text,
 		    strerror(errno));
 	if (ep->kind == CEP_TCP) {
 		/* A restarted peer must get its port back despite TIME_WAIT. */
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 		if (ep->addr.ss_family == AF_INET6)
-			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
-		if (bind(fd, (const struct sockaddr *)&ep->addr, ep->addrlen) < 0) {
-			say(err, errlen, "control endpoint %s: cannot bind: %s%s", text,
-			    strerror(errno), errno == EADDRINUSE ? ". Choose another port" : "");
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
+			    sizeof(on));
+		if (bind(fd, (const struct sockaddr *)&ep->addr, ep->addrlen) <
+		    0) {
+			say(err, errlen,
+			    "control endpoint %s: cannot bind: %s%s", text,
+			    strerror(errno),
+			    errno == EADDRINUSE ? ". Choose another port" : "");
 			goto fail;
 		}
 	} else if (bind_unix(fd, text, ep, cs, err, errlen) < 0) {
 		goto fail;
 	}
 	if (listen(fd, 64) < 0) {
-		say(err, errlen, "control endpoint %s: cannot listen: %s", text, strerror(errno));
+		say(err, errlen, "control endpoint %s: cannot listen: %s", text,
+		    strerror(errno));
 		goto fail;
 	}
 	cs->fd = fd;
@@ -133,10 +151,13 @@ inherited_family(int fd, bool *is_tcp, bool *loopback)
 		return;
 	if (ss.ss_family == AF_INET) {
 		*is_tcp = true;
-		*loopback = ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24 == 127;
+		*loopback =
+		    ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24 ==
+		    127;
 	} else if (ss.ss_family == AF_INET6) {
 		*is_tcp = true;
-		*loopback = IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&ss)->sin6_addr);
+		*loopback = IN6_IS_ADDR_LOOPBACK(
+		    &((struct sockaddr_in6 *)&ss)->sin6_addr);
 	}
 }
 
@@ -146,37 +167,46 @@ inherited_family(int fd, bool *is_tcp, bool *loopback)
  * one beyond loopback is held to the same rule as one we bind ourselves.
  */
 static int
-open_inherited(const char *text, int fd, unsigned flags, struct control_socket *cs, char *err,
-	       size_t errlen)
+open_inherited(const char *text, int fd, unsigned flags,
+    struct control_socket *cs, char *err, size_t errlen)
 {
 	int type, listening = 0, fl;
 	socklen_t len = sizeof(type);
 	bool loopback;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
-		return say(err, errlen, "control endpoint %s: %s. The parent must pass an "
-		    "open stream socket as descriptor %d", text, strerror(errno), fd);
+		return say(err, errlen,
+		    "control endpoint %s: %s. The parent must pass an "
+		    "open stream socket as descriptor %d",
+		    text, strerror(errno), fd);
 	if (type != SOCK_STREAM)
-		return say(err, errlen, "control endpoint %s is not a stream socket. Pass a "
-		    "listening socket or one end of socketpair(AF_UNIX, SOCK_STREAM)", text);
+		return say(err, errlen,
+		    "control endpoint %s is not a stream socket. Pass a "
+		    "listening socket or one end of socketpair(AF_UNIX, SOCK_STREAM)",
+		    text);
 	inherited_family(fd, &cs->is_tcp, &loopback);
 	if (!loopback && !(flags & CEP_ALLOW_REMOTE))
-		return say(err, errlen, "control endpoint %s is a TCP socket beyond loopback: "
-		    "give --control-token FILE so that its clients must authenticate", text);
+		return say(err, errlen,
+		    "control endpoint %s is a TCP socket beyond loopback: "
+		    "give --control-token FILE so that its clients must authenticate",
+		    text);
 	len = sizeof(listening);
 	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0)
-		return say(err, errlen, "control endpoint %s: %s", text, strerror(errno));
-	if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
+		return say(err, errlen, "control endpoint %s: %s", text,
+		    strerror(errno));
+	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
 	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
-		return say(err, errlen, "control endpoint %s: %s", text, strerror(errno));
+		return say(err, errlen, "control endpoint %s: %s", text,
+		    strerror(errno));
 	cs->fd = fd;
 	cs->is_client = listening == 0;
 	return 0;
 }
 
 int
-control_socket_open(const char *endpoint, unsigned flags, struct control_socket *cs,
-		    char *err, size_t errlen)
+control_socket_open(const char *endpoint, unsigned flags,
+    struct control_socket *cs, char *err, size_t errlen)
 {
 	struct control_endpoint ep;
 
@@ -199,8 +229,8 @@ control_socket_close(struct control_socket *cs)
 		close(cs->fd);
 	cs->fd = -1;
 	/* Another process may have replaced the file since: leave theirs alone. */
-	if (cs->owns_path && lstat(cs->path, &st) == 0 && st.st_dev == cs->dev &&
-	    st.st_ino == cs->ino)
+	if (cs->owns_path && lstat(cs->path, &st) == 0 &&
+	    st.st_dev == cs->dev && st.st_ino == cs->ino)
 		unlink(cs->path);
 	cs->owns_path = false;
 }

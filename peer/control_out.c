@@ -93,7 +93,8 @@ control_out_data(struct control_out *o, const char *fmt, ...)
 	va_copy(ap2, ap);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0 || o->len + (size_t)n + 1 > o->limit || reserve(o, (size_t)n + 2) < 0) {
+	if (n < 0 || o->len + (size_t)n + 1 > o->limit ||
+	    reserve(o, (size_t)n + 2) < 0) {
 		va_end(ap2);
 		o->refused++;
 		return -1;
@@ -116,7 +117,8 @@ control_out_status(struct control_out *o, const char *fmt, ...)
 	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		n = snprintf(line, sizeof(line), "err failed: reply could not be formatted");
+		n = snprintf(line, sizeof(line),
+		    "err failed: reply could not be formatted");
 	if ((size_t)n > sizeof(line) - 2)
 		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';
@@ -126,8 +128,8 @@ control_out_status(struct control_out *o, const char *fmt, ...)
 void
 control_reply_error(struct control_out *out, const struct control_error *err)
 {
-	control_out_status(out, "err %s: %s", err->code ? err->code : CONTROL_E_FAILED,
-	    err->msg);
+	control_out_status(out, "err %s: %s",
+	    err->code ? err->code : CONTROL_E_FAILED, err->msg);
 }
 
 /* Seconds with millisecond precision: "1.234s". */

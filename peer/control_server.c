@@ -52,7 +52,8 @@ control_server_new(struct peer *p)
 }
 
 struct control_server *
-control_server_new_config(struct peer *p, const struct control_server_config *cfg)
+control_server_new_config(struct peer *p,
+    const struct control_server_config *cfg)
 {
 	struct control_server *s;
 
@@ -65,7 +66,8 @@ control_server_new_config(struct peer *p, const struct control_server_config *cf
 		s->cfg.max_clients = CONTROL_MAX_CLIENTS_DEFAULT;
 	if (s->cfg.out_max == 0)
 		s->cfg.out_max = CONTROL_OUT_MAX_DEFAULT;
-	if ((s->clients = calloc(s->cfg.max_clients, sizeof(struct client *))) == NULL) {
+	if ((s->clients = calloc(s->cfg.max_clients,
+		 sizeof(struct client *))) == NULL) {
 		free(s);
 		return NULL;
 	}
@@ -129,8 +131,10 @@ client_flush(struct control_server *s, struct client *c)
 			break;
 		if (n <= 0) {
 			/* EPIPE, ECONNRESET: it left; nothing to tell it. */
-			cs_drop(s, c, errno == EPIPE || errno == ECONNRESET ? NULL :
-			    strerror(errno));
+			cs_drop(s, c,
+			    errno == EPIPE || errno == ECONNRESET
+				? NULL
+				: strerror(errno));
 			return;
 		}
 		c->outoff += (size_t)n;
@@ -155,7 +159,8 @@ cs_reply(struct control_server *s, struct client *c)
 		return;
 	}
 	if (c->out.len - c->outoff + s->scratch.len > s->cfg.out_max) {
-		cs_drop(s, c, "it does not read its replies (output limit reached)");
+		cs_drop(s, c,
+		    "it does not read its replies (output limit reached)");
 		return;
 	}
 	if (control_out_append(&c->out, s->scratch.buf, s->scratch.len) < 0) {
@@ -171,12 +176,14 @@ cs_reply(struct control_server *s, struct client *c)
  * Returns true when the line was handled here (its reply queued).
  */
 static bool
-auth_line(struct control_server *s, struct client *c, const char *line, size_t len)
+auth_line(struct control_server *s, struct client *c, const char *line,
+    size_t len)
 {
 	enum control_auth a;
 
 	control_out_reset(&s->scratch);
-	a = control_auth_line(s->cfg.token, c->need_auth, line, len, &s->scratch);
+	a = control_auth_line(s->cfg.token, c->need_auth, line, len,
+	    &s->scratch);
 	if (a == CAUTH_PASS)
 		return false;
 	if (a == CAUTH_OK) {
@@ -184,7 +191,8 @@ auth_line(struct control_server *s, struct client *c, const char *line, size_t l
 		s->nunauth--;
 	} else if (a == CAUTH_REQUIRED || a == CAUTH_FAILED) {
 		if (a == CAUTH_FAILED)
-			cs_log(s, "control client #%u dropped: wrong token", c->serial);
+			cs_log(s, "control client #%u dropped: wrong token",
+			    c->serial);
 		c->closing = true;
 	}
 	cs_reply(s, c);
@@ -192,8 +200,8 @@ auth_line(struct control_server *s, struct client *c, const char *line, size_t l
 }
 
 static void
-run_line(struct control_server *s, struct client *c, const char *line, size_t len,
-	 uint64_t now_ns)
+run_line(struct control_server *s, struct client *c, const char *line,
+    size_t len, uint64_t now_ns)
 {
 	struct control_env env = { s->peer, s->nclients, s->cfg.max_clients };
 	enum control_result r;
@@ -217,11 +225,12 @@ static void
 too_long(struct control_server *s, struct client *c)
 {
 	control_out_reset(&s->scratch);
-	control_out_status(&s->scratch, "err " CONTROL_E_TOO_LONG ": the line is longer "
+	control_out_status(&s->scratch,
+	    "err " CONTROL_E_TOO_LONG ": the line is longer "
 	    "than %d bytes and was discarded up to its newline. Send shorter commands",
 	    CONTROL_LINE_MAX);
 	if (c->need_auth)
-		c->closing = true;	/* one try, and this was not it */
+		c->closing = true; /* one try, and this was not it */
 	cs_reply(s, c);
 }
 
@@ -291,13 +300,15 @@ client_read(struct control_server *s, struct client *c, uint64_t now_ns)
 	ssize_t n;
 
 	while (budget > 0 && wants_input(c)) {
-		n = recv(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen, MSG_DONTWAIT);
+		n = recv(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen,
+		    MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
 		if (n < 0) {
-			cs_drop(s, c, errno == ECONNRESET ? NULL : strerror(errno));
+			cs_drop(s, c,
+			    errno == ECONNRESET ? NULL : strerror(errno));
 			break;
 		}
 		if (n == 0) {
@@ -321,7 +332,8 @@ client_read(struct control_server *s, struct client *c, uint64_t now_ns)
 }
 
 static void
-client_event(struct control_server *s, struct client *c, short revents, uint64_t now_ns)
+client_event(struct control_server *s, struct client *c, short revents,
+    uint64_t now_ns)
 {
 	if (revents & (POLLIN | POLLHUP | POLLERR))
 		client_read(s, c, now_ns);
@@ -337,7 +349,8 @@ client_event(struct control_server *s, struct client *c, short revents, uint64_t
 }
 
 static struct client *
-client_add(struct control_server *s, int fd, bool need_auth, uint64_t auth_deadline)
+client_add(struct control_server *s, int fd, bool need_auth,
+    uint64_t auth_deadline)
 {
 	struct client *c;
 	uint32_t i;
@@ -368,12 +381,15 @@ refuse_busy(struct control_server *s, int fd)
 	char msg[160], junk[4096];
 	int n, i;
 
-	n = snprintf(msg, sizeof(msg), "err " CONTROL_E_BUSY ": %u control clients are "
-	    "connected, the limit. Close one or retry later\n", s->cfg.max_clients);
+	n = snprintf(msg, sizeof(msg),
+	    "err " CONTROL_E_BUSY ": %u control clients are "
+	    "connected, the limit. Close one or retry later\n",
+	    s->cfg.max_clients);
 	if (n > 0)
 		(void)send(fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
 	shutdown(fd, SHUT_WR);
-	for (i = 0; i < 16 && recv(fd, junk, sizeof(junk), MSG_DONTWAIT) > 0; i++)
+	for (i = 0; i < 16 && recv(fd, junk, sizeof(junk), MSG_DONTWAIT) > 0;
+	     i++)
 		;
 	close(fd);
 }
@@ -386,49 +402,61 @@ accept_clients(struct control_server *s, size_t l, uint64_t now_ns)
 	int fd, k;
 
 	for (k = 0; k < ACCEPT_BUDGET; k++) {
-		fd = accept4(s->lis[l].fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		fd = accept4(s->lis[l].fd, NULL, NULL,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+			if (errno == EINTR || errno == ECONNABORTED ||
+			    errno == EPROTO)
 				continue;
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-			    errno == ENOMEM) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM) {
 				/* Poll would report it ready forever: pause until a client goes. */
 				s->lis_paused[l] = true;
-				cs_log(s, "control: cannot accept: %s; paused until a client "
-				    "disconnects", strerror(errno));
+				cs_log(s,
+				    "control: cannot accept: %s; paused until a client "
+				    "disconnects",
+				    strerror(errno));
 			} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
-				cs_log(s, "control: accept failed: %s", strerror(errno));
+				cs_log(s, "control: accept failed: %s",
+				    strerror(errno));
 			}
 			return;
 		}
 		/* a reply in two sends must not wait for a delayed ACK */
 		if (s->lis[l].is_tcp)
-			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 },
-			    sizeof(int));
-		if (client_add(s, fd, need_auth, now_ns + CONTROL_AUTH_TIMEOUT_NS) == NULL)
+			(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY,
+			    &(int){ 1 }, sizeof(int));
+		if (client_add(s, fd, need_auth,
+			now_ns + CONTROL_AUTH_TIMEOUT_NS) == NULL)
 			refuse_busy(s, fd);
 	}
 }
 
 int
 control_server_listen(struct control_server *s, const char *endpoint, char *err,
-		      size_t errlen)
+    size_t errlen)
 {
 	struct control_socket cs;
 
 	if (s->nlis == CONTROL_MAX_LISTENERS) {
-		snprintf(err, errlen, "control endpoint %s: at most %u endpoints can be "
-		    "served. Use fewer --control options", endpoint, CONTROL_MAX_LISTENERS);
+		snprintf(err, errlen,
+		    "control endpoint %s: at most %u endpoints can be "
+		    "served. Use fewer --control options",
+		    endpoint, CONTROL_MAX_LISTENERS);
 		return -1;
 	}
-	if (control_socket_open(endpoint, s->cfg.token != NULL ? CEP_ALLOW_REMOTE : 0, &cs, err,
-	    errlen) < 0)
+	if (control_socket_open(endpoint,
+		s->cfg.token != NULL ? CEP_ALLOW_REMOTE : 0, &cs, err,
+		errlen) < 0)
 		return -1;
 	if (cs.is_client) {
 		/* A supervisor's socket: no clock yet, so no deadline for its token. */
-		if (client_add(s, cs.fd, s->cfg.token != NULL && cs.is_tcp, UINT64_MAX) == NULL) {
-			snprintf(err, errlen, "control endpoint %s: no room for another client "
-			    "(limit %u)", endpoint, s->cfg.max_clients);
+		if (client_add(s, cs.fd, s->cfg.token != NULL && cs.is_tcp,
+			UINT64_MAX) == NULL) {
+			snprintf(err, errlen,
+			    "control endpoint %s: no room for another client "
+			    "(limit %u)",
+			    endpoint, s->cfg.max_clients);
 			control_socket_close(&cs);
 			return -1;
 		}
@@ -500,8 +528,8 @@ client_by_fd(struct control_server *s, int fd)
 }
 
 void
-control_server_handle(struct control_server *s, const struct pollfd *pfd, size_t n,
-		      uint64_t now_ns)
+control_server_handle(struct control_server *s, const struct pollfd *pfd,
+    size_t n, uint64_t now_ns)
 {
 	struct client *c;
 	size_t i, l;

@@ -28,14 +28,15 @@
 #include "timeunit.h"
 
 #define CONTROL_MAX_CLIENTS_DEFAULT 64u
-#define CONTROL_OUT_MAX_DEFAULT (4u * 1024u * 1024u)
-#define CONTROL_MAX_LISTENERS 8u
+#define CONTROL_OUT_MAX_DEFAULT	    (4u * 1024u * 1024u)
+#define CONTROL_MAX_LISTENERS	    8u
 /* A client that must authenticate and has not within this is dropped. */
-#define CONTROL_AUTH_TIMEOUT_NS (10 * NS_PER_S)
+#define CONTROL_AUTH_TIMEOUT_NS	    (10 * NS_PER_S)
 
 struct control_server_config {
-	uint32_t max_clients;	/* 0: CONTROL_MAX_CLIENTS_DEFAULT */
-	size_t out_max;		/* unsent reply bytes before a client is dropped; 0: default */
+	uint32_t max_clients; /* 0: CONTROL_MAX_CLIENTS_DEFAULT */
+	size_t
+	    out_max; /* unsent reply bytes before a client is dropped; 0: default */
 	/*
 	 * Optional: the token clients of TCP endpoints must send first
 	 * ("auth TOKEN"); with it, endpoints beyond loopback may be served.
@@ -54,7 +55,7 @@ struct control_server;
 struct control_server *control_server_new(struct peer *p);
 /* cfg may be NULL for the defaults. */
 struct control_server *control_server_new_config(struct peer *p,
-						 const struct control_server_config *cfg);
+    const struct control_server_config *cfg);
 
 /* Close every client and listener; remove the unix socket files it made. */
 void control_server_free(struct control_server *s);
@@ -64,11 +65,12 @@ void control_server_free(struct control_server *s);
  * answers on it; fd:N that is not listening becomes one client, and its
  * closing does not stop the server. 0, or -1 with the reason in err.
  */
-int control_server_listen(struct control_server *s, const char *endpoint, char *err,
-			  size_t errlen);
+int control_server_listen(struct control_server *s, const char *endpoint,
+    char *err, size_t errlen);
 
 /* Fill up to max entries; returns how many were filled. */
-size_t control_server_pollfds(struct control_server *s, struct pollfd *pfd, size_t max);
+size_t control_server_pollfds(struct control_server *s, struct pollfd *pfd,
+    size_t max);
 
 /*
  * Act on the entries control_server_pollfds made (matched by fd, so other entries may
@@ -76,8 +78,8 @@ size_t control_server_pollfds(struct control_server *s, struct pollfd *pfd, size
  * waits. Call it after every poll that reported something; wait
  * timeouts are also handled by control_server_after_packets().
  */
-void control_server_handle(struct control_server *s, const struct pollfd *pfd, size_t n,
-			   uint64_t now_ns);
+void control_server_handle(struct control_server *s, const struct pollfd *pfd,
+    size_t n, uint64_t now_ns);
 
 /*
  * Re-check pending waits after the peer changed (packets processed, timers

@@ -13,11 +13,12 @@
 #include "control_listen.h"
 #include "control_server.h"
 
-#define IN_BUF (2 * (CONTROL_LINE_MAX + 2))
-#define READ_BUDGET (64u * 1024u)
-#define ACCEPT_BUDGET 16
+#define IN_BUF	       (2 * (CONTROL_LINE_MAX + 2))
+#define READ_BUDGET    (64u * 1024u)
+#define ACCEPT_BUDGET  16
 #define RECHECK_PASSES 8
-#define SEND_COMPACT (64u * 1024u)	/* move unsent bytes to the front past this */
+#define SEND_COMPACT                                                           \
+	(64u * 1024u) /* move unsent bytes to the front past this */
 
 struct client {
 	int fd;
@@ -28,9 +29,9 @@ struct client {
 	bool discarding;	/* skipping the rest of an overlong line */
 	bool waiting;		/* wait pending: do not run further lines */
 	bool need_auth;		/* its first line must be "auth TOKEN" */
-	uint64_t auth_deadline;	/* need_auth: dropped at this time */
+	uint64_t auth_deadline; /* need_auth: dropped at this time */
 	struct control_wait wait;
-	struct control_out out;	/* replies not yet sent, from outoff */
+	struct control_out out; /* replies not yet sent, from outoff */
 	size_t outoff;
 	size_t inlen;
 	char in[IN_BUF];
@@ -40,16 +41,17 @@ struct control_server {
 	struct peer *peer;
 	struct control_server_config cfg;
 	struct control_socket lis[CONTROL_MAX_LISTENERS];
-	bool lis_paused[CONTROL_MAX_LISTENERS];	/* out of descriptors: stop accepting */
+	bool lis_paused
+	    [CONTROL_MAX_LISTENERS]; /* out of descriptors: stop accepting */
 	size_t nlis;
-	struct client **clients;	/* cfg.max_clients slots */
+	struct client **clients; /* cfg.max_clients slots */
 	uint32_t nclients;
 	uint32_t nwaiting;
-	uint32_t nunauth;	/* clients with need_auth */
+	uint32_t nunauth; /* clients with need_auth */
 	uint32_t serial;
-	bool executed;		/* a command ran: waits may now hold */
-	bool recheck;		/* waits need a check before the next poll */
-	struct control_out scratch;	/* one reply being built */
+	bool executed; /* a command ran: waits may now hold */
+	bool recheck;  /* waits need a check before the next poll */
+	struct control_out scratch; /* one reply being built */
 };
 
 /* control_server.c */

@@ -22,11 +22,12 @@ cs_check_waits(struct control_server *s, uint64_t now_ns)
 	for (pass = 0; pass < RECHECK_PASSES; pass++) {
 		s->executed = false;
 		for (i = 0; i < s->cfg.max_clients && s->nwaiting > 0; i++) {
-			if ((c = s->clients[i]) == NULL || c->dead || !c->waiting)
+			if ((c = s->clients[i]) == NULL || c->dead ||
+			    !c->waiting)
 				continue;
 			control_out_reset(&s->scratch);
-			if (control_wait_check(s->peer, &c->wait, now_ns, &s->scratch) ==
-			    CONTROL_PENDING)
+			if (control_wait_check(s->peer, &c->wait, now_ns,
+				&s->scratch) == CONTROL_PENDING)
 				continue;
 			c->waiting = false;
 			s->nwaiting--;

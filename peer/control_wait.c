@@ -51,8 +51,8 @@ max_id_cb(const struct conn_info *ci, void *arg)
 }
 
 enum control_result
-control_wait_start(struct peer *p, const struct control_cmd *cmd, uint64_t now_ns,
-		   struct control_out *out, struct control_wait *w)
+control_wait_start(struct peer *p, const struct control_cmd *cmd,
+    uint64_t now_ns, struct control_out *out, struct control_wait *w)
 {
 	struct conn_info ci;
 
@@ -124,7 +124,8 @@ wait_update(struct peer *p, struct control_wait *w)
 	    (!w->scanned || opened != w->opened_seen)) {
 		w->scanned = true;
 		w->opened_seen = opened;
-		found = control_find_conn(p, &w->conn, w->max_id_at_start, &ci) == 0;
+		found = control_find_conn(p, &w->conn, w->max_id_at_start,
+			    &ci) == 0;
 	} else if (w->resolved) {
 		found = peer_conn_info(p, w->id, &ci) == 0;
 	} else {
@@ -164,8 +165,7 @@ conds_hold(const struct control_wait *w)
 	return true;
 }
 
-static size_t
-put(char *buf, size_t len, size_t at, const char *fmt, ...)
+static size_t put(char *buf, size_t len, size_t at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* snprintf at an offset that saturates instead of overflowing. */
@@ -187,54 +187,67 @@ static size_t
 put_value(char *buf, size_t len, size_t at, enum control_key k, uint64_t v)
 {
 	if (k == CKEY_STATE)
-		return put(buf, len, at, "%s", conn_state_name((enum conn_state)v));
+		return put(buf, len, at, "%s",
+		    conn_state_name((enum conn_state)v));
 	return put(buf, len, at, "%" PRIu64, v);
 }
 
 static void
-wait_timeout(const struct control_wait *w, uint64_t now_ns, struct control_out *out)
+wait_timeout(const struct control_wait *w, uint64_t now_ns,
+    struct control_out *out)
 {
 	char want[400] = "", have[400] = "", who[IP_ADDR_PORT_STRLEN], secs[32];
 	size_t i, j, a = 0, b = 0;
 
 	control_secs_str(w->deadline_ns - w->start_ns, secs);
 	if (!w->resolved && w->conn.kind == CCONN_ADDR) {
-		control_out_status(out, "err " CONTROL_E_TIMEOUT ": no connection from %s "
+		control_out_status(out,
+		    "err " CONTROL_E_TIMEOUT ": no connection from %s "
 		    "appeared within %s. Check that the client connects to this peer; list "
-		    "shows what arrived", ip_addr_format_port(&w->conn.addr, w->conn.port, who,
-		    sizeof(who)), secs);
+		    "shows what arrived",
+		    ip_addr_format_port(&w->conn.addr, w->conn.port, who,
+			sizeof(who)),
+		    secs);
 		return;
 	}
 	if (!w->resolved) {
-		control_out_status(out, "err " CONTROL_E_TIMEOUT ": no new connection appeared "
+		control_out_status(out,
+		    "err " CONTROL_E_TIMEOUT ": no new connection appeared "
 		    "within %s. Check that the client connects to a port this peer listens "
-		    "on (listen shows them)", secs);
+		    "on (listen shows them)",
+		    secs);
 		return;
 	}
 	for (i = 0; i < w->ncond; i++) {
 		a = put(want, sizeof(want), a, "%s%s%s", i ? " " : "",
-		    control_key_name(w->cond[i].key), control_op_name(w->cond[i].op));
-		a = put_value(want, sizeof(want), a, w->cond[i].key, w->cond[i].value);
+		    control_key_name(w->cond[i].key),
+		    control_op_name(w->cond[i].op));
+		a = put_value(want, sizeof(want), a, w->cond[i].key,
+		    w->cond[i].value);
 	}
-	b = put(have, sizeof(have), b, "state=%s", conn_state_name(w->info.state));
+	b = put(have, sizeof(have), b, "state=%s",
+	    conn_state_name(w->info.state));
 	for (i = 0; i < w->ncond; i++) {
 		for (j = 0; j < i && w->cond[j].key != w->cond[i].key; j++)
 			;
 		if (j < i || w->cond[i].key == CKEY_STATE)
 			continue;
-		b = put(have, sizeof(have), b, " %s=", control_key_name(w->cond[i].key));
+		b = put(have, sizeof(have), b,
+		    " %s=", control_key_name(w->cond[i].key));
 		b = put_value(have, sizeof(have), b, w->cond[i].key,
 		    control_key_value(&w->info, w->cond[i].key));
 	}
 	(void)now_ns;
-	control_out_status(out, "err " CONTROL_E_TIMEOUT ": conn %" PRIu32 " did not reach "
-	    "%s within %s (%s%s). See events %" PRIu32 " for what happened", w->id, want,
-	    secs, have, w->gone ? ", gone from the table" : "", w->id);
+	control_out_status(out,
+	    "err " CONTROL_E_TIMEOUT ": conn %" PRIu32 " did not reach "
+	    "%s within %s (%s%s). See events %" PRIu32 " for what happened",
+	    w->id, want, secs, have, w->gone ? ", gone from the table" : "",
+	    w->id);
 }
 
 enum control_result
 control_wait_check(struct peer *p, struct control_wait *w, uint64_t now_ns,
-		   struct control_out *out)
+    struct control_out *out)
 {
 	char secs[32];
 

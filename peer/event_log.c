@@ -17,7 +17,7 @@
 struct event_log {
 	struct peer_event *ring;
 	uint32_t capacity;
-	uint64_t next;		/* number of the next event */
+	uint64_t next; /* number of the next event */
 };
 
 /*
@@ -87,9 +87,10 @@ event_log_oldest(const struct event_log *log)
 
 int
 event_log_foreach(const struct event_log *log, uint32_t conn_id, uint64_t since,
-		  int (*fn)(uint64_t num, const struct peer_event *ev, void *arg), void *arg)
+    int (*fn)(uint64_t num, const struct peer_event *ev, void *arg), void *arg)
 {
-	uint64_t num = since > event_log_oldest(log) ? since : event_log_oldest(log);
+	uint64_t num =
+	    since > event_log_oldest(log) ? since : event_log_oldest(log);
 	const struct peer_event *ev;
 	int rc;
 
@@ -124,23 +125,19 @@ static const char *const class_names[SC_CLASS_COUNT] = {
 const char *
 seg_class_name(enum seg_class c)
 {
-	return (unsigned)c < SC_CLASS_COUNT && class_names[c] ? class_names[c] : "?";
+	return (unsigned)c < SC_CLASS_COUNT && class_names[c] ? class_names[c]
+							      : "?";
 }
 
 const char *
 event_type_name(enum event_type t)
 {
 	switch (t) {
-	case EV_SEG_IN:
-		return "in";
-	case EV_SEG_OUT:
-		return "out";
-	case EV_STATE:
-		return "state";
-	case EV_BEHAVIOUR:
-		return "behaviour";
-	case EV_COMMAND:
-		return "command";
+	case EV_SEG_IN: return "in";
+	case EV_SEG_OUT: return "out";
+	case EV_STATE: return "state";
+	case EV_BEHAVIOUR: return "behaviour";
+	case EV_COMMAND: return "command";
 	}
 	return "?";
 }
@@ -149,20 +146,13 @@ const char *
 event_command_name(enum event_command c)
 {
 	switch (c) {
-	case ECMD_ACK_FIN:
-		return "ack-fin";
-	case ECMD_READ:
-		return "read";
-	case ECMD_RESUME:
-		return "resume";
-	case ECMD_FIN:
-		return "fin";
-	case ECMD_RST:
-		return "rst";
-	case ECMD_SEND:
-		return "send";
-	case ECMD_CONNECT:
-		return "connect";
+	case ECMD_ACK_FIN: return "ack-fin";
+	case ECMD_READ: return "read";
+	case ECMD_RESUME: return "resume";
+	case ECMD_FIN: return "fin";
+	case ECMD_RST: return "rst";
+	case ECMD_SEND: return "send";
+	case ECMD_CONNECT: return "connect";
 	}
 	return "?";
 }
@@ -178,7 +168,8 @@ format_opts(uint8_t opts, char *buf, size_t len)
 	for (i = 0; i < 4; i++) {
 		if ((opts & (1u << i)) == 0)
 			continue;
-		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "", names[i]);
+		n = snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+		    names[i]);
 		if (n < 0 || (size_t)n >= len - used)
 			break;
 		used += (size_t)n;
@@ -187,7 +178,8 @@ format_opts(uint8_t opts, char *buf, size_t len)
 }
 
 size_t
-event_format(const struct peer_event *ev, const char *(*state_name)(int), char *buf, size_t len)
+event_format(const struct peer_event *ev, const char *(*state_name)(int),
+    char *buf, size_t len)
 {
 	char fl[10], opts[32];
 	uint64_t s = ev->t_ns / NS_PER_S, ns = ev->t_ns % NS_PER_S;
@@ -197,25 +189,31 @@ event_format(const struct peer_event *ev, const char *(*state_name)(int), char *
 	case EV_SEG_IN:
 	case EV_SEG_OUT:
 		format_opts(ev->opts, opts, sizeof(opts));
-		n = snprintf(buf, len, "t=%" PRIu64 ".%09" PRIu64 " %s %s seq=%" PRIu32
+		n = snprintf(buf, len,
+		    "t=%" PRIu64 ".%09" PRIu64 " %s %s seq=%" PRIu32
 		    " ack=%" PRIu32 " win=%u len=%" PRIu32 "%s%s class=%s",
-		    s, ns, event_type_name(ev->type), tcp_flags_str(ev->flags, fl), ev->seq,
-		    ev->ack, (unsigned)ev->win, ev->len, opts[0] ? " opts=" : "", opts,
+		    s, ns, event_type_name(ev->type),
+		    tcp_flags_str(ev->flags, fl), ev->seq, ev->ack,
+		    (unsigned)ev->win, ev->len, opts[0] ? " opts=" : "", opts,
 		    seg_class_name(ev->cls));
 		break;
 	case EV_STATE:
-		n = snprintf(buf, len, "t=%" PRIu64 ".%09" PRIu64 " state %s->%s", s, ns,
+		n = snprintf(buf, len,
+		    "t=%" PRIu64 ".%09" PRIu64 " state %s->%s", s, ns,
 		    state_name(ev->old_state), state_name(ev->state));
 		break;
 	case EV_BEHAVIOUR:
-		n = snprintf(buf, len, "t=%" PRIu64 ".%09" PRIu64 " behaviour changed", s, ns);
+		n = snprintf(buf, len,
+		    "t=%" PRIu64 ".%09" PRIu64 " behaviour changed", s, ns);
 		break;
 	case EV_COMMAND:
-		n = snprintf(buf, len, "t=%" PRIu64 ".%09" PRIu64 " command %s arg=%" PRIu32,
-		    s, ns, event_command_name(ev->arg), ev->len);
+		n = snprintf(buf, len,
+		    "t=%" PRIu64 ".%09" PRIu64 " command %s arg=%" PRIu32, s,
+		    ns, event_command_name(ev->arg), ev->len);
 		break;
 	default:
-		n = snprintf(buf, len, "t=%" PRIu64 ".%09" PRIu64 " unknown", s, ns);
+		n = snprintf(buf, len, "t=%" PRIu64 ".%09" PRIu64 " unknown", s,
+		    ns);
 		break;
 	}
 	return n < 0 ? 0 : (size_t)n;

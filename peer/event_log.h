@@ -11,11 +11,11 @@
 #include <stdint.h>
 
 enum event_type {
-	EV_SEG_IN = 1,		/* a segment from the client */
-	EV_SEG_OUT,		/* a segment we sent (or queued, when delayed) */
-	EV_STATE,		/* the connection changed state */
-	EV_BEHAVIOUR,		/* its behaviour was changed */
-	EV_COMMAND,		/* a one-shot command ran */
+	EV_SEG_IN = 1, /* a segment from the client */
+	EV_SEG_OUT,    /* a segment we sent (or queued, when delayed) */
+	EV_STATE,      /* the connection changed state */
+	EV_BEHAVIOUR,  /* its behaviour was changed */
+	EV_COMMAND,    /* a one-shot command ran */
 };
 
 /* What a segment meant, as the peer judged it. */
@@ -25,16 +25,16 @@ enum seg_class {
 	SC_SYN_RETX,
 	SC_SYNACK,
 	SC_DATA,
-	SC_DATA_RETX,		/* payload we already had */
-	SC_DATA_BEYOND_WINDOW,	/* trimmed or dropped: no room */
-	SC_DATA_OUT_OF_ORDER,	/* a hole before it: dropped, dup ACK sent */
+	SC_DATA_RETX,	       /* payload we already had */
+	SC_DATA_BEYOND_WINDOW, /* trimmed or dropped: no room */
+	SC_DATA_OUT_OF_ORDER,  /* a hole before it: dropped, dup ACK sent */
 	SC_FIN,
 	SC_FIN_RETX,
-	SC_FIN_SWALLOWED,	/* seen, deliberately not ACKed */
+	SC_FIN_SWALLOWED, /* seen, deliberately not ACKed */
 	SC_ZERO_WINDOW_PROBE,
-	SC_ACK,			/* nothing but an ACK */
+	SC_ACK, /* nothing but an ACK */
 	SC_RST,
-	SC_SILENCED,		/* a reply we did not send (silent) */
+	SC_SILENCED, /* a reply we did not send (silent) */
 	SC_CLASS_COUNT
 };
 
@@ -46,19 +46,19 @@ enum event_opt_bit {
 };
 
 struct peer_event {
-	uint64_t t_ns;		/* caller's monotonic clock */
+	uint64_t t_ns; /* caller's monotonic clock */
 	uint32_t conn_id;
-	uint8_t type;		/* enum event_type */
-	uint8_t cls;		/* enum seg_class (segments) */
-	uint8_t flags;		/* TCP flags (segments) */
-	uint8_t opts;		/* enum event_opt_bit (segments) */
-	uint8_t state;		/* new state (EV_STATE) or state at the time */
-	uint8_t old_state;	/* EV_STATE */
-	uint16_t win;		/* window as on the wire */
+	uint8_t type;	   /* enum event_type */
+	uint8_t cls;	   /* enum seg_class (segments) */
+	uint8_t flags;	   /* TCP flags (segments) */
+	uint8_t opts;	   /* enum event_opt_bit (segments) */
+	uint8_t state;	   /* new state (EV_STATE) or state at the time */
+	uint8_t old_state; /* EV_STATE */
+	uint16_t win;	   /* window as on the wire */
 	uint32_t seq;
 	uint32_t ack;
-	uint32_t len;		/* payload bytes; for EV_COMMAND an argument */
-	uint32_t arg;		/* EV_COMMAND: which command (enum event_command) */
+	uint32_t len; /* payload bytes; for EV_COMMAND an argument */
+	uint32_t arg; /* EV_COMMAND: which command (enum event_command) */
 };
 
 enum event_command {
@@ -88,12 +88,13 @@ uint64_t event_log_oldest(const struct event_log *log);
  * Visit events numbered >= since, oldest first; conn_id 0 means every
  * connection. Stops early when fn returns nonzero and returns that value.
  */
-int event_log_foreach(const struct event_log *log, uint32_t conn_id, uint64_t since,
-		      int (*fn)(uint64_t num, const struct peer_event *ev, void *arg), void *arg);
+int event_log_foreach(const struct event_log *log, uint32_t conn_id,
+    uint64_t since,
+    int (*fn)(uint64_t num, const struct peer_event *ev, void *arg), void *arg);
 
-const char *seg_class_name(enum seg_class c);		/* "fin-retx" */
-const char *event_type_name(enum event_type t);		/* "in", "out", "state" */
-const char *event_command_name(enum event_command c);	/* "ack-fin" */
+const char *seg_class_name(enum seg_class c);	      /* "fin-retx" */
+const char *event_type_name(enum event_type t);	      /* "in", "out", "state" */
+const char *event_command_name(enum event_command c); /* "ack-fin" */
 
 /*
  * One line, no newline, key=value fields after the time and type:
@@ -101,6 +102,6 @@ const char *event_command_name(enum event_command c);	/* "ack-fin" */
  * state_name maps enum conn_state values to names (kept out of this module).
  */
 size_t event_format(const struct peer_event *ev, const char *(*state_name)(int),
-		    char *buf, size_t len);
+    char *buf, size_t len);
 
 #endif

@@ -48,14 +48,17 @@ inject_open(const char *iface, char *err, size_t errlen)
 		return NULL;
 	}
 	if ((in->ln = libnet_init(LIBNET_LINK_ADV, iface, ebuf)) == NULL) {
-		snprintf(err, errlen, "inject on %s: libnet_init failed: %s; run as root or with "
-		    "CAP_NET_RAW (or inside the sandbox)", iface, ebuf);
+		snprintf(err, errlen,
+		    "inject on %s: libnet_init failed: %s; run as root or with "
+		    "CAP_NET_RAW (or inside the sandbox)",
+		    iface, ebuf);
 		free(in);
 		return NULL;
 	}
 	if ((hw = libnet_get_hwaddr(in->ln)) == NULL) {
-		snprintf(err, errlen, "inject on %s: cannot read its hardware address: %s",
-		    iface, libnet_geterror(in->ln));
+		snprintf(err, errlen,
+		    "inject on %s: cannot read its hardware address: %s", iface,
+		    libnet_geterror(in->ln));
 		inject_close(in);
 		return NULL;
 	}
@@ -77,10 +80,12 @@ inject_mtu(const struct inject *in)
 }
 
 int
-inject_frame(struct inject *in, const uint8_t *frame, size_t len, char *err, size_t errlen)
+inject_frame(struct inject *in, const uint8_t *frame, size_t len, char *err,
+    size_t errlen)
 {
 	if (libnet_adv_write_link(in->ln, frame, (uint32_t)len) != (int)len) {
-		snprintf(err, errlen, "inject: writing a %zu-byte frame failed: %s", len,
+		snprintf(err, errlen,
+		    "inject: writing a %zu-byte frame failed: %s", len,
 		    libnet_geterror(in->ln));
 		return -1;
 	}

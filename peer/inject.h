@@ -16,7 +16,8 @@ const uint8_t *inject_mac(const struct inject *in);
 /* The interface's MTU, or 0 when unknown. */
 unsigned inject_mtu(const struct inject *in);
 /* Send one complete Ethernet frame. -1 with err filled on failure. */
-int inject_frame(struct inject *in, const uint8_t *frame, size_t len, char *err, size_t errlen);
+int inject_frame(struct inject *in, const uint8_t *frame, size_t len, char *err,
+    size_t errlen);
 void inject_close(struct inject *in);
 
 #endif

@@ -41,20 +41,21 @@ struct lingerpeer {
 	struct inject *inj;
 	struct control_server *ctl;
 	struct pcap_writer *pcap;
-	struct neigh nb;		/* ARP and NDP: neighbour.h */
-	uint64_t t0;			/* monotonic start, for narration times */
+	struct neigh nb; /* ARP and NDP: neighbour.h */
+	uint64_t t0;	 /* monotonic start, for narration times */
 	uint64_t frames_in;
 	uint64_t frame_errors[FRAME_ERROR_COUNT];
-	uint64_t csum_offloaded;	/* TCP checksums left for offload: accepted */
-	uint64_t super_segments;	/* TCP above the MTU (segmentation offload) */
-	bool said_bad_csum;		/* the one stderr notice about bad checksums */
-	bool said_cut;			/* ... and about frames the capture cut */
-	unsigned mtu;			/* the link's, for super_segments */
-	uint64_t not_tcp;		/* decoded, but no ARP, NDP or TCP for us */
-	uint64_t link_noise;		/* ICMPv6 a link sends by itself: RS, MLD */
-	uint64_t ip6_ext_skipped;	/* frames whose IPv6 extension headers were skipped */
+	uint64_t csum_offloaded; /* TCP checksums left for offload: accepted */
+	uint64_t super_segments; /* TCP above the MTU (segmentation offload) */
+	bool said_bad_csum;	 /* the one stderr notice about bad checksums */
+	bool said_cut;		 /* ... and about frames the capture cut */
+	unsigned mtu;		 /* the link's, for super_segments */
+	uint64_t not_tcp;	 /* decoded, but no ARP, NDP or TCP for us */
+	uint64_t link_noise;	 /* ICMPv6 a link sends by itself: RS, MLD */
+	uint64_t
+	    ip6_ext_skipped; /* frames whose IPv6 extension headers were skipped */
 	uint64_t inject_errors;
-	char token[CONTROL_TOKEN_MAX + 1];	/* --control-token's, or "" */
+	char token[CONTROL_TOKEN_MAX + 1]; /* --control-token's, or "" */
 	char err[512];
 };
 
@@ -82,7 +83,8 @@ narrate(void *arg, uint32_t conn_id, const char *text)
 	uint64_t t = monotime_ns() - lp->t0;
 
 	if (conn_id != 0)
-		printf("[%4" PRIu64 ".%06" PRIu64 "] connection %" PRIu32 ": %s\n",
+		printf("[%4" PRIu64 ".%06" PRIu64 "] connection %" PRIu32
+		       ": %s\n",
 		    t / NS_PER_S, t % NS_PER_S / NS_PER_US, conn_id, text);
 	else
 		printf("[%4" PRIu64 ".%06" PRIu64 "] %s\n", t / NS_PER_S,
@@ -98,7 +100,9 @@ send_frame(void *arg, const uint8_t *frame, size_t len)
 
 	if (inject_frame(lp->inj, frame, len, err, sizeof(err)) < 0) {
 		if (lp->inject_errors++ == 0)
-			fprintf(stderr, "lingerpeer: %s (further errors only counted)\n", err);
+			fprintf(stderr,
+			    "lingerpeer: %s (further errors only counted)\n",
+			    err);
 		return;
 	}
 	if (lp->pcap != NULL)
@@ -113,7 +117,8 @@ send_segment(void *arg, const struct segment *seg, const uint8_t mac[6])
 	static uint16_t ip_id;
 	size_t n;
 
-	n = frame_encode_tcp(buf, sizeof(buf), inject_mac(lp->inj), mac, seg, ip_id++, 64);
+	n = frame_encode_tcp(buf, sizeof(buf), inject_mac(lp->inj), mac, seg,
+	    ip_id++, 64);
 	if (n > 0)
 		send_frame(lp, buf, n);
 }
@@ -138,12 +143,14 @@ note_offloads(struct lingerpeer *lp, const struct frame *f)
 
 	if (f->tcp_csum == FRAME_CSUM_OFFLOADED && lp->csum_offloaded++ == 0 &&
 	    lp->opt.verbose)
-		narrate(lp, 0, "segments carry the partial checksum of transmit "
+		narrate(lp, 0,
+		    "segments carry the partial checksum of transmit "
 		    "checksum offload on the sender's link: accepted (stats: "
 		    "tcp-csum-offloaded)");
 	if (lp->mtu > 0 && f->ip_len > lp->mtu && lp->super_segments++ == 0 &&
 	    lp->opt.verbose) {
-		snprintf(text, sizeof(text), "a %" PRIu32 "-byte segment, above "
+		snprintf(text, sizeof(text),
+		    "a %" PRIu32 "-byte segment, above "
 		    "the link's MTU of %u: segmentation offload on the sender's "
 		    "link; taken as the data it is (stats: tcp-super-segments)",
 		    f->ip_len, lp->mtu);
@@ -168,7 +175,8 @@ on_frame(void *arg, const uint8_t *bytes, size_t len, uint64_t wall)
 	lp->frames_in++;
 	if (lp->pcap != NULL)
 		pcap_writer_add(lp->pcap, bytes, len, wall);
-	if ((fe = frame_decode(bytes, len, lp->opt.verify_csum, &f)) != FRAME_OK) {
+	if ((fe = frame_decode(bytes, len, lp->opt.verify_csum, &f)) !=
+	    FRAME_OK) {
 		lp->frame_errors[fe]++;
 		return;
 	}
@@ -178,7 +186,7 @@ on_frame(void *arg, const uint8_t *bytes, size_t len, uint64_t wall)
 	} else if (f.kind == FRAME_NDP) {
 		neigh_on_ndp(&lp->nb, &f);
 	} else if (f.kind == FRAME_LINK_NOISE) {
-		lp->link_noise++;	/* the link talking to itself: not an error */
+		lp->link_noise++; /* the link talking to itself: not an error */
 	} else if (f.kind == FRAME_TCP && owned(lp, &f.u.seg.daddr)) {
 		note_offloads(lp, &f);
 		neigh_learn(&lp->nb, &f.u.seg.saddr, f.eth_src);
@@ -205,13 +213,14 @@ notice_link_trouble(struct lingerpeer *lp)
 
 	if (!lp->said_bad_csum && ip + tcp > 0) {
 		lp->said_bad_csum = true;
-		fprintf(stderr, "lingerpeer: %s\n", link_notice_bad_csum(msg,
-		    sizeof(msg), lp->opt.iface, tcp, ip));
+		fprintf(stderr, "lingerpeer: %s\n",
+		    link_notice_bad_csum(msg, sizeof(msg), lp->opt.iface, tcp,
+			ip));
 	}
 	if (!lp->said_cut && cut > 0) {
 		lp->said_cut = true;
-		fprintf(stderr, "lingerpeer: %s\n", link_notice_cut(msg, sizeof(msg),
-		    lp->opt.iface, cut));
+		fprintf(stderr, "lingerpeer: %s\n",
+		    link_notice_cut(msg, sizeof(msg), lp->opt.iface, cut));
 	}
 }
 
@@ -227,7 +236,7 @@ poll_timeout_ms(struct lingerpeer *lp)
 		return 1000;
 	if (next <= now)
 		return 0;
-	ms = (next - now + NS_PER_MS - 1) / NS_PER_MS;	/* rounded up */
+	ms = (next - now + NS_PER_MS - 1) / NS_PER_MS; /* rounded up */
 	return ms > 1000 ? 1000 : (int)ms;
 }
 
@@ -239,23 +248,28 @@ run_loop(struct lingerpeer *lp)
 	int n;
 
 	while (!stop_signal) {
-		fds[0] = (struct pollfd){ .fd = capture_fd(lp->cap), .events = POLLIN };
-		nctl = control_server_pollfds(lp->ctl, fds + 1, MAX_POLLFDS - 1);
+		fds[0] = (struct pollfd){ .fd = capture_fd(lp->cap),
+			.events = POLLIN };
+		nctl =
+		    control_server_pollfds(lp->ctl, fds + 1, MAX_POLLFDS - 1);
 		n = poll(fds, 1 + nctl, poll_timeout_ms(lp));
 		if (n < 0 && errno != EINTR) {
-			snprintf(lp->err, sizeof(lp->err), "poll failed: %s", strerror(errno));
+			snprintf(lp->err, sizeof(lp->err), "poll failed: %s",
+			    strerror(errno));
 			return PEER_EXIT_FAILURE;
 		}
 		if (n > 0 && (fds[0].revents & (POLLIN | POLLERR)) &&
-		    capture_drain(lp->cap, on_frame, lp, lp->err, sizeof(lp->err)) < 0)
+		    capture_drain(lp->cap, on_frame, lp, lp->err,
+			sizeof(lp->err)) < 0)
 			return PEER_EXIT_FAILURE;
 		notice_link_trouble(lp);
 		peer_tick(lp->peer, monotime_ns());
 		flush_output(lp);
 		if (n > 0)
-			control_server_handle(lp->ctl, fds + 1, nctl, monotime_ns());
+			control_server_handle(lp->ctl, fds + 1, nctl,
+			    monotime_ns());
 		control_server_after_packets(lp->ctl, monotime_ns());
-		flush_output(lp);	/* commands may have queued segments */
+		flush_output(lp); /* commands may have queued segments */
 		if (lp->pcap != NULL)
 			pcap_writer_flush(lp->pcap);
 	}
@@ -267,20 +281,23 @@ open_io(struct lingerpeer *lp)
 {
 	unsigned mtu;
 
-	lp->cap = capture_open(lp->opt.iface, &lp->opt.addr4, &lp->opt.addr6, lp->err,
-	    sizeof(lp->err));
+	lp->cap = capture_open(lp->opt.iface, &lp->opt.addr4, &lp->opt.addr6,
+	    lp->err, sizeof(lp->err));
 	if (lp->cap == NULL)
 		return PEER_EXIT_ENV;
-	if ((lp->inj = inject_open(lp->opt.iface, lp->err, sizeof(lp->err))) == NULL)
+	if ((lp->inj = inject_open(lp->opt.iface, lp->err, sizeof(lp->err))) ==
+	    NULL)
 		return PEER_EXIT_ENV;
-	neigh_init(&lp->nb, &lp->opt.addr4, &lp->opt.addr6, inject_mac(lp->inj), send_frame,
-	    send_segment, lp);
+	neigh_init(&lp->nb, &lp->opt.addr4, &lp->opt.addr6, inject_mac(lp->inj),
+	    send_frame, send_segment, lp);
 	mtu = inject_mtu(lp->inj);
 	lp->mtu = mtu;
 	if (!lp->opt.mss_given && mtu > 40)
-		lp->opt.cfg.mss = (uint16_t)(mtu - 40 > 65495 ? 65495 : mtu - 40);
+		lp->opt.cfg.mss =
+		    (uint16_t)(mtu - 40 > 65495 ? 65495 : mtu - 40);
 	if (lp->opt.pcap_file != NULL &&
-	    (lp->pcap = pcap_writer_open(lp->opt.pcap_file, lp->err, sizeof(lp->err))) == NULL)
+	    (lp->pcap = pcap_writer_open(lp->opt.pcap_file, lp->err,
+		 sizeof(lp->err))) == NULL)
 		return PEER_EXIT_ENV;
 	return 0;
 }
@@ -311,28 +328,33 @@ wire_stats(void *arg, struct peer_wire_stats *w)
 static int
 open_peer(struct lingerpeer *lp)
 {
-	struct control_server_config cc = { .token = lp->token[0] ? lp->token : NULL };
+	struct control_server_config cc = { .token = lp->token[0] ? lp->token
+								  : NULL };
 	unsigned i;
 
 	lp->opt.cfg.addr4 = lp->opt.addr4;
 	lp->opt.cfg.addr6 = lp->opt.addr6;
 	if ((lp->peer = peer_new(&lp->opt.cfg)) == NULL) {
-		snprintf(lp->err, sizeof(lp->err), "cannot allocate the connection table for "
-		    "%" PRIu32 " connections; lower --max-conns or --events", lp->opt.cfg.max_conns);
+		snprintf(lp->err, sizeof(lp->err),
+		    "cannot allocate the connection table for "
+		    "%" PRIu32 " connections; lower --max-conns or --events",
+		    lp->opt.cfg.max_conns);
 		return PEER_EXIT_FAILURE;
 	}
 	for (i = 0; i < lp->opt.nports; i++)
-		peer_listen(lp->peer, lp->opt.ports[i], &lp->opt.port_behaviour[i]);
+		peer_listen(lp->peer, lp->opt.ports[i],
+		    &lp->opt.port_behaviour[i]);
 	if (lp->opt.verbose)
 		peer_set_narrator(lp->peer, narrate, lp);
 	peer_set_wire_stats(lp->peer, wire_stats, lp);
 	if ((lp->ctl = control_server_new_config(lp->peer, &cc)) == NULL) {
-		snprintf(lp->err, sizeof(lp->err), "cannot allocate the control server");
+		snprintf(lp->err, sizeof(lp->err),
+		    "cannot allocate the control server");
 		return PEER_EXIT_FAILURE;
 	}
 	for (i = 0; i < lp->opt.ncontrols; i++)
 		if (control_server_listen(lp->ctl, lp->opt.controls[i], lp->err,
-		    sizeof(lp->err)) < 0)
+			sizeof(lp->err)) < 0)
 			return PEER_EXIT_USAGE;
 	return 0;
 }
@@ -345,8 +367,10 @@ print_ready(const struct lingerpeer *lp)
 	char spec[128];
 	unsigned i;
 
-	printf("lingerpeer ready addr=%s mac=%02x:%02x:%02x:%02x:%02x:%02x iface=%s ports=",
-	    lp->opt.addr_text, m[0], m[1], m[2], m[3], m[4], m[5], lp->opt.iface);
+	printf(
+	    "lingerpeer ready addr=%s mac=%02x:%02x:%02x:%02x:%02x:%02x iface=%s ports=",
+	    lp->opt.addr_text, m[0], m[1], m[2], m[3], m[4], m[5],
+	    lp->opt.iface);
 	for (i = 0; i < lp->opt.nports; i++)
 		printf("%s%u", i ? "," : "", lp->opt.ports[i]);
 	if (lp->opt.nports == 0)
@@ -356,9 +380,11 @@ print_ready(const struct lingerpeer *lp)
 		printf("%s%s", i ? "," : "", lp->opt.controls[i]);
 	if (lp->opt.ncontrols == 0)
 		printf("none");
-	printf(" mss=%u max-conns=%" PRIu32 "\n", lp->opt.cfg.mss, lp->opt.cfg.max_conns);
+	printf(" mss=%u max-conns=%" PRIu32 "\n", lp->opt.cfg.mss,
+	    lp->opt.cfg.max_conns);
 	for (i = 0; lp->opt.verbose && i < lp->opt.nports; i++) {
-		behaviour_format(&lp->opt.port_behaviour[i], spec, sizeof(spec));
+		behaviour_format(&lp->opt.port_behaviour[i], spec,
+		    sizeof(spec));
 		printf("port %u: %s\n", lp->opt.ports[i], spec);
 	}
 	fflush(stdout);
@@ -373,15 +399,20 @@ print_summary(const struct lingerpeer *lp)
 
 	for (i = 1; i < FRAME_ERROR_COUNT; i++)
 		bad += lp->frame_errors[i];
-	fprintf(stderr, "lingerpeer: stopped: segs-in=%" PRIu64 " segs-out=%" PRIu64
-	    " conns=%" PRIu64 " rejected=%" PRIu64 " evicted=%" PRIu64 " malformed=%" PRIu64
-	    " bad-csum=%" PRIu64 " csum-offloaded=%" PRIu64 " super-segments=%" PRIu64
-	    " arp-answered=%" PRIu64 " kernel-drops=%" PRIu64 " ndp-answered=%" PRIu64
-	    " link-noise=%" PRIu64 "\n", st->segs_in, st->segs_out,
-	    st->conns_opened, st->conns_rejected, st->conns_evicted, bad,
-	    lp->frame_errors[FRAME_IP_BAD_CSUM] + lp->frame_errors[FRAME_TCP_BAD_CSUM],
+	fprintf(stderr,
+	    "lingerpeer: stopped: segs-in=%" PRIu64 " segs-out=%" PRIu64
+	    " conns=%" PRIu64 " rejected=%" PRIu64 " evicted=%" PRIu64
+	    " malformed=%" PRIu64 " bad-csum=%" PRIu64
+	    " csum-offloaded=%" PRIu64 " super-segments=%" PRIu64
+	    " arp-answered=%" PRIu64 " kernel-drops=%" PRIu64
+	    " ndp-answered=%" PRIu64 " link-noise=%" PRIu64 "\n",
+	    st->segs_in, st->segs_out, st->conns_opened, st->conns_rejected,
+	    st->conns_evicted, bad,
+	    lp->frame_errors[FRAME_IP_BAD_CSUM] +
+		lp->frame_errors[FRAME_TCP_BAD_CSUM],
 	    lp->csum_offloaded, lp->super_segments, lp->nb.st.arp_answered,
-	    capture_kernel_drops(lp->cap), lp->nb.st.ndp_answered, lp->link_noise);
+	    capture_kernel_drops(lp->cap), lp->nb.st.ndp_answered,
+	    lp->link_noise);
 }
 
 static void
@@ -394,7 +425,8 @@ install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = SIG_IGN;	/* a control client that hangs up is not fatal */
+	sa.sa_handler =
+	    SIG_IGN; /* a control client that hangs up is not fatal */
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
@@ -408,15 +440,17 @@ refuse_taken(struct lingerpeer *lp, const struct ip_addr *a)
 	if (a->family == IPF_NONE)
 		return 0;
 	if ((r = peer_addr_configured(a, iface, sizeof(iface), lp->err,
-	    sizeof(lp->err))) < 0)
+		 sizeof(lp->err))) < 0)
 		return PEER_EXIT_ENV;
 	if (r == 0)
 		return 0;
 	ip_addr_format(a, text, sizeof(text));
-	snprintf(lp->err, sizeof(lp->err), "--addr %s is already configured on "
+	snprintf(lp->err, sizeof(lp->err),
+	    "--addr %s is already configured on "
 	    "interface %s of this host: lingerpeer would answer for an address the "
 	    "kernel owns. Choose an unused address, or remove it ('ip addr del %s/N "
-	    "dev %s')", text, iface, text, iface);
+	    "dev %s')",
+	    text, iface, text, iface);
 	return PEER_EXIT_ENV;
 }
 
@@ -434,12 +468,15 @@ check_start(struct lingerpeer *lp)
 		return r;
 	/* Looked up again at the drop; said now, before the link is touched. */
 	if (lp->opt.user != NULL && getpwnam(lp->opt.user) == NULL) {
-		snprintf(lp->err, sizeof(lp->err), "--user %s: no such user. Name an existing "
-		    "user, e.g. nobody", lp->opt.user);
+		snprintf(lp->err, sizeof(lp->err),
+		    "--user %s: no such user. Name an existing "
+		    "user, e.g. nobody",
+		    lp->opt.user);
 		return PEER_EXIT_ENV;
 	}
-	if (lp->opt.control_token != NULL && control_token_read(lp->opt.control_token,
-	    lp->token, sizeof(lp->token), lp->err, sizeof(lp->err)) < 0)
+	if (lp->opt.control_token != NULL &&
+	    control_token_read(lp->opt.control_token, lp->token,
+		sizeof(lp->token), lp->err, sizeof(lp->err)) < 0)
 		return PEER_EXIT_USAGE;
 	return 0;
 }
@@ -450,10 +487,12 @@ drop_privileges(struct lingerpeer *lp)
 {
 	char kept[160], msg[512];
 
-	snprintf(kept, sizeof(kept), "the open capture and injection handles on %s, the "
-	    "control sockets%s", lp->opt.iface, lp->pcap != NULL ? ", the --pcap file" : "");
+	snprintf(kept, sizeof(kept),
+	    "the open capture and injection handles on %s, the "
+	    "control sockets%s",
+	    lp->opt.iface, lp->pcap != NULL ? ", the --pcap file" : "");
 	if (peer_drop_privileges(lp->opt.user, kept, msg, sizeof(msg), lp->err,
-	    sizeof(lp->err)) < 0)
+		sizeof(lp->err)) < 0)
 		return PEER_EXIT_ENV;
 	printf("lingerpeer: %s\n", msg);
 	return 0;

@@ -13,8 +13,9 @@
 static const uint8_t broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 void
-neigh_init(struct neigh *n, const struct ip_addr *addr4, const struct ip_addr *addr6,
-    const uint8_t mac[6], neigh_frame_fn send_frame, neigh_segment_fn send_segment, void *arg)
+neigh_init(struct neigh *n, const struct ip_addr *addr4,
+    const struct ip_addr *addr6, const uint8_t mac[6],
+    neigh_frame_fn send_frame, neigh_segment_fn send_segment, void *arg)
 {
 	memset(n, 0, sizeof(*n));
 	n->addr4 = *addr4;
@@ -69,7 +70,8 @@ neigh_on_arp(struct neigh *n, const struct frame *f)
 	reply.spa = ip_addr_to_v4(&n->addr4);
 	memcpy(reply.sha, n->mac, 6);
 	memcpy(reply.tha, a->sha, 6);
-	if ((len = frame_encode_arp(buf, sizeof(buf), n->mac, a->sha, &reply)) > 0) {
+	if ((len = frame_encode_arp(buf, sizeof(buf), n->mac, a->sha, &reply)) >
+	    0) {
 		n->send_frame(n->arg, buf, len);
 		n->st.arp_answered++;
 	}
@@ -95,7 +97,9 @@ answer_ns(struct neigh *n, const struct frame *f)
 {
 	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 0x01 };
 	const struct ndp_msg *m = &f->u.ndp;
-	struct ndp_msg na = { .type = NDP_NA, .na_flags = NDP_NA_OVERRIDE, .has_lla = true };
+	struct ndp_msg na = { .type = NDP_NA,
+		.na_flags = NDP_NA_OVERRIDE,
+		.has_lla = true };
 	uint8_t buf[128], group_mac[6];
 	const uint8_t *to;
 	size_t len;
@@ -123,7 +127,8 @@ void
 neigh_on_ndp(struct neigh *n, const struct frame *f)
 {
 	const struct ndp_msg *m = &f->u.ndp;
-	bool ours = ip_addr_is_v6(&n->addr6) && ip_addr_eq(&m->target, &n->addr6);
+	bool ours =
+	    ip_addr_is_v6(&n->addr6) && ip_addr_eq(&m->target, &n->addr6);
 
 	if (m->type == NDP_NS) {
 		if (ours && sent_to_us(n, &m->dst))
@@ -153,14 +158,16 @@ ask(struct neigh *n, const struct ip_addr *ip)
 		req.spa = ip_addr_to_v4(&n->addr4);
 		req.tpa = ip_addr_to_v4(ip);
 		memcpy(req.sha, n->mac, 6);
-		len = frame_encode_arp(buf, sizeof(buf), n->mac, broadcast, &req);
+		len =
+		    frame_encode_arp(buf, sizeof(buf), n->mac, broadcast, &req);
 	} else if (ip_addr_is_v6(ip) && ip_addr_is_v6(&n->addr6)) {
 		ns.src = n->addr6;
 		ns.dst = ip_addr_solicited_node(ip);
 		ns.target = *ip;
 		memcpy(ns.lla, n->mac, 6);
 		eth_multicast6(&ns.dst, group_mac);
-		len = frame_encode_ndp(buf, sizeof(buf), n->mac, group_mac, &ns);
+		len =
+		    frame_encode_ndp(buf, sizeof(buf), n->mac, group_mac, &ns);
 	}
 	if (len > 0)
 		n->send_frame(n->arg, buf, len);
@@ -184,7 +191,7 @@ hold(struct neigh *n, const struct segment *seg)
 		return;
 	}
 	n->held[n->nheld] = *seg;
-	n->held[n->nheld].payload_len = 0;	/* only SYNs and ACKs wait */
+	n->held[n->nheld].payload_len = 0; /* only SYNs and ACKs wait */
 	n->held[n->nheld].payload = NULL;
 	n->nheld++;
 	if (!asked)
@@ -201,5 +208,6 @@ neigh_output(struct neigh *n, const struct segment *seg)
 	else if (seg->payload_len == 0)
 		hold(n, seg);
 	else
-		n->st.no_mac++;	/* data: TCP retransmits it once the address is known */
+		n->st
+		    .no_mac++; /* data: TCP retransmits it once the address is known */
 }

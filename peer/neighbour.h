@@ -21,25 +21,27 @@
 #include "ip_address.h"
 #include "segment.h"
 
-#define NEIGH_MAX_HELD 64	/* segments waiting for an answer */
+#define NEIGH_MAX_HELD 64 /* segments waiting for an answer */
 
 struct neigh_stats {
 	uint64_t arp_answered;
-	uint64_t arp_ignored;	/* ARP about another address */
-	uint64_t ndp_answered;	/* Neighbor Solicitations for our address */
-	uint64_t ndp_ignored;	/* NS or NA about another address, or ours claimed */
-	uint64_t no_mac;	/* segments dropped: no MAC, and no room to wait */
+	uint64_t arp_ignored;  /* ARP about another address */
+	uint64_t ndp_answered; /* Neighbor Solicitations for our address */
+	uint64_t
+	    ndp_ignored; /* NS or NA about another address, or ours claimed */
+	uint64_t no_mac; /* segments dropped: no MAC, and no room to wait */
 };
 
 /* Put a whole frame on the link. */
 typedef void (*neigh_frame_fn)(void *arg, const uint8_t *frame, size_t len);
 /* Encode and send a segment to mac. */
-typedef void (*neigh_segment_fn)(void *arg, const struct segment *seg, const uint8_t mac[6]);
+typedef void (*neigh_segment_fn)(void *arg, const struct segment *seg,
+    const uint8_t mac[6]);
 
 struct neigh {
-	struct ip_addr addr4;		/* ours; family IPF_NONE: none */
+	struct ip_addr addr4; /* ours; family IPF_NONE: none */
 	struct ip_addr addr6;
-	uint8_t mac[6];			/* the link's, which we answer with */
+	uint8_t mac[6]; /* the link's, which we answer with */
 	neigh_frame_fn send_frame;
 	neigh_segment_fn send_segment;
 	void *arg;
@@ -49,9 +51,9 @@ struct neigh {
 	struct neigh_stats st;
 };
 
-void neigh_init(struct neigh *n, const struct ip_addr *addr4, const struct ip_addr *addr6,
-		const uint8_t mac[6], neigh_frame_fn send_frame, neigh_segment_fn send_segment,
-		void *arg);
+void neigh_init(struct neigh *n, const struct ip_addr *addr4,
+    const struct ip_addr *addr6, const uint8_t mac[6],
+    neigh_frame_fn send_frame, neigh_segment_fn send_segment, void *arg);
 
 /* An ARP request or reply (FRAME_ARP): answered if it asks for addr4. */
 void neigh_on_arp(struct neigh *n, const struct frame *f);
@@ -65,7 +67,8 @@ void neigh_on_arp(struct neigh *n, const struct frame *f);
 void neigh_on_ndp(struct neigh *n, const struct frame *f);
 
 /* A TCP frame from ip came from mac. */
-void neigh_learn(struct neigh *n, const struct ip_addr *ip, const uint8_t mac[6]);
+void neigh_learn(struct neigh *n, const struct ip_addr *ip,
+    const uint8_t mac[6]);
 
 /*
  * Send seg to its destination: at once when its MAC is known; otherwise

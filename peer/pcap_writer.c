@@ -25,9 +25,12 @@ pcap_writer_open(const char *path, char *err, size_t errlen)
 	}
 	w->dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535,
 	    PCAP_TSTAMP_PRECISION_NANO);
-	if (w->dead == NULL || (w->dump = pcap_dump_open(w->dead, path)) == NULL) {
-		snprintf(err, errlen, "--pcap %s: cannot create the file: %s; check the "
-		    "directory exists and is writable", path,
+	if (w->dead == NULL ||
+	    (w->dump = pcap_dump_open(w->dead, path)) == NULL) {
+		snprintf(err, errlen,
+		    "--pcap %s: cannot create the file: %s; check the "
+		    "directory exists and is writable",
+		    path,
 		    w->dead ? pcap_geterr(w->dead) : "pcap_open_dead failed");
 		pcap_writer_close(w);
 		return NULL;
@@ -36,12 +39,13 @@ pcap_writer_open(const char *path, char *err, size_t errlen)
 }
 
 void
-pcap_writer_add(struct pcap_writer *w, const uint8_t *frame, size_t len, uint64_t wall_ns)
+pcap_writer_add(struct pcap_writer *w, const uint8_t *frame, size_t len,
+    uint64_t wall_ns)
 {
 	struct pcap_pkthdr h;
 
 	h.ts.tv_sec = (time_t)(wall_ns / NS_PER_S);
-	h.ts.tv_usec = (suseconds_t)(wall_ns % NS_PER_S);	/* nanoseconds here */
+	h.ts.tv_usec = (suseconds_t)(wall_ns % NS_PER_S); /* nanoseconds here */
 	h.caplen = h.len = (bpf_u_int32)len;
 	pcap_dump((u_char *)w->dump, &h, frame);
 }

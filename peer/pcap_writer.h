@@ -10,8 +10,10 @@
 
 struct pcap_writer;
 
-struct pcap_writer *pcap_writer_open(const char *path, char *err, size_t errlen);
-void pcap_writer_add(struct pcap_writer *w, const uint8_t *frame, size_t len, uint64_t wall_ns);
+struct pcap_writer *pcap_writer_open(const char *path, char *err,
+    size_t errlen);
+void pcap_writer_add(struct pcap_writer *w, const uint8_t *frame, size_t len,
+    uint64_t wall_ns);
 void pcap_writer_flush(struct pcap_writer *w);
 void pcap_writer_close(struct pcap_writer *w);
 

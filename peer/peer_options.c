@@ -112,7 +112,8 @@ peer_usage(FILE *out)
 	    "Exit status: 0 stopped by SIGINT/SIGTERM, 1 failure while running, 2 usage\n"
 	    "error, 3 interface, capture or injection unavailable, the address already\n"
 	    "configured on this host, or privileges that cannot be dropped.\n"
-	    "See lingerpeer(8) and docs/control-protocol.md.\n", behaviour_help());
+	    "See lingerpeer(8) and docs/control-protocol.md.\n",
+	    behaviour_help());
 }
 
 static int
@@ -142,14 +143,18 @@ add_ports(struct peer_options *o, const char *list)
 
 	if (strlen(list) >= sizeof(buf))
 		return usage_error("--port", list, "list too long");
-	memcpy(buf, list, strlen(list) + 1);	/* fits: checked above */
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	memcpy(buf, list, strlen(list) + 1); /* fits: checked above */
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
 		if (parse_uint(tok, 65535, &v) < 0 || v == 0)
-			return usage_error("--port", tok, "expected a port number 1-65535");
+			return usage_error("--port", tok,
+			    "expected a port number 1-65535");
 		if (o->nports == PEER_MAX_PORTS)
-			return usage_error("--port", tok, "too many ports (at most 64)");
+			return usage_error("--port", tok,
+			    "too many ports (at most 64)");
 		o->ports[o->nports] = (uint16_t)v;
-		o->port_behaviour[o->nports].bits = UINT16_MAX;	/* not yet given */
+		o->port_behaviour[o->nports].bits =
+		    UINT16_MAX; /* not yet given */
 		o->nports++;
 	}
 	return 0;
@@ -164,19 +169,25 @@ add_addrs(struct peer_options *o, const char *list)
 
 	if (strlen(list) >= sizeof(buf))
 		return usage_error("--addr", list, "list too long");
-	memcpy(buf, list, strlen(list) + 1);	/* fits: checked above */
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	memcpy(buf, list, strlen(list) + 1); /* fits: checked above */
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
 		if (ip_addr_parse(tok, &a) < 0)
-			return usage_error("--addr", tok, "expected an IPv4 address such as "
+			return usage_error("--addr", tok,
+			    "expected an IPv4 address such as "
 			    "192.0.2.2 or an IPv6 address such as 2001:db8::2");
 		slot = ip_addr_is_v4(&a) ? &o->addr4 : &o->addr6;
 		if (slot->family != IPF_NONE)
-			return usage_error("--addr", tok, ip_addr_is_v4(&a) ?
-			    "a second IPv4 address; lingerpeer owns one of each family" :
-			    "a second IPv6 address; lingerpeer owns one of each family");
-		if (ip_addr_is_multicast(&a) || ip_addr_to_v4(&a) == 0xffffffffu ||
-		    ip_addr_is_unspecified6(&a) || (ip_addr_is_v4(&a) && ip_addr_to_v4(&a) == 0))
-			return usage_error("--addr", tok, "not an address one host can own; "
+			return usage_error("--addr", tok,
+			    ip_addr_is_v4(&a)
+				? "a second IPv4 address; lingerpeer owns one of each family"
+				: "a second IPv6 address; lingerpeer owns one of each family");
+		if (ip_addr_is_multicast(&a) ||
+		    ip_addr_to_v4(&a) == 0xffffffffu ||
+		    ip_addr_is_unspecified6(&a) ||
+		    (ip_addr_is_v4(&a) && ip_addr_to_v4(&a) == 0))
+			return usage_error("--addr", tok,
+			    "not an address one host can own; "
 			    "give a unicast address");
 		*slot = a;
 	}
@@ -192,7 +203,8 @@ set_behaviour(struct peer_options *o, const char *spec, struct behaviour *all)
 	bool used = false;
 
 	if (behaviour_parse(spec, &b, &err) < 0) {
-		fprintf(stderr, "lingerpeer: --behaviour '%s': at character %zu: %s\n",
+		fprintf(stderr,
+		    "lingerpeer: --behaviour '%s': at character %zu: %s\n",
 		    spec, err.pos + 1, err.msg);
 		return PEER_EXIT_USAGE;
 	}
@@ -208,74 +220,71 @@ set_behaviour(struct peer_options *o, const char *spec, struct behaviour *all)
 }
 
 static int
-parse_one(struct peer_options *o, int ch, const char *arg, struct behaviour *all)
+parse_one(struct peer_options *o, int ch, const char *arg,
+    struct behaviour *all)
 {
 	unsigned long v;
 	uint64_t n;
 
 	switch (ch) {
-	case 'i':
-		o->iface = arg;
-		return 0;
-	case 'a':
-		return add_addrs(o, arg);
-	case 'p':
-		return add_ports(o, arg);
-	case 'b':
-		return set_behaviour(o, arg, all);
+	case 'i': o->iface = arg; return 0;
+	case 'a': return add_addrs(o, arg);
+	case 'p': return add_ports(o, arg);
+	case 'b': return set_behaviour(o, arg, all);
 	case 'c':
 		if (o->ncontrols == PEER_MAX_CONTROLS)
-			return usage_error("--control", arg, "at most 8 control endpoints");
+			return usage_error("--control", arg,
+			    "at most 8 control endpoints");
 		o->controls[o->ncontrols++] = arg;
 		return 0;
-	case OPT_PCAP:
-		o->pcap_file = arg;
-		return 0;
-	case OPT_CONTROL_TOKEN:
-		o->control_token = arg;
-		return 0;
+	case OPT_PCAP: o->pcap_file = arg; return 0;
+	case OPT_CONTROL_TOKEN: o->control_token = arg; return 0;
 	case OPT_USER:
 		if (*arg == '\0')
-			return usage_error("--user", arg, "expected a user name, e.g. nobody");
+			return usage_error("--user", arg,
+			    "expected a user name, e.g. nobody");
 		o->user = arg;
 		return 0;
 	case OPT_MAX_CONNS:
 		if (parse_uint(arg, 1u << 26, &v) < 0 || v == 0)
-			return usage_error("--max-conns", arg, "expected 1 to 67108864");
+			return usage_error("--max-conns", arg,
+			    "expected 1 to 67108864");
 		o->cfg.max_conns = (uint32_t)v;
 		return 0;
 	case OPT_WHEN_FULL:
 		if (strcmp(arg, "drop") != 0 && strcmp(arg, "evict") != 0)
-			return usage_error("--when-full", arg, "expected drop or evict");
-		o->cfg.when_full = arg[0] == 'd' ? WHEN_FULL_DROP : WHEN_FULL_EVICT;
+			return usage_error("--when-full", arg,
+			    "expected drop or evict");
+		o->cfg.when_full =
+		    arg[0] == 'd' ? WHEN_FULL_DROP : WHEN_FULL_EVICT;
 		return 0;
 	case OPT_EVENTS:
 		if (parse_uint(arg, 1u << 26, &v) < 0 || v == 0)
-			return usage_error("--events", arg, "expected 1 to 67108864");
+			return usage_error("--events", arg,
+			    "expected 1 to 67108864");
 		o->cfg.event_capacity = (uint32_t)v;
 		return 0;
 	case OPT_MSS:
 		if (parse_size(arg, &n, NULL, 0) < 0 || n < 88 || n > 65495)
-			return usage_error("--mss", arg, "expected 88 to 65495");
+			return usage_error("--mss", arg,
+			    "expected 88 to 65495");
 		o->cfg.mss = (uint16_t)n;
 		o->mss_given = true;
 		return 0;
 	case OPT_WSCALE:
 		if (parse_uint(arg, 14, &v) < 0)
-			return usage_error("--wscale", arg, "expected 0 to 14 (RFC 7323)");
+			return usage_error("--wscale", arg,
+			    "expected 0 to 14 (RFC 7323)");
 		o->cfg.wscale = (uint8_t)v;
 		return 0;
 	case OPT_SEED:
 		if (parse_uint(arg, ~0ul, &v) < 0)
-			return usage_error("--seed", arg, "expected a whole number");
+			return usage_error("--seed", arg,
+			    "expected a whole number");
 		o->cfg.seed = v;
 		return 0;
-	case OPT_NO_VERIFY:
-		o->verify_csum = false;
-		return 0;
-	case 'v':
-		o->verbose++;
-		return 0;
+	case OPT_NO_VERIFY: o->verify_csum = false; return 0;
+	case 'v': o->verbose++; return 0;
 	}
 	return PEER_EXIT_USAGE;
 }
@@ -292,11 +301,12 @@ check_controls(const struct peer_options *o)
 	unsigned i;
 
 	for (i = 0; i < o->ncontrols; i++) {
-		if (control_endpoint_parse_flags(o->controls[i], CEP_ALLOW_REMOTE, &ep, err,
-		    sizeof(err)) < 0)
+		if (control_endpoint_parse_flags(o->controls[i],
+			CEP_ALLOW_REMOTE, &ep, err, sizeof(err)) < 0)
 			return usage_error("--control", o->controls[i], err);
 		if (ep.remote && o->control_token == NULL)
-			return usage_error("--control", o->controls[i], "an endpoint beyond "
+			return usage_error("--control", o->controls[i],
+			    "an endpoint beyond "
 			    "loopback needs --control-token FILE, so that only clients that "
 			    "know the token can steer the peer (see lingerpeer(8), SECURITY)");
 	}
@@ -313,8 +323,8 @@ addr_text(struct peer_options *o)
 		ip_addr_format(&o->addr4, v4, sizeof(v4));
 	if (o->addr6.family != IPF_NONE)
 		ip_addr_format(&o->addr6, v6, sizeof(v6));
-	snprintf(o->addr_text, sizeof(o->addr_text), "%s%s%s", v4, v4[0] && v6[0] ? "," : "",
-	    v6);
+	snprintf(o->addr_text, sizeof(o->addr_text), "%s%s%s", v4,
+	    v4[0] && v6[0] ? "," : "", v6);
 }
 
 static int
@@ -323,9 +333,11 @@ finish(struct peer_options *o, const struct behaviour *all)
 	unsigned i;
 
 	if (o->iface == NULL)
-		return usage_error("--iface", "", "required: the link lingerpeer owns its address on");
+		return usage_error("--iface", "",
+		    "required: the link lingerpeer owns its address on");
 	if (o->addr4.family == IPF_NONE && o->addr6.family == IPF_NONE)
-		return usage_error("--addr", "", "required: the address lingerpeer owns (IPv4, "
+		return usage_error("--addr", "",
+		    "required: the address lingerpeer owns (IPv4, "
 		    "IPv6, or one of each); it must not be configured on any kernel interface");
 	addr_text(o);
 	for (i = 0; i < o->nports; i++)
@@ -345,7 +357,8 @@ peer_options_parse(int argc, char **argv, struct peer_options *o)
 	o->verify_csum = true;
 	behaviour_default(&all);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "i:a:p:b:c:vh", long_opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "i:a:p:b:c:vh", long_opts,
+		    NULL)) != -1) {
 		if (ch == 'h') {
 			peer_usage(stdout);
 			return -1;
@@ -355,13 +368,15 @@ peer_options_parse(int argc, char **argv, struct peer_options *o)
 			return -1;
 		}
 		if (ch == '?') {
-			fprintf(stderr, "Run 'lingerpeer --help' for the options.\n");
+			fprintf(stderr,
+			    "Run 'lingerpeer --help' for the options.\n");
 			return PEER_EXIT_USAGE;
 		}
 		if ((rc = parse_one(o, ch, optarg, &all)) != 0)
 			return rc;
 	}
 	if (optind < argc)
-		return usage_error("argument", argv[optind], "lingerpeer takes only options");
+		return usage_error("argument", argv[optind],
+		    "lingerpeer takes only options");
 	return finish(o, &all);
 }

@@ -12,15 +12,15 @@
 #include "ip_address.h"
 #include "tcp_peer.h"
 
-#define PEER_MAX_PORTS 64
+#define PEER_MAX_PORTS	  64
 #define PEER_MAX_CONTROLS 8
 
 /* Exit codes, documented in lingerpeer(8). */
 enum peer_exit {
-	PEER_EXIT_OK = 0,		/* stopped by SIGINT or SIGTERM */
-	PEER_EXIT_FAILURE = 1,		/* a failure while running */
-	PEER_EXIT_USAGE = 2,		/* the command line was wrong */
-	PEER_EXIT_ENV = 3,		/* interface, capture or injection unavailable,
+	PEER_EXIT_OK = 0,      /* stopped by SIGINT or SIGTERM */
+	PEER_EXIT_FAILURE = 1, /* a failure while running */
+	PEER_EXIT_USAGE = 2,   /* the command line was wrong */
+	PEER_EXIT_ENV = 3,     /* interface, capture or injection unavailable,
 					   the address is already on this host, or
 					   privileges cannot be dropped */
 };
@@ -28,17 +28,17 @@ enum peer_exit {
 struct peer_options {
 	const char *iface;
 	/* --addr, once or twice or as a list: at most one of each family */
-	struct ip_addr addr4;		/* family IPF_NONE when not given */
+	struct ip_addr addr4; /* family IPF_NONE when not given */
 	struct ip_addr addr6;
-	char addr_text[2 * IP_ADDR_STRLEN + 1];	/* "192.0.2.2,2001:db8::2" */
+	char addr_text[2 * IP_ADDR_STRLEN + 1]; /* "192.0.2.2,2001:db8::2" */
 	uint16_t ports[PEER_MAX_PORTS];
 	struct behaviour port_behaviour[PEER_MAX_PORTS];
 	unsigned nports;
 	const char *controls[PEER_MAX_CONTROLS];
 	unsigned ncontrols;
 	const char *pcap_file;
-	const char *control_token;	/* --control-token FILE, or NULL */
-	const char *user;		/* --user NAME, or NULL for the default */
+	const char *control_token; /* --control-token FILE, or NULL */
+	const char *user;	   /* --user NAME, or NULL for the default */
 	struct peer_config cfg;
 	bool mss_given;
 	bool verify_csum;

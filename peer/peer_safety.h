@@ -21,8 +21,8 @@
  * namespace? 1 yes (the interface's name in iface), 0 no, -1 could not tell
  * (err says why).
  */
-int peer_addr_configured(const struct ip_addr *addr, char *iface, size_t ifacelen, char *err,
-			 size_t errlen);
+int peer_addr_configured(const struct ip_addr *addr, char *iface,
+    size_t ifacelen, char *err, size_t errlen);
 
 /*
  * Give up privileges for good: no new privileges, then, as root, no
@@ -35,7 +35,7 @@ int peer_addr_configured(const struct ip_addr *addr, char *iface, size_t ifacele
  * or -1 with err: only when an explicitly named user cannot be had, or
  * capabilities remain that cannot be dropped.
  */
-int peer_drop_privileges(const char *user, const char *kept, char *msg, size_t msglen,
-			 char *err, size_t errlen);
+int peer_drop_privileges(const char *user, const char *kept, char *msg,
+    size_t msglen, char *err, size_t errlen);
 
 #endif

@@ -19,7 +19,8 @@ void
 peer_config_default(struct peer_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->addr4 = ip_addr_v4(0xc0000202);	/* 192.0.2.2, the sandbox address */
+	cfg->addr4 =
+	    ip_addr_v4(0xc0000202); /* 192.0.2.2, the sandbox address */
 	cfg->addr6 = ip_addr_none();
 	cfg->mss = 1460;
 	cfg->wscale = 7;
@@ -130,7 +131,10 @@ peer_nth(uint32_t n, char buf[16])
 	const char *suffix = "th";
 
 	if (n % 100 < 11 || n % 100 > 13)
-		suffix = n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+		suffix = n % 10 == 1 ? "st"
+		    : n % 10 == 2    ? "nd"
+		    : n % 10 == 3    ? "rd"
+				     : "th";
 	snprintf(buf, 16, "%u%s", n, suffix);
 	return buf;
 }
@@ -138,7 +142,8 @@ peer_nth(uint32_t n, char buf[16])
 const char *
 peer_client_str(const struct conn *c, char buf[IP_ADDR_PORT_STRLEN])
 {
-	return ip_addr_format_port(&c->raddr, c->rport, buf, IP_ADDR_PORT_STRLEN);
+	return ip_addr_format_port(&c->raddr, c->rport, buf,
+	    IP_ADDR_PORT_STRLEN);
 }
 
 const struct ip_addr *
@@ -155,14 +160,20 @@ peer_local_addr(const struct peer *p, const struct ip_addr *a)
 uint16_t
 peer_mss(const struct peer *p, const struct conn *c)
 {
-	return ip_addr_is_v6(&c->raddr) ? (uint16_t)(p->cfg.mss - 20) : p->cfg.mss;
+	return ip_addr_is_v6(&c->raddr) ? (uint16_t)(p->cfg.mss - 20)
+					: p->cfg.mss;
 }
 
 void
-peer_log_conn(struct peer *p, const struct conn *c, uint8_t type, uint32_t arg, uint32_t len)
+peer_log_conn(struct peer *p, const struct conn *c, uint8_t type, uint32_t arg,
+    uint32_t len)
 {
-	struct peer_event ev = { .t_ns = p->now, .conn_id = c->id, .type = type,
-		.state = c->state, .arg = arg, .len = len };
+	struct peer_event ev = { .t_ns = p->now,
+		.conn_id = c->id,
+		.type = type,
+		.state = c->state,
+		.arg = arg,
+		.len = len };
 
 	event_log_add(p->log, &ev);
 }
@@ -170,13 +181,17 @@ peer_log_conn(struct peer *p, const struct conn *c, uint8_t type, uint32_t arg, 
 void
 peer_set_state(struct peer *p, struct conn *c, enum conn_state st)
 {
-	struct peer_event ev = { .t_ns = p->now, .conn_id = c->id, .type = EV_STATE,
-		.state = (uint8_t)st, .old_state = c->state };
+	struct peer_event ev = { .t_ns = p->now,
+		.conn_id = c->id,
+		.type = EV_STATE,
+		.state = (uint8_t)st,
+		.old_state = c->state };
 
 	if (c->state == st)
 		return;
 	event_log_add(p->log, &ev);
-	peer_say(p, c, "state %s -> %s", conn_state_name(c->state), conn_state_name(st));
+	peer_say(p, c, "state %s -> %s", conn_state_name(c->state),
+	    conn_state_name(st));
 	c->state = (uint8_t)st;
 	/* No 2MSL timer ends TIME_WAIT here: its slot is reusable like a closed one. */
 	if (st == CS_TIME_WAIT)
@@ -214,8 +229,11 @@ peer_app_reads_by_behaviour(struct peer *p, struct conn *c)
 		peer_app_read(p, c, UINT32_MAX);
 		return;
 	}
-	allowed = c->b.read_after > c->bytes_read ? c->b.read_after - c->bytes_read : 0;
-	peer_app_read(p, c, allowed > UINT32_MAX ? UINT32_MAX : (uint32_t)allowed);
+	allowed = c->b.read_after > c->bytes_read
+	    ? c->b.read_after - c->bytes_read
+	    : 0;
+	peer_app_read(p, c,
+	    allowed > UINT32_MAX ? UINT32_MAX : (uint32_t)allowed);
 }
 
 /*
@@ -230,9 +248,9 @@ peer_maybe_close(struct peer *p, struct conn *c)
 	if (c->b.bits & (BHV_HALF_CLOSE | BHV_SWALLOW_FIN | BHV_SILENT))
 		return;
 	if (c->buffered != 0)
-		return;		/* EOF is only seen after the data before it */
+		return; /* EOF is only seen after the data before it */
 	if (c->pending_send != 0)
-		return;		/* close() flushes what was written: FIN goes last */
+		return; /* close() flushes what was written: FIN goes last */
 	out_fin(p, c);
 	peer_set_state(p, c, CS_LAST_ACK);
 }
@@ -240,37 +258,49 @@ peer_maybe_close(struct peer *p, struct conn *c)
 static uint8_t
 event_opts(const struct segment *s)
 {
-	return (uint8_t)((s->opt.has_mss ? EVO_MSS : 0) | (s->opt.has_wscale ? EVO_WSCALE : 0) |
+	return (uint8_t)((s->opt.has_mss ? EVO_MSS : 0) |
+	    (s->opt.has_wscale ? EVO_WSCALE : 0) |
 	    (s->opt.sack_ok ? EVO_SACK_OK : 0) | (s->opt.has_ts ? EVO_TS : 0));
 }
 
 void
-peer_log_in(struct peer *p, const struct conn *c, const struct segment *s, enum seg_class cls)
+peer_log_in(struct peer *p, const struct conn *c, const struct segment *s,
+    enum seg_class cls)
 {
-	struct peer_event ev = { .t_ns = p->now, .conn_id = c != NULL ? c->id : 0,
-		.type = EV_SEG_IN, .cls = (uint8_t)cls, .flags = s->flags, .opts = event_opts(s),
-		.state = c != NULL ? c->state : CS_CLOSED, .win = s->window, .seq = s->seq,
-		.ack = s->ack, .len = s->payload_len };
+	struct peer_event ev = { .t_ns = p->now,
+		.conn_id = c != NULL ? c->id : 0,
+		.type = EV_SEG_IN,
+		.cls = (uint8_t)cls,
+		.flags = s->flags,
+		.opts = event_opts(s),
+		.state = c != NULL ? c->state : CS_CLOSED,
+		.win = s->window,
+		.seq = s->seq,
+		.ack = s->ack,
+		.len = s->payload_len };
 
 	event_log_add(p->log, &ev);
 }
 
 /* Our initial sequence number for a connection, passive or active alike. */
 uint32_t
-peer_initial_seq(const struct peer *p, const struct ip_addr *raddr, uint16_t rport,
-    uint16_t lport)
+peer_initial_seq(const struct peer *p, const struct ip_addr *raddr,
+    uint16_t rport, uint16_t lport)
 {
-	uint64_t h = p->cfg.seed ^ ((uint64_t)ip_addr_key32(raddr) << 32 |
-	    (uint32_t)rport << 16 | lport);
+	uint64_t h = p->cfg.seed ^
+	    ((uint64_t)ip_addr_key32(raddr) << 32 | (uint32_t)rport << 16 |
+		lport);
 
-	h ^= p->now / 4000u;	/* RFC 6528: a clock plus a keyed hash of the tuple */
+	h ^= p->now /
+	    4000u; /* RFC 6528: a clock plus a keyed hash of the tuple */
 	h *= 0x9e3779b97f4a7c15ull;
 	return (uint32_t)(h >> 32);
 }
 
 /* Fill in a connection from the client's SYN; nothing is sent yet. */
 static void
-init_passive(struct peer *p, struct conn *c, const struct segment *s, const struct behaviour *b)
+init_passive(struct peer *p, struct conn *c, const struct segment *s,
+    const struct behaviour *b)
 {
 	char who[IP_ADDR_PORT_STRLEN];
 
@@ -295,7 +325,8 @@ init_passive(struct peer *p, struct conn *c, const struct segment *s, const stru
 	}
 	p->stats.conns_opened++;
 	peer_log_in(p, c, s, SC_SYN);
-	peer_say(p, c, "new connection from %s to port %u", peer_client_str(c, who), c->lport);
+	peer_say(p, c, "new connection from %s to port %u",
+	    peer_client_str(c, who), c->lport);
 }
 
 /*
@@ -304,19 +335,24 @@ init_passive(struct peer *p, struct conn *c, const struct segment *s, const stru
  * closed in the event ring, so its story does not just stop.
  */
 struct conn *
-peer_new_conn(struct peer *p, const struct ip_addr *raddr, uint16_t rport, uint16_t lport)
+peer_new_conn(struct peer *p, const struct ip_addr *raddr, uint16_t rport,
+    uint16_t lport)
 {
-	struct peer_event ev = { .t_ns = p->now, .type = EV_STATE, .state = CS_CLOSED };
+	struct peer_event ev = { .t_ns = p->now,
+		.type = EV_STATE,
+		.state = CS_CLOSED };
 	struct conn evicted;
 	struct conn *c;
 	char who[IP_ADDR_PORT_STRLEN];
 
-	c = conn_alloc(p->conns, raddr, rport, lport, p->cfg.when_full == WHEN_FULL_EVICT,
-	    &evicted);
+	c = conn_alloc(p->conns, raddr, rport, lport,
+	    p->cfg.when_full == WHEN_FULL_EVICT, &evicted);
 	if (c == NULL) {
 		p->stats.conns_rejected++;
-		peer_say(p, NULL, "connection table full (%u): new connection with port %u "
-		    "refused", conn_table_capacity(p->conns), rport);
+		peer_say(p, NULL,
+		    "connection table full (%u): new connection with port %u "
+		    "refused",
+		    conn_table_capacity(p->conns), rport);
 		return NULL;
 	}
 	if (evicted.id != 0) {
@@ -324,8 +360,9 @@ peer_new_conn(struct peer *p, const struct ip_addr *raddr, uint16_t rport, uint1
 		ev.conn_id = evicted.id;
 		ev.old_state = evicted.state;
 		event_log_add(p->log, &ev);
-		peer_say(p, NULL, "connection %u (%s, %s) evicted to make room", evicted.id,
-		    peer_client_str(&evicted, who), conn_state_name(evicted.state));
+		peer_say(p, NULL, "connection %u (%s, %s) evicted to make room",
+		    evicted.id, peer_client_str(&evicted, who),
+		    conn_state_name(evicted.state));
 	}
 	return c;
 }
@@ -341,12 +378,15 @@ peer_on_syn(struct peer *p, struct conn *old, const struct segment *s)
 	struct conn *c;
 
 	if (l == NULL) {
-		out_reset_for(p, s);	/* a closed port, as any host would answer */
+		out_reset_for(p,
+		    s); /* a closed port, as any host would answer */
 		return;
 	}
 	if (old != NULL)
 		conn_renew(p->conns, old);
-	if ((c = old != NULL ? old : peer_new_conn(p, &s->saddr, s->sport, s->dport)) == NULL)
+	if ((c = old != NULL
+		    ? old
+		    : peer_new_conn(p, &s->saddr, s->sport, s->dport)) == NULL)
 		return;
 	init_passive(p, c, s, &l->b);
 	if (l->b.bits & BHV_DROP_SYN) {
@@ -356,11 +396,13 @@ peer_on_syn(struct peer *p, struct conn *old, const struct segment *s)
 	} else if (l->b.bits & BHV_REFUSE) {
 		p->stats.syns_refused++;
 		peer_say(p, c, "SYN refused with RST (refuse)");
-		out_emit(p, c, TCPF_RST | TCPF_ACK, 0, c->rcv_nxt, 0, SC_RST, true);
+		out_emit(p, c, TCPF_RST | TCPF_ACK, 0, c->rcv_nxt, 0, SC_RST,
+		    true);
 		peer_close_conn(p, c, CR_RESET_OUT);
 	} else {
 		peer_set_state(p, c, CS_SYN_RCVD);
-		out_emit(p, c, TCPF_SYN | TCPF_ACK, c->iss, c->rcv_nxt, 0, SC_SYNACK, false);
+		out_emit(p, c, TCPF_SYN | TCPF_ACK, c->iss, c->rcv_nxt, 0,
+		    SC_SYNACK, false);
 		out_arm_rto(p, c);
 	}
 }

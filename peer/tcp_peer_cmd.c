@@ -11,16 +11,11 @@ const char *
 close_reason_name(enum close_reason r)
 {
 	switch (r) {
-	case CR_NONE:
-		return "none";
-	case CR_GRACEFUL:
-		return "graceful";
-	case CR_RESET_IN:
-		return "client-rst";
-	case CR_RESET_OUT:
-		return "peer-rst";
-	case CR_TIMEOUT:
-		return "timeout";
+	case CR_NONE: return "none";
+	case CR_GRACEFUL: return "graceful";
+	case CR_RESET_IN: return "client-rst";
+	case CR_RESET_OUT: return "peer-rst";
+	case CR_TIMEOUT: return "timeout";
 	}
 	return "?";
 }
@@ -29,16 +24,12 @@ const char *
 peer_cmd_result_str(enum peer_cmd_result r)
 {
 	switch (r) {
-	case PEER_CMD_OK:
-		return "ok";
-	case PEER_CMD_NO_CONN:
-		return "no such connection";
+	case PEER_CMD_OK: return "ok";
+	case PEER_CMD_NO_CONN: return "no such connection";
 	case PEER_CMD_BAD_STATE:
 		return "not possible in the connection's state";
-	case PEER_CMD_FULL:
-		return "the connection table is full";
-	case PEER_CMD_NO_ADDR:
-		return "the peer owns no address of that family";
+	case PEER_CMD_FULL: return "the connection table is full";
+	case PEER_CMD_NO_ADDR: return "the peer owns no address of that family";
 	}
 	return "?";
 }
@@ -89,8 +80,9 @@ fill_info(const struct peer *p, const struct conn *c, struct conn_info *out)
 	out->buffered = c->buffered;
 	/* What the client sees: the window field times our scale, not the
 	 * free bytes, which can be a few short of a scale unit. */
-	out->window = out_window(p, c) << ((c->flags & CF_WS_OK) && c->state != CS_SYN_RCVD ?
-	    p->cfg.wscale : 0);
+	out->window = out_window(p, c)
+	    << ((c->flags & CF_WS_OK) && c->state != CS_SYN_RCVD ? p->cfg.wscale
+								 : 0);
 	out->segs_in = c->segs_in;
 	out->segs_out = c->segs_out;
 	out->fins_seen = c->fins_seen;
@@ -103,8 +95,8 @@ fill_info(const struct peer *p, const struct conn *c, struct conn_info *out)
 }
 
 int
-peer_conn_lookup(const struct peer *p, const struct ip_addr *raddr, uint16_t rport,
-		 uint16_t lport, uint32_t *id)
+peer_conn_lookup(const struct peer *p, const struct ip_addr *raddr,
+    uint16_t rport, uint16_t lport, uint32_t *id)
 {
 	const struct conn *c = conn_find(p->conns, raddr, rport, lport);
 
@@ -126,10 +118,11 @@ peer_conn_info(const struct peer *p, uint32_t id, struct conn_info *out)
 }
 
 int
-peer_conn_newest_from(const struct peer *p, const struct ip_addr *raddr, uint16_t rport,
-		      uint32_t *id)
+peer_conn_newest_from(const struct peer *p, const struct ip_addr *raddr,
+    uint16_t rport, uint32_t *id)
 {
-	uint32_t cap = conn_table_capacity(p->conns), used = conn_table_used(p->conns);
+	uint32_t cap = conn_table_capacity(p->conns),
+		 used = conn_table_used(p->conns);
 	const struct conn *c, *best = NULL;
 	uint32_t i, seen = 0;
 
@@ -154,15 +147,18 @@ peer_conn_newest_from(const struct peer *p, const struct ip_addr *raddr, uint16_
 static int
 by_id(const void *a, const void *b)
 {
-	uint32_t x = ((const struct conn_info *)a)->id, y = ((const struct conn_info *)b)->id;
+	uint32_t x = ((const struct conn_info *)a)->id,
+		 y = ((const struct conn_info *)b)->id;
 
 	return x < y ? -1 : x > y;
 }
 
 int
-peer_conn_foreach(const struct peer *p, int (*fn)(const struct conn_info *, void *), void *arg)
+peer_conn_foreach(const struct peer *p,
+    int (*fn)(const struct conn_info *, void *), void *arg)
 {
-	uint32_t cap = conn_table_capacity(p->conns), used = conn_table_used(p->conns);
+	uint32_t cap = conn_table_capacity(p->conns),
+		 used = conn_table_used(p->conns);
 	struct conn_info *all;
 	const struct conn *c;
 	uint32_t i, n = 0;
@@ -215,20 +211,22 @@ not_closed(const struct conn *c)
  * connection, or not in this state) when not.
  */
 static struct conn *
-target(struct peer *p, uint32_t id, uint64_t now_ns, bool (*may)(const struct conn *),
-    enum peer_cmd_result *r)
+target(struct peer *p, uint32_t id, uint64_t now_ns,
+    bool (*may)(const struct conn *), enum peer_cmd_result *r)
 {
 	struct conn *c = conn_by_id(p->conns, id);
 
 	p->now = now_ns;
-	*r = c == NULL ? PEER_CMD_NO_CONN :
-	    may != NULL && !may(c) ? PEER_CMD_BAD_STATE : PEER_CMD_OK;
+	*r = c == NULL		     ? PEER_CMD_NO_CONN
+	    : may != NULL && !may(c) ? PEER_CMD_BAD_STATE
+				     : PEER_CMD_OK;
 	return *r == PEER_CMD_OK ? c : NULL;
 }
 
 /* A one-shot command into the event log (arg: its size) and, if say, the narration. */
 static void
-logged(struct peer *p, const struct conn *c, uint32_t cmd, uint32_t arg, const char *say)
+logged(struct peer *p, const struct conn *c, uint32_t cmd, uint32_t arg,
+    const char *say)
 {
 	peer_log_conn(p, c, EV_COMMAND, cmd, arg);
 	if (say != NULL)
@@ -236,7 +234,8 @@ logged(struct peer *p, const struct conn *c, uint32_t cmd, uint32_t arg, const c
 }
 
 enum peer_cmd_result
-peer_set_behaviour(struct peer *p, uint32_t id, const struct behaviour *b, uint64_t now_ns)
+peer_set_behaviour(struct peer *p, uint32_t id, const struct behaviour *b,
+    uint64_t now_ns)
 {
 	enum peer_cmd_result r;
 	struct conn *c = target(p, id, now_ns, NULL, &r);
@@ -247,7 +246,8 @@ peer_set_behaviour(struct peer *p, uint32_t id, const struct behaviour *b, uint6
 	c->b = *b;
 	if (!(b->bits & BHV_SILENT))
 		c->flags &= (uint8_t)~CF_QUIET;
-	else if (c->state != CS_SYN_RCVD && c->bytes_received >= b->silent_after)
+	else if (c->state != CS_SYN_RCVD &&
+	    c->bytes_received >= b->silent_after)
 		c->flags |= CF_QUIET;
 	behaviour_format(b, spec, sizeof(spec));
 	peer_log_conn(p, c, EV_BEHAVIOUR, 0, 0);
@@ -261,7 +261,7 @@ peer_set_behaviour(struct peer *p, uint32_t id, const struct behaviour *b, uint6
 	if ((c->flags & CF_FIN_HELD) && !(b->bits & BHV_SWALLOW_FIN))
 		return peer_ack_fin(p, id, now_ns);
 	if (c->state == CS_ESTABLISHED || c->state == CS_CLOSE_WAIT)
-		out_ack(p, c, SC_ACK);	/* announce the window as it is now */
+		out_ack(p, c, SC_ACK); /* announce the window as it is now */
 	peer_maybe_close(p, c);
 	return PEER_CMD_OK;
 }
@@ -276,12 +276,16 @@ peer_ack_fin(struct peer *p, uint32_t id, uint64_t now_ns)
 		return r;
 	logged(p, c, ECMD_ACK_FIN, 0, NULL);
 	c->rcv_nxt = c->fin_seq;
-	if (c->state == CS_ESTABLISHED || c->state == CS_FIN_WAIT1 || c->state == CS_FIN_WAIT2) {
+	if (c->state == CS_ESTABLISHED || c->state == CS_FIN_WAIT1 ||
+	    c->state == CS_FIN_WAIT2) {
 		c->flags |= CF_FIN_RCVD;
 		c->flags &= (uint8_t)~CF_FIN_HELD;
 		c->rcv_nxt = c->fin_seq + 1;
-		peer_set_state(p, c, c->state == CS_ESTABLISHED ? CS_CLOSE_WAIT :
-		    c->state == CS_FIN_WAIT2 || (c->flags & CF_FIN_ACKED) ? CS_TIME_WAIT : CS_CLOSING);
+		peer_set_state(p, c,
+		    c->state == CS_ESTABLISHED ? CS_CLOSE_WAIT
+			: c->state == CS_FIN_WAIT2 || (c->flags & CF_FIN_ACKED)
+			? CS_TIME_WAIT
+			: CS_CLOSING);
 	}
 	peer_say(p, c, "held FIN ACKed on command");
 	out_emit(p, c, TCPF_ACK, c->snd_nxt, c->rcv_nxt, 0, SC_FIN, true);
@@ -302,10 +306,11 @@ peer_read(struct peer *p, uint32_t id, uint32_t n, uint64_t now_ns)
 	before = c->buffered;
 	peer_app_read(p, c, n == 0 ? UINT32_MAX : n);
 	logged(p, c, ECMD_READ, before - c->buffered, NULL);
-	peer_say(p, c, "read %u bytes on command, %u still buffered", before - c->buffered,
-	    c->buffered);
+	peer_say(p, c, "read %u bytes on command, %u still buffered",
+	    before - c->buffered, c->buffered);
 	if (is_open(c))
-		out_emit(p, c, TCPF_ACK, c->snd_nxt, c->rcv_nxt, 0, SC_ACK, true);
+		out_emit(p, c, TCPF_ACK, c->snd_nxt, c->rcv_nxt, 0, SC_ACK,
+		    true);
 	peer_maybe_close(p, c);
 	return PEER_CMD_OK;
 }
@@ -332,9 +337,10 @@ peer_send_fin(struct peer *p, uint32_t id, uint64_t now_ns)
 	if (c == NULL)
 		return r;
 	logged(p, c, ECMD_FIN, 0, "sending FIN on command");
-	c->flags &= (uint8_t)~CF_QUIET;		/* an explicit act overrides silent */
+	c->flags &= (uint8_t)~CF_QUIET; /* an explicit act overrides silent */
 	out_fin(p, c);
-	peer_set_state(p, c, c->state == CS_CLOSE_WAIT ? CS_LAST_ACK : CS_FIN_WAIT1);
+	peer_set_state(p, c,
+	    c->state == CS_CLOSE_WAIT ? CS_LAST_ACK : CS_FIN_WAIT1);
 	return PEER_CMD_OK;
 }
 
@@ -361,7 +367,8 @@ peer_send_data(struct peer *p, uint32_t id, uint32_t n, uint64_t now_ns)
 	if (c == NULL)
 		return r;
 	logged(p, c, ECMD_SEND, n, NULL);
-	c->pending_send = n > UINT32_MAX - c->pending_send ? UINT32_MAX : c->pending_send + n;
+	c->pending_send =
+	    n > UINT32_MAX - c->pending_send ? UINT32_MAX : c->pending_send + n;
 	c->flags &= (uint8_t)~CF_QUIET;
 	out_push_data(p, c);
 	return PEER_CMD_OK;

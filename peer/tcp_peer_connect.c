@@ -10,7 +10,7 @@
 #include "tcp_peer_int.h"
 
 #define EPHEMERAL_FIRST 40000
-#define EPHEMERAL_LAST 60999
+#define EPHEMERAL_LAST	60999
 
 static uint16_t
 pick_port(struct peer *p, const struct ip_addr *raddr, uint16_t rport)
@@ -18,21 +18,23 @@ pick_port(struct peer *p, const struct ip_addr *raddr, uint16_t rport)
 	uint32_t tries;
 	uint16_t port;
 
-	if (p->next_ephemeral < EPHEMERAL_FIRST || p->next_ephemeral > EPHEMERAL_LAST)
+	if (p->next_ephemeral < EPHEMERAL_FIRST ||
+	    p->next_ephemeral > EPHEMERAL_LAST)
 		p->next_ephemeral = EPHEMERAL_FIRST;
 	for (tries = 0; tries <= EPHEMERAL_LAST - EPHEMERAL_FIRST; tries++) {
 		port = p->next_ephemeral++;
 		if (p->next_ephemeral > EPHEMERAL_LAST)
 			p->next_ephemeral = EPHEMERAL_FIRST;
-		if (!peer_is_listening(p, port) && conn_find(p->conns, raddr, rport, port) == NULL)
+		if (!peer_is_listening(p, port) &&
+		    conn_find(p->conns, raddr, rport, port) == NULL)
 			return port;
 	}
 	return 0;
 }
 
 enum peer_cmd_result
-peer_connect(struct peer *p, const struct ip_addr *raddr, uint16_t rport, uint16_t lport,
-	     const struct behaviour *b, uint64_t now_ns, uint32_t *id)
+peer_connect(struct peer *p, const struct ip_addr *raddr, uint16_t rport,
+    uint16_t lport, const struct behaviour *b, uint64_t now_ns, uint32_t *id)
 {
 	struct conn *c;
 	char who[IP_ADDR_PORT_STRLEN];
@@ -60,7 +62,8 @@ peer_connect(struct peer *p, const struct ip_addr *raddr, uint16_t rport, uint16
 	p->stats.conns_opened++;
 	*id = c->id;
 	peer_log_conn(p, c, EV_COMMAND, ECMD_CONNECT, rport);
-	peer_say(p, c, "connecting to %s from port %u", peer_client_str(c, who), lport);
+	peer_say(p, c, "connecting to %s from port %u", peer_client_str(c, who),
+	    lport);
 	peer_set_state(p, c, CS_SYN_SENT);
 	out_emit(p, c, TCPF_SYN, c->iss, 0, 0, SC_SYN, false);
 	out_arm_rto(p, c);
@@ -83,7 +86,8 @@ peer_on_syn_sent(struct peer *p, struct conn *c, const struct segment *s)
 		return;
 	}
 	if (!acceptable || !(s->flags & TCPF_SYN)) {
-		peer_log_in(p, c, s, SC_ACK);	/* stray: a real stack would RST */
+		peer_log_in(p, c, s,
+		    SC_ACK); /* stray: a real stack would RST */
 		return;
 	}
 	c->syns_seen++;

@@ -14,7 +14,7 @@
 struct seg_outcome {
 	enum seg_class cls;
 	bool ack_needed;
-	bool reset;		/* answer with RST once the segment is logged */
+	bool reset; /* answer with RST once the segment is logged */
 };
 
 static bool
@@ -27,14 +27,16 @@ can_receive(const struct conn *c)
 static void
 on_rst(struct peer *p, struct conn *c, const struct segment *s)
 {
-	uint32_t wnd = c->b.rcvbuf > c->buffered ? c->b.rcvbuf - c->buffered : 0;
+	uint32_t wnd =
+	    c->b.rcvbuf > c->buffered ? c->b.rcvbuf - c->buffered : 0;
 
 	c->rsts_seen++;
 	peer_log_in(p, c, s, SC_RST);
 	/* RFC 5961 would demand an exact match; a test peer accepts any RST in
 	 * the window so that what the client sent is what gets recorded. */
-	if (c->state == CS_CLOSED || !(seq_ge(s->seq, c->rcv_nxt - 1) &&
-	    seq_le(s->seq, c->rcv_nxt + (wnd ? wnd : 1)))) {
+	if (c->state == CS_CLOSED ||
+	    !(seq_ge(s->seq, c->rcv_nxt - 1) &&
+		seq_le(s->seq, c->rcv_nxt + (wnd ? wnd : 1)))) {
 		peer_say(p, c, "RST outside the window ignored");
 		return;
 	}
@@ -80,7 +82,8 @@ on_ack(struct peer *p, struct conn *c, const struct segment *s)
  * below rcv_nxt (tcp_xmit_probe_skb); BSD and Windows send one byte at it.
  */
 static bool
-is_zero_window_probe(const struct peer *p, const struct conn *c, const struct segment *s)
+is_zero_window_probe(const struct peer *p, const struct conn *c,
+    const struct segment *s)
 {
 	if (out_window(p, c) != 0 || (s->flags & (TCPF_FIN | TCPF_SYN)))
 		return false;
@@ -90,7 +93,8 @@ is_zero_window_probe(const struct peer *p, const struct conn *c, const struct se
 
 /* In-order payload into the emulated buffer, as far as it has room. */
 static void
-on_data(struct peer *p, struct conn *c, const struct segment *s, struct seg_outcome *v)
+on_data(struct peer *p, struct conn *c, const struct segment *s,
+    struct seg_outcome *v)
 {
 	uint32_t len = s->payload_len, skip, room, take;
 
@@ -113,7 +117,9 @@ on_data(struct peer *p, struct conn *c, const struct segment *s, struct seg_outc
 	c->rcv_nxt += take;
 	c->buffered += take;
 	c->bytes_received += take;
-	v->cls = take < len - skip ? SC_DATA_BEYOND_WINDOW : skip ? SC_DATA_RETX : SC_DATA;
+	v->cls = take < len - skip ? SC_DATA_BEYOND_WINDOW
+	    : skip		   ? SC_DATA_RETX
+				   : SC_DATA;
 	v->ack_needed = true;
 	if ((c->b.bits & BHV_SILENT) && !(c->flags & CF_QUIET) &&
 	    c->bytes_received >= c->b.silent_after) {
@@ -132,17 +138,20 @@ fin_accept(struct peer *p, struct conn *c)
 	if (c->state == CS_ESTABLISHED)
 		peer_set_state(p, c, CS_CLOSE_WAIT);
 	else if (c->state == CS_FIN_WAIT1)
-		peer_set_state(p, c, (c->flags & CF_FIN_ACKED) ? CS_TIME_WAIT : CS_CLOSING);
+		peer_set_state(p, c,
+		    (c->flags & CF_FIN_ACKED) ? CS_TIME_WAIT : CS_CLOSING);
 	else if (c->state == CS_FIN_WAIT2)
 		peer_set_state(p, c, CS_TIME_WAIT);
 }
 
 /* Their FIN, once every byte before it is in. */
 static void
-on_fin(struct peer *p, struct conn *c, const struct segment *s, struct seg_outcome *v)
+on_fin(struct peer *p, struct conn *c, const struct segment *s,
+    struct seg_outcome *v)
 {
 	uint32_t fin_seq = s->seq + s->payload_len;
-	bool again = (c->flags & (CF_FIN_HELD | CF_FIN_RCVD)) && fin_seq == c->fin_seq;
+	bool again =
+	    (c->flags & (CF_FIN_HELD | CF_FIN_RCVD)) && fin_seq == c->fin_seq;
 	char n[16], who[IP_ADDR_PORT_STRLEN];
 
 	c->fins_seen++;
@@ -151,21 +160,22 @@ on_fin(struct peer *p, struct conn *c, const struct segment *s, struct seg_outco
 	c->fin_seq = fin_seq;
 	if (c->flags & CF_FIN_RCVD) {
 		v->cls = SC_FIN_RETX;
-		v->ack_needed = true;	/* our ACK was lost: repeat it */
+		v->ack_needed = true; /* our ACK was lost: repeat it */
 		return;
 	}
 	if (c->b.bits & BHV_RESET_ON_FIN) {
 		v->cls = SC_FIN;
 		v->ack_needed = false;
-		v->reset = true;	/* sent by on_segment, so the log shows the FIN first */
+		v->reset =
+		    true; /* sent by on_segment, so the log shows the FIN first */
 		return;
 	}
 	if (c->b.bits & BHV_SWALLOW_FIN) {
 		c->flags |= CF_FIN_HELD;
 		v->cls = again ? SC_FIN_RETX : SC_FIN_SWALLOWED;
-		peer_say(p, c, "FIN from %s swallowed, %s time", peer_client_str(c, who),
-		    peer_nth(c->fins_seen, n));
-		return;		/* data in it was ACKed by on_data's outcome */
+		peer_say(p, c, "FIN from %s swallowed, %s time",
+		    peer_client_str(c, who), peer_nth(c->fins_seen, n));
+		return; /* data in it was ACKed by on_data's outcome */
 	}
 	v->cls = SC_FIN;
 	v->ack_needed = true;
@@ -210,15 +220,17 @@ on_segment(struct peer *p, struct conn *c, const struct segment *s)
 		on_closed(p, c, s);
 		return;
 	}
-	if ((c->flags & CF_TS_OK) && s->opt.has_ts && seq_le(s->seq, c->rcv_nxt))
+	if ((c->flags & CF_TS_OK) && s->opt.has_ts &&
+	    seq_le(s->seq, c->rcv_nxt))
 		c->ts_recent = s->opt.ts_val;
 	if (s->flags & TCPF_SYN) {
 		c->syns_seen++;
 		peer_log_in(p, c, s, SC_SYN_RETX);
 		if (c->state == CS_SYN_RCVD)
-			out_emit(p, c, TCPF_SYN | TCPF_ACK, c->iss, c->rcv_nxt, 0, SC_SYNACK, false);
+			out_emit(p, c, TCPF_SYN | TCPF_ACK, c->iss, c->rcv_nxt,
+			    0, SC_SYNACK, false);
 		else
-			out_ack(p, c, SC_ACK);	/* RFC 5961 challenge ACK */
+			out_ack(p, c, SC_ACK); /* RFC 5961 challenge ACK */
 		return;
 	}
 	if (s->flags & TCPF_ACK)
@@ -237,7 +249,8 @@ on_segment(struct peer *p, struct conn *c, const struct segment *s)
 		on_data(p, c, s, &v);
 	else if (s->payload_len > 0)
 		v = (struct seg_outcome){ SC_DATA_RETX, true, false };
-	if ((s->flags & TCPF_FIN) && seq_le(s->seq + s->payload_len, c->rcv_nxt) &&
+	if ((s->flags & TCPF_FIN) &&
+	    seq_le(s->seq + s->payload_len, c->rcv_nxt) &&
 	    (can_receive(c) || (c->flags & (CF_FIN_HELD | CF_FIN_RCVD))))
 		on_fin(p, c, s, &v);
 	peer_log_in(p, c, s, v.cls);
@@ -251,7 +264,8 @@ on_segment(struct peer *p, struct conn *c, const struct segment *s)
 	if (v.ack_needed && c->state != CS_CLOSED)
 		out_ack(p, c, v.cls);
 	out_push_data(p, c);
-	peer_maybe_close(p, c);	/* after the push: it may have sent the last byte */
+	peer_maybe_close(p,
+	    c); /* after the push: it may have sent the last byte */
 }
 
 /*
@@ -275,22 +289,24 @@ peer_input(struct peer *p, const struct segment *s, uint64_t now_ns)
 
 	p->now = now_ns;
 	p->stats.segs_in++;
-	if (ours == NULL || !ip_addr_eq(ours, &s->daddr) || s->saddr.family != s->daddr.family) {
+	if (ours == NULL || !ip_addr_eq(ours, &s->daddr) ||
+	    s->saddr.family != s->daddr.family) {
 		p->stats.not_for_us++;
 		return;
 	}
 	c = conn_find(p->conns, &s->saddr, s->sport, s->dport);
 	if ((s->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) == TCPF_SYN) {
-		if (c != NULL && c->state == CS_CLOSED && (c->b.bits & BHV_DROP_SYN) &&
-		    port_drops_syn(p, s->dport)) {
-			c->syns_seen++;		/* the client retrying a dropped SYN */
+		if (c != NULL && c->state == CS_CLOSED &&
+		    (c->b.bits & BHV_DROP_SYN) && port_drops_syn(p, s->dport)) {
+			c->syns_seen++; /* the client retrying a dropped SYN */
 			c->segs_in++;
 			c->last_ns = now_ns;
 			p->stats.syns_dropped++;
 			peer_log_in(p, c, s, SC_SYN_RETX);
 			return;
 		}
-		if (c == NULL || c->state == CS_CLOSED || c->state == CS_TIME_WAIT) {
+		if (c == NULL || c->state == CS_CLOSED ||
+		    c->state == CS_TIME_WAIT) {
 			peer_on_syn(p, c, s);
 			return;
 		}

@@ -13,14 +13,15 @@
 #include "timer_heap.h"
 #include "timeunit.h"
 
-#define PEER_MAX_LISTENERS 64
-#define PEER_OUTQ 4096			/* segments between two drains */
-#define PEER_RTO_INITIAL_NS NS_PER_S	/* RFC 6298: 1 s */
-#define PEER_RTO_MAX_SHIFT 6		/* 7 retries (1, 2, ... 64 s), then 128 s more: gone */
+#define PEER_MAX_LISTENERS  64
+#define PEER_OUTQ	    4096     /* segments between two drains */
+#define PEER_RTO_INITIAL_NS NS_PER_S /* RFC 6298: 1 s */
+#define PEER_RTO_MAX_SHIFT                                                     \
+	6 /* 7 retries (1, 2, ... 64 s), then 128 s more: gone */
 
 enum timer_kind {
-	TK_RTO = 1,		/* ref = conn slot, id = conn id */
-	TK_DELAYED,		/* ref = delayed pool slot */
+	TK_RTO = 1, /* ref = conn slot, id = conn id */
+	TK_DELAYED, /* ref = delayed pool slot */
 };
 
 struct listener {
@@ -30,9 +31,9 @@ struct listener {
 
 struct out_item {
 	struct segment seg;
-	uint32_t conn_id;	/* 0 for segments of no connection */
-	uint32_t conn_slot;	/* where that connection lives, CONN_NONE if none */
-	uint8_t cls;		/* enum seg_class, for the event log */
+	uint32_t conn_id;   /* 0 for segments of no connection */
+	uint32_t conn_slot; /* where that connection lives, CONN_NONE if none */
+	uint8_t cls;	    /* enum seg_class, for the event log */
 	uint8_t pad_[3];
 };
 
@@ -60,13 +61,13 @@ struct peer {
 	void *narrate_arg;
 	peer_wire_stats_fn wire_stats;
 	void *wire_stats_arg;
-	uint64_t now;		/* time of the call being handled */
-	uint16_t next_ephemeral;	/* where peer_connect looks for a free port */
+	uint64_t now;		 /* time of the call being handled */
+	uint16_t next_ephemeral; /* where peer_connect looks for a free port */
 };
 
 /* tcp_peer_out.c: everything that leaves the peer. */
-void out_emit(struct peer *p, struct conn *c, uint8_t flags, uint32_t seq, uint32_t ack,
-	      uint32_t len, enum seg_class cls, bool force);
+void out_emit(struct peer *p, struct conn *c, uint8_t flags, uint32_t seq,
+    uint32_t ack, uint32_t len, enum seg_class cls, bool force);
 void out_ack(struct peer *p, struct conn *c, enum seg_class cls);
 void out_fin(struct peer *p, struct conn *c);
 void out_rst(struct peer *p, struct conn *c);
@@ -81,22 +82,24 @@ void delay_pool_free(struct delay_pool *d);
 /* tcp_peer.c */
 void peer_set_state(struct peer *p, struct conn *c, enum conn_state st);
 void peer_close_conn(struct peer *p, struct conn *c, enum close_reason why);
-void peer_log_conn(struct peer *p, const struct conn *c, uint8_t type, uint32_t arg, uint32_t len);
+void peer_log_conn(struct peer *p, const struct conn *c, uint8_t type,
+    uint32_t arg, uint32_t len);
 void peer_say(struct peer *p, const struct conn *c, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void peer_app_read(struct peer *p, struct conn *c, uint32_t limit);
 void peer_maybe_close(struct peer *p, struct conn *c);
 void peer_app_reads_by_behaviour(struct peer *p, struct conn *c);
-const char *peer_nth(uint32_t n, char buf[16]);		/* "3rd" */
+const char *peer_nth(uint32_t n, char buf[16]); /* "3rd" */
 /* "192.0.2.1:40112", "[2001:db8::1]:40112" */
-const char *peer_client_str(const struct conn *c, char buf[IP_ADDR_PORT_STRLEN]);
+const char *peer_client_str(const struct conn *c,
+    char buf[IP_ADDR_PORT_STRLEN]);
 void peer_log_in(struct peer *p, const struct conn *c, const struct segment *s,
-		 enum seg_class cls);
+    enum seg_class cls);
 void peer_on_syn(struct peer *p, struct conn *old, const struct segment *s);
-uint32_t peer_initial_seq(const struct peer *p, const struct ip_addr *raddr, uint16_t rport,
-			  uint16_t lport);
-struct conn *peer_new_conn(struct peer *p, const struct ip_addr *raddr, uint16_t rport,
-			   uint16_t lport);
+uint32_t peer_initial_seq(const struct peer *p, const struct ip_addr *raddr,
+    uint16_t rport, uint16_t lport);
+struct conn *peer_new_conn(struct peer *p, const struct ip_addr *raddr,
+    uint16_t rport, uint16_t lport);
 /* The MSS we announce to, and never send above to, c's family. */
 uint16_t peer_mss(const struct peer *p, const struct conn *c);
 

@@ -14,7 +14,7 @@
 /* Data we send is this pattern, so a client can check what it received. */
 #define PATTERN_PERIOD 251u
 /* NOP, NOP and the timestamp option: on every segment once agreed. */
-#define TS_SPACE 12u
+#define TS_SPACE       12u
 static uint8_t pattern[PATTERN_PERIOD + 65536];
 
 static void
@@ -60,9 +60,11 @@ delay_pool_free(struct delay_pool *d)
 uint32_t
 out_window(const struct peer *p, const struct conn *c)
 {
-	uint32_t room = c->b.rcvbuf > c->buffered ? c->b.rcvbuf - c->buffered : 0;
+	uint32_t room =
+	    c->b.rcvbuf > c->buffered ? c->b.rcvbuf - c->buffered : 0;
 
-	if (c->state == CS_SYN_RCVD || c->state == CS_SYN_SENT || !(c->flags & CF_WS_OK))
+	if (c->state == CS_SYN_RCVD || c->state == CS_SYN_SENT ||
+	    !(c->flags & CF_WS_OK))
 		return room > 65535 ? 65535 : room;
 	room >>= p->cfg.wscale;
 	return room > 65535 ? 65535 : room;
@@ -71,7 +73,7 @@ out_window(const struct peer *p, const struct conn *c)
 static uint32_t
 ts_now(const struct peer *p)
 {
-	return (uint32_t)(p->now / NS_PER_MS);	/* a 1 ms clock, as Linux uses */
+	return (uint32_t)(p->now / NS_PER_MS); /* a 1 ms clock, as Linux uses */
 }
 
 static void
@@ -79,12 +81,19 @@ log_out(struct peer *p, const struct out_item *it)
 {
 	const struct segment *s = &it->seg;
 	struct peer_event ev = {
-		.t_ns = p->now, .conn_id = it->conn_id, .type = EV_SEG_OUT,
-		.cls = it->cls, .flags = s->flags, .win = s->window, .seq = s->seq,
-		.ack = s->ack, .len = s->payload_len,
+		.t_ns = p->now,
+		.conn_id = it->conn_id,
+		.type = EV_SEG_OUT,
+		.cls = it->cls,
+		.flags = s->flags,
+		.win = s->window,
+		.seq = s->seq,
+		.ack = s->ack,
+		.len = s->payload_len,
 	};
 
-	ev.opts = (uint8_t)((s->opt.has_mss ? EVO_MSS : 0) | (s->opt.has_wscale ? EVO_WSCALE : 0) |
+	ev.opts = (uint8_t)((s->opt.has_mss ? EVO_MSS : 0) |
+	    (s->opt.has_wscale ? EVO_WSCALE : 0) |
 	    (s->opt.sack_ok ? EVO_SACK_OK : 0) | (s->opt.has_ts ? EVO_TS : 0));
 	event_log_add(p->log, &ev);
 }
@@ -103,7 +112,8 @@ enqueue(struct peer *p, const struct out_item *it)
 	p->stats.segs_out++;
 	log_out(p, it);
 	/* The connection may have been recycled while a reply was delayed. */
-	c = it->conn_slot != CONN_NONE ? conn_at(p->conns, it->conn_slot) : NULL;
+	c = it->conn_slot != CONN_NONE ? conn_at(p->conns, it->conn_slot)
+				       : NULL;
 	if (c != NULL && c->id == it->conn_id)
 		c->segs_out++;
 }
@@ -119,8 +129,8 @@ enqueue_delayed(struct peer *p, const struct out_item *it, uint32_t delay_ms)
 	}
 	slot = p->delayed.free_stack[--p->delayed.nfree];
 	p->delayed.items[slot] = *it;
-	if (timer_heap_push(&p->timers, p->now + (uint64_t)delay_ms * NS_PER_MS, TK_DELAYED,
-	    slot, it->conn_id) < 0) {
+	if (timer_heap_push(&p->timers, p->now + (uint64_t)delay_ms * NS_PER_MS,
+		TK_DELAYED, slot, it->conn_id) < 0) {
 		p->delayed.free_stack[p->delayed.nfree++] = slot;
 		p->stats.delayed_dropped++;
 	}
@@ -131,8 +141,8 @@ enqueue_delayed(struct peer *p, const struct out_item *it, uint32_t delay_ms)
  * a connection that has gone quiet (silent) sends nothing.
  */
 void
-out_emit(struct peer *p, struct conn *c, uint8_t flags, uint32_t seq, uint32_t ack,
-	 uint32_t len, enum seg_class cls, bool force)
+out_emit(struct peer *p, struct conn *c, uint8_t flags, uint32_t seq,
+    uint32_t ack, uint32_t len, enum seg_class cls, bool force)
 {
 	const struct ip_addr *ours = peer_local_addr(p, &c->raddr);
 	struct out_item it;
@@ -189,7 +199,8 @@ void
 out_fin(struct peer *p, struct conn *c)
 {
 	c->flags |= CF_FIN_SENT;
-	out_emit(p, c, TCPF_FIN | TCPF_ACK, c->snd_nxt, c->rcv_nxt, 0, SC_FIN, false);
+	out_emit(p, c, TCPF_FIN | TCPF_ACK, c->snd_nxt, c->rcv_nxt, 0, SC_FIN,
+	    false);
 	c->snd_nxt++;
 	out_arm_rto(p, c);
 }
@@ -198,7 +209,8 @@ out_fin(struct peer *p, struct conn *c)
 void
 out_rst(struct peer *p, struct conn *c)
 {
-	out_emit(p, c, TCPF_RST | TCPF_ACK, c->snd_nxt, c->rcv_nxt, 0, SC_RST, true);
+	out_emit(p, c, TCPF_RST | TCPF_ACK, c->snd_nxt, c->rcv_nxt, 0, SC_RST,
+	    true);
 }
 
 /* RST for a segment that belongs to no connection (RFC 793, "reset generation"). */
@@ -212,7 +224,7 @@ out_reset_for(struct peer *p, const struct segment *seg)
 	memset(&it, 0, sizeof(it));
 	it.conn_slot = CONN_NONE;
 	it.cls = SC_RST;
-	it.seg.saddr = seg->daddr;	/* ours: peer_input checked */
+	it.seg.saddr = seg->daddr; /* ours: peer_input checked */
 	it.seg.daddr = seg->saddr;
 	it.seg.sport = seg->dport;
 	it.seg.dport = seg->sport;
@@ -220,7 +232,8 @@ out_reset_for(struct peer *p, const struct segment *seg)
 		it.seg.seq = seg->ack;
 		it.seg.flags = TCPF_RST;
 	} else {
-		it.seg.ack = seg->seq + seg->payload_len + ((seg->flags & TCPF_SYN) ? 1 : 0) +
+		it.seg.ack = seg->seq + seg->payload_len +
+		    ((seg->flags & TCPF_SYN) ? 1 : 0) +
 		    ((seg->flags & TCPF_FIN) ? 1 : 0);
 		it.seg.flags = TCPF_RST | TCPF_ACK;
 	}
@@ -234,7 +247,8 @@ out_arm_rto(struct peer *p, struct conn *c)
 	uint64_t due;
 
 	due = p->now + (PEER_RTO_INITIAL_NS << c->rto_shift);
-	if (timer_heap_push(&p->timers, due, TK_RTO, conn_slot(p->conns, c), c->id) == 0)
+	if (timer_heap_push(&p->timers, due, TK_RTO, conn_slot(p->conns, c),
+		c->id) == 0)
 		c->rto_due = due;
 }
 
@@ -263,7 +277,7 @@ seg_payload_max(const struct peer *p, const struct conn *c)
 	uint32_t mss = c->snd_mss ? c->snd_mss : 536, ours = peer_mss(p, c);
 
 	if (mss > ours)
-		mss = ours;		/* never above what we announced */
+		mss = ours; /* never above what we announced */
 	if ((c->flags & CF_TS_OK) && mss > 2 * TS_SPACE)
 		mss -= TS_SPACE;
 	return mss;
@@ -278,12 +292,15 @@ out_push_data(struct peer *p, struct conn *c)
 
 	while (c->pending_send > 0 && !(c->flags & CF_FIN_SENT) &&
 	    p->outq_len + 1 < PEER_OUTQ) {
-		room = c->snd_wnd > data_in_flight(c) ? c->snd_wnd - data_in_flight(c) : 0;
+		room = c->snd_wnd > data_in_flight(c)
+		    ? c->snd_wnd - data_in_flight(c)
+		    : 0;
 		if ((n = c->pending_send < mss ? c->pending_send : mss) > room)
 			n = room;
 		if (n == 0)
 			break;
-		out_emit(p, c, TCPF_ACK | TCPF_PSH, c->snd_nxt, c->rcv_nxt, n, SC_DATA, false);
+		out_emit(p, c, TCPF_ACK | TCPF_PSH, c->snd_nxt, c->rcv_nxt, n,
+		    SC_DATA, false);
 		c->snd_nxt += n;
 		c->pending_send -= n;
 		c->bytes_sent += n;
@@ -299,7 +316,8 @@ retransmit(struct peer *p, struct conn *c)
 	uint32_t n = data_in_flight(c), mss = seg_payload_max(p, c);
 
 	if (c->state == CS_SYN_RCVD) {
-		out_emit(p, c, TCPF_SYN | TCPF_ACK, c->iss, c->rcv_nxt, 0, SC_SYNACK, false);
+		out_emit(p, c, TCPF_SYN | TCPF_ACK, c->iss, c->rcv_nxt, 0,
+		    SC_SYNACK, false);
 		return;
 	}
 	if (c->state == CS_SYN_SENT) {
@@ -307,13 +325,13 @@ retransmit(struct peer *p, struct conn *c)
 		return;
 	}
 	if (n > 0) {
-		out_emit(p, c, TCPF_ACK | TCPF_PSH, c->snd_una, c->rcv_nxt, n < mss ? n : mss,
-		    SC_DATA_RETX, false);
+		out_emit(p, c, TCPF_ACK | TCPF_PSH, c->snd_una, c->rcv_nxt,
+		    n < mss ? n : mss, SC_DATA_RETX, false);
 		return;
 	}
 	if (c->flags & CF_FIN_SENT)
-		out_emit(p, c, TCPF_FIN | TCPF_ACK, c->snd_nxt - 1, c->rcv_nxt, 0, SC_FIN_RETX,
-		    false);
+		out_emit(p, c, TCPF_FIN | TCPF_ACK, c->snd_nxt - 1, c->rcv_nxt,
+		    0, SC_FIN_RETX, false);
 }
 
 static void
@@ -322,14 +340,15 @@ fire_rto(struct peer *p, const struct timer *t)
 	struct conn *c = conn_at(p->conns, t->ref);
 
 	if (c == NULL || c->id != t->id || c->rto_due != t->due)
-		return;		/* superseded */
+		return; /* superseded */
 	c->rto_due = 0;
 	if (c->snd_una == c->snd_nxt || c->state == CS_CLOSED)
 		return;
 	if (c->rto_shift > PEER_RTO_MAX_SHIFT) {
 		/* As a kernel does after its last retry: drop the connection
 		 * without a word (no RST), so its slot is not held forever. */
-		peer_say(p, c, "no ACK after %u retransmissions: giving up", c->rto_shift);
+		peer_say(p, c, "no ACK after %u retransmissions: giving up",
+		    c->rto_shift);
 		peer_close_conn(p, c, CR_TIMEOUT);
 		return;
 	}

@@ -53,7 +53,8 @@ grow(struct timer_heap *h)
 }
 
 int
-timer_heap_push(struct timer_heap *h, uint64_t due, uint32_t kind, uint32_t ref, uint32_t id)
+timer_heap_push(struct timer_heap *h, uint64_t due, uint32_t kind, uint32_t ref,
+    uint32_t id)
 {
 	uint32_t i, parent;
 

@@ -95,7 +95,8 @@ send_line(struct agent_client *ac, const char *buf, size_t len,
 			return lose(ac, "cannot send to the agent: %s",
 			    strerror(errno));
 		if (left_ms(deadline) == 0)
-			return lose(ac, "the agent took no request for too long");
+			return lose(ac,
+			    "the agent took no request for too long");
 		(void)poll(&p, 1, left_ms(deadline));
 	}
 	return 0;
@@ -148,8 +149,10 @@ agent_client_request(struct agent_client *ac, const struct agent_req *r,
 	if (ac->lost)
 		return -1;
 	if ((n = agent_format_request(r, buf, sizeof(buf))) == 0)
-		return lose(ac, "the request '%s' cannot be written (a bug in "
-		    "lingerlab: please report)", agent_verb_name(r->verb));
+		return lose(ac,
+		    "the request '%s' cannot be written (a bug in "
+		    "lingerlab: please report)",
+		    agent_verb_name(r->verb));
 	if (send_line(ac, buf, n, deadline) == -1 ||
 	    read_line(ac, deadline, &line, &len) == -1)
 		return -1;
@@ -212,14 +215,15 @@ connect_within(struct agent_client *ac, const struct control_endpoint *ep,
 	socklen_t sl = sizeof(int);
 	int soerr = 0, one = 1;
 
-	ac->fd = socket(ep->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
+	ac->fd = socket(ep->addr.ss_family,
+	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (ac->fd == -1)
 		return lose(ac, "socket: %s", strerror(errno));
 	(void)setsockopt(ac->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	(void)setsockopt(ac->fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
 	quick_loss(ac->fd);
-	if (connect(ac->fd, (const struct sockaddr *)&ep->addr, ep->addrlen) == 0)
+	if (connect(ac->fd, (const struct sockaddr *)&ep->addr, ep->addrlen) ==
+	    0)
 		return 0;
 	if (errno != EINPROGRESS)
 		return lose(ac, "%s", strerror(errno));
@@ -251,7 +255,7 @@ greet(struct agent_client *ac, const char *token, int timeout_ms)
 		return lose(ac, "this is no lingerlab-agent: it said '%.*s'",
 		    len > 80 ? 80 : (int)len, line);
 	if (!need || token == NULL)
-		return 0;	/* without a token, hello meets auth-required */
+		return 0; /* without a token, hello meets auth-required */
 	snprintf(r.token, sizeof(r.token), "%s", token);
 	if (agent_client_request(ac, &r, timeout_ms, &rep) == -1)
 		return -1;
@@ -261,7 +265,8 @@ greet(struct agent_client *ac, const char *token, int timeout_ms)
 static int
 hello(struct agent_client *ac, int timeout_ms, struct agent_hello *h)
 {
-	struct agent_req r = { .verb = AGENT_HELLO, .protocol = AGENT_PROTOCOL };
+	struct agent_req r = { .verb = AGENT_HELLO,
+		.protocol = AGENT_PROTOCOL };
 	struct agent_reply rep;
 
 	memset(h, 0, sizeof(*h));
@@ -272,7 +277,7 @@ hello(struct agent_client *ac, int timeout_ms, struct agent_hello *h)
 	if (agent_reply_hello(&rep, &h->protocol, &h->os, &h->now_ns) == -1)
 		return lose(ac, "its hello lacks a field: '%.200s'", rep.text);
 	if (agent_reply_field(&rep, "agent", h->agent_version,
-	    sizeof(h->agent_version)) < 0)
+		sizeof(h->agent_version)) < 0)
 		snprintf(h->agent_version, sizeof(h->agent_version), "unknown");
 	return 0;
 }
@@ -285,12 +290,14 @@ agent_client_open(const char *endpoint, const char *token, int timeout_ms,
 	struct agent_client *ac;
 
 	memset(&ep, 0, sizeof(ep));
-	if (control_endpoint_parse_flags(endpoint, token != NULL ?
-	    CEP_ALLOW_REMOTE : 0, &ep, err, errlen) == -1)
+	if (control_endpoint_parse_flags(endpoint,
+		token != NULL ? CEP_ALLOW_REMOTE : 0, &ep, err, errlen) == -1)
 		return NULL;
 	if (ep.kind != CEP_TCP) {
-		snprintf(err, errlen, "'%s': an agent is reached over TCP: "
-		    "write ADDR:PORT", endpoint);
+		snprintf(err, errlen,
+		    "'%s': an agent is reached over TCP: "
+		    "write ADDR:PORT",
+		    endpoint);
 		return NULL;
 	}
 	if ((ac = calloc(1, sizeof(*ac))) == NULL) {
@@ -301,7 +308,8 @@ agent_client_open(const char *endpoint, const char *token, int timeout_ms,
 	ac->step_ms = -1;
 	agent_lines_init(&ac->lines);
 	if (connect_within(ac, &ep, timeout_ms) == -1 ||
-	    greet(ac, token, timeout_ms) == -1 || hello(ac, timeout_ms, h) == -1) {
+	    greet(ac, token, timeout_ms) == -1 ||
+	    hello(ac, timeout_ms, h) == -1) {
 		snprintf(err, errlen, "lingerlab-agent at %s: %s", endpoint,
 		    ac->err);
 		if (ac->fd >= 0)

@@ -35,7 +35,7 @@ struct agent_client;
 struct agent_hello {
 	uint32_t protocol;
 	struct plat_os_info os;
-	uint64_t now_ns;		/* its monotonic clock then */
+	uint64_t now_ns; /* its monotonic clock then */
 	char agent_version[32];
 };
 
@@ -47,13 +47,13 @@ struct agent_hello {
  * busy, wrong token, another protocol version (the agent's own message).
  */
 struct agent_client *agent_client_open(const char *endpoint, const char *token,
-	    int timeout_ms, struct agent_hello *hello, char *err, size_t errlen);
+    int timeout_ms, struct agent_hello *hello, char *err, size_t errlen);
 
 /* Say quit (the agent resets every socket of the session) and close. */
-void	agent_client_close(struct agent_client *ac);
+void agent_client_close(struct agent_client *ac);
 
 const char *agent_client_error(const struct agent_client *ac);
-bool	agent_client_lost(const struct agent_client *ac);
+bool agent_client_lost(const struct agent_client *ac);
 
 /*
  * How long a step's reply may take, in ms (negative: no limit, the
@@ -61,29 +61,28 @@ bool	agent_client_lost(const struct agent_client *ac);
  * agent's keepalives end a session whose network was cut). Questions
  * (names, route, state, probes, clock, reset) always get 10 s.
  */
-void	agent_client_set_step_timeout(struct agent_client *ac, int ms);
+void agent_client_set_step_timeout(struct agent_client *ac, int ms);
 
 /* The steps: as plat_socket() ... plat_signal_after() (platform.h). */
-int	agent_socket(struct agent_client *ac, plat_sock *s, struct plat_call *c);
-int	agent_setopt(struct agent_client *ac, plat_sock s, enum plat_opt opt,
-	    int64_t value, struct plat_call *c);
-int	agent_connect(struct agent_client *ac, plat_sock s, uint32_t addr,
-	    uint16_t port, uint64_t timeout_ns, struct plat_call *c);
-int	agent_send(struct agent_client *ac, plat_sock s, uint64_t size,
-	    bool until_blocked, struct plat_call *c);
-int	agent_recv(struct agent_client *ac, plat_sock s, uint64_t size,
-	    struct plat_call *c);
-int	agent_shutdown(struct agent_client *ac, plat_sock s, int how,
-	    struct plat_call *c);
-int	agent_close(struct agent_client *ac, plat_sock s, struct plat_call *c);
-int	agent_exit_close(struct agent_client *ac, plat_sock s,
-	    struct plat_call *c);
-int	agent_listen(struct agent_client *ac, plat_sock s, uint32_t addr,
-	    uint16_t port, struct plat_call *c);
-int	agent_accept(struct agent_client *ac, plat_sock s, uint64_t timeout_ns,
-	    plat_sock *out, struct plat_call *c);
-int	agent_signal_after(struct agent_client *ac, uint64_t after_ns,
-	    struct plat_call *c);
+int agent_socket(struct agent_client *ac, plat_sock *s, struct plat_call *c);
+int agent_setopt(struct agent_client *ac, plat_sock s, enum plat_opt opt,
+    int64_t value, struct plat_call *c);
+int agent_connect(struct agent_client *ac, plat_sock s, uint32_t addr,
+    uint16_t port, uint64_t timeout_ns, struct plat_call *c);
+int agent_send(struct agent_client *ac, plat_sock s, uint64_t size,
+    bool until_blocked, struct plat_call *c);
+int agent_recv(struct agent_client *ac, plat_sock s, uint64_t size,
+    struct plat_call *c);
+int agent_shutdown(struct agent_client *ac, plat_sock s, int how,
+    struct plat_call *c);
+int agent_close(struct agent_client *ac, plat_sock s, struct plat_call *c);
+int agent_exit_close(struct agent_client *ac, plat_sock s, struct plat_call *c);
+int agent_listen(struct agent_client *ac, plat_sock s, uint32_t addr,
+    uint16_t port, struct plat_call *c);
+int agent_accept(struct agent_client *ac, plat_sock s, uint64_t timeout_ns,
+    plat_sock *out, struct plat_call *c);
+int agent_signal_after(struct agent_client *ac, uint64_t after_ns,
+    struct plat_call *c);
 
 /*
  * When the last `signal-after` was handled on the agent, as of the last
@@ -94,19 +93,18 @@ uint64_t agent_signal_handled_ns(const struct agent_client *ac);
 /* The questions: as plat_sock_names(), plat_source_addr(),
  * plat_tcp_state() and the plat_probe_*() (PLAT_UNKNOWN where the agent's
  * system does not say). */
-int	agent_sock_names(struct agent_client *ac, plat_sock s, uint32_t *laddr,
-	    uint16_t *lport, uint32_t *raddr, uint16_t *rport);
-int	agent_source_addr(struct agent_client *ac, uint32_t addr,
-	    uint32_t *from);
-int	agent_tcp_state(struct agent_client *ac, uint32_t laddr, uint16_t lport,
-	    uint32_t raddr, uint16_t rport, char *name, size_t len);
-int	agent_probe_proc(struct agent_client *ac, struct plat_proc *p);
-int	agent_probe_socks(struct agent_client *ac, struct plat_socks *s);
-int	agent_probe_counters(struct agent_client *ac, const char *const *names,
-	    int64_t *values, size_t n);
+int agent_sock_names(struct agent_client *ac, plat_sock s, uint32_t *laddr,
+    uint16_t *lport, uint32_t *raddr, uint16_t *rport);
+int agent_source_addr(struct agent_client *ac, uint32_t addr, uint32_t *from);
+int agent_tcp_state(struct agent_client *ac, uint32_t laddr, uint16_t lport,
+    uint32_t raddr, uint16_t rport, char *name, size_t len);
+int agent_probe_proc(struct agent_client *ac, struct plat_proc *p);
+int agent_probe_socks(struct agent_client *ac, struct plat_socks *s);
+int agent_probe_counters(struct agent_client *ac, const char *const *names,
+    int64_t *values, size_t n);
 
 /* Reset every socket of the session (the runner's between cases). */
-int	agent_reset(struct agent_client *ac, size_t *n);
+int agent_reset(struct agent_client *ac, size_t *n);
 
 /*
  * The offset of the agent's monotonic clock from this process's
@@ -114,7 +112,7 @@ int	agent_reset(struct agent_client *ac, size_t *n);
  * *bound_ns (half the shortest round trip of rounds `clock` exchanges,
  * whose offset is taken).
  */
-int	agent_clock_offset(struct agent_client *ac, unsigned rounds,
-	    int64_t *offset_ns, uint64_t *bound_ns);
+int agent_clock_offset(struct agent_client *ac, unsigned rounds,
+    int64_t *offset_ns, uint64_t *bound_ns);
 
 #endif

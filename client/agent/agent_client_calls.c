@@ -16,8 +16,9 @@
 static uint32_t
 handle(plat_sock s)
 {
-	return s == PLAT_SOCK_NONE || s <= 0 || s > (plat_sock)UINT32_MAX ?
-	    AGENT_SOCK_NONE : (uint32_t)s;
+	return s == PLAT_SOCK_NONE || s <= 0 || s > (plat_sock)UINT32_MAX
+	    ? AGENT_SOCK_NONE
+	    : (uint32_t)s;
 }
 
 /*
@@ -38,9 +39,10 @@ call(struct agent_client *ac, const struct agent_req *r, struct plat_call *c,
 	if (agent_client_ask(ac, r, ac->step_ms, &rep) == -1)
 		return -1;
 	if (agent_reply_call(&rep, c, &sock, &names, &ac->signal_ns) == -1) {
-		snprintf(ac->err, sizeof(ac->err), "the agent's reply to %s "
-		    "lacks a field: '%.200s'", agent_verb_name(r->verb),
-		    rep.text);
+		snprintf(ac->err, sizeof(ac->err),
+		    "the agent's reply to %s "
+		    "lacks a field: '%.200s'",
+		    agent_verb_name(r->verb), rep.text);
 		ac->lost = true;
 		return -1;
 	}
@@ -61,8 +63,10 @@ int
 agent_setopt(struct agent_client *ac, plat_sock s, enum plat_opt opt,
     int64_t value, struct plat_call *c)
 {
-	struct agent_req r = { .verb = AGENT_SET, .sock = handle(s),
-	    .opt = opt, .value = value };
+	struct agent_req r = { .verb = AGENT_SET,
+		.sock = handle(s),
+		.opt = opt,
+		.value = value };
 
 	return call(ac, &r, c, NULL);
 }
@@ -71,8 +75,11 @@ int
 agent_connect(struct agent_client *ac, plat_sock s, uint32_t addr,
     uint16_t port, uint64_t timeout_ns, struct plat_call *c)
 {
-	struct agent_req r = { .verb = AGENT_CONNECT, .sock = handle(s),
-	    .addr = addr, .port = port, .duration_ns = timeout_ns };
+	struct agent_req r = { .verb = AGENT_CONNECT,
+		.sock = handle(s),
+		.addr = addr,
+		.port = port,
+		.duration_ns = timeout_ns };
 
 	return call(ac, &r, c, NULL);
 }
@@ -81,8 +88,10 @@ int
 agent_send(struct agent_client *ac, plat_sock s, uint64_t size,
     bool until_blocked, struct plat_call *c)
 {
-	struct agent_req r = { .verb = AGENT_SEND, .sock = handle(s),
-	    .size = size, .until_blocked = until_blocked };
+	struct agent_req r = { .verb = AGENT_SEND,
+		.sock = handle(s),
+		.size = size,
+		.until_blocked = until_blocked };
 
 	return call(ac, &r, c, NULL);
 }
@@ -91,8 +100,9 @@ int
 agent_recv(struct agent_client *ac, plat_sock s, uint64_t size,
     struct plat_call *c)
 {
-	struct agent_req r = { .verb = AGENT_RECV, .sock = handle(s),
-	    .size = size };
+	struct agent_req r = { .verb = AGENT_RECV,
+		.sock = handle(s),
+		.size = size };
 
 	return call(ac, &r, c, NULL);
 }
@@ -101,8 +111,9 @@ int
 agent_shutdown(struct agent_client *ac, plat_sock s, int how,
     struct plat_call *c)
 {
-	struct agent_req r = { .verb = AGENT_SHUTDOWN, .sock = handle(s),
-	    .how = how };
+	struct agent_req r = { .verb = AGENT_SHUTDOWN,
+		.sock = handle(s),
+		.how = how };
 
 	return call(ac, &r, c, NULL);
 }
@@ -124,11 +135,13 @@ agent_exit_close(struct agent_client *ac, plat_sock s, struct plat_call *c)
 }
 
 int
-agent_listen(struct agent_client *ac, plat_sock s, uint32_t addr,
-    uint16_t port, struct plat_call *c)
+agent_listen(struct agent_client *ac, plat_sock s, uint32_t addr, uint16_t port,
+    struct plat_call *c)
 {
-	struct agent_req r = { .verb = AGENT_LISTEN, .sock = handle(s),
-	    .addr = addr, .port = port };
+	struct agent_req r = { .verb = AGENT_LISTEN,
+		.sock = handle(s),
+		.addr = addr,
+		.port = port };
 
 	return call(ac, &r, c, NULL);
 }
@@ -137,8 +150,9 @@ int
 agent_accept(struct agent_client *ac, plat_sock s, uint64_t timeout_ns,
     plat_sock *out, struct plat_call *c)
 {
-	struct agent_req r = { .verb = AGENT_ACCEPT, .sock = handle(s),
-	    .duration_ns = timeout_ns };
+	struct agent_req r = { .verb = AGENT_ACCEPT,
+		.sock = handle(s),
+		.duration_ns = timeout_ns };
 
 	return call(ac, &r, c, out);
 }
@@ -148,7 +162,7 @@ agent_signal_after(struct agent_client *ac, uint64_t after_ns,
     struct plat_call *c)
 {
 	struct agent_req r = { .verb = AGENT_SIGNAL_AFTER,
-	    .duration_ns = after_ns };
+		.duration_ns = after_ns };
 
 	return call(ac, &r, c, NULL);
 }
@@ -166,8 +180,10 @@ agent_sock_names(struct agent_client *ac, plat_sock s, uint32_t *laddr,
 	if (agent_client_ask(ac, &r, AGENT_QUESTION_MS, &rep) == -1)
 		return -1;
 	if (agent_reply_names(&rep, &n) == -1) {
-		snprintf(ac->err, sizeof(ac->err), "the agent's names reply is "
-		    "malformed: '%.200s'", rep.text);
+		snprintf(ac->err, sizeof(ac->err),
+		    "the agent's names reply is "
+		    "malformed: '%.200s'",
+		    rep.text);
 		return -1;
 	}
 	*laddr = n.laddr;
@@ -189,8 +205,10 @@ agent_source_addr(struct agent_client *ac, uint32_t addr, uint32_t *from)
 		return -1;
 	if ((n = agent_reply_field(&rep, "from", text, sizeof(text))) < 0 ||
 	    !agent_parse_ipv4(text, (size_t)n, from)) {
-		snprintf(ac->err, sizeof(ac->err), "the agent's route reply is "
-		    "malformed: '%.200s'", rep.text);
+		snprintf(ac->err, sizeof(ac->err),
+		    "the agent's route reply is "
+		    "malformed: '%.200s'",
+		    rep.text);
 		return -1;
 	}
 	return 0;
@@ -200,15 +218,20 @@ int
 agent_tcp_state(struct agent_client *ac, uint32_t laddr, uint16_t lport,
     uint32_t raddr, uint16_t rport, char *name, size_t len)
 {
-	struct agent_req r = { .verb = AGENT_STATE, .addr = laddr,
-	    .port = lport, .raddr = raddr, .rport = rport };
+	struct agent_req r = { .verb = AGENT_STATE,
+		.addr = laddr,
+		.port = lport,
+		.raddr = raddr,
+		.rport = rport };
 	struct agent_reply rep;
 
 	if (agent_client_ask(ac, &r, AGENT_QUESTION_MS, &rep) == -1)
 		return -1;
 	if (agent_reply_field(&rep, "state", name, len) < 0) {
-		snprintf(ac->err, sizeof(ac->err), "the agent's state reply is "
-		    "malformed: '%.200s'", rep.text);
+		snprintf(ac->err, sizeof(ac->err),
+		    "the agent's state reply is "
+		    "malformed: '%.200s'",
+		    rep.text);
 		return -1;
 	}
 	return 0;
@@ -224,8 +247,10 @@ agent_probe_proc(struct agent_client *ac, struct plat_proc *p)
 		return -1;
 	if (agent_reply_proc(&rep, p) == 0)
 		return 0;
-	snprintf(ac->err, sizeof(ac->err), "the agent's probe reply is "
-	    "malformed: '%.200s'", rep.text);
+	snprintf(ac->err, sizeof(ac->err),
+	    "the agent's probe reply is "
+	    "malformed: '%.200s'",
+	    rep.text);
 	return -1;
 }
 
@@ -239,8 +264,10 @@ agent_probe_socks(struct agent_client *ac, struct plat_socks *s)
 		return -1;
 	if (agent_reply_socks(&rep, s) == 0)
 		return 0;
-	snprintf(ac->err, sizeof(ac->err), "the agent's probe reply is "
-	    "malformed: '%.200s'", rep.text);
+	snprintf(ac->err, sizeof(ac->err),
+	    "the agent's probe reply is "
+	    "malformed: '%.200s'",
+	    rep.text);
 	return -1;
 }
 
@@ -254,17 +281,19 @@ agent_probe_counters(struct agent_client *ac, const char *const *names,
 
 	/* At most AGENT_COUNTERS_MAX a request. */
 	for (i = 0; i < n; i += r.ncounters) {
-		r.ncounters = n - i > AGENT_COUNTERS_MAX ? AGENT_COUNTERS_MAX :
-		    n - i;
+		r.ncounters =
+		    n - i > AGENT_COUNTERS_MAX ? AGENT_COUNTERS_MAX : n - i;
 		for (k = 0; k < r.ncounters; k++)
 			snprintf(r.counters[k], sizeof(r.counters[k]), "%s",
 			    names[i + k]);
 		if (agent_client_ask(ac, &r, AGENT_QUESTION_MS, &rep) == -1)
 			return -1;
 		if (agent_reply_counters(&rep, names + i, r.ncounters,
-		    values + i) == -1) {
-			snprintf(ac->err, sizeof(ac->err), "the agent's "
-			    "counters reply is malformed: '%.200s'", rep.text);
+			values + i) == -1) {
+			snprintf(ac->err, sizeof(ac->err),
+			    "the agent's "
+			    "counters reply is malformed: '%.200s'",
+			    rep.text);
 			return -1;
 		}
 	}
@@ -287,8 +316,7 @@ agent_reset(struct agent_client *ac, size_t *n)
 
 /* One clock exchange: the agent's time and our send and receive times. */
 static int
-clock_once(struct agent_client *ac, uint64_t *agent, uint64_t *t0,
-    uint64_t *t1)
+clock_once(struct agent_client *ac, uint64_t *agent, uint64_t *t0, uint64_t *t1)
 {
 	struct agent_req r = { .verb = AGENT_CLOCK };
 	struct agent_reply rep;
@@ -299,8 +327,10 @@ clock_once(struct agent_client *ac, uint64_t *agent, uint64_t *t0,
 		return -1;
 	*t1 = monotime_ns();
 	if (agent_reply_i64(&rep, "now", &v) == -1 || v < 0) {
-		snprintf(ac->err, sizeof(ac->err), "the agent's clock reply is "
-		    "malformed: '%.200s'", rep.text);
+		snprintf(ac->err, sizeof(ac->err),
+		    "the agent's clock reply is "
+		    "malformed: '%.200s'",
+		    rep.text);
 		return -1;
 	}
 	*agent = (uint64_t)v;
@@ -308,8 +338,8 @@ clock_once(struct agent_client *ac, uint64_t *agent, uint64_t *t0,
 }
 
 int
-agent_clock_offset(struct agent_client *ac, unsigned rounds,
-    int64_t *offset_ns, uint64_t *bound_ns)
+agent_clock_offset(struct agent_client *ac, unsigned rounds, int64_t *offset_ns,
+    uint64_t *bound_ns)
 {
 	uint64_t agent, t0, t1, best = UINT64_MAX;
 	unsigned i;

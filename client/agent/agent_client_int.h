@@ -17,8 +17,8 @@
 struct agent_client {
 	int fd;
 	bool lost;
-	int step_ms;			/* a step's reply: negative, no limit */
-	uint64_t signal_ns;		/* signal= of the last call's reply */
+	int step_ms;	    /* a step's reply: negative, no limit */
+	uint64_t signal_ns; /* signal= of the last call's reply */
 	char err[512];
 	struct agent_lines lines;
 };
@@ -27,11 +27,11 @@ struct agent_client {
  * Send r and read its reply into *rep within timeout_ms (negative: no
  * limit). 0 with *rep, ok or err; or -1 with the agent lost.
  */
-int	agent_client_request(struct agent_client *ac, const struct agent_req *r,
-	    int timeout_ms, struct agent_reply *rep);
+int agent_client_request(struct agent_client *ac, const struct agent_req *r,
+    int timeout_ms, struct agent_reply *rep);
 
 /* The same, but an err reply is -1 too (not lost; ac->err says what). */
-int	agent_client_ask(struct agent_client *ac, const struct agent_req *r,
-	    int timeout_ms, struct agent_reply *rep);
+int agent_client_ask(struct agent_client *ac, const struct agent_req *r,
+    int timeout_ms, struct agent_reply *rep);
 
 #endif

@@ -65,7 +65,7 @@ table_add(struct agent_table *t, plat_sock s)
 	for (;;) {
 		id = t->next_id++;
 		if (id == 0)
-			continue;	/* after 2^32 sockets in one session */
+			continue; /* after 2^32 sockets in one session */
 		sl = &t->slots[id % AGENT_MAX_SOCKS];
 		if (sl->id == 0)
 			break;
@@ -119,9 +119,11 @@ reply_no_sock(uint32_t id, char *buf, size_t len)
 {
 	char msg[160];
 
-	snprintf(msg, sizeof(msg), "there is no socket %" PRIu32 " in this "
+	snprintf(msg, sizeof(msg),
+	    "there is no socket %" PRIu32 " in this "
 	    "session: it was closed, or never made (sock= of socket and accept "
-	    "names one)", id);
+	    "names one)",
+	    id);
 	return agent_format_err("no-sock", msg, buf, len);
 }
 
@@ -129,8 +131,8 @@ static void
 names_of(plat_sock s, struct agent_names *n)
 {
 	memset(n, 0, sizeof(*n));
-	n->known = plat_sock_names(s, &n->laddr, &n->lport, &n->raddr,
-	    &n->rport) == 0;
+	n->known =
+	    plat_sock_names(s, &n->laddr, &n->lport, &n->raddr, &n->rport) == 0;
 }
 
 /* ---- steps ---- */
@@ -146,9 +148,11 @@ new_sock(struct agent_table *t, const struct agent_req *r, plat_sock from,
 	uint32_t id = AGENT_SOCK_NONE;
 
 	if (t->nlive >= AGENT_MAX_SOCKS)
-		return agent_format_err("too-many-socks", "this session has "
+		return agent_format_err("too-many-socks",
+		    "this session has "
 		    "16384 sockets open, the agent's limit: close some, or "
-		    "reset", buf, len);
+		    "reset",
+		    buf, len);
 	if (r->verb == AGENT_SOCKET)
 		plat_socket(&s, &c);
 	else {
@@ -172,9 +176,7 @@ step(struct agent_table *t, const struct agent_req *r, struct agent_slot *sl,
 	struct plat_call c;
 
 	switch (r->verb) {
-	case AGENT_SET:
-		plat_setopt(s, r->opt, r->value, &c);
-		break;
+	case AGENT_SET: plat_setopt(s, r->opt, r->value, &c); break;
 	case AGENT_CONNECT:
 		plat_net_watch_begin(session, s, false);
 		plat_connect(s, r->addr, r->port, r->duration_ns, &c);
@@ -191,9 +193,7 @@ step(struct agent_table *t, const struct agent_req *r, struct agent_slot *sl,
 			plat_recv(s, r->size, &c);
 		*gone = plat_net_watch_end();
 		break;
-	case AGENT_SHUTDOWN:
-		plat_shutdown(s, r->how, &c);
-		break;
+	case AGENT_SHUTDOWN: plat_shutdown(s, r->how, &c); break;
 	case AGENT_CLOSE:
 	case AGENT_EXIT_CLOSE:
 		/* Gone afterwards, whatever the call returned. */
@@ -203,12 +203,12 @@ step(struct agent_table *t, const struct agent_req *r, struct agent_slot *sl,
 			plat_exit_close(s, &c);
 		table_remove(t, sl);
 		break;
-	case AGENT_LISTEN:
-		plat_listen(s, r->addr, r->port, &c);
-		break;
+	case AGENT_LISTEN: plat_listen(s, r->addr, r->port, &c); break;
 	default:
-		return agent_format_err("bad-argument", "not a socket step (a "
-		    "bug in lingerlab-agent: please report)", buf, len);
+		return agent_format_err("bad-argument",
+		    "not a socket step (a "
+		    "bug in lingerlab-agent: please report)",
+		    buf, len);
 	}
 	return reply_call(&c, AGENT_SOCK_NONE, &n, buf, len);
 }
@@ -233,8 +233,8 @@ on_sock(struct agent_table *t, const struct agent_req *r, plat_conn session,
 		return step(t, r, sl, s, session, gone, buf, len);
 	names_of(s, &n);
 	if (!n.known)
-		return reply_failed("the socket has no two ends to name",
-		    errno, buf, len);
+		return reply_failed("the socket has no two ends to name", errno,
+		    buf, len);
 	return agent_format_names(&n, buf, len);
 }
 
@@ -261,9 +261,10 @@ state(const struct agent_req *r, char *buf, size_t len)
 	char name[32], text[48];
 
 	if (plat_tcp_state(r->addr, r->port, r->raddr, r->rport, name,
-	    sizeof(name)) == -1)
+		sizeof(name)) == -1)
 		return reply_failed("the system could not be asked for the "
-		    "connection's state", errno, buf, len);
+				    "connection's state",
+		    errno, buf, len);
 	snprintf(text, sizeof(text), "state=%s", name);
 	return agent_format_ok(text, buf, len);
 }
@@ -291,14 +292,14 @@ probe(const struct agent_req *r, char *buf, size_t len)
 	for (i = 0; i < r->ncounters; i++)
 		names[i] = r->counters[i];
 	if (plat_probe_counters(names, values, r->ncounters, err,
-	    sizeof(err)) == -1)
+		sizeof(err)) == -1)
 		return agent_format_err("failed", err, buf, len);
 	return agent_format_counters(r, values, buf, len);
 }
 
 size_t
-agent_exec(struct agent_table *t, const struct agent_req *r,
-    plat_conn session, bool *gone, char *buf, size_t len)
+agent_exec(struct agent_table *t, const struct agent_req *r, plat_conn session,
+    bool *gone, char *buf, size_t len)
 {
 	char text[48];
 	size_t n;
@@ -313,14 +314,11 @@ agent_exec(struct agent_table *t, const struct agent_req *r,
 		plat_signal_after(r->duration_ns, &c);
 		return reply_call(&c, AGENT_SOCK_NONE, NULL, buf, len);
 	}
-	case AGENT_ROUTE:
-		return route(r, buf, len);
-	case AGENT_STATE:
-		return state(r, buf, len);
+	case AGENT_ROUTE: return route(r, buf, len);
+	case AGENT_STATE: return state(r, buf, len);
 	case AGENT_PROBE_PROCESS:
 	case AGENT_PROBE_SOCKETS:
-	case AGENT_PROBE_COUNTERS:
-		return probe(r, buf, len);
+	case AGENT_PROBE_COUNTERS: return probe(r, buf, len);
 	case AGENT_CLOCK:
 		snprintf(text, sizeof(text), "now=%" PRIu64, plat_now_ns());
 		return agent_format_ok(text, buf, len);
@@ -329,7 +327,6 @@ agent_exec(struct agent_table *t, const struct agent_req *r,
 		plat_signal_cancel();
 		snprintf(text, sizeof(text), "reset=%u", (unsigned)n);
 		return agent_format_ok(text, buf, len);
-	default:
-		return on_sock(t, r, session, gone, buf, len);
+	default: return on_sock(t, r, session, gone, buf, len);
 	}
 }

@@ -27,11 +27,11 @@
 /* How long a runner has to authenticate and say hello, to finish a line
  * it began, and to take a reply. */
 #define AGENT_HANDSHAKE_NS (10ull * 1000000000ull)
-#define AGENT_LINE_NS (10ull * 1000000000ull)
-#define AGENT_SEND_NS (10ull * 1000000000ull)
+#define AGENT_LINE_NS	   (10ull * 1000000000ull)
+#define AGENT_SEND_NS	   (10ull * 1000000000ull)
 
 struct agent_slot {
-	uint32_t id;		/* 0: free */
+	uint32_t id; /* 0: free */
 	plat_sock s;
 };
 
@@ -46,12 +46,12 @@ struct agent_table {
 	size_t nlive;
 };
 
-int	agent_table_init(struct agent_table *t);
-void	agent_table_free(struct agent_table *t);
+int agent_table_init(struct agent_table *t);
+void agent_table_free(struct agent_table *t);
 /* Reset (RST) every socket in it and forget them, and every socket a
  * failed close left open (plat_reset_kept); how many there were. Ids go
  * on growing: a new session sets next_id to 1. */
-size_t	agent_table_reset(struct agent_table *t);
+size_t agent_table_reset(struct agent_table *t);
 
 /*
  * Carry out a request that needs the session to be set up (anything but
@@ -60,13 +60,13 @@ size_t	agent_table_reset(struct agent_table *t);
  * went away meanwhile (then there is no one to reply to). The length of
  * the reply.
  */
-size_t	agent_exec(struct agent_table *t, const struct agent_req *r,
-	    plat_conn session, bool *gone, char *buf, size_t len);
+size_t agent_exec(struct agent_table *t, const struct agent_req *r,
+    plat_conn session, bool *gone, char *buf, size_t len);
 
 struct agent_serve_opts {
-	const char *token;	/* NULL: none needed */
-	bool once;		/* after the first runner, stop */
-	const char *version;	/* lingerlab's, for hello */
+	const char *token;   /* NULL: none needed */
+	bool once;	     /* after the first runner, stop */
+	const char *version; /* lingerlab's, for hello */
 };
 
 /*
@@ -75,7 +75,7 @@ struct agent_serve_opts {
  * reset when it goes away. 0, or 1 when the system failed under it
  * (err says how).
  */
-int	agent_serve(plat_conn listener, const struct agent_serve_opts *o,
-	    char *err, size_t errlen);
+int agent_serve(plat_conn listener, const struct agent_serve_opts *o, char *err,
+    size_t errlen);
 
 #endif

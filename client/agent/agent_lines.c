@@ -52,8 +52,11 @@ agent_lines_next(struct agent_lines *lb, const char **line, size_t *len)
 	 * AGENT_LINE_MAX allowed is anything but the '\r' of a "\r\n".
 	 */
 	if (nl == NULL)
-		return lb->len > AGENT_LINE_MAX && (lb->len == sizeof(lb->buf) ||
-		    lb->buf[AGENT_LINE_MAX] != '\r') ? -1 : 0;
+		return lb->len > AGENT_LINE_MAX &&
+			(lb->len == sizeof(lb->buf) ||
+			    lb->buf[AGENT_LINE_MAX] != '\r')
+		    ? -1
+		    : 0;
 	n = (size_t)(nl - lb->buf);
 	if (n > 0 && lb->buf[n - 1] == '\r')
 		n--;

@@ -21,10 +21,10 @@
 #define PROG "lingerlab-agent"
 
 enum {
-	EXIT_STOPPED = 0,	/* SIGINT, SIGTERM, or --once served its runner */
-	EXIT_FAILED = 1,	/* the system failed under it while running */
-	EXIT_USAGE = 2,		/* the command line or the token file was wrong */
-	EXIT_LISTEN = 3,	/* the address could not be listened on */
+	EXIT_STOPPED = 0, /* SIGINT, SIGTERM, or --once served its runner */
+	EXIT_FAILED = 1,  /* the system failed under it while running */
+	EXIT_USAGE = 2,	  /* the command line or the token file was wrong */
+	EXIT_LISTEN = 3,  /* the address could not be listened on */
 };
 
 struct opts {
@@ -37,7 +37,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: " PROG " [--listen ADDR:PORT] [--token-file FILE] [--once]\n"
+	    "usage: " PROG
+	    " [--listen ADDR:PORT] [--token-file FILE] [--once]\n"
 	    "\n"
 	    "Carry out a lingerlab runner's socket steps on this system, over\n"
 	    "TCP (docs/agent-protocol.md). One runner at a time; every socket\n"
@@ -54,7 +55,8 @@ usage(FILE *f)
 	    "  -h, --help          this text\n"
 	    "\n"
 	    "Prints one line when it listens:\n"
-	    "  " PROG " ready listen=127.0.0.1:%d protocol=%d token=no os=Linux ...\n"
+	    "  " PROG
+	    " ready listen=127.0.0.1:%d protocol=%d token=no os=Linux ...\n"
 	    "Exit: 0 stopped (SIGINT, SIGTERM, --once done), 1 failed while\n"
 	    "running, 2 usage or token file, 3 cannot listen.\n",
 	    AGENT_DEFAULT_PORT, AGENT_DEFAULT_PORT, AGENT_PROTOCOL);
@@ -105,8 +107,10 @@ parse(int argc, char **argv, struct opts *o, bool *done)
 			*done = true;
 			return EXIT_STOPPED;
 		} else {
-			fprintf(stderr, PROG ": unknown argument '%s'; see "
-			    "--help\n", argv[i]);
+			fprintf(stderr,
+			    PROG ": unknown argument '%s'; see "
+				 "--help\n",
+			    argv[i]);
 			return EXIT_USAGE;
 		}
 		if (v != NULL && v[0] == '\0')
@@ -137,14 +141,15 @@ start(const struct opts *o, const char *token, plat_conn *l)
 	bool loopback = true, bad_usage = false;
 
 	snprintf(where, sizeof(where), "127.0.0.1:%d", AGENT_DEFAULT_PORT);
-	if (plat_net_listen(o->listen != NULL ? o->listen : where, l,
-	    &loopback, bound, sizeof(bound), &bad_usage, err,
-	    sizeof(err)) == -1) {
+	if (plat_net_listen(o->listen != NULL ? o->listen : where, l, &loopback,
+		bound, sizeof(bound), &bad_usage, err, sizeof(err)) == -1) {
 		fprintf(stderr, PROG ": %s\n", err);
 		return bad_usage ? EXIT_USAGE : EXIT_LISTEN;
 	}
 	if (!loopback && token == NULL) {
-		fprintf(stderr, PROG ": --listen %s is reachable from other "
+		fprintf(stderr,
+		    PROG
+		    ": --listen %s is reachable from other "
 		    "hosts: whoever reaches it can open and reset connections "
 		    "here, so it needs --token-file FILE (make one with: head "
 		    "-c 24 /dev/urandom | base64 > FILE && chmod 600 FILE)\n",
@@ -174,7 +179,7 @@ main(int argc, char **argv)
 	}
 	if (o.token_file != NULL) {
 		if (plat_net_read_token(o.token_file, token, sizeof(token), err,
-		    sizeof(err)) == -1) {
+			sizeof(err)) == -1) {
 			fprintf(stderr, PROG ": %s\n", err);
 			return EXIT_USAGE;
 		}

@@ -46,7 +46,7 @@ fail(struct agent_error *err, const char *code, const char *fmt, ...)
 struct verb {
 	const char *word;
 	enum agent_verb verb;
-	size_t min, max;	/* words after the verb */
+	size_t min, max; /* words after the verb */
 };
 
 static const struct verb verbs[] = {
@@ -127,12 +127,16 @@ split(const char *line, size_t len, struct words *ws, struct agent_error *err)
 		while (i < len && line[i] != ' ' && line[i] != '\t')
 			i++;
 		if (ws->n == AGENT_WORDS_MAX)
-			return fail(err, "bad-argument", "more than %d words; no "
-			    "request has that many", AGENT_WORDS_MAX);
+			return fail(err, "bad-argument",
+			    "more than %d words; no "
+			    "request has that many",
+			    AGENT_WORDS_MAX);
 		if (i - start > AGENT_WORD_MAX)
-			return fail(err, "bad-argument", "word %u is %u bytes "
-			    "long; a word has at most %d", (unsigned)ws->n + 1,
-			    (unsigned)(i - start), AGENT_WORD_MAX);
+			return fail(err, "bad-argument",
+			    "word %u is %u bytes "
+			    "long; a word has at most %d",
+			    (unsigned)ws->n + 1, (unsigned)(i - start),
+			    AGENT_WORD_MAX);
 		ws->w[ws->n] = line + start;
 		ws->len[ws->n++] = i - start;
 	}
@@ -148,9 +152,10 @@ check_chars(const char *line, size_t len, struct agent_error *err)
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)line[i];
 		if ((c < 0x20 && c != '\t') || c > 0x7e)
-			return fail(err, "bad-char", "byte 0x%02x at column %u: "
-			    "a request is printable ASCII text", c,
-			    (unsigned)i + 1);
+			return fail(err, "bad-char",
+			    "byte 0x%02x at column %u: "
+			    "a request is printable ASCII text",
+			    c, (unsigned)i + 1);
 	}
 	return 0;
 }
@@ -194,7 +199,8 @@ agent_parse_i64(const char *s, size_t len, int64_t *out)
 	uint64_t v;
 
 	if (len > 0 && s[0] == '-') {
-		if (!agent_parse_u64(s + 1, len - 1, (uint64_t)INT64_MAX + 1, &v))
+		if (!agent_parse_u64(s + 1, len - 1, (uint64_t)INT64_MAX + 1,
+			&v))
 			return false;
 		*out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
 		return true;
@@ -209,8 +215,13 @@ agent_parse_i64(const char *s, size_t len, int64_t *out)
 static bool
 parse_duration(const char *s, size_t len, uint64_t *out)
 {
-	static const struct { const char *unit; uint64_t ns; } units[] = {
-		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
+	static const struct {
+		const char *unit;
+		uint64_t ns;
+	} units[] = {
+		{ "ns", 1 },
+		{ "us", 1000 },
+		{ "ms", 1000000 },
 		{ "s", 1000000000 },
 	};
 	size_t i, digits = 0, ulen;
@@ -220,11 +231,11 @@ parse_duration(const char *s, size_t len, uint64_t *out)
 		digits++;
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		ulen = strlen(units[i].unit);
-		if (len - digits != ulen || memcmp(s + digits, units[i].unit,
-		    ulen) != 0)
+		if (len - digits != ulen ||
+		    memcmp(s + digits, units[i].unit, ulen) != 0)
 			continue;
-		if (!agent_parse_u64(s, digits, AGENT_DURATION_MAX_NS / units[i].ns,
-		    &v))
+		if (!agent_parse_u64(s, digits,
+			AGENT_DURATION_MAX_NS / units[i].ns, &v))
 			return false;
 		*out = v * units[i].ns;
 		return true;
@@ -245,8 +256,8 @@ agent_parse_ipv4(const char *s, size_t len, uint32_t *out)
 		start = i;
 		while (i < len && s[i] >= '0' && s[i] <= '9')
 			i++;
-		if (i - start > 3 || !agent_parse_u64(s + start, i - start, 255,
-		    &octet))
+		if (i - start > 3 ||
+		    !agent_parse_u64(s + start, i - start, 255, &octet))
 			return false;
 		a = a << 8 | (uint32_t)octet;
 		if (k < 3 && (i == len || s[i++] != '.'))
@@ -265,7 +276,8 @@ agent_parse_ipport(const char *s, size_t len, uint32_t *addr, uint16_t *port)
 
 	if (colon == NULL || !agent_parse_ipv4(s, (size_t)(colon - s), addr))
 		return false;
-	if (!agent_parse_u64(colon + 1, len - (size_t)(colon - s) - 1, 65535, &p))
+	if (!agent_parse_u64(colon + 1, len - (size_t)(colon - s) - 1, 65535,
+		&p))
 		return false;
 	*port = (uint16_t)p;
 	return true;
@@ -288,7 +300,8 @@ arg_sock(const struct words *ws, size_t k, struct agent_req *r,
 		r->sock = (uint32_t)v;
 		return 0;
 	}
-	return fail(err, "bad-argument", "%s is not a socket: write the number "
+	return fail(err, "bad-argument",
+	    "%s is not a socket: write the number "
 	    "the agent gave (sock= of socket or accept), or none",
 	    word_ref(ws, k, ref, sizeof(ref)));
 }
@@ -301,8 +314,10 @@ arg_ipport(const struct words *ws, size_t k, uint32_t *addr, uint16_t *port,
 
 	if (agent_parse_ipport(ws->w[k], ws->len[k], addr, port))
 		return 0;
-	return fail(err, "bad-argument", "%s is not an IPv4 address and port: "
-	    "write e.g. 192.0.2.2:80", word_ref(ws, k, ref, sizeof(ref)));
+	return fail(err, "bad-argument",
+	    "%s is not an IPv4 address and port: "
+	    "write e.g. 192.0.2.2:80",
+	    word_ref(ws, k, ref, sizeof(ref)));
 }
 
 /* An optional "timeout=DURATION" at word k; the default when absent. */
@@ -318,7 +333,8 @@ arg_timeout(const struct words *ws, size_t k, struct agent_req *r,
 	if (ws->len[k] > 8 && is_word(ws->w[k], 8, "timeout=") &&
 	    parse_duration(ws->w[k] + 8, ws->len[k] - 8, &r->duration_ns))
 		return 0;
-	return fail(err, "bad-argument", "%s is not a timeout: write e.g. "
+	return fail(err, "bad-argument",
+	    "%s is not a timeout: write e.g. "
 	    "timeout=10s (ns, us, ms or s; at most 3600s)",
 	    word_ref(ws, k, ref, sizeof(ref)));
 }
@@ -367,7 +383,8 @@ args_set(const struct words *ws, struct agent_req *r, struct agent_error *err)
 		if (is_word(ws->w[2], ws->len[2], optwords[i].word))
 			o = &optwords[i];
 	if (o == NULL)
-		return fail(err, "bad-argument", "%s is no option: write "
+		return fail(err, "bad-argument",
+		    "%s is no option: write "
 		    "linger-off, linger N, blocking, nonblocking, sndbuf N, "
 		    "rcvbuf N, nodelay 0|1, user-timeout N or linger2 N",
 		    word_ref(ws, 2, ref, sizeof(ref)));
@@ -377,8 +394,10 @@ args_set(const struct words *ws, struct agent_req *r, struct agent_error *err)
 	if (!o->value)
 		return fail(err, "bad-argument", "%s takes no value", o->word);
 	if (ws->n != 4 || !agent_parse_i64(ws->w[3], ws->len[3], &r->value))
-		return fail(err, "bad-argument", "%s needs a whole number after "
-		    "it, e.g. set 1 %s 1", o->word, o->word);
+		return fail(err, "bad-argument",
+		    "%s needs a whole number after "
+		    "it, e.g. set 1 %s 1",
+		    o->word, o->word);
 	return 0;
 }
 
@@ -394,8 +413,10 @@ args_send(const struct words *ws, struct agent_req *r, struct agent_error *err)
 	}
 	if (agent_parse_u64(ws->w[2], ws->len[2], AGENT_SIZE_MAX, &r->size))
 		return 0;
-	return fail(err, "bad-argument", "%s is not a size: write bytes as a "
-	    "whole number (at most 2^40)%s", word_ref(ws, 2, ref, sizeof(ref)),
+	return fail(err, "bad-argument",
+	    "%s is not a size: write bytes as a "
+	    "whole number (at most 2^40)%s",
+	    word_ref(ws, 2, ref, sizeof(ref)),
 	    r->verb == AGENT_SEND ? ", or until-blocked" : "");
 }
 
@@ -412,8 +433,10 @@ args_shutdown(const struct words *ws, struct agent_req *r,
 			r->how = i;
 			return 0;
 		}
-	return fail(err, "bad-argument", "%s is not a direction: write rd, wr "
-	    "or rdwr", word_ref(ws, 2, ref, sizeof(ref)));
+	return fail(err, "bad-argument",
+	    "%s is not a direction: write rd, wr "
+	    "or rdwr",
+	    word_ref(ws, 2, ref, sizeof(ref)));
 }
 
 int
@@ -424,15 +447,15 @@ agent_counter_name_ok(const char *w, size_t len)
 	if (len == 0 || len > AGENT_COUNTER_NAME_MAX)
 		return -1;
 	for (i = 0; i < len; i++)
-		if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= 'A' && w[i] <= 'Z') ||
-		    (w[i] >= '0' && w[i] <= '9') || w[i] == '_'))
+		if (!((w[i] >= 'a' && w[i] <= 'z') ||
+			(w[i] >= 'A' && w[i] <= 'Z') ||
+			(w[i] >= '0' && w[i] <= '9') || w[i] == '_'))
 			return -1;
 	return 0;
 }
 
 static int
-args_probe(const struct words *ws, struct agent_req *r,
-    struct agent_error *err)
+args_probe(const struct words *ws, struct agent_req *r, struct agent_error *err)
 {
 	char ref[64];
 	size_t k;
@@ -444,11 +467,13 @@ args_probe(const struct words *ws, struct agent_req *r,
 	else if (is_word(ws->w[1], ws->len[1], "counters") && ws->n > 2)
 		r->verb = AGENT_PROBE_COUNTERS;
 	else
-		return fail(err, "bad-argument", "probe what? write probe "
+		return fail(err, "bad-argument",
+		    "probe what? write probe "
 		    "process, probe sockets or probe counters NAME...");
 	for (k = 2; k < ws->n; k++) {
 		if (agent_counter_name_ok(ws->w[k], ws->len[k]) < 0)
-			return fail(err, "bad-argument", "%s is not a counter "
+			return fail(err, "bad-argument",
+			    "%s is not a counter "
 			    "name: letters, digits and _, at most %d",
 			    word_ref(ws, k, ref, sizeof(ref)),
 			    AGENT_COUNTER_NAME_MAX);
@@ -474,8 +499,10 @@ args_session(const struct words *ws, struct agent_req *r,
 		r->protocol = (uint32_t)v;
 		return 0;
 	}
-	return fail(err, "bad-argument", "%s is not a protocol version: write "
-	    "hello %d", word_ref(ws, 1, ref, sizeof(ref)), AGENT_PROTOCOL);
+	return fail(err, "bad-argument",
+	    "%s is not a protocol version: write "
+	    "hello %d",
+	    word_ref(ws, 1, ref, sizeof(ref)), AGENT_PROTOCOL);
 }
 
 /* The words after the verb, by verb; the count is checked already. */
@@ -489,17 +516,15 @@ args(const struct words *ws, struct agent_req *r, struct agent_error *err)
 	case AGENT_QUIT:
 	case AGENT_RESET:
 	case AGENT_CLOCK:
-	case AGENT_SOCKET:
-		return 0;
+	case AGENT_SOCKET: return 0;
 	case AGENT_AUTH:
-	case AGENT_HELLO:
-		return args_session(ws, r, err);
-	case AGENT_PROBE_PROCESS:
-		return args_probe(ws, r, err);
+	case AGENT_HELLO: return args_session(ws, r, err);
+	case AGENT_PROBE_PROCESS: return args_probe(ws, r, err);
 	case AGENT_SIGNAL_AFTER:
 		if (parse_duration(ws->w[1], ws->len[1], &r->duration_ns))
 			return 0;
-		return fail(err, "bad-argument", "%s is not a duration: write "
+		return fail(err, "bad-argument",
+		    "%s is not a duration: write "
 		    "e.g. 1500ms (ns, us, ms or s; at most 3600s)",
 		    word_ref(ws, 1, ref, sizeof(ref)));
 	case AGENT_ROUTE:
@@ -511,30 +536,23 @@ args(const struct words *ws, struct agent_req *r, struct agent_error *err)
 		if (arg_ipport(ws, 1, &r->addr, &r->port, err) < 0)
 			return -1;
 		return arg_ipport(ws, 2, &r->raddr, &r->rport, err);
-	default:
-		break;
+	default: break;
 	}
 	/* The socket steps and names: SOCK first. */
 	if (arg_sock(ws, 1, r, err) < 0)
 		return -1;
 	switch (r->verb) {
-	case AGENT_SET:
-		return args_set(ws, r, err);
+	case AGENT_SET: return args_set(ws, r, err);
 	case AGENT_CONNECT:
 		if (arg_ipport(ws, 2, &r->addr, &r->port, err) < 0)
 			return -1;
 		return arg_timeout(ws, 3, r, err);
-	case AGENT_LISTEN:
-		return arg_ipport(ws, 2, &r->addr, &r->port, err);
-	case AGENT_ACCEPT:
-		return arg_timeout(ws, 2, r, err);
+	case AGENT_LISTEN: return arg_ipport(ws, 2, &r->addr, &r->port, err);
+	case AGENT_ACCEPT: return arg_timeout(ws, 2, r, err);
 	case AGENT_SEND:
-	case AGENT_RECV:
-		return args_send(ws, r, err);
-	case AGENT_SHUTDOWN:
-		return args_shutdown(ws, r, err);
-	default:
-		return 0;
+	case AGENT_RECV: return args_send(ws, r, err);
+	case AGENT_SHUTDOWN: return args_shutdown(ws, r, err);
+	default: return 0;
 	}
 }
 
@@ -562,19 +580,23 @@ agent_parse_request(const char *line, size_t len, struct agent_req *out,
 	if (check_chars(line, len, err) < 0 || split(line, len, &ws, err) < 0)
 		return -1;
 	if (ws.n == 0)
-		return fail(err, "empty-line", "the line holds no request; "
+		return fail(err, "empty-line",
+		    "the line holds no request; "
 		    "help lists them");
 	for (i = 0; i < NVERBS && v == NULL; i++)
 		if (is_word(ws.w[0], ws.len[0], verbs[i].word))
 			v = &verbs[i];
 	if (v == NULL)
-		return fail(err, "unknown-command", "'%.*s' is not a request; "
-		    "help lists them", ws.len[0] > 40 ? 40 : (int)ws.len[0],
-		    ws.w[0]);
+		return fail(err, "unknown-command",
+		    "'%.*s' is not a request; "
+		    "help lists them",
+		    ws.len[0] > 40 ? 40 : (int)ws.len[0], ws.w[0]);
 	if (ws.n - 1 < v->min || ws.n - 1 > v->max)
-		return fail(err, "bad-argument", "%s takes %u to %u words "
-		    "after it, not %u; help shows how it is written", v->word,
-		    (unsigned)v->min, (unsigned)v->max, (unsigned)ws.n - 1);
+		return fail(err, "bad-argument",
+		    "%s takes %u to %u words "
+		    "after it, not %u; help shows how it is written",
+		    v->word, (unsigned)v->min, (unsigned)v->max,
+		    (unsigned)ws.n - 1);
 	out->verb = v->verb;
 	return args(&ws, out, err);
 }

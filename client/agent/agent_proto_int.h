@@ -13,19 +13,19 @@
 #include "platform.h"
 
 /* A decimal of len bytes, at most max; false when it is anything else. */
-bool	agent_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
+bool agent_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
 /* The same with an optional '-'. */
-bool	agent_parse_i64(const char *s, size_t len, int64_t *out);
+bool agent_parse_i64(const char *s, size_t len, int64_t *out);
 /* "192.0.2.1", host order. */
-bool	agent_parse_ipv4(const char *s, size_t len, uint32_t *out);
+bool agent_parse_ipv4(const char *s, size_t len, uint32_t *out);
 /* "192.0.2.1:80", host order. */
-bool	agent_parse_ipport(const char *s, size_t len, uint32_t *addr,
-	    uint16_t *port);
+bool agent_parse_ipport(const char *s, size_t len, uint32_t *addr,
+    uint16_t *port);
 /* The same written: "192.0.2.1:80". */
-void	agent_ipport_word(uint32_t a, uint16_t port, char *buf, size_t len);
+void agent_ipport_word(uint32_t a, uint16_t port, char *buf, size_t len);
 /* `set`'s word for an option ("linger-off"), NULL for none. */
 const char *agent_opt_word(enum plat_opt opt, bool *takes_value);
 /* Letters, digits and '_', 1 to AGENT_COUNTER_NAME_MAX: 0, else -1. */
-int	agent_counter_name_ok(const char *w, size_t len);
+int agent_counter_name_ok(const char *w, size_t len);
 
 #endif

@@ -13,8 +13,18 @@
 #include <string.h>
 
 static const char *const tcp_states[PLAT_TCP_NSTATES] = {
-	NULL, "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
-	"TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING",
+	NULL,
+	"ESTABLISHED",
+	"SYN_SENT",
+	"SYN_RECV",
+	"FIN_WAIT1",
+	"FIN_WAIT2",
+	"TIME_WAIT",
+	"CLOSE",
+	"CLOSE_WAIT",
+	"LAST_ACK",
+	"LISTEN",
+	"CLOSING",
 	"NEW_SYN_RECV",
 };
 
@@ -104,7 +114,8 @@ size_t
 agent_format_greeting(bool auth_required, char *buf, size_t len)
 {
 	return fit(snprintf(buf, len, "lingerlab-agent protocol=%d auth=%s\n",
-	    AGENT_PROTOCOL, auth_required ? "required" : "none"), len);
+		       AGENT_PROTOCOL, auth_required ? "required" : "none"),
+	    len);
 }
 
 size_t
@@ -115,7 +126,8 @@ agent_format_err(const char *code, const char *msg, char *buf, size_t len)
 
 	/* A message quoting the line may hold anything: keep the reply a line. */
 	for (i = 0; msg[i] != '\0' && i + 1 < sizeof(clean); i++)
-		clean[i] = (char)(msg[i] >= ' ' && msg[i] <= '~' ? msg[i] : '?');
+		clean[i] =
+		    (char)(msg[i] >= ' ' && msg[i] <= '~' ? msg[i] : '?');
 	clean[i] = '\0';
 	return fit(snprintf(buf, len, "err %s: %s\n", code, clean), len);
 }
@@ -124,7 +136,8 @@ size_t
 agent_format_ok(const char *text, char *buf, size_t len)
 {
 	return fit(snprintf(buf, len, "ok%s%s\n", text[0] != '\0' ? " " : "",
-	    text), len);
+		       text),
+	    len);
 }
 
 size_t
@@ -132,7 +145,8 @@ agent_format_hello(const struct plat_os_info *os, const char *version,
     uint64_t now_ns, char *buf, size_t len)
 {
 	char name[3 * sizeof(os->name)], ver[3 * sizeof(os->version)];
-	char kernel[3 * sizeof(os->kernel)], host[3 * 64], wine[3 * sizeof(os->wine)];
+	char kernel[3 * sizeof(os->kernel)], host[3 * 64],
+	    wine[3 * sizeof(os->wine)];
 	char agent[3 * 32];
 
 	agent_pct_encode(os->name, name, sizeof(name));
@@ -142,9 +156,13 @@ agent_format_hello(const struct plat_os_info *os, const char *version,
 	agent_pct_encode(os->host, host, sizeof(host));
 	agent_pct_encode(os->wine, wine, sizeof(wine));
 	agent_pct_encode(version, agent, sizeof(agent));
-	return fit(snprintf(buf, len, "ok protocol=%d agent=%s os=%s "
-	    "os-version=%s kernel=%s host=%s wine=%s now=%" PRIu64 "\n",
-	    AGENT_PROTOCOL, agent, name, ver, kernel, host, wine, now_ns), len);
+	return fit(snprintf(buf, len,
+		       "ok protocol=%d agent=%s os=%s "
+		       "os-version=%s kernel=%s host=%s wine=%s now=%" PRIu64
+		       "\n",
+		       AGENT_PROTOCOL, agent, name, ver, kernel, host, wine,
+		       now_ns),
+	    len);
 }
 
 static void
@@ -167,13 +185,17 @@ agent_format_call(const struct plat_call *c, uint32_t sock,
 		snprintf(s, sizeof(s), " sock=%" PRIu32, sock);
 	if (names != NULL && names->known)
 		names_words(names, nm, sizeof(nm));
-	agent_pct_encode(c->err == 0 ? "none" : c->err_name[0] != '\0' ?
-	    c->err_name : "unknown", en, sizeof(en));
-	return fit(snprintf(buf, len, "ok ret=%" PRId64 " err=%d errname=%s "
-	    "start=%" PRIu64 " end=%" PRIu64 " cpu-wait=%" PRIu64 " bytes=%"
-	    PRIu64 " signal=%" PRIu64 "%s%s\n", c->ret, c->err, en,
-	    c->t_start_ns, c->t_end_ns, c->cpu_wait_ns, c->bytes, signal_ns,
-	    s, nm), len);
+	agent_pct_encode(c->err == 0	 ? "none"
+		: c->err_name[0] != '\0' ? c->err_name
+					 : "unknown",
+	    en, sizeof(en));
+	return fit(snprintf(buf, len,
+		       "ok ret=%" PRId64 " err=%d errname=%s "
+		       "start=%" PRIu64 " end=%" PRIu64 " cpu-wait=%" PRIu64
+		       " bytes=%" PRIu64 " signal=%" PRIu64 "%s%s\n",
+		       c->ret, c->err, en, c->t_start_ns, c->t_end_ns,
+		       c->cpu_wait_ns, c->bytes, signal_ns, s, nm),
+	    len);
 }
 
 size_t
@@ -270,7 +292,8 @@ agent_parse_reply(const char *line, size_t len, struct agent_reply *out)
 		len--;
 	if (len > AGENT_LINE_MAX || memchr(line, '\0', len) != NULL)
 		return -1;
-	if (len >= 2 && memcmp(line, "ok", 2) == 0 && (len == 2 || line[2] == ' ')) {
+	if (len >= 2 && memcmp(line, "ok", 2) == 0 &&
+	    (len == 2 || line[2] == ' ')) {
 		out->ok = true;
 		if (len > 3)
 			memcpy(out->text, line + 3, len - 3);
@@ -280,8 +303,8 @@ agent_parse_reply(const char *line, size_t len, struct agent_reply *out)
 	    (colon = memchr(line + 4, ':', len - 4)) == NULL)
 		return -1;
 	clen = (size_t)(colon - line) - 4;
-	if (clen == 0 || clen >= sizeof(out->code) || memchr(line + 4, ' ',
-	    clen) != NULL)
+	if (clen == 0 || clen >= sizeof(out->code) ||
+	    memchr(line + 4, ' ', clen) != NULL)
 		return -1;
 	memcpy(out->code, line + 4, clen);
 	colon += colon + 1 < line + len && colon[1] == ' ' ? 2 : 1;
@@ -305,7 +328,8 @@ raw_field(const struct agent_reply *r, const char *key, size_t *vlen)
 			return NULL;
 		end = strchr(w, ' ');
 		wlen = end != NULL ? (size_t)(end - w) : strlen(w);
-		if (wlen > klen && memcmp(w, key, klen) == 0 && w[klen] == '=') {
+		if (wlen > klen && memcmp(w, key, klen) == 0 &&
+		    w[klen] == '=') {
 			*vlen = wlen - klen - 1;
 			return w + klen + 1;
 		}
@@ -391,8 +415,9 @@ agent_reply_hello(const struct agent_reply *r, uint32_t *protocol,
 	    reply_u64(r, "now", now_ns) < 0 ||
 	    agent_reply_field(r, "os", os->name, sizeof(os->name)) < 0 ||
 	    agent_reply_field(r, "os-version", os->version,
-	    sizeof(os->version)) < 0 ||
-	    agent_reply_field(r, "kernel", os->kernel, sizeof(os->kernel)) < 0 ||
+		sizeof(os->version)) < 0 ||
+	    agent_reply_field(r, "kernel", os->kernel, sizeof(os->kernel)) <
+		0 ||
 	    agent_reply_field(r, "host", os->host, sizeof(os->host)) < 0 ||
 	    agent_reply_field(r, "wine", os->wine, sizeof(os->wine)) < 0)
 		return -1;
@@ -435,8 +460,8 @@ agent_reply_call(const struct agent_reply *r, struct plat_call *c,
 	memset(c, 0, sizeof(*c));
 	if (agent_reply_i64(r, "ret", &c->ret) < 0 ||
 	    agent_reply_i64(r, "err", &err) < 0 || err < 0 || err > INT32_MAX ||
-	    agent_reply_field(r, "errname", c->err_name,
-	    sizeof(c->err_name)) < 0 ||
+	    agent_reply_field(r, "errname", c->err_name, sizeof(c->err_name)) <
+		0 ||
 	    reply_u64(r, "start", &c->t_start_ns) < 0 ||
 	    reply_u64(r, "end", &c->t_end_ns) < 0 ||
 	    reply_u64(r, "cpu-wait", &c->cpu_wait_ns) < 0 ||
@@ -461,9 +486,11 @@ int
 agent_reply_proc(const struct agent_reply *r, struct plat_proc *p)
 {
 	return agent_reply_i64(r, "threads", &p->threads) < 0 ||
-	    agent_reply_i64(r, "fds", &p->fds) < 0 ||
-	    agent_reply_i64(r, "rss-kib", &p->rss_kib) < 0 ||
-	    agent_reply_i64(r, "private-kib", &p->private_kib) < 0 ? -1 : 0;
+		agent_reply_i64(r, "fds", &p->fds) < 0 ||
+		agent_reply_i64(r, "rss-kib", &p->rss_kib) < 0 ||
+		agent_reply_i64(r, "private-kib", &p->private_kib) < 0
+	    ? -1
+	    : 0;
 }
 
 int

@@ -57,9 +57,10 @@ format_probe(const struct agent_req *r, char *buf, size_t len)
 		return -1;
 	for (i = 0, at = (size_t)n; i < r->ncounters; i++, at += (size_t)n) {
 		if (agent_counter_name_ok(r->counters[i],
-		    strlen(r->counters[i])) < 0 ||
-		    at >= len || (n = snprintf(buf + at, len - at, " %s",
-		    r->counters[i])) < 0)
+			strlen(r->counters[i])) < 0 ||
+		    at >= len ||
+		    (n = snprintf(buf + at, len - at, " %s", r->counters[i])) <
+			0)
 			return -1;
 	}
 	return at < len ? snprintf(buf + at, len - at, "\n") + (int)at : -1;
@@ -73,11 +74,11 @@ format_step(const struct agent_req *r, const char *s, char *buf, size_t len)
 
 	agent_ipport_word(r->addr, r->port, a, sizeof(a));
 	switch (r->verb) {
-	case AGENT_SET:
-		return format_set(r, s, buf, len);
+	case AGENT_SET: return format_set(r, s, buf, len);
 	case AGENT_CONNECT:
-		return snprintf(buf, len, "connect %s %s timeout=%" PRIu64 "ns\n",
-		    s, a, r->duration_ns);
+		return snprintf(buf, len,
+		    "connect %s %s timeout=%" PRIu64 "ns\n", s, a,
+		    r->duration_ns);
 	case AGENT_SEND:
 		if (r->until_blocked)
 			return snprintf(buf, len, "send %s until-blocked\n", s);
@@ -88,17 +89,16 @@ format_step(const struct agent_req *r, const char *s, char *buf, size_t len)
 		if (r->how < 0 || r->how > 2)
 			return -1;
 		return snprintf(buf, len, "shutdown %s %s\n", s, hows[r->how]);
-	case AGENT_LISTEN:
-		return snprintf(buf, len, "listen %s %s\n", s, a);
+	case AGENT_LISTEN: return snprintf(buf, len, "listen %s %s\n", s, a);
 	case AGENT_ACCEPT:
-		return snprintf(buf, len, "accept %s timeout=%" PRIu64 "ns\n", s,
-		    r->duration_ns);
+		return snprintf(buf, len, "accept %s timeout=%" PRIu64 "ns\n",
+		    s, r->duration_ns);
 	case AGENT_CLOSE:
 	case AGENT_EXIT_CLOSE:
 	case AGENT_NAMES:
-		return snprintf(buf, len, "%s %s\n", agent_verb_name(r->verb), s);
-	default:
-		return -1;
+		return snprintf(buf, len, "%s %s\n", agent_verb_name(r->verb),
+		    s);
+	default: return -1;
 	}
 }
 
@@ -112,9 +112,7 @@ agent_format_request(const struct agent_req *r, char *buf, size_t len)
 	agent_ipport_word(r->addr, r->port, a, sizeof(a));
 	agent_ipport_word(r->raddr, r->rport, b, sizeof(b));
 	switch (r->verb) {
-	case AGENT_AUTH:
-		n = snprintf(buf, len, "auth %s\n", r->token);
-		break;
+	case AGENT_AUTH: n = snprintf(buf, len, "auth %s\n", r->token); break;
 	case AGENT_HELLO:
 		n = snprintf(buf, len, "hello %" PRIu32 "\n", r->protocol);
 		break;
@@ -133,18 +131,11 @@ agent_format_request(const struct agent_req *r, char *buf, size_t len)
 		a[strcspn(a, ":")] = '\0';
 		n = snprintf(buf, len, "route %s\n", a);
 		break;
-	case AGENT_STATE:
-		n = snprintf(buf, len, "state %s %s\n", a, b);
-		break;
+	case AGENT_STATE: n = snprintf(buf, len, "state %s %s\n", a, b); break;
 	case AGENT_PROBE_PROCESS:
 	case AGENT_PROBE_SOCKETS:
-	case AGENT_PROBE_COUNTERS:
-		n = format_probe(r, buf, len);
-		break;
-	default:
-		n = format_step(r, s, buf, len);
-		break;
+	case AGENT_PROBE_COUNTERS: n = format_probe(r, buf, len); break;
+	default: n = format_step(r, s, buf, len); break;
 	}
 	return n > 0 && (size_t)n < len ? (size_t)n : 0;
 }
-

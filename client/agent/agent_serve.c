@@ -22,13 +22,14 @@ struct session {
 	const struct agent_serve_opts *o;
 	struct agent_table *t;
 	bool authed, said_hello, over;
-	char why[160];			/* why it ended, for the log */
-	uint64_t t_connect;		/* when it began */
-	uint64_t t_line;		/* when the line held began; 0: none */
+	char why[160];	    /* why it ended, for the log */
+	uint64_t t_connect; /* when it began */
+	uint64_t t_line;    /* when the line held began; 0: none */
 	struct agent_lines lines;
 };
 
-static const char help_text[] = "commands: auth hello help quit reset "
+static const char help_text[] =
+    "commands: auth hello help quit reset "
     "clock socket set connect send recv shutdown close exit-close listen "
     "accept signal-after names route state probe (docs/agent-protocol.md)";
 
@@ -79,7 +80,8 @@ on_auth(struct session *s, const struct agent_req *r)
 		return;
 	}
 	if (!agent_token_equal(s->o->token, r->token)) {
-		send_err(s, "auth-failed", "wrong token: use the one in the "
+		send_err(s, "auth-failed",
+		    "wrong token: use the one in the "
 		    "agent's --token-file (one try per connection)");
 		end_session(s, "it gave a wrong token");
 		return;
@@ -95,7 +97,8 @@ on_hello(struct session *s, const struct agent_req *r)
 	char buf[AGENT_REPLY_MAX], msg[200];
 
 	if (r->protocol != AGENT_PROTOCOL) {
-		snprintf(msg, sizeof(msg), "this agent speaks protocol %d, the "
+		snprintf(msg, sizeof(msg),
+		    "this agent speaks protocol %d, the "
 		    "runner asked for %u: use a lingerlab and a lingerlab-agent "
 		    "of the same release (lingerlab-agent --version)",
 		    AGENT_PROTOCOL, (unsigned)r->protocol);
@@ -105,8 +108,9 @@ on_hello(struct session *s, const struct agent_req *r)
 	}
 	s->said_hello = true;
 	plat_os_describe(&os);
-	send_reply(s, buf, agent_format_hello(&os, s->o->version,
-	    plat_now_ns(), buf, sizeof(buf)));
+	send_reply(s, buf,
+	    agent_format_hello(&os, s->o->version, plat_now_ns(), buf,
+		sizeof(buf)));
 }
 
 static void
@@ -130,14 +134,16 @@ on_request(struct session *s, const struct agent_req *r)
 		return;
 	}
 	if (!s->said_hello) {
-		send_err(s, "hello-required", "say hello 1 first: the agent "
+		send_err(s, "hello-required",
+		    "say hello 1 first: the agent "
 		    "answers only a runner of its protocol version");
 		return;
 	}
 	n = agent_exec(s->t, r, s->conn, &gone, buf, sizeof(buf));
 	/* The step was cut short: the runner went, or the agent must stop. */
 	if (gone)
-		end_session(s, "it went away during a step, or the agent was "
+		end_session(s,
+		    "it went away during a step, or the agent was "
 		    "told to stop");
 	else
 		send_reply(s, buf, n);
@@ -166,7 +172,8 @@ on_line(struct session *s, const char *line, size_t len)
 		return;
 	}
 	if (s->o->token != NULL && !s->authed) {
-		send_err(s, "auth-required", "this agent needs auth TOKEN "
+		send_err(s, "auth-required",
+		    "this agent needs auth TOKEN "
 		    "first (its --token-file); one try per connection");
 		end_session(s, "it did not authenticate");
 		return;
@@ -190,14 +197,17 @@ on_readable(struct session *s)
 	if (n == -2)
 		return;
 	if (n <= 0) {
-		end_session(s, n == 0 ? "it closed its connection" :
-		    "its connection failed");
+		end_session(s,
+		    n == 0 ? "it closed its connection"
+			   : "its connection failed");
 		return;
 	}
 	agent_lines_added(&s->lines, (size_t)n);
-	while (!s->over && (k = agent_lines_next(&s->lines, &line, &len)) != 0) {
+	while (
+	    !s->over && (k = agent_lines_next(&s->lines, &line, &len)) != 0) {
 		if (k == -1) {
-			send_err(s, "line-too-long", "a line is at most 4096 "
+			send_err(s, "line-too-long",
+			    "a line is at most 4096 "
 			    "bytes; the session ends");
 			end_session(s, "it sent a line over the limit");
 			return;
@@ -220,9 +230,10 @@ refuse_busy(plat_conn listener, const char *current)
 
 	if (plat_net_accept(listener, &c, peer, sizeof(peer)) == -1)
 		return;
-	n = agent_format_err("busy", "another runner is using this agent; "
-	    "it serves one at a time: try again when that one is done", buf,
-	    sizeof(buf));
+	n = agent_format_err("busy",
+	    "another runner is using this agent; "
+	    "it serves one at a time: try again when that one is done",
+	    buf, sizeof(buf));
 	(void)plat_net_send(c, buf, n, plat_now_ns() + AGENT_SEND_NS / 10);
 	plat_net_close(c);
 	fprintf(stderr, "lingerlab-agent: runner %s refused: busy with %s\n",
@@ -246,12 +257,14 @@ static void
 on_timeout(struct session *s)
 {
 	if (s->t_line != 0 && s->t_line + AGENT_LINE_NS <= plat_now_ns()) {
-		send_err(s, "timeout", "a line was begun and not ended within "
+		send_err(s, "timeout",
+		    "a line was begun and not ended within "
 		    "10 s; the session ends");
 		end_session(s, "it left a line unfinished");
 		return;
 	}
-	send_err(s, "timeout", "no hello within 10 s of connecting; the "
+	send_err(s, "timeout",
+	    "no hello within 10 s of connecting; the "
 	    "session ends");
 	end_session(s, "it did not say hello in time");
 }
@@ -261,8 +274,8 @@ run_session(struct session *s, plat_conn listener, char *err, size_t errlen)
 {
 	char buf[AGENT_REPLY_MAX];
 
-	send_reply(s, buf, agent_format_greeting(s->o->token != NULL, buf,
-	    sizeof(buf)));
+	send_reply(s, buf,
+	    agent_format_greeting(s->o->token != NULL, buf, sizeof(buf)));
 	while (!s->over) {
 		switch (plat_net_wait(listener, s->conn, deadline(s), err,
 		    errlen)) {
@@ -272,15 +285,9 @@ run_session(struct session *s, plat_conn listener, char *err, size_t errlen)
 		case PLAT_NET_ERROR:
 			end_session(s, "the agent failed");
 			return S_ERROR;
-		case PLAT_NET_LISTENER:
-			refuse_busy(listener, s->peer);
-			break;
-		case PLAT_NET_TIMEOUT:
-			on_timeout(s);
-			break;
-		case PLAT_NET_SESSION:
-			on_readable(s);
-			break;
+		case PLAT_NET_LISTENER: refuse_busy(listener, s->peer); break;
+		case PLAT_NET_TIMEOUT: on_timeout(s); break;
+		case PLAT_NET_SESSION: on_readable(s); break;
 		}
 	}
 	return S_DONE;
@@ -308,8 +315,10 @@ session(struct agent_table *t, plat_conn listener,
 	n = agent_table_reset(t);
 	plat_signal_cancel();
 	plat_net_close(s.conn);
-	fprintf(stderr, "lingerlab-agent: runner %s gone (%s); %u socket%s "
-	    "reset\n", s.peer, s.why, (unsigned)n, n == 1 ? "" : "s");
+	fprintf(stderr,
+	    "lingerlab-agent: runner %s gone (%s); %u socket%s "
+	    "reset\n",
+	    s.peer, s.why, (unsigned)n, n == 1 ? "" : "s");
 	return e;
 }
 
@@ -325,20 +334,16 @@ agent_serve(plat_conn listener, const struct agent_serve_opts *o, char *err,
 		return 1;
 	}
 	for (;;) {
-		switch (plat_net_wait(listener, PLAT_CONN_NONE, 0, err, errlen)) {
-		case PLAT_NET_STOP:
-			e = S_STOP;
-			break;
-		case PLAT_NET_ERROR:
-			e = S_ERROR;
-			break;
+		switch (
+		    plat_net_wait(listener, PLAT_CONN_NONE, 0, err, errlen)) {
+		case PLAT_NET_STOP: e = S_STOP; break;
+		case PLAT_NET_ERROR: e = S_ERROR; break;
 		case PLAT_NET_LISTENER:
 			e = session(&t, listener, o, err, errlen);
 			if (o->once && e == S_DONE)
 				e = S_STOP;
 			break;
-		default:
-			continue;
+		default: continue;
 		}
 		if (e == S_STOP || e == S_ERROR)
 			break;

@@ -35,7 +35,7 @@ struct probe {
 	bool nonblock;
 	uint64_t sndbuf;
 	uint64_t send_bytes;
-	int shutdown_how;	/* -1: none */
+	int shutdown_how; /* -1: none */
 	uint64_t settle_ns;
 	uint64_t connect_timeout_ns;
 };
@@ -81,11 +81,16 @@ static int
 parse_args(int argc, char **argv, struct probe *p)
 {
 	static const struct option opts[] = {
-		{ "addr", required_argument, NULL, 'a' }, { "port", required_argument, NULL, 'p' },
-		{ "linger", required_argument, NULL, 'l' }, { "nonblock", no_argument, NULL, 'n' },
-		{ "sndbuf", required_argument, NULL, 'b' }, { "send", required_argument, NULL, 's' },
-		{ "shutdown", required_argument, NULL, 'S' }, { "settle", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "addr", required_argument, NULL, 'a' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "linger", required_argument, NULL, 'l' },
+		{ "nonblock", no_argument, NULL, 'n' },
+		{ "sndbuf", required_argument, NULL, 'b' },
+		{ "send", required_argument, NULL, 's' },
+		{ "shutdown", required_argument, NULL, 'S' },
+		{ "settle", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	char err[200];
 	long v;
@@ -100,11 +105,14 @@ parse_args(int argc, char **argv, struct probe *p)
 		switch (ch) {
 		case 'a':
 			if (inet_pton(AF_INET, optarg, &p->peer.sin_addr) != 1)
-				snprintf(err, sizeof(err), "--addr '%s': expected an IPv4 address", optarg);
+				snprintf(err, sizeof(err),
+				    "--addr '%s': expected an IPv4 address",
+				    optarg);
 			break;
 		case 'p':
 			if ((v = num_arg(optarg, 1, 65535)) < 0)
-				snprintf(err, sizeof(err), "--port '%s': expected 1-65535", optarg);
+				snprintf(err, sizeof(err),
+				    "--port '%s': expected 1-65535", optarg);
 			p->peer.sin_port = htons((uint16_t)(v < 0 ? 0 : v));
 			break;
 		case 'l':
@@ -112,13 +120,13 @@ parse_args(int argc, char **argv, struct probe *p)
 			p->linger.l_onoff = strcmp(optarg, "off") != 0;
 			v = p->linger.l_onoff ? num_arg(optarg, 0, 65535) : 0;
 			if (v < 0)
-				snprintf(err, sizeof(err), "--linger '%s': expected seconds "
-				    "(0-65535) or off", optarg);
+				snprintf(err, sizeof(err),
+				    "--linger '%s': expected seconds "
+				    "(0-65535) or off",
+				    optarg);
 			p->linger.l_linger = (int)(v < 0 ? 0 : v);
 			break;
-		case 'n':
-			p->nonblock = true;
-			break;
+		case 'n': p->nonblock = true; break;
 		case 'b':
 			parse_size(optarg, &p->sndbuf, err, sizeof(err));
 			break;
@@ -126,20 +134,20 @@ parse_args(int argc, char **argv, struct probe *p)
 			parse_size(optarg, &p->send_bytes, err, sizeof(err));
 			break;
 		case 'S':
-			p->shutdown_how = strcmp(optarg, "rd") == 0 ? SHUT_RD :
-			    strcmp(optarg, "wr") == 0 ? SHUT_WR : strcmp(optarg, "rdwr") == 0 ? SHUT_RDWR : -2;
+			p->shutdown_how = strcmp(optarg, "rd") == 0 ? SHUT_RD
+			    : strcmp(optarg, "wr") == 0		    ? SHUT_WR
+			    : strcmp(optarg, "rdwr") == 0	    ? SHUT_RDWR
+								    : -2;
 			if (p->shutdown_how == -2)
-				snprintf(err, sizeof(err), "--shutdown '%s': expected rd, wr or rdwr", optarg);
+				snprintf(err, sizeof(err),
+				    "--shutdown '%s': expected rd, wr or rdwr",
+				    optarg);
 			break;
 		case 't':
 			parse_duration(optarg, &p->settle_ns, err, sizeof(err));
 			break;
-		case 'h':
-			usage(stdout);
-			exit(EXIT_OK);
-		default:
-			usage(stderr);
-			return -1;
+		case 'h': usage(stdout); exit(EXIT_OK);
+		default: usage(stderr); return -1;
 		}
 		if (err[0] != '\0') {
 			fprintf(stderr, "lingerlab-closeprobe: %s\n", err);
@@ -147,7 +155,8 @@ parse_args(int argc, char **argv, struct probe *p)
 		}
 	}
 	if (p->peer.sin_addr.s_addr == 0 || p->peer.sin_port == 0) {
-		fprintf(stderr, "lingerlab-closeprobe: --addr and --port are required "
+		fprintf(stderr,
+		    "lingerlab-closeprobe: --addr and --port are required "
 		    "(in the sandbox: --addr $LINGERPEER_ADDR --port 7000)\n");
 		return -1;
 	}
@@ -157,7 +166,8 @@ parse_args(int argc, char **argv, struct probe *p)
 static int
 fail(const char *what)
 {
-	fprintf(stderr, "lingerlab-closeprobe: %s: %s\n", what, strerror(errno));
+	fprintf(stderr, "lingerlab-closeprobe: %s: %s\n", what,
+	    strerror(errno));
 	return -1;
 }
 
@@ -169,7 +179,8 @@ connect_with_timeout(int fd, const struct probe *p)
 	socklen_t len = sizeof(err);
 
 	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-	if (connect(fd, (const struct sockaddr *)&p->peer, sizeof(p->peer)) < 0 &&
+	if (connect(fd, (const struct sockaddr *)&p->peer, sizeof(p->peer)) <
+		0 &&
 	    errno != EINPROGRESS)
 		return fail("connect");
 	if (poll(&pfd, 1, (int)(p->connect_timeout_ns / NS_PER_MS)) == 0) {
@@ -194,34 +205,40 @@ send_data(int fd, uint64_t want)
 
 	memset(buf, 'x', sizeof(buf));
 	while (sent < want) {
-		n = send(fd, buf, want - sent < sizeof(buf) ? (size_t)(want - sent) : sizeof(buf),
+		n = send(fd, buf,
+		    want - sent < sizeof(buf) ? (size_t)(want - sent)
+					      : sizeof(buf),
 		    MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			break;		/* full: the peer stopped reading */
+			break; /* full: the peer stopped reading */
 		sent += (uint64_t)n;
 	}
 	return sent;
 }
 
 static void
-print_state(const char *when, const struct sockaddr_in *local, const struct probe *p)
+print_state(const char *when, const struct sockaddr_in *local,
+    const struct probe *p)
 {
 	struct sockdiag_info di;
 	char q[32];
-	int rc = sockdiag_lookup(ntohl(local->sin_addr.s_addr), ntohs(local->sin_port),
-	    ntohl(p->peer.sin_addr.s_addr), ntohs(p->peer.sin_port), &di);
+	int rc = sockdiag_lookup(ntohl(local->sin_addr.s_addr),
+	    ntohs(local->sin_port), ntohl(p->peer.sin_addr.s_addr),
+	    ntohs(p->peer.sin_port), &di);
 
 	if (rc < 0) {
-		printf("state %s: unknown (sock_diag failed: %s)\n", when, strerror(errno));
+		printf("state %s: unknown (sock_diag failed: %s)\n", when,
+		    strerror(errno));
 		return;
 	}
 	format_size(di.send_queue, q, sizeof(q));
-	printf("state %s: %s", when, sockdiag_state_name(rc == 1 ? di.state : 0));
+	printf("state %s: %s", when,
+	    sockdiag_state_name(rc == 1 ? di.state : 0));
 	if (rc == 1)
-		printf(" (send-q %s, retransmits %u, probes %u%s)", q, di.retransmits, di.probes,
-		    di.inode == 0 ? ", orphan" : "");
+		printf(" (send-q %s, retransmits %u, probes %u%s)", q,
+		    di.retransmits, di.probes, di.inode == 0 ? ", orphan" : "");
 	printf("\n");
 }
 
@@ -236,15 +253,21 @@ run(const struct probe *p)
 
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
 		return fail("socket");
-	if (p->sndbuf && setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &(int){ (int)p->sndbuf }, sizeof(int)) < 0)
+	if (p->sndbuf &&
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &(int){ (int)p->sndbuf },
+		sizeof(int)) < 0)
 		return fail("setsockopt SO_SNDBUF");
 	if (connect_with_timeout(fd, p) < 0)
 		return -1;
 	getsockname(fd, (struct sockaddr *)&local, &len);
-	printf("connected %s:%u -> %s:%u\n", inet_ntop(AF_INET, &local.sin_addr, a, sizeof(a)),
-	    ntohs(local.sin_port), inet_ntop(AF_INET, &p->peer.sin_addr, b, sizeof(b)),
+	printf("connected %s:%u -> %s:%u\n",
+	    inet_ntop(AF_INET, &local.sin_addr, a, sizeof(a)),
+	    ntohs(local.sin_port),
+	    inet_ntop(AF_INET, &p->peer.sin_addr, b, sizeof(b)),
 	    ntohs(p->peer.sin_port));
-	if (p->linger_set && setsockopt(fd, SOL_SOCKET, SO_LINGER, &p->linger, sizeof(p->linger)) < 0)
+	if (p->linger_set &&
+	    setsockopt(fd, SOL_SOCKET, SO_LINGER, &p->linger,
+		sizeof(p->linger)) < 0)
 		return fail("setsockopt SO_LINGER");
 	if (p->nonblock)
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -263,17 +286,18 @@ run(const struct probe *p)
 	saved = errno;
 	t1 = monotime_ns();
 	printf("close() returned %d%s%s after %.1f ms (%s, linger %s%s)\n", rc,
-	    rc < 0 ? " errno " : "", rc < 0 ? strerror(saved) : "", (double)(t1 - t0) / 1e6,
-	    p->nonblock ? "non-blocking" : "blocking",
+	    rc < 0 ? " errno " : "", rc < 0 ? strerror(saved) : "",
+	    (double)(t1 - t0) / 1e6, p->nonblock ? "non-blocking" : "blocking",
 	    !p->linger_set || !p->linger.l_onoff ? "off" : "on, ",
-	    !p->linger_set || !p->linger.l_onoff ? "" : (snprintf(a, sizeof(a), "%ds",
-	    p->linger.l_linger), a));
+	    !p->linger_set || !p->linger.l_onoff
+		? ""
+		: (snprintf(a, sizeof(a), "%ds", p->linger.l_linger), a));
 	print_state("after close", &local, p);
 	if (p->settle_ns) {
 		struct timespec ts = { (time_t)(p->settle_ns / NS_PER_S),
 			(long)(p->settle_ns % NS_PER_S) };
 
-		nanosleep(&ts, NULL);	/* the user asked to look again later */
+		nanosleep(&ts, NULL); /* the user asked to look again later */
 		format_duration(p->settle_ns, a, sizeof(a));
 		snprintf(b, sizeof(b), "%s later", a);
 		print_state(b, &local, p);

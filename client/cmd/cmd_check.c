@@ -18,8 +18,8 @@
 #include "scn_files.h"
 #include "scn_keywords.h"
 
-#define MAX_ERRORS 100		/* per file; the total is still counted */
-#define LIST_MAX_DESCS 16	/* distinct descriptions listed per file */
+#define MAX_ERRORS     100 /* per file; the total is still counted */
+#define LIST_MAX_DESCS 16  /* distinct descriptions listed per file */
 
 /*
  * argv[0] is the command; "--" ends options, and there are none but help
@@ -31,7 +31,8 @@ paths(int argc, char **argv, const char *usage, struct scn_paths *pl)
 	int first = 1;
 	bool library = false;
 
-	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+	if (argc > 1 &&
+	    (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
 		printf("%s", usage);
 		return 1;
 	}
@@ -41,8 +42,10 @@ paths(int argc, char **argv, const char *usage, struct scn_paths *pl)
 	}
 	if (argc > first && strcmp(argv[first], "--") == 0)
 		first++;
-	else if (argc > first && argv[first][0] == '-' && argv[first][1] != '\0') {
-		fprintf(stderr, "lingerlab: unknown option %s\n%s", argv[first], usage);
+	else if (argc > first && argv[first][0] == '-' &&
+	    argv[first][1] != '\0') {
+		fprintf(stderr, "lingerlab: unknown option %s\n%s", argv[first],
+		    usage);
 		return -1;
 	}
 	if (library)
@@ -59,8 +62,8 @@ paths(int argc, char **argv, const char *usage, struct scn_paths *pl)
  * *nfiles how many, *nbad how many could not be read or were bad.
  * Returns 0 when every file was fine, 1 after --help, else RUN_EXIT_USAGE.
  */
-typedef int (*file_fn)(const char *path, const char *text, size_t len,
-    void *arg);
+typedef int (
+    *file_fn)(const char *path, const char *text, size_t len, void *arg);
 
 static int
 each_file(int argc, char **argv, const char *usage, file_fn fn, void *arg,
@@ -103,8 +106,10 @@ check_one(const char *path, const char *text, size_t len, void *arg)
 	size_t nerrs, ncases;
 	int rc = 0;
 
-	if (scn_check_text(path, text, len, errs, MAX_ERRORS, &nerrs, &ncases) < 0) {
-		scn_print_errors(errs, nerrs < MAX_ERRORS ? nerrs : MAX_ERRORS, nerrs);
+	if (scn_check_text(path, text, len, errs, MAX_ERRORS, &nerrs, &ncases) <
+	    0) {
+		scn_print_errors(errs, nerrs < MAX_ERRORS ? nerrs : MAX_ERRORS,
+		    nerrs);
 		cc->errors += nerrs;
 		rc = -1;
 	}
@@ -122,7 +127,8 @@ print_keyword(enum scn_keyword_class c, const char *word, void *arg)
 int
 cmd_check(int argc, char **argv)
 {
-	static const char usage[] = "usage: lingerlab check PATH... | --library [PATH...]\n"
+	static const char usage[] =
+	    "usage: lingerlab check PATH... | --library [PATH...]\n"
 	    "  Read every case of each scenario file (folders: every *.scn in them)\n"
 	    "  and report every error. Runs nothing. --library: the PATHs are in the\n"
 	    "  scenario library installed with lingerlab (all of it without any).\n";
@@ -134,7 +140,8 @@ cmd_check(int argc, char **argv)
 	 * (tests/editors/), one "CLASS WORD" a line. */
 	if (argc == 2 && strcmp(argv[1], "--keywords") == 0) {
 		scn_keywords(print_keyword, NULL);
-		return fflush(stdout) == 0 && !ferror(stdout) ? 0 : RUN_EXIT_USAGE;
+		return fflush(stdout) == 0 && !ferror(stdout) ? 0
+							      : RUN_EXIT_USAGE;
 	}
 	if ((rc = each_file(argc, argv, usage, check_one, &cc, &n, &bad)) == 1)
 		return 0;
@@ -142,9 +149,11 @@ cmd_check(int argc, char **argv)
 		printf("%zu file%s, %zu case%s: ok\n", n, n == 1 ? "" : "s",
 		    cc.cases, cc.cases == 1 ? "" : "s");
 	else if (n > 0)
-		fprintf(stderr, "%zu file%s, %zu case%s: %zu error%s in %zu file%s\n",
-		    n, n == 1 ? "" : "s", cc.cases, cc.cases == 1 ? "" : "s",
-		    cc.errors, cc.errors == 1 ? "" : "s", bad, bad == 1 ? "" : "s");
+		fprintf(stderr,
+		    "%zu file%s, %zu case%s: %zu error%s in %zu file%s\n", n,
+		    n == 1 ? "" : "s", cc.cases, cc.cases == 1 ? "" : "s",
+		    cc.errors, cc.errors == 1 ? "" : "s", bad,
+		    bad == 1 ? "" : "s");
 	return rc;
 }
 
@@ -176,8 +185,8 @@ list_descriptions(const struct scn_file *f)
 		nseen++;
 	}
 	for (k = 0; k < nseen; k++)
-		printf("  [%s]%*s %s\n", label[k], (int)(width - strlen(label[k]) - 2),
-		    "", seen[k]);
+		printf("  [%s]%*s %s\n", label[k],
+		    (int)(width - strlen(label[k]) - 2), "", seen[k]);
 	if (more > 0)
 		printf("  (and %zu more descriptions)\n", more);
 }
@@ -195,7 +204,8 @@ list_one(const struct scn_file *f)
 	printf("  tags:");
 	for (i = 0; i < scn_file_ntags(f); i++)
 		printf(" %s", scn_file_tag(f, i));
-	printf("%s\n  %zu case%s", scn_file_ntags(f) == 0 ? " -" : "", n, n == 1 ? "" : "s");
+	printf("%s\n  %zu case%s", scn_file_ntags(f) == 0 ? " -" : "", n,
+	    n == 1 ? "" : "s");
 	for (i = 0; i < scn_file_nparams(f); i++) {
 		const struct scn_param *p = scn_file_param(f, i);
 
@@ -215,7 +225,8 @@ list_file(const char *path, const char *text, size_t len, void *arg)
 
 	(void)arg;
 	if (scn_file_parse(path, text, len, &f, errs, MAX_ERRORS, &nerrs) < 0) {
-		scn_print_errors(errs, nerrs < MAX_ERRORS ? nerrs : MAX_ERRORS, nerrs);
+		scn_print_errors(errs, nerrs < MAX_ERRORS ? nerrs : MAX_ERRORS,
+		    nerrs);
 		return -1;
 	}
 	list_one(f);
@@ -226,7 +237,8 @@ list_file(const char *path, const char *text, size_t len, void *arg)
 int
 cmd_list(int argc, char **argv)
 {
-	static const char usage[] = "usage: lingerlab list PATH... | --library [PATH...]\n"
+	static const char usage[] =
+	    "usage: lingerlab list PATH... | --library [PATH...]\n"
 	    "  Show each scenario file's description, tags and cases. --library: the\n"
 	    "  PATHs are in the scenario library installed with lingerlab.\n";
 	size_t n, bad;

@@ -43,24 +43,28 @@ cmd_lab_option(int ch, const char *arg, struct run_opts *o)
 	switch (ch) {
 	case 'g':
 		/* Beyond loopback only with --agent-token: checked later. */
-		if (control_endpoint_parse_flags(arg, CEP_ALLOW_REMOTE, &ep, err,
-		    sizeof(err)) == -1)
+		if (control_endpoint_parse_flags(arg, CEP_ALLOW_REMOTE, &ep,
+			err, sizeof(err)) == -1)
 			return bad(err, "--agent '%s'", arg);
 		if (ep.kind != CEP_TCP)
-			return bad("an agent is reached over TCP: write ADDR:PORT",
+			return bad(
+			    "an agent is reached over TCP: write ADDR:PORT",
 			    "--agent '%s'", arg);
 		o->agent = arg;
 		return 0;
 	case 'k':
 		if (control_token_read(arg, token, sizeof(token), err,
-		    sizeof(err)) == -1)
+			sizeof(err)) == -1)
 			return bad("", "--agent-token: %s", err);
 		o->agent_token = token;
 		return 0;
 	case 'w':
-		if (parse_duration(arg, &o->agent_wait_ns, err, sizeof(err)) == -1)
-			return bad(err, "--agent-wait '%s': expected a duration "
-			    "such as 30s", arg);
+		if (parse_duration(arg, &o->agent_wait_ns, err, sizeof(err)) ==
+		    -1)
+			return bad(err,
+			    "--agent-wait '%s': expected a duration "
+			    "such as 30s",
+			    arg);
 		return 0;
 	}
 	return -1;
@@ -79,16 +83,21 @@ cmd_lab_check(const struct run_opts *o)
 	}
 	if (o->peer_control == NULL)
 		return bad("the wire is what lingerpeer saw: --peer CONTROL, "
-		    "with --peer-token beyond loopback (docs/lab.md)",
+			   "with --peer-token beyond loopback (docs/lab.md)",
 		    "--agent needs --peer");
 	if (o->iface != NULL || o->pcap_dir != NULL)
-		return bad("the system under test's link is not ours to capture "
-		    "on; lingerpeer --pcap FILE writes what it saw", "%s does not "
-		    "go with --agent", o->iface != NULL ? "--iface" : "--pcap-dir");
-	if (o->agent_token == NULL && control_endpoint_parse(o->agent, &ep, err,
-	    sizeof(err)) == -1)
-		return bad("", "--agent '%s': %s; give --agent-token FILE (the "
-		    "agent's --token-file)", o->agent, err);
+		return bad(
+		    "the system under test's link is not ours to capture "
+		    "on; lingerpeer --pcap FILE writes what it saw",
+		    "%s does not "
+		    "go with --agent",
+		    o->iface != NULL ? "--iface" : "--pcap-dir");
+	if (o->agent_token == NULL &&
+	    control_endpoint_parse(o->agent, &ep, err, sizeof(err)) == -1)
+		return bad("",
+		    "--agent '%s': %s; give --agent-token FILE (the "
+		    "agent's --token-file)",
+		    o->agent, err);
 	return 0;
 }
 

@@ -13,17 +13,17 @@
 
 /* One option: 'g' --agent, 'k' --agent-token, 'w' --agent-wait. 0, or -1
  * after saying what is wrong. */
-int	cmd_lab_option(int ch, const char *arg, struct run_opts *o);
+int cmd_lab_option(int ch, const char *arg, struct run_opts *o);
 
 /* After all options: what lab mode needs, what it has no use for. 0 or -1. */
-int	cmd_lab_check(const struct run_opts *o);
+int cmd_lab_check(const struct run_opts *o);
 
 /*
  * Before the first case: the agent's system (its enum scn_os bit in *os
  * and its short name in name, for the report) and lingerpeer's clock. 0,
  * or -1 after saying why on stderr.
  */
-int	cmd_lab_hello(const struct run_opts *o, uint32_t *os, char *name,
-	    size_t len);
+int cmd_lab_hello(const struct run_opts *o, uint32_t *os, char *name,
+    size_t len);
 
 #endif

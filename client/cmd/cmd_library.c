@@ -23,7 +23,8 @@ under(const char *lib, const char *rel, char *path, size_t len)
 	else
 		n = snprintf(path, len, "%s/%s", lib, rel);
 	if (n < 0 || (size_t)n >= len) {
-		fprintf(stderr, "lingerlab: --library: the path of %s is too long\n",
+		fprintf(stderr,
+		    "lingerlab: --library: the path of %s is too long\n",
 		    rel != NULL ? rel : lib);
 		return -1;
 	}
@@ -39,15 +40,17 @@ library_collect(int argc, char *const argv[], struct scn_paths *pl)
 	int i;
 
 	if (!self_path_found(SELF_LIBRARY)) {
-		fprintf(stderr, "lingerlab: --library: no scenario library at %s (it is "
+		fprintf(stderr,
+		    "lingerlab: --library: no scenario library at %s (it is "
 		    "installed beside lingerlab, in PREFIX/share/lingerlab/scenarios); set "
 		    "LINGERLAB_LIBRARY to its folder, or name the files without --library\n",
 		    lib);
 		return -1;
 	}
 	if (argc == 0)
-		return under(lib, NULL, path, sizeof(path)) < 0 ? -1 :
-		    scn_paths_collect(1, one, pl);
+		return under(lib, NULL, path, sizeof(path)) < 0
+		    ? -1
+		    : scn_paths_collect(1, one, pl);
 	for (i = 0; i < argc; i++)
 		if (under(lib, argv[i], path, sizeof(path)) < 0 ||
 		    scn_paths_collect(1, one, pl) < 0)

@@ -14,6 +14,6 @@
  * absolute one as it is), the whole library without any. 0, or -1 after
  * printing what is wrong and what to do.
  */
-int	library_collect(int argc, char *const argv[], struct scn_paths *pl);
+int library_collect(int argc, char *const argv[], struct scn_paths *pl);
 
 #endif

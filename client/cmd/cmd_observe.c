@@ -23,60 +23,60 @@
 #include "units.h"
 #include "wire_classify.h"
 
-#define PROG "lingerlab observe"
+#define PROG	    "lingerlab observe"
 #define MAX_EXPECTS 32
 #define ARG_MAX_LEN 4096
-#define HOUR (3600 * NS_PER_S)
-#define DAY (24 * HOUR)
+#define HOUR	    (3600 * NS_PER_S)
+#define DAY	    (24 * HOUR)
 
 struct options {
 	struct ob_run_opts run;
 	struct ob_expect expects[MAX_EXPECTS];
 	size_t nexpects;
 	bool json;
-	char **argv;		/* substituted, to free */
+	char **argv; /* substituted, to free */
 };
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: lingerlab observe [--behaviour SPEC] [--port PORT]... [--expect EXPR]...\n"
-"                         [--timeout D] [--settle D] [--interval D]\n"
-"                         [--pcap FILE] [--json] [--no-shim] [-v]\n"
-"                         -- COMMAND [ARGS...]\n"
-"\n"
-"Run COMMAND on the client side of a fresh sandbox, with lingerpeer\n"
-"listening on the other side, and report what it did when it closed its\n"
-"connections (FIN or RST, who closed first, how long close() took, the\n"
-"SO_LINGER it met, a shutdown() before it, the state its sockets were left\n"
-"in) and how its processes, threads, descriptors and memory grew.\n"
-"\n"
-"COMMAND gets LINGERLAB_PEER_ADDR and LINGERLAB_PEER_PORT in its\n"
-"environment; \"{peer}\" and \"{port}\" in ARGS are replaced by them.\n"
-"\n"
-"  --behaviour SPEC  lingerpeer's behaviour (normal, swallow-fin,\n"
-"                    stop-reading, silent, ...; see lingerpeer(8))\n"
-"  --port PORT       a port lingerpeer accepts on (repeat; default 7000)\n"
-"  --expect EXPR     check EXPR at the end (repeat): a probe expectation as\n"
-"                    in a scenario file ('growth fds <= 0', 'peak threads\n"
-"                    <= 4', 'rss <= 64MiB', 'sockets FIN_WAIT1 = 0 within\n"
-"                    30s', 'growth tcpext TCPAbortOnLinger = 0'), or one of\n"
-"                    'closes rst >= 1', 'every close sends fin',\n"
-"                    'close time <= 1100ms'\n"
-"  --timeout D       stop COMMAND after D (default 60s; TERM, then KILL)\n"
-"  --settle D        keep watching its sockets D after it exits (2s)\n"
-"  --interval D      sample the probes every D (20ms)\n"
-"  --pcap FILE       write the client link's capture to FILE\n"
-"  --json            the report as JSON (COMMAND's stdout goes to stderr)\n"
-"  --no-shim         do not preload liblingerlab-shim.so (no close timings)\n"
-"  -v, --verbose     every connection in detail, and lingerpeer's log\n"
-"\n"
-"Exit status: 0 every expectation passed (or none was given); 1 one failed,\n"
-"or COMMAND was stopped at the timeout; 2 wrong usage, or COMMAND not\n"
-"found; 3 the sandbox could not be built; 130 interrupted (SIGINT, SIGTERM,\n"
-"SIGHUP: COMMAND is stopped, the report covers what ran).\n"
-"See docs/observe.md.\n");
+	    "usage: lingerlab observe [--behaviour SPEC] [--port PORT]... [--expect EXPR]...\n"
+	    "                         [--timeout D] [--settle D] [--interval D]\n"
+	    "                         [--pcap FILE] [--json] [--no-shim] [-v]\n"
+	    "                         -- COMMAND [ARGS...]\n"
+	    "\n"
+	    "Run COMMAND on the client side of a fresh sandbox, with lingerpeer\n"
+	    "listening on the other side, and report what it did when it closed its\n"
+	    "connections (FIN or RST, who closed first, how long close() took, the\n"
+	    "SO_LINGER it met, a shutdown() before it, the state its sockets were left\n"
+	    "in) and how its processes, threads, descriptors and memory grew.\n"
+	    "\n"
+	    "COMMAND gets LINGERLAB_PEER_ADDR and LINGERLAB_PEER_PORT in its\n"
+	    "environment; \"{peer}\" and \"{port}\" in ARGS are replaced by them.\n"
+	    "\n"
+	    "  --behaviour SPEC  lingerpeer's behaviour (normal, swallow-fin,\n"
+	    "                    stop-reading, silent, ...; see lingerpeer(8))\n"
+	    "  --port PORT       a port lingerpeer accepts on (repeat; default 7000)\n"
+	    "  --expect EXPR     check EXPR at the end (repeat): a probe expectation as\n"
+	    "                    in a scenario file ('growth fds <= 0', 'peak threads\n"
+	    "                    <= 4', 'rss <= 64MiB', 'sockets FIN_WAIT1 = 0 within\n"
+	    "                    30s', 'growth tcpext TCPAbortOnLinger = 0'), or one of\n"
+	    "                    'closes rst >= 1', 'every close sends fin',\n"
+	    "                    'close time <= 1100ms'\n"
+	    "  --timeout D       stop COMMAND after D (default 60s; TERM, then KILL)\n"
+	    "  --settle D        keep watching its sockets D after it exits (2s)\n"
+	    "  --interval D      sample the probes every D (20ms)\n"
+	    "  --pcap FILE       write the client link's capture to FILE\n"
+	    "  --json            the report as JSON (COMMAND's stdout goes to stderr)\n"
+	    "  --no-shim         do not preload liblingerlab-shim.so (no close timings)\n"
+	    "  -v, --verbose     every connection in detail, and lingerpeer's log\n"
+	    "\n"
+	    "Exit status: 0 every expectation passed (or none was given); 1 one failed,\n"
+	    "or COMMAND was stopped at the timeout; 2 wrong usage, or COMMAND not\n"
+	    "found; 3 the sandbox could not be built; 130 interrupted (SIGINT, SIGTERM,\n"
+	    "SIGHUP: COMMAND is stopped, the report covers what ran).\n"
+	    "See docs/observe.md.\n");
 }
 
 static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -132,7 +132,8 @@ opt_expect(const char *s, struct options *o)
 
 	if (o->nexpects == MAX_EXPECTS)
 		return bad("--expect: at most %d expectations", MAX_EXPECTS);
-	if (ob_expect_parse(s, &o->expects[o->nexpects], err, sizeof(err)) == -1)
+	if (ob_expect_parse(s, &o->expects[o->nexpects], err, sizeof(err)) ==
+	    -1)
 		return bad("--expect '%s': %s", s, err);
 	o->nexpects++;
 	return 0;
@@ -165,8 +166,8 @@ parse(int argc, char **argv, struct options *o)
 	r->shim = true;
 	optind = 1;
 	/* "+": stop at COMMAND, so its own options stay its own */
-	while (rc == 0 && (ch = getopt_long(argc, argv, "+vh", longopts,
-	    NULL)) != -1) {
+	while (rc == 0 &&
+	    (ch = getopt_long(argc, argv, "+vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'b': r->behaviour = optarg; break;
 		case 'p': rc = opt_port(optarg, r); break;
@@ -181,8 +182,8 @@ parse(int argc, char **argv, struct options *o)
 			break;
 		case 'i':
 			/* finer than 1 ms only spins; coarser than 10 s sees little */
-			rc = opt_duration("--interval", optarg, NS_PER_MS, 10 * NS_PER_S,
-			    &r->interval_ns);
+			rc = opt_duration("--interval", optarg, NS_PER_MS,
+			    10 * NS_PER_S, &r->interval_ns);
 			break;
 		case 'w': r->pcap_path = optarg; break;
 		case 'j': o->json = true; break;
@@ -196,11 +197,11 @@ parse(int argc, char **argv, struct options *o)
 		return -1;
 	if (optind >= argc)
 		return bad("no COMMAND given: put it after '--' (lingerlab "
-		    "observe -- curl http://{peer}:{port}/)");
+			   "observe -- curl http://{peer}:{port}/)");
 	if (r->nports == 0)
 		r->ports[r->nports++] = 7000;
-	r->ntcpext = ob_tcpext_names(o->expects, o->nexpects, r->tcpext,
-	    OB_TCPEXT_MAX);
+	r->ntcpext =
+	    ob_tcpext_names(o->expects, o->nexpects, r->tcpext, OB_TCPEXT_MAX);
 	r->program_stdout_to_stderr = o->json;
 	return optind;
 }
@@ -218,9 +219,11 @@ substitute(char **argv, int argc, struct options *o)
 		return bad("out of memory");
 	for (i = 0; i < argc; i++) {
 		if (ob_subst(argv[i], SANDBOX_PEER_ADDR, port, buf,
-		    sizeof(buf)) == -1)
-			return bad("argument %d of COMMAND is too long (at most "
-			    "%d bytes)", i + 1, ARG_MAX_LEN - 1);
+			sizeof(buf)) == -1)
+			return bad(
+			    "argument %d of COMMAND is too long (at most "
+			    "%d bytes)",
+			    i + 1, ARG_MAX_LEN - 1);
 		if ((o->argv[i] = strdup(buf)) == NULL)
 			return bad("out of memory");
 	}
@@ -251,9 +254,10 @@ conclude(struct options *o, struct ob_run_result *res)
 	if (wire_classify(res->cap.segs, res->cap.nsegs) == -1 ||
 	    ob_series_add_inside(&res->series, res->recs, res->nrecs) == -1 ||
 	    ob_conns_build(&cs, res->cap.segs, res->cap.nsegs, res->recs,
-	    res->nrecs) == -1) {
-		fprintf(stderr, PROG ": out of memory working out what "
-		    "happened\n");
+		res->nrecs) == -1) {
+		fprintf(stderr,
+		    PROG ": out of memory working out what "
+			 "happened\n");
 		return RUN_EXIT_ENV;
 	}
 	ob_run_fill_states(res, &cs);

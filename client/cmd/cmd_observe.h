@@ -6,6 +6,6 @@
 #define LINGERLAB_CMD_OBSERVE_H
 
 /* argv[0] is "observe"; the options and COMMAND follow. The exit status. */
-int	cmd_observe(int argc, char **argv);
+int cmd_observe(int argc, char **argv);
 
 #endif

@@ -35,7 +35,7 @@
 #include "units.h"
 #include "verdict.h"
 
-#define PROG "lingerlab run"
+#define PROG	 "lingerlab run"
 #define MAX_ERRS 50
 
 struct cases {
@@ -49,84 +49,84 @@ struct run_state {
 	struct run_result result;
 	enum report_format fmt;
 	bool raw;
-	bool live;		/* --live: the cases as they run */
-	bool library;		/* --library: PATHs inside the scenario library */
+	bool live;    /* --live: the cases as they run */
+	bool library; /* --library: PATHs inside the scenario library */
 	bool env_failed;
-	bool agent_lost;	/* lab mode: a case lost the agent */
+	bool agent_lost; /* lab mode: a case lost the agent */
 	uint32_t os;
-	const char *tags;	/* --tags: only cases with one of these */
-	const char *skip_tags;	/* --skip-tags: none with one of these */
-	struct pictures pic;	/* --diagram, --svg-dir, --html, --summary */
+	const char *tags;      /* --tags: only cases with one of these */
+	const char *skip_tags; /* --skip-tags: none with one of these */
+	struct pictures pic;   /* --diagram, --svg-dir, --html, --summary */
 };
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: lingerlab run [--format human|tap|junit|json] [--jobs N]\n"
-"                     [--pcap-dir DIR] [--timeout DURATION] [--live] [-v]\n"
-"                     [--tags T,...] [--skip-tags T,...]\n"
-"                     [--diagram] [--svg-dir DIR] [--html FILE] [--[no-]summary]\n"
-"                     [--peer CONTROL [--peer-addr IPV4] [--iface IFACE]\n"
-"                      [--peer-token FILE]]\n"
-"                     [--agent ADDR:PORT [--agent-token FILE] [--agent-wait D]\n"
-"                      --peer CONTROL [--peer-token FILE] --peer-addr IPV4]\n"
-"                     PATH... | --library [PATH...]\n"
-"\n"
-"Run every case of the scenario files (a directory: every *.scn under it),\n"
-"each in a sandbox of its own with lingerpeer on the other side, and report\n"
-"every expectation. Needs root, or unprivileged user namespaces.\n"
-"\n"
-"  --library         the PATHs are inside the scenario library installed with\n"
-"                    lingerlab (%s);\n"
-"                    without PATH, all of it: --library examples\n"
-"  --format F        human (default), tap, junit or json\n"
-"  --jobs N          run N cases at once (1-%d; output order stays the same)\n"
-"  --pcap-dir DIR    write each case's capture to DIR/CASE.pcap\n"
-"  --timeout D       a case's time limit, over the scenario's own (60s)\n"
-"  --tags T,...      run only the cases tagged with one of these\n"
-"  --skip-tags T,... leave out the cases tagged with one of these (--skip-tags\n"
-"                    slow: the quick run, without the cases of many seconds)\n"
-"  --peer CONTROL    no sandbox: use the lingerpeer whose control channel is\n"
-"                    CONTROL (unix:PATH, unix:@NAME, 127.0.0.1:PORT); cases\n"
-"                    then run one at a time\n"
-"  --peer-addr IPV4  the address that lingerpeer owns (default: $LINGERPEER_ADDR)\n"
-"  --peer-token FILE with --peer: authenticate with the token in FILE (the\n"
-"                    one lingerpeer's --control-token names); needed for a\n"
-"                    CONTROL beyond loopback, such as 192.0.2.2:7999\n"
-"  --iface IFACE     with --peer: capture on IFACE; without it, wire\n"
-"                    expectations are reported as errors\n"
-"  --agent ADDR:PORT lab mode (docs/lab.md): the sockets are made by\n"
-"                    lingerlab-agent there, on the system under test, whose\n"
-"                    own expectations (linux:, freebsd:, windows:) apply; the\n"
-"                    wire is what the --peer lingerpeer received and sent\n"
-"  --agent-token FILE  authenticate with the token in FILE (the agent's\n"
-"                    --token-file); needed for an agent beyond loopback\n"
-"  --agent-wait D    how long a case waits for a lost agent to come back\n"
-"                    before the run stops (default 30s)\n"
-"  --live            show each case as it runs: steps as they start and return,\n"
-"                    segments as arrows as they cross, verdicts as they are\n"
-"                    decided, and on a terminal the time of a blocking step\n"
-"                    ticking; the report follows. Cases then run one at a\n"
-"                    time. Written to stdout (to stderr with --format other\n"
-"                    than human, or --raw)\n"
-"  --diagram         after each case's checks, its ladder diagram: the calls,\n"
-"                    how long each ran, one arrow per segment, the peer's changes\n"
-"  --svg-dir DIR     the same as one SVG file per case in DIR (created if need\n"
-"                    be), and NAME-probes.svg: the plots of a case's probes\n"
-"  --html FILE       one web page: the summary table, each case's checks (the\n"
-"                    failed ones in full), probe plots and diagram\n"
-"  --summary         a table of the run, a row per case, a column per kind of\n"
-"                    check (the default with several cases and --format human)\n"
-"  --no-summary      no table\n"
-"  --raw             print what the runner recorded instead of a report\n"
-"  -v, --verbose     passing checks in detail, and lingerpeer's log\n"
-"\n"
-"Exit status: 0 all passed, 1 a check failed, 2 wrong input, 3 the test\n"
-"system could not be set up (or a picture could not be written), 4 the\n"
-"agent was lost during the run (lab mode), 130 interrupted (SIGINT,\n"
-"SIGTERM or SIGHUP: the report covers what ran).\n"
-"See docs/scenario-language.md, \"Running\".\n",
+	    "usage: lingerlab run [--format human|tap|junit|json] [--jobs N]\n"
+	    "                     [--pcap-dir DIR] [--timeout DURATION] [--live] [-v]\n"
+	    "                     [--tags T,...] [--skip-tags T,...]\n"
+	    "                     [--diagram] [--svg-dir DIR] [--html FILE] [--[no-]summary]\n"
+	    "                     [--peer CONTROL [--peer-addr IPV4] [--iface IFACE]\n"
+	    "                      [--peer-token FILE]]\n"
+	    "                     [--agent ADDR:PORT [--agent-token FILE] [--agent-wait D]\n"
+	    "                      --peer CONTROL [--peer-token FILE] --peer-addr IPV4]\n"
+	    "                     PATH... | --library [PATH...]\n"
+	    "\n"
+	    "Run every case of the scenario files (a directory: every *.scn under it),\n"
+	    "each in a sandbox of its own with lingerpeer on the other side, and report\n"
+	    "every expectation. Needs root, or unprivileged user namespaces.\n"
+	    "\n"
+	    "  --library         the PATHs are inside the scenario library installed with\n"
+	    "                    lingerlab (%s);\n"
+	    "                    without PATH, all of it: --library examples\n"
+	    "  --format F        human (default), tap, junit or json\n"
+	    "  --jobs N          run N cases at once (1-%d; output order stays the same)\n"
+	    "  --pcap-dir DIR    write each case's capture to DIR/CASE.pcap\n"
+	    "  --timeout D       a case's time limit, over the scenario's own (60s)\n"
+	    "  --tags T,...      run only the cases tagged with one of these\n"
+	    "  --skip-tags T,... leave out the cases tagged with one of these (--skip-tags\n"
+	    "                    slow: the quick run, without the cases of many seconds)\n"
+	    "  --peer CONTROL    no sandbox: use the lingerpeer whose control channel is\n"
+	    "                    CONTROL (unix:PATH, unix:@NAME, 127.0.0.1:PORT); cases\n"
+	    "                    then run one at a time\n"
+	    "  --peer-addr IPV4  the address that lingerpeer owns (default: $LINGERPEER_ADDR)\n"
+	    "  --peer-token FILE with --peer: authenticate with the token in FILE (the\n"
+	    "                    one lingerpeer's --control-token names); needed for a\n"
+	    "                    CONTROL beyond loopback, such as 192.0.2.2:7999\n"
+	    "  --iface IFACE     with --peer: capture on IFACE; without it, wire\n"
+	    "                    expectations are reported as errors\n"
+	    "  --agent ADDR:PORT lab mode (docs/lab.md): the sockets are made by\n"
+	    "                    lingerlab-agent there, on the system under test, whose\n"
+	    "                    own expectations (linux:, freebsd:, windows:) apply; the\n"
+	    "                    wire is what the --peer lingerpeer received and sent\n"
+	    "  --agent-token FILE  authenticate with the token in FILE (the agent's\n"
+	    "                    --token-file); needed for an agent beyond loopback\n"
+	    "  --agent-wait D    how long a case waits for a lost agent to come back\n"
+	    "                    before the run stops (default 30s)\n"
+	    "  --live            show each case as it runs: steps as they start and return,\n"
+	    "                    segments as arrows as they cross, verdicts as they are\n"
+	    "                    decided, and on a terminal the time of a blocking step\n"
+	    "                    ticking; the report follows. Cases then run one at a\n"
+	    "                    time. Written to stdout (to stderr with --format other\n"
+	    "                    than human, or --raw)\n"
+	    "  --diagram         after each case's checks, its ladder diagram: the calls,\n"
+	    "                    how long each ran, one arrow per segment, the peer's changes\n"
+	    "  --svg-dir DIR     the same as one SVG file per case in DIR (created if need\n"
+	    "                    be), and NAME-probes.svg: the plots of a case's probes\n"
+	    "  --html FILE       one web page: the summary table, each case's checks (the\n"
+	    "                    failed ones in full), probe plots and diagram\n"
+	    "  --summary         a table of the run, a row per case, a column per kind of\n"
+	    "                    check (the default with several cases and --format human)\n"
+	    "  --no-summary      no table\n"
+	    "  --raw             print what the runner recorded instead of a report\n"
+	    "  -v, --verbose     passing checks in detail, and lingerpeer's log\n"
+	    "\n"
+	    "Exit status: 0 all passed, 1 a check failed, 2 wrong input, 3 the test\n"
+	    "system could not be set up (or a picture could not be written), 4 the\n"
+	    "agent was lost during the run (lab mode), 130 interrupted (SIGINT,\n"
+	    "SIGTERM or SIGHUP: the report covers what ran).\n"
+	    "See docs/scenario-language.md, \"Running\".\n",
 	    self_path(SELF_LIBRARY), RUN_MAX_JOBS);
 }
 
@@ -154,7 +154,8 @@ opt_jobs(const char *s, struct run_opts *o)
 	long v = strtol(s, &end, 10);
 
 	if (*s == '\0' || *end != '\0' || v < 1 || v > RUN_MAX_JOBS)
-		return bad("", "--jobs '%s': expected a number from 1 to 64", s);
+		return bad("", "--jobs '%s': expected a number from 1 to 64",
+		    s);
 	o->jobs = (unsigned)v;
 	return 0;
 }
@@ -181,51 +182,43 @@ opt_value(int ch, const char *arg, struct run_opts *o, struct run_state *rs)
 	switch (ch) {
 	case 'g':
 	case 'k':
-	case 'w':
-		return cmd_lab_option(ch, arg, o);
+	case 'w': return cmd_lab_option(ch, arg, o);
 	case 'f':
 		if (report_format_from_name(arg, &rs->fmt) == -1)
-			return bad("", "--format '%s': expected human, tap, "
-			    "junit or json", arg);
+			return bad("",
+			    "--format '%s': expected human, tap, "
+			    "junit or json",
+			    arg);
 		return 0;
-	case 'j':
-		return opt_jobs(arg, o);
-	case 'd':
-		return opt_dir(arg, o);
+	case 'j': return opt_jobs(arg, o);
+	case 'd': return opt_dir(arg, o);
 	case 't':
-		if (parse_duration(arg, &o->timeout_ns, err, sizeof(err)) == -1 ||
+		if (parse_duration(arg, &o->timeout_ns, err, sizeof(err)) ==
+			-1 ||
 		    o->timeout_ns == 0)
-			return bad(err, "--timeout '%s': expected a duration "
-			    "such as 90s", arg);
+			return bad(err,
+			    "--timeout '%s': expected a duration "
+			    "such as 90s",
+			    arg);
 		return 0;
 	case 'p':
 		/* Beyond loopback only with --peer-token: checked after all options. */
-		if (control_endpoint_parse_flags(arg, CEP_ALLOW_REMOTE, &ep, err,
-		    sizeof(err)) == -1)
+		if (control_endpoint_parse_flags(arg, CEP_ALLOW_REMOTE, &ep,
+			err, sizeof(err)) == -1)
 			return bad(err, "--peer '%s'", arg);
 		o->peer_control = arg;
 		return 0;
 	case 'K':
 		if (control_token_read(arg, token, sizeof(token), err,
-		    sizeof(err)) == -1)
+			sizeof(err)) == -1)
 			return bad("", "--peer-token: %s", err);
 		o->peer_token = token;
 		return 0;
-	case 'a':
-		o->peer_addr = arg;
-		return 0;
-	case 'i':
-		o->iface = arg;
-		return 0;
-	case 'D':
-		rs->pic.diagram = true;
-		return 0;
-	case 'G':
-		rs->pic.svg_dir = arg;
-		return 0;
-	case 'H':
-		rs->pic.html_path = arg;
-		return 0;
+	case 'a': o->peer_addr = arg; return 0;
+	case 'i': o->iface = arg; return 0;
+	case 'D': rs->pic.diagram = true; return 0;
+	case 'G': rs->pic.svg_dir = arg; return 0;
+	case 'H': rs->pic.html_path = arg; return 0;
 	case 'M':
 	case 'N':
 		rs->pic.summary = ch == 'M' ? PIC_SUMMARY_ON : PIC_SUMMARY_OFF;
@@ -233,8 +226,8 @@ opt_value(int ch, const char *arg, struct run_opts *o, struct run_state *rs)
 	case 'T':
 	case 'S':
 		if (scn_tags_check(arg, err, sizeof(err)) == -1)
-			return bad(err, "%s '%s'", ch == 'T' ? "--tags" :
-			    "--skip-tags", arg);
+			return bad(err, "%s '%s'",
+			    ch == 'T' ? "--tags" : "--skip-tags", arg);
 		*(ch == 'T' ? &rs->tags : &rs->skip_tags) = arg;
 		return 0;
 	}
@@ -286,34 +279,43 @@ parse_opts(int argc, char **argv, struct run_opts *o, struct run_state *rs)
 		else if (ch == 'B')
 			rs->library = true;
 		else if (ch == '?' || opt_value(ch, optarg, o, rs) == -1) {
-			fprintf(stderr, "Run 'lingerlab run --help' for the "
+			fprintf(stderr,
+			    "Run 'lingerlab run --help' for the "
 			    "options.\n");
 			return -1;
 		}
 	}
 	if (cmd_lab_check(o) == -1)
 		return -1;
-	if (o->peer_control == NULL && (o->peer_addr != NULL ||
-	    o->iface != NULL || o->peer_token != NULL))
+	if (o->peer_control == NULL &&
+	    (o->peer_addr != NULL || o->iface != NULL || o->peer_token != NULL))
 		return bad("in a sandbox the runner knows the address and the "
-		    "link", "%s needs --peer", o->iface != NULL ? "--iface" :
-		    o->peer_token != NULL ? "--peer-token" : "--peer-addr");
+			   "link",
+		    "%s needs --peer",
+		    o->iface != NULL		? "--iface"
+			: o->peer_token != NULL ? "--peer-token"
+						: "--peer-addr");
 	if (o->peer_control != NULL && o->peer_token == NULL) {
 		struct control_endpoint ep;
 		char err[512];
 
 		if (control_endpoint_parse(o->peer_control, &ep, err,
-		    sizeof(err)) == -1)
+			sizeof(err)) == -1)
 			return bad("", "--peer '%s': %s", o->peer_control, err);
 	}
 	if (o->peer_control != NULL && o->jobs > 1) {
-		fprintf(stderr, PROG ": note: with --peer the cases run one at "
+		fprintf(stderr,
+		    PROG
+		    ": note: with --peer the cases run one at "
 		    "a time (--jobs %u ignored): a `peer listen` changes the "
-		    "shared lingerpeer for every case\n", o->jobs);
+		    "shared lingerpeer for every case\n",
+		    o->jobs);
 		o->jobs = 1;
 	}
 	if (rs->live && o->jobs > 1) {
-		fprintf(stderr, PROG ": note: with --live the cases run one at "
+		fprintf(stderr,
+		    PROG
+		    ": note: with --live the cases run one at "
 		    "a time (--jobs %u ignored), so that each can be followed\n",
 		    o->jobs);
 		o->jobs = 1;
@@ -322,17 +324,21 @@ parse_opts(int argc, char **argv, struct run_opts *o, struct run_state *rs)
 		o->peer_addr = getenv("LINGERPEER_ADDR");
 	if (o->peer_control != NULL && o->peer_addr == NULL)
 		return bad("give --peer-addr IPV4 (inside lingerlab-sandbox, "
-		    "LINGERPEER_ADDR is set)", "--peer needs the peer's address");
+			   "LINGERPEER_ADDR is set)",
+		    "--peer needs the peer's address");
 	if (o->peer_addr != NULL) {
 		struct in_addr in;
 
 		if (inet_pton(AF_INET, o->peer_addr, &in) != 1)
-			return bad("", "--peer-addr '%s': expected an IPv4 "
-			    "address", o->peer_addr);
+			return bad("",
+			    "--peer-addr '%s': expected an IPv4 "
+			    "address",
+			    o->peer_addr);
 	}
 	if (optind >= argc && !rs->library)
 		return bad("name .scn files or directories holding them, or "
-		    "--library for the installed ones", "no scenario file given");
+			   "--library for the installed ones",
+		    "no scenario file given");
 	return 0;
 }
 
@@ -343,7 +349,8 @@ add_case(struct cases *c, struct scenario *sc)
 
 	if (c->n == c->cap || c->v == NULL) {
 		c->cap = c->cap ? 2 * c->cap : 32;
-		if ((v = realloc(c->v, c->cap * sizeof(struct scenario *))) == NULL)
+		if ((v = realloc(c->v, c->cap * sizeof(struct scenario *))) ==
+		    NULL)
 			return -1;
 		c->v = v;
 	}
@@ -364,8 +371,10 @@ load_file(const char *path, struct cases *c, struct scn_file **fout)
 	*fout = NULL;
 	if (scn_read_file(path, &text, &len) < 0)
 		return -1;
-	if (scn_file_parse(path, text, len, fout, errs, MAX_ERRS, &nerrs) == -1) {
-		scn_print_errors(errs, nerrs < MAX_ERRS ? nerrs : MAX_ERRS, nerrs);
+	if (scn_file_parse(path, text, len, fout, errs, MAX_ERRS, &nerrs) ==
+	    -1) {
+		scn_print_errors(errs, nerrs < MAX_ERRS ? nerrs : MAX_ERRS,
+		    nerrs);
 		free(text);
 		return -1;
 	}
@@ -373,9 +382,9 @@ load_file(const char *path, struct cases *c, struct scn_file **fout)
 	n = scn_file_ncases(*fout);
 	for (k = 0; k < n; k++) {
 		if (scn_file_case_errors(*fout, k, &sc, errs, MAX_ERRS,
-		    &nerrs) == -1) {
-			scn_print_errors(errs, nerrs < MAX_ERRS ? nerrs : MAX_ERRS,
-			    nerrs);
+			&nerrs) == -1) {
+			scn_print_errors(errs,
+			    nerrs < MAX_ERRS ? nerrs : MAX_ERRS, nerrs);
 			rc = -1;
 		} else if (add_case(c, sc) == -1) {
 			scenario_free(sc);
@@ -397,8 +406,9 @@ load(const struct scn_paths *p, struct cases *c)
 		if (load_file(p->v[i], c, &c->files[i]) == -1)
 			rc = -1;
 	if (rc == -1)
-		fprintf(stderr, PROG ": nothing was run: fix the errors above "
-		    "(lingerlab check FILE... finds them all)\n");
+		fprintf(stderr,
+		    PROG ": nothing was run: fix the errors above "
+			 "(lingerlab check FILE... finds them all)\n");
 	return rc;
 }
 
@@ -415,14 +425,16 @@ select_cases(struct cases *c, const struct run_state *rs)
 		return 0;
 	for (i = 0; i < c->n; i++) {
 		if (scn_tags_select(c->v[i]->tags, c->v[i]->ntags, rs->tags,
-		    rs->skip_tags))
+			rs->skip_tags))
 			c->v[kept++] = c->v[i];
 		else
 			scenario_free(c->v[i]);
 	}
 	if (kept < c->n)
-		fprintf(stderr, PROG ": %zu of %zu cases left out by their "
-		    "tags\n", c->n - kept, c->n);
+		fprintf(stderr,
+		    PROG ": %zu of %zu cases left out by their "
+			 "tags\n",
+		    c->n - kept, c->n);
 	c->n = kept;
 	if (kept == 0)
 		return bad("`lingerlab list` shows each file's tags",
@@ -454,14 +466,15 @@ on_done(size_t index, struct case_obs *obs, void *arg)
 	(void)index;
 	if (obs->aborted && obs->abort_kind == OBS_ABORT_ENV)
 		rs->env_failed = true;
-	if (obs->aborted && (obs->abort_kind == OBS_ABORT_AGENT ||
-	    obs->abort_kind == OBS_ABORT_NO_AGENT))
+	if (obs->aborted &&
+	    (obs->abort_kind == OBS_ABORT_AGENT ||
+		obs->abort_kind == OBS_ABORT_NO_AGENT))
 		rs->agent_lost = true;
 	if (rs->raw) {
 		dump_raw(obs);
 		rs->result.counts[VERDICT_ERROR] += obs->aborted;
 	} else if (evaluate_case(obs->sc, obs, obs->os != 0 ? obs->os : rs->os,
-	    &cr) == -1 ||
+		       &cr) == -1 ||
 	    run_result_add(&rs->result, &cr) == -1) {
 		fprintf(stderr, PROG ": %s: cannot evaluate: %s\n",
 		    obs->sc->case_name, strerror(errno));
@@ -520,7 +533,8 @@ run_all(struct cases *c, struct run_opts *o, struct run_state *rs)
 		live_term_free(lt);
 		o->live = NULL;
 		if (rs->fmt == REPORT_HUMAN && !rs->raw)
-			putchar('\n');		/* between the live view and the report */
+			putchar(
+			    '\n'); /* between the live view and the report */
 	}
 	if (rc == -1)
 		fprintf(stderr, PROG ": %s\n", err);
@@ -532,8 +546,8 @@ run_all(struct cases *c, struct run_opts *o, struct run_state *rs)
 		fprintf(stderr, PROG ": writing the report: %s\n",
 		    strerror(errno));
 	if (!rs->raw && pictures_finish(&rs->pic, &rs->result) == -1)
-		rs->env_failed = true;	/* a picture asked for is missing */
-	if (rc == 1) {		/* after the report: the last word */
+		rs->env_failed = true; /* a picture asked for is missing */
+	if (rc == 1) {		       /* after the report: the last word */
 		fprintf(stderr, PROG ": %s\n", err);
 		return RUN_EXIT_INTERRUPTED;
 	}
@@ -542,10 +556,10 @@ run_all(struct cases *c, struct run_opts *o, struct run_state *rs)
 	if (rs->env_failed)
 		return RUN_EXIT_ENV;
 	if (rs->raw)
-		return rs->result.counts[VERDICT_ERROR] > 0 ? RUN_EXIT_FAIL :
-		    RUN_EXIT_PASS;
-	return run_result_failures(&rs->result) > 0 ? RUN_EXIT_FAIL :
-	    RUN_EXIT_PASS;
+		return rs->result.counts[VERDICT_ERROR] > 0 ? RUN_EXIT_FAIL
+							    : RUN_EXIT_PASS;
+	return run_result_failures(&rs->result) > 0 ? RUN_EXIT_FAIL
+						    : RUN_EXIT_PASS;
 }
 
 static void
@@ -569,23 +583,25 @@ cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { .jobs = 1, .agent_wait_ns = RUN_AGENT_WAIT_NS };
 	struct run_state rs = { .fmt = REPORT_HUMAN,
-	    .pic.summary = PIC_SUMMARY_AUTO };
+		.pic.summary = PIC_SUMMARY_AUTO };
 	struct scn_paths p = { NULL, 0, 0 };
 	struct cases c = { NULL, 0, NULL, 0, 0 };
 	int rc = RUN_EXIT_USAGE;
 
 	run_result_init(&rs.result, "");
-	if (parse_opts(argc, argv, &o, &rs) == -1 || (rs.library ?
-	    library_collect(argc - optind, argv + optind, &p) :
-	    scn_paths_collect(argc - optind, argv + optind, &p)) == -1 ||
+	if (parse_opts(argc, argv, &o, &rs) == -1 ||
+	    (rs.library ? library_collect(argc - optind, argv + optind, &p)
+			: scn_paths_collect(argc - optind, argv + optind,
+			      &p)) == -1 ||
 	    load(&p, &c) == -1 || select_cases(&c, &rs) == -1 ||
 	    (!rs.raw && pictures_start(&rs.pic, rs.fmt) == -1))
 		goto out;
 	o.lingerpeer = self_path(SELF_PEER);
 	if (o.peer_control == NULL && access(o.lingerpeer, X_OK) == -1) {
-		fprintf(stderr, PROG ": lingerpeer is not at %s: %s (build it, "
-		    "or set LINGERPEER to its path)\n", o.lingerpeer,
-		    strerror(errno));
+		fprintf(stderr,
+		    PROG ": lingerpeer is not at %s: %s (build it, "
+			 "or set LINGERPEER to its path)\n",
+		    o.lingerpeer, strerror(errno));
 		rc = RUN_EXIT_ENV;
 		goto out;
 	}

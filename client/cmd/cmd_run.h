@@ -12,6 +12,6 @@
  * argv[0] is the command's name ("run"); the options and paths follow.
  * Returns the exit status.
  */
-int	cmd_run(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif

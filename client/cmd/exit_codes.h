@@ -6,10 +6,10 @@
 #define LINGERLAB_EXIT_CODES_H
 
 enum {
-	RUN_EXIT_PASS = 0,	/* every check passed (or was not applicable) */
-	RUN_EXIT_FAIL = 1,	/* a check failed, or a case stopped early */
-	RUN_EXIT_USAGE = 2,	/* the command line or a scenario file is wrong */
-	RUN_EXIT_ENV = 3,	/* the test system could not be set up */
+	RUN_EXIT_PASS = 0,  /* every check passed (or was not applicable) */
+	RUN_EXIT_FAIL = 1,  /* a check failed, or a case stopped early */
+	RUN_EXIT_USAGE = 2, /* the command line or a scenario file is wrong */
+	RUN_EXIT_ENV = 3,   /* the test system could not be set up */
 	/* lab mode: lingerlab-agent was lost during the run (a case says
 	 * "agent lost"); the run went on when it came back, or stopped */
 	RUN_EXIT_AGENT_LOST = 4,

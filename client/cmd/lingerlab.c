@@ -16,7 +16,8 @@
 #endif
 
 static void
-companion(FILE *out, const char *what, const char *var, enum self_companion which)
+companion(FILE *out, const char *what, const char *var,
+    enum self_companion which)
 {
 	fprintf(out, "  %-17s %s%s ($%s)\n", what, self_path(which),
 	    self_path_found(which) ? "" : " (missing)", var);
@@ -85,7 +86,8 @@ main(int argc, char **argv)
 		printf("lingerlab %s\n", LINGERLAB_VERSION);
 		return 0;
 	}
-	fprintf(stderr, "lingerlab: unknown command '%s': expected run, check, list or observe\n",
+	fprintf(stderr,
+	    "lingerlab: unknown command '%s': expected run, check, list or observe\n",
 	    argv[1]);
 	usage(stderr);
 	return RUN_EXIT_USAGE;

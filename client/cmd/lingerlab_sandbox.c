@@ -33,32 +33,32 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PROG "lingerlab-sandbox"
-#define EXIT_TOOL 125		/* as env(1): our own failure */
+#define PROG		"lingerlab-sandbox"
+#define EXIT_TOOL	125 /* as env(1): our own failure */
 #define EXIT_CANNOT_RUN 126
-#define EXIT_NOT_FOUND 127
-#define SUN_PATH_LEN sizeof(((struct sockaddr_un *)NULL)->sun_path)
+#define EXIT_NOT_FOUND	127
+#define SUN_PATH_LEN	sizeof(((struct sockaddr_un *)NULL)->sun_path)
 
 struct options {
 	const char **peer_args;
 	int n_peer_args;
-	const char **agent_cmd;		/* --agent (NULL: ours), --agent-arg... */
-	int n_agent_cmd;		/* --agent-arg's */
-	bool lab;			/* --lab */
+	const char **agent_cmd; /* --agent (NULL: ours), --agent-arg... */
+	int n_agent_cmd;	/* --agent-arg's */
+	bool lab;		/* --lab */
 	bool no_peer;
-	const char *control_path;	/* --control-socket, or NULL */
-	char **command;			/* NULL: the user's shell */
+	const char *control_path; /* --control-socket, or NULL */
+	char **command;		  /* NULL: the user's shell */
 };
 
 struct run {
 	struct sandbox sb;
-	char tmpdir[PATH_MAX];		/* "" if none */
-	char sock_path[SUN_PATH_LEN];	/* "" if none */
+	char tmpdir[PATH_MAX];	      /* "" if none */
+	char sock_path[SUN_PATH_LEN]; /* "" if none */
 	bool tmpfs_mounted;
 	int listen_fd;
 	struct peer_proc peer;
-	struct lab lab;			/* --lab: the tokens, the agent */
-	int peer_echo;			/* where lingerpeer's output goes */
+	struct lab lab; /* --lab: the tokens, the agent */
+	int peer_echo;	/* where lingerpeer's output goes */
 	int sigfd;
 };
 
@@ -66,61 +66,72 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: " PROG " [--peer-arg ARG]... [--no-peer] [--control-socket PATH]\n"
-"       [-- COMMAND [ARGS...]]\n"
-"       " PROG " --lab [--agent PROGRAM [--agent-arg ARG]...] [--peer-arg ARG]...\n"
-"       [-- COMMAND [ARGS...]]\n"
-"\n"
-"Build a private test network (no host configuration, nothing left behind),\n"
-"start lingerpeer on its peer side and run COMMAND (default: $SHELL, or\n"
-"/bin/sh -i) on its client side with:\n"
-"  LINGERLAB_CLIENT_ADDR=" SANDBOX_CLIENT_ADDR "   the client's address "
-"(on " SANDBOX_CLIENT_IFACE ")\n"
-"  LINGERPEER_ADDR=" SANDBOX_PEER_ADDR "         the address lingerpeer "
-"owns\n"
-"  LINGERPEER_CONTROL=unix:PATH      lingerpeer's control socket\n"
-"\n"
-"  --peer-arg ARG         pass ARG to lingerpeer (repeat; default: --port "
-"7000)\n"
-"  --no-peer              start no lingerpeer (no LINGERPEER_CONTROL)\n"
-"  --control-socket PATH  put the control socket at PATH, visible outside\n"
-"                         the sandbox, instead of a private directory\n"
-"\n"
-"--lab: a lab of three hosts instead (docs/lab.md): the client side is the\n"
-"system under test, with lingerlab-agent on " LAB_AGENT_ENDPOINT ", lingerpeer's\n"
-"control channel is on " LAB_PEER_CONTROL ", each behind a fresh token, and\n"
-"COMMAND runs on a third host that reaches both over TCP only, with:\n"
-"  LINGERLAB_AGENT, LINGERLAB_AGENT_TOKEN    the agent and its token file\n"
-"  LINGERPEER_CONTROL, LINGERPEER_TOKEN      lingerpeer's, and its token file\n"
-"  LINGERPEER_ADDR, LINGERLAB_CLIENT_ADDR    the test link's two addresses\n"
-"so that COMMAND can be:\n"
-"  lingerlab run --agent \"$LINGERLAB_AGENT\" --agent-token \"$LINGERLAB_AGENT_TOKEN\"\n"
-"      --peer \"$LINGERPEER_CONTROL\" --peer-token \"$LINGERPEER_TOKEN\" scenarios/\n"
-"  --agent PROGRAM        the agent to start (default: lingerlab-agent beside\n"
-"                         this program); it gets --agent-arg ARGs, then --listen\n"
-"                         and --token-file, and must print the agent's ready line:\n"
-"                         --agent wine --agent-arg lingerlab-agent.exe\n"
-"  -h, --help             show this help\n"
-"\n"
-"lingerpeer is $LINGERPEER if set, else the one installed beside this\n"
-"program (or the build tree's): %s\n"
-"Exit status: COMMAND's (128+N if killed by signal N); 3 if no sandbox can\n"
-"be built here (run as root, or allow unprivileged user namespaces);\n"
-"125 if lingerpeer fails to start or on other errors; 126/127 if COMMAND\n"
-"cannot be run / is not found.\n", self_path(SELF_PEER));
+	    "usage: " PROG
+	    " [--peer-arg ARG]... [--no-peer] [--control-socket PATH]\n"
+	    "       [-- COMMAND [ARGS...]]\n"
+	    "       " PROG
+	    " --lab [--agent PROGRAM [--agent-arg ARG]...] [--peer-arg ARG]...\n"
+	    "       [-- COMMAND [ARGS...]]\n"
+	    "\n"
+	    "Build a private test network (no host configuration, nothing left behind),\n"
+	    "start lingerpeer on its peer side and run COMMAND (default: $SHELL, or\n"
+	    "/bin/sh -i) on its client side with:\n"
+	    "  LINGERLAB_CLIENT_ADDR=" SANDBOX_CLIENT_ADDR
+	    "   the client's address "
+	    "(on " SANDBOX_CLIENT_IFACE ")\n"
+	    "  LINGERPEER_ADDR=" SANDBOX_PEER_ADDR
+	    "         the address lingerpeer "
+	    "owns\n"
+	    "  LINGERPEER_CONTROL=unix:PATH      lingerpeer's control socket\n"
+	    "\n"
+	    "  --peer-arg ARG         pass ARG to lingerpeer (repeat; default: --port "
+	    "7000)\n"
+	    "  --no-peer              start no lingerpeer (no LINGERPEER_CONTROL)\n"
+	    "  --control-socket PATH  put the control socket at PATH, visible outside\n"
+	    "                         the sandbox, instead of a private directory\n"
+	    "\n"
+	    "--lab: a lab of three hosts instead (docs/lab.md): the client side is the\n"
+	    "system under test, with lingerlab-agent on " LAB_AGENT_ENDPOINT
+	    ", lingerpeer's\n"
+	    "control channel is on " LAB_PEER_CONTROL
+	    ", each behind a fresh token, and\n"
+	    "COMMAND runs on a third host that reaches both over TCP only, with:\n"
+	    "  LINGERLAB_AGENT, LINGERLAB_AGENT_TOKEN    the agent and its token file\n"
+	    "  LINGERPEER_CONTROL, LINGERPEER_TOKEN      lingerpeer's, and its token file\n"
+	    "  LINGERPEER_ADDR, LINGERLAB_CLIENT_ADDR    the test link's two addresses\n"
+	    "so that COMMAND can be:\n"
+	    "  lingerlab run --agent \"$LINGERLAB_AGENT\" --agent-token \"$LINGERLAB_AGENT_TOKEN\"\n"
+	    "      --peer \"$LINGERPEER_CONTROL\" --peer-token \"$LINGERPEER_TOKEN\" scenarios/\n"
+	    "  --agent PROGRAM        the agent to start (default: lingerlab-agent beside\n"
+	    "                         this program); it gets --agent-arg ARGs, then --listen\n"
+	    "                         and --token-file, and must print the agent's ready line:\n"
+	    "                         --agent wine --agent-arg lingerlab-agent.exe\n"
+	    "  -h, --help             show this help\n"
+	    "\n"
+	    "lingerpeer is $LINGERPEER if set, else the one installed beside this\n"
+	    "program (or the build tree's): %s\n"
+	    "Exit status: COMMAND's (128+N if killed by signal N); 3 if no sandbox can\n"
+	    "be built here (run as root, or allow unprivileged user namespaces);\n"
+	    "125 if lingerpeer fails to start or on other errors; 126/127 if COMMAND\n"
+	    "cannot be run / is not found.\n",
+	    self_path(SELF_PEER));
 }
 
 /* --lab has its own peer and control channel; the others go without it. */
 static int
 check_lab_options(const struct options *o)
 {
-	const char *bad = o->no_peer ? "--no-peer" : o->control_path != NULL ?
-	    "--control-socket" : NULL;
+	const char *bad = o->no_peer  ? "--no-peer"
+	    : o->control_path != NULL ? "--control-socket"
+				      : NULL;
 
 	if (o->lab && bad != NULL) {
-		fprintf(stderr, PROG ": %s and --lab do not go together: the "
+		fprintf(stderr,
+		    PROG
+		    ": %s and --lab do not go together: the "
 		    "lab's lingerpeer is reached over TCP on " LAB_PEER_CONTROL
-		    "\n", bad);
+		    "\n",
+		    bad);
 		return -1;
 	}
 	if (!o->lab && (o->agent_cmd[0] != NULL || o->n_agent_cmd > 0)) {
@@ -155,30 +166,16 @@ parse_options(int argc, char **argv, struct options *o)
 	/* "+": stop at COMMAND, so its own options stay its own. */
 	while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'p':
-			o->peer_args[o->n_peer_args++] = optarg;
-			break;
-		case 'n':
-			o->no_peer = true;
-			break;
-		case 'c':
-			o->control_path = optarg;
-			break;
-		case 'l':
-			o->lab = true;
-			break;
+		case 'p': o->peer_args[o->n_peer_args++] = optarg; break;
+		case 'n': o->no_peer = true; break;
+		case 'c': o->control_path = optarg; break;
+		case 'l': o->lab = true; break;
 		case 'a':
-			o->agent_cmd[0] = optarg;	/* its arguments follow */
+			o->agent_cmd[0] = optarg; /* its arguments follow */
 			break;
-		case 'A':
-			o->agent_cmd[++o->n_agent_cmd] = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			usage(stderr);
-			return -1;
+		case 'A': o->agent_cmd[++o->n_agent_cmd] = optarg; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
 		}
 	}
 	if (optind < argc)
@@ -204,8 +201,7 @@ cleanup(struct run *r)
 	r->tmpfs_mounted = false;
 }
 
-__attribute__((noreturn))
-static void
+__attribute__((noreturn)) static void
 finish(struct run *r, int status)
 {
 	sandbox_close(&r->sb);
@@ -230,12 +226,14 @@ private_tmpfs(struct run *r)
 {
 	if (unshare(CLONE_NEWNS) == -1 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1) {
-		fprintf(stderr, PROG ": cannot make a private mount namespace: "
-		    "%s\n", strerror(errno));
+		fprintf(stderr,
+		    PROG ": cannot make a private mount namespace: "
+			 "%s\n",
+		    strerror(errno));
 		return -1;
 	}
-	if (mount("lingerlab", r->tmpdir, "tmpfs", MS_NOSUID | MS_NODEV |
-	    MS_NOEXEC, "mode=0700,size=64k") == -1) {
+	if (mount("lingerlab", r->tmpdir, "tmpfs",
+		MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700,size=64k") == -1) {
 		fprintf(stderr, PROG ": cannot mount a tmpfs on %s: %s\n",
 		    r->tmpdir, strerror(errno));
 		return -1;
@@ -250,17 +248,23 @@ listen_unix(struct run *r, const char *path)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, PROG ": control socket path too long (max %zu "
-		    "bytes): %s\n", sizeof(sa.sun_path) - 1, path);
+		fprintf(stderr,
+		    PROG ": control socket path too long (max %zu "
+			 "bytes): %s\n",
+		    sizeof(sa.sun_path) - 1, path);
 		return -1;
 	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);	/* fits: checked above */
+	memcpy(sa.sun_path, path, strlen(path) + 1); /* fits: checked above */
 	r->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (r->listen_fd == -1 || bind(r->listen_fd, (struct sockaddr *)&sa,
-	    sizeof(sa)) == -1) {
-		fprintf(stderr, PROG ": cannot create the control socket %s: "
-		    "%s%s\n", path, strerror(errno), errno == EADDRINUSE ?
-		    " (remove the stale file, or pick another path)" : "");
+	if (r->listen_fd == -1 ||
+	    bind(r->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) == -1) {
+		fprintf(stderr,
+		    PROG ": cannot create the control socket %s: "
+			 "%s%s\n",
+		    path, strerror(errno),
+		    errno == EADDRINUSE
+			? " (remove the stale file, or pick another path)"
+			: "");
 		return -1;
 	}
 	snprintf(r->sock_path, sizeof(r->sock_path), "%s", path);
@@ -280,12 +284,14 @@ make_tmpdir(struct run *r)
 	if (base == NULL || *base == '\0')
 		base = "/tmp";
 	if ((size_t)snprintf(r->tmpdir, sizeof(r->tmpdir),
-	    "%s/lingerlab-sandbox.XXXXXX", base) >= sizeof(r->tmpdir))
+		"%s/lingerlab-sandbox.XXXXXX", base) >= sizeof(r->tmpdir))
 		errno = ENAMETOOLONG;
 	else if (mkdtemp(r->tmpdir) != NULL)
 		return 0;
-	fprintf(stderr, PROG ": cannot make a directory in %s (mkdtemp): %s; "
-	    "set TMPDIR to a writable directory\n", base, strerror(errno));
+	fprintf(stderr,
+	    PROG ": cannot make a directory in %s (mkdtemp): %s; "
+		 "set TMPDIR to a writable directory\n",
+	    base, strerror(errno));
 	r->tmpdir[0] = '\0';
 	return -1;
 }
@@ -327,8 +333,10 @@ start_peer(struct run *r, const struct options *o)
 
 	rc = peer_launch_start(&r->sb, &lo, &r->peer, why, sizeof(why));
 	if (rc == -1)
-		fprintf(stderr, PROG ": %s%s\n", why, errno == ENOENT ?
-		    " (build lingerpeer, or set LINGERPEER to its path)" : "");
+		fprintf(stderr, PROG ": %s%s\n", why,
+		    errno == ENOENT
+			? " (build lingerpeer, or set LINGERPEER to its path)"
+			: "");
 	/* lingerpeer has the listening socket now; ours would only linger. */
 	close(r->listen_fd);
 	r->listen_fd = -1;
@@ -361,7 +369,7 @@ start_command(struct run *r, const struct options *o)
 
 	if (argv == NULL)
 		argv = shell[0] != NULL && *shell[0] != '\0' ? shell : dflt_sh;
-	if (o->lab) {		/* the runner's host: TCP to both, nothing else */
+	if (o->lab) { /* the runner's host: TCP to both, nothing else */
 		if (lab_export(&r->lab) == -1)
 			return -1;
 		pid = sandbox_spawn(&r->sb, SANDBOX_RUNNER_SIDE, argv, NULL);
@@ -400,17 +408,19 @@ start_lab(struct run *r, const struct options *o)
 		o->agent_cmd[0] = self_path(SELF_AGENT);
 	/* What they say goes to stderr: COMMAND's stdout is a report. */
 	if (lab_write_tokens(&r->lab, r->tmpdir, why, sizeof(why)) == -1 ||
-	    lab_start_peer(&r->lab, &r->sb, self_path(SELF_PEER),
-	    o->peer_args, STDERR_FILENO, why, sizeof(why)) == -1) {
+	    lab_start_peer(&r->lab, &r->sb, self_path(SELF_PEER), o->peer_args,
+		STDERR_FILENO, why, sizeof(why)) == -1) {
 		fprintf(stderr, PROG ": %s\n", why);
 		return -1;
 	}
 	r->peer = r->lab.peer;
 	r->peer_echo = STDERR_FILENO;
 	if (lab_start_agent(&r->lab, &r->sb, o->agent_cmd, STDERR_FILENO, why,
-	    sizeof(why)) == -1) {
-		fprintf(stderr, PROG ": %s%s\n", why, errno == ENOENT ?
-		    " (build lingerlab-agent, or give --agent)" : "");
+		sizeof(why)) == -1) {
+		fprintf(stderr, PROG ": %s%s\n", why,
+		    errno == ENOENT
+			? " (build lingerlab-agent, or give --agent)"
+			: "");
 		return -1;
 	}
 	/* What it says later is on its stderr, which is ours already. */
@@ -439,8 +449,10 @@ on_peer_exit(struct run *r, int *pidfd)
 
 	if (waitpid(r->peer.pid, &status, WNOHANG) > 0) {
 		peer_describe_status(status, how, sizeof(how));
-		fprintf(stderr, PROG ": lingerpeer stopped early (%s); COMMAND "
-		    "keeps running without it\n", how);
+		fprintf(stderr,
+		    PROG ": lingerpeer stopped early (%s); COMMAND "
+			 "keeps running without it\n",
+		    how);
 	}
 	close(*pidfd);
 	*pidfd = -1;
@@ -459,8 +471,8 @@ supervise(struct run *r, pid_t cmd)
 	for (;;) {
 		p[0] = (struct pollfd){ .fd = cmd_fd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = r->sigfd, .events = POLLIN };
-		p[2] = (struct pollfd){ .fd = r->peer.out_fd,
-		    .events = POLLIN };
+		p[2] =
+		    (struct pollfd){ .fd = r->peer.out_fd, .events = POLLIN };
 		p[3] = (struct pollfd){ .fd = peer_fd, .events = POLLIN };
 		/* Without a pidfd (old kernel), waitpid below blocks. */
 		if (cmd_fd == -1 || (poll(p, 4, -1) > 0 && p[0].revents != 0))
@@ -520,14 +532,17 @@ int
 main(int argc, char **argv)
 {
 	struct options o;
-	struct run r = { .listen_fd = -1, .peer.out_fd = -1, .sigfd = -1,
-	    .peer_echo = STDOUT_FILENO };
+	struct run r = { .listen_fd = -1,
+		.peer.out_fd = -1,
+		.sigfd = -1,
+		.peer_echo = STDOUT_FILENO };
 	pid_t cmd;
 	int status, e;
 
 	if (parse_options(argc, argv, &o) == -1 || block_signals(&r) == -1 ||
-	    check_lab_options(&o) == -1 || ((o.lab || !o.no_peer) &&
-	    o.control_path == NULL && make_tmpdir(&r) == -1)) {
+	    check_lab_options(&o) == -1 ||
+	    ((o.lab || !o.no_peer) && o.control_path == NULL &&
+		make_tmpdir(&r) == -1)) {
 		free(o.peer_args);
 		free(o.agent_cmd);
 		return EXIT_TOOL;
@@ -540,8 +555,8 @@ main(int argc, char **argv)
 	}
 	if (o.lab && start_lab(&r, &o) == -1)
 		finish(&r, EXIT_TOOL);
-	if (!o.lab && !o.no_peer && (control_socket(&r, &o) == -1 ||
-	    start_peer(&r, &o) == -1))
+	if (!o.lab && !o.no_peer &&
+	    (control_socket(&r, &o) == -1 || start_peer(&r, &o) == -1))
 		finish(&r, EXIT_TOOL);
 	cmd = start_command(&r, &o);
 	if (cmd == -1) {

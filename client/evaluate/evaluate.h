@@ -29,8 +29,8 @@
  * obs->segs must have been through wire_classify().
  * Returns 0, or -1 with errno ENOMEM or EINVAL (out is then empty).
  */
-int	evaluate_case(const struct scenario *sc, const struct case_obs *obs,
-	    uint32_t running_os, struct case_result *out);
+int evaluate_case(const struct scenario *sc, const struct case_obs *obs,
+    uint32_t running_os, struct case_result *out);
 
 /*
  * The tolerance "blocks about D" allows: given if not 0, else 50 ms + 5 %
@@ -42,15 +42,15 @@ uint64_t evaluate_tolerance(uint64_t d_ns, uint64_t given_ns);
  * Whether call c of step st meets the indented expectation e: the runner
  * checks each iteration of a repeat block with it, the evaluator the rest.
  */
-bool	evaluate_call_ok(const struct scn_step *st, const struct scn_expect *e,
-	    const struct obs_call *c);
+bool evaluate_call_ok(const struct scn_step *st, const struct scn_expect *e,
+    const struct obs_call *c);
 
 /*
  * Whether the peer's value for a `peer SOCK KEY OP V` expectation holds
  * (false also when the two cannot be compared): for the runner, which
  * reads the peer again while it does not, for a moment.
  */
-bool	evaluate_peer_holds(const struct scn_expect *e, const char *value);
+bool evaluate_peer_holds(const struct scn_expect *e, const char *value);
 
 /*
  * Probe expectations (evaluate_probe.c). evaluate_probe_value(): the value
@@ -58,9 +58,9 @@ bool	evaluate_peer_holds(const struct scn_expect *e, const char *value);
  * first sample); false when the series is unknown. evaluate_probe_holds():
  * whether that value meets pe.
  */
-bool	evaluate_probe_value(const struct scn_probe_expect *pe,
-	    const struct obs_probes *p, size_t k, int64_t *value);
-bool	evaluate_probe_holds(const struct scn_probe_expect *pe, int64_t value);
+bool evaluate_probe_value(const struct scn_probe_expect *pe,
+    const struct obs_probes *p, size_t k, int64_t *value);
+bool evaluate_probe_holds(const struct scn_probe_expect *pe, int64_t value);
 
 /*
  * A probe expectation's bound, drawn on its series' plot as a dashed line
@@ -74,11 +74,11 @@ bool	evaluate_probe_holds(const struct scn_probe_expect *pe, int64_t value);
 #define SERIES_BOUNDS_MAX 16
 
 struct series_bound {
-	size_t series;		/* index into obs_probes' series */
+	size_t series; /* index into obs_probes' series */
 	int64_t value;
 	uint64_t t_from_ns, t_to_ns;
 	bool passed;
-	char label[64];		/* "growth fds <= 0" */
+	char label[64]; /* "growth fds <= 0" */
 };
 
 /*
@@ -86,8 +86,8 @@ struct series_bound {
  * (series.h): at most max into out. obs: what cr was evaluated from.
  * Returns how many.
  */
-size_t	evaluate_probe_bounds(const struct case_obs *obs, const struct case_result *cr,
-	    struct series_bound *out, size_t max);
+size_t evaluate_probe_bounds(const struct case_obs *obs,
+    const struct case_result *cr, struct series_bound *out, size_t max);
 
 /*
  * The pattern for wire expectation steps[step].expects[idx]: direction,
@@ -99,8 +99,8 @@ size_t	evaluate_probe_bounds(const struct case_obs *obs, const struct case_resul
  * reaching the point. Returns 0, or -1 with errno EINVAL when it is not a
  * wire expectation or there is no such point.
  */
-int	evaluate_wire_pattern(const struct scenario *sc, const struct case_obs *obs,
-	    size_t step, size_t idx, struct wire_pattern *pat);
+int evaluate_wire_pattern(const struct scenario *sc, const struct case_obs *obs,
+    size_t step, size_t idx, struct wire_pattern *pat);
 
 /*
  * Whether the segments captured so far already decide expectation e, so
@@ -108,7 +108,7 @@ int	evaluate_wire_pattern(const struct scenario *sc, const struct case_obs *obs,
  * matches (a pass), "sends no" once one matches (a failure), "at-least N"
  * once N match.
  */
-bool	evaluate_wire_settled(const struct scn_expect *e, const struct obs_segment *segs,
-	    size_t n, const struct wire_pattern *pat);
+bool evaluate_wire_settled(const struct scn_expect *e,
+    const struct obs_segment *segs, size_t n, const struct wire_pattern *pat);
 
 #endif

@@ -47,8 +47,9 @@ returns_descriptor(enum scn_step_kind kind)
 static const char *
 ok_means(enum scn_step_kind kind)
 {
-	return returns_count(kind) ? "a count, 0 or more" :
-	    returns_descriptor(kind) ? "a descriptor, 0 or more" : "0";
+	return returns_count(kind)     ? "a count, 0 or more"
+	    : returns_descriptor(kind) ? "a descriptor, 0 or more"
+				       : "0";
 }
 
 /* EAGAIN and EWOULDBLOCK are one error on every system that has both. */
@@ -104,12 +105,16 @@ call_outcome(struct tbuf *tb, const char *label, enum scn_step_kind kind,
 
 	dur_measured(call_took(c), DUR_VERDICT, took, sizeof(took));
 	if (kind == STEP_EXIT_CLOSE && c->ret >= 0)
-		tb_printf(tb, "%s: the process holding the socket was gone %s after it "
-		    "was told to exit", label, took);
+		tb_printf(tb,
+		    "%s: the process holding the socket was gone %s after it "
+		    "was told to exit",
+		    label, took);
 	else if (c->ret < 0)
-		tb_printf(tb, "%s failed with %s after %s", label, call_errname(c), took);
+		tb_printf(tb, "%s failed with %s after %s", label,
+		    call_errname(c), took);
 	else
-		tb_printf(tb, "%s returned %" PRId64 " after %s", label, c->ret, took);
+		tb_printf(tb, "%s returned %" PRId64 " after %s", label, c->ret,
+		    took);
 	/* Worth a word from 1 ms: below that it changes no verdict. */
 	if (c->cpu_wait_ns >= NS_PER_MS && c->cpu_wait_ns < call_took(c)) {
 		dur_measured(c->cpu_wait_ns, DUR_VERDICT, took, sizeof(took));
@@ -118,8 +123,8 @@ call_outcome(struct tbuf *tb, const char *label, enum scn_step_kind kind,
 }
 
 void
-ev_call_expected(const struct scn_step *st, const struct scn_expect *e, const char *label,
-    char *buf, size_t len)
+ev_call_expected(const struct scn_step *st, const struct scn_expect *e,
+    const char *label, char *buf, size_t len)
 {
 	char d[32], tol[32], sz[48];
 	struct tbuf tb;
@@ -127,19 +132,26 @@ ev_call_expected(const struct scn_step *st, const struct scn_expect *e, const ch
 	tb_init(&tb, buf, len);
 	dur_written(e->duration_ns, d, sizeof(d));
 	if (e->kind == EXP_RETURNS && e->ok_any)
-		tb_printf(&tb, "%s to succeed (return %s)", label, ok_means(st->kind));
+		tb_printf(&tb, "%s to succeed (return %s)", label,
+		    ok_means(st->kind));
 	else if (e->kind == EXP_RETURNS)
 		tb_printf(&tb, "%s to return %" PRId64, label, e->value);
 	else if (e->kind == EXP_FAILS)
 		tb_printf(&tb, "%s to fail with %s%s", label, e->err_name,
-		    strcasecmp(e->err_name, "EAGAIN") == 0 ? " (the same as EWOULDBLOCK)" :
-		    strcasecmp(e->err_name, "EWOULDBLOCK") == 0 ? " (or EAGAIN)" : "");
-	else if (e->kind == EXP_BLOCKS_AT_LEAST || e->kind == EXP_BLOCKS_AT_MOST)
+		    strcasecmp(e->err_name, "EAGAIN") == 0
+			? " (the same as EWOULDBLOCK)"
+			: strcasecmp(e->err_name, "EWOULDBLOCK") == 0
+			? " (or EAGAIN)"
+			: "");
+	else if (e->kind == EXP_BLOCKS_AT_LEAST ||
+	    e->kind == EXP_BLOCKS_AT_MOST)
 		tb_printf(&tb, "%s to block at %s %s", label,
 		    e->kind == EXP_BLOCKS_AT_LEAST ? "least" : "most", d);
 	else if (e->kind == EXP_BLOCKS_ABOUT) {
-		dur_written(evaluate_tolerance(e->duration_ns, e->tolerance_ns), tol, sizeof(tol));
-		tb_printf(&tb, "%s to block about %s \xc2\xb1 %s", label, d, tol);
+		dur_written(evaluate_tolerance(e->duration_ns, e->tolerance_ns),
+		    tol, sizeof(tol));
+		tb_printf(&tb, "%s to block about %s \xc2\xb1 %s", label, d,
+		    tol);
 	} else if (e->kind == EXP_SENDS) {
 		size_words(e->size, sz, sizeof(sz));
 		tb_printf(&tb, "%s to accept %s in all", label, sz);
@@ -152,7 +164,8 @@ off_by(struct tbuf *tb, uint64_t took, uint64_t d)
 {
 	char by[32], ds[32];
 
-	dur_measured(took > d ? took - d : d - took, DUR_VERDICT, by, sizeof(by));
+	dur_measured(took > d ? took - d : d - took, DUR_VERDICT, by,
+	    sizeof(by));
 	dur_written(d, ds, sizeof(ds));
 	tb_printf(tb, ", %s %s than %s", by, took > d ? "more" : "less", ds);
 }
@@ -162,7 +175,8 @@ judge_blocks(const struct scn_expect *e, uint64_t took)
 {
 	uint64_t tol = evaluate_tolerance(e->duration_ns, e->tolerance_ns);
 	uint64_t lo = e->duration_ns > tol ? e->duration_ns - tol : 0;
-	uint64_t hi = UINT64_MAX - tol < e->duration_ns ? UINT64_MAX : e->duration_ns + tol;
+	uint64_t hi = UINT64_MAX - tol < e->duration_ns ? UINT64_MAX
+							: e->duration_ns + tol;
 
 	if (e->kind == EXP_BLOCKS_AT_LEAST)
 		return took >= e->duration_ns;
@@ -176,19 +190,23 @@ evaluate_call_ok(const struct scn_step *st, const struct scn_expect *e,
     const struct obs_call *c)
 {
 	if (e->kind == EXP_RETURNS)
-		return e->ok_any ? (returns_count(st->kind) || returns_descriptor(st->kind) ?
-		    c->ret >= 0 : c->ret == 0) : c->ret == e->value;
+		return e->ok_any
+		    ? (returns_count(st->kind) || returns_descriptor(st->kind)
+			      ? c->ret >= 0
+			      : c->ret == 0)
+		    : c->ret == e->value;
 	if (e->kind == EXP_FAILS)
-		return c->ret < 0 && strcasecmp(errno_canon(call_errname(c)),
-		    errno_canon(e->err_name)) == 0;
+		return c->ret < 0 &&
+		    strcasecmp(errno_canon(call_errname(c)),
+			errno_canon(e->err_name)) == 0;
 	if (e->kind == EXP_SENDS)
 		return st->kind == STEP_SEND && c->bytes == e->size;
 	return judge_blocks(e, call_blocked(c));
 }
 
 static void
-eval_call(const struct scn_step *st, const struct scn_expect *e, const struct obs_call *c,
-    const char *label, struct verdict *v)
+eval_call(const struct scn_step *st, const struct scn_expect *e,
+    const struct obs_call *c, const char *label, struct verdict *v)
 {
 	struct tbuf tb;
 	char sz[48];
@@ -198,8 +216,10 @@ eval_call(const struct scn_step *st, const struct scn_expect *e, const struct ob
 	if (e->kind == EXP_SENDS) {
 		if (st->kind != STEP_SEND) {
 			v->kind = VERDICT_ERROR;
-			tb_set(v->note, sizeof(v->note), "\"sends\" checks a send step, "
-			    "and %s is not one", label);
+			tb_set(v->note, sizeof(v->note),
+			    "\"sends\" checks a send step, "
+			    "and %s is not one",
+			    label);
 			return;
 		}
 		size_words(c->bytes, sz, sizeof(sz));
@@ -208,8 +228,9 @@ eval_call(const struct scn_step *st, const struct scn_expect *e, const struct ob
 	call_outcome(&tb, label, st->kind, c);
 	if (c->detail[0] != '\0')
 		tb_printf(&tb, " (%s)", c->detail);
-	if (!ok && (e->kind == EXP_BLOCKS_AT_LEAST || e->kind == EXP_BLOCKS_AT_MOST ||
-	    e->kind == EXP_BLOCKS_ABOUT))
+	if (!ok &&
+	    (e->kind == EXP_BLOCKS_AT_LEAST || e->kind == EXP_BLOCKS_AT_MOST ||
+		e->kind == EXP_BLOCKS_ABOUT))
 		off_by(&tb, call_blocked(c), e->duration_ns);
 	v->kind = ok ? VERDICT_PASS : VERDICT_FAIL;
 }
@@ -224,32 +245,36 @@ eval_repeated(const struct scenario *sc, const struct scn_step *st,
     struct verdict *v)
 {
 	char one[VERDICT_TEXT_MAX], exp[VERDICT_TEXT_MAX];
-	uint32_t n = st->block <= sc->nsteps ? sc->steps[st->block - 1].repeat_n : 0;
+	uint32_t n =
+	    st->block <= sc->nsteps ? sc->steps[st->block - 1].repeat_n : 0;
 
 	snprintf(exp, sizeof(exp), "%s", v->expected);
-	tb_set(v->expected, sizeof(v->expected), "on each of %" PRIu32 " iterations: %s",
-	    n, exp);
+	tb_set(v->expected, sizeof(v->expected),
+	    "on each of %" PRIu32 " iterations: %s", n, exp);
 	if (pt == NULL || pt->rep_checked == 0)
-		return;		/* the block did not run: the last call says it */
+		return; /* the block did not run: the last call says it */
 	if (pt->rep_first_fail != 0)
 		eval_call(st, e, &pt->rep_call, label, v);
 	snprintf(one, sizeof(one), "%s", v->actual);
 	if (pt->rep_passed == pt->rep_checked) {
 		v->kind = VERDICT_PASS;
-		tb_set(v->actual, sizeof(v->actual), "%" PRIu32 "/%" PRIu32 " iterations "
-		    "passed; the last: %s", pt->rep_passed, pt->rep_checked, one);
+		tb_set(v->actual, sizeof(v->actual),
+		    "%" PRIu32 "/%" PRIu32 " iterations "
+		    "passed; the last: %s",
+		    pt->rep_passed, pt->rep_checked, one);
 	} else {
 		v->kind = VERDICT_FAIL;
-		tb_set(v->actual, sizeof(v->actual), "%" PRIu32 "/%" PRIu32 " iterations "
-		    "passed; the first to fail, iteration %" PRIu32 ": %s", pt->rep_passed,
-		    pt->rep_checked, pt->rep_first_fail, one);
+		tb_set(v->actual, sizeof(v->actual),
+		    "%" PRIu32 "/%" PRIu32 " iterations "
+		    "passed; the first to fail, iteration %" PRIu32 ": %s",
+		    pt->rep_passed, pt->rep_checked, pt->rep_first_fail, one);
 	}
 }
 
 void
-ev_call(const struct scenario *sc, const struct scn_step *st, const struct scn_expect *e,
-    const struct obs_call *c, const struct obs_point *pt, const char *label,
-    struct verdict *v)
+ev_call(const struct scenario *sc, const struct scn_step *st,
+    const struct scn_expect *e, const struct obs_call *c,
+    const struct obs_point *pt, const char *label, struct verdict *v)
 {
 	eval_call(st, e, c, label, v);
 	if (st->block != 0)

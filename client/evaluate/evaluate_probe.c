@@ -42,8 +42,8 @@ block_start(const struct obs_probes *p, size_t k)
 }
 
 bool
-evaluate_probe_value(const struct scn_probe_expect *pe, const struct obs_probes *p,
-    size_t k, int64_t *value)
+evaluate_probe_value(const struct scn_probe_expect *pe,
+    const struct obs_probes *p, size_t k, int64_t *value)
 {
 	int s = series_index(p, pe->series);
 	size_t first, m;
@@ -69,20 +69,13 @@ bool
 evaluate_probe_holds(const struct scn_probe_expect *pe, int64_t value)
 {
 	switch (pe->op) {
-	case SOP_EQ:
-		return value == pe->value;
-	case SOP_NE:
-		return value != pe->value;
-	case SOP_GE:
-		return value >= pe->value;
-	case SOP_LE:
-		return value <= pe->value;
-	case SOP_GT:
-		return value > pe->value;
-	case SOP_LT:
-		return value < pe->value;
-	default:
-		return false;
+	case SOP_EQ: return value == pe->value;
+	case SOP_NE: return value != pe->value;
+	case SOP_GE: return value >= pe->value;
+	case SOP_LE: return value <= pe->value;
+	case SOP_GT: return value > pe->value;
+	case SOP_LT: return value < pe->value;
+	default: return false;
 	}
 }
 
@@ -99,18 +92,21 @@ ev_probe_expected(const struct scn_expect *e, char *buf, size_t len)
 	char d[32];
 
 	if (pe->mode == SCN_PROBE_GROWTH)
-		tb_set(buf, len, "%s to grow by %s %" PRId64 "%s over the repeat block",
+		tb_set(buf, len,
+		    "%s to grow by %s %" PRId64 "%s over the repeat block",
 		    pe->series, scn_op_name(pe->op), pe->value, unit(pe));
 	else if (pe->mode == SCN_PROBE_PEAK)
-		tb_set(buf, len, "the peak of %s since the repeat block began to be %s %"
-		    PRId64 "%s", pe->series, scn_op_name(pe->op), pe->value, unit(pe));
+		tb_set(buf, len,
+		    "the peak of %s since the repeat block began to be %s %" PRId64
+		    "%s",
+		    pe->series, scn_op_name(pe->op), pe->value, unit(pe));
 	else if (pe->within_ns != 0) {
 		dur_written(pe->within_ns, d, sizeof(d));
-		tb_set(buf, len, "%s to be %s %" PRId64 "%s within %s", pe->series,
-		    scn_op_name(pe->op), pe->value, unit(pe), d);
+		tb_set(buf, len, "%s to be %s %" PRId64 "%s within %s",
+		    pe->series, scn_op_name(pe->op), pe->value, unit(pe), d);
 	} else
-		tb_set(buf, len, "%s to be %s %" PRId64 "%s", pe->series, scn_op_name(pe->op),
-		    pe->value, unit(pe));
+		tb_set(buf, len, "%s to be %s %" PRId64 "%s", pe->series,
+		    scn_op_name(pe->op), pe->value, unit(pe));
 }
 
 /* The last sample taken by t, or SIZE_MAX. */
@@ -137,34 +133,43 @@ ev_probe(const struct case_obs *obs, const struct scn_expect *e,
 
 	if (obs->lab.on && s >= 0 && k != SIZE_MAX && p->samples[k].v[s] < 0) {
 		v->kind = VERDICT_ERROR;
-		tb_set(v->note, sizeof(v->note), EV_CANNOT_HERE "it does not report "
-		    "%s (its agent answered unknown)", pe->series);
+		tb_set(v->note, sizeof(v->note),
+		    EV_CANNOT_HERE "it does not report "
+				   "%s (its agent answered unknown)",
+		    pe->series);
 		return;
 	}
 	if (k == SIZE_MAX || s < 0 || !evaluate_probe_value(pe, p, k, &val)) {
 		v->kind = VERDICT_ERROR;
-		tb_set(v->note, sizeof(v->note), "no sample of %s was taken here (the probe "
-		    "could not be read; see the case's abort reason)", pe->series);
+		tb_set(v->note, sizeof(v->note),
+		    "no sample of %s was taken here (the probe "
+		    "could not be read; see the case's abort reason)",
+		    pe->series);
 		return;
 	}
 	v->kind = evaluate_probe_holds(pe, val) ? VERDICT_PASS : VERDICT_FAIL;
 	dur_offset(p->samples[k].t_ns, at, sizeof(at));
 	first = block_start(p, k);
 	if (pe->mode == SCN_PROBE_GROWTH)
-		tb_set(v->actual, sizeof(v->actual), "%s grew by %+" PRId64 "%s, from %"
-		    PRId64 " before the block to %" PRId64 " at %s (%" PRIu32 " iterations)",
-		    pe->series, val, unit(pe), p->samples[first].v[s], p->samples[k].v[s], at,
-		    p->samples[k].iter);
+		tb_set(v->actual, sizeof(v->actual),
+		    "%s grew by %+" PRId64 "%s, from %" PRId64
+		    " before the block to %" PRId64 " at %s (%" PRIu32
+		    " iterations)",
+		    pe->series, val, unit(pe), p->samples[first].v[s],
+		    p->samples[k].v[s], at, p->samples[k].iter);
 	else if (pe->mode == SCN_PROBE_PEAK)
-		tb_set(v->actual, sizeof(v->actual), "the peak of %s was %" PRId64 "%s "
-		    "(%zu samples from the block's start to %s)", pe->series, val, unit(pe),
-		    k - first + 1, at);
+		tb_set(v->actual, sizeof(v->actual),
+		    "the peak of %s was %" PRId64 "%s "
+		    "(%zu samples from the block's start to %s)",
+		    pe->series, val, unit(pe), k - first + 1, at);
 	else {
-		dur_measured(pt->t_done_ns > pt->t_ns ? pt->t_done_ns - pt->t_ns : 0,
+		dur_measured(pt->t_done_ns > pt->t_ns ? pt->t_done_ns - pt->t_ns
+						      : 0,
 		    DUR_VERDICT, waited, sizeof(waited));
-		tb_set(v->actual, sizeof(v->actual), "%s was %" PRId64 "%s at %s%s%s",
-		    pe->series, val, unit(pe), at, pe->within_ns != 0 ? ", after waiting " :
-		    "", pe->within_ns != 0 ? waited : "");
+		tb_set(v->actual, sizeof(v->actual),
+		    "%s was %" PRId64 "%s at %s%s%s", pe->series, val, unit(pe),
+		    at, pe->within_ns != 0 ? ", after waiting " : "",
+		    pe->within_ns != 0 ? waited : "");
 	}
 }
 
@@ -206,12 +211,14 @@ evaluate_probe_bounds(const struct case_obs *obs, const struct case_result *cr,
 		const struct scn_expect *e;
 
 		if ((v->kind != VERDICT_PASS && v->kind != VERDICT_FAIL) ||
-		    v->step >= sc->nsteps || v->index >= sc->steps[v->step].nexpects ||
+		    v->step >= sc->nsteps ||
+		    v->index >= sc->steps[v->step].nexpects ||
 		    obs->points == NULL || obs->points[v->step] == NULL)
 			continue;
 		e = &sc->steps[v->step].expects[v->index];
 		if (e->kind != EXP_PROBE ||
-		    !bound_of(obs, &e->probe, &obs->points[v->step][v->index], &out[n]))
+		    !bound_of(obs, &e->probe, &obs->points[v->step][v->index],
+			&out[n]))
 			continue;
 		out[n++].passed = v->kind == VERDICT_PASS;
 	}

@@ -47,8 +47,8 @@ set_what(struct wire_pattern *pat, enum scn_wire_what what)
 static void
 widen(const struct scn_expect *e, uint64_t bound, struct wire_pattern *pat)
 {
-	pat->t_to_ns = UINT64_MAX - pat->t_to_ns < bound ? UINT64_MAX :
-	    pat->t_to_ns + bound;
+	pat->t_to_ns = UINT64_MAX - pat->t_to_ns < bound ? UINT64_MAX
+							 : pat->t_to_ns + bound;
 	if (e->kind != EXP_WIRE_SENDS_NO)
 		pat->t_slack_ns += bound;
 }
@@ -72,8 +72,9 @@ evaluate_wire_pattern(const struct scenario *sc, const struct case_obs *obs,
 	pat->from_client = e->who != WHO_PEER;
 	/* the window cannot open after the point; if told so, open it there */
 	pat->t_from_ns = pt->t_from_ns <= pt->t_ns ? pt->t_from_ns : pt->t_ns;
-	pat->t_to_ns = UINT64_MAX - pt->t_ns < e->duration_ns ? UINT64_MAX :
-	    pt->t_ns + e->duration_ns;
+	pat->t_to_ns = UINT64_MAX - pt->t_ns < e->duration_ns
+	    ? UINT64_MAX
+	    : pt->t_ns + e->duration_ns;
 	if (e->kind != EXP_WIRE_SENDS_NO)
 		pat->t_slack_ns = WIRE_CLOCK_SLACK_NS;
 	if (obs->lab.on)
@@ -101,13 +102,14 @@ needed(const struct scn_expect *e)
 }
 
 bool
-evaluate_wire_settled(const struct scn_expect *e, const struct obs_segment *segs,
-    size_t n, const struct wire_pattern *pat)
+evaluate_wire_settled(const struct scn_expect *e,
+    const struct obs_segment *segs, size_t n, const struct wire_pattern *pat)
 {
 	size_t need = needed(e), seen = 0;
 	ssize_t i = -1;
 
-	while (seen < need && (i = wire_find(segs, n, (size_t)(i + 1), pat)) >= 0)
+	while (
+	    seen < need && (i = wire_find(segs, n, (size_t)(i + 1), pat)) >= 0)
 		seen++;
 	return seen >= need;
 }
@@ -122,17 +124,24 @@ ev_wire_expected(const struct scn_expect *e, char *buf, size_t len)
 	tb_init(&tb, buf, len);
 	dur_written(e->duration_ns, d, sizeof(d));
 	if (e->kind == EXP_WIRE_SENDS)
-		tb_printf(&tb, "the %s sends %s within %s", who, ev_what(e->what), d);
+		tb_printf(&tb, "the %s sends %s within %s", who,
+		    ev_what(e->what), d);
 	else if (e->kind == EXP_WIRE_SENDS_NO && e->what == WIRE_ANY)
 		tb_printf(&tb, "the %s sends nothing during %s", who, d);
 	else if (e->kind == EXP_WIRE_SENDS_NO)
-		tb_printf(&tb, "the %s sends no %s during %s", who, ev_what(e->what), d);
+		tb_printf(&tb, "the %s sends no %s during %s", who,
+		    ev_what(e->what), d);
 	else if (e->kind == EXP_WIRE_RETRANSMITS)
-		tb_printf(&tb, "the %s retransmits %s at least %" PRIu32 " time%s within %s",
-		    who, ev_what(e->what), e->count, e->count == 1 ? "" : "s", d);
+		tb_printf(&tb,
+		    "the %s retransmits %s at least %" PRIu32
+		    " time%s within %s",
+		    who, ev_what(e->what), e->count, e->count == 1 ? "" : "s",
+		    d);
 	else if (e->kind == EXP_WIRE_ZWP)
-		tb_printf(&tb, "the %s sends at least %" PRIu32 " zero-window probe%s "
-		    "within %s", who, e->count, e->count == 1 ? "" : "s", d);
+		tb_printf(&tb,
+		    "the %s sends at least %" PRIu32 " zero-window probe%s "
+		    "within %s",
+		    who, e->count, e->count == 1 ? "" : "s", d);
 	else
 		tb_printf(&tb, "?");
 }
@@ -142,14 +151,10 @@ static const char *
 a_what(enum scn_wire_what what)
 {
 	switch (what) {
-	case WIRE_FIN:
-		return "a FIN";
-	case WIRE_RST:
-		return "an RST";
-	case WIRE_DATA:
-		return "data";
-	case WIRE_ANY:
-		break;
+	case WIRE_FIN: return "a FIN";
+	case WIRE_RST: return "an RST";
+	case WIRE_DATA: return "data";
+	case WIRE_ANY: break;
 	}
 	return "a segment";
 }
@@ -160,7 +165,8 @@ a_what(enum scn_wire_what what)
  */
 static void
 window_text(const struct scenario *sc, const struct scn_expect *e, size_t step,
-    const struct obs_point *pt, const struct wire_pattern *pat, struct verdict *v)
+    const struct obs_point *pt, const struct wire_pattern *pat,
+    struct verdict *v)
 {
 	char label[64], from[32], to[32], d[32];
 	struct tbuf tb;
@@ -171,7 +177,8 @@ window_text(const struct scenario *sc, const struct scn_expect *e, size_t step,
 	dur_written(e->duration_ns, d, sizeof(d));
 	ev_step_label(sc, &sc->steps[step], label, sizeof(label));
 	if (pat->t_from_ns < pt->t_ns)
-		tb_printf(&tb, ", between %s (%s started) and %s (%s after this point)",
+		tb_printf(&tb,
+		    ", between %s (%s started) and %s (%s after this point)",
 		    from, label, to, d);
 	else
 		tb_printf(&tb, ", between %s (this point) and %s", from, to);
@@ -179,13 +186,15 @@ window_text(const struct scenario *sc, const struct scn_expect *e, size_t step,
 
 /* "at +0.320s, +0.730s": when the matches were, up to four of them. */
 static void
-match_times(struct tbuf *tb, const struct case_obs *obs, const struct wire_pattern *pat)
+match_times(struct tbuf *tb, const struct case_obs *obs,
+    const struct wire_pattern *pat)
 {
 	ssize_t i = -1;
 	size_t k = 0;
 	char at[32];
 
-	while ((i = wire_find(obs->segs, obs->nsegs, (size_t)(i + 1), pat)) >= 0) {
+	while (
+	    (i = wire_find(obs->segs, obs->nsegs, (size_t)(i + 1), pat)) >= 0) {
 		if (k == 4) {
 			tb_printf(tb, ", ...");
 			break;
@@ -206,33 +215,43 @@ actual_text(const struct scn_expect *e, const struct case_obs *obs,
 	tb_init(&tb, v->actual, sizeof(v->actual));
 	dur_offset(pat->t_from_ns, from, sizeof(from));
 	dur_offset(pat->t_to_ns, to, sizeof(to));
-	if (n == 0 && e->kind != EXP_WIRE_ZWP && e->kind != EXP_WIRE_RETRANSMITS) {
+	if (n == 0 && e->kind != EXP_WIRE_ZWP &&
+	    e->kind != EXP_WIRE_RETRANSMITS) {
 		tb_printf(&tb, "the %s sent %s from %s to %s", who,
-		    e->what == WIRE_ANY ? "nothing" : e->what == WIRE_DATA ? "no data" :
-		    e->what == WIRE_FIN ? "no FIN" : "no RST", from, to);
+		    e->what == WIRE_ANY	       ? "nothing"
+			: e->what == WIRE_DATA ? "no data"
+			: e->what == WIRE_FIN  ? "no FIN"
+					       : "no RST",
+		    from, to);
 		return;
 	}
 	if (e->kind == EXP_WIRE_SENDS)
 		tb_printf(&tb, "the %s sent %s", who, a_what(e->what));
 	else if (e->kind == EXP_WIRE_SENDS_NO)
 		tb_printf(&tb, "the %s sent %zu %s%s%s from %s to %s", who, n,
-		    e->what == WIRE_FIN || e->what == WIRE_RST ? ev_what(e->what) : "segment",
-		    n == 1 ? "" : "s", e->what == WIRE_DATA ? " with data" : "", from, to);
+		    e->what == WIRE_FIN || e->what == WIRE_RST
+			? ev_what(e->what)
+			: "segment",
+		    n == 1 ? "" : "s", e->what == WIRE_DATA ? " with data" : "",
+		    from, to);
 	else if (e->kind == EXP_WIRE_RETRANSMITS)
-		tb_printf(&tb, "the %s retransmitted %s %zu time%s from %s to %s", who,
+		tb_printf(&tb,
+		    "the %s retransmitted %s %zu time%s from %s to %s", who,
 		    ev_what(e->what), n, n == 1 ? "" : "s", from, to);
 	else
-		tb_printf(&tb, "the %s sent %zu zero-window probe%s from %s to %s", who,
-		    n, n == 1 ? "" : "s", from, to);
+		tb_printf(&tb,
+		    "the %s sent %zu zero-window probe%s from %s to %s", who, n,
+		    n == 1 ? "" : "s", from, to);
 	match_times(&tb, obs, pat);
 }
 
 /* "from client, flags F. but wanted R; at +1.203s". */
 static void
-miss_text(const struct obs_segment *s, const struct wire_pattern *pat, bool offends,
-    char *buf, size_t len)
+miss_text(const struct obs_segment *s, const struct wire_pattern *pat,
+    bool offends, char *buf, size_t len)
 {
-	bool same_dir = !(pat->fields & WP_FROM) || s->from_client == pat->from_client;
+	bool same_dir =
+	    !(pat->fields & WP_FROM) || s->from_client == pat->from_client;
 	bool in_time = wire_in_window(s->t_ns, pat);
 	char diff[160], fl[16], at[32];
 	struct tbuf tb;
@@ -244,7 +263,8 @@ miss_text(const struct obs_segment *s, const struct wire_pattern *pat, bool offe
 	if (same_dir)
 		tb_printf(&tb, "from %s, ", s->from_client ? "client" : "peer");
 	if (offends)
-		tb_printf(&tb, "flags %s, %" PRIu32 " bytes: not wanted here", fl, s->len);
+		tb_printf(&tb, "flags %s, %" PRIu32 " bytes: not wanted here",
+		    fl, s->len);
 	else
 		tb_printf(&tb, "%s", diff);
 	if (in_time)
@@ -283,7 +303,9 @@ near_window(struct verdict_wire *w, const struct case_obs *obs,
 	ssize_t i, before = -1, after = -1;
 
 	any_time.fields &= ~(unsigned int)WP_TIME;
-	for (i = 0; (i = wire_find(obs->segs, obs->nsegs, (size_t)i, &any_time)) >= 0; i++) {
+	for (i = 0;
+	     (i = wire_find(obs->segs, obs->nsegs, (size_t)i, &any_time)) >= 0;
+	     i++) {
 		if (obs->segs[i].t_ns < pat->t_from_ns)
 			before = i;
 		else if (obs->segs[i].t_ns > pat->t_to_ns && after < 0)
@@ -309,14 +331,17 @@ in_window_misses(struct verdict_wire *w, const struct case_obs *obs,
 	int side, want;
 
 	for (i = 0; i < obs->nsegs; i++)
-		if (in_window(&obs->segs[i], pat) && !wire_match(&obs->segs[i], pat))
+		if (in_window(&obs->segs[i], pat) &&
+		    !wire_match(&obs->segs[i], pat))
 			total++;
 	for (side = 0; side < 2 && w->nmisses < VERDICT_MISSES_MAX; side++) {
-		for (want = 1; want <= 8 && w->nmisses < VERDICT_MISSES_MAX; want++) {
+		for (want = 1; want <= 8 && w->nmisses < VERDICT_MISSES_MAX;
+		     want++) {
 			for (i = 0; i < obs->nsegs; i++) {
 				s = &obs->segs[i];
 				if (in_window(s, pat) &&
-				    (s->from_client != pat->from_client) == side &&
+				    (s->from_client != pat->from_client) ==
+					side &&
 				    wire_diff(s, pat, NULL, 0) == want)
 					add_miss(w, s, pat, false);
 			}
@@ -326,7 +351,8 @@ in_window_misses(struct verdict_wire *w, const struct case_obs *obs,
 }
 
 static void
-offenders(struct verdict_wire *w, const struct case_obs *obs, const struct wire_pattern *pat)
+offenders(struct verdict_wire *w, const struct case_obs *obs,
+    const struct wire_pattern *pat)
 {
 	size_t n = wire_count(obs->segs, obs->nsegs, pat), i;
 
@@ -348,15 +374,18 @@ excerpt(struct verdict_wire *w, const struct case_obs *obs, uint64_t t)
 	while (c < obs->nsegs && obs->segs[c].t_ns < t)
 		c++;
 	first = c > VERDICT_EXCERPT_SIDE ? c - VERDICT_EXCERPT_SIDE : 0;
-	last = obs->nsegs - first > VERDICT_EXCERPT_MAX ? first + VERDICT_EXCERPT_MAX :
-	    obs->nsegs;
+	last = obs->nsegs - first > VERDICT_EXCERPT_MAX
+	    ? first + VERDICT_EXCERPT_MAX
+	    : obs->nsegs;
 	if (last - first < VERDICT_EXCERPT_MAX)
-		first = last > VERDICT_EXCERPT_MAX ? last - VERDICT_EXCERPT_MAX : 0;
+		first =
+		    last > VERDICT_EXCERPT_MAX ? last - VERDICT_EXCERPT_MAX : 0;
 	w->around_ns = t;
 	w->excerpt_first = first;
 	w->nexcerpt = last - first;
 	if (w->nexcerpt > 0)
-		memcpy(w->excerpt, &obs->segs[first], w->nexcerpt * sizeof(w->excerpt[0]));
+		memcpy(w->excerpt, &obs->segs[first],
+		    w->nexcerpt * sizeof(w->excerpt[0]));
 }
 
 static int
@@ -395,8 +424,10 @@ incomplete(const struct case_obs *obs, const struct wire_pattern *pat,
 	dur_offset(covered, end, sizeof(end));
 	dur_offset(pat->t_to_ns, to, sizeof(to));
 	v->kind = obs->aborted ? VERDICT_NOT_REACHED : VERDICT_ERROR;
-	tb_set(v->note, sizeof(v->note), "the wire was watched only until %s, before "
-	    "the window ended at %s%s", end, to, obs->aborted ? ": the case stopped" : "");
+	tb_set(v->note, sizeof(v->note),
+	    "the wire was watched only until %s, before "
+	    "the window ended at %s%s",
+	    end, to, obs->aborted ? ": the case stopped" : "");
 }
 
 /* A verdict that rests on something not being there, when frames were lost. */
@@ -405,9 +436,10 @@ note_drops(const struct case_obs *obs, struct verdict *v)
 {
 	if (obs->capture_drops == 0 || v->note[0] != '\0')
 		return;
-	tb_set(v->note, sizeof(v->note), "the capture lost %" PRIu64 " frame%s in this "
-	    "case, so a segment may be missing", obs->capture_drops,
-	    obs->capture_drops == 1 ? "" : "s");
+	tb_set(v->note, sizeof(v->note),
+	    "the capture lost %" PRIu64 " frame%s in this "
+	    "case, so a segment may be missing",
+	    obs->capture_drops, obs->capture_drops == 1 ? "" : "s");
 }
 
 int
@@ -422,18 +454,22 @@ ev_wire(const struct scenario *sc, const struct case_obs *obs, size_t step,
 
 	if (!obs->captured) {
 		v->kind = VERDICT_ERROR;
-		tb_set(v->note, sizeof(v->note), "the wire was not captured, so this "
-		    "cannot be decided%s%s", obs->capture_note[0] != '\0' ? ": " : "",
+		tb_set(v->note, sizeof(v->note),
+		    "the wire was not captured, so this "
+		    "cannot be decided%s%s",
+		    obs->capture_note[0] != '\0' ? ": " : "",
 		    obs->capture_note);
 		return 0;
 	}
 	/* evaluate_point checked the point; say so rather than crash if not */
 	if (evaluate_wire_pattern(sc, obs, step, idx, &pat) < 0) {
 		v->kind = VERDICT_ERROR;
-		tb_set(v->note, sizeof(v->note), "not a wire expectation, or no point");
+		tb_set(v->note, sizeof(v->note),
+		    "not a wire expectation, or no point");
 		return 0;
 	}
-	covered = pt->t_done_ns > obs->duration_ns ? pt->t_done_ns : obs->duration_ns;
+	covered =
+	    pt->t_done_ns > obs->duration_ns ? pt->t_done_ns : obs->duration_ns;
 	n = wire_count(obs->segs, obs->nsegs, &pat);
 	window_text(sc, e, step, pt, &pat, v);
 	actual_text(e, obs, &pat, n, v);

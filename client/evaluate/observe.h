@@ -16,29 +16,31 @@
 /* One TCP segment seen on the client's link (both directions). */
 struct obs_segment {
 	uint64_t t_ns;
-	bool from_client;	/* false: from the peer */
+	bool from_client; /* false: from the peer */
 	uint16_t sport;
 	uint16_t dport;
-	uint32_t seq;		/* absolute, as on the wire */
+	uint32_t seq; /* absolute, as on the wire */
 	uint32_t ack;
-	uint8_t flags;		/* TCPF_* as in common/segment.h */
+	uint8_t flags; /* TCPF_* as in common/segment.h */
 	uint16_t window;
 	uint32_t len;
 	/* what the runner worked out with wire_classify() (wire_classify.h
 	 * defines both exactly), so every reader agrees */
-	bool retransmission;	/* starts below what that side already sent */
+	bool retransmission; /* starts below what that side already sent */
 	bool zero_window_probe;
 };
 
 /* A socket step's system call. */
 struct obs_call {
-	bool ran;		/* false: skipped (an earlier step failed, or the case stopped) */
+	bool
+	    ran; /* false: skipped (an earlier step failed, or the case stopped) */
 	int64_t ret;
-	int err;		/* errno when ret < 0, else 0 */
-	char err_name[32];	/* "EWOULDBLOCK" ... ("" when ret >= 0) */
+	int err;	   /* errno when ret < 0, else 0 */
+	char err_name[32]; /* "EWOULDBLOCK" ... ("" when ret >= 0) */
 	uint64_t t_start_ns;
 	uint64_t t_end_ns;
-	uint64_t bytes;		/* send: bytes accepted in all (until-blocked: the sum) */
+	uint64_t
+	    bytes; /* send: bytes accepted in all (until-blocked: the sum) */
 	/* of t_end - t_start, the time the runner waited for a CPU (struct
 	 * plat_call); the evaluator does not count it as blocking */
 	uint64_t cpu_wait_ns;
@@ -53,7 +55,7 @@ struct obs_call {
 
 /* What the runner found when it reached an expectation at the left margin. */
 struct obs_point {
-	bool reached;		/* false: the case stopped before this point */
+	bool reached; /* false: the case stopped before this point */
 	/*
 	 * Where a wire expectation's window opens: when the step before the
 	 * expectation started (so a FIN sent by a close() that then blocked
@@ -64,11 +66,12 @@ struct obs_point {
 	 * long). state and peer expectations look from t_ns.
 	 */
 	uint64_t t_from_ns;
-	uint64_t t_ns;		/* when the scenario reached it */
-	uint64_t t_done_ns;	/* when the runner stopped looking (within/during) */
+	uint64_t t_ns; /* when the scenario reached it */
+	uint64_t
+	    t_done_ns; /* when the runner stopped looking (within/during) */
 	/* state: sock_diag's answer, last one seen; "" when SOCK never had
 	 * a connection to look up (see socks[].connected) */
-	char state[16];		/* "FIN_WAIT1", ..., "gone" */
+	char state[16]; /* "FIN_WAIT1", ..., "gone" */
 	/* peer: the value read from the peer's record */
 	bool peer_found;
 	char peer_value[64];
@@ -92,23 +95,23 @@ struct obs_point {
 #define OBS_SERIES_MAX 32
 
 enum obs_sample_kind {
-	OBS_SAMPLE_BEFORE = 1,	/* before a repeat block */
-	OBS_SAMPLE_ITER,	/* after an iteration (every Nth: at most ~500) */
-	OBS_SAMPLE_AFTER,	/* after the block */
-	OBS_SAMPLE_POINT,	/* where a probe expectation looked */
-	OBS_SAMPLE_WAIT,	/* while a step after the block waited */
+	OBS_SAMPLE_BEFORE = 1, /* before a repeat block */
+	OBS_SAMPLE_ITER,  /* after an iteration (every Nth: at most ~500) */
+	OBS_SAMPLE_AFTER, /* after the block */
+	OBS_SAMPLE_POINT, /* where a probe expectation looked */
+	OBS_SAMPLE_WAIT,  /* while a step after the block waited */
 };
 
 struct obs_sample {
 	uint64_t t_ns;
-	uint32_t iter;		/* iterations done in its block */
-	uint8_t kind;		/* enum obs_sample_kind */
-	size_t block;		/* the repeat step's index + 1; 0: before any */
-	int64_t v[OBS_SERIES_MAX];	/* -1: not known */
+	uint32_t iter; /* iterations done in its block */
+	uint8_t kind;  /* enum obs_sample_kind */
+	size_t block;  /* the repeat step's index + 1; 0: before any */
+	int64_t v[OBS_SERIES_MAX]; /* -1: not known */
 };
 
 struct obs_probes {
-	size_t nseries;		/* 0: the case has no probes */
+	size_t nseries; /* 0: the case has no probes */
 	char names[OBS_SERIES_MAX][SCN_SERIES_MAX];
 	struct obs_sample *samples;
 	size_t nsamples;
@@ -117,23 +120,23 @@ struct obs_probes {
 /* Which connection a socket name ended up as, for reports and filters. */
 struct obs_sock {
 	bool connected;
-	uint32_t laddr;		/* host order */
+	uint32_t laddr; /* host order */
 	uint16_t lport;
 	uint32_t raddr;
 	uint16_t rport;
-	uint32_t peer_conn_id;	/* lingerpeer's id, 0 if unknown */
+	uint32_t peer_conn_id; /* lingerpeer's id, 0 if unknown */
 };
 
 /* Why a case stopped early, for the exit status and the report. */
 enum obs_abort {
 	OBS_ABORT_NONE = 0,
-	OBS_ABORT_CASE,		/* the case: peer lost, wait peer unmet, timeout,
+	OBS_ABORT_CASE,	    /* the case: peer lost, wait peer unmet, timeout,
 				 * a step needing a socket that is not there */
-	OBS_ABORT_ENV,		/* the test system: no sandbox, no lingerpeer,
+	OBS_ABORT_ENV,	    /* the test system: no sandbox, no lingerpeer,
 				 * no capture; every case would fail alike */
-	OBS_ABORT_AGENT,	/* lab mode: lingerlab-agent lost during the case
+	OBS_ABORT_AGENT,    /* lab mode: lingerlab-agent lost during the case
 				 * (killed, its network cut); the run goes on */
-	OBS_ABORT_NO_AGENT,	/* lab mode: the agent could not be reached for
+	OBS_ABORT_NO_AGENT, /* lab mode: the agent could not be reached for
 				 * the case at all; the run stops there */
 };
 
@@ -148,38 +151,38 @@ enum obs_abort {
  */
 struct obs_lab {
 	bool on;
-	char agent[64];		/* its endpoint: "198.51.100.2:7900" */
+	char agent[64]; /* its endpoint: "198.51.100.2:7900" */
 	/* as the agent describes it: "Linux 6.1.0-18-amd64 (Debian GNU/Linux
 	 * 12 (bookworm)) on host sut" */
 	char system[192];
-	char wire[80];		/* "lingerpeer at 198.51.100.6:7999" */
+	char wire[80]; /* "lingerpeer at 198.51.100.6:7999" */
 	uint64_t clock_bound_ns;
 };
 
 struct case_obs {
 	const struct scenario *sc;
-	uint32_t os;			/* enum scn_os of the system that ran it */
-	char os_name[32];		/* "Linux 6.1.0" */
+	uint32_t os;	  /* enum scn_os of the system that ran it */
+	char os_name[32]; /* "Linux 6.1.0" */
 	struct obs_sock socks[SCN_MAX_SOCKS];
-	struct obs_call *calls;		/* one per step, same index */
+	struct obs_call *calls; /* one per step, same index */
 	/* one per expectation, steps[i].expects[j] -> points[i][j] */
 	struct obs_point **points;
-	struct obs_segment *segs;	/* in capture order */
+	struct obs_segment *segs; /* in capture order */
 	size_t nsegs;
 	uint64_t duration_ns;
-	bool aborted;			/* the case stopped early */
-	char abort_reason[256];		/* "peer lost", "case timeout after 60s", ... */
-	enum obs_abort abort_kind;	/* set with aborted */
-	char pcap_path[256];		/* "" when not written */
+	bool aborted;		/* the case stopped early */
+	char abort_reason[256]; /* "peer lost", "case timeout after 60s", ... */
+	enum obs_abort abort_kind; /* set with aborted */
+	char pcap_path[256];	   /* "" when not written */
 	/*
 	 * Whether segs is a capture at all: false with --peer and no --iface.
 	 * Wire expectations cannot be decided then; capture_note says why.
 	 */
 	bool captured;
 	char capture_note[160];
-	uint64_t capture_drops;		/* frames the kernel dropped: segs has gaps */
+	uint64_t capture_drops; /* frames the kernel dropped: segs has gaps */
 	struct obs_probes probes;
-	struct obs_lab lab;		/* lab mode; lab.on false otherwise */
+	struct obs_lab lab; /* lab mode; lab.on false otherwise */
 };
 
 #endif

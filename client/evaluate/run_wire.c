@@ -15,7 +15,7 @@
 #include <string.h>
 
 #define MAX_WORDS 16
-#define SEGS_MIN 64
+#define SEGS_MIN  64
 
 int
 case_obs_init(struct case_obs *obs, const struct scenario *sc)
@@ -33,8 +33,8 @@ case_obs_init(struct case_obs *obs, const struct scenario *sc)
 	for (i = 0; i < sc->nsteps; i++) {
 		if (sc->steps[i].nexpects == 0)
 			continue;
-		obs->points[i] = calloc(sc->steps[i].nexpects,
-		    sizeof(**obs->points));
+		obs->points[i] =
+		    calloc(sc->steps[i].nexpects, sizeof(**obs->points));
 		if (obs->points[i] == NULL)
 			goto fail;
 	}
@@ -98,8 +98,7 @@ case_obs_vabort(struct case_obs *obs, enum obs_abort kind, const char *fmt,
 }
 
 void
-case_obs_abort(struct case_obs *obs, enum obs_abort kind, const char *fmt,
-    ...)
+case_obs_abort(struct case_obs *obs, enum obs_abort kind, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -190,9 +189,10 @@ obs_fmt_sock(const struct case_obs *obs, size_t i, char *buf, size_t len)
 {
 	const struct obs_sock *s = &obs->socks[i];
 
-	return (size_t)snprintf(buf, len, "sock %zu %d %" PRIu32 " %u %"
-	    PRIu32 " %u %" PRIu32 "\n", i, s->connected, s->laddr, s->lport,
-	    s->raddr, s->rport, s->peer_conn_id);
+	return (size_t)snprintf(buf, len,
+	    "sock %zu %d %" PRIu32 " %u %" PRIu32 " %u %" PRIu32 "\n", i,
+	    s->connected, s->laddr, s->lport, s->raddr, s->rport,
+	    s->peer_conn_id);
 }
 
 size_t
@@ -201,11 +201,12 @@ obs_fmt_call(const struct case_obs *obs, size_t i, char *buf, size_t len)
 	const struct obs_call *c = &obs->calls[i];
 	char e1[ESC_MAX], e2[ESC_MAX];
 
-	return (size_t)snprintf(buf, len, "call %zu %d %" PRId64 " %d %s %"
-	    PRIu64 " %" PRIu64 " %" PRIu64 " %s %" PRIu64 "\n", i, c->ran,
-	    c->ret, c->err, esc(c->err_name, e1, sizeof(e1)), c->t_start_ns,
-	    c->t_end_ns, c->bytes, esc(c->detail, e2, sizeof(e2)),
-	    c->cpu_wait_ns);
+	return (size_t)snprintf(buf, len,
+	    "call %zu %d %" PRId64 " %d %s %" PRIu64 " %" PRIu64 " %" PRIu64
+	    " %s %" PRIu64 "\n",
+	    i, c->ran, c->ret, c->err, esc(c->err_name, e1, sizeof(e1)),
+	    c->t_start_ns, c->t_end_ns, c->bytes,
+	    esc(c->detail, e2, sizeof(e2)), c->cpu_wait_ns);
 }
 
 size_t
@@ -215,19 +216,22 @@ obs_fmt_point(const struct case_obs *obs, size_t i, size_t j, char *buf,
 	const struct obs_point *p = &obs->points[i][j];
 	char e1[ESC_MAX], e2[ESC_MAX];
 
-	return (size_t)snprintf(buf, len, "point %zu %zu %d %" PRIu64 " %"
-	    PRIu64 " %" PRIu64 " %s %d %s\n", i, j, p->reached, p->t_from_ns,
-	    p->t_ns, p->t_done_ns, esc(p->state, e1, sizeof(e1)),
-	    p->peer_found, esc(p->peer_value, e2, sizeof(e2)));
+	return (size_t)snprintf(buf, len,
+	    "point %zu %zu %d %" PRIu64 " %" PRIu64 " %" PRIu64 " %s %d %s\n",
+	    i, j, p->reached, p->t_from_ns, p->t_ns, p->t_done_ns,
+	    esc(p->state, e1, sizeof(e1)), p->peer_found,
+	    esc(p->peer_value, e2, sizeof(e2)));
 }
 
 size_t
 obs_fmt_seg(const struct obs_segment *s, char *buf, size_t len)
 {
-	return (size_t)snprintf(buf, len, "seg %" PRIu64 " %d %u %u %" PRIu32
-	    " %" PRIu32 " %u %u %" PRIu32 " %d %d\n", s->t_ns, s->from_client,
-	    s->sport, s->dport, s->seq, s->ack, s->flags, s->window, s->len,
-	    s->retransmission, s->zero_window_probe);
+	return (size_t)snprintf(buf, len,
+	    "seg %" PRIu64 " %d %u %u %" PRIu32 " %" PRIu32 " %u %u %" PRIu32
+	    " %d %d\n",
+	    s->t_ns, s->from_client, s->sport, s->dport, s->seq, s->ack,
+	    s->flags, s->window, s->len, s->retransmission,
+	    s->zero_window_probe);
 }
 
 size_t
@@ -272,8 +276,8 @@ obs_fmt_lab(const struct case_obs *obs, char *buf, size_t len)
 size_t
 obs_fmt_end(const struct case_obs *obs, char *buf, size_t len)
 {
-	return (size_t)snprintf(buf, len, "end %" PRIu64 "\n",
-	    obs->duration_ns);
+	return (
+	    size_t)snprintf(buf, len, "end %" PRIu64 "\n", obs->duration_ns);
 }
 
 size_t
@@ -314,7 +318,7 @@ obs_parse_at(const char *line, size_t *step, uint64_t *t0, uint64_t *t)
 struct rec {
 	char *w[MAX_WORDS];
 	size_t n;
-	size_t bad;		/* 0: none yet */
+	size_t bad; /* 0: none yet */
 };
 
 static int
@@ -324,7 +328,7 @@ split(char *line, struct rec *r)
 
 	memset(r, 0, sizeof(*r));
 	for (t = strtok_r(line, " ", &save); t != NULL;
-	    t = strtok_r(NULL, " ", &save)) {
+	     t = strtok_r(NULL, " ", &save)) {
 		if (r->n == MAX_WORDS)
 			return -1;
 		r->w[r->n++] = t;
@@ -440,8 +444,8 @@ apply_point(struct case_obs *obs, struct rec *r)
 	i = (size_t)get_u(r, 1, n > 0 ? n - 1 : 0);
 	if (r->bad == 0 && (n == 0 || obs->sc->steps[i].nexpects == 0))
 		r->bad = 1;
-	j = r->bad == 0 ? (size_t)get_u(r, 2,
-	    obs->sc->steps[i].nexpects - 1) : 0;
+	j = r->bad == 0 ? (size_t)get_u(r, 2, obs->sc->steps[i].nexpects - 1)
+			: 0;
 	p.reached = get_b(r, 3);
 	p.t_from_ns = get_u(r, 4, UINT64_MAX);
 	p.t_ns = get_u(r, 5, UINT64_MAX);
@@ -495,7 +499,8 @@ apply_tail(struct case_obs *obs, struct rec *r)
 	} else if (strcmp(k, "pcap") == 0)
 		get_s(r, 1, obs->pcap_path, sizeof(obs->pcap_path));
 	else if (strcmp(k, "abort") == 0) {
-		obs->abort_kind = (enum obs_abort)get_u(r, 1, OBS_ABORT_NO_AGENT);
+		obs->abort_kind =
+		    (enum obs_abort)get_u(r, 1, OBS_ABORT_NO_AGENT);
 		get_s(r, 2, obs->abort_reason, sizeof(obs->abort_reason));
 		obs->aborted = r->bad == 0 && obs->abort_kind != OBS_ABORT_NONE;
 	} else {
@@ -524,11 +529,16 @@ static const struct {
 	size_t nwords;
 	int (*apply)(struct case_obs *, struct rec *);
 } records[] = {
-	{ "obs", 4, apply_head }, { "sock", 8, apply_sock },
-	{ "call", 11, apply_call }, { "point", 10, apply_point },
-	{ "seg", 12, apply_seg }, { "capture", 4, apply_tail },
-	{ "pcap", 2, apply_tail }, { "abort", 3, apply_tail },
-	{ "end", 2, apply_tail }, { "lab", 5, apply_lab },
+	{ "obs", 4, apply_head },
+	{ "sock", 8, apply_sock },
+	{ "call", 11, apply_call },
+	{ "point", 10, apply_point },
+	{ "seg", 12, apply_seg },
+	{ "capture", 4, apply_tail },
+	{ "pcap", 2, apply_tail },
+	{ "abort", 3, apply_tail },
+	{ "end", 2, apply_tail },
+	{ "lab", 5, apply_lab },
 };
 
 int
@@ -563,8 +573,10 @@ obs_apply(struct case_obs *obs, char *line, char *err, size_t errlen)
 		return -1;
 	}
 	if (r.bad != 0) {
-		snprintf(err, errlen, "'%s' record: word %zu ('%.40s') is out "
-		    "of range or malformed", r.w[0], r.bad + 1, r.w[r.bad]);
+		snprintf(err, errlen,
+		    "'%s' record: word %zu ('%.40s') is out "
+		    "of range or malformed",
+		    r.w[0], r.bad + 1, r.w[r.bad]);
 		return -1;
 	}
 	return rc;
@@ -582,10 +594,11 @@ fmt_step(const struct case_obs *o, size_t i, obs_line_fn put, void *arg)
 		return rc;
 	for (j = 0; j < o->sc->steps[i].nexpects; j++) {
 		if ((rc = put(buf, obs_fmt_point(o, i, j, buf, sizeof(buf)),
-		    arg)) != 0)
+			 arg)) != 0)
 			return rc;
-		if (o->points[i][j].rep_checked > 0 && (rc = put(buf,
-		    obs_fmt_rep(o, i, j, buf, sizeof(buf)), arg)) != 0)
+		if (o->points[i][j].rep_checked > 0 &&
+		    (rc = put(buf, obs_fmt_rep(o, i, j, buf, sizeof(buf)),
+			 arg)) != 0)
 			return rc;
 	}
 	return 0;
@@ -598,7 +611,11 @@ obs_fmt_case(const struct case_obs *o, obs_line_fn put, void *arg)
 	size_t i;
 	int rc;
 
-#define PUT(len) do { if ((rc = put(buf, (len), arg)) != 0) return rc; } while (0)
+#define PUT(len)                                                               \
+	do {                                                                   \
+		if ((rc = put(buf, (len), arg)) != 0)                          \
+			return rc;                                             \
+	} while (0)
 	PUT(obs_fmt_head(o, buf, sizeof(buf)));
 	if (o->lab.on)
 		PUT(obs_fmt_lab(o, buf, sizeof(buf)));

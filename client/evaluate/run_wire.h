@@ -48,50 +48,48 @@
  * the parent that reads it are always the same program.
  */
 #define OBS_WIRE_VERSION 2
-#define OBS_LINE_MAX 2048	/* every record fits, newline included */
+#define OBS_LINE_MAX	 2048 /* every record fits, newline included */
 
 /*
  * Allocate calls and points for sc (every call not run, every point not
  * reached). Returns 0, or -1 with errno ENOMEM (obs is then empty and
  * safe to free).
  */
-int	case_obs_init(struct case_obs *obs, const struct scenario *sc);
-void	case_obs_free(struct case_obs *obs);
+int case_obs_init(struct case_obs *obs, const struct scenario *sc);
+void case_obs_free(struct case_obs *obs);
 
 /* Append a segment. 0, or -1 with errno ENOMEM. */
-int	case_obs_add_segment(struct case_obs *obs,
-	    const struct obs_segment *seg);
+int case_obs_add_segment(struct case_obs *obs, const struct obs_segment *seg);
 
 /* Mark the case aborted, unless it already is: the first reason stands. */
-void	case_obs_abort(struct case_obs *obs, enum obs_abort kind,
-	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void	case_obs_vabort(struct case_obs *obs, enum obs_abort kind,
-	    const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
+void case_obs_abort(struct case_obs *obs, enum obs_abort kind, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+void case_obs_vabort(struct case_obs *obs, enum obs_abort kind, const char *fmt,
+    va_list ap) __attribute__((format(printf, 3, 0)));
 
 /*
  * Format one record as a line ending in '\n' into buf (OBS_LINE_MAX is
  * always enough). Each returns the line's length.
  */
-size_t	obs_fmt_head(const struct case_obs *obs, char *buf, size_t len);
-size_t	obs_fmt_sock(const struct case_obs *obs, size_t i, char *buf,
-	    size_t len);
-size_t	obs_fmt_call(const struct case_obs *obs, size_t i, char *buf,
-	    size_t len);
-size_t	obs_fmt_point(const struct case_obs *obs, size_t i, size_t j,
-	    char *buf, size_t len);
-size_t	obs_fmt_seg(const struct obs_segment *seg, char *buf, size_t len);
-size_t	obs_fmt_capture(const struct case_obs *obs, char *buf, size_t len);
-size_t	obs_fmt_pcap(const struct case_obs *obs, char *buf, size_t len);
-size_t	obs_fmt_abort(const struct case_obs *obs, char *buf, size_t len);
-size_t	obs_fmt_lab(const struct case_obs *obs, char *buf, size_t len);
-size_t	obs_fmt_end(const struct case_obs *obs, char *buf, size_t len);
-size_t	obs_fmt_at(size_t step, uint64_t t0, uint64_t t, char *buf,
-	    size_t len);
-size_t	obs_fmt_probes(const struct case_obs *obs, char *buf, size_t len);
-size_t	obs_fmt_sample(const struct case_obs *obs, size_t k, char *buf,
-	    size_t len);
-size_t	obs_fmt_rep(const struct case_obs *obs, size_t i, size_t j,
-	    char *buf, size_t len);
+size_t obs_fmt_head(const struct case_obs *obs, char *buf, size_t len);
+size_t obs_fmt_sock(const struct case_obs *obs, size_t i, char *buf,
+    size_t len);
+size_t obs_fmt_call(const struct case_obs *obs, size_t i, char *buf,
+    size_t len);
+size_t obs_fmt_point(const struct case_obs *obs, size_t i, size_t j, char *buf,
+    size_t len);
+size_t obs_fmt_seg(const struct obs_segment *seg, char *buf, size_t len);
+size_t obs_fmt_capture(const struct case_obs *obs, char *buf, size_t len);
+size_t obs_fmt_pcap(const struct case_obs *obs, char *buf, size_t len);
+size_t obs_fmt_abort(const struct case_obs *obs, char *buf, size_t len);
+size_t obs_fmt_lab(const struct case_obs *obs, char *buf, size_t len);
+size_t obs_fmt_end(const struct case_obs *obs, char *buf, size_t len);
+size_t obs_fmt_at(size_t step, uint64_t t0, uint64_t t, char *buf, size_t len);
+size_t obs_fmt_probes(const struct case_obs *obs, char *buf, size_t len);
+size_t obs_fmt_sample(const struct case_obs *obs, size_t k, char *buf,
+    size_t len);
+size_t obs_fmt_rep(const struct case_obs *obs, size_t i, size_t j, char *buf,
+    size_t len);
 
 /*
  * Every record of obs, in an order the reader accepts (head first, end
@@ -100,31 +98,29 @@ size_t	obs_fmt_rep(const struct case_obs *obs, size_t i, size_t j,
  * Stops at the first put() that returns non-zero and returns that, else 0.
  */
 typedef int (*obs_line_fn)(const char *line, size_t len, void *arg);
-int	obs_fmt_case(const struct case_obs *obs, obs_line_fn put, void *arg);
+int obs_fmt_case(const struct case_obs *obs, obs_line_fn put, void *arg);
 
 /* The same into buf, terminated: its length, or (size_t)-1 if it does
  * not fit in len bytes. */
-size_t	obs_fmt_case_text(const struct case_obs *obs, char *buf, size_t len);
+size_t obs_fmt_case_text(const struct case_obs *obs, char *buf, size_t len);
 
 /* Append a probe sample. 0, or -1 with errno ENOMEM. */
-int	obs_add_sample(struct case_obs *obs, const struct obs_sample *s);
+int obs_add_sample(struct case_obs *obs, const struct obs_sample *s);
 
 /* A probes, sample or rep record: 0 applied, -1 wrong (err), 1 another kind. */
-int	obs_apply_probe(struct case_obs *obs, char *line, char *err,
-	    size_t errlen);
+int obs_apply_probe(struct case_obs *obs, char *line, char *err, size_t errlen);
 
 /*
  * If line (without its newline) is an "at" record, read it: 1, or -1 when
  * it is malformed. 0 when it is another record. line is not modified.
  */
-int	obs_parse_at(const char *line, size_t *step, uint64_t *t0,
-	    uint64_t *t);
+int obs_parse_at(const char *line, size_t *step, uint64_t *t0, uint64_t *t);
 
 /*
  * Apply one line (its newline removed; it is modified) to obs, which
  * case_obs_init() made for the same scenario. Returns 1 after the end
  * record, 0 after any other, -1 with what is wrong in err.
  */
-int	obs_apply(struct case_obs *obs, char *line, char *err, size_t errlen);
+int obs_apply(struct case_obs *obs, char *line, char *err, size_t errlen);
 
 #endif

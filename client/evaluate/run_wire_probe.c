@@ -23,8 +23,7 @@
 #define WORDS_MAX (OBS_SERIES_MAX + 8)
 
 /* Like snprintf, appending at *off; keeps *off at most len - 1. */
-static void
-put(char *buf, size_t len, size_t *off, const char *fmt, ...)
+static void put(char *buf, size_t len, size_t *off, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void
@@ -68,8 +67,8 @@ obs_fmt_sample(const struct case_obs *obs, size_t k, char *buf, size_t len)
 	const struct obs_sample *s = &obs->probes.samples[k];
 	size_t off = 0, i;
 
-	put(buf, len, &off, "sample %" PRIu64 " %" PRIu32 " %u %zu", s->t_ns, s->iter,
-	    (unsigned)s->kind, s->block);
+	put(buf, len, &off, "sample %" PRIu64 " %" PRIu32 " %u %zu", s->t_ns,
+	    s->iter, (unsigned)s->kind, s->block);
 	for (i = 0; i < obs->probes.nseries; i++)
 		put(buf, len, &off, " %" PRId64, s->v[i]);
 	put(buf, len, &off, "\n");
@@ -77,17 +76,19 @@ obs_fmt_sample(const struct case_obs *obs, size_t k, char *buf, size_t len)
 }
 
 size_t
-obs_fmt_rep(const struct case_obs *obs, size_t i, size_t j, char *buf, size_t len)
+obs_fmt_rep(const struct case_obs *obs, size_t i, size_t j, char *buf,
+    size_t len)
 {
 	const struct obs_point *p = &obs->points[i][j];
 	const struct obs_call *c = &p->rep_call;
 	size_t off = 0;
 
-	put(buf, len, &off, "rep %zu %zu %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRId64
-	    " %d %s %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", i, j, p->rep_checked,
-	    p->rep_passed, p->rep_first_fail, c->ret, c->err,
-	    c->err_name[0] != '\0' ? c->err_name : "-", c->t_start_ns, c->t_end_ns,
-	    c->bytes);
+	put(buf, len, &off,
+	    "rep %zu %zu %" PRIu32 " %" PRIu32 " %" PRIu32 " %" PRId64
+	    " %d %s %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+	    i, j, p->rep_checked, p->rep_passed, p->rep_first_fail, c->ret,
+	    c->err, c->err_name[0] != '\0' ? c->err_name : "-", c->t_start_ns,
+	    c->t_end_ns, c->bytes);
 	return off;
 }
 
@@ -97,7 +98,8 @@ split(char *line, char **w, size_t *n)
 	char *save = NULL, *t;
 
 	*n = 0;
-	for (t = strtok_r(line, " ", &save); t != NULL; t = strtok_r(NULL, " ", &save)) {
+	for (t = strtok_r(line, " ", &save); t != NULL;
+	     t = strtok_r(NULL, " ", &save)) {
 		if (*n == WORDS_MAX)
 			return -1;
 		w[(*n)++] = t;
@@ -165,14 +167,19 @@ apply_probes(struct case_obs *obs, char **w, size_t n, char *err, size_t errlen)
 	uint64_t k;
 	size_t i;
 
-	if (n < 2 || num_u(w[1], OBS_SERIES_MAX, &k) < 0 || n != 2 + k || p->nsamples > 0) {
-		snprintf(err, errlen, "'probes' record: a count up to %d and that many "
-		    "names, before any sample", OBS_SERIES_MAX);
+	if (n < 2 || num_u(w[1], OBS_SERIES_MAX, &k) < 0 || n != 2 + k ||
+	    p->nsamples > 0) {
+		snprintf(err, errlen,
+		    "'probes' record: a count up to %d and that many "
+		    "names, before any sample",
+		    OBS_SERIES_MAX);
 		return -1;
 	}
 	for (i = 0; i < k; i++) {
-		if (unesc_name(w[2 + i], p->names[i], sizeof(p->names[i])) < 0) {
-			snprintf(err, errlen, "'probes' record: name %zu is malformed", i + 1);
+		if (unesc_name(w[2 + i], p->names[i], sizeof(p->names[i])) <
+		    0) {
+			snprintf(err, errlen,
+			    "'probes' record: name %zu is malformed", i + 1);
 			return -1;
 		}
 	}
@@ -220,8 +227,12 @@ apply_sample(struct case_obs *obs, char **w, size_t n, char *err, size_t errlen)
 	if (p->nseries == 0 || n < 5 || n - 5 != p->nseries)
 		goto bad;
 	for (i = 0; i < 4; i++)
-		if (num_u(w[1 + i], i == 1 ? UINT32_MAX : i == 2 ? OBS_SAMPLE_WAIT :
-		    i == 3 ? obs->sc->nsteps : UINT64_MAX, &u[i]) < 0)
+		if (num_u(w[1 + i],
+			i == 1	     ? UINT32_MAX
+			    : i == 2 ? OBS_SAMPLE_WAIT
+			    : i == 3 ? obs->sc->nsteps
+				     : UINT64_MAX,
+			&u[i]) < 0)
 			goto bad;
 	if (u[2] == 0)
 		goto bad;
@@ -238,8 +249,10 @@ apply_sample(struct case_obs *obs, char **w, size_t n, char *err, size_t errlen)
 	}
 	return 0;
 bad:
-	snprintf(err, errlen, "'sample' record: expected T ITER KIND BLOCK and %zu values "
-	    "of -1 or more, after a 'probes' record", p->nseries);
+	snprintf(err, errlen,
+	    "'sample' record: expected T ITER KIND BLOCK and %zu values "
+	    "of -1 or more, after a 'probes' record",
+	    p->nseries);
 	return -1;
 }
 
@@ -251,15 +264,19 @@ apply_rep(struct case_obs *obs, char **w, size_t n, char *err, size_t errlen)
 	int64_t ret, e;
 	struct obs_point *p;
 
-	if (n != 12 || num_u(w[1], sc->nsteps > 0 ? sc->nsteps - 1 : 0, &i) < 0 ||
+	if (n != 12 ||
+	    num_u(w[1], sc->nsteps > 0 ? sc->nsteps - 1 : 0, &i) < 0 ||
 	    sc->nsteps == 0 || sc->steps[i].nexpects == 0 ||
 	    num_u(w[2], sc->steps[i].nexpects - 1, &j) < 0 ||
 	    num_u(w[3], UINT32_MAX, &chk) < 0 || num_u(w[4], chk, &pass) < 0 ||
-	    num_u(w[5], chk, &first) < 0 || num_i(w[6], &ret) < 0 || num_i(w[7], &e) < 0 ||
-	    e < 0 || e > INT32_MAX || strlen(w[8]) >= sizeof(p->rep_call.err_name) ||
-	    num_u(w[9], UINT64_MAX, &ts) < 0 || num_u(w[10], UINT64_MAX, &te) < 0 ||
+	    num_u(w[5], chk, &first) < 0 || num_i(w[6], &ret) < 0 ||
+	    num_i(w[7], &e) < 0 || e < 0 || e > INT32_MAX ||
+	    strlen(w[8]) >= sizeof(p->rep_call.err_name) ||
+	    num_u(w[9], UINT64_MAX, &ts) < 0 ||
+	    num_u(w[10], UINT64_MAX, &te) < 0 ||
 	    num_u(w[11], UINT64_MAX, &bytes) < 0) {
-		snprintf(err, errlen, "'rep' record: expected I J CHECKED PASSED FIRSTFAIL "
+		snprintf(err, errlen,
+		    "'rep' record: expected I J CHECKED PASSED FIRSTFAIL "
 		    "RET ERR ERRNAME TSTART TEND BYTES for an expectation of the case");
 		return -1;
 	}
@@ -287,9 +304,9 @@ obs_apply_probe(struct case_obs *obs, char *line, char *err, size_t errlen)
 	size_t n;
 
 	if (!((first == 6 && strncmp(line, "probes", 6) == 0) ||
-	    (first == 6 && strncmp(line, "sample", 6) == 0) ||
-	    (first == 3 && strncmp(line, "rep", 3) == 0)))
-		return 1;	/* not ours: line is untouched */
+		(first == 6 && strncmp(line, "sample", 6) == 0) ||
+		(first == 3 && strncmp(line, "rep", 3) == 0)))
+		return 1; /* not ours: line is untouched */
 	if (split(line, w, &n) < 0 || n == 0 || w[0] == NULL) {
 		snprintf(err, errlen, "an empty or overlong record");
 		return -1;

@@ -15,8 +15,8 @@
 const char *ev_sock(const struct scenario *sc, int sock);
 
 /* A step as a call: "close(c)", "shutdown(c, SHUT_WR)", "peer rst c". */
-size_t	ev_step_label(const struct scenario *sc, const struct scn_step *st,
-	    char *buf, size_t len);
+size_t ev_step_label(const struct scenario *sc, const struct scn_step *st,
+    char *buf, size_t len);
 
 /* "FIN", "RST", "data", "anything". */
 const char *ev_what(enum scn_wire_what what);

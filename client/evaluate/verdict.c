@@ -20,8 +20,10 @@ const char *
 verdict_kind_name(enum verdict_kind kind)
 {
 	static const char *names[VERDICT_KIND_COUNT] = {
-		[VERDICT_PASS] = "PASS", [VERDICT_FAIL] = "FAIL",
-		[VERDICT_NOT_APPLICABLE] = "N/A", [VERDICT_NOT_REACHED] = "NOT REACHED",
+		[VERDICT_PASS] = "PASS",
+		[VERDICT_FAIL] = "FAIL",
+		[VERDICT_NOT_APPLICABLE] = "N/A",
+		[VERDICT_NOT_REACHED] = "NOT REACHED",
 		[VERDICT_ERROR] = "ERROR",
 	};
 
@@ -32,9 +34,11 @@ const char *
 verdict_kind_id(enum verdict_kind kind)
 {
 	static const char *ids[VERDICT_KIND_COUNT] = {
-		[VERDICT_PASS] = "pass", [VERDICT_FAIL] = "fail",
+		[VERDICT_PASS] = "pass",
+		[VERDICT_FAIL] = "fail",
 		[VERDICT_NOT_APPLICABLE] = "not-applicable",
-		[VERDICT_NOT_REACHED] = "not-reached", [VERDICT_ERROR] = "error",
+		[VERDICT_NOT_REACHED] = "not-reached",
+		[VERDICT_ERROR] = "error",
 	};
 
 	return (size_t)kind < VERDICT_KIND_COUNT ? ids[kind] : "?";
@@ -47,7 +51,8 @@ verdict_os_names(uint32_t mask, char *buf, size_t len)
 		uint32_t bit;
 		const char *name;
 	} oses[] = {
-		{ SCN_OS_LINUX, "Linux" }, { SCN_OS_FREEBSD, "FreeBSD" },
+		{ SCN_OS_LINUX, "Linux" },
+		{ SCN_OS_FREEBSD, "FreeBSD" },
 		{ SCN_OS_WINDOWS, "Windows" },
 	};
 	size_t i, k = 0, n = 0;
@@ -63,7 +68,10 @@ verdict_os_names(uint32_t mask, char *buf, size_t len)
 	for (i = 0; i < 3; i++) {
 		if (!(mask & oses[i].bit))
 			continue;
-		tb_printf(&tb, "%s%s", k == 0 ? "" : k + 1 == n ? " and " : ", ",
+		tb_printf(&tb, "%s%s",
+		    k == 0	     ? ""
+			: k + 1 == n ? " and "
+				     : ", ",
 		    oses[i].name);
 		k++;
 	}
@@ -93,7 +101,8 @@ void
 run_result_init(struct run_result *run, const char *os_name)
 {
 	memset(run, 0, sizeof(*run));
-	snprintf(run->os_name, sizeof(run->os_name), "%s", os_name != NULL ? os_name : "");
+	snprintf(run->os_name, sizeof(run->os_name), "%s",
+	    os_name != NULL ? os_name : "");
 }
 
 int

@@ -23,19 +23,19 @@
 
 /* One direction of one connection. */
 struct side {
-	bool sent;		/* snd_max is known */
-	uint32_t snd_max;	/* one past the highest sequence number sent */
+	bool sent;	  /* snd_max is known */
+	uint32_t snd_max; /* one past the highest sequence number sent */
 	bool has_isn;
 	uint32_t isn;
-	bool acked;		/* ack and win_zero are known */
-	uint32_t ack;		/* its last ACK: the other side's rcv_nxt */
-	bool win_zero;		/* and the window it advertised with it was 0 */
+	bool acked;    /* ack and win_zero are known */
+	uint32_t ack;  /* its last ACK: the other side's rcv_nxt */
+	bool win_zero; /* and the window it advertised with it was 0 */
 };
 
 struct flow {
 	uint16_t client_port;
 	uint16_t peer_port;
-	struct side side[2];	/* 0: the client's, 1: the peer's */
+	struct side side[2]; /* 0: the client's, 1: the peer's */
 };
 
 struct flows {
@@ -47,7 +47,8 @@ struct flows {
 static uint32_t
 seg_space(const struct obs_segment *s)
 {
-	return s->len + ((s->flags & TCPF_SYN) ? 1u : 0u) + ((s->flags & TCPF_FIN) ? 1u : 0u);
+	return s->len + ((s->flags & TCPF_SYN) ? 1u : 0u) +
+	    ((s->flags & TCPF_FIN) ? 1u : 0u);
 }
 
 static struct flow *
@@ -59,7 +60,8 @@ flow_get(struct flows *fl, const struct obs_segment *s)
 	size_t i;
 
 	for (i = 0; i < fl->n; i++)
-		if (fl->v[i].client_port == cport && fl->v[i].peer_port == pport)
+		if (fl->v[i].client_port == cport &&
+		    fl->v[i].peer_port == pport)
 			return &fl->v[i];
 	if (fl->n == fl->cap) {
 		size_t cap = fl->cap ? fl->cap * 2 : 8;
@@ -144,7 +146,7 @@ wire_classify(struct obs_segment *segs, size_t n)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		f = flow_get(&fl, &segs[i]);	/* found above: cannot fail */
+		f = flow_get(&fl, &segs[i]); /* found above: cannot fail */
 		classify_one(f, &segs[i]);
 	}
 	free(fl.v);
@@ -162,13 +164,15 @@ wire_match(const struct obs_segment *s, const struct wire_pattern *p)
 	if ((p->client_port != 0 && cport != p->client_port) ||
 	    (p->peer_port != 0 && pport != p->peer_port))
 		return false;
-	if ((s->flags & p->flags_set) != p->flags_set || (s->flags & p->flags_clear) != 0)
+	if ((s->flags & p->flags_set) != p->flags_set ||
+	    (s->flags & p->flags_clear) != 0)
 		return false;
 	if ((p->fields & WP_PAYLOAD) && (s->len > 0) != p->has_payload)
 		return false;
 	if ((p->fields & WP_RETX) && s->retransmission != p->retransmission)
 		return false;
-	if ((p->fields & WP_ZWP) && s->zero_window_probe != p->zero_window_probe)
+	if ((p->fields & WP_ZWP) &&
+	    s->zero_window_probe != p->zero_window_probe)
 		return false;
 	if ((p->fields & WP_TIME) && !wire_in_window(s->t_ns, p))
 		return false;
@@ -194,7 +198,8 @@ wire_find(const struct obs_segment *segs, size_t n, size_t from,
 }
 
 size_t
-wire_count(const struct obs_segment *segs, size_t n, const struct wire_pattern *pat)
+wire_count(const struct obs_segment *segs, size_t n,
+    const struct wire_pattern *pat)
 {
 	size_t i, c = 0;
 
@@ -231,8 +236,10 @@ wire_format_segment(const struct obs_segment *s, char *buf, size_t len)
 	tb_init(&tb, buf, len);
 	dur_offset(s->t_ns, t, sizeof(t));
 	tcpf_letters(s->flags, fl, sizeof(fl));
-	tb_printf(&tb, "%s %s:%u > %s:%u [%s] seq %" PRIu32 " ack %" PRIu32
-	    " win %u len %" PRIu32, t, s->from_client ? "client" : "peer", s->sport,
+	tb_printf(&tb,
+	    "%s %s:%u > %s:%u [%s] seq %" PRIu32 " ack %" PRIu32
+	    " win %u len %" PRIu32,
+	    t, s->from_client ? "client" : "peer", s->sport,
 	    s->from_client ? "peer" : "client", s->dport, fl, s->seq, s->ack,
 	    s->window, s->len);
 	if (s->retransmission)
@@ -243,9 +250,8 @@ wire_format_segment(const struct obs_segment *s, char *buf, size_t len)
 }
 
 /* Each differing field adds one clause; the first needs no separator. */
-static void
-clause(struct tbuf *tb, int *count, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void clause(struct tbuf *tb, int *count, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void
 clause(struct tbuf *tb, int *count, const char *fmt, ...)
@@ -270,7 +276,8 @@ diff_time(struct tbuf *tb, int *count, const struct obs_segment *s,
 	if (!(p->fields & WP_TIME) || wire_in_window(s->t_ns, p))
 		return;
 	dur_offset(s->t_ns, at, sizeof(at));
-	d = s->t_ns < p->t_from_ns ? p->t_from_ns - s->t_ns : s->t_ns - p->t_to_ns;
+	d = s->t_ns < p->t_from_ns ? p->t_from_ns - s->t_ns
+				   : s->t_ns - p->t_to_ns;
 	dur_seconds(d, by, sizeof(by));
 	clause(tb, count, "at %s, %ss %s the window", at, by,
 	    s->t_ns < p->t_from_ns ? "before" : "after");
@@ -289,25 +296,33 @@ wire_diff(const struct obs_segment *s, const struct wire_pattern *p, char *buf,
 	tb_init(&tb, buf, len);
 	if ((p->fields & WP_FROM) && s->from_client != p->from_client)
 		clause(&tb, &count, "from %s but wanted from %s",
-		    s->from_client ? "client" : "peer", p->from_client ? "client" : "peer");
+		    s->from_client ? "client" : "peer",
+		    p->from_client ? "client" : "peer");
 	if (p->client_port != 0 && cport != p->client_port)
-		clause(&tb, &count, "client port %u but wanted %u", cport, p->client_port);
+		clause(&tb, &count, "client port %u but wanted %u", cport,
+		    p->client_port);
 	if (p->peer_port != 0 && pport != p->peer_port)
-		clause(&tb, &count, "peer port %u but wanted %u", pport, p->peer_port);
-	if ((s->flags & p->flags_set) != p->flags_set || (s->flags & p->flags_clear) != 0) {
+		clause(&tb, &count, "peer port %u but wanted %u", pport,
+		    p->peer_port);
+	if ((s->flags & p->flags_set) != p->flags_set ||
+	    (s->flags & p->flags_clear) != 0) {
 		tcpf_letters(s->flags, have, sizeof(have));
 		wire_format_wanted(p, want, sizeof(want));
 		clause(&tb, &count, "flags %s but wanted %s", have, want);
 	}
 	if ((p->fields & WP_PAYLOAD) && (s->len > 0) != p->has_payload)
-		clause(&tb, &count, "%" PRIu32 " bytes of payload but wanted %s", s->len,
+		clause(&tb, &count,
+		    "%" PRIu32 " bytes of payload but wanted %s", s->len,
 		    p->has_payload ? "some" : "none");
 	if ((p->fields & WP_RETX) && s->retransmission != p->retransmission)
-		clause(&tb, &count, "%s", s->retransmission ? "a retransmission" :
-		    "not a retransmission");
-	if ((p->fields & WP_ZWP) && s->zero_window_probe != p->zero_window_probe)
-		clause(&tb, &count, "%s", s->zero_window_probe ? "a zero-window probe" :
-		    "not a zero-window probe");
+		clause(&tb, &count, "%s",
+		    s->retransmission ? "a retransmission"
+				      : "not a retransmission");
+	if ((p->fields & WP_ZWP) &&
+	    s->zero_window_probe != p->zero_window_probe)
+		clause(&tb, &count, "%s",
+		    s->zero_window_probe ? "a zero-window probe"
+					 : "not a zero-window probe");
 	diff_time(&tb, &count, s, p);
 	return count;
 }

@@ -19,16 +19,15 @@
 #include <sys/types.h>
 
 #include "observe.h"
-#include "segment.h"	/* TCPF_*: the codec's flag bits */
-
+#include "segment.h" /* TCPF_*: the codec's flag bits */
 
 /* Which of a pattern's optional fields are set; the rest are "don't care". */
 enum wire_field {
-	WP_FROM = 1u << 0,	/* from_client */
-	WP_PAYLOAD = 1u << 1,	/* has_payload */
-	WP_TIME = 1u << 2,	/* t_from .. t_to */
-	WP_RETX = 1u << 3,	/* retransmission */
-	WP_ZWP = 1u << 4,	/* zero_window_probe */
+	WP_FROM = 1u << 0,    /* from_client */
+	WP_PAYLOAD = 1u << 1, /* has_payload */
+	WP_TIME = 1u << 2,    /* t_from .. t_to */
+	WP_RETX = 1u << 3,    /* retransmission */
+	WP_ZWP = 1u << 4,     /* zero_window_probe */
 };
 
 /*
@@ -37,18 +36,19 @@ enum wire_field {
  * appears on the wire and no flags wanted means any flags.
  */
 struct wire_pattern {
-	unsigned int fields;	/* WP_* */
+	unsigned int fields; /* WP_* */
 	bool from_client;
-	uint16_t client_port;	/* 0: any connection */
-	uint16_t peer_port;	/* 0: any */
-	uint8_t flags_set;	/* every one of these flags set */
-	uint8_t flags_clear;	/* none of these set */
+	uint16_t client_port; /* 0: any connection */
+	uint16_t peer_port;   /* 0: any */
+	uint8_t flags_set;    /* every one of these flags set */
+	uint8_t flags_clear;  /* none of these set */
 	bool has_payload;
 	bool retransmission;
 	bool zero_window_probe;
-	uint64_t t_from_ns;	/* inclusive, both ends */
+	uint64_t t_from_ns; /* inclusive, both ends */
 	uint64_t t_to_ns;
-	uint64_t t_slack_ns;	/* also take segments stamped this much before t_from */
+	uint64_t
+	    t_slack_ns; /* also take segments stamped this much before t_from */
 };
 
 /*
@@ -68,18 +68,18 @@ struct wire_pattern {
  * Returns 0, or -1 with errno ENOMEM (the segments are then left as they
  * were).
  */
-int	wire_classify(struct obs_segment *segs, size_t n);
+int wire_classify(struct obs_segment *segs, size_t n);
 
 /* Whether one segment matches the pattern. */
-bool	wire_match(const struct obs_segment *seg, const struct wire_pattern *pat);
+bool wire_match(const struct obs_segment *seg, const struct wire_pattern *pat);
 
 /* Index of the first match at or after from, or -1. */
-ssize_t	wire_find(const struct obs_segment *segs, size_t n, size_t from,
-	    const struct wire_pattern *pat);
+ssize_t wire_find(const struct obs_segment *segs, size_t n, size_t from,
+    const struct wire_pattern *pat);
 
 /* How many segments match. */
-size_t	wire_count(const struct obs_segment *segs, size_t n,
-	    const struct wire_pattern *pat);
+size_t wire_count(const struct obs_segment *segs, size_t n,
+    const struct wire_pattern *pat);
 
 /*
  * The fields in which seg differs from the pattern, for people: "flags F.
@@ -88,18 +88,20 @@ size_t	wire_count(const struct obs_segment *segs, size_t n,
  * matches); buf gets "" then. Truncates to len like snprintf; with len 0
  * (buf may then be NULL) it only counts.
  */
-int	wire_diff(const struct obs_segment *seg, const struct wire_pattern *pat,
-	    char *buf, size_t len);
+int wire_diff(const struct obs_segment *seg, const struct wire_pattern *pat,
+    char *buf, size_t len);
 
 /* Flags wanted by a pattern, in tcpf_letters(): "R", "F", "no R", "R, no F". */
-size_t	wire_format_wanted(const struct wire_pattern *pat, char *buf, size_t len);
+size_t wire_format_wanted(const struct wire_pattern *pat, char *buf,
+    size_t len);
 
 /*
  * One segment on one line: "+1.203s client:54988 > peer:7000 [F.] seq 1001
  * ack 5001 win 502 len 0 retransmission" (its time and flags as words/
  * writes them: duration_text.h, segment_text.h).
  */
-size_t	wire_format_segment(const struct obs_segment *seg, char *buf, size_t len);
+size_t wire_format_segment(const struct obs_segment *seg, char *buf,
+    size_t len);
 
 /*
  * Capture times are the kernel's stamps, mapped from the wall clock to ours,

@@ -18,7 +18,8 @@
 static int
 case_description(struct scn_ctx *c)
 {
-	struct scn_cur k = { c, 1, c->t->n, "usage: scenario \"WHAT THIS FILE TESTS\"" };
+	struct scn_cur k = { c, 1, c->t->n,
+		"usage: scenario \"WHAT THIS FILE TESTS\"" };
 
 	return scn_read_text(&k, "a description", c->sc->description,
 	    sizeof(c->sc->description));
@@ -31,7 +32,8 @@ case_timeout(struct scn_ctx *c)
 	uint32_t col = c->t->n > 1 ? c->t->w[1].col : c->t->end_col;
 
 	if (c->saw_timeout)
-		return scn_fail(c, c->t->w[0].col, "keep one timeout line", "timeout is given "
+		return scn_fail(c, c->t->w[0].col, "keep one timeout line",
+		    "timeout is given "
 		    "twice");
 	c->saw_timeout = true;
 	if (scn_read_duration(&k, "a duration", &c->sc->timeout_ns) < 0 ||
@@ -54,8 +56,10 @@ statement(struct scn_ctx *c)
 	char q[96];
 
 	if (kw->quoted || kw->has_ref) {
-		scn_fail(c, kw->col, "write the statement's word itself, e.g. socket or expect",
-		    "expected a statement, got %s", scn_quote(kw, q, sizeof(q)));
+		scn_fail(c, kw->col,
+		    "write the statement's word itself, e.g. socket or expect",
+		    "expected a statement, got %s",
+		    scn_quote(kw, q, sizeof(q)));
 	} else if (scn_word_is(kw, "expect")) {
 		scn_parse_expect(c);
 	} else if (scn_word_is(kw, "scenario") || scn_word_is(kw, "timeout") ||
@@ -69,8 +73,10 @@ statement(struct scn_ctx *c)
 	} else if (c->t->indent > 0) {
 		c->in_body = true;
 		c->step_failed = true;
-		scn_fail(c, kw->col, "start the line at the left margin (an indented expect "
-		    "checks the step above it)", "only expect lines are indented");
+		scn_fail(c, kw->col,
+		    "start the line at the left margin (an indented expect "
+		    "checks the step above it)",
+		    "only expect lines are indented");
 	} else {
 		c->in_body = true;
 		scn_parse_step(c);
@@ -89,13 +95,14 @@ read_lines(struct scn_ctx *c, const char **values)
 	for (i = 0; i < f->nlines; i++) {
 		const struct scn_srcline *sl = &f->lines[i];
 
-		if (scn_lex_line(sl->text, sl->len, sl->line, &sub, &t, &err) < 0) {
+		if (scn_lex_line(sl->text, sl->len, sl->line, &sub, &t, &err) <
+		    0) {
 			scn_errs_add(c->errs, &err);
 		} else if (t.n > 0) {
 			c->t = &t;
 			c->src = sl;
 			statement(c);
-			c->t = NULL;	/* t is this function's */
+			c->t = NULL; /* t is this function's */
 		}
 		scn_toks_free(&t);
 	}
@@ -112,7 +119,8 @@ copy_header(const struct scn_file *f, size_t index, struct scenario *sc)
 	sc->case_index = index;
 	sc->timeout_ns = SCN_DEFAULT_TIMEOUT_NS;
 	memcpy(sc->description, f->description, sizeof(sc->description));
-	if (f->ntags > 0 && (sc->tags = calloc(f->ntags, sizeof(char *))) == NULL)
+	if (f->ntags > 0 &&
+	    (sc->tags = calloc(f->ntags, sizeof(char *))) == NULL)
 		return -1;
 	for (i = 0; i < f->ntags; i++) {
 		if ((sc->tags[i] = strdup(f->tags[i])) == NULL)
@@ -131,17 +139,22 @@ build_case(const struct scn_file *f, size_t index, struct scn_errs *e)
 	const char **values = NULL;
 	size_t before = e->found, need;
 
-	if ((sc = calloc(1, sizeof(*sc))) == NULL || (c = calloc(1, sizeof(*c))) == NULL ||
+	if ((sc = calloc(1, sizeof(*sc))) == NULL ||
+	    (c = calloc(1, sizeof(*c))) == NULL ||
 	    (values = calloc(f->nparams + 1, sizeof(*values))) == NULL ||
 	    copy_header(f, index, sc) < 0) {
 		scn_fail_at(e, 1, 1, "", "out of memory");
 		goto out;
 	}
-	need = scn_file_case_name(f, index, sc->case_name, sizeof(sc->case_name));
+	need =
+	    scn_file_case_name(f, index, sc->case_name, sizeof(sc->case_name));
 	if (need >= sizeof(sc->case_name))
-		scn_fail_at(e, f->scenario_pos.line, f->scenario_pos.col, "use a shorter path or "
-		    "shorter parameter values", "the case name is too long (%zu bytes, at most "
-		    "%zu)", need, sizeof(sc->case_name) - 1);
+		scn_fail_at(e, f->scenario_pos.line, f->scenario_pos.col,
+		    "use a shorter path or "
+		    "shorter parameter values",
+		    "the case name is too long (%zu bytes, at most "
+		    "%zu)",
+		    need, sizeof(sc->case_name) - 1);
 	scn_case_values(f, index, values);
 	c->f = f;
 	c->errs = e;
@@ -150,8 +163,10 @@ build_case(const struct scn_file *f, size_t index, struct scn_errs *e)
 	read_lines(c, values);
 	scn_block_left_open(c);
 	if (e->found == before && sc->nsteps == 0 && f->has_scenario)
-		scn_fail_at(e, f->scenario_pos.line, f->scenario_pos.col, "add the steps it runs: "
-		    "peer listen, socket, connect, close, ...", "the scenario has no steps");
+		scn_fail_at(e, f->scenario_pos.line, f->scenario_pos.col,
+		    "add the steps it runs: "
+		    "peer listen, socket, connect, close, ...",
+		    "the scenario has no steps");
 out:
 	free(values);
 	free(c);
@@ -162,15 +177,16 @@ out:
 }
 
 int
-scn_file_case_errors(const struct scn_file *f, size_t index, struct scenario **out,
-		     struct scn_error *errs, size_t maxerrs, size_t *nerrs)
+scn_file_case_errors(const struct scn_file *f, size_t index,
+    struct scenario **out, struct scn_error *errs, size_t maxerrs,
+    size_t *nerrs)
 {
 	struct scn_errs e = { .v = errs, .max = maxerrs, .path = f->path };
 
 	*out = NULL;
 	if (index >= scn_file_ncases(f))
-		scn_fail_at(&e, 1, 1, "", "no case %zu: the file has %zu", index,
-		    scn_file_ncases(f));
+		scn_fail_at(&e, 1, 1, "", "no case %zu: the file has %zu",
+		    index, scn_file_ncases(f));
 	else
 		*out = build_case(f, index, &e);
 	if (nerrs != NULL)
@@ -180,9 +196,10 @@ scn_file_case_errors(const struct scn_file *f, size_t index, struct scenario **o
 
 int
 scn_file_case(const struct scn_file *f, size_t index, struct scenario **out,
-	      struct scn_error *err)
+    struct scn_error *err)
 {
-	return scn_file_case_errors(f, index, out, err, err != NULL ? 1 : 0, NULL);
+	return scn_file_case_errors(f, index, out, err, err != NULL ? 1 : 0,
+	    NULL);
 }
 
 /* By line, then column; stable, so one place's errors keep their order. */
@@ -194,8 +211,11 @@ sort_errors(struct scn_error *v, size_t n)
 
 	for (i = 1; i < n; i++) {
 		tmp = v[i];
-		for (j = i; j > 0 && (v[j - 1].pos.line > tmp.pos.line ||
-		    (v[j - 1].pos.line == tmp.pos.line && v[j - 1].pos.col > tmp.pos.col)); j--)
+		for (j = i; j > 0 &&
+		     (v[j - 1].pos.line > tmp.pos.line ||
+			 (v[j - 1].pos.line == tmp.pos.line &&
+			     v[j - 1].pos.col > tmp.pos.col));
+		     j--)
 			v[j] = v[j - 1];
 		v[j] = tmp;
 	}
@@ -212,9 +232,12 @@ check_cases(const struct scn_file *f, struct scn_errs *e)
 
 int
 scn_file_check(const struct scn_file *f, struct scn_error *errs, size_t maxerrs,
-	       size_t *nerrs)
+    size_t *nerrs)
 {
-	struct scn_errs e = { .v = errs, .max = maxerrs, .path = f->path, .dedupe = true };
+	struct scn_errs e = { .v = errs,
+		.max = maxerrs,
+		.path = f->path,
+		.dedupe = true };
 
 	check_cases(f, &e);
 	sort_errors(errs, e.n);
@@ -224,10 +247,13 @@ scn_file_check(const struct scn_file *f, struct scn_error *errs, size_t maxerrs,
 }
 
 int
-scn_check_text(const char *path, const char *text, size_t len, struct scn_error *errs,
-	       size_t maxerrs, size_t *nerrs, size_t *ncases)
+scn_check_text(const char *path, const char *text, size_t len,
+    struct scn_error *errs, size_t maxerrs, size_t *nerrs, size_t *ncases)
 {
-	struct scn_errs e = { .v = errs, .max = maxerrs, .path = path, .dedupe = true };
+	struct scn_errs e = { .v = errs,
+		.max = maxerrs,
+		.path = path,
+		.dedupe = true };
 	struct scn_file *f;
 
 	if ((f = scn_file_read(path, text, len, &e)) == NULL && e.total == 0)

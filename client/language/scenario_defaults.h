@@ -26,7 +26,7 @@
  * close() with linger 2 s returned after 2.015 s, and a loaded two-core
  * machine adds tens of milliseconds.
  */
-#define SCN_ABOUT_TOLERANCE_NS (50 * NS_PER_MS)
+#define SCN_ABOUT_TOLERANCE_NS	(50 * NS_PER_MS)
 #define SCN_ABOUT_TOLERANCE_DIV 20
 
 #endif

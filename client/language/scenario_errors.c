@@ -24,8 +24,10 @@ scn_errs_add(struct scn_errs *e, const struct scn_error *err)
 		for (i = 0; i < e->n; i++) {
 			const struct scn_error *o = &e->v[i];
 
-			if (o->pos.line == err->pos.line && o->pos.col == err->pos.col &&
-			    strcmp(o->msg, err->msg) == 0 && strcmp(o->hint, err->hint) == 0)
+			if (o->pos.line == err->pos.line &&
+			    o->pos.col == err->pos.col &&
+			    strcmp(o->msg, err->msg) == 0 &&
+			    strcmp(o->hint, err->hint) == 0)
 				return;
 		}
 	}
@@ -37,12 +39,13 @@ scn_errs_add(struct scn_errs *e, const struct scn_error *err)
 	}
 }
 
-static void vfail(struct scn_errs *e, uint32_t line, uint32_t col, const char *hint,
-    const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void vfail(struct scn_errs *e, uint32_t line, uint32_t col,
+    const char *hint, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 
 static void
-vfail(struct scn_errs *e, uint32_t line, uint32_t col, const char *hint, const char *fmt,
-      va_list ap)
+vfail(struct scn_errs *e, uint32_t line, uint32_t col, const char *hint,
+    const char *fmt, va_list ap)
 {
 	struct scn_error err;
 
@@ -56,7 +59,7 @@ vfail(struct scn_errs *e, uint32_t line, uint32_t col, const char *hint, const c
 
 int
 scn_fail_at(struct scn_errs *e, uint32_t line, uint32_t col, const char *hint,
-	    const char *fmt, ...)
+    const char *fmt, ...)
 {
 	va_list ap;
 
@@ -67,7 +70,8 @@ scn_fail_at(struct scn_errs *e, uint32_t line, uint32_t col, const char *hint,
 }
 
 int
-scn_fail(struct scn_ctx *c, uint32_t col, const char *hint, const char *fmt, ...)
+scn_fail(struct scn_ctx *c, uint32_t col, const char *hint, const char *fmt,
+    ...)
 {
 	va_list ap;
 
@@ -107,8 +111,9 @@ edit_distance(const char *a, const char *b)
 		diag = row[0];
 		row[0] = i;
 		for (j = 1; j <= lb; j++) {
-			size_t best = diag + (tolower((unsigned char)a[i - 1]) !=
-			    tolower((unsigned char)b[j - 1]));
+			size_t best = diag +
+			    (tolower((unsigned char)a[i - 1]) !=
+				tolower((unsigned char)b[j - 1]));
 
 			up = row[j];
 			if (up + 1 < best)
@@ -146,10 +151,11 @@ scn_error_format(const struct scn_error *e, char *buf, size_t len)
 
 	if (e->hint[0] != '\0')
 		n = snprintf(buf, len, "%s:%u:%u: error: %s\n  hint: %s\n",
-		    e->pos.file != NULL ? e->pos.file : "-", e->pos.line, e->pos.col,
-		    e->msg, e->hint);
+		    e->pos.file != NULL ? e->pos.file : "-", e->pos.line,
+		    e->pos.col, e->msg, e->hint);
 	else
 		n = snprintf(buf, len, "%s:%u:%u: error: %s\n",
-		    e->pos.file != NULL ? e->pos.file : "-", e->pos.line, e->pos.col, e->msg);
+		    e->pos.file != NULL ? e->pos.file : "-", e->pos.line,
+		    e->pos.col, e->msg);
 	return n < 0 ? 0 : (size_t)n;
 }

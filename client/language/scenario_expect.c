@@ -22,8 +22,10 @@
 
 #include "control_proto.h"
 
-#define EXPECT_USAGE "usage: expect [OS:] BODY [because \"SOURCE\"] [if NAME = VALUE ...]"
-#define WIRE_USAGE "usage: wire client|peer sends FIN|RST|data within D, ... sends " \
+#define EXPECT_USAGE                                                           \
+	"usage: expect [OS:] BODY [because \"SOURCE\"] [if NAME = VALUE ...]"
+#define WIRE_USAGE                                                             \
+	"usage: wire client|peer sends FIN|RST|data within D, ... sends "      \
 	"no FIN|RST|data during D, ... sends nothing during D"
 
 /* ---- bodies attached to a step ---- */
@@ -42,8 +44,11 @@ b_returns(struct scn_cur *k, struct scn_expect *e)
 		return 0;
 	}
 	if (w->quoted || scn_parse_int(w->text, &e->value) < 0)
-		return scn_fail(k->c, w->col, "usage: returns N|ok (ok: 0, or any count for "
-		    "send and recv)", "expected a number or ok, got %s", scn_quote(w, q, sizeof(q)));
+		return scn_fail(k->c, w->col,
+		    "usage: returns N|ok (ok: 0, or any count for "
+		    "send and recv)",
+		    "expected a number or ok, got %s",
+		    scn_quote(w, q, sizeof(q)));
 	return 0;
 }
 
@@ -54,14 +59,17 @@ unknown_errno(struct scn_cur *k, const struct scn_word *w)
 	char hint[160], q[96];
 
 	if (w->text[0] >= '0' && w->text[0] <= '9')
-		snprintf(hint, sizeof(hint), "write the name, not the number (numbers differ "
+		snprintf(hint, sizeof(hint),
+		    "write the name, not the number (numbers differ "
 		    "between systems)");
 	else if (near != NULL)
 		snprintf(hint, sizeof(hint), "did you mean %s?", near);
 	else
-		snprintf(hint, sizeof(hint), "names such as EWOULDBLOCK, ECONNRESET, EPIPE, "
+		snprintf(hint, sizeof(hint),
+		    "names such as EWOULDBLOCK, ECONNRESET, EPIPE, "
 		    "ETIMEDOUT, or WSAEWOULDBLOCK for windows:");
-	return scn_fail(k->c, w->col, hint, "unknown error name %s", scn_quote(w, q, sizeof(q)));
+	return scn_fail(k->c, w->col, hint, "unknown error name %s",
+	    scn_quote(w, q, sizeof(q)));
 }
 
 static int
@@ -69,15 +77,19 @@ b_fails(struct scn_cur *k, struct scn_expect *e)
 {
 	const struct scn_word *w;
 
-	if ((w = scn_next(k, "an error name such as EWOULDBLOCK", "usage: fails ERRNO")) == NULL)
+	if ((w = scn_next(k, "an error name such as EWOULDBLOCK",
+		 "usage: fails ERRNO")) == NULL)
 		return -1;
 	if (w->quoted || !scn_errno_known(w->text))
 		return unknown_errno(k, w);
 	/* Winsock reports WSAE* names; a POSIX system never does */
 	if (scn_errno_is_winsock(w->text) && e->os_mask != SCN_OS_WINDOWS)
-		return scn_fail(k->c, w->col, "write 'expect windows: fails ...', or the POSIX "
-		    "name for linux and freebsd", "%s is a Winsock name: only a windows: "
-		    "expectation can use it", w->text);
+		return scn_fail(k->c, w->col,
+		    "write 'expect windows: fails ...', or the POSIX "
+		    "name for linux and freebsd",
+		    "%s is a Winsock name: only a windows: "
+		    "expectation can use it",
+		    w->text);
 	e->kind = EXP_FAILS;
 	memcpy(e->err_name, w->text, w->len + 1);
 	return 0;
@@ -86,7 +98,8 @@ b_fails(struct scn_cur *k, struct scn_expect *e)
 static int
 b_blocks(struct scn_cur *k, struct scn_expect *e)
 {
-	const char *usage = "usage: blocks at-least D | at-most D | about D [tolerance T]";
+	const char *usage =
+	    "usage: blocks at-least D | at-most D | about D [tolerance T]";
 	const struct scn_word *w;
 	uint32_t col;
 	char q[96];
@@ -100,7 +113,8 @@ b_blocks(struct scn_cur *k, struct scn_expect *e)
 	else if (scn_word_is(w, "about"))
 		e->kind = EXP_BLOCKS_ABOUT;
 	else
-		return scn_fail(k->c, w->col, usage, "expected at-least, at-most or about, got %s",
+		return scn_fail(k->c, w->col, usage,
+		    "expected at-least, at-most or about, got %s",
 		    scn_quote(w, q, sizeof(q)));
 	if (scn_read_duration(k, "a duration", &e->duration_ns) < 0)
 		return -1;
@@ -111,7 +125,8 @@ b_blocks(struct scn_cur *k, struct scn_expect *e)
 	if (scn_read_duration(k, "a tolerance", &e->tolerance_ns) < 0)
 		return -1;
 	if (e->tolerance_ns == 0)
-		return scn_fail(k->c, col, "leave tolerance out for the default (50ms + 5 %)",
+		return scn_fail(k->c, col,
+		    "leave tolerance out for the default (50ms + 5 %)",
 		    "a tolerance of 0 can never be met");
 	return 0;
 }
@@ -142,14 +157,16 @@ wire_what(struct scn_cur *k, struct scn_expect *e, bool any_ok)
 	else if (any_ok && scn_word_is(w, "nothing"))
 		e->what = WIRE_ANY;
 	else
-		return scn_fail(k->c, w->col, WIRE_USAGE, "expected FIN, RST or data, got %s",
+		return scn_fail(k->c, w->col, WIRE_USAGE,
+		    "expected FIN, RST or data, got %s",
 		    scn_quote(w, q, sizeof(q)));
 	return 0;
 }
 
 /* "within D" or "during D": D > 0, since nothing can happen in no time. */
 static int
-wire_time(struct scn_cur *k, struct scn_expect *e, const char *kw, const char *usage)
+wire_time(struct scn_cur *k, struct scn_expect *e, const char *kw,
+    const char *usage)
 {
 	uint32_t col;
 
@@ -179,7 +196,8 @@ wire_count(struct scn_cur *k, struct scn_expect *e, const char *usage)
 static int
 wire_sends(struct scn_cur *k, struct scn_expect *e)
 {
-	const char *zusage = "usage: wire client sends zero-window-probes at-least N within D";
+	const char *zusage =
+	    "usage: wire client sends zero-window-probes at-least N within D";
 	const struct scn_word *w = k->i < k->end ? &k->c->t->w[k->i] : NULL;
 
 	if (w != NULL && (scn_word_is(w, "no") || scn_word_is(w, "nothing"))) {
@@ -193,7 +211,8 @@ wire_sends(struct scn_cur *k, struct scn_expect *e)
 	if (w != NULL && scn_word_is(w, "zero-window-probes")) {
 		k->i++;
 		if (e->who != WHO_CLIENT)
-			return scn_fail(k->c, w->col, zusage, "only the client's zero-window "
+			return scn_fail(k->c, w->col, zusage,
+			    "only the client's zero-window "
 			    "probes are counted");
 		e->kind = EXP_WIRE_ZWP;
 		return wire_count(k, e, zusage);
@@ -207,14 +226,16 @@ wire_sends(struct scn_cur *k, struct scn_expect *e)
 static int
 b_wire(struct scn_cur *k, struct scn_expect *e)
 {
-	const char *rusage = "usage: wire client retransmits FIN at-least N within D";
+	const char *rusage =
+	    "usage: wire client retransmits FIN at-least N within D";
 	const struct scn_word *w;
 	char q[96];
 
 	if ((w = scn_next(k, "client or peer", WIRE_USAGE)) == NULL)
 		return -1;
 	if (!scn_word_is(w, "client") && !scn_word_is(w, "peer"))
-		return scn_fail(k->c, w->col, WIRE_USAGE, "expected client or peer, got %s",
+		return scn_fail(k->c, w->col, WIRE_USAGE,
+		    "expected client or peer, got %s",
 		    scn_quote(w, q, sizeof(q)));
 	e->who = scn_word_is(w, "client") ? WHO_CLIENT : WHO_PEER;
 	if ((w = scn_next(k, "sends or retransmits", WIRE_USAGE)) == NULL)
@@ -222,10 +243,12 @@ b_wire(struct scn_cur *k, struct scn_expect *e)
 	if (scn_word_is(w, "sends"))
 		return wire_sends(k, e);
 	if (!scn_word_is(w, "retransmits"))
-		return scn_fail(k->c, w->col, WIRE_USAGE, "expected sends or retransmits, got %s",
+		return scn_fail(k->c, w->col, WIRE_USAGE,
+		    "expected sends or retransmits, got %s",
 		    scn_quote(w, q, sizeof(q)));
 	if (e->who != WHO_CLIENT)
-		return scn_fail(k->c, w->col, rusage, "only the client's retransmissions are "
+		return scn_fail(k->c, w->col, rusage,
+		    "only the client's retransmissions are "
 		    "counted");
 	e->kind = EXP_WIRE_RETRANSMITS;
 	if ((w = scn_next(k, "FIN", rusage)) == NULL)
@@ -240,9 +263,9 @@ b_wire(struct scn_cur *k, struct scn_expect *e)
 static int
 b_state(struct scn_cur *k, struct scn_expect *e)
 {
-	static const char *const states[] = { "ESTABLISHED", "SYN_SENT", "SYN_RECV",
-	    "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE_WAIT", "LAST_ACK", "CLOSING",
-	    "gone" };
+	static const char *const states[] = { "ESTABLISHED", "SYN_SENT",
+		"SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE_WAIT",
+		"LAST_ACK", "CLOSING", "gone" };
 	const size_t n = sizeof(states) / sizeof(states[0]);
 	const struct scn_word *w;
 	const char *near;
@@ -251,16 +274,23 @@ b_state(struct scn_cur *k, struct scn_expect *e)
 
 	e->kind = EXP_STATE;
 	if (scn_read_sock(k, 0, &e->sock) < 0 ||
-	    (w = scn_next(k, "a TCP state such as FIN_WAIT1", "usage: state SOCK STATE "
-	    "[within D]")) == NULL)
+	    (w = scn_next(k, "a TCP state such as FIN_WAIT1",
+		 "usage: state SOCK STATE "
+		 "[within D]")) == NULL)
 		return -1;
 	for (i = 0; i < n && !scn_word_is(w, states[i]); i++)
 		continue;
 	if (i == n) {
-		near = scn_word_is(w, "CLOSED") ? "gone" : scn_suggest(w->text, states, n);
-		snprintf(hint, sizeof(hint), near != NULL ? "did you mean %s?" : "states: "
-		    "ESTABLISHED, FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSE_WAIT, LAST_ACK, CLOSING, "
-		    "gone%s", near != NULL ? near : "");
+		near = scn_word_is(w, "CLOSED")
+		    ? "gone"
+		    : scn_suggest(w->text, states, n);
+		snprintf(hint, sizeof(hint),
+		    near != NULL
+			? "did you mean %s?"
+			: "states: "
+			  "ESTABLISHED, FIN_WAIT1, FIN_WAIT2, TIME_WAIT, CLOSE_WAIT, LAST_ACK, CLOSING, "
+			  "gone%s",
+		    near != NULL ? near : "");
 		return scn_fail(k->c, w->col, hint, "unknown TCP state %s",
 		    scn_quote(w, q, sizeof(q)));
 	}
@@ -274,8 +304,12 @@ b_state(struct scn_cur *k, struct scn_expect *e)
 static int
 b_peer(struct scn_cur *k, struct scn_expect *e)
 {
-	static const enum scn_op ops[] = { [COP_EQ] = SOP_EQ, [COP_NE] = SOP_NE,
-	    [COP_GE] = SOP_GE, [COP_LE] = SOP_LE, [COP_GT] = SOP_GT, [COP_LT] = SOP_LT };
+	static const enum scn_op ops[] = { [COP_EQ] = SOP_EQ,
+		[COP_NE] = SOP_NE,
+		[COP_GE] = SOP_GE,
+		[COP_LE] = SOP_LE,
+		[COP_GT] = SOP_GT,
+		[COP_LT] = SOP_LT };
 	struct control_cond cc;
 	char cond[SCN_TEXT_MAX];
 	uint32_t col;
@@ -290,16 +324,19 @@ b_peer(struct scn_cur *k, struct scn_expect *e)
 		const struct scn_word *w = &k->c->t->w[k->i];
 
 		if (used + w->len >= sizeof(cond))
-			return scn_fail(k->c, col, COND_HINT, "the condition is too long");
+			return scn_fail(k->c, col, COND_HINT,
+			    "the condition is too long");
 		memcpy(cond + used, w->text, w->len + 1);
 		used += w->len;
 	}
 	if (scn_check_cond(k->c, cond, col, &cc) < 0)
 		return -1;
 	klen = strcspn(cond, "=!<>");
-	memcpy(e->key, control_key_name(cc.key), strlen(control_key_name(cc.key)) + 1);
+	memcpy(e->key, control_key_name(cc.key),
+	    strlen(control_key_name(cc.key)) + 1);
 	e->op = ops[cc.op];
-	klen += strlen(control_op_name(cc.op)) + (strncmp(cond + klen, "==", 2) == 0);
+	klen += strlen(control_op_name(cc.op)) +
+	    (strncmp(cond + klen, "==", 2) == 0);
 	memcpy(e->text, cond + klen, strlen(cond + klen) + 1);
 	return 0;
 }
@@ -312,8 +349,13 @@ struct body_def {
 };
 
 static const struct body_def bodies[] = {
-	{ "returns", b_returns }, { "fails", b_fails }, { "blocks", b_blocks },
-	{ "sends", b_sends }, { "wire", b_wire }, { "state", b_state }, { "peer", b_peer },
+	{ "returns", b_returns },
+	{ "fails", b_fails },
+	{ "blocks", b_blocks },
+	{ "sends", b_sends },
+	{ "wire", b_wire },
+	{ "state", b_state },
+	{ "peer", b_peer },
 };
 
 #define NBODIES (sizeof(bodies) / sizeof(bodies[0]))
@@ -323,7 +365,8 @@ static int
 os_prefix(struct scn_ctx *c, const struct scn_word *w, uint32_t *mask)
 {
 	static const char *const names[] = { "linux", "freebsd", "windows" };
-	const char *hint = "use linux:, freebsd: or windows: (several: linux,freebsd:)";
+	const char *hint =
+	    "use linux:, freebsd: or windows: (several: linux,freebsd:)";
 	size_t at, len, i;
 	char h[80];
 
@@ -331,30 +374,37 @@ os_prefix(struct scn_ctx *c, const struct scn_word *w, uint32_t *mask)
 	for (at = 0; at < w->len - 1; at += len + 1) {
 		len = strcspn(w->text + at, ",:");
 		for (i = 0; i < 3; i++)
-			if (strlen(names[i]) == len && memcmp(w->text + at, names[i], len) == 0)
+			if (strlen(names[i]) == len &&
+			    memcmp(w->text + at, names[i], len) == 0)
 				break;
 		if (i == 3) {
 			char one[24];
 			const char *near;
 
-			snprintf(one, sizeof(one), "%.*s", (int)(len > 20 ? 20 : len), w->text + at);
+			snprintf(one, sizeof(one), "%.*s",
+			    (int)(len > 20 ? 20 : len), w->text + at);
 			if ((near = scn_suggest(one, names, 3)) != NULL)
-				snprintf(h, sizeof(h), "did you mean %s:?", near);
-			return scn_fail(c, scn_word_col(w, at), near != NULL ? h : hint,
+				snprintf(h, sizeof(h), "did you mean %s:?",
+				    near);
+			return scn_fail(c, scn_word_col(w, at),
+			    near != NULL ? h : hint,
 			    "unknown OS prefix \"%s:\"", one);
 		}
 		if (*mask & (1u << i))
-			return scn_fail(c, scn_word_col(w, at), hint, "%s is given twice", names[i]);
+			return scn_fail(c, scn_word_col(w, at), hint,
+			    "%s is given twice", names[i]);
 		*mask |= 1u << i;
 	}
 	if (*mask == 0)
-		return scn_fail(c, w->col, hint, "expected an OS name before ':'");
+		return scn_fail(c, w->col, hint,
+		    "expected an OS name before ':'");
 	return 0;
 }
 
-#define IF_USAGE "usage: ... if NAME = VALUE [and NAME = VALUE ...] (NAME a parameter " \
+#define IF_USAGE                                                               \
+	"usage: ... if NAME = VALUE [and NAME = VALUE ...] (NAME a parameter " \
 	"of this file)"
-#define MAX_CONDS 64	/* more than a 255-byte line can hold */
+#define MAX_CONDS 64 /* more than a 255-byte line can hold */
 
 /* The parameters an expectation's conditions have named so far. */
 struct conds {
@@ -381,26 +431,34 @@ one_cond(struct scn_ctx *c, struct scn_cur *k, struct conds *cs, bool *keep)
 	if ((w = scn_next(k, "a parameter name", IF_USAGE)) == NULL)
 		return -1;
 	eq = w->quoted ? NULL : strchr(w->text, '=');
-	snprintf(name, sizeof(name), "%.*s", (int)strcspn(w->text, "="), w->text);
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(w->text, "="),
+	    w->text);
 	for (p = 0; p < f->nparams && strcmp(f->params[p].name, name) != 0; p++)
 		continue;
 	if (p == f->nparams || w->quoted)
-		return scn_fail(c, w->col, f->nparams == 0 ? "this file has no parameters" :
-		    IF_USAGE, "%s is not a parameter of this file", scn_quote(w, q, sizeof(q)));
+		return scn_fail(c, w->col,
+		    f->nparams == 0 ? "this file has no parameters" : IF_USAGE,
+		    "%s is not a parameter of this file",
+		    scn_quote(w, q, sizeof(q)));
 	for (j = 0; j < cs->n; j++)
 		if (cs->p[j] == p)
-			return scn_fail(c, w->col, "a parameter has one value in each case: "
-			    "name it once", "%s is given twice", name);
+			return scn_fail(c, w->col,
+			    "a parameter has one value in each case: "
+			    "name it once",
+			    "%s is given twice", name);
 	if (cs->n == MAX_CONDS)
-		return scn_fail(c, w->col, "split the expectation", "too many conditions "
-		    "(at most %d)", MAX_CONDS);
+		return scn_fail(c, w->col, "split the expectation",
+		    "too many conditions "
+		    "(at most %d)",
+		    MAX_CONDS);
 	cs->p[cs->n++] = p;
 	if (eq != NULL) {
 		/* NAME=VALUE in one word: the value starts after the '=' */
 		value = eq + 1;
 		vcol = scn_word_col(w, (size_t)(value - w->text));
 		if (*value == '\0')
-			return scn_fail(c, vcol, IF_USAGE, "expected a value after %s=", name);
+			return scn_fail(c, vcol, IF_USAGE,
+			    "expected a value after %s=", name);
 		snprintf(q, sizeof(q), "\"%.40s\"", value);
 	} else {
 		if (scn_read_keyword(k, "=", IF_USAGE) < 0 ||
@@ -414,7 +472,8 @@ one_cond(struct scn_ctx *c, struct scn_cur *k, struct conds *cs, bool *keep)
 		if (strcmp(f->params[p].values[j], value) == 0)
 			break;
 	if (j == f->params[p].nvalues)
-		return scn_fail(c, vcol, "the value must be one of those the param line lists",
+		return scn_fail(c, vcol,
+		    "the value must be one of those the param line lists",
 		    "%s is not a value of %s", q, name);
 	*keep = *keep && strcmp(c->values[p], f->params[p].values[j]) == 0;
 	return 0;
@@ -454,26 +513,33 @@ clauses(struct scn_ctx *c, size_t i, struct scn_expect *e, bool *keep)
 
 		if (scn_word_is(w, "because")) {
 			if (e->because[0] != '\0')
-				return scn_fail(c, w->col, "give one source", "because is given twice");
+				return scn_fail(c, w->col, "give one source",
+				    "because is given twice");
 			/* the source is the one word after because, if there is one */
-			k = (struct scn_cur){ c, i + 1, i + 2 < c->t->n ? i + 2 : c->t->n,
-			    EXPECT_USAGE };
-			if (scn_read_text(&k, "the source", e->because, sizeof(e->because)) < 0)
+			k = (struct scn_cur){ c, i + 1,
+				i + 2 < c->t->n ? i + 2 : c->t->n,
+				EXPECT_USAGE };
+			if (scn_read_text(&k, "the source", e->because,
+				sizeof(e->because)) < 0)
 				return -1;
 			if (e->because[0] == '\0')
-				return scn_fail(c, w->col, "name the kernel function or the document",
+				return scn_fail(c, w->col,
+				    "name the kernel function or the document",
 				    "because needs a source");
 			i = k.i;
 		} else if (scn_word_is(w, "if")) {
 			if (clause_if(c, &i, &cs, keep) < 0)
 				return -1;
 		} else if (scn_word_is(w, "and")) {
-			return scn_fail(c, w->col, "and joins two conditions: if NAME = VALUE "
-			    "and NAME = VALUE", "unexpected \"and\" (no condition before it)");
+			return scn_fail(c, w->col,
+			    "and joins two conditions: if NAME = VALUE "
+			    "and NAME = VALUE",
+			    "unexpected \"and\" (no condition before it)");
 		} else {
-			return scn_fail(c, w->col, "an expectation ends with because \"SOURCE\" "
-			    "and if NAME = VALUE [and ...]", "unexpected %s",
-			    scn_quote(w, q, sizeof(q)));
+			return scn_fail(c, w->col,
+			    "an expectation ends with because \"SOURCE\" "
+			    "and if NAME = VALUE [and ...]",
+			    "unexpected %s", scn_quote(w, q, sizeof(q)));
 		}
 	}
 	return 0;
@@ -491,9 +557,10 @@ source_text(struct scn_ctx *c, struct scn_expect *e)
 	while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
 		b--;
 	if (b - a >= sizeof(e->source_text))
-		return scn_fail(c, c->t->w[0].col, "shorten it (reports quote the line)",
-		    "the expectation is too long (%zu bytes, at most %zu)", b - a,
-		    sizeof(e->source_text) - 1);
+		return scn_fail(c, c->t->w[0].col,
+		    "shorten it (reports quote the line)",
+		    "the expectation is too long (%zu bytes, at most %zu)",
+		    b - a, sizeof(e->source_text) - 1);
 	memcpy(e->source_text, s + a, b - a);
 	e->source_text[b - a] = '\0';
 	return 0;
@@ -502,20 +569,24 @@ source_text(struct scn_ctx *c, struct scn_expect *e)
 static int
 unknown_body(struct scn_ctx *c, const struct scn_word *w)
 {
-	static const char *const names[] = { "returns", "fails", "blocks", "sends", "wire",
-	    "state", "peer" };
+	static const char *const names[] = { "returns", "fails", "blocks",
+		"sends", "wire", "state", "peer" };
 	const char *near = scn_suggest(w->text, names, NBODIES);
 	char hint[160], q[96];
 
-	if (scn_word_is(w, "linux") || scn_word_is(w, "freebsd") || scn_word_is(w, "windows"))
-		snprintf(hint, sizeof(hint), "an OS prefix ends with a colon: %s:", w->text);
+	if (scn_word_is(w, "linux") || scn_word_is(w, "freebsd") ||
+	    scn_word_is(w, "windows"))
+		snprintf(hint, sizeof(hint),
+		    "an OS prefix ends with a colon: %s:", w->text);
 	else if (near != NULL)
 		snprintf(hint, sizeof(hint), "did you mean %s?", near);
 	else
-		snprintf(hint, sizeof(hint), "expectations: returns, fails, blocks, sends "
+		snprintf(hint, sizeof(hint),
+		    "expectations: returns, fails, blocks, sends "
 		    "(indented), wire, state, peer, growth, peak, threads, fds, rss, sockets, "
 		    "tcpext (at the left margin)");
-	return scn_fail(c, w->col, hint, "unknown expectation %s", scn_quote(w, q, sizeof(q)));
+	return scn_fail(c, w->col, hint, "unknown expectation %s",
+	    scn_quote(w, q, sizeof(q)));
 }
 
 /* Where the body ends: at the first because or if. */
@@ -523,7 +594,8 @@ static size_t
 clause_start(const struct scn_toks *t, size_t i)
 {
 	for (; i < t->n; i++)
-		if (scn_word_is(&t->w[i], "because") || scn_word_is(&t->w[i], "if"))
+		if (scn_word_is(&t->w[i], "because") ||
+		    scn_word_is(&t->w[i], "if"))
 			break;
 	return i;
 }
@@ -552,7 +624,8 @@ scn_parse_expect(struct scn_ctx *c)
 		k.i = 2;
 	}
 	k.end = clause_start(t, k.i);
-	if ((w = scn_next(&k, "an expectation such as returns 0", EXPECT_USAGE)) == NULL)
+	if ((w = scn_next(&k, "an expectation such as returns 0",
+		 EXPECT_USAGE)) == NULL)
 		return -1;
 	for (i = 0; i < NBODIES && !scn_word_is(w, bodies[i].name); i++)
 		continue;
@@ -560,19 +633,23 @@ scn_parse_expect(struct scn_ctx *c)
 		if (scn_parse_probe_body(&k, &e) < 0)
 			return -1;
 		if (e.probe.mode != SCN_PROBE_NOW && c->last_block == 0)
-			return scn_fail(c, w->col, "write it after a repeat ... end block",
+			return scn_fail(c, w->col,
+			    "write it after a repeat ... end block",
 			    "%s compares with the start of a repeat block, and none comes "
-			    "before it", e.probe.mode == SCN_PROBE_GROWTH ? "growth" : "peak");
+			    "before it",
+			    e.probe.mode == SCN_PROBE_GROWTH ? "growth"
+							     : "peak");
 	} else if (i == NBODIES) {
 		return unknown_body(c, w);
 	} else if (bodies[i].parse(&k, &e) < 0) {
 		return -1;
 	}
 	if (k.i < k.end && scn_word_is(&t->w[k.i], "tolerance"))
-		return scn_fail(c, t->w[k.i].col, "write blocks about D tolerance T",
+		return scn_fail(c, t->w[k.i].col,
+		    "write blocks about D tolerance T",
 		    "tolerance only goes with blocks about");
-	if (scn_done(&k, EXPECT_USAGE) < 0 || clauses(c, k.end, &e, &keep) < 0 ||
-	    source_text(c, &e) < 0)
+	if (scn_done(&k, EXPECT_USAGE) < 0 ||
+	    clauses(c, k.end, &e, &keep) < 0 || source_text(c, &e) < 0)
 		return -1;
 	return scn_attach(c, &e, keep);
 }

@@ -28,12 +28,12 @@ struct lexer {
 	const struct scn_subst *subst;
 	struct scn_toks *t;
 	struct scn_error *err;
-	struct scn_word cur;	/* the word being read */
-	size_t cap;		/* of cur.text and cur.cols */
+	struct scn_word cur; /* the word being read */
+	size_t cap;	     /* of cur.text and cur.cols */
 };
 
-static int lex_fail(struct lexer *l, size_t off, const char *hint, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static int lex_fail(struct lexer *l, size_t off, const char *hint,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static int
 lex_fail(struct lexer *l, size_t off, const char *hint, const char *fmt, ...)
@@ -113,13 +113,16 @@ unknown_param(struct lexer *l, size_t dollar, const char *name, size_t nlen)
 	size_t i, off;
 
 	if (l->subst->n == 0) {
-		snprintf(hint, sizeof(hint), "this file declares no parameters; add "
-		    "'param %.*s = V1 | V2' to the header", (int)(nlen > 40 ? 40 : nlen), name);
+		snprintf(hint, sizeof(hint),
+		    "this file declares no parameters; add "
+		    "'param %.*s = V1 | V2' to the header",
+		    (int)(nlen > 40 ? 40 : nlen), name);
 	} else {
-		off = (size_t)snprintf(hint, sizeof(hint), "parameters of this file:");
+		off = (size_t)snprintf(hint, sizeof(hint),
+		    "parameters of this file:");
 		for (i = 0; i < l->subst->n && off < sizeof(hint); i++)
-			off += (size_t)snprintf(hint + off, sizeof(hint) - off, " %s",
-			    l->subst->names[i]);
+			off += (size_t)snprintf(hint + off, sizeof(hint) - off,
+			    " %s", l->subst->names[i]);
 	}
 	return lex_fail(l, dollar, hint, "unknown parameter ${%.*s}",
 	    (int)(nlen > 40 ? 40 : nlen), name);
@@ -134,12 +137,15 @@ reference(struct lexer *l)
 	while (end < l->len && name_char(l->s[end], end == start))
 		end++;
 	if (end == start)
-		return lex_fail(l, start, "write ${NAME}, NAME being a parameter declared with "
-		    "'param NAME = ...'", "expected a parameter name after ${");
+		return lex_fail(l, start,
+		    "write ${NAME}, NAME being a parameter declared with "
+		    "'param NAME = ...'",
+		    "expected a parameter name after ${");
 	if (end >= l->len || l->s[end] != '}')
-		return lex_fail(l, end, "write ${NAME}, with no space inside the braces",
-		    "expected } to end ${%.*s", (int)(end - start > 40 ? 40 : end - start),
-		    l->s + start);
+		return lex_fail(l, end,
+		    "write ${NAME}, with no space inside the braces",
+		    "expected } to end ${%.*s",
+		    (int)(end - start > 40 ? 40 : end - start), l->s + start);
 	l->cur.has_ref = true;
 	l->i = end + 1;
 	if (l->subst->values == NULL) {
@@ -187,7 +193,8 @@ finish(struct lexer *l, size_t end)
 	l->cur.len--;
 	l->cur.end_col = (uint32_t)end + 1;
 	/* "just after the text" is the closing quote, or just after the word */
-	l->cur.cols[l->cur.len] = l->cur.quoted ? (uint32_t)end : l->cur.end_col;
+	l->cur.cols[l->cur.len] =
+	    l->cur.quoted ? (uint32_t)end : l->cur.end_col;
 	if (t->n == t->cap) {
 		size_t ncap = t->cap == 0 ? 8 : t->cap * 2;
 		struct scn_word *nw = realloc(t->w, ncap * sizeof(*nw));
@@ -210,7 +217,8 @@ bare_word(struct lexer *l)
 	l->cur.col = (uint32_t)l->i + 1;
 	while (l->i < l->len && !is_space(l->s[l->i]) && l->s[l->i] != '#') {
 		if (l->s[l->i] == '"')
-			return lex_fail(l, l->i, "put a space before the opening quote",
+			return lex_fail(l, l->i,
+			    "put a space before the opening quote",
 			    "a quote in the middle of a word");
 		if (is_ref(l)) {
 			if (reference(l) < 0)
@@ -230,11 +238,13 @@ escape(struct lexer *l)
 	char ch;
 
 	if (l->i + 1 >= l->len)
-		return 1;	/* a backslash at the end: the string is unterminated */
+		return 1; /* a backslash at the end: the string is unterminated */
 	ch = l->s[l->i + 1];
 	if (ch != '"' && ch != '\\')
-		return lex_fail(l, l->i, "inside quotes only \\\" and \\\\ are escapes; write "
-		    "\\\\ for a backslash", "unknown escape \\%c in a string", ch);
+		return lex_fail(l, l->i,
+		    "inside quotes only \\\" and \\\\ are escapes; write "
+		    "\\\\ for a backslash",
+		    "unknown escape \\%c in a string", ch);
 	if (put(l, ch, l->i) < 0)
 		return -1;
 	l->i += 2;
@@ -265,12 +275,15 @@ quoted_word(struct lexer *l)
 		}
 	}
 	if (l->i >= l->len)
-		return lex_fail(l, open, "end it with \" on the same line: a string cannot span "
-		    "lines", "unterminated string");
+		return lex_fail(l, open,
+		    "end it with \" on the same line: a string cannot span "
+		    "lines",
+		    "unterminated string");
 	l->i++;
 	if (l->i < l->len && !is_space(l->s[l->i]) && l->s[l->i] != '#')
 		return lex_fail(l, l->i, "put a space after the closing quote",
-		    "expected a space after the closing quote, got '%c'", l->s[l->i]);
+		    "expected a space after the closing quote, got '%c'",
+		    l->s[l->i]);
 	return finish(l, l->i);
 }
 
@@ -284,15 +297,16 @@ check_bytes(struct lexer *l)
 		unsigned char ch = (unsigned char)l->s[i];
 
 		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
-			return lex_fail(l, i, "scenario files are text: remove it",
+			return lex_fail(l, i,
+			    "scenario files are text: remove it",
 			    "unexpected control character 0x%02x", ch);
 	}
 	return 0;
 }
 
 int
-scn_lex_line(const char *line, size_t len, uint32_t lineno, const struct scn_subst *subst,
-	     struct scn_toks *t, struct scn_error *err)
+scn_lex_line(const char *line, size_t len, uint32_t lineno,
+    const struct scn_subst *subst, struct scn_toks *t, struct scn_error *err)
 {
 	static const struct scn_subst none = { NULL, NULL, 0 };
 	struct lexer l;
@@ -307,7 +321,8 @@ scn_lex_line(const char *line, size_t len, uint32_t lineno, const struct scn_sub
 	l.t = t;
 	l.err = err;
 	if (len > UINT32_MAX - 2)
-		return lex_fail(&l, 0, "split it", "line too long (%zu bytes)", len);
+		return lex_fail(&l, 0, "split it", "line too long (%zu bytes)",
+		    len);
 	if (check_bytes(&l) < 0)
 		return -1;
 	while (l.i < len && is_space(line[l.i]))
@@ -369,10 +384,11 @@ scn_next(struct scn_cur *k, const char *what, const char *hint)
 	if (k->i < k->end)
 		return &t->w[k->i++];
 	if (k->end < t->n)
-		scn_fail(k->c, t->w[k->end].col, hint, "expected %s, got %s", what,
-		    scn_quote(&t->w[k->end], q, sizeof(q)));
+		scn_fail(k->c, t->w[k->end].col, hint, "expected %s, got %s",
+		    what, scn_quote(&t->w[k->end], q, sizeof(q)));
 	else
-		scn_fail(k->c, t->end_col, hint, "expected %s, got the end of the line", what);
+		scn_fail(k->c, t->end_col, hint,
+		    "expected %s, got the end of the line", what);
 	return NULL;
 }
 
@@ -385,7 +401,8 @@ scn_done(struct scn_cur *k, const char *hint)
 	if (k->i >= k->end)
 		return 0;
 	w = &k->c->t->w[k->i];
-	return scn_fail(k->c, w->col, hint, "unexpected %s at the end of the statement",
+	return scn_fail(k->c, w->col, hint,
+	    "unexpected %s at the end of the statement",
 	    scn_quote(w, q, sizeof(q)));
 }
 
@@ -415,9 +432,11 @@ size_hint(const char *s)
 		return "a size cannot be negative";
 	if (strchr(s, '.') != NULL)
 		return "sizes are whole numbers: write 1536B rather than 1.5KiB";
-	if (strcasecmp(u, "kb") == 0 || strcasecmp(u, "mb") == 0 || strcasecmp(u, "gb") == 0 ||
-	    strcasecmp(u, "k") == 0 || strcasecmp(u, "m") == 0 || strcasecmp(u, "g") == 0 ||
-	    strcasecmp(u, "kib") == 0 || strcasecmp(u, "mib") == 0 || strcasecmp(u, "gib") == 0)
+	if (strcasecmp(u, "kb") == 0 || strcasecmp(u, "mb") == 0 ||
+	    strcasecmp(u, "gb") == 0 || strcasecmp(u, "k") == 0 ||
+	    strcasecmp(u, "m") == 0 || strcasecmp(u, "g") == 0 ||
+	    strcasecmp(u, "kib") == 0 || strcasecmp(u, "mib") == 0 ||
+	    strcasecmp(u, "gib") == 0)
 		return "sizes are binary: write KiB, MiB or GiB (1 KiB = 1024 bytes)";
 	if (u == s)
 		return "write a whole number of bytes with an optional unit B, KiB, MiB or GiB";
@@ -432,11 +451,14 @@ scn_read_size(struct scn_cur *k, const char *what, uint64_t *out)
 	const struct scn_word *w;
 	char q[96];
 
-	if ((w = scn_next(k, what, "sizes look like 1500, 64KiB or 1MiB")) == NULL)
+	if ((w = scn_next(k, what, "sizes look like 1500, 64KiB or 1MiB")) ==
+	    NULL)
 		return -1;
 	if (w->quoted || parse_size(w->text, out, NULL, 0) < 0)
-		return scn_fail(k->c, w->col, w->quoted ? "write the size without quotes" :
-		    size_hint(w->text), "expected %s such as 10KiB, got %s", what,
+		return scn_fail(k->c, w->col,
+		    w->quoted ? "write the size without quotes"
+			      : size_hint(w->text),
+		    "expected %s such as 10KiB, got %s", what,
 		    scn_quote(w, q, sizeof(q)));
 	return 0;
 }
@@ -454,11 +476,12 @@ duration_hint(const char *s)
 		return "write a number and a unit, e.g. 250ms or 1.5s";
 	if (*u == '\0')
 		return "a bare number is not a duration: add a unit (ns, us, ms, s or min), "
-		    "e.g. 2s";
+		       "e.g. 2s";
 	if (strcmp(u, "h") == 0)
 		return "there is no h: write 60min";
-	if (strcmp(u, "ns") == 0 || strcmp(u, "us") == 0 || strcmp(u, "ms") == 0 ||
-	    strcmp(u, "s") == 0 || strcmp(u, "min") == 0)
+	if (strcmp(u, "ns") == 0 || strcmp(u, "us") == 0 ||
+	    strcmp(u, "ms") == 0 || strcmp(u, "s") == 0 ||
+	    strcmp(u, "min") == 0)
 		return "the number is malformed or too large";
 	return "the units are ns, us, ms, s and min";
 }
@@ -469,11 +492,14 @@ scn_read_duration(struct scn_cur *k, const char *what, uint64_t *out)
 	const struct scn_word *w;
 	char q[96];
 
-	if ((w = scn_next(k, what, "durations look like 250ms, 2s or 1.5s")) == NULL)
+	if ((w = scn_next(k, what, "durations look like 250ms, 2s or 1.5s")) ==
+	    NULL)
 		return -1;
 	if (w->quoted || parse_duration(w->text, out, NULL, 0) < 0)
-		return scn_fail(k->c, w->col, w->quoted ? "write the duration without quotes" :
-		    duration_hint(w->text), "expected %s such as 250ms or 2s, got %s", what,
+		return scn_fail(k->c, w->col,
+		    w->quoted ? "write the duration without quotes"
+			      : duration_hint(w->text),
+		    "expected %s such as 250ms or 2s, got %s", what,
 		    scn_quote(w, q, sizeof(q)));
 	return 0;
 }
@@ -485,7 +511,8 @@ scn_parse_int(const char *s, int64_t *out)
 	char *end;
 	long long v;
 
-	if (!(isdigit((unsigned char)s[0]) || (s[0] == '-' && isdigit((unsigned char)s[1]))))
+	if (!(isdigit((unsigned char)s[0]) ||
+		(s[0] == '-' && isdigit((unsigned char)s[1]))))
 		return -1;
 	errno = 0;
 	v = strtoll(s, &end, 10);
@@ -496,7 +523,8 @@ scn_parse_int(const char *s, int64_t *out)
 }
 
 int
-scn_read_int(struct scn_cur *k, const char *what, int64_t min, int64_t max, int64_t *out)
+scn_read_int(struct scn_cur *k, const char *what, int64_t min, int64_t max,
+    int64_t *out)
 {
 	const struct scn_word *w;
 	char q[96], hint[96];
@@ -534,11 +562,15 @@ scn_read_text(struct scn_cur *k, const char *what, char *buf, size_t len)
 	if ((w = scn_next(k, what, "write it in double quotes")) == NULL)
 		return -1;
 	if (!w->quoted)
-		return scn_fail(k->c, w->col, "write it in double quotes, e.g. \"...\"",
-		    "expected %s in quotes, got %s", what, scn_quote(w, q, sizeof(q)));
+		return scn_fail(k->c, w->col,
+		    "write it in double quotes, e.g. \"...\"",
+		    "expected %s in quotes, got %s", what,
+		    scn_quote(w, q, sizeof(q)));
 	if (w->len >= len)
-		return scn_fail(k->c, w->col, "shorten it: reports quote it whole",
-		    "%s is too long (%zu bytes, at most %zu)", what, w->len, len - 1);
+		return scn_fail(k->c, w->col,
+		    "shorten it: reports quote it whole",
+		    "%s is too long (%zu bytes, at most %zu)", what, w->len,
+		    len - 1);
 	memcpy(buf, w->text, w->len + 1);
 	return 0;
 }

@@ -16,21 +16,21 @@
 #include "scenario.h"
 
 struct scn_word {
-	char *text;		/* quotes removed, escapes and ${NAME} resolved */
-	uint32_t *cols;		/* column of each byte of text, len + 1 entries */
+	char *text;	/* quotes removed, escapes and ${NAME} resolved */
+	uint32_t *cols; /* column of each byte of text, len + 1 entries */
 	size_t len;
-	uint32_t col;		/* where the word starts (its opening quote) */
-	uint32_t end_col;	/* the column just after it */
+	uint32_t col;	  /* where the word starts (its opening quote) */
+	uint32_t end_col; /* the column just after it */
 	bool quoted;
-	bool has_ref;		/* a ${NAME} is in it (kept verbatim, or replaced) */
-	const char *ref;	/* the first NAME replaced in it, for messages */
+	bool has_ref;	 /* a ${NAME} is in it (kept verbatim, or replaced) */
+	const char *ref; /* the first NAME replaced in it, for messages */
 };
 
 struct scn_toks {
 	uint32_t line;
-	uint32_t indent;	/* bytes of white space before the first word */
-	uint32_t end_col;	/* column just after the last word: "end of line" */
-	size_t code_len;	/* bytes of the line before its comment */
+	uint32_t indent;  /* bytes of white space before the first word */
+	uint32_t end_col; /* column just after the last word: "end of line" */
+	size_t code_len;  /* bytes of the line before its comment */
 	struct scn_word *w;
 	size_t n;
 	size_t cap;
@@ -52,7 +52,7 @@ struct scn_subst {
  * filled (pos.file left NULL for the caller). t is always safe to free.
  */
 int scn_lex_line(const char *line, size_t len, uint32_t lineno,
-		 const struct scn_subst *subst, struct scn_toks *t, struct scn_error *err);
+    const struct scn_subst *subst, struct scn_toks *t, struct scn_error *err);
 void scn_toks_free(struct scn_toks *t);
 
 /* Column of byte off of w (off == len: just after it). */

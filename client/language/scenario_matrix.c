@@ -23,8 +23,11 @@ scn_count_cases(struct scn_errs *e, struct scn_file *f)
 		const struct scn_param *p = &f->params[i];
 
 		if (n > SCN_MAX_CASES / p->nvalues) {
-			scn_fail_at(e, p->pos.line, p->pos.col, "split the file, or list fewer "
-			    "values", "the parameters make more than %d cases", SCN_MAX_CASES);
+			scn_fail_at(e, p->pos.line, p->pos.col,
+			    "split the file, or list fewer "
+			    "values",
+			    "the parameters make more than %d cases",
+			    SCN_MAX_CASES);
 			f->bad_params = true;
 			return;
 		}
@@ -80,7 +83,8 @@ append(char *buf, size_t len, size_t used, const char *s)
 }
 
 size_t
-scn_file_case_name(const struct scn_file *f, size_t index, char *buf, size_t len)
+scn_file_case_name(const struct scn_file *f, size_t index, char *buf,
+    size_t len)
 {
 	size_t i, used = 0;
 
@@ -93,7 +97,8 @@ scn_file_case_name(const struct scn_file *f, size_t index, char *buf, size_t len
 		used = append(buf, len, used, i == 0 ? "[" : ",");
 		used = append(buf, len, used, f->params[i].name);
 		used = append(buf, len, used, "=");
-		used = append(buf, len, used, scn_file_case_value(f, index, f->params[i].name));
+		used = append(buf, len, used,
+		    scn_file_case_value(f, index, f->params[i].name));
 	}
 	return append(buf, len, used, "]");
 }

@@ -18,18 +18,71 @@
 /* ---- error names ---- */
 
 static const char *const errnos[] = {
-	"EWOULDBLOCK", "EAGAIN", "ECONNRESET", "EPIPE", "ECONNREFUSED", "ETIMEDOUT",
-	"EINPROGRESS", "EALREADY", "ENOTCONN", "EISCONN", "EINTR", "EBADF", "EINVAL",
-	"ENOBUFS", "ENOMEM", "EHOSTUNREACH", "ENETUNREACH", "ENETDOWN", "ENETRESET",
-	"ECONNABORTED", "EADDRINUSE", "EADDRNOTAVAIL", "EAFNOSUPPORT", "EACCES", "EPERM",
-	"ENOTSOCK", "EOPNOTSUPP", "ENOPROTOOPT", "EMSGSIZE", "EFAULT", "EMFILE", "ENFILE",
-	"ESHUTDOWN", "EDESTADDRREQ", "EHOSTDOWN", "EPROTOTYPE", "EDOM",
-	"WSAEWOULDBLOCK", "WSAECONNRESET", "WSAECONNABORTED", "WSAENOTCONN", "WSAETIMEDOUT",
-	"WSAEINPROGRESS", "WSAEALREADY", "WSAECONNREFUSED", "WSAEINTR", "WSAEINVAL",
-	"WSAEBADF", "WSAENOTSOCK", "WSAESHUTDOWN", "WSAENOBUFS", "WSAEHOSTUNREACH",
-	"WSAENETUNREACH", "WSAENETDOWN", "WSAENETRESET", "WSAEISCONN", "WSAEADDRINUSE",
-	"WSAEADDRNOTAVAIL", "WSAEMSGSIZE", "WSAEFAULT", "WSAEACCES", "WSAEOPNOTSUPP",
-	"WSAENOPROTOOPT", "WSAEMFILE", "WSAEHOSTDOWN",
+	"EWOULDBLOCK",
+	"EAGAIN",
+	"ECONNRESET",
+	"EPIPE",
+	"ECONNREFUSED",
+	"ETIMEDOUT",
+	"EINPROGRESS",
+	"EALREADY",
+	"ENOTCONN",
+	"EISCONN",
+	"EINTR",
+	"EBADF",
+	"EINVAL",
+	"ENOBUFS",
+	"ENOMEM",
+	"EHOSTUNREACH",
+	"ENETUNREACH",
+	"ENETDOWN",
+	"ENETRESET",
+	"ECONNABORTED",
+	"EADDRINUSE",
+	"EADDRNOTAVAIL",
+	"EAFNOSUPPORT",
+	"EACCES",
+	"EPERM",
+	"ENOTSOCK",
+	"EOPNOTSUPP",
+	"ENOPROTOOPT",
+	"EMSGSIZE",
+	"EFAULT",
+	"EMFILE",
+	"ENFILE",
+	"ESHUTDOWN",
+	"EDESTADDRREQ",
+	"EHOSTDOWN",
+	"EPROTOTYPE",
+	"EDOM",
+	"WSAEWOULDBLOCK",
+	"WSAECONNRESET",
+	"WSAECONNABORTED",
+	"WSAENOTCONN",
+	"WSAETIMEDOUT",
+	"WSAEINPROGRESS",
+	"WSAEALREADY",
+	"WSAECONNREFUSED",
+	"WSAEINTR",
+	"WSAEINVAL",
+	"WSAEBADF",
+	"WSAENOTSOCK",
+	"WSAESHUTDOWN",
+	"WSAENOBUFS",
+	"WSAEHOSTUNREACH",
+	"WSAENETUNREACH",
+	"WSAENETDOWN",
+	"WSAENETRESET",
+	"WSAEISCONN",
+	"WSAEADDRINUSE",
+	"WSAEADDRNOTAVAIL",
+	"WSAEMSGSIZE",
+	"WSAEFAULT",
+	"WSAEACCES",
+	"WSAEOPNOTSUPP",
+	"WSAENOPROTOOPT",
+	"WSAEMFILE",
+	"WSAEHOSTDOWN",
 };
 
 #define NERRNOS (sizeof(errnos) / sizeof(errnos[0]))
@@ -97,7 +150,8 @@ strip_word_prefix(const char *m)
  * runner will send it. Its message splits at ". " into ours and a hint.
  */
 int
-scn_check_cond(struct scn_ctx *c, const char *cond, uint32_t col, struct control_cond *out)
+scn_check_cond(struct scn_ctx *c, const char *cond, uint32_t col,
+    struct control_cond *out)
 {
 	struct control_cmd cmd;
 	struct control_error ce;
@@ -108,9 +162,11 @@ scn_check_cond(struct scn_ctx *c, const char *cond, uint32_t col, struct control
 
 	for (i = 0; i < n; i++)
 		if ((unsigned char)cond[i] >= 0x80)
-			return scn_fail(c, col, COND_HINT, "a condition is plain ASCII");
+			return scn_fail(c, col, COND_HINT,
+			    "a condition is plain ASCII");
 	if (strncasecmp(cond, "timeout=", 8) == 0)
-		return scn_fail(c, col, "write 'within DURATION' after the conditions",
+		return scn_fail(c, col,
+		    "write 'within DURATION' after the conditions",
 		    "timeout= is written within here");
 	if ((line = malloc(n + 16)) == NULL)
 		return scn_fail(c, col, "", "out of memory");
@@ -120,13 +176,16 @@ scn_check_cond(struct scn_ctx *c, const char *cond, uint32_t col, struct control
 	if (r < 0) {
 		m = strip_word_prefix(ce.msg);
 		if ((dot = strstr(m, ". ")) != NULL)
-			snprintf(hint, sizeof(hint), "%c%s", tolower((unsigned char)dot[2]), dot + 3);
-		return scn_fail(c, col, dot != NULL ? hint : COND_HINT, "bad condition "
-		    "\"%.40s\": %.*s", cond, (int)(dot != NULL ? dot - m : (int)strlen(m)), m);
+			snprintf(hint, sizeof(hint), "%c%s",
+			    tolower((unsigned char)dot[2]), dot + 3);
+		return scn_fail(c, col, dot != NULL ? hint : COND_HINT,
+		    "bad condition "
+		    "\"%.40s\": %.*s",
+		    cond, (int)(dot != NULL ? dot - m : (int)strlen(m)), m);
 	}
 	if (cmd.ncond != 1)
-		return scn_fail(c, col, COND_HINT, "expected a condition, got \"%.40s\"", cond);
+		return scn_fail(c, col, COND_HINT,
+		    "expected a condition, got \"%.40s\"", cond);
 	*out = cmd.cond[0];
 	return 0;
 }
-

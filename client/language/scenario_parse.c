@@ -21,8 +21,8 @@
 #define PARAM_USAGE "usage: param NAME = VALUE1 | VALUE2 | ..."
 
 struct header_state {
-	bool any;		/* a statement has been read */
-	bool in_body;		/* a step has been read */
+	bool any;     /* a statement has been read */
+	bool in_body; /* a step has been read */
 	uint32_t scenario_line;
 	uint32_t first_step_line;
 };
@@ -36,7 +36,8 @@ split_lines(struct scn_file *f, struct scn_errs *e, size_t len)
 		n += f->text[i] == '\n';
 	n += len > 0 && f->text[len - 1] != '\n';
 	if (n >= UINT32_MAX)
-		return scn_fail_at(e, 1, 1, "split it", "the file has too many lines (%zu)", n);
+		return scn_fail_at(e, 1, 1, "split it",
+		    "the file has too many lines (%zu)", n);
 	/* One more than needed: never a 0-byte calloc, never NULL below. */
 	if ((f->lines = calloc(n + 1, sizeof(*f->lines))) == NULL)
 		return -1;
@@ -65,15 +66,18 @@ header_scenario(struct scn_ctx *c, struct scn_file *f, struct header_state *st)
 
 	if (st->scenario_line != 0)
 		return scn_fail(c, c->t->w[0].col, "keep one scenario line",
-		    "scenario is given twice (first on line %u)", st->scenario_line);
+		    "scenario is given twice (first on line %u)",
+		    st->scenario_line);
 	st->scenario_line = c->t->line;
 	f->has_scenario = true;
 	f->scenario_pos.line = c->t->line;
 	f->scenario_pos.col = c->t->w[0].col;
-	if (scn_read_text(&k, "a description", f->description, sizeof(f->description)) < 0)
+	if (scn_read_text(&k, "a description", f->description,
+		sizeof(f->description)) < 0)
 		return -1;
 	if (f->description[0] == '\0')
-		return scn_fail(c, c->t->w[1].col, "say in a few words what the file tests",
+		return scn_fail(c, c->t->w[1].col,
+		    "say in a few words what the file tests",
 		    "the description is empty");
 	return scn_done(&k, usage);
 }
@@ -84,7 +88,8 @@ is_tag(const char *s)
 	if (*s == '\0')
 		return false;
 	for (; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.')
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' &&
+		    *s != '.')
 			return false;
 	return true;
 }
@@ -102,13 +107,18 @@ header_tags(struct scn_ctx *c, struct scn_file *f)
 	for (i = 1; i < c->t->n; i++) {
 		w = &c->t->w[i];
 		if (w->quoted || w->has_ref || !is_tag(w->text))
-			return scn_fail(c, w->col, "a tag is a plain word of letters, digits, "
-			    "'-', '_' or '.'", "expected a tag, got %s", scn_quote(w, q, sizeof(q)));
+			return scn_fail(c, w->col,
+			    "a tag is a plain word of letters, digits, "
+			    "'-', '_' or '.'",
+			    "expected a tag, got %s",
+			    scn_quote(w, q, sizeof(q)));
 		for (j = 0; j < f->ntags; j++)
 			if (strcmp(f->tags[j], w->text) == 0)
 				return scn_fail(c, w->col, "give each tag once",
-				    "tag %s is given twice", scn_quote(w, q, sizeof(q)));
-		if ((nt = realloc(f->tags, (f->ntags + 1) * sizeof(*nt))) == NULL)
+				    "tag %s is given twice",
+				    scn_quote(w, q, sizeof(q)));
+		if ((nt = realloc(f->tags, (f->ntags + 1) * sizeof(*nt))) ==
+		    NULL)
 			return scn_fail(c, w->col, "", "out of memory");
 		f->tags = nt;
 		if ((f->tags[f->ntags] = strdup(w->text)) == NULL)
@@ -119,15 +129,19 @@ header_tags(struct scn_ctx *c, struct scn_file *f)
 }
 
 static int
-add_value(struct scn_ctx *c, struct scn_param *p, const char *s, size_t len, uint32_t col)
+add_value(struct scn_ctx *c, struct scn_param *p, const char *s, size_t len,
+    uint32_t col)
 {
 	char **nv;
 	size_t i;
 
 	for (i = 0; i < p->nvalues; i++)
-		if (strlen(p->values[i]) == len && memcmp(p->values[i], s, len) == 0)
-			return scn_fail(c, col, "list each value once", "value \"%.*s\" of %s "
-			    "is listed twice", (int)(len > 40 ? 40 : len), s, p->name);
+		if (strlen(p->values[i]) == len &&
+		    memcmp(p->values[i], s, len) == 0)
+			return scn_fail(c, col, "list each value once",
+			    "value \"%.*s\" of %s "
+			    "is listed twice",
+			    (int)(len > 40 ? 40 : len), s, p->name);
 	if ((nv = realloc(p->values, (p->nvalues + 1) * sizeof(*nv))) == NULL)
 		return scn_fail(c, col, "", "out of memory");
 	p->values = nv;
@@ -152,24 +166,30 @@ param_values(struct scn_ctx *c, struct scn_param *p, size_t first)
 	for (i = first; i < c->t->n; i++) {
 		w = &c->t->w[i];
 		if (w->quoted || w->has_ref)
-			return scn_fail(c, w->col, "values are plain words, without quotes or ${...}",
-			    "expected a value, got %s", scn_quote(w, q, sizeof(q)));
+			return scn_fail(c, w->col,
+			    "values are plain words, without quotes or ${...}",
+			    "expected a value, got %s",
+			    scn_quote(w, q, sizeof(q)));
 		for (at = 0; at <= w->len; at = bar + 1) {
 			bar = at + strcspn(w->text + at, "|");
 			if (bar > at) {
 				if (!want)
-					return scn_fail(c, scn_word_col(w, at), PARAM_USAGE,
+					return scn_fail(c, scn_word_col(w, at),
+					    PARAM_USAGE,
 					    "expected | between two values");
-				if (add_value(c, p, w->text + at, bar - at, scn_word_col(w, at)) < 0)
+				if (add_value(c, p, w->text + at, bar - at,
+					scn_word_col(w, at)) < 0)
 					return -1;
 				want = false;
 			}
 			if (bar == w->len)
 				break;
 			if (want)
-				return scn_fail(c, scn_word_col(w, bar), PARAM_USAGE,
-				    p->nvalues == 0 ? "expected a value before |" :
-				    "expected a value between two |");
+				return scn_fail(c, scn_word_col(w, bar),
+				    PARAM_USAGE,
+				    p->nvalues == 0
+					? "expected a value before |"
+					: "expected a value between two |");
 			want = true;
 		}
 	}
@@ -177,7 +197,8 @@ param_values(struct scn_ctx *c, struct scn_param *p, size_t first)
 		return scn_fail(c, c->t->end_col, PARAM_USAGE,
 		    "expected at least one value after =, got the end of the line");
 	if (want)
-		return scn_fail(c, c->t->end_col, PARAM_USAGE, "expected a value after |");
+		return scn_fail(c, c->t->end_col, PARAM_USAGE,
+		    "expected a value after |");
 	return 0;
 }
 
@@ -199,17 +220,24 @@ param_name(struct scn_ctx *c, struct scn_file *f, const struct scn_word *w)
 	size_t i;
 
 	if (w->quoted || w->has_ref || !scn_is_name(w->text, w->len))
-		return scn_fail(c, w->col, strchr(w->text, '=') != NULL ? "put spaces around =: "
-		    "param NAME = V1 | V2" : "a name is a letter, then letters, digits, - or _",
-		    "expected a parameter name, got %s", scn_quote(w, q, sizeof(q)));
+		return scn_fail(c, w->col,
+		    strchr(w->text, '=') != NULL
+			? "put spaces around =: "
+			  "param NAME = V1 | V2"
+			: "a name is a letter, then letters, digits, - or _",
+		    "expected a parameter name, got %s",
+		    scn_quote(w, q, sizeof(q)));
 	if (w->len >= SCN_NAME_MAX)
-		return scn_fail(c, w->col, "shorten it", "parameter name too long (%zu bytes, "
-		    "at most %d)", w->len, SCN_NAME_MAX - 1);
+		return scn_fail(c, w->col, "shorten it",
+		    "parameter name too long (%zu bytes, "
+		    "at most %d)",
+		    w->len, SCN_NAME_MAX - 1);
 	for (i = 0; i < f->nparams; i++)
 		if (strcmp(f->params[i].name, w->text) == 0)
-			return scn_fail(c, w->col, "give each parameter once, with all its values",
-			    "parameter %s is already declared on line %u", w->text,
-			    f->params[i].pos.line);
+			return scn_fail(c, w->col,
+			    "give each parameter once, with all its values",
+			    "parameter %s is already declared on line %u",
+			    w->text, f->params[i].pos.line);
 	return 0;
 }
 
@@ -228,7 +256,8 @@ header_param(struct scn_ctx *c, struct scn_file *f)
 	p.pos.file = f->path;
 	p.pos.line = c->t->line;
 	p.pos.col = w->col;
-	if (scn_read_keyword(&k, "=", PARAM_USAGE) < 0 || param_values(c, &p, k.i) < 0) {
+	if (scn_read_keyword(&k, "=", PARAM_USAGE) < 0 ||
+	    param_values(c, &p, k.i) < 0) {
 		param_clear(&p);
 		return -1;
 	}
@@ -242,9 +271,8 @@ header_param(struct scn_ctx *c, struct scn_file *f)
 }
 
 /* Also the statements scn_keywords() lists for the editors. */
-const char *const scn_header_statements[SCN_NHEADER] = {
-	"scenario", "tags", "param", "timeout"
-};
+const char *const scn_header_statements[SCN_NHEADER] = { "scenario", "tags",
+	"param", "timeout" };
 
 static bool
 is_header(const struct scn_word *w)
@@ -265,16 +293,22 @@ header_place(struct scn_ctx *c, struct header_state *st)
 	char hint[80];
 
 	if (st->in_body) {
-		snprintf(hint, sizeof(hint), "move it above the first step (line %u)",
+		snprintf(hint, sizeof(hint),
+		    "move it above the first step (line %u)",
 		    st->first_step_line);
-		return scn_fail(c, kw->col, hint, "%s belongs in the header, before the first "
-		    "step", kw->text);
+		return scn_fail(c, kw->col, hint,
+		    "%s belongs in the header, before the first "
+		    "step",
+		    kw->text);
 	}
 	if (c->t->indent > 0)
-		return scn_fail(c, kw->col, "start the line at the left margin (an indented "
-		    "expect checks the step above it)", "only expect lines are indented");
+		return scn_fail(c, kw->col,
+		    "start the line at the left margin (an indented "
+		    "expect checks the step above it)",
+		    "only expect lines are indented");
 	if (!st->any && !scn_word_is(kw, "scenario"))
-		return scn_fail(c, kw->col, "start the file with scenario \"WHAT IT TESTS\"",
+		return scn_fail(c, kw->col,
+		    "start the file with scenario \"WHAT IT TESTS\"",
 		    "expected scenario \"DESCRIPTION\" as the first statement, got '%.40s'",
 		    kw->text);
 	return 0;
@@ -288,11 +322,14 @@ template_line(struct scn_ctx *c, struct scn_file *f, struct header_state *st)
 	char q[96];
 
 	if (kw->quoted || kw->has_ref) {
-		scn_fail(c, kw->col, "write the statement's word itself, e.g. socket or expect",
-		    "expected a statement, got %s", scn_quote(kw, q, sizeof(q)));
+		scn_fail(c, kw->col,
+		    "write the statement's word itself, e.g. socket or expect",
+		    "expected a statement, got %s",
+		    scn_quote(kw, q, sizeof(q)));
 	} else if (!is_header(kw)) {
 		if (first)
-			scn_fail(c, kw->col, "start the file with scenario \"WHAT IT TESTS\"",
+			scn_fail(c, kw->col,
+			    "start the file with scenario \"WHAT IT TESTS\"",
 			    "expected scenario \"DESCRIPTION\" as the first statement, got '%.40s'",
 			    kw->text);
 		if (!st->in_body)
@@ -320,7 +357,8 @@ starts_with(const struct scn_srcline *sl, const char *kw)
 	while (i < sl->len && (sl->text[i] == ' ' || sl->text[i] == '\t'))
 		i++;
 	return sl->len - i >= n && memcmp(sl->text + i, kw, n) == 0 &&
-	    (sl->len - i == n || sl->text[i + n] == ' ' || sl->text[i + n] == '\t');
+	    (sl->len - i == n || sl->text[i + n] == ' ' ||
+		sl->text[i + n] == '\t');
 }
 
 /*
@@ -328,7 +366,8 @@ starts_with(const struct scn_srcline *sl, const char *kw)
  * typo does not bring "scenario must come first" and the like after it.
  */
 static void
-unreadable_line(struct scn_file *f, const struct scn_srcline *sl, struct header_state *st)
+unreadable_line(struct scn_file *f, const struct scn_srcline *sl,
+    struct header_state *st)
 {
 	if (starts_with(sl, "param"))
 		f->bad_params = true;
@@ -357,30 +396,34 @@ template_read(struct scn_ctx *c, struct scn_file *f)
 		const struct scn_srcline *sl = &f->lines[i];
 
 		/* no values: ${NAME} is kept as written, the cases replace it */
-		if (scn_lex_line(sl->text, sl->len, sl->line, NULL, &t, &err) < 0) {
+		if (scn_lex_line(sl->text, sl->len, sl->line, NULL, &t, &err) <
+		    0) {
 			scn_errs_add(c->errs, &err);
 			unreadable_line(f, sl, &st);
 		} else if (t.n > 0) {
 			c->t = &t;
 			c->src = sl;
 			template_line(c, f, &st);
-			c->t = NULL;	/* t is this function's */
+			c->t = NULL; /* t is this function's */
 		}
 		scn_toks_free(&t);
 	}
 	if (!st.any)
-		scn_fail_at(c->errs, 1, 1, "start the file with scenario \"WHAT IT TESTS\"",
+		scn_fail_at(c->errs, 1, 1,
+		    "start the file with scenario \"WHAT IT TESTS\"",
 		    "the file is empty: expected scenario \"DESCRIPTION\"");
 }
 
 struct scn_file *
-scn_file_read(const char *path, const char *text, size_t len, struct scn_errs *e)
+scn_file_read(const char *path, const char *text, size_t len,
+    struct scn_errs *e)
 {
 	struct scn_file *f;
 	struct scn_ctx *c = NULL;
 	size_t i;
 
-	if ((f = calloc(1, sizeof(*f))) == NULL || (f->text = malloc(len + 1)) == NULL ||
+	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	    (f->text = malloc(len + 1)) == NULL ||
 	    (c = calloc(1, sizeof(*c))) == NULL)
 		goto oom;
 	f->path = path;
@@ -400,7 +443,8 @@ scn_file_read(const char *path, const char *text, size_t len, struct scn_errs *e
 	template_read(c, f);
 	free(c);
 	scn_count_cases(e, f);
-	if (f->nparams > 0 && (f->param_names = calloc(f->nparams, sizeof(char *))) == NULL) {
+	if (f->nparams > 0 &&
+	    (f->param_names = calloc(f->nparams, sizeof(char *))) == NULL) {
 		scn_file_free(f);
 		return NULL;
 	}
@@ -414,8 +458,9 @@ oom:
 }
 
 int
-scn_file_parse(const char *path, const char *text, size_t len, struct scn_file **out,
-	       struct scn_error *errs, size_t maxerrs, size_t *nerrs)
+scn_file_parse(const char *path, const char *text, size_t len,
+    struct scn_file **out, struct scn_error *errs, size_t maxerrs,
+    size_t *nerrs)
 {
 	struct scn_errs e = { .v = errs, .max = maxerrs, .path = path };
 	struct scn_file *f;

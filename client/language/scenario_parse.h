@@ -23,9 +23,9 @@
 #include <stddef.h>
 
 #include "scenario.h"
-#include "scenario_kinds.h"		/* the kinds' names and properties */
+#include "scenario_kinds.h" /* the kinds' names and properties */
 
-#define SCN_MAX_CASES 4096		/* more is an error, not a truncation */
+#define SCN_MAX_CASES 4096 /* more is an error, not a truncation */
 
 struct scn_file;
 
@@ -36,8 +36,9 @@ struct scn_file;
  * may be more than maxerrs. errs may be NULL when maxerrs is 0; nerrs may be
  * NULL.
  */
-int scn_file_parse(const char *path, const char *text, size_t len, struct scn_file **out,
-		   struct scn_error *errs, size_t maxerrs, size_t *nerrs);
+int scn_file_parse(const char *path, const char *text, size_t len,
+    struct scn_file **out, struct scn_error *errs, size_t maxerrs,
+    size_t *nerrs);
 void scn_file_free(struct scn_file *f);
 
 /* The header, for "lingerlab list"; the description as written (with any
@@ -58,34 +59,37 @@ size_t scn_file_ncases(const struct scn_file *f);
 
 /* "path[a=1,b=x]", or the plain path without parameters. Returns the length
  * it needs (snprintf's rule), so a result >= len means it did not fit. */
-size_t scn_file_case_name(const struct scn_file *f, size_t index, char *buf, size_t len);
+size_t scn_file_case_name(const struct scn_file *f, size_t index, char *buf,
+    size_t len);
 
 /* The value parameter name has in case index, or NULL if no such parameter. */
-const char *scn_file_case_value(const struct scn_file *f, size_t index, const char *name);
+const char *scn_file_case_value(const struct scn_file *f, size_t index,
+    const char *name);
 
 /*
  * Build case index. Returns 0 and sets *out (free with scenario_free), or -1
  * with *out = NULL and the first error in *err (err may be NULL).
  */
 int scn_file_case(const struct scn_file *f, size_t index, struct scenario **out,
-		  struct scn_error *err);
+    struct scn_error *err);
 
 /* The same, collecting every error of the case as scn_file_parse does. */
-int scn_file_case_errors(const struct scn_file *f, size_t index, struct scenario **out,
-			 struct scn_error *errs, size_t maxerrs, size_t *nerrs);
+int scn_file_case_errors(const struct scn_file *f, size_t index,
+    struct scenario **out, struct scn_error *errs, size_t maxerrs,
+    size_t *nerrs);
 
 /*
  * Read every case and report each distinct error once (an error in a line
  * that does not depend on the parameters would otherwise repeat per case).
  * Returns 0 when all cases are good, -1 otherwise.
  */
-int scn_file_check(const struct scn_file *f, struct scn_error *errs, size_t maxerrs,
-		   size_t *nerrs);
+int scn_file_check(const struct scn_file *f, struct scn_error *errs,
+    size_t maxerrs, size_t *nerrs);
 
 /* scn_file_parse() then scn_file_check(): one call for a whole file. Sets
  * *ncases (0 when the header is wrong); ncases may be NULL. */
-int scn_check_text(const char *path, const char *text, size_t len, struct scn_error *errs,
-		   size_t maxerrs, size_t *nerrs, size_t *ncases);
+int scn_check_text(const char *path, const char *text, size_t len,
+    struct scn_error *errs, size_t maxerrs, size_t *nerrs, size_t *ncases);
 
 /* Free a case and everything it owns (NULL is fine). */
 void scenario_free(struct scenario *sc);

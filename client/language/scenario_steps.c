@@ -47,7 +47,8 @@ p_fd_sock(struct scn_cur *k, struct scn_step *s)
 
 /* ---- set: socket options ---- */
 
-#define SET_OPTIONS "options: linger, linger2, blocking, nonblocking, sndbuf, rcvbuf, " \
+#define SET_OPTIONS                                                            \
+	"options: linger, linger2, blocking, nonblocking, sndbuf, rcvbuf, "    \
 	"nodelay, user-timeout"
 
 /*
@@ -62,22 +63,30 @@ seconds_value(struct scn_cur *k, struct scn_step *s, const char *usage)
 	uint64_t ns;
 	char q[96];
 
-	if ((w = scn_next(k, "a duration such as 2s or a whole number", usage)) == NULL)
+	if ((w = scn_next(k, "a duration such as 2s or a whole number",
+		 usage)) == NULL)
 		return -1;
 	if (!w->quoted && scn_parse_int(w->text, &s->value) == 0) {
 		if (s->value < INT32_MIN || s->value > INT32_MAX)
-			return scn_fail(k->c, w->col, "the value is a C int, -2147483648 to "
-			    "2147483647", "%.40s is out of range for an int", w->text);
+			return scn_fail(k->c, w->col,
+			    "the value is a C int, -2147483648 to "
+			    "2147483647",
+			    "%.40s is out of range for an int", w->text);
 		return 0;
 	}
 	if (w->quoted || parse_duration(w->text, &ns, NULL, 0) < 0)
-		return scn_fail(k->c, w->col, usage, "expected a duration such as 2s or a whole "
-		    "number, got %s", scn_quote(w, q, sizeof(q)));
+		return scn_fail(k->c, w->col, usage,
+		    "expected a duration such as 2s or a whole "
+		    "number, got %s",
+		    scn_quote(w, q, sizeof(q)));
 	if (ns % NS_PER_S != 0)
-		return scn_fail(k->c, w->col, "the option counts seconds: write 1s or 2s",
-		    "expected whole seconds, got %s", scn_quote(w, q, sizeof(q)));
+		return scn_fail(k->c, w->col,
+		    "the option counts seconds: write 1s or 2s",
+		    "expected whole seconds, got %s",
+		    scn_quote(w, q, sizeof(q)));
 	if (ns / NS_PER_S > INT32_MAX)
-		return scn_fail(k->c, w->col, "the value is a C int: at most 2147483647s",
+		return scn_fail(k->c, w->col,
+		    "the value is a C int: at most 2147483647s",
 		    "%.40s is out of range for an int", w->text);
 	s->value = (int64_t)(ns / NS_PER_S);
 	return 0;
@@ -106,7 +115,8 @@ set_buf(struct scn_cur *k, struct scn_step *s)
 	if (scn_read_size(k, "a size", &v) < 0)
 		return -1;
 	if (v > INT32_MAX)
-		return scn_fail(k->c, col, "socket buffer sizes are a C int: at most 2GiB - 1",
+		return scn_fail(k->c, col,
+		    "socket buffer sizes are a C int: at most 2GiB - 1",
 		    "buffer size %llu is too large", (unsigned long long)v);
 	s->value = (int64_t)v;
 	return 0;
@@ -122,8 +132,8 @@ set_nodelay(struct scn_cur *k, struct scn_step *s)
 	if ((w = scn_next(k, "on or off", usage)) == NULL)
 		return -1;
 	if (!scn_word_is(w, "on") && !scn_word_is(w, "off"))
-		return scn_fail(k->c, w->col, usage, "expected on or off, got %s",
-		    scn_quote(w, q, sizeof(q)));
+		return scn_fail(k->c, w->col, usage,
+		    "expected on or off, got %s", scn_quote(w, q, sizeof(q)));
 	s->value = scn_word_is(w, "on");
 	return 0;
 }
@@ -137,7 +147,8 @@ set_user_timeout(struct scn_cur *k, struct scn_step *s)
 	if (scn_read_duration(k, "a duration", &ns) < 0)
 		return -1;
 	if (ns % NS_PER_MS != 0 || ns / NS_PER_MS > INT32_MAX)
-		return scn_fail(k->c, col, "TCP_USER_TIMEOUT counts milliseconds, up to 2^31 - 1",
+		return scn_fail(k->c, col,
+		    "TCP_USER_TIMEOUT counts milliseconds, up to 2^31 - 1",
 		    "expected whole milliseconds that fit an int");
 	s->value = (int64_t)(ns / NS_PER_MS);
 	return 0;
@@ -146,8 +157,8 @@ set_user_timeout(struct scn_cur *k, struct scn_step *s)
 static int
 scn_parse_set(struct scn_cur *k, struct scn_step *s)
 {
-	static const char *const names[] = { "linger", "linger2", "blocking", "nonblocking",
-	    "sndbuf", "rcvbuf", "nodelay", "user-timeout" };
+	static const char *const names[] = { "linger", "linger2", "blocking",
+		"nonblocking", "sndbuf", "rcvbuf", "nodelay", "user-timeout" };
 	const struct scn_word *w;
 	const char *near;
 	char hint[160], q[96];
@@ -159,10 +170,12 @@ scn_parse_set(struct scn_cur *k, struct scn_step *s)
 		return set_linger(k, s);
 	if (scn_word_is(w, "linger2")) {
 		s->opt = OPT_LINGER2;
-		return seconds_value(k, s, "usage: set SOCK linger2 DURATION|N");
+		return seconds_value(k, s,
+		    "usage: set SOCK linger2 DURATION|N");
 	}
 	if (scn_word_is(w, "blocking") || scn_word_is(w, "nonblocking")) {
-		s->opt = scn_word_is(w, "blocking") ? OPT_BLOCKING : OPT_NONBLOCKING;
+		s->opt =
+		    scn_word_is(w, "blocking") ? OPT_BLOCKING : OPT_NONBLOCKING;
 		return 0;
 	}
 	if (scn_word_is(w, "sndbuf") || scn_word_is(w, "rcvbuf")) {
@@ -192,11 +205,15 @@ p_connect(struct scn_cur *k, struct scn_step *s)
 	if (scn_read_sock(k, SOCKF_FD, &s->sock) < 0)
 		return -1;
 	if (scn_more(k))
-		return scn_read_keyword(k, "port", k->usage) < 0 ? -1 : scn_read_port(k, &s->port);
+		return scn_read_keyword(k, "port", k->usage) < 0
+		    ? -1
+		    : scn_read_port(k, &s->port);
 	/* the default is resolved here, so the runner never has to */
 	if (c->first_peer_port == 0)
-		return scn_fail(c, c->t->end_col, "add 'peer listen PORT SPEC' above, or write "
-		    "connect SOCK port PORT", "connect without a port needs a peer listen "
+		return scn_fail(c, c->t->end_col,
+		    "add 'peer listen PORT SPEC' above, or write "
+		    "connect SOCK port PORT",
+		    "connect without a port needs a peer listen "
 		    "before it");
 	s->port = c->first_peer_port;
 	return 0;
@@ -229,7 +246,8 @@ p_recv(struct scn_cur *k, struct scn_step *s)
 	if (scn_read_size(k, "a size", &s->size) < 0)
 		return -1;
 	if (s->size == 0 || s->size > RECV_MAX)
-		return scn_fail(k->c, col, "write a size from 1B to 1GiB (leave it out for 64KiB)",
+		return scn_fail(k->c, col,
+		    "write a size from 1B to 1GiB (leave it out for 64KiB)",
 		    "expected a receive size from 1 byte to 1GiB, got %llu",
 		    (unsigned long long)s->size);
 	return 0;
@@ -249,14 +267,15 @@ p_shutdown(struct scn_cur *k, struct scn_step *s)
 	for (s->how = 0; s->how < 3; s->how++)
 		if (scn_word_is(w, hows[s->how]))
 			return 0;
-	return scn_fail(k->c, w->col, k->usage, "expected rd, wr or rdwr, got %s",
-	    scn_quote(w, q, sizeof(q)));
+	return scn_fail(k->c, w->col, k->usage,
+	    "expected rd, wr or rdwr, got %s", scn_quote(w, q, sizeof(q)));
 }
 
 static int
 p_listen(struct scn_cur *k, struct scn_step *s)
 {
-	if (scn_read_sock(k, SOCKF_FD, &s->sock) < 0 || scn_read_port(k, &s->port) < 0)
+	if (scn_read_sock(k, SOCKF_FD, &s->sock) < 0 ||
+	    scn_read_port(k, &s->port) < 0)
 		return -1;
 	k->c->sockf[s->sock] |= SOCKF_LISTENED;
 	scn_port_add(k->c->sut_ports, s->port);
@@ -267,7 +286,8 @@ static int
 p_accept(struct scn_cur *k, struct scn_step *s)
 {
 	if (scn_read_sock(k, SOCKF_FD | SOCKF_LISTENED, &s->sock) < 0 ||
-	    scn_read_keyword(k, "as", k->usage) < 0 || scn_new_sock(k, true, &s->sock2) < 0)
+	    scn_read_keyword(k, "as", k->usage) < 0 ||
+	    scn_new_sock(k, true, &s->sock2) < 0)
 		return -1;
 	k->c->sockf[s->sock2] = SOCKF_FD;
 	return 0;
@@ -281,7 +301,8 @@ p_wait(struct scn_cur *k, struct scn_step *s)
 	if (scn_read_duration(k, "a duration", &s->duration_ns) < 0)
 		return -1;
 	if (s->duration_ns == 0)
-		return scn_fail(k->c, col, "wait for longer than 0, or remove the step",
+		return scn_fail(k->c, col,
+		    "wait for longer than 0, or remove the step",
 		    "wait 0 does nothing");
 	return 0;
 }
@@ -302,7 +323,8 @@ p_signal(struct scn_cur *k, struct scn_step *s)
 	if (scn_read_duration(k, "a duration", &s->duration_ns) < 0)
 		return -1;
 	if (s->duration_ns == 0 || s->duration_ns > 3600 * NS_PER_S)
-		return scn_fail(k->c, col, "write a delay from 1ns to 1h, such as 300ms",
+		return scn_fail(k->c, col,
+		    "write a delay from 1ns to 1h, such as 300ms",
 		    "a signal's delay must be more than 0 and at most 1h");
 	return 0;
 }
@@ -312,7 +334,7 @@ p_signal(struct scn_cur *k, struct scn_step *s)
  * instances of each of the block's sockets at a time. One level: a block in
  * a block would make the runner's bookkeeping quadratic for little use.
  */
-#define REPEAT_MAX 1000000
+#define REPEAT_MAX  1000000
 #define AT_ONCE_MAX 1024
 
 static int
@@ -323,19 +345,24 @@ p_repeat(struct scn_cur *k, struct scn_step *s)
 	uint32_t col = c->t->w[0].col;
 
 	if (c->open_block != 0)
-		return scn_fail(c, col, "close the first block with end before starting "
-		    "another", "repeat inside a repeat block (line %u)", c->block_line);
+		return scn_fail(c, col,
+		    "close the first block with end before starting "
+		    "another",
+		    "repeat inside a repeat block (line %u)", c->block_line);
 	if (scn_read_int(k, "a count", 1, REPEAT_MAX, &n) < 0)
 		return -1;
 	if (k->i < k->end && scn_word_is(&c->t->w[k->i], "times"))
 		k->i++;
 	if (scn_more(k)) {
-		if (scn_read_int(k, "how many at once", 1, AT_ONCE_MAX, &at) < 0 ||
+		if (scn_read_int(k, "how many at once", 1, AT_ONCE_MAX, &at) <
+			0 ||
 		    scn_read_keyword(k, "at-once", k->usage) < 0)
 			return -1;
 		if (at > n)
-			return scn_fail(c, c->t->w[k->i - 2].col, "at most as many at once as "
-			    "in all", "%lld at once is more than the %lld iterations",
+			return scn_fail(c, c->t->w[k->i - 2].col,
+			    "at most as many at once as "
+			    "in all",
+			    "%lld at once is more than the %lld iterations",
 			    (long long)at, (long long)n);
 	}
 	s->repeat_n = (uint32_t)n;
@@ -350,12 +377,14 @@ p_end(struct scn_cur *k, struct scn_step *s)
 	struct scn_step *rep;
 
 	if (c->open_block == 0 && c->bad_repeat) {
-		c->bad_repeat = false;	/* its repeat's error says enough */
+		c->bad_repeat = false; /* its repeat's error says enough */
 		return -1;
 	}
 	if (c->open_block == 0)
-		return scn_fail(c, c->t->w[0].col, "start a block with repeat N [times] "
-		    "[K at-once]", "end without repeat");
+		return scn_fail(c, c->t->w[0].col,
+		    "start a block with repeat N [times] "
+		    "[K at-once]",
+		    "end without repeat");
 	rep = &c->sc->steps[c->open_block - 1];
 	if (c->open_block == c->sc->nsteps) {
 		/* its steps were all wrong: they said so; close the block quietly */
@@ -364,10 +393,12 @@ p_end(struct scn_cur *k, struct scn_step *s)
 			return -1;
 		}
 		c->open_block = 0;
-		return scn_fail(c, c->t->w[0].col, "put the steps to repeat between repeat "
-		    "and end", "the repeat block (line %u) is empty", rep->pos.line);
+		return scn_fail(c, c->t->w[0].col,
+		    "put the steps to repeat between repeat "
+		    "and end",
+		    "the repeat block (line %u) is empty", rep->pos.line);
 	}
-	s->block_end = c->open_block - 1;	/* until the step is kept */
+	s->block_end = c->open_block - 1; /* until the step is kept */
 	return 0;
 }
 
@@ -380,18 +411,22 @@ scn_block_sock(struct scn_cur *k, const struct scn_word *w, int idx)
 	if (c->sock_block[idx] == c->open_block || c->sock_block[idx] == 0)
 		return 0;
 	if (c->open_block != 0)
-		return scn_fail(c, w->col, "each block has its own sockets: declare another "
-		    "here", "socket %s belongs to another repeat block", w->text);
-	return scn_fail(c, w->col, "only the block's steps can use it; declare another "
-	    "socket out here", "socket %s belongs to a repeat block", w->text);
+		return scn_fail(c, w->col,
+		    "each block has its own sockets: declare another "
+		    "here",
+		    "socket %s belongs to another repeat block", w->text);
+	return scn_fail(c, w->col,
+	    "only the block's steps can use it; declare another "
+	    "socket out here",
+	    "socket %s belongs to a repeat block", w->text);
 }
 
 void
 scn_block_left_open(struct scn_ctx *c)
 {
 	if (c->open_block != 0)
-		scn_fail_at(c->errs, c->block_line, 1, "close the block with a line 'end'",
-		    "repeat without end");
+		scn_fail_at(c->errs, c->block_line, 1,
+		    "close the block with a line 'end'", "repeat without end");
 }
 
 /* A repeat or end step was kept: open or close its block. */
@@ -414,9 +449,9 @@ block_edge(struct scn_ctx *c, const struct scn_step *s)
 
 static const struct step_def steps[] = {
 	{ STEP_PEER_LISTEN, "usage: peer listen PORT SPEC",
-	  scn_parse_peer_listen },
+	    scn_parse_peer_listen },
 	{ STEP_PEER_BEHAVIOUR, "usage: peer behaviour SOCK SPEC",
-	  scn_parse_peer_behaviour },
+	    scn_parse_peer_behaviour },
 	{ STEP_PEER_ACK_FIN, "usage: peer ack-fin SOCK", scn_parse_peer_sock },
 	{ STEP_PEER_READ, "usage: peer read SOCK [SIZE]", scn_parse_peer_read },
 	{ STEP_PEER_RESUME, "usage: peer resume SOCK", scn_parse_peer_sock },
@@ -424,9 +459,9 @@ static const struct step_def steps[] = {
 	{ STEP_PEER_RST, "usage: peer rst SOCK", scn_parse_peer_sock },
 	{ STEP_PEER_SEND, "usage: peer send SOCK SIZE", scn_parse_peer_send },
 	{ STEP_PEER_CONNECT, "usage: peer connect PORT as SOCK [SPEC]",
-	  scn_parse_peer_connect },
+	    scn_parse_peer_connect },
 	{ STEP_WAIT_PEER, "usage: wait peer SOCK COND... [within DURATION]",
-	  scn_parse_wait_peer },
+	    scn_parse_wait_peer },
 	{ STEP_SOCKET, "usage: socket SOCK", p_socket },
 	{ STEP_SET, "usage: set SOCK OPTION [VALUE]", scn_parse_set },
 	{ STEP_CONNECT, "usage: connect SOCK [port PORT]", p_connect },
@@ -439,7 +474,8 @@ static const struct step_def steps[] = {
 	{ STEP_ACCEPT, "usage: accept SOCK as NEWSOCK", p_accept },
 	{ STEP_WAIT, "usage: wait DURATION", p_wait },
 	{ STEP_SIGNAL, "usage: signal after DURATION", p_signal },
-	{ STEP_REPEAT, "usage: repeat N [times] [K at-once] ... end", p_repeat },
+	{ STEP_REPEAT, "usage: repeat N [times] [K at-once] ... end",
+	    p_repeat },
 	{ STEP_END, "usage: end (of a repeat block)", p_end },
 };
 
@@ -459,24 +495,30 @@ find_step(const char *name)
 static int
 unknown_statement(struct scn_ctx *c, const struct scn_word *kw, bool peer)
 {
-	static const char *const top[] = { "scenario", "tags", "param", "timeout", "peer",
-	    "socket", "set", "connect", "send", "recv", "shutdown", "close", "exit-close",
-	    "listen", "accept", "wait", "signal", "expect", "repeat", "end" };
-	static const char *const sub[] = { "listen", "behaviour", "ack-fin", "read",
-	    "resume", "fin", "rst", "send", "connect" };
-	const char *near = peer ? scn_suggest(kw->text, sub, sizeof(sub) / sizeof(sub[0])) :
-	    scn_suggest(kw->text, top, sizeof(top) / sizeof(top[0]));
+	static const char *const top[] = { "scenario", "tags", "param",
+		"timeout", "peer", "socket", "set", "connect", "send", "recv",
+		"shutdown", "close", "exit-close", "listen", "accept", "wait",
+		"signal", "expect", "repeat", "end" };
+	static const char *const sub[] = { "listen", "behaviour", "ack-fin",
+		"read", "resume", "fin", "rst", "send", "connect" };
+	const char *near = peer
+	    ? scn_suggest(kw->text, sub, sizeof(sub) / sizeof(sub[0]))
+	    : scn_suggest(kw->text, top, sizeof(top) / sizeof(top[0]));
 	char hint[200], q[96];
 
 	if (near != NULL)
-		snprintf(hint, sizeof(hint), "did you mean %s%s?", peer ? "peer " : "", near);
+		snprintf(hint, sizeof(hint), "did you mean %s%s?",
+		    peer ? "peer " : "", near);
 	else
-		snprintf(hint, sizeof(hint), "%s", peer ? "peer commands: listen, behaviour, "
-		    "ack-fin, read, resume, fin, rst, send, connect" : "statements: peer, socket, "
-		    "set, connect, send, recv, shutdown, close, exit-close, listen, accept, wait, "
-		    "signal, repeat, end, expect");
-	return scn_fail(c, kw->col, hint, "unknown %s %s", peer ? "peer command" : "statement",
-	    scn_quote(kw, q, sizeof(q)));
+		snprintf(hint, sizeof(hint), "%s",
+		    peer
+			? "peer commands: listen, behaviour, "
+			  "ack-fin, read, resume, fin, rst, send, connect"
+			: "statements: peer, socket, "
+			  "set, connect, send, recv, shutdown, close, exit-close, listen, accept, wait, "
+			  "signal, repeat, end, expect");
+	return scn_fail(c, kw->col, hint, "unknown %s %s",
+	    peer ? "peer command" : "statement", scn_quote(kw, q, sizeof(q)));
 }
 
 /* Which statement the line is: "peer X" and "wait peer" take two words. */
@@ -489,8 +531,10 @@ which_step(struct scn_ctx *c, size_t *first)
 	*first = 1;
 	if (scn_word_is(&t->w[0], "peer")) {
 		if (t->n < 2) {
-			scn_fail(c, t->end_col, "peer commands: listen, behaviour, ack-fin, read, "
-			    "resume, fin, rst, send, connect", "expected a peer command, got the "
+			scn_fail(c, t->end_col,
+			    "peer commands: listen, behaviour, ack-fin, read, "
+			    "resume, fin, rst, send, connect",
+			    "expected a peer command, got the "
 			    "end of the line");
 			return NULL;
 		}
@@ -503,7 +547,8 @@ which_step(struct scn_ctx *c, size_t *first)
 		}
 		return find_step(name);
 	}
-	if (scn_word_is(&t->w[0], "wait") && t->n > 1 && scn_word_is(&t->w[1], "peer")) {
+	if (scn_word_is(&t->w[0], "wait") && t->n > 1 &&
+	    scn_word_is(&t->w[1], "peer")) {
 		*first = 2;
 		return find_step("wait peer");
 	}
@@ -522,7 +567,8 @@ append_step(struct scenario *sc, const struct scn_step *s)
 
 	/* capacity doubles at each power of two */
 	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
-		if ((ns = realloc(sc->steps, (n == 0 ? 4 : n * 2) * sizeof(*ns))) == NULL)
+		if ((ns = realloc(sc->steps,
+			 (n == 0 ? 4 : n * 2) * sizeof(*ns))) == NULL)
 			return -1;
 		sc->steps = ns;
 	}

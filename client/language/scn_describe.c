@@ -62,8 +62,8 @@ describe_label(const struct scn_file *f, size_t index, char *label, size_t len)
 }
 
 void
-scn_describe_case(const struct scn_file *f, size_t index, char *buf,
-    size_t len, char *label, size_t label_len)
+scn_describe_case(const struct scn_file *f, size_t index, char *buf, size_t len,
+    char *label, size_t label_len)
 {
 	const char *s = scn_file_description(f), *end, *v;
 	size_t used = 0;

@@ -11,13 +11,13 @@
 struct scn_file;
 
 /* Whether the description refers to a parameter (and so varies by case). */
-bool	scn_describe_varies(const struct scn_file *f);
+bool scn_describe_varies(const struct scn_file *f);
 
 /*
  * Case index's description into buf, and into label the values it depends
  * on ("mode=blocking, shut=rd"). Truncated to fit, always terminated.
  */
-void	scn_describe_case(const struct scn_file *f, size_t index, char *buf,
-	    size_t len, char *label, size_t label_len);
+void scn_describe_case(const struct scn_file *f, size_t index, char *buf,
+    size_t len, char *label, size_t label_len);
 
 #endif

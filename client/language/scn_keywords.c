@@ -13,7 +13,7 @@
 #include "scenario_int.h"
 #include "scenario_kinds.h"
 
-#define MAX_KEYWORDS 256
+#define MAX_KEYWORDS	256
 #define MAX_KEYWORD_LEN 48
 
 struct kw_seen {
@@ -27,14 +27,10 @@ const char *
 scn_keyword_class_name(enum scn_keyword_class c)
 {
 	switch (c) {
-	case SCN_KW_STATEMENT:
-		return "statement";
-	case SCN_KW_WORD:
-		return "word";
-	case SCN_KW_OS:
-		return "os";
-	case SCN_KW_WIRE:
-		return "wire";
+	case SCN_KW_STATEMENT: return "statement";
+	case SCN_KW_WORD: return "word";
+	case SCN_KW_OS: return "os";
+	case SCN_KW_WIRE: return "wire";
 	}
 	return "?";
 }
@@ -47,10 +43,11 @@ one(struct kw_seen *s, enum scn_keyword_class c, const char *word, size_t len)
 	if (len == 0 || len >= MAX_KEYWORD_LEN)
 		return;
 	for (i = 0; i < s->n; i++)
-		if (strlen(s->words[i]) == len && memcmp(s->words[i], word, len) == 0)
+		if (strlen(s->words[i]) == len &&
+		    memcmp(s->words[i], word, len) == 0)
 			return;
 	if (s->n == MAX_KEYWORDS)
-		return;		/* far more than the language has */
+		return; /* far more than the language has */
 	memcpy(s->words[s->n], word, len);
 	s->words[s->n][len] = '\0';
 	s->fn(c, s->words[s->n++], s->arg);
@@ -88,7 +85,8 @@ statements(struct kw_seen *s, enum part part)
 	for (i = 0; i < SCN_NHEADER; i++)
 		name_words(s, SCN_KW_STATEMENT, scn_header_statements[i], part);
 	for (k = 0; k < STEP_KIND_COUNT; k++)
-		name_words(s, SCN_KW_STATEMENT, scn_step_name((enum scn_step_kind)k), part);
+		name_words(s, SCN_KW_STATEMENT,
+		    scn_step_name((enum scn_step_kind)k), part);
 	/* expect is the one statement that is neither header nor step */
 	name_words(s, SCN_KW_STATEMENT, "expect", part);
 }
@@ -109,10 +107,12 @@ scn_keywords(scn_keyword_fn fn, void *arg)
 		/* probe expectations are written by what they measure
 		 * (growth fds, peak threads), never by the kind's name */
 		if (k != EXP_PROBE)
-			name_words(&s, SCN_KW_WORD, scn_expect_name((enum scn_expect_kind)k),
-			    ALL);
+			name_words(&s, SCN_KW_WORD,
+			    scn_expect_name((enum scn_expect_kind)k), ALL);
 	for (os = 1; (os & SCN_OS_ALL) != 0; os <<= 1)
 		name_words(&s, SCN_KW_OS, scn_os_name((enum scn_os)os), ALL);
-	for (k = WIRE_FIN; strcmp(scn_wire_what_name((enum scn_wire_what)k), "?") != 0; k++)
-		name_words(&s, SCN_KW_WIRE, scn_wire_what_name((enum scn_wire_what)k), ALL);
+	for (k = WIRE_FIN;
+	     strcmp(scn_wire_what_name((enum scn_wire_what)k), "?") != 0; k++)
+		name_words(&s, SCN_KW_WIRE,
+		    scn_wire_what_name((enum scn_wire_what)k), ALL);
 }

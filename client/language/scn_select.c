@@ -11,7 +11,8 @@
 static bool
 tag_char(char ch)
 {
-	return isalnum((unsigned char)ch) || ch == '-' || ch == '_' || ch == '.';
+	return isalnum((unsigned char)ch) || ch == '-' || ch == '_' ||
+	    ch == '.';
 }
 
 int
@@ -22,7 +23,8 @@ scn_tags_check(const char *list, char *err, size_t errlen)
 	for (;; p++) {
 		if (*p == ',' || *p == '\0') {
 			if (p == start) {
-				snprintf(err, errlen, "an empty tag: write tags "
+				snprintf(err, errlen,
+				    "an empty tag: write tags "
 				    "separated by commas, such as slow,signal");
 				return -1;
 			}
@@ -30,8 +32,10 @@ scn_tags_check(const char *list, char *err, size_t errlen)
 				return 0;
 			start = p + 1;
 		} else if (!tag_char(*p)) {
-			snprintf(err, errlen, "'%c' cannot be in a tag: tags "
-			    "are letters, digits, '-', '_' and '.'", *p);
+			snprintf(err, errlen,
+			    "'%c' cannot be in a tag: tags "
+			    "are letters, digits, '-', '_' and '.'",
+			    *p);
 			return -1;
 		}
 	}

@@ -14,13 +14,13 @@
  * "quick,rst"): tags are as in a scenario's `tags` line. 0, or -1 with
  * what is wrong in err.
  */
-int	scn_tags_check(const char *list, char *err, size_t errlen);
+int scn_tags_check(const char *list, char *err, size_t errlen);
 
 /*
  * Whether a case with these tags is run: it has one of want's tags (or
  * want is NULL), and none of skip's (or skip is NULL).
  */
-bool	scn_tags_select(char *const *tags, size_t ntags, const char *want,
-	    const char *skip);
+bool scn_tags_select(char *const *tags, size_t ntags, const char *want,
+    const char *skip);
 
 #endif

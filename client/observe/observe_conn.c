@@ -30,14 +30,10 @@ const char *
 ob_end_name(enum ob_end e)
 {
 	switch (e) {
-	case OB_END_FIN:
-		return "FIN";
-	case OB_END_RST:
-		return "RST";
-	case OB_END_FIN_RST:
-		return "FIN then RST";
-	default:
-		return "nothing";
+	case OB_END_FIN: return "FIN";
+	case OB_END_RST: return "RST";
+	case OB_END_FIN_RST: return "FIN then RST";
+	default: return "nothing";
 	}
 }
 
@@ -101,8 +97,9 @@ add_segment(struct ob_conns *cs, const struct obs_segment *s)
 	struct ob_conn *c = conn_last(cs, lport, rport);
 	bool syn = (s->flags & TCPF_SYN) != 0 && (s->flags & TCPF_ACK) == 0;
 
-	if (c == NULL || (syn && s->from_client && !s->retransmission &&
-	    c->t_syn != OB_NO_TIME && ended(c)))
+	if (c == NULL ||
+	    (syn && s->from_client && !s->retransmission &&
+		c->t_syn != OB_NO_TIME && ended(c)))
 		c = conn_new(cs, lport, rport);
 	if (c == NULL)
 		return -1;
@@ -191,8 +188,8 @@ on_close(struct ob_conns *cs, struct pendings *ps, const struct ob_rec *r)
 	c->pid = r->pid;
 	c->ncloses++;
 	c->close = *r;
-	c->shut_before_close = c->t_shutdown != OB_NO_TIME &&
-	    c->t_shutdown <= r->t0;
+	c->shut_before_close =
+	    c->t_shutdown != OB_NO_TIME && c->t_shutdown <= r->t0;
 	return 0;
 }
 
@@ -204,9 +201,7 @@ add_record(struct ob_conns *cs, struct pendings *ps, const struct ob_rec *r)
 	int rc;
 
 	switch (r->call) {
-	case OB_HELLO:
-		cs->shim_loaded = true;
-		return 0;
+	case OB_HELLO: cs->shim_loaded = true; return 0;
 	case OB_SETSOCKOPT:
 		/* SOL_SOCKET SO_LINGER: kept until the socket is connected */
 		if (r->lon < 0)
@@ -216,13 +211,13 @@ add_record(struct ob_conns *cs, struct pendings *ps, const struct ob_rec *r)
 		p->lon = r->lon;
 		p->lsec = r->lsec;
 		return 0;
-	case OB_CLOSE:
-		return on_close(cs, ps, r);
-	case OB_CONNECT: case OB_ACCEPT: case OB_SHUTDOWN: case OB_DUP:
-	case OB_OPEN_AT_EXIT:
-		break;
-	default:
-		return 0;
+	case OB_CLOSE: return on_close(cs, ps, r);
+	case OB_CONNECT:
+	case OB_ACCEPT:
+	case OB_SHUTDOWN:
+	case OB_DUP:
+	case OB_OPEN_AT_EXIT: break;
+	default: return 0;
 	}
 	if ((rc = conn_of_rec(cs, r, &c)) <= 0)
 		return rc;
@@ -242,8 +237,10 @@ add_record(struct ob_conns *cs, struct pendings *ps, const struct ob_rec *r)
 			c->shut_before_close = c->t_shutdown != OB_NO_TIME;
 		}
 	}
-	if ((p = pending_find(ps, r->pid, r->call == OB_ACCEPT ?
-	    (int32_t)r->ret : r->fd, false)) != NULL && p->lon >= 0) {
+	if ((p = pending_find(ps, r->pid,
+		 r->call == OB_ACCEPT ? (int32_t)r->ret : r->fd, false)) !=
+		NULL &&
+	    p->lon >= 0) {
 		c->lon_set = p->lon;
 		c->lsec_set = p->lsec;
 	}
@@ -254,8 +251,8 @@ static void
 settle(struct ob_conn *c)
 {
 	uint64_t mine = c->t_fin < c->t_rst ? c->t_fin : c->t_rst;
-	uint64_t theirs = c->t_peer_fin < c->t_peer_rst ? c->t_peer_fin :
-	    c->t_peer_rst;
+	uint64_t theirs =
+	    c->t_peer_fin < c->t_peer_rst ? c->t_peer_fin : c->t_peer_rst;
 
 	if (mine == OB_NO_TIME && theirs == OB_NO_TIME)
 		c->first = OB_CLOSER_NONE;

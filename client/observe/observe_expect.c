@@ -32,7 +32,8 @@
 #include "units.h"
 
 #define MAX_WORDS 6
-#define CLOSES_USAGE "closes fin|rst|none OP N, every close sends fin|rst, " \
+#define CLOSES_USAGE                                                           \
+	"closes fin|rst|none OP N, every close sends fin|rst, "                \
 	"close time OP DURATION"
 
 static const char *const default_counters[] = { "TCPAbortOnClose",
@@ -56,9 +57,9 @@ split(const char *text, struct words *ws, char *err, size_t errlen)
 		    sizeof(ws->buf) - 1);
 		return -1;
 	}
-	memcpy(ws->buf, text, strlen(text) + 1);	/* fits: checked above */
+	memcpy(ws->buf, text, strlen(text) + 1); /* fits: checked above */
 	for (p = strtok_r(ws->buf, " \t", &save); p != NULL;
-	    p = strtok_r(NULL, " \t", &save)) {
+	     p = strtok_r(NULL, " \t", &save)) {
 		if (ws->n == MAX_WORDS) {
 			snprintf(err, errlen, "too many words in \"%s\"; %s",
 			    text, CLOSES_USAGE);
@@ -72,9 +73,16 @@ split(const char *text, struct words *ws, char *err, size_t errlen)
 static int
 parse_op(const char *s, enum scn_op *op)
 {
-	static const struct { const char *s; enum scn_op op; } ops[] = {
-		{ "<=", SOP_LE }, { "<", SOP_LT }, { ">=", SOP_GE },
-		{ ">", SOP_GT }, { "=", SOP_EQ }, { "==", SOP_EQ },
+	static const struct {
+		const char *s;
+		enum scn_op op;
+	} ops[] = {
+		{ "<=", SOP_LE },
+		{ "<", SOP_LT },
+		{ ">=", SOP_GE },
+		{ ">", SOP_GT },
+		{ "=", SOP_EQ },
+		{ "==", SOP_EQ },
 		{ "!=", SOP_NE },
 	};
 	size_t i;
@@ -107,12 +115,15 @@ bad(const char *text, const struct words *ws, size_t i, char *err,
     size_t errlen, const char *what)
 {
 	if (i < ws->n)
-		snprintf(err, errlen, "expected %s, got \"%s\" (word %zu of "
-		    "\"%s\"); hint: %s", what, ws->w[i], i + 1, text,
-		    CLOSES_USAGE);
+		snprintf(err, errlen,
+		    "expected %s, got \"%s\" (word %zu of "
+		    "\"%s\"); hint: %s",
+		    what, ws->w[i], i + 1, text, CLOSES_USAGE);
 	else
-		snprintf(err, errlen, "expected %s, got the end of \"%s\"; "
-		    "hint: %s", what, text, CLOSES_USAGE);
+		snprintf(err, errlen,
+		    "expected %s, got the end of \"%s\"; "
+		    "hint: %s",
+		    what, text, CLOSES_USAGE);
 	return -1;
 }
 
@@ -131,7 +142,8 @@ op_value(const char *text, const struct words *ws, size_t i,
 		return bad(text, ws, i, err, errlen, "a value");
 	if (e->kind == OB_EXP_CLOSE_TIME) {
 		if (parse_duration(ws->w[i], &u, why, sizeof(why)) == -1)
-			return bad(text, ws, i, err, errlen, "a duration "
+			return bad(text, ws, i, err, errlen,
+			    "a duration "
 			    "(1100ms, 2s)");
 		e->value = (int64_t)u;
 	} else {
@@ -146,8 +158,8 @@ op_value(const char *text, const struct words *ws, size_t i,
 }
 
 static int
-parse_end(const char *text, const struct words *ws, size_t i,
-    enum ob_end *end, char *err, size_t errlen)
+parse_end(const char *text, const struct words *ws, size_t i, enum ob_end *end,
+    char *err, size_t errlen)
 {
 	if (i < ws->n && strcasecmp(ws->w[i], "fin") == 0)
 		*end = OB_END_FIN;
@@ -181,8 +193,8 @@ parse_closes(const char *text, const struct words *ws, struct ob_expect *e,
 			return bad(text, ws, 2, err, errlen, "\"sends\"");
 		if (parse_end(text, ws, 3, &e->end, err, errlen) == -1)
 			return -1;
-		return ws->n > 4 ? bad(text, ws, 4, err, errlen,
-		    "nothing more") : 0;
+		return ws->n > 4 ? bad(text, ws, 4, err, errlen, "nothing more")
+				 : 0;
 	}
 	e->kind = OB_EXP_CLOSE_TIME;
 	if (ws->n < 2 || strcmp(ws->w[1], "time") != 0)
@@ -215,8 +227,7 @@ map_series(struct ob_expect *e)
 }
 
 int
-ob_expect_parse(const char *text, struct ob_expect *e, char *err,
-    size_t errlen)
+ob_expect_parse(const char *text, struct ob_expect *e, char *err, size_t errlen)
 {
 	struct words ws;
 
@@ -224,8 +235,9 @@ ob_expect_parse(const char *text, struct ob_expect *e, char *err,
 	snprintf(e->text, sizeof(e->text), "%s", text);
 	if (split(text, &ws, err, errlen) == -1)
 		return -1;
-	if (ws.n > 0 && (strcmp(ws.w[0], "closes") == 0 ||
-	    strcmp(ws.w[0], "every") == 0 || strcmp(ws.w[0], "close") == 0))
+	if (ws.n > 0 &&
+	    (strcmp(ws.w[0], "closes") == 0 || strcmp(ws.w[0], "every") == 0 ||
+		strcmp(ws.w[0], "close") == 0))
 		return parse_closes(text, &ws, e, err, errlen);
 	e->kind = OB_EXP_PROBE;
 	if (scn_parse_probe_expect(text, &e->probe, err, errlen) == -1)
@@ -238,7 +250,8 @@ size_t
 ob_tcpext_names(const struct ob_expect *e, size_t n,
     char names[][OB_TCPEXT_NAME], size_t max)
 {
-	const size_t nd = sizeof(default_counters) / sizeof(default_counters[0]);
+	const size_t nd =
+	    sizeof(default_counters) / sizeof(default_counters[0]);
 	size_t i, j, k = 0;
 	const char *name;
 
@@ -262,7 +275,7 @@ static const char *
 probe_name(const struct ob_expect *e, char *buf, size_t len)
 {
 	static const char *const names[] = { "threads", "fds", "rss",
-	    "processes" };
+		"processes" };
 
 	if (e->series == OB_P_STATE)
 		snprintf(buf, len, "sockets in %s",
@@ -283,8 +296,7 @@ sent(const struct ob_conn *c, enum ob_end end)
 		return c->end == OB_END_FIN || c->end == OB_END_FIN_RST;
 	case OB_END_RST:
 		return c->end == OB_END_RST || c->end == OB_END_FIN_RST;
-	default:
-		return c->end == OB_END_NONE;
+	default: return c->end == OB_END_NONE;
 	}
 }
 
@@ -298,11 +310,15 @@ eval_closes(const struct ob_expect *e, const struct ob_conns *cs,
 		n += sent(&cs->v[i], e->end);
 	v->actual = (int64_t)n;
 	v->decided = !e->every || cs->n > 0;
-	v->pass = e->every ? cs->n > 0 && n == cs->n :
-	    op_holds((int64_t)n, e->op, e->value);
-	snprintf(v->detail, sizeof(v->detail), "%zu of %zu connections sent "
-	    "%s", n, cs->n, e->end == OB_END_NONE ? "neither FIN nor RST" :
-	    e->end == OB_END_FIN ? "FIN" : "RST");
+	v->pass = e->every ? cs->n > 0 && n == cs->n
+			   : op_holds((int64_t)n, e->op, e->value);
+	snprintf(v->detail, sizeof(v->detail),
+	    "%zu of %zu connections sent "
+	    "%s",
+	    n, cs->n,
+	    e->end == OB_END_NONE      ? "neither FIN nor RST"
+		: e->end == OB_END_FIN ? "FIN"
+				       : "RST");
 }
 
 static void
@@ -325,11 +341,14 @@ eval_close_time(const struct ob_expect *e, const struct ob_conns *cs,
 	/* measured, so not round: microseconds, or ms with a decimal */
 	dur_measured(worst, DUR_OBSERVE, a, sizeof(a));
 	if (n == 0)
-		snprintf(v->detail, sizeof(v->detail), "no close() call was "
+		snprintf(v->detail, sizeof(v->detail),
+		    "no close() call was "
 		    "seen (the shim saw none)");
 	else
-		snprintf(v->detail, sizeof(v->detail), "the longest of %zu "
-		    "close() calls took %s", n, a);
+		snprintf(v->detail, sizeof(v->detail),
+		    "the longest of %zu "
+		    "close() calls took %s",
+		    n, a);
 }
 
 /* The series index of a TcpExt counter, or -1 if it was not sampled. */
@@ -366,8 +385,9 @@ static void
 eval_probe(const struct ob_expect *e, const struct ob_series *s,
     uint64_t t_exit, struct ob_verdict *v)
 {
-	unsigned which = e->series == OB_P_TCPEXT ?
-	    (unsigned)counter_index(s, e->counter) : e->state;
+	unsigned which = e->series == OB_P_TCPEXT
+	    ? (unsigned)counter_index(s, e->counter)
+	    : e->state;
 	enum scn_probe_mode m = e->probe.mode;
 	struct ob_stats st;
 	char name[64], d[32];
@@ -375,34 +395,45 @@ eval_probe(const struct ob_expect *e, const struct ob_series *s,
 
 	probe_name(e, name, sizeof(name));
 	if (e->series == OB_P_TCPEXT && (int)which < 0) {
-		snprintf(v->detail, sizeof(v->detail), "%s was not sampled "
-		    "(this kernel may not have it)", name);
+		snprintf(v->detail, sizeof(v->detail),
+		    "%s was not sampled "
+		    "(this kernel may not have it)",
+		    name);
 		return;
 	}
 	ob_series_stats(s, e->series, which, &st);
 	if (!st.any) {
-		snprintf(v->detail, sizeof(v->detail), "no sample of %s was "
-		    "taken (the program ended before the first)", name);
+		snprintf(v->detail, sizeof(v->detail),
+		    "no sample of %s was "
+		    "taken (the program ended before the first)",
+		    name);
 		return;
 	}
 	v->decided = true;
-	v->actual = m == SCN_PROBE_GROWTH ? st.end - st.start :
-	    m == SCN_PROBE_PEAK ? st.peak : st.end;
+	v->actual = m == SCN_PROBE_GROWTH ? st.end - st.start
+	    : m == SCN_PROBE_PEAK	  ? st.peak
+					  : st.end;
 	v->pass = op_holds(v->actual, e->op, e->value);
 	if (m == SCN_PROBE_NOW && e->probe.within_ns > 0 &&
 	    t_exit != OB_NO_TIME && !v->pass)
 		v->pass = held_within(e, s, which, t_exit, &v->actual);
 	format_duration(e->probe.within_ns, d, sizeof(d));
-	snprintf(v->detail, sizeof(v->detail), "%s %s %" PRId64 "%s (%"
-	    PRId64 " -> %" PRId64 ", peak %" PRId64 " at +%.3fs); wanted %s "
-	    "%" PRId64 "%s%s%s", name, m == SCN_PROBE_GROWTH ? "grew by" :
-	    m == SCN_PROBE_PEAK ? "peaked at" : "ended at", v->actual, unit,
-	    st.start, st.end, st.peak, (double)st.t_peak / 1e9,
-	    scn_op_name(e->op), e->value, unit, e->probe.within_ns > 0 ?
-	    " within " : "", e->probe.within_ns > 0 ? d : "");
+	snprintf(v->detail, sizeof(v->detail),
+	    "%s %s %" PRId64 "%s (%" PRId64 " -> %" PRId64 ", peak %" PRId64
+	    " at +%.3fs); wanted %s "
+	    "%" PRId64 "%s%s%s",
+	    name,
+	    m == SCN_PROBE_GROWTH     ? "grew by"
+		: m == SCN_PROBE_PEAK ? "peaked at"
+				      : "ended at",
+	    v->actual, unit, st.start, st.end, st.peak, (double)st.t_peak / 1e9,
+	    scn_op_name(e->op), e->value, unit,
+	    e->probe.within_ns > 0 ? " within " : "",
+	    e->probe.within_ns > 0 ? d : "");
 	if (!v->pass && e->probe.within_ns > 0)
-		snprintf(v->detail + strlen(v->detail), sizeof(v->detail) -
-		    strlen(v->detail), " of the exit; --settle sets how long "
+		snprintf(v->detail + strlen(v->detail),
+		    sizeof(v->detail) - strlen(v->detail),
+		    " of the exit; --settle sets how long "
 		    "sockets are watched");
 }
 

@@ -20,34 +20,34 @@
 /* ---- the shim's records (client/observe/shim/lingerlab_shim.c writes them) ---- */
 
 enum ob_call {
-	OB_HELLO,		/* the shim is loaded in this process */
+	OB_HELLO, /* the shim is loaded in this process */
 	OB_SOCKET,
 	OB_CONNECT,
 	OB_ACCEPT,
 	OB_SETSOCKOPT,
 	OB_SHUTDOWN,
 	OB_CLOSE,
-	OB_DUP,			/* a copy of a TCP socket's descriptor */
-	OB_EXIT,		/* exit(), _exit(), or main() returned (ret -1) */
-	OB_OPEN_AT_EXIT,	/* a TCP socket still open when the process exited */
-	OB_CALL_OTHER,		/* a later shim's record: kept, not used */
+	OB_DUP,		 /* a copy of a TCP socket's descriptor */
+	OB_EXIT,	 /* exit(), _exit(), or main() returned (ret -1) */
+	OB_OPEN_AT_EXIT, /* a TCP socket still open when the process exited */
+	OB_CALL_OTHER,	 /* a later shim's record: kept, not used */
 };
 
 /* One record. Fields a record does not carry are -1. */
 struct ob_rec {
 	enum ob_call call;
 	int32_t pid, tid, fd;
-	uint64_t t0, t1;	/* around the real call; relative once made so */
+	uint64_t t0, t1; /* around the real call; relative once made so */
 	int64_t ret;
 	int32_t err;
-	int32_t lport, rport;	/* the socket's ports */
-	int32_t lon, lsec;	/* SO_LINGER: set, or found at close */
-	int32_t nb;		/* O_NONBLOCK at close (or at socket()) */
-	int32_t st;		/* TCP state before close (tcpi_state) */
-	int32_t how;		/* shutdown */
-	int32_t level, opt;	/* setsockopt */
-	int64_t val;		/* setsockopt's int value */
-	int32_t ppid;		/* hello */
+	int32_t lport, rport; /* the socket's ports */
+	int32_t lon, lsec;    /* SO_LINGER: set, or found at close */
+	int32_t nb;	      /* O_NONBLOCK at close (or at socket()) */
+	int32_t st;	      /* TCP state before close (tcpi_state) */
+	int32_t how;	      /* shutdown */
+	int32_t level, opt;   /* setsockopt */
+	int64_t val;	      /* setsockopt's int value */
+	int32_t ppid;	      /* hello */
 	/* hello and exit: what the process held, measured from inside */
 	int64_t fds, threads, rss_kib;
 };
@@ -57,8 +57,8 @@ struct ob_rec {
  * ignored and an unknown call is OB_CALL_OTHER, so an older observer reads
  * a newer shim. Returns 0, or -1 with err saying what is wrong where.
  */
-int	ob_rec_parse(const char *line, size_t len, struct ob_rec *out,
-	    char *err, size_t errlen);
+int ob_rec_parse(const char *line, size_t len, struct ob_rec *out, char *err,
+    size_t errlen);
 
 const char *ob_call_name(enum ob_call c);
 
@@ -70,19 +70,19 @@ enum ob_end { OB_END_NONE, OB_END_FIN, OB_END_RST, OB_END_FIN_RST };
 #define OB_NO_TIME UINT64_MAX
 
 struct ob_conn {
-	uint16_t lport;			/* the program's port */
-	uint16_t rport;			/* the peer's */
+	uint16_t lport; /* the program's port */
+	uint16_t rport; /* the peer's */
 	/* from the wire */
-	uint64_t t_syn;			/* OB_NO_TIME: none seen */
-	uint64_t t_fin, t_rst;		/* the program's first FIN, RST */
+	uint64_t t_syn;	       /* OB_NO_TIME: none seen */
+	uint64_t t_fin, t_rst; /* the program's first FIN, RST */
 	uint64_t t_peer_fin, t_peer_rst;
 	uint32_t nsegs;
-	uint32_t fin_retx;		/* the program's FIN sent again */
-	uint32_t retx;			/* every retransmission by the program */
-	enum ob_closer first;		/* whose FIN or RST came first */
-	enum ob_end end;		/* what the program sent */
+	uint32_t fin_retx;    /* the program's FIN sent again */
+	uint32_t retx;	      /* every retransmission by the program */
+	enum ob_closer first; /* whose FIN or RST came first */
+	enum ob_end end;      /* what the program sent */
 	/* from the shim (calls on this connection's socket) */
-	int32_t pid;			/* -1: the shim saw nothing of it */
+	int32_t pid; /* -1: the shim saw nothing of it */
 	uint32_t ncloses;
 	/*
 	 * The last close() (call OB_CLOSE); else, if its process exited with
@@ -90,22 +90,22 @@ struct ob_conn {
 	 * else call is OB_CALL_OTHER.
 	 */
 	struct ob_rec close;
-	bool shut_before_close;		/* before close(), or before that exit */
-	int32_t shut_how;		/* -1: no shutdown() */
+	bool shut_before_close; /* before close(), or before that exit */
+	int32_t shut_how;	/* -1: no shutdown() */
 	uint64_t t_shutdown;
-	int32_t lon_set, lsec_set;	/* the last SO_LINGER setsockopt, -1: none */
-	uint32_t ndups;			/* copies of its descriptor made */
-	bool open_at_exit;		/* its process exited with it open */
+	int32_t lon_set, lsec_set; /* the last SO_LINGER setsockopt, -1: none */
+	uint32_t ndups;		   /* copies of its descriptor made */
+	bool open_at_exit;	   /* its process exited with it open */
 	/* from sock_diag, filled by the observer; "" unknown */
-	char state_exit[16];		/* just after the program exited */
-	char state_end[16];		/* after the settle time */
+	char state_exit[16]; /* just after the program exited */
+	char state_end[16];  /* after the settle time */
 };
 
 struct ob_conns {
 	struct ob_conn *v;
 	size_t n, cap;
-	size_t unconnected;	/* TCP sockets closed without a connection */
-	bool shim_loaded;	/* a hello record came: close timings exist */
+	size_t unconnected; /* TCP sockets closed without a connection */
+	bool shim_loaded;   /* a hello record came: close timings exist */
 };
 
 /*
@@ -113,9 +113,9 @@ struct ob_conns {
  * relative) and the records (times made relative). Connections are in the
  * order of their first segment or record. Returns 0, or -1 (ENOMEM).
  */
-int	ob_conns_build(struct ob_conns *cs, const struct obs_segment *segs,
-	    size_t nsegs, const struct ob_rec *recs, size_t nrecs);
-void	ob_conns_free(struct ob_conns *cs);
+int ob_conns_build(struct ob_conns *cs, const struct obs_segment *segs,
+    size_t nsegs, const struct ob_rec *recs, size_t nrecs);
+void ob_conns_free(struct ob_conns *cs);
 
 /* "FIN", "RST", "FIN then RST", "nothing" */
 const char *ob_end_name(enum ob_end e);
@@ -126,32 +126,32 @@ enum ob_probe {
 	OB_P_THREADS,
 	OB_P_FDS,
 	OB_P_RSS_KIB,
-	OB_P_PROCS,		/* the program and its descendants */
-	OB_P_STATE,		/* + a TCP state number: sockets in it */
-	OB_P_TCPEXT,		/* + an index in the series' counter names */
+	OB_P_PROCS,  /* the program and its descendants */
+	OB_P_STATE,  /* + a TCP state number: sockets in it */
+	OB_P_TCPEXT, /* + an index in the series' counter names */
 };
 
 /* TcpExt counters sampled: a few that tell of aborted closes, and those
  * an expectation names. */
-#define OB_TCPEXT_MAX 12
+#define OB_TCPEXT_MAX  12
 #define OB_TCPEXT_NAME 40
 
 struct ob_sample {
 	uint64_t t_ns;
-	bool running;		/* taken while the program ran */
-	int64_t threads, fds, rss_kib, procs;	/* summed over its processes */
-	uint32_t by_state[16];	/* the sandbox's client side, all sockets */
-	uint64_t tcpext[OB_TCPEXT_MAX];	/* of the client side's netns */
+	bool running;			      /* taken while the program ran */
+	int64_t threads, fds, rss_kib, procs; /* summed over its processes */
+	uint32_t by_state[16]; /* the sandbox's client side, all sockets */
+	uint64_t tcpext[OB_TCPEXT_MAX]; /* of the client side's netns */
 };
 
 struct ob_series {
 	struct ob_sample *v;
 	size_t n, cap;
-	char tcpext[OB_TCPEXT_MAX][OB_TCPEXT_NAME];	/* names, "" unused */
+	char tcpext[OB_TCPEXT_MAX][OB_TCPEXT_NAME]; /* names, "" unused */
 	size_t ntcpext;
 };
 
-int	ob_series_add(struct ob_series *s, const struct ob_sample *x);
+int ob_series_add(struct ob_series *s, const struct ob_sample *x);
 
 /*
  * Add what the program's first process said it held at its start (its
@@ -162,24 +162,24 @@ int	ob_series_add(struct ob_series *s, const struct ob_sample *x);
  * sum would be wrong otherwise); samples from outside after it no longer
  * count as taken while it ran. 0, or -1 out of memory.
  */
-int	ob_series_add_inside(struct ob_series *s, const struct ob_rec *recs,
-	    size_t nrecs);
-void	ob_series_free(struct ob_series *s);
+int ob_series_add_inside(struct ob_series *s, const struct ob_rec *recs,
+    size_t nrecs);
+void ob_series_free(struct ob_series *s);
 
 /* A probe's value in one sample (state: 1..12 for OB_P_STATE, the
  * counter's index for OB_P_TCPEXT). */
-int64_t	ob_sample_value(const struct ob_sample *x, enum ob_probe p,
-	    unsigned state);
+int64_t ob_sample_value(const struct ob_sample *x, enum ob_probe p,
+    unsigned state);
 
 /*
  * Whether a sample counts for a probe: process probes only while the
  * program ran (with a process seen), sockets and counters always.
  */
-bool	ob_sample_counts(const struct ob_sample *x, enum ob_probe p);
+bool ob_sample_counts(const struct ob_sample *x, enum ob_probe p);
 
 struct ob_stats {
-	bool any;		/* at least one sample */
-	int64_t start, peak, end;	/* end: the last sample considered */
+	bool any;		  /* at least one sample */
+	int64_t start, peak, end; /* end: the last sample considered */
 	uint64_t t_peak;
 };
 
@@ -188,28 +188,28 @@ struct ob_stats {
  * taken while the program ran (its last moment counts as the end); socket
  * states and counters look at every sample, the settle time included.
  */
-void	ob_series_stats(const struct ob_series *s, enum ob_probe p,
-	    unsigned state, struct ob_stats *out);
+void ob_series_stats(const struct ob_series *s, enum ob_probe p, unsigned state,
+    struct ob_stats *out);
 
 /* ---- expectations ---- */
 
 enum ob_exp_kind {
-	OB_EXP_PROBE,		/* as in a scenario file: scn_parse_probe_expect() */
-	OB_EXP_CLOSES,		/* connections whose program end was FIN/RST */
-	OB_EXP_CLOSE_TIME,	/* the longest close() */
+	OB_EXP_PROBE,	   /* as in a scenario file: scn_parse_probe_expect() */
+	OB_EXP_CLOSES,	   /* connections whose program end was FIN/RST */
+	OB_EXP_CLOSE_TIME, /* the longest close() */
 };
 
 struct ob_expect {
-	char text[160];		/* as given, for the report */
+	char text[160]; /* as given, for the report */
 	enum ob_exp_kind kind;
-	struct scn_probe_expect probe;	/* OB_EXP_PROBE */
-	enum ob_probe series;	/* which of ours the probe reads */
-	unsigned state;		/* with OB_P_STATE */
-	char counter[OB_TCPEXT_NAME];	/* with OB_P_TCPEXT */
-	enum ob_end end;	/* with OB_EXP_CLOSES */
-	bool every;		/* closes: every connection, not a count */
+	struct scn_probe_expect probe; /* OB_EXP_PROBE */
+	enum ob_probe series;	       /* which of ours the probe reads */
+	unsigned state;		       /* with OB_P_STATE */
+	char counter[OB_TCPEXT_NAME];  /* with OB_P_TCPEXT */
+	enum ob_end end;	       /* with OB_EXP_CLOSES */
+	bool every; /* closes: every connection, not a count */
 	enum scn_op op;
-	int64_t value;		/* KiB for rss, ns for close time */
+	int64_t value; /* KiB for rss, ns for close time */
 };
 
 /*
@@ -220,27 +220,27 @@ struct ob_expect {
  * "closes rst >= 1", "every close sends fin", "close time <= 1100ms".
  * Returns 0, or -1 with err saying what is wrong and what to write.
  */
-int	ob_expect_parse(const char *text, struct ob_expect *out, char *err,
-	    size_t errlen);
+int ob_expect_parse(const char *text, struct ob_expect *out, char *err,
+    size_t errlen);
 
 /*
  * The TcpExt counters to sample: TCPAbortOnClose, -Data, -Linger,
  * -Timeout, -Memory, and those the expectations name, each once, into
  * names (at most OB_TCPEXT_MAX). Returns how many.
  */
-size_t	ob_tcpext_names(const struct ob_expect *e, size_t n,
-	    char names[][OB_TCPEXT_NAME], size_t max);
+size_t ob_tcpext_names(const struct ob_expect *e, size_t n,
+    char names[][OB_TCPEXT_NAME], size_t max);
 
 struct ob_verdict {
 	bool pass;
-	bool decided;		/* false: nothing to decide it on */
+	bool decided; /* false: nothing to decide it on */
 	int64_t actual;
-	char detail[256];	/* "fds grew by 200 (3 -> 203, peak 203 at +0.41s)" */
+	char detail[256]; /* "fds grew by 200 (3 -> 203, peak 203 at +0.41s)" */
 };
 
 /* t_exit: when the program ended (OB_NO_TIME: never), for "within D". */
-void	ob_expect_eval(const struct ob_expect *e, const struct ob_series *s,
-	    const struct ob_conns *cs, uint64_t t_exit, struct ob_verdict *out);
+void ob_expect_eval(const struct ob_expect *e, const struct ob_series *s,
+    const struct ob_conns *cs, uint64_t t_exit, struct ob_verdict *out);
 
 /* ---- the command line ---- */
 
@@ -248,31 +248,31 @@ void	ob_expect_eval(const struct ob_expect *e, const struct ob_series *s,
  * arg with every "{peer}" replaced by peer and "{port}" by port, into out.
  * Returns 0, or -1 when it does not fit.
  */
-int	ob_subst(const char *arg, const char *peer, const char *port,
-	    char *out, size_t len);
+int ob_subst(const char *arg, const char *peer, const char *port, char *out,
+    size_t len);
 
 /* ---- the report ---- */
 
 struct ob_report_in {
-	const char *const *argv;	/* the command as run */
-	const char *behaviour;		/* the peer's, "" for normal */
+	const char *const *argv; /* the command as run */
+	const char *behaviour;	 /* the peer's, "" for normal */
 	const struct ob_conns *conns;
 	const struct ob_series *series;
 	const struct ob_expect *expects;
 	const struct ob_verdict *verdicts;
 	size_t nexpects;
-	char exit_desc[96];		/* "exit status 0", "killed by ..." */
-	uint64_t t_exit;		/* when it ended, OB_NO_TIME: never seen */
+	char exit_desc[96]; /* "exit status 0", "killed by ..." */
+	uint64_t t_exit;    /* when it ended, OB_NO_TIME: never seen */
 	uint64_t settle_ns;
 	bool timed_out;
 	uint64_t capture_drops;
-	size_t shim_bad;		/* malformed records */
-	size_t shim_processes;		/* processes that loaded the shim */
-	const char *note;		/* "" or why something is missing */
-	bool utf8;			/* charts in block characters, else ASCII */
+	size_t shim_bad;       /* malformed records */
+	size_t shim_processes; /* processes that loaded the shim */
+	const char *note;      /* "" or why something is missing */
+	bool utf8;	       /* charts in block characters, else ASCII */
 };
 
-void	ob_report_human(FILE *f, const struct ob_report_in *in, bool verbose);
-void	ob_report_json(FILE *f, const struct ob_report_in *in);
+void ob_report_human(FILE *f, const struct ob_report_in *in, bool verbose);
+void ob_report_json(FILE *f, const struct ob_report_in *in);
 
 #endif

@@ -12,10 +12,16 @@
 #include "observe_prog.h"
 
 static const char *const call_names[] = {
-	[OB_HELLO] = "hello", [OB_SOCKET] = "socket", [OB_CONNECT] = "connect",
-	[OB_ACCEPT] = "accept", [OB_SETSOCKOPT] = "setsockopt",
-	[OB_SHUTDOWN] = "shutdown", [OB_CLOSE] = "close", [OB_DUP] = "dup",
-	[OB_EXIT] = "exit", [OB_OPEN_AT_EXIT] = "open-at-exit",
+	[OB_HELLO] = "hello",
+	[OB_SOCKET] = "socket",
+	[OB_CONNECT] = "connect",
+	[OB_ACCEPT] = "accept",
+	[OB_SETSOCKOPT] = "setsockopt",
+	[OB_SHUTDOWN] = "shutdown",
+	[OB_CLOSE] = "close",
+	[OB_DUP] = "dup",
+	[OB_EXIT] = "exit",
+	[OB_OPEN_AT_EXIT] = "open-at-exit",
 	[OB_CALL_OTHER] = "other",
 };
 
@@ -31,7 +37,8 @@ call_of(const char *s, size_t n)
 	unsigned i;
 
 	for (i = 0; i < OB_CALL_OTHER; i++)
-		if (strlen(call_names[i]) == n && memcmp(call_names[i], s, n) == 0)
+		if (strlen(call_names[i]) == n &&
+		    memcmp(call_names[i], s, n) == 0)
 			return (enum ob_call)i;
 	return OB_CALL_OTHER;
 }
@@ -49,8 +56,8 @@ num(const char *s, size_t n, int64_t *v)
 	buf[n] = '\0';
 	errno = 0;
 	x = strtoll(buf, &end, 10);
-	if (*end != '\0' || errno != 0 || (buf[0] != '-' &&
-	    (buf[0] < '0' || buf[0] > '9')))
+	if (*end != '\0' || errno != 0 ||
+	    (buf[0] != '-' && (buf[0] < '0' || buf[0] > '9')))
 		return -1;
 	*v = x;
 	return 0;
@@ -60,7 +67,10 @@ num(const char *s, size_t n, int64_t *v)
 static int
 field(struct ob_rec *r, const char *k, size_t kn, int64_t v)
 {
-	static const struct { const char *k; size_t off; } i32[] = {
+	static const struct {
+		const char *k;
+		size_t off;
+	} i32[] = {
 		{ "pid", offsetof(struct ob_rec, pid) },
 		{ "tid", offsetof(struct ob_rec, tid) },
 		{ "fd", offsetof(struct ob_rec, fd) },
@@ -95,7 +105,8 @@ field(struct ob_rec *r, const char *k, size_t kn, int64_t v)
 		r->rss_kib = v;
 	else {
 		for (i = 0; i < sizeof(i32) / sizeof(i32[0]); i++)
-			if (strlen(i32[i].k) == kn && memcmp(i32[i].k, k, kn) == 0)
+			if (strlen(i32[i].k) == kn &&
+			    memcmp(i32[i].k, k, kn) == 0)
 				break;
 		if (i == sizeof(i32) / sizeof(i32[0]))
 			return 0;
@@ -148,19 +159,24 @@ ob_rec_parse(const char *line, size_t len, struct ob_rec *out, char *err,
 			;
 		eq = memchr(p, '=', (size_t)(w - p));
 		if (eq == NULL || eq == p) {
-			snprintf(err, errlen, "column %zu: expected key=value, "
-			    "found '%.*s'", (size_t)(p - line) + 1,
+			snprintf(err, errlen,
+			    "column %zu: expected key=value, "
+			    "found '%.*s'",
+			    (size_t)(p - line) + 1,
 			    (int)(w - p > 40 ? 40 : w - p), p);
 			return -1;
 		}
 		if (eq - p == 4 && memcmp(p, "call", 4) == 0) {
 			out->call = call_of(eq + 1, (size_t)(w - eq - 1));
 			have_call = true;
-		} else if ((num(eq + 1, (size_t)(w - eq - 1), &v) == -1 ?
-		    known(p, (size_t)(eq - p)) : field(out, p,
-		    (size_t)(eq - p), v) == -1)) {
-			snprintf(err, errlen, "column %zu: '%.*s' is not a "
-			    "number in range", (size_t)(eq - line) + 2,
+		} else if ((num(eq + 1, (size_t)(w - eq - 1), &v) == -1
+				   ? known(p, (size_t)(eq - p))
+				   : field(out, p, (size_t)(eq - p), v) ==
+				       -1)) {
+			snprintf(err, errlen,
+			    "column %zu: '%.*s' is not a "
+			    "number in range",
+			    (size_t)(eq - line) + 2,
 			    (int)(w - eq - 1 > 30 ? 30 : w - eq - 1), eq + 1);
 			return -1;
 		}

@@ -20,7 +20,7 @@
 #include "units.h"
 
 /* Connections shown one by one; more are summed up (all with -v). */
-#define DETAIL_MAX 8
+#define DETAIL_MAX  8
 #define CHART_WIDTH 40
 
 /* The states worth a line when any sample saw them. */
@@ -43,8 +43,10 @@ secs(uint64_t t, char *buf, size_t len)
 static const char *
 how_name(int32_t how)
 {
-	return how == SHUT_RD ? "SHUT_RD" : how == SHUT_WR ? "SHUT_WR" :
-	    how == SHUT_RDWR ? "SHUT_RDWR" : "?";
+	return how == SHUT_RD  ? "SHUT_RD"
+	    : how == SHUT_WR   ? "SHUT_WR"
+	    : how == SHUT_RDWR ? "SHUT_RDWR"
+			       : "?";
 }
 
 /* "SO_LINGER {1, 0}" or "SO_LINGER off" or "" unknown */
@@ -89,13 +91,15 @@ exit_close_line(FILE *f, const struct ob_conn *c)
 
 	linger_text(r->lon, r->lsec, l, sizeof(l));
 	secs(r->t0, t, sizeof(t));
-	fprintf(f, "      close():  never called: fd %" PRId32 " was still "
+	fprintf(f,
+	    "      close():  never called: fd %" PRId32 " was still "
 	    "open when its process exited at %s, and the kernel closed it; "
-	    "%s; %s\n", r->fd, t, l, r->nb == 1 ? "non-blocking" :
-	    "blocking");
+	    "%s; %s\n",
+	    r->fd, t, l, r->nb == 1 ? "non-blocking" : "blocking");
 	/* inet_release(): no linger wait for a task with PF_EXITING */
 	if (r->lon == 1 && r->lsec > 0)
-		fprintf(f, "      note:     Linux does not linger when the "
+		fprintf(f,
+		    "      note:     Linux does not linger when the "
 		    "process is exiting: that close did not wait\n");
 	shutdown_line(f, c, "exit");
 }
@@ -111,30 +115,38 @@ conn_close_line(FILE *f, const struct ob_conn *c, bool shim)
 		return;
 	}
 	if (r->call != OB_CLOSE) {
-		fprintf(f, "      close():  not seen (%s)\n", !shim ? "no shim "
-		    "in the program" : "the program did not close it through "
-		    "libc, or it was killed");
+		fprintf(f, "      close():  not seen (%s)\n",
+		    !shim ? "no shim "
+			    "in the program"
+			  : "the program did not close it through "
+			    "libc, or it was killed");
 		return;
 	}
 	dur_measured(r->t1 - r->t0, DUR_OBSERVE, d, sizeof(d));
 	linger_text(r->lon, r->lsec, l, sizeof(l));
 	secs(r->t0, t, sizeof(t));
-	fprintf(f, "      close():  fd %" PRId32 " at %s returned %" PRId64
-	    "%s%s after %s; %s; %s\n", r->fd, t, r->ret,
-	    r->ret < 0 ? ", errno " : "", r->ret < 0 ? strerror(r->err) : "",
-	    d, l, r->nb == 1 ? "non-blocking" : r->nb == 0 ? "blocking" :
-	    "blocking unknown");
+	fprintf(f,
+	    "      close():  fd %" PRId32 " at %s returned %" PRId64
+	    "%s%s after %s; %s; %s\n",
+	    r->fd, t, r->ret, r->ret < 0 ? ", errno " : "",
+	    r->ret < 0 ? strerror(r->err) : "", d, l,
+	    r->nb == 1	     ? "non-blocking"
+		: r->nb == 0 ? "blocking"
+			     : "blocking unknown");
 	shutdown_line(f, c, "close()");
 	if (c->ncloses > 1 || c->ndups > 0)
-		fprintf(f, "      copies:   %" PRIu32 " dup() of its "
-		    "descriptor, %" PRIu32 " close() calls\n", c->ndups,
-		    c->ncloses);
+		fprintf(f,
+		    "      copies:   %" PRIu32 " dup() of its "
+		    "descriptor, %" PRIu32 " close() calls\n",
+		    c->ndups, c->ncloses);
 	if (wire_end(c) != OB_NO_TIME && wire_end(c) > r->t1 + 10 * NS_PER_MS &&
 	    (c->ndups > 0 || c->open_at_exit)) {
 		secs(wire_end(c), t, sizeof(t));
-		fprintf(f, "      note:     close() did not end the connection "
+		fprintf(f,
+		    "      note:     close() did not end the connection "
 		    "(another descriptor still referred to the socket); it "
-		    "ended at %s\n", t);
+		    "ended at %s\n",
+		    t);
 	}
 }
 
@@ -143,22 +155,26 @@ conn_detail(FILE *f, size_t i, const struct ob_conn *c, bool shim)
 {
 	char a[32], b[32];
 
-	fprintf(f, "   #%zu  port %u > peer port %u", i + 1, c->lport, c->rport);
+	fprintf(f, "   #%zu  port %u > peer port %u", i + 1, c->lport,
+	    c->rport);
 	if (c->pid >= 0)
 		fprintf(f, "  (pid %" PRId32 ")", c->pid);
 	fputc('\n', f);
 	secs(wire_end(c), a, sizeof(a));
 	secs(c->t_peer_fin < c->t_peer_rst ? c->t_peer_fin : c->t_peer_rst, b,
 	    sizeof(b));
-	fprintf(f, "      closed:   %s first; the program sent %s (at %s), "
+	fprintf(f,
+	    "      closed:   %s first; the program sent %s (at %s), "
 	    "the peer's FIN/RST %s\n",
-	    c->first == OB_CLOSER_PROGRAM ? "the program" :
-	    c->first == OB_CLOSER_PEER ? "the peer" : "nobody",
+	    c->first == OB_CLOSER_PROGRAM    ? "the program"
+		: c->first == OB_CLOSER_PEER ? "the peer"
+					     : "nobody",
 	    ob_end_name(c->end), a, b);
 	if (c->retx > 0)
-		fprintf(f, "      retx:     %" PRIu32 " segment%s sent again "
-		    "(%" PRIu32 " of them FIN)\n", c->retx, c->retx == 1 ? "" :
-		    "s", c->fin_retx);
+		fprintf(f,
+		    "      retx:     %" PRIu32 " segment%s sent again "
+		    "(%" PRIu32 " of them FIN)\n",
+		    c->retx, c->retx == 1 ? "" : "s", c->fin_retx);
 	conn_close_line(f, c, shim);
 	fprintf(f, "      state:    %s at exit, %s after settling\n",
 	    c->state_exit[0] != '\0' ? c->state_exit : "?",
@@ -183,10 +199,12 @@ conn_summary(FILE *f, const struct ob_conns *cs)
 		}
 	}
 	dur_measured(worst, DUR_OBSERVE, w, sizeof(w));
-	fprintf(f, "   in all: %zu sent FIN, %zu RST, %zu FIN then RST, %zu "
+	fprintf(f,
+	    "   in all: %zu sent FIN, %zu RST, %zu FIN then RST, %zu "
 	    "neither; %zu close() calls seen, the longest %s; %zu shut down "
-	    "first\n", by_end[OB_END_FIN], by_end[OB_END_RST],
-	    by_end[OB_END_FIN_RST], by_end[OB_END_NONE], n_close, w, shut);
+	    "first\n",
+	    by_end[OB_END_FIN], by_end[OB_END_RST], by_end[OB_END_FIN_RST],
+	    by_end[OB_END_NONE], n_close, w, shut);
 }
 
 /*
@@ -209,8 +227,8 @@ chart(const struct ob_series *s, enum ob_probe p, unsigned state, bool utf8,
 		if (!ob_sample_counts(&s->v[i], p))
 			continue;
 		one.samples[one.nsamples].t_ns = s->v[i].t_ns;
-		one.samples[one.nsamples++].v[0] = ob_sample_value(&s->v[i], p,
-		    state);
+		one.samples[one.nsamples++].v[0] =
+		    ob_sample_value(&s->v[i], p, state);
 	}
 	(void)series_sparkline(&one, 0, CHART_WIDTH, utf8, buf, len);
 	free(one.samples);
@@ -246,14 +264,15 @@ probes(FILE *f, const struct ob_series *s, bool utf8)
 	char name[OB_TCPEXT_NAME + 8];
 	size_t i;
 
-	fprintf(f, "probes (start -> end, while it ran; sockets until the "
+	fprintf(f,
+	    "probes (start -> end, while it ran; sockets until the "
 	    "end of the settle time):\n");
 	probe_line(f, s, utf8, "processes", OB_P_PROCS, 0);
 	probe_line(f, s, utf8, "threads", OB_P_THREADS, 0);
 	probe_line(f, s, utf8, "fds", OB_P_FDS, 0);
 	probe_line(f, s, utf8, "rss", OB_P_RSS_KIB, 0);
 	for (i = 0; i < sizeof(watched_states) / sizeof(watched_states[0]);
-	    i++) {
+	     i++) {
 		struct ob_stats st;
 
 		ob_series_stats(s, OB_P_STATE, watched_states[i], &st);
@@ -287,9 +306,11 @@ expectations(FILE *f, const struct ob_report_in *in)
 		const struct ob_verdict *v = &in->verdicts[i];
 
 		pass += v->pass;
-		fprintf(f, "   %-5s %s\n         %s\n", v->pass ? "PASS" :
-		    v->decided ? "FAIL" : "ERROR", in->expects[i].text,
-		    v->detail);
+		fprintf(f, "   %-5s %s\n         %s\n",
+		    v->pass	     ? "PASS"
+			: v->decided ? "FAIL"
+				     : "ERROR",
+		    in->expects[i].text, v->detail);
 	}
 	fprintf(f, "%zu passed, %zu failed\n", pass, in->nexpects - pass);
 }
@@ -306,8 +327,8 @@ ob_report_human(FILE *f, const struct ob_report_in *in, bool verbose)
 		fputc(' ', f);
 		esc_put_terminal(f, in->argv[i]);
 	}
-	fprintf(f, "\n   peer behaviour: %s\n", in->behaviour[0] != '\0' ?
-	    in->behaviour : "normal");
+	fprintf(f, "\n   peer behaviour: %s\n",
+	    in->behaviour[0] != '\0' ? in->behaviour : "normal");
 	secs(in->t_exit, t, sizeof(t));
 	format_duration(in->settle_ns, settle, sizeof(settle));
 	fprintf(f, "   %s%s at %s; sockets watched %s more\n",
@@ -316,12 +337,15 @@ ob_report_human(FILE *f, const struct ob_report_in *in, bool verbose)
 	if (in->note != NULL && in->note[0] != '\0')
 		fprintf(f, "   note: %s\n", in->note);
 	if (!cs->shim_loaded)
-		fprintf(f, "   close timings unavailable: the program does not "
+		fprintf(f,
+		    "   close timings unavailable: the program does not "
 		    "use the dynamic libc (statically linked, setuid, or it "
 		    "makes its own system calls); the wire is still seen\n");
 	if (in->capture_drops > 0)
-		fprintf(f, "   the capture lost %" PRIu64 " frames: the wire "
-		    "columns have gaps\n", in->capture_drops);
+		fprintf(f,
+		    "   the capture lost %" PRIu64 " frames: the wire "
+		    "columns have gaps\n",
+		    in->capture_drops);
 	fprintf(f, "connections: %zu", cs->n);
 	if (cs->unconnected > 0)
 		fprintf(f, " (and %zu TCP sockets closed unconnected)",
@@ -375,15 +399,18 @@ jstr(FILE *f, bool *first, const char *k, const char *v)
 static void
 json_conn(FILE *f, const struct ob_conn *c)
 {
-	bool first = true, call = c->close.call == OB_CLOSE ||
-	    c->close.call == OB_OPEN_AT_EXIT;
+	bool first = true,
+	     call =
+		 c->close.call == OB_CLOSE || c->close.call == OB_OPEN_AT_EXIT;
 
 	fputc('{', f);
 	jnum(f, &first, "port", c->lport);
 	jnum(f, &first, "peer_port", c->rport);
 	jnum(f, &first, "pid", c->pid);
-	jstr(f, &first, "first_to_close", c->first == OB_CLOSER_PROGRAM ?
-	    "program" : c->first == OB_CLOSER_PEER ? "peer" : "none");
+	jstr(f, &first, "first_to_close",
+	    c->first == OB_CLOSER_PROGRAM    ? "program"
+		: c->first == OB_CLOSER_PEER ? "peer"
+					     : "none");
 	jstr(f, &first, "sent", ob_end_name(c->end));
 	jtime(f, &first, "fin_at", c->t_fin);
 	jtime(f, &first, "rst_at", c->t_rst);
@@ -394,8 +421,8 @@ json_conn(FILE *f, const struct ob_conn *c)
 		bool f2 = true;
 
 		fputc('{', f);
-		jstr(f, &f2, "by", c->close.call == OB_CLOSE ? "close" :
-		    "exit");
+		jstr(f, &f2, "by",
+		    c->close.call == OB_CLOSE ? "close" : "exit");
 		jnum(f, &f2, "fd", c->close.fd);
 		jtime(f, &f2, "at", c->close.t0);
 		jtime(f, &f2, "seconds", c->close.t1 - c->close.t0);
@@ -495,8 +522,10 @@ ob_report_json(FILE *f, const struct ob_report_in *in)
 
 		fprintf(f, "%s{", i > 0 ? "," : "");
 		jstr(f, &f3, "expect", in->expects[i].text);
-		jstr(f, &f3, "result", in->verdicts[i].pass ? "pass" :
-		    in->verdicts[i].decided ? "fail" : "error");
+		jstr(f, &f3, "result",
+		    in->verdicts[i].pass	  ? "pass"
+			: in->verdicts[i].decided ? "fail"
+						  : "error");
 		jnum(f, &f3, "actual", in->verdicts[i].actual);
 		jstr(f, &f3, "detail", in->verdicts[i].detail);
 		fputc('}', f);

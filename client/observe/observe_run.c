@@ -37,9 +37,9 @@
 #include "sockdiag.h"
 #include "timeunit.h"
 
-#define MAX_PROCS 256
+#define MAX_PROCS     256
 #define KILL_GRACE_NS (1000ull * 1000 * 1000)
-#define REC_BUF 1024
+#define REC_BUF	      1024
 /* How long the first sample waits for the shim to say it is loaded. */
 #define HELLO_WAIT_NS (1000ull * 1000 * 1000)
 
@@ -54,10 +54,10 @@ struct ob_loop {
 	int sigfd;
 	int pidfd;
 	pid_t pid;
-	uint64_t t_base;	/* monotonic ns when the program was started */
-	uint64_t t_killed;	/* when SIGTERM was sent, 0: not */
+	uint64_t t_base;   /* monotonic ns when the program was started */
+	uint64_t t_killed; /* when SIGTERM was sent, 0: not */
 	bool own_pgrp;
-	bool hello;		/* the shim said it is loaded */
+	bool hello; /* the shim said it is loaded */
 };
 
 static void
@@ -65,8 +65,8 @@ note(struct ob_run_result *res, const char *what)
 {
 	size_t n = strlen(res->note);
 
-	snprintf(res->note + n, sizeof(res->note) - n, "%s%s", n > 0 ? "; " :
-	    "", what);
+	snprintf(res->note + n, sizeof(res->note) - n, "%s%s",
+	    n > 0 ? "; " : "", what);
 }
 
 static uint64_t
@@ -81,16 +81,19 @@ start_peer(struct ob_loop *l, char *why, size_t whylen)
 	const char *args[2 * OB_MAX_PORTS + 4];
 	char ports[OB_MAX_PORTS * 7];
 	struct peer_launch_opts lo = {
-		.path = self_path(SELF_PEER), .args = args, .control_fd = -1,
-		.detach = true, .echo_fd = l->o->verbose ? STDERR_FILENO : -1,
+		.path = self_path(SELF_PEER),
+		.args = args,
+		.control_fd = -1,
+		.detach = true,
+		.echo_fd = l->o->verbose ? STDERR_FILENO : -1,
 		.interrupt_fd = l->sigfd,
 	};
 	size_t i, n = 0, len = 0;
 	int saved, rc;
 
 	for (i = 0; i < l->o->nports; i++)
-		len += (size_t)snprintf(ports + len, sizeof(ports) - len, "%s%u",
-		    i > 0 ? "," : "", l->o->ports[i]);
+		len += (size_t)snprintf(ports + len, sizeof(ports) - len,
+		    "%s%u", i > 0 ? "," : "", l->o->ports[i]);
 	if (l->o->behaviour != NULL) {
 		args[n++] = "--behaviour";
 		args[n++] = l->o->behaviour;
@@ -131,17 +134,21 @@ open_records(struct ob_loop *l, char *name, size_t len, char *why,
 	    (unsigned long)monotime_ns());
 	n = strlen(name);
 	memcpy(sa.sun_path + 1, name + 1, n - 1);
-	l->rec_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    0);
-	if (l->rec_fd == -1 || bind(l->rec_fd, (struct sockaddr *)&sa,
-	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n)) == -1) {
-		snprintf(why, whylen, "cannot make the socket for the shim's "
-		    "records: %s", strerror(errno));
+	l->rec_fd =
+	    socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (l->rec_fd == -1 ||
+	    bind(l->rec_fd, (struct sockaddr *)&sa,
+		(socklen_t)(offsetof(struct sockaddr_un, sun_path) + n)) ==
+		-1) {
+		snprintf(why, whylen,
+		    "cannot make the socket for the shim's "
+		    "records: %s",
+		    strerror(errno));
 		return -1;
 	}
 	/* room for a burst: the loop reads between samples */
 	if (setsockopt(l->rec_fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz,
-	    sizeof(sz)) == -1)
+		sizeof(sz)) == -1)
 		(void)setsockopt(l->rec_fd, SOL_SOCKET, SO_RCVBUF, &sz,
 		    sizeof(sz));
 	return 0;
@@ -170,14 +177,15 @@ program_env(const struct ob_loop *l, const char *rec_name)
 }
 
 static int
-start_program(struct ob_loop *l, const char *rec_name, char *why,
-    size_t whylen)
+start_program(struct ob_loop *l, const char *rec_name, char *why, size_t whylen)
 {
 	struct sandbox_spawn_opts so = SANDBOX_SPAWN_OPTS_INIT;
 
 	if (program_env(l, rec_name) == -1) {
-		snprintf(why, whylen, "cannot set the program's environment: "
-		    "%s", strerror(errno));
+		snprintf(why, whylen,
+		    "cannot set the program's environment: "
+		    "%s",
+		    strerror(errno));
 		return OB_RUN_NO_ENV;
 	}
 	if (l->o->program_stdout_to_stderr)
@@ -188,9 +196,10 @@ start_program(struct ob_loop *l, const char *rec_name, char *why,
 	l->pid = sandbox_spawn(&l->sb, SANDBOX_CLIENT_SIDE, l->o->argv, &so);
 	(void)unsetenv("LD_PRELOAD");
 	if (l->pid == -1 && (errno == ENOENT || errno == EACCES)) {
-		snprintf(why, whylen, "cannot run %s: %s; check the name, or "
-		    "give its path (it is searched for in PATH)", l->o->argv[0],
-		    strerror(errno));
+		snprintf(why, whylen,
+		    "cannot run %s: %s; check the name, or "
+		    "give its path (it is searched for in PATH)",
+		    l->o->argv[0], strerror(errno));
 		return OB_RUN_NOT_STARTED;
 	}
 	if (l->pid == -1) {
@@ -220,7 +229,8 @@ take_records(struct ob_loop *l)
 		l->hello = l->hello || r.call == OB_HELLO;
 		if (res->nrecs == res->recs_cap) {
 			cap = res->recs_cap == 0 ? 256 : res->recs_cap * 2;
-			if ((v = realloc(res->recs, cap * sizeof(*v))) == NULL) {
+			if ((v = realloc(res->recs, cap * sizeof(*v))) ==
+			    NULL) {
 				res->bad_recs++;
 				continue;
 			}
@@ -236,8 +246,8 @@ take_segments(struct ob_loop *l)
 {
 	char err[256];
 
-	if (l->cap != NULL && rcap_collect(l->cap, &l->res->cap, err,
-	    sizeof(err)) == -1) {
+	if (l->cap != NULL &&
+	    rcap_collect(l->cap, &l->res->cap, err, sizeof(err)) == -1) {
 		note(l->res, err);
 		rcap_close(l->cap, &l->res->cap.capture_drops);
 		l->cap = NULL;
@@ -261,15 +271,16 @@ take_counters(struct ob_loop *l, struct ob_sample *x)
 		for (i = 0, k = 0; i < l->o->ntcpext; i++) {
 			names[0] = l->o->tcpext[i];
 			if (probe_netstat_read(names, &x->tcpext[0], 1, err,
-			    sizeof(err)) == 0)
+				sizeof(err)) == 0)
 				snprintf(s->tcpext[k++], OB_TCPEXT_NAME, "%s",
 				    l->o->tcpext[i]);
 			s->ntcpext = k;
 		}
 	for (i = 0; i < s->ntcpext; i++)
 		names[i] = s->tcpext[i];
-	if (s->ntcpext > 0 && probe_netstat_read(names, x->tcpext, s->ntcpext,
-	    err, sizeof(err)) == -1)
+	if (s->ntcpext > 0 &&
+	    probe_netstat_read(names, x->tcpext, s->ntcpext, err,
+		sizeof(err)) == -1)
 		memset(x->tcpext, 0, sizeof(x->tcpext));
 }
 
@@ -348,7 +359,8 @@ look_up_states(struct ob_loop *l, bool at_exit)
 		lp = s->from_client ? s->sport : s->dport;
 		rp = s->from_client ? s->dport : s->sport;
 		for (j = 0; j < res->nstates; j++)
-			if (res->states[j].lport == lp && res->states[j].rport == rp)
+			if (res->states[j].lport == lp &&
+			    res->states[j].rport == rp)
 				break;
 		if (j == res->nstates) {
 			st = realloc(res->states, (j + 1) * sizeof(*st));
@@ -364,7 +376,7 @@ look_up_states(struct ob_loop *l, bool at_exit)
 		if ((at_exit ? st->exit : st->end)[0] != '\0')
 			continue;
 		if (sockdiag_lookup(ntohl(cli.s_addr), lp, ntohl(peer.s_addr),
-		    rp, &info) == -1)
+			rp, &info) == -1)
 			info.state = 0;
 		snprintf(at_exit ? st->exit : st->end, sizeof(st->exit), "%s",
 		    sockdiag_state_name(info.state));
@@ -383,7 +395,8 @@ static void
 watch(struct ob_loop *l)
 {
 	const struct ob_run_opts *o = l->o;
-	uint64_t now, next = monotime_ns(), deadline = l->t_base + o->timeout_ns;
+	uint64_t now, next = monotime_ns(),
+		      deadline = l->t_base + o->timeout_ns;
 	struct pollfd p[5];
 	bool running = true;
 
@@ -422,14 +435,18 @@ watch(struct ob_loop *l)
 		p[0] = (struct pollfd){ .fd = l->pidfd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = l->sigfd, .events = POLLIN };
 		p[2] = (struct pollfd){ .fd = l->rec_fd, .events = POLLIN };
-		p[3] = (struct pollfd){ .fd = l->cap != NULL ? rcap_fd(l->cap) :
-		    -1, .events = POLLIN };
-		p[4] = (struct pollfd){ .fd = l->peer.out_fd, .events = POLLIN };
-		if (poll(p, 5, poll_ms(now, next < deadline ? next : deadline)) <= 0)
+		p[3] = (struct pollfd){ .fd = l->cap != NULL ? rcap_fd(l->cap)
+							     : -1,
+			.events = POLLIN };
+		p[4] =
+		    (struct pollfd){ .fd = l->peer.out_fd, .events = POLLIN };
+		if (poll(p, 5,
+			poll_ms(now, next < deadline ? next : deadline)) <= 0)
 			continue;
 		/* lingerpeer's narration: shown with -v, never left to block it */
-		if (p[4].revents != 0 && peer_launch_pump(l->peer.out_fd,
-		    o->verbose ? STDERR_FILENO : l->devnull) == -1) {
+		if (p[4].revents != 0 &&
+		    peer_launch_pump(l->peer.out_fd,
+			o->verbose ? STDERR_FILENO : l->devnull) == -1) {
 			close(l->peer.out_fd);
 			l->peer.out_fd = -1;
 		}
@@ -463,8 +480,7 @@ block_signals(struct ob_loop *l)
 }
 
 static int
-setup(struct ob_loop *l, char *rec_name, size_t len, char *why,
-    size_t whylen)
+setup(struct ob_loop *l, char *rec_name, size_t len, char *why, size_t whylen)
 {
 	struct in_addr in;
 	char err[512];
@@ -474,7 +490,8 @@ setup(struct ob_loop *l, char *rec_name, size_t len, char *why,
 		return OB_RUN_NO_ENV;
 	}
 	if (sandbox_open(&l->sb) == -1) {
-		snprintf(why, whylen, "cannot build a sandbox: %s", l->sb.errbuf);
+		snprintf(why, whylen, "cannot build a sandbox: %s",
+		    l->sb.errbuf);
 		return OB_RUN_NO_ENV;
 	}
 	if (start_peer(l, err, sizeof(err)) == -1) {
@@ -498,16 +515,21 @@ int
 ob_run(const struct ob_run_opts *o, struct ob_run_result *res, char *why,
     size_t whylen)
 {
-	struct ob_loop l = { .o = o, .res = res, .rec_fd = -1, .sigfd = -1,
-	    .pidfd = -1, .peer = { .out_fd = -1 } };
+	struct ob_loop l = { .o = o,
+		.res = res,
+		.rec_fd = -1,
+		.sigfd = -1,
+		.pidfd = -1,
+		.peer = { .out_fd = -1 } };
 	char rec_name[96];
 	int rc;
 
 	memset(res, 0, sizeof(*res));
 	res->t_exit = OB_NO_TIME;
 	l.devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	rc = l.devnull == -1 ? OB_RUN_NO_ENV : setup(&l, rec_name, sizeof(rec_name), why,
-	    whylen);
+	rc = l.devnull == -1
+	    ? OB_RUN_NO_ENV
+	    : setup(&l, rec_name, sizeof(rec_name), why, whylen);
 	if (rc == 0) {
 		/*
 		 * Time 0: just before the program starts. The capture's

@@ -19,40 +19,40 @@
 #define OB_MAX_PORTS 16
 
 struct ob_run_opts {
-	char *const *argv;		/* the command, {peer}/{port} replaced */
-	const char *behaviour;		/* NULL: lingerpeer's default */
+	char *const *argv;     /* the command, {peer}/{port} replaced */
+	const char *behaviour; /* NULL: lingerpeer's default */
 	uint16_t ports[OB_MAX_PORTS];
 	size_t nports;
-	uint64_t timeout_ns;		/* then SIGTERM, and SIGKILL 1 s later */
-	uint64_t settle_ns;		/* sockets watched this long after exit */
-	uint64_t interval_ns;		/* between samples */
-	const char *pcap_path;		/* NULL: no file */
-	bool shim;			/* preload the shim */
-	bool verbose;			/* lingerpeer's log to stderr */
-	bool program_stdout_to_stderr;	/* keep our stdout for the report */
-	char tcpext[OB_TCPEXT_MAX][OB_TCPEXT_NAME];	/* counters to sample */
+	uint64_t timeout_ns;   /* then SIGTERM, and SIGKILL 1 s later */
+	uint64_t settle_ns;    /* sockets watched this long after exit */
+	uint64_t interval_ns;  /* between samples */
+	const char *pcap_path; /* NULL: no file */
+	bool shim;	       /* preload the shim */
+	bool verbose;	       /* lingerpeer's log to stderr */
+	bool program_stdout_to_stderr; /* keep our stdout for the report */
+	char tcpext[OB_TCPEXT_MAX][OB_TCPEXT_NAME]; /* counters to sample */
 	size_t ntcpext;
 };
 
 /* What the run saw; times relative to the program's start. */
 struct ob_run_result {
-	struct case_obs cap;		/* only segs / nsegs / capture_drops */
+	struct case_obs cap; /* only segs / nsegs / capture_drops */
 	struct ob_rec *recs;
 	size_t nrecs, recs_cap;
 	size_t bad_recs;
 	struct ob_series series;
-	int status;			/* the program's wait status */
-	bool exited;			/* status is valid */
+	int status;  /* the program's wait status */
+	bool exited; /* status is valid */
 	bool timed_out;
-	bool interrupted;		/* we got SIGINT/SIGTERM */
-	uint64_t t_exit;		/* OB_NO_TIME if it never ended */
+	bool interrupted; /* we got SIGINT/SIGTERM */
+	uint64_t t_exit;  /* OB_NO_TIME if it never ended */
 	/* per connection by ports, from sock_diag */
 	struct ob_state_at {
 		uint16_t lport, rport;
 		char exit[16], end[16];
-	} *states;
+	} * states;
 	size_t nstates;
-	char note[256];			/* something the report should say */
+	char note[256]; /* something the report should say */
 	/* the sandbox was a user namespace: this process cannot fork any
 	 * more, so it must leave with _exit() (see client/sandbox/sandbox.h) */
 	bool userns;
@@ -60,32 +60,32 @@ struct ob_run_result {
 
 /* What ob_run() did; `lingerlab observe` makes its exit status of it. */
 enum ob_run_rc {
-	OB_RUN_RAN = 0,		/* the program ran, whatever it did */
-	OB_RUN_NOT_STARTED,	/* it could not be started (not found) */
-	OB_RUN_NO_ENV,		/* the environment could not be set up */
+	OB_RUN_RAN = 0,	    /* the program ran, whatever it did */
+	OB_RUN_NOT_STARTED, /* it could not be started (not found) */
+	OB_RUN_NO_ENV,	    /* the environment could not be set up */
 };
 
 /*
  * Run it. Returns an enum ob_run_rc; unless the program ran, why says
  * what failed and what to do.
  */
-int	ob_run(const struct ob_run_opts *o, struct ob_run_result *res,
-	    char *why, size_t whylen);
-void	ob_run_result_free(struct ob_run_result *res);
+int ob_run(const struct ob_run_opts *o, struct ob_run_result *res, char *why,
+    size_t whylen);
+void ob_run_result_free(struct ob_run_result *res);
 
 /* Copy the states found to the connections, by ports. */
-void	ob_run_fill_states(const struct ob_run_result *res, struct ob_conns *cs);
+void ob_run_fill_states(const struct ob_run_result *res, struct ob_conns *cs);
 
 /* observe_procs.c */
 
 /* pid and its descendants (host pids), at most max; how many found. */
-size_t	ob_procs_tree(pid_t pid, pid_t *out, size_t max);
+size_t ob_procs_tree(pid_t pid, pid_t *out, size_t max);
 
 /*
  * One sample of what the processes hold, summed (running: whether the
  * program still runs), and the sockets by state in our netns.
  */
-void	ob_procs_sample(const pid_t *pids, size_t n, bool running,
-	    uint64_t t_ns, struct ob_sample *out);
+void ob_procs_sample(const pid_t *pids, size_t n, bool running, uint64_t t_ns,
+    struct ob_sample *out);
 
 #endif

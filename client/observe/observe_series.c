@@ -109,16 +109,11 @@ int64_t
 ob_sample_value(const struct ob_sample *x, enum ob_probe p, unsigned state)
 {
 	switch (p) {
-	case OB_P_THREADS:
-		return x->threads;
-	case OB_P_FDS:
-		return x->fds;
-	case OB_P_RSS_KIB:
-		return x->rss_kib;
-	case OB_P_PROCS:
-		return x->procs;
-	case OB_P_STATE:
-		return state < 16 ? (int64_t)x->by_state[state] : 0;
+	case OB_P_THREADS: return x->threads;
+	case OB_P_FDS: return x->fds;
+	case OB_P_RSS_KIB: return x->rss_kib;
+	case OB_P_PROCS: return x->procs;
+	case OB_P_STATE: return state < 16 ? (int64_t)x->by_state[state] : 0;
 	case OB_P_TCPEXT:
 		return state < OB_TCPEXT_MAX ? (int64_t)x->tcpext[state] : 0;
 	}

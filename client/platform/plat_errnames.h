@@ -19,6 +19,8 @@
 #ifndef LINGERLAB_PLAT_ERRNAMES_H
 #define LINGERLAB_PLAT_ERRNAMES_H
 
+/* The lists stay as written, a few names a line: */
+/* clang-format off */
 #define PLAT_SOCKET_ERRORS(X) \
 	X(WOULDBLOCK) X(INPROGRESS) X(ALREADY) X(NOTSOCK) X(DESTADDRREQ) \
 	X(MSGSIZE) X(PROTOTYPE) X(NOPROTOOPT) X(OPNOTSUPP) X(AFNOSUPPORT) \
@@ -30,6 +32,7 @@
 #define PLAT_POSIX_ERRORS(X) \
 	X(AGAIN) X(PIPE) X(NOMEM) X(PERM) X(NFILE) X(DOM) X(CHILD) \
 	X(NOENT) X(SRCH) X(NOSYS)
+/* clang-format on */
 
 /* One entry of a platform file's table. */
 struct plat_errname {

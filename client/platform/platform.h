@@ -31,16 +31,16 @@ typedef intptr_t plat_sock;
 
 /* The result of one socket step. */
 struct plat_call {
-	int64_t ret;		/* as the call returned it; send: bytes in all */
-	int err;		/* the OS's error number when ret < 0, else 0 */
+	int64_t ret; /* as the call returned it; send: bytes in all */
+	int err;     /* the OS's error number when ret < 0, else 0 */
 	/*
 	 * Its portable name (plat_err_name), named where the call ran: a
 	 * runner driving a Windows agent must not name Winsock's numbers by
 	 * its own system's table. "" when err is 0.
 	 */
 	char err_name[32];
-	uint64_t bytes;		/* send, recv: bytes moved */
-	uint64_t t_start_ns;	/* CLOCK_MONOTONIC, absolute */
+	uint64_t bytes;	     /* send, recv: bytes moved */
+	uint64_t t_start_ns; /* CLOCK_MONOTONIC, absolute */
 	uint64_t t_end_ns;
 	/*
 	 * Of t_end - t_start, the time the calling thread was ready to run but
@@ -52,14 +52,14 @@ struct plat_call {
 };
 
 /* The monotonic clock in nanoseconds. */
-uint64_t	plat_now_ns(void);
+uint64_t plat_now_ns(void);
 
 /*
  * The wall clock minus the monotonic clock, in nanoseconds: capture
  * timestamps come from the wall clock and are turned into monotonic ones
  * with it.
  */
-int64_t		plat_realtime_offset_ns(void);
+int64_t plat_realtime_offset_ns(void);
 
 /*
  * What a value the system cannot give is written as, in the structs below
@@ -85,36 +85,36 @@ struct plat_os_info {
 	char wine[32];
 };
 
-void		plat_os_describe(struct plat_os_info *out);
+void plat_os_describe(struct plat_os_info *out);
 
 /*
  * The portable name of an error number, as scenarios write it:
  * "EWOULDBLOCK" for EAGAIN, "ECONNRESET", ...; "E<number>" when unknown.
  */
-void		plat_err_name(int err, char *buf, size_t len);
+void plat_err_name(int err, char *buf, size_t len);
 
 /* A new TCP/IPv4 socket in *s (PLAT_SOCK_NONE when it failed). */
-void		plat_socket(plat_sock *s, struct plat_call *c);
+void plat_socket(plat_sock *s, struct plat_call *c);
 
 /* What a `set` step sets; value is the option's own. */
 enum plat_opt {
-	PLAT_OPT_LINGER_OFF = 1,	/* SO_LINGER { 0, 0 } */
-	PLAT_OPT_LINGER,		/* SO_LINGER { 1, value }: seconds, raw */
-	PLAT_OPT_BLOCKING,		/* O_NONBLOCK off (FIONBIO 0) */
-	PLAT_OPT_NONBLOCKING,		/* O_NONBLOCK on */
-	PLAT_OPT_SNDBUF,		/* SO_SNDBUF, bytes */
-	PLAT_OPT_RCVBUF,		/* SO_RCVBUF, bytes */
-	PLAT_OPT_NODELAY,		/* TCP_NODELAY, 0 or 1 */
-	PLAT_OPT_USER_TIMEOUT,		/* TCP_USER_TIMEOUT, milliseconds */
-	PLAT_OPT_LINGER2,		/* TCP_LINGER2, seconds, raw */
+	PLAT_OPT_LINGER_OFF = 1, /* SO_LINGER { 0, 0 } */
+	PLAT_OPT_LINGER,	 /* SO_LINGER { 1, value }: seconds, raw */
+	PLAT_OPT_BLOCKING,	 /* O_NONBLOCK off (FIONBIO 0) */
+	PLAT_OPT_NONBLOCKING,	 /* O_NONBLOCK on */
+	PLAT_OPT_SNDBUF,	 /* SO_SNDBUF, bytes */
+	PLAT_OPT_RCVBUF,	 /* SO_RCVBUF, bytes */
+	PLAT_OPT_NODELAY,	 /* TCP_NODELAY, 0 or 1 */
+	PLAT_OPT_USER_TIMEOUT,	 /* TCP_USER_TIMEOUT, milliseconds */
+	PLAT_OPT_LINGER2,	 /* TCP_LINGER2, seconds, raw */
 };
 
 /*
  * One `set` step. An option the system does not have fails as the system
  * would fail it (ENOPROTOOPT), so the expectations see it.
  */
-void		plat_setopt(plat_sock s, enum plat_opt opt, int64_t value,
-		    struct plat_call *c);
+void plat_setopt(plat_sock s, enum plat_opt opt, int64_t value,
+    struct plat_call *c);
 
 /*
  * Connect to addr:port (IPv4, host order) and wait for the handshake up to
@@ -122,8 +122,8 @@ void		plat_setopt(plat_sock s, enum plat_opt opt, int64_t value,
  * connection is established, or -1 with the handshake's error (ETIMEDOUT
  * when it took too long). The socket's blocking mode is left as it was.
  */
-void		plat_connect(plat_sock s, uint32_t addr, uint16_t port,
-		    uint64_t timeout_ns, struct plat_call *c);
+void plat_connect(plat_sock s, uint32_t addr, uint16_t port,
+    uint64_t timeout_ns, struct plat_call *c);
 
 /*
  * Send size bytes: as many calls as it takes on a blocking socket, until
@@ -132,24 +132,24 @@ void		plat_connect(plat_sock s, uint32_t addr, uint16_t port,
  * size is ignored. ret is the bytes accepted in all, or -1 with the error
  * when the first call failed.
  */
-void		plat_send(plat_sock s, uint64_t size, bool until_blocked,
-		    struct plat_call *c);
+void plat_send(plat_sock s, uint64_t size, bool until_blocked,
+    struct plat_call *c);
 
 /* One recv() of up to size bytes. */
-void		plat_recv(plat_sock s, uint64_t size, struct plat_call *c);
+void plat_recv(plat_sock s, uint64_t size, struct plat_call *c);
 
 /* shutdown(); how is 0, 1, 2 for SHUT_RD, SHUT_WR, SHUT_RDWR. */
-void		plat_shutdown(plat_sock s, int how, struct plat_call *c);
+void plat_shutdown(plat_sock s, int how, struct plat_call *c);
 
 /* close(). The handle is gone afterwards, whatever it returned. */
-void		plat_close(plat_sock s, struct plat_call *c);
+void plat_close(plat_sock s, struct plat_call *c);
 
 /*
  * Abort s: SO_LINGER { 1, 0 } and close, so that a connection ends with a
  * RST and leaves nothing behind on the system. Not a step (not timed): how
  * lingerlab-agent cleans up after a runner that went away.
  */
-void		plat_reset(plat_sock s);
+void plat_reset(plat_sock s);
 
 /*
  * The sockets plat_close() could not release: on Windows, closesocket()
@@ -161,7 +161,7 @@ void		plat_reset(plat_sock s);
  * caller's handle is gone after plat_close() either way. 0 where close()
  * always releases the descriptor (POSIX).
  */
-size_t		plat_reset_kept(void);
+size_t plat_reset_kept(void);
 
 /*
  * The close a process exit makes: a child process is made that holds the
@@ -169,7 +169,7 @@ size_t		plat_reset_kept(void);
  * the child holds it), and the child exits. Timed from the child's being
  * told to exit until it is gone. ret 0 when the child exited normally.
  */
-void		plat_exit_close(plat_sock s, struct plat_call *c);
+void plat_exit_close(plat_sock s, struct plat_call *c);
 
 /*
  * Make s listen on addr:port (IPv4, host order): bind() and listen(), with
@@ -177,8 +177,8 @@ void		plat_exit_close(plat_sock s, struct plat_call *c);
  * connections linger on (FIN_WAIT1, TIME_WAIT: what these tests leave
  * behind) can be listened on again by the next case.
  */
-void		plat_listen(plat_sock s, uint32_t addr, uint16_t port,
-		    struct plat_call *c);
+void plat_listen(plat_sock s, uint32_t addr, uint16_t port,
+    struct plat_call *c);
 
 /*
  * Accept a connection on the listening socket s into *out (PLAT_SOCK_NONE
@@ -188,27 +188,27 @@ void		plat_listen(plat_sock s, uint32_t addr, uint16_t port,
  * then it fails ETIMEDOUT, where accept() would wait for ever. The new
  * socket's own mode is the system's default for accepted sockets.
  */
-void		plat_accept(plat_sock s, uint64_t timeout_ns, plat_sock *out,
-		    struct plat_call *c);
+void plat_accept(plat_sock s, uint64_t timeout_ns, plat_sock *out,
+    struct plat_call *c);
 
 /*
  * The address this system sends from to reach addr (both IPv4, host
  * order), from its routing table; nothing is sent. 0, or -1 with errno
  * (ENETUNREACH: no route).
  */
-int		plat_source_addr(uint32_t addr, uint32_t *from);
+int plat_source_addr(uint32_t addr, uint32_t *from);
 
 /* The socket's own and remote IPv4 address and port (host order). */
-int		plat_sock_names(plat_sock s, uint32_t *laddr, uint16_t *lport,
-		    uint32_t *raddr, uint16_t *rport);
+int plat_sock_names(plat_sock s, uint32_t *laddr, uint16_t *lport,
+    uint32_t *raddr, uint16_t *rport);
 
 /*
  * The TCP state of the connection with this four-tuple, also after close:
  * "ESTABLISHED", "FIN_WAIT1", ..., or "gone" when there is none. Returns
  * 0, or -1 with errno when the system could not be asked.
  */
-int		plat_tcp_state(uint32_t laddr, uint16_t lport, uint32_t raddr,
-		    uint16_t rport, char *name, size_t len);
+int plat_tcp_state(uint32_t laddr, uint16_t lport, uint32_t raddr,
+    uint16_t rport, char *name, size_t len);
 
 /*
  * The resource probes of this process: its threads, its descriptors (or
@@ -223,7 +223,7 @@ struct plat_proc {
 	int64_t private_kib;
 };
 
-int		plat_probe_proc(struct plat_proc *out, char *err, size_t errlen);
+int plat_probe_proc(struct plat_proc *out, char *err, size_t errlen);
 
 /*
  * The system's TCP sockets (of this network namespace, on Linux) by state,
@@ -239,7 +239,7 @@ struct plat_socks {
 	int64_t by_state[PLAT_TCP_NSTATES];
 };
 
-int		plat_probe_socks(struct plat_socks *out, char *err, size_t errlen);
+int plat_probe_socks(struct plat_socks *out, char *err, size_t errlen);
 
 /*
  * The system's TCP counters by name (Linux: TcpExt of /proc/net/netstat,
@@ -247,8 +247,8 @@ int		plat_probe_socks(struct plat_socks *out, char *err, size_t errlen);
  * system does not have. 0, or -1 with what failed in err when none could
  * be read.
  */
-int		plat_probe_counters(const char *const *names, int64_t *values,
-		    size_t n, char *err, size_t errlen);
+int plat_probe_counters(const char *const *names, int64_t *values, size_t n,
+    char *err, size_t errlen);
 
 /*
  * A signal that much later, once (the `signal after` step): a handler that
@@ -257,13 +257,13 @@ int		plat_probe_counters(const char *const *names, int64_t *values,
  * be by its own timer (SIGALRM on POSIX). Records the arming as a call
  * that took no time. 0, or -1 with the error in c.
  */
-void		plat_signal_after(uint64_t after_ns, struct plat_call *c);
+void plat_signal_after(uint64_t after_ns, struct plat_call *c);
 
 /* When the last signal armed by plat_signal_after was handled, 0: not yet. */
-uint64_t	plat_signal_handled_ns(void);
+uint64_t plat_signal_handled_ns(void);
 
 /* Disarm the timer plat_signal_after armed, if it has not fired yet. */
-void		plat_signal_cancel(void);
+void plat_signal_cancel(void);
 
 /*
  * Ask the system to kill this process when its parent (whose process id
@@ -271,6 +271,6 @@ void		plat_signal_cancel(void);
  * SIGKILL leaves no worker behind. 0, or -1 with errno (ESRCH: the parent
  * is already gone).
  */
-int		plat_die_with_parent(long parent);
+int plat_die_with_parent(long parent);
 
 #endif

@@ -27,8 +27,8 @@
 #include "sockdiag.h"
 #include "timeunit.h"
 
-#define SEND_CHUNK 65536
-#define RECV_MAX (16u << 20)	/* larger recv sizes are cut to this */
+#define SEND_CHUNK     65536
+#define RECV_MAX       (16u << 20) /* larger recv sizes are cut to this */
 #define LISTEN_BACKLOG 16
 
 static uint64_t
@@ -83,8 +83,9 @@ schedstat_delay_ns(const char *path)
 		return 0;
 	errno = 0;
 	delay = strtoull(p + 1, &end, 10);
-	return errno == 0 && end != p + 1 && (*end == ' ' || *end == '\n') ?
-	    (uint64_t)delay : 0;
+	return errno == 0 && end != p + 1 && (*end == ' ' || *end == '\n')
+	    ? (uint64_t)delay
+	    : 0;
 }
 
 static uint64_t
@@ -157,8 +158,7 @@ setopt_int(int fd, int level, int name, int64_t v)
 }
 
 void
-plat_setopt(plat_sock s, enum plat_opt opt, int64_t value,
-    struct plat_call *c)
+plat_setopt(plat_sock s, enum plat_opt opt, int64_t value, struct plat_call *c)
 {
 	struct linger l = { 0, 0 };
 	int fd = (int)s, rc;
@@ -190,7 +190,7 @@ plat_setopt(plat_sock s, enum plat_opt opt, int64_t value,
 	case PLAT_OPT_LINGER2:
 		rc = setopt_int(fd, IPPROTO_TCP, TCP_LINGER2, value);
 		break;
-	default:	/* a number from outside (the agent's codec checks) */
+	default: /* a number from outside (the agent's codec checks) */
 		errno = EINVAL;
 		rc = -1;
 		break;
@@ -261,8 +261,7 @@ plat_connect(plat_sock s, uint32_t addr, uint16_t port, uint64_t timeout_ns,
 }
 
 void
-plat_send(plat_sock s, uint64_t size, bool until_blocked,
-    struct plat_call *c)
+plat_send(plat_sock s, uint64_t size, bool until_blocked, struct plat_call *c)
 {
 	static char buf[SEND_CHUNK];
 	int flags = MSG_NOSIGNAL | (until_blocked ? MSG_DONTWAIT : 0);
@@ -435,8 +434,7 @@ plat_source_addr(uint32_t addr, uint32_t *from)
 	return rc;
 }
 
-__attribute__((noreturn))
-static void
+__attribute__((noreturn)) static void
 exit_child(int fd, int go)
 {
 	const int keep[2] = { fd, go };
@@ -488,7 +486,7 @@ plat_exit_close(plat_sock s, struct plat_call *c)
 		exit_child((int)s, go[0]);
 	e = errno;
 	close(go[0]);
-	(void)close((int)s);	/* the child holds it now */
+	(void)close((int)s); /* the child holds it now */
 	begin(c);
 	if (pid == -1) {
 		close(go[1]);
@@ -496,7 +494,7 @@ plat_exit_close(plat_sock s, struct plat_call *c)
 		end(c, -1);
 		return;
 	}
-	close(go[1]);		/* EOF: the child exits */
+	close(go[1]); /* EOF: the child exits */
 	child_wait = child_delay_ns(pid);
 	while ((r = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
 		;
@@ -511,8 +509,8 @@ plat_exit_close(plat_sock s, struct plat_call *c)
 }
 
 int
-plat_sock_names(plat_sock s, uint32_t *laddr, uint16_t *lport,
-    uint32_t *raddr, uint16_t *rport)
+plat_sock_names(plat_sock s, uint32_t *laddr, uint16_t *lport, uint32_t *raddr,
+    uint16_t *rport)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	socklen_t len = sizeof(sin);
@@ -530,8 +528,8 @@ plat_sock_names(plat_sock s, uint32_t *laddr, uint16_t *lport,
 }
 
 int
-plat_tcp_state(uint32_t laddr, uint16_t lport, uint32_t raddr,
-    uint16_t rport, char *name, size_t len)
+plat_tcp_state(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
+    char *name, size_t len)
 {
 	struct sockdiag_info di;
 	int rc = sockdiag_lookup(laddr, lport, raddr, rport, &di);

@@ -47,11 +47,11 @@ plat_signal_after(uint64_t after_ns, struct plat_call *c)
 	memset(&it, 0, sizeof(it));
 	sa.sa_handler = on_alarm;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;	/* no SA_RESTART: interrupting is the point */
+	sa.sa_flags = 0; /* no SA_RESTART: interrupting is the point */
 	it.it_value.tv_sec = (time_t)(after_ns / NS_PER_S);
 	it.it_value.tv_usec = (suseconds_t)(after_ns % NS_PER_S / NS_PER_US);
 	if (it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
-		it.it_value.tv_usec = 1;	/* 0 would disarm the timer */
+		it.it_value.tv_usec = 1; /* 0 would disarm the timer */
 	handled = 0;
 	handled_ns = 0;
 	c->t_start_ns = plat_now_ns();

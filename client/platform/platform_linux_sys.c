@@ -98,7 +98,7 @@ plat_probe_socks(struct plat_socks *out, char *err, size_t errlen)
 	struct probe_socks s;
 	size_t i;
 
-	out->by_state[0] = PLAT_UNKNOWN;	/* no state 0 */
+	out->by_state[0] = PLAT_UNKNOWN; /* no state 0 */
 	for (i = 1; i < PLAT_TCP_NSTATES; i++)
 		out->by_state[i] = PLAT_UNKNOWN;
 	if (probe_socks_read(&s, err, errlen) < 0)
@@ -130,7 +130,9 @@ plat_probe_counters(const char *const *names, int64_t *values, size_t n,
 	if (probe_netstat_read(NULL, NULL, 0, err, errlen) < 0)
 		return -1;
 	for (i = 0; i < n; i++)
-		values[i] = probe_netstat_read(&names[i], &v, 1, e2,
-		    sizeof(e2)) == 0 ? counter_value(v) : PLAT_UNKNOWN;
+		values[i] =
+		    probe_netstat_read(&names[i], &v, 1, e2, sizeof(e2)) == 0
+		    ? counter_value(v)
+		    : PLAT_UNKNOWN;
 	return 0;
 }

@@ -28,7 +28,7 @@ typedef intptr_t plat_conn;
  * On Windows, a process that is the agent's own exit-close helper
  * (platform_win32_exit.c) does its work here and exits, never returning.
  */
-int	plat_net_init(char *err, size_t errlen);
+int plat_net_init(char *err, size_t errlen);
 
 /*
  * Listen on text: "127.0.0.1:7900", "[::1]:7900", "localhost:7900",
@@ -37,15 +37,15 @@ int	plat_net_init(char *err, size_t errlen);
  * written for people. 0; or -1 with err and *usage true when the text is
  * no address (the command line's fault), false when the system refused.
  */
-int	plat_net_listen(const char *text, plat_conn *out, bool *loopback,
-	    char *bound, size_t blen, bool *usage, char *err, size_t errlen);
+int plat_net_listen(const char *text, plat_conn *out, bool *loopback,
+    char *bound, size_t blen, bool *usage, char *err, size_t errlen);
 
 enum plat_net_event {
-	PLAT_NET_TIMEOUT,	/* the deadline passed */
-	PLAT_NET_LISTENER,	/* a runner is waiting to be accepted */
-	PLAT_NET_SESSION,	/* the session has bytes, or its end */
-	PLAT_NET_STOP,		/* SIGINT or SIGTERM: stop */
-	PLAT_NET_ERROR,		/* the system failed; err says how */
+	PLAT_NET_TIMEOUT,  /* the deadline passed */
+	PLAT_NET_LISTENER, /* a runner is waiting to be accepted */
+	PLAT_NET_SESSION,  /* the session has bytes, or its end */
+	PLAT_NET_STOP,	   /* SIGINT or SIGTERM: stop */
+	PLAT_NET_ERROR,	   /* the system failed; err says how */
 };
 
 /*
@@ -53,30 +53,30 @@ enum plat_net_event {
  * deadline_ns is on plat_now_ns()'s clock, 0 for none.
  */
 enum plat_net_event plat_net_wait(plat_conn listener, plat_conn session,
-	    uint64_t deadline_ns, char *err, size_t errlen);
+    uint64_t deadline_ns, char *err, size_t errlen);
 
 /*
  * Take a waiting runner: its connection (non-blocking, with keepalives, so
  * that a cut network ends it) in *out and its address in peer ("192.0.2.9:
  * 40112"). 0, or -1 when it was gone already.
  */
-int	plat_net_accept(plat_conn listener, plat_conn *out, char *peer,
-	    size_t plen);
+int plat_net_accept(plat_conn listener, plat_conn *out, char *peer,
+    size_t plen);
 
 /* What the runner sent: the bytes read (> 0), 0 at its end, -1 on an
  * error (it is gone too), -2 when nothing is there yet. */
-long	plat_net_recv(plat_conn c, char *buf, size_t len);
+long plat_net_recv(plat_conn c, char *buf, size_t len);
 
 /* All of buf by deadline_ns: 0, or -1 when the runner did not take it. */
-int	plat_net_send(plat_conn c, const char *buf, size_t len,
-	    uint64_t deadline_ns);
+int plat_net_send(plat_conn c, const char *buf, size_t len,
+    uint64_t deadline_ns);
 
-void	plat_net_close(plat_conn c);
+void plat_net_close(plat_conn c);
 
 /* The token in path's first line; the file only its owner may read.
  * 0, or -1 with what is wrong and what to do in err. */
-int	plat_net_read_token(const char *path, char *buf, size_t len, char *err,
-	    size_t errlen);
+int plat_net_read_token(const char *path, char *buf, size_t len, char *err,
+    size_t errlen);
 
 /*
  * While a step that may block runs (connect, send, recv, accept): watch
@@ -91,7 +91,7 @@ int	plat_net_read_token(const char *path, char *buf, size_t len, char *err,
  * plat_net_init(), so the agent's thread count does not change from one
  * step to the next (the threads probe counts it).
  */
-void	plat_net_watch_begin(plat_conn session, plat_sock sock, bool sending);
-bool	plat_net_watch_end(void);
+void plat_net_watch_begin(plat_conn session, plat_sock sock, bool sending);
+bool plat_net_watch_end(void);
 
 #endif

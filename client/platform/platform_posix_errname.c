@@ -14,10 +14,8 @@
 #define ENTRY(n) { E##n, "E" #n },
 
 /* EWOULDBLOCK before EAGAIN: where they are one number, it names both. */
-static const struct plat_errname names[] = {
-	PLAT_SOCKET_ERRORS(ENTRY)
-	PLAT_POSIX_ERRORS(ENTRY)
-};
+static const struct plat_errname names[] = { PLAT_SOCKET_ERRORS(ENTRY)
+	    PLAT_POSIX_ERRORS(ENTRY) };
 
 void
 plat_err_name(int err, char *buf, size_t len)

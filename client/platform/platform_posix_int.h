@@ -11,6 +11,6 @@
 
 /* Make the watcher; stop_fd becomes readable on SIGINT or SIGTERM (and
  * is never read by it). 0, or -1 with err. */
-int	plat_posix_watch_init(int stop_fd, char *err, size_t errlen);
+int plat_posix_watch_init(int stop_fd, char *err, size_t errlen);
 
 #endif

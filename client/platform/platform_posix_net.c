@@ -28,12 +28,12 @@
 
 #define LISTEN_BACKLOG 4
 /* A cut network ends a session after about 10 + 3 * 5 s of silence. */
-#define KEEP_IDLE_S 10
-#define KEEP_INTVL_S 5
-#define KEEP_CNT 3
+#define KEEP_IDLE_S    10
+#define KEEP_INTVL_S   5
+#define KEEP_CNT       3
 
 #ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0		/* SIGPIPE is ignored anyway */
+#define MSG_NOSIGNAL 0 /* SIGPIPE is ignored anyway */
 #endif
 
 /* SIGINT and SIGTERM write a byte here; plat_net_wait() polls it. */
@@ -68,7 +68,8 @@ plat_net_init(char *err, size_t errlen)
 
 	if (pipe(stop_pipe) == -1 || nonblock_cloexec(stop_pipe[0]) == -1 ||
 	    nonblock_cloexec(stop_pipe[1]) == -1) {
-		snprintf(err, errlen, "cannot make a pipe: %s", strerror(errno));
+		snprintf(err, errlen, "cannot make a pipe: %s",
+		    strerror(errno));
 		return -1;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -105,8 +106,8 @@ addr_text(const struct sockaddr *sa, char *buf, size_t len)
 }
 
 int
-plat_net_listen(const char *text, plat_conn *out, bool *loopback,
-    char *bound, size_t blen, bool *usage, char *err, size_t errlen)
+plat_net_listen(const char *text, plat_conn *out, bool *loopback, char *bound,
+    size_t blen, bool *usage, char *err, size_t errlen)
 {
 	struct control_endpoint ep;
 	struct sockaddr_storage ss;
@@ -117,11 +118,13 @@ plat_net_listen(const char *text, plat_conn *out, bool *loopback,
 	*usage = true;
 	memset(&ep, 0, sizeof(ep));
 	if (control_endpoint_parse_flags(text, CEP_ALLOW_REMOTE, &ep, err,
-	    errlen) == -1)
+		errlen) == -1)
 		return -1;
 	if (ep.kind != CEP_TCP) {
-		snprintf(err, errlen, "'%s': lingerlab-agent listens on TCP only; "
-		    "write ADDR:PORT, e.g. 127.0.0.1:7900 or 0.0.0.0:7900", text);
+		snprintf(err, errlen,
+		    "'%s': lingerlab-agent listens on TCP only; "
+		    "write ADDR:PORT, e.g. 127.0.0.1:7900 or 0.0.0.0:7900",
+		    text);
 		return -1;
 	}
 	*usage = false;
@@ -133,10 +136,13 @@ plat_net_listen(const char *text, plat_conn *out, bool *loopback,
 	    listen(fd, LISTEN_BACKLOG) == -1 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sl) == -1) {
 		snprintf(err, errlen, "cannot listen on %s: %s%s", text,
-		    strerror(errno), errno == EADDRINUSE ? " (another program "
-		    "listens there: pick another port)" : errno ==
-		    EADDRNOTAVAIL ? " (no interface of this host has that "
-		    "address)" : "");
+		    strerror(errno),
+		    errno == EADDRINUSE ? " (another program "
+					  "listens there: pick another port)"
+			: errno == EADDRNOTAVAIL
+			? " (no interface of this host has that "
+			  "address)"
+			: "");
 		if (fd != -1)
 			close(fd);
 		return -1;
@@ -218,7 +224,8 @@ plat_net_accept(plat_conn listener, plat_conn *out, char *peer, size_t plen)
 
 	memset(&ss, 0, sizeof(ss));
 	snprintf(peer, plen, "?");
-	while ((fd = accept((int)listener, (struct sockaddr *)&ss, &sl)) == -1 &&
+	while (
+	    (fd = accept((int)listener, (struct sockaddr *)&ss, &sl)) == -1 &&
 	    errno == EINTR)
 		;
 	if (fd == -1)
@@ -265,7 +272,8 @@ plat_net_send(plat_conn c, const char *buf, size_t len, uint64_t deadline_ns)
 		now = plat_now_ns();
 		if (now >= deadline_ns)
 			return -1;
-		if (poll(&p, 1, (int)((deadline_ns - now) / 1000000u + 1)) == -1 &&
+		if (poll(&p, 1, (int)((deadline_ns - now) / 1000000u + 1)) ==
+			-1 &&
 		    errno != EINTR)
 			return -1;
 	}

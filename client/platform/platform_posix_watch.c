@@ -42,8 +42,8 @@ static int w_conn = -1;
 static plat_sock w_sock = PLAT_SOCK_NONE;
 static bool w_sending;
 static bool w_gone;
-static int wake[2] = { -1, -1 };	/* the main thread: "the step is over" */
-static int stop_fd = -1;		/* readable: the agent must stop */
+static int wake[2] = { -1, -1 }; /* the main thread: "the step is over" */
+static int stop_fd = -1;	 /* readable: the agent must stop */
 static bool started;
 
 /* Whether the runner is gone, by what poll() said of its connection. */
@@ -56,8 +56,9 @@ runner_gone(int conn, short revents)
 	if (revents & (POLLHUP | POLLERR | POLLNVAL | POLLRDHUP))
 		return true;
 	n = recv(conn, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-	return n == 0 || (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
-	    errno != EINTR);
+	return n == 0 ||
+	    (n == -1 && errno != EAGAIN && errno != EWOULDBLOCK &&
+		errno != EINTR);
 }
 
 /*
@@ -108,15 +109,15 @@ watch(int conn, plat_sock sock, bool sending)
 		if (poll(p, 3, -1) == -1) {
 			if (errno == EINTR)
 				continue;
-			return;		/* then the step ends unwatched */
+			return; /* then the step ends unwatched */
 		}
 		if (p[0].revents != 0) {
 			while (read(wake[0], buf, sizeof(buf)) > 0)
 				;
 			return;
 		}
-		gone = p[2].revents != 0 || (p[1].revents != 0 &&
-		    runner_gone(conn, p[1].revents));
+		gone = p[2].revents != 0 ||
+		    (p[1].revents != 0 && runner_gone(conn, p[1].revents));
 		/*
 		 * Bytes for later (the runner's next line): from now on only
 		 * its close, where poll() can tell it apart (POLLRDHUP).
@@ -131,7 +132,7 @@ watch(int conn, plat_sock sock, bool sending)
 		pthread_mutex_lock(&mu);
 		w_gone = true;
 		pthread_mutex_unlock(&mu);
-		p[1].fd = p[2].fd = -1;	/* done: wait for the step's end */
+		p[1].fd = p[2].fd = -1; /* done: wait for the step's end */
 	}
 }
 
@@ -180,7 +181,8 @@ plat_posix_watch_init(int stop, char *err, size_t errlen)
 	stop_fd = stop;
 	if (pipe(wake) == -1 || nonblock_cloexec(wake[0]) == -1 ||
 	    nonblock_cloexec(wake[1]) == -1) {
-		snprintf(err, errlen, "cannot make a pipe: %s", strerror(errno));
+		snprintf(err, errlen, "cannot make a pipe: %s",
+		    strerror(errno));
 		return -1;
 	}
 	/* The thread inherits the mask: every signal is the main thread's. */

@@ -28,9 +28,9 @@
 /* FILETIME counts 100 ns from 1601; the Unix epoch is this many later. */
 #define FILETIME_UNIX_EPOCH 116444736000000000ull
 /* Winsock's struct linger holds u_short fields. */
-#define LINGER_MAX 65535
+#define LINGER_MAX	    65535
 /* The non-blocking sockets: a power of two, twice the agent's limit. */
-#define NB_SLOTS 32768u
+#define NB_SLOTS	    32768u
 
 /* ---- the clocks ---- */
 
@@ -42,7 +42,7 @@ plat_now_ns(void)
 	uint64_t f, n;
 
 	if (freq.QuadPart == 0)
-		QueryPerformanceFrequency(&freq);	/* never fails since XP */
+		QueryPerformanceFrequency(&freq); /* never fails since XP */
 	QueryPerformanceCounter(&c);
 	f = (uint64_t)freq.QuadPart;
 	n = (uint64_t)c.QuadPart;
@@ -285,8 +285,7 @@ set_linger(SOCKET s, bool on, int64_t secs)
 }
 
 void
-plat_setopt(plat_sock s, enum plat_opt opt, int64_t value,
-    struct plat_call *c)
+plat_setopt(plat_sock s, enum plat_opt opt, int64_t value, struct plat_call *c)
 {
 	SOCKET fd = (SOCKET)s;
 	int rc;
@@ -299,7 +298,8 @@ plat_setopt(plat_sock s, enum plat_opt opt, int64_t value,
 		break;
 	case PLAT_OPT_BLOCKING:
 	case PLAT_OPT_NONBLOCKING:
-		rc = plat_win32_set_nonblocking(fd, opt == PLAT_OPT_NONBLOCKING);
+		rc =
+		    plat_win32_set_nonblocking(fd, opt == PLAT_OPT_NONBLOCKING);
 		break;
 	case PLAT_OPT_SNDBUF:
 		rc = setopt_int(fd, SOL_SOCKET, SO_SNDBUF, value);
@@ -317,7 +317,7 @@ plat_setopt(plat_sock s, enum plat_opt opt, int64_t value,
 		WSASetLastError(WSAENOPROTOOPT);
 		rc = SOCKET_ERROR;
 		break;
-	default:	/* a number from outside (the agent's codec checks) */
+	default: /* a number from outside (the agent's codec checks) */
 		WSASetLastError(WSAEINVAL);
 		rc = SOCKET_ERROR;
 		break;
@@ -360,7 +360,7 @@ keep(SOCKET s)
 	if (nkept == kept_cap) {
 		cap = kept_cap == 0 ? 64 : kept_cap * 2;
 		if ((n = realloc(kept, cap * sizeof(*n))) == NULL) {
-			plat_reset((plat_sock)s);	/* never lose it */
+			plat_reset((plat_sock)s); /* never lose it */
 			return;
 		}
 		kept = n;
@@ -436,8 +436,8 @@ plat_source_addr(uint32_t addr, uint32_t *from)
 }
 
 int
-plat_sock_names(plat_sock s, uint32_t *laddr, uint16_t *lport,
-    uint32_t *raddr, uint16_t *rport)
+plat_sock_names(plat_sock s, uint32_t *laddr, uint16_t *lport, uint32_t *raddr,
+    uint16_t *rport)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	int len = sizeof(sin);

@@ -29,7 +29,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#define HELPER_VAR L"LINGERLAB_AGENT_HELPER"
+#define HELPER_VAR	  L"LINGERLAB_AGENT_HELPER"
 #define HELPER_EXIT_CLOSE L"exit-close"
 
 /* ---- the helper ---- */
@@ -68,8 +68,8 @@ plat_win32_exit_helper(void)
 	s = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO,
 	    FROM_PROTOCOL_INFO, &info, 0, WSA_FLAG_OVERLAPPED);
 	status = s == INVALID_SOCKET ? (DWORD)WSAGetLastError() : 0;
-	if (!WriteFile(out, &status, sizeof(status), &w, NULL) || s ==
-	    INVALID_SOCKET)
+	if (!WriteFile(out, &status, sizeof(status), &w, NULL) ||
+	    s == INVALID_SOCKET)
 		ExitProcess(2);
 	/* Until the pipe ends: then exit holding the socket. */
 	while (ReadFile(in, &c, 1, &w, NULL) && w > 0)
@@ -81,8 +81,8 @@ plat_win32_exit_helper(void)
 
 struct helper {
 	PROCESS_INFORMATION pi;
-	HANDLE go;		/* ours: the helper exits when it is closed */
-	HANDLE said;		/* ours: the helper's word that it holds it */
+	HANDLE go;   /* ours: the helper exits when it is closed */
+	HANDLE said; /* ours: the helper's word that it holds it */
 };
 
 /* Two pipes whose child ends alone are inheritable. */
@@ -115,7 +115,7 @@ spawn(HANDLE child[2], PROCESS_INFORMATION *pi)
 	BOOL ok;
 	union {
 		char b[256];
-		void *align;	/* the list holds pointers */
+		void *align; /* the list holds pointers */
 	} attr;
 
 	n = GetModuleFileNameW(NULL, exe, MAX_PATH * 2);
@@ -133,9 +133,10 @@ spawn(HANDLE child[2], PROCESS_INFORMATION *pi)
 		return false;
 	si.lpAttributeList = (LPPROC_THREAD_ATTRIBUTE_LIST)(void *)attr.b;
 	if (!InitializeProcThreadAttributeList(si.lpAttributeList, 1, 0,
-	    &size) || !UpdateProcThreadAttribute(si.lpAttributeList, 0,
-	    PROC_THREAD_ATTRIBUTE_HANDLE_LIST, child, 2 * sizeof(HANDLE), NULL,
-	    NULL))
+		&size) ||
+	    !UpdateProcThreadAttribute(si.lpAttributeList, 0,
+		PROC_THREAD_ATTRIBUTE_HANDLE_LIST, child, 2 * sizeof(HANDLE),
+		NULL, NULL))
 		return false;
 	if (!SetEnvironmentVariableW(HELPER_VAR, HELPER_EXIT_CLOSE)) {
 		DeleteProcThreadAttributeList(si.lpAttributeList);
@@ -174,7 +175,7 @@ start_helper(SOCKET s, struct helper *h)
 	else if (!WriteFile(h->go, &info, sizeof(info), &w, NULL))
 		e = GetLastError();
 	else if (!read_all(h->said, &status, sizeof(status)))
-		e = ERROR_BROKEN_PIPE;	/* it died before it said */
+		e = ERROR_BROKEN_PIPE; /* it died before it said */
 	else
 		e = status;
 	return e;
@@ -215,13 +216,13 @@ plat_exit_close(plat_sock s, struct plat_call *c)
 		return;
 	}
 	plat_win32_begin(c, PLAT_SOCK_NONE);
-	CloseHandle(h.go);		/* end of its stdin: it exits */
+	CloseHandle(h.go); /* end of its stdin: it exits */
 	h.go = NULL;
 	if (WaitForSingleObject(h.pi.hProcess, INFINITE) != WAIT_OBJECT_0 ||
 	    !GetExitCodeProcess(h.pi.hProcess, &code))
 		code = 1;
 	e = GetLastError();
-	plat_win32_end(c, code == 0 ? 0 : -1, code == 0 ? 0 : (int)(e != 0 ?
-	    e : ERROR_PROCESS_ABORTED));
+	plat_win32_end(c, code == 0 ? 0 : -1,
+	    code == 0 ? 0 : (int)(e != 0 ? e : ERROR_PROCESS_ABORTED));
 	end_helper(&h, false);
 }

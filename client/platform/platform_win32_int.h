@@ -31,13 +31,13 @@
  * sockets it made non-blocking. A socket it never saw is blocking, as
  * socket() makes it.
  */
-bool	plat_win32_nonblocking(SOCKET s);
+bool plat_win32_nonblocking(SOCKET s);
 /* 0, or -1 with WSAGetLastError() (the table is full: WSAENOBUFS). */
-int	plat_win32_set_nonblocking(SOCKET s, bool on);
-void	plat_win32_forget(SOCKET s);
+int plat_win32_set_nonblocking(SOCKET s, bool on);
+void plat_win32_forget(SOCKET s);
 
 /* A socket that child processes do not inherit (SOCK_CLOEXEC's like). */
-void	plat_win32_no_inherit(SOCKET s);
+void plat_win32_no_inherit(SOCKET s);
 
 /*
  * The call in progress, and ending it from another thread. A waiting call
@@ -50,23 +50,23 @@ void	plat_win32_no_inherit(SOCKET s);
  *   ..._cancel_call()  the timer: ends the call in progress, if any, once
  *                      (a signal between two steps interrupts nothing)
  */
-void	plat_win32_cancel(plat_sock sock);
-void	plat_win32_cancel_call(void);
-void	plat_win32_cancel_clear(void);
-bool	plat_win32_interrupted(void);
+void plat_win32_cancel(plat_sock sock);
+void plat_win32_cancel_call(void);
+void plat_win32_cancel_clear(void);
+bool plat_win32_interrupted(void);
 
 /* The call record of platform_win32.c, for the other files' steps:
  * begin on socket s (PLAT_SOCK_NONE: none), end with rc and, when rc < 0,
  * err (a Winsock or Windows error number). */
-void	plat_win32_begin(struct plat_call *c, plat_sock s);
-void	plat_win32_end(struct plat_call *c, int64_t rc, int err);
+void plat_win32_begin(struct plat_call *c, plat_sock s);
+void plat_win32_end(struct plat_call *c, int64_t rc, int err);
 
 /*
  * The `signal after` timer's thread, made once by plat_net_init() so that
  * the thread count does not change when a scenario first arms it. 0, or
  * -1 with err.
  */
-int	plat_win32_signal_init(char *err, size_t errlen);
+int plat_win32_signal_init(char *err, size_t errlen);
 
 /*
  * The exit-close helper: when this process is one (plat_exit_close made
@@ -74,14 +74,14 @@ int	plat_win32_signal_init(char *err, size_t errlen);
  * its work and exits here, never returning. Called by plat_net_init()
  * once Winsock is started, before anything else.
  */
-void	plat_win32_exit_helper(void);
+void plat_win32_exit_helper(void);
 
 /*
  * The watcher of platform_net.h: stop is the event a console stop sets
  * (never reset), session the event of the runner's connection
  * (WSAEventSelect: FD_READ, FD_CLOSE). 0, or -1 with err.
  */
-int	plat_win32_watch_init(HANDLE stop, HANDLE session, char *err,
-	    size_t errlen);
+int plat_win32_watch_init(HANDLE stop, HANDLE session, char *err,
+    size_t errlen);
 
 #endif

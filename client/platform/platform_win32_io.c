@@ -20,8 +20,8 @@
 
 #include "timeunit.h"
 
-#define SEND_CHUNK 65536
-#define RECV_MAX (16u << 20)	/* larger recv sizes are cut to this */
+#define SEND_CHUNK     65536
+#define RECV_MAX       (16u << 20) /* larger recv sizes are cut to this */
 #define LISTEN_BACKLOG 16
 
 enum wait_for { WANT_READ, WANT_WRITE };
@@ -106,7 +106,8 @@ plat_connect(plat_sock s, uint32_t addr, uint16_t port, uint64_t timeout_ns,
 	if (rc == 0) {
 		rc = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
 		if (rc == SOCKET_ERROR && WSAGetLastError() == WSAEWOULDBLOCK) {
-			rc = wait_for(fd, WANT_WRITE, c->t_start_ns + timeout_ns);
+			rc = wait_for(fd, WANT_WRITE,
+			    c->t_start_ns + timeout_ns);
 			if (rc == 0)
 				rc = connect_result(fd);
 		}
@@ -123,8 +124,7 @@ plat_connect(plat_sock s, uint32_t addr, uint16_t port, uint64_t timeout_ns,
  * MSG_DONTWAIT) and its mode restored after.
  */
 void
-plat_send(plat_sock s, uint64_t size, bool until_blocked,
-    struct plat_call *c)
+plat_send(plat_sock s, uint64_t size, bool until_blocked, struct plat_call *c)
 {
 	static char buf[SEND_CHUNK];
 	SOCKET fd = (SOCKET)s;
@@ -230,8 +230,8 @@ accept_within(SOCKET l, uint64_t deadline_ns)
 	}
 	e = WSAGetLastError();
 	(void)ioctlsocket(l, FIONBIO, &off);
-	if (n != INVALID_SOCKET && ioctlsocket(n, FIONBIO, &off) ==
-	    SOCKET_ERROR) {
+	if (n != INVALID_SOCKET &&
+	    ioctlsocket(n, FIONBIO, &off) == SOCKET_ERROR) {
 		e = WSAGetLastError();
 		closesocket(n);
 		n = INVALID_SOCKET;

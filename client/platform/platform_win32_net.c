@@ -29,16 +29,16 @@
 #define LISTEN_BACKLOG 4
 /* A cut network ends a session after about 10 + 5 s times the probes
  * (3 where TCP_KEEPCNT is taken, Windows 10 1703 and later; else 10). */
-#define KEEP_IDLE_MS 10000
-#define KEEP_INTVL_MS 5000
-#define KEEP_CNT 3
+#define KEEP_IDLE_MS   10000
+#define KEEP_INTVL_MS  5000
+#define KEEP_CNT       3
 #ifndef TCP_KEEPCNT
-#define TCP_KEEPCNT 16		/* ws2ipdef.h of newer SDKs */
+#define TCP_KEEPCNT 16 /* ws2ipdef.h of newer SDKs */
 #endif
 
-static HANDLE stop_ev;		/* set by a console stop; never reset */
-static HANDLE listen_ev;	/* FD_ACCEPT of the listening socket */
-static HANDLE session_ev;	/* FD_READ, FD_CLOSE of a runner's socket */
+static HANDLE stop_ev;	  /* set by a console stop; never reset */
+static HANDLE listen_ev;  /* FD_ACCEPT of the listening socket */
+static HANDLE session_ev; /* FD_READ, FD_CLOSE of a runner's socket */
 
 static BOOL WINAPI
 on_console(DWORD type)
@@ -62,16 +62,19 @@ plat_net_init(char *err, size_t errlen)
 	int rc;
 
 	if ((rc = WSAStartup(MAKEWORD(2, 2), &wsa)) != 0) {
-		snprintf(err, errlen, "cannot start Winsock 2.2 (error %d)", rc);
+		snprintf(err, errlen, "cannot start Winsock 2.2 (error %d)",
+		    rc);
 		return -1;
 	}
-	plat_win32_exit_helper();	/* returns unless we are the helper */
+	plat_win32_exit_helper(); /* returns unless we are the helper */
 	stop_ev = CreateEventW(NULL, TRUE, FALSE, NULL);
 	listen_ev = CreateEventW(NULL, TRUE, FALSE, NULL);
 	session_ev = CreateEventW(NULL, TRUE, FALSE, NULL);
 	if (stop_ev == NULL || listen_ev == NULL || session_ev == NULL) {
-		snprintf(err, errlen, "cannot make an event (Windows error "
-		    "%lu)", GetLastError());
+		snprintf(err, errlen,
+		    "cannot make an event (Windows error "
+		    "%lu)",
+		    GetLastError());
 		return -1;
 	}
 	if (!SetConsoleCtrlHandler(on_console, TRUE)) {
@@ -112,8 +115,8 @@ parse_port(const char *s)
 	if (*s == '\0')
 		return 0;
 	for (; *s != '\0'; s++)
-		if (*s < '0' || *s > '9' || (v = v * 10 + (unsigned long)(*s -
-		    '0')) > 65535)
+		if (*s < '0' || *s > '9' ||
+		    (v = v * 10 + (unsigned long)(*s - '0')) > 65535)
 			return 0;
 	return (unsigned)v;
 }
@@ -142,9 +145,11 @@ parse_listen(const char *text, struct sockaddr_storage *ss, int *sl,
 	}
 	if (colon == NULL || hlen == 0 || hlen >= sizeof(host) ||
 	    (port = parse_port(colon + 1)) == 0) {
-		snprintf(err, errlen, "'%s': lingerlab-agent listens on TCP "
+		snprintf(err, errlen,
+		    "'%s': lingerlab-agent listens on TCP "
 		    "only; write ADDR:PORT, e.g. 127.0.0.1:7900 or "
-		    "0.0.0.0:7900", text);
+		    "0.0.0.0:7900",
+		    text);
 		return -1;
 	}
 	memcpy(host, h, hlen);
@@ -165,15 +170,17 @@ parse_listen(const char *text, struct sockaddr_storage *ss, int *sl,
 		*loopback = IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr);
 		return 0;
 	}
-	snprintf(err, errlen, "'%s': '%s' is not an IP address. Write "
+	snprintf(err, errlen,
+	    "'%s': '%s' is not an IP address. Write "
 	    "127.0.0.1:PORT, [::1]:PORT, localhost:PORT or ADDR:PORT (names "
-	    "are not looked up)", text, host);
+	    "are not looked up)",
+	    text, host);
 	return -1;
 }
 
 int
-plat_net_listen(const char *text, plat_conn *out, bool *loopback,
-    char *bound, size_t blen, bool *usage, char *err, size_t errlen)
+plat_net_listen(const char *text, plat_conn *out, bool *loopback, char *bound,
+    size_t blen, bool *usage, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss, me;
 	int sl = 0, ml = sizeof(me), e;
@@ -188,19 +195,24 @@ plat_net_listen(const char *text, plat_conn *out, bool *loopback,
 	/* SO_EXCLUSIVEADDRUSE: no other program may bind our port too. */
 	s = WSASocketW(ss.ss_family, SOCK_STREAM, IPPROTO_TCP, NULL, 0,
 	    WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
-	if (s == INVALID_SOCKET || setsockopt(s, SOL_SOCKET,
-	    SO_EXCLUSIVEADDRUSE, (const char *)&one, sizeof(one)) != 0 ||
+	if (s == INVALID_SOCKET ||
+	    setsockopt(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, (const char *)&one,
+		sizeof(one)) != 0 ||
 	    bind(s, (struct sockaddr *)&ss, sl) != 0 ||
 	    listen(s, LISTEN_BACKLOG) != 0 ||
 	    WSAEventSelect(s, listen_ev, FD_ACCEPT) != 0 ||
 	    getsockname(s, (struct sockaddr *)&me, &ml) != 0) {
 		e = WSAGetLastError();
 		snprintf(err, errlen, "cannot listen on %s: Winsock error %d%s",
-		    text, e, e == WSAEADDRINUSE ? " (another program listens "
-		    "there: pick another port)" : e == WSAEADDRNOTAVAIL ?
-		    " (no interface of this host has that address)" : e ==
-		    WSAEACCES ? " (the port is reserved or blocked: pick "
-		    "another)" : "");
+		    text, e,
+		    e == WSAEADDRINUSE ? " (another program listens "
+					 "there: pick another port)"
+			: e == WSAEADDRNOTAVAIL
+			? " (no interface of this host has that address)"
+			: e == WSAEACCES
+			? " (the port is reserved or blocked: pick "
+			  "another)"
+			: "");
 		if (s != INVALID_SOCKET)
 			closesocket(s);
 		return -1;
@@ -236,7 +248,8 @@ plat_net_wait(plat_conn listener, plat_conn session, uint64_t deadline_ns,
     char *err, size_t errlen)
 {
 	HANDLE evs[3] = { stop_ev, listen_ev, session_ev };
-	SOCKET ss = session == PLAT_CONN_NONE ? INVALID_SOCKET : (SOCKET)session;
+	SOCKET ss =
+	    session == PLAT_CONN_NONE ? INVALID_SOCKET : (SOCKET)session;
 	bool l_ready, s_ready;
 	uint64_t now;
 	DWORD ms, r;
@@ -266,8 +279,10 @@ plat_net_wait(plat_conn listener, plat_conn session, uint64_t deadline_ns,
 		r = WaitForMultipleObjects(ss == INVALID_SOCKET ? 2 : 3, evs,
 		    FALSE, ms);
 		if (r == WAIT_FAILED) {
-			snprintf(err, errlen, "WaitForMultipleObjects: Windows "
-			    "error %lu", GetLastError());
+			snprintf(err, errlen,
+			    "WaitForMultipleObjects: Windows "
+			    "error %lu",
+			    GetLastError());
 			return PLAT_NET_ERROR;
 		}
 	}

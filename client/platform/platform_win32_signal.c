@@ -71,14 +71,17 @@ plat_win32_signal_init(char *err, size_t errlen)
 	HANDLE th;
 
 	if ((timer = make_timer()) == NULL) {
-		snprintf(err, errlen, "cannot make a waitable timer (Windows "
-		    "error %lu)", GetLastError());
+		snprintf(err, errlen,
+		    "cannot make a waitable timer (Windows "
+		    "error %lu)",
+		    GetLastError());
 		return -1;
 	}
-	if ((th = CreateThread(NULL, 0, timer_thread, NULL, 0, NULL)) ==
-	    NULL) {
-		snprintf(err, errlen, "cannot start the timer thread (Windows "
-		    "error %lu)", GetLastError());
+	if ((th = CreateThread(NULL, 0, timer_thread, NULL, 0, NULL)) == NULL) {
+		snprintf(err, errlen,
+		    "cannot start the timer thread (Windows "
+		    "error %lu)",
+		    GetLastError());
 		return -1;
 	}
 	CloseHandle(th);
@@ -96,10 +99,11 @@ plat_signal_after(uint64_t after_ns, struct plat_call *c)
 	/* Negative: relative, in 100 ns units; at least one. */
 	due.QuadPart = -(LONGLONG)(after_ns / 100 > 0 ? after_ns / 100 : 1);
 	c->t_start_ns = plat_now_ns();
-	if (timer == NULL || !SetWaitableTimer(timer, &due, 0, NULL, NULL,
-	    FALSE)) {
+	if (timer == NULL ||
+	    !SetWaitableTimer(timer, &due, 0, NULL, NULL, FALSE)) {
 		c->ret = -1;
-		c->err = timer == NULL ? WSANOTINITIALISED : (int)GetLastError();
+		c->err =
+		    timer == NULL ? WSANOTINITIALISED : (int)GetLastError();
 		plat_err_name(c->err, c->err_name, sizeof(c->err_name));
 	}
 	c->t_end_ns = plat_now_ns();
@@ -108,8 +112,9 @@ plat_signal_after(uint64_t after_ns, struct plat_call *c)
 uint64_t
 plat_signal_handled_ns(void)
 {
-	return InterlockedCompareExchange(&handled, 0, 0) != 0 ?
-	    (uint64_t)InterlockedCompareExchange64(&handled_ns, 0, 0) : 0;
+	return InterlockedCompareExchange(&handled, 0, 0) != 0
+	    ? (uint64_t)InterlockedCompareExchange64(&handled_ns, 0, 0)
+	    : 0;
 }
 
 void

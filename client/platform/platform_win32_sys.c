@@ -22,9 +22,9 @@
 
 #define UNKNOWN_TEXT "unknown"
 
-typedef LONG (WINAPI *rtl_get_version_fn)(OSVERSIONINFOW *);
+typedef LONG(WINAPI *rtl_get_version_fn)(OSVERSIONINFOW *);
 typedef const char *(CDECL *wine_version_fn)(void);
-typedef void (CDECL *wine_host_fn)(const char **, const char **);
+typedef void(CDECL *wine_host_fn)(const char **, const char **);
 
 /* An export of ntdll, or NULL: the Wine ones exist under Wine only. */
 static FARPROC
@@ -126,25 +126,34 @@ static int
 linux_state(DWORD s)
 {
 	switch (s) {
-	case MIB_TCP_STATE_ESTAB:	return 1;
-	case MIB_TCP_STATE_SYN_SENT:	return 2;
-	case MIB_TCP_STATE_SYN_RCVD:	return 3;
-	case MIB_TCP_STATE_FIN_WAIT1:	return 4;
-	case MIB_TCP_STATE_FIN_WAIT2:	return 5;
-	case MIB_TCP_STATE_TIME_WAIT:	return 6;
-	case MIB_TCP_STATE_CLOSED:	return 7;
-	case MIB_TCP_STATE_CLOSE_WAIT:	return 8;
-	case MIB_TCP_STATE_LAST_ACK:	return 9;
-	case MIB_TCP_STATE_LISTEN:	return 10;
-	case MIB_TCP_STATE_CLOSING:	return 11;
-	default:			return 0;	/* DELETE_TCB: going */
+	case MIB_TCP_STATE_ESTAB: return 1;
+	case MIB_TCP_STATE_SYN_SENT: return 2;
+	case MIB_TCP_STATE_SYN_RCVD: return 3;
+	case MIB_TCP_STATE_FIN_WAIT1: return 4;
+	case MIB_TCP_STATE_FIN_WAIT2: return 5;
+	case MIB_TCP_STATE_TIME_WAIT: return 6;
+	case MIB_TCP_STATE_CLOSED: return 7;
+	case MIB_TCP_STATE_CLOSE_WAIT: return 8;
+	case MIB_TCP_STATE_LAST_ACK: return 9;
+	case MIB_TCP_STATE_LISTEN: return 10;
+	case MIB_TCP_STATE_CLOSING: return 11;
+	default: return 0; /* DELETE_TCB: going */
 	}
 }
 
 static const char *const state_names[] = {
-	"gone", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",
-	"FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK",
-	"LISTEN", "CLOSING",
+	"gone",
+	"ESTABLISHED",
+	"SYN_SENT",
+	"SYN_RECV",
+	"FIN_WAIT1",
+	"FIN_WAIT2",
+	"TIME_WAIT",
+	"CLOSE",
+	"CLOSE_WAIT",
+	"LAST_ACK",
+	"LISTEN",
+	"CLOSING",
 };
 
 /* A row's port: the low 16 bits, in network order. */
@@ -155,8 +164,8 @@ row_port(DWORD p)
 }
 
 int
-plat_tcp_state(uint32_t laddr, uint16_t lport, uint32_t raddr,
-    uint16_t rport, char *name, size_t len)
+plat_tcp_state(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
+    char *name, size_t len)
 {
 	MIB_TCPTABLE2 *t = tcp_table();
 	DWORD i;
@@ -248,13 +257,15 @@ plat_probe_proc(struct plat_proc *out, char *err, size_t errlen)
 	 * is reported unknown rather than as a count.
 	 */
 	out->threads = thread_count();
-	out->fds = GetProcessHandleCount(GetCurrentProcess(), &handles) &&
-	    handles > 0 ? (int64_t)handles : PLAT_UNKNOWN;
+	out->fds =
+	    GetProcessHandleCount(GetCurrentProcess(), &handles) && handles > 0
+	    ? (int64_t)handles
+	    : PLAT_UNKNOWN;
 	out->rss_kib = out->private_kib = PLAT_UNKNOWN;
 	memset(&pm, 0, sizeof(pm));
 	pm.cb = sizeof(pm);
 	if (GetProcessMemoryInfo(GetCurrentProcess(),
-	    (PROCESS_MEMORY_COUNTERS *)&pm, sizeof(pm))) {
+		(PROCESS_MEMORY_COUNTERS *)&pm, sizeof(pm))) {
 		if (pm.WorkingSetSize > 0)
 			out->rss_kib = (int64_t)(pm.WorkingSetSize / 1024);
 		if (pm.PrivateUsage > 0)
@@ -310,8 +321,10 @@ plat_probe_counters(const char *const *names, int64_t *values, size_t n,
 
 	memset(&st, 0, sizeof(st));
 	if ((rc = GetTcpStatisticsEx(&st, AF_INET)) != NO_ERROR) {
-		snprintf(err, errlen, "GetTcpStatisticsEx failed (Windows "
-		    "error %lu)", rc);
+		snprintf(err, errlen,
+		    "GetTcpStatisticsEx failed (Windows "
+		    "error %lu)",
+		    rc);
 		return -1;
 	}
 	for (i = 0; i < n; i++)

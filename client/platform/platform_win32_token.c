@@ -16,13 +16,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#define TOKEN_MIN 16
-#define TOKEN_MAX 255
+#define TOKEN_MIN   16
+#define TOKEN_MAX   255
 #define READ_RIGHTS (FILE_READ_DATA | GENERIC_READ | GENERIC_ALL)
 
 static const WELL_KNOWN_SID_TYPE others[] = {
-	WinWorldSid, WinBuiltinUsersSid, WinAuthenticatedUserSid,
-	WinBuiltinGuestsSid, WinAnonymousSid,
+	WinWorldSid,
+	WinBuiltinUsersSid,
+	WinAuthenticatedUserSid,
+	WinBuiltinGuestsSid,
+	WinAnonymousSid,
 };
 
 /* Whether sid is one of the groups that stand for "others". */
@@ -52,11 +55,13 @@ owner_only(HANDLE h, const char *path, char *err, size_t errlen)
 	DWORD i, rc;
 	bool open = false;
 
-	rc = GetSecurityInfo(h, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION,
-	    NULL, NULL, &dacl, NULL, &sd);
+	rc = GetSecurityInfo(h, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, NULL,
+	    NULL, &dacl, NULL, &sd);
 	if (rc != ERROR_SUCCESS) {
-		snprintf(err, errlen, "token file %s: cannot read who may read "
-		    "it (Windows error %lu)", path, rc);
+		snprintf(err, errlen,
+		    "token file %s: cannot read who may read "
+		    "it (Windows error %lu)",
+		    path, rc);
 		return -1;
 	}
 	open = dacl == NULL;
@@ -69,9 +74,11 @@ owner_only(HANDLE h, const char *path, char *err, size_t errlen)
 	}
 	LocalFree(sd);
 	if (open) {
-		snprintf(err, errlen, "token file %s: others may read it. Keep "
+		snprintf(err, errlen,
+		    "token file %s: others may read it. Keep "
 		    "the token in a file only you can read: icacls \"%s\" "
-		    "/inheritance:r /grant:r \"%%USERNAME%%:R\"", path, path);
+		    "/inheritance:r /grant:r \"%%USERNAME%%:R\"",
+		    path, path);
 		return -1;
 	}
 	return 0;
@@ -84,18 +91,21 @@ token_check(const char *path, const char *tok, size_t n, char *err,
 	size_t i;
 
 	if (n < TOKEN_MIN || n > TOKEN_MAX) {
-		snprintf(err, errlen, "token file %s: its first line holds %u "
+		snprintf(err, errlen,
+		    "token file %s: its first line holds %u "
 		    "characters; a token has %d to %d (24 random bytes in "
-		    "base64 make a good one)", path, (unsigned)n, TOKEN_MIN,
-		    TOKEN_MAX);
+		    "base64 make a good one)",
+		    path, (unsigned)n, TOKEN_MIN, TOKEN_MAX);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		if (tok[i] <= ' ' || tok[i] > '~') {
-			snprintf(err, errlen, "token file %s: character %u of "
+			snprintf(err, errlen,
+			    "token file %s: character %u of "
 			    "the token is a space, control character or not "
 			    "ASCII. Use printable characters only (base64 is "
-			    "fine)", path, (unsigned)(i + 1));
+			    "fine)",
+			    path, (unsigned)(i + 1));
 			return -1;
 		}
 	}
@@ -115,12 +125,15 @@ plat_net_read_token(const char *path, char *buf, size_t len, char *err,
 	h = CreateFileA(path, GENERIC_READ | READ_CONTROL, FILE_SHARE_READ,
 	    NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
 	if (h == INVALID_HANDLE_VALUE) {
-		snprintf(err, errlen, "token file %s: cannot open (Windows "
-		    "error %lu)", path, GetLastError());
+		snprintf(err, errlen,
+		    "token file %s: cannot open (Windows "
+		    "error %lu)",
+		    path, GetLastError());
 		return -1;
 	}
 	if (GetFileType(h) != FILE_TYPE_DISK) {
-		snprintf(err, errlen, "token file %s: not a regular file", path);
+		snprintf(err, errlen, "token file %s: not a regular file",
+		    path);
 		CloseHandle(h);
 		return -1;
 	}
@@ -131,8 +144,10 @@ plat_net_read_token(const char *path, char *buf, size_t len, char *err,
 	ok = ReadFile(h, raw, sizeof(raw) - 1, &got, NULL);
 	CloseHandle(h);
 	if (!ok) {
-		snprintf(err, errlen, "token file %s: cannot read (Windows error "
-		    "%lu)", path, GetLastError());
+		snprintf(err, errlen,
+		    "token file %s: cannot read (Windows error "
+		    "%lu)",
+		    path, GetLastError());
 		return -1;
 	}
 	raw[got] = '\0';
@@ -140,7 +155,8 @@ plat_net_read_token(const char *path, char *buf, size_t len, char *err,
 	if (token_check(path, raw, n, err, errlen) == -1)
 		return -1;
 	if (n + 1 > len) {
-		snprintf(err, errlen, "token file %s: no room for the token", path);
+		snprintf(err, errlen, "token file %s: no room for the token",
+		    path);
 		return -1;
 	}
 	memcpy(buf, raw, n);

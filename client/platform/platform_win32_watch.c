@@ -37,9 +37,9 @@ static enum wstate state = W_IDLE;
 static SOCKET w_conn = INVALID_SOCKET;
 static plat_sock w_sock = PLAT_SOCK_NONE;
 static bool w_gone;
-static HANDLE wake_ev;		/* the main thread: "the step is over" */
-static HANDLE stop_ev;		/* set: the agent must stop */
-static HANDLE session_ev;	/* the runner's connection has news */
+static HANDLE wake_ev;	  /* the main thread: "the step is over" */
+static HANDLE stop_ev;	  /* set: the agent must stop */
+static HANDLE session_ev; /* the runner's connection has news */
 static bool started;
 
 /* 1 the runner is gone, 2 it sent bytes (for later), 0 nothing yet. */
@@ -90,10 +90,12 @@ watch(SOCKET conn, plat_sock sock)
 		}
 		if (gone)
 			plat_win32_cancel(sock);
-		r = WaitForMultipleObjects(gone ? 1 : watching ? 3 : 2, evs,
-		    FALSE, gone ? CANCEL_EVERY_MS : INFINITE);
+		r = WaitForMultipleObjects(gone ? 1
+			: watching		? 3
+						: 2,
+		    evs, FALSE, gone ? CANCEL_EVERY_MS : INFINITE);
 		if (r == WAIT_OBJECT_0 || r == WAIT_FAILED)
-			return;		/* over (or unwatched from here) */
+			return; /* over (or unwatched from here) */
 	}
 }
 
@@ -128,13 +130,17 @@ plat_win32_watch_init(HANDLE stop, HANDLE session, char *err, size_t errlen)
 	stop_ev = stop;
 	session_ev = session;
 	if ((wake_ev = CreateEventW(NULL, FALSE, FALSE, NULL)) == NULL) {
-		snprintf(err, errlen, "cannot make an event (Windows error "
-		    "%lu)", GetLastError());
+		snprintf(err, errlen,
+		    "cannot make an event (Windows error "
+		    "%lu)",
+		    GetLastError());
 		return -1;
 	}
 	if ((th = CreateThread(NULL, 0, watcher, NULL, 0, NULL)) == NULL) {
-		snprintf(err, errlen, "cannot start the watcher thread (Windows "
-		    "error %lu)", GetLastError());
+		snprintf(err, errlen,
+		    "cannot start the watcher thread (Windows "
+		    "error %lu)",
+		    GetLastError());
 		return -1;
 	}
 	CloseHandle(th);

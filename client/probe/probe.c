@@ -29,8 +29,18 @@
 #define PROC_TEXT_MAX (1u << 20)
 
 static const char *const tcp_states[] = {
-	"?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
-	"TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING",
+	"?",
+	"ESTABLISHED",
+	"SYN_SENT",
+	"SYN_RECV",
+	"FIN_WAIT1",
+	"FIN_WAIT2",
+	"TIME_WAIT",
+	"CLOSE",
+	"CLOSE_WAIT",
+	"LAST_ACK",
+	"LISTEN",
+	"CLOSING",
 	"NEW_SYN_RECV",
 };
 #define NSTATES (sizeof(tcp_states) / sizeof(tcp_states[0]))
@@ -91,7 +101,8 @@ parse_u64(const char *text, size_t end, size_t *i, uint64_t *out)
 
 /* "Key:\t123[ kB]" -> 0 and *value; 1 when the line has another key; -1 bad. */
 static int
-status_field(const char *text, size_t start, size_t end, const char *key, int64_t *value)
+status_field(const char *text, size_t start, size_t end, const char *key,
+    int64_t *value)
 {
 	size_t klen = strlen(key), i = start + klen;
 	uint64_t v;
@@ -115,7 +126,8 @@ probe_proc_parse_status(const char *text, size_t len, struct probe_proc *out)
 
 	out->threads = out->fds = out->rss_kib = -1;
 	while (next_line(text, len, &pos, &start, &end)) {
-		if (status_field(text, start, end, "Threads:", &out->threads) < 0 ||
+		if (status_field(text, start, end, "Threads:", &out->threads) <
+			0 ||
 		    status_field(text, start, end, "VmRSS:", &out->rss_kib) < 0)
 			return -1;
 	}
@@ -139,7 +151,8 @@ slurp(const char *path, char **text, size_t *len)
 	}
 	for (;;) {
 		if (n == cap) {
-			if (cap >= PROC_TEXT_MAX || (bigger = realloc(buf, cap * 2)) == NULL) {
+			if (cap >= PROC_TEXT_MAX ||
+			    (bigger = realloc(buf, cap * 2)) == NULL) {
 				errno = EFBIG;
 				break;
 			}
@@ -201,21 +214,26 @@ probe_proc_read(pid_t pid, struct probe_proc *out, char *err, size_t errlen)
 
 	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
 	if (slurp(path, &text, &len) < 0) {
-		snprintf(err, errlen, "cannot read %s: %s (is process %ld still running?)",
-			 path, strerror(errno), (long)pid);
+		snprintf(err, errlen,
+		    "cannot read %s: %s (is process %ld still running?)", path,
+		    strerror(errno), (long)pid);
 		return -1;
 	}
 	rc = probe_proc_parse_status(text, len, out);
 	free(text);
 	if (rc < 0) {
-		snprintf(err, errlen, "%s: no Threads: line or a malformed value "
-			 "(a kernel this module does not know?)", path);
+		snprintf(err, errlen,
+		    "%s: no Threads: line or a malformed value "
+		    "(a kernel this module does not know?)",
+		    path);
 		return -1;
 	}
 	snprintf(path, sizeof(path), "/proc/%ld/fd", (long)pid);
 	if ((out->fds = count_fds(pid, path)) < 0) {
-		snprintf(err, errlen, "cannot list %s: %s (another user's process needs "
-			 "privileges)", path, strerror(errno));
+		snprintf(err, errlen,
+		    "cannot list %s: %s (another user's process needs "
+		    "privileges)",
+		    path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -240,9 +258,11 @@ probe_socks_parse(const void *buf, size_t len, struct probe_socks *acc)
 		if (h.nlmsg_type == NLMSG_ERROR)
 			return -1;
 		if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
-			if (h.nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+			if (h.nlmsg_len <
+			    NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
 				return -1;
-			state = p[off + NLMSG_HDRLEN + offsetof(struct inet_diag_msg, idiag_state)];
+			state = p[off + NLMSG_HDRLEN +
+			    offsetof(struct inet_diag_msg, idiag_state)];
 			if (state < 16)
 				acc->by_state[state]++;
 		} else if (h.nlmsg_type != NLMSG_NOOP) {
@@ -299,11 +319,13 @@ probe_socks_read(struct probe_socks *out, char *err, size_t errlen)
 		/* No IPv6 in this kernel: nothing to count there. */
 		if (families[i] == AF_INET6 && ctx.refused)
 			continue;
-		snprintf(err, errlen, "sock_diag dump of %s TCP sockets failed: %s "
-			 "(is the inet_diag module available?)",
-			 families[i] == AF_INET ? "IPv4" : "IPv6",
-			 ctx.refused ? "the kernel refused it"
-			 : errno ? strerror(errno) : "a malformed reply");
+		snprintf(err, errlen,
+		    "sock_diag dump of %s TCP sockets failed: %s "
+		    "(is the inet_diag module available?)",
+		    families[i] == AF_INET ? "IPv4" : "IPv6",
+		    ctx.refused ? "the kernel refused it"
+			: errno ? strerror(errno)
+				: "a malformed reply");
 		return -1;
 	}
 	return 0;
@@ -334,9 +356,10 @@ next_word(const char *text, size_t end, size_t *i, size_t *ws, size_t *we)
 /* In one header/value line pair, the value under name: 0, 1 absent, -1 bad. */
 static int
 netstat_pair(const char *text, size_t hs, size_t he, size_t vs, size_t ve,
-	     const char *name, uint64_t *value)
+    const char *name, uint64_t *value)
 {
-	size_t hi = hs + 7, vi = vs + 7, nws, nwe, vws, vwe, nlen = strlen(name), k;
+	size_t hi = hs + 7, vi = vs + 7, nws, nwe, vws, vwe,
+	       nlen = strlen(name), k;
 
 	for (;;) {
 		bool have_name = next_word(text, he, &hi, &nws, &nwe);
@@ -345,7 +368,7 @@ netstat_pair(const char *text, size_t hs, size_t he, size_t vs, size_t ve,
 		if (!have_name && !have_value)
 			return 1;
 		if (have_name != have_value)
-			return -1;	/* a name without a value or the reverse */
+			return -1; /* a name without a value or the reverse */
 		if (nwe - nws != nlen || memcmp(text + nws, name, nlen) != 0)
 			continue;
 		k = vws;
@@ -356,7 +379,8 @@ netstat_pair(const char *text, size_t hs, size_t he, size_t vs, size_t ve,
 }
 
 int
-probe_netstat_parse(const char *text, size_t len, const char *name, uint64_t *value)
+probe_netstat_parse(const char *text, size_t len, const char *name,
+    uint64_t *value)
 {
 	size_t pos = 0, hs, he, vs, ve;
 	int rc;
@@ -366,8 +390,9 @@ probe_netstat_parse(const char *text, size_t len, const char *name, uint64_t *va
 	while (next_line(text, len, &pos, &hs, &he)) {
 		if (!is_tcpext(text, hs, he))
 			continue;
-		if (!next_line(text, len, &pos, &vs, &ve) || !is_tcpext(text, vs, ve))
-			return -1;	/* a header line must have its value line */
+		if (!next_line(text, len, &pos, &vs, &ve) ||
+		    !is_tcpext(text, vs, ve))
+			return -1; /* a header line must have its value line */
 		if ((rc = netstat_pair(text, hs, he, vs, ve, name, value)) <= 0)
 			return rc;
 	}
@@ -376,22 +401,24 @@ probe_netstat_parse(const char *text, size_t len, const char *name, uint64_t *va
 
 int
 probe_netstat_read(const char *const *names, uint64_t *values, size_t n,
-		   char *err, size_t errlen)
+    char *err, size_t errlen)
 {
 	static const char path[] = "/proc/self/net/netstat";
 	char *text;
 	size_t len, i;
 
 	if (slurp(path, &text, &len) < 0) {
-		snprintf(err, errlen, "cannot read %s: %s (is /proc mounted?)", path,
-			 strerror(errno));
+		snprintf(err, errlen, "cannot read %s: %s (is /proc mounted?)",
+		    path, strerror(errno));
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		if (probe_netstat_parse(text, len, names[i], &values[i]) < 0) {
-			snprintf(err, errlen, "%s has no TcpExt counter \"%s\" (names are "
-				 "case-sensitive, as nstat shows them; an older kernel may "
-				 "lack it)", path, names[i]);
+			snprintf(err, errlen,
+			    "%s has no TcpExt counter \"%s\" (names are "
+			    "case-sensitive, as nstat shows them; an older kernel may "
+			    "lack it)",
+			    path, names[i]);
 			free(text);
 			return -1;
 		}

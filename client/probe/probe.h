@@ -18,9 +18,9 @@
 
 /* What one process holds; -1 in a field the source did not give. */
 struct probe_proc {
-	int64_t threads;	/* Threads: of /proc/PID/status */
-	int64_t fds;		/* entries of /proc/PID/fd */
-	int64_t rss_kib;	/* VmRSS: (absent for a zombie or kernel thread) */
+	int64_t threads; /* Threads: of /proc/PID/status */
+	int64_t fds;	 /* entries of /proc/PID/fd */
+	int64_t rss_kib; /* VmRSS: (absent for a zombie or kernel thread) */
 };
 
 /*
@@ -28,11 +28,13 @@ struct probe_proc {
  * VmRSS: (kB). Sets fds to -1 (status does not carry it). Returns 0, or -1
  * when Threads: is absent or a value is malformed.
  */
-int probe_proc_parse_status(const char *text, size_t len, struct probe_proc *out);
+int probe_proc_parse_status(const char *text, size_t len,
+    struct probe_proc *out);
 
 /* /proc/PID/status plus the count of /proc/PID/fd (the reader's own directory
  * descriptor not counted when pid is the caller). 0, or -1 with err set. */
-int probe_proc_read(pid_t pid, struct probe_proc *out, char *err, size_t errlen);
+int probe_proc_read(pid_t pid, struct probe_proc *out, char *err,
+    size_t errlen);
 
 /* TCP sockets by state; index = the kernel's state number (1 ESTABLISHED ..
  * 11 CLOSING, 12 NEW_SYN_RECV). */
@@ -55,12 +57,13 @@ int probe_socks_read(struct probe_socks *out, char *err, size_t errlen);
  * text (len bytes). Returns 0 with *value set, or -1 when the name is absent
  * or the lines are malformed.
  */
-int probe_netstat_parse(const char *text, size_t len, const char *name, uint64_t *value);
+int probe_netstat_parse(const char *text, size_t len, const char *name,
+    uint64_t *value);
 
 /* Read n TcpExt counters from /proc/self/net/netstat, which is per network
  * namespace (the caller's). 0, or -1 with err naming what failed. */
 int probe_netstat_read(const char *const *names, uint64_t *values, size_t n,
-		       char *err, size_t errlen);
+    char *err, size_t errlen);
 
 /* "ESTABLISHED", "FIN_WAIT1", ..., "NEW_SYN_RECV"; "?" outside 1..12. */
 const char *probe_tcp_state_name(unsigned state);

@@ -23,7 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define ALL_TCP_STATES 0xfff	/* TCP_ESTABLISHED (1) .. TCP_CLOSING (11) */
+#define ALL_TCP_STATES 0xfff /* TCP_ESTABLISHED (1) .. TCP_CLOSING (11) */
 
 struct diag_req {
 	struct nlmsghdr nlh;
@@ -53,7 +53,10 @@ diag_send(int fd, struct diag_req *req, bool dump, int family)
 	req->r.sdiag_family = (uint8_t)family;
 	req->r.sdiag_protocol = IPPROTO_TCP;
 	req->r.idiag_ext = 1u << (INET_DIAG_INFO - 1);
-	return sendto(fd, req, sizeof(*req), 0, (struct sockaddr *)&nl, sizeof(nl)) < 0 ? -1 : 0;
+	return sendto(fd, req, sizeof(*req), 0, (struct sockaddr *)&nl,
+		   sizeof(nl)) < 0
+	    ? -1
+	    : 0;
 }
 
 static void
@@ -88,7 +91,8 @@ fill_info(const struct inet_diag_msg *m, size_t len, struct sockdiag_info *out)
 
 /* Read replies until NLMSG_DONE (or one answer for a non-dump); call fn on each. */
 static int
-diag_recv(int fd, void (*fn)(const struct inet_diag_msg *, size_t, void *), void *arg)
+diag_recv(int fd, void (*fn)(const struct inet_diag_msg *, size_t, void *),
+    void *arg)
 {
 	char buf[16384];
 	struct nlmsghdr *h;
@@ -99,14 +103,15 @@ diag_recv(int fd, void (*fn)(const struct inet_diag_msg *, size_t, void *), void
 		if ((n = recv(fd, buf, sizeof(buf), 0)) < 0)
 			return errno == EINTR ? 0 : -1;
 		len = (size_t)n;
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
+		     h = NLMSG_NEXT(h, len)) {
 			if (h->nlmsg_type == NLMSG_DONE)
 				return 0;
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *e = NLMSG_DATA(h);
 
 				if (e->error == -ENOENT)
-					return 0;	/* exact lookup: no such socket */
+					return 0; /* exact lookup: no such socket */
 				errno = -e->error;
 				return e->error == 0 ? 0 : -1;
 			}
@@ -133,7 +138,7 @@ on_lookup(const struct inet_diag_msg *m, size_t len, void *arg)
 
 int
 sockdiag_lookup(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
-		struct sockdiag_info *out)
+    struct sockdiag_info *out)
 {
 	struct lookup_ctx ctx = { out, false };
 	struct diag_req req;
@@ -160,7 +165,8 @@ sockdiag_lookup(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
 }
 
 int
-sockdiag_dump_raw(int family, int (*fn)(const void *buf, size_t len, void *arg), void *arg)
+sockdiag_dump_raw(int family, int (*fn)(const void *buf, size_t len, void *arg),
+    void *arg)
 {
 	/* 32 KiB: the kernel sizes a dump datagram after the reader's largest recv. */
 	static const size_t bufsize = 32768;
@@ -176,7 +182,7 @@ sockdiag_dump_raw(int family, int (*fn)(const void *buf, size_t len, void *arg),
 		return -1;
 	}
 	memset(&req, 0, sizeof(req));
-	req.r.idiag_states = ALL_TCP_STATES | (1u << 12);	/* and NEW_SYN_RECV */
+	req.r.idiag_states = ALL_TCP_STATES | (1u << 12); /* and NEW_SYN_RECV */
 	rc = diag_send(fd, &req, true, family);
 	while (rc == 0) {
 		n = recv(fd, buf, bufsize, MSG_TRUNC);
@@ -199,8 +205,18 @@ const char *
 sockdiag_state_name(int state)
 {
 	static const char *const names[] = {
-		"gone", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
-		"TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING",
+		"gone",
+		"ESTABLISHED",
+		"SYN_SENT",
+		"SYN_RECV",
+		"FIN_WAIT1",
+		"FIN_WAIT2",
+		"TIME_WAIT",
+		"CLOSE",
+		"CLOSE_WAIT",
+		"LAST_ACK",
+		"LISTEN",
+		"CLOSING",
 		"NEW_SYN_RECV",
 	};
 

@@ -10,17 +10,19 @@
 #include <stdint.h>
 
 struct sockdiag_info {
-	int state;		/* TCP_ESTABLISHED ... from <netinet/tcp.h>; 0 = gone */
-	uint32_t send_queue;	/* bytes not yet ACKed (or unsent), as ss's Send-Q */
+	int state; /* TCP_ESTABLISHED ... from <netinet/tcp.h>; 0 = gone */
+	uint32_t
+	    send_queue; /* bytes not yet ACKed (or unsent), as ss's Send-Q */
 	uint32_t recv_queue;
-	uint8_t retransmits;	/* tcpi_retransmits: the current backoff count */
-	uint8_t probes;		/* tcpi_probes: zero-window or keepalive probes */
+	uint8_t retransmits; /* tcpi_retransmits: the current backoff count */
+	uint8_t probes;	     /* tcpi_probes: zero-window or keepalive probes */
 	uint8_t backoff;
 	uint32_t total_retrans;
-	uint32_t timer;		/* idiag_timer: 1 retransmit, 2 keepalive, 3 TIME_WAIT, 4 probe */
+	uint32_t
+	    timer; /* idiag_timer: 1 retransmit, 2 keepalive, 3 TIME_WAIT, 4 probe */
 	uint32_t expires_ms;
 	uint32_t uid;
-	uint64_t inode;		/* 0 for an orphan: no descriptor holds it */
+	uint64_t inode; /* 0 for an orphan: no descriptor holds it */
 };
 
 /*
@@ -28,8 +30,8 @@ struct sockdiag_info {
  * (IPv4, host order). Returns 1 and fills *out when found, 0 when no such
  * socket exists (out->state = 0), -1 on error (errno set).
  */
-int sockdiag_lookup(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
-		    struct sockdiag_info *out);
+int sockdiag_lookup(uint32_t laddr, uint16_t lport, uint32_t raddr,
+    uint16_t rport, struct sockdiag_info *out);
 
 /* "FIN_WAIT1", "TIME_WAIT", ... and "gone" for 0. */
 const char *sockdiag_state_name(int state);
@@ -41,6 +43,7 @@ const char *sockdiag_state_name(int state);
  * Returns 0, or -1 on error (errno set when the system refused). The parsing
  * is the caller's, so it can be tested on captured datagrams (probe.h).
  */
-int sockdiag_dump_raw(int family, int (*fn)(const void *buf, size_t len, void *arg), void *arg);
+int sockdiag_dump_raw(int family,
+    int (*fn)(const void *buf, size_t len, void *arg), void *arg);
 
 #endif

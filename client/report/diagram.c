@@ -22,14 +22,13 @@
 #include "units.h"
 #include "wire_classify.h"
 
-
 struct build {
 	const struct case_obs *obs;
 	const struct scenario *sc;
 	struct diagram *dg;
 	struct pending *p;
 	size_t np, cap;
-	uint64_t last_key;	/* step rows keep their order */
+	uint64_t last_key; /* step rows keep their order */
 };
 
 enum { CLS_START, CLS_SEG, CLS_RETURN, CLS_CHECK };
@@ -40,7 +39,7 @@ add(struct build *b, uint64_t key, int cls, enum dg_kind kind, uint64_t t_ns)
 	struct pending *p;
 
 	if (b->np == b->cap)
-		return NULL;	/* sized in advance: cannot happen */
+		return NULL; /* sized in advance: cannot happen */
 	p = &b->p[b->np];
 	memset(p, 0, sizeof(*p));
 	p->key = key;
@@ -56,7 +55,8 @@ add(struct build *b, uint64_t key, int cls, enum dg_kind kind, uint64_t t_ns)
 /* ---- connections ---- */
 
 static int
-conn_of(struct diagram *dg, const struct case_obs *obs, const struct obs_segment *s)
+conn_of(struct diagram *dg, const struct case_obs *obs,
+    const struct obs_segment *s)
 {
 	uint16_t cport = s->from_client ? s->sport : s->dport;
 	uint16_t pport = s->from_client ? s->dport : s->sport;
@@ -67,14 +67,15 @@ conn_of(struct diagram *dg, const struct case_obs *obs, const struct obs_segment
 		if (dg->conns[i].cport == cport && dg->conns[i].pport == pport)
 			return (int)i;
 	if (dg->nconns == dg->conns_cap)
-		return -1;	/* more than DG_MAX_CONNS */
+		return -1; /* more than DG_MAX_CONNS */
 	c = &dg->conns[dg->nconns];
 	c->cport = cport;
 	c->pport = pport;
 	for (i = 0; i < obs->sc->nsocks && i < SCN_MAX_SOCKS; i++) {
 		if (obs->socks[i].connected && obs->socks[i].lport == cport &&
 		    obs->socks[i].rport == pport) {
-			snprintf(c->name, sizeof(c->name), "%s", obs->sc->socks[i]);
+			snprintf(c->name, sizeof(c->name), "%s",
+			    obs->sc->socks[i]);
 			c->caddr = obs->socks[i].laddr;
 			c->paddr = obs->socks[i].raddr;
 			break;
@@ -110,7 +111,8 @@ find_isns(struct diagram *dg, const struct case_obs *obs)
 /* ---- rows ---- */
 
 static void
-set_label(const struct scenario *sc, const struct scn_step *st, char *buf, size_t len)
+set_label(const struct scenario *sc, const struct scn_step *st, char *buf,
+    size_t len)
 {
 	const char *s = ev_sock(sc, st->sock);
 	char v[48];
@@ -120,7 +122,8 @@ set_label(const struct scenario *sc, const struct scn_step *st, char *buf, size_
 		tb_set(buf, len, "setsockopt(%s, SO_LINGER off)", s);
 		return;
 	case OPT_LINGER:
-		tb_set(buf, len, "setsockopt(%s, SO_LINGER {1, %" PRId64 "})", s, st->value);
+		tb_set(buf, len, "setsockopt(%s, SO_LINGER {1, %" PRId64 "})",
+		    s, st->value);
 		return;
 	case OPT_BLOCKING:
 	case OPT_NONBLOCKING:
@@ -135,18 +138,22 @@ set_label(const struct scenario *sc, const struct scn_step *st, char *buf, size_
 		return;
 	case OPT_NODELAY:
 	case OPT_USER_TIMEOUT:
-	case OPT_LINGER2:
-		break;
+	case OPT_LINGER2: break;
 	}
 	tb_set(buf, len, "setsockopt(%s, %s %" PRId64 "%s)", s,
-	    st->opt == OPT_NODELAY ? "TCP_NODELAY" : st->opt == OPT_USER_TIMEOUT ?
-	    "TCP_USER_TIMEOUT" : "TCP_LINGER2", st->value,
-	    st->opt == OPT_USER_TIMEOUT ? " ms" : st->opt == OPT_LINGER2 ? " s" : "");
+	    st->opt == OPT_NODELAY	      ? "TCP_NODELAY"
+		: st->opt == OPT_USER_TIMEOUT ? "TCP_USER_TIMEOUT"
+					      : "TCP_LINGER2",
+	    st->value,
+	    st->opt == OPT_USER_TIMEOUT	 ? " ms"
+		: st->opt == OPT_LINGER2 ? " s"
+					 : "");
 }
 
 /* What a client call is called on the diagram. */
 static void
-call_label(const struct scenario *sc, const struct scn_step *st, char *buf, size_t len)
+call_label(const struct scenario *sc, const struct scn_step *st, char *buf,
+    size_t len)
 {
 	const char *s = ev_sock(sc, st->sock);
 	char v[48];
@@ -157,7 +164,8 @@ call_label(const struct scenario *sc, const struct scn_step *st, char *buf, size
 	else if (st->kind == STEP_SEND && st->until_blocked)
 		tb_set(buf, len, "send(%s) until it blocks", s);
 	else if (st->kind == STEP_SEND || st->kind == STEP_RECV)
-		tb_set(buf, len, "%s(%s, %s)", st->kind == STEP_SEND ? "send" : "recv", s,
+		tb_set(buf, len, "%s(%s, %s)",
+		    st->kind == STEP_SEND ? "send" : "recv", s,
 		    st->size == 0 && st->kind == STEP_RECV ? "all" : v);
 	else if (st->kind == STEP_LISTEN)
 		tb_set(buf, len, "listen(%s, %u)", s, st->port);
@@ -171,7 +179,8 @@ call_label(const struct scenario *sc, const struct scn_step *st, char *buf, size
 
 /* What a peer step is called: "listen 7002: swallow-fin", "ack-fin c". */
 static void
-peer_label(const struct scenario *sc, const struct scn_step *st, char *buf, size_t len)
+peer_label(const struct scenario *sc, const struct scn_step *st, char *buf,
+    size_t len)
 {
 	const char *s = ev_sock(sc, st->sock);
 	char v[48];
@@ -186,8 +195,9 @@ peer_label(const struct scenario *sc, const struct scn_step *st, char *buf, size
 	else if (st->kind == STEP_PEER_SEND)
 		tb_set(buf, len, "send %s %s", s, v);
 	else if (st->kind == STEP_PEER_CONNECT)
-		tb_set(buf, len, "connect %u as %s%s%s", st->port, ev_sock(sc, st->sock2),
-		    st->text[0] != '\0' ? ": " : "", st->text);
+		tb_set(buf, len, "connect %u as %s%s%s", st->port,
+		    ev_sock(sc, st->sock2), st->text[0] != '\0' ? ": " : "",
+		    st->text);
 	else {
 		ev_step_label(sc, st, buf, len);
 		/* "peer ack-fin c": the side says it is the peer */
@@ -197,7 +207,8 @@ peer_label(const struct scenario *sc, const struct scn_step *st, char *buf, size
 }
 
 static void
-call_result(const struct scn_step *st, const struct obs_call *c, char *buf, size_t len)
+call_result(const struct scn_step *st, const struct obs_call *c, char *buf,
+    size_t len)
 {
 	if (st->kind == STEP_EXIT_CLOSE && c->ret >= 0)
 		tb_set(buf, len, "gone");
@@ -228,7 +239,9 @@ step_rows(struct build *b, size_t i)
 	if (scn_step_is_call(st->kind)) {
 		r = add(b, key, CLS_START, DG_CALL, c->t_start_ns);
 		r->t_end_ns = c->t_end_ns;
-		r->took_ns = c->t_end_ns > c->t_start_ns ? c->t_end_ns - c->t_start_ns : 0;
+		r->took_ns = c->t_end_ns > c->t_start_ns
+		    ? c->t_end_ns - c->t_start_ns
+		    : 0;
 		call_label(b->sc, st, r->text, sizeof(r->text));
 		call_result(st, c, r->result, sizeof(r->result));
 		r->failed = c->ret < 0;
@@ -240,23 +253,24 @@ step_rows(struct build *b, size_t i)
 		ret->t_ns = c->t_end_ns;
 		return;
 	}
-	r = add(b, key, CLS_START, scn_step_waits(st->kind) ?
-	    DG_WAIT : DG_PEER, c->t_start_ns);
+	r = add(b, key, CLS_START, scn_step_waits(st->kind) ? DG_WAIT : DG_PEER,
+	    c->t_start_ns);
 	r->t_end_ns = c->t_end_ns;
-	r->took_ns = c->t_end_ns > c->t_start_ns ? c->t_end_ns - c->t_start_ns : 0;
+	r->took_ns =
+	    c->t_end_ns > c->t_start_ns ? c->t_end_ns - c->t_start_ns : 0;
 	r->peer_side = st->kind != STEP_WAIT;
 	r->failed = c->ret < 0;
 	if (st->kind == STEP_WAIT) {
 		dur_written(st->duration_ns, span, sizeof(span));
 		tb_set(r->text, sizeof(r->text), "wait %s", span);
 	} else if (st->kind == STEP_WAIT_PEER)
-		tb_set(r->text, sizeof(r->text), "wait until %s %s", ev_sock(b->sc, st->sock),
-		    st->text);
+		tb_set(r->text, sizeof(r->text), "wait until %s %s",
+		    ev_sock(b->sc, st->sock), st->text);
 	else
 		peer_label(b->sc, st, r->text, sizeof(r->text));
 	if (r->failed)
-		tb_set(r->result, sizeof(r->result), "%s", c->detail[0] != '\0' ?
-		    c->detail : "failed");
+		tb_set(r->result, sizeof(r->result), "%s",
+		    c->detail[0] != '\0' ? c->detail : "failed");
 }
 
 static void
@@ -274,11 +288,15 @@ seg_rows(struct build *b)
 		r->conn = conn_of(b->dg, b->obs, s);
 		d = s->from_client ? 0 : 1;
 		r->seg = (struct dg_seg){ .from_client = s->from_client,
-		    .flags = s->flags, .seq = s->seq, .ack = s->ack, .len = s->len,
-		    .window = s->window, .retx = s->retransmission,
-		    .zwp = s->zero_window_probe };
+			.flags = s->flags,
+			.seq = s->seq,
+			.ack = s->ack,
+			.len = s->len,
+			.window = s->window,
+			.retx = s->retransmission,
+			.zwp = s->zero_window_probe };
 		if (r->conn < 0)
-			continue;	/* too many connections: shown absolute */
+			continue; /* too many connections: shown absolute */
 		c = &b->dg->conns[r->conn];
 		r->seg.seq = s->seq - c->isn[d];
 		r->seg.ack = s->ack - c->isn[1 - d];
@@ -299,10 +317,11 @@ check_rows(struct build *b, const struct case_result *cr)
 			continue;
 		r = add(b, v->t_ns, CLS_CHECK, DG_CHECK, v->t_ns);
 		r->failed = true;
-		tb_set(r->result, sizeof(r->result), "%s", verdict_kind_name(v->kind));
+		tb_set(r->result, sizeof(r->result), "%s",
+		    verdict_kind_name(v->kind));
 		if (v->pos.line > 0)
-			tb_set(r->text, sizeof(r->text), "line %" PRIu32 ": %s", v->pos.line,
-			    v->check);
+			tb_set(r->text, sizeof(r->text), "line %" PRIu32 ": %s",
+			    v->pos.line, v->check);
 		else
 			tb_set(r->text, sizeof(r->text), "%s", v->check);
 	}
@@ -320,7 +339,6 @@ by_time(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-
 static void
 notes(struct build *b)
 {
@@ -330,34 +348,43 @@ notes(struct build *b)
 	if (!o->captured || o->capture_drops > 0) {
 		r = add(b, o->duration_ns, CLS_CHECK, DG_NOTE, o->duration_ns);
 		if (!o->captured)
-			tb_set(r->text, sizeof(r->text), "no capture: %s", o->capture_note);
+			tb_set(r->text, sizeof(r->text), "no capture: %s",
+			    o->capture_note);
 		else
-			tb_set(r->text, sizeof(r->text), "the capture dropped %" PRIu64
-			    " frames: segments are missing", o->capture_drops);
+			tb_set(r->text, sizeof(r->text),
+			    "the capture dropped %" PRIu64
+			    " frames: segments are missing",
+			    o->capture_drops);
 	}
 	if (o->aborted) {
 		r = add(b, o->duration_ns, CLS_CHECK, DG_NOTE, o->duration_ns);
 		r->failed = true;
 		tb_set(r->text, sizeof(r->text), "the case stopped early: %s",
-		    o->abort_reason[0] != '\0' ? o->abort_reason : "no reason given");
+		    o->abort_reason[0] != '\0' ? o->abort_reason
+					       : "no reason given");
 	}
 }
 
 static void
-header(struct diagram *dg, const struct case_obs *obs, const struct case_result *cr)
+header(struct diagram *dg, const struct case_obs *obs,
+    const struct case_result *cr)
 {
 	const struct scenario *sc = obs->sc;
 
-	snprintf(dg->title, sizeof(dg->title), "%s", sc->case_name[0] != '\0' ?
-	    sc->case_name : sc->file != NULL ? sc->file : "?");
-	snprintf(dg->description, sizeof(dg->description), "%s", sc->description);
+	snprintf(dg->title, sizeof(dg->title), "%s",
+	    sc->case_name[0] != '\0' ? sc->case_name
+		: sc->file != NULL   ? sc->file
+				     : "?");
+	snprintf(dg->description, sizeof(dg->description), "%s",
+	    sc->description);
 	snprintf(dg->os_name, sizeof(dg->os_name), "%s", obs->os_name);
 	dg->duration_ns = obs->duration_ns;
 	dg->nsegs = obs->nsegs;
 	if (cr != NULL) {
 		dg->have_counts = true;
 		memcpy(dg->counts, cr->counts, sizeof(dg->counts));
-		dg->nbounds = evaluate_probe_bounds(obs, cr, dg->bounds, SERIES_BOUNDS_MAX);
+		dg->nbounds = evaluate_probe_bounds(obs, cr, dg->bounds,
+		    SERIES_BOUNDS_MAX);
 	}
 }
 
@@ -366,16 +393,19 @@ dg_build(const struct case_obs *obs, const struct case_result *cr,
     const struct dg_options *opts)
 {
 	struct build b = { .obs = obs };
-	unsigned keep = opts != NULL && opts->keep_repeats > 0 ? opts->keep_repeats :
-	    DG_KEEP_REPEATS;
+	unsigned keep = opts != NULL && opts->keep_repeats > 0
+	    ? opts->keep_repeats
+	    : DG_KEEP_REPEATS;
 	size_t i;
 
-	if (obs == NULL || obs->sc == NULL || (obs->nsegs > 0 && obs->segs == NULL)) {
+	if (obs == NULL || obs->sc == NULL ||
+	    (obs->nsegs > 0 && obs->segs == NULL)) {
 		errno = EINVAL;
 		return NULL;
 	}
 	b.sc = obs->sc;
-	b.cap = 2 * b.sc->nsteps + obs->nsegs + (cr != NULL ? cr->nverdicts : 0) + 2;
+	b.cap = 2 * b.sc->nsteps + obs->nsegs +
+	    (cr != NULL ? cr->nverdicts : 0) + 2;
 	if ((b.dg = calloc(1, sizeof(*b.dg))) == NULL ||
 	    (b.p = calloc(b.cap, sizeof(*b.p))) == NULL ||
 	    (b.dg->rows = calloc(b.cap, sizeof(*b.dg->rows))) == NULL) {
@@ -387,7 +417,8 @@ dg_build(const struct case_obs *obs, const struct case_result *cr,
 	b.dg->cap = b.cap;
 	b.dg->conns_cap = obs->nsegs < DG_MAX_CONNS ? obs->nsegs : DG_MAX_CONNS;
 	if (b.dg->conns_cap > 0 &&
-	    (b.dg->conns = calloc(b.dg->conns_cap, sizeof(*b.dg->conns))) == NULL) {
+	    (b.dg->conns = calloc(b.dg->conns_cap, sizeof(*b.dg->conns))) ==
+		NULL) {
 		free(b.p);
 		dg_free(b.dg);
 		errno = ENOMEM;
@@ -404,7 +435,8 @@ dg_build(const struct case_obs *obs, const struct case_result *cr,
 	qsort(b.p, b.np, sizeof(*b.p), by_time);
 	dg_calls_first(b.p, b.np);
 	dg_fold(b.p, b.np, b.dg, keep);
-	dg_cut(b.dg, opts != NULL && opts->max_rows > 1 ? opts->max_rows : DG_MAX_ROWS);
+	dg_cut(b.dg,
+	    opts != NULL && opts->max_rows > 1 ? opts->max_rows : DG_MAX_ROWS);
 	dg_link_calls(b.dg);
 	free(b.p);
 	return b.dg;

@@ -31,7 +31,8 @@ dg_calls_first(struct pending *p, size_t np)
 		for (j = i; j > 0; j--) {
 			r = &p[j - 1].row;
 			if (r->kind != DG_SEG || !r->seg.from_client ||
-			    !(r->seg.flags & (TCPF_SYN | TCPF_FIN | TCPF_RST)) ||
+			    !(r->seg.flags &
+				(TCPF_SYN | TCPF_FIN | TCPF_RST)) ||
 			    r->t_ns + WIRE_CLOCK_SLACK_NS < p[i].row.t_ns)
 				break;
 		}
@@ -49,10 +50,11 @@ static bool
 same_seg(const struct dg_row *a, const struct dg_row *b)
 {
 	return a->kind == DG_SEG && b->kind == DG_SEG && a->conn == b->conn &&
-	    a->seg.from_client == b->seg.from_client && a->seg.flags == b->seg.flags &&
-	    a->seg.seq == b->seg.seq && a->seg.ack == b->seg.ack &&
-	    a->seg.len == b->seg.len && a->seg.window == b->seg.window &&
-	    a->seg.retx == b->seg.retx && a->seg.zwp == b->seg.zwp;
+	    a->seg.from_client == b->seg.from_client &&
+	    a->seg.flags == b->seg.flags && a->seg.seq == b->seg.seq &&
+	    a->seg.ack == b->seg.ack && a->seg.len == b->seg.len &&
+	    a->seg.window == b->seg.window && a->seg.retx == b->seg.retx &&
+	    a->seg.zwp == b->seg.zwp;
 }
 
 /* How many times rows[i..i+p) repeats back to back (at least 1). */
@@ -68,10 +70,11 @@ cycles_at(const struct pending *p, size_t n, size_t i, size_t period)
 	for (k = 0; k < period; k++)
 		again |= p[i + k].row.seg.retx || p[i + k].row.seg.zwp;
 	if (!again)
-		return 1;	/* only a run with a repeat in it is folded */
+		return 1; /* only a run with a repeat in it is folded */
 	while (i + (cycles + 1) * period <= n) {
 		for (k = 0; k < period; k++)
-			if (!same_seg(&p[i + k].row, &p[i + cycles * period + k].row))
+			if (!same_seg(&p[i + k].row,
+				&p[i + cycles * period + k].row))
 				return cycles;
 		cycles++;
 	}
@@ -140,8 +143,10 @@ dg_cut(struct diagram *dg, size_t max)
 		else if (dg->rows[i].kind == DG_RETURN)
 			open = false;
 		if (i >= head)
-			segs += dg->rows[i].kind == DG_SEG ? 1 : dg->rows[i].kind == DG_REPEAT ?
-			    dg->rows[i].count * dg->rows[i].period : 0;
+			segs += dg->rows[i].kind == DG_SEG ? 1
+			    : dg->rows[i].kind == DG_REPEAT
+			    ? dg->rows[i].count * dg->rows[i].period
+			    : 0;
 	}
 	memset(&note, 0, sizeof(note));
 	note.kind = DG_NOTE;
@@ -153,10 +158,13 @@ dg_cut(struct diagram *dg, size_t max)
 	note.call_open = open;
 	dur_offset(note.t_ns, from, sizeof(from));
 	dur_offset(note.t_end_ns, to, sizeof(to));
-	tb_set(note.text, sizeof(note.text), "... %zu rows left out, %zu segments from %s "
-	    "to %s (the capture has them all: --pcap-dir)", skip, segs, from, to);
+	tb_set(note.text, sizeof(note.text),
+	    "... %zu rows left out, %zu segments from %s "
+	    "to %s (the capture has them all: --pcap-dir)",
+	    skip, segs, from, to);
 	dg->rows[head] = note;
-	memmove(&dg->rows[head + 1], &dg->rows[head + skip], tail * sizeof(dg->rows[0]));
+	memmove(&dg->rows[head + 1], &dg->rows[head + skip],
+	    tail * sizeof(dg->rows[0]));
 	dg->nrows = head + 1 + tail;
 }
 

@@ -18,14 +18,17 @@
 #include "duration_text.h"
 #include "escape.h"
 
-#define CELL_W	9
+#define CELL_W 9
 
 const char *
 dg_col_name(enum dg_col col)
 {
 	static const char *names[DG_COL_COUNT] = {
-		[DG_COL_CALL] = "returns", [DG_COL_BLOCKS] = "blocks",
-		[DG_COL_WIRE] = "wire", [DG_COL_STATE] = "state", [DG_COL_PEER] = "peer",
+		[DG_COL_CALL] = "returns",
+		[DG_COL_BLOCKS] = "blocks",
+		[DG_COL_WIRE] = "wire",
+		[DG_COL_STATE] = "state",
+		[DG_COL_PEER] = "peer",
 		[DG_COL_CASE] = "other",
 	};
 
@@ -38,24 +41,18 @@ col_of(enum scn_expect_kind kind)
 	switch (kind) {
 	case EXP_RETURNS:
 	case EXP_FAILS:
-	case EXP_SENDS:
-		return DG_COL_CALL;
+	case EXP_SENDS: return DG_COL_CALL;
 	case EXP_BLOCKS_AT_LEAST:
 	case EXP_BLOCKS_AT_MOST:
-	case EXP_BLOCKS_ABOUT:
-		return DG_COL_BLOCKS;
+	case EXP_BLOCKS_ABOUT: return DG_COL_BLOCKS;
 	case EXP_WIRE_SENDS:
 	case EXP_WIRE_SENDS_NO:
 	case EXP_WIRE_RETRANSMITS:
-	case EXP_WIRE_ZWP:
-		return DG_COL_WIRE;
-	case EXP_STATE:
-		return DG_COL_STATE;
-	case EXP_PEER:
-		return DG_COL_PEER;
-	case EXP_PROBE:		/* and kinds of other commands (observe's probes) */
-	case EXP_KIND_COUNT:
-		break;
+	case EXP_WIRE_ZWP: return DG_COL_WIRE;
+	case EXP_STATE: return DG_COL_STATE;
+	case EXP_PEER: return DG_COL_PEER;
+	case EXP_PROBE: /* and kinds of other commands (observe's probes) */
+	case EXP_KIND_COUNT: break;
 	}
 	return DG_COL_CASE;
 }
@@ -84,7 +81,8 @@ dg_checks_count(const struct scenario *sc, const struct case_result *cr,
 static size_t
 checked(const size_t *n)
 {
-	return n[VERDICT_PASS] + n[VERDICT_FAIL] + n[VERDICT_NOT_REACHED] + n[VERDICT_ERROR];
+	return n[VERDICT_PASS] + n[VERDICT_FAIL] + n[VERDICT_NOT_REACHED] +
+	    n[VERDICT_ERROR];
 }
 
 size_t
@@ -109,7 +107,9 @@ common_dir(const struct run_result *run)
 		return 0;
 	n = strlen(run->cases[0].name);
 	for (i = 1; i < run->ncases; i++) {
-		for (k = 0; k < n && run->cases[i].name[k] == run->cases[0].name[k]; k++)
+		for (k = 0;
+		     k < n && run->cases[i].name[k] == run->cases[0].name[k];
+		     k++)
 			;
 		n = k;
 	}
@@ -131,7 +131,8 @@ cell(FILE *fp, const size_t *n, bool colour)
 		snprintf(buf, sizeof(buf), "%zu/%zu FAIL", n[VERDICT_PASS], c);
 		esc = "\033[1;31m";
 	} else {
-		snprintf(buf, sizeof(buf), "%s", n[VERDICT_NOT_APPLICABLE] > 0 ? "n/a" : "-");
+		snprintf(buf, sizeof(buf), "%s",
+		    n[VERDICT_NOT_APPLICABLE] > 0 ? "n/a" : "-");
 		esc = "\033[2m";
 	}
 	if (colour)
@@ -143,13 +144,16 @@ cell(FILE *fp, const size_t *n, bool colour)
 static void
 result_word(FILE *fp, const struct case_result *cr, bool colour)
 {
-	size_t failed = cr->counts[VERDICT_FAIL] + cr->counts[VERDICT_NOT_REACHED] +
-	    cr->counts[VERDICT_ERROR];
-	const char *word = cr->aborted ? "STOPPED" : failed > 0 ? "FAIL" : "PASS";
+	size_t failed = cr->counts[VERDICT_FAIL] +
+	    cr->counts[VERDICT_NOT_REACHED] + cr->counts[VERDICT_ERROR];
+	const char *word = cr->aborted ? "STOPPED"
+	    : failed > 0	       ? "FAIL"
+				       : "PASS";
 
 	if (colour)
-		fprintf(fp, "%s%-8s\033[0m", failed > 0 || cr->aborted ? "\033[1;31m" :
-		    "\033[1;32m", word);
+		fprintf(fp, "%s%-8s\033[0m",
+		    failed > 0 || cr->aborted ? "\033[1;31m" : "\033[1;32m",
+		    word);
 	else
 		fprintf(fp, "%-8s", word);
 }
@@ -162,7 +166,8 @@ dg_summary_text(const struct run_result *run, const struct dg_checks *checks,
 	char took[32];
 	size_t col;
 
-	fprintf(fp, "summary of %zu case%s", run->ncases, run->ncases == 1 ? "" : "s");
+	fprintf(fp, "summary of %zu case%s", run->ncases,
+	    run->ncases == 1 ? "" : "s");
 	if (dir > 0) {
 		fprintf(fp, " in ");
 		fprintf(fp, "%.*s", (int)dir, run->cases[0].name);
@@ -184,7 +189,8 @@ dg_summary_text(const struct run_result *run, const struct dg_checks *checks,
 		esc_put_terminal(fp, run->cases[i].name + dir);
 		fputc('\n', fp);
 	}
-	fprintf(fp, "  a cell: checks passed / checks made on this system; n/a: written "
+	fprintf(fp,
+	    "  a cell: checks passed / checks made on this system; n/a: written "
 	    "for another\n  system only; -: no check of that kind\n");
 	return rp_finish(fp);
 }

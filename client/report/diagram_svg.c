@@ -24,44 +24,44 @@
 #include "duration_text.h"
 #include "escape.h"
 
-#define W		1100	/* at least; wider when the peer's notes are long */
-#define CHAR_W		8	/* about, for 14 px text */
-#define TIME_X		84	/* right edge of the time column */
-#define CX		450	/* the client's lifeline, at least (long calls move it) */
-#define SPAN		380	/* from the client's lifeline to the peer's */
-#define TOP		180	/* the first row */
-#define ROW_H		26	/* the least a row takes */
-#define GAP_MAX		60	/* the most extra a quiet stretch takes */
-#define PX_PER_MS	0.08	/* extra height per millisecond of quiet */
-#define SLANT		12	/* how far an arrow drops on its way across */
-#define CUT_UP		((ROW_H + GAP_MAX) / 2)	/* a // above its row */
+#define W	  1100 /* at least; wider when the peer's notes are long */
+#define CHAR_W	  8    /* about, for 14 px text */
+#define TIME_X	  84   /* right edge of the time column */
+#define CX	  450 /* the client's lifeline, at least (long calls move it) */
+#define SPAN	  380 /* from the client's lifeline to the peer's */
+#define TOP	  180 /* the first row */
+#define ROW_H	  26  /* the least a row takes */
+#define GAP_MAX	  60  /* the most extra a quiet stretch takes */
+#define PX_PER_MS 0.08 /* extra height per millisecond of quiet */
+#define SLANT	  12   /* how far an arrow drops on its way across */
+#define CUT_UP	  ((ROW_H + GAP_MAX) / 2) /* a // above its row */
 
-#define C_CLIENT	"#1f6fb5"
-#define C_PEER		"#2e8540"
-#define C_RETX		"#c0392b"
-#define C_ZWP		"#d35400"
-#define C_NOTE		"#7b3fa0"
-#define C_CALL		"#34495e"
-#define C_DIM		"#6b7280"
-#define C_BAD		"#c0392b"
+#define C_CLIENT "#1f6fb5"
+#define C_PEER	 "#2e8540"
+#define C_RETX	 "#c0392b"
+#define C_ZWP	 "#d35400"
+#define C_NOTE	 "#7b3fa0"
+#define C_CALL	 "#34495e"
+#define C_DIM	 "#6b7280"
+#define C_BAD	 "#c0392b"
 
 struct sv {
 	const struct diagram *dg;
 	FILE *fp;
-	const char *id;		/* prefix of the ids, unique in a page */
-	int *y;			/* per row; -1: not drawn (shown with its call) */
-	bool *cut;		/* the gap before row i was shortened */
+	const char *id; /* prefix of the ids, unique in a page */
+	int *y;		/* per row; -1: not drawn (shown with its call) */
+	bool *cut;	/* the gap before row i was shortened */
 	int bottom;
 	int width;
-	int cx, px;		/* the lifelines */
+	int cx, px; /* the lifelines */
 };
 
 static void
 text(struct sv *s, int x, int y, const char *anchor, const char *style,
     const char *t)
 {
-	fprintf(s->fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\" %s>", x, y, anchor,
-	    style);
+	fprintf(s->fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\" %s>", x, y,
+	    anchor, style);
 	esc_put_xml(s->fp, t, false);
 	fputs("</text>\n", s->fp);
 }
@@ -71,7 +71,8 @@ hidden(const struct diagram *dg, size_t i)
 {
 	const struct dg_row *r = &dg->rows[i];
 
-	return r->kind == DG_RETURN && r->ref < dg->nrows && dg->rows[r->ref].instant;
+	return r->kind == DG_RETURN && r->ref < dg->nrows &&
+	    dg->rows[r->ref].instant;
 }
 
 /* Where each row goes down the page. */
@@ -90,24 +91,31 @@ layout(struct sv *s)
 		if (hidden(dg, i))
 			continue;
 		if (!first) {
-			extra = dg->rows[i].t_ns > prev ?
-			    (double)(dg->rows[i].t_ns - prev) / 1e6 * PX_PER_MS : 0;
+			extra = dg->rows[i].t_ns > prev
+			    ? (double)(dg->rows[i].t_ns - prev) / 1e6 *
+				PX_PER_MS
+			    : 0;
 			s->cut[i] = extra > GAP_MAX;
 			y += ROW_H + (int)(extra > GAP_MAX ? GAP_MAX : extra);
 		}
 		first = false;
 		s->y[i] = y;
-		prev = dg->rows[i].kind == DG_REPEAT ? dg->rows[i].t_end_ns :
-		    dg->rows[i].t_ns;
+		prev = dg->rows[i].kind == DG_REPEAT ? dg->rows[i].t_end_ns
+						     : dg->rows[i].t_ns;
 	}
 	s->bottom = y + ROW_H + SLANT;
 	s->cx = CX;
 	for (i = 0; i < dg->nrows; i++) {
 		/* a call's text, " = ", its result and "  (123.4 ms)" to the left */
-		y = TIME_X + 24 + CHAR_W * (int)(strlen(dg->rows[i].text) + 14 +
-		    strlen(dg->rows[i].result));
-		if ((dg->rows[i].kind == DG_CALL || dg->rows[i].kind == DG_RETURN ||
-		    (dg->rows[i].kind == DG_WAIT && !dg->rows[i].peer_side)) && y > s->cx)
+		y = TIME_X + 24 +
+		    CHAR_W *
+			(int)(strlen(dg->rows[i].text) + 14 +
+			    strlen(dg->rows[i].result));
+		if ((dg->rows[i].kind == DG_CALL ||
+			dg->rows[i].kind == DG_RETURN ||
+			(dg->rows[i].kind == DG_WAIT &&
+			    !dg->rows[i].peer_side)) &&
+		    y > s->cx)
 			s->cx = y;
 	}
 	s->px = s->cx + SPAN;
@@ -116,8 +124,12 @@ layout(struct sv *s)
 		if (!dg->rows[i].peer_side)
 			continue;
 		/* the note, ": " and the result or " (123.4 ms)" */
-		y = s->px + 14 + CHAR_W * (int)(strlen(dg->rows[i].text) + 14 +
-		    (dg->rows[i].failed ? strlen(dg->rows[i].result) : 0)) + 10;
+		y = s->px + 14 +
+		    CHAR_W *
+			(int)(strlen(dg->rows[i].text) + 14 +
+			    (dg->rows[i].failed ? strlen(dg->rows[i].result)
+						: 0)) +
+		    10;
 		if (y > s->width)
 			s->width = y;
 	}
@@ -129,18 +141,22 @@ defs(struct sv *s)
 	static const struct {
 		const char *id, *colour;
 	} heads[] = {
-		{ "client", C_CLIENT }, { "peer", C_PEER }, { "retx", C_RETX },
+		{ "client", C_CLIENT },
+		{ "peer", C_PEER },
+		{ "retx", C_RETX },
 		{ "zwp", C_ZWP },
 	};
 	size_t i;
 
 	fputs("<defs>\n", s->fp);
 	for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++)
-		fprintf(s->fp, "<marker id=\"%sah-%s\" viewBox=\"0 0 10 10\" refX=\"10\" "
+		fprintf(s->fp,
+		    "<marker id=\"%sah-%s\" viewBox=\"0 0 10 10\" refX=\"10\" "
 		    "refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"11\" "
 		    "markerHeight=\"11\" "
 		    "orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" "
-		    "fill=\"%s\"/></marker>\n", s->id, heads[i].id, heads[i].colour);
+		    "fill=\"%s\"/></marker>\n",
+		    s->id, heads[i].id, heads[i].colour);
 	fputs("</defs>\n", s->fp);
 }
 
@@ -154,33 +170,45 @@ head(struct sv *s)
 	fputs("<title>", s->fp);
 	esc_put_xml(s->fp, dg->title, false);
 	fputs("</title>\n", s->fp);
-	text(s, 20, 32, "start", "font-size=\"20\" font-weight=\"bold\"", dg->title);
+	text(s, 20, 32, "start", "font-size=\"20\" font-weight=\"bold\"",
+	    dg->title);
 	text(s, 20, 56, "start", "font-size=\"15\"", dg->description);
 	dur_seconds(dg->duration_ns, took, sizeof(took));
 	off = (size_t)snprintf(line, sizeof(line), "%s, %s s, %zu segments",
-	    dg->os_name[0] != '\0' ? dg->os_name : "unknown system", took, dg->nsegs);
+	    dg->os_name[0] != '\0' ? dg->os_name : "unknown system", took,
+	    dg->nsegs);
 	if (dg->have_counts && off < sizeof(line))
-		snprintf(line + off, sizeof(line) - off, "; checks: %zu passed, %zu failed, "
-		    "%zu not applicable", dg->counts[VERDICT_PASS], dg->counts[VERDICT_FAIL] +
-		    dg->counts[VERDICT_ERROR] + dg->counts[VERDICT_NOT_REACHED],
+		snprintf(line + off, sizeof(line) - off,
+		    "; checks: %zu passed, %zu failed, "
+		    "%zu not applicable",
+		    dg->counts[VERDICT_PASS],
+		    dg->counts[VERDICT_FAIL] + dg->counts[VERDICT_ERROR] +
+			dg->counts[VERDICT_NOT_REACHED],
 		    dg->counts[VERDICT_NOT_APPLICABLE]);
 	text(s, 20, 78, "start", "font-size=\"13\" fill=\"" C_DIM "\"", line);
 	for (i = 0; i < dg->nconns && i < 3; i++) {
 		dg_conn_words(&dg->conns[i], conn, sizeof(conn));
 		if (i == 2 && dg->nconns > 3)
-			snprintf(conn, sizeof(conn), "and %zu more connections", dg->nconns - 2);
-		text(s, 20 + (int)i * 300, 98, "start", "font-size=\"13\" fill=\"" C_DIM "\"",
-		    conn);
+			snprintf(conn, sizeof(conn), "and %zu more connections",
+			    dg->nconns - 2);
+		text(s, 20 + (int)i * 300, 98, "start",
+		    "font-size=\"13\" fill=\"" C_DIM "\"", conn);
 	}
 	for (i = 0; i < 2; i++) {
-		fprintf(s->fp, "<rect x=\"%d\" y=\"112\" width=\"180\" height=\"42\" rx=\"6\" "
-		    "fill=\"#f3f4f6\" stroke=\"" C_CALL "\"/>\n", (i == 0 ? s->cx : s->px) - 90);
-		text(s, i == 0 ? s->cx : s->px, 131, "middle", "font-size=\"15\" font-weight=\"bold\"",
+		fprintf(s->fp,
+		    "<rect x=\"%d\" y=\"112\" width=\"180\" height=\"42\" rx=\"6\" "
+		    "fill=\"#f3f4f6\" stroke=\"" C_CALL "\"/>\n",
+		    (i == 0 ? s->cx : s->px) - 90);
+		text(s, i == 0 ? s->cx : s->px, 131, "middle",
+		    "font-size=\"15\" font-weight=\"bold\"",
 		    i == 0 ? "client" : "peer");
 	}
-	text(s, s->cx, 147, "middle", "font-size=\"11\" fill=\"" C_DIM "\"", dg->os_name);
-	text(s, s->px, 147, "middle", "font-size=\"11\" fill=\"" C_DIM "\"", "lingerpeer");
-	text(s, TIME_X, 147, "end", "font-size=\"12\" fill=\"" C_DIM "\"", "ms");
+	text(s, s->cx, 147, "middle", "font-size=\"11\" fill=\"" C_DIM "\"",
+	    dg->os_name);
+	text(s, s->px, 147, "middle", "font-size=\"11\" fill=\"" C_DIM "\"",
+	    "lingerpeer");
+	text(s, TIME_X, 147, "end", "font-size=\"12\" fill=\"" C_DIM "\"",
+	    "ms");
 }
 
 static void
@@ -190,8 +218,10 @@ lifelines(struct sv *s)
 
 	for (k = 0; k < 2; k++) {
 		x = k == 0 ? s->cx : s->px;
-		fprintf(s->fp, "<line x1=\"%d\" y1=\"154\" x2=\"%d\" y2=\"%d\" "
-		    "stroke=\"#9ca3af\" stroke-width=\"2\"/>\n", x, x, s->bottom);
+		fprintf(s->fp,
+		    "<line x1=\"%d\" y1=\"154\" x2=\"%d\" y2=\"%d\" "
+		    "stroke=\"#9ca3af\" stroke-width=\"2\"/>\n",
+		    x, x, s->bottom);
 	}
 }
 
@@ -207,10 +237,12 @@ cuts(struct sv *s)
 			continue;
 		for (k = 0; k < 2; k++) {
 			x = k == 0 ? s->cx : s->px;
-			fprintf(s->fp, "<path d=\"M%d,%d l16,-6 l0,6 l-16,6 z\" fill=\"#fff\"/>"
+			fprintf(s->fp,
+			    "<path d=\"M%d,%d l16,-6 l0,6 l-16,6 z\" fill=\"#fff\"/>"
 			    "<path d=\"M%d,%d l16,-6 M%d,%d l16,-6\" stroke=\"#111\" "
-			    "stroke-width=\"1.5\"/>\n", x - 8, s->y[i] - CUT_UP,
-			    x - 8, s->y[i] - CUT_UP, x - 8, s->y[i] - CUT_UP + 6);
+			    "stroke-width=\"1.5\"/>\n",
+			    x - 8, s->y[i] - CUT_UP, x - 8, s->y[i] - CUT_UP,
+			    x - 8, s->y[i] - CUT_UP + 6);
 		}
 	}
 }
@@ -219,17 +251,26 @@ static void
 arrow(struct sv *s, const struct dg_row *r, int y)
 {
 	char label[DG_TEXT_MAX + 8];
-	const char *id = r->seg.zwp ? "zwp" : r->seg.retx ? "retx" :
-	    r->seg.from_client ? "client" : "peer";
-	const char *colour = r->seg.zwp ? C_ZWP : r->seg.retx ? C_RETX :
-	    r->seg.from_client ? C_CLIENT : C_PEER;
-	int x1 = r->seg.from_client ? s->cx : s->px, x2 = r->seg.from_client ? s->px - 2 : s->cx + 2;
+	const char *id = r->seg.zwp ? "zwp"
+	    : r->seg.retx	    ? "retx"
+	    : r->seg.from_client    ? "client"
+				    : "peer";
+	const char *colour = r->seg.zwp ? C_ZWP
+	    : r->seg.retx		? C_RETX
+	    : r->seg.from_client	? C_CLIENT
+					: C_PEER;
+	int x1 = r->seg.from_client ? s->cx : s->px,
+	    x2 = r->seg.from_client ? s->px - 2 : s->cx + 2;
 
-	fprintf(s->fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
-	    "stroke-width=\"2\"%s marker-end=\"url(#%sah-%s)\"/>\n", x1, y, x2, y + SLANT,
-	    colour, r->seg.retx || r->seg.zwp ? " stroke-dasharray=\"7 4\"" : "", s->id, id);
+	fprintf(s->fp,
+	    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+	    "stroke-width=\"2\"%s marker-end=\"url(#%sah-%s)\"/>\n",
+	    x1, y, x2, y + SLANT, colour,
+	    r->seg.retx || r->seg.zwp ? " stroke-dasharray=\"7 4\"" : "", s->id,
+	    id);
 	dg_seg_label(s->dg, r, label, sizeof(label));
-	fprintf(s->fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"13\" "
+	fprintf(s->fp,
+	    "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"13\" "
 	    "fill=\"%s\" stroke=\"#fff\" stroke-width=\"4\" paint-order=\"stroke\">",
 	    (s->cx + s->px) / 2, y - 3, colour);
 	esc_put_xml(s->fp, label, false);
@@ -245,25 +286,37 @@ call(struct sv *s, const struct dg_row *r, int y)
 	dur_measured(r->took_ns, DUR_VERDICT, took, sizeof(took));
 	if (r->kind == DG_RETURN) {
 		snprintf(line, sizeof(line), "= %s after %s", r->result, took);
-		text(s, s->cx - 14, y + 5, "end", r->failed ? "font-size=\"14\" fill=\"" C_BAD
-		    "\" font-weight=\"bold\"" : "font-size=\"14\" fill=\"" C_CALL "\"", line);
+		text(s, s->cx - 14, y + 5, "end",
+		    r->failed ? "font-size=\"14\" fill=\"" C_BAD
+				"\" font-weight=\"bold\""
+			      : "font-size=\"14\" fill=\"" C_CALL "\"",
+		    line);
 		return;
 	}
 	if (r->instant)
-		fprintf(s->fp, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"6\" "
-		    "fill=\"#dbe4ee\" stroke=\"" C_CALL "\"/>\n", s->cx - 6, y - 3);
+		fprintf(s->fp,
+		    "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"6\" "
+		    "fill=\"#dbe4ee\" stroke=\"" C_CALL "\"/>\n",
+		    s->cx - 6, y - 3);
 	else
-		fprintf(s->fp, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"%d\" "
-		    "fill=\"#dbe4ee\" stroke=\"" C_CALL "\"/>\n", s->cx - 6, y, y2 - y);
-	fprintf(s->fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"14\" "
-	    "xml:space=\"preserve\"><tspan font-weight=\"bold\">", s->cx - 14, y + 5);
+		fprintf(s->fp,
+		    "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"%d\" "
+		    "fill=\"#dbe4ee\" stroke=\"" C_CALL "\"/>\n",
+		    s->cx - 6, y, y2 - y);
+	fprintf(s->fp,
+	    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"14\" "
+	    "xml:space=\"preserve\"><tspan font-weight=\"bold\">",
+	    s->cx - 14, y + 5);
 	esc_put_xml(s->fp, r->text, false);
 	fputs("</tspan>", s->fp);
 	if (r->instant) {
-		fprintf(s->fp, "<tspan fill=\"%s\"> = ", r->failed ? C_BAD : C_CALL);
+		fprintf(s->fp,
+		    "<tspan fill=\"%s\"> = ", r->failed ? C_BAD : C_CALL);
 		esc_put_xml(s->fp, r->result, false);
-		fprintf(s->fp, "</tspan><tspan fill=\"" C_DIM "\" font-size=\"12\">  (%s)"
-		    "</tspan>", took);
+		fprintf(s->fp,
+		    "</tspan><tspan fill=\"" C_DIM "\" font-size=\"12\">  (%s)"
+		    "</tspan>",
+		    took);
 	}
 	fputs("</text>\n", s->fp);
 }
@@ -276,41 +329,51 @@ note(struct sv *s, const struct dg_row *r, int y)
 	dur_measured(r->took_ns, DUR_VERDICT, took, sizeof(took));
 	switch (r->kind) {
 	case DG_PEER:
-		fprintf(s->fp, "<path d=\"M%d,%d l7,7 l-7,7 l-7,-7 z\" fill=\"" C_NOTE "\"/>\n",
+		fprintf(s->fp,
+		    "<path d=\"M%d,%d l7,7 l-7,7 l-7,-7 z\" fill=\"" C_NOTE
+		    "\"/>\n",
 		    s->px, y - 7);
-		snprintf(line, sizeof(line), "%s%s%s", r->text, r->failed ? ": " : "",
-		    r->failed ? r->result : "");
-		text(s, s->px + 14, y + 5, "start", r->failed ? "font-size=\"14\" fill=\""
-		    C_BAD "\"" : "font-size=\"14\" fill=\"" C_NOTE "\"", line);
+		snprintf(line, sizeof(line), "%s%s%s", r->text,
+		    r->failed ? ": " : "", r->failed ? r->result : "");
+		text(s, s->px + 14, y + 5, "start",
+		    r->failed ? "font-size=\"14\" fill=\"" C_BAD "\""
+			      : "font-size=\"14\" fill=\"" C_NOTE "\"",
+		    line);
 		break;
 	case DG_WAIT:
 		snprintf(line, sizeof(line), "%s (%s)%s%s", r->text, took,
 		    r->failed ? ": " : "", r->failed ? r->result : "");
-		text(s, r->peer_side ? s->px + 14 : s->cx - 14, y + 5, r->peer_side ? "start" :
-		    "end", "font-size=\"13\" font-style=\"italic\" fill=\"" C_DIM "\"", line);
+		text(s, r->peer_side ? s->px + 14 : s->cx - 14, y + 5,
+		    r->peer_side ? "start" : "end",
+		    "font-size=\"13\" font-style=\"italic\" fill=\"" C_DIM "\"",
+		    line);
 		break;
 	case DG_REPEAT:
 		dg_repeat_words(r, line, sizeof(line));
-		text(s, (s->cx + s->px) / 2, y + 5, "middle", "font-size=\"13\" "
-		    "font-style=\"italic\" fill=\"" C_DIM "\"", line);
+		text(s, (s->cx + s->px) / 2, y + 5, "middle",
+		    "font-size=\"13\" "
+		    "font-style=\"italic\" fill=\"" C_DIM "\"",
+		    line);
 		break;
 	case DG_CHECK:
 	case DG_NOTE:
-		fprintf(s->fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
-		    "stroke-dasharray=\"3 3\"/>\n", s->cx, y, s->px, y, r->failed ? C_BAD : C_DIM);
-		snprintf(line, sizeof(line), "%s%s%s", r->result, r->result[0] ? ": " : "",
-		    r->text);
-		fprintf(s->fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
+		fprintf(s->fp,
+		    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+		    "stroke-dasharray=\"3 3\"/>\n",
+		    s->cx, y, s->px, y, r->failed ? C_BAD : C_DIM);
+		snprintf(line, sizeof(line), "%s%s%s", r->result,
+		    r->result[0] ? ": " : "", r->text);
+		fprintf(s->fp,
+		    "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" "
 		    "font-size=\"13\" font-weight=\"bold\" fill=\"%s\" stroke=\"#fff\" "
-		    "stroke-width=\"4\" paint-order=\"stroke\">", (s->cx + s->px) / 2, y + 5,
-		    r->failed ? C_BAD : C_DIM);
+		    "stroke-width=\"4\" paint-order=\"stroke\">",
+		    (s->cx + s->px) / 2, y + 5, r->failed ? C_BAD : C_DIM);
 		esc_put_xml(s->fp, line, false);
 		fputs("</text>\n", s->fp);
 		break;
 	case DG_CALL:
 	case DG_RETURN:
-	case DG_SEG:
-		break;
+	case DG_SEG: break;
 	}
 }
 
@@ -323,20 +386,26 @@ times(struct sv *s)
 	for (i = 0; i < s->dg->nrows; i++) {
 		if (s->y[i] < 0 || s->dg->rows[i].kind == DG_REPEAT)
 			continue;
-		dur_decimal(s->dg->rows[i].t_ns, NS_PER_MS, 1, DUR_CUT, ms, sizeof(ms));
-		text(s, TIME_X, s->y[i] + 5, "end", "font-size=\"12\" fill=\"" C_DIM "\"", ms);
+		dur_decimal(s->dg->rows[i].t_ns, NS_PER_MS, 1, DUR_CUT, ms,
+		    sizeof(ms));
+		text(s, TIME_X, s->y[i] + 5, "end",
+		    "font-size=\"12\" fill=\"" C_DIM "\"", ms);
 		if (!s->cut[i])
 			continue;
 		for (j = i; j > 0 && s->y[j - 1] < 0; j--)
 			;
 		if (j == 0)
 			continue;
-		dur_measured(s->dg->rows[i].t_ns - (s->dg->rows[j - 1].kind == DG_REPEAT ?
-		    s->dg->rows[j - 1].t_end_ns : s->dg->rows[j - 1].t_ns), DUR_VERDICT, ms,
-		    sizeof(ms));
+		dur_measured(s->dg->rows[i].t_ns -
+			(s->dg->rows[j - 1].kind == DG_REPEAT
+				? s->dg->rows[j - 1].t_end_ns
+				: s->dg->rows[j - 1].t_ns),
+		    DUR_VERDICT, ms, sizeof(ms));
 		snprintf(gap, sizeof(gap), "// %s", ms);
-		text(s, TIME_X, s->y[i] - CUT_UP - 1, "end", "font-size=\"11\" "
-		    "font-style=\"italic\" fill=\"" C_DIM "\"", gap);
+		text(s, TIME_X, s->y[i] - CUT_UP - 1, "end",
+		    "font-size=\"11\" "
+		    "font-style=\"italic\" fill=\"" C_DIM "\"",
+		    gap);
 	}
 }
 
@@ -356,27 +425,37 @@ legend(struct sv *s, int y)
 	} arrows[] = {
 		{ "client", C_CLIENT, "", "client to peer" },
 		{ "peer", C_PEER, "", "peer to client" },
-		{ "retx", C_RETX, " stroke-dasharray=\"7 4\"", "retransmission" },
-		{ "zwp", C_ZWP, " stroke-dasharray=\"7 4\"", "zero-window probe" },
+		{ "retx", C_RETX, " stroke-dasharray=\"7 4\"",
+		    "retransmission" },
+		{ "zwp", C_ZWP, " stroke-dasharray=\"7 4\"",
+		    "zero-window probe" },
 	};
 	size_t i;
 	int x;
 
-	fprintf(s->fp, "<line x1=\"20\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#e5e7eb\"/>\n",
+	fprintf(s->fp,
+	    "<line x1=\"20\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#e5e7eb\"/>\n",
 	    y - 18, s->width - 20, y - 18);
 	for (i = 0; i < 4; i++) {
 		x = 20 + (int)i * 200;
-		snprintf(shape, sizeof(shape), "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-		    "stroke=\"%s\" stroke-width=\"2\"%s marker-end=\"url(#%sah-%s)\"/>", x, y,
-		    x + 36, y, arrows[i].colour, arrows[i].dash, s->id, arrows[i].id);
+		snprintf(shape, sizeof(shape),
+		    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+		    "stroke=\"%s\" stroke-width=\"2\"%s marker-end=\"url(#%sah-%s)\"/>",
+		    x, y, x + 36, y, arrows[i].colour, arrows[i].dash, s->id,
+		    arrows[i].id);
 		legend_item(s, x, y, shape, arrows[i].label);
 	}
 	y += 26;
-	snprintf(shape, sizeof(shape), "<rect x=\"32\" y=\"%d\" width=\"12\" height=\"20\" "
-	    "fill=\"#dbe4ee\" stroke=\"" C_CALL "\"/>", y - 10);
-	legend_item(s, 20, y, shape, "system call: starts at the top, returns at the bottom");
-	snprintf(shape, sizeof(shape), "<path d=\"M618,%d l7,7 l-7,7 l-7,-7 z\" "
-	    "fill=\"" C_NOTE "\"/>", y - 7);
+	snprintf(shape, sizeof(shape),
+	    "<rect x=\"32\" y=\"%d\" width=\"12\" height=\"20\" "
+	    "fill=\"#dbe4ee\" stroke=\"" C_CALL "\"/>",
+	    y - 10);
+	legend_item(s, 20, y, shape,
+	    "system call: starts at the top, returns at the bottom");
+	snprintf(shape, sizeof(shape),
+	    "<path d=\"M618,%d l7,7 l-7,7 l-7,-7 z\" "
+	    "fill=\"" C_NOTE "\"/>",
+	    y - 7);
 	legend_item(s, 600, y, shape, "peer command or behaviour");
 	text(s, 20, y + 30, "start", "font-size=\"12\" fill=\"" C_DIM "\"",
 	    "seq and ack relative to each side's initial sequence number; win as on the "
@@ -401,10 +480,12 @@ dg_svg(const struct diagram *dg, bool standalone, const char *id, FILE *fp)
 	height = s.bottom + 100;
 	if (standalone)
 		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", fp);
-	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+	fprintf(fp,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 	    "viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans, Verdana, Arial, sans-serif\">\n",
 	    s.width, height, s.width, height);
-	fprintf(fp, "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n", s.width, height);
+	fprintf(fp, "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n",
+	    s.width, height);
 	defs(&s);
 	head(&s);
 	lifelines(&s);

@@ -25,31 +25,43 @@
 #include "duration_text.h"
 #include "escape.h"
 
-#define TX_MAX	200	/* a line with a long text may run past 80 columns */
-#define TX_C	10	/* the client's lifeline */
-#define TX_P	78	/* the peer's */
+#define TX_MAX 200 /* a line with a long text may run past 80 columns */
+#define TX_C   10  /* the client's lifeline */
+#define TX_P   78  /* the peer's */
 
 enum tk {
-	TK_PLAIN, TK_DIM, TK_CLIENT, TK_PEER, TK_RETX, TK_CALL, TK_BAD, TK_PEERNOTE,
+	TK_PLAIN,
+	TK_DIM,
+	TK_CLIENT,
+	TK_PEER,
+	TK_RETX,
+	TK_CALL,
+	TK_BAD,
+	TK_PEERNOTE,
 };
 
 static const char *const tk_esc[] = {
-	[TK_PLAIN] = "\033[0m", [TK_DIM] = "\033[2m", [TK_CLIENT] = "\033[36m",
-	[TK_PEER] = "\033[33m", [TK_RETX] = "\033[31m", [TK_CALL] = "\033[1m",
-	[TK_BAD] = "\033[1;31m", [TK_PEERNOTE] = "\033[35m",
+	[TK_PLAIN] = "\033[0m",
+	[TK_DIM] = "\033[2m",
+	[TK_CLIENT] = "\033[36m",
+	[TK_PEER] = "\033[33m",
+	[TK_RETX] = "\033[31m",
+	[TK_CALL] = "\033[1m",
+	[TK_BAD] = "\033[1;31m",
+	[TK_PEERNOTE] = "\033[35m",
 };
 
 struct line {
 	char c[TX_MAX + 1];
 	unsigned char k[TX_MAX];
-	size_t n;		/* columns used */
+	size_t n; /* columns used */
 };
 
 struct tx {
 	const struct diagram *dg;
 	FILE *fp;
 	bool colour;
-	bool in_call;		/* a call has started and not returned */
+	bool in_call; /* a call has started and not returned */
 };
 
 /* Text at col; control characters become '?' so nothing repaints the screen. */
@@ -133,8 +145,9 @@ static void
 seg_line(struct tx *t, struct line *l, const struct dg_row *r)
 {
 	char label[DG_TEXT_MAX + 8];
-	enum tk k = r->seg.retx || r->seg.zwp ? TK_RETX :
-	    r->seg.from_client ? TK_CLIENT : TK_PEER;
+	enum tk k = r->seg.retx || r->seg.zwp ? TK_RETX
+	    : r->seg.from_client	      ? TK_CLIENT
+					      : TK_PEER;
 	char dash = r->seg.retx || r->seg.zwp ? '~' : '-';
 	size_t n, end;
 
@@ -202,14 +215,14 @@ other_line(struct tx *t, struct line *l, const struct dg_row *r)
 	dur_measured(r->took_ns, DUR_VERDICT, took, sizeof(took));
 	switch (r->kind) {
 	case DG_PEER:
-		snprintf(text, sizeof(text), "%s%s%s", r->text, r->failed ? " FAILED: " : "",
-		    r->failed ? r->result : "");
+		snprintf(text, sizeof(text), "%s%s%s", r->text,
+		    r->failed ? " FAILED: " : "", r->failed ? r->result : "");
 		put_right(l, text, r->failed ? TK_BAD : TK_PEERNOTE);
 		l->c[TX_P] = '*';
 		break;
 	case DG_WAIT:
-		snprintf(text, sizeof(text), "%s%s%s (%s)", r->text, r->failed ? ": " : "",
-		    r->failed ? r->result : "", took);
+		snprintf(text, sizeof(text), "%s%s%s (%s)", r->text,
+		    r->failed ? ": " : "", r->failed ? r->result : "", took);
 		if (r->peer_side)
 			put_right(l, text, r->failed ? TK_BAD : TK_DIM);
 		else
@@ -220,18 +233,18 @@ other_line(struct tx *t, struct line *l, const struct dg_row *r)
 		put(l, TX_C + 4, text, TK_DIM);
 		break;
 	case DG_NOTE:
+		/* where the rows resume */
 		if (r->count > 0)
-			t->in_call = r->call_open;	/* where the rows resume */
+			t->in_call = r->call_open;
 		/* FALLTHROUGH */
 	case DG_CHECK:
-		snprintf(text, sizeof(text), "%s%s%s", r->result, r->result[0] != '\0' ?
-		    " " : "", r->text);
+		snprintf(text, sizeof(text), "%s%s%s", r->result,
+		    r->result[0] != '\0' ? " " : "", r->text);
 		put(l, TX_C + 2, text, r->failed ? TK_BAD : TK_DIM);
 		break;
 	case DG_CALL:
 	case DG_RETURN:
-	case DG_SEG:
-		break;
+	case DG_SEG: break;
 	}
 }
 
@@ -242,7 +255,7 @@ row(struct tx *t, const struct dg_row *r)
 
 	if (r->kind == DG_RETURN && r->ref < t->dg->nrows &&
 	    t->dg->rows[r->ref].instant)
-		return;		/* shown on its call's line */
+		return; /* shown on its call's line */
 	start(t, &l, r->kind == DG_REPEAT ? NULL : r);
 	if (r->kind == DG_SEG)
 		seg_line(t, &l, r);
@@ -266,10 +279,12 @@ head(struct tx *t)
 	fputc('\n', t->fp);
 	for (i = 0; i < dg->nconns && i < 8; i++) {
 		dg_conn_words(&dg->conns[i], conn, sizeof(conn));
-		snprintf(line, sizeof(line), "   %s, ISN %u (client) %u (peer)%s", conn,
+		snprintf(line, sizeof(line),
+		    "   %s, ISN %u (client) %u (peer)%s", conn,
 		    dg->conns[i].isn[0], dg->conns[i].isn[1],
-		    dg->conns[i].isn_from_syn[0] && dg->conns[i].isn_from_syn[1] ? "" :
-		    ", no handshake seen: relative to the first seen");
+		    dg->conns[i].isn_from_syn[0] && dg->conns[i].isn_from_syn[1]
+			? ""
+			: ", no handshake seen: relative to the first seen");
 		esc_put_terminal(t->fp, line);
 		fputc('\n', t->fp);
 	}
@@ -293,7 +308,8 @@ dg_text(const struct diagram *dg, bool colour, FILE *fp)
 		fprintf(fp, "   (nothing happened)\n");
 	for (i = 0; i < dg->nrows; i++)
 		row(&t, &dg->rows[i]);
-	fprintf(fp, "   seq/ack relative to each side's ISN; # a call in progress; "
+	fprintf(fp,
+	    "   seq/ack relative to each side's ISN; # a call in progress; "
 	    "~ retransmission\n   or probe; * the peer was told to do something\n");
 	return rp_finish(fp);
 }

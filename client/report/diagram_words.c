@@ -14,14 +14,16 @@
 #include "wire_classify.h"
 
 size_t
-dg_seg_label(const struct diagram *dg, const struct dg_row *r, char *buf, size_t len)
+dg_seg_label(const struct diagram *dg, const struct dg_row *r, char *buf,
+    size_t len)
 {
 	const struct dg_seg *s = &r->seg;
 	char fl[48];
 	struct tbuf tb;
 
 	tb_init(&tb, buf, len);
-	if (dg->nconns > 1 && r->conn >= 0 && dg->conns[r->conn].name[0] != '\0')
+	if (dg->nconns > 1 && r->conn >= 0 &&
+	    dg->conns[r->conn].name[0] != '\0')
 		tb_printf(&tb, "%s: ", dg->conns[r->conn].name);
 	else if (dg->nconns > 1 && r->conn >= 0)
 		tb_printf(&tb, "port %u: ", dg->conns[r->conn].cport);
@@ -49,11 +51,14 @@ dg_repeat_words(const struct dg_row *r, char *buf, size_t len)
 
 	dur_offset(r->t_end_ns, until, sizeof(until));
 	if (r->period == 1)
-		n = snprintf(buf, len, "... the same segment %zu more time%s, until %s",
-		    r->count, r->count == 1 ? "" : "s", until);
+		n = snprintf(buf, len,
+		    "... the same segment %zu more time%s, until %s", r->count,
+		    r->count == 1 ? "" : "s", until);
 	else
-		n = snprintf(buf, len, "... the %zu segments above %zu more time%s, "
-		    "until %s", r->period, r->count, r->count == 1 ? "" : "s", until);
+		n = snprintf(buf, len,
+		    "... the %zu segments above %zu more time%s, "
+		    "until %s",
+		    r->period, r->count, r->count == 1 ? "" : "s", until);
 	return n < 0 ? 0 : (size_t)n;
 }
 
@@ -68,14 +73,16 @@ dg_conn_words(const struct dg_conn *c, char *buf, size_t len)
 	else
 		tb_printf(&tb, "port %u: ", c->cport);
 	if (c->caddr != 0)
-		tb_printf(&tb, "%u.%u.%u.%u", c->caddr >> 24, c->caddr >> 16 & 0xff,
-		    c->caddr >> 8 & 0xff, c->caddr & 0xff);
+		tb_printf(&tb, "%u.%u.%u.%u", c->caddr >> 24,
+		    c->caddr >> 16 & 0xff, c->caddr >> 8 & 0xff,
+		    c->caddr & 0xff);
 	else
 		tb_printf(&tb, "client");
 	tb_printf(&tb, ":%u > ", c->cport);
 	if (c->paddr != 0)
-		tb_printf(&tb, "%u.%u.%u.%u", c->paddr >> 24, c->paddr >> 16 & 0xff,
-		    c->paddr >> 8 & 0xff, c->paddr & 0xff);
+		tb_printf(&tb, "%u.%u.%u.%u", c->paddr >> 24,
+		    c->paddr >> 16 & 0xff, c->paddr >> 8 & 0xff,
+		    c->paddr & 0xff);
 	else
 		tb_printf(&tb, "peer");
 	tb_printf(&tb, ":%u", c->pport);

@@ -21,9 +21,9 @@
 #include "units.h"
 #include "wire_classify.h"
 
-#define TIME_W 9		/* "  +12.345s" right-aligned */
+#define TIME_W	9 /* "  +12.345s" right-aligned */
 #define ARROW_W 30
-#define TAIL 4			/* dashes between a sender and its flags */
+#define TAIL	4 /* dashes between a sender and its flags */
 
 void
 live_view_init(struct live_view *v, const struct scenario *sc)
@@ -90,24 +90,23 @@ set_text(struct tbuf *tb, const struct scn_step *st)
 	char sz[32];
 
 	switch (st->opt) {
-	case OPT_LINGER_OFF:
-		tb_printf(tb, "linger off");
-		break;
+	case OPT_LINGER_OFF: tb_printf(tb, "linger off"); break;
 	case OPT_LINGER:
 	case OPT_LINGER2:
-		tb_printf(tb, "%s %" PRId64 "%s", st->opt == OPT_LINGER ?
-		    "linger" : "linger2", st->value, st->value >= 0 ? "s" : "");
+		tb_printf(tb, "%s %" PRId64 "%s",
+		    st->opt == OPT_LINGER ? "linger" : "linger2", st->value,
+		    st->value >= 0 ? "s" : "");
 		break;
 	case OPT_BLOCKING:
 	case OPT_NONBLOCKING:
-		tb_printf(tb, "%s", st->opt == OPT_BLOCKING ? "blocking" :
-		    "nonblocking");
+		tb_printf(tb, "%s",
+		    st->opt == OPT_BLOCKING ? "blocking" : "nonblocking");
 		break;
 	case OPT_SNDBUF:
 	case OPT_RCVBUF:
 		format_size((uint64_t)st->value, sz, sizeof(sz));
-		tb_printf(tb, "%s %s", st->opt == OPT_SNDBUF ? "sndbuf" :
-		    "rcvbuf", sz);
+		tb_printf(tb, "%s %s",
+		    st->opt == OPT_SNDBUF ? "sndbuf" : "rcvbuf", sz);
 		break;
 	case OPT_NODELAY:
 		tb_printf(tb, "nodelay %s", st->value ? "on" : "off");
@@ -115,9 +114,7 @@ set_text(struct tbuf *tb, const struct scn_step *st)
 	case OPT_USER_TIMEOUT:
 		tb_printf(tb, "user-timeout %" PRId64 "ms", st->value);
 		break;
-	default:
-		tb_printf(tb, "option %d", (int)st->opt);
-		break;
+	default: tb_printf(tb, "option %d", (int)st->opt); break;
 	}
 }
 
@@ -134,9 +131,7 @@ step_args(struct tbuf *tb, const struct scenario *sc, const struct scn_step *st)
 		tb_printf(tb, " %u %s", st->port, st->text);
 		break;
 	case STEP_PEER_BEHAVIOUR:
-	case STEP_WAIT_PEER:
-		tb_printf(tb, " %s %s", s, st->text);
-		break;
+	case STEP_WAIT_PEER: tb_printf(tb, " %s %s", s, st->text); break;
 	case STEP_PEER_READ:
 	case STEP_PEER_SEND:
 	case STEP_RECV:
@@ -164,12 +159,10 @@ step_args(struct tbuf *tb, const struct scenario *sc, const struct scn_step *st)
 			tb_printf(tb, " port %u", st->port);
 		break;
 	case STEP_SHUTDOWN:
-		tb_printf(tb, " %s %s", s, st->how >= 0 && st->how <= 2 ?
-		    how[st->how] : "?");
+		tb_printf(tb, " %s %s", s,
+		    st->how >= 0 && st->how <= 2 ? how[st->how] : "?");
 		break;
-	case STEP_LISTEN:
-		tb_printf(tb, " %s %u", s, st->port);
-		break;
+	case STEP_LISTEN: tb_printf(tb, " %s %u", s, st->port); break;
 	case STEP_ACCEPT:
 		tb_printf(tb, " %s as %s", s, sock_name(sc, st->sock2));
 		break;
@@ -179,7 +172,7 @@ step_args(struct tbuf *tb, const struct scenario *sc, const struct scn_step *st)
 		tb_printf(tb, "%s %s", st->kind == STEP_SIGNAL ? " after" : "",
 		    a);
 		break;
-	case STEP_PEER_ACK_FIN:		/* the rest name their socket only */
+	case STEP_PEER_ACK_FIN: /* the rest name their socket only */
 	case STEP_PEER_RESUME:
 	case STEP_PEER_FIN:
 	case STEP_PEER_RST:
@@ -188,9 +181,7 @@ step_args(struct tbuf *tb, const struct scenario *sc, const struct scn_step *st)
 	case STEP_EXIT_CLOSE:
 	case STEP_REPEAT:
 	case STEP_END:
-	case STEP_KIND_COUNT:
-		tb_printf(tb, " %s", s);
-		break;
+	case STEP_KIND_COUNT: tb_printf(tb, " %s", s); break;
 	}
 }
 
@@ -237,13 +228,13 @@ result(struct tbuf *tb, const struct scn_step *st, const struct obs_call *c)
 
 	dur_measured(c->t_end_ns - c->t_start_ns, DUR_LIVE, d, sizeof(d));
 	if (!c->ran)
-		tb_printf(tb, ": not run%s%s", c->detail[0] != '\0' ? ", " :
-		    "", c->detail);
+		tb_printf(tb, ": not run%s%s", c->detail[0] != '\0' ? ", " : "",
+		    c->detail);
 	else if (st->kind == STEP_WAIT)
 		tb_printf(tb, ": %s passed", d);
 	else if (st->kind == STEP_WAIT_PEER)
-		tb_printf(tb, ": %s after %s", c->ret == 0 ? "met" :
-		    "not met", d);
+		tb_printf(tb, ": %s after %s", c->ret == 0 ? "met" : "not met",
+		    d);
 	else if (st->kind == STEP_SIGNAL)
 		tb_printf(tb, ": %s", c->ret == 0 ? "armed" : "failed");
 	else if (!scn_step_is_call(st->kind))
@@ -251,8 +242,9 @@ result(struct tbuf *tb, const struct scn_step *st, const struct obs_call *c)
 	else {
 		tb_printf(tb, " returned %" PRId64, c->ret);
 		if (c->ret < 0)
-			tb_printf(tb, " %s", c->err_name[0] != '\0' ?
-			    c->err_name : "(no errno name)");
+			tb_printf(tb, " %s",
+			    c->err_name[0] != '\0' ? c->err_name
+						   : "(no errno name)");
 		tb_printf(tb, " after %s", d);
 	}
 	/* A peer's "ok ..." adds nothing; its errors and notes do. */
@@ -261,8 +253,8 @@ result(struct tbuf *tb, const struct scn_step *st, const struct obs_call *c)
 }
 
 size_t
-live_fmt_step_end(const struct live_view *v, size_t i,
-    const struct obs_call *c, char *buf, size_t len)
+live_fmt_step_end(const struct live_view *v, size_t i, const struct obs_call *c,
+    char *buf, size_t len)
 {
 	char text[SCN_TEXT_MAX + 64];
 	struct tbuf tb;
@@ -285,7 +277,8 @@ conn_of(struct live_view *v, const struct obs_segment *s)
 	size_t k;
 
 	for (k = 0; k < v->nconns; k++)
-		if (v->conns[k].client_port == cp && v->conns[k].peer_port == pp)
+		if (v->conns[k].client_port == cp &&
+		    v->conns[k].peer_port == pp)
 			return &v->conns[k];
 	if (v->nconns == LIVE_MAX_CONNS)
 		return NULL;
@@ -341,10 +334,10 @@ live_fmt_seg(struct live_view *v, const struct obs_segment *s, char *buf,
 	snprintf(left, sizeof(left), "client");
 	snprintf(right, sizeof(right), "peer");
 	if (v->ports) {
-		snprintf(left, sizeof(left), "client:%u", (unsigned)(
-		    s->from_client ? s->sport : s->dport));
-		snprintf(right, sizeof(right), "peer:%u", (unsigned)(
-		    s->from_client ? s->dport : s->sport));
+		snprintf(left, sizeof(left), "client:%u",
+		    (unsigned)(s->from_client ? s->sport : s->dport));
+		snprintf(right, sizeof(right), "peer:%u",
+		    (unsigned)(s->from_client ? s->dport : s->sport));
 	}
 	tb_init(&tb, buf, len);
 	time_col(&tb, s->t_ns);
@@ -368,8 +361,9 @@ size_t
 live_fmt_verdict(const struct live_view *v, const struct verdict *vd,
     uint64_t t_ns, char *buf, size_t len)
 {
-	const char *why = vd->kind == VERDICT_PASS ? "" :
-	    vd->note[0] != '\0' ? vd->note : vd->actual;
+	const char *why = vd->kind == VERDICT_PASS ? ""
+	    : vd->note[0] != '\0'		   ? vd->note
+						   : vd->actual;
 	struct tbuf tb;
 
 	(void)v;
@@ -399,16 +393,16 @@ live_fmt_tick(const struct live_view *v, size_t i, uint64_t elapsed_ns,
 	if (!scn_step_waits(st->kind))
 		return tb.off;
 	format_duration(d, all, sizeof(all));
-	snprintf(left, sizeof(left), "%.1fs", elapsed_ns < d ?
-	    (double)(d - elapsed_ns) / 1e9 : 0.0);
-	tb_printf(&tb, " of %s%s, %s left", st->kind == STEP_WAIT_PEER ?
-	    "at most " : "", all, left);
+	snprintf(left, sizeof(left), "%.1fs",
+	    elapsed_ns < d ? (double)(d - elapsed_ns) / 1e9 : 0.0);
+	tb_printf(&tb, " of %s%s, %s left",
+	    st->kind == STEP_WAIT_PEER ? "at most " : "", all, left);
 	return tb.off;
 }
 
 size_t
-live_fmt_end(const struct live_view *v, const struct case_obs *obs,
-    char *buf, size_t len)
+live_fmt_end(const struct live_view *v, const struct case_obs *obs, char *buf,
+    size_t len)
 {
 	char d[32];
 

@@ -40,8 +40,8 @@
 #include "scenario.h"
 #include "verdict.h"
 
-#define LIVE_MAX_CONNS 64	/* connections whose numbers are made relative */
-#define LIVE_LINE_MAX 512	/* every line fits */
+#define LIVE_MAX_CONNS 64  /* connections whose numbers are made relative */
+#define LIVE_LINE_MAX  512 /* every line fits */
 
 /* One connection's first sequence numbers, per side (0: client). */
 struct live_conn {
@@ -52,58 +52,58 @@ struct live_conn {
 
 struct live_view {
 	const struct scenario *sc;
-	bool ports;		/* show ports: the case has several sockets */
+	bool ports; /* show ports: the case has several sockets */
 	struct live_conn conns[LIVE_MAX_CONNS];
 	size_t nconns;
 };
 
-void	live_view_init(struct live_view *v, const struct scenario *sc);
+void live_view_init(struct live_view *v, const struct scenario *sc);
 
 /* The case's first lines: name, description and the column heads ('\n'
  * between them, none at the end). */
-size_t	live_fmt_case(const struct live_view *v, char *buf, size_t len);
+size_t live_fmt_case(const struct live_view *v, char *buf, size_t len);
 
 /* Step i as it is written: "close c", "send c 10KiB", "wait 2s". */
-size_t	live_step_text(const struct scenario *sc, size_t i, char *buf,
-	    size_t len);
+size_t live_step_text(const struct scenario *sc, size_t i, char *buf,
+    size_t len);
 
 /* Whether step i is the peer's (shown on the peer's side). */
-bool	live_step_is_peer(const struct scenario *sc, size_t i);
+bool live_step_is_peer(const struct scenario *sc, size_t i);
 
 /* Step i started at t_ns: "+0.003s  close c ...". */
-size_t	live_fmt_step_start(const struct live_view *v, size_t i,
-	    uint64_t t_ns, char *buf, size_t len);
+size_t live_fmt_step_start(const struct live_view *v, size_t i, uint64_t t_ns,
+    char *buf, size_t len);
 
 /*
  * Step i is done, as c says: "+2.004s  close c returned 0 after 2.001s",
  * "+1.000s  wait 1s: 1.000s passed", "peer ack-fin c: ok". The time is
  * the call's end.
  */
-size_t	live_fmt_step_end(const struct live_view *v, size_t i,
-	    const struct obs_call *c, char *buf, size_t len);
+size_t live_fmt_step_end(const struct live_view *v, size_t i,
+    const struct obs_call *c, char *buf, size_t len);
 
 /* A segment as an arrow; remembers first sequence numbers (hence not
  * const). */
-size_t	live_fmt_seg(struct live_view *v, const struct obs_segment *s,
-	    char *buf, size_t len);
+size_t live_fmt_seg(struct live_view *v, const struct obs_segment *s, char *buf,
+    size_t len);
 
 /*
  * An expectation decided, at t_ns: "+2.004s    PASS  expect linux: returns
  * 0"; a verdict that did not pass gets what happened on a second line.
  */
-size_t	live_fmt_verdict(const struct live_view *v, const struct verdict *vd,
-	    uint64_t t_ns, char *buf, size_t len);
+size_t live_fmt_verdict(const struct live_view *v, const struct verdict *vd,
+    uint64_t t_ns, char *buf, size_t len);
 
 /*
  * The ticking line while step i runs (no time column: it is rewritten in
  * place): "close c ... 0.4s"; for `wait` and `wait peer`, what is left:
  * "wait 2s ... 0.4s of 2s, 1.6s left".
  */
-size_t	live_fmt_tick(const struct live_view *v, size_t i, uint64_t elapsed_ns,
-	    char *buf, size_t len);
+size_t live_fmt_tick(const struct live_view *v, size_t i, uint64_t elapsed_ns,
+    char *buf, size_t len);
 
 /* The case is over: "   done in 2.031s", or why it stopped. */
-size_t	live_fmt_end(const struct live_view *v, const struct case_obs *obs,
-	    char *buf, size_t len);
+size_t live_fmt_end(const struct live_view *v, const struct case_obs *obs,
+    char *buf, size_t len);
 
 #endif

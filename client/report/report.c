@@ -18,8 +18,11 @@ static const struct {
 	const char *name;
 	enum report_format fmt;
 } formats[] = {
-	{ "human", REPORT_HUMAN }, { "tap", REPORT_TAP }, { "junit", REPORT_JUNIT },
-	{ "json", REPORT_JSON }, { "jsonl", REPORT_JSON },
+	{ "human", REPORT_HUMAN },
+	{ "tap", REPORT_TAP },
+	{ "junit", REPORT_JUNIT },
+	{ "json", REPORT_JSON },
+	{ "jsonl", REPORT_JSON },
 };
 
 int
@@ -53,14 +56,10 @@ report_write(enum report_format fmt, const struct run_result *run,
     const struct report_options *opts, FILE *fp)
 {
 	switch (fmt) {
-	case REPORT_HUMAN:
-		return report_human(run, opts, fp);
-	case REPORT_TAP:
-		return report_tap(run, opts, fp);
-	case REPORT_JUNIT:
-		return report_junit(run, opts, fp);
-	case REPORT_JSON:
-		return report_json(run, opts, fp);
+	case REPORT_HUMAN: return report_human(run, opts, fp);
+	case REPORT_TAP: return report_tap(run, opts, fp);
+	case REPORT_JUNIT: return report_junit(run, opts, fp);
+	case REPORT_JSON: return report_json(run, opts, fp);
 	}
 	errno = EINVAL;
 	return -1;
@@ -92,9 +91,10 @@ rp_lab_system(const struct obs_lab *lab, char *buf, size_t len)
 	int n;
 
 	rp_lab_bound(lab, bound, sizeof(bound));
-	n = snprintf(buf, len, "%s, through lingerlab-agent at %s; the wire as "
-	    "%s saw it; clocks agree within %s", lab->system, lab->agent,
-	    lab->wire, bound);
+	n = snprintf(buf, len,
+	    "%s, through lingerlab-agent at %s; the wire as "
+	    "%s saw it; clocks agree within %s",
+	    lab->system, lab->agent, lab->wire, bound);
 	return n < 0 ? 0 : (size_t)n;
 }
 

@@ -21,8 +21,8 @@ enum report_format {
 };
 
 struct report_options {
-	bool colour;		/* human: ANSI colours */
-	bool verbose;		/* human: expected and actual for passing checks too */
+	bool colour;  /* human: ANSI colours */
+	bool verbose; /* human: expected and actual for passing checks too */
 	/*
 	 * human: what the caller adds to the report (diagrams, a summary),
 	 * after each case's checks (index into run->cases) and once before
@@ -34,23 +34,23 @@ struct report_options {
 };
 
 /* "human", "tap", "junit", "json" (also "jsonl"). Returns 0 or -1. */
-int	report_format_from_name(const char *name, enum report_format *out);
+int report_format_from_name(const char *name, enum report_format *out);
 const char *report_format_name(enum report_format fmt);
 
 /*
  * Write the whole run. opts may be NULL (no colour, not verbose). Returns
  * 0, or -1 when the stream reported an error (errno as it left it, or EIO).
  */
-int	report_write(enum report_format fmt, const struct run_result *run,
-	    const struct report_options *opts, FILE *fp);
+int report_write(enum report_format fmt, const struct run_result *run,
+    const struct report_options *opts, FILE *fp);
 
-int	report_human(const struct run_result *run, const struct report_options *opts,
-	    FILE *fp);
-int	report_tap(const struct run_result *run, const struct report_options *opts,
-	    FILE *fp);
-int	report_junit(const struct run_result *run, const struct report_options *opts,
-	    FILE *fp);
-int	report_json(const struct run_result *run, const struct report_options *opts,
-	    FILE *fp);
+int report_human(const struct run_result *run,
+    const struct report_options *opts, FILE *fp);
+int report_tap(const struct run_result *run, const struct report_options *opts,
+    FILE *fp);
+int report_junit(const struct run_result *run,
+    const struct report_options *opts, FILE *fp);
+int report_json(const struct run_result *run, const struct report_options *opts,
+    FILE *fp);
 
 #endif

@@ -17,7 +17,7 @@
 #include "series.h"
 #include "wire_classify.h"
 
-#define INDENT "                "	/* lines under a check: under its location */
+#define INDENT "                " /* lines under a check: under its location */
 
 struct human {
 	FILE *fp;
@@ -29,17 +29,12 @@ static const char *
 colour_of(enum verdict_kind kind)
 {
 	switch (kind) {
-	case VERDICT_PASS:
-		return "\033[32m";
-	case VERDICT_FAIL:
-		return "\033[31m";
-	case VERDICT_NOT_APPLICABLE:
-		return "\033[33m";
-	case VERDICT_NOT_REACHED:
-		return "\033[35m";
+	case VERDICT_PASS: return "\033[32m";
+	case VERDICT_FAIL: return "\033[31m";
+	case VERDICT_NOT_APPLICABLE: return "\033[33m";
+	case VERDICT_NOT_REACHED: return "\033[35m";
 	case VERDICT_ERROR:
-	case VERDICT_KIND_COUNT:
-		break;
+	case VERDICT_KIND_COUNT: break;
 	}
 	return "\033[1;31m";
 }
@@ -58,7 +53,8 @@ static void
 put_verdict_word(struct human *h, enum verdict_kind kind)
 {
 	if (h->colour)
-		fprintf(h->fp, "%s%-12s\033[0m", colour_of(kind), verdict_kind_name(kind));
+		fprintf(h->fp, "%s%-12s\033[0m", colour_of(kind),
+		    verdict_kind_name(kind));
 	else
 		fprintf(h->fp, "%-12s", verdict_kind_name(kind));
 }
@@ -89,7 +85,8 @@ wire_detail(struct human *h, const struct verdict_wire *w)
 	size_t i;
 
 	if (w->nmisses > 0)
-		fprintf(h->fp, INDENT "closest segments, and how they differ:\n");
+		fprintf(h->fp,
+		    INDENT "closest segments, and how they differ:\n");
 	for (i = 0; i < w->nmisses; i++) {
 		segment_line(h, " ", &w->misses[i].seg);
 		fprintf(h->fp, INDENT "      ");
@@ -97,18 +94,26 @@ wire_detail(struct human *h, const struct verdict_wire *w)
 		fputc('\n', h->fp);
 	}
 	if (w->more_misses > 0)
-		fprintf(h->fp, INDENT "    and %zu more in the window\n", w->more_misses);
+		fprintf(h->fp, INDENT "    and %zu more in the window\n",
+		    w->more_misses);
 	dur_offset(w->around_ns, around, sizeof(around));
 	if (w->nexcerpt == 0) {
-		fprintf(h->fp, INDENT "no segments were captured in the case\n");
+		fprintf(h->fp,
+		    INDENT "no segments were captured in the case\n");
 		return;
 	}
-	fprintf(h->fp, INDENT "on the wire around %s (segments %zu to %zu of %zu; "
-	    "* in the window):\n", around, w->excerpt_first + 1,
-	    w->excerpt_first + w->nexcerpt, w->nsegs);
+	fprintf(h->fp,
+	    INDENT "on the wire around %s (segments %zu to %zu of %zu; "
+		   "* in the window):\n",
+	    around, w->excerpt_first + 1, w->excerpt_first + w->nexcerpt,
+	    w->nsegs);
 	for (i = 0; i < w->nexcerpt; i++)
-		segment_line(h, w->excerpt[i].t_ns >= w->t_from_ns &&
-		    w->excerpt[i].t_ns <= w->t_to_ns ? "*" : " ", &w->excerpt[i]);
+		segment_line(h,
+		    w->excerpt[i].t_ns >= w->t_from_ns &&
+			    w->excerpt[i].t_ns <= w->t_to_ns
+			? "*"
+			: " ",
+		    &w->excerpt[i]);
 }
 
 static void
@@ -123,7 +128,8 @@ check(struct human *h, const struct verdict *v)
 	put_text(h, where);
 	fprintf(h->fp, "  ");
 	put_text(h, v->check);
-	if (h->verbose && v->kind != VERDICT_NOT_APPLICABLE && v->kind != VERDICT_NOT_REACHED) {
+	if (h->verbose && v->kind != VERDICT_NOT_APPLICABLE &&
+	    v->kind != VERDICT_NOT_REACHED) {
 		dur_offset(v->t_ns, at, sizeof(at));
 		fprintf(h->fp, "  [%s]", at);
 	}
@@ -131,9 +137,11 @@ check(struct human *h, const struct verdict *v)
 	labelled(h, "expected: ", v->expected);
 	if (v->kind != VERDICT_NOT_APPLICABLE)
 		labelled(h, "actual:   ", v->actual);
-	labelled(h, v->kind == VERDICT_NOT_APPLICABLE ? "" : "note:     ", v->note);
+	labelled(h,
+	    v->kind == VERDICT_NOT_APPLICABLE ? "" : "note:     ", v->note);
 	if (h->verbose || v->kind == VERDICT_FAIL)
-		labelled(h, "because:  ", v->kind == VERDICT_NOT_APPLICABLE ? "" : v->because);
+		labelled(h, "because:  ",
+		    v->kind == VERDICT_NOT_APPLICABLE ? "" : v->because);
 	if (v->wire != NULL)
 		wire_detail(h, v->wire);
 }
@@ -142,13 +150,15 @@ check(struct human *h, const struct verdict *v)
 static void
 counts_words(struct human *h, const size_t *c)
 {
-	size_t failed = c[VERDICT_FAIL] + c[VERDICT_NOT_REACHED] + c[VERDICT_ERROR];
+	size_t failed =
+	    c[VERDICT_FAIL] + c[VERDICT_NOT_REACHED] + c[VERDICT_ERROR];
 
-	fprintf(h->fp, "%zu passed, %zu failed, %zu not applicable", c[VERDICT_PASS],
-	    failed, c[VERDICT_NOT_APPLICABLE]);
+	fprintf(h->fp, "%zu passed, %zu failed, %zu not applicable",
+	    c[VERDICT_PASS], failed, c[VERDICT_NOT_APPLICABLE]);
 	if (c[VERDICT_NOT_REACHED] > 0 || c[VERDICT_ERROR] > 0)
 		fprintf(h->fp, " (of the failed: %zu not reached, %zu error%s)",
-		    c[VERDICT_NOT_REACHED], c[VERDICT_ERROR], c[VERDICT_ERROR] == 1 ? "" : "s");
+		    c[VERDICT_NOT_REACHED], c[VERDICT_ERROR],
+		    c[VERDICT_ERROR] == 1 ? "" : "s");
 }
 
 /* The probes, one sparkline each, for the series series_shown() picks. */
@@ -164,7 +174,8 @@ probe_charts(struct human *h, const struct obs_probes *p)
 	for (k = 0; k < p->nseries; k++) {
 		if (!series_shown(p, k))
 			continue;
-		series_sparkline(p, k, 60, series_utf8_locale(), line, sizeof(line));
+		series_sparkline(p, k, 60, series_utf8_locale(), line,
+		    sizeof(line));
 		fprintf(h->fp, "%s%-26s %s\n", INDENT, p->names[k], line);
 	}
 }
@@ -186,8 +197,10 @@ one_case(struct human *h, const struct case_result *cr)
 	}
 	if (cr->lab.on) {
 		rp_lab_bound(&cr->lab, took, sizeof(took));
-		fprintf(h->fp, "   lab: clocks agree within %s (wire windows widened "
-		    "by it)\n", took);
+		fprintf(h->fp,
+		    "   lab: clocks agree within %s (wire windows widened "
+		    "by it)\n",
+		    took);
 	}
 	if (cr->lab_unchecked[0] != '\0') {
 		fprintf(h->fp, "   lab: ");
@@ -196,11 +209,15 @@ one_case(struct human *h, const struct case_result *cr)
 	}
 	if (cr->aborted) {
 		fprintf(h->fp, "   stopped early: ");
-		put_text(h, cr->abort_reason[0] != '\0' ? cr->abort_reason : "no reason given");
+		put_text(h,
+		    cr->abort_reason[0] != '\0' ? cr->abort_reason
+						: "no reason given");
 		fputc('\n', h->fp);
 	}
-	if (cr->pcap_path[0] != '\0' && (h->verbose || cr->counts[VERDICT_PASS] +
-	    cr->counts[VERDICT_NOT_APPLICABLE] < cr->nverdicts)) {
+	if (cr->pcap_path[0] != '\0' &&
+	    (h->verbose ||
+		cr->counts[VERDICT_PASS] + cr->counts[VERDICT_NOT_APPLICABLE] <
+		    cr->nverdicts)) {
 		fprintf(h->fp, "   capture: ");
 		put_text(h, cr->pcap_path);
 		fputc('\n', h->fp);
@@ -216,7 +233,8 @@ one_case(struct human *h, const struct case_result *cr)
 }
 
 int
-report_human(const struct run_result *run, const struct report_options *opts, FILE *fp)
+report_human(const struct run_result *run, const struct report_options *opts,
+    FILE *fp)
 {
 	struct human h = { .fp = fp };
 	size_t i, failed = run_result_failures(run);
@@ -226,15 +244,17 @@ report_human(const struct run_result *run, const struct report_options *opts, FI
 		h.colour = opts->colour;
 		h.verbose = opts->verbose;
 	}
-	fprintf(fp, "lingerlab: %zu case%s on ", run->ncases, run->ncases == 1 ? "" : "s");
+	fprintf(fp, "lingerlab: %zu case%s on ", run->ncases,
+	    run->ncases == 1 ? "" : "s");
 	if (run->lab.on) {
 		char lab[512];
 
 		rp_lab_system(&run->lab, lab, sizeof(lab));
 		put_text(&h, lab);
 	} else
-		put_text(&h, run->os_name[0] != '\0' ? run->os_name :
-		    "an unknown system");
+		put_text(&h,
+		    run->os_name[0] != '\0' ? run->os_name
+					    : "an unknown system");
 	fprintf(fp, "\n\n");
 	for (i = 0; i < run->ncases; i++) {
 		one_case(&h, &run->cases[i]);
@@ -247,10 +267,12 @@ report_human(const struct run_result *run, const struct report_options *opts, FI
 	if (h.colour)
 		fputs(failed > 0 ? "\033[1;31m" : "\033[1;32m", fp);
 	counts_words(&h, run->counts);
-	fprintf(fp, " in %zu case%s, %s s", run->ncases, run->ncases == 1 ? "" : "s", took);
+	fprintf(fp, " in %zu case%s, %s s", run->ncases,
+	    run->ncases == 1 ? "" : "s", took);
 	if (h.colour)
 		fputs("\033[0m", fp);
 	/* the plain form, alone on its line, for scripts */
-	fprintf(fp, "\n%zu passed, %zu failed\n", run->counts[VERDICT_PASS], failed);
+	fprintf(fp, "\n%zu passed, %zu failed\n", run->counts[VERDICT_PASS],
+	    failed);
 	return rp_finish(fp);
 }

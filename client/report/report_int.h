@@ -12,7 +12,7 @@
 #include "verdict.h"
 
 /* "x.scn:12" or "x.scn" for the case-level verdict. */
-size_t	rp_where(const struct verdict *v, char *buf, size_t len);
+size_t rp_where(const struct verdict *v, char *buf, size_t len);
 
 /*
  * Lab mode, in words: "Linux 6.1.0 (Debian GNU/Linux 12) on host sut,
@@ -20,10 +20,10 @@ size_t	rp_where(const struct verdict *v, char *buf, size_t len);
  * 198.51.100.6:7999 saw it; clocks agree within 41 us" (rp_lab_system), and
  * the bound alone, "41 us" (rp_lab_bound).
  */
-size_t	rp_lab_system(const struct obs_lab *lab, char *buf, size_t len);
-size_t	rp_lab_bound(const struct obs_lab *lab, char *buf, size_t len);
+size_t rp_lab_system(const struct obs_lab *lab, char *buf, size_t len);
+size_t rp_lab_bound(const struct obs_lab *lab, char *buf, size_t len);
 
 /* Flush, and turn a stream error into -1. */
-int	rp_finish(FILE *fp);
+int rp_finish(FILE *fp);
 
 #endif

@@ -93,7 +93,8 @@ os_list(FILE *fp, uint32_t mask)
 		uint32_t bit;
 		const char *id;
 	} oses[] = {
-		{ SCN_OS_LINUX, "linux" }, { SCN_OS_FREEBSD, "freebsd" },
+		{ SCN_OS_LINUX, "linux" },
+		{ SCN_OS_FREEBSD, "freebsd" },
 		{ SCN_OS_WINDOWS, "windows" },
 	};
 	bool first = true;
@@ -137,8 +138,8 @@ counts(FILE *fp, const size_t *c)
 
 	fprintf(fp, ",\"counts\":{");
 	for (k = VERDICT_PASS; k < VERDICT_KIND_COUNT; k++)
-		fprintf(fp, "%s\"%s\":%zu", k == VERDICT_PASS ? "" : ",", verdict_kind_id(k),
-		    c[k]);
+		fprintf(fp, "%s\"%s\":%zu", k == VERDICT_PASS ? "" : ",",
+		    verdict_kind_id(k), c[k]);
 	fputc('}', fp);
 }
 
@@ -184,7 +185,8 @@ one_case(FILE *fp, const struct case_result *cr)
 }
 
 int
-report_json(const struct run_result *run, const struct report_options *opts, FILE *fp)
+report_json(const struct run_result *run, const struct report_options *opts,
+    FILE *fp)
 {
 	size_t i;
 

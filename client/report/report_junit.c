@@ -79,9 +79,11 @@ problem(FILE *fp, const char *element, const struct verdict *v)
 
 	rp_where(v, where, sizeof(where));
 	if (v->kind == VERDICT_FAIL)
-		snprintf(msg, sizeof(msg), "expected %s; actual: %s", v->expected, v->actual);
+		snprintf(msg, sizeof(msg), "expected %s; actual: %s",
+		    v->expected, v->actual);
 	else
-		snprintf(msg, sizeof(msg), "%s", v->note[0] != '\0' ? v->note : v->actual);
+		snprintf(msg, sizeof(msg), "%s",
+		    v->note[0] != '\0' ? v->note : v->actual);
 	fprintf(fp, "      <%s", element);
 	attr(fp, "message", msg);
 	attr(fp, "type", verdict_kind_id(v->kind));
@@ -131,9 +133,11 @@ count_attrs(FILE *fp, size_t tests, const size_t *c, uint64_t ns)
 	char took[32];
 
 	dur_seconds(ns, took, sizeof(took));
-	fprintf(fp, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
-	    "time=\"%s\"", tests, c[VERDICT_FAIL],
-	    c[VERDICT_ERROR] + c[VERDICT_NOT_REACHED], c[VERDICT_NOT_APPLICABLE], took);
+	fprintf(fp,
+	    " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
+	    "time=\"%s\"",
+	    tests, c[VERDICT_FAIL], c[VERDICT_ERROR] + c[VERDICT_NOT_REACHED],
+	    c[VERDICT_NOT_APPLICABLE], took);
 }
 
 /* Lab mode: where the case ran, how it was watched, the clock bound. */
@@ -170,8 +174,9 @@ testsuite(FILE *fp, const struct case_result *cr)
 		property(fp, "capture", cr->pcap_path);
 		lab_properties(fp, cr);
 		if (cr->aborted)
-			property(fp, "stopped", cr->abort_reason[0] != '\0' ?
-			    cr->abort_reason : "no reason given");
+			property(fp, "stopped",
+			    cr->abort_reason[0] != '\0' ? cr->abort_reason
+							: "no reason given");
 		fprintf(fp, "    </properties>\n");
 	}
 	for (i = 0; i < cr->nverdicts; i++)
@@ -185,14 +190,16 @@ testsuite(FILE *fp, const struct case_result *cr)
 }
 
 int
-report_junit(const struct run_result *run, const struct report_options *opts, FILE *fp)
+report_junit(const struct run_result *run, const struct report_options *opts,
+    FILE *fp)
 {
 	size_t i, tests = 0;
 
 	(void)opts;
 	for (i = 0; i < run->ncases; i++)
 		tests += run->cases[i].nverdicts;
-	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"lingerlab\"");
+	fprintf(fp,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"lingerlab\"");
 	count_attrs(fp, tests, run->counts, run->duration_ns);
 	fprintf(fp, ">\n");
 	for (i = 0; i < run->ncases; i++)

@@ -132,7 +132,8 @@ diagnostics(FILE *fp, const struct case_result *cr, const struct verdict *v)
 }
 
 static void
-test_point(FILE *fp, size_t num, const struct case_result *cr, const struct verdict *v)
+test_point(FILE *fp, size_t num, const struct case_result *cr,
+    const struct verdict *v)
 {
 	char where[SCN_TEXT_MAX + 16];
 	bool ok = v->kind == VERDICT_PASS || v->kind == VERDICT_NOT_APPLICABLE;
@@ -179,7 +180,8 @@ case_comment(FILE *fp, const struct case_result *cr)
 }
 
 int
-report_tap(const struct run_result *run, const struct report_options *opts, FILE *fp)
+report_tap(const struct run_result *run, const struct report_options *opts,
+    FILE *fp)
 {
 	size_t i, j, total = 0, num = 0;
 
@@ -198,13 +200,15 @@ report_tap(const struct run_result *run, const struct report_options *opts, FILE
 		rp_lab_system(&run->lab, lab, sizeof(lab));
 		tap_text(fp, lab);
 	} else
-		tap_text(fp, run->os_name[0] != '\0' ? run->os_name :
-		    "an unknown system");
+		tap_text(fp,
+		    run->os_name[0] != '\0' ? run->os_name
+					    : "an unknown system");
 	fputc('\n', fp);
 	for (i = 0; i < run->ncases; i++) {
 		case_comment(fp, &run->cases[i]);
 		for (j = 0; j < run->cases[i].nverdicts; j++)
-			test_point(fp, ++num, &run->cases[i], &run->cases[i].verdicts[j]);
+			test_point(fp, ++num, &run->cases[i],
+			    &run->cases[i].verdicts[j]);
 	}
 	fprintf(fp, "# %zu passed, %zu failed, %zu not applicable\n",
 	    run->counts[VERDICT_PASS], run_result_failures(run),

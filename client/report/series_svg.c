@@ -17,22 +17,22 @@
 
 #include "escape.h"
 
-#define W 480
-#define H 210
-#define ML 64		/* the value labels and the unit */
-#define MR 16
-#define MT 40		/* the heading and the iteration scale */
-#define MB 36		/* the time labels and the axis name */
-#define PW (W - ML - MR)
-#define PH (H - MT - MB)
-#define INSET 6	/* the line keeps off the axes, a bound on the range shows */
+#define W	   480
+#define H	   210
+#define ML	   64 /* the value labels and the unit */
+#define MR	   16
+#define MT	   40 /* the heading and the iteration scale */
+#define MB	   36 /* the time labels and the axis name */
+#define PW	   (W - ML - MR)
+#define PH	   (H - MT - MB)
+#define INSET	   6 /* the line keeps off the axes, a bound on the range shows */
 #define SHEET_COLS 2
 #define SHEET_HEAD 36
 
 /* One plot's scales. */
 struct plot_scales {
-	int64_t lo, hi;		/* the value range shown */
-	uint64_t t_lo, t_hi;	/* the time range shown */
+	int64_t lo, hi;	     /* the value range shown */
+	uint64_t t_lo, t_hi; /* the time range shown */
 };
 
 /* What series name counts, for the value axis. */
@@ -63,15 +63,15 @@ x_of(const struct plot_scales *f, uint64_t t)
 static double
 y_of(const struct plot_scales *f, int64_t v)
 {
-	return (H - MB - INSET) - (double)(v - f->lo) / (double)(f->hi - f->lo) *
-	    (PH - 2 * INSET);
+	return (H - MB - INSET) -
+	    (double)(v - f->lo) / (double)(f->hi - f->lo) * (PH - 2 * INSET);
 }
 
 /* The range of series k and of the bounds on it; never empty, so a flat
  * series is drawn across the middle. */
 static void
-scales_of(const struct obs_probes *p, size_t k, const struct series_bound *b, size_t nb,
-    struct plot_scales *f, int64_t *min, int64_t *max)
+scales_of(const struct obs_probes *p, size_t k, const struct series_bound *b,
+    size_t nb, struct plot_scales *f, int64_t *min, int64_t *max)
 {
 	size_t i;
 
@@ -108,16 +108,21 @@ final_of(const struct obs_probes *p, size_t k)
 }
 
 static void
-heading(FILE *fp, const struct obs_probes *p, size_t k, int64_t min, int64_t max)
+heading(FILE *fp, const struct obs_probes *p, size_t k, int64_t min,
+    int64_t max)
 {
 	fputs("<title>", fp);
 	esc_put_xml(fp, p->names[k], false);
 	fputs("</title>\n", fp);
-	fprintf(fp, "<text x=\"%d\" y=\"16\" font-size=\"14\" font-weight=\"bold\">", ML);
+	fprintf(fp,
+	    "<text x=\"%d\" y=\"16\" font-size=\"14\" font-weight=\"bold\">",
+	    ML);
 	esc_put_xml(fp, p->names[k], false);
-	fprintf(fp, "</text>\n<text x=\"%d\" y=\"16\" font-size=\"12\" text-anchor=\"end\" "
-	    "fill=\"#374151\">min %" PRId64 " &#183; max %" PRId64 " &#183; final %" PRId64
-	    "</text>\n", W - MR, min, max, final_of(p, k));
+	fprintf(fp,
+	    "</text>\n<text x=\"%d\" y=\"16\" font-size=\"12\" text-anchor=\"end\" "
+	    "fill=\"#374151\">min %" PRId64 " &#183; max %" PRId64
+	    " &#183; final %" PRId64 "</text>\n",
+	    W - MR, min, max, final_of(p, k));
 }
 
 static void
@@ -131,13 +136,18 @@ value_axis(FILE *fp, const struct plot_scales *f, const char *name)
 
 		if (i == 1 && (ticks[1] == f->lo || ticks[1] == f->hi))
 			continue;
-		fprintf(fp, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e5e7eb\"/>\n"
+		fprintf(fp,
+		    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e5e7eb\"/>\n"
 		    "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"11\">%" PRId64
-		    "</text>\n", ML, y, W - MR, y, ML - 4, y + 4, ticks[i]);
+		    "</text>\n",
+		    ML, y, W - MR, y, ML - 4, y + 4, ticks[i]);
 	}
-	fprintf(fp, "<text transform=\"translate(14 %d) rotate(-90)\" text-anchor=\"middle\" "
-	    "font-size=\"11\" fill=\"#4b5563\">%s</text>\n", MT + PH / 2, unit(name));
-	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n",
+	fprintf(fp,
+	    "<text transform=\"translate(14 %d) rotate(-90)\" text-anchor=\"middle\" "
+	    "font-size=\"11\" fill=\"#4b5563\">%s</text>\n",
+	    MT + PH / 2, unit(name));
+	fprintf(fp,
+	    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n",
 	    ML, MT, ML, H - MB);
 }
 
@@ -148,19 +158,24 @@ time_axis(FILE *fp, const struct plot_scales *f)
 	const char *anchor[3] = { "start", "middle", "end" };
 	size_t i;
 
-	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n",
+	fprintf(fp,
+	    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n",
 	    ML, H - MB, W - MR, H - MB);
 	for (i = 0; i < 3; i++) {
 		double x = x_of(f, t[i]);
 
 		if (i > 0 && f->t_hi <= f->t_lo)
 			break;
-		fprintf(fp, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>\n"
+		fprintf(fp,
+		    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>\n"
 		    "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\" font-size=\"11\">+%.3f s</text>\n",
-		    x, H - MB, x, H - MB + 4, x, H - MB + 15, anchor[i], (double)t[i] / 1e9);
+		    x, H - MB, x, H - MB + 4, x, H - MB + 15, anchor[i],
+		    (double)t[i] / 1e9);
 	}
-	fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" "
-	    "fill=\"#4b5563\">time since the case began</text>\n", ML + PW / 2, H - 6);
+	fprintf(fp,
+	    "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" "
+	    "fill=\"#4b5563\">time since the case began</text>\n",
+	    ML + PW / 2, H - 6);
 }
 
 /* The first sample at or after i of the same block with at least iter done. */
@@ -178,18 +193,21 @@ at_iteration(const struct obs_probes *p, size_t i, size_t last, uint32_t iter)
  * drain), so each mark sits at the sample where that many were done.
  */
 static void
-block(FILE *fp, const struct obs_probes *p, const struct plot_scales *f, size_t first,
-    size_t last)
+block(FILE *fp, const struct obs_probes *p, const struct plot_scales *f,
+    size_t first, size_t last)
 {
 	uint32_t n = p->samples[last].iter;
 	uint32_t want[5] = { 0, n / 4, n / 2, n / 4 * 3, n };
-	double x0 = x_of(f, p->samples[first].t_ns), x1 = x_of(f, p->samples[last].t_ns);
+	double x0 = x_of(f, p->samples[first].t_ns),
+	       x1 = x_of(f, p->samples[last].t_ns);
 	double prev = -100;
 	size_t i;
 
-	fprintf(fp, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#eef2ff\"/>\n"
+	fprintf(fp,
+	    "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#eef2ff\"/>\n"
 	    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"10\" fill=\"#4338ca\">"
-	    "iteration</text>\n", x0, MT, x1 - x0 > 1 ? x1 - x0 : 1, PH, ML - 8, MT - 5);
+	    "iteration</text>\n",
+	    x0, MT, x1 - x0 > 1 ? x1 - x0 : 1, PH, ML - 8, MT - 5);
 	for (i = 0; i < 5; i++) {
 		size_t s = at_iteration(p, first, last, want[i]);
 		double x = x_of(f, p->samples[s].t_ns);
@@ -198,10 +216,11 @@ block(FILE *fp, const struct obs_probes *p, const struct plot_scales *f, size_t 
 		if (x - prev < 30 || (i < 4 && x1 - x < 30))
 			continue;
 		prev = x;
-		fprintf(fp, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#4338ca\"/>"
+		fprintf(fp,
+		    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#4338ca\"/>"
 		    "\n<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\" "
-		    "fill=\"#4338ca\">%" PRIu32 "</text>\n", x, MT - 3, x, MT, x, MT - 5,
-		    p->samples[s].iter);
+		    "fill=\"#4338ca\">%" PRIu32 "</text>\n",
+		    x, MT - 3, x, MT, x, MT - 5, p->samples[s].iter);
 	}
 }
 
@@ -211,13 +230,15 @@ blocks(FILE *fp, const struct obs_probes *p, const struct plot_scales *f)
 	size_t i = 0, first;
 
 	while (i < p->nsamples) {
-		if (p->samples[i].block == 0 || p->samples[i].kind == OBS_SAMPLE_WAIT ||
+		if (p->samples[i].block == 0 ||
+		    p->samples[i].kind == OBS_SAMPLE_WAIT ||
 		    p->samples[i].kind == OBS_SAMPLE_POINT) {
 			i++;
 			continue;
 		}
 		first = i;
-		while (i + 1 < p->nsamples && p->samples[i + 1].block == p->samples[first].block &&
+		while (i + 1 < p->nsamples &&
+		    p->samples[i + 1].block == p->samples[first].block &&
 		    p->samples[i + 1].kind != OBS_SAMPLE_WAIT &&
 		    p->samples[i + 1].kind != OBS_SAMPLE_POINT)
 			i++;
@@ -239,7 +260,7 @@ label_y(double y, double *placed, size_t *np)
 		d = placed[j] - ly;
 		if (d < 11 && d > -11) {
 			ly = placed[j] + 11;
-			j = (size_t)-1;	/* look again from the first */
+			j = (size_t)-1; /* look again from the first */
 		}
 	}
 	placed[(*np)++] = ly;
@@ -247,8 +268,8 @@ label_y(double y, double *placed, size_t *np)
 }
 
 static void
-bounds(FILE *fp, const struct plot_scales *f, size_t k, const struct series_bound *b,
-    size_t nb)
+bounds(FILE *fp, const struct plot_scales *f, size_t k,
+    const struct series_bound *b, size_t nb)
 {
 	double placed[SERIES_BOUNDS_MAX];
 	size_t i, np = 0;
@@ -263,16 +284,18 @@ bounds(FILE *fp, const struct plot_scales *f, size_t k, const struct series_boun
 		x0 = x_of(f, b[i].t_from_ns);
 		x1 = x_of(f, b[i].t_to_ns);
 		if (x1 - x0 < 40)
-			x1 = W - MR;	/* a point in time: the bound from there on */
+			x1 = W -
+			    MR; /* a point in time: the bound from there on */
 		y = y_of(f, b[i].value);
 		/* a line that starts right of the middle is labelled from its
 		 * end leftwards, so the label stays inside the plot */
 		right = x0 > ML + PW / 2.0;
-		fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+		fprintf(fp,
+		    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 		    "stroke-width=\"1.5\" stroke-dasharray=\"6 3\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
-		    "text-anchor=\"%s\" font-size=\"10\" fill=\"%s\">", x0, y, x1, y, colour,
-		    right ? x1 - 2 : x0 + 2, label_y(y, placed, &np), right ? "end" : "start",
-		    colour);
+		    "text-anchor=\"%s\" font-size=\"10\" fill=\"%s\">",
+		    x0, y, x1, y, colour, right ? x1 - 2 : x0 + 2,
+		    label_y(y, placed, &np), right ? "end" : "start", colour);
 		fputs("expect ", fp);
 		esc_put_xml(fp, b[i].label, false);
 		fprintf(fp, ": %s</text>\n", b[i].passed ? "held" : "FAILED");
@@ -280,12 +303,15 @@ bounds(FILE *fp, const struct plot_scales *f, size_t k, const struct series_boun
 }
 
 static void
-line(FILE *fp, const struct obs_probes *p, size_t k, const struct plot_scales *f)
+line(FILE *fp, const struct obs_probes *p, size_t k,
+    const struct plot_scales *f)
 {
 	size_t i, known = 0;
 	double x = 0, y = 0;
 
-	fputs("<polyline fill=\"none\" stroke=\"#1565c0\" stroke-width=\"2\" points=\"", fp);
+	fputs(
+	    "<polyline fill=\"none\" stroke=\"#1565c0\" stroke-width=\"2\" points=\"",
+	    fp);
 	for (i = 0; i < p->nsamples; i++) {
 		int64_t v = p->samples[i].v[k];
 
@@ -297,13 +323,15 @@ line(FILE *fp, const struct obs_probes *p, size_t k, const struct plot_scales *f
 	}
 	fputs("\"/>\n", fp);
 	if (known > 0)
-		fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#1565c0\"/>\n", x, y);
+		fprintf(fp,
+		    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#1565c0\"/>\n",
+		    x, y);
 }
 
 /* One plot; at (x, y) inside a sheet when nested. */
 static int
-plot(FILE *fp, const struct obs_probes *p, size_t k, const struct series_bound *b,
-    size_t nb, bool standalone, const int *at)
+plot(FILE *fp, const struct obs_probes *p, size_t k,
+    const struct series_bound *b, size_t nb, bool standalone, const int *at)
 {
 	struct plot_scales f;
 	int64_t min, max;
@@ -313,9 +341,11 @@ plot(FILE *fp, const struct obs_probes *p, size_t k, const struct series_bound *
 	scales_of(p, k, b, nb, &f, &min, &max);
 	if (standalone)
 		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", fp);
-	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+	fprintf(fp,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 	    "viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans,Verdana,sans-serif\" "
-	    "class=\"series\"", W, H, W, H);
+	    "class=\"series\"",
+	    W, H, W, H);
 	if (at != NULL)
 		fprintf(fp, " x=\"%d\" y=\"%d\"", at[0], at[1]);
 	fputs(">\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n", fp);
@@ -353,15 +383,16 @@ series_nshown(const struct obs_probes *p)
 }
 
 int
-series_svg_shown(FILE *fp, const struct obs_probes *p, const struct series_bound *b,
-    size_t nb)
+series_svg_shown(FILE *fp, const struct obs_probes *p,
+    const struct series_bound *b, size_t nb)
 {
 	size_t k;
 
 	if (p->nsamples == 0)
 		return 0;
 	for (k = 0; k < p->nseries; k++)
-		if (series_shown(p, k) && plot(fp, p, k, b, nb, false, NULL) < 0)
+		if (series_shown(p, k) &&
+		    plot(fp, p, k, b, nb, false, NULL) < 0)
 			return -1;
 	return 0;
 }
@@ -374,11 +405,12 @@ series_svg_sheet(FILE *fp, const struct obs_probes *p, const char *title,
 	size_t rows = (n + SHEET_COLS - 1) / SHEET_COLS;
 	int sw = SHEET_COLS * W, sh = SHEET_HEAD + (int)rows * H;
 
-	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org"
+	fprintf(fp,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org"
 	    "/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"DejaVu "
 	    "Sans,Verdana,sans-serif\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n"
-	    "<text x=\"%d\" y=\"24\" font-size=\"16\" font-weight=\"bold\">probes of ", sw, sh,
-	    sw, sh, ML);
+	    "<text x=\"%d\" y=\"24\" font-size=\"16\" font-weight=\"bold\">probes of ",
+	    sw, sh, sw, sh, ML);
 	esc_put_xml(fp, title, false);
 	fprintf(fp, " (%zu samples)</text>\n", p->nsamples);
 	for (k = 0; n > 0 && k < p->nseries; k++) {

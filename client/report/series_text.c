@@ -9,8 +9,14 @@
 #include <string.h>
 
 static const char *const bars_utf8[] = {
-	"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
-	"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88",
+	"\xe2\x96\x81",
+	"\xe2\x96\x82",
+	"\xe2\x96\x83",
+	"\xe2\x96\x84",
+	"\xe2\x96\x85",
+	"\xe2\x96\x86",
+	"\xe2\x96\x87",
+	"\xe2\x96\x88",
 };
 static const char bars_ascii[] = "_.:-=+*#";
 
@@ -43,7 +49,8 @@ series_utf8_locale(void)
 	for (i = 0; i < 3; i++) {
 		if ((v = getenv(vars[i])) == NULL || *v == '\0')
 			continue;
-		return strcasestr(v, "utf-8") != NULL || strcasestr(v, "utf8") != NULL;
+		return strcasestr(v, "utf-8") != NULL ||
+		    strcasestr(v, "utf8") != NULL;
 	}
 	return false;
 }
@@ -51,8 +58,9 @@ series_utf8_locale(void)
 bool
 series_shown(const struct obs_probes *p, size_t k)
 {
-	return k < p->nseries && (strcmp(p->names[k], "threads") == 0 ||
-	    strcmp(p->names[k], "fds") == 0 || series_varies(p, k));
+	return k < p->nseries &&
+	    (strcmp(p->names[k], "threads") == 0 ||
+		strcmp(p->names[k], "fds") == 0 || series_varies(p, k));
 }
 
 void
@@ -105,7 +113,7 @@ series_sparkline(const struct obs_probes *p, size_t k, size_t width, bool utf8,
 			if (p->samples[i].v[k] > best)
 				best = p->samples[i].v[k];
 		if (best < 0) {
-			off = app(buf, len, off, " ");	/* unknown */
+			off = app(buf, len, off, " "); /* unknown */
 			continue;
 		}
 		/* the level: 0..7 of the range */
@@ -113,7 +121,8 @@ series_sparkline(const struct obs_probes *p, size_t k, size_t width, bool utf8,
 		one[0] = bars_ascii[i];
 		off = app(buf, len, off, utf8 ? bars_utf8[i] : one);
 	}
-	snprintf(tail, sizeof(tail), " %" PRId64 "..%" PRId64, hi < 0 ? 0 : lo, hi < 0 ? 0 : hi);
+	snprintf(tail, sizeof(tail), " %" PRId64 "..%" PRId64, hi < 0 ? 0 : lo,
+	    hi < 0 ? 0 : hi);
 	return app(buf, len, off, tail);
 }
 
@@ -134,7 +143,8 @@ series_json(FILE *fp, const struct obs_probes *p)
 	for (k = 0; k < p->nseries; k++) {
 		fprintf(fp, "%s\"%s\":[", k > 0 ? "," : "", p->names[k]);
 		for (i = 0; i < p->nsamples; i++)
-			fprintf(fp, "%s%" PRId64, i > 0 ? "," : "", p->samples[i].v[k]);
+			fprintf(fp, "%s%" PRId64, i > 0 ? "," : "",
+			    p->samples[i].v[k]);
 		fputc(']', fp);
 	}
 	fputs("}}", fp);
@@ -145,7 +155,8 @@ series_plain(FILE *fp, const struct obs_probes *p)
 {
 	size_t i, k;
 
-	fprintf(fp, "probes, %zu samples; t_ns first, -1 unknown\nt_ns:", p->nsamples);
+	fprintf(fp,
+	    "probes, %zu samples; t_ns first, -1 unknown\nt_ns:", p->nsamples);
 	for (i = 0; i < p->nsamples; i++)
 		fprintf(fp, " %" PRIu64, p->samples[i].t_ns);
 	fputc('\n', fp);

@@ -24,15 +24,15 @@ struct live_term {
 	struct run_live hooks;
 	FILE *out;
 	bool tty;
-	bool any_case;		/* a case was shown: a blank line before the next */
+	bool any_case; /* a case was shown: a blank line before the next */
 	struct live_view v;
 	/* the running step */
 	bool running;
 	size_t step;
-	uint64_t t0;		/* the case's time 0, monotonic ns */
-	uint64_t started;	/* the step's start, ns from t0 */
+	uint64_t t0;	  /* the case's time 0, monotonic ns */
+	uint64_t started; /* the step's start, ns from t0 */
 	bool start_shown;
-	bool tick_shown;	/* the ticking line is on the screen */
+	bool tick_shown; /* the ticking line is on the screen */
 };
 
 static void
@@ -88,7 +88,7 @@ on_at(struct live_term *t, const char *line)
 
 	if (obs_parse_at(line, &step, &t0, &at) != 1)
 		return;
-	show_start(t);		/* a step that never returned: say it began */
+	show_start(t); /* a step that never returned: say it began */
 	t->running = true;
 	t->step = step;
 	t->t0 = t0;

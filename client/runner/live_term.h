@@ -25,6 +25,6 @@ struct live_term;
 struct live_term *live_term_new(FILE *out, bool tty);
 /* The hooks to put in run_opts.live; valid while t is. */
 const struct run_live *live_term_hooks(struct live_term *t);
-void	live_term_free(struct live_term *t);
+void live_term_free(struct live_term *t);
 
 #endif

@@ -60,19 +60,19 @@ struct run_live {
 struct run_opts {
 	/* --peer CONTROL: an existing lingerpeer; NULL: a sandbox per case */
 	const char *peer_control;
-	const char *peer_addr;		/* its address (--peer-addr) */
-	const char *peer_token;		/* --peer-token's token (read), or NULL */
-	const char *iface;		/* capture there (--iface); NULL: none */
+	const char *peer_addr;	/* its address (--peer-addr) */
+	const char *peer_token; /* --peer-token's token (read), or NULL */
+	const char *iface;	/* capture there (--iface); NULL: none */
 	/* lab mode: --agent ADDR:PORT, the system under test; NULL: this one */
 	const char *agent;
-	const char *agent_token;	/* --agent-token's token (read), or NULL */
-	uint64_t agent_wait_ns;		/* --agent-wait: a lost agent's grace */
-	const char *pcap_dir;		/* one pcap file per case; NULL: none */
-	uint64_t timeout_ns;		/* --timeout; 0: the scenario's */
-	unsigned jobs;			/* workers at once (--jobs); 0 = 1 */
-	const char *lingerpeer;		/* the binary, for sandboxes */
-	bool verbose;			/* lingerpeer's log to stderr */
-	const struct run_live *live;	/* --live; NULL: none */
+	const char *agent_token;     /* --agent-token's token (read), or NULL */
+	uint64_t agent_wait_ns;	     /* --agent-wait: a lost agent's grace */
+	const char *pcap_dir;	     /* one pcap file per case; NULL: none */
+	uint64_t timeout_ns;	     /* --timeout; 0: the scenario's */
+	unsigned jobs;		     /* workers at once (--jobs); 0 = 1 */
+	const char *lingerpeer;	     /* the binary, for sandboxes */
+	bool verbose;		     /* lingerpeer's log to stderr */
+	const struct run_live *live; /* --live; NULL: none */
 };
 
 /*
@@ -93,9 +93,9 @@ typedef void (*run_done_fn)(size_t index, struct case_obs *obs, void *arg);
  * many of each ("interrupted by SIGINT: 3 cases done, 1 interrupted (NAME),
  * 5 not run").
  */
-int	run_cases(const struct scenario *const *cases, size_t n,
-	    const struct run_opts *opts, struct case_obs *obs,
-	    run_done_fn done, void *arg, char *err, size_t errlen);
+int run_cases(const struct scenario *const *cases, size_t n,
+    const struct run_opts *opts, struct case_obs *obs, run_done_fn done,
+    void *arg, char *err, size_t errlen);
 
 /* How long a case waits for a lost agent to come back (--agent-wait). */
 #define RUN_AGENT_WAIT_NS (30 * NS_PER_S)
@@ -105,26 +105,25 @@ int	run_cases(const struct scenario *const *cases, size_t n,
  * there, take the token and speak this protocol) and learn what it runs
  * on. 0, or -1 with why in err.
  */
-int	run_agent_hello(const struct run_opts *opts, struct plat_os_info *os,
-	    char *err, size_t errlen);
+int run_agent_hello(const struct run_opts *opts, struct plat_os_info *os,
+    char *err, size_t errlen);
 /*
  * Lab mode, before the run: reach the --peer lingerpeer once and ask its
  * clock, which lab mode needs and an older lingerpeer does not have. 0, or
  * -1 with why in err.
  */
-int	run_peer_hello(const struct run_opts *opts, char *err, size_t errlen);
+int run_peer_hello(const struct run_opts *opts, char *err, size_t errlen);
 
 /* The case's time limit: --timeout, else the scenario's, else 60 s. */
 uint64_t run_case_timeout(const struct scenario *sc,
-	    const struct run_opts *opts);
+    const struct run_opts *opts);
 
 /*
  * Run one case in this process, streaming records (run_wire.h) to out_fd.
  * For the worker process: it builds a sandbox unless opts->peer_control is
  * set, and ends the process (with _exit) when done.
  */
-__attribute__((noreturn))
-void	run_case_worker(const struct scenario *sc, const struct run_opts *opts,
-	    int out_fd);
+__attribute__((noreturn)) void run_case_worker(const struct scenario *sc,
+    const struct run_opts *opts, int out_fd);
 
 #endif

@@ -54,10 +54,11 @@
  * or for all of a blocking send() of a few MiB when no reader could be
  * started.
  */
-#define CAPTURE_BUFFER (32 << 20)
+#define CAPTURE_BUFFER	(32 << 20)
 #define CAPTURE_SNAPLEN 65535
 
-#define TOO_MANY "more segments than one case can hold (2097152); send " \
+#define TOO_MANY                                                               \
+	"more segments than one case can hold (2097152); send "                \
 	"less, or split the case"
 
 static int
@@ -76,7 +77,8 @@ setup(pcap_t *p, uint32_t peer_addr, char *err, size_t errlen)
 		return -1;
 	}
 	if (pcap_datalink(p) != DLT_EN10MB) {
-		snprintf(err, errlen, "its link type is %s; lingerlab decodes "
+		snprintf(err, errlen,
+		    "its link type is %s; lingerlab decodes "
 		    "Ethernet only (give an Ethernet or veth interface)",
 		    pcap_datalink_val_to_name(pcap_datalink(p)));
 		return -1;
@@ -84,11 +86,13 @@ setup(pcap_t *p, uint32_t peer_addr, char *err, size_t errlen)
 	inet_ntop(AF_INET, &in, a, sizeof(a));
 	snprintf(filter, sizeof(filter), "tcp and host %s", a);
 	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == -1) {
-		snprintf(err, errlen, "filter '%s': %s", filter, pcap_geterr(p));
+		snprintf(err, errlen, "filter '%s': %s", filter,
+		    pcap_geterr(p));
 		return -1;
 	}
 	if (pcap_setfilter(p, &prog) == -1) {
-		snprintf(err, errlen, "filter '%s': %s", filter, pcap_geterr(p));
+		snprintf(err, errlen, "filter '%s': %s", filter,
+		    pcap_geterr(p));
 		pcap_freecode(&prog);
 		return -1;
 	}
@@ -104,8 +108,8 @@ share_mem(void)
 	struct cap_shared *sh;
 	int rc;
 
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED |
-	    MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (sh == MAP_FAILED)
 		return NULL;
 	if (pthread_mutexattr_init(&a) != 0)
@@ -149,15 +153,18 @@ rcap_open(const char *iface, uint32_t peer_addr, const char *pcap_path,
 	snprintf(c->iface, sizeof(c->iface), "%s", iface);
 	c->p = pcap_create(iface, pe);
 	if (c->p == NULL || setup(c->p, peer_addr, why, sizeof(why)) == -1) {
-		snprintf(err, errlen, "cannot capture on %s: %s (capturing "
-		    "needs root or CAP_NET_RAW)", iface, c->p == NULL ? pe : why);
+		snprintf(err, errlen,
+		    "cannot capture on %s: %s (capturing "
+		    "needs root or CAP_NET_RAW)",
+		    iface, c->p == NULL ? pe : why);
 		goto fail;
 	}
 	if (pcap_path != NULL &&
 	    (c->dump = pcap_dump_open(c->p, pcap_path)) == NULL) {
-		snprintf(err, errlen, "cannot write the capture to %s: %s "
-		    "(check that --pcap-dir exists and is writable)", pcap_path,
-		    pcap_geterr(c->p));
+		snprintf(err, errlen,
+		    "cannot write the capture to %s: %s "
+		    "(check that --pcap-dir exists and is writable)",
+		    pcap_path, pcap_geterr(c->p));
 		goto fail;
 	}
 	c->rt_offset = plat_realtime_offset_ns();
@@ -197,8 +204,9 @@ set_keys(struct cap_shared *sh, const struct case_obs *obs)
 	sh->nkeys = 0;
 	for (i = 0; i < SCN_MAX_SOCKS; i++)
 		if (obs->socks[i].connected)
-			sh->keys[sh->nkeys++] = (struct conn_key){
-				obs->socks[i].lport, obs->socks[i].rport };
+			sh->keys[sh->nkeys++] =
+			    (struct conn_key){ obs->socks[i].lport,
+				    obs->socks[i].rport };
 }
 
 /* A frame as a segment; -1 if it is no TCP segment we can read. */
@@ -347,7 +355,7 @@ rcap_know(struct run_capture *c, const struct case_obs *obs)
 	set_keys(c->sh, obs);
 	rcap_unlock(c->sh);
 	if (c->reader != 0)
-		rcap_sync(c);	/* what waited for it goes out now */
+		rcap_sync(c); /* what waited for it goes out now */
 }
 
 int
@@ -364,7 +372,7 @@ rcap_collect(struct run_capture *c, struct case_obs *obs, char *err,
 	char b[64];
 	int n = 0;
 
-	rcap_sync(c);		/* what was captured until now, all of it */
+	rcap_sync(c); /* what was captured until now, all of it */
 	rcap_lock(sh);
 	/* Under mu, so that no note is lost: see rcap_note(). */
 	if (c->note[0] >= 0)
@@ -376,7 +384,8 @@ rcap_collect(struct run_capture *c, struct case_obs *obs, char *err,
 		n = -1;
 	for (; n != -1 && c->taken < sh->segs_n; c->taken++) {
 		if (case_obs_add_segment(obs, &sh->segs[c->taken]) == -1) {
-			(void)rcap_fail(sh, "out of memory for captured segments");
+			(void)rcap_fail(sh,
+			    "out of memory for captured segments");
 			n = -1;
 		} else
 			n++;
@@ -408,4 +417,3 @@ rcap_close(struct run_capture *c, uint64_t *drops)
 	unshare_mem(c->sh);
 	free(c);
 }
-

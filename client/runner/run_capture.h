@@ -27,8 +27,8 @@ struct run_capture;
  * `seg` records as they are taken in. NULL with err.
  */
 struct run_capture *rcap_open(const char *iface, uint32_t peer_addr,
-	    const char *pcap_path, bool filter_ports, int out_fd, char *err,
-	    size_t errlen);
+    const char *pcap_path, bool filter_ports, int out_fd, char *err,
+    size_t errlen);
 
 /* run_capture_reader.c: the capture's reader process */
 /*
@@ -37,31 +37,31 @@ struct run_capture *rcap_open(const char *iface, uint32_t peer_addr,
  * it could not be started: the capture is then read between steps, as
  * rcap_collect() is called.
  */
-int	rcap_start(struct run_capture *c, uint64_t t0);
+int rcap_start(struct run_capture *c, uint64_t t0);
 /* Stop the reader after its last read (then rcap_collect takes the rest). */
-void	rcap_stop(struct run_capture *c);
+void rcap_stop(struct run_capture *c);
 /*
  * Let the reader stream every segment captured until now (it has to be
  * running; nothing is taken into the case_obs, nothing decided).
  */
-void	rcap_sync(struct run_capture *c);
+void rcap_sync(struct run_capture *c);
 
 /* run_capture.c, again */
 /*
  * The connections of the case are now those of obs->socks: the reader
  * may stream their segments without waiting for rcap_collect().
  */
-void	rcap_know(struct run_capture *c, const struct case_obs *obs);
+void rcap_know(struct run_capture *c, const struct case_obs *obs);
 /* What to poll for "segments came": readable, call rcap_collect(). */
-int	rcap_fd(const struct run_capture *c);
+int rcap_fd(const struct run_capture *c);
 /*
  * Append what came since to obs->segs, classified (wire_classify.h) and
  * streamed; decide on segments of connections not known before (obs->socks
  * now says). n new, or -1 with err.
  */
-int	rcap_collect(struct run_capture *c, struct case_obs *obs, char *err,
-	    size_t errlen);
+int rcap_collect(struct run_capture *c, struct case_obs *obs, char *err,
+    size_t errlen);
 /* Stops the reader; drops the kernel reported; closes the pcap file. */
-void	rcap_close(struct run_capture *c, uint64_t *drops);
+void rcap_close(struct run_capture *c, uint64_t *drops);
 
 #endif

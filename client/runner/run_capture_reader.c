@@ -36,8 +36,8 @@ static void
 close_others(const struct run_capture *c)
 {
 	const int keep[5] = { pcap_get_selectable_fd(c->p), c->out_fd,
-	    c->ask[0], c->note[1],
-	    c->dump != NULL ? fileno(pcap_dump_file(c->dump)) : -1 };
+		c->ask[0], c->note[1],
+		c->dump != NULL ? fileno(pcap_dump_file(c->dump)) : -1 };
 
 	close_fds_except(3, keep, 5);
 }
@@ -53,7 +53,7 @@ asked_to_quit(int fd)
 	while ((n = read(fd, b, sizeof(b))) > 0)
 		for (i = 0; i < n; i++)
 			quit = quit || b[i] == 'q';
-	return quit || n == 0;		/* EOF: the worker is gone */
+	return quit || n == 0; /* EOF: the worker is gone */
 }
 
 /*
@@ -84,7 +84,7 @@ one_round(struct run_capture *c, bool at_once, uint64_t *last)
 		rcap_note(c);
 	return sh->raw_head < sh->raw_n && !c->filter_ports;
 failed:
-	rcap_note(c);		/* the worker learns of it at once */
+	rcap_note(c); /* the worker learns of it at once */
 	return -1;
 }
 
@@ -96,12 +96,12 @@ next_wait(int waiting, uint64_t last)
 
 	if (waiting != 1)
 		return -1;
-	return now >= last + PUMP_NS ? 0 :
-	    (int)((last + PUMP_NS - now) / NS_PER_MS + 1);
+	return now >= last + PUMP_NS
+	    ? 0
+	    : (int)((last + PUMP_NS - now) / NS_PER_MS + 1);
 }
 
-__attribute__((noreturn))
-static void
+__attribute__((noreturn)) static void
 reader(struct run_capture *c, long parent)
 {
 	struct cap_shared *sh = c->sh;
@@ -132,7 +132,8 @@ reader(struct run_capture *c, long parent)
 			break;
 		}
 		if (pfd[1].revents != 0)
-			quit = asked_to_quit(c->ask[0]);	/* after one more round */
+			quit =
+			    asked_to_quit(c->ask[0]); /* after one more round */
 		rcap_lock(sh);
 		waiting = one_round(c, quit, &last);
 		rcap_unlock(sh);
@@ -170,7 +171,7 @@ rcap_start(struct run_capture *c, uint64_t t0)
 	pid_t pid;
 
 	if (c->started)
-		return 0;	/* one reader per capture, from the first time 0 */
+		return 0; /* one reader per capture, from the first time 0 */
 	c->t0 = t0;
 	if (pipe2(c->ask, O_CLOEXEC | O_NONBLOCK) == -1 ||
 	    pipe2(c->note, O_CLOEXEC | O_NONBLOCK) == -1) {
@@ -184,7 +185,7 @@ rcap_start(struct run_capture *c, uint64_t t0)
 	if ((pid = fork()) == -1) {
 		close_pair(c->ask);
 		close_pair(c->note);
-		return -1;	/* read between steps only, as before */
+		return -1; /* read between steps only, as before */
 	}
 	if (pid == 0)
 		reader(c, parent);

@@ -50,7 +50,10 @@ run_where(const struct run_ctx *r, size_t i, char *buf, size_t len)
 	/* "line 7 (accept l as s)", "line 6 (peer connect s)" */
 	snprintf(buf, len, "line %" PRIu32 " (%s%s%s%s%s)", st->pos.line,
 	    scn_step_name(st->kind), a[0] != '\0' ? " " : "", a,
-	    b[0] == '\0' ? "" : a[0] != '\0' ? " as " : " ", b);
+	    b[0] == '\0'       ? ""
+		: a[0] != '\0' ? " as "
+			       : " ",
+	    b);
 	return buf;
 }
 
@@ -77,7 +80,7 @@ run_emit_call(struct run_ctx *r, size_t i)
 	char buf[OBS_LINE_MAX];
 
 	if (r->quiet)
-		return;		/* a repeat block reports its calls at its end */
+		return; /* a repeat block reports its calls at its end */
 	/* The segments a call sent are streamed before it is (--live). */
 	rcap_sync(r->cap);
 	(void)pwire_collect(r);
@@ -163,11 +166,12 @@ pcap_path(const struct run_ctx *r, char *buf, size_t len)
 	int n;
 	char name[SCN_TEXT_MAX], *p;
 
-	snprintf(name, sizeof(name), "%s", r->sc->case_name[0] != '\0' ?
-	    r->sc->case_name : "case");
+	snprintf(name, sizeof(name), "%s",
+	    r->sc->case_name[0] != '\0' ? r->sc->case_name : "case");
 	for (p = name; *p != '\0'; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr(".,=-+", *p) != NULL))
+			(*p >= '0' && *p <= '9') ||
+			strchr(".,=-+", *p) != NULL))
 			*p = '_';
 	n = snprintf(buf, len, "%s/%s.pcap", r->opt->pcap_dir, name);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
@@ -176,25 +180,29 @@ pcap_path(const struct run_ctx *r, char *buf, size_t len)
 static void
 open_capture(struct run_ctx *r)
 {
-	const char *iface = r->sb != NULL ? SANDBOX_CLIENT_IFACE : r->opt->iface;
+	const char *iface =
+	    r->sb != NULL ? SANDBOX_CLIENT_IFACE : r->opt->iface;
 	struct case_obs *o = r->obs;
 	char err[512], buf[OBS_LINE_MAX];
 
 	if (iface == NULL) {
-		snprintf(o->capture_note, sizeof(o->capture_note), "--peer was "
+		snprintf(o->capture_note, sizeof(o->capture_note),
+		    "--peer was "
 		    "given without --iface, the link to capture on");
 	} else {
 		if (r->opt->pcap_dir != NULL &&
 		    pcap_path(r, o->pcap_path, sizeof(o->pcap_path)) == -1) {
 			o->pcap_path[0] = '\0';
-			run_abort(r, OBS_ABORT_ENV, "--pcap-dir %s: the path of "
+			run_abort(r, OBS_ABORT_ENV,
+			    "--pcap-dir %s: the path of "
 			    "the case's pcap file is too long; use a shorter "
-			    "directory", r->opt->pcap_dir);
+			    "directory",
+			    r->opt->pcap_dir);
 			return;
 		}
-		r->cap = rcap_open(iface, r->peer_addr, r->opt->pcap_dir != NULL ?
-		    o->pcap_path : NULL, r->sb == NULL, r->out_fd, err,
-		    sizeof(err));
+		r->cap = rcap_open(iface, r->peer_addr,
+		    r->opt->pcap_dir != NULL ? o->pcap_path : NULL,
+		    r->sb == NULL, r->out_fd, err, sizeof(err));
 		if (r->cap == NULL) {
 			o->pcap_path[0] = '\0';
 			run_abort(r, OBS_ABORT_ENV, "%s", err);
@@ -221,17 +229,19 @@ find_client_addr(struct run_ctx *r)
 	for (i = 0; i < r->sc->nsteps; i++)
 		if (r->sc->steps[i].kind == STEP_LISTEN)
 			break;
-	if (i == r->sc->nsteps || sut_source_addr(r, r->peer_addr,
-	    &r->client_addr) == 0)
+	if (i == r->sc->nsteps ||
+	    sut_source_addr(r, r->peer_addr, &r->client_addr) == 0)
 		return 0;
 	if (r->stop)
-		return -1;	/* the agent is lost: said already */
+		return -1; /* the agent is lost: said already */
 	e = errno;
 	inet_ntop(AF_INET, &in, a, sizeof(a));
-	run_abort(r, OBS_ABORT_ENV, "cannot tell the peer where to connect: no "
+	run_abort(r, OBS_ABORT_ENV,
+	    "cannot tell the peer where to connect: no "
 	    "route from %s to %s (%s); check the routes to the peer "
-	    "(ip route get %s)", sut_is_agent(r) ? "the system under test" :
-	    "this system", a, strerror(e), a);
+	    "(ip route get %s)",
+	    sut_is_agent(r) ? "the system under test" : "this system", a,
+	    strerror(e), a);
 	return -1;
 }
 
@@ -267,15 +277,16 @@ setup(struct run_ctx *r, struct sandbox *sb)
 
 	if (r->opt->peer_control == NULL) {
 		if (sandbox_open(sb) == -1) {
-			run_abort(r, OBS_ABORT_ENV, "cannot build a sandbox: %s",
-			    sb->errbuf);
+			run_abort(r, OBS_ABORT_ENV,
+			    "cannot build a sandbox: %s", sb->errbuf);
 			return;
 		}
 		r->sb = sb;
 		inet_pton(AF_INET, SANDBOX_PEER_ADDR, &in);
 	} else if (r->opt->peer_addr == NULL ||
 	    inet_pton(AF_INET, r->opt->peer_addr, &in) != 1) {
-		run_abort(r, OBS_ABORT_ENV, "--peer needs the peer's IPv4 "
+		run_abort(r, OBS_ABORT_ENV,
+		    "--peer needs the peer's IPv4 "
 		    "address (--peer-addr, or LINGERPEER_ADDR)");
 		return;
 	}
@@ -323,27 +334,29 @@ run_steps(struct run_ctx *r)
 		clocks_refresh(r);
 		if (r->stop)
 			break;
-		run_emit(r, buf, obs_fmt_at(i, r->t0, run_now(r), buf, sizeof(buf)));
+		run_emit(r, buf,
+		    obs_fmt_at(i, r->t0, run_now(r), buf, sizeof(buf)));
 		if (st->kind == STEP_REPEAT)
-			i = run_repeat(r, i);	/* on to its end's expects */
+			i = run_repeat(r, i); /* on to its end's expects */
 		else if (scn_step_is_peer_cmd(st->kind))
 			run_peer_step(r, i);
 		else if (scn_step_is_client(st->kind))
 			run_sock_step(r, i);
 		else
-			run_abort(r, OBS_ABORT_CASE, "step %zu has unknown kind "
-			    "%d (a bug in lingerlab: please report)", i + 1,
-			    (int)st->kind);
+			run_abort(r, OBS_ABORT_CASE,
+			    "step %zu has unknown kind "
+			    "%d (a bug in lingerlab: please report)",
+			    i + 1, (int)st->kind);
 		if (!r->stop)
 			run_points(r, i);
 	}
 	if (!r->stop)
 		run_peer_check(r, r->sc->nsteps);
-	rcap_stop(r->cap);	/* the final take is ours, as it always was */
+	rcap_stop(r->cap); /* the final take is ours, as it always was */
 	/* A window widened by the clock bound is watched to its new end. */
 	if (sut_is_agent(r))
-		run_wait_until(r, run_now(r) + sut_clock_bound(r) +
-		    pwire_clock_bound(r));
+		run_wait_until(r,
+		    run_now(r) + sut_clock_bound(r) + pwire_clock_bound(r));
 	(void)run_collect(r);
 	r->obs->duration_ns = run_now(r);
 }
@@ -358,7 +371,7 @@ finish(struct run_ctx *r)
 		r->cap = NULL;
 		run_emit(r, buf, obs_fmt_capture(r->obs, buf, sizeof(buf)));
 	}
-	if (r->pwire != NULL)	/* with the events its log lost */
+	if (r->pwire != NULL) /* with the events its log lost */
 		run_emit(r, buf, obs_fmt_capture(r->obs, buf, sizeof(buf)));
 	lab_record(r);
 	run_emit(r, buf, obs_fmt_end(r->obs, buf, sizeof(buf)));
@@ -408,9 +421,9 @@ run_case_worker(const struct scenario *sc, const struct run_opts *opts,
 	r.out_fd = out_fd;
 	for (s = 0; s < SCN_MAX_SOCKS; s++)
 		r.sock[s] = PLAT_SOCK_NONE;
-	signal(SIGPIPE, SIG_IGN);	/* a dead peer or parent is an error */
+	signal(SIGPIPE, SIG_IGN); /* a dead peer or parent is an error */
 	if (case_obs_init(&obs, sc) == -1)
-		_exit(1);		/* the parent reports a worker lost */
+		_exit(1); /* the parent reports a worker lost */
 	/* The system under test: this one, or the agent's (lab mode). */
 	opened = sut_open(&r, &os, why, sizeof(why));
 	obs.os = run_os_bit(&os);
@@ -422,7 +435,7 @@ run_case_worker(const struct scenario *sc, const struct run_opts *opts,
 	if (!r.stop)
 		run_steps(&r);
 	finish(&r);
-	pwire_reset_conns(&r);		/* lab mode: what the case left, gone */
+	pwire_reset_conns(&r); /* lab mode: what the case left, gone */
 	pwire_close(&r);
 	sut_close(&r);
 	run_peer_stop(&r);

@@ -51,20 +51,20 @@ static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 #define NSTOP (sizeof(stop_signals) / sizeof(stop_signals[0]))
 
 struct worker {
-	pid_t pid;		/* 0: slot free */
-	int fd;			/* read end of its records; -1 after EOF */
-	size_t index;		/* which case */
-	uint64_t deadline;	/* monotonic ns */
-	bool killed;		/* past its deadline */
-	bool interrupted;	/* killed because the run was stopped */
-	bool ended;		/* its end record came */
-	bool at_known;		/* an "at" record came: where it got to */
-	bool lab;		/* lab mode: the deadline starts at time 0 */
-	uint64_t timeout;	/* the case's time limit */
+	pid_t pid;	   /* 0: slot free */
+	int fd;		   /* read end of its records; -1 after EOF */
+	size_t index;	   /* which case */
+	uint64_t deadline; /* monotonic ns */
+	bool killed;	   /* past its deadline */
+	bool interrupted;  /* killed because the run was stopped */
+	bool ended;	   /* its end record came */
+	bool at_known;	   /* an "at" record came: where it got to */
+	bool lab;	   /* lab mode: the deadline starts at time 0 */
+	uint64_t timeout;  /* the case's time limit */
 	size_t at_step;
-	uint64_t t0;		/* its time 0, monotonic ns */
+	uint64_t t0; /* its time 0, monotonic ns */
 	uint64_t at_t;
-	char bad[256];		/* a record we could not read, if any */
+	char bad[256]; /* a record we could not read, if any */
 	char buf[2 * OBS_LINE_MAX];
 	size_t have;
 };
@@ -144,21 +144,25 @@ start(struct worker *w, size_t nw, size_t k, size_t index,
 	pid_t pid;
 
 	if (pipe2(p, O_CLOEXEC) == -1) {
-		snprintf(err, errlen, "cannot make a pipe for a worker: %s "
-		    "(too many open files?)", strerror(errno));
+		snprintf(err, errlen,
+		    "cannot make a pipe for a worker: %s "
+		    "(too many open files?)",
+		    strerror(errno));
 		return -1;
 	}
-	fflush(NULL);		/* or the child would write our buffers again */
+	fflush(NULL); /* or the child would write our buffers again */
 	if ((pid = fork()) == -1) {
-		snprintf(err, errlen, "cannot fork a worker: %s (lower "
-		    "--jobs?)", strerror(errno));
+		snprintf(err, errlen,
+		    "cannot fork a worker: %s (lower "
+		    "--jobs?)",
+		    strerror(errno));
 		close(p[0]);
 		close(p[1]);
 		return -1;
 	}
 	if (pid == 0) {
 		close(p[0]);
-		for (o = 0; o < nw; o++)	/* the other workers' streams */
+		for (o = 0; o < nw; o++) /* the other workers' streams */
 			if (w[o].pid > 0 && w[o].fd >= 0)
 				close(w[o].fd);
 		if (plat_die_with_parent(parent) == -1)
@@ -174,8 +178,8 @@ start(struct worker *w, size_t nw, size_t k, size_t index,
 	w[k].timeout = run_case_timeout(sc, opts);
 	w[k].lab = opts->agent != NULL;
 	/* In lab mode, waiting for the agent is not the case's time. */
-	w[k].deadline = plat_now_ns() + w[k].timeout + (w[k].lab ?
-	    opts->agent_wait_ns + 60 * NS_PER_S : 0);
+	w[k].deadline = plat_now_ns() + w[k].timeout +
+	    (w[k].lab ? opts->agent_wait_ns + 60 * NS_PER_S : 0);
 	return 0;
 }
 
@@ -188,8 +192,8 @@ take_line(struct worker *w, struct case_obs *obs, char *line,
 	int rc;
 
 	if (w->bad[0] != '\0')
-		return;		/* past a bad record nothing is trusted */
-	if (live != NULL)	/* obs_apply() cuts the line into words */
+		return;	  /* past a bad record nothing is trusted */
+	if (live != NULL) /* obs_apply() cuts the line into words */
 		snprintf(copy, sizeof(copy), "%s", line);
 	rc = obs_parse_at(line, &w->at_step, &w->t0, &w->at_t);
 	if (rc == 1) {
@@ -227,8 +231,10 @@ take_lines(struct worker *w, struct case_obs *obs, const struct run_live *live)
 		w->have -= l;
 	}
 	if (w->have == sizeof(w->buf) && w->bad[0] == '\0')
-		snprintf(w->bad, sizeof(w->bad), "a record longer than %zu "
-		    "bytes", sizeof(w->buf));
+		snprintf(w->bad, sizeof(w->bad),
+		    "a record longer than %zu "
+		    "bytes",
+		    sizeof(w->buf));
 	if (w->have == sizeof(w->buf))
 		w->have = 0;
 }
@@ -249,7 +255,7 @@ read_worker(struct worker *w, struct case_obs *obs, const struct run_live *live)
 	w->have += (size_t)n;
 	take_lines(w, obs, live);
 	if (w->bad[0] != '\0' && !w->killed) {
-		kill(w->pid, SIGKILL);	/* it is talking nonsense: stop it */
+		kill(w->pid, SIGKILL); /* it is talking nonsense: stop it */
 		w->killed = true;
 	}
 }
@@ -266,13 +272,15 @@ where_killed(const struct worker *w, struct case_obs *obs, char *where,
 
 	where[0] = '\0';
 	if (!w->at_known)
-		return;		/* at_step may be anything: not an index */
+		return; /* at_step may be anything: not an index */
 	st = &obs->sc->steps[w->at_step];
 	if (now > w->t0)
 		obs->duration_ns = now - w->t0;
 	dur_offset(w->at_t, at, sizeof(at));
-	snprintf(where, len, ", in line %" PRIu32 " (%s), which started at %s "
-	    "and had not finished", st->pos.line, scn_step_name(st->kind), at);
+	snprintf(where, len,
+	    ", in line %" PRIu32 " (%s), which started at %s "
+	    "and had not finished",
+	    st->pos.line, scn_step_name(st->kind), at);
 }
 
 /* Killed at its time limit: say so, and where it was. */
@@ -284,8 +292,10 @@ timed_out(const struct worker *w, struct case_obs *obs,
 
 	format_duration(run_case_timeout(obs->sc, opts), d, sizeof(d));
 	where_killed(w, obs, where, sizeof(where));
-	case_obs_abort(obs, OBS_ABORT_CASE, "case timeout after %s%s (raise "
-	    "`timeout` in the scenario, or give --timeout)", d, where);
+	case_obs_abort(obs, OBS_ABORT_CASE,
+	    "case timeout after %s%s (raise "
+	    "`timeout` in the scenario, or give --timeout)",
+	    d, where);
 }
 
 /* The worker is gone: reap it and say what its record lacks. */
@@ -299,14 +309,16 @@ finish(struct worker *w, struct case_obs *obs, const struct run_opts *opts)
 		;
 	/* A Ctrl-C reaches the workers too (one process group): however it
 	 * died, a case cut short by the stop is "interrupted". */
-	if (!w->ended && (w->interrupted || (stop_signal != 0 &&
-	    WIFSIGNALED(status)))) {
+	if (!w->ended &&
+	    (w->interrupted || (stop_signal != 0 && WIFSIGNALED(status)))) {
 		where_killed(w, obs, where, sizeof(where));
 		case_obs_abort(obs, OBS_ABORT_CASE, "interrupted by %s%s",
 		    stop_name(stop_signal), where);
 	} else if (w->bad[0] != '\0')
-		case_obs_abort(obs, OBS_ABORT_CASE, "the worker's record was "
-		    "unreadable: %s (a bug in lingerlab: please report)", w->bad);
+		case_obs_abort(obs, OBS_ABORT_CASE,
+		    "the worker's record was "
+		    "unreadable: %s (a bug in lingerlab: please report)",
+		    w->bad);
 	else if (w->killed)
 		timed_out(w, obs, opts);
 	else if (!w->ended) {
@@ -316,9 +328,11 @@ finish(struct worker *w, struct case_obs *obs, const struct run_opts *opts)
 		else
 			snprintf(how, sizeof(how), "exit status %d",
 			    WEXITSTATUS(status));
-		case_obs_abort(obs, OBS_ABORT_CASE, "the case's worker process "
+		case_obs_abort(obs, OBS_ABORT_CASE,
+		    "the case's worker process "
 		    "died (%s) before it finished: a bug in lingerlab, or out "
-		    "of memory; please report", how);
+		    "of memory; please report",
+		    how);
 	}
 	w->pid = 0;
 	if (opts->live != NULL)
@@ -352,7 +366,8 @@ wait_fds(struct pollfd *pfd, size_t np, int timeout_ms,
     const sigset_t *waitmask)
 {
 	struct timespec ts = { .tv_sec = timeout_ms / (int)MS_PER_S,
-	    .tv_nsec = (long)(timeout_ms % (int)MS_PER_S) * (long)NS_PER_MS };
+		.tv_nsec =
+		    (long)(timeout_ms % (int)MS_PER_S) * (long)NS_PER_MS };
 
 	return ppoll(pfd, np, timeout_ms < 0 ? NULL : &ts, waitmask);
 }
@@ -381,10 +396,11 @@ step(struct worker *w, size_t nw, struct case_obs *obs, bool *done,
 
 	for (k = 0; k < nw && np < RUN_MAX_JOBS; k++)
 		if (w[k].pid > 0 && w[k].fd >= 0) {
-			pfd[np] = (struct pollfd){ .fd = w[k].fd, .events = POLLIN };
+			pfd[np] =
+			    (struct pollfd){ .fd = w[k].fd, .events = POLLIN };
 			map[np++] = k;
 		}
-	if (opts->live != NULL) {	/* --live: a clock that ticks */
+	if (opts->live != NULL) { /* --live: a clock that ticks */
 		tick = opts->live->tick(opts->live->arg);
 		if (tick >= 0 && (timeout < 0 || tick < timeout))
 			timeout = tick;
@@ -416,10 +432,12 @@ stopped(struct case_obs *obs, size_t on, size_t n, size_t ninterrupted,
 
 	for (i = on; i < n; i++)
 		case_obs_free(&obs[i]);
-	snprintf(err, errlen, "interrupted by %s: %zu case%s done, %zu "
-	    "interrupted%s%s%s%s, %zu not run", stop_name(stop_signal),
-	    on - ninterrupted, on - ninterrupted == 1 ? "" : "s",
-	    ninterrupted, first != NULL ? " (" : "", first != NULL ? first : "",
+	snprintf(err, errlen,
+	    "interrupted by %s: %zu case%s done, %zu "
+	    "interrupted%s%s%s%s, %zu not run",
+	    stop_name(stop_signal), on - ninterrupted,
+	    on - ninterrupted == 1 ? "" : "s", ninterrupted,
+	    first != NULL ? " (" : "", first != NULL ? first : "",
 	    ninterrupted > 1 ? " and others" : "", first != NULL ? ")" : "",
 	    n - on);
 }
@@ -440,8 +458,8 @@ abort_rest(struct case_obs *obs, bool *done, size_t from, size_t n,
 
 /* Lab mode: a case done that could not reach the agent ends the run. */
 static bool
-agent_gone(const struct case_obs *obs, const bool *done, size_t n,
-    char *why, size_t len)
+agent_gone(const struct case_obs *obs, const bool *done, size_t n, char *why,
+    size_t len)
 {
 	size_t i;
 
@@ -504,12 +522,13 @@ run_cases(const struct scenario *const *cases, size_t n,
 		for (k = 0, running = 0; k < nw; k++)
 			running += w[k].pid > 0;
 		for (k = 0; k < nw && next < n && rc == 0 && stop_signal == 0;
-		    k++) {
+		     k++) {
 			if (w[k].pid > 0)
 				continue;
 			if (start(w, nw, k, next, cases[next], opts, err,
-			    errlen) == -1) {
-				abort_rest(obs, done, next, n, OBS_ABORT_ENV, err);
+				errlen) == -1) {
+				abort_rest(obs, done, next, n, OBS_ABORT_ENV,
+				    err);
 				rc = -1;
 				break;
 			}
@@ -518,14 +537,16 @@ run_cases(const struct scenario *const *cases, size_t n,
 		}
 		if (running > 0)
 			step(w, nw, obs, done, opts, &waitmask);
-		if (opts->agent != NULL && next < n && agent_gone(obs, done, next,
-		    why, sizeof(why))) {
+		if (opts->agent != NULL && next < n &&
+		    agent_gone(obs, done, next, why, sizeof(why))) {
 			abort_rest(obs, done, next, n, OBS_ABORT_NO_AGENT, why);
 			next = n;
 		}
 		while (report < n && done[report]) {
-			if (obs[report].aborted && strncmp(obs[report].abort_reason,
-			    "interrupted by ", 15) == 0 && ninterrupted++ == 0)
+			if (obs[report].aborted &&
+			    strncmp(obs[report].abort_reason, "interrupted by ",
+				15) == 0 &&
+			    ninterrupted++ == 0)
 				first = obs[report].sc->case_name;
 			done_fn(report, &obs[report], arg);
 			report++;

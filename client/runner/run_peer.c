@@ -30,13 +30,13 @@
 #include "scenario_defaults.h"
 #include "timeunit.h"
 
-#define MAP_TIMEOUT_MS 2000	/* the peer saw the SYN before connect() returned */
-#define MAX_LISTEN 16		/* 4 arguments each, PEER_LAUNCH_MAX_ARGS in all */
+#define MAP_TIMEOUT_MS 2000 /* the peer saw the SYN before connect() returned */
+#define MAX_LISTEN     16   /* 4 arguments each, PEER_LAUNCH_MAX_ARGS in all */
 
 struct run_peer {
 	struct control_client *ctl;
-	struct peer_proc proc;		/* sandbox only */
-	FILE *log;			/* its stderr and stdout; sandbox only */
+	struct peer_proc proc; /* sandbox only */
+	FILE *log;	       /* its stderr and stdout; sandbox only */
 	char endpoint[128];
 	bool lost;
 };
@@ -64,7 +64,7 @@ log_tail(struct run_peer *p, char *buf, size_t len)
 	line = line != NULL ? line + 1 : all;
 	l = strlen(line);
 	if (l >= len)
-		l = len - 1;	/* the start of a long line says enough */
+		l = len - 1; /* the start of a long line says enough */
 	memcpy(buf, line, l);
 	buf[l] = '\0';
 }
@@ -81,9 +81,10 @@ listen_args(const struct scenario *sc, const char **args, char *err,
 		if (sc->steps[i].kind != STEP_PEER_LISTEN)
 			continue;
 		if (n == MAX_LISTEN) {
-			snprintf(err, errlen, "line %" PRIu32 ": more than %d "
-			    "`peer listen` in one case", sc->steps[i].pos.line,
-			    MAX_LISTEN);
+			snprintf(err, errlen,
+			    "line %" PRIu32 ": more than %d "
+			    "`peer listen` in one case",
+			    sc->steps[i].pos.line, MAX_LISTEN);
 			return -1;
 		}
 		snprintf(ports[n], sizeof(ports[n]), "%u", sc->steps[i].port);
@@ -103,8 +104,7 @@ listen_args(const struct scenario *sc, const char **args, char *err,
  * worker has no threads, so nothing else writes to it meanwhile.
  */
 static int
-spawn(struct run_ctx *r, struct peer_launch_opts *lo, char *why,
-    size_t whylen)
+spawn(struct run_ctx *r, struct peer_launch_opts *lo, char *why, size_t whylen)
 {
 	struct run_peer *p = r->peer;
 	int saved, rc;
@@ -112,8 +112,10 @@ spawn(struct run_ctx *r, struct peer_launch_opts *lo, char *why,
 	fflush(stderr);
 	if ((saved = dup(STDERR_FILENO)) == -1 ||
 	    dup2(fileno(p->log), STDERR_FILENO) == -1) {
-		snprintf(why, whylen, "cannot redirect lingerpeer's standard "
-		    "error: %s", strerror(errno));
+		snprintf(why, whylen,
+		    "cannot redirect lingerpeer's standard "
+		    "error: %s",
+		    strerror(errno));
 		if (saved >= 0)
 			close(saved);
 		return -1;
@@ -140,8 +142,10 @@ static int
 start_in_sandbox(struct run_ctx *r, char *err, size_t errlen)
 {
 	const char *args[4 * MAX_LISTEN + 1];
-	struct peer_launch_opts lo = { .path = r->opt->lingerpeer, .args = args,
-	    .detach = true, .interrupt_fd = -1 };
+	struct peer_launch_opts lo = { .path = r->opt->lingerpeer,
+		.args = args,
+		.detach = true,
+		.interrupt_fd = -1 };
 	struct run_peer *p = r->peer;
 	char why[PEER_LAUNCH_WHY_LEN], tail[200];
 	int rc;
@@ -149,25 +153,27 @@ start_in_sandbox(struct run_ctx *r, char *err, size_t errlen)
 	if (listen_args(r->sc, args, err, errlen) == -1)
 		return -1;
 	if ((p->log = tmpfile()) == NULL) {
-		snprintf(err, errlen, "cannot make a file for lingerpeer's "
+		snprintf(err, errlen,
+		    "cannot make a file for lingerpeer's "
 		    "log: %s (is /tmp writable?)",
 		    strerror(errno));
 		return -1;
 	}
 	lo.echo_fd = fileno(p->log);
 	if ((lo.control_fd = peer_launch_control_listen("run", p->endpoint,
-	    sizeof(p->endpoint), err, errlen)) == -1)
+		 sizeof(p->endpoint), err, errlen)) == -1)
 		return -1;
 	rc = spawn(r, &lo, why, sizeof(why));
-	close(lo.control_fd);	/* lingerpeer's alone: refused once it is gone */
-	if (rc == 0 && peer_launch_wait_ready(&p->proc, &lo, why,
-	    sizeof(why)) == -1)
+	close(lo.control_fd); /* lingerpeer's alone: refused once it is gone */
+	if (rc == 0 &&
+	    peer_launch_wait_ready(&p->proc, &lo, why, sizeof(why)) == -1)
 		rc = -1;
 	if (rc == -1) {
 		log_tail(p, tail, sizeof(tail));
-		snprintf(err, errlen, "%s%s%s%s", why, tail[0] != '\0' ?
-		    "; it said: \"" : "", tail, tail[0] != '\0' ? "\"" : "");
-		return -1;	/* sandbox_close() stops what is left */
+		snprintf(err, errlen, "%s%s%s%s", why,
+		    tail[0] != '\0' ? "; it said: \"" : "", tail,
+		    tail[0] != '\0' ? "\"" : "");
+		return -1; /* sandbox_close() stops what is left */
 	}
 	start_forwarder(r);
 	close(p->proc.out_fd);
@@ -209,11 +215,14 @@ run_peer_start(struct run_ctx *r, char *err, size_t errlen)
 		snprintf(p->endpoint, sizeof(p->endpoint), "%s",
 		    r->opt->peer_control);
 	/* Our own peer in a sandbox needs no token; a given one may. */
-	p->ctl = control_client_open_token(p->endpoint, r->sb == NULL ?
-	    r->opt->peer_token : NULL, RUN_CTL_TIMEOUT_MS, why, sizeof(why));
+	p->ctl = control_client_open_token(p->endpoint,
+	    r->sb == NULL ? r->opt->peer_token : NULL, RUN_CTL_TIMEOUT_MS, why,
+	    sizeof(why));
 	if (p->ctl == NULL) {
-		snprintf(err, errlen, "cannot reach lingerpeer's control "
-		    "channel: %s", why);
+		snprintf(err, errlen,
+		    "cannot reach lingerpeer's control "
+		    "channel: %s",
+		    why);
 		return -1;
 	}
 	return 0;
@@ -254,8 +263,8 @@ lost(struct run_ctx *r, const char *what, const char *why)
 		peer_describe_status(status, how, sizeof(how));
 	}
 	log_tail(p, tail, sizeof(tail));
-	run_abort(r, OBS_ABORT_CASE, "peer lost at %s: %s%s%s%s%s%s", what,
-	    why, how[0] != '\0' ? "; lingerpeer: " : "", how,
+	run_abort(r, OBS_ABORT_CASE, "peer lost at %s: %s%s%s%s%s%s", what, why,
+	    how[0] != '\0' ? "; lingerpeer: " : "", how,
 	    tail[0] != '\0' ? "; its last words: \"" : "", tail,
 	    tail[0] != '\0' ? "\"" : "");
 }
@@ -267,12 +276,14 @@ run_peer_request(struct run_ctx *r, const char *what, int timeout_ms,
 	char err[256];
 
 	if (r->peer == NULL || r->peer->lost) {
-		run_abort(r, OBS_ABORT_CASE, "%s: no lingerpeer runs in this "
-		    "case (add a `peer listen` or `peer connect` line)", what);
+		run_abort(r, OBS_ABORT_CASE,
+		    "%s: no lingerpeer runs in this "
+		    "case (add a `peer listen` or `peer connect` line)",
+		    what);
 		return -1;
 	}
 	if (control_request(r->peer->ctl, cmd, timeout_ms, rep, err,
-	    sizeof(err)) == -1) {
+		sizeof(err)) == -1) {
 		lost(r, what, err);
 		return -1;
 	}
@@ -290,8 +301,8 @@ conn_name(const struct run_ctx *r, int sock, char *buf, size_t len)
 	if (s->peer_conn_id != 0)
 		snprintf(buf, len, "%" PRIu32, s->peer_conn_id);
 	else
-		snprintf(buf, len, "%s:%u", inet_ntop(AF_INET, &in, a,
-		    sizeof(a)), s->lport);
+		snprintf(buf, len, "%s:%u",
+		    inet_ntop(AF_INET, &in, a, sizeof(a)), s->lport);
 }
 
 void
@@ -308,8 +319,8 @@ run_peer_map(struct run_ctx *r, size_t i, int sock)
 	snprintf(cmd, sizeof(cmd), "wait %s timeout=%dms", name,
 	    MAP_TIMEOUT_MS);
 	run_where(r, i, where, sizeof(where));
-	if (run_peer_request(r, where, MAP_TIMEOUT_MS + RUN_CTL_TIMEOUT_MS, &rep,
-	    cmd) == -1)
+	if (run_peer_request(r, where, MAP_TIMEOUT_MS + RUN_CTL_TIMEOUT_MS,
+		&rep, cmd) == -1)
 		return;
 	if (rep.ok && control_field_u64(rep.status, "conn", &id) == 0 &&
 	    id <= UINT32_MAX)
@@ -322,7 +333,8 @@ static int
 command(const struct run_ctx *r, const struct scn_step *st, char *cmd,
     size_t len, int *timeout_ms)
 {
-	uint64_t d = st->duration_ns ? st->duration_ns : SCN_DEFAULT_WAIT_PEER_NS;
+	uint64_t d =
+	    st->duration_ns ? st->duration_ns : SCN_DEFAULT_WAIT_PEER_NS;
 	char c[40] = "";
 
 	if (st->sock >= 0)
@@ -333,27 +345,23 @@ command(const struct run_ctx *r, const struct scn_step *st, char *cmd,
 		return snprintf(cmd, len, "listen %u %s", st->port, st->text);
 	case STEP_PEER_BEHAVIOUR:
 		return snprintf(cmd, len, "behaviour %s %s", c, st->text);
-	case STEP_PEER_ACK_FIN:
-		return snprintf(cmd, len, "ack-fin %s", c);
+	case STEP_PEER_ACK_FIN: return snprintf(cmd, len, "ack-fin %s", c);
 	case STEP_PEER_READ:
 		if (st->size == 0)
 			return snprintf(cmd, len, "read %s", c);
 		return snprintf(cmd, len, "read %s %" PRIu64, c, st->size);
-	case STEP_PEER_RESUME:
-		return snprintf(cmd, len, "resume %s", c);
-	case STEP_PEER_FIN:
-		return snprintf(cmd, len, "fin %s", c);
-	case STEP_PEER_RST:
-		return snprintf(cmd, len, "rst %s", c);
+	case STEP_PEER_RESUME: return snprintf(cmd, len, "resume %s", c);
+	case STEP_PEER_FIN: return snprintf(cmd, len, "fin %s", c);
+	case STEP_PEER_RST: return snprintf(cmd, len, "rst %s", c);
 	case STEP_PEER_SEND:
 		return snprintf(cmd, len, "send %s %" PRIu64, c, st->size);
 	case STEP_WAIT_PEER:
-		d = (d + NS_PER_MS - 1) / NS_PER_MS;	/* whole ms, rounded up */
+		d = (d + NS_PER_MS - 1) / NS_PER_MS; /* whole ms, rounded up */
 		*timeout_ms = (int)d + RUN_CTL_TIMEOUT_MS;
-		return snprintf(cmd, len, "wait %s %s timeout=%" PRIu64 "ms",
-		    c, st->text, d);
-	case STEP_PEER_CONNECT:		/* run_server.c's */
-	case STEP_SOCKET:		/* the client's, run_steps.c */
+		return snprintf(cmd, len, "wait %s %s timeout=%" PRIu64 "ms", c,
+		    st->text, d);
+	case STEP_PEER_CONNECT: /* run_server.c's */
+	case STEP_SOCKET:	/* the client's, run_steps.c */
 	case STEP_SET:
 	case STEP_CONNECT:
 	case STEP_SEND:
@@ -367,8 +375,7 @@ command(const struct run_ctx *r, const struct scn_step *st, char *cmd,
 	case STEP_SIGNAL:
 	case STEP_REPEAT:
 	case STEP_END:
-	case STEP_KIND_COUNT:
-		break;
+	case STEP_KIND_COUNT: break;
 	}
 	return -1;
 }
@@ -383,8 +390,10 @@ has_conn(struct run_ctx *r, size_t i)
 	if (st->sock < 0 || r->obs->socks[st->sock].connected)
 		return true;
 	run_where(r, i, where, sizeof(where));
-	run_abort(r, OBS_ABORT_CASE, "%s: %s never had a connection to the "
-	    "peer (see its connect step)", where, r->sc->socks[st->sock]);
+	run_abort(r, OBS_ABORT_CASE,
+	    "%s: %s never had a connection to the "
+	    "peer (see its connect step)",
+	    where, r->sc->socks[st->sock]);
 	return false;
 }
 
@@ -405,8 +414,10 @@ run_peer_step(struct run_ctx *r, size_t i)
 		return;
 	run_where(r, i, where, sizeof(where));
 	if (command(r, st, cmd, sizeof(cmd), &timeout_ms) < 0) {
-		run_abort(r, OBS_ABORT_CASE, "%s: not a peer step (a bug in "
-		    "lingerlab: please report)", where);
+		run_abort(r, OBS_ABORT_CASE,
+		    "%s: not a peer step (a bug in "
+		    "lingerlab: please report)",
+		    where);
 		return;
 	}
 	c->ran = true;
@@ -420,8 +431,10 @@ run_peer_step(struct run_ctx *r, size_t i)
 	}
 	run_emit_call(r, i);
 	if (rc == 0 && st->kind == STEP_WAIT_PEER)
-		run_abort(r, OBS_ABORT_CASE, "%s: the peer's condition was not "
-		    "met: %s", where, c->detail);
+		run_abort(r, OBS_ABORT_CASE,
+		    "%s: the peer's condition was not "
+		    "met: %s",
+		    where, c->detail);
 	else if (rc == 0)
 		run_abort(r, OBS_ABORT_CASE, "%s: lingerpeer refused '%s': %s",
 		    where, cmd, c->detail);
@@ -437,10 +450,11 @@ run_peer_value(struct run_ctx *r, int sock, const char *key, char *buf,
 
 	conn_name(r, sock, name, sizeof(name));
 	snprintf(cmd, sizeof(cmd), "show %s", name);
-	if ((rc = run_peer_request(r, cmd, RUN_CTL_TIMEOUT_MS, &rep, cmd)) == -1)
+	if ((rc = run_peer_request(r, cmd, RUN_CTL_TIMEOUT_MS, &rep, cmd)) ==
+	    -1)
 		return -1;
-	if (rc == 1 && rep.nlines > 0 && control_field(rep.lines[0], key,
-	    buf, len) >= 0)
+	if (rc == 1 && rep.nlines > 0 &&
+	    control_field(rep.lines[0], key, buf, len) >= 0)
 		found = 1;
 	control_reply_free(&rep);
 	return found;
@@ -457,8 +471,9 @@ run_peer_check(struct run_ctx *r, size_t i)
 		return;
 	/* WNOWAIT: lost() reaps it, and reports how it ended. */
 	memset(&si, 0, sizeof(si));
-	if (waitid(P_PID, (id_t)p->proc.pid, &si, WEXITED | WNOHANG |
-	    WNOWAIT) == -1 || si.si_pid == 0)
+	if (waitid(P_PID, (id_t)p->proc.pid, &si,
+		WEXITED | WNOHANG | WNOWAIT) == -1 ||
+	    si.si_pid == 0)
 		return;
 	if (i < r->sc->nsteps)
 		run_where(r, i, where, sizeof(where));

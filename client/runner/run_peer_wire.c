@@ -29,24 +29,24 @@
 #include "timeunit.h"
 #include "wire_classify.h"
 
-#define EVENTS_LIMIT 100000u		/* per request; more: paged */
-#define REFRESH_NS NS_PER_S		/* the clock again after this long */
+#define EVENTS_LIMIT 100000u  /* per request; more: paged */
+#define REFRESH_NS   NS_PER_S /* the clock again after this long */
 
 struct pw_conn {
 	uint32_t id;
-	uint16_t cport, pport;		/* the client's port, lingerpeer's */
+	uint16_t cport, pport; /* the client's port, lingerpeer's */
 };
 
 struct run_pwire {
-	uint64_t next;			/* the first event not read yet */
-	int64_t off_ns;			/* lingerpeer's clock minus ours */
+	uint64_t next;	/* the first event not read yet */
+	int64_t off_ns; /* lingerpeer's clock minus ours */
 	uint64_t bound_max_ns;
 	uint64_t drift_max_ns;
 	uint64_t est_at_ns;
-	uint64_t last_t;		/* the last segment's time: kept in order */
+	uint64_t last_t; /* the last segment's time: kept in order */
 	struct pw_conn *conns;
 	size_t nconns, cap;
-	size_t streamed;		/* obs->segs sent to the parent */
+	size_t streamed; /* obs->segs sent to the parent */
 };
 
 /* One `clock` exchange: lingerpeer's time, bracketed by ours. */
@@ -58,13 +58,15 @@ clock_once(struct run_ctx *r, uint64_t *peer, uint64_t *t0, uint64_t *t1)
 
 	*t0 = plat_now_ns();
 	if ((rc = run_peer_request(r, "lingerpeer's clock", RUN_CTL_TIMEOUT_MS,
-	    &rep, "clock")) == -1)
+		 &rep, "clock")) == -1)
 		return -1;
 	*t1 = plat_now_ns();
 	if (rc == 0 || control_clock_parse(rep.status, peer) == -1) {
-		run_abort(r, OBS_ABORT_ENV, "lingerpeer answered `clock` with "
+		run_abort(r, OBS_ABORT_ENV,
+		    "lingerpeer answered `clock` with "
 		    "'%s': lab mode needs the lingerpeer of this lingerlab "
-		    "(docs/lab.md)", rep.status);
+		    "(docs/lab.md)",
+		    rep.status);
 		rc = -1;
 	}
 	control_reply_free(&rep);
@@ -90,8 +92,8 @@ estimate(struct run_ctx *r, unsigned rounds)
 		bound = best / 2 + best % 2;
 	}
 	if (w->est_at_ns != 0) {
-		move = off > w->off_ns ? (uint64_t)(off - w->off_ns) :
-		    (uint64_t)(w->off_ns - off);
+		move = off > w->off_ns ? (uint64_t)(off - w->off_ns)
+				       : (uint64_t)(w->off_ns - off);
 		if (move > w->drift_max_ns)
 			w->drift_max_ns = move;
 	}
@@ -112,20 +114,25 @@ run_peer_hello(const struct run_opts *o, char *err, size_t errlen)
 	int rc = 0;
 
 	if ((c = control_client_open_token(o->peer_control, o->peer_token,
-	    RUN_CTL_TIMEOUT_MS, why, sizeof(why))) == NULL) {
-		snprintf(err, errlen, "cannot reach lingerpeer's control channel: "
-		    "%s", why);
+		 RUN_CTL_TIMEOUT_MS, why, sizeof(why))) == NULL) {
+		snprintf(err, errlen,
+		    "cannot reach lingerpeer's control channel: "
+		    "%s",
+		    why);
 		return -1;
 	}
 	if (control_request(c, "clock", RUN_CTL_TIMEOUT_MS, &rep, why,
-	    sizeof(why)) == -1) {
-		snprintf(err, errlen, "lingerpeer at %s: %s", o->peer_control, why);
+		sizeof(why)) == -1) {
+		snprintf(err, errlen, "lingerpeer at %s: %s", o->peer_control,
+		    why);
 		rc = -1;
 	} else {
 		if (control_clock_parse(rep.status, &now) == -1) {
-			snprintf(err, errlen, "lingerpeer at %s answered `clock` "
+			snprintf(err, errlen,
+			    "lingerpeer at %s answered `clock` "
 			    "with '%.120s': lab mode needs the lingerpeer of this "
-			    "lingerlab (docs/lab.md)", o->peer_control, rep.status);
+			    "lingerlab (docs/lab.md)",
+			    o->peer_control, rep.status);
 			rc = -1;
 		}
 		control_reply_free(&rep);
@@ -147,14 +154,15 @@ pwire_open(struct run_ctx *r)
 	}
 	/* Where the case's events will begin. */
 	if ((rc = run_peer_request(r, "lingerpeer's stats", RUN_CTL_TIMEOUT_MS,
-	    &rep, "stats")) == -1)
+		 &rep, "stats")) == -1)
 		return -1;
-	if (rc == 0 || rep.nlines == 0 || control_field_u64(rep.lines[0],
-	    "events-next", &next) == -1)
+	if (rc == 0 || rep.nlines == 0 ||
+	    control_field_u64(rep.lines[0], "events-next", &next) == -1)
 		rc = -1;
 	control_reply_free(&rep);
 	if (rc == -1) {
-		run_abort(r, OBS_ABORT_ENV, "lingerpeer's stats give no "
+		run_abort(r, OBS_ABORT_ENV,
+		    "lingerpeer's stats give no "
 		    "events-next: lab mode needs the lingerpeer of this lingerlab");
 		return -1;
 	}
@@ -185,7 +193,8 @@ pwire_reset_conns(struct run_ctx *r)
 	for (i = 0; i < w->nconns; i++) {
 		snprintf(cmd, sizeof(cmd), "rst %" PRIu32, w->conns[i].id);
 		/* err bad-state: closed already, nothing left of it */
-		if (run_peer_request(r, cmd, RUN_CTL_TIMEOUT_MS, &rep, cmd) == -1)
+		if (run_peer_request(r, cmd, RUN_CTL_TIMEOUT_MS, &rep, cmd) ==
+		    -1)
 			return;
 		control_reply_free(&rep);
 	}
@@ -202,8 +211,9 @@ pwire_clock_refresh(struct run_ctx *r)
 uint64_t
 pwire_clock_bound(const struct run_ctx *r)
 {
-	return r->pwire == NULL ? 0 : r->pwire->bound_max_ns +
-	    r->pwire->drift_max_ns;
+	return r->pwire == NULL
+	    ? 0
+	    : r->pwire->bound_max_ns + r->pwire->drift_max_ns;
 }
 
 static struct pw_conn *
@@ -255,11 +265,13 @@ add_conn(struct run_ctx *r, uint32_t id)
 	memset(c, 0, sizeof(*c));
 	c->id = id;
 	snprintf(cmd, sizeof(cmd), "show %" PRIu32, id);
-	if ((rc = run_peer_request(r, cmd, RUN_CTL_TIMEOUT_MS, &rep, cmd)) == -1)
+	if ((rc = run_peer_request(r, cmd, RUN_CTL_TIMEOUT_MS, &rep, cmd)) ==
+	    -1)
 		return -1;
 	/* Gone from the table already (recycled): its segments keep port 0. */
 	if (rc == 1 && rep.nlines > 0) {
-		if (control_field(rep.lines[0], "client", addr, sizeof(addr)) > 0)
+		if (control_field(rep.lines[0], "client", addr, sizeof(addr)) >
+		    0)
 			c->cport = port_of(addr);
 		if (control_field_u64(rep.lines[0], "port", &port) == 0 &&
 		    port <= UINT16_MAX)
@@ -280,7 +292,7 @@ take(struct run_ctx *r, const struct control_seg_event *ev,
 
 	memset(&s, 0, sizeof(s));
 	s.t_ns = t > 0 ? (uint64_t)t : 0;
-	if (s.t_ns < w->last_t)		/* a new offset must not reorder */
+	if (s.t_ns < w->last_t) /* a new offset must not reorder */
 		s.t_ns = w->last_t;
 	w->last_t = s.t_ns;
 	s.from_client = ev->in;
@@ -307,8 +319,10 @@ one_event(struct run_ctx *r, const char *line)
 	int k = control_event_segment(line, &ev);
 
 	if (k == -1) {
-		run_abort(r, OBS_ABORT_ENV, "lingerpeer sent an event line "
-		    "lingerlab cannot read: '%.120s'", line);
+		run_abort(r, OBS_ABORT_ENV,
+		    "lingerpeer sent an event line "
+		    "lingerlab cannot read: '%.120s'",
+		    line);
 		return -1;
 	}
 	if (ev.n >= r->pwire->next)
@@ -317,7 +331,7 @@ one_event(struct run_ctx *r, const char *line)
 	    add_conn(r, ev.conn) == -1)
 		return -1;
 	if (k == 0 || ev.conn == 0 || (c = find(r->pwire, ev.conn)) == NULL)
-		return 0;	/* not a segment, or not the case's */
+		return 0; /* not a segment, or not the case's */
 	return take(r, &ev, c);
 }
 
@@ -335,20 +349,22 @@ page(struct run_ctx *r)
 	snprintf(cmd, sizeof(cmd), "events all since=%" PRIu64 " limit=%u",
 	    r->pwire->next, EVENTS_LIMIT);
 	if ((rc = run_peer_request(r, "lingerpeer's event log",
-	    RUN_CTL_TIMEOUT_MS, &rep, cmd)) == -1)
+		 RUN_CTL_TIMEOUT_MS, &rep, cmd)) == -1)
 		return -1;
 	for (i = 0; rc == 1 && i < rep.nlines; i++)
 		if (one_event(r, rep.lines[i]) == -1)
 			rc = -1;
-	if (rc == 1 && control_events_status(rep.status, &lost, &more,
-	    &next) == 0) {
+	if (rc == 1 &&
+	    control_events_status(rep.status, &lost, &more, &next) == 0) {
 		/* the ring wrapped over events not read: like frames dropped */
 		r->obs->capture_drops += lost;
 		if (more && next > r->pwire->next)
 			r->pwire->next = next;
 	} else if (rc != -1) {
-		run_abort(r, OBS_ABORT_ENV, "lingerpeer answered '%s' with "
-		    "'%.120s'", cmd, rep.status);
+		run_abort(r, OBS_ABORT_ENV,
+		    "lingerpeer answered '%s' with "
+		    "'%.120s'",
+		    cmd, rep.status);
 		rc = -1;
 	}
 	control_reply_free(&rep);
@@ -375,12 +391,12 @@ pwire_collect(struct run_ctx *r)
 		return 0;
 	/* Earlier segments keep their classes: see wire_classify.h. */
 	if (wire_classify(o->segs, o->nsegs) == -1) {
-		run_abort(r, OBS_ABORT_ENV, "out of memory classifying segments");
+		run_abort(r, OBS_ABORT_ENV,
+		    "out of memory classifying segments");
 		return -1;
 	}
 	for (; w->streamed < o->nsegs; w->streamed++)
-		run_emit(r, buf, obs_fmt_seg(&o->segs[w->streamed], buf,
-		    sizeof(buf)));
+		run_emit(r, buf,
+		    obs_fmt_seg(&o->segs[w->streamed], buf, sizeof(buf)));
 	return 0;
 }
-

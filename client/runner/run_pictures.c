@@ -58,13 +58,18 @@ pictures_start(struct pictures *p, enum report_format fmt)
 	p->colour_out = isatty(STDOUT_FILENO) && !pictures_no_colour();
 	p->colour_err = isatty(STDERR_FILENO) && !pictures_no_colour();
 	if (p->svg_dir != NULL && make_dirs(p->svg_dir) == -1) {
-		fprintf(stderr, PROG ": --svg-dir '%s': cannot create or write it: %s; "
-		    "name a directory you can write\n", p->svg_dir, strerror(errno));
+		fprintf(stderr,
+		    PROG ": --svg-dir '%s': cannot create or write it: %s; "
+			 "name a directory you can write\n",
+		    p->svg_dir, strerror(errno));
 		return -1;
 	}
-	if (p->html_path != NULL && (p->html = fopen(p->html_path, "w")) == NULL) {
-		fprintf(stderr, PROG ": --html '%s': cannot write it: %s; name a file in "
-		    "a directory that exists\n", p->html_path, strerror(errno));
+	if (p->html_path != NULL &&
+	    (p->html = fopen(p->html_path, "w")) == NULL) {
+		fprintf(stderr,
+		    PROG ": --html '%s': cannot write it: %s; name a file in "
+			 "a directory that exists\n",
+		    p->html_path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -74,8 +79,8 @@ pictures_start(struct pictures *p, enum report_format fmt)
 static char
 safe(char c)
 {
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	    c == '.' || c == '_' || c == '-')
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')
 		return c;
 	return '-';
 }
@@ -87,7 +92,8 @@ safe(char c)
 static void
 svg_name(const struct scenario *sc, char *buf, size_t len)
 {
-	const char *file = sc->file != NULL ? sc->file : "case", *base, *dir = "";
+	const char *file = sc->file != NULL ? sc->file : "case", *base,
+		   *dir = "";
 	const char *params = strchr(sc->case_name, '[');
 	size_t n = 0, dlen = 0, blen, i;
 
@@ -109,12 +115,14 @@ svg_name(const struct scenario *sc, char *buf, size_t len)
 	for (i = 0; i < blen && n + 1 < len; i++)
 		buf[n++] = safe(base[i]);
 	for (i = 0; params != NULL && params[i] != '\0' && params[i] != ']' &&
-	    n + 1 < len; i++)
-		buf[n++] = (char)(params[i] == '[' || params[i] == ',' ? '_' :
-		    params[i] == '=' ? '-' : safe(params[i]));
+	     n + 1 < len;
+	     i++)
+		buf[n++] = (char)(params[i] == '[' || params[i] == ',' ? '_'
+			: params[i] == '='			       ? '-'
+					   : safe(params[i]));
 	buf[n] = '\0';
 	if (n == 0 || buf[0] == '.')
-		buf[0] = '_';	/* never a hidden file, never "." or ".." */
+		buf[0] = '_'; /* never a hidden file, never "." or ".." */
 }
 
 /* name, or name-2, name-3 ... when another case had it. */
@@ -129,7 +137,7 @@ unique(struct pictures *p, char *name, size_t len)
 	for (i = 0; i < p->nnames; i++) {
 		if (strcmp(p->names[i], name) == 0) {
 			snprintf(name, len, "%.180s-%d", base, ++k);
-			i = (size_t)-1;	/* look again from the start */
+			i = (size_t)-1; /* look again from the start */
 		}
 	}
 	if ((v = realloc(p->names, (p->nnames + 1) * sizeof(*v))) == NULL)
@@ -152,29 +160,35 @@ write_file(struct pictures *p, const char *name, const struct case_obs *obs,
 	FILE *fp;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s%s.svg", p->svg_dir, name, probes ? "-probes" : "");
+	snprintf(path, sizeof(path), "%s/%s%s.svg", p->svg_dir, name,
+	    probes ? "-probes" : "");
 	if ((fp = fopen(path, "w")) == NULL) {
 		p->failed = true;
-		fprintf(stderr, PROG ": cannot write %s: %s\n", path, strerror(errno));
+		fprintf(stderr, PROG ": cannot write %s: %s\n", path,
+		    strerror(errno));
 		return;
 	}
-	rc = probes ? series_svg_sheet(fp, &obs->probes, dg->title, dg->bounds, dg->nbounds) :
-	    dg_svg(dg, true, NULL, fp);
+	rc = probes ? series_svg_sheet(fp, &obs->probes, dg->title, dg->bounds,
+			  dg->nbounds)
+		    : dg_svg(dg, true, NULL, fp);
 	if (fclose(fp) == EOF || rc == -1) {
 		p->failed = true;
-		fprintf(stderr, PROG ": writing %s: %s\n", path, strerror(errno));
+		fprintf(stderr, PROG ": writing %s: %s\n", path,
+		    strerror(errno));
 	}
 }
 
 static void
-write_svg(struct pictures *p, const struct case_obs *obs, const struct diagram *dg)
+write_svg(struct pictures *p, const struct case_obs *obs,
+    const struct diagram *dg)
 {
 	char name[200];
 
 	svg_name(obs->sc, name, sizeof(name));
 	if (unique(p, name, sizeof(name)) == -1) {
 		p->failed = true;
-		fprintf(stderr, PROG ": %s: no SVG: out of memory\n", dg->title);
+		fprintf(stderr, PROG ": %s: no SVG: out of memory\n",
+		    dg->title);
 		return;
 	}
 	write_file(p, name, obs, dg, false);
@@ -251,7 +265,7 @@ static bool
 want_summary(const struct pictures *p, const struct run_result *run)
 {
 	if (p->n != run->ncases)
-		return false;	/* out of memory on the way: said then */
+		return false; /* out of memory on the way: said then */
 	if (p->summary == PIC_SUMMARY_AUTO)
 		return p->human && run->ncases > 1;
 	return p->summary == PIC_SUMMARY_ON;
@@ -287,9 +301,11 @@ pictures_finish(struct pictures *p, const struct run_result *run)
 		dg_summary_text(run, p->checks, p->colour_err, stderr);
 	if (fp != NULL) {
 		p->html = NULL;
-		if (p->n != run->ncases || dg_html(run, p->checks, p->dgs, fp) == -1) {
+		if (p->n != run->ncases ||
+		    dg_html(run, p->checks, p->dgs, fp) == -1) {
 			fprintf(stderr, PROG ": writing %s: %s\n", p->html_path,
-			    p->n != run->ncases ? "cases are missing" : strerror(errno));
+			    p->n != run->ncases ? "cases are missing"
+						: strerror(errno));
 			p->failed = true;
 		}
 		if (fclose(fp) == EOF && !p->failed) {

@@ -24,54 +24,54 @@ enum { PIC_SUMMARY_AUTO = -1, PIC_SUMMARY_OFF = 0, PIC_SUMMARY_ON = 1 };
 
 struct pictures {
 	/* the options */
-	bool diagram;		/* --diagram */
-	int summary;		/* PIC_SUMMARY_*: --summary, --no-summary */
-	const char *svg_dir;	/* --svg-dir, created when missing */
-	const char *html_path;	/* --html */
+	bool diagram;	       /* --diagram */
+	int summary;	       /* PIC_SUMMARY_*: --summary, --no-summary */
+	const char *svg_dir;   /* --svg-dir, created when missing */
+	const char *html_path; /* --html */
 	/* set by pictures_start() */
-	bool human;		/* the report on stdout is for people */
-	bool colour_out;	/* stdout / stderr are terminals, NO_COLOR unset */
+	bool human;	 /* the report on stdout is for people */
+	bool colour_out; /* stdout / stderr are terminals, NO_COLOR unset */
 	bool colour_err;
-	FILE *html;		/* opened early, so a bad path fails before the run */
-	const struct run_result *run;	/* for the summary in the report */
+	FILE *html; /* opened early, so a bad path fails before the run */
+	const struct run_result *run; /* for the summary in the report */
 	/* per case, in run_result order */
 	struct diagram **dgs;
 	struct dg_checks *checks;
 	size_t n, cap;
-	char **names;		/* SVG files written, to keep names unique */
+	char **names; /* SVG files written, to keep names unique */
 	size_t nnames;
-	bool failed;		/* a picture could not be written */
+	bool failed; /* a picture could not be written */
 };
 
 /* Whether NO_COLOR (https://no-color.org) asks for no colour. */
-bool	pictures_no_colour(void);
+bool pictures_no_colour(void);
 
 /*
  * Check and prepare the options: create the SVG directory (with its
  * parents), open the HTML file. Returns 0, or -1 after saying why on
  * stderr (an input error: exit status 2).
  */
-int	pictures_start(struct pictures *p, enum report_format fmt);
+int pictures_start(struct pictures *p, enum report_format fmt);
 
 /*
  * A case is done and its result is the last one in run: draw what was
  * asked for (the SVG file now, so it survives a run that stops later).
  * obs is the case as observed, valid only during the call.
  */
-void	pictures_case(struct pictures *p, const struct case_obs *obs,
-	    const struct run_result *run);
+void pictures_case(struct pictures *p, const struct case_obs *obs,
+    const struct run_result *run);
 
 /* Hook the ladders and the summary of run into the human report. */
-void	pictures_hook(struct pictures *p, struct report_options *ro,
-	    const struct run_result *run);
+void pictures_hook(struct pictures *p, struct report_options *ro,
+    const struct run_result *run);
 
 /*
  * After the report: the HTML page, and what a machine format sent to
  * stderr. Returns 0, or -1 when a picture could not be written (said on
  * stderr; `lingerlab run` then exits 3).
  */
-int	pictures_finish(struct pictures *p, const struct run_result *run);
+int pictures_finish(struct pictures *p, const struct run_result *run);
 
-void	pictures_free(struct pictures *p);
+void pictures_free(struct pictures *p);
 
 #endif

@@ -14,24 +14,15 @@ enum plat_opt
 run_plat_opt(enum scn_opt opt)
 {
 	switch (opt) {
-	case OPT_LINGER_OFF:
-		return PLAT_OPT_LINGER_OFF;
-	case OPT_LINGER:
-		return PLAT_OPT_LINGER;
-	case OPT_BLOCKING:
-		return PLAT_OPT_BLOCKING;
-	case OPT_NONBLOCKING:
-		return PLAT_OPT_NONBLOCKING;
-	case OPT_SNDBUF:
-		return PLAT_OPT_SNDBUF;
-	case OPT_RCVBUF:
-		return PLAT_OPT_RCVBUF;
-	case OPT_NODELAY:
-		return PLAT_OPT_NODELAY;
-	case OPT_USER_TIMEOUT:
-		return PLAT_OPT_USER_TIMEOUT;
-	case OPT_LINGER2:
-		return PLAT_OPT_LINGER2;
+	case OPT_LINGER_OFF: return PLAT_OPT_LINGER_OFF;
+	case OPT_LINGER: return PLAT_OPT_LINGER;
+	case OPT_BLOCKING: return PLAT_OPT_BLOCKING;
+	case OPT_NONBLOCKING: return PLAT_OPT_NONBLOCKING;
+	case OPT_SNDBUF: return PLAT_OPT_SNDBUF;
+	case OPT_RCVBUF: return PLAT_OPT_RCVBUF;
+	case OPT_NODELAY: return PLAT_OPT_NODELAY;
+	case OPT_USER_TIMEOUT: return PLAT_OPT_USER_TIMEOUT;
+	case OPT_LINGER2: return PLAT_OPT_LINGER2;
 	}
 	/* Not an option the parser makes: the platform refuses it (EINVAL). */
 	return (enum plat_opt)0;
@@ -72,8 +63,8 @@ void
 run_os_system(const struct plat_os_info *os, char *buf, size_t len)
 {
 	char name[sizeof(os->name) + sizeof(os->kernel) + 2];
-	bool version = strcmp(os->version, "unknown") != 0 &&
-	    os->version[0] != '\0';
+	bool version =
+	    strcmp(os->version, "unknown") != 0 && os->version[0] != '\0';
 	bool wine = strcmp(os->wine, "no") != 0 &&
 	    strcmp(os->wine, "unknown") != 0 && os->wine[0] != '\0';
 
@@ -84,8 +75,9 @@ run_os_system(const struct plat_os_info *os, char *buf, size_t len)
 	 * host's there, platform_win32_sys.c).
 	 */
 	if (wine) {
-		snprintf(buf, len, "%s API%s%s%s under Wine %s on %s on host %s",
-		    os->name, version ? " (" : "", version ? os->version : "",
+		snprintf(buf, len,
+		    "%s API%s%s%s under Wine %s on %s on host %s", os->name,
+		    version ? " (" : "", version ? os->version : "",
 		    version ? ")" : "", os->wine, os->kernel, os->host);
 		return;
 	}

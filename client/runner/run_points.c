@@ -42,8 +42,8 @@
 struct pending {
 	const struct scn_expect *e;
 	struct obs_point *p;
-	size_t i, j;		/* steps[i].expects[j] */
-	uint64_t end;		/* t_ns + D */
+	size_t i, j;  /* steps[i].expects[j] */
+	uint64_t end; /* t_ns + D */
 	bool done;
 };
 
@@ -72,7 +72,7 @@ run_wait_until(struct run_ctx *r, uint64_t t)
 	for (;;) {
 		if (run_collect(r) == -1)
 			return;
-		run_probe_tick(r);	/* a leak's drain, sampled as it goes */
+		run_probe_tick(r); /* a leak's drain, sampled as it goes */
 		if (run_now(r) >= t)
 			return;
 		wait_event(r, run_probe_next(r, t));
@@ -93,7 +93,7 @@ check_wire(struct run_ctx *r, struct pending *w, uint64_t now)
 	if (w->e->kind == EXP_WIRE_SENDS_NO)
 		return false;
 	if (!o->captured)
-		return true;		/* nothing to see: an error, not a wait */
+		return true; /* nothing to see: an error, not a wait */
 	/* The evaluator's own window and matcher: we wait for what it checks. */
 	if (evaluate_wire_pattern(r->sc, o, w->i, w->j, &pat) == -1)
 		return true;
@@ -109,12 +109,14 @@ check_state(struct run_ctx *r, struct pending *w, uint64_t now)
 		return true;
 	s = &r->obs->socks[w->e->sock];
 	if (!s->connected)
-		return true;		/* state stays "": nothing to look up */
+		return true; /* state stays "": nothing to look up */
 	if (sut_tcp_state(r, w->i, s->laddr, s->lport, s->raddr, s->rport,
-	    w->p->state, sizeof(w->p->state)) == -1) {
+		w->p->state, sizeof(w->p->state)) == -1) {
 		/* an agent lost has said so already: the first reason stands */
-		run_abort(r, OBS_ABORT_ENV, "cannot read socket states "
-		    "(sock_diag): %s", strerror(errno));
+		run_abort(r, OBS_ABORT_ENV,
+		    "cannot read socket states "
+		    "(sock_diag): %s",
+		    strerror(errno));
 		return true;
 	}
 	return strcasecmp(w->p->state, w->e->text) == 0 || now >= w->end;
@@ -128,7 +130,7 @@ check_peer(struct run_ctx *r, struct pending *w, uint64_t now)
 
 	if (w->e->sock < 0 || w->e->sock >= SCN_MAX_SOCKS ||
 	    !r->obs->socks[w->e->sock].connected)
-		return true;		/* the peer has no record of it */
+		return true; /* the peer has no record of it */
 	rc = run_peer_value(r, w->e->sock, w->e->key, p->peer_value,
 	    sizeof(p->peer_value));
 	p->peer_found = rc == 1;
@@ -143,24 +145,20 @@ static bool
 check(struct run_ctx *r, struct pending *w, uint64_t now)
 {
 	switch (w->e->kind) {
-	case EXP_STATE:
-		return check_state(r, w, now);
-	case EXP_PEER:
-		return check_peer(r, w, now);
+	case EXP_STATE: return check_state(r, w, now);
+	case EXP_PEER: return check_peer(r, w, now);
 	case EXP_WIRE_SENDS:
 	case EXP_WIRE_SENDS_NO:
 	case EXP_WIRE_RETRANSMITS:
-	case EXP_WIRE_ZWP:
-		return check_wire(r, w, now);
-	case EXP_RETURNS:		/* a call's or a probe's: never pending */
+	case EXP_WIRE_ZWP: return check_wire(r, w, now);
+	case EXP_RETURNS: /* a call's or a probe's: never pending */
 	case EXP_FAILS:
 	case EXP_BLOCKS_AT_LEAST:
 	case EXP_BLOCKS_AT_MOST:
 	case EXP_BLOCKS_ABOUT:
 	case EXP_SENDS:
 	case EXP_PROBE:
-	case EXP_KIND_COUNT:
-		break;
+	case EXP_KIND_COUNT: break;
 	}
 	return true;
 }
@@ -192,7 +190,7 @@ begin(struct run_ctx *r, size_t i, size_t j, uint64_t from, uint64_t t,
 		return false;
 	}
 	if (e->kind == EXP_PROBE) {
-		run_probe_point(r, i, j, t);	/* samples, polling within D */
+		run_probe_point(r, i, j, t); /* samples, polling within D */
 		return false;
 	}
 	p->reached = true;
@@ -272,8 +270,7 @@ run_points(struct run_ctx *r, size_t i)
 	}
 	t = run_now(r);
 	/* A window opens when its cause began; waiting is no cause. */
-	from = scn_step_waits(st->kind) || !c->ran ?
-	    t : c->t_start_ns;
+	from = scn_step_waits(st->kind) || !c->ran ? t : c->t_start_ns;
 	for (j = 0; j < st->nexpects; j++) {
 		if (begin(r, i, j, from, t, &w[n]))
 			n++;

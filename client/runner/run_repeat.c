@@ -31,7 +31,7 @@
 #include <unistd.h>
 
 #include "evaluate.h"
-#include "probe.h"		/* the names of the states */
+#include "probe.h" /* the names of the states */
 #include "run_int.h"
 #include "run_sut.h"
 #include "run_wire.h"
@@ -39,12 +39,15 @@
 #include "timeunit.h"
 
 #define PROBE_SAMPLES_MAX 400
-#define PROBE_POLL_MIN_NS (20 * NS_PER_MS)	/* between samples while waiting */
-#define PROBE_POLL_COUNT 250		/* at most this many samples per wait */
-#define NFIXED 15			/* threads, fds, rss, sockets 1..12 */
+#define PROBE_POLL_MIN_NS (20 * NS_PER_MS) /* between samples while waiting */
+#define PROBE_POLL_COUNT  250 /* at most this many samples per wait */
+#define NFIXED		  15  /* threads, fds, rss, sockets 1..12 */
 
 static const char *const default_tcpext[] = {
-	"TCPAbortOnClose", "TCPAbortOnData", "TCPAbortOnLinger", "TCPAbortOnTimeout",
+	"TCPAbortOnClose",
+	"TCPAbortOnData",
+	"TCPAbortOnLinger",
+	"TCPAbortOnTimeout",
 	"TCPAbortOnMemory",
 };
 
@@ -80,7 +83,8 @@ add_series(struct obs_probes *p, const char *name)
 		if (strcmp(p->names[i], name) == 0)
 			return;
 	if (p->nseries < OBS_SERIES_MAX)
-		snprintf(p->names[p->nseries++], sizeof(p->names[0]), "%s", name);
+		snprintf(p->names[p->nseries++], sizeof(p->names[0]), "%s",
+		    name);
 }
 
 /* Whether an expectation for the system under test names this series. */
@@ -125,10 +129,12 @@ check_counters(struct run_ctx *r)
 	for (i = 0; i < n; i++)
 		if (vals[i] == PLAT_UNKNOWN && !sut_is_agent(r) &&
 		    expected_here(r, p->names[NFIXED + i]))
-			run_abort(r, OBS_ABORT_CASE, "resource probe: the system "
+			run_abort(r, OBS_ABORT_CASE,
+			    "resource probe: the system "
 			    "under test has no TCP counter \"%s\" (names are "
 			    "case-sensitive, as nstat shows them; an older kernel "
-			    "may lack it)", names[i]);
+			    "may lack it)",
+			    names[i]);
 }
 
 /* Lab mode: what the system held before the case, for read_probes(). */
@@ -162,17 +168,20 @@ run_probe_init(struct run_ctx *r)
 	add_series(p, "fds");
 	add_series(p, "rss");
 	for (i = 1; i <= 12; i++) {
-		snprintf(name, sizeof(name), "sockets %s", probe_tcp_state_name((unsigned)i));
+		snprintf(name, sizeof(name), "sockets %s",
+		    probe_tcp_state_name((unsigned)i));
 		add_series(p, name);
 	}
-	for (i = 0; i < sizeof(default_tcpext) / sizeof(default_tcpext[0]); i++) {
+	for (i = 0; i < sizeof(default_tcpext) / sizeof(default_tcpext[0]);
+	     i++) {
 		snprintf(name, sizeof(name), "tcpext %s", default_tcpext[i]);
 		add_series(p, name);
 	}
 	for (i = 0; i < r->sc->nsteps; i++)
 		for (j = 0; j < r->sc->steps[i].nexpects; j++)
 			if (r->sc->steps[i].expects[j].kind == EXP_PROBE)
-				add_series(p, r->sc->steps[i].expects[j].probe.series);
+				add_series(p,
+				    r->sc->steps[i].expects[j].probe.series);
 	run_emit(r, buf, obs_fmt_probes(r->obs, buf, sizeof(buf)));
 	check_counters(r);
 	socks_baseline(r);
@@ -197,12 +206,14 @@ read_probes(struct run_ctx *r, struct obs_sample *s)
 	s->v[1] = proc.fds;
 	s->v[2] = proc.rss_kib;
 	for (i = 1; i <= 12; i++)
-		s->v[2 + i] = socks.by_state[i] < 0 ? PLAT_UNKNOWN :
-		    socks.by_state[i] > r->socks_base[i] ?
-		    socks.by_state[i] - r->socks_base[i] : 0;
+		s->v[2 + i] = socks.by_state[i] < 0 ? PLAT_UNKNOWN
+		    : socks.by_state[i] > r->socks_base[i]
+		    ? socks.by_state[i] - r->socks_base[i]
+		    : 0;
 	for (i = NFIXED; i < p->nseries; i++)
 		names[n++] = p->names[i] + strlen("tcpext ");
-	if (n > 0 && sut_probe_counters(r, names, vals, n, err, sizeof(err)) < 0)
+	if (n > 0 &&
+	    sut_probe_counters(r, names, vals, n, err, sizeof(err)) < 0)
 		goto fail;
 	for (i = 0; i < n; i++)
 		s->v[NFIXED + i] = vals[i] < 0 ? PLAT_UNKNOWN : vals[i];
@@ -223,7 +234,9 @@ run_probe_sample(struct run_ctx *r, enum obs_sample_kind kind, uint32_t iter)
 		return;
 	memset(&s, 0, sizeof(s));
 	s.kind = (uint8_t)kind;
-	s.iter = kind == OBS_SAMPLE_POINT || kind == OBS_SAMPLE_WAIT ? r->cur_iters : iter;
+	s.iter = kind == OBS_SAMPLE_POINT || kind == OBS_SAMPLE_WAIT
+	    ? r->cur_iters
+	    : iter;
 	s.block = r->cur_block;
 	if (!read_probes(r, &s))
 		return;
@@ -232,24 +245,27 @@ run_probe_sample(struct run_ctx *r, enum obs_sample_kind kind, uint32_t iter)
 		run_abort(r, OBS_ABORT_ENV, "out of memory for probe samples");
 		return;
 	}
-	run_emit(r, buf, obs_fmt_sample(o, o->probes.nsamples - 1, buf, sizeof(buf)));
+	run_emit(r, buf,
+	    obs_fmt_sample(o, o->probes.nsamples - 1, buf, sizeof(buf)));
 }
 
 /* Samples while waiting: every 100 ms, every second past 2000 samples. */
-#define WAIT_SAMPLE_NS (100 * NS_PER_MS)
+#define WAIT_SAMPLE_NS	    (100 * NS_PER_MS)
 #define WAIT_SAMPLE_SLOW_NS NS_PER_S
-#define WAIT_SAMPLES_FAST 2000
+#define WAIT_SAMPLES_FAST   2000
 
 void
 run_probe_tick(struct run_ctx *r)
 {
 	uint64_t now = run_now(r);
 
-	if (r->obs->probes.nseries == 0 || r->cur_block == 0 || now < r->next_sample_ns)
+	if (r->obs->probes.nseries == 0 || r->cur_block == 0 ||
+	    now < r->next_sample_ns)
 		return;
 	run_probe_sample(r, OBS_SAMPLE_WAIT, 0);
-	r->next_sample_ns = run_now(r) + (r->obs->probes.nsamples < WAIT_SAMPLES_FAST ?
-	    WAIT_SAMPLE_NS : WAIT_SAMPLE_SLOW_NS);
+	r->next_sample_ns = run_now(r) +
+	    (r->obs->probes.nsamples < WAIT_SAMPLES_FAST ? WAIT_SAMPLE_NS
+							 : WAIT_SAMPLE_SLOW_NS);
 }
 
 uint64_t
@@ -281,9 +297,10 @@ run_probe_point(struct run_ctx *r, size_t i, size_t j, uint64_t t)
 			break;
 		if (!(e->os_mask & r->obs->os) || run_now(r) >= end ||
 		    (evaluate_probe_value(&e->probe, p, p->nsamples - 1, &v) &&
-		    evaluate_probe_holds(&e->probe, v)))
+			evaluate_probe_holds(&e->probe, v)))
 			break;
-		run_wait_until(r, run_now(r) + step < end ? run_now(r) + step : end);
+		run_wait_until(r,
+		    run_now(r) + step < end ? run_now(r) + step : end);
 	}
 	pt->t_done_ns = run_now(r);
 	pt->reached = !r->stop;
@@ -369,8 +386,10 @@ run_body_step(struct run_ctx *r, size_t j)
 	else if (scn_step_is_client(st->kind))
 		run_sock_step(r, j);
 	else
-		run_abort(r, OBS_ABORT_CASE, "step %zu cannot be repeated (a bug in "
-		    "lingerlab: please report)", j + 1);
+		run_abort(r, OBS_ABORT_CASE,
+		    "step %zu cannot be repeated (a bug in "
+		    "lingerlab: please report)",
+		    j + 1);
 }
 
 /*
@@ -379,23 +398,25 @@ run_body_step(struct run_ctx *r, size_t j)
  * overwrite each other).
  */
 static void
-progress(struct run_ctx *r, size_t i, uint32_t done, uint32_t n, uint64_t *last, bool end)
+progress(struct run_ctx *r, size_t i, uint32_t done, uint32_t n, uint64_t *last,
+    bool end)
 {
 	uint64_t now = run_now(r);
 
-	if (r->opt->live != NULL || r->opt->jobs > 1 || !isatty(STDERR_FILENO) ||
-	    (!end && now < *last + 100 * NS_PER_MS))
+	if (r->opt->live != NULL || r->opt->jobs > 1 ||
+	    !isatty(STDERR_FILENO) || (!end && now < *last + 100 * NS_PER_MS))
 		return;
 	*last = now;
-	fprintf(stderr, "\r  repeat (line %" PRIu32 "): %" PRIu32 "/%" PRIu32 " %s",
+	fprintf(stderr,
+	    "\r  repeat (line %" PRIu32 "): %" PRIu32 "/%" PRIu32 " %s",
 	    r->sc->steps[i].pos.line, done, n, end ? "\n" : "");
 	fflush(stderr);
 }
 
 /* One round: each body step for each of k instances. */
 static void
-round_once(struct run_ctx *r, size_t i, struct inst *in, size_t k, const bool *mine,
-    uint32_t first_iter)
+round_once(struct run_ctx *r, size_t i, struct inst *in, size_t k,
+    const bool *mine, uint32_t first_iter)
 {
 	size_t end = r->sc->steps[i].block_end, j, x;
 
@@ -423,7 +444,8 @@ report_block(struct run_ctx *r, size_t i)
 			run_emit_call(r, j);
 		for (x = 0; x < r->sc->steps[j].nexpects; x++) {
 			run_emit_point(r, j, x);
-			run_emit(r, buf, obs_fmt_rep(r->obs, j, x, buf, sizeof(buf)));
+			run_emit(r, buf,
+			    obs_fmt_rep(r->obs, j, x, buf, sizeof(buf)));
 		}
 	}
 }
@@ -438,7 +460,8 @@ mark_points(struct run_ctx *r, size_t i)
 		for (x = 0; x < r->sc->steps[j].nexpects; x++) {
 			pt = &r->obs->points[j][x];
 			pt->reached = r->obs->calls[j].ran;
-			pt->t_from_ns = pt->t_ns = pt->t_done_ns = r->obs->calls[j].t_end_ns;
+			pt->t_from_ns = pt->t_ns = pt->t_done_ns =
+			    r->obs->calls[j].t_end_ns;
 		}
 	}
 }
@@ -447,7 +470,8 @@ size_t
 run_repeat(struct run_ctx *r, size_t i)
 {
 	const struct scn_step *st = &r->sc->steps[i];
-	uint32_t n = st->repeat_n, k = st->repeat_k ? st->repeat_k : 1, done = 0, rounds;
+	uint32_t n = st->repeat_n, k = st->repeat_k ? st->repeat_k : 1,
+		 done = 0, rounds;
 	uint32_t every, round = 0;
 	bool mine[SCN_MAX_SOCKS] = { false };
 	uint64_t last = 0;
@@ -459,13 +483,16 @@ run_repeat(struct run_ctx *r, size_t i)
 	for (j = i + 1; j < st->block_end; j++) {
 		const struct scn_step *b = &r->sc->steps[j];
 
-		s = b->kind == STEP_SOCKET ? (size_t)b->sock : b->kind == STEP_ACCEPT ||
-		    b->kind == STEP_PEER_CONNECT ? (size_t)b->sock2 : SCN_MAX_SOCKS;
+		s = b->kind == STEP_SOCKET ? (size_t)b->sock
+		    : b->kind == STEP_ACCEPT || b->kind == STEP_PEER_CONNECT
+		    ? (size_t)b->sock2
+		    : SCN_MAX_SOCKS;
 		if (s < SCN_MAX_SOCKS)
 			mine[s] = true;
 	}
 	if ((in = calloc(k, sizeof(*in))) == NULL) {
-		run_abort(r, OBS_ABORT_ENV, "out of memory for %" PRIu32 " sockets at once", k);
+		run_abort(r, OBS_ABORT_ENV,
+		    "out of memory for %" PRIu32 " sockets at once", k);
 		return st->block_end;
 	}
 	r->cur_block = i + 1;

@@ -26,8 +26,8 @@ run_listen(struct run_ctx *r, size_t i, struct plat_call *pc)
 {
 	const struct scn_step *st = &r->sc->steps[i];
 
-	if (sut_listen(r, i, r->sock[st->sock], r->client_addr, st->port,
-	    pc) == 0)
+	if (sut_listen(r, i, r->sock[st->sock], r->client_addr, st->port, pc) ==
+	    0)
 		run_record(r, i, pc);
 }
 
@@ -38,22 +38,28 @@ static void
 not_listening(struct run_ctx *r, const char *where, uint16_t port,
     size_t closed, size_t failed, size_t none)
 {
-	const struct scn_step *ls = &r->sc->steps[closed != none ? closed : failed];
+	const struct scn_step *ls =
+	    &r->sc->steps[closed != none ? closed : failed];
 	const char *l = r->sc->socks[ls->sock];
 
 	if (closed != none)
-		run_abort(r, OBS_ABORT_CASE, "%s: nothing listens on port %u: "
+		run_abort(r, OBS_ABORT_CASE,
+		    "%s: nothing listens on port %u: "
 		    "%s, which listened on it, was closed at line %" PRIu32 "; "
-		    "connect before closing it", where, port, l,
-		    r->closed_line[ls->sock]);
+		    "connect before closing it",
+		    where, port, l, r->closed_line[ls->sock]);
 	else if (failed != none)
-		run_abort(r, OBS_ABORT_CASE, "%s: nothing listens on port %u: "
+		run_abort(r, OBS_ABORT_CASE,
+		    "%s: nothing listens on port %u: "
 		    "`listen %s %u` at line %" PRIu32 " failed (%s); the peer "
-		    "can only connect to a port that listens", where, port, l,
-		    port, ls->pos.line, r->obs->calls[failed].err_name);
+		    "can only connect to a port that listens",
+		    where, port, l, port, ls->pos.line,
+		    r->obs->calls[failed].err_name);
 	else
-		run_abort(r, OBS_ABORT_CASE, "%s: nothing listens on port %u; "
-		    "add `listen SOCK %u` before it", where, port, port);
+		run_abort(r, OBS_ABORT_CASE,
+		    "%s: nothing listens on port %u; "
+		    "add `listen SOCK %u` before it",
+		    where, port, port);
 }
 
 /* Whether something listens on step i's port now; stops the case if not. */
@@ -102,17 +108,22 @@ ask_connect(struct run_ctx *r, const char *where, const char *cmd,
 	uint64_t v_id = 0, v_port = 0;
 	int rc;
 
-	if ((rc = run_peer_request(r, where, RUN_CTL_TIMEOUT_MS, &rep, cmd)) == -1)
+	if ((rc = run_peer_request(r, where, RUN_CTL_TIMEOUT_MS, &rep, cmd)) ==
+	    -1)
 		return -1;
 	snprintf(c->detail, sizeof(c->detail), "%s", rep.status);
-	if (rc == 1 && (control_field_u64(rep.status, "conn", &v_id) != 0 ||
-	    control_field_u64(rep.status, "port", &v_port) != 0 || v_id == 0 ||
-	    v_id > UINT32_MAX || v_port == 0 || v_port > UINT16_MAX))
+	if (rc == 1 &&
+	    (control_field_u64(rep.status, "conn", &v_id) != 0 ||
+		control_field_u64(rep.status, "port", &v_port) != 0 ||
+		v_id == 0 || v_id > UINT32_MAX || v_port == 0 ||
+		v_port > UINT16_MAX))
 		rc = 0;
 	if (rc == 0 && rep.ok)
-		run_abort(r, OBS_ABORT_CASE, "%s: lingerpeer answered '%s' with "
+		run_abort(r, OBS_ABORT_CASE,
+		    "%s: lingerpeer answered '%s' with "
 		    "'%s', which names no connection (conn= and port=); use the "
-		    "lingerpeer built with this lingerlab", where, cmd, rep.status);
+		    "lingerpeer built with this lingerlab",
+		    where, cmd, rep.status);
 	else if (rc == 0)
 		run_abort(r, OBS_ABORT_CASE, "%s: lingerpeer refused '%s': %s",
 		    where, cmd, rep.status);
@@ -132,15 +143,20 @@ wait_established(struct run_ctx *r, const char *where, uint32_t id,
 	char cmd[96];
 	int rc;
 
-	snprintf(cmd, sizeof(cmd), "wait %" PRIu32 " state=ESTABLISHED "
-	    "timeout=%" PRIu64 "ms", id, ms);
-	rc = run_peer_request(r, where, (int)ms + RUN_CTL_TIMEOUT_MS, &rep, cmd);
+	snprintf(cmd, sizeof(cmd),
+	    "wait %" PRIu32 " state=ESTABLISHED "
+	    "timeout=%" PRIu64 "ms",
+	    id, ms);
+	rc =
+	    run_peer_request(r, where, (int)ms + RUN_CTL_TIMEOUT_MS, &rep, cmd);
 	if (rc == -1)
 		return -1;
 	if (rc == 0) {
 		snprintf(c->detail, sizeof(c->detail), "%s", rep.status);
-		run_abort(r, OBS_ABORT_CASE, "%s: the peer's connection to port "
-		    "%u was not established: %s", where, port, rep.status);
+		run_abort(r, OBS_ABORT_CASE,
+		    "%s: the peer's connection to port "
+		    "%u was not established: %s",
+		    where, port, rep.status);
 	}
 	control_reply_free(&rep);
 	return rc == 1 ? 0 : -1;
@@ -159,8 +175,10 @@ run_peer_connect(struct run_ctx *r, size_t i)
 
 	run_where(r, i, where, sizeof(where));
 	if (st->sock2 < 0 || (size_t)st->sock2 >= r->sc->nsocks) {
-		run_abort(r, OBS_ABORT_CASE, "%s: names no socket (a bug in the "
-		    "parser: please report)", where);
+		run_abort(r, OBS_ABORT_CASE,
+		    "%s: names no socket (a bug in the "
+		    "parser: please report)",
+		    where);
 		return;
 	}
 	if (!listening(r, i, where))
@@ -216,13 +234,16 @@ not_named(struct run_ctx *r, size_t i, int n, int o, const struct obs_sock *got)
 	run_where(r, i, where, sizeof(where));
 	inet_ntop(AF_INET, &in, a, sizeof(a));
 	if (o >= 0)
-		snprintf(whose, sizeof(whose), "the one named %s", r->sc->socks[o]);
+		snprintf(whose, sizeof(whose), "the one named %s",
+		    r->sc->socks[o]);
 	else
 		snprintf(whose, sizeof(whose), "one no `peer connect` made");
-	run_abort(r, OBS_ABORT_CASE, "%s: accept() returned the connection from "
+	run_abort(r, OBS_ABORT_CASE,
+	    "%s: accept() returned the connection from "
 	    "%s:%u, %s, not %s's: the system hands out connections in the order "
 	    "they were made, so accept them in the order of their `peer "
-	    "connect` lines", where, a, got->rport, whose, r->sc->socks[n]);
+	    "connect` lines",
+	    where, a, got->rport, whose, r->sc->socks[n]);
 }
 
 /* Give name n the connection accepted into r->sock[n]. */
@@ -234,7 +255,7 @@ take(struct run_ctx *r, size_t i, int n)
 
 	/* A connection reset before accept has no peer name: keep ours. */
 	if (sut_sock_names(r, i, r->sock[n], &got.laddr, &got.lport, &got.raddr,
-	    &got.rport) == -1)
+		&got.rport) == -1)
 		return;
 	o = owner(r, n, &got);
 	if (o == n)
@@ -258,20 +279,24 @@ run_accept(struct run_ctx *r, size_t i, struct plat_call *pc)
 	int n = st->sock2;
 
 	if (n < 0 || (size_t)n >= r->sc->nsocks) {
-		run_abort(r, OBS_ABORT_CASE, "step %zu names no new socket (a bug "
-		    "in the parser: please report)", i + 1);
+		run_abort(r, OBS_ABORT_CASE,
+		    "step %zu names no new socket (a bug "
+		    "in the parser: please report)",
+		    i + 1);
 		return;
 	}
 	if (sut_accept(r, i, r->sock[st->sock], RUN_ACCEPT_TIMEOUT_NS,
-	    &r->sock[n], pc) == -1)
+		&r->sock[n], pc) == -1)
 		return;
 	r->made_step[n] = i + 1;
 	r->closed_line[n] = 0;
-	if (pc->ret < 0 && pc->t_end_ns - pc->t_start_ns >= RUN_ACCEPT_TIMEOUT_NS)
-		snprintf(c->detail, sizeof(c->detail), "no connection came within "
+	if (pc->ret < 0 &&
+	    pc->t_end_ns - pc->t_start_ns >= RUN_ACCEPT_TIMEOUT_NS)
+		snprintf(c->detail, sizeof(c->detail),
+		    "no connection came within "
 		    "%" PRIu64 " s, lingerlab's limit for a blocking accept; "
-		    "`peer connect` makes one", (uint64_t)(RUN_ACCEPT_TIMEOUT_NS /
-		    NS_PER_S));
+		    "`peer connect` makes one",
+		    (uint64_t)(RUN_ACCEPT_TIMEOUT_NS / NS_PER_S));
 	run_record(r, i, pc);
 	if (r->sock[n] != PLAT_SOCK_NONE)
 		take(r, i, n);

@@ -45,7 +45,8 @@ run_signal_note(struct run_ctx *r, const struct plat_call *pc,
 	    t > pc->t_end_ns)
 		return;
 	sig = &r->sc->steps[r->signal_step - 1];
-	snprintf(c->detail, sizeof(c->detail), "SIGALRM arrived %.3f s into "
+	snprintf(c->detail, sizeof(c->detail),
+	    "SIGALRM arrived %.3f s into "
 	    "the call, from `signal` at line %" PRIu32,
 	    (double)(t - pc->t_start_ns) / 1e9, sig->pos.line);
 	r->signal_step = 0;
@@ -69,23 +70,29 @@ usable(struct run_ctx *r, size_t i)
 	 * was not reused. Never the old number: the runner may hold it now.
 	 */
 	if (r->closed_line[s] != 0 && st->kind != STEP_EXIT_CLOSE &&
-	    st->kind != STEP_CONNECT && st->kind != STEP_LISTEN && st->kind != STEP_ACCEPT)
+	    st->kind != STEP_CONNECT && st->kind != STEP_LISTEN &&
+	    st->kind != STEP_ACCEPT)
 		return true;
 	m = r->made_step[s];
 	run_where(r, i, where, sizeof(where));
 	if (r->closed_line[s] != 0)
-		run_abort(r, OBS_ABORT_CASE, "%s: %s was closed at line %"
-		    PRIu32 "; a closed socket cannot be used again", where,
-		    r->sc->socks[s], r->closed_line[s]);
+		run_abort(r, OBS_ABORT_CASE,
+		    "%s: %s was closed at line %" PRIu32
+		    "; a closed socket cannot be used again",
+		    where, r->sc->socks[s], r->closed_line[s]);
 	else if (m != 0)
-		run_abort(r, OBS_ABORT_CASE, "%s: %s does not exist: %s failed "
-		    "at line %" PRIu32 " (%s)", where, r->sc->socks[s],
+		run_abort(r, OBS_ABORT_CASE,
+		    "%s: %s does not exist: %s failed "
+		    "at line %" PRIu32 " (%s)",
+		    where, r->sc->socks[s],
 		    scn_step_name(r->sc->steps[m - 1].kind),
-		    r->sc->steps[m - 1].pos.line, r->obs->calls[m - 1].err_name);
+		    r->sc->steps[m - 1].pos.line,
+		    r->obs->calls[m - 1].err_name);
 	else
-		run_abort(r, OBS_ABORT_CASE, "%s: %s does not exist yet; add "
-		    "`socket %s` before it", where, r->sc->socks[s],
-		    r->sc->socks[s]);
+		run_abort(r, OBS_ABORT_CASE,
+		    "%s: %s does not exist yet; add "
+		    "`socket %s` before it",
+		    where, r->sc->socks[s], r->sc->socks[s]);
 	return false;
 }
 
@@ -113,18 +120,20 @@ do_connect(struct run_ctx *r, size_t i, struct plat_call *pc)
 
 	if (port == 0) {
 		run_where(r, i, where, sizeof(where));
-		run_abort(r, OBS_ABORT_CASE, "%s: no port to connect to: give "
-		    "`port N` or a `peer listen` line", where);
+		run_abort(r, OBS_ABORT_CASE,
+		    "%s: no port to connect to: give "
+		    "`port N` or a `peer listen` line",
+		    where);
 		return;
 	}
 	if (sut_connect(r, i, r->sock[st->sock], r->peer_addr, port,
-	    RUN_CONNECT_TIMEOUT_NS, pc) == -1)
+		RUN_CONNECT_TIMEOUT_NS, pc) == -1)
 		return;
 	run_record(r, i, pc);
 	if (pc->ret != 0)
 		return;
 	if (sut_sock_names(r, i, r->sock[st->sock], &os->laddr, &os->lport,
-	    &os->raddr, &os->rport) == 0)
+		&os->raddr, &os->rport) == 0)
 		os->connected = true;
 	if (r->stop)
 		return;
@@ -158,9 +167,10 @@ do_socket(struct run_ctx *r, size_t i, struct plat_call *pc)
 
 	if (r->sock[st->sock] != PLAT_SOCK_NONE) {
 		run_where(r, i, where, sizeof(where));
-		run_abort(r, OBS_ABORT_CASE, "%s: %s exists already (made at "
-		    "line %" PRIu32 "); use another name", where,
-		    r->sc->socks[st->sock],
+		run_abort(r, OBS_ABORT_CASE,
+		    "%s: %s exists already (made at "
+		    "line %" PRIu32 "); use another name",
+		    where, r->sc->socks[st->sock],
 		    r->sc->steps[r->made_step[st->sock] - 1].pos.line);
 		return;
 	}
@@ -191,41 +201,37 @@ run_sock_step(struct run_ctx *r, size_t i)
 	const struct scn_step *st = &r->sc->steps[i];
 	struct plat_call pc;
 
-	if (scn_step_takes_sock(st->kind) && (st->sock < 0 ||
-	    (size_t)st->sock >= r->sc->nsocks)) {
-		run_abort(r, OBS_ABORT_CASE, "step %zu names no socket (a bug "
-		    "in the parser: please report)", i + 1);
+	if (scn_step_takes_sock(st->kind) &&
+	    (st->sock < 0 || (size_t)st->sock >= r->sc->nsocks)) {
+		run_abort(r, OBS_ABORT_CASE,
+		    "step %zu names no socket (a bug "
+		    "in the parser: please report)",
+		    i + 1);
 		return;
 	}
 	/* socket makes its socket; every other call needs one */
-	if (scn_step_is_call(st->kind) && st->kind != STEP_SOCKET && !usable(r, i))
+	if (scn_step_is_call(st->kind) && st->kind != STEP_SOCKET &&
+	    !usable(r, i))
 		return;
 	switch (st->kind) {
-	case STEP_SIGNAL:
-		do_signal(r, i);
-		return;
-	case STEP_WAIT:
-		do_wait(r, i);
-		return;
-	case STEP_SOCKET:
-		do_socket(r, i, &pc);
-		return;
+	case STEP_SIGNAL: do_signal(r, i); return;
+	case STEP_WAIT: do_wait(r, i); return;
+	case STEP_SOCKET: do_socket(r, i, &pc); return;
 	case STEP_SET:
 		if (sut_setopt(r, i, r->sock[st->sock], run_plat_opt(st->opt),
-		    st->value, &pc) == 0)
+			st->value, &pc) == 0)
 			run_record(r, i, &pc);
 		return;
-	case STEP_CONNECT:
-		do_connect(r, i, &pc);
-		return;
+	case STEP_CONNECT: do_connect(r, i, &pc); return;
 	case STEP_SEND:
 		if (sut_send(r, i, r->sock[st->sock], st->size,
-		    st->until_blocked, &pc) == 0)
+			st->until_blocked, &pc) == 0)
 			run_record(r, i, &pc);
 		return;
 	case STEP_RECV:
-		if (sut_recv(r, i, r->sock[st->sock], st->size != 0 ? st->size :
-		    SCN_DEFAULT_RECV_SIZE, &pc) == 0)
+		if (sut_recv(r, i, r->sock[st->sock],
+			st->size != 0 ? st->size : SCN_DEFAULT_RECV_SIZE,
+			&pc) == 0)
 			run_record(r, i, &pc);
 		return;
 	case STEP_SHUTDOWN:
@@ -233,16 +239,10 @@ run_sock_step(struct run_ctx *r, size_t i)
 			run_record(r, i, &pc);
 		return;
 	case STEP_CLOSE:
-	case STEP_EXIT_CLOSE:
-		do_close(r, i, &pc);
-		return;
-	case STEP_LISTEN:
-		run_listen(r, i, &pc);
-		return;
-	case STEP_ACCEPT:
-		run_accept(r, i, &pc);
-		return;
-	case STEP_PEER_LISTEN:		/* run_peer.c's */
+	case STEP_EXIT_CLOSE: do_close(r, i, &pc); return;
+	case STEP_LISTEN: run_listen(r, i, &pc); return;
+	case STEP_ACCEPT: run_accept(r, i, &pc); return;
+	case STEP_PEER_LISTEN: /* run_peer.c's */
 	case STEP_PEER_BEHAVIOUR:
 	case STEP_PEER_ACK_FIN:
 	case STEP_PEER_READ:
@@ -252,11 +252,12 @@ run_sock_step(struct run_ctx *r, size_t i)
 	case STEP_PEER_SEND:
 	case STEP_PEER_CONNECT:
 	case STEP_WAIT_PEER:
-	case STEP_REPEAT:		/* run_repeat.c's */
+	case STEP_REPEAT: /* run_repeat.c's */
 	case STEP_END:
-	case STEP_KIND_COUNT:
-		break;
+	case STEP_KIND_COUNT: break;
 	}
-	run_abort(r, OBS_ABORT_CASE, "step kind %d is not a socket step "
-	    "(a bug in lingerlab: please report)", (int)st->kind);
+	run_abort(r, OBS_ABORT_CASE,
+	    "step kind %d is not a socket step "
+	    "(a bug in lingerlab: please report)",
+	    (int)st->kind);
 }

@@ -21,17 +21,17 @@
 #include "run_int.h"
 #include "timeunit.h"
 
-#define OPEN_TRY_MS 5000		/* one try at reaching the agent */
-#define OPEN_PAUSE_MS 200		/* between tries */
-#define REFRESH_NS NS_PER_S		/* the clock again after this long */
+#define OPEN_TRY_MS    5000	/* one try at reaching the agent */
+#define OPEN_PAUSE_MS  200	/* between tries */
+#define REFRESH_NS     NS_PER_S /* the clock again after this long */
 #define REFRESH_ROUNDS 4
 
 struct run_sut {
 	struct agent_client *ac;
-	int64_t off_ns;			/* the agent's clock minus ours */
-	uint64_t bound_max_ns;		/* the largest bound of an estimate */
-	uint64_t drift_max_ns;		/* the largest move between two */
-	uint64_t est_at_ns;		/* the last estimate, on our clock */
+	int64_t off_ns;	       /* the agent's clock minus ours */
+	uint64_t bound_max_ns; /* the largest bound of an estimate */
+	uint64_t drift_max_ns; /* the largest move between two */
+	uint64_t est_at_ns;    /* the last estimate, on our clock */
 };
 
 bool
@@ -44,14 +44,14 @@ sut_is_agent(const struct run_ctx *r)
 static bool
 final(const char *err)
 {
-	return strstr(err, ": auth-") != NULL || strstr(err, ": version:") !=
-	    NULL || strstr(err, "this is no lingerlab-agent") != NULL;
+	return strstr(err, ": auth-") != NULL ||
+	    strstr(err, ": version:") != NULL ||
+	    strstr(err, "this is no lingerlab-agent") != NULL;
 }
 
 /* The agent's session, tried again while busy or away, to the deadline. */
 static struct agent_client *
-reach(const struct run_opts *o, struct agent_hello *h, char *err,
-    size_t errlen)
+reach(const struct run_opts *o, struct agent_hello *h, char *err, size_t errlen)
 {
 	uint64_t deadline = plat_now_ns() + o->agent_wait_ns, now;
 	struct agent_client *ac;
@@ -59,11 +59,12 @@ reach(const struct run_opts *o, struct agent_hello *h, char *err,
 
 	for (;;) {
 		now = plat_now_ns();
-		ms = deadline > now && (deadline - now) / NS_PER_MS <
-		    OPEN_TRY_MS ? (int)((deadline - now) / NS_PER_MS) + 1 :
-		    OPEN_TRY_MS;
-		if ((ac = agent_client_open(o->agent, o->agent_token, ms, h, err,
-		    errlen)) != NULL)
+		ms =
+		    deadline > now && (deadline - now) / NS_PER_MS < OPEN_TRY_MS
+		    ? (int)((deadline - now) / NS_PER_MS) + 1
+		    : OPEN_TRY_MS;
+		if ((ac = agent_client_open(o->agent, o->agent_token, ms, h,
+			 err, errlen)) != NULL)
 			return ac;
 		if (final(err) || plat_now_ns() >= deadline)
 			return NULL;
@@ -79,7 +80,7 @@ run_agent_hello(const struct run_opts *o, struct plat_os_info *os, char *err,
 	struct agent_client *ac;
 
 	if ((ac = agent_client_open(o->agent, o->agent_token, OPEN_TRY_MS, &h,
-	    err, errlen)) == NULL)
+		 err, errlen)) == NULL)
 		return -1;
 	*os = h.os;
 	agent_client_close(ac);
@@ -95,8 +96,8 @@ estimate(struct run_sut *s, unsigned rounds)
 	if (agent_clock_offset(s->ac, rounds, &off, &bound) == -1)
 		return -1;
 	if (s->est_at_ns != 0) {
-		move = off > s->off_ns ? (uint64_t)(off - s->off_ns) :
-		    (uint64_t)(s->off_ns - off);
+		move = off > s->off_ns ? (uint64_t)(off - s->off_ns)
+				       : (uint64_t)(s->off_ns - off);
 		if (move > s->drift_max_ns)
 			s->drift_max_ns = move;
 	}
@@ -124,16 +125,17 @@ sut_open(struct run_ctx *r, struct plat_os_info *os, char *err, size_t errlen)
 		return -1;
 	}
 	if ((s->ac = reach(r->opt, &h, why, sizeof(why))) == NULL) {
-		snprintf(err, errlen, "%s%s", why, final(why) ? "" :
-		    " (tried again until --agent-wait ran out)");
+		snprintf(err, errlen, "%s%s", why,
+		    final(why) ? ""
+			       : " (tried again until --agent-wait ran out)");
 		free(s);
 		return -1;
 	}
 	*os = h.os;
 	r->sut = s;
 	if (estimate(s, SUT_CLOCK_ROUNDS) == -1) {
-		snprintf(err, errlen, "lingerlab-agent at %s: %s", r->opt->agent,
-		    agent_client_error(s->ac));
+		snprintf(err, errlen, "lingerlab-agent at %s: %s",
+		    r->opt->agent, agent_client_error(s->ac));
 		sut_close(r);
 		return -1;
 	}
@@ -145,7 +147,7 @@ sut_close(struct run_ctx *r)
 {
 	if (r->sut == NULL)
 		return;
-	agent_client_close(r->sut->ac);	/* quit: the agent resets the rest */
+	agent_client_close(r->sut->ac); /* quit: the agent resets the rest */
 	free(r->sut);
 	r->sut = NULL;
 }
@@ -162,8 +164,10 @@ failed(struct run_ctx *r, size_t i, const char *what)
 	else
 		snprintf(where, sizeof(where), "%s", what);
 	if (agent_client_lost(ac))
-		run_abort(r, OBS_ABORT_AGENT, "agent lost at %s: %s (lingerlab-agent "
-		    "at %s)", where, agent_client_error(ac), r->opt->agent);
+		run_abort(r, OBS_ABORT_AGENT,
+		    "agent lost at %s: %s (lingerlab-agent "
+		    "at %s)",
+		    where, agent_client_error(ac), r->opt->agent);
 	else
 		run_abort(r, OBS_ABORT_CASE, "%s: %s", where,
 		    agent_client_error(ac));
@@ -237,8 +241,8 @@ sut_connect(struct run_ctx *r, size_t i, plat_sock s, uint32_t addr,
 		plat_connect(s, addr, port, timeout_ns, c);
 		return 0;
 	}
-	return done(r, i, agent_connect(r->sut->ac, s, addr, port, timeout_ns,
-	    c), c);
+	return done(r, i,
+	    agent_connect(r->sut->ac, s, addr, port, timeout_ns, c), c);
 }
 
 int
@@ -365,7 +369,7 @@ sut_source_addr(struct run_ctx *r, uint32_t addr, uint32_t *from)
 	if (agent_source_addr(ac, addr, from) == 0)
 		return 0;
 	if (!agent_client_lost(ac)) {
-		errno = ENETUNREACH;	/* its `route` found none */
+		errno = ENETUNREACH; /* its `route` found none */
 		return -1;
 	}
 	return failed(r, SIZE_MAX, "the route to the peer");
@@ -378,7 +382,7 @@ sut_tcp_state(struct run_ctx *r, size_t i, uint32_t laddr, uint16_t lport,
 	if (r->sut == NULL)
 		return plat_tcp_state(laddr, lport, raddr, rport, name, len);
 	if (agent_tcp_state(r->sut->ac, laddr, lport, raddr, rport, name,
-	    len) == 0)
+		len) == 0)
 		return 0;
 	return failed(r, i, "a socket's state");
 }
@@ -394,8 +398,7 @@ probe_failed(struct run_ctx *r, char *err, size_t errlen)
 }
 
 int
-sut_probe_proc(struct run_ctx *r, struct plat_proc *p, char *err,
-    size_t errlen)
+sut_probe_proc(struct run_ctx *r, struct plat_proc *p, char *err, size_t errlen)
 {
 	if (r->sut == NULL)
 		return plat_probe_proc(p, err, errlen);
@@ -416,8 +419,8 @@ sut_probe_socks(struct run_ctx *r, struct plat_socks *s, char *err,
 }
 
 int
-sut_probe_counters(struct run_ctx *r, const char *const *names,
-    int64_t *values, size_t n, char *err, size_t errlen)
+sut_probe_counters(struct run_ctx *r, const char *const *names, int64_t *values,
+    size_t n, char *err, size_t errlen)
 {
 	if (r->sut == NULL)
 		return plat_probe_counters(names, values, n, err, errlen);
@@ -425,4 +428,3 @@ sut_probe_counters(struct run_ctx *r, const char *const *names,
 		return 0;
 	return probe_failed(r, err, errlen);
 }
-

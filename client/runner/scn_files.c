@@ -84,7 +84,8 @@ collect_dir(const char *dir, struct scn_paths *pl, unsigned depth)
 	int r = 0;
 
 	if (depth > MAX_DEPTH) {
-		fprintf(stderr, "lingerlab: %s: folders nested too deep\n", dir);
+		fprintf(stderr, "lingerlab: %s: folders nested too deep\n",
+		    dir);
 		return -1;
 	}
 	if ((d = opendir(dir)) == NULL) {
@@ -95,16 +96,19 @@ collect_dir(const char *dir, struct scn_paths *pl, unsigned depth)
 		if (de->d_name[0] == '.')
 			continue;
 		/* "dir/" as typed must not become "dir//file" in every report */
-		if (asprintf(&path, "%.*s/%s", (int)dir_len(dir), dir, de->d_name) < 0) {
+		if (asprintf(&path, "%.*s/%s", (int)dir_len(dir), dir,
+			de->d_name) < 0) {
 			r = -1;
 			break;
 		}
 		if (lstat(path, &st) < 0) {
-			fprintf(stderr, "lingerlab: %s: %s\n", path, strerror(errno));
+			fprintf(stderr, "lingerlab: %s: %s\n", path,
+			    strerror(errno));
 			r = -1;
 		} else if (S_ISDIR(st.st_mode)) {
 			r = collect_dir(path, pl, depth + 1);
-		} else if (is_scn(de->d_name) && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		} else if (is_scn(de->d_name) && stat(path, &st) == 0 &&
+		    S_ISREG(st.st_mode)) {
 			r = pl_add(pl, path);
 		}
 		free(path);
@@ -127,7 +131,8 @@ scn_paths_collect(int argc, char *const argv[], struct scn_paths *pl)
 
 	for (i = 0; i < argc; i++) {
 		if (stat(argv[i], &st) < 0) {
-			fprintf(stderr, "lingerlab: %s: %s\n", argv[i], strerror(errno));
+			fprintf(stderr, "lingerlab: %s: %s\n", argv[i],
+			    strerror(errno));
 			return -1;
 		}
 		if (!S_ISDIR(st.st_mode)) {
@@ -139,7 +144,9 @@ scn_paths_collect(int argc, char *const argv[], struct scn_paths *pl)
 		if (collect_dir(argv[i], pl, 0) < 0)
 			return -1;
 		if (pl->n == start) {
-			fprintf(stderr, "lingerlab: %s: no .scn files in this folder\n", argv[i]);
+			fprintf(stderr,
+			    "lingerlab: %s: no .scn files in this folder\n",
+			    argv[i]);
 			return -1;
 		}
 		qsort(pl->v + start, pl->n - start, sizeof(*pl->v), cmp_path);
@@ -156,14 +163,17 @@ scn_read_file(const char *path, char **text, size_t *len)
 	int fd;
 
 	if (buf == NULL || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		fprintf(stderr, "lingerlab: %s: %s\n", path, strerror(buf ? errno : ENOMEM));
+		fprintf(stderr, "lingerlab: %s: %s\n", path,
+		    strerror(buf ? errno : ENOMEM));
 		free(buf);
 		return -1;
 	}
 	for (;;) {
 		if (n >= SCN_FILE_MAX_BYTES) {
-			fprintf(stderr, "lingerlab: %s: over %d bytes: a scenario file is text, "
-			    "not data\n", path, SCN_FILE_MAX_BYTES);
+			fprintf(stderr,
+			    "lingerlab: %s: over %d bytes: a scenario file is text, "
+			    "not data\n",
+			    path, SCN_FILE_MAX_BYTES);
 			close(fd);
 			free(buf);
 			return -1;
@@ -204,8 +214,9 @@ scn_print_errors(const struct scn_error *errs, size_t n, size_t total)
 	for (i = 0; i < n; i++) {
 		need = scn_error_format(&errs[i], NULL, 0);
 		if ((buf = malloc(need + 1)) == NULL) {
-			fprintf(stderr, "%s:%u:%u: error: %s\n", errs[i].pos.file,
-			    errs[i].pos.line, errs[i].pos.col, errs[i].msg);
+			fprintf(stderr, "%s:%u:%u: error: %s\n",
+			    errs[i].pos.file, errs[i].pos.line, errs[i].pos.col,
+			    errs[i].msg);
 			continue;
 		}
 		scn_error_format(&errs[i], buf, need + 1);
@@ -215,4 +226,3 @@ scn_print_errors(const struct scn_error *errs, size_t n, size_t total)
 	if (total > n)
 		fprintf(stderr, "... and %zu more errors\n", total - n);
 }
-

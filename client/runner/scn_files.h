@@ -10,7 +10,7 @@
 
 #include "scenario.h"
 
-#define SCN_FILE_MAX_BYTES (1024 * 1024)	/* a scenario file is text, not data */
+#define SCN_FILE_MAX_BYTES (1024 * 1024) /* a scenario file is text, not data */
 
 struct scn_paths {
 	char **v;

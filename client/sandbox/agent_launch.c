@@ -27,7 +27,7 @@ echo(int fd, const char *buf, size_t len)
 		if ((n = write(fd, buf, len)) == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return;		/* output gone: a lost line is no failure */
+			return; /* output gone: a lost line is no failure */
 		buf += n;
 		len -= (size_t)n;
 	}
@@ -48,12 +48,13 @@ start(struct sandbox *sb, enum sandbox_side side, char *const argv[],
 	}
 	so.stdin_fd = null_fd;
 	so.stdout_fd = p[1];
-	so.new_pgrp = true;	/* a ^C is for the command, not for it */
+	so.new_pgrp = true; /* a ^C is for the command, not for it */
 	out->pid = sandbox_spawn(sb, side, argv, &so);
 	close(p[1]);
 	close(null_fd);
 	if (out->pid == -1) {
-		snprintf(why, whylen, "cannot start %s: %s", argv[0], sb->errbuf);
+		snprintf(why, whylen, "cannot start %s: %s", argv[0],
+		    sb->errbuf);
 		close(p[0]);
 		out->pid = 0;
 		return -1;
@@ -78,12 +79,15 @@ failed(struct agent_proc *a, const char *prog, bool silent, char *why,
 	} else
 		snprintf(how, sizeof(how), "still running");
 	if (silent)
-		snprintf(why, whylen, "%s printed no \"" AGENT_READY_PREFIX
-		    "\" line within %d ms (stopped: %s)", prog,
-		    AGENT_READY_TIMEOUT_MS, how);
+		snprintf(why, whylen,
+		    "%s printed no \"" AGENT_READY_PREFIX
+		    "\" line within %d ms (stopped: %s)",
+		    prog, AGENT_READY_TIMEOUT_MS, how);
 	else
-		snprintf(why, whylen, "%s ended before it was ready (%s); its "
-		    "messages, if any, are above", prog, how);
+		snprintf(why, whylen,
+		    "%s ended before it was ready (%s); its "
+		    "messages, if any, are above",
+		    prog, how);
 }
 
 /* Echo the complete lines before the ready one. 1 once it came. */
@@ -97,10 +101,11 @@ take_lines(struct agent_proc *a, int echo_fd, char *buf, size_t *have)
 	while ((nl = memchr(buf, '\n', *have)) != NULL) {
 		l = (size_t)(nl - buf);
 		ready = strncmp(buf, AGENT_READY_PREFIX,
-		    strlen(AGENT_READY_PREFIX)) == 0;
+			    strlen(AGENT_READY_PREFIX)) == 0;
 		if (ready)
 			snprintf(a->ready_line, sizeof(a->ready_line), "%.*s",
-			    (int)(l > 0 && buf[l - 1] == '\r' ? l - 1 : l), buf);
+			    (int)(l > 0 && buf[l - 1] == '\r' ? l - 1 : l),
+			    buf);
 		echo(echo_fd, buf, l + 1);
 		memmove(buf, nl + 1, *have - l - 1);
 		*have -= l + 1;
@@ -130,8 +135,9 @@ agent_launch(struct sandbox *sb, enum sandbox_side side, char *const argv[],
 	while (monotime_ms() < deadline) {
 		if (poll(&pfd, 1, (int)(deadline - monotime_ms())) <= 0)
 			continue;
-		if ((n = read(out->out_fd, buf + have, sizeof(buf) - 1 - have)) ==
-		    -1 && errno == EINTR)
+		if ((n = read(out->out_fd, buf + have,
+			 sizeof(buf) - 1 - have)) == -1 &&
+		    errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
@@ -140,7 +146,7 @@ agent_launch(struct sandbox *sb, enum sandbox_side side, char *const argv[],
 			return 0;
 		if (have == sizeof(buf) - 1) {
 			echo(echo_fd, buf, have);
-			have = 0;	/* an endless line: not the ready one */
+			have = 0; /* an endless line: not the ready one */
 		}
 	}
 	failed(out, argv[0], monotime_ms() >= deadline, why, whylen);

@@ -24,9 +24,9 @@
 #define AGENT_READY_TIMEOUT_MS 60000
 
 struct agent_proc {
-	pid_t pid;			/* 0 once reaped */
-	int out_fd;			/* read end of its stdout; -1 if none */
-	char ready_line[256];		/* without the newline */
+	pid_t pid;	      /* 0 once reaped */
+	int out_fd;	      /* read end of its stdout; -1 if none */
+	char ready_line[256]; /* without the newline */
 };
 
 /*
@@ -36,8 +36,7 @@ struct agent_proc {
  * caller reads or closes out_fd), or -1 with why: not started, it exited
  * (reaped; why gives its status) or no ready line in time (killed, reaped).
  */
-int	agent_launch(struct sandbox *sb, enum sandbox_side side,
-	    char *const argv[], int echo_fd, struct agent_proc *out, char *why,
-	    size_t whylen);
+int agent_launch(struct sandbox *sb, enum sandbox_side side, char *const argv[],
+    int echo_fd, struct agent_proc *out, char *why, size_t whylen);
 
 #endif

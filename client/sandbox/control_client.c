@@ -23,20 +23,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#define REPLY_MAX (64u * 1024u * 1024u)	/* more than any reply the server sends */
+#define REPLY_MAX                                                              \
+	(64u * 1024u * 1024u) /* more than any reply the server sends */
 #define COMMAND_MAX 4096
 
 struct control_client {
 	int fd;
 	bool broken;
-	char name[128];		/* the endpoint, for messages */
-	char *buf;		/* received, not yet taken */
+	char name[128]; /* the endpoint, for messages */
+	char *buf;	/* received, not yet taken */
 	size_t len;
 	size_t cap;
-	size_t taken;		/* reply bytes so far, against REPLY_MAX */
+	size_t taken; /* reply bytes so far, against REPLY_MAX */
 };
 
-static int say(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
+static int say(char *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int
 say(char *err, size_t errlen, const char *fmt, ...)
@@ -50,7 +52,6 @@ say(char *err, size_t errlen, const char *fmt, ...)
 	}
 	return -1;
 }
-
 
 /* Milliseconds left until deadline, for poll(); -1 means no deadline. */
 static int
@@ -89,35 +90,42 @@ wait_fd(int fd, short events, int64_t deadline)
 }
 
 static int
-open_fd(struct control_client *c, const struct control_endpoint *ep, char *err, size_t errlen)
+open_fd(struct control_client *c, const struct control_endpoint *ep, char *err,
+    size_t errlen)
 {
 	int type;
 	socklen_t len = sizeof(type);
 
 	if (getsockopt(ep->fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0)
-		return say(err, errlen, "control endpoint fd:%d: %s. The parent must pass an "
-		    "open stream socket as that descriptor", ep->fd, strerror(errno));
+		return say(err, errlen,
+		    "control endpoint fd:%d: %s. The parent must pass an "
+		    "open stream socket as that descriptor",
+		    ep->fd, strerror(errno));
 	if (type != SOCK_STREAM)
-		return say(err, errlen, "control endpoint fd:%d is not a stream socket. Pass "
-		    "one end of socketpair(AF_UNIX, SOCK_STREAM)", ep->fd);
+		return say(err, errlen,
+		    "control endpoint fd:%d is not a stream socket. Pass "
+		    "one end of socketpair(AF_UNIX, SOCK_STREAM)",
+		    ep->fd);
 	if (fcntl(ep->fd, F_SETFL, fcntl(ep->fd, F_GETFL) | O_NONBLOCK) < 0)
-		return say(err, errlen, "control endpoint fd:%d: %s", ep->fd, strerror(errno));
+		return say(err, errlen, "control endpoint fd:%d: %s", ep->fd,
+		    strerror(errno));
 	c->fd = ep->fd;
 	return 0;
 }
 
 static int
-open_socket(struct control_client *c, const struct control_endpoint *ep, int timeout_ms,
-	    char *err, size_t errlen)
+open_socket(struct control_client *c, const struct control_endpoint *ep,
+    int timeout_ms, char *err, size_t errlen)
 {
 	int64_t deadline = deadline_of(timeout_ms);
 	int fd, soerr = 0, r;
 	socklen_t len = sizeof(soerr);
 
-	fd = socket(ep->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(ep->addr.ss_family,
+	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return say(err, errlen, "cannot make a socket for %s: %s", c->name,
-		    strerror(errno));
+		return say(err, errlen, "cannot make a socket for %s: %s",
+		    c->name, strerror(errno));
 	if (connect(fd, (const struct sockaddr *)&ep->addr, ep->addrlen) == 0)
 		goto done;
 	if (errno != EINPROGRESS) {
@@ -145,48 +153,55 @@ done:
 	return 0;
 fail:
 	close(fd);
-	return say(err, errlen, "cannot connect to control endpoint %s: %s. Is lingerpeer "
-	    "running with --control %s?", c->name, strerror(soerr), c->name);
+	return say(err, errlen,
+	    "cannot connect to control endpoint %s: %s. Is lingerpeer "
+	    "running with --control %s?",
+	    c->name, strerror(soerr), c->name);
 }
 
 struct control_client *
-control_client_open(const char *endpoint, int timeout_ms, char *err, size_t errlen)
+control_client_open(const char *endpoint, int timeout_ms, char *err,
+    size_t errlen)
 {
-	return control_client_open_token(endpoint, NULL, timeout_ms, err, errlen);
+	return control_client_open_token(endpoint, NULL, timeout_ms, err,
+	    errlen);
 }
 
 /* Send "auth TOKEN" and expect ok. 0, or -1 with why in err. */
 static int
-authenticate(struct control_client *c, const char *token, int timeout_ms, char *err,
-	     size_t errlen)
+authenticate(struct control_client *c, const char *token, int timeout_ms,
+    char *err, size_t errlen)
 {
 	struct control_reply r;
 	char cmd[300];
 	int rc = 0;
 
 	if (snprintf(cmd, sizeof(cmd), "auth %s", token) >= (int)sizeof(cmd))
-		return say(err, errlen, "the token for %s is too long", c->name);
+		return say(err, errlen, "the token for %s is too long",
+		    c->name);
 	rc = control_request(c, cmd, timeout_ms, &r, err, errlen);
 	explicit_bzero(cmd, sizeof(cmd));
 	if (rc < 0)
 		return -1;
 	if (!r.ok)
-		rc = say(err, errlen, "%s refused the token: %s: %s. Give the file that "
-		    "lingerpeer's --control-token names", c->name, r.code, r.message);
+		rc = say(err, errlen,
+		    "%s refused the token: %s: %s. Give the file that "
+		    "lingerpeer's --control-token names",
+		    c->name, r.code, r.message);
 	control_reply_free(&r);
 	return rc;
 }
 
 struct control_client *
-control_client_open_token(const char *endpoint, const char *token, int timeout_ms,
-			  char *err, size_t errlen)
+control_client_open_token(const char *endpoint, const char *token,
+    int timeout_ms, char *err, size_t errlen)
 {
 	struct control_endpoint ep;
 	struct control_client *c;
 	int r;
 
-	if (control_endpoint_parse_flags(endpoint, token != NULL ? CEP_ALLOW_REMOTE : 0, &ep,
-	    err, errlen) < 0)
+	if (control_endpoint_parse_flags(endpoint,
+		token != NULL ? CEP_ALLOW_REMOTE : 0, &ep, err, errlen) < 0)
 		return NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		say(err, errlen, "out of memory opening %s", endpoint);
@@ -201,7 +216,8 @@ control_client_open_token(const char *endpoint, const char *token, int timeout_m
 		free(c);
 		return NULL;
 	}
-	if (token != NULL && authenticate(c, token, timeout_ms, err, errlen) < 0) {
+	if (token != NULL &&
+	    authenticate(c, token, timeout_ms, err, errlen) < 0) {
 		control_client_close(c);
 		return NULL;
 	}
@@ -219,8 +235,8 @@ control_client_close(struct control_client *c)
 }
 
 static int
-send_all(struct control_client *c, const char *data, size_t len, int64_t deadline,
-	 char *err, size_t errlen)
+send_all(struct control_client *c, const char *data, size_t len,
+    int64_t deadline, char *err, size_t errlen)
 {
 	ssize_t n;
 	int r;
@@ -237,10 +253,12 @@ send_all(struct control_client *c, const char *data, size_t len, int64_t deadlin
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			if ((r = wait_fd(c->fd, POLLOUT, deadline)) > 0)
 				continue;
-			return say(err, errlen, "sending to %s: %s", c->name, r == 0 ?
-			    "timed out (the peer is not reading)" : strerror(errno));
+			return say(err, errlen, "sending to %s: %s", c->name,
+			    r == 0 ? "timed out (the peer is not reading)"
+				   : strerror(errno));
 		}
-		return say(err, errlen, "sending to %s: %s", c->name, strerror(errno));
+		return say(err, errlen, "sending to %s: %s", c->name,
+		    strerror(errno));
 	}
 	return 0;
 }
@@ -255,7 +273,8 @@ fill(struct control_client *c, int64_t deadline, char *err, size_t errlen)
 
 	if (c->cap - c->len < 4096) {
 		if ((nbuf = realloc(c->buf, c->cap * 2 + 8192)) == NULL)
-			return say(err, errlen, "out of memory reading from %s", c->name);
+			return say(err, errlen, "out of memory reading from %s",
+			    c->name);
 		c->buf = nbuf;
 		c->cap = c->cap * 2 + 8192;
 	}
@@ -266,14 +285,18 @@ fill(struct control_client *c, int64_t deadline, char *err, size_t errlen)
 			return 0;
 		}
 		if (n == 0)
-			return say(err, errlen, "%s closed the connection before the reply "
-			    "was complete", c->name);
+			return say(err, errlen,
+			    "%s closed the connection before the reply "
+			    "was complete",
+			    c->name);
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
-			return say(err, errlen, "reading from %s: %s", c->name, strerror(errno));
+			return say(err, errlen, "reading from %s: %s", c->name,
+			    strerror(errno));
 		if ((r = wait_fd(c->fd, POLLIN, deadline)) <= 0)
-			return say(err, errlen, "no complete reply from %s in time%s", c->name,
+			return say(err, errlen,
+			    "no complete reply from %s in time%s", c->name,
 			    r < 0 ? " (poll failed)" : "");
 	}
 }
@@ -286,13 +309,16 @@ next_line(struct control_client *c, int64_t deadline, char *err, size_t errlen)
 	char *nl, *line;
 
 	for (;;) {
-		nl = c->len > scanned ? memchr(c->buf + scanned, '\n', c->len - scanned) : NULL;
+		nl = c->len > scanned
+		    ? memchr(c->buf + scanned, '\n', c->len - scanned)
+		    : NULL;
 		if (nl != NULL)
 			break;
 		scanned = c->len;
 		if (c->taken + c->len > REPLY_MAX) {
-			say(err, errlen, "the reply from %s is larger than %u bytes", c->name,
-			    REPLY_MAX);
+			say(err, errlen,
+			    "the reply from %s is larger than %u bytes",
+			    c->name, REPLY_MAX);
 			return NULL;
 		}
 		if (fill(c, deadline, err, errlen) < 0)
@@ -352,7 +378,7 @@ add_line(struct control_reply *r, char *line)
 
 int
 control_request(struct control_client *c, const char *command, int timeout_ms,
-		struct control_reply *reply, char *err, size_t errlen)
+    struct control_reply *reply, char *err, size_t errlen)
 {
 	int64_t deadline = deadline_of(timeout_ms);
 	size_t n = strlen(command);
@@ -360,10 +386,13 @@ control_request(struct control_client *c, const char *command, int timeout_ms,
 
 	memset(reply, 0, sizeof(*reply));
 	if (c->broken)
-		return say(err, errlen, "the connection to %s lost step with the server after "
-		    "an earlier failure. Open a new one", c->name);
+		return say(err, errlen,
+		    "the connection to %s lost step with the server after "
+		    "an earlier failure. Open a new one",
+		    c->name);
 	if (strchr(command, '\n') != NULL || n > COMMAND_MAX)
-		return say(err, errlen, "a command is one line of at most %d bytes", COMMAND_MAX);
+		return say(err, errlen,
+		    "a command is one line of at most %d bytes", COMMAND_MAX);
 	c->taken = 0;
 	if (send_all(c, command, n, deadline, err, errlen) < 0 ||
 	    send_all(c, "\n", 1, deadline, err, errlen) < 0)
@@ -375,7 +404,8 @@ control_request(struct control_client *c, const char *command, int timeout_ms,
 		}
 		if (add_line(reply, line) < 0) {
 			free(line);
-			say(err, errlen, "out of memory reading from %s", c->name);
+			say(err, errlen, "out of memory reading from %s",
+			    c->name);
 			break;
 		}
 	}
@@ -386,8 +416,8 @@ broken:
 }
 
 int
-control_requestf(struct control_client *c, int timeout_ms, struct control_reply *reply,
-		 char *err, size_t errlen, const char *fmt, ...)
+control_requestf(struct control_client *c, int timeout_ms,
+    struct control_reply *reply, char *err, size_t errlen, const char *fmt, ...)
 {
 	char cmd[COMMAND_MAX + 1];
 	va_list ap;
@@ -398,8 +428,8 @@ control_requestf(struct control_client *c, int timeout_ms, struct control_reply 
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof(cmd)) {
 		memset(reply, 0, sizeof(*reply));
-		return say(err, errlen, "a command is one line of at most %d bytes",
-		    COMMAND_MAX);
+		return say(err, errlen,
+		    "a command is one line of at most %d bytes", COMMAND_MAX);
 	}
 	return control_request(c, cmd, timeout_ms, reply, err, errlen);
 }
@@ -426,7 +456,8 @@ control_field(const char *line, const char *key, char *buf, size_t len)
 		while (*p == ' ')
 			p++;
 		vlen = strcspn(p, " ");
-		if (vlen > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+		if (vlen > klen && strncmp(p, key, klen) == 0 &&
+		    p[klen] == '=') {
 			vlen -= klen + 1;
 			if (vlen + 1 > len)
 				return -1;

@@ -22,11 +22,12 @@
 /* A reply as received. lines and status are owned by the reply. */
 struct control_reply {
 	bool ok;
-	char code[32];		/* "" when ok; else the error code, e.g. "no-conn" */
-	char *status;		/* the status line, without newline */
-	const char *message;	/* in status: after "ok " or "err CODE: " ("" if none) */
+	char code[32]; /* "" when ok; else the error code, e.g. "no-conn" */
+	char *status;  /* the status line, without newline */
+	const char
+	    *message; /* in status: after "ok " or "err CODE: " ("" if none) */
 	size_t nlines;
-	char **lines;		/* data lines, without newlines */
+	char **lines; /* data lines, without newlines */
 };
 
 struct control_client;
@@ -36,8 +37,8 @@ struct control_client;
  * is taken over and closed by control_client_close(). NULL on failure, with
  * the reason in err.
  */
-struct control_client *control_client_open(const char *endpoint, int timeout_ms, char *err,
-					   size_t errlen);
+struct control_client *control_client_open(const char *endpoint, int timeout_ms,
+    char *err, size_t errlen);
 void control_client_close(struct control_client *c);
 
 /*
@@ -46,8 +47,8 @@ void control_client_close(struct control_client *c);
  * beyond loopback are allowed. NULL on failure, with the reason in err (a
  * refused token included).
  */
-struct control_client *control_client_open_token(const char *endpoint, const char *token,
-						 int timeout_ms, char *err, size_t errlen);
+struct control_client *control_client_open_token(const char *endpoint,
+    const char *token, int timeout_ms, char *err, size_t errlen);
 
 /*
  * Send one command (no newline in it) and collect the whole reply within
@@ -58,12 +59,12 @@ struct control_client *control_client_open_token(const char *endpoint, const cha
  * For wait, give timeout_ms more than the wait's own timeout= so the
  * server's explanation arrives rather than a bare client timeout.
  */
-int control_request(struct control_client *c, const char *command, int timeout_ms,
-		    struct control_reply *reply, char *err, size_t errlen);
+int control_request(struct control_client *c, const char *command,
+    int timeout_ms, struct control_reply *reply, char *err, size_t errlen);
 
 /* printf-style command; the text must fit in 4096 bytes. */
-int control_requestf(struct control_client *c, int timeout_ms, struct control_reply *reply,
-		     char *err, size_t errlen, const char *fmt, ...)
+int control_requestf(struct control_client *c, int timeout_ms,
+    struct control_reply *reply, char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
 void control_reply_free(struct control_reply *r);

@@ -63,12 +63,13 @@ control_secs_parse(const char *text, uint64_t *ns)
 
 	wl = dot != NULL ? (size_t)(dot - text) : strlen(text);
 	fl = dot != NULL ? strlen(dot + 1) : 0;
-	if (wl == 0 || wl >= sizeof(whole) || (dot != NULL && (fl == 0 || fl > 9)))
+	if (wl == 0 || wl >= sizeof(whole) ||
+	    (dot != NULL && (fl == 0 || fl > 9)))
 		return -1;
 	memcpy(whole, text, wl);
 	whole[wl] = '\0';
 	if (dot != NULL)
-		memcpy(frac, dot + 1, fl);	/* the rest stays zeros */
+		memcpy(frac, dot + 1, fl); /* the rest stays zeros */
 	if (parse_u64(whole, UINT64_MAX / NS_PER_S - 1, &s) == -1 ||
 	    parse_digits(frac, NS_PER_S - 1, true, &f) == -1)
 		return -1;
@@ -134,7 +135,7 @@ control_event_segment(const char *line, struct control_seg_event *ev)
 	if ((w = word(line, 4, &len)) == NULL)
 		return -1;
 	if (!((len == 2 && strncmp(w, "in", 2) == 0) ||
-	    (len == 3 && strncmp(w, "out", 3) == 0))) {
+		(len == 3 && strncmp(w, "out", 3) == 0))) {
 		/* state, behaviour, command: only `connect` matters here */
 		ev->opens = len == 7 && strncmp(w, "command", 7) == 0 &&
 		    (w = word(line, 5, &len)) != NULL && len == 7 &&

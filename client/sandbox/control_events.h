@@ -16,15 +16,15 @@
 
 /* One segment that lingerpeer received (in) or sent (out). */
 struct control_seg_event {
-	uint64_t n;		/* the event's number */
-	uint32_t conn;		/* the connection's id; 0: none */
-	uint64_t t_ns;		/* on lingerpeer's monotonic clock */
-	bool in;		/* from the client; false: sent by lingerpeer */
-	uint8_t flags;		/* TCPF_* (common/segment.h) */
+	uint64_t n;    /* the event's number */
+	uint32_t conn; /* the connection's id; 0: none */
+	uint64_t t_ns; /* on lingerpeer's monotonic clock */
+	bool in;       /* from the client; false: sent by lingerpeer */
+	uint8_t flags; /* TCPF_* (common/segment.h) */
 	uint32_t seq;
 	uint32_t ack;
-	uint16_t win;		/* as on the wire, not scaled */
-	uint32_t len;		/* payload bytes */
+	uint16_t win; /* as on the wire, not scaled */
+	uint32_t len; /* payload bytes */
 	/*
 	 * The event that opened the connection: its first SYN, in (class
 	 * syn), or lingerpeer's own `connect` command. Every later event of
@@ -40,20 +40,20 @@ struct control_seg_event {
  * state change, a command; ev->n, ev->conn and ev->opens are still
  * filled), -1 when the line is not an event line or a field is malformed.
  */
-int	control_event_segment(const char *line, struct control_seg_event *ev);
+int control_event_segment(const char *line, struct control_seg_event *ev);
 
 /*
  * An `events` reply's status line, "ok 4 events[, 2 lost][, more
  * since=N]": 0 with *lost (0: none), *more and *next (N) filled; -1 when it
  * is not one.
  */
-int	control_events_status(const char *status, uint64_t *lost, bool *more,
-	    uint64_t *next);
+int control_events_status(const char *status, uint64_t *lost, bool *more,
+    uint64_t *next);
 
 /* Seconds with up to nine decimals, "1409.742835570", to ns. 0 or -1. */
-int	control_secs_parse(const char *text, uint64_t *ns);
+int control_secs_parse(const char *text, uint64_t *ns);
 
 /* A `clock` reply's status line, "ok now=1409.742835570": 0 or -1. */
-int	control_clock_parse(const char *status, uint64_t *now_ns);
+int control_clock_parse(const char *status, uint64_t *now_ns);
 
 #endif

@@ -17,7 +17,7 @@
 #include <sys/ioctl.h>
 
 struct offload_cmd {
-	const char *name;	/* as ethtool -k prints it */
+	const char *name; /* as ethtool -k prints it */
 	uint32_t get;
 	uint32_t set;
 };
@@ -37,8 +37,7 @@ static const struct offload_cmd offload_cmds[] = {
 #define N_OFFLOAD_CMDS (sizeof(offload_cmds) / sizeof(offload_cmds[0]))
 
 static int
-ethtool_value_ioctl(int sock, const char *ifname, uint32_t cmd,
-    uint32_t *data)
+ethtool_value_ioctl(int sock, const char *ifname, uint32_t cmd, uint32_t *data)
 {
 	struct ethtool_value ev = { .cmd = cmd, .data = *data };
 	struct ifreq ifr;
@@ -48,7 +47,8 @@ ethtool_value_ioctl(int sock, const char *ifname, uint32_t cmd,
 		errno = EINVAL;
 		return -1;
 	}
-	memcpy(ifr.ifr_name, ifname, strlen(ifname) + 1);	/* fits: checked above */
+	memcpy(ifr.ifr_name, ifname,
+	    strlen(ifname) + 1); /* fits: checked above */
 	ifr.ifr_data = (void *)&ev;
 	if (ioctl(sock, SIOCETHTOOL, &ifr) == -1)
 		return -1;
@@ -76,20 +76,22 @@ ethtool_offload_get(int sock, const char *ifname, struct offload_state *out,
     char *err, size_t errlen)
 {
 	bool *flags[N_OFFLOAD_CMDS] = {
-		&out->tso, &out->gso, &out->gro, &out->tx_csum,
+		&out->tso,
+		&out->gso,
+		&out->gro,
+		&out->tx_csum,
 	};
 	size_t i;
 
 	for (i = 0; i < N_OFFLOAD_CMDS; i++)
 		if (get_one(sock, ifname, &offload_cmds[i], flags[i], err,
-		    errlen) == -1)
+			errlen) == -1)
 			return -1;
 	return 0;
 }
 
 int
-ethtool_offload_disable(int sock, const char *ifname, char *err,
-    size_t errlen)
+ethtool_offload_disable(int sock, const char *ifname, char *err, size_t errlen)
 {
 	const struct offload_cmd *c;
 	uint32_t off;
@@ -100,10 +102,11 @@ ethtool_offload_disable(int sock, const char *ifname, char *err,
 		c = &offload_cmds[i];
 		off = 0;
 		if (ethtool_value_ioctl(sock, ifname, c->set, &off) == -1) {
-			snprintf(err, errlen, "cannot turn %s off on %s "
+			snprintf(err, errlen,
+			    "cannot turn %s off on %s "
 			    "(SIOCETHTOOL): %s; the capture would show "
-			    "offloaded super-segments", c->name, ifname,
-			    strerror(errno));
+			    "offloaded super-segments",
+			    c->name, ifname, strerror(errno));
 			return -1;
 		}
 	}
@@ -112,7 +115,8 @@ ethtool_offload_disable(int sock, const char *ifname, char *err,
 		if (get_one(sock, ifname, c, &on, err, errlen) == -1)
 			return -1;
 		if (on) {
-			snprintf(err, errlen, "%s is still on for %s after "
+			snprintf(err, errlen,
+			    "%s is still on for %s after "
 			    "turning it off; the driver refuses to change it",
 			    c->name, ifname);
 			errno = EOPNOTSUPP;

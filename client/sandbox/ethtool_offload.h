@@ -17,15 +17,15 @@
 
 /* The offloads that change what a capture on the link sees. */
 struct offload_state {
-	bool tso;		/* TCP segmentation offload */
-	bool gso;		/* generic segmentation offload */
-	bool gro;		/* generic receive offload */
-	bool tx_csum;		/* transmit checksum offload */
+	bool tso;     /* TCP segmentation offload */
+	bool gso;     /* generic segmentation offload */
+	bool gro;     /* generic receive offload */
+	bool tx_csum; /* transmit checksum offload */
 };
 
 /* Read the four offload flags. Returns 0, or -1 with errno and err set. */
-int ethtool_offload_get(int sock, const char *ifname,
-    struct offload_state *out, char *err, size_t errlen);
+int ethtool_offload_get(int sock, const char *ifname, struct offload_state *out,
+    char *err, size_t errlen);
 
 /*
  * Turn TSO, GSO, GRO and TX checksumming off, then read them back and fail

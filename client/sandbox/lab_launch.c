@@ -18,14 +18,14 @@
 #include <unistd.h>
 
 #define TOKEN_LEN 32
-#define MAX_ARGS 32
+#define MAX_ARGS  32
 
 /* TOKEN_LEN printable characters from the kernel's random bytes. */
 static int
 make_token(char *out)
 {
 	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+				       "abcdefghijklmnopqrstuvwxyz0123456789+/";
 	unsigned char raw[TOKEN_LEN];
 	size_t i;
 
@@ -68,11 +68,13 @@ int
 lab_write_tokens(struct lab *l, const char *dir, char *why, size_t whylen)
 {
 	if ((size_t)snprintf(l->agent_token, sizeof(l->agent_token),
-	    "%s/agent.token", dir) >= sizeof(l->agent_token) ||
+		"%s/agent.token", dir) >= sizeof(l->agent_token) ||
 	    (size_t)snprintf(l->peer_token, sizeof(l->peer_token),
-	    "%s/peer.token", dir) >= sizeof(l->peer_token)) {
-		snprintf(why, whylen, "the folder for the lab's tokens has too "
-		    "long a path: %s", dir);
+		"%s/peer.token", dir) >= sizeof(l->peer_token)) {
+		snprintf(why, whylen,
+		    "the folder for the lab's tokens has too "
+		    "long a path: %s",
+		    dir);
 		return -1;
 	}
 	if (write_token(l->agent_token, why, whylen) == -1 ||
@@ -86,16 +88,22 @@ lab_start_peer(struct lab *l, struct sandbox *sb, const char *path,
     const char *const *args, int echo_fd, char *why, size_t whylen)
 {
 	const char *argv[MAX_ARGS + 5] = { "--control", LAB_PEER_CONTROL,
-	    "--control-token", l->peer_token };
-	struct peer_launch_opts lo = { .path = path, .args = argv,
-	    .control_fd = -1, .detach = true, .echo_fd = echo_fd,
-	    .echo_ready = true, .interrupt_fd = -1 };
+		"--control-token", l->peer_token };
+	struct peer_launch_opts lo = { .path = path,
+		.args = argv,
+		.control_fd = -1,
+		.detach = true,
+		.echo_fd = echo_fd,
+		.echo_ready = true,
+		.interrupt_fd = -1 };
 	size_t n = 4, i;
 
 	for (i = 0; args != NULL && args[i] != NULL; i++) {
 		if (i == MAX_ARGS) {
-			snprintf(why, whylen, "more than %d lingerpeer "
-			    "arguments", MAX_ARGS);
+			snprintf(why, whylen,
+			    "more than %d lingerpeer "
+			    "arguments",
+			    MAX_ARGS);
 			return -1;
 		}
 		argv[n++] = args[i];
@@ -118,8 +126,10 @@ lab_start_agent(struct lab *l, struct sandbox *sb, const char *const *prefix,
 		prefix = dflt;
 	for (i = 0; prefix[i] != NULL; i++) {
 		if (i == MAX_ARGS) {
-			snprintf(why, whylen, "more than %d words in the agent's "
-			    "command", MAX_ARGS);
+			snprintf(why, whylen,
+			    "more than %d words in the agent's "
+			    "command",
+			    MAX_ARGS);
 			return -1;
 		}
 		argv[n++] = prefix[i];

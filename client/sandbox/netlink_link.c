@@ -31,8 +31,8 @@
 #define SOL_NETLINK 270
 #endif
 
-#define NL_REQ_SIZE 1024
-#define NL_RECV_SIZE 32768
+#define NL_REQ_SIZE    1024
+#define NL_RECV_SIZE   32768
 #define NL_TIMEOUT_SEC 5
 
 /* A request being built; overflow is checked once, when it is sent. */
@@ -97,8 +97,8 @@ static void
 nest_end(struct nl_req *r, struct rtattr *nest)
 {
 	if (nest != NULL)
-		nest->rta_len = (unsigned short)(r->u.buf +
-		    r->u.hdr.nlmsg_len - (char *)nest);
+		nest->rta_len = (unsigned short)(r->u.buf + r->u.hdr.nlmsg_len -
+		    (char *)nest);
 }
 
 int
@@ -177,7 +177,7 @@ handle_replies(const char *buf, size_t len, uint32_t seq, nl_reply_fn fn,
 
 	for (; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
 		if (h->nlmsg_seq != seq)
-			continue;	/* late answer to an earlier request */
+			continue; /* late answer to an earlier request */
 		if (h->nlmsg_type == NLMSG_DONE)
 			return 1;
 		if (h->nlmsg_type != NLMSG_ERROR) {
@@ -202,7 +202,7 @@ nl_exchange(int nl, struct nl_req *r, nl_reply_fn fn, void *arg,
     const char *what, char *err, size_t errlen)
 {
 	union {
-		struct nlmsghdr hdr;	/* for alignment */
+		struct nlmsghdr hdr; /* for alignment */
 		char buf[NL_RECV_SIZE];
 	} rx;
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
@@ -213,7 +213,7 @@ nl_exchange(int nl, struct nl_req *r, nl_reply_fn fn, void *arg,
 		return fail_errno(EMSGSIZE, what, "request too long", err,
 		    errlen);
 	if (sendto(nl, r->u.buf, r->u.hdr.nlmsg_len, 0,
-	    (struct sockaddr *)&kernel, sizeof(kernel)) == -1)
+		(struct sockaddr *)&kernel, sizeof(kernel)) == -1)
 		return fail_errno(errno, what, "", err, errlen);
 	while (rc == 0) {
 		n = recv(nl, rx.buf, sizeof(rx.buf), 0);
@@ -238,8 +238,8 @@ check_ifname(const char *name, const char *what, char *err, size_t errlen)
 }
 
 int
-nl_veth_create(int nl, const char *name, const char *peer_name,
-    int peer_ns_fd, pid_t peer_ns_pid, char *err, size_t errlen)
+nl_veth_create(int nl, const char *name, const char *peer_name, int peer_ns_fd,
+    pid_t peer_ns_pid, char *err, size_t errlen)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct rtattr *linkinfo, *data, *peer;
@@ -284,8 +284,8 @@ parse_link(const struct nlmsghdr *h, void *arg)
 	const struct rtattr *rta = IFLA_RTA(ifi);
 	int len = (int)IFLA_PAYLOAD(h);
 
-	if (h->nlmsg_type != RTM_NEWLINK || h->nlmsg_len < NLMSG_LENGTH(
-	    sizeof(*ifi)))
+	if (h->nlmsg_type != RTM_NEWLINK ||
+	    h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
 		return;
 	memset(lr->out, 0, sizeof(*lr->out));
 	lr->out->index = ifi->ifi_index;
@@ -353,7 +353,8 @@ nl_link_set_down(int nl, const char *name, char *err, size_t errlen)
 
 	if (nl_link_get(nl, name, &li, err, errlen) == -1)
 		return -1;
-	snprintf(what, sizeof(what), "setting link %s down (RTM_NEWLINK)", name);
+	snprintf(what, sizeof(what), "setting link %s down (RTM_NEWLINK)",
+	    name);
 	ifi.ifi_index = li.index;
 	ifi.ifi_flags = 0;
 	ifi.ifi_change = IFF_UP;
@@ -386,7 +387,7 @@ nl_link_wait_running(int nl, const char *name, int timeout_ms, char *err,
 	 * between still wakes us: no polling interval to tune.
 	 */
 	if (setsockopt(nl, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group,
-	    sizeof(group)) == -1)
+		sizeof(group)) == -1)
 		return fail_errno(errno, "joining RTNLGRP_LINK", "", err,
 		    errlen);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -400,11 +401,14 @@ nl_link_wait_running(int nl, const char *name, int timeout_ms, char *err,
 			return 0;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t);
-		left = timeout_ms - ((t.tv_sec - t0.tv_sec) * (long)MS_PER_S +
-		    (t.tv_nsec - t0.tv_nsec) / (long)NS_PER_MS);
+		left = timeout_ms -
+		    ((t.tv_sec - t0.tv_sec) * (long)MS_PER_S +
+			(t.tv_nsec - t0.tv_nsec) / (long)NS_PER_MS);
 		if (left <= 0) {
-			snprintf(err, errlen, "link %s is up but not running "
-			    "(no carrier) after %d ms", name, timeout_ms);
+			snprintf(err, errlen,
+			    "link %s is up but not running "
+			    "(no carrier) after %d ms",
+			    name, timeout_ms);
 			errno = ETIMEDOUT;
 			break;
 		}
@@ -434,11 +438,14 @@ addr_add(int nl, int family, const char *name, const char *addr,
 	struct nl_req r;
 	char what[128];
 
-	snprintf(what, sizeof(what), "adding address %s/%u to %s "
-	    "(RTM_NEWADDR)", addr, prefix_len, name);
+	snprintf(what, sizeof(what),
+	    "adding address %s/%u to %s "
+	    "(RTM_NEWADDR)",
+	    addr, prefix_len, name);
 	if (inet_pton(family, addr, bytes) != 1 || prefix_len > len * 8)
-		return fail_errno(EINVAL, what, family == AF_INET6 ?
-		    "not an IPv6 address/prefix" : "not an IPv4 address/prefix",
+		return fail_errno(EINVAL, what,
+		    family == AF_INET6 ? "not an IPv6 address/prefix"
+				       : "not an IPv4 address/prefix",
 		    err, errlen);
 	if (nl_link_get(nl, name, &li, err, errlen) == -1)
 		return -1;
@@ -507,7 +514,7 @@ parse_addr(const struct nlmsghdr *h, void *arg)
 		 * it wins where both exist.
 		 */
 		if ((rta->rta_type == IFA_LOCAL ||
-		    rta->rta_type == IFA_ADDRESS) &&
+			rta->rta_type == IFA_ADDRESS) &&
 		    RTA_PAYLOAD(rta) <= sizeof(ai->addr))
 			memcpy(ai->addr, RTA_DATA(rta), RTA_PAYLOAD(rta));
 	}
@@ -522,8 +529,10 @@ nl_addr_list(int nl, int family, int ifindex, struct nl_addr_info *out,
 	struct nl_req r;
 
 	req_init(&r, RTM_GETADDR, NLM_F_DUMP, &ifa, sizeof(ifa));
-	if (nl_exchange(nl, &r, parse_addr, &ar, "listing addresses "
-	    "(RTM_GETADDR)", err, errlen) == -1)
+	if (nl_exchange(nl, &r, parse_addr, &ar,
+		"listing addresses "
+		"(RTM_GETADDR)",
+		err, errlen) == -1)
 		return -1;
 	return (int)ar.count;
 }
@@ -541,8 +550,10 @@ neigh_add(int nl, int family, const char *name, const char *addr,
 	snprintf(what, sizeof(what), "adding neighbour %s on %s (RTM_NEWNEIGH)",
 	    addr, name);
 	if (inet_pton(family, addr, bytes) != 1)
-		return fail_errno(EINVAL, what, family == AF_INET6 ?
-		    "not an IPv6 address" : "not an IPv4 address", err, errlen);
+		return fail_errno(EINVAL, what,
+		    family == AF_INET6 ? "not an IPv6 address"
+				       : "not an IPv4 address",
+		    err, errlen);
 	if (nl_link_get(nl, name, &li, err, errlen) == -1)
 		return -1;
 	nd.ndm_ifindex = li.index;

@@ -19,7 +19,7 @@
 /* One link as RTM_GETLINK reports it. */
 struct nl_link_info {
 	int index;
-	unsigned int flags;		/* IFF_UP, IFF_RUNNING, ... */
+	unsigned int flags; /* IFF_UP, IFF_RUNNING, ... */
 	unsigned int mtu;
 	uint8_t hwaddr[6];
 	size_t hwaddr_len;
@@ -27,10 +27,10 @@ struct nl_link_info {
 
 /* One address as RTM_GETADDR reports it. */
 struct nl_addr_info {
-	int family;			/* AF_INET or AF_INET6 */
-	int index;			/* link it is on */
+	int family; /* AF_INET or AF_INET6 */
+	int index;  /* link it is on */
 	unsigned int prefix_len;
-	uint8_t addr[16];		/* 4 bytes for AF_INET */
+	uint8_t addr[16]; /* 4 bytes for AF_INET */
 };
 
 /* Open a NETLINK_ROUTE socket in the current network namespace. */
@@ -45,8 +45,8 @@ int nl_veth_create(int nl, const char *name, const char *peer_name,
     int peer_ns_fd, pid_t peer_ns_pid, char *err, size_t errlen);
 
 /* Look a link up by name. */
-int nl_link_get(int nl, const char *name, struct nl_link_info *out,
-    char *err, size_t errlen);
+int nl_link_get(int nl, const char *name, struct nl_link_info *out, char *err,
+    size_t errlen);
 
 /* Set IFF_UP on a link. */
 int nl_link_set_up(int nl, const char *name, char *err, size_t errlen);
@@ -58,8 +58,8 @@ int nl_link_set_down(int nl, const char *name, char *err, size_t errlen);
  * Wait until a link is IFF_RUNNING (carrier and operational state up), for
  * at most timeout_ms. Until then its queue drops what is sent through it.
  */
-int nl_link_wait_running(int nl, const char *name, int timeout_ms,
-    char *err, size_t errlen);
+int nl_link_wait_running(int nl, const char *name, int timeout_ms, char *err,
+    size_t errlen);
 
 /* Add an IPv4 address "a.b.c.d" with a prefix length to a link. */
 int nl_addr_add_ipv4(int nl, const char *name, const char *addr,

@@ -30,7 +30,7 @@ write_all(int fd, const char *buf, size_t len)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return;		/* output gone: a lost line is no failure */
+			return; /* output gone: a lost line is no failure */
 		buf += n;
 		len -= (size_t)n;
 	}
@@ -73,7 +73,8 @@ build_argv(const struct peer_launch_opts *o, char **argv, char *why,
 	}
 	for (i = 0; o->args != NULL && o->args[i] != NULL; i++) {
 		if (i == PEER_LAUNCH_MAX_ARGS) {
-			snprintf(why, whylen, "more than %d lingerpeer arguments",
+			snprintf(why, whylen,
+			    "more than %d lingerpeer arguments",
 			    PEER_LAUNCH_MAX_ARGS);
 			errno = E2BIG;
 			return -1;
@@ -96,8 +97,9 @@ peer_launch_start(struct sandbox *sb, const struct peer_launch_opts *o,
 	out->out_fd = -1;
 	if (build_argv(o, argv, why, whylen) == -1)
 		return -1;
-	if (pipe2(pipefd, O_CLOEXEC) == -1 || (o->detach && (null_fd =
-	    open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)) {
+	if (pipe2(pipefd, O_CLOEXEC) == -1 ||
+	    (o->detach &&
+		(null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)) {
 		e = errno;
 		snprintf(why, whylen, "cannot prepare lingerpeer's I/O: %s",
 		    strerror(e));
@@ -165,7 +167,8 @@ closed_stdout(struct peer_proc *p, char *why, size_t whylen)
 
 	r = peer_reap_within(p->pid, &status, 1000);
 	if (r != p->pid) {
-		snprintf(why, whylen, "lingerpeer closed its output before it "
+		snprintf(why, whylen,
+		    "lingerpeer closed its output before it "
 		    "was ready");
 		return;
 	}
@@ -190,7 +193,7 @@ take_lines(struct peer_proc *p, const struct peer_launch_opts *o, char *buf,
 	while ((nl = memchr(buf, '\n', *have)) != NULL) {
 		l = (size_t)(nl - buf);
 		ready = strncmp(buf, PEER_READY_PREFIX,
-		    strlen(PEER_READY_PREFIX)) == 0;
+			    strlen(PEER_READY_PREFIX)) == 0;
 		if (ready)
 			snprintf(p->ready_line, sizeof(p->ready_line), "%.*s",
 			    (int)l, buf);
@@ -223,7 +226,8 @@ peer_launch_wait_ready(struct peer_proc *p, const struct peer_launch_opts *o,
 		if (poll(pfd, 2, (int)(deadline - monotime_ms())) <= 0)
 			continue;
 		if (pfd[1].revents != 0) {
-			snprintf(why, whylen, "interrupted while waiting for "
+			snprintf(why, whylen,
+			    "interrupted while waiting for "
 			    "lingerpeer's ready line");
 			return -1;
 		}
@@ -239,11 +243,12 @@ peer_launch_wait_ready(struct peer_proc *p, const struct peer_launch_opts *o,
 			return 0;
 		if (have == sizeof(buf) - 1) {
 			write_all(o->echo_fd, buf, have);
-			have = 0;	/* an endless line: not the ready one */
+			have = 0; /* an endless line: not the ready one */
 		}
 	}
-	snprintf(why, whylen, "lingerpeer printed no \"" PEER_READY_PREFIX
-	    "\" line within %d ms", PEER_READY_TIMEOUT_MS);
+	snprintf(why, whylen,
+	    "lingerpeer printed no \"" PEER_READY_PREFIX "\" line within %d ms",
+	    PEER_READY_TIMEOUT_MS);
 	return -1;
 }
 
@@ -262,20 +267,23 @@ peer_launch_pump(int from, int to)
 }
 
 int
-peer_launch_control_listen(const char *tag, char *endpoint, size_t len, char *why,
-    size_t whylen)
+peer_launch_control_listen(const char *tag, char *endpoint, size_t len,
+    char *why, size_t whylen)
 {
 	static unsigned int counter;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	socklen_t salen;
 	int fd, n;
 
-	n = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "lingerlab-%s-%d-%u", tag,
-	    (int)getpid(), ++counter);
-	salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
+	n = snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1,
+	    "lingerlab-%s-%d-%u", tag, (int)getpid(), ++counter);
+	salen =
+	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd == -1 || bind(fd, (struct sockaddr *)&sa, salen) == -1 || listen(fd, 16) == -1) {
-		snprintf(why, whylen, "cannot make lingerpeer's control socket @%s: %s",
+	if (fd == -1 || bind(fd, (struct sockaddr *)&sa, salen) == -1 ||
+	    listen(fd, 16) == -1) {
+		snprintf(why, whylen,
+		    "cannot make lingerpeer's control socket @%s: %s",
 		    sa.sun_path + 1, strerror(errno));
 		if (fd >= 0)
 			close(fd);

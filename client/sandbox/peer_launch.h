@@ -33,22 +33,22 @@
 #define PEER_READY_PREFIX "lingerpeer ready"
 
 struct peer_launch_opts {
-	const char *path;		/* the lingerpeer binary */
-	const char *addr;		/* --addr's value ("2001:db8::2",
+	const char *path;	 /* the lingerpeer binary */
+	const char *addr;	 /* --addr's value ("2001:db8::2",
 					   "192.0.2.2,2001:db8::2"); NULL:
 					   SANDBOX_PEER_ADDR */
-	const char *const *args;	/* NULL-terminated; may be NULL */
-	int control_fd;			/* becomes lingerpeer's fd 3; -1: none */
-	bool detach;			/* stdin /dev/null, own process group */
-	int echo_fd;			/* lines before the ready line; -1: dropped */
-	bool echo_ready;		/* the ready line too */
-	int interrupt_fd;		/* readable: stop waiting; -1: none */
+	const char *const *args; /* NULL-terminated; may be NULL */
+	int control_fd;		 /* becomes lingerpeer's fd 3; -1: none */
+	bool detach;		 /* stdin /dev/null, own process group */
+	int echo_fd;		 /* lines before the ready line; -1: dropped */
+	bool echo_ready;	 /* the ready line too */
+	int interrupt_fd;	 /* readable: stop waiting; -1: none */
 };
 
 struct peer_proc {
-	pid_t pid;			/* 0 once reaped */
-	int out_fd;			/* read end of its stdout; -1 if none */
-	char ready_line[256];		/* without the newline */
+	pid_t pid;	      /* 0 once reaped */
+	int out_fd;	      /* read end of its stdout; -1 if none */
+	char ready_line[256]; /* without the newline */
 };
 
 /* $LINGERPEER if set and not empty, else fallback. */
@@ -59,8 +59,8 @@ const char *peer_launch_path(const char *fallback);
  * out->out_fd set, or -1 with why filled and errno set (ENOENT: the binary
  * is not there); nothing is left open or running then.
  */
-int	peer_launch_start(struct sandbox *sb, const struct peer_launch_opts *o,
-	    struct peer_proc *out, char *why, size_t whylen);
+int peer_launch_start(struct sandbox *sb, const struct peer_launch_opts *o,
+    struct peer_proc *out, char *why, size_t whylen);
 
 /*
  * Read lingerpeer's stdout up to its ready line (PEER_READY_TIMEOUT_MS),
@@ -70,24 +70,24 @@ int	peer_launch_start(struct sandbox *sb, const struct peer_launch_opts *o,
  * ready line in time, or interrupt_fd became readable (then it still runs:
  * the caller stops it). out_fd stays open either way.
  */
-int	peer_launch_wait_ready(struct peer_proc *p,
-	    const struct peer_launch_opts *o, char *why, size_t whylen);
+int peer_launch_wait_ready(struct peer_proc *p,
+    const struct peer_launch_opts *o, char *why, size_t whylen);
 
 /*
  * Copy what one read() of from gives to to. Returns 0 after copying, -1 at
  * end of file or on an error (then stop pumping and close from).
  */
-int	peer_launch_pump(int from, int to);
+int peer_launch_pump(int from, int to);
 
 /*
  * Wait up to timeout_ms for pid to exit and reap it, leaving it alone if
  * it does not: what to do then is the caller's policy. Returns pid with
  * *status set, 0 if it is still running, -1 on an error (*status as it was).
  */
-pid_t	peer_reap_within(pid_t pid, int *status, int timeout_ms);
+pid_t peer_reap_within(pid_t pid, int *status, int timeout_ms);
 
 /* "exit status 1", "killed by signal 9 (Killed)": a wait status for people. */
-void	peer_describe_status(int status, char *buf, size_t len);
+void peer_describe_status(int status, char *buf, size_t len);
 
 /*
  * A listening control socket for lingerpeer (pass it as control_fd) in the
@@ -95,7 +95,7 @@ void	peer_describe_status(int status, char *buf, size_t len);
  * tag names the user ("run", "itest"); endpoint gets "unix:@NAME" for the
  * control client. Returns the fd, or -1 with why filled.
  */
-int peer_launch_control_listen(const char *tag, char *endpoint, size_t len, char *why,
-    size_t whylen);
+int peer_launch_control_listen(const char *tag, char *endpoint, size_t len,
+    char *why, size_t whylen);
 
 #endif

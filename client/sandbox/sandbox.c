@@ -79,16 +79,14 @@ userns_hint(int e)
 	switch (e) {
 	case EINVAL:
 		return " (the process already runs threads: call sandbox_open "
-		    "before starting any)";
+		       "before starting any)";
 	case ENOSPC:
 		return " (the limit user.max_user_namespaces is 0 or reached)";
-	case EUSERS:
-		return " (user namespaces are nested too deep)";
+	case EUSERS: return " (user namespaces are nested too deep)";
 	case EPERM:
 		return " (unprivileged user namespaces are disabled, or a "
-		    "seccomp or LSM policy forbids them)";
-	default:
-		return "";
+		       "seccomp or LSM policy forbids them)";
+	default: return "";
 	}
 }
 
@@ -99,14 +97,17 @@ fail_unavailable(struct sandbox *sb, int root_err, int user_err,
 	char as_root[160] = "";
 
 	if (root_err != 0)
-		snprintf(as_root, sizeof(as_root), "as root, unshare("
+		snprintf(as_root, sizeof(as_root),
+		    "as root, unshare("
 		    "CLONE_NEWNET|CLONE_NEWPID) failed: %s%s; then ",
-		    strerror(root_err), root_err == EPERM ?
-		    " (no CAP_SYS_ADMIN: a container?)" : root_err == ENOSPC ?
-		    " (user.max_net_namespaces or max_pid_namespaces is 0)" :
-		    "");
+		    strerror(root_err),
+		    root_err == EPERM ? " (no CAP_SYS_ADMIN: a container?)"
+			: root_err == ENOSPC
+			? " (user.max_net_namespaces or max_pid_namespaces is 0)"
+			: "");
 	errno = user_err;
-	return sandbox_fail(sb, "no sandbox possible: %s%s failed: %s%s. "
+	return sandbox_fail(sb,
+	    "no sandbox possible: %s%s failed: %s%s. "
 	    "Run as root, or allow unprivileged user namespaces "
 	    "(sysctl user.max_user_namespaces=10000, and "
 	    "kernel.unprivileged_userns_clone=1 where it exists)",
@@ -132,10 +133,11 @@ enter_userns(struct sandbox *sb, int root_err)
 		    "writing /proc/self/setgroups");
 	snprintf(map, sizeof(map), "0 %u 1", (unsigned int)uid);
 	if ((e = sandbox_write_text("/proc/self/uid_map", map)) != 0)
-		return fail_unavailable(sb, root_err, e, e == EACCES ?
-		    "writing /proc/self/uid_map (process not dumpable after "
-		    "a uid change? exec first or prctl(PR_SET_DUMPABLE, 1))" :
-		    "writing /proc/self/uid_map");
+		return fail_unavailable(sb, root_err, e,
+		    e == EACCES
+			? "writing /proc/self/uid_map (process not dumpable after "
+			  "a uid change? exec first or prctl(PR_SET_DUMPABLE, 1))"
+			: "writing /proc/self/uid_map");
 	snprintf(map, sizeof(map), "0 %u 1", (unsigned int)gid);
 	if ((e = sandbox_write_text("/proc/self/gid_map", map)) != 0)
 		return fail_unavailable(sb, root_err, e,
@@ -148,8 +150,10 @@ open_ns(struct sandbox *sb, const char *path, int *out)
 {
 	*out = open(path, O_RDONLY | O_CLOEXEC);
 	if (*out == -1)
-		return sandbox_fail(sb, "cannot open %s: %s; /proc must be "
-		    "mounted", path, strerror(errno));
+		return sandbox_fail(sb,
+		    "cannot open %s: %s; /proc must be "
+		    "mounted",
+		    path, strerror(errno));
 	return 0;
 }
 
@@ -176,12 +180,13 @@ make_namespaces(struct sandbox *sb)
 	}
 	if (enter_userns(sb, root_err) == -1)
 		return -1;
-	sb->mode = SANDBOX_USERNS;	/* from here on, for good */
+	sb->mode = SANDBOX_USERNS; /* from here on, for good */
 	if (unshare(CLONE_NEWNET | CLONE_NEWPID) == -1)
-		return fail_unavailable(sb, root_err, errno, errno == ENOSPC ?
-		    "unshare(CLONE_NEWNET|CLONE_NEWPID) in a user namespace "
-		    "(user.max_net_namespaces or max_pid_namespaces is 0?)" :
-		    "unshare(CLONE_NEWNET|CLONE_NEWPID) in a user namespace");
+		return fail_unavailable(sb, root_err, errno,
+		    errno == ENOSPC
+			? "unshare(CLONE_NEWNET|CLONE_NEWPID) in a user namespace "
+			  "(user.max_net_namespaces or max_pid_namespaces is 0?)"
+			: "unshare(CLONE_NEWNET|CLONE_NEWPID) in a user namespace");
 	return open_ns(sb, "/proc/self/ns/net", &sb->client_ns_fd);
 }
 
@@ -194,8 +199,7 @@ pipe_hung_up(int fd)
 	return poll(&p, 1, 0) != 0;
 }
 
-__attribute__((noreturn))
-static void
+__attribute__((noreturn)) static void
 init_main(int life_rd, int life_wr, int ready_wr)
 {
 	ssize_t n;
@@ -203,7 +207,7 @@ init_main(int life_rd, int life_wr, int ready_wr)
 	int e = 0;
 
 	close(life_wr);
-	(void)prctl(PR_SET_NAME, "sandbox-init");	/* for ps(1) */
+	(void)prctl(PR_SET_NAME, "sandbox-init"); /* for ps(1) */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
 		e = errno;
 	/*
@@ -264,8 +268,10 @@ start_init(struct sandbox *sb)
 		return sandbox_fail(sb, "the sandbox's init died during setup");
 	if (e != 0) {
 		errno = e;
-		return sandbox_fail(sb, "the sandbox's init could not create "
-		    "the peer network namespace: %s", strerror(e));
+		return sandbox_fail(sb,
+		    "the sandbox's init could not create "
+		    "the peer network namespace: %s",
+		    strerror(e));
 	}
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)sb->init_pid);
 	return open_ns(sb, path, &sb->peer_ns_fd);
@@ -317,9 +323,10 @@ terminate_children(struct sandbox *sb)
 	int left;
 
 	for (i = 0; i < sb->nchildren; i++) {
-		if (sb->children[i].pidfd < 0 || pidfd_send_signal(
-		    sb->children[i].pidfd, SIGTERM, NULL, 0) == -1)
-			continue;	/* gone, or reaped by the caller */
+		if (sb->children[i].pidfd < 0 ||
+		    pidfd_send_signal(sb->children[i].pidfd, SIGTERM, NULL,
+			0) == -1)
+			continue; /* gone, or reaped by the caller */
 		pfd[n].fd = sb->children[i].pidfd;
 		pfd[n++].events = POLLIN;
 	}
@@ -345,7 +352,8 @@ reap_children(struct sandbox *sb)
 		if (c->pidfd >= 0) {
 			/* ECHILD: the caller reaped it already. */
 			while (waitid((idtype_t)P_PIDFD, (id_t)c->pidfd, &si,
-			    WEXITED) == -1 && errno == EINTR)
+				   WEXITED) == -1 &&
+			    errno == EINTR)
 				;
 			close(c->pidfd);
 		} else
@@ -365,8 +373,8 @@ reap_init(struct sandbox *sb)
 	struct pollfd p = { .fd = sb->init_pidfd, .events = POLLIN };
 
 	if (sb->init_pidfd >= 0) {
-		while (poll(&p, 1, INIT_REAP_TIMEOUT_MS) == -1 &&
-		    errno == EINTR)
+		while (
+		    poll(&p, 1, INIT_REAP_TIMEOUT_MS) == -1 && errno == EINTR)
 			;
 		(void)waitpid(sb->init_pid, NULL, WNOHANG);
 		close(sb->init_pidfd);
@@ -386,9 +394,9 @@ close_fd(int *fd)
 static void
 teardown(struct sandbox *sb)
 {
-	close_fd(&sb->life_fd);		/* init exits on EOF ... */
+	close_fd(&sb->life_fd); /* init exits on EOF ... */
 	if (sb->init_pid > 0) {
-		kill(sb->init_pid, SIGKILL);	/* ... or now */
+		kill(sb->init_pid, SIGKILL); /* ... or now */
 		reap_children(sb);
 		reap_init(sb);
 	}
@@ -405,7 +413,7 @@ teardown(struct sandbox *sb)
 	close_fd(&sb->orig_pid_fd);
 	close_fd(&sb->client_ns_fd);
 	sb->init_pid = sb->peer_pid = 0;
-	sb->init_pidfd = -1;	/* closed by reap_init */
+	sb->init_pidfd = -1; /* closed by reap_init */
 	sb->is_open = false;
 }
 

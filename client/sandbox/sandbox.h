@@ -54,16 +54,16 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define SANDBOX_CLIENT_ADDR "192.0.2.1"
-#define SANDBOX_PEER_ADDR "192.0.2.2"
-#define SANDBOX_PREFIX_LEN 24
+#define SANDBOX_CLIENT_ADDR  "192.0.2.1"
+#define SANDBOX_PEER_ADDR    "192.0.2.2"
+#define SANDBOX_PREFIX_LEN   24
 /* IPv6, from the documentation prefix (RFC 3849), as the IPv4 pair is. */
 #define SANDBOX_CLIENT_ADDR6 "2001:db8::1"
-#define SANDBOX_PEER_ADDR6 "2001:db8::2"
-#define SANDBOX_PREFIX6_LEN 64
+#define SANDBOX_PEER_ADDR6   "2001:db8::2"
+#define SANDBOX_PREFIX6_LEN  64
 #define SANDBOX_CLIENT_IFACE "llcli0"
-#define SANDBOX_PEER_IFACE "llpeer0"
-#define SANDBOX_MTU 1500
+#define SANDBOX_PEER_IFACE   "llpeer0"
+#define SANDBOX_MTU	     1500
 
 /*
  * The lab (sandbox_opts.lab): the two sides become two hosts of a lab, the
@@ -82,16 +82,16 @@
  * ahead of the runner's, side B's SANDBOX_LAB_CLOCK_B_S ahead: three
  * clocks, so that nothing can silently assume one.
  */
-#define SANDBOX_LAB_RUNNER_SUT_ADDR "198.51.100.1"
-#define SANDBOX_LAB_SUT_ADDR "198.51.100.2"
-#define SANDBOX_LAB_RUNNER_PEER_ADDR "198.51.100.5"
-#define SANDBOX_LAB_PEER_CTL_ADDR "198.51.100.6"
-#define SANDBOX_LAB_PREFIX_LEN 30
-#define SANDBOX_LAB_CTL_IFACE "llctl0"		/* in A and in B */
-#define SANDBOX_LAB_RUNNER_SUT_IFACE "llrun0"	/* in C, toward A */
-#define SANDBOX_LAB_RUNNER_PEER_IFACE "llrun1"	/* in C, toward B */
-#define SANDBOX_LAB_CLOCK_A_S 86400		/* a day */
-#define SANDBOX_LAB_CLOCK_B_S 172800		/* two */
+#define SANDBOX_LAB_RUNNER_SUT_ADDR   "198.51.100.1"
+#define SANDBOX_LAB_SUT_ADDR	      "198.51.100.2"
+#define SANDBOX_LAB_RUNNER_PEER_ADDR  "198.51.100.5"
+#define SANDBOX_LAB_PEER_CTL_ADDR     "198.51.100.6"
+#define SANDBOX_LAB_PREFIX_LEN	      30
+#define SANDBOX_LAB_CTL_IFACE	      "llctl0" /* in A and in B */
+#define SANDBOX_LAB_RUNNER_SUT_IFACE  "llrun0" /* in C, toward A */
+#define SANDBOX_LAB_RUNNER_PEER_IFACE "llrun1" /* in C, toward B */
+#define SANDBOX_LAB_CLOCK_A_S	      86400    /* a day */
+#define SANDBOX_LAB_CLOCK_B_S	      172800   /* two */
 
 /* Exit code of programs that could not build a sandbox (see docs). */
 #define SANDBOX_EXIT_UNAVAILABLE 3
@@ -103,19 +103,19 @@
 #define SANDBOX_TERM_GRACE_MS 1000
 
 enum sandbox_mode {
-	SANDBOX_ROOT,		/* real root: plain network namespaces */
-	SANDBOX_USERNS,		/* unprivileged: user + network ns */
+	SANDBOX_ROOT,	/* real root: plain network namespaces */
+	SANDBOX_USERNS, /* unprivileged: user + network ns */
 };
 
 enum sandbox_side {
-	SANDBOX_CLIENT_SIDE,	/* netns A, where the caller is */
-	SANDBOX_PEER_SIDE,	/* netns B */
-	SANDBOX_RUNNER_SIDE,	/* netns C: the lab's runner (sandbox_opts.lab) */
+	SANDBOX_CLIENT_SIDE, /* netns A, where the caller is */
+	SANDBOX_PEER_SIDE,   /* netns B */
+	SANDBOX_RUNNER_SIDE, /* netns C: the lab's runner (sandbox_opts.lab) */
 };
 
 struct sandbox_child {
 	pid_t pid;
-	int pidfd;		/* -1 if the kernel has no pidfd_open */
+	int pidfd; /* -1 if the kernel has no pidfd_open */
 };
 
 /* What sandbox_open_with() may change; all false is sandbox_open(). */
@@ -136,35 +136,39 @@ struct sandbox_opts {
 struct sandbox {
 	enum sandbox_mode mode;
 	bool is_open;
-	bool keep_offloads;	/* as sandbox_open_with() was asked */
-	bool has_ipv6;		/* the kernel has IPv6: llcli0 has SANDBOX_CLIENT_ADDR6 */
-	pid_t init_pid;		/* the PID namespace's init (as seen by us) */
-	pid_t peer_pid;		/* process in the peer namespace, or 0 */
-	int peer_ns_fd;		/* open fd of the peer's netns, or -1 */
-	int client_ns_fd;	/* open fd of netns A, or -1 */
-	int runner_ns_fd;	/* the lab's netns C, or -1 */
-	int time_ns_fd[2];	/* the lab's clocks of sides A and B, or -1 */
+	bool keep_offloads; /* as sandbox_open_with() was asked */
+	bool
+	    has_ipv6; /* the kernel has IPv6: llcli0 has SANDBOX_CLIENT_ADDR6 */
+	pid_t init_pid;	   /* the PID namespace's init (as seen by us) */
+	pid_t peer_pid;	   /* process in the peer namespace, or 0 */
+	int peer_ns_fd;	   /* open fd of the peer's netns, or -1 */
+	int client_ns_fd;  /* open fd of netns A, or -1 */
+	int runner_ns_fd;  /* the lab's netns C, or -1 */
+	int time_ns_fd[2]; /* the lab's clocks of sides A and B, or -1 */
 	/* private to sandbox.c */
-	pid_t owner;		/* the process that opened it */
-	int orig_net_fd;	/* root mode: where sandbox_close() returns */
+	pid_t owner;	 /* the process that opened it */
+	int orig_net_fd; /* root mode: where sandbox_close() returns */
 	int orig_pid_fd;
-	int life_fd;		/* init exits when this pipe end closes */
+	int life_fd; /* init exits when this pipe end closes */
 	int init_pidfd;
 	size_t nchildren;
 	struct sandbox_child children[SANDBOX_MAX_CHILDREN];
-	char errbuf[512];	/* after an error: what failed, what to do */
+	char errbuf[512]; /* after an error: what failed, what to do */
 };
 
 /* How sandbox_spawn() sets up the child's file descriptors. */
 struct sandbox_spawn_opts {
-	int stdin_fd;		/* -1: inherit the caller's */
-	int stdout_fd;		/* -1: inherit the caller's */
-	int stderr_fd;		/* -1: inherit the caller's */
-	int extra_fd;		/* if >= 0, becomes fd 3 */
-	bool new_pgrp;		/* own process group: no tty ^C */
+	int stdin_fd;  /* -1: inherit the caller's */
+	int stdout_fd; /* -1: inherit the caller's */
+	int stderr_fd; /* -1: inherit the caller's */
+	int extra_fd;  /* if >= 0, becomes fd 3 */
+	bool new_pgrp; /* own process group: no tty ^C */
 };
 
-#define SANDBOX_SPAWN_OPTS_INIT { -1, -1, -1, -1, false }
+#define SANDBOX_SPAWN_OPTS_INIT                                                \
+	{                                                                      \
+		-1, -1, -1, -1, false                                          \
+	}
 
 /*
  * Build the sandbox and move the caller into its client side. Returns 0, or
@@ -192,7 +196,8 @@ pid_t sandbox_spawn(struct sandbox *sb, enum sandbox_side side,
  * Start argv inside the peer side (netns B) with extra_fd (if >= 0) kept open
  * as file descriptor 3. The child dies with the caller. Returns its pid or -1.
  */
-pid_t sandbox_spawn_peer_side(struct sandbox *sb, char *const argv[], int extra_fd);
+pid_t sandbox_spawn_peer_side(struct sandbox *sb, char *const argv[],
+    int extra_fd);
 
 /*
  * Start argv on the client side (the caller's namespace), inside the sandbox's

@@ -11,8 +11,8 @@
 #include "sandbox.h"
 
 /* Put what failed, and what to do, in sb->errbuf. Returns -1, errno kept. */
-__attribute__((format(printf, 2, 3)))
-int sandbox_fail(struct sandbox *sb, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) int sandbox_fail(struct sandbox *sb,
+    const char *fmt, ...);
 
 /* Write text to a file; returns 0 or an errno value. */
 int sandbox_write_text(const char *path, const char *text);

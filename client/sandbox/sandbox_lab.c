@@ -24,7 +24,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-
 /* A netlink and an ioctl socket in the netns the caller is in now. */
 static int
 open_sockets(struct sandbox *sb, int *nl, int *io)
@@ -61,7 +60,7 @@ control_end(struct sandbox *sb, int nl, int io, const char *iface,
 	if (sandbox_configure_link(sb, nl, io, iface) == -1)
 		return -1;
 	if (nl_addr_add_ipv4(nl, iface, addr, SANDBOX_LAB_PREFIX_LEN, err,
-	    sizeof(err)) == -1)
+		sizeof(err)) == -1)
 		return sandbox_fail(sb, "%s", err);
 	return 0;
 }
@@ -76,23 +75,29 @@ build_runner_side(struct sandbox *sb, int *nl, int *io)
 	char err[256];
 
 	if (unshare(CLONE_NEWNET) == -1)
-		return sandbox_fail(sb, "cannot make the lab's runner network "
-		    "namespace (unshare): %s", strerror(errno));
-	if ((sb->runner_ns_fd = open("/proc/self/ns/net", O_RDONLY |
-	    O_CLOEXEC)) == -1)
-		return sandbox_fail(sb, "cannot open /proc/self/ns/net: %s; "
-		    "/proc must be mounted", strerror(errno));
+		return sandbox_fail(sb,
+		    "cannot make the lab's runner network "
+		    "namespace (unshare): %s",
+		    strerror(errno));
+	if ((sb->runner_ns_fd =
+		    open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)) == -1)
+		return sandbox_fail(sb,
+		    "cannot open /proc/self/ns/net: %s; "
+		    "/proc must be mounted",
+		    strerror(errno));
 	if (sandbox_netns_defaults(sb) == -1 || open_sockets(sb, nl, io) == -1)
 		return -1;
 	if (nl_veth_create(*nl, SANDBOX_LAB_RUNNER_SUT_IFACE,
-	    SANDBOX_LAB_CTL_IFACE, sb->client_ns_fd, 0, err, sizeof(err)) == -1 ||
+		SANDBOX_LAB_CTL_IFACE, sb->client_ns_fd, 0, err,
+		sizeof(err)) == -1 ||
 	    nl_veth_create(*nl, SANDBOX_LAB_RUNNER_PEER_IFACE,
-	    SANDBOX_LAB_CTL_IFACE, sb->peer_ns_fd, 0, err, sizeof(err)) == -1)
+		SANDBOX_LAB_CTL_IFACE, sb->peer_ns_fd, 0, err,
+		sizeof(err)) == -1)
 		return sandbox_fail(sb, "%s", err);
 	if (control_end(sb, *nl, *io, SANDBOX_LAB_RUNNER_SUT_IFACE,
-	    SANDBOX_LAB_RUNNER_SUT_ADDR) == -1 ||
+		SANDBOX_LAB_RUNNER_SUT_ADDR) == -1 ||
 	    control_end(sb, *nl, *io, SANDBOX_LAB_RUNNER_PEER_IFACE,
-	    SANDBOX_LAB_RUNNER_PEER_ADDR) == -1)
+		SANDBOX_LAB_RUNNER_PEER_ADDR) == -1)
 		return -1;
 	return 0;
 }
@@ -115,8 +120,10 @@ static int
 back_to_a(struct sandbox *sb)
 {
 	if (setns(sb->client_ns_fd, CLONE_NEWNET) == -1)
-		return sandbox_fail(sb, "cannot return to the client network "
-		    "namespace (setns): %s", strerror(errno));
+		return sandbox_fail(sb,
+		    "cannot return to the client network "
+		    "namespace (setns): %s",
+		    strerror(errno));
 	return 0;
 }
 
@@ -137,17 +144,17 @@ build_network(struct sandbox *sb)
 	} else
 		rc = -1;
 	/* nl still speaks for netns C, which the caller has left */
-	if (rc == 0 && (sandbox_wait_running(sb, nl,
-	    SANDBOX_LAB_RUNNER_SUT_IFACE) == -1 || sandbox_wait_running(sb, nl,
-	    SANDBOX_LAB_RUNNER_PEER_IFACE) == -1))
+	if (rc == 0 &&
+	    (sandbox_wait_running(sb, nl, SANDBOX_LAB_RUNNER_SUT_IFACE) == -1 ||
+		sandbox_wait_running(sb, nl, SANDBOX_LAB_RUNNER_PEER_IFACE) ==
+		    -1))
 		rc = -1;
 	close_sockets(nl, io);
 	return rc;
 }
 
 /* In a helper child: a time namespace for its children, offset_s ahead. */
-__attribute__((noreturn))
-static void
+__attribute__((noreturn)) static void
 clock_helper(long offset_s, int report, int hold)
 {
 	char text[80];
@@ -158,9 +165,10 @@ clock_helper(long offset_s, int report, int hold)
 	snprintf(text, sizeof(text), "monotonic %ld 0\nboottime %ld 0\n",
 	    offset_s, offset_s);
 	/* The offsets are written once, before anything lives in it. */
-	if (e == 0 && ((fd = open("/proc/self/timens_offsets", O_WRONLY |
-	    O_CLOEXEC)) == -1 || write(fd, text, strlen(text)) < 0 ||
-	    close(fd) == -1))
+	if (e == 0 &&
+	    ((fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC)) ==
+		    -1 ||
+		write(fd, text, strlen(text)) < 0 || close(fd) == -1))
 		e = errno != 0 ? errno : EIO;
 	if (write(report, &e, sizeof(e)) != sizeof(e))
 		_exit(1);
@@ -191,7 +199,7 @@ make_clock(long offset_s, int *fd)
 	}
 	if ((pid = fork()) == 0) {
 		close(report[0]);
-		close(hold[1]);		/* or its read would never end */
+		close(hold[1]); /* or its read would never end */
 		clock_helper(offset_s, report[1], hold[0]);
 	}
 	close(report[1]);

@@ -26,7 +26,7 @@
 #include "timeunit.h"
 
 #define LINK_RUNNING_TIMEOUT_MS 5000
-#define MLD_QUIET_TIMEOUT_MS 1000
+#define MLD_QUIET_TIMEOUT_MS	1000
 
 /*
  * Write a net sysctl for the netns the calling thread is in. IPv6 knobs are
@@ -45,8 +45,10 @@ set_net_sysctl(struct sandbox *sb, const char *rel, const char *value,
 	if (e == 0 || (e == ENOENT && may_be_absent))
 		return 0;
 	errno = e;
-	return sandbox_fail(sb, "cannot write %s to %s: %s; /proc must be the "
-	    "host's procfs, mounted read-write", value, path, strerror(e));
+	return sandbox_fail(sb,
+	    "cannot write %s to %s: %s; /proc must be the "
+	    "host's procfs, mounted read-write",
+	    value, path, strerror(e));
 }
 
 /*
@@ -75,7 +77,8 @@ static const struct {
 };
 
 static int
-set_ipv6(struct sandbox *sb, const char *iface, const char *knob, const char *value)
+set_ipv6(struct sandbox *sb, const char *iface, const char *knob,
+    const char *value)
 {
 	char rel[96];
 
@@ -102,7 +105,7 @@ sandbox_netns_defaults(struct sandbox *sb)
 		return -1;
 	for (i = 0; i < sizeof(ipv6_quiet) / sizeof(ipv6_quiet[0]); i++)
 		if (set_ipv6(sb, "default", ipv6_quiet[i].knob,
-		    ipv6_quiet[i].value) == -1)
+			ipv6_quiet[i].value) == -1)
 			return -1;
 	return 0;
 }
@@ -111,8 +114,10 @@ int
 sandbox_enter_peer_ns(struct sandbox *sb)
 {
 	if (setns(sb->peer_ns_fd, CLONE_NEWNET) == -1)
-		return sandbox_fail(sb, "cannot enter the peer network "
-		    "namespace (setns): %s", strerror(errno));
+		return sandbox_fail(sb,
+		    "cannot enter the peer network "
+		    "namespace (setns): %s",
+		    strerror(errno));
 	return 0;
 }
 
@@ -120,8 +125,10 @@ int
 sandbox_leave_peer_ns(struct sandbox *sb)
 {
 	if (setns(sb->client_ns_fd, CLONE_NEWNET) == -1)
-		return sandbox_fail(sb, "cannot return to the client network "
-		    "namespace (setns): %s", strerror(errno));
+		return sandbox_fail(sb,
+		    "cannot return to the client network "
+		    "namespace (setns): %s",
+		    strerror(errno));
 	return 0;
 }
 
@@ -142,8 +149,10 @@ sandbox_socket_in_peer_ns(struct sandbox *sb, int domain, int type,
 	}
 	if (fd == -1) {
 		errno = e;
-		return sandbox_fail(sb, "socket(%d, %d, %d) in the peer "
-		    "namespace: %s", domain, type, protocol, strerror(e));
+		return sandbox_fail(sb,
+		    "socket(%d, %d, %d) in the peer "
+		    "namespace: %s",
+		    domain, type, protocol, strerror(e));
 	}
 	return fd;
 }
@@ -162,7 +171,7 @@ sandbox_configure_link(struct sandbox *sb, int nl, int io, const char *iface)
 	if (set_ipv6(sb, iface, "disable_ipv6", "0") == -1)
 		return -1;
 	if ((!sb->keep_offloads &&
-	    ethtool_offload_disable(io, iface, err, sizeof(err)) == -1) ||
+		ethtool_offload_disable(io, iface, err, sizeof(err)) == -1) ||
 	    nl_link_set_up(nl, "lo", err, sizeof(err)) == -1 ||
 	    nl_link_set_up(nl, iface, err, sizeof(err)) == -1)
 		return sandbox_fail(sb, "%s", err);
@@ -179,7 +188,7 @@ sandbox_wait_running(struct sandbox *sb, int nl, const char *iface)
 	char err[256];
 
 	if (nl_link_wait_running(nl, iface, LINK_RUNNING_TIMEOUT_MS, err,
-	    sizeof(err)) == -1)
+		sizeof(err)) == -1)
 		return sandbox_fail(sb, "%s", err);
 	return 0;
 }
@@ -189,7 +198,7 @@ veth_hint(int e)
 {
 	if (e == EOPNOTSUPP || e == ENOENT)
 		return "; this kernel lacks veth (CONFIG_VETH): as root, run "
-		    "'modprobe veth' once";
+		       "'modprobe veth' once";
 	return "";
 }
 
@@ -202,12 +211,12 @@ build_client_side(struct sandbox *sb, int nl, int io)
 	if (sandbox_netns_defaults(sb) == -1)
 		return -1;
 	if (nl_veth_create(nl, SANDBOX_CLIENT_IFACE, SANDBOX_PEER_IFACE,
-	    sb->peer_ns_fd, 0, err, sizeof(err)) == -1)
+		sb->peer_ns_fd, 0, err, sizeof(err)) == -1)
 		return sandbox_fail(sb, "%s%s", err, veth_hint(errno));
 	if (sandbox_configure_link(sb, nl, io, SANDBOX_CLIENT_IFACE) == -1)
 		return -1;
 	if (nl_addr_add_ipv4(nl, SANDBOX_CLIENT_IFACE, SANDBOX_CLIENT_ADDR,
-	    SANDBOX_PREFIX_LEN, err, sizeof(err)) == -1)
+		SANDBOX_PREFIX_LEN, err, sizeof(err)) == -1)
 		return sandbox_fail(sb, "%s", err);
 	return 0;
 }
@@ -225,8 +234,7 @@ peer_sysctls(struct sandbox *sb)
 		return -1;
 	rc = sandbox_netns_defaults(sb);
 	if (rc == 0)
-		rc = set_net_sysctl(sb, "ipv4/conf/all/forwarding", "0",
-		    false);
+		rc = set_net_sysctl(sb, "ipv4/conf/all/forwarding", "0", false);
 	if (sandbox_leave_peer_ns(sb) == -1)
 		rc = -1;
 	return rc;
@@ -250,9 +258,11 @@ group_reported(char *line, const char *group)
 	int n;
 
 	for (n = 0; n < 5; n++)
-		if ((field[n] = strtok_r(n == 0 ? line : NULL, " \t\n", &save)) == NULL)
+		if ((field[n] = strtok_r(n == 0 ? line : NULL, " \t\n",
+			 &save)) == NULL)
 			return false;
-	if (strcmp(field[1], SANDBOX_CLIENT_IFACE) != 0 || strcmp(field[2], group) != 0)
+	if (strcmp(field[1], SANDBOX_CLIENT_IFACE) != 0 ||
+	    strcmp(field[2], group) != 0)
 		return false;
 	flags = strtoul(field[4], &end, 16);
 	return *end == '\0' && (flags & 3) == 2;
@@ -266,7 +276,7 @@ mld_done(const char *group)
 	FILE *f;
 
 	if ((f = fopen("/proc/net/igmp6", "re")) == NULL)
-		return true;	/* no IPv6 multicast here: nothing to wait for */
+		return true; /* no IPv6 multicast here: nothing to wait for */
 	while (!done && fgets(line, sizeof(line), f) != NULL)
 		done = group_reported(line, group);
 	fclose(f);
@@ -298,7 +308,7 @@ add_client_ipv6(struct sandbox *sb, int nl)
 	if (!sb->has_ipv6)
 		return 0;
 	if (nl_addr_add_ipv6(nl, SANDBOX_CLIENT_IFACE, SANDBOX_CLIENT_ADDR6,
-	    SANDBOX_PREFIX6_LEN, err, sizeof(err)) == -1)
+		SANDBOX_PREFIX6_LEN, err, sizeof(err)) == -1)
 		return sandbox_fail(sb, "%s", err);
 	wait_mld_quiet();
 	return 0;
@@ -318,7 +328,8 @@ build_peer_side(struct sandbox *sb)
 	else if ((io = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 		sandbox_fail(sb, "socket(AF_INET) in netns B: %s",
 		    strerror(errno));
-	else if ((rc = sandbox_configure_link(sb, nl, io, SANDBOX_PEER_IFACE)) == 0)
+	else if ((rc = sandbox_configure_link(sb, nl, io,
+		      SANDBOX_PEER_IFACE)) == 0)
 		rc = sandbox_wait_running(sb, nl, SANDBOX_PEER_IFACE);
 	if (sandbox_leave_peer_ns(sb) == -1)
 		rc = -1;

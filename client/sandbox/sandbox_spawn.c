@@ -21,9 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-
-__attribute__((noreturn))
-static void
+__attribute__((noreturn)) static void
 child_fail(int report, int e)
 {
 	/* If even this fails, the parent sees EOF and waitpid tells. */
@@ -65,8 +63,7 @@ private_proc(void)
 	    NULL);
 }
 
-__attribute__((noreturn))
-static void
+__attribute__((noreturn)) static void
 child_exec(struct sandbox *sb, enum sandbox_side side, char *const argv[],
     const struct sandbox_spawn_opts *o, int report)
 {
@@ -76,11 +73,12 @@ child_exec(struct sandbox *sb, enum sandbox_side side, char *const argv[],
 	report = fcntl(report, F_DUPFD_CLOEXEC, 10);
 	if (report == -1)
 		_exit(127);
-	if (side == SANDBOX_PEER_SIDE && setns(sb->peer_ns_fd,
-	    CLONE_NEWNET) == -1)
+	if (side == SANDBOX_PEER_SIDE &&
+	    setns(sb->peer_ns_fd, CLONE_NEWNET) == -1)
 		child_fail(report, errno);
-	if (side == SANDBOX_RUNNER_SIDE && (sb->runner_ns_fd < 0 ||
-	    setns(sb->runner_ns_fd, CLONE_NEWNET) == -1))
+	if (side == SANDBOX_RUNNER_SIDE &&
+	    (sb->runner_ns_fd < 0 ||
+		setns(sb->runner_ns_fd, CLONE_NEWNET) == -1))
 		child_fail(report, sb->runner_ns_fd < 0 ? EINVAL : errno);
 	/* A lab's sides keep clocks of their own (sandbox_lab.c). */
 	if (side != SANDBOX_RUNNER_SIDE && sb->time_ns_fd[side] >= 0 &&
@@ -109,8 +107,9 @@ prune_children(struct sandbox *sb)
 
 	while (i < sb->nchildren) {
 		c = &sb->children[i];
-		if (c->pidfd >= 0 && waitid((idtype_t)P_PIDFD, (id_t)c->pidfd,
-		    &si, WEXITED | WNOHANG | WNOWAIT) == -1 &&
+		if (c->pidfd >= 0 &&
+		    waitid((idtype_t)P_PIDFD, (id_t)c->pidfd, &si,
+			WEXITED | WNOHANG | WNOWAIT) == -1 &&
 		    errno == ECHILD) {
 			close(c->pidfd);
 			*c = sb->children[--sb->nchildren];
@@ -123,8 +122,9 @@ pid_t
 sandbox_spawn(struct sandbox *sb, enum sandbox_side side, char *const argv[],
     const struct sandbox_spawn_opts *opts)
 {
-	const char *where = side == SANDBOX_PEER_SIDE ? "peer" :
-	    side == SANDBOX_RUNNER_SIDE ? "runner" : "client";
+	const char *where = side == SANDBOX_PEER_SIDE ? "peer"
+	    : side == SANDBOX_RUNNER_SIDE	      ? "runner"
+						      : "client";
 	static const struct sandbox_spawn_opts defaults =
 	    SANDBOX_SPAWN_OPTS_INIT;
 	struct sandbox_child *c;
@@ -136,14 +136,17 @@ sandbox_spawn(struct sandbox *sb, enum sandbox_side side, char *const argv[],
 		opts = &defaults;
 	if (!sb->is_open || argv == NULL || argv[0] == NULL) {
 		errno = EINVAL;
-		return sandbox_fail(sb, "sandbox_spawn: no sandbox or no "
+		return sandbox_fail(sb,
+		    "sandbox_spawn: no sandbox or no "
 		    "command");
 	}
 	prune_children(sb);
 	if (sb->nchildren == SANDBOX_MAX_CHILDREN) {
 		errno = ENOSPC;
-		return sandbox_fail(sb, "cannot start %s: the sandbox already "
-		    "tracks %d processes", argv[0], SANDBOX_MAX_CHILDREN);
+		return sandbox_fail(sb,
+		    "cannot start %s: the sandbox already "
+		    "tracks %d processes",
+		    argv[0], SANDBOX_MAX_CHILDREN);
 	}
 	if (pipe2(rep, O_CLOEXEC) == -1)
 		return sandbox_fail(sb, "pipe2: %s", strerror(errno));
@@ -156,8 +159,11 @@ sandbox_spawn(struct sandbox *sb, enum sandbox_side side, char *const argv[],
 		close(rep[0]);
 		errno = e;
 		return sandbox_fail(sb, "cannot fork for %s: %s%s", argv[0],
-		    strerror(e), e == ENOMEM ? " (the sandbox's init has "
-		    "died, so its PID namespace takes no new process)" : "");
+		    strerror(e),
+		    e == ENOMEM
+			? " (the sandbox's init has "
+			  "died, so its PID namespace takes no new process)"
+			: "");
 	}
 	/* The report pipe is close-on-exec: EOF means the exec worked. */
 	do {

@@ -16,17 +16,19 @@
  * The layouts, compiled in by client/sandbox/CMakeLists.txt; relative to
  * the folder of the programs (bin/ installed, client/cmd/ built).
  */
-#if !defined(SELF_REL_PEER) || !defined(SELF_REL_SHIM) || !defined(SELF_REL_LIBRARY) || \
-    !defined(SELF_BUILD_PEER) || !defined(SELF_BUILD_SHIM) || \
-    !defined(SELF_BUILD_LIBRARY) || !defined(SELF_BUILD_MARKER) || \
-    !defined(SELF_REL_AGENT) || !defined(SELF_BUILD_AGENT)
+#if !defined(SELF_REL_PEER) || !defined(SELF_REL_SHIM) ||                      \
+    !defined(SELF_REL_LIBRARY) || !defined(SELF_BUILD_PEER) ||                 \
+    !defined(SELF_BUILD_SHIM) || !defined(SELF_BUILD_LIBRARY) ||               \
+    !defined(SELF_BUILD_MARKER) || !defined(SELF_REL_AGENT) ||                 \
+    !defined(SELF_BUILD_AGENT)
 #error "client/sandbox/CMakeLists.txt defines the SELF_* layout paths"
 #endif
 
 static const struct self_layout layouts[SELF_COMPANION_COUNT] = {
 	[SELF_PEER] = { SELF_REL_PEER, SELF_BUILD_PEER, SELF_BUILD_MARKER },
 	[SELF_SHIM] = { SELF_REL_SHIM, SELF_BUILD_SHIM, SELF_BUILD_MARKER },
-	[SELF_LIBRARY] = { SELF_REL_LIBRARY, SELF_BUILD_LIBRARY, SELF_BUILD_MARKER },
+	[SELF_LIBRARY] = { SELF_REL_LIBRARY, SELF_BUILD_LIBRARY,
+	    SELF_BUILD_MARKER },
 	[SELF_AGENT] = { SELF_REL_AGENT, SELF_BUILD_AGENT, SELF_BUILD_MARKER },
 };
 
@@ -50,8 +52,9 @@ join(const char *dir, const char *rel, char *out, size_t outlen)
 	size_t n = 0, len;
 	const char *p;
 
-	if ((size_t)snprintf(buf, sizeof(buf), "%s/%s", rel[0] == '/' ? "" : dir, rel) >=
-	    sizeof(buf) || outlen < 2) {
+	if ((size_t)snprintf(buf, sizeof(buf), "%s/%s",
+		rel[0] == '/' ? "" : dir, rel) >= sizeof(buf) ||
+	    outlen < 2) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -65,7 +68,7 @@ join(const char *dir, const char *rel, char *out, size_t outlen)
 			while (n > 0 && out[n - 1] != '/')
 				n--;
 			if (n > 0)
-				n--;	/* the slash before the folder left */
+				n--; /* the slash before the folder left */
 			continue;
 		}
 		if (n + 1 + len + 1 > outlen) {
@@ -83,8 +86,8 @@ join(const char *dir, const char *rel, char *out, size_t outlen)
 }
 
 int
-self_path_pick(const char *exe_dir, const struct self_layout *l, self_exists_fn exists,
-    void *arg, char *out, size_t outlen)
+self_path_pick(const char *exe_dir, const struct self_layout *l,
+    self_exists_fn exists, void *arg, char *out, size_t outlen)
 {
 	char marker[PATH_MAX];
 
@@ -98,7 +101,8 @@ self_path_pick(const char *exe_dir, const struct self_layout *l, self_exists_fn 
 	}
 	/* Both layouts there (a tree installed into its own build folder):
 	 * the installed one wins, as it would for an installed program. */
-	if (join(exe_dir, l->installed, marker, sizeof(marker)) == 0 && exists(marker, arg))
+	if (join(exe_dir, l->installed, marker, sizeof(marker)) == 0 &&
+	    exists(marker, arg))
 		memcpy(out, marker, strlen(marker) + 1);
 	return 0;
 }
@@ -130,7 +134,7 @@ exe_dir(void)
 		dir[0] = '\0';
 		return NULL;
 	}
-	slash[slash == dir] = '\0';	/* "/lingerlab" keeps its "/" */
+	slash[slash == dir] = '\0'; /* "/lingerlab" keeps its "/" */
 	return dir;
 }
 
@@ -147,7 +151,8 @@ resolve(enum self_companion which)
 
 	cache[which].done = true;
 	if (env != NULL && *env != '\0') {
-		snprintf(cache[which].path, sizeof(cache[which].path), "%s", env);
+		snprintf(cache[which].path, sizeof(cache[which].path), "%s",
+		    env);
 		cache[which].found = true;
 		return;
 	}
@@ -157,8 +162,8 @@ resolve(enum self_companion which)
 		    layouts[which].installed);
 		return;
 	}
-	r = self_path_pick(dir, &layouts[which], exists_on_disk, NULL, cache[which].path,
-	    sizeof(cache[which].path));
+	r = self_path_pick(dir, &layouts[which], exists_on_disk, NULL,
+	    cache[which].path, sizeof(cache[which].path));
 	if (r < 0)
 		snprintf(cache[which].path, sizeof(cache[which].path), "%s",
 		    layouts[which].installed);

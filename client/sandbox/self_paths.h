@@ -25,17 +25,17 @@
 #include <stddef.h>
 
 enum self_companion {
-	SELF_PEER,		/* lingerpeer */
-	SELF_SHIM,		/* liblingerlab-shim.so */
-	SELF_LIBRARY,		/* the scenario library's folder */
-	SELF_AGENT,		/* lingerlab-agent (lingerlab-sandbox --lab) */
+	SELF_PEER,    /* lingerpeer */
+	SELF_SHIM,    /* liblingerlab-shim.so */
+	SELF_LIBRARY, /* the scenario library's folder */
+	SELF_AGENT,   /* lingerlab-agent (lingerlab-sandbox --lab) */
 	SELF_COMPANION_COUNT
 };
 
 /* Where to look for one companion, relative to the program's folder. */
 struct self_layout {
-	const char *installed;	/* e.g. "../sbin/lingerpeer" */
-	const char *build;	/* e.g. "../../peer/lingerpeer"; absolute is fine */
+	const char *installed; /* e.g. "../sbin/lingerpeer" */
+	const char *build; /* e.g. "../../peer/lingerpeer"; absolute is fine */
 	const char *build_marker; /* e.g. "../../CMakeCache.txt" */
 };
 
@@ -48,8 +48,8 @@ typedef bool (*self_exists_fn)(const char *path, void *arg);
  * out holds the installed layout's path (what an error should name); -1
  * out is too small (ENAMETOOLONG).
  */
-int	self_path_pick(const char *exe_dir, const struct self_layout *l,
-	    self_exists_fn exists, void *arg, char *out, size_t outlen);
+int self_path_pick(const char *exe_dir, const struct self_layout *l,
+    self_exists_fn exists, void *arg, char *out, size_t outlen);
 
 /*
  * The companion for this process: the environment variable if set and not
@@ -60,6 +60,6 @@ int	self_path_pick(const char *exe_dir, const struct self_layout *l,
 const char *self_path(enum self_companion which);
 
 /* Did self_path(which) find the file (or take it from the environment)? */
-bool	self_path_found(enum self_companion which);
+bool self_path_found(enum self_companion which);
 
 #endif

@@ -24,7 +24,8 @@ put_decimal(struct tbuf *tb, uint64_t ns, uint64_t unit_ns, unsigned decimals,
 	 * reader wrote its own: the same digits as before in every case.
 	 */
 	if (cut == DUR_ROUND) {
-		tb_printf(tb, "%.*f", (int)decimals, (double)ns / (double)unit_ns);
+		tb_printf(tb, "%.*f", (int)decimals,
+		    (double)ns / (double)unit_ns);
 		return;
 	}
 	tb_printf(tb, "%" PRIu64, ns / unit_ns);
@@ -65,9 +66,9 @@ dur_offset(uint64_t t_ns, char *buf, size_t len)
 }
 
 static const struct {
-	const char *sep;	/* between the number and its unit */
+	const char *sep; /* between the number and its unit */
 	enum dur_cut cut;
-	bool seconds;		/* from 1 s on, in seconds */
+	bool seconds; /* from 1 s on, in seconds */
 } styles[] = {
 	[DUR_VERDICT] = { " ", DUR_CUT, true },
 	[DUR_LIVE] = { "", DUR_ROUND, true },
@@ -83,7 +84,8 @@ dur_measured(uint64_t ns, enum dur_style style, char *buf, size_t len)
 		style = DUR_VERDICT;
 	tb_init(&tb, buf, len);
 	if (ns < NS_PER_MS) {
-		tb_printf(&tb, "%" PRIu64 "%sus", ns / NS_PER_US, styles[style].sep);
+		tb_printf(&tb, "%" PRIu64 "%sus", ns / NS_PER_US,
+		    styles[style].sep);
 	} else if (ns < NS_PER_S || !styles[style].seconds) {
 		put_decimal(&tb, ns, NS_PER_MS, 1, styles[style].cut);
 		tb_printf(&tb, "%sms", styles[style].sep);

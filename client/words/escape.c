@@ -74,7 +74,9 @@ esc_put_quoted(FILE *fp, const char *s, enum esc_quote style)
 		else if (*p == '\r')
 			fputs("\\r", fp);
 		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(fp, style == ESC_QUOTE_JSON ? "\\u%04x" : "\\x%02x", *p);
+			fprintf(fp,
+			    style == ESC_QUOTE_JSON ? "\\u%04x" : "\\x%02x",
+			    *p);
 		else
 			fwrite(p, 1, n, fp);
 	}

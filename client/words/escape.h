@@ -21,7 +21,7 @@ esc_terminal_char(unsigned char c)
 }
 
 /* s for a terminal, each byte as esc_terminal_char() gives it. */
-void	esc_put_terminal(FILE *fp, const char *s);
+void esc_put_terminal(FILE *fp, const char *s);
 
 /*
  * s for XML (and XHTML, SVG): markup characters escaped, and what XML
@@ -29,7 +29,7 @@ void	esc_put_terminal(FILE *fp, const char *s);
  * '?', so the document is always well-formed. In attributes (attr) quotes,
  * line ends and tabs are written as references so they survive.
  */
-void	esc_put_xml(FILE *fp, const char *s, bool attr);
+void esc_put_xml(FILE *fp, const char *s, bool attr);
 
 /*
  * s as a double-quoted string: JSON's escapes (\u0001, U+FFFD for bytes
@@ -37,6 +37,6 @@ void	esc_put_xml(FILE *fp, const char *s, bool attr);
  * knows \x01 but not \u (and gets '?' for such bytes).
  */
 enum esc_quote { ESC_QUOTE_JSON, ESC_QUOTE_YAML };
-void	esc_put_quoted(FILE *fp, const char *s, enum esc_quote style);
+void esc_put_quoted(FILE *fp, const char *s, enum esc_quote style);
 
 #endif

@@ -12,8 +12,14 @@ static const struct {
 	uint8_t bit;
 	char c;
 } flag_letters[] = {
-	{ TCPF_FIN, 'F' }, { TCPF_SYN, 'S' }, { TCPF_RST, 'R' }, { TCPF_PSH, 'P' },
-	{ TCPF_URG, 'U' }, { TCPF_ECE, 'E' }, { TCPF_CWR, 'W' }, { TCPF_ACK, '.' },
+	{ TCPF_FIN, 'F' },
+	{ TCPF_SYN, 'S' },
+	{ TCPF_RST, 'R' },
+	{ TCPF_PSH, 'P' },
+	{ TCPF_URG, 'U' },
+	{ TCPF_ECE, 'E' },
+	{ TCPF_CWR, 'W' },
+	{ TCPF_ACK, '.' },
 };
 
 size_t
@@ -38,9 +44,14 @@ tcpf_words(uint8_t flags, char *buf, size_t len)
 		uint8_t bit;
 		const char *word;
 	} words[] = {
-		{ TCPF_SYN, "SYN" }, { TCPF_FIN, "FIN" }, { TCPF_RST, "RST" },
-		{ TCPF_PSH, "PSH" }, { TCPF_URG, "URG" }, { TCPF_ECE, "ECE" },
-		{ TCPF_CWR, "CWR" }, { TCPF_ACK, "ACK" },
+		{ TCPF_SYN, "SYN" },
+		{ TCPF_FIN, "FIN" },
+		{ TCPF_RST, "RST" },
+		{ TCPF_PSH, "PSH" },
+		{ TCPF_URG, "URG" },
+		{ TCPF_ECE, "ECE" },
+		{ TCPF_CWR, "CWR" },
+		{ TCPF_ACK, "ACK" },
 	};
 	struct tbuf tb;
 	size_t i, n = 0;
@@ -48,7 +59,8 @@ tcpf_words(uint8_t flags, char *buf, size_t len)
 	tb_init(&tb, buf, len);
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (flags & words[i].bit)
-			tb_printf(&tb, "%s%s", n++ > 0 ? " " : "", words[i].word);
+			tb_printf(&tb, "%s%s", n++ > 0 ? " " : "",
+			    words[i].word);
 	if (n == 0)
 		tb_printf(&tb, "no flags");
 	return tb.off;

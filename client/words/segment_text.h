@@ -15,10 +15,10 @@
  * tcpdump's letters with the ACK last, as its ".": "F." is FIN+ACK, "S" a
  * SYN, "FSRPUEW." all eight; "none" for no flag at all.
  */
-size_t	tcpf_letters(uint8_t flags, char *buf, size_t len);
+size_t tcpf_letters(uint8_t flags, char *buf, size_t len);
 
 /* In words, SYN first and ACK last: "SYN ACK", "FIN PSH ACK", "no flags"
  * (the ladder diagrams and the live view). */
-size_t	tcpf_words(uint8_t flags, char *buf, size_t len);
+size_t tcpf_words(uint8_t flags, char *buf, size_t len);
 
 #endif

@@ -24,7 +24,7 @@ size_words(uint64_t bytes, char *buf, size_t len)
 	if (strcmp(raw + i, "B") == 0)
 		tb_printf(&tb, "%" PRIu64 " bytes", bytes);
 	else
-		tb_printf(&tb, "%.*s %s (%" PRIu64 " bytes)", (int)i, raw, raw + i,
-		    bytes);
+		tb_printf(&tb, "%.*s %s (%" PRIu64 " bytes)", (int)i, raw,
+		    raw + i, bytes);
 	return tb.off;
 }

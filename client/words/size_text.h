@@ -15,6 +15,6 @@
  * "10 KiB (10240 bytes)", "1500 bytes". Truncates like snprintf and
  * returns the length the text would have had.
  */
-size_t	size_words(uint64_t bytes, char *buf, size_t len);
+size_t size_words(uint64_t bytes, char *buf, size_t len);
 
 #endif

@@ -15,7 +15,7 @@
  * past U+10FFFF are refused, as XML and JSON readers refuse them. s must
  * be terminated (a NUL ends a sequence early, so nothing past it is read).
  */
-size_t	utf8_seq_len(const unsigned char *s);
+size_t utf8_seq_len(const unsigned char *s);
 
 /* Its code point (s must start a sequence utf8_seq_len() accepted). */
 uint32_t utf8_code_point(const unsigned char *s, size_t n);

@@ -24,30 +24,30 @@
 #include "sandbox.h"
 
 /* Exit codes: 0 every figure measured, 1 a figure is missing, 2 usage, 77 no sandbox. */
-#define BENCH_EXIT_OK 0
+#define BENCH_EXIT_OK	   0
 #define BENCH_EXIT_MISSING 1
-#define BENCH_EXIT_USAGE 2
-#define BENCH_EXIT_SKIP 77
+#define BENCH_EXIT_USAGE   2
+#define BENCH_EXIT_SKIP	   77
 
 /* Ports lingerpeer listens on in every bench sandbox. */
 #define BENCH_PORT_NORMAL 7001
-#define BENCH_PORT_HOLD_A 7000		/* swallow-fin: the held connections */
+#define BENCH_PORT_HOLD_A 7000 /* swallow-fin: the held connections */
 #define BENCH_PORT_HOLD_B 7002
-#define BENCH_PORT_KERNEL 7100		/* the kernel's own listener */
-#define BENCH_KERNEL_ADDR "192.0.2.3"	/* on llpeer0, for the kernel listener */
+#define BENCH_PORT_KERNEL 7100	      /* the kernel's own listener */
+#define BENCH_KERNEL_ADDR "192.0.2.3" /* on llpeer0, for the kernel listener */
 
 struct bench_cfg {
 	bool quick;
-	unsigned runs;			/* repetitions of each measurement */
-	unsigned syn_probes;		/* SYNs per latency measurement */
-	unsigned hold_conns;		/* connections held for the capacity figure */
-	unsigned throughput_ms;		/* how long the peer absorbs data */
-	const char *lingerpeer;		/* paths of the programs measured */
+	unsigned runs;		/* repetitions of each measurement */
+	unsigned syn_probes;	/* SYNs per latency measurement */
+	unsigned hold_conns;	/* connections held for the capacity figure */
+	unsigned throughput_ms; /* how long the peer absorbs data */
+	const char *lingerpeer; /* paths of the programs measured */
 	const char *lingerlab;
-	const char *scenario_dir;	/* tests/bench, for its .scn files */
-	const char *only;		/* run only phases whose name has this */
+	const char *scenario_dir; /* tests/bench, for its .scn files */
+	const char *only;	  /* run only phases whose name has this */
 	bool verbose;
-	int out_fd;			/* in a child: where samples go */
+	int out_fd; /* in a child: where samples go */
 };
 
 /* A child's sample: "key value\n" on cfg->out_fd. */
@@ -95,8 +95,8 @@ struct bench_syn_probe;
 struct bench_syn_probe *bench_syn_probe_open(char *err, size_t errlen);
 void bench_syn_probe_close(struct bench_syn_probe *sp);
 /* One connection; returns its latency in ns, or 0 if none was seen. */
-uint64_t bench_syn_probe_one(struct bench_syn_probe *sp, const char *addr, uint16_t port,
-    int kernel_lfd);
+uint64_t bench_syn_probe_one(struct bench_syn_probe *sp, const char *addr,
+    uint16_t port, int kernel_lfd);
 
 /* The phases (each runs in its own child, inside its own sandbox). */
 int bench_reaction(const struct bench_cfg *cfg, struct sandbox *sb);

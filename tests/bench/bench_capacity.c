@@ -30,16 +30,19 @@
 #include "monotime.h"
 #include "netlink_link.h"
 
-#define NADDRS 4
-#define FIRST_PORT 10000
-#define BATCH 256
-#define BATCH_TIMEOUT_MS 5000
+#define NADDRS		   4
+#define FIRST_PORT	   10000
+#define BATCH		   256
+#define BATCH_TIMEOUT_MS   5000
 #define CONTROL_TIMEOUT_MS 10000
-#define WARMUP_PROBES 20
-#define SETTLE_MS 1500
+#define WARMUP_PROBES	   20
+#define SETTLE_MS	   1500
 
 static const char *const client_addrs[NADDRS] = {
-	"192.0.2.10", "192.0.2.11", "192.0.2.12", "192.0.2.13",
+	"192.0.2.10",
+	"192.0.2.11",
+	"192.0.2.12",
+	"192.0.2.13",
 };
 
 static int
@@ -54,8 +57,9 @@ add_client_addrs(void)
 	}
 	for (i = 0; i < NADDRS; i++) {
 		if (nl_addr_add_ipv4(nl, SANDBOX_CLIENT_IFACE, client_addrs[i],
-		    SANDBOX_PREFIX_LEN, err, sizeof(err)) != 0) {
-			fprintf(stderr, "lingerlab-bench: client address %s: %s\n",
+			SANDBOX_PREFIX_LEN, err, sizeof(err)) != 0) {
+			fprintf(stderr,
+			    "lingerlab-bench: client address %s: %s\n",
 			    client_addrs[i], err);
 			close(nl);
 			return -1;
@@ -88,19 +92,22 @@ fds_per_worker(void)
 static int
 open_one(unsigned k)
 {
-	struct sockaddr_in from = { .sin_family = AF_INET }, to = { .sin_family = AF_INET };
+	struct sockaddr_in from = { .sin_family = AF_INET },
+			   to = { .sin_family = AF_INET };
 	int fd, one = 1;
 
 	from.sin_port = htons((uint16_t)(FIRST_PORT + k / (2 * NADDRS)));
 	inet_pton(AF_INET, client_addrs[k % NADDRS], &from.sin_addr);
-	to.sin_port = htons(k / NADDRS % 2 ? BENCH_PORT_HOLD_B : BENCH_PORT_HOLD_A);
+	to.sin_port =
+	    htons(k / NADDRS % 2 ? BENCH_PORT_HOLD_B : BENCH_PORT_HOLD_A);
 	inet_pton(AF_INET, SANDBOX_PEER_ADDR, &to.sin_addr);
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) < 0)
 		return -1;
 	/* Two destination ports share each source port: both sockets need it. */
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&from, sizeof(from)) != 0 ||
-	    (connect(fd, (struct sockaddr *)&to, sizeof(to)) != 0 && errno != EINPROGRESS)) {
+	    (connect(fd, (struct sockaddr *)&to, sizeof(to)) != 0 &&
+		errno != EINPROGRESS)) {
 		close(fd);
 		return -1;
 	}
@@ -125,10 +132,11 @@ wait_batch(struct pollfd *p, unsigned n)
 			if (p[i].fd < 0 || p[i].revents == 0)
 				continue;
 			sl = sizeof(soerr);
-			if (getsockopt(p[i].fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 &&
+			if (getsockopt(p[i].fd, SOL_SOCKET, SO_ERROR, &soerr,
+				&sl) == 0 &&
 			    soerr == 0)
 				ok++;
-			p[i].fd = ~p[i].fd;	/* poll ignores it from now on */
+			p[i].fd = ~p[i].fd; /* poll ignores it from now on */
 			done++;
 		}
 	}
@@ -147,14 +155,17 @@ peer_conns(const struct bench_cfg *cfg, const char *endpoint)
 	uint64_t n = 0, in = 0, out = 0;
 	char err[256];
 
-	if ((cc = control_client_open(endpoint, CONTROL_TIMEOUT_MS, err, sizeof(err))) == NULL)
+	if ((cc = control_client_open(endpoint, CONTROL_TIMEOUT_MS, err,
+		 sizeof(err))) == NULL)
 		return 0;
-	if (control_request(cc, "stats", CONTROL_TIMEOUT_MS, &rep, err, sizeof(err)) == 0) {
+	if (control_request(cc, "stats", CONTROL_TIMEOUT_MS, &rep, err,
+		sizeof(err)) == 0) {
 		if (rep.ok && rep.nlines >= 1) {
 			control_field_u64(rep.lines[0], "conns", &n);
 			control_field_u64(rep.lines[0], "segs-in", &in);
 			control_field_u64(rep.lines[0], "segs-out", &out);
-			bench_note(cfg, "capacity: peer: conns=%llu segs-in=%llu segs-out=%llu",
+			bench_note(cfg,
+			    "capacity: peer: conns=%llu segs-in=%llu segs-out=%llu",
 			    (unsigned long long)n, (unsigned long long)in,
 			    (unsigned long long)out);
 		}
@@ -177,17 +188,20 @@ control_by_addr(const struct bench_cfg *cfg, const char *endpoint, unsigned k)
 	uint64_t t0, t1;
 	int rc;
 
-	if ((cc = control_client_open(endpoint, CONTROL_TIMEOUT_MS, err, sizeof(err))) == NULL) {
+	if ((cc = control_client_open(endpoint, CONTROL_TIMEOUT_MS, err,
+		 sizeof(err))) == NULL) {
 		fprintf(stderr, "lingerlab-bench: control: %s\n", err);
 		return -1;
 	}
 	t0 = monotime_ns();
-	rc = control_requestf(cc, CONTROL_TIMEOUT_MS, &rep, err, sizeof(err), "show %s:%u",
-	    client_addrs[k % NADDRS], FIRST_PORT + k / (2 * NADDRS));
+	rc = control_requestf(cc, CONTROL_TIMEOUT_MS, &rep, err, sizeof(err),
+	    "show %s:%u", client_addrs[k % NADDRS],
+	    FIRST_PORT + k / (2 * NADDRS));
 	t1 = monotime_ns();
 	control_client_close(cc);
 	if (rc != 0 || !rep.ok) {
-		fprintf(stderr, "lingerlab-bench: control show: %s\n", rc != 0 ? err : rep.status);
+		fprintf(stderr, "lingerlab-bench: control show: %s\n",
+		    rc != 0 ? err : rep.status);
 		if (rc == 0)
 			control_reply_free(&rep);
 		return -1;
@@ -209,18 +223,20 @@ slow_note(const struct bench_cfg *cfg, const uint64_t *v, size_t m)
 			continue;
 		nslow++;
 		if (len < sizeof(buf) - 32)
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len, " #%zu:%.0fus", i,
-			    (double)v[i] / 1000.0);
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+			    " #%zu:%.0fus", i, (double)v[i] / 1000.0);
 	}
 	buf[len] = '\0';
 	if (nslow == 0)
 		snprintf(buf, sizeof(buf), " none");
-	bench_note(cfg, "capacity: %zu of %zu probes over 500 us:%s", nslow, m, buf);
+	bench_note(cfg, "capacity: %zu of %zu probes over 500 us:%s", nslow, m,
+	    buf);
 }
 
 /* Median and p99 SYN-ACK latency of n new connections to the normal port. */
 static int
-probe_latency(const struct bench_cfg *cfg, struct bench_syn_probe *sp, unsigned n)
+probe_latency(const struct bench_cfg *cfg, struct bench_syn_probe *sp,
+    unsigned n)
 {
 	uint64_t *v = calloc(n, sizeof(*v)), l;
 	size_t m = 0, i;
@@ -228,10 +244,13 @@ probe_latency(const struct bench_cfg *cfg, struct bench_syn_probe *sp, unsigned 
 	if (v == NULL)
 		return -1;
 	for (i = 0; i < n; i++)
-		if ((l = bench_syn_probe_one(sp, SANDBOX_PEER_ADDR, BENCH_PORT_NORMAL, -1)) > 0)
+		if ((l = bench_syn_probe_one(sp, SANDBOX_PEER_ADDR,
+			 BENCH_PORT_NORMAL, -1)) > 0)
 			v[m++] = l;
 	if (m < n / 2) {
-		fprintf(stderr, "lingerlab-bench: capacity: %zu of %u SYNs answered\n", m, n);
+		fprintf(stderr,
+		    "lingerlab-bench: capacity: %zu of %u SYNs answered\n", m,
+		    n);
 		free(v);
 		return -1;
 	}
@@ -252,8 +271,9 @@ fill(int *fds, unsigned first, unsigned n)
 	while (k < n) {
 		for (b = 0; b < BATCH && k < n; k++) {
 			if ((fds[k] = open_one(first + k)) < 0) {
-				fprintf(stderr, "lingerlab-bench: connection %u: %s\n", first + k,
-				    strerror(errno));
+				fprintf(stderr,
+				    "lingerlab-bench: connection %u: %s\n",
+				    first + k, strerror(errno));
 				return held;
 			}
 			p[b++].fd = fds[k];
@@ -295,11 +315,12 @@ start_worker(unsigned first, unsigned n, int *up_rd, int *down_wr)
 		while (read(down[0], &c, 1) > 0)
 			;
 		for (i = 0; fds != NULL && i < held; i++) {
-			setsockopt(fds[i], SOL_SOCKET, SO_LINGER, &(struct linger){ 1, 0 },
-			    sizeof(struct linger));
+			setsockopt(fds[i], SOL_SOCKET, SO_LINGER,
+			    &(struct linger){ 1, 0 }, sizeof(struct linger));
 			close(fds[i]);
 		}
-		_exit(0);	/* a forked child of the sandbox's owner: no exit hooks */
+		_exit(
+		    0); /* a forked child of the sandbox's owner: no exit hooks */
 	}
 	close(up[1]);
 	close(down[0]);
@@ -354,7 +375,8 @@ fill_all(const struct bench_cfg *cfg, const struct bench_peer *peer, unsigned n,
 	memset(r, 0, sizeof(*r));
 	while (first < n && h->n < MAX_WORKERS) {
 		share = n - first < per ? n - first : per;
-		if ((h->pid[h->n] = start_worker(first, share, &up, &h->down[h->n])) < 0)
+		if ((h->pid[h->n] = start_worker(first, share, &up,
+			 &h->down[h->n])) < 0)
 			return -1;
 		h->n++;
 		got = 0;
@@ -371,7 +393,8 @@ fill_all(const struct bench_cfg *cfg, const struct bench_peer *peer, unsigned n,
 			break;
 	}
 	r->ns = monotime_ns() - t0;
-	bench_note(cfg, "capacity: %u of %u connections established by %u processes",
+	bench_note(cfg,
+	    "capacity: %u of %u connections established by %u processes",
 	    r->held, n, h->n);
 	return 0;
 }
@@ -380,8 +403,15 @@ int
 bench_capacity(const struct bench_cfg *cfg, struct sandbox *sb)
 {
 	static const char *const args[] = {
-		"--port", "7000,7002", "--behaviour", "swallow-fin",
-		"--port", "7001", "--behaviour", "normal", NULL,
+		"--port",
+		"7000,7002",
+		"--behaviour",
+		"swallow-fin",
+		"--port",
+		"7001",
+		"--behaviour",
+		"normal",
+		NULL,
 	};
 	struct bench_syn_probe *sp = NULL;
 	struct holders h = { .n = 0 };
@@ -392,27 +422,33 @@ bench_capacity(const struct bench_cfg *cfg, struct sandbox *sb)
 	unsigned i;
 	int rc = 1;
 
-	if (add_client_addrs() != 0 || bench_peer_start(sb, cfg, args, &peer) != 0)
+	if (add_client_addrs() != 0 ||
+	    bench_peer_start(sb, cfg, args, &peer) != 0)
 		return 1;
 	if ((sp = bench_syn_probe_open(err, sizeof(err))) == NULL) {
 		fprintf(stderr, "lingerlab-bench: capacity: %s\n", err);
 		goto out;
 	}
 	for (i = 0; i < WARMUP_PROBES; i++)
-		bench_syn_probe_one(sp, SANDBOX_PEER_ADDR, BENCH_PORT_NORMAL, -1);
+		bench_syn_probe_one(sp, SANDBOX_PEER_ADDR, BENCH_PORT_NORMAL,
+		    -1);
 	base = bench_rss_bytes(peer.pid);
 	if (fill_all(cfg, &peer, cfg->hold_conns, &h, &fr) != 0)
 		goto out;
 	seen = peer_conns(cfg, peer.control);
 	full = bench_rss_bytes(peer.pid);
-	bench_note(cfg, "capacity: lingerpeer holds %llu; RSS %llu idle, %llu at %u, %llu full",
-	    (unsigned long long)seen, (unsigned long long)base, (unsigned long long)fr.rss_mid,
-	    fr.held_mid, (unsigned long long)full);
+	bench_note(cfg,
+	    "capacity: lingerpeer holds %llu; RSS %llu idle, %llu at %u, %llu full",
+	    (unsigned long long)seen, (unsigned long long)base,
+	    (unsigned long long)fr.rss_mid, fr.held_mid,
+	    (unsigned long long)full);
 	if (fr.held == 0 || base == 0 || full == 0 || fr.held_mid >= fr.held)
 		goto out;
 	bench_emit(cfg, "capacity.held", fr.held);
-	bench_emit(cfg, "capacity.open_rate", (double)fr.held / ((double)fr.ns / 1e9));
-	bench_emit(cfg, "capacity.rss_per_conn", (double)(full - base) / fr.held);
+	bench_emit(cfg, "capacity.open_rate",
+	    (double)fr.held / ((double)fr.ns / 1e9));
+	bench_emit(cfg, "capacity.rss_per_conn",
+	    (double)(full - base) / fr.held);
 	bench_emit(cfg, "capacity.rss_marginal",
 	    (double)(full - fr.rss_mid) / (fr.held - fr.held_mid));
 	/*
@@ -422,7 +458,9 @@ bench_capacity(const struct bench_cfg *cfg, struct sandbox *sb)
 	 */
 	usleep(SETTLE_MS * 1000);
 	rc = probe_latency(cfg, sp, cfg->syn_probes) == 0 &&
-	    control_by_addr(cfg, peer.control, fr.held / 2) == 0 ? 0 : 1;
+		control_by_addr(cfg, peer.control, fr.held / 2) == 0
+	    ? 0
+	    : 1;
 	if (cfg->verbose) {
 		sleep(3);
 		peer_conns(cfg, peer.control);

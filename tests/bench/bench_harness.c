@@ -32,9 +32,9 @@
 #include "exit_codes.h"
 #include "monotime.h"
 
-#define MAX_CASES 64
-#define MAX_TRACED 1024
-#define OUT_MAX (16 * 1024 * 1024)
+#define MAX_CASES	  64
+#define MAX_TRACED	  1024
+#define OUT_MAX		  (16 * 1024 * 1024)
 /* A close() slower than this is the one the case made block. */
 #define BLOCKING_CLOSE_MS 100.0
 /*
@@ -42,7 +42,7 @@
  * differ by well under 1 ms; the other slow closes, of packet sockets, take
  * 15-30 ms, far from the case's 300 ms).
  */
-#define MATCH_MS 50.0
+#define MATCH_MS	  50.0
 
 /*
  * Run argv with its stdout into a malloc'd, NUL-terminated buffer. Returns
@@ -67,7 +67,8 @@ run_capture(char *const argv[], char **out)
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		dup2(p[1], STDOUT_FILENO);
 		execvp(argv[0], argv);
-		fprintf(stderr, "lingerlab-bench: cannot run %s: %s\n", argv[0], strerror(errno));
+		fprintf(stderr, "lingerlab-bench: cannot run %s: %s\n", argv[0],
+		    strerror(errno));
 		_exit(127);
 	}
 	close(p[1]);
@@ -80,7 +81,8 @@ run_capture(char *const argv[], char **out)
 			buf = nb;
 			cap *= 2;
 		}
-		if ((n = read(p[0], buf + len, cap - len - 1)) < 0 && errno == EINTR)
+		if ((n = read(p[0], buf + len, cap - len - 1)) < 0 &&
+		    errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
@@ -95,8 +97,8 @@ run_capture(char *const argv[], char **out)
 }
 
 struct case_times {
-	double wall_ms;		/* duration_ns */
-	double close_ms;	/* what the report says close() took; < 0: none */
+	double wall_ms;	 /* duration_ns */
+	double close_ms; /* what the report says close() took; < 0: none */
 };
 
 /* "300.5 ms", "1.004 s", "17 us" to milliseconds; < 0 if not one. */
@@ -121,7 +123,8 @@ took_ms(const char *s)
 static size_t
 parse_report(const char *json, struct case_times *ct, size_t max)
 {
-	static const char dkey[] = "\"duration_ns\":", ckey[] = "close(c) returned 0 after ";
+	static const char dkey[] = "\"duration_ns\":",
+			  ckey[] = "close(c) returned 0 after ";
 	const char *line = json, *end, *d, *c;
 	size_t n = 0;
 
@@ -132,7 +135,8 @@ parse_report(const char *json, struct case_times *ct, size_t max)
 			continue;
 		ct[n].wall_ms = strtod(d + sizeof(dkey) - 1, NULL) / 1e6;
 		c = strstr(line, ckey);
-		ct[n].close_ms = c != NULL && c < end ? took_ms(c + sizeof(ckey) - 1) : -1.0;
+		ct[n].close_ms =
+		    c != NULL && c < end ? took_ms(c + sizeof(ckey) - 1) : -1.0;
 		n++;
 	}
 	return n;
@@ -143,12 +147,12 @@ parse_report(const char *json, struct case_times *ct, size_t max)
  * process, its parsing, and per case the sandbox, lingerpeer and teardown).
  */
 static int
-run_cases(const struct bench_cfg *cfg, const char *file, struct case_times *ct, size_t *n,
-    double *wall_ms)
+run_cases(const struct bench_cfg *cfg, const char *file, struct case_times *ct,
+    size_t *n, double *wall_ms)
 {
 	char path[4096], *out = NULL;
-	char *argv[] = { (char *)cfg->lingerlab, "run", "--format", "json", "--jobs", "1",
-	    path, NULL };
+	char *argv[] = { (char *)cfg->lingerlab, "run", "--format", "json",
+		"--jobs", "1", path, NULL };
 	uint64_t t0;
 	int rc;
 
@@ -159,8 +163,12 @@ run_cases(const struct bench_cfg *cfg, const char *file, struct case_times *ct, 
 	*n = out != NULL ? parse_report(out, ct, MAX_CASES) : 0;
 	free(out);
 	if (rc != 0)
-		fprintf(stderr, "lingerlab-bench: lingerlab run %s: exit status %d%s\n", path, rc,
-		    rc == RUN_EXIT_FAIL ? " (a check failed; the times still count)" : "");
+		fprintf(stderr,
+		    "lingerlab-bench: lingerlab run %s: exit status %d%s\n",
+		    path, rc,
+		    rc == RUN_EXIT_FAIL
+			? " (a check failed; the times still count)"
+			: "");
 	if (rc == RUN_EXIT_ENV)
 		return BENCH_EXIT_SKIP;
 	/* A failed check (1) still timed the case: only the times matter here. */
@@ -173,7 +181,8 @@ run_cases(const struct bench_cfg *cfg, const char *file, struct case_times *ct, 
  * span (duration_ns: steps and checks, without sandbox and peer) less them.
  */
 static int
-overhead(const struct bench_cfg *cfg, const char *file, const char *key, const char *key_steps)
+overhead(const struct bench_cfg *cfg, const char *file, const char *key,
+    const char *key_steps)
 {
 	struct case_times ct[MAX_CASES];
 	double wall, waits = 0.0;
@@ -197,8 +206,10 @@ bench_harness(const struct bench_cfg *cfg)
 {
 	int rc;
 
-	if ((rc = overhead(cfg, "trivial.scn", "harness.trivial", "harness.trivial_steps")) != 0 ||
-	    (rc = overhead(cfg, "typical.scn", "harness.typical", "harness.typical_steps")) != 0)
+	if ((rc = overhead(cfg, "trivial.scn", "harness.trivial",
+		 "harness.trivial_steps")) != 0 ||
+	    (rc = overhead(cfg, "typical.scn", "harness.typical",
+		 "harness.typical_steps")) != 0)
 		return rc == BENCH_EXIT_SKIP ? BENCH_EXIT_SKIP : 1;
 	return 0;
 }
@@ -218,7 +229,8 @@ traced_blocking_closes(int fd, double *ms, size_t max)
 	rewind(fp);
 	/* "   345.576 (301.320 ms): lingerlab/16627 close(fd: 15)   = 0" */
 	while (n < max && fgets(line, sizeof(line), fp) != NULL) {
-		if (strstr(line, "lingerlab/") == NULL || strstr(line, " close(") == NULL ||
+		if (strstr(line, "lingerlab/") == NULL ||
+		    strstr(line, " close(") == NULL ||
 		    (p = strchr(line, '(')) == NULL)
 			continue;
 		if (sscanf(p, "(%lf ms)", &d) == 1 && d >= BLOCKING_CLOSE_MS)
@@ -232,22 +244,26 @@ int
 bench_fidelity(const struct bench_cfg *cfg)
 {
 	struct case_times ct[MAX_CASES];
-	char path[4096], tpath[] = "/tmp/lingerlab-bench-trace.XXXXXX", out_arg[64];
-	char *argv[] = { "perf", "trace", "-e", "close", "--duration", "100", "-o", out_arg,
-	    "--", (char *)cfg->lingerlab, "run", "--format", "json", "--jobs", "1", path, NULL };
+	char path[4096], tpath[] = "/tmp/lingerlab-bench-trace.XXXXXX",
+			 out_arg[64];
+	char *argv[] = { "perf", "trace", "-e", "close", "--duration", "100",
+		"-o", out_arg, "--", (char *)cfg->lingerlab, "run", "--format",
+		"json", "--jobs", "1", path, NULL };
 	double tr[MAX_TRACED], matched[MAX_CASES];
 	size_t n, nt, i, j;
 	char *out = NULL;
 	int fd, rc;
 
 	if (geteuid() != 0 || access("/usr/bin/perf", X_OK) != 0) {
-		fprintf(stderr, "lingerlab-bench: fidelity: SKIP: perf trace needs root and "
+		fprintf(stderr,
+		    "lingerlab-bench: fidelity: SKIP: perf trace needs root and "
 		    "/usr/bin/perf (apt-get install linux-perf)\n");
 		return BENCH_EXIT_SKIP;
 	}
 	/* The trace file is unlinked at once: nothing is left behind, whatever happens. */
 	if ((fd = mkstemp(tpath)) < 0) {
-		fprintf(stderr, "lingerlab-bench: temporary file: %s\n", strerror(errno));
+		fprintf(stderr, "lingerlab-bench: temporary file: %s\n",
+		    strerror(errno));
 		return 1;
 	}
 	unlink(tpath);
@@ -258,15 +274,17 @@ bench_fidelity(const struct bench_cfg *cfg)
 	free(out);
 	nt = traced_blocking_closes(fd, tr, MAX_TRACED);
 	close(fd);
-	bench_note(cfg, "fidelity: %zu cases reported, %zu blocking closes traced", n, nt);
+	bench_note(cfg,
+	    "fidelity: %zu cases reported, %zu blocking closes traced", n, nt);
 	/*
 	 * Other close() calls can block too (a packet socket's close waits for
 	 * an RCU grace period, tens of ms under load): take, in order, the
 	 * traced call within MATCH_MS of each reported duration.
 	 */
 	for (i = 0, j = 0; i < n; i++) {
-		while (j < nt && (tr[j] < ct[i].close_ms - MATCH_MS ||
-		    tr[j] > ct[i].close_ms + MATCH_MS))
+		while (j < nt &&
+		    (tr[j] < ct[i].close_ms - MATCH_MS ||
+			tr[j] > ct[i].close_ms + MATCH_MS))
 			j++;
 		if (j == nt)
 			break;
@@ -275,14 +293,17 @@ bench_fidelity(const struct bench_cfg *cfg)
 	if (rc == RUN_EXIT_ENV)
 		return BENCH_EXIT_SKIP;
 	if ((rc != RUN_EXIT_PASS && rc != RUN_EXIT_FAIL) || n == 0 || i < n) {
-		fprintf(stderr, "lingerlab-bench: fidelity: perf trace + lingerlab exit status %d, "
+		fprintf(stderr,
+		    "lingerlab-bench: fidelity: perf trace + lingerlab exit status %d, "
 		    "%zu cases reported, %zu blocking close() traced, %zu matched (perf trace "
-		    "needs the linux-perf package, root, and tracefs)\n", rc, n, nt, i);
+		    "needs the linux-perf package, root, and tracefs)\n",
+		    rc, n, nt, i);
 		return 1;
 	}
 	for (i = 0; i < n; i++) {
 		bench_emit(cfg, "fidelity.reported", ct[i].close_ms);
-		bench_emit(cfg, "fidelity.diff", (ct[i].close_ms - matched[i]) * 1000.0);
+		bench_emit(cfg, "fidelity.diff",
+		    (ct[i].close_ms - matched[i]) * 1000.0);
 	}
 	return 0;
 }

@@ -20,9 +20,9 @@
 #include "monotime.h"
 
 /* A phase that has not finished by then is killed (and its figures are missing). */
-#define PHASE_TIMEOUT_MS_FULL 600000
+#define PHASE_TIMEOUT_MS_FULL  600000
 #define PHASE_TIMEOUT_MS_QUICK 120000
-#define MAX_SAMPLES 100000
+#define MAX_SAMPLES	       100000
 
 struct figure_def {
 	const char *key;
@@ -33,43 +33,41 @@ struct figure_def {
 /* Every figure the benchmark must produce, in the order printed. */
 static const struct figure_def figures[] = {
 	{ "harness.trivial", "ms",
-	  "per case: lingerlab run's wall time minus waits; connect, linger {1,0}, close" },
+	    "per case: lingerlab run's wall time minus waits; connect, linger {1,0}, close" },
 	{ "harness.trivial_steps", "ms",
-	  "the same case's own span (duration_ns: no sandbox, no peer start)" },
+	    "the same case's own span (duration_ns: no sandbox, no peer start)" },
 	{ "harness.typical", "ms",
-	  "per case: wall minus waits; data, swallow-fin, 1 s linger, wire checks" },
+	    "per case: wall minus waits; data, swallow-fin, 1 s linger, wire checks" },
 	{ "harness.typical_steps", "ms",
-	  "the same case's own span minus close()'s linger" },
+	    "the same case's own span minus close()'s linger" },
 	{ "reaction.lingerpeer", "us",
-	  "SYN to SYN-ACK on llcli0, lingerpeer, median of a run" },
+	    "SYN to SYN-ACK on llcli0, lingerpeer, median of a run" },
 	{ "reaction.kernel", "us",
-	  "SYN to SYN-ACK on llcli0, Linux listener, median of a run" },
-	{ "reaction.ratio", "x",
-	  "lingerpeer median / kernel median, per run" },
+	    "SYN to SYN-ACK on llcli0, Linux listener, median of a run" },
+	{ "reaction.ratio", "x", "lingerpeer median / kernel median, per run" },
 	{ "reaction.lingerpeer_p99", "us",
-	  "SYN to SYN-ACK, lingerpeer, p99 of a run" },
-	{ "capacity.held", "conns",
-	  "connections held open in swallow-fin" },
+	    "SYN to SYN-ACK, lingerpeer, p99 of a run" },
+	{ "capacity.held", "conns", "connections held open in swallow-fin" },
 	{ "capacity.open_rate", "conn/s",
-	  "connections opened per second while filling" },
+	    "connections opened per second while filling" },
 	{ "capacity.rss_per_conn", "B",
-	  "lingerpeer RSS above its idle baseline / connections" },
+	    "lingerpeer RSS above its idle baseline / connections" },
 	{ "capacity.rss_marginal", "B",
-	  "RSS growth per connection, from half held to all" },
+	    "RSS growth per connection, from half held to all" },
 	{ "capacity.synack_median", "us",
-	  "SYN to SYN-ACK while holding them, median" },
+	    "SYN to SYN-ACK while holding them, median" },
 	{ "capacity.synack_p99", "us",
-	  "SYN to SYN-ACK while holding them, p99" },
+	    "SYN to SYN-ACK while holding them, p99" },
 	{ "capacity.control_addr", "ms",
-	  "control command naming a connection by address, while holding" },
+	    "control command naming a connection by address, while holding" },
 	{ "throughput.absorbed", "MB/s",
-	  "bytes per second lingerpeer takes in, normal mode (one thread)" },
+	    "bytes per second lingerpeer takes in, normal mode (one thread)" },
 	{ "throughput.peer_cpu", "%",
-	  "lingerpeer's CPU time meanwhile, % of one core" },
+	    "lingerpeer's CPU time meanwhile, % of one core" },
 	{ "fidelity.reported", "ms",
-	  "close() duration lingerlab reports (peer ACKs the FIN late)" },
+	    "close() duration lingerlab reports (peer ACKs the FIN late)" },
 	{ "fidelity.diff", "us",
-	  "lingerlab's close() duration minus perf trace's for the same call" },
+	    "lingerlab's close() duration minus perf trace's for the same call" },
 };
 #define NFIGURES (sizeof(figures) / sizeof(figures[0]))
 
@@ -77,7 +75,7 @@ static const struct figure_def figures[] = {
 struct results {
 	double *v[NFIGURES];
 	size_t n[NFIGURES];
-	char skipped[256];	/* " name " for each phase that exited 77 */
+	char skipped[256]; /* " name " for each phase that exited 77 */
 };
 
 struct phase {
@@ -143,11 +141,14 @@ static int
 parse_args(int argc, char **argv, struct bench_cfg *cfg)
 {
 	static const struct option opts[] = {
-		{ "quick", no_argument, NULL, 'q' }, { "runs", required_argument, NULL, 'r' },
-		{ "only", required_argument, NULL, 'o' }, { "verbose", no_argument, NULL, 'v' },
+		{ "quick", no_argument, NULL, 'q' },
+		{ "runs", required_argument, NULL, 'r' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "lingerpeer", required_argument, NULL, 'P' },
 		{ "lingerlab", required_argument, NULL, 'L' },
-		{ "scenarios", required_argument, NULL, 'S' }, { "help", no_argument, NULL, 'h' },
+		{ "scenarios", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long runs = 0;
@@ -160,8 +161,10 @@ parse_args(int argc, char **argv, struct bench_cfg *cfg)
 		case 'r':
 			runs = strtol(optarg, &end, 10);
 			if (*end != '\0' || runs < 1 || runs > 1000) {
-				fprintf(stderr, "lingerlab-bench: --runs '%s': expected a "
-				    "number from 1 to 1000\n", optarg);
+				fprintf(stderr,
+				    "lingerlab-bench: --runs '%s': expected a "
+				    "number from 1 to 1000\n",
+				    optarg);
 				return BENCH_EXIT_USAGE;
 			}
 			break;
@@ -175,7 +178,8 @@ parse_args(int argc, char **argv, struct bench_cfg *cfg)
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "lingerlab-bench: unexpected argument '%s'; see --help\n",
+		fprintf(stderr,
+		    "lingerlab-bench: unexpected argument '%s'; see --help\n",
 		    argv[optind]);
 		return BENCH_EXIT_USAGE;
 	}
@@ -204,7 +208,8 @@ record(struct results *res, const char *line)
 			res->v[i][res->n[i]++] = val;
 		return;
 	}
-	fprintf(stderr, "lingerlab-bench: unknown figure '%s' from a phase\n", key);
+	fprintf(stderr, "lingerlab-bench: unknown figure '%s' from a phase\n",
+	    key);
 }
 
 /* Read a child's samples until it closes the pipe or the deadline passes. */
@@ -281,11 +286,14 @@ run_phase(const struct phase *ph, struct bench_cfg *cfg, struct results *res)
 		child_main(ph, cfg);
 	}
 	close(p[1]);
-	done = collect(res, p[0], monotime_ms() + (cfg->quick ? PHASE_TIMEOUT_MS_QUICK :
-	    PHASE_TIMEOUT_MS_FULL));
+	done = collect(res, p[0],
+	    monotime_ms() +
+		(cfg->quick ? PHASE_TIMEOUT_MS_QUICK : PHASE_TIMEOUT_MS_FULL));
 	close(p[0]);
 	if (!done) {
-		fprintf(stderr, "lingerlab-bench: phase %s took too long; killed\n", ph->name);
+		fprintf(stderr,
+		    "lingerlab-bench: phase %s took too long; killed\n",
+		    ph->name);
 		kill(pid, SIGKILL);
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
@@ -319,27 +327,31 @@ print_figures(struct results *res, const char *only)
 	int missing = 0;
 	size_t i;
 
-	printf("\n%-24s %-6s %9s %9s %9s %9s %9s %6s  %s\n", "figure", "unit", "median",
-	    "p10", "p90", "min", "max", "n", "what");
+	printf("\n%-24s %-6s %9s %9s %9s %9s %9s %6s  %s\n", "figure", "unit",
+	    "median", "p10", "p90", "min", "max", "n", "what");
 	for (i = 0; i < NFIGURES; i++) {
 		const struct figure_def *f = &figures[i];
 
-		if (res->n[i] == 0 && only != NULL && strstr(f->key, only) == NULL)
-			continue;	/* a phase not run */
+		if (res->n[i] == 0 && only != NULL &&
+		    strstr(f->key, only) == NULL)
+			continue; /* a phase not run */
 		if (res->n[i] == 0 && skipped(res, f->key)) {
-			printf("%-24s %-6s %9s  SKIPPED  %s\n", f->key, f->unit, "-", f->what);
+			printf("%-24s %-6s %9s  SKIPPED  %s\n", f->key, f->unit,
+			    "-", f->what);
 			continue;
 		}
 		if (res->n[i] == 0) {
-			printf("%-24s %-6s %9s  MISSING  %s\n", f->key, f->unit, "-", f->what);
+			printf("%-24s %-6s %9s  MISSING  %s\n", f->key, f->unit,
+			    "-", f->what);
 			missing++;
 			continue;
 		}
 		bench_summarise(res->v[i], res->n[i], &s);
-		printf("%-24s %-6s %9s %9s %9s %9s %9s %6zu  %s\n", f->key, f->unit,
-		    fmt_val(s.median, a[0], 32), fmt_val(s.p10, a[1], 32),
-		    fmt_val(s.p90, a[2], 32), fmt_val(s.min, a[3], 32),
-		    fmt_val(s.max, a[4], 32), s.n, f->what);
+		printf("%-24s %-6s %9s %9s %9s %9s %9s %6zu  %s\n", f->key,
+		    f->unit, fmt_val(s.median, a[0], 32),
+		    fmt_val(s.p10, a[1], 32), fmt_val(s.p90, a[2], 32),
+		    fmt_val(s.min, a[3], 32), fmt_val(s.max, a[4], 32), s.n,
+		    f->what);
 	}
 	return missing;
 }
@@ -363,22 +375,26 @@ run_all(struct bench_cfg *cfg, struct results *res)
 	int rc;
 
 	for (i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
-		if (cfg->only != NULL && strstr(phases[i].name, cfg->only) == NULL)
+		if (cfg->only != NULL &&
+		    strstr(phases[i].name, cfg->only) == NULL)
 			continue;
 		for (r = 0; r < cfg->runs; r++) {
 			int64_t t0 = monotime_ms();
 
 			rc = run_phase(&phases[i], cfg, res);
-			printf("  %-10s run %u/%u: %s (%.1f s)\n", phases[i].name, r + 1,
-			    cfg->runs, rc == 0 ? "done" : rc == BENCH_EXIT_SKIP ? "SKIP" :
-			    "FAILED", (double)(monotime_ms() - t0) / 1000.0);
+			printf("  %-10s run %u/%u: %s (%.1f s)\n",
+			    phases[i].name, r + 1, cfg->runs,
+			    rc == 0			? "done"
+				: rc == BENCH_EXIT_SKIP ? "SKIP"
+							: "FAILED",
+			    (double)(monotime_ms() - t0) / 1000.0);
 			if (rc != BENCH_EXIT_SKIP) {
 				any_ran = true;
 				continue;
 			}
 			l = strlen(res->skipped);
-			snprintf(res->skipped + l, sizeof(res->skipped) - l, " %s ",
-			    phases[i].name);
+			snprintf(res->skipped + l, sizeof(res->skipped) - l,
+			    " %s ", phases[i].name);
 			break;
 		}
 	}
@@ -389,8 +405,10 @@ int
 main(int argc, char **argv)
 {
 	struct bench_cfg cfg = {
-		.lingerpeer = LINGERPEER_PATH, .lingerlab = LINGERLAB_PATH,
-		.scenario_dir = BENCH_SCENARIO_DIR, .out_fd = -1,
+		.lingerpeer = LINGERPEER_PATH,
+		.lingerlab = LINGERLAB_PATH,
+		.scenario_dir = BENCH_SCENARIO_DIR,
+		.out_fd = -1,
 	};
 	struct results res;
 	bool any_ran;
@@ -410,11 +428,14 @@ main(int argc, char **argv)
 		return BENCH_EXIT_SKIP;
 	}
 	if (missing > 0) {
-		printf("lingerlab-bench: %d figure(s) missing: a phase failed (run with -v)\n",
+		printf(
+		    "lingerlab-bench: %d figure(s) missing: a phase failed (run with -v)\n",
 		    missing);
 		return BENCH_EXIT_MISSING;
 	}
-	printf("lingerlab-bench: every figure measured%s\n", res.skipped[0] != '\0' ?
-	    " that can be here (SKIPPED: its phase cannot run here)" : "");
+	printf("lingerlab-bench: every figure measured%s\n",
+	    res.skipped[0] != '\0'
+		? " that can be here (SKIPPED: its phase cannot run here)"
+		: "");
 	return BENCH_EXIT_OK;
 }

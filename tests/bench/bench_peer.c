@@ -31,15 +31,17 @@
 
 #define PROBE_CONNECT_MS 3000
 #define PROBE_CAPTURE_MS 1000
-#define PROBE_BUFFER (8 * 1024 * 1024)
+#define PROBE_BUFFER	 (8 * 1024 * 1024)
 
 int
-bench_peer_start(struct sandbox *sb, const struct bench_cfg *cfg, const char *const args[],
-    struct bench_peer *out)
+bench_peer_start(struct sandbox *sb, const struct bench_cfg *cfg,
+    const char *const args[], struct bench_peer *out)
 {
 	struct peer_launch_opts lo = {
-		.path = peer_launch_path(cfg->lingerpeer), .args = args,
-		.echo_fd = STDERR_FILENO, .interrupt_fd = -1,
+		.path = peer_launch_path(cfg->lingerpeer),
+		.args = args,
+		.echo_fd = STDERR_FILENO,
+		.interrupt_fd = -1,
 	};
 	char why[PEER_LAUNCH_WHY_LEN];
 	struct peer_proc pp;
@@ -48,13 +50,14 @@ bench_peer_start(struct sandbox *sb, const struct bench_cfg *cfg, const char *co
 	memset(out, 0, sizeof(*out));
 	out->out_fd = -1;
 	if ((lo.control_fd = peer_launch_control_listen("bench", out->control,
-	    sizeof(out->control), why, sizeof(why))) == -1) {
+		 sizeof(out->control), why, sizeof(why))) == -1) {
 		fprintf(stderr, "lingerlab-bench: %s\n", why);
 		return -1;
 	}
 	rc = peer_launch_start(sb, &lo, &pp, why, sizeof(why));
 	close(lo.control_fd);
-	if (rc == -1 || peer_launch_wait_ready(&pp, &lo, why, sizeof(why)) == -1) {
+	if (rc == -1 ||
+	    peer_launch_wait_ready(&pp, &lo, why, sizeof(why)) == -1) {
 		fprintf(stderr, "lingerlab-bench: lingerpeer: %s\n", why);
 		if (rc == 0 && pp.pid > 0) {
 			kill(pp.pid, SIGKILL);
@@ -65,7 +68,8 @@ bench_peer_start(struct sandbox *sb, const struct bench_cfg *cfg, const char *co
 		return -1;
 	}
 	out->pid = pp.pid;
-	out->out_fd = pp.out_fd;	/* kept open: lingerpeer prints nothing more without -v */
+	out->out_fd =
+	    pp.out_fd; /* kept open: lingerpeer prints nothing more without -v */
 	return 0;
 }
 
@@ -116,8 +120,9 @@ bench_cpu_ns(pid_t pid)
 	buf[n] = '\0';
 	/* After "(comm)": state is field 3; utime and stime are fields 14 and 15. */
 	if ((p = strrchr(buf, ')')) == NULL ||
-	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-	    &ut, &st) != 2 ||
+	    sscanf(p + 1,
+		" %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+		&st) != 2 ||
 	    hz <= 0)
 		return 0;
 	return (uint64_t)(ut + st) * (NS_PER_S / (uint64_t)hz);
@@ -158,7 +163,8 @@ bench_syn_probe_open(char *err, size_t errlen)
 		return NULL;
 	}
 	if ((sp->pc = pcap_create(SANDBOX_CLIENT_IFACE, ebuf)) == NULL) {
-		snprintf(err, errlen, "pcap on %s: %s", SANDBOX_CLIENT_IFACE, ebuf);
+		snprintf(err, errlen, "pcap on %s: %s", SANDBOX_CLIENT_IFACE,
+		    ebuf);
 		free(sp);
 		return NULL;
 	}
@@ -168,7 +174,8 @@ bench_syn_probe_open(char *err, size_t errlen)
 	pcap_set_tstamp_precision(sp->pc, PCAP_TSTAMP_PRECISION_NANO);
 	if (pcap_activate(sp->pc) < 0 ||
 	    pcap_compile(sp->pc, &prog, "tcp[tcpflags] & tcp-syn != 0", 1,
-	    PCAP_NETMASK_UNKNOWN) != 0 || pcap_setfilter(sp->pc, &prog) != 0 ||
+		PCAP_NETMASK_UNKNOWN) != 0 ||
+	    pcap_setfilter(sp->pc, &prog) != 0 ||
 	    pcap_setnonblock(sp->pc, 1, ebuf) != 0 ||
 	    (sp->fd = pcap_get_selectable_fd(sp->pc)) < 0) {
 		snprintf(err, errlen, "pcap on %s: %s", SANDBOX_CLIENT_IFACE,
@@ -192,11 +199,13 @@ bench_syn_probe_close(struct bench_syn_probe *sp)
 
 /* Ports and flags of a captured IPv4/TCP frame; -1 if it is not one. */
 static int
-tcp_of(const u_char *d, uint32_t caplen, uint16_t *sport, uint16_t *dport, uint8_t *flags)
+tcp_of(const u_char *d, uint32_t caplen, uint16_t *sport, uint16_t *dport,
+    uint8_t *flags)
 {
 	uint32_t ihl;
 
-	if (caplen < 14 + 20 || d[12] != 0x08 || d[13] != 0x00 || d[14 + 9] != IPPROTO_TCP)
+	if (caplen < 14 + 20 || d[12] != 0x08 || d[13] != 0x00 ||
+	    d[14 + 9] != IPPROTO_TCP)
 		return -1;
 	ihl = (uint32_t)(d[14] & 0x0f) * 4;
 	if (caplen < 14 + ihl + 14)
@@ -235,7 +244,8 @@ capture_latency(struct bench_syn_probe *sp, uint16_t lport)
 		}
 		if (tcp_of(d, h->caplen, &s, &dp, &fl) != 0)
 			continue;
-		uint64_t t = (uint64_t)h->ts.tv_sec * NS_PER_S + (uint64_t)h->ts.tv_usec;
+		uint64_t t =
+		    (uint64_t)h->ts.tv_sec * NS_PER_S + (uint64_t)h->ts.tv_usec;
 
 		if (s == lport && (fl & 0x12) == 0x02 && t_syn == 0)
 			t_syn = t;
@@ -264,9 +274,11 @@ close_reset(int fd)
 }
 
 uint64_t
-bench_syn_probe_one(struct bench_syn_probe *sp, const char *addr, uint16_t port, int kernel_lfd)
+bench_syn_probe_one(struct bench_syn_probe *sp, const char *addr, uint16_t port,
+    int kernel_lfd)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+		.sin_port = htons(port) };
 	struct sockaddr_in local;
 	socklen_t sl = sizeof(local);
 	struct pollfd pfd;
@@ -276,13 +288,15 @@ bench_syn_probe_one(struct bench_syn_probe *sp, const char *addr, uint16_t port,
 	inet_pton(AF_INET, addr, &sa.sin_addr);
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) < 0)
 		return 0;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 && errno != EINPROGRESS)
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 &&
+	    errno != EINPROGRESS)
 		goto out;
 	pfd = (struct pollfd){ .fd = fd, .events = POLLOUT };
 	if (poll(&pfd, 1, PROBE_CONNECT_MS) != 1)
 		goto out;
 	sl = sizeof(soerr);
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr != 0)
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 ||
+	    soerr != 0)
 		goto out;
 	sl = sizeof(local);
 	if (getsockname(fd, (struct sockaddr *)&local, &sl) == 0)

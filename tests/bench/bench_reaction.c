@@ -23,14 +23,15 @@
 #include "monotime.h"
 #include "netlink_link.h"
 
-#define WARMUP_PROBES 10
+#define WARMUP_PROBES	   10
 #define CONTROL_TIMEOUT_MS 5000
 
 /* A listening kernel socket on 192.0.2.3:BENCH_PORT_KERNEL in the peer's netns. */
 static int
 kernel_listener(struct sandbox *sb)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(BENCH_PORT_KERNEL) };
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+		.sin_port = htons(BENCH_PORT_KERNEL) };
 	char err[256];
 	int nl, fd = -1, one = 1;
 
@@ -39,16 +40,20 @@ kernel_listener(struct sandbox *sb)
 		return -1;
 	}
 	if ((nl = nl_open(err, sizeof(err))) < 0 ||
-	    nl_addr_add_ipv4(nl, SANDBOX_PEER_IFACE, BENCH_KERNEL_ADDR, SANDBOX_PREFIX_LEN,
-	    err, sizeof(err)) != 0) {
-		fprintf(stderr, "lingerlab-bench: address for the kernel listener: %s\n", err);
+	    nl_addr_add_ipv4(nl, SANDBOX_PEER_IFACE, BENCH_KERNEL_ADDR,
+		SANDBOX_PREFIX_LEN, err, sizeof(err)) != 0) {
+		fprintf(stderr,
+		    "lingerlab-bench: address for the kernel listener: %s\n",
+		    err);
 		goto out;
 	}
 	inet_pton(AF_INET, BENCH_KERNEL_ADDR, &sa.sin_addr);
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 4096) != 0) {
-		fprintf(stderr, "lingerlab-bench: kernel listener: %s\n", strerror(errno));
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    listen(fd, 4096) != 0) {
+		fprintf(stderr, "lingerlab-bench: kernel listener: %s\n",
+		    strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		fd = -1;
@@ -93,18 +98,24 @@ bench_reaction(const struct bench_cfg *cfg, struct sandbox *sb)
 		goto out;
 	/* Warm up: ARP on both sides, caches, lingerpeer's first pages. */
 	for (i = 0; i < WARMUP_PROBES; i++) {
-		bench_syn_probe_one(sp, SANDBOX_PEER_ADDR, BENCH_PORT_NORMAL, -1);
-		bench_syn_probe_one(sp, BENCH_KERNEL_ADDR, BENCH_PORT_KERNEL, lfd);
+		bench_syn_probe_one(sp, SANDBOX_PEER_ADDR, BENCH_PORT_NORMAL,
+		    -1);
+		bench_syn_probe_one(sp, BENCH_KERNEL_ADDR, BENCH_PORT_KERNEL,
+		    lfd);
 	}
 	for (i = 0; i < cfg->syn_probes; i++) {
-		if ((l = bench_syn_probe_one(sp, SANDBOX_PEER_ADDR, BENCH_PORT_NORMAL, -1)) > 0)
+		if ((l = bench_syn_probe_one(sp, SANDBOX_PEER_ADDR,
+			 BENCH_PORT_NORMAL, -1)) > 0)
 			lp[nl++] = l;
-		if ((k = bench_syn_probe_one(sp, BENCH_KERNEL_ADDR, BENCH_PORT_KERNEL, lfd)) > 0)
+		if ((k = bench_syn_probe_one(sp, BENCH_KERNEL_ADDR,
+			 BENCH_PORT_KERNEL, lfd)) > 0)
 			kn[nk++] = k;
 	}
-	bench_note(cfg, "reaction: %zu lingerpeer and %zu kernel SYN-ACKs timed", nl, nk);
+	bench_note(cfg,
+	    "reaction: %zu lingerpeer and %zu kernel SYN-ACKs timed", nl, nk);
 	if (nl < cfg->syn_probes / 2 || nk < cfg->syn_probes / 2) {
-		fprintf(stderr, "lingerlab-bench: reaction: only %zu and %zu of %u SYNs answered\n",
+		fprintf(stderr,
+		    "lingerlab-bench: reaction: only %zu and %zu of %u SYNs answered\n",
 		    nl, nk, cfg->syn_probes);
 		goto out;
 	}
@@ -113,7 +124,8 @@ bench_reaction(const struct bench_cfg *cfg, struct sandbox *sb)
 	bench_emit(cfg, "reaction.lingerpeer", ml);
 	bench_emit(cfg, "reaction.kernel", mk);
 	bench_emit(cfg, "reaction.ratio", ml / mk);
-	bench_emit(cfg, "reaction.lingerpeer_p99", bench_latency_us(lp, nl, 0.99));
+	bench_emit(cfg, "reaction.lingerpeer_p99",
+	    bench_latency_us(lp, nl, 0.99));
 	rc = 0;
 out:
 	free(lp);
@@ -133,16 +145,19 @@ peer_rx(struct control_client *cc, uint64_t *rx, char *line, size_t len)
 	int rc = -1;
 
 	if (control_request(cc, "list port=7001", CONTROL_TIMEOUT_MS, &rep, err,
-	    sizeof(err)) != 0) {
+		sizeof(err)) != 0) {
 		fprintf(stderr, "lingerlab-bench: control: %s\n", err);
 		return -1;
 	}
-	if (rep.ok && rep.nlines == 1 && control_field_u64(rep.lines[0], "rx", rx) == 0) {
+	if (rep.ok && rep.nlines == 1 &&
+	    control_field_u64(rep.lines[0], "rx", rx) == 0) {
 		snprintf(line, len, "%s", rep.lines[0]);
 		rc = 0;
 	} else {
-		fprintf(stderr, "lingerlab-bench: list port=7001: expected one conn line, got: "
-		    "%s\n", rep.status);
+		fprintf(stderr,
+		    "lingerlab-bench: list port=7001: expected one conn line, got: "
+		    "%s\n",
+		    rep.status);
 	}
 	control_reply_free(&rep);
 	return rc;
@@ -156,9 +171,11 @@ capture_drops(struct control_client *cc)
 	uint64_t n = UINT64_MAX;
 	char err[256];
 
-	if (control_request(cc, "stats", CONTROL_TIMEOUT_MS, &rep, err, sizeof(err)) != 0)
+	if (control_request(cc, "stats", CONTROL_TIMEOUT_MS, &rep, err,
+		sizeof(err)) != 0)
 		return UINT64_MAX;
-	if (!rep.ok || rep.nlines < 1 || control_field_u64(rep.lines[0], "capture-drops", &n) != 0)
+	if (!rep.ok || rep.nlines < 1 ||
+	    control_field_u64(rep.lines[0], "capture-drops", &n) != 0)
 		n = UINT64_MAX;
 	control_reply_free(&rep);
 	return n;
@@ -173,7 +190,9 @@ pump(int fd, unsigned ms)
 
 	while (monotime_ms() < end) {
 		if (send(fd, buf, sizeof(buf), 0) < 0 && errno != EINTR) {
-			fprintf(stderr, "lingerlab-bench: throughput send: %s\n", strerror(errno));
+			fprintf(stderr,
+			    "lingerlab-bench: throughput send: %s\n",
+			    strerror(errno));
 			return -1;
 		}
 	}
@@ -184,7 +203,8 @@ int
 bench_throughput(const struct bench_cfg *cfg, struct sandbox *sb)
 {
 	static const char *const args[] = { "--port", "7001", NULL };
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(BENCH_PORT_NORMAL) };
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+		.sin_port = htons(BENCH_PORT_NORMAL) };
 	struct control_client *cc = NULL;
 	struct bench_peer peer;
 	uint64_t rx0, rx1, t0, t1, cpu0, cpu1, drops0, drops1;
@@ -201,7 +221,8 @@ bench_throughput(const struct bench_cfg *cfg, struct sandbox *sb)
 	 * the sender to separate CPUs of a 2-core VM made the runs in which the
 	 * sender loses segments and backs off more frequent: docs/performance.md.)
 	 */
-	cc = control_client_open(peer.control, CONTROL_TIMEOUT_MS, err, sizeof(err));
+	cc = control_client_open(peer.control, CONTROL_TIMEOUT_MS, err,
+	    sizeof(err));
 	if (cc == NULL) {
 		fprintf(stderr, "lingerlab-bench: control: %s\n", err);
 		goto out;
@@ -209,16 +230,19 @@ bench_throughput(const struct bench_cfg *cfg, struct sandbox *sb)
 	inet_pton(AF_INET, SANDBOX_PEER_ADDR, &sa.sin_addr);
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
 	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		fprintf(stderr, "lingerlab-bench: throughput connect: %s\n", strerror(errno));
+		fprintf(stderr, "lingerlab-bench: throughput connect: %s\n",
+		    strerror(errno));
 		goto out;
 	}
 	/* Warm up for a tenth of the time, then count what the peer took in. */
-	if (pump(fd, cfg->throughput_ms / 10) != 0 || peer_rx(cc, &rx0, line, sizeof(line)) != 0)
+	if (pump(fd, cfg->throughput_ms / 10) != 0 ||
+	    peer_rx(cc, &rx0, line, sizeof(line)) != 0)
 		goto out;
 	t0 = monotime_ns();
 	cpu0 = bench_cpu_ns(peer.pid);
 	drops0 = bench_backlog_drops();
-	if (pump(fd, cfg->throughput_ms) != 0 || peer_rx(cc, &rx1, line, sizeof(line)) != 0)
+	if (pump(fd, cfg->throughput_ms) != 0 ||
+	    peer_rx(cc, &rx1, line, sizeof(line)) != 0)
 		goto out;
 	t1 = monotime_ns();
 	cpu1 = bench_cpu_ns(peer.pid);
@@ -226,16 +250,19 @@ bench_throughput(const struct bench_cfg *cfg, struct sandbox *sb)
 	sl = sizeof(ti);
 	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &sl) != 0)
 		memset(&ti, 0, sizeof(ti));
-	bench_note(cfg, "throughput: %llu bytes in %.3f s; peer capture drops %lld; "
+	bench_note(cfg,
+	    "throughput: %llu bytes in %.3f s; peer capture drops %lld; "
 	    "sender retransmitted %u segments, cwnd %u, rtt %u us; input backlog drops "
 	    "(whole machine) %llu",
 	    (unsigned long long)(rx1 - rx0), (double)(t1 - t0) / 1e9,
-	    (long long)capture_drops(cc), ti.tcpi_total_retrans, ti.tcpi_snd_cwnd,
-	    ti.tcpi_rtt, (unsigned long long)(drops1 - drops0));
+	    (long long)capture_drops(cc), ti.tcpi_total_retrans,
+	    ti.tcpi_snd_cwnd, ti.tcpi_rtt,
+	    (unsigned long long)(drops1 - drops0));
 	bench_note(cfg, "throughput: peer's record: %s", line);
 	bench_emit(cfg, "throughput.absorbed",
 	    (double)(rx1 - rx0) / ((double)(t1 - t0) / 1e9) / 1e6);
-	bench_emit(cfg, "throughput.peer_cpu", (double)(cpu1 - cpu0) / (double)(t1 - t0) * 100.0);
+	bench_emit(cfg, "throughput.peer_cpu",
+	    (double)(cpu1 - cpu0) / (double)(t1 - t0) * 100.0);
 	rc = 0;
 out:
 	if (fd >= 0)

@@ -55,16 +55,16 @@ as_request(const char *line, size_t len)
 	size_t n;
 
 	if (agent_parse_request(line, len, &r, &e) == -1) {
-		require(e.code != NULL && e.msg[0] != '\0', "error without text",
-		    line, len);
+		require(e.code != NULL && e.msg[0] != '\0',
+		    "error without text", line, len);
 		require(printable(e.msg, strlen(e.msg)), "unprintable error",
 		    e.msg, strlen(e.msg));
 		n = agent_format_err(e.code, e.msg, buf, AGENT_REPLY_MAX);
 		require(n > 0 && buf[n - 1] == '\n' && printable(buf, n - 1),
 		    "err reply not one printable line", buf, n);
 		require(agent_parse_reply(buf, n, &rep) == 0 && !rep.ok &&
-		    strcmp(rep.code, e.code) == 0, "err reply reads back wrong",
-		    buf, n);
+			strcmp(rep.code, e.code) == 0,
+		    "err reply reads back wrong", buf, n);
 		return;
 	}
 	n = agent_format_request(&r, buf, sizeof(buf));
@@ -72,8 +72,8 @@ as_request(const char *line, size_t len)
 	    len);
 	require(agent_parse_request(buf, n - 1, &again, &e2) == 0,
 	    "written request refused", buf, n);
-	require(memcmp(&r, &again, sizeof(r)) == 0, "request changed on the way",
-	    buf, n);
+	require(memcmp(&r, &again, sizeof(r)) == 0,
+	    "request changed on the way", buf, n);
 }
 
 static void
@@ -127,7 +127,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n > room)
 			n = room;
 		if (n == 0)
-			break;	/* full without a line: refused below already */
+			break; /* full without a line: refused below already */
 		memcpy(space, data + off, n);
 		agent_lines_added(&lb, n);
 		off += n;
@@ -138,7 +138,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			as_reply(line, len);
 		}
 		if (k == -1)
-			return 0;	/* the agent ends the session here */
+			return 0; /* the agent ends the session here */
 	}
 	return 0;
 }

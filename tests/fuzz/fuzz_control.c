@@ -48,8 +48,10 @@ printable(const char *s, size_t len)
 static bool
 is_status(const char *s, size_t len)
 {
-	return (len == 2 && memcmp(s, "ok", 2) == 0) || (len > 2 && memcmp(s, "ok ", 3) == 0) ||
-	    (len > 4 && memcmp(s, "err ", 4) == 0 && memchr(s, ':', len) != NULL);
+	return (len == 2 && memcmp(s, "ok", 2) == 0) ||
+	    (len > 2 && memcmp(s, "ok ", 3) == 0) ||
+	    (len > 4 && memcmp(s, "err ", 4) == 0 &&
+		memchr(s, ':', len) != NULL);
 }
 
 /* The reply must be lines; only the last may be, and must be, a status. */
@@ -58,12 +60,12 @@ check_reply(const struct control_out *out)
 {
 	const char *p = out->buf, *end = out->buf + out->len, *nl;
 
-	require(out->len > 0 && out->buf[out->len - 1] == '\n', "reply not ended",
-	    out->buf, out->len);
+	require(out->len > 0 && out->buf[out->len - 1] == '\n',
+	    "reply not ended", out->buf, out->len);
 	for (; p < end; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
-		require(printable(p, (size_t)(nl - p)), "unprintable reply line", p,
-		    (size_t)(nl - p));
+		require(printable(p, (size_t)(nl - p)),
+		    "unprintable reply line", p, (size_t)(nl - p));
 		require(is_status(p, (size_t)(nl - p)) == (nl + 1 == end),
 		    "status line misplaced", p, (size_t)(nl - p));
 	}
@@ -77,8 +79,8 @@ static const struct ip_addr peer6 = { .family = IPF_V6,
 
 /* From 192.0.2.1, or from 2001:db8::1 for the ports 40002 and up. */
 static void
-segment_in(struct peer *p, uint16_t sport, uint8_t flags, uint32_t seq, uint32_t ack,
-	   uint64_t now)
+segment_in(struct peer *p, uint16_t sport, uint8_t flags, uint32_t seq,
+    uint32_t ack, uint64_t now)
 {
 	struct segment s;
 
@@ -134,7 +136,7 @@ make_peer(uint64_t now)
 
 static void
 run_line(struct peer *p, const char *line, size_t len, uint64_t *now,
-	 struct control_out *out)
+    struct control_out *out)
 {
 	struct control_env env = { p, 1, 64 };
 	struct control_cmd cmd;
@@ -143,14 +145,18 @@ run_line(struct peer *p, const char *line, size_t len, uint64_t *now,
 	struct segment s;
 
 	if (control_parse(line, len, &cmd, &err) < 0) {
-		require(err.code != NULL && err.msg[0] != '\0', "error without text", line, len);
-		require(printable(err.msg, strlen(err.msg)), "unprintable error", err.msg,
-		    strlen(err.msg));
+		require(err.code != NULL && err.msg[0] != '\0',
+		    "error without text", line, len);
+		require(printable(err.msg, strlen(err.msg)),
+		    "unprintable error", err.msg, strlen(err.msg));
 	}
 	control_out_reset(out);
-	if (control_exec_line(&env, line, len, *now, out, &w) == CONTROL_PENDING) {
-		require(out->len == 0, "pending wait wrote a reply", out->buf, out->len);
-		require(control_wait_check(p, &w, w.deadline_ns, out) == CONTROL_DONE,
+	if (control_exec_line(&env, line, len, *now, out, &w) ==
+	    CONTROL_PENDING) {
+		require(out->len == 0, "pending wait wrote a reply", out->buf,
+		    out->len);
+		require(control_wait_check(p, &w, w.deadline_ns, out) ==
+			CONTROL_DONE,
 		    "wait still pending at its deadline", line, len);
 	}
 	check_reply(out);

@@ -40,8 +40,9 @@ require(bool ok, const char *what, const char *text)
 {
 	if (ok)
 		return;
-	fprintf(stderr, "fuzz_control_client: property violated: %s: '%.300s'\n",
-	    what, text);
+	fprintf(stderr,
+	    "fuzz_control_client: property violated: %s: '%.300s'\n", what,
+	    text);
 	abort();
 }
 
@@ -52,7 +53,8 @@ check_endpoint(const char *text)
 	char err[256] = "";
 
 	if (control_endpoint_parse(text, &ep, err, sizeof(err)) == -1) {
-		require(err[0] != '\0', "endpoint refused without a reason", text);
+		require(err[0] != '\0', "endpoint refused without a reason",
+		    text);
 		return;
 	}
 	if (ep.kind == CEP_UNIX)
@@ -70,7 +72,7 @@ static void
 check_fields(const char *line)
 {
 	static const char *keys[] = { "conn", "state", "fins", "waited", "id",
-	    "a", "" };
+		"a", "" };
 	char val[64], key[80];
 	uint64_t u;
 	size_t k;
@@ -79,10 +81,12 @@ check_fields(const char *line)
 	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		n = control_field(line, keys[k], val, sizeof(val));
 		if (n >= 0) {
-			require((size_t)n == strlen(val) && strchr(val, ' ') == NULL,
+			require((size_t)n == strlen(val) &&
+				strchr(val, ' ') == NULL,
 			    "field value", line);
 			snprintf(key, sizeof(key), "%s=%s", keys[k], val);
-			require(strstr(line, key) != NULL, "field not in line", line);
+			require(strstr(line, key) != NULL, "field not in line",
+			    line);
 		}
 		if (control_field_u64(line, keys[k], &u) == 0) {
 			require(n > 0 && strspn(val, "0123456789") == (size_t)n,
@@ -103,8 +107,9 @@ check_events(const char *line, bool status)
 
 	if (status) {
 		if (control_events_status(line, &lost, &more, &next) == 0)
-			require(strncmp(line, "ok ", 3) == 0 && (!more ||
-			    strstr(line, "since=") != NULL), "events status", line);
+			require(strncmp(line, "ok ", 3) == 0 &&
+				(!more || strstr(line, "since=") != NULL),
+			    "events status", line);
 		if (control_clock_parse(line, &ns) == 0)
 			require(strstr(line, "now=") != NULL, "clock", line);
 		return;
@@ -113,8 +118,9 @@ check_events(const char *line, bool status)
 	require(k >= -1 && k <= 1, "event result", line);
 	if (k != 1)
 		return;
-	require(strncmp(line, "event ", 6) == 0 && (strstr(line, " in ") !=
-	    NULL || strstr(line, " out ") != NULL), "segment event", line);
+	require(strncmp(line, "event ", 6) == 0 &&
+		(strstr(line, " in ") != NULL || strstr(line, " out ") != NULL),
+	    "segment event", line);
 	snprintf(key, sizeof(key), "seq=%u", (unsigned)ev.seq);
 	require(strstr(line, key) != NULL, "event seq", line);
 	snprintf(key, sizeof(key), "len=%u", (unsigned)ev.len);
@@ -130,14 +136,16 @@ check_reply(const struct control_reply *r)
 	    "status line", r->status != NULL ? r->status : "(null)");
 	require(r->ok == (r->status[0] == 'o'), "ok flag", r->status);
 	require(r->message >= r->status &&
-	    r->message <= r->status + strlen(r->status), "message", r->status);
+		r->message <= r->status + strlen(r->status),
+	    "message", r->status);
 	if (!r->ok)
 		require(strncmp(r->status + 4, r->code, strlen(r->code)) == 0,
 		    "error code", r->status);
 	check_fields(r->status);
 	check_events(r->status, true);
 	for (i = 0; i < r->nlines; i++) {
-		require(strchr(r->lines[i], '\n') == NULL, "data line", r->lines[i]);
+		require(strchr(r->lines[i], '\n') == NULL, "data line",
+		    r->lines[i]);
 		check_fields(r->lines[i]);
 		check_events(r->lines[i], false);
 	}
@@ -162,9 +170,10 @@ converse(const uint8_t *data, size_t size)
 		abort();
 	for (i = 0; i < MAX_REQUESTS; i++) {
 		err[0] = '\0';
-		if (control_request(c, i % 2 ? "list" : "wait last fins>=1", 1000,
-		    &r, err, sizeof(err)) == -1) {
-			require(err[0] != '\0', "request failed without a reason", "");
+		if (control_request(c, i % 2 ? "list" : "wait last fins>=1",
+			1000, &r, err, sizeof(err)) == -1) {
+			require(err[0] != '\0',
+			    "request failed without a reason", "");
 			break;
 		}
 		check_reply(&r);

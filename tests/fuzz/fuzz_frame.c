@@ -22,7 +22,7 @@
 #include "frame.h"
 
 /* Ethernet header plus the largest IPv6 packet (IPv4's is 40 bytes less). */
-#define REENCODE_CAP (14 + 40 + 65535)
+#define REENCODE_CAP   (14 + 40 + 65535)
 #define ETHERTYPE_IPV6 0x86dd
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -55,11 +55,11 @@ same_opts(const struct tcp_opts *a, const struct tcp_opts *b)
 static bool
 same_segment(const struct segment *a, const struct segment *b)
 {
-	if (!ip_addr_eq(&a->saddr, &b->saddr) || !ip_addr_eq(&a->daddr, &b->daddr) ||
-	    a->sport != b->sport || a->dport != b->dport ||
-	    a->seq != b->seq || a->ack != b->ack || a->flags != b->flags ||
-	    a->window != b->window || !same_opts(&a->opt, &b->opt) ||
-	    a->payload_len != b->payload_len)
+	if (!ip_addr_eq(&a->saddr, &b->saddr) ||
+	    !ip_addr_eq(&a->daddr, &b->daddr) || a->sport != b->sport ||
+	    a->dport != b->dport || a->seq != b->seq || a->ack != b->ack ||
+	    a->flags != b->flags || a->window != b->window ||
+	    !same_opts(&a->opt, &b->opt) || a->payload_len != b->payload_len)
 		return false;
 	if (a->payload_len == 0)
 		return a->payload == NULL && b->payload == NULL;
@@ -79,9 +79,10 @@ static bool
 same_ndp(const struct ndp_msg *a, const struct ndp_msg *b)
 {
 	return a->type == b->type && a->na_flags == b->na_flags &&
-	    a->has_lla == b->has_lla && (!a->has_lla ||
-	    memcmp(a->lla, b->lla, ETH_ALEN_LL) == 0) && ip_addr_eq(&a->src, &b->src) &&
-	    ip_addr_eq(&a->dst, &b->dst) && ip_addr_eq(&a->target, &b->target);
+	    a->has_lla == b->has_lla &&
+	    (!a->has_lla || memcmp(a->lla, b->lla, ETH_ALEN_LL) == 0) &&
+	    ip_addr_eq(&a->src, &b->src) && ip_addr_eq(&a->dst, &b->dst) &&
+	    ip_addr_eq(&a->target, &b->target);
 }
 
 static bool
@@ -171,12 +172,13 @@ check_csum_flags(const struct frame *verified, const struct frame *unverified,
 	if (verified->kind != FRAME_TCP)
 		return;
 	require(verified->tcp_csum == FRAME_CSUM_OK ||
-	    verified->tcp_csum == FRAME_CSUM_OFFLOADED,
+		verified->tcp_csum == FRAME_CSUM_OFFLOADED,
 	    "a verified TCP frame without a checked checksum");
 	if (verified->tcp_csum != FRAME_CSUM_OFFLOADED)
 		return;
 	tcp = tcp_header(verified, data, &len);
-	pseudo = tcp_pseudo(&verified->u.seg.saddr, &verified->u.seg.daddr, len);
+	pseudo =
+	    tcp_pseudo(&verified->u.seg.saddr, &verified->u.seg.daddr, len);
 	while (pseudo > 0xffff)
 		pseudo = (pseudo & 0xffff) + (pseudo >> 16);
 	require((uint32_t)(tcp[16] << 8 | tcp[17]) == pseudo,
@@ -191,7 +193,7 @@ check_payload_inside(const struct frame *f, const uint8_t *data, size_t size)
 	if (f->kind != FRAME_TCP || s->payload_len == 0)
 		return;
 	require(s->payload >= data && s->payload_len <= size &&
-	    (size_t)(s->payload - data) <= size - s->payload_len,
+		(size_t)(s->payload - data) <= size - s->payload_len,
 	    "payload points outside the input");
 }
 
@@ -205,7 +207,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ev = frame_decode(data, size, true, &verified);
 	eu = frame_decode(data, size, false, &unverified);
 	require(strcmp(frame_error_name(ev), "unknown") != 0 &&
-	    strcmp(frame_error_name(eu), "unknown") != 0,
+		strcmp(frame_error_name(eu), "unknown") != 0,
 	    "decode returned an error without a name");
 	require(!is_csum_error(eu), "checksum error with verification off");
 	require(ev == eu || is_csum_error(ev),
@@ -222,11 +224,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (unverified.kind == FRAME_TCP) {
 		tcp_flags_str(unverified.u.seg.flags, flags);
 		require(strlen(flags) < sizeof(flags), "flag string too long");
-		require(unverified.u.seg.saddr.family == (unverified.ethertype ==
-		    ETHERTYPE_IPV6 ? IPF_V6 : IPF_V4), "an address of the wrong family");
+		require(unverified.u.seg.saddr.family ==
+			(unverified.ethertype == ETHERTYPE_IPV6 ? IPF_V6
+								: IPF_V4),
+		    "an address of the wrong family");
 	}
 	if (unverified.kind == FRAME_NDP || unverified.kind == FRAME_LINK_NOISE)
-		require(unverified.ethertype == ETHERTYPE_IPV6, "NDP outside IPv6");
+		require(unverified.ethertype == ETHERTYPE_IPV6,
+		    "NDP outside IPv6");
 	/* The codec encodes what the peer sends; not the link's noise. */
 	if (unverified.kind == FRAME_ARP || unverified.kind == FRAME_TCP ||
 	    unverified.kind == FRAME_NDP)

@@ -69,10 +69,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	for (line = strtok_r(text, "\n", &save); line != NULL && n < MAX_RECS;
-	    line = strtok_r(NULL, "\n", &save)) {
+	     line = strtok_r(NULL, "\n", &save)) {
 		err[0] = '\0';
 		if (ob_rec_parse(line, strlen(line), &recs[n], err,
-		    sizeof(err)) == -1) {
+			sizeof(err)) == -1) {
 			require(err[0] != '\0', "a refused record says why");
 			continue;
 		}
@@ -84,15 +84,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < cs.n; i++) {
 			require(cs.v[i].lport > 0 && cs.v[i].rport > 0,
 			    "a connection has ports");
-			require(cs.v[i].ncloses <= n, "no more closes than "
+			require(cs.v[i].ncloses <= n,
+			    "no more closes than "
 			    "records");
 		}
 		/* the same text, line by line, as expectations */
 		memcpy(text, data, size);
 		text[size] = '\0';
 		save = NULL;
-		for (line = strtok_r(text, "\n", &save), i = 0; line != NULL &&
-		    i < 16; line = strtok_r(NULL, "\n", &save), i++)
+		for (line = strtok_r(text, "\n", &save), i = 0;
+		     line != NULL && i < 16;
+		     line = strtok_r(NULL, "\n", &save), i++)
 			one_expectation(line, &cs);
 		ob_conns_free(&cs);
 	}

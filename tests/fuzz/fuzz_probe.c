@@ -77,7 +77,7 @@ static void
 check_netstat(const char *text, size_t len)
 {
 	static const char *names[] = { "TCPAbortOnLinger", "TCPAbortOnClose",
-	    "TCPTimeouts", "", "TcpExt:" };
+		"TCPTimeouts", "", "TcpExt:" };
 	uint64_t v1, v2;
 	size_t k;
 
@@ -85,7 +85,8 @@ check_netstat(const char *text, size_t len)
 		if (probe_netstat_parse(text, len, names[k], &v1) != 0)
 			continue;
 		require(probe_netstat_parse(text, len, names[k], &v2) == 0 &&
-		    v1 == v2, "netstat not the same twice");
+			v1 == v2,
+		    "netstat not the same twice");
 	}
 }
 

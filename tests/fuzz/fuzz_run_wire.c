@@ -80,14 +80,16 @@ apply_all(struct case_obs *o, char *text, size_t len, bool strict)
 	uint64_t t0, t;
 	int rc;
 
-	while (line < end && (nl = memchr(line, '\n', (size_t)(end - line))) != NULL) {
+	while (line < end &&
+	    (nl = memchr(line, '\n', (size_t)(end - line))) != NULL) {
 		*nl = '\0';
 		err[0] = '\0';
 		rc = obs_parse_at(line, &step, &t0, &t);
 		if (rc == 0) {
 			rc = obs_apply(o, line, err, sizeof(err));
 			if (rc == -1) {
-				require(err[0] != '\0' && strchr(err, '\n') == NULL,
+				require(err[0] != '\0' &&
+					strchr(err, '\n') == NULL,
 				    "refused without a one-line reason", err);
 				require(!strict, "own record refused", err);
 			}
@@ -107,7 +109,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((text = malloc(size + 1)) == NULL)
 		return 0;
 	memcpy(text, data, size);
-	text[size] = '\n';	/* a last line without newline counts too */
+	text[size] = '\n'; /* a last line without newline counts too */
 	if (case_obs_init(&o1, &sc) == -1 || case_obs_init(&o2, &sc) == -1)
 		abort();
 	apply_all(&o1, text, size + 1, false);

@@ -37,8 +37,10 @@ size_round_trip(uint64_t v)
 	char buf[64], err[256];
 	uint64_t back = 0;
 
-	require(format_size(v, buf, sizeof(buf)) < sizeof(buf), "size fits", buf);
-	require(parse_size(buf, &back, err, sizeof(err)) == 0, "size reparses", buf);
+	require(format_size(v, buf, sizeof(buf)) < sizeof(buf), "size fits",
+	    buf);
+	require(parse_size(buf, &back, err, sizeof(err)) == 0, "size reparses",
+	    buf);
 	require(back == v, "size round trip", buf);
 }
 

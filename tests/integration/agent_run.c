@@ -18,14 +18,14 @@
 #include "monotime.h"
 #include "peer_launch.h"
 
-#define MAX_ARGS 16
+#define MAX_ARGS	   16
 /* The Linux agent starts and stops in milliseconds. */
-#define LINUX_START_MS 10000
+#define LINUX_START_MS	   10000
 /* Wine: a wineserver, services.exe and winedevice.exe for each run
  * (about a second, more on two busy cores); ended after the program. */
-#define WINE_START_MS 30000
+#define WINE_START_MS	   30000
 #define WINE_STOP_EXTRA_MS 10000
-#define STOP_MS 5000
+#define STOP_MS		   5000
 
 static const char *const linux_cmd[] = { LINGERLAB_AGENT_PATH };
 
@@ -64,7 +64,7 @@ aut_init(int argc, char **argv)
 		}
 		if (!in_path("wine")) {
 			printf("SKIP: no wine here to run the Windows agent "
-			    "(Debian: apt-get install wine wine64)\n");
+			       "(Debian: apt-get install wine wine64)\n");
 			exit(ITEST_EXIT_SKIP);
 		}
 		aut.windows = true;
@@ -133,8 +133,8 @@ aut_start(const char *const extra[], int token_fd)
 	struct sandbox_spawn_opts so = SANDBOX_SPAWN_OPTS_INIT;
 	const char *args[8] = { "--listen", AGENT_ADDR };
 	const char *argv[MAX_ARGS];
-	const char *ready = "lingerlab-agent ready listen=" AGENT_ADDR
-	    " protocol=1 ";
+	const char *ready =
+	    "lingerlab-agent ready listen=" AGENT_ADDR " protocol=1 ";
 	char line[256];
 	int p[2], i;
 
@@ -149,8 +149,10 @@ aut_start(const char *const extra[], int token_fd)
 	ITEST_CHECKF(aut_pid > 0, "cannot start %s", argv[0]);
 	close(p[1]);
 	ITEST_CHECKF(aut_read_line_fd(p[0], line, sizeof(line), aut.start_ms) &&
-	    strncmp(line, ready, strlen(ready)) == 0, "no ready line from the "
-	    "agent within %d ms: '%s'", aut.start_ms, line);
+		strncmp(line, ready, strlen(ready)) == 0,
+	    "no ready line from the "
+	    "agent within %d ms: '%s'",
+	    aut.start_ms, line);
 	close(p[0]);
 }
 
@@ -171,10 +173,12 @@ aut_stop(void)
 
 	ITEST_CHECK(kill(aut_pid, aut.windows ? SIGINT : SIGTERM) == 0);
 	ITEST_CHECKF(peer_reap_within(aut_pid, &status, ms) == aut_pid,
-	    "the agent did not stop within %d ms of %s", ms, aut.windows ?
-	    "Ctrl+C (SIGINT)" : "SIGTERM");
-	ITEST_CHECKF(WIFEXITED(status) && (WEXITSTATUS(status) == 0 ||
-	    (aut.windows && WEXITSTATUS(status) == WINE_SIGKILLED_EXIT)),
+	    "the agent did not stop within %d ms of %s", ms,
+	    aut.windows ? "Ctrl+C (SIGINT)" : "SIGTERM");
+	ITEST_CHECKF(WIFEXITED(status) &&
+		(WEXITSTATUS(status) == 0 ||
+		    (aut.windows &&
+			WEXITSTATUS(status) == WINE_SIGKILLED_EXIT)),
 	    "the agent ended with status %#x, not exit 0", status);
 	aut_pid = 0;
 }
@@ -186,7 +190,8 @@ aut_peer_cmd(const char *cmd)
 	char err[256];
 
 	ITEST_CHECKF(control_request(aut_ctl, cmd, 10000, &r, err,
-	    sizeof(err)) == 0, "%s: %s", cmd, err);
+			 sizeof(err)) == 0,
+	    "%s: %s", cmd, err);
 	ITEST_CHECKF(r.ok, "%s: %s", cmd, r.status);
 	control_reply_free(&r);
 }

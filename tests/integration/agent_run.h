@@ -30,18 +30,18 @@
 #include "control_client.h"
 #include "itest.h"
 
-#define AGENT_ADDR "127.0.0.1:7900"
-#define AGENT_PORT 7900
+#define AGENT_ADDR	   "127.0.0.1:7900"
+#define AGENT_PORT	   7900
 #define AGENT_SWALLOW_PORT 80
-#define AGENT_QUIET_PORT 81
-#define AGENT_FULL_PORT 82
-#define AGENT_CLOSED_PORT 83	/* nothing listens: the peer refuses (RST) */
-#define AGENT_PEER_ADDR 0xc0000202u	/* 192.0.2.2 */
-#define AGENT_CLIENT_ADDR 0xc0000201u	/* 192.0.2.1 */
+#define AGENT_QUIET_PORT   81
+#define AGENT_FULL_PORT	   82
+#define AGENT_CLOSED_PORT  83 /* nothing listens: the peer refuses (RST) */
+#define AGENT_PEER_ADDR	   0xc0000202u /* 192.0.2.2 */
+#define AGENT_CLIENT_ADDR  0xc0000201u /* 192.0.2.1 */
 
 struct agent_under_test {
 	bool windows;		/* Winsock's names and ways (under Wine) */
-	const char *const *cmd;	/* the command, before the agent's args */
+	const char *const *cmd; /* the command, before the agent's args */
 	int ncmd;
 	/*
 	 * How long a start and a stop may take beyond the agent's own: Wine
@@ -60,32 +60,32 @@ extern pid_t aut_pid;
  * test a child runner (itest_child_runner_init). Exits 2 on a wrong
  * command line, 77 (SKIP) when --windows is given and there is no Wine.
  */
-void	aut_init(int argc, char **argv);
+void aut_init(int argc, char **argv);
 
 /* The sandbox, lingerpeer on its ports, the agent with extra arguments
  * (NULL-terminated, may be NULL); token_fd >= 0 becomes its fd 3. */
-void	aut_setup(const char *const extra[], int token_fd);
+void aut_setup(const char *const extra[], int token_fd);
 /* Stop the agent (it must exit 0), then lingerpeer. */
-void	aut_teardown(void);
+void aut_teardown(void);
 
 /* Start the agent: --listen AGENT_ADDR, then extra; wait for "ready". */
-void	aut_start(const char *const extra[], int token_fd);
+void aut_start(const char *const extra[], int token_fd);
 /* Stop it as its system stops a program: SIGTERM on Linux, Ctrl+C
  * (SIGINT, which Wine turns into it) on Windows. It must exit 0. */
-void	aut_stop(void);
+void aut_stop(void);
 /* The agent with exactly these arguments (NULL-terminated), not waited
  * for: to see how it exits. */
-pid_t	aut_spawn(const char *const args[]);
+pid_t aut_spawn(const char *const args[]);
 
 /* The scenario name of an error: "WOULDBLOCK" is "EWOULDBLOCK" on Linux,
  * "WSAEWOULDBLOCK" on Windows. One of 8 buffers in turn. */
 const char *aut_err(const char *name);
 /* Whether a call's error has a name (not "E<number>", not empty). */
-bool	aut_named(const char *err_name);
+bool aut_named(const char *err_name);
 
 /* A lingerpeer control command that must succeed. */
-void	aut_peer_cmd(const char *cmd);
+void aut_peer_cmd(const char *cmd);
 /* A line from fd within ms, without its newline; false at EOF or timeout. */
-bool	aut_read_line_fd(int fd, char *buf, size_t len, int ms);
+bool aut_read_line_fd(int fd, char *buf, size_t len, int ms);
 
 #endif

@@ -16,17 +16,34 @@
 
 #include "frame.h"
 
-#define BATCH 64
-#define ETH 14
-#define IP_OFF ETH
-#define TCP_OFF (ETH + 20)	/* frame_encode_tcp writes no IP options */
-#define L4_OFF6 (ETH + 40)	/* nor IPv6 extension headers */
+#define BATCH	64
+#define ETH	14
+#define IP_OFF	ETH
+#define TCP_OFF (ETH + 20) /* frame_encode_tcp writes no IP options */
+#define L4_OFF6 (ETH + 40) /* nor IPv6 extension headers */
 
 static const char *const kind_names[BK_COUNT] = {
-	"random", "eth-short", "ip-truncated", "ip-bad-csum", "ip-bad-header",
-	"ip-bad-length", "ip-fragment", "tcp-bad-csum", "tcp-bad-offset", "tcp-bad-option",
-	"tcp-random", "ipv6", "arp-junk", "udp", "ip6-truncated", "ip6-bad-ext",
-	"ip6-fragment", "ip6-tcp-bad-csum", "ip6-tcp-random", "ndp-malformed", "ndp-other",
+	"random",
+	"eth-short",
+	"ip-truncated",
+	"ip-bad-csum",
+	"ip-bad-header",
+	"ip-bad-length",
+	"ip-fragment",
+	"tcp-bad-csum",
+	"tcp-bad-offset",
+	"tcp-bad-option",
+	"tcp-random",
+	"ipv6",
+	"arp-junk",
+	"udp",
+	"ip6-truncated",
+	"ip6-bad-ext",
+	"ip6-fragment",
+	"ip6-tcp-bad-csum",
+	"ip6-tcp-random",
+	"ndp-malformed",
+	"ndp-other",
 	"mld-noise",
 };
 
@@ -47,8 +64,8 @@ rnd(struct blaster *b)
 }
 
 int
-blaster_open(struct blaster *b, const char *iface, const uint8_t dst_mac[6], uint32_t src_ip,
-	     uint32_t dst_ip, uint16_t dst_port, uint64_t seed)
+blaster_open(struct blaster *b, const char *iface, const uint8_t dst_mac[6],
+    uint32_t src_ip, uint32_t dst_ip, uint16_t dst_port, uint64_t seed)
 {
 	struct sockaddr_ll sll;
 	struct ifreq ifr;
@@ -75,12 +92,14 @@ blaster_open(struct blaster *b, const char *iface, const uint8_t dst_mac[6], uin
 	}
 	memcpy(b->src_mac, ifr.ifr_hwaddr.sa_data, 6);
 	/* Straight to the driver: the flood is the point, not the qdisc. */
-	(void)setsockopt(b->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
+	(void)setsockopt(b->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one,
+	    sizeof(one));
 	return 0;
 }
 
 void
-blaster_set_ipv6(struct blaster *b, const struct ip_addr *src6, const struct ip_addr *dst6)
+blaster_set_ipv6(struct blaster *b, const struct ip_addr *src6,
+    const struct ip_addr *dst6)
 {
 	b->src6 = *src6;
 	b->dst6 = *dst6;
@@ -96,18 +115,28 @@ blaster_close(struct blaster *b)
 
 /* A well-formed SYN with the options Linux sends. */
 static size_t
-base_syn(struct blaster *b, uint8_t *buf, size_t cap, uint32_t saddr, uint16_t sport,
-	 const uint8_t src_mac[6])
+base_syn(struct blaster *b, uint8_t *buf, size_t cap, uint32_t saddr,
+    uint16_t sport, const uint8_t src_mac[6])
 {
 	struct segment s = {
-		.saddr = ip_addr_v4(saddr), .daddr = ip_addr_v4(b->dst_ip), .sport = sport,
+		.saddr = ip_addr_v4(saddr),
+		.daddr = ip_addr_v4(b->dst_ip),
+		.sport = sport,
 		.dport = b->dst_port,
-		.seq = (uint32_t)rnd(b), .flags = TCPF_SYN, .window = 64240,
-		.opt = { .has_mss = true, .mss = 1460, .sack_ok = true, .has_ts = true,
-		    .ts_val = (uint32_t)rnd(b), .has_wscale = true, .wscale = 7 },
+		.seq = (uint32_t)rnd(b),
+		.flags = TCPF_SYN,
+		.window = 64240,
+		.opt = { .has_mss = true,
+		    .mss = 1460,
+		    .sack_ok = true,
+		    .has_ts = true,
+		    .ts_val = (uint32_t)rnd(b),
+		    .has_wscale = true,
+		    .wscale = 7 },
 	};
 
-	return frame_encode_tcp(buf, cap, src_mac, b->dst_mac, &s, (uint16_t)rnd(b), 64);
+	return frame_encode_tcp(buf, cap, src_mac, b->dst_mac, &s,
+	    (uint16_t)rnd(b), 64);
 }
 
 /* The same SYN over IPv6, from src6 to dst6. */
@@ -115,10 +144,20 @@ static size_t
 base_syn6(struct blaster *b, uint8_t *buf, size_t cap, uint16_t sport)
 {
 	struct segment s = {
-		.saddr = b->src6, .daddr = b->dst6, .sport = sport, .dport = b->dst_port,
-		.seq = (uint32_t)rnd(b), .flags = TCPF_SYN, .window = 64800,
-		.opt = { .has_mss = true, .mss = 1440, .sack_ok = true, .has_ts = true,
-		    .ts_val = (uint32_t)rnd(b), .has_wscale = true, .wscale = 7 },
+		.saddr = b->src6,
+		.daddr = b->dst6,
+		.sport = sport,
+		.dport = b->dst_port,
+		.seq = (uint32_t)rnd(b),
+		.flags = TCPF_SYN,
+		.window = 64800,
+		.opt = { .has_mss = true,
+		    .mss = 1440,
+		    .sack_ok = true,
+		    .has_ts = true,
+		    .ts_val = (uint32_t)rnd(b),
+		    .has_wscale = true,
+		    .wscale = 7 },
 	};
 
 	return frame_encode_tcp(buf, cap, b->src_mac, b->dst_mac, &s, 0, 64);
@@ -126,10 +165,13 @@ base_syn6(struct blaster *b, uint8_t *buf, size_t cap, uint16_t sport)
 
 /* An NS from src6 for target, to target's solicited-node group. */
 static size_t
-base_ns(struct blaster *b, uint8_t *buf, size_t cap, const struct ip_addr *target)
+base_ns(struct blaster *b, uint8_t *buf, size_t cap,
+    const struct ip_addr *target)
 {
-	struct ndp_msg ns = { .type = NDP_NS, .has_lla = true, .src = b->src6,
-	    .target = *target };
+	struct ndp_msg ns = { .type = NDP_NS,
+		.has_lla = true,
+		.src = b->src6,
+		.target = *target };
 	uint8_t group[6];
 
 	ns.dst = ip_addr_solicited_node(target);
@@ -156,8 +198,8 @@ static void
 fix_tcp_csum(struct blaster *b, uint8_t *f, size_t len)
 {
 	put16(f + TCP_OFF + 16, 0);
-	put16(f + TCP_OFF + 16, tcp_csum_ipv4(b->src_ip, b->dst_ip, f + TCP_OFF,
-	    len - TCP_OFF));
+	put16(f + TCP_OFF + 16,
+	    tcp_csum_ipv4(b->src_ip, b->dst_ip, f + TCP_OFF, len - TCP_OFF));
 }
 
 static size_t
@@ -174,12 +216,14 @@ fill_random(struct blaster *b, uint8_t *f, size_t from, size_t len)
 static void
 fix_l4_csum6(uint8_t *f, size_t len, uint8_t proto)
 {
-	struct ip_addr src = ip_addr_v6(f + ETH + 8), dst = ip_addr_v6(f + ETH + 24);
+	struct ip_addr src = ip_addr_v6(f + ETH + 8),
+		       dst = ip_addr_v6(f + ETH + 24);
 	size_t at = proto == 6 ? 16 : 2, l4 = len - L4_OFF6;
 
 	put16(f + L4_OFF6 + at, 0);
-	put16(f + L4_OFF6 + at, inet_csum(f + L4_OFF6, l4,
-	    l4_pseudo_ipv6(&src, &dst, (uint32_t)l4, proto)));
+	put16(f + L4_OFF6 + at,
+	    inet_csum(f + L4_OFF6, l4,
+		l4_pseudo_ipv6(&src, &dst, (uint32_t)l4, proto)));
 }
 
 /*
@@ -190,21 +234,41 @@ static size_t
 base_mld(struct blaster *b, uint8_t *f)
 {
 	static const uint8_t head[] = {
-		0x33, 0x33, 0, 0, 0, 0x16, 0, 0, 0, 0, 0, 0, 0x86, 0xdd,
-		0x60, 0, 0, 0, 0, 36, 0, 1,
+		0x33,
+		0x33,
+		0,
+		0,
+		0,
+		0x16,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0,
+		0x86,
+		0xdd,
+		0x60,
+		0,
+		0,
+		0,
+		0,
+		36,
+		0,
+		1,
 	};
 
 	memset(f, 0, 90);
 	memcpy(f, head, sizeof(head));
 	memcpy(f + 6, b->src_mac, 6);
-	f[38] = 0xff;				/* to ff02::16 */
+	f[38] = 0xff; /* to ff02::16 */
 	f[39] = 0x02;
 	f[53] = 0x16;
 	memcpy(f + 54, "\x3a\x00\x05\x02\x00\x00\x01\x00", 8);
-	f[62] = 143;				/* one record: */
+	f[62] = 143; /* one record: */
 	f[69] = 1;
-	f[70] = 4;				/* change to exclude */
-	f[74] = 0xff;				/* ff02::1:ffxx:xxxx */
+	f[70] = 4;    /* change to exclude */
+	f[74] = 0xff; /* ff02::1:ffxx:xxxx */
 	f[75] = 0x02;
 	f[85] = 1;
 	f[86] = 0xff;
@@ -217,16 +281,14 @@ static size_t
 base_for(struct blaster *b, enum blast_kind k, uint8_t *buf, size_t cap)
 {
 	struct ip_addr other = b->dst6;
-	uint16_t sport = (uint16_t)(1024 + rnd(b) % 31000);	/* never a real client's */
+	uint16_t sport =
+	    (uint16_t)(1024 + rnd(b) % 31000); /* never a real client's */
 
 	other.b[15] ^= 1;
 	switch (k) {
-	case BK_NDP_MALFORMED:
-		return base_ns(b, buf, cap, &b->dst6);
-	case BK_NDP_OTHER:
-		return base_ns(b, buf, cap, &other);
-	case BK_MLD_NOISE:
-		return base_mld(b, buf);
+	case BK_NDP_MALFORMED: return base_ns(b, buf, cap, &b->dst6);
+	case BK_NDP_OTHER: return base_ns(b, buf, cap, &other);
+	case BK_MLD_NOISE: return base_mld(b, buf);
 	default:
 		if (k >= BK_FIRST_IP6)
 			return base_syn6(b, buf, cap, sport);
@@ -241,39 +303,39 @@ breakit6(struct blaster *b, enum blast_kind k, uint8_t *f, size_t len)
 	uint64_t r = rnd(b);
 
 	switch (k) {
-	case BK_IP6_TRUNCATED:
-		return L4_OFF6 + 1 + r % (len - L4_OFF6 - 1);
+	case BK_IP6_TRUNCATED: return L4_OFF6 + 1 + r % (len - L4_OFF6 - 1);
 	case BK_IP6_BAD_EXT:
-		f[ETH + 6] = 0;				/* Hop-by-Hop, the TCP bytes as its body */
-		f[L4_OFF6 + 1] = (uint8_t)(5 + r % 250);	/* 48 bytes or more: past the end */
+		f[ETH + 6] = 0; /* Hop-by-Hop, the TCP bytes as its body */
+		f[L4_OFF6 + 1] =
+		    (uint8_t)(5 + r % 250); /* 48 bytes or more: past the end */
 		return len;
-	case BK_IP6_FRAGMENT:
-		f[ETH + 6] = 44;
-		return len;
+	case BK_IP6_FRAGMENT: f[ETH + 6] = 44; return len;
 	case BK_IP6_TCP_BAD_CSUM:
 		f[L4_OFF6 + 16] ^= (uint8_t)(1 + r % 255);
 		return len;
 	case BK_IP6_TCP_RANDOM:
 		f[L4_OFF6 + 13] = (uint8_t)(r & ~(uint64_t)TCPF_SYN);
-		fill_random(b, f, L4_OFF6 + 4, L4_OFF6 + 12);	/* seq, ack */
+		fill_random(b, f, L4_OFF6 + 4, L4_OFF6 + 12); /* seq, ack */
 		fix_l4_csum6(f, len, 6);
 		return len;
 	case BK_NDP_MALFORMED:
 		if (r & 1) {
-			f[ETH + 7] = (uint8_t)((r >> 8) % 255);	/* hop limit, never 255 */
+			f[ETH + 7] = (uint8_t)((r >> 8) %
+			    255); /* hop limit, never 255 */
 		} else {
-			f[L4_OFF6 + 25] = 0;			/* an option of length 0 */
+			f[L4_OFF6 + 25] = 0; /* an option of length 0 */
 			fix_l4_csum6(f, len, 58);
 		}
 		return len;
 	default:
-		return len;	/* BK_NDP_OTHER, BK_MLD_NOISE: well-formed as built */
+		return len; /* BK_NDP_OTHER, BK_MLD_NOISE: well-formed as built */
 	}
 }
 
 /* Break the well-formed SYN in f (len bytes) one way; returns the new length. */
 static size_t
-breakit(struct blaster *b, enum blast_kind k, uint8_t *f, size_t len, size_t cap)
+breakit(struct blaster *b, enum blast_kind k, uint8_t *f, size_t len,
+    size_t cap)
 {
 	uint64_t r;
 
@@ -282,35 +344,39 @@ breakit(struct blaster *b, enum blast_kind k, uint8_t *f, size_t len, size_t cap
 	r = rnd(b);
 	switch (k) {
 	case BK_RANDOM:
-		return fill_random(b, f, 0, ETH + r % (cap - ETH - 4));	/* up to 1514 */
+		return fill_random(b, f, 0,
+		    ETH + r % (cap - ETH - 4)); /* up to 1514 */
 	case BK_ETH_SHORT:
 		/* A link will not carry less than a header (the kernel refuses
 		 * it), so: a header and a stub of IPv4, 0 to 19 bytes. */
 		return fill_random(b, f, ETH, ETH + r % 20);
-	case BK_IP_TRUNCATED:
-		return ETH + 1 + r % (len - ETH - 1);
+	case BK_IP_TRUNCATED: return ETH + 1 + r % (len - ETH - 1);
 	case BK_IP_BAD_CSUM:
 		f[IP_OFF + 10] ^= (uint8_t)(1 + r % 255);
 		return len;
 	case BK_IP_BAD_HEADER:
-		f[IP_OFF] = r & 1 ? (uint8_t)(0x40 | (r >> 8) % 5) :	/* IHL < 5 */
-		    (uint8_t)(0x65 + (r >> 8) % 10);			/* version 6 */
+		f[IP_OFF] = r & 1 ? (uint8_t)(0x40 | (r >> 8) % 5)
+				  :		     /* IHL < 5 */
+		    (uint8_t)(0x65 + (r >> 8) % 10); /* version 6 */
 		fix_ip_csum(f);
 		return len;
 	case BK_IP_BAD_LENGTH:
-		put16(f + IP_OFF + 2, r & 1 ? (uint16_t)((r >> 8) % 20) :
-		    (uint16_t)(len - ETH + 1 + (r >> 8) % 1000));
+		put16(f + IP_OFF + 2,
+		    r & 1 ? (uint16_t)((r >> 8) % 20)
+			  : (uint16_t)(len - ETH + 1 + (r >> 8) % 1000));
 		fix_ip_csum(f);
 		return len;
 	case BK_IP_FRAGMENT:
-		put16(f + IP_OFF + 6, r & 1 ? 0x2000 : (uint16_t)(1 + (r >> 8) % 0x1fff));
+		put16(f + IP_OFF + 6,
+		    r & 1 ? 0x2000 : (uint16_t)(1 + (r >> 8) % 0x1fff));
 		fix_ip_csum(f);
 		return len;
 	case BK_TCP_BAD_CSUM:
 		f[TCP_OFF + 16] ^= (uint8_t)(1 + r % 255);
 		return len;
 	case BK_TCP_BAD_OFFSET:
-		f[TCP_OFF + 12] = (uint8_t)((r & 1 ? (r >> 8) % 5 : 11 + (r >> 8) % 5) << 4);
+		f[TCP_OFF + 12] =
+		    (uint8_t)((r & 1 ? (r >> 8) % 5 : 11 + (r >> 8) % 5) << 4);
 		fix_tcp_csum(b, f, len);
 		return len;
 	case BK_TCP_BAD_OPTION:
@@ -320,7 +386,7 @@ breakit(struct blaster *b, enum blast_kind k, uint8_t *f, size_t len, size_t cap
 		return len;
 	case BK_TCP_RANDOM:
 		f[TCP_OFF + 13] = (uint8_t)(r & ~(uint64_t)TCPF_SYN);
-		fill_random(b, f, TCP_OFF + 4, TCP_OFF + 12);	/* seq, ack */
+		fill_random(b, f, TCP_OFF + 4, TCP_OFF + 12); /* seq, ack */
 		fix_tcp_csum(b, f, len);
 		return len;
 	case BK_IPV6:
@@ -329,7 +395,8 @@ breakit(struct blaster *b, enum blast_kind k, uint8_t *f, size_t len, size_t cap
 	case BK_ARP_JUNK:
 		put16(f + 12, 0x0806);
 		fill_random(b, f, ETH, ETH + 28 + r % 32);
-		if (r & 1) {	/* aimed at our address, so the peer's filter lets it in */
+		if (r &
+		    1) { /* aimed at our address, so the peer's filter lets it in */
 			f[ETH + 24] = (uint8_t)(b->dst_ip >> 24);
 			f[ETH + 25] = (uint8_t)(b->dst_ip >> 16);
 			f[ETH + 26] = (uint8_t)(b->dst_ip >> 8);
@@ -340,8 +407,7 @@ breakit(struct blaster *b, enum blast_kind k, uint8_t *f, size_t len, size_t cap
 		f[IP_OFF + 9] = 17;
 		fix_ip_csum(f);
 		return len;
-	default:
-		break;
+	default: break;
 	}
 	return len;
 }
@@ -349,7 +415,7 @@ breakit(struct blaster *b, enum blast_kind k, uint8_t *f, size_t len, size_t cap
 /* sendmmsg a batch; counts what the kernel took into taken[i]'s kind. */
 static uint64_t
 send_batch(struct blaster *b, uint8_t frames[][FRAME_MAX], const size_t *lens,
-	   const int *kinds, unsigned n)
+    const int *kinds, unsigned n)
 {
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
@@ -368,8 +434,9 @@ send_batch(struct blaster *b, uint8_t frames[][FRAME_MAX], const size_t *lens,
 		r = sendmmsg(b->fd, msgs + done, n - done, 0);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r < 0 && (errno == ENOBUFS || errno == EAGAIN) && ++busy < 100000)
-			continue;	/* the link is busy: try again, do not lose it */
+		if (r < 0 && (errno == ENOBUFS || errno == EAGAIN) &&
+		    ++busy < 100000)
+			continue; /* the link is busy: try again, do not lose it */
 		if (r <= 0) {
 			/* This frame is one the kernel will not send (too short): skip it. */
 			b->refused++;
@@ -400,11 +467,14 @@ blaster_junk(struct blaster *b, uint64_t n)
 	while (k < n) {
 		for (m = 0; m < BATCH && k < n; m++, k++) {
 			kinds[m] = (int)(k % BK_COUNT);
-			if (kinds[m] >= BK_FIRST_IP6 && !ip_addr_is_v6(&b->dst6))
-				kinds[m] = BK_IPV6;	/* no IPv6 addresses to aim at */
-			lens[m] = base_for(b, (enum blast_kind)kinds[m], frames[m], FRAME_MAX);
-			lens[m] = breakit(b, (enum blast_kind)kinds[m], frames[m], lens[m],
-			    FRAME_MAX);
+			if (kinds[m] >= BK_FIRST_IP6 &&
+			    !ip_addr_is_v6(&b->dst6))
+				kinds[m] =
+				    BK_IPV6; /* no IPv6 addresses to aim at */
+			lens[m] = base_for(b, (enum blast_kind)kinds[m],
+			    frames[m], FRAME_MAX);
+			lens[m] = breakit(b, (enum blast_kind)kinds[m],
+			    frames[m], lens[m], FRAME_MAX);
 		}
 		took += send_batch(b, frames, lens, kinds, m);
 	}
@@ -435,7 +505,8 @@ blaster_syns(struct blaster *b, uint64_t n, unsigned spoof_every)
 				mac[5] = (uint8_t)(r >> 24);
 			}
 			lens[m] = base_syn(b, frames[m], FRAME_MAX, saddr,
-			    (uint16_t)(1024 + k % 31000), saddr == b->src_ip ? b->src_mac : mac);
+			    (uint16_t)(1024 + k % 31000),
+			    saddr == b->src_ip ? b->src_mac : mac);
 		}
 		took += send_batch(b, frames, lens, kinds, m);
 	}

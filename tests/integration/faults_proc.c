@@ -25,8 +25,8 @@
 #include "monotime.h"
 
 #define EVENT_TIMEOUT_MS 60000	/* for a step to show up under load */
-#define RUN_TIMEOUT_MS 120000	/* for lingerlab to end after the fault */
-#define GONE_TIMEOUT_MS 10000	/* for its namespaces to lose their last user */
+#define RUN_TIMEOUT_MS	 120000 /* for lingerlab to end after the fault */
+#define GONE_TIMEOUT_MS	 10000	/* for its namespaces to lose their last user */
 
 /* The process group last started, for fx_cleanup(). */
 static pid_t last_group;
@@ -35,7 +35,7 @@ void
 fx_cleanup(void)
 {
 	if (last_group > 0)
-		(void)kill(-last_group, SIGKILL);	/* ESRCH when it is gone */
+		(void)kill(-last_group, SIGKILL); /* ESRCH when it is gone */
 	last_group = 0;
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
@@ -63,7 +63,8 @@ fx_wait_for(struct itest_proc *p, const char *text)
 	while (waitpid(p->pid, NULL, 0) == -1 && errno == EINTR)
 		;
 	fail_msg("no '%s' from lingerlab in %d ms\nstdout:\n%s\n"
-		    "stderr:\n%s", text, EVENT_TIMEOUT_MS, p->out, p->err);
+		 "stderr:\n%s",
+	    text, EVENT_TIMEOUT_MS, p->out, p->err);
 }
 
 /* Its whole output and its exit; killed (and failed) if it hangs. */
@@ -92,7 +93,8 @@ parent_of(pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	if ((f = fopen(path, "r")) == NULL)
 		return 0;
-	if (fgets(buf, sizeof(buf), f) != NULL && (rp = strrchr(buf, ')')) != NULL)
+	if (fgets(buf, sizeof(buf), f) != NULL &&
+	    (rp = strrchr(buf, ')')) != NULL)
 		(void)sscanf(rp + 2, "%*c %d", &ppid);
 	fclose(f);
 	return (pid_t)ppid;
@@ -179,14 +181,16 @@ ns_ino(const char *path)
 void
 fx_add_ns(pid_t pid, void *arg)
 {
-	static const char *kinds[] = { "net", "pid_for_children", "user", "mnt" };
+	static const char *kinds[] = { "net", "pid_for_children", "user",
+		"mnt" };
 	struct nsset *s = arg;
 	char path[96], mine[96];
 	unsigned long ino;
 	size_t k, i;
 
 	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, kinds[k]);
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid,
+		    kinds[k]);
 		snprintf(mine, sizeof(mine), "/proc/self/ns/%s", kinds[k]);
 		ino = ns_ino(path);
 		if (ino == 0 || ino == ns_ino(mine))
@@ -198,7 +202,7 @@ fx_add_ns(pid_t pid, void *arg)
 		/* Held open, the namespace lives on and its number cannot go
 		 * to another one (another test's sandbox) meanwhile. */
 		if ((s->fd[s->n] = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-			continue;	/* it went while we looked */
+			continue; /* it went while we looked */
 		s->ino[s->n++] = ino;
 	}
 }
@@ -242,8 +246,8 @@ names_one(const char *path, const struct nsset *s)
 static bool
 process_uses(const char *pid, const struct nsset *s, char *who, size_t len)
 {
-	static const char *kinds[] = { "net", "pid", "pid_for_children",
-	    "user", "mnt" };
+	static const char *kinds[] = { "net", "pid", "pid_for_children", "user",
+		"mnt" };
 	struct dirent *fe;
 	char path[600];
 	bool used = false;
@@ -259,7 +263,7 @@ process_uses(const char *pid, const struct nsset *s, char *who, size_t len)
 		return true;
 	snprintf(path, sizeof(path), "/proc/%s/fd", pid);
 	if ((fds = opendir(path)) == NULL)
-		return false;	/* gone meanwhile, or not ours to read */
+		return false; /* gone meanwhile, or not ours to read */
 	while (!used && (fe = readdir(fds)) != NULL) {
 		snprintf(path, sizeof(path), "/proc/%s/fd/%s", pid, fe->d_name);
 		used = names_one(path, s);
@@ -280,7 +284,7 @@ ns_still_used(const struct nsset *s, char *who, size_t len)
 	assert_non_null(d);
 	while (!used && (e = readdir(d)) != NULL) {
 		if (atoi(e->d_name) <= 0 || atoi(e->d_name) == (int)getpid())
-			continue;	/* we hold them open on purpose */
+			continue; /* we hold them open on purpose */
 		used = process_uses(e->d_name, s, who, len);
 	}
 	closedir(d);
@@ -325,7 +329,8 @@ fx_expect_nothing_left(struct nsset *ns, int netns_before)
 
 	if (!itest_reap_all(GONE_TIMEOUT_MS / 1000))
 		fail_msg("a process lingerlab started was still running %d ms "
-		    "after it ended", GONE_TIMEOUT_MS);
+			 "after it ended",
+		    GONE_TIMEOUT_MS);
 	/* Reaped means gone, but a namespace's last user may be a zombie
 	 * of someone else's: poll /proc, which has no notification. */
 	while (ns_still_used(ns, who, sizeof(who)) && monotime_ms() < until)
@@ -338,5 +343,3 @@ fx_expect_nothing_left(struct nsset *ns, int netns_before)
 	if (fx_count_netns() > netns_before)
 		fail_msg("a new name in /run/netns (ip netns list)");
 }
-
-

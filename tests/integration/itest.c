@@ -49,7 +49,7 @@ close_at_exit(int status, void *arg)
 	bool owner = the_sandbox.owner == getpid();
 
 	(void)arg;
-	sandbox_close(&the_sandbox);	/* a child's: only its fd copies */
+	sandbox_close(&the_sandbox); /* a child's: only its fd copies */
 	if (!owner || the_sandbox.mode == SANDBOX_USERNS) {
 		fflush(NULL);
 		_exit(status);
@@ -103,7 +103,7 @@ stop_unready(pid_t pid)
 	int status;
 
 	if (pid <= 0)
-		return;	/* reaped already: its status was in why */
+		return; /* reaped already: its status was in why */
 	kill(pid, SIGKILL);
 	status = reap_within(pid, ITEST_STOP_TIMEOUT_MS);
 	if (status == -1)
@@ -129,8 +129,10 @@ start_forwarder(int out_fd)
 	pid = sandbox_spawn(itest_enter_sandbox(), SANDBOX_CLIENT_SIDE, argv,
 	    &so);
 	if (pid == -1)
-		fprintf(stderr, "itest: %s; lingerpeer's later output is "
-		    "lost\n", the_sandbox.errbuf);
+		fprintf(stderr,
+		    "itest: %s; lingerpeer's later output is "
+		    "lost\n",
+		    the_sandbox.errbuf);
 	return pid;
 }
 
@@ -158,7 +160,7 @@ itest_start_peer_addr(const char *addr, const char *const extra_args[],
 	memset(out, 0, sizeof(*out));
 	itest_enter_sandbox();
 	if ((lo.control_fd = peer_launch_control_listen("itest", out->control,
-	    sizeof(out->control), why, sizeof(why))) == -1) {
+		 sizeof(out->control), why, sizeof(why))) == -1) {
 		fprintf(stderr, "itest: %s\n", why);
 		return -1;
 	}
@@ -226,8 +228,8 @@ itest_pcap_open(enum sandbox_side side, const char *filter,
     pcap_direction_t dir)
 {
 	struct sandbox *sb = itest_enter_sandbox();
-	const char *iface = side == SANDBOX_PEER_SIDE ? SANDBOX_PEER_IFACE :
-	    SANDBOX_CLIENT_IFACE;
+	const char *iface = side == SANDBOX_PEER_SIDE ? SANDBOX_PEER_IFACE
+						      : SANDBOX_CLIENT_IFACE;
 	char errbuf[PCAP_ERRBUF_SIZE];
 	pcap_t *p;
 	int rc;
@@ -241,13 +243,13 @@ itest_pcap_open(enum sandbox_side side, const char *filter,
 	rc = p == NULL ? -1 : pcap_setup(p, filter, dir);
 	if (side == SANDBOX_PEER_SIDE && sandbox_leave_peer_ns(sb) == -1) {
 		fprintf(stderr, "itest: %s\n", sb->errbuf);
-		abort();	/* the rest of the test would run in netns B */
+		abort(); /* the rest of the test would run in netns B */
 	}
 	if (rc == 0)
 		return p;
 	fprintf(stderr, "itest: cannot capture on %s (filter %s): %s\n", iface,
-	    filter != NULL ? filter : "none", p != NULL ? pcap_geterr(p) :
-	    errbuf);
+	    filter != NULL ? filter : "none",
+	    p != NULL ? pcap_geterr(p) : errbuf);
 	if (p != NULL)
 		pcap_close(p);
 	return NULL;
@@ -264,7 +266,7 @@ itest_pcap_next(pcap_t *p, int timeout_ms, struct pcap_pkthdr **hdr,
     const unsigned char **data)
 {
 	struct pollfd pfd = { .fd = pcap_get_selectable_fd(p),
-	    .events = POLLIN };
+		.events = POLLIN };
 	int64_t deadline = monotime_ms() + timeout_ms;
 	int rc;
 
@@ -306,7 +308,8 @@ itest_become_nobody(void)
 	struct passwd *pw = getpwnam("nobody");
 
 	if (geteuid() != 0)
-		itest_child_exit(ITEST_EXIT_SKIP, "already unprivileged: "
+		itest_child_exit(ITEST_EXIT_SKIP,
+		    "already unprivileged: "
 		    "nothing to drop");
 	if (pw == NULL)
 		itest_child_exit(ITEST_EXIT_SKIP, "no user nobody here");
@@ -346,7 +349,7 @@ itest_run_in_child(void (*fn)(void), bool as_nobody)
 	pid_t pid, r;
 
 	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	fflush(NULL);	/* or the child's exit() would print it again */
+	fflush(NULL); /* or the child's exit() would print it again */
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -355,14 +358,14 @@ itest_run_in_child(void (*fn)(void), bool as_nobody)
 		if (as_nobody)
 			itest_become_nobody();
 		fn();
-		exit(0);	/* closes the sandbox, runs leak checks */
+		exit(0); /* closes the sandbox, runs leak checks */
 	}
 	close(p[1]);
-	msg[itest_read_fd(p[0], msg, sizeof(msg) - 1,
-	    ITEST_CHILD_TIMEOUT_MS)] = '\0';
+	msg[itest_read_fd(p[0], msg, sizeof(msg) - 1, ITEST_CHILD_TIMEOUT_MS)] =
+	    '\0';
 	close(p[0]);
 	if ((r = waitpid(pid, &status, WNOHANG)) == 0) {
-		kill(pid, SIGKILL);	/* past the deadline */
+		kill(pid, SIGKILL); /* past the deadline */
 		r = waitpid(pid, &status, 0);
 	}
 	assert_int_equal(r, pid);
@@ -381,7 +384,7 @@ int
 itest_connect_nonblock(const char *addr, uint16_t port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET,
-	    .sin_port = htons(port) };
+		.sin_port = htons(port) };
 	int fd, e;
 
 	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
@@ -432,8 +435,11 @@ skip_all_unless_possible(void)
 	pid_t pid;
 
 	if ((pid = fork()) == 0)
-		_exit(sandbox_open(&sb) == 0 ? 0 : (printf("SKIP: cannot build "
-		    "a sandbox: %s\n", sb.errbuf), ITEST_EXIT_SKIP));
+		_exit(sandbox_open(&sb) == 0 ? 0
+					     : (printf("SKIP: cannot build "
+						       "a sandbox: %s\n",
+						    sb.errbuf),
+						   ITEST_EXIT_SKIP));
 	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
 	    WEXITSTATUS(status) == ITEST_EXIT_SKIP)
 		exit(ITEST_EXIT_SKIP);

@@ -43,10 +43,10 @@
 #define ITEST_CHILD_TIMEOUT_MS 60000
 
 struct itest_peer {
-	pid_t pid;		/* lingerpeer, in netns B */
-	pid_t forwarder;	/* copies its later stdout to our stderr */
-	char control[120];	/* "unix:@NAME", for the control client */
-	char ready_line[256];	/* what it printed, without the newline */
+	pid_t pid;	      /* lingerpeer, in netns B */
+	pid_t forwarder;      /* copies its later stdout to our stderr */
+	char control[120];    /* "unix:@NAME", for the control client */
+	char ready_line[256]; /* what it printed, without the newline */
 };
 
 /*
@@ -117,14 +117,21 @@ int itest_pcap_next(pcap_t *p, int timeout_ms, struct pcap_pkthdr **hdr,
 void itest_run_in_child(void (*fn)(void), bool as_nobody);
 
 /* In such a child: end it with code, reporting a message to the parent. */
-__attribute__((format(printf, 2, 3), noreturn))
-void itest_child_exit(int code, const char *fmt, ...);
+__attribute__((format(printf, 2, 3), noreturn)) void itest_child_exit(int code,
+    const char *fmt, ...);
 
 /* In such a child: fail with the file, line and condition unless cond. */
-#define ITEST_CHECK(cond) do { if (!(cond)) itest_child_exit(1, \
-	"%s:%d: %s", __FILE__, __LINE__, #cond); } while (0)
-#define ITEST_CHECKF(cond, ...) do { if (!(cond)) \
-	itest_child_exit(1, __VA_ARGS__); } while (0)
+#define ITEST_CHECK(cond)                                                      \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			itest_child_exit(1, "%s:%d: %s", __FILE__, __LINE__,   \
+			    #cond);                                            \
+	} while (0)
+#define ITEST_CHECKF(cond, ...)                                                \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			itest_child_exit(1, __VA_ARGS__);                      \
+	} while (0)
 
 /* Send itest_child_exit()'s messages to fd (in a grandchild, say). */
 void itest_set_report_fd(int fd);
@@ -170,7 +177,12 @@ struct itest_case {
 /* The cmocka test function of an itest_case (its state). */
 void itest_run_case(void **state);
 
-#define ITEST_CASE(name, fn, nobody) { name, itest_run_case, NULL, NULL, \
-	&(struct itest_case){ fn, nobody } }
+#define ITEST_CASE(name, fn, nobody)                                           \
+	{                                                                      \
+		name, itest_run_case, NULL, NULL, &(struct itest_case)         \
+		{                                                              \
+			fn, nobody                                             \
+		}                                                              \
+	}
 
 #endif

@@ -57,7 +57,7 @@ itest_proc_start(struct itest_proc *p, char *const argv[],
 		_exit(127);
 	}
 	if (p->opts.own_group)
-		setpgid(p->pid, p->pid);	/* either of us may be first */
+		setpgid(p->pid, p->pid); /* either of us may be first */
 	if (in >= 0)
 		close(in);
 	close(op[1]);
@@ -78,7 +78,7 @@ room(char **buf, size_t *cap, size_t len)
 	if (*cap >= ITEST_OUT_MAX)
 		return 0;
 	if ((nb = realloc(*buf, *cap * 2)) == NULL)
-		return 0;	/* dropped, like past the limit */
+		return 0; /* dropped, like past the limit */
 	*buf = nb;
 	*cap *= 2;
 	return *cap - 1 - len;
@@ -113,7 +113,7 @@ take_lines(struct itest_proc *p, int64_t now)
 	char *l, *nl;
 
 	while ((nl = memchr(p->out + p->line_off, '\n',
-	    p->olen - p->line_off)) != NULL) {
+		    p->olen - p->line_off)) != NULL) {
 		l = p->out + p->line_off;
 		p->opts.on_line(p, l, (size_t)(nl - l), now - p->t0,
 		    p->opts.arg);
@@ -167,7 +167,7 @@ itest_proc_finish(struct itest_proc *p, int64_t timeout_ms)
 	pid_t r;
 
 	if (!itest_proc_read_until(p, NULL, timeout_ms))
-		itest_proc_kill(p, SIGKILL);	/* it hung: the checks say so */
+		itest_proc_kill(p, SIGKILL); /* it hung: the checks say so */
 	while ((r = waitpid(p->pid, &status, 0)) == -1 && errno == EINTR)
 		;
 	p->ms = (long)(monotime_ms() - p->t0);
@@ -197,7 +197,7 @@ itest_run(char *const argv[], struct itest_proc *p, int64_t timeout_ms)
 static void
 on_alarm(int sig)
 {
-	(void)sig;		/* only to interrupt waitpid() */
+	(void)sig; /* only to interrupt waitpid() */
 }
 
 bool
@@ -207,7 +207,7 @@ itest_reap_all(int timeout_s)
 	pid_t r;
 
 	sigemptyset(&sa.sa_mask);
-	assert_int_equal(sigaction(SIGALRM, &sa, NULL), 0);	/* no SA_RESTART */
+	assert_int_equal(sigaction(SIGALRM, &sa, NULL), 0); /* no SA_RESTART */
 	alarm((unsigned)timeout_s);
 	while ((r = waitpid(-1, NULL, 0)) > 0)
 		;
@@ -229,7 +229,8 @@ void
 itest_proc_expect_status(const struct itest_proc *p, int want)
 {
 	if (p->status != want)
-		fail_msg("lingerlab exited %d, not %d\nstdout:\n%s\nstderr:\n%s",
+		fail_msg(
+		    "lingerlab exited %d, not %d\nstdout:\n%s\nstderr:\n%s",
 		    p->status, want, p->out, p->err);
 }
 
@@ -237,7 +238,8 @@ void
 itest_proc_expect_text(const struct itest_proc *p, const char *what)
 {
 	if (strstr(p->out, what) == NULL && strstr(p->err, what) == NULL)
-		fail_msg("no '%s' in lingerlab's output\nstdout:\n%s\nstderr:\n%s",
+		fail_msg(
+		    "no '%s' in lingerlab's output\nstdout:\n%s\nstderr:\n%s",
 		    what, p->out, p->err);
 }
 

@@ -26,7 +26,8 @@
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: leaky_closer [--leak] [--hold MS] [N]\n"
+	fprintf(stderr,
+	    "usage: leaky_closer [--leak] [--hold MS] [N]\n"
 	    "needs LINGERLAB_PEER_ADDR and LINGERLAB_PEER_PORT (lingerlab "
 	    "observe sets them)\n");
 	return 2;
@@ -40,8 +41,9 @@ peer(struct sockaddr_in *sa)
 
 	memset(sa, 0, sizeof(*sa));
 	sa->sin_family = AF_INET;
-	if (a == NULL || p == NULL || inet_pton(AF_INET, a, &sa->sin_addr) != 1 ||
-	    atoi(p) <= 0 || atoi(p) > 65535)
+	if (a == NULL || p == NULL ||
+	    inet_pton(AF_INET, a, &sa->sin_addr) != 1 || atoi(p) <= 0 ||
+	    atoi(p) > 65535)
 		return -1;
 	sa->sin_port = htons((uint16_t)atoi(p));
 	return 0;
@@ -52,8 +54,8 @@ one(const struct sockaddr_in *sa, bool leak, int i)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
-	if (fd == -1 || connect(fd, (const struct sockaddr *)sa,
-	    sizeof(*sa)) == -1) {
+	if (fd == -1 ||
+	    connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == -1) {
 		fprintf(stderr, "leaky_closer: connection %d: %s\n", i + 1,
 		    strerror(errno));
 		if (fd != -1)

@@ -45,19 +45,19 @@
 #include "monotime.h"
 #include "peer_launch.h"
 
-#define AGENT AGENT_ADDR
-#define SWALLOW_PORT AGENT_SWALLOW_PORT
-#define QUIET_PORT AGENT_QUIET_PORT
-#define PEER_ADDR AGENT_PEER_ADDR
-#define TOKEN "3q2+7kR0b0Jm8aUqXlq1s8yI2W3Yk2vB"
-#define LINE_MS 5000		/* a reply on an idle sandbox: well under */
+#define AGENT	      AGENT_ADDR
+#define SWALLOW_PORT  AGENT_SWALLOW_PORT
+#define QUIET_PORT    AGENT_QUIET_PORT
+#define PEER_ADDR     AGENT_PEER_ADDR
+#define TOKEN	      "3q2+7kR0b0Jm8aUqXlq1s8yI2W3Yk2vB"
+#define LINE_MS	      5000 /* a reply on an idle sandbox: well under */
 /*
  * close() with SO_LINGER {1, 1}: 1 s, within the scenario language's own
  * tolerance for "blocks about 1s" (50 ms + 1 s / 20, client/language/
  * scenario_defaults.h, measured there: 2.015 s for a linger of 2 s), the
  * time the agent waited for a CPU taken out as the evaluator does.
  */
-#define LINGER_NS 1000000000ull
+#define LINGER_NS     1000000000ull
 #define LINGER_TOL_NS 100000000ull
 /*
  * A runner gone mid-step: the watcher ends the step at once. Without it
@@ -76,8 +76,8 @@ static void
 raw_open(struct raw *r)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET,
-	    .sin_port = htons(AGENT_PORT),
-	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		.sin_port = htons(AGENT_PORT),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 
 	r->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ITEST_CHECK(r->fd >= 0);
@@ -120,11 +120,15 @@ raw_expect_closed(struct raw *r, int ms)
 	ssize_t n;
 	char c;
 
-	ITEST_CHECKF(poll(&p, 1, ms) == 1, "the agent kept the connection "
-	    "open for %d ms", ms);
+	ITEST_CHECKF(poll(&p, 1, ms) == 1,
+	    "the agent kept the connection "
+	    "open for %d ms",
+	    ms);
 	n = recv(r->fd, &c, 1, 0);
-	ITEST_CHECKF(n == 0 || (n == -1 && errno == ECONNRESET), "the agent "
-	    "sent more instead of closing (recv %d)", (int)n);
+	ITEST_CHECKF(n == 0 || (n == -1 && errno == ECONNRESET),
+	    "the agent "
+	    "sent more instead of closing (recv %d)",
+	    (int)n);
 	close(r->fd);
 	r->fd = -1;
 }
@@ -164,11 +168,14 @@ check_hello(const struct agent_hello *h)
 		return;
 	}
 	ITEST_CHECKF(strcmp(h->os.name, "Windows") == 0 &&
-	    strcmp(h->os.wine, "no") != 0 && strcmp(h->os.wine, "unknown") != 0,
+		strcmp(h->os.wine, "no") != 0 &&
+		strcmp(h->os.wine, "unknown") != 0,
 	    "hello: os=%s wine=%s, wanted Windows under Wine", h->os.name,
 	    h->os.wine);
-	ITEST_CHECKF(strncmp(h->os.kernel, "Linux ", 6) == 0, "hello: "
-	    "kernel=%s, wanted the host's (Linux ...)", h->os.kernel);
+	ITEST_CHECKF(strncmp(h->os.kernel, "Linux ", 6) == 0,
+	    "hello: "
+	    "kernel=%s, wanted the host's (Linux ...)",
+	    h->os.kernel);
 	ITEST_CHECK(strcmp(h->os.version, "unknown") != 0);
 }
 
@@ -189,12 +196,12 @@ check_lingering_close(struct agent_client *ac, const struct plat_call *c,
 	ITEST_CHECK(c->t_end_ns >= c->t_start_ns && c->t_start_ns > 0);
 	took = c->t_end_ns - c->t_start_ns;
 	took -= c->cpu_wait_ns < took ? c->cpu_wait_ns : 0;
-	ITEST_CHECK(agent_tcp_state(ac, la, lp, ra, rp, state,
-	    sizeof(state)) == 0);
+	ITEST_CHECK(
+	    agent_tcp_state(ac, la, lp, ra, rp, state, sizeof(state)) == 0);
 	if (aut.windows) {
-		ITEST_CHECKF(c->ret == 0 || (c->ret == -1 &&
-		    aut_named(c->err_name)), "close: %d '%s'", (int)c->ret,
-		    c->err_name);
+		ITEST_CHECKF(c->ret == 0 ||
+			(c->ret == -1 && aut_named(c->err_name)),
+		    "close: %d '%s'", (int)c->ret, c->err_name);
 		ITEST_CHECKF(strcmp(state, "unknown") != 0 && state[0] != '\0',
 		    "state '%s'", state);
 		return;
@@ -202,8 +209,8 @@ check_lingering_close(struct agent_client *ac, const struct plat_call *c,
 	ITEST_CHECKF(c->ret == 0 && c->err_name[0] == '\0', "close: %d %s",
 	    (int)c->ret, c->err_name);
 	ITEST_CHECKF(took + LINGER_TOL_NS >= LINGER_NS &&
-	    took <= LINGER_NS + LINGER_TOL_NS, "close took %.3f s, not 1 s",
-	    (double)took / 1e9);
+		took <= LINGER_NS + LINGER_TOL_NS,
+	    "close took %.3f s, not 1 s", (double)took / 1e9);
 	ITEST_CHECKF(strcmp(state, "FIN_WAIT1") == 0, "state %s", state);
 }
 
@@ -224,11 +231,12 @@ check_process(struct agent_client *ac)
 		return;
 	}
 	ITEST_CHECKF((pp.threads >= 3 || pp.threads == PLAT_UNKNOWN) &&
-	    (pp.fds > 0 || pp.fds == PLAT_UNKNOWN) && (pp.rss_kib > 0 ||
-	    pp.rss_kib == PLAT_UNKNOWN) && (pp.private_kib > 0 ||
-	    pp.private_kib == PLAT_UNKNOWN), "probe process: threads=%lld "
-	    "handles=%lld rss=%lld private=%lld", (long long)pp.threads,
-	    (long long)pp.fds, (long long)pp.rss_kib,
+		(pp.fds > 0 || pp.fds == PLAT_UNKNOWN) &&
+		(pp.rss_kib > 0 || pp.rss_kib == PLAT_UNKNOWN) &&
+		(pp.private_kib > 0 || pp.private_kib == PLAT_UNKNOWN),
+	    "probe process: threads=%lld "
+	    "handles=%lld rss=%lld private=%lld",
+	    (long long)pp.threads, (long long)pp.fds, (long long)pp.rss_kib,
 	    (long long)pp.private_kib);
 }
 
@@ -255,12 +263,12 @@ close_lingers_child(void)
 	ITEST_CHECKF(ac != NULL, "%s", err);
 	check_hello(&h);
 	ITEST_CHECK(agent_socket(ac, &s, &c) == 0 && c.ret >= 0 && s > 0);
-	ITEST_CHECK(agent_setopt(ac, s, PLAT_OPT_LINGER, 1, &c) == 0 &&
-	    c.ret == 0);
+	ITEST_CHECK(
+	    agent_setopt(ac, s, PLAT_OPT_LINGER, 1, &c) == 0 && c.ret == 0);
 	ITEST_CHECK(agent_setopt(ac, s, PLAT_OPT_NONBLOCKING, 0, &c) == 0 &&
 	    c.ret == 0);
-	ITEST_CHECK(agent_connect(ac, s, PEER_ADDR, SWALLOW_PORT, LINGER_NS * 10,
-	    &c) == 0);
+	ITEST_CHECK(agent_connect(ac, s, PEER_ADDR, SWALLOW_PORT,
+			LINGER_NS * 10, &c) == 0);
 	ITEST_CHECKF(c.ret == 0, "connect failed: %s", c.err_name);
 	ITEST_CHECK(agent_sock_names(ac, s, &la, &lp, &ra, &rp) == 0);
 	ITEST_CHECK(ra == PEER_ADDR && rp == SWALLOW_PORT && lp != 0);
@@ -269,7 +277,8 @@ close_lingers_child(void)
 	/* The peer sends nothing: the reply names the error. */
 	ITEST_CHECK(agent_recv(ac, s, 100, &c) == 0 && c.ret == -1);
 	ITEST_CHECKF(strcmp(c.err_name, aut_err("WOULDBLOCK")) == 0 &&
-	    c.err != 0, "recv: err=%d '%s'", c.err, c.err_name);
+		c.err != 0,
+	    "recv: err=%d '%s'", c.err, c.err_name);
 	ITEST_CHECK(agent_close(ac, s, &c) == 0);
 	check_lingering_close(ac, &c, la, lp, ra, rp);
 	/* The handle is gone: refused, and the agent is not lost. */
@@ -279,9 +288,10 @@ close_lingers_child(void)
 	/* One machine, one monotonic clock: the offset is within its bound
 	 * (Wine's clock may be another one of the host's: just measured). */
 	ITEST_CHECK(agent_clock_offset(ac, 5, &off, &bound) == 0);
-	ITEST_CHECKF(aut.windows ? bound < 100000000u :
-	    (uint64_t)llabs(off) <= bound, "offset %lld ns, bound %llu ns",
-	    (long long)off, (unsigned long long)bound);
+	ITEST_CHECKF(aut.windows ? bound < 100000000u
+				 : (uint64_t)llabs(off) <= bound,
+	    "offset %lld ns, bound %llu ns", (long long)off,
+	    (unsigned long long)bound);
 	agent_client_close(ac);
 	aut_teardown();
 }
@@ -331,8 +341,10 @@ expect_state(struct raw *r, const char *tuple, const char *want)
 	snprintf(w, sizeof(w), "ok state=%s", want);
 	raw_say(r, q, strlen(q));
 	raw_say(r, "\n", 1);
-	ITEST_CHECKF(aut_read_line_fd(r->fd, r->line, sizeof(r->line), LINE_MS) &&
-	    strcmp(r->line, w) == 0, "%s: '%s', wanted '%s'", q, r->line, w);
+	ITEST_CHECKF(aut_read_line_fd(r->fd, r->line, sizeof(r->line),
+			 LINE_MS) &&
+		strcmp(r->line, w) == 0,
+	    "%s: '%s', wanted '%s'", q, r->line, w);
 }
 
 /*
@@ -355,14 +367,14 @@ vanish(const char *step, int port)
 	for (i = 0; i < 2; i++) {
 		raw_ask(&r, "socket", "ok ret=");
 		ITEST_CHECK(raw_sock(&r) == (unsigned)i + 1);
-		snprintf(q, sizeof(q), "connect %d 192.0.2.2:%d", i + 1, i == 0 ?
-		    port : QUIET_PORT);
+		snprintf(q, sizeof(q), "connect %d 192.0.2.2:%d", i + 1,
+		    i == 0 ? port : QUIET_PORT);
 		raw_ask(&r, q, "ok ret=0 ");
 		local = strstr(r.line, " local=");
 		ITEST_CHECKF(local != NULL, "no local= in '%s'", r.line);
 		snprintf(tuple[i], sizeof(tuple[i]), "%.*s 192.0.2.2:%d",
-		    (int)strcspn(local + 7, " "), local + 7, i == 0 ? port :
-		    QUIET_PORT);
+		    (int)strcspn(local + 7, " "), local + 7,
+		    i == 0 ? port : QUIET_PORT);
 	}
 	expect_state(&r, tuple[0], "ESTABLISHED");
 	/* A step on a blocking socket that will not end; then gone. */
@@ -373,7 +385,8 @@ vanish(const char *step, int port)
 
 	raw_open(&r);
 	raw_expect(&r, "lingerlab-agent protocol=1 ");
-	ITEST_CHECKF(monotime_ms() - t0 <= VANISH_MAX_MS, "the next runner "
+	ITEST_CHECKF(monotime_ms() - t0 <= VANISH_MAX_MS,
+	    "the next runner "
 	    "waited %lld ms: the blocked recv was not ended",
 	    (long long)(monotime_ms() - t0));
 	raw_ask(&r, "hello 1", "ok protocol=1 ");
@@ -467,7 +480,8 @@ token_memfd(void)
 
 	ITEST_CHECK(fd >= 0);
 	ITEST_CHECK(fchmod(fd, 0600) == 0);
-	ITEST_CHECK(write(fd, TOKEN "\n", sizeof(TOKEN)) == (ssize_t)sizeof(TOKEN));
+	ITEST_CHECK(
+	    write(fd, TOKEN "\n", sizeof(TOKEN)) == (ssize_t)sizeof(TOKEN));
 	return fd;
 }
 
@@ -494,8 +508,10 @@ expect_exit(const char *const args[], int token_fd, int want)
 	} else
 		pid = aut_spawn(args);
 	ITEST_CHECK(pid > 0);
-	ITEST_CHECKF(peer_reap_within(pid, &status, ms) == pid, "the agent "
-	    "(%s %s) ran on for %d ms", args[0], args[1], ms);
+	ITEST_CHECKF(peer_reap_within(pid, &status, ms) == pid,
+	    "the agent "
+	    "(%s %s) ran on for %d ms",
+	    args[0], args[1], ms);
 	ITEST_CHECKF(WIFEXITED(status) && WEXITSTATUS(status) == want,
 	    "status %#x, not exit %d", status, want);
 }
@@ -507,10 +523,10 @@ static void
 token_child(void)
 {
 	const char *const with_token[] = { "--token-file", "/proc/self/fd/3",
-	    NULL };
+		NULL };
 	const char *const remote[] = { "--listen", "192.0.2.1:7901", NULL };
 	const char *const remote_open[] = { "--listen", "192.0.2.1:7901",
-	    "--token-file", "/proc/self/fd/3", NULL };
+		"--token-file", "/proc/self/fd/3", NULL };
 	struct agent_client *ac;
 	struct agent_hello h;
 	char err[512];
@@ -528,7 +544,8 @@ token_child(void)
 	raw_ask(&r, "auth not-the-token-at-all", "err auth-failed: ");
 	raw_expect_closed(&r, LINE_MS);
 	ITEST_CHECK(agent_client_open(AGENT, NULL, 5000, &h, err,
-	    sizeof(err)) == NULL && strstr(err, "auth-required") != NULL);
+			sizeof(err)) == NULL &&
+	    strstr(err, "auth-required") != NULL);
 	ac = agent_client_open(AGENT, TOKEN, 5000, &h, err, sizeof(err));
 	ITEST_CHECKF(ac != NULL, "with the token: %s", err);
 	agent_client_close(ac);
@@ -554,7 +571,8 @@ version_child(void)
 	raw_open(&r);
 	raw_expect(&r, "lingerlab-agent protocol=1 ");
 	raw_ask(&r, "clock", "err hello-required: ");
-	raw_ask(&r, "hello 2", "err version: this agent speaks protocol 1, "
+	raw_ask(&r, "hello 2",
+	    "err version: this agent speaks protocol 1, "
 	    "the runner asked for 2");
 	raw_expect_closed(&r, LINE_MS);
 	raw_session(&r);
@@ -569,8 +587,10 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		ITEST_CASE("close_lingers", close_lingers_child, false),
 		ITEST_CASE("garbage_and_long_lines", garbage_child, false),
-		ITEST_CASE("runner_vanishes_in_recv", vanish_in_recv_child, false),
-		ITEST_CASE("runner_vanishes_in_send", vanish_in_send_child, false),
+		ITEST_CASE("runner_vanishes_in_recv", vanish_in_recv_child,
+		    false),
+		ITEST_CASE("runner_vanishes_in_send", vanish_in_send_child,
+		    false),
 		ITEST_CASE("stopped_mid_step", stop_mid_step_child, false),
 		ITEST_CASE("second_runner_busy", busy_child, false),
 		ITEST_CASE("token", token_child, false),

@@ -24,31 +24,32 @@
 #include "agent_run.h"
 #include "itest.h"
 
-#define MS 1000000ull
-#define S (1000 * MS)
-#define SERVER_PORT 9000	/* the agent's listener, which the peer calls */
+#define MS	    1000000ull
+#define S	    (1000 * MS)
+#define SERVER_PORT 9000 /* the agent's listener, which the peer calls */
 
 static struct agent_client *ac;
 
 /* A step the agent carried out (its reply came), whatever the call did. */
-#define STEP(call) ITEST_CHECKF((call) == 0, "%s: %s", #call, \
-	agent_client_error(ac))
+#define STEP(call)                                                             \
+	ITEST_CHECKF((call) == 0, "%s: %s", #call, agent_client_error(ac))
 
 /* The call failed with the error the scenarios name so here. */
 static void
 expect_fail(const struct plat_call *c, const char *name, const char *what)
 {
-	ITEST_CHECKF(c->ret == -1 && c->err != 0 && strcmp(c->err_name,
-	    aut_err(name)) == 0, "%s: ret=%lld err=%d '%s', wanted %s", what,
-	    (long long)c->ret, c->err, c->err_name, aut_err(name));
+	ITEST_CHECKF(c->ret == -1 && c->err != 0 &&
+		strcmp(c->err_name, aut_err(name)) == 0,
+	    "%s: ret=%lld err=%d '%s', wanted %s", what, (long long)c->ret,
+	    c->err, c->err_name, aut_err(name));
 }
 
 static void
 expect_ok(const struct plat_call *c, const char *what)
 {
 	ITEST_CHECKF(c->ret >= 0 && c->err == 0 && c->err_name[0] == '\0' &&
-	    c->t_end_ns >= c->t_start_ns, "%s: ret=%lld '%s'", what,
-	    (long long)c->ret, c->err_name);
+		c->t_end_ns >= c->t_start_ns,
+	    "%s: ret=%lld '%s'", what, (long long)c->ret, c->err_name);
 }
 
 static plat_sock
@@ -136,8 +137,10 @@ data_steps(void)
 	ITEST_CHECKF(c.ret == 1000 && c.bytes == 1000, "send 1000: %lld",
 	    (long long)c.ret);
 	STEP(agent_send(ac, f, 0, true, &c));
-	ITEST_CHECKF(c.ret > 0 && c.bytes == (uint64_t)c.ret, "send "
-	    "until-blocked: %lld '%s'", (long long)c.ret, c.err_name);
+	ITEST_CHECKF(c.ret > 0 && c.bytes == (uint64_t)c.ret,
+	    "send "
+	    "until-blocked: %lld '%s'",
+	    (long long)c.ret, c.err_name);
 	STEP(agent_recv(ac, f, 100, &c));
 	expect_fail(&c, "WOULDBLOCK", "recv, nothing there, non-blocking");
 
@@ -180,20 +183,23 @@ closes(void)
 		ITEST_CHECKF(took >= 900 * MS, "close took %.3f s, not 1 s",
 		    took / 1e9);
 	STEP(agent_tcp_state(ac, la, lp, ra, rp, state, sizeof(state)));
-	ITEST_CHECKF(aut.windows ? strcmp(state, "unknown") != 0 :
-	    strcmp(state, "FIN_WAIT1") == 0, "state after close: %s", state);
+	ITEST_CHECKF(aut.windows ? strcmp(state, "unknown") != 0
+				 : strcmp(state, "FIN_WAIT1") == 0,
+	    "state after close: %s", state);
 
 	e = connected(AGENT_SWALLOW_PORT, false);
 	STEP(agent_sock_names(ac, e, &la, &lp, &ra, &rp));
 	STEP(agent_exit_close(ac, e, &c));
 	expect_ok(&c, "exit-close");
-	ITEST_CHECKF(c.t_end_ns - c.t_start_ns <= 3 * S, "exit-close took "
-	    "%.3f s", (c.t_end_ns - c.t_start_ns) / 1e9);
+	ITEST_CHECKF(c.t_end_ns - c.t_start_ns <= 3 * S,
+	    "exit-close took "
+	    "%.3f s",
+	    (c.t_end_ns - c.t_start_ns) / 1e9);
 	STEP(agent_tcp_state(ac, la, lp, ra, rp, state, sizeof(state)));
 	/* The process's exit closed it: a FIN the peer swallows. */
-	ITEST_CHECKF(strcmp(state, "FIN_WAIT1") == 0 || (aut.windows &&
-	    strcmp(state, "unknown") != 0), "state after exit-close: %s",
-	    state);
+	ITEST_CHECKF(strcmp(state, "FIN_WAIT1") == 0 ||
+		(aut.windows && strcmp(state, "unknown") != 0),
+	    "state after exit-close: %s", state);
 	/* The socket is gone from the session either way. */
 	ITEST_CHECK(agent_close(ac, e, &c) == -1 && !agent_client_lost(ac));
 }
@@ -217,8 +223,10 @@ server_steps(void)
 	set(l, PLAT_OPT_BLOCKING, 0, "set blocking");
 	STEP(agent_accept(ac, l, 200 * MS, &n, &c));
 	expect_fail(&c, "TIMEDOUT", "accept within 200ms, none coming");
-	ITEST_CHECKF(c.t_end_ns - c.t_start_ns >= 190 * MS, "accept gave up "
-	    "after %.3f s", (c.t_end_ns - c.t_start_ns) / 1e9);
+	ITEST_CHECKF(c.t_end_ns - c.t_start_ns >= 190 * MS,
+	    "accept gave up "
+	    "after %.3f s",
+	    (c.t_end_ns - c.t_start_ns) / 1e9);
 	snprintf(cmd, sizeof(cmd), "connect 192.0.2.1:%d", SERVER_PORT);
 	aut_peer_cmd(cmd);
 	STEP(agent_accept(ac, l, 5 * S, &n, &c));
@@ -243,11 +251,15 @@ check_interrupted(const struct plat_call *c, const char *what)
 	uint64_t at = agent_signal_handled_ns(ac);
 	uint64_t took = c->t_end_ns - c->t_start_ns;
 
-	ITEST_CHECKF(took >= 150 * MS && took <= 2 * S, "%s interrupted "
-	    "after %.3f s, not about 0.2 s", what, took / 1e9);
-	ITEST_CHECKF(at >= c->t_start_ns && at <= c->t_end_ns, "%s: the signal "
-	    "at %llu, the call %llu-%llu", what, (unsigned long long)at,
-	    (unsigned long long)c->t_start_ns, (unsigned long long)c->t_end_ns);
+	ITEST_CHECKF(took >= 150 * MS && took <= 2 * S,
+	    "%s interrupted "
+	    "after %.3f s, not about 0.2 s",
+	    what, took / 1e9);
+	ITEST_CHECKF(at >= c->t_start_ns && at <= c->t_end_ns,
+	    "%s: the signal "
+	    "at %llu, the call %llu-%llu",
+	    what, (unsigned long long)at, (unsigned long long)c->t_start_ns,
+	    (unsigned long long)c->t_end_ns);
 }
 
 static void
@@ -271,8 +283,10 @@ signals(void)
 	STEP(agent_signal_after(ac, 200 * MS, &c));
 	expect_ok(&c, "signal after 200ms");
 	STEP(agent_recv(ac, s, 100, &c));
-	ITEST_CHECKF(c.ret == -1 && aut_named(c.err_name), "recv interrupted: "
-	    "ret=%lld '%s'", (long long)c.ret, c.err_name);
+	ITEST_CHECKF(c.ret == -1 && aut_named(c.err_name),
+	    "recv interrupted: "
+	    "ret=%lld '%s'",
+	    (long long)c.ret, c.err_name);
 	check_interrupted(&c, "recv");
 	s = new_socket();
 	STEP(agent_listen(ac, s, AGENT_CLIENT_ADDR, SERVER_PORT + 1, &c));
@@ -304,12 +318,12 @@ questions(void)
 	STEP(agent_probe_socks(ac, &so));
 	ITEST_CHECKF(so.by_state[1] >= 1, "ESTABLISHED=%lld with one open",
 	    (long long)so.by_state[1]);
-	ITEST_CHECK(so.by_state[10] >= 1);	/* the agent's own LISTEN */
+	ITEST_CHECK(so.by_state[10] >= 1); /* the agent's own LISTEN */
 	STEP(agent_probe_counters(ac, names, v, 2));
 	/* Each system knows its own counter only. */
-	ITEST_CHECKF(aut.windows ? v[0] == PLAT_UNKNOWN && v[1] >= 0 :
-	    v[0] >= 0 && v[1] == PLAT_UNKNOWN, "counters: %lld %lld",
-	    (long long)v[0], (long long)v[1]);
+	ITEST_CHECKF(aut.windows ? v[0] == PLAT_UNKNOWN && v[1] >= 0
+				 : v[0] >= 0 && v[1] == PLAT_UNKNOWN,
+	    "counters: %lld %lld", (long long)v[0], (long long)v[1]);
 	STEP(agent_reset(ac, &n));
 	ITEST_CHECKF(n >= 1, "reset %u sockets", (unsigned)n);
 }

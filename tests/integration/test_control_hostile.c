@@ -27,18 +27,18 @@
 #include "itest.h"
 #include "monotime.h"
 
-#define PORT 7000
-#define MANY 200
+#define PORT		 7000
+#define MANY		 200
 /*
  * A TCP handshake through the peer on an idle sandbox takes well under a
  * millisecond; a peer blocked on a control client would take until that
  * client gave way (never). 500 ms leaves room for two loaded cores.
  */
 #define HANDSHAKE_MAX_MS 500
-#define REPLY_MAX_MS 500
+#define REPLY_MAX_MS	 500
 
 static struct itest_peer peer;
-static struct control_client *obs;	/* a well-behaved observer */
+static struct control_client *obs; /* a well-behaved observer */
 
 static int
 setup(void **state)
@@ -49,7 +49,8 @@ setup(void **state)
 	(void)state;
 	if (itest_start_peer(args, &peer) != 0)
 		return -1;
-	if ((obs = control_client_open(peer.control, 5000, err, sizeof(err))) == NULL) {
+	if ((obs = control_client_open(peer.control, 5000, err, sizeof(err))) ==
+	    NULL) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
@@ -84,10 +85,14 @@ raw_connect(void)
 	char err[256];
 	int fd;
 
-	assert_int_equal(control_endpoint_parse(peer.control, &ep, err, sizeof(err)), 0);
+	assert_int_equal(control_endpoint_parse(peer.control, &ep, err,
+			     sizeof(err)),
+	    0);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	assert_true(fd >= 0);
-	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)), 0);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv,
+			     sizeof(tv)),
+	    0);
 	if (connect(fd, (struct sockaddr *)&ep.addr, ep.addrlen) != 0)
 		fail_msg("connect to %s: %s", peer.control, strerror(errno));
 	assert_int_equal(fcntl(fd, F_SETFL, O_NONBLOCK), 0);
@@ -102,7 +107,8 @@ send_all(int fd, const void *buf, size_t len)
 	ssize_t n;
 
 	while (done < len) {
-		n = send(fd, (const char *)buf + done, len - done, MSG_NOSIGNAL);
+		n = send(fd, (const char *)buf + done, len - done,
+		    MSG_NOSIGNAL);
 		if (n > 0)
 			done += (size_t)n;
 		else if (n < 0 && errno == EAGAIN)
@@ -122,7 +128,8 @@ read_until(int fd, char *buf, size_t cap, const char *want, int timeout_ms)
 	ssize_t n;
 
 	buf[0] = '\0';
-	while (have + 1 < cap && strstr(buf, want) == NULL && monotime_ms() < deadline) {
+	while (have + 1 < cap && strstr(buf, want) == NULL &&
+	    monotime_ms() < deadline) {
 		if (poll(&p, 1, (int)(deadline - monotime_ms())) <= 0)
 			continue;
 		if ((n = recv(fd, buf + have, cap - 1 - have, 0)) <= 0)
@@ -141,7 +148,9 @@ peer_answers(void)
 	uint64_t t0 = monotime_ms();
 	char err[256];
 
-	assert_int_equal(control_request(obs, "version", 5000, &r, err, sizeof(err)), 0);
+	assert_int_equal(control_request(obs, "version", 5000, &r, err,
+			     sizeof(err)),
+	    0);
 	assert_true(r.ok);
 	control_reply_free(&r);
 	assert_true(monotime_ms() - t0 < REPLY_MAX_MS);
@@ -156,7 +165,8 @@ handshake_ms(void)
 	int fd, soerr = 0;
 	socklen_t len = sizeof(soerr);
 
-	assert_true((fd = itest_connect_nonblock(SANDBOX_PEER_ADDR, PORT)) >= 0);
+	assert_true(
+	    (fd = itest_connect_nonblock(SANDBOX_PEER_ADDR, PORT)) >= 0);
 	p = (struct pollfd){ .fd = fd, .events = POLLOUT };
 	assert_int_equal(poll(&p, 1, 5000), 1);
 	assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len), 0);
@@ -173,9 +183,12 @@ control_clients(void)
 	char err[256];
 	uint64_t v = 0;
 
-	assert_int_equal(control_request(obs, "stats", 5000, &r, err, sizeof(err)), 0);
+	assert_int_equal(control_request(obs, "stats", 5000, &r, err,
+			     sizeof(err)),
+	    0);
 	assert_true(r.ok && r.nlines == 1);
-	assert_int_equal(control_field_u64(r.lines[0], "control-clients", &v), 0);
+	assert_int_equal(control_field_u64(r.lines[0], "control-clients", &v),
+	    0);
 	control_reply_free(&r);
 	return v;
 }
@@ -187,14 +200,15 @@ only_observer_left(void)
 	int64_t deadline = monotime_ms() + 5000;
 
 	while (control_clients() != 1 && monotime_ms() < deadline)
-		poll(NULL, 0, 10);	/* the peer reaps at its next round */
+		poll(NULL, 0, 10); /* the peer reaps at its next round */
 	assert_int_equal(control_clients(), 1);
 }
 
 static void
 test_garbage(void **state)
 {
-	static const char junk[] = "\x01\x02\xff\xfe\n\x00\x00 nul\nfrobnicate now\n"
+	static const char junk[] =
+	    "\x01\x02\xff\xfe\n\x00\x00 nul\nfrobnicate now\n"
 	    "list port=banana\nwait\n\r\n   \n\x7f\x80\x81\nversion\n";
 	char buf[8192];
 	int fd = raw_connect();
@@ -220,15 +234,15 @@ test_overlong_line(void **state)
 	(void)state;
 	memset(big, 'x', sizeof(big));
 	send_all(fd, "stats ", 6);
-	send_all(fd, big, sizeof(big));		/* 100 KiB, no newline yet */
+	send_all(fd, big, sizeof(big)); /* 100 KiB, no newline yet */
 	read_until(fd, buf, sizeof(buf), "err line-too-long", 5000);
 	assert_non_null(strstr(buf, "err line-too-long"));
-	peer_answers();		/* the peer did not wait for the newline */
+	peer_answers(); /* the peer did not wait for the newline */
 	send_all(fd, big, sizeof(big));
 	send_all(fd, "\nversion\n", 9);
 	read_until(fd, buf, sizeof(buf), "\nok", 5000);
 	assert_non_null(strstr(buf, "version lingerpeer="));
-	assert_null(strstr(buf, "stat "));	/* the long line was never run */
+	assert_null(strstr(buf, "stat ")); /* the long line was never run */
 	close(fd);
 }
 
@@ -238,7 +252,7 @@ test_half_sent(void **state)
 	int held = raw_connect(), gone = raw_connect();
 
 	(void)state;
-	send_all(held, "wait new state=ESTAB", 20);	/* and nothing more, ever */
+	send_all(held, "wait new state=ESTAB", 20); /* and nothing more, ever */
 	send_all(gone, "events al", 9);
 	close(gone);
 	peer_answers();
@@ -269,17 +283,19 @@ test_slow_reader(void **state)
 	while (!dropped && monotime_ms() < deadline) {
 		n = send(fd, cmds, sizeof(cmds), MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && errno != EAGAIN)
-			dropped = true;		/* EPIPE: the peer closed us */
+			dropped = true; /* EPIPE: the peer closed us */
 		if ((ms = handshake_ms()) > worst)
 			worst = ms;
 		peer_answers();
 		if (n < 0 && errno == EAGAIN) {
 			/* Our send buffer is full too; see whether the peer closed. */
 			struct pollfd p = { .fd = fd, .events = POLLRDHUP };
-			dropped = poll(&p, 1, 10) == 1 && (p.revents & (POLLRDHUP | POLLHUP));
+			dropped = poll(&p, 1, 10) == 1 &&
+			    (p.revents & (POLLRDHUP | POLLHUP));
 		}
 	}
-	printf("slow reader: dropped=%d, slowest handshake meanwhile %" PRId64 " ms\n",
+	printf("slow reader: dropped=%d, slowest handshake meanwhile %" PRId64
+	       " ms\n",
 	    dropped, worst);
 	assert_true(dropped);
 	assert_true(worst < HANDSHAKE_MAX_MS);
@@ -306,7 +322,8 @@ test_stalled_wait(void **state)
 	n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
 	buf[n > 0 ? n : 0] = '\0';
 	if (n >= 0)
-		fail_msg("the waiting client got a reply: %s", buf);	/* still waiting */
+		fail_msg("the waiting client got a reply: %s",
+		    buf); /* still waiting */
 	close(fd);
 	only_observer_left();
 }
@@ -334,7 +351,8 @@ test_many_clients(void **state)
 		else
 			other++;
 	}
-	printf("many clients: %d answered, %d told busy, %d other\n", ok, busy, other);
+	printf("many clients: %d answered, %d told busy, %d other\n", ok, busy,
+	    other);
 	assert_int_equal(other, 0);
 	assert_int_equal(ok + busy, MANY);
 	assert_true(ok >= 1);
@@ -355,17 +373,17 @@ test_vanish_mid_command(void **state)
 	for (i = 0; i < 50; i++) {
 		fd = raw_connect();
 		switch (i % 3) {
-		case 0:
-			send_all(fd, "wait new timeout=30s\n", 21);
-			break;
+		case 0: send_all(fd, "wait new timeout=30s\n", 21); break;
 		case 1:
-			send_all(fd, "events all limit=100000\nhelp\nlist\n", 34);
+			send_all(fd, "events all limit=100000\nhelp\nlist\n",
+			    34);
 			break;
 		default:
 			send_all(fd, "listen 7001 swallow-fin\nstats", 29);
 			break;
 		}
-		if (i % 2)	/* a reset rather than a close: unread data on our side */
+		if (i %
+		    2) /* a reset rather than a close: unread data on our side */
 			shutdown(fd, SHUT_RDWR);
 		close(fd);
 	}
@@ -390,12 +408,18 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_overlong_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_half_sent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_slow_reader, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stalled_wait, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_many_clients, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_vanish_mid_command, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overlong_line, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_half_sent, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_slow_reader, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_stalled_wait, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_many_clients, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_vanish_mid_command, setup,
+		    teardown),
 	};
 
 	setvbuf(stdout, NULL, _IONBF, 0);

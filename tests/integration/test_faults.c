@@ -73,12 +73,12 @@ tap_result(const struct itest_proc *p, const char *file)
 }
 
 static const char next_scn[] =
-	"scenario \"the case after a fault runs as usual\"\n"
-	"peer listen 7000 normal\n"
-	"socket c\n"
-	"connect c\n"
-	"close c\n"
-	"    expect returns 0\n";
+    "scenario \"the case after a fault runs as usual\"\n"
+    "peer listen 7000 normal\n"
+    "socket c\n"
+    "connect c\n"
+    "close c\n"
+    "    expect returns 0\n";
 
 /*
  * The peer killed while the runner waits on it: "peer lost" at once (well
@@ -89,7 +89,7 @@ static void
 test_peer_killed_in_wait(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "run", "--live", "--format", "tap",
-	    "--timeout", "50s", NULL, NULL, NULL };
+		"--timeout", "50s", NULL, NULL, NULL };
 	int netns = fx_count_netns();
 	struct nsset ns = { .n = 0 };
 	struct itest_proc p;
@@ -130,7 +130,7 @@ static void
 test_peer_killed_in_wait_time(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "run", "--live", "--format", "tap",
-	    NULL, NULL };
+		NULL, NULL };
 	int netns = fx_count_netns();
 	struct nsset ns = { .n = 0 };
 	struct itest_proc p;
@@ -153,21 +153,21 @@ test_peer_killed_in_wait_time(void **state)
 	assert_int_equal(kill(peer, SIGKILL), 0);
 	fx_finish(&p);
 	fx_expect_status(&p, 1);
-	itest_proc_expect_text(&p, "peer lost at line 6 (close c): lingerpeer is no "
+	itest_proc_expect_text(&p,
+	    "peer lost at line 6 (close c): lingerpeer is no "
 	    "longer running");
 	itest_proc_free(&p);
 	fx_expect_nothing_left(&ns, netns);
 }
 
-static const char long_scn[] =
-	"scenario \"a long run\"\n"
-	"param d = 1ms | 30s | 31s | 32s\n"
-	"peer listen 7000 normal\n"
-	"socket c\n"
-	"connect c\n"
-	"wait ${d}\n"
-	"close c\n"
-	"    expect returns 0\n";
+static const char long_scn[] = "scenario \"a long run\"\n"
+			       "param d = 1ms | 30s | 31s | 32s\n"
+			       "peer listen 7000 normal\n"
+			       "socket c\n"
+			       "connect c\n"
+			       "wait ${d}\n"
+			       "close c\n"
+			       "    expect returns 0\n";
 
 /* The driver killed outright: its workers, peers and sandboxes go too. */
 static void
@@ -184,7 +184,7 @@ test_driver_killed(void **state)
 	fx_wait_for(&p, "wait 30s ...");
 	fx_each_descendant(p.pid, fx_add_ns, &ns);
 	assert_true(ns.n >= 2);		/* the client's and the peer's netns */
-	assert_true(fx_ns_in_use(&ns));	/* what finds leftovers finds these */
+	assert_true(fx_ns_in_use(&ns)); /* what finds leftovers finds these */
 	assert_true(fx_find_descendant(p.pid, "lingerpeer") > 0);
 	assert_int_equal(kill(p.pid, SIGKILL), 0);
 	fx_finish(&p);
@@ -202,7 +202,7 @@ static void
 interrupt(int sig, bool group)
 {
 	char *argv[] = { LINGERLAB_PATH, "run", "--live", "--format", "tap",
-	    NULL, NULL };
+		NULL, NULL };
 	char want[512];
 	int netns = fx_count_netns();
 	struct nsset ns = { .n = 0 };
@@ -215,7 +215,8 @@ interrupt(int sig, bool group)
 	assert_int_equal(kill(group ? -p.pid : p.pid, sig), 0);
 	fx_finish(&p);
 	fx_expect_status(&p, 130);
-	snprintf(want, sizeof(want), "lingerlab run: interrupted by %s: 1 case "
+	snprintf(want, sizeof(want),
+	    "lingerlab run: interrupted by %s: 1 case "
 	    "done, 1 interrupted (%s[d=30s]), 2 not run\n",
 	    sig == SIGINT ? "SIGINT" : "SIGTERM", argv[5]);
 	itest_proc_expect_text(&p, want);
@@ -225,10 +226,11 @@ interrupt(int sig, bool group)
 	itest_proc_expect_text(&p, "1..");
 	if (tap_result(&p, "long.scn[d=1ms]") == NULL ||
 	    strcmp(tap_result(&p, "long.scn[d=1ms]"), "ok") != 0)
-		fail_msg("the first case is not reported as passed:\n%s", p.out);
+		fail_msg("the first case is not reported as passed:\n%s",
+		    p.out);
 	if (strstr(p.out, "d=31s") != NULL)
 		fail_msg("a case that never ran is in the report:\n%s", p.out);
-	assert_true(p.ms < 25000);	/* it did not wait for the 30 s */
+	assert_true(p.ms < 25000); /* it did not wait for the 30 s */
 	itest_proc_free(&p);
 	fx_expect_nothing_left(&ns, netns);
 }
@@ -271,9 +273,11 @@ test_default_timeout(void **state)
 	fx_start(&p, argv);
 	fx_finish(&p);
 	fx_expect_status(&p, 1);
-	itest_proc_expect_text(&p, "case timeout after 2s, in line 4 (connect), which "
+	itest_proc_expect_text(&p,
+	    "case timeout after 2s, in line 4 (connect), which "
 	    "started at");
-	itest_proc_expect_text(&p, "(raise `timeout` in the scenario, or give --timeout)");
+	itest_proc_expect_text(&p,
+	    "(raise `timeout` in the scenario, or give --timeout)");
 	if (p.ms > 2000 + TIMEOUT_SLACK_MS)
 		fail_msg("the case ran %ld ms for a 2 s limit", p.ms);
 	itest_proc_free(&p);
@@ -308,7 +312,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_peer_killed_in_wait, teardown),
-		cmocka_unit_test_teardown(test_peer_killed_in_wait_time, teardown),
+		cmocka_unit_test_teardown(test_peer_killed_in_wait_time,
+		    teardown),
 		cmocka_unit_test_teardown(test_driver_killed, teardown),
 		cmocka_unit_test_teardown(test_ctrl_c, teardown),
 		cmocka_unit_test_teardown(test_sigterm, teardown),

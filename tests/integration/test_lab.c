@@ -56,12 +56,12 @@ main(void)
 }
 #else
 
-#define SRC LINGERLAB_SOURCE_DIR
-#define LAB_SCN SRC "/tests/scenarios/lab/"
-#define RUN_MS 300000		/* a run of the subset, with room for ASan */
-#define FAULT_MS 120000		/* a fault test's run */
-#define STRIKE_MS 20000		/* for the close to block on the far side */
-#define OTHER_PORT 7901		/* the agent of another protocol version */
+#define SRC	   LINGERLAB_SOURCE_DIR
+#define LAB_SCN	   SRC "/tests/scenarios/lab/"
+#define RUN_MS	   300000 /* a run of the subset, with room for ASan */
+#define FAULT_MS   120000 /* a fault test's run */
+#define STRIKE_MS  20000  /* for the close to block on the far side */
+#define OTHER_PORT 7901	  /* the agent of another protocol version */
 
 /*
  * The library's part that runs in `make test`, about 25 s through the
@@ -75,14 +75,21 @@ main(void)
  * one of simultaneous close.
  */
 static const char *const subset[] = {
-	"examples/linger-off.scn", "examples/stop-reading-linger.scn",
-	"linger/signal.scn", "exit/exit-close.scn", "shutdown/half-close.scn",
-	"unread-data/partial-read.scn", "fin-wait2/negative-linger2.scn",
-	"kb-2770054/leak-case.scn", "leak/kb-repeated.scn",
-	"leak/linger-zero.scn", "edge/never-connected.scn", "edge/closing.scn",
+	"examples/linger-off.scn",
+	"examples/stop-reading-linger.scn",
+	"linger/signal.scn",
+	"exit/exit-close.scn",
+	"shutdown/half-close.scn",
+	"unread-data/partial-read.scn",
+	"fin-wait2/negative-linger2.scn",
+	"kb-2770054/leak-case.scn",
+	"leak/kb-repeated.scn",
+	"leak/linger-zero.scn",
+	"edge/never-connected.scn",
+	"edge/closing.scn",
 	"server-side/unresponsive-client.scn",
 };
-#define NSUBSET (sizeof(subset) / sizeof(subset[0]))
+#define NSUBSET	   (sizeof(subset) / sizeof(subset[0]))
 
 static struct sandbox *sb;
 static struct lab lab;
@@ -98,7 +105,7 @@ start_agent(void)
 	char why[512];
 
 	if (lab_start_agent(&lab, sb, prefix, STDERR_FILENO, why,
-	    sizeof(why)) == -1)
+		sizeof(why)) == -1)
 		fail_msg("cannot start the agent: %s", why);
 	close(lab.agent.out_fd);
 	lab.agent.out_fd = -1;
@@ -125,14 +132,15 @@ group_setup(void **state)
 		return -1;
 	if (lab_write_tokens(&lab, dir, why, sizeof(why)) == -1 ||
 	    lab_start_peer(&lab, sb, LINGERPEER_PATH, NULL, STDERR_FILENO, why,
-	    sizeof(why)) == -1) {
+		sizeof(why)) == -1) {
 		fprintf(stderr, "test_lab: %s\n", why);
 		return -1;
 	}
 	/* a well-formed token the agent does not have */
 	snprintf(wrong_token, sizeof(wrong_token), "%s/wrong.token", dir);
 	if ((fd = open(wrong_token, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1 ||
-	    write(fd, "not-the-agents-token-at-all\n", 28) != 28 || close(fd) == -1)
+	    write(fd, "not-the-agents-token-at-all\n", 28) != 28 ||
+	    close(fd) == -1)
 		return -1;
 	start_agent();
 	return 0;
@@ -237,10 +245,12 @@ verdicts(const char *line, char *buf, size_t len)
 	p += 8;
 	q = strchr(p, '"');
 	n = (size_t)snprintf(buf, len, "%.*s:", (int)(q - p), p);
-	for (p = line; (p = strstr(p, "\"verdict\":\"")) != NULL && n < len; p = q) {
+	for (p = line; (p = strstr(p, "\"verdict\":\"")) != NULL && n < len;
+	     p = q) {
 		p += 11;
 		q = strchr(p, '"');
-		n += (size_t)snprintf(buf + n, len - n, " %.*s", (int)(q - p), p);
+		n += (size_t)snprintf(buf + n, len - n, " %.*s", (int)(q - p),
+		    p);
 	}
 }
 
@@ -255,12 +265,13 @@ await_lingering_close(void)
 
 	while (monotime_ms() < deadline) {
 		assert_int_equal(probe_socks_read(&s, err, sizeof(err)), 0);
-		if (s.by_state[4] > 0)		/* FIN_WAIT1 */
+		if (s.by_state[4] > 0) /* FIN_WAIT1 */
 			return;
 		(void)poll(NULL, 0, 5);
 	}
 	fail_msg("no connection in FIN_WAIT1 on the system under test within "
-	    "%d ms: the case never reached its blocking close", STRIKE_MS);
+		 "%d ms: the case never reached its blocking close",
+	    STRIKE_MS);
 }
 
 /*
@@ -276,8 +287,10 @@ check_schema(const char *jsonl)
 	FILE *p;
 	int st;
 
-	snprintf(cmd, sizeof(cmd), "python3 %s/tests/reports/consumers.py json "
-	    "%s/docs/schemas/lingerlab-run.schema.json %s 2>&1", SRC, SRC, jsonl);
+	snprintf(cmd, sizeof(cmd),
+	    "python3 %s/tests/reports/consumers.py json "
+	    "%s/docs/schemas/lingerlab-run.schema.json %s 2>&1",
+	    SRC, SRC, jsonl);
 	assert_non_null(p = popen(cmd, "r"));
 	n = fread(out, 1, sizeof(out) - 1, p);
 	out[n] = '\0';
@@ -287,7 +300,8 @@ check_schema(const char *jsonl)
 		return;
 	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		fail_msg("the lab's JSON is not valid against the schema: %s", out);
+		fail_msg("the lab's JSON is not valid against the schema: %s",
+		    out);
 }
 
 /*
@@ -307,7 +321,7 @@ run_sandboxed(char *const argv[])
 
 	snprintf(path, sizeof(path), "%s/sandbox.jsonl", dir);
 	assert_true((fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0600)) >= 0);
+			 0600)) >= 0);
 	so.stdout_fd = fd;
 	pid = sandbox_spawn(sb, SANDBOX_CLIENT_SIDE, argv, &so);
 	if (pid <= 0)
@@ -347,7 +361,8 @@ test_library_subset_same_both_ways(void **state)
 	(void)state;
 	n = lab_argv(argv, lab.agent_token, "30s", extra);
 	for (i = 0; i < NSUBSET; i++) {
-		snprintf(paths[i], sizeof(paths[i]), SRC "/scenarios/%s", subset[i]);
+		snprintf(paths[i], sizeof(paths[i]), SRC "/scenarios/%s",
+		    subset[i]);
 		argv[n++] = paths[i];
 	}
 	argv[n] = NULL;
@@ -371,18 +386,22 @@ test_library_subset_same_both_ways(void **state)
 		verdicts(a, va, sizeof(va));
 		verdicts(b, vb, sizeof(vb));
 		if (strcmp(va, vb) != 0)
-			fail_msg("lab mode drifted from sandbox mode:\n  lab:     "
-			    "%s\n  sandbox: %s", va, vb);
+			fail_msg(
+			    "lab mode drifted from sandbox mode:\n  lab:     "
+			    "%s\n  sandbox: %s",
+			    va, vb);
 		/* where it ran, how it was watched, how well clocks agreed */
 		if (strstr(a, "\"lab\":{\"system\":\"Linux ") == NULL ||
 		    strstr(a, "\"agent\":\"" LAB_AGENT_ENDPOINT "\"") == NULL ||
-		    strstr(a, "\"wire\":\"lingerpeer at " LAB_PEER_CONTROL "\"") ==
-		    NULL || strstr(a, "\"clock_bound_ns\":") == NULL ||
+		    strstr(a,
+			"\"wire\":\"lingerpeer at " LAB_PEER_CONTROL
+			"\"") == NULL ||
+		    strstr(a, "\"clock_bound_ns\":") == NULL ||
 		    strstr(a, "\"capture\":\"\"") == NULL)
 			fail_msg("a lab case's report lacks its lab: %s", a);
 		assert_null(strstr(b, "\"lab\":"));
 	}
-	assert_true(k >= 40);		/* the subset's cases, all of them */
+	assert_true(k >= 40); /* the subset's cases, all of them */
 	assert_false(json_case(lab_run.out, k, a, sizeof(a)));
 	/* the schema takes the lab's reports */
 	snprintf(jsonl, sizeof(jsonl), "%s/lab.jsonl", dir);
@@ -403,10 +422,12 @@ expect_stopped(const struct itest_proc *p, size_t k, const char *why)
 	char line[16384];
 
 	if (!json_case(p->out, k, line, sizeof(line)))
-		fail_msg("no report of case %zu in:\n%s\n%s", k + 1, p->out, p->err);
-	if (strstr(line, "\"aborted\":true") == NULL || strstr(line, why) ==
-	    NULL)
-		fail_msg("case %zu did not stop with '%s': %s", k + 1, why, line);
+		fail_msg("no report of case %zu in:\n%s\n%s", k + 1, p->out,
+		    p->err);
+	if (strstr(line, "\"aborted\":true") == NULL ||
+	    strstr(line, why) == NULL)
+		fail_msg("case %zu did not stop with '%s': %s", k + 1, why,
+		    line);
 }
 
 /* The JSON of case k must say every check of it passed. */
@@ -416,10 +437,11 @@ expect_passed(const struct itest_proc *p, size_t k)
 	char line[16384];
 
 	if (!json_case(p->out, k, line, sizeof(line)))
-		fail_msg("no report of case %zu in:\n%s\n%s", k + 1, p->out, p->err);
-	if (strstr(line, "\"aborted\":false") == NULL || strstr(line,
-	    "\"fail\":0,\"not-applicable\"") == NULL || strstr(line,
-	    "\"not-reached\":0,\"error\":0") == NULL)
+		fail_msg("no report of case %zu in:\n%s\n%s", k + 1, p->out,
+		    p->err);
+	if (strstr(line, "\"aborted\":false") == NULL ||
+	    strstr(line, "\"fail\":0,\"not-applicable\"") == NULL ||
+	    strstr(line, "\"not-reached\":0,\"error\":0") == NULL)
 		fail_msg("case %zu did not pass: %s", k + 1, line);
 }
 
@@ -431,7 +453,7 @@ static void
 test_agent_killed_comes_back(void **state)
 {
 	const char *extra[] = { "--format", "json", LAB_SCN "close-blocks.scn",
-	    LAB_SCN "quick.scn", NULL };
+		LAB_SCN "quick.scn", NULL };
 	const char *argv[32];
 	struct itest_proc p;
 
@@ -453,7 +475,8 @@ static void
 test_agent_gone_stops_the_run(void **state)
 {
 	const char *extra[] = { "--format", "json", LAB_SCN "close-blocks.scn",
-	    LAB_SCN "quick.scn", SRC "/scenarios/examples/linger-off.scn", NULL };
+		LAB_SCN "quick.scn", SRC "/scenarios/examples/linger-off.scn",
+		NULL };
 	const char *argv[32];
 	struct itest_proc p;
 
@@ -463,11 +486,12 @@ test_agent_gone_stops_the_run(void **state)
 	await_lingering_close();
 	kill_agent();
 	itest_proc_finish(&p, FAULT_MS);
-	start_agent();		/* for the tests after */
+	start_agent(); /* for the tests after */
 	itest_proc_expect_status(&p, 4);
 	itest_proc_expect_text(&p, "lingerlab-agent was lost");
 	expect_stopped(&p, 0, "agent lost at line 14 (close c): ");
-	expect_stopped(&p, 1, "\"abort_reason\":\"agent lost: lingerlab-agent "
+	expect_stopped(&p, 1,
+	    "\"abort_reason\":\"agent lost: lingerlab-agent "
 	    "at " LAB_AGENT_ENDPOINT);
 	expect_stopped(&p, 2, "\"abort_reason\":\"not run: agent lost: ");
 	expect_stopped(&p, 3, "\"abort_reason\":\"not run: agent lost: ");
@@ -481,10 +505,13 @@ set_link(bool up)
 	char err[256];
 	int nl = nl_open(err, sizeof(err));
 
-	if (nl == -1 || (up ? nl_link_set_up(nl, SANDBOX_LAB_CTL_IFACE, err,
-	    sizeof(err)) : nl_link_set_down(nl, SANDBOX_LAB_CTL_IFACE, err,
-	    sizeof(err))) == -1 || (up && nl_link_wait_running(nl,
-	    SANDBOX_LAB_CTL_IFACE, 5000, err, sizeof(err)) == -1))
+	if (nl == -1 ||
+	    (up ? nl_link_set_up(nl, SANDBOX_LAB_CTL_IFACE, err, sizeof(err))
+		: nl_link_set_down(nl, SANDBOX_LAB_CTL_IFACE, err,
+		      sizeof(err))) == -1 ||
+	    (up &&
+		nl_link_wait_running(nl, SANDBOX_LAB_CTL_IFACE, 5000, err,
+		    sizeof(err)) == -1))
 		fail_msg("%s", err);
 	close(nl);
 }
@@ -499,7 +526,7 @@ static void
 test_network_cut(void **state)
 {
 	const char *extra[] = { "--format", "json", "--live",
-	    LAB_SCN "close-blocks.scn", LAB_SCN "quick.scn", NULL };
+		LAB_SCN "close-blocks.scn", LAB_SCN "quick.scn", NULL };
 	const char *argv[32];
 	struct itest_proc p;
 	int64_t cut;
@@ -540,7 +567,7 @@ test_wrong_token(void **state)
 	itest_proc_finish(&p, FAULT_MS);
 	itest_proc_expect_status(&p, 3);
 	itest_proc_expect_text(&p, "auth-failed");
-	assert_null(strstr(p.out, "quick.scn"));	/* nothing ran */
+	assert_null(strstr(p.out, "quick.scn")); /* nothing ran */
 	itest_proc_free(&p);
 }
 
@@ -555,7 +582,7 @@ test_other_version(void **state)
 	const char *extra[] = { LAB_SCN "quick.scn", NULL };
 	const char *argv[32];
 	struct sockaddr_in sa = { .sin_family = AF_INET,
-	    .sin_port = htons(OTHER_PORT) };
+		.sin_port = htons(OTHER_PORT) };
 	struct pollfd pf = { .events = POLLIN };
 	struct itest_proc p;
 	int ls, c, one = 1;
@@ -569,7 +596,7 @@ test_other_version(void **state)
 	assert_int_equal(listen(ls, 1), 0);
 	snprintf(ep, sizeof(ep), SANDBOX_LAB_SUT_ADDR ":%d", OTHER_PORT);
 	argv[lab_argv(argv, lab.agent_token, "30s", extra)] = NULL;
-	argv[3] = ep;		/* --agent's value: this one, not the lab's */
+	argv[3] = ep; /* --agent's value: this one, not the lab's */
 	start_runner(&p, (char *const *)argv);
 	pf.fd = ls;
 	assert_int_equal(poll(&pf, 1, 10000), 1);
@@ -581,7 +608,8 @@ test_other_version(void **state)
 	assert_true(n > 0);
 	line[n] = '\0';
 	assert_non_null(strstr(line, "hello 1"));
-	dprintf(c, "err version: this agent speaks protocol 2, the runner 1; "
+	dprintf(c,
+	    "err version: this agent speaks protocol 2, the runner 1; "
 	    "use an agent of the runner's release\n");
 	close(c);
 	close(ls);
@@ -604,7 +632,7 @@ main(void)
 	};
 	struct sandbox_opts opts = { .lab = true };
 
-	sb = itest_enter_sandbox_with(&opts);	/* SKIP (77) when impossible */
+	sb = itest_enter_sandbox_with(&opts); /* SKIP (77) when impossible */
 	if (sb->runner_ns_fd < 0) {
 		printf("SKIP: the sandbox was built without its lab\n");
 		return ITEST_EXIT_SKIP;

@@ -24,15 +24,15 @@
 #ifdef LINGERLAB_PATH
 
 #define RUN_TIMEOUT_MS 60000
-#define MAX_LINES 40000	/* --raw of a 16 MiB send: a record per segment */
+#define MAX_LINES      40000 /* --raw of a 16 MiB send: a record per segment */
 /*
  * close() lingers 1 s; the FIN goes out as it starts. A FIN shown live
  * comes about 1000 ms before the return; one shown only after the call
  * would come within a few ms of it. Half the linger time tells them
  * apart with room for a slow machine on either side.
  */
-#define LINGER_MS 1000
-#define MIN_GAP_MS (LINGER_MS / 2)
+#define LINGER_MS      1000
+#define MIN_GAP_MS     (LINGER_MS / 2)
 
 static const char scn[] =
     "scenario \"a close that lingers 1s against a peer that swallows the FIN\"\n"
@@ -47,11 +47,11 @@ static const char scn[] =
 
 struct line {
 	char *text;
-	int64_t ms;		/* when its newline was read, from the start */
+	int64_t ms; /* when its newline was read, from the start */
 };
 
 struct out {
-	struct itest_proc p;	/* stdout and stderr, whole */
+	struct itest_proc p; /* stdout and stderr, whole */
 	struct line lines[MAX_LINES];
 	size_t n;
 };
@@ -145,15 +145,17 @@ test_fin_while_close_blocks(void **state)
 		dump(&o);
 	assert_int_equal(o.p.status, 0);
 	start = find(&o, 0, "close c ...", NULL);
-	fin = start < 0 ? -1 : find(&o, (size_t)start, "client ---- FIN",
-	    "->  peer");
-	ret = start < 0 ? -1 : find(&o, (size_t)start, "close c returned 0", NULL);
+	fin = start < 0
+	    ? -1
+	    : find(&o, (size_t)start, "client ---- FIN", "->  peer");
+	ret = start < 0 ? -1
+			: find(&o, (size_t)start, "close c returned 0", NULL);
 	if (start < 0 || fin < 0 || ret < 0 || fin > ret ||
 	    o.lines[ret].ms - o.lines[fin].ms < MIN_GAP_MS) {
 		dump(&o);
 		fail_msg("wanted the client's FIN (line %zd) before close's "
-		    "return (line %zd), at least %d ms before it", fin, ret,
-		    MIN_GAP_MS);
+			 "return (line %zd), at least %d ms before it",
+		    fin, ret, MIN_GAP_MS);
 	}
 	/* The report follows the live view, as without --live. */
 	assert_true(find(&o, (size_t)ret, "3 passed, 0 failed", NULL) > ret);
@@ -168,7 +170,7 @@ static void
 test_jobs_and_tap(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "run", "--live", "--jobs", "2",
-	    "--format", "tap", path, NULL };
+		"--format", "tap", path, NULL };
 	static struct out o;
 
 	(void)state;
@@ -178,7 +180,8 @@ test_jobs_and_tap(void **state)
 	if (o.p.status != 0)
 		dump(&o);
 	assert_int_equal(o.p.status, 0);
-	assert_non_null(strstr(o.p.err, "with --live the cases run one at a time"));
+	assert_non_null(
+	    strstr(o.p.err, "with --live the cases run one at a time"));
 	assert_non_null(strstr(o.p.err, "close c returned 0"));
 	assert_true(find(&o, 0, "ok ", NULL) >= 0);
 	assert_true(find(&o, 0, "close c", NULL) < 0);
@@ -193,14 +196,13 @@ test_jobs_and_tap(void **state)
 static void
 test_long_send_all_captured(void **state)
 {
-	static const char big[] =
-	    "scenario \"a blocking send of 16MiB\"\n"
-	    "peer listen 7006 normal\n"
-	    "socket c\n"
-	    "connect c\n"
-	    "send c 16MiB\n"
-	    "    expect returns 16777216\n"
-	    "wait peer c rx>=16MiB within 30s\n";
+	static const char big[] = "scenario \"a blocking send of 16MiB\"\n"
+				  "peer listen 7006 normal\n"
+				  "socket c\n"
+				  "connect c\n"
+				  "send c 16MiB\n"
+				  "    expect returns 16777216\n"
+				  "wait peer c rx>=16MiB within 30s\n";
 	char *argv[] = { LINGERLAB_PATH, "run", "--raw", path, NULL };
 	static struct out o;
 	unsigned long long drops = 1, bytes = 0, t, len;
@@ -219,16 +221,20 @@ test_long_send_all_captured(void **state)
 	for (i = 0; i < o.n; i++) {
 		if (sscanf(o.lines[i].text, "capture 1 %llu", &drops) == 1)
 			continue;
-		if (sscanf(o.lines[i].text, "seg %llu %u %u %u %lu %lu %u %u "
-		    "%llu %u %u", &t, &from, &sport, &dport, &seq, &ack, &flags,
-		    &win, &len, &retx, &zwp) == 11 && from == 1 && retx == 0)
+		if (sscanf(o.lines[i].text,
+			"seg %llu %u %u %u %lu %lu %u %u "
+			"%llu %u %u",
+			&t, &from, &sport, &dport, &seq, &ack, &flags, &win,
+			&len, &retx, &zwp) == 11 &&
+		    from == 1 && retx == 0)
 			bytes += len;
 	}
 	if (o.p.status != 0 || drops != 0 || bytes != 16u << 20) {
-		o.n = o.n > 40 ? 40 : o.n;	/* the head says enough */
+		o.n = o.n > 40 ? 40 : o.n; /* the head says enough */
 		dump(&o);
 		fail_msg("status %d, %llu frames dropped, %llu of %u bytes "
-		    "captured", o.p.status, drops, bytes, 16u << 20);
+			 "captured",
+		    o.p.status, drops, bytes, 16u << 20);
 	}
 	out_free(&o);
 }

@@ -24,13 +24,14 @@
 #include "itest_run.h"
 
 #define RUN_TIMEOUT_MS 120000
-#define LEFT_TIMEOUT_S 5	/* for stragglers to exit after lingerlab */
-#define OUT_MAX (1 << 20)	/* for the verdict lines of a report */
+#define LEFT_TIMEOUT_S 5	 /* for stragglers to exit after lingerlab */
+#define OUT_MAX	       (1 << 20) /* for the verdict lines of a report */
 
 #ifdef LINGERLAB_PATH
 #define LINUX_DIR LINGERLAB_SOURCE_DIR "/tests/scenarios/linux"
-#define SELFTEST LINGERLAB_SOURCE_DIR "/tests/scenarios/selftest/must-fail.scn"
-#define LEAK_SELFTEST LINGERLAB_SOURCE_DIR "/tests/scenarios/selftest/leak-must-fail.scn"
+#define SELFTEST  LINGERLAB_SOURCE_DIR "/tests/scenarios/selftest/must-fail.scn"
+#define LEAK_SELFTEST                                                          \
+	LINGERLAB_SOURCE_DIR "/tests/scenarios/selftest/leak-must-fail.scn"
 
 static char tmpdir[] = "/tmp/lingerlab-run-test.XXXXXX";
 
@@ -50,7 +51,8 @@ expect_nothing_left(void)
 {
 	if (!itest_reap_all(LEFT_TIMEOUT_S))
 		fail_msg("a process lingerlab started was still running %d s "
-		    "after it exited", LEFT_TIMEOUT_S);
+			 "after it exited",
+		    LEFT_TIMEOUT_S);
 }
 
 /* A scenario file of our own in tmpdir. */
@@ -74,7 +76,8 @@ write_scn(const char *name, const char *text)
  * NULL) in what it printed and, for 0, no failed TAP check either; then
  * that nothing it started outlives it. Returns how long it ran, in ms.
  */
-static long run_expect(char *const argv[], int want, ...) __attribute__((sentinel));
+static long run_expect(char *const argv[], int want, ...)
+    __attribute__((sentinel));
 
 static long
 run_expect(char *const argv[], int want, ...)
@@ -103,8 +106,8 @@ run_expect(char *const argv[], int want, ...)
 static void
 test_library_checks(void **state)
 {
-	char *argv[] = { LINGERLAB_PATH, "check", LINUX_DIR, SELFTEST, LEAK_SELFTEST,
-	    NULL };
+	char *argv[] = { LINGERLAB_PATH, "check", LINUX_DIR, SELFTEST,
+		LEAK_SELFTEST, NULL };
 	struct itest_proc o;
 
 	(void)state;
@@ -118,7 +121,7 @@ static void
 test_linux_library_passes(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "run", "--jobs", "4", "--format",
-	    "tap", LINUX_DIR, NULL };
+		"tap", LINUX_DIR, NULL };
 
 	(void)state;
 	run_expect(argv, 0, "ok 1 - ", NULL);
@@ -137,7 +140,8 @@ verdicts(const char *tap, char *buf, size_t len)
 		if (nl == NULL)
 			break;
 		k = (size_t)(nl - l + 1);
-		if ((strncmp(l, "ok ", 3) == 0 || strncmp(l, "not ok", 6) == 0) &&
+		if ((strncmp(l, "ok ", 3) == 0 ||
+			strncmp(l, "not ok", 6) == 0) &&
 		    n + k < len) {
 			memcpy(buf + n, l, k);
 			n += k;
@@ -150,11 +154,13 @@ static void
 test_jobs_same_as_serial(void **state)
 {
 	char *serial[] = { LINGERLAB_PATH, "run", "--format", "tap",
-	    LINUX_DIR "/linger-zero.scn", LINUX_DIR "/linger-off.scn",
-	    LINUX_DIR "/unread-data.scn", LINUX_DIR "/exit-close.scn", NULL };
+		LINUX_DIR "/linger-zero.scn", LINUX_DIR "/linger-off.scn",
+		LINUX_DIR "/unread-data.scn", LINUX_DIR "/exit-close.scn",
+		NULL };
 	char *parallel[] = { LINGERLAB_PATH, "run", "--jobs", "8", "--format",
-	    "tap", LINUX_DIR "/linger-zero.scn", LINUX_DIR "/linger-off.scn",
-	    LINUX_DIR "/unread-data.scn", LINUX_DIR "/exit-close.scn", NULL };
+		"tap", LINUX_DIR "/linger-zero.scn",
+		LINUX_DIR "/linger-off.scn", LINUX_DIR "/unread-data.scn",
+		LINUX_DIR "/exit-close.scn", NULL };
 	static char a[OUT_MAX], b[OUT_MAX];
 	struct itest_proc s, p;
 
@@ -181,8 +187,7 @@ test_wrong_expectation_fails(void **state)
 
 	(void)state;
 	run_expect(argv, 1, "FAIL", "expect wire client sends FIN within 200ms",
-	    "the client sent no FIN",
-	    "[R.]",	/* the RST it sent instead */
+	    "the client sent no FIN", "[R.]", /* the RST it sent instead */
 	    NULL);
 }
 
@@ -196,8 +201,9 @@ test_leak_expectation_fails(void **state)
 	char *argv[] = { LINGERLAB_PATH, "run", LEAK_SELFTEST, NULL };
 
 	(void)state;
-	run_expect(argv, 1, "FAIL", "expect growth fds <= 0", "fds grew by +50, from ",
-	    "(50 iterations)", "0 passed, 1 failed", NULL);
+	run_expect(argv, 1, "FAIL", "expect growth fds <= 0",
+	    "fds grew by +50, from ", "(50 iterations)", "0 passed, 1 failed",
+	    NULL);
 }
 
 static void
@@ -214,8 +220,8 @@ test_case_timeout(void **state)
 	    "connect c\n"
 	    "wait 30s\n"
 	    "close c\n");
-	assert_true(run_expect(argv, 1, "case timeout after 1s", "line 6 (wait)",
-	    NULL) < 10000);
+	assert_true(run_expect(argv, 1, "case timeout after 1s",
+			"line 6 (wait)", NULL) < 10000);
 }
 
 /* The server side: the system under test listens, the peer connects. */
@@ -223,12 +229,14 @@ static void
 test_server_side_passes(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "run", "--jobs", "4", "--format",
-	    "tap", LINUX_DIR "/server-close-stop-reading.scn",
-	    LINUX_DIR "/server-close-swallow-fin.scn", NULL };
+		"tap", LINUX_DIR "/server-close-stop-reading.scn",
+		LINUX_DIR "/server-close-swallow-fin.scn", NULL };
 
 	(void)state;
-	run_expect(argv, 0, "1..36\n", "server-close-swallow-fin.scn[linger=1s]: expect "
-	    "blocks about 1s", NULL);
+	run_expect(argv, 0, "1..36\n",
+	    "server-close-swallow-fin.scn[linger=1s]: expect "
+	    "blocks about 1s",
+	    NULL);
 }
 
 /* A wrong expectation about the server side fails, saying what happened. */
@@ -249,7 +257,8 @@ test_server_side_wrong_fails(void **state)
 	    "expect wire client retransmits FIN at-least 1 within 1s\n"
 	    "expect state s TIME_WAIT\n");
 	run_expect(argv, 1, "FAIL", "expect state s TIME_WAIT",
-	    "sock_diag found s's connection in FIN_WAIT1", "2 passed, 1 failed", NULL);
+	    "sock_diag found s's connection in FIN_WAIT1", "2 passed, 1 failed",
+	    NULL);
 }
 
 /* accept honours O_NONBLOCK; taking connections out of order is refused. */
@@ -275,8 +284,10 @@ test_server_side_accept(void **state)
 	    "peer connect 8000 as b\n"
 	    "accept l as b\n");
 	assert_non_null(argv[2]);
-	run_expect(argv, 1, "2 passed, 0 failed", "line 6 (accept l as b): accept() "
-	    "returned the connection from 192.0.2.2:", "the one named a, not b's", NULL);
+	run_expect(argv, 1, "2 passed, 0 failed",
+	    "line 6 (accept l as b): accept() "
+	    "returned the connection from 192.0.2.2:",
+	    "the one named a, not b's", NULL);
 	free(argv[2]);
 }
 
@@ -285,9 +296,9 @@ test_bad_input(void **state)
 {
 	char *bad_file[] = { LINGERLAB_PATH, "run", NULL, NULL };
 	char *bad_jobs[] = { LINGERLAB_PATH, "run", "--jobs", "0", SELFTEST,
-	    NULL };
+		NULL };
 	char *no_peer[] = { LINGERLAB_PATH, "run", "--iface", "llcli0",
-	    SELFTEST, NULL };
+		SELFTEST, NULL };
 	struct itest_proc o;
 
 	(void)state;
@@ -333,7 +344,7 @@ test_pcap_dir(void **state)
 {
 	char dir[300], path[600];
 	char *argv[] = { LINGERLAB_PATH, "run", "--pcap-dir", dir,
-	    LINUX_DIR "/linger-zero.scn", NULL };
+		LINUX_DIR "/linger-zero.scn", NULL };
 	unsigned char magic[4];
 	struct itest_proc o;
 	FILE *f;
@@ -345,10 +356,12 @@ test_pcap_dir(void **state)
 	itest_proc_skip_if_unavailable(&o);
 	itest_proc_expect_status(&o, 0);
 	/* One per case, named after it with '/' and brackets made '_'. */
-	assert_int_equal(find_pcap(dir, "linger-zero.scn_mode=nonblocking_.pcap",
-	    path, sizeof(path)), 0);
+	assert_int_equal(find_pcap(dir,
+			     "linger-zero.scn_mode=nonblocking_.pcap", path,
+			     sizeof(path)),
+	    0);
 	if (find_pcap(dir, "linger-zero.scn_mode=blocking_.pcap", path,
-	    sizeof(path)) == -1)
+		sizeof(path)) == -1)
 		fail_msg("no capture file for the blocking case in %s", dir);
 	f = fopen(path, "rb");
 	assert_non_null(f);
@@ -365,11 +378,12 @@ test_existing_peer(void **state)
 {
 	char cmd[1024];
 	char *argv[] = { LINGERLAB_SANDBOX_PATH, "--peer-arg=--port=7000", "--",
-	    "/bin/sh", "-c", cmd, NULL };
+		"/bin/sh", "-c", cmd, NULL };
 	struct itest_proc o;
 
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "'%s' run --peer \"$LINGERPEER_CONTROL\" "
+	snprintf(cmd, sizeof(cmd),
+	    "'%s' run --peer \"$LINGERPEER_CONTROL\" "
 	    "--iface llcli0 --format tap '%s/linger-zero.scn' "
 	    "'%s/shutdown-then-close.scn' '%s/server-close-swallow-fin.scn'",
 	    LINGERLAB_PATH, LINUX_DIR, LINUX_DIR, LINUX_DIR);
@@ -379,8 +393,10 @@ test_existing_peer(void **state)
 	itest_proc_expect_text(&o, "ok 1 - ");
 	itest_proc_free(&o);
 	/* Without --iface nothing is captured: wire checks are errors. */
-	snprintf(cmd, sizeof(cmd), "'%s' run --peer \"$LINGERPEER_CONTROL\" "
-	    "'%s/linger-zero.scn'", LINGERLAB_PATH, LINUX_DIR);
+	snprintf(cmd, sizeof(cmd),
+	    "'%s' run --peer \"$LINGERPEER_CONTROL\" "
+	    "'%s/linger-zero.scn'",
+	    LINGERLAB_PATH, LINUX_DIR);
 	run(argv, &o);
 	itest_proc_expect_status(&o, 1);
 	itest_proc_expect_text(&o, "without --iface");
@@ -430,7 +446,8 @@ main(void)
 int
 main(void)
 {
-	printf("SKIP: no lingerlab program in this build (client/cmd/lingerlab.c "
+	printf(
+	    "SKIP: no lingerlab program in this build (client/cmd/lingerlab.c "
 	    "is missing)\n");
 	return ITEST_EXIT_SKIP;
 }

@@ -31,8 +31,8 @@
 static void
 run_in(char *const argv[], const char *in, struct itest_proc *o)
 {
-	struct itest_proc_opts opts = { .stdin_path = in != NULL ? in :
-	    "/dev/null" };
+	struct itest_proc_opts opts = { .stdin_path =
+					    in != NULL ? in : "/dev/null" };
 
 	itest_proc_start(o, argv, &opts);
 	itest_proc_finish(o, RUN_TIMEOUT_MS);
@@ -70,7 +70,8 @@ need(const char *path)
 	if (access(path, X_OK) == 0)
 		return;
 	print_message("SKIP: %s is not installed (.ci/install-deps installs "
-	    "it)\n", path);
+		      "it)\n",
+	    path);
 	skip();
 }
 
@@ -80,15 +81,16 @@ nothing_left(void)
 {
 	if (!itest_reap_all(LEFT_TIMEOUT_S))
 		fail_msg("processes left running %d s after lingerlab "
-		    "ended", LEFT_TIMEOUT_S);
+			 "ended",
+		    LEFT_TIMEOUT_S);
 }
 
 static void
 test_leak_is_caught(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "observe", "--settle", "200ms",
-	    "--expect", "growth fds <= 0", "--", LEAKY_CLOSER_PATH, "--leak",
-	    "200", NULL };
+		"--expect", "growth fds <= 0", "--", LEAKY_CLOSER_PATH,
+		"--leak", "200", NULL };
 	struct itest_proc o;
 
 	(void)state;
@@ -109,8 +111,8 @@ static void
 test_no_leak_passes(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "observe", "--settle", "200ms",
-	    "--expect", "growth fds <= 0", "--expect", "every close sends fin",
-	    "--", LEAKY_CLOSER_PATH, "200", NULL };
+		"--expect", "growth fds <= 0", "--expect",
+		"every close sends fin", "--", LEAKY_CLOSER_PATH, "200", NULL };
 	struct itest_proc o;
 
 	(void)state;
@@ -128,15 +130,16 @@ static void
 test_static_program_unseen(void **state)
 {
 #ifdef LEAKY_CLOSER_STATIC_PATH
-	char *argv[] = { LINGERLAB_PATH, "observe", "--settle", "100ms",
-	    "--", LEAKY_CLOSER_STATIC_PATH, "--hold", "0", "3", NULL };
+	char *argv[] = { LINGERLAB_PATH, "observe", "--settle", "100ms", "--",
+		LEAKY_CLOSER_STATIC_PATH, "--hold", "0", "3", NULL };
 	struct itest_proc o;
 
 	(void)state;
 	run(argv, &o);
 	skip_if_unavailable(&o);
 	itest_proc_expect_status(&o, 0);
-	has(&o, "close timings unavailable: the program does not use the "
+	has(&o,
+	    "close timings unavailable: the program does not use the "
 	    "dynamic libc");
 	/* the wire still tells */
 	has(&o, "connections: 3\n");
@@ -145,7 +148,7 @@ test_static_program_unseen(void **state)
 #else
 	(void)state;
 	print_message("SKIP: leaky_closer_static is not built here (no static "
-	    "libc, or a sanitizer build)\n");
+		      "libc, or a sanitizer build)\n");
 	skip();
 #endif
 }
@@ -155,11 +158,10 @@ static void
 test_curl_swallow_fin(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "observe", "--behaviour",
-	    "swallow-fin", "--settle", "300ms", "--expect",
-	    "every close sends fin", "--expect", "sockets FIN_WAIT1 >= 1",
-	    "--expect", "close time < 100ms", "--",
-	    "/usr/bin/curl", "-s", "-m", "1", "-o", "/dev/null",
-	    "http://{peer}:{port}/", NULL };
+		"swallow-fin", "--settle", "300ms", "--expect",
+		"every close sends fin", "--expect", "sockets FIN_WAIT1 >= 1",
+		"--expect", "close time < 100ms", "--", "/usr/bin/curl", "-s",
+		"-m", "1", "-o", "/dev/null", "http://{peer}:{port}/", NULL };
 	struct itest_proc o;
 
 	(void)state;
@@ -167,9 +169,10 @@ test_curl_swallow_fin(void **state)
 	run(argv, &o);
 	skip_if_unavailable(&o);
 	itest_proc_expect_status(&o, 0);
-	has(&o, "== lingerlab observe: /usr/bin/curl -s -m 1 -o /dev/null "
+	has(&o,
+	    "== lingerlab observe: /usr/bin/curl -s -m 1 -o /dev/null "
 	    "http://192.0.2.2:7000/\n");
-	has(&o, "exit status 28");	/* curl's "operation timed out" */
+	has(&o, "exit status 28"); /* curl's "operation timed out" */
 	has(&o, "connections: 1\n");
 	has(&o, "closed:   the program first; the program sent FIN");
 	has(&o, "SO_LINGER off; non-blocking");
@@ -187,9 +190,9 @@ static void
 test_socat_linger_at_exit(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "observe", "--behaviour",
-	    "swallow-fin", "--settle", "300ms", "--expect",
-	    "every close sends fin", "--", "/usr/bin/socat", "-t", "0.2", "-",
-	    "TCP:{peer}:{port},linger=1", NULL };
+		"swallow-fin", "--settle", "300ms", "--expect",
+		"every close sends fin", "--", "/usr/bin/socat", "-t", "0.2",
+		"-", "TCP:{peer}:{port},linger=1", NULL };
 	struct itest_proc o;
 
 	(void)state;
@@ -208,12 +211,12 @@ test_socat_linger_at_exit(void **state)
 	nothing_left();
 }
 
-#define PY_LINGER(on, secs) \
-	"import os, socket, struct\n" \
-	"s = socket.create_connection((os.environ['LINGERLAB_PEER_ADDR'],\n" \
-	"    int(os.environ['LINGERLAB_PEER_PORT'])))\n" \
-	"s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', " \
-	#on ", " #secs "))\n" \
+#define PY_LINGER(on, secs)                                                        \
+	"import os, socket, struct\n"                                              \
+	"s = socket.create_connection((os.environ['LINGERLAB_PEER_ADDR'],\n"       \
+	"    int(os.environ['LINGERLAB_PEER_PORT'])))\n"                           \
+	"s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', " #on \
+	", " #secs "))\n"                                                          \
 	"s.close()\n"
 
 /* SO_LINGER {1, 0}: close() resets the connection at once. */
@@ -221,10 +224,10 @@ static void
 test_python_linger_zero_rst(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "observe", "--settle", "200ms",
-	    "--expect", "every close sends rst", "--expect", "closes fin = 0",
-	    "--expect", "close time < 100ms", "--expect",
-	    "sockets ESTABLISHED = 0", "--", "/usr/bin/python3", "-c",
-	    PY_LINGER(1, 0), NULL };
+		"--expect", "every close sends rst", "--expect",
+		"closes fin = 0", "--expect", "close time < 100ms", "--expect",
+		"sockets ESTABLISHED = 0", "--", "/usr/bin/python3", "-c",
+		PY_LINGER(1, 0), NULL };
 	struct itest_proc o;
 
 	(void)state;
@@ -249,22 +252,23 @@ static void
 test_python_linger_one_blocks(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "observe", "--behaviour",
-	    "swallow-fin", "--settle", "200ms", "--json", "--expect",
-	    "close time >= 950ms", "--expect", "close time <= 1500ms",
-	    "--expect", "every close sends fin", "--",
-	    "/usr/bin/python3", "-c", PY_LINGER(1, 1), NULL };
+		"swallow-fin", "--settle", "200ms", "--json", "--expect",
+		"close time >= 950ms", "--expect", "close time <= 1500ms",
+		"--expect", "every close sends fin", "--", "/usr/bin/python3",
+		"-c", PY_LINGER(1, 1), NULL };
 	char *check[] = { "/usr/bin/python3", "-c",
-	    "import json, sys\n"
-	    "d = json.load(sys.stdin)\n"
-	    "c = d['connections'][0]\n"
-	    "assert c['sent'] == 'FIN', c\n"
-	    "assert c['close']['by'] == 'close', c\n"
-	    "assert c['close']['linger_onoff'] == 1, c\n"
-	    "assert c['close']['linger_seconds'] == 1, c\n"
-	    "assert 0.95 <= c['close']['seconds'] <= 1.5, c\n"
-	    "assert c['fin_retransmissions'] >= 1, c\n"
-	    "assert all(e['result'] == 'pass' for e in d['expectations'])\n"
-	    "print('json ok')\n", NULL };
+		"import json, sys\n"
+		"d = json.load(sys.stdin)\n"
+		"c = d['connections'][0]\n"
+		"assert c['sent'] == 'FIN', c\n"
+		"assert c['close']['by'] == 'close', c\n"
+		"assert c['close']['linger_onoff'] == 1, c\n"
+		"assert c['close']['linger_seconds'] == 1, c\n"
+		"assert 0.95 <= c['close']['seconds'] <= 1.5, c\n"
+		"assert c['fin_retransmissions'] >= 1, c\n"
+		"assert all(e['result'] == 'pass' for e in d['expectations'])\n"
+		"print('json ok')\n",
+		NULL };
 	char path[] = "/tmp/lingerlab-observe-json.XXXXXX";
 	struct itest_proc o, j;
 	int fd;
@@ -294,8 +298,8 @@ static void
 test_timeout_stops_program(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "observe", "--timeout", "300ms",
-	    "--settle", "100ms", "--", LEAKY_CLOSER_PATH, "--hold", "60000",
-	    "2", NULL };
+		"--settle", "100ms", "--", LEAKY_CLOSER_PATH, "--hold", "60000",
+		"2", NULL };
 	struct itest_proc o;
 
 	(void)state;
@@ -316,7 +320,7 @@ static void
 test_observer_killed(void **state)
 {
 	char *argv[] = { LINGERLAB_PATH, "observe", "--", LEAKY_CLOSER_PATH,
-	    "--hold", "60000", "2", NULL };
+		"--hold", "60000", "2", NULL };
 	struct itest_proc_opts opts = { .stdin_path = "/dev/null" };
 	struct itest_proc o;
 

@@ -38,12 +38,12 @@
 
 #define BULK_BYTES (1024u * 1024u)
 #define STDERR_MAX 16384
-#define NOTICE "with a bad checksum"
+#define NOTICE	   "with a bad checksum"
 #define NOTICE_END "only counted (control command stats)\n"
 
 static struct wire w;
-static int peer_stderr = -1;	/* read end of lingerpeer's stderr, one test */
-static int raw = -1;		/* a packet socket on llcli0, one test */
+static int peer_stderr = -1; /* read end of lingerpeer's stderr, one test */
+static int raw = -1;	     /* a packet socket on llcli0, one test */
 
 static int
 teardown(void **state)
@@ -68,8 +68,10 @@ stat_u64(const char *key)
 
 	if (control_request(w.ctl, "stats", 5000, &r, err, sizeof(err)) < 0)
 		fail_msg("stats: %s", err);
-	if (!r.ok || r.nlines < 1 || control_field_u64(r.lines[0], key, &v) < 0) {
-		print_error("stats: no %s in '%s'\n", key, r.nlines ? r.lines[0] : r.status);
+	if (!r.ok || r.nlines < 1 ||
+	    control_field_u64(r.lines[0], key, &v) < 0) {
+		print_error("stats: no %s in '%s'\n", key,
+		    r.nlines ? r.lines[0] : r.status);
 		control_reply_free(&r);
 		fail();
 	}
@@ -85,7 +87,8 @@ static void
 expect_offloads_taken(void)
 {
 	if (stat_u64("tcp-csum-offloaded") == 0)
-		fail_msg("no segment with an offloaded checksum reached the peer: "
+		fail_msg(
+		    "no segment with an offloaded checksum reached the peer: "
 		    "the link does not offload, so this test proves nothing");
 	assert_int_equal(stat_u64("tcp-bad-csum"), 0);
 	assert_int_equal(stat_u64("malformed"), 0);
@@ -97,8 +100,8 @@ expect_state(const struct sockaddr_in *local, int want, int timeout_ms)
 	int got = wire_client_state(local, want, timeout_ms);
 
 	if (got != want)
-		fail_msg("client socket is %s, expected %s", sockdiag_state_name(got),
-		    sockdiag_state_name(want));
+		fail_msg("client socket is %s, expected %s",
+		    sockdiag_state_name(got), sockdiag_state_name(want));
 }
 
 static void
@@ -110,7 +113,8 @@ send_all(int fd, size_t len)
 
 	memset(buf, 'x', sizeof(buf));
 	while (left > 0) {
-		n = send(fd, buf, left < sizeof(buf) ? left : sizeof(buf), MSG_NOSIGNAL);
+		n = send(fd, buf, left < sizeof(buf) ? left : sizeof(buf),
+		    MSG_NOSIGNAL);
 		if (n <= 0)
 			fail_msg("send: %zu of %zu bytes left: %s", left, len,
 			    n < 0 ? strerror(errno) : "returned 0");
@@ -128,7 +132,8 @@ count_client_frames(uint16_t lport, size_t *super, size_t *offloaded)
 	*super = *offloaded = 0;
 	for (i = 0; i < w.nframes; i++) {
 		f = &w.frames[i].f;
-		if (w.frames[i].from_peer || f->kind != FRAME_TCP || f->u.seg.sport != lport)
+		if (w.frames[i].from_peer || f->kind != FRAME_TCP ||
+		    f->u.seg.sport != lport)
 			continue;
 		*super += f->ip_len > SANDBOX_MTU;
 		*offloaded += f->tcp_csum == FRAME_CSUM_OFFLOADED;
@@ -159,13 +164,16 @@ test_normal_bulk_then_time_wait(void **state)
 	expect_state(&local, TCP_TIME_WAIT, 2000);
 	expect_offloads_taken();
 	if (stat_u64("tcp-super-segments") == 0)
-		fail_msg("1 MiB went out and the peer counted no super-segment");
+		fail_msg(
+		    "1 MiB went out and the peer counted no super-segment");
 	wire_collect(&w);
 	assert_int_equal(w.undecodable, 0);
 	count_client_frames(lp, &super, &offloaded);
 	if (super == 0 || offloaded == 0)
-		fail_msg("the capture of llcli0 shows %zu frames above the MTU and %zu "
-		    "offloaded checksums: offloads are not at work", super, offloaded);
+		fail_msg(
+		    "the capture of llcli0 shows %zu frames above the MTU and %zu "
+		    "offloaded checksums: offloads are not at work",
+		    super, offloaded);
 }
 
 /* swallow-fin: the FIN is retransmitted, the client stays in FIN_WAIT1. */
@@ -183,9 +191,12 @@ test_swallow_fin_holds_fin_wait1(void **state)
 	expect_state(&local, TCP_FIN_WAIT1, 0);
 	expect_offloads_taken();
 	wire_collect(&w);
-	assert_int_equal(wire_find(&w, 0, ntohs(local.sin_port), true, TCPF_FIN, 0), -1);
+	assert_int_equal(wire_find(&w, 0, ntohs(local.sin_port), true, TCPF_FIN,
+			     0),
+	    -1);
 	/* No orphan retransmitting into the next tests. */
-	wire_ctl(&w, NULL, 0, "rst %s:%u", SANDBOX_CLIENT_ADDR, ntohs(local.sin_port));
+	wire_ctl(&w, NULL, 0, "rst %s:%u", SANDBOX_CLIENT_ADDR,
+	    ntohs(local.sin_port));
 }
 
 /* half-close: the FIN is ACKed, ours never comes: FIN_WAIT2. */
@@ -202,7 +213,8 @@ test_half_close_holds_fin_wait2(void **state)
 	wire_wait(&w, &local, "state=CLOSE_WAIT fins>=1", 5);
 	expect_state(&local, TCP_FIN_WAIT2, 2000);
 	expect_offloads_taken();
-	wire_ctl(&w, NULL, 0, "rst %s:%u", SANDBOX_CLIENT_ADDR, ntohs(local.sin_port));
+	wire_ctl(&w, NULL, 0, "rst %s:%u", SANDBOX_CLIENT_ADDR,
+	    ntohs(local.sin_port));
 }
 
 /*
@@ -220,13 +232,15 @@ test_stop_reading_zero_window(void **state)
 	(void)state;
 	wire_start(&w, "stop-reading:rcvbuf=64KiB");
 	fd = wire_connect(&local);
-	while ((n = send(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL)) > 0)
+	while (
+	    (n = send(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL)) > 0)
 		;
 	assert_true(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
 	wire_wait(&w, &local, "rx>=60KiB win=0 zwp>=1", 15);
 	assert_true(wire_show_u64(&w, &local, "rx") <= 65536);
 	expect_offloads_taken();
-	wire_ctl(&w, NULL, 0, "rst %s:%u", SANDBOX_CLIENT_ADDR, ntohs(local.sin_port));
+	wire_ctl(&w, NULL, 0, "rst %s:%u", SANDBOX_CLIENT_ADDR,
+	    ntohs(local.sin_port));
 	close(fd);
 }
 
@@ -242,13 +256,15 @@ test_silent_gets_retransmissions(void **state)
 	(void)state;
 	wire_start(&w, "silent");
 	fd = wire_connect(&local);
-	assert_int_equal(send(fd, data, sizeof(data), 0), (ssize_t)sizeof(data));
+	assert_int_equal(send(fd, data, sizeof(data), 0),
+	    (ssize_t)sizeof(data));
 	wire_wait(&w, &local, "data-retx>=1", 15);
 	assert_int_equal(wire_show_u64(&w, &local, "rx"), sizeof(data));
 	expect_offloads_taken();
 	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_LINGER, &zero_linger,
-	    sizeof(zero_linger)), 0);
-	assert_int_equal(close(fd), 0);	/* RST: nothing left behind */
+			     sizeof(zero_linger)),
+	    0);
+	assert_int_equal(close(fd), 0); /* RST: nothing left behind */
 	wire_wait(&w, &local, "rsts>=1 state=CLOSED", 5);
 }
 
@@ -256,7 +272,8 @@ test_silent_gets_retransmissions(void **state)
 static void
 test_refuse_gives_econnrefused(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(WIRE_PORT) };
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+		.sin_port = htons(WIRE_PORT) };
 	int fd, rc;
 
 	(void)state;
@@ -336,17 +353,20 @@ test_ipv6_partial_checksums(void **state)
 	assert_int_equal(wire_show_conn_u64(&w, conn, "rx"), BULK_BYTES);
 	assert_int_equal(close(fd), 0);
 	wire_wait_conn(&w, conn, "state=CLOSED", 5);
-	assert_int_equal(wire6_client_state(&local, TCP_TIME_WAIT, 2000), TCP_TIME_WAIT);
+	assert_int_equal(wire6_client_state(&local, TCP_TIME_WAIT, 2000),
+	    TCP_TIME_WAIT);
 	expect_offloads_taken();
 	assert_true(stat_u64("tcp-super-segments") > 0);
 	wire_collect(&w);
 	assert_int_equal(w.undecodable, 0);
 	for (i = 0; i < w.nframes; i++)
-		offloaded += !w.frames[i].from_peer && w.frames[i].f.kind == FRAME_TCP &&
+		offloaded += !w.frames[i].from_peer &&
+		    w.frames[i].f.kind == FRAME_TCP &&
 		    ip_addr_is_v6(&w.frames[i].f.u.seg.saddr) &&
 		    w.frames[i].f.tcp_csum == FRAME_CSUM_OFFLOADED;
 	if (offloaded == 0)
-		fail_msg("no IPv6 segment in the capture of llcli0 had an offloaded checksum");
+		fail_msg(
+		    "no IPv6 segment in the capture of llcli0 had an offloaded checksum");
 }
 
 /* The peer's MAC, from its ready line ("mac=02:..."). */
@@ -357,8 +377,9 @@ peer_mac(const char *ready, uint8_t mac[6])
 	unsigned v[6];
 	int i;
 
-	if (m == NULL || sscanf(m + 5, "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3],
-	    &v[4], &v[5]) != 6)
+	if (m == NULL ||
+	    sscanf(m + 5, "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3],
+		&v[4], &v[5]) != 6)
 		fail_msg("no mac= in the ready line '%s'", ready);
 	for (i = 0; i < 6; i++)
 		mac[i] = (uint8_t)v[i];
@@ -373,9 +394,12 @@ send_bad_syn(const uint8_t dst[6], bool bad_ip)
 {
 	static const uint8_t src[6] = { 0x02, 0, 0, 0, 0x16, 0x01 };
 	struct segment seg = { .saddr = IP_ADDR_V4_INIT(192, 0, 2, 1),
-	    .daddr = IP_ADDR_V4_INIT(192, 0, 2, 2),
-	    .sport = 31016, .dport = WIRE_PORT, .seq = 1, .flags = TCPF_SYN,
-	    .window = 1000 };
+		.daddr = IP_ADDR_V4_INIT(192, 0, 2, 2),
+		.sport = 31016,
+		.dport = WIRE_PORT,
+		.seq = 1,
+		.flags = TCPF_SYN,
+		.window = 1000 };
 	struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_halen = 6 };
 	uint8_t buf[128];
 	struct frame f;
@@ -386,12 +410,14 @@ send_bad_syn(const uint8_t dst[6], bool bad_ip)
 	if (bad_ip)
 		buf[14 + 10] ^= 0x5a;
 	else
-		wire_put16(buf + 34 + 16, (uint16_t)(wire_get16(buf + 34 + 16) ^ 0x5a5a));
+		wire_put16(buf + 34 + 16,
+		    (uint16_t)(wire_get16(buf + 34 + 16) ^ 0x5a5a));
 	assert_int_equal(frame_decode(buf, n, true, &f),
 	    bad_ip ? FRAME_IP_BAD_CSUM : FRAME_TCP_BAD_CSUM);
 	to.sll_ifindex = (int)if_nametoindex(SANDBOX_CLIENT_IFACE);
 	memcpy(to.sll_addr, dst, 6);
-	assert_int_equal(sendto(raw, buf, n, 0, (struct sockaddr *)&to, sizeof(to)),
+	assert_int_equal(sendto(raw, buf, n, 0, (struct sockaddr *)&to,
+			     sizeof(to)),
 	    (ssize_t)n);
 }
 
@@ -435,12 +461,13 @@ start_peer_stderr_piped(void)
 	rc = itest_start_peer(args, &w.peer);
 	assert_true(dup2(saved, STDERR_FILENO) == STDERR_FILENO);
 	close(saved);
-	close(p[1]);	/* only lingerpeer and its forwarder write now */
+	close(p[1]); /* only lingerpeer and its forwarder write now */
 	peer_stderr = p[0];
 	if (rc != 0) {
 		char why[2048];
 
-		why[itest_read_fd(peer_stderr, why, sizeof(why) - 1, 1000)] = '\0';
+		why[itest_read_fd(peer_stderr, why, sizeof(why) - 1, 1000)] =
+		    '\0';
 		fail_msg("lingerpeer did not start: %s", why);
 	}
 	w.ctl = control_client_open(w.peer.control, 5000, err, sizeof(err));
@@ -452,14 +479,17 @@ start_peer_stderr_piped(void)
 static void
 wait_bad_csum(uint64_t n, uint64_t n_ip)
 {
-	struct timespec tick = { 0, 5000000 };	/* stats cannot notify: poll */
+	struct timespec tick = { 0, 5000000 }; /* stats cannot notify: poll */
 	int64_t deadline = monotime_ms() + 5000;
 
-	while (stat_u64("tcp-bad-csum") != n || stat_u64("ip-bad-csum") != n_ip) {
+	while (
+	    stat_u64("tcp-bad-csum") != n || stat_u64("ip-bad-csum") != n_ip) {
 		if (monotime_ms() > deadline)
-			fail_msg("the peer counted tcp-bad-csum=%" PRIu64 " ip-bad-csum=%"
-			    PRIu64 ", expected %" PRIu64 " and %" PRIu64,
-			    stat_u64("tcp-bad-csum"), stat_u64("ip-bad-csum"), n, n_ip);
+			fail_msg("the peer counted tcp-bad-csum=%" PRIu64
+				 " ip-bad-csum=%" PRIu64 ", expected %" PRIu64
+				 " and %" PRIu64,
+			    stat_u64("tcp-bad-csum"), stat_u64("ip-bad-csum"),
+			    n, n_ip);
 		nanosleep(&tick, NULL);
 	}
 }
@@ -485,9 +515,12 @@ test_bad_checksum_dropped_and_said_once(void **state)
 	assert_true(raw >= 0);
 	send_bad_syn(mac, false);
 	if (!read_until(peer_stderr, out, &have, NOTICE_END, 5000))
-		fail_msg("no notice of the dropped frame on stderr; it said: %s", out);
+		fail_msg(
+		    "no notice of the dropped frame on stderr; it said: %s",
+		    out);
 	first = strstr(out, "dropped 1 frame " NOTICE);
-	if (first == NULL || strstr(first, "tcp-bad-csum=1 ip-bad-csum=0") == NULL)
+	if (first == NULL ||
+	    strstr(first, "tcp-bad-csum=1 ip-bad-csum=0") == NULL)
 		fail_msg("the notice does not give the count: %s", out);
 	assert_non_null(strstr(first, "ethtool -K IFACE tx off"));
 	assert_non_null(strstr(first, "--no-verify-checksums"));
@@ -522,7 +555,8 @@ test_cut_super_segments_said(void **state)
 	io = sandbox_socket_in_peer_ns(itest_enter_sandbox(), AF_INET,
 	    SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	assert_true(io >= 0);
-	if (ethtool_offload_disable(io, SANDBOX_PEER_IFACE, err, sizeof(err)) == -1) {
+	if (ethtool_offload_disable(io, SANDBOX_PEER_IFACE, err, sizeof(err)) ==
+	    -1) {
 		close(io);
 		fail_msg("%s", err);
 	}
@@ -533,10 +567,12 @@ test_cut_super_segments_said(void **state)
 		;
 	if (!read_until(peer_stderr, out, &have, "restart lingerpeer", 10000) ||
 	    strstr(out, "arrived cut short") == NULL)
-		fail_msg("no notice of the cut frames on stderr; it said: %s", out);
+		fail_msg("no notice of the cut frames on stderr; it said: %s",
+		    out);
 	assert_non_null(strstr(out, "'ethtool -K llpeer0 gro on'"));
 	assert_true(stat_u64("capture-cut") > 0);
-	wire_ctl(&w, NULL, 0, "rst %s:%u", SANDBOX_CLIENT_ADDR, ntohs(local.sin_port));
+	wire_ctl(&w, NULL, 0, "rst %s:%u", SANDBOX_CLIENT_ADDR,
+	    ntohs(local.sin_port));
 	close(fd);
 }
 
@@ -546,26 +582,33 @@ require_offloads(struct sandbox *sb)
 {
 	struct offload_state cli = { 0 }, peer = { 0 };
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int pfd = sandbox_socket_in_peer_ns(sb, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int pfd = sandbox_socket_in_peer_ns(sb, AF_INET,
+	    SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	char err[256] = "no socket for SIOCETHTOOL";
 	int rc = -1;
 
 	if (fd >= 0 && pfd >= 0 &&
-	    ethtool_offload_get(fd, SANDBOX_CLIENT_IFACE, &cli, err, sizeof(err)) == 0)
-		rc = ethtool_offload_get(pfd, SANDBOX_PEER_IFACE, &peer, err, sizeof(err));
+	    ethtool_offload_get(fd, SANDBOX_CLIENT_IFACE, &cli, err,
+		sizeof(err)) == 0)
+		rc = ethtool_offload_get(pfd, SANDBOX_PEER_IFACE, &peer, err,
+		    sizeof(err));
 	if (fd >= 0)
 		close(fd);
 	if (pfd >= 0)
 		close(pfd);
 	if (rc == 0 && (!cli.tx_csum || !cli.tso))
-		snprintf(err, sizeof(err), "the kernel made %s with tx-checksumming %s "
-		    "and TSO %s: no offload to test", SANDBOX_CLIENT_IFACE,
-		    cli.tx_csum ? "on" : "off", cli.tso ? "on" : "off");
+		snprintf(err, sizeof(err),
+		    "the kernel made %s with tx-checksumming %s "
+		    "and TSO %s: no offload to test",
+		    SANDBOX_CLIENT_IFACE, cli.tx_csum ? "on" : "off",
+		    cli.tso ? "on" : "off");
 	else if (rc == 0) {
-		printf("offloads: %s tx-csum=%d tso=%d gso=%d gro=%d; %s tx-csum=%d "
-		    "tso=%d gso=%d gro=%d\n", SANDBOX_CLIENT_IFACE, cli.tx_csum, cli.tso,
-		    cli.gso, cli.gro, SANDBOX_PEER_IFACE, peer.tx_csum, peer.tso, peer.gso,
-		    peer.gro);
+		printf(
+		    "offloads: %s tx-csum=%d tso=%d gso=%d gro=%d; %s tx-csum=%d "
+		    "tso=%d gso=%d gro=%d\n",
+		    SANDBOX_CLIENT_IFACE, cli.tx_csum, cli.tso, cli.gso,
+		    cli.gro, SANDBOX_PEER_IFACE, peer.tx_csum, peer.tso,
+		    peer.gso, peer.gro);
 		return;
 	}
 	printf("SKIP: %s\n", err);
@@ -578,17 +621,27 @@ main(void)
 {
 	const struct sandbox_opts keep = { .keep_offloads = true };
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_normal_bulk_then_time_wait, teardown),
-		cmocka_unit_test_teardown(test_swallow_fin_holds_fin_wait1, teardown),
-		cmocka_unit_test_teardown(test_half_close_holds_fin_wait2, teardown),
-		cmocka_unit_test_teardown(test_stop_reading_zero_window, teardown),
-		cmocka_unit_test_teardown(test_silent_gets_retransmissions, teardown),
-		cmocka_unit_test_teardown(test_refuse_gives_econnrefused, teardown),
-		cmocka_unit_test_teardown(test_reset_on_fin_gives_econnreset, teardown),
+		cmocka_unit_test_teardown(test_normal_bulk_then_time_wait,
+		    teardown),
+		cmocka_unit_test_teardown(test_swallow_fin_holds_fin_wait1,
+		    teardown),
+		cmocka_unit_test_teardown(test_half_close_holds_fin_wait2,
+		    teardown),
+		cmocka_unit_test_teardown(test_stop_reading_zero_window,
+		    teardown),
+		cmocka_unit_test_teardown(test_silent_gets_retransmissions,
+		    teardown),
+		cmocka_unit_test_teardown(test_refuse_gives_econnrefused,
+		    teardown),
+		cmocka_unit_test_teardown(test_reset_on_fin_gives_econnreset,
+		    teardown),
 		cmocka_unit_test_teardown(test_drop_syn_unanswered, teardown),
-		cmocka_unit_test_teardown(test_ipv6_partial_checksums, teardown),
-		cmocka_unit_test_teardown(test_bad_checksum_dropped_and_said_once, teardown),
-		cmocka_unit_test_teardown(test_cut_super_segments_said, teardown),
+		cmocka_unit_test_teardown(test_ipv6_partial_checksums,
+		    teardown),
+		cmocka_unit_test_teardown(
+		    test_bad_checksum_dropped_and_said_once, teardown),
+		cmocka_unit_test_teardown(test_cut_super_segments_said,
+		    teardown),
 	};
 
 	require_offloads(itest_enter_sandbox_with(&keep));

@@ -29,11 +29,11 @@
 #include "sockdiag.h"
 #include "wire6.h"
 
-#define SILENCE_MS 300
+#define SILENCE_MS  300
 #define SERVER_PORT 9100
 /* ff02::1:ff00:2 and ff02::1:ff00:3: who-has for 2001:db8::2 and ::3 */
-#define GROUP2 "ff02::1:ff00:2"
-#define GROUP3 "ff02::1:ff00:3"
+#define GROUP2	    "ff02::1:ff00:2"
+#define GROUP3	    "ff02::1:ff00:3"
 
 static struct wire w;
 
@@ -55,7 +55,8 @@ stat_u64(const char *key)
 	if (control_request(w.ctl, "stats", 5000, &r, err, sizeof(err)) < 0)
 		fail_msg("stats: %s", err);
 	if (!r.ok || r.nlines < 1 || control_field_u64(r.lines[0], key, &v) < 0)
-		fail_msg("stats: no %s in '%s'", key, r.nlines ? r.lines[0] : r.status);
+		fail_msg("stats: no %s in '%s'", key,
+		    r.nlines ? r.lines[0] : r.status);
 	control_reply_free(&r);
 	return v;
 }
@@ -69,8 +70,9 @@ wait_stat(const char *key, uint64_t want)
 
 	while (stat_u64(key) < want) {
 		if (monotime_ms() > deadline)
-			fail_msg("the peer's %s stayed at %" PRIu64 ", wanted %" PRIu64, key,
-			    stat_u64(key), want);
+			fail_msg("the peer's %s stayed at %" PRIu64
+				 ", wanted %" PRIu64,
+			    key, stat_u64(key), want);
 		nanosleep(&tick, NULL);
 	}
 }
@@ -81,8 +83,8 @@ expect_state6(const struct sockaddr_in6 *local, int want, int timeout_ms)
 	int got = wire6_client_state(local, want, timeout_ms);
 
 	if (got != want)
-		fail_msg("client socket is %s, expected %s", sockdiag_state_name(got),
-		    sockdiag_state_name(want));
+		fail_msg("client socket is %s, expected %s",
+		    sockdiag_state_name(got), sockdiag_state_name(want));
 }
 
 /* Every frame the peer sent in the capture came from 2001:db8::2 or its NDP. */
@@ -139,7 +141,8 @@ test_ndp_ownership(void **state)
 	assert_int_equal(ip_addr_parse(SANDBOX_CLIENT_ADDR6, &client6), 0);
 	wire6_send_ns(SANDBOX_PEER_ADDR6, GROUP2, NULL);
 	if (!next_na(cap, 2000, &f))
-		fail_msg("no Neighbor Advertisement for %s", SANDBOX_PEER_ADDR6);
+		fail_msg("no Neighbor Advertisement for %s",
+		    SANDBOX_PEER_ADDR6);
 	assert_int_equal(f.u.ndp.na_flags, NDP_NA_SOLICITED | NDP_NA_OVERRIDE);
 	assert_true(ip_addr_eq(&f.u.ndp.target, &peer6));
 	assert_true(ip_addr_eq(&f.u.ndp.src, &peer6));
@@ -152,7 +155,8 @@ test_ndp_ownership(void **state)
 	wire6_send_ns("2001:db8::3", GROUP3, NULL);
 	wire6_send_ns(SANDBOX_PEER_ADDR6, GROUP3, NULL);
 	if (next_na(cap, SILENCE_MS, &f))
-		fail_msg("the peer advertised for a question not about its address");
+		fail_msg(
+		    "the peer advertised for a question not about its address");
 	/* Unicast to the address itself, as reachability probes are. */
 	wire6_send_ns(SANDBOX_PEER_ADDR6, SANDBOX_PEER_ADDR6, mac);
 	assert_true(next_na(cap, 2000, &f));
@@ -172,7 +176,8 @@ test_normal6(void **state)
 
 	(void)state;
 	/* Forget 2001:db8::2's MAC, so the kernel asks and the peer answers. */
-	assert_int_equal(system("ip -6 neigh flush dev " SANDBOX_CLIENT_IFACE), 0);
+	assert_int_equal(system("ip -6 neigh flush dev " SANDBOX_CLIENT_IFACE),
+	    0);
 	wire_start_addr(&w, WIRE6_BOTH, "normal");
 	fd = wire6_connect(&local);
 	wire6_conn(&local, conn, sizeof(conn));
@@ -181,7 +186,8 @@ test_normal6(void **state)
 	wire_wait_conn(&w, conn, "state=CLOSED rx=5", 5);
 	expect_state6(&local, TCP_TIME_WAIT, 2000);
 	expect_peer_spoke_ipv6();
-	assert_true(wire_find(&w, 0, ntohs(local.sin6_port), true, TCPF_FIN, 0) >= 0);
+	assert_true(
+	    wire_find(&w, 0, ntohs(local.sin6_port), true, TCPF_FIN, 0) >= 0);
 	assert_true(stat_u64("ndp-answered") >= 1);
 }
 
@@ -201,8 +207,11 @@ test_swallow_fin6(void **state)
 	wire_wait_conn(&w, conn, "fin-retx>=1", 15);
 	expect_state6(&local, TCP_FIN_WAIT1, 0);
 	expect_peer_spoke_ipv6();
-	assert_int_equal(wire_find(&w, 0, ntohs(local.sin6_port), true, TCPF_FIN, 0), -1);
-	wire_ctl(&w, NULL, 0, "rst %s", conn);	/* no orphan left retransmitting */
+	assert_int_equal(wire_find(&w, 0, ntohs(local.sin6_port), true,
+			     TCPF_FIN, 0),
+	    -1);
+	wire_ctl(&w, NULL, 0, "rst %s",
+	    conn); /* no orphan left retransmitting */
 }
 
 /* half-close: the FIN is ACKed, the peer's never comes: FIN_WAIT2. */
@@ -238,14 +247,16 @@ test_stop_reading6(void **state)
 	wire_start_addr(&w, WIRE6_BOTH, "stop-reading:rcvbuf=64KiB");
 	fd = wire6_connect(&local);
 	wire6_conn(&local, conn, sizeof(conn));
-	while ((n = send(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL)) > 0)
+	while (
+	    (n = send(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL)) > 0)
 		;
 	assert_true(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
 	wire_wait_conn(&w, conn, "rx>=60KiB win=0 zwp>=1", 15);
 	assert_true(wire_show_conn_u64(&w, conn, "rx") <= 65536);
 	wire_collect(&w);
 	for (i = 0; i < (ssize_t)w.nframes; i++)
-		zero |= w.frames[i].from_peer && w.frames[i].f.kind == FRAME_TCP &&
+		zero |= w.frames[i].from_peer &&
+		    w.frames[i].f.kind == FRAME_TCP &&
 		    w.frames[i].f.u.seg.dport == ntohs(local.sin6_port) &&
 		    w.frames[i].f.u.seg.window == 0;
 	assert_true(zero);
@@ -266,15 +277,19 @@ test_silent6(void **state)
 	wire_start_addr(&w, WIRE6_BOTH, "silent");
 	fd = wire6_connect(&local);
 	wire6_conn(&local, conn, sizeof(conn));
-	assert_int_equal(send(fd, data, sizeof(data), 0), (ssize_t)sizeof(data));
+	assert_int_equal(send(fd, data, sizeof(data), 0),
+	    (ssize_t)sizeof(data));
 	wire_wait_conn(&w, conn, "data-retx>=1", 15);
 	wire_collect(&w);
 	/* From the peer: the SYN-ACK and nothing after it. */
-	assert_true(wire_find(&w, 0, ntohs(local.sin6_port), true, TCPF_SYN, 0) >= 0);
-	assert_int_equal(wire_find(&w, 0, ntohs(local.sin6_port), true, TCPF_ACK, TCPF_SYN),
+	assert_true(
+	    wire_find(&w, 0, ntohs(local.sin6_port), true, TCPF_SYN, 0) >= 0);
+	assert_int_equal(wire_find(&w, 0, ntohs(local.sin6_port), true,
+			     TCPF_ACK, TCPF_SYN),
 	    -1);
 	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_LINGER, &zero_linger,
-	    sizeof(zero_linger)), 0);
+			     sizeof(zero_linger)),
+	    0);
 	assert_int_equal(close(fd), 0);
 	wire_wait_conn(&w, conn, "rsts>=1 state=CLOSED", 5);
 }
@@ -283,14 +298,17 @@ test_silent6(void **state)
 static void
 test_refuse6(void **state)
 {
-	struct sockaddr_in6 sin = { .sin6_family = AF_INET6, .sin6_port = htons(WIRE_PORT) };
+	struct sockaddr_in6 sin = { .sin6_family = AF_INET6,
+		.sin6_port = htons(WIRE_PORT) };
 	int fd;
 
 	(void)state;
 	wire_start_addr(&w, WIRE6_BOTH, "refuse");
 	fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	assert_true(fd >= 0);
-	assert_int_equal(inet_pton(AF_INET6, SANDBOX_PEER_ADDR6, &sin.sin6_addr), 1);
+	assert_int_equal(inet_pton(AF_INET6, SANDBOX_PEER_ADDR6,
+			     &sin.sin6_addr),
+	    1);
 	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), -1);
 	assert_int_equal(errno, ECONNREFUSED);
 	close(fd);
@@ -313,13 +331,15 @@ test_both_families(void **state)
 	assert_non_null(strstr(w.peer.ready_line, " addr=" WIRE6_BOTH " "));
 	fd4 = wire_connect(&local4);
 	fd6 = wire6_connect(&local6);
-	snprintf(conn4, sizeof(conn4), "%s:%u", SANDBOX_CLIENT_ADDR, ntohs(local4.sin_port));
+	snprintf(conn4, sizeof(conn4), "%s:%u", SANDBOX_CLIENT_ADDR,
+	    ntohs(local4.sin_port));
 	wire6_conn(&local6, conn6, sizeof(conn6));
 	assert_int_equal(close(fd4), 0);
 	assert_int_equal(close(fd6), 0);
 	wire_wait_conn(&w, conn4, "state=CLOSE_WAIT", 5);
 	wire_wait_conn(&w, conn6, "state=CLOSE_WAIT", 5);
-	assert_int_equal(wire_client_state(&local4, TCP_FIN_WAIT2, 2000), TCP_FIN_WAIT2);
+	assert_int_equal(wire_client_state(&local4, TCP_FIN_WAIT2, 2000),
+	    TCP_FIN_WAIT2);
 	expect_state6(&local6, TCP_FIN_WAIT2, 2000);
 	assert_int_equal(wire_show_conn_u64(&w, conn4, "port"), WIRE_PORT);
 	assert_int_equal(wire_show_conn_u64(&w, conn6, "port"), WIRE_PORT);
@@ -339,7 +359,8 @@ test_ipv6_only_peer(void **state)
 
 	(void)state;
 	wire_start_addr(&w, SANDBOX_PEER_ADDR6, "normal");
-	assert_non_null(strstr(w.peer.ready_line, " addr=" SANDBOX_PEER_ADDR6 " "));
+	assert_non_null(
+	    strstr(w.peer.ready_line, " addr=" SANDBOX_PEER_ADDR6 " "));
 	fd = wire6_connect(&local);
 	wire6_conn(&local, conn, sizeof(conn));
 	assert_int_equal(close(fd), 0);
@@ -358,8 +379,9 @@ test_ipv6_only_peer(void **state)
 static void
 test_connects_out6(void **state)
 {
-	struct sockaddr_in6 sin = { .sin6_family = AF_INET6, .sin6_port = htons(SERVER_PORT),
-	    .sin6_addr = IN6ADDR_ANY_INIT };
+	struct sockaddr_in6 sin = { .sin6_family = AF_INET6,
+		.sin6_port = htons(SERVER_PORT),
+		.sin6_addr = IN6ADDR_ANY_INIT };
 	struct pollfd p;
 	size_t i, ns = 0;
 	int lfd, cfd, one = 1;
@@ -371,20 +393,24 @@ test_connects_out6(void **state)
 	assert_int_equal(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
 	assert_int_equal(listen(lfd, 4), 0);
 	wire_start_addr(&w, WIRE6_BOTH, "normal");
-	wire_ctl(&w, NULL, 0, "connect [%s]:%d from=41000", SANDBOX_CLIENT_ADDR6, SERVER_PORT);
+	wire_ctl(&w, NULL, 0, "connect [%s]:%d from=41000",
+	    SANDBOX_CLIENT_ADDR6, SERVER_PORT);
 	p = (struct pollfd){ .fd = lfd, .events = POLLIN };
 	assert_int_equal(poll(&p, 1, 5000), 1);
 	cfd = accept(lfd, NULL, NULL);
 	assert_true(cfd >= 0);
-	wire_wait_conn(&w, "[" SANDBOX_CLIENT_ADDR6 "]:9100", "state=ESTABLISHED", 5);
+	wire_wait_conn(&w, "[" SANDBOX_CLIENT_ADDR6 "]:9100",
+	    "state=ESTABLISHED", 5);
 	wire_collect(&w);
 	for (i = 0; i < w.nframes; i++)
-		ns += w.frames[i].from_peer && w.frames[i].f.kind == FRAME_NDP &&
+		ns += w.frames[i].from_peer &&
+		    w.frames[i].f.kind == FRAME_NDP &&
 		    w.frames[i].f.u.ndp.type == NDP_NS;
-	assert_int_equal(ns, 1);	/* one question, then the SYN that waited */
+	assert_int_equal(ns, 1); /* one question, then the SYN that waited */
 	close(cfd);
 	close(lfd);
-	wire_wait_conn(&w, "[" SANDBOX_CLIENT_ADDR6 "]:9100", "state=CLOSED", 5);
+	wire_wait_conn(&w, "[" SANDBOX_CLIENT_ADDR6 "]:9100", "state=CLOSED",
+	    5);
 }
 
 /* A frame the filter must keep from the peer: the link's noise, others' traffic. */
@@ -393,8 +419,11 @@ send_unwanted(const uint8_t peer_mac[6])
 {
 	/* A router solicitation to ff02::2 (type 133, its checksum never read). */
 	static const uint8_t rs_head[] = { 0x33, 0x33, 0, 0, 0, 0x02 };
-	struct segment syn = { .sport = 40999, .dport = WIRE_PORT, .flags = TCPF_SYN,
-	    .seq = 1, .window = 1000 };
+	struct segment syn = { .sport = 40999,
+		.dport = WIRE_PORT,
+		.flags = TCPF_SYN,
+		.seq = 1,
+		.window = 1000 };
 	uint8_t f[128], cmac[6];
 	size_t n;
 
@@ -403,10 +432,10 @@ send_unwanted(const uint8_t peer_mac[6])
 	memcpy(f, rs_head, 6);
 	memcpy(f + 6, cmac, 6);
 	memcpy(f + 12, "\x86\xdd\x60\0\0\0\0\x08\x3a\xff", 10);
-	f[22] = 0xfe;			/* from fe80::1 */
+	f[22] = 0xfe; /* from fe80::1 */
 	f[23] = 0x80;
 	f[22 + 15] = 1;
-	f[38] = 0xff;			/* to ff02::2, all routers */
+	f[38] = 0xff; /* to ff02::2, all routers */
 	f[39] = 0x02;
 	f[38 + 15] = 2;
 	f[54] = 133;
@@ -439,7 +468,8 @@ test_filter_only_ours(void **state)
 	wire6_peer_mac(&w.peer, mac);
 	before = stat_u64("frames-in");
 	send_unwanted(mac);
-	wire6_send_ns(SANDBOX_PEER_ADDR6, GROUP2, NULL);	/* the one that is ours */
+	wire6_send_ns(SANDBOX_PEER_ADDR6, GROUP2,
+	    NULL); /* the one that is ours */
 	wait_stat("ndp-answered", 1);
 	assert_int_equal(stat_u64("frames-in"), before + 1);
 	assert_int_equal(stat_u64("link-noise"), 0);

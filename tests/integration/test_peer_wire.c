@@ -52,13 +52,15 @@ set_linger(int fd, int onoff, int secs)
 {
 	struct linger l = { onoff, secs };
 
-	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)), 0);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)),
+	    0);
 }
 
 static void
 set_nonblock(int fd)
 {
-	assert_int_equal(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK), 0);
+	assert_int_equal(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK),
+	    0);
 }
 
 /* Send until the socket would block; returns the bytes accepted. */
@@ -69,7 +71,8 @@ fill(int fd)
 	size_t total = 0;
 	ssize_t n;
 
-	while ((n = send(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL)) > 0)
+	while (
+	    (n = send(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL)) > 0)
 		total += (size_t)n;
 	assert_true(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
 	return total;
@@ -81,8 +84,8 @@ expect_state(const struct sockaddr_in *local, int want, int timeout_ms)
 	int got = wire_client_state(local, want, timeout_ms);
 
 	if (got != want)
-		fail_msg("client socket is %s, expected %s", sockdiag_state_name(got),
-		    sockdiag_state_name(want));
+		fail_msg("client socket is %s, expected %s",
+		    sockdiag_state_name(got), sockdiag_state_name(want));
 }
 
 /* normal: FIN, ACK, FIN, ACK; the client, which closed first, ends in TIME_WAIT. */
@@ -110,11 +113,14 @@ test_normal_four_way_close(void **state)
 	pack = wire_find(&w, (size_t)cfin + 1, lp, true, TCPF_ACK, TCPF_RST);
 	assert_true(pack >= 0);
 	assert_int_equal(w.frames[pack].f.u.seg.ack, fin->seq + 1);
-	pfin = wire_find(&w, (size_t)cfin + 1, lp, true, TCPF_FIN | TCPF_ACK, 0);
+	pfin =
+	    wire_find(&w, (size_t)cfin + 1, lp, true, TCPF_FIN | TCPF_ACK, 0);
 	assert_true(pfin >= pack);
-	cack = wire_find(&w, (size_t)pfin + 1, lp, false, TCPF_ACK, TCPF_FIN | TCPF_RST);
+	cack = wire_find(&w, (size_t)pfin + 1, lp, false, TCPF_ACK,
+	    TCPF_FIN | TCPF_RST);
 	assert_true(cack > pfin);
-	assert_int_equal(w.frames[cack].f.u.seg.ack, w.frames[pfin].f.u.seg.seq + 1);
+	assert_int_equal(w.frames[cack].f.u.seg.ack,
+	    w.frames[pfin].f.u.seg.seq + 1);
 	assert_int_equal(wire_find(&w, 0, lp, false, TCPF_RST, 0), -1);
 }
 
@@ -127,14 +133,17 @@ fin_times(const struct sockaddr_in *local, double *t, size_t max)
 	size_t i, n = 0;
 
 	if (control_requestf(w.ctl, 5000, &r, err, sizeof(err), "events %s:%u",
-	    SANDBOX_CLIENT_ADDR, ntohs(local->sin_port)) < 0 || !r.ok)
+		SANDBOX_CLIENT_ADDR, ntohs(local->sin_port)) < 0 ||
+	    !r.ok)
 		fail_msg("events: %s", r.ok ? err : r.status);
 	for (i = 0; i < r.nlines && n < max; i++) {
 		dir = strstr(r.lines[i], " in F");
-		if (dir == NULL || control_field(r.lines[i], "class", cls, sizeof(cls)) < 0 ||
+		if (dir == NULL ||
+		    control_field(r.lines[i], "class", cls, sizeof(cls)) < 0 ||
 		    control_field(r.lines[i], "t", ts, sizeof(ts)) < 0)
 			continue;
-		if (strcmp(cls, "fin-swallowed") == 0 || strcmp(cls, "fin-retx") == 0)
+		if (strcmp(cls, "fin-swallowed") == 0 ||
+		    strcmp(cls, "fin-retx") == 0)
 			t[n++] = strtod(ts, NULL);
 	}
 	control_reply_free(&r);
@@ -168,7 +177,8 @@ test_swallow_fin_holds_fin_wait1(void **state)
 	assert_true(t[2] - t[1] > t[1] - t[0]);
 	wire_collect(&w);
 	assert_int_equal(wire_find(&w, 0, lp, true, TCPF_FIN, 0), -1);
-	wire_ctl(&w, NULL, 0, "ack-fin %s:%u", SANDBOX_CLIENT_ADDR, ntohs(local.sin_port));
+	wire_ctl(&w, NULL, 0, "ack-fin %s:%u", SANDBOX_CLIENT_ADDR,
+	    ntohs(local.sin_port));
 	expect_state(&local, TCP_FIN_WAIT2, 2000);
 }
 
@@ -198,7 +208,8 @@ peer_sent_zero_window(const struct wire *wp)
 	size_t i;
 
 	for (i = 0; i < wp->nframes; i++)
-		if (wp->frames[i].from_peer && wp->frames[i].f.kind == FRAME_TCP &&
+		if (wp->frames[i].from_peer &&
+		    wp->frames[i].f.kind == FRAME_TCP &&
 		    wp->frames[i].f.u.seg.window == 0 &&
 		    !(wp->frames[i].f.u.seg.flags & TCPF_RST))
 			return true;
@@ -234,13 +245,16 @@ test_stop_reading_linger_blocks(void **state)
 	took = wire_elapsed(t0, t1);
 	assert_int_equal(rc, 0);
 	if (took < LINGER_1S_MIN || took > LINGER_1S_MAX)
-		fail_msg("close() took %.3f s, expected %.2f-%.2f s", took, LINGER_1S_MIN,
-		    LINGER_1S_MAX);
-	assert_int_equal(sockdiag_lookup(ntohl(local.sin_addr.s_addr), ntohs(local.sin_port),
-	    0xc0000202u, WIRE_PORT, &di), 1);
+		fail_msg("close() took %.3f s, expected %.2f-%.2f s", took,
+		    LINGER_1S_MIN, LINGER_1S_MAX);
+	assert_int_equal(sockdiag_lookup(ntohl(local.sin_addr.s_addr),
+			     ntohs(local.sin_port), 0xc0000202u, WIRE_PORT,
+			     &di),
+	    1);
 	assert_int_equal(di.state, TCP_FIN_WAIT1);
-	assert_true(di.send_queue > 0);		/* the data is still queued */
-	assert_int_equal(wire_show_u64(&w, &local, "rsts"), 0);	/* no RST at expiry */
+	assert_true(di.send_queue > 0); /* the data is still queued */
+	assert_int_equal(wire_show_u64(&w, &local, "rsts"),
+	    0); /* no RST at expiry */
 	wire_collect(&w);
 	assert_true(peer_sent_zero_window(&w));
 }
@@ -259,7 +273,8 @@ test_silent_then_linger_zero_resets(void **state)
 	wire_start(&w, "silent");
 	fd = wire_connect(&local);
 	lp = ntohs(local.sin_port);
-	assert_int_equal(send(fd, data, sizeof(data), 0), (ssize_t)sizeof(data));
+	assert_int_equal(send(fd, data, sizeof(data), 0),
+	    (ssize_t)sizeof(data));
 	wire_wait(&w, &local, "data-retx>=1", 15);
 	set_linger(fd, 1, 0);
 	assert_int_equal(close(fd), 0);
@@ -284,13 +299,15 @@ test_silent_then_linger_zero_resets(void **state)
 static int
 connect_port_errno(int syncnt, uint16_t *lport)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(WIRE_PORT) };
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+		.sin_port = htons(WIRE_PORT) };
 	struct sockaddr_in local = { .sin_family = AF_INET };
 	int fd = socket(AF_INET, SOCK_STREAM, 0), rc, e;
 
 	assert_true(fd >= 0);
 	if (syncnt > 0)
-		setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &syncnt, sizeof(syncnt));
+		setsockopt(fd, IPPROTO_TCP, TCP_SYNCNT, &syncnt,
+		    sizeof(syncnt));
 	/* A port of our choosing, so the test can tell its own segments from
 	 * those of earlier tests' sockets still closing in this sandbox. */
 	inet_pton(AF_INET, SANDBOX_CLIENT_ADDR, &local.sin_addr);
@@ -323,7 +340,8 @@ test_refuse_gives_econnrefused(void **state)
 static int
 listen_client(uint16_t port)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+		.sin_port = htons(port) };
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	assert_true(fd >= 0);
@@ -350,7 +368,8 @@ test_no_port_still_connects_out(void **state)
 	memset(&w, 0, sizeof(w));
 	assert_int_equal(itest_start_peer(args, &w.peer), 0);
 	if (strstr(w.peer.ready_line, " ports=none ") == NULL)
-		fail_msg("ready line without ports=none: %s", w.peer.ready_line);
+		fail_msg("ready line without ports=none: %s",
+		    w.peer.ready_line);
 	w.ctl = control_client_open(w.peer.control, 5000, err, sizeof(err));
 	if (w.ctl == NULL)
 		fail_msg("control connection to %s: %s", w.peer.control, err);
@@ -359,18 +378,22 @@ test_no_port_still_connects_out(void **state)
 	assert_int_equal(connect_errno(0), ECONNREFUSED);
 	l = listen_client(8000);
 	wire_ctl(&w, status, sizeof(status), "connect %s:8000 swallow-fin",
-		 SANDBOX_CLIENT_ADDR);
+	    SANDBOX_CLIENT_ADDR);
 	assert_int_equal(control_field_u64(status, "conn", &id), 0);
 	assert_int_equal(control_field_u64(status, "port", &port), 0);
-	wire_ctl(&w, NULL, 0, "wait %" PRIu64 " state=ESTABLISHED timeout=5s", id);
+	wire_ctl(&w, NULL, 0, "wait %" PRIu64 " state=ESTABLISHED timeout=5s",
+	    id);
 	fd = accept(l, NULL, NULL);
 	assert_true(fd >= 0);
 	assert_int_equal(close(fd), 0);
-	wire_ctl(&w, NULL, 0, "wait %" PRIu64 " fins>=2 state=ESTABLISHED timeout=5s", id);
+	wire_ctl(&w, NULL, 0,
+	    "wait %" PRIu64 " fins>=2 state=ESTABLISHED timeout=5s", id);
 	close(l);
 	/* No orphan may go on retransmitting into the next tests' captures. */
 	wire_ctl(&w, NULL, 0, "rst %" PRIu64, id);
-	assert_int_equal(wire_conn_state(0xc0000201u, 8000, (uint16_t)port, 0, 2000), 0);
+	assert_int_equal(wire_conn_state(0xc0000201u, 8000, (uint16_t)port, 0,
+			     2000),
+	    0);
 }
 
 /* drop-syn: no answer at all; with TCP_SYNCNT 1 connect() gives up in ~3 s. */
@@ -419,8 +442,10 @@ peer_segs_out(void)
 
 	if (control_request(w.ctl, "stats", 5000, &r, err, sizeof(err)) < 0)
 		fail_msg("stats: %s", err);
-	if (!r.ok || r.nlines < 1 || control_field_u64(r.lines[0], "segs-out", &v) < 0)
-		fail_msg("stats: no segs-out in '%s'", r.nlines ? r.lines[0] : r.status);
+	if (!r.ok || r.nlines < 1 ||
+	    control_field_u64(r.lines[0], "segs-out", &v) < 0)
+		fail_msg("stats: no segs-out in '%s'",
+		    r.nlines ? r.lines[0] : r.status);
 	control_reply_free(&r);
 	return v;
 }
@@ -463,13 +488,14 @@ test_only_lingerpeer_answers(void **state)
 		const struct frame *f = &w.frames[i].f;
 
 		/* no ICMP, no IPv6 (not even the link's own NDP or MLD) */
-		assert_true(f->kind == FRAME_ARP || (f->kind == FRAME_TCP &&
-		    ip_addr_is_v4(&f->u.seg.saddr)));
+		assert_true(f->kind == FRAME_ARP ||
+		    (f->kind == FRAME_TCP && ip_addr_is_v4(&f->u.seg.saddr)));
 		if (f->kind == FRAME_ARP && f->u.arp.op == ARP_REPLY) {
 			assert_int_equal(f->u.arp.spa, 0xc0000202u);
 			arp_replies++;
 		}
-		if (f->kind == FRAME_TCP && ip_addr_to_v4(&f->u.seg.saddr) == 0xc0000202u)
+		if (f->kind == FRAME_TCP &&
+		    ip_addr_to_v4(&f->u.seg.saddr) == 0xc0000202u)
 			from_peer++;
 	}
 	assert_true(arp_replies >= 1);
@@ -481,15 +507,23 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_normal_four_way_close, teardown),
-		cmocka_unit_test_teardown(test_swallow_fin_holds_fin_wait1, teardown),
-		cmocka_unit_test_teardown(test_half_close_holds_fin_wait2, teardown),
-		cmocka_unit_test_teardown(test_stop_reading_linger_blocks, teardown),
-		cmocka_unit_test_teardown(test_silent_then_linger_zero_resets, teardown),
-		cmocka_unit_test_teardown(test_refuse_gives_econnrefused, teardown),
-		cmocka_unit_test_teardown(test_no_port_still_connects_out, teardown),
+		cmocka_unit_test_teardown(test_swallow_fin_holds_fin_wait1,
+		    teardown),
+		cmocka_unit_test_teardown(test_half_close_holds_fin_wait2,
+		    teardown),
+		cmocka_unit_test_teardown(test_stop_reading_linger_blocks,
+		    teardown),
+		cmocka_unit_test_teardown(test_silent_then_linger_zero_resets,
+		    teardown),
+		cmocka_unit_test_teardown(test_refuse_gives_econnrefused,
+		    teardown),
+		cmocka_unit_test_teardown(test_no_port_still_connects_out,
+		    teardown),
 		cmocka_unit_test_teardown(test_drop_syn_times_out, teardown),
-		cmocka_unit_test_teardown(test_reset_on_fin_gives_econnreset, teardown),
-		cmocka_unit_test_teardown(test_only_lingerpeer_answers, teardown),
+		cmocka_unit_test_teardown(test_reset_on_fin_gives_econnreset,
+		    teardown),
+		cmocka_unit_test_teardown(test_only_lingerpeer_answers,
+		    teardown),
 	};
 
 	itest_enter_sandbox();

@@ -43,9 +43,9 @@
  * would make comes within milliseconds (MLD reports) or after a second
  * (router_solicitation_delay): 1.5 s covers both.
  */
-#define QUIET_MS 1500
+#define QUIET_MS   1500
 
-#define CHECK ITEST_CHECK
+#define CHECK  ITEST_CHECK
 #define CHECKF ITEST_CHECKF
 
 /* ---- (1) the layout ---- */
@@ -55,7 +55,8 @@
  * should have (NULL: none) and no other, not even a link-local one.
  */
 static void
-check_link(int nl, const char *iface, const char *want_addr, const char *want_addr6)
+check_link(int nl, const char *iface, const char *want_addr,
+    const char *want_addr6)
 {
 	struct nl_addr_info ai[4];
 	struct nl_link_info li;
@@ -73,17 +74,18 @@ check_link(int nl, const char *iface, const char *want_addr, const char *want_ad
 	if (want_addr != NULL) {
 		inet_ntop(AF_INET, ai[0].addr, text, sizeof(text));
 		CHECKF(strcmp(text, want_addr) == 0 &&
-		    ai[0].prefix_len == SANDBOX_PREFIX_LEN,
+			ai[0].prefix_len == SANDBOX_PREFIX_LEN,
 		    "%s has %s/%u", iface, text, ai[0].prefix_len);
 	}
 	n = nl_addr_list(nl, AF_INET6, 0, ai, 4, err, sizeof(err));
-	CHECKF(n == (want_addr6 != NULL ? 1 : 0), "%d IPv6 addresses next to %s",
-	    n, iface);
+	CHECKF(n == (want_addr6 != NULL ? 1 : 0),
+	    "%d IPv6 addresses next to %s", n, iface);
 	if (want_addr6 != NULL) {
 		inet_ntop(AF_INET6, ai[0].addr, text, sizeof(text));
-		CHECKF(strcmp(text, want_addr6) == 0 && ai[0].index == li.index &&
-		    ai[0].prefix_len == SANDBOX_PREFIX6_LEN, "%s has %s/%u", iface, text,
-		    ai[0].prefix_len);
+		CHECKF(strcmp(text, want_addr6) == 0 &&
+			ai[0].index == li.index &&
+			ai[0].prefix_len == SANDBOX_PREFIX6_LEN,
+		    "%s has %s/%u", iface, text, ai[0].prefix_len);
 	}
 }
 
@@ -118,8 +120,8 @@ check_knobs(struct sandbox *sb, const char *iface, int io)
 		check_ipv6_knob(iface, "accept_dad", 0);
 		check_ipv6_knob("all", "forwarding", 0);
 	}
-	CHECKF(ethtool_offload_get(io, iface, &st, err, sizeof(err)) == 0,
-	    "%s", err);
+	CHECKF(ethtool_offload_get(io, iface, &st, err, sizeof(err)) == 0, "%s",
+	    err);
 	CHECKF(!st.tso && !st.gso && !st.gro && !st.tx_csum,
 	    "offloads on %s: tso %d gso %d gro %d tx-csum %d", iface, st.tso,
 	    st.gso, st.gro, st.tx_csum);
@@ -137,14 +139,14 @@ check_namespaces(struct sandbox *sb)
 
 	CHECK(fstat(sb->peer_ns_fd, &b) == 0);
 	CHECK(a != 0 && a != b.st_ino);
-	CHECK(a != itest_ns_ino("/proc/1/ns/net") && b.st_ino !=
-	    itest_ns_ino("/proc/1/ns/net"));
+	CHECK(a != itest_ns_ino("/proc/1/ns/net") &&
+	    b.st_ino != itest_ns_ino("/proc/1/ns/net"));
 	if ((d = opendir("/run/netns")) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
 		snprintf(path, sizeof(path), "/run/netns/%s", de->d_name);
 		CHECKF(itest_ns_ino(path) != a &&
-		    itest_ns_ino(path) != b.st_ino,
+			itest_ns_ino(path) != b.st_ino,
 		    "a sandbox netns is named in %s", path);
 	}
 	closedir(d);
@@ -180,8 +182,9 @@ check_layout(struct sandbox *sb)
 	nl = nl_open_in_peer_ns(sb);
 	check_link(nl, SANDBOX_PEER_IFACE, NULL, NULL);
 	close(nl);
-	CHECKF((io = sandbox_socket_in_peer_ns(sb, AF_INET, SOCK_DGRAM, 0))
-	    >= 0, "%s", sb->errbuf);
+	CHECKF((io = sandbox_socket_in_peer_ns(sb, AF_INET, SOCK_DGRAM, 0)) >=
+		0,
+	    "%s", sb->errbuf);
 	CHECK(sandbox_enter_peer_ns(sb) == 0);
 	check_knobs(sb, SANDBOX_PEER_IFACE, io);
 	CHECKF(itest_read_sysctl("ipv4/ip_forward") == 0, "forwarding on in B");
@@ -193,12 +196,17 @@ check_layout(struct sandbox *sb)
 static int
 start_connect6_to(uint16_t port)
 {
-	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
-	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
+		.sin6_port = htons(port) };
+	int fd =
+	    socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
-	CHECK(fd >= 0 && inet_pton(AF_INET6, SANDBOX_PEER_ADDR6, &sa.sin6_addr) == 1);
-	CHECKF(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 || errno == EINPROGRESS,
-	    "connect to [%s]:%u: %s", SANDBOX_PEER_ADDR6, port, strerror(errno));
+	CHECK(fd >= 0 &&
+	    inet_pton(AF_INET6, SANDBOX_PEER_ADDR6, &sa.sin6_addr) == 1);
+	CHECKF(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ||
+		errno == EINPROGRESS,
+	    "connect to [%s]:%u: %s", SANDBOX_PEER_ADDR6, port,
+	    strerror(errno));
 	return fd;
 }
 
@@ -246,15 +254,18 @@ check_silence6(const struct nl_link_info *peer)
 	in = itest_pcap_open_client(NULL, PCAP_D_IN);
 	ns = itest_pcap_open_client("icmp6 and ip6[40] = 135", PCAP_D_OUT);
 	/* libpcap reads no tcp[] over IPv6: the flags are ip6[40 + 13]. */
-	syn = itest_pcap_open_client("ip6 proto 6 and ip6[53] & 2 != 0 and "
-	    "dst host 2001:db8::2 and ip6[42:2] = 7000", PCAP_D_OUT);
+	syn =
+	    itest_pcap_open_client("ip6 proto 6 and ip6[53] & 2 != 0 and "
+				   "dst host 2001:db8::2 and ip6[42:2] = 7000",
+		PCAP_D_OUT);
 	CHECK(in != NULL && ns != NULL && syn != NULL);
 	fd = start_connect6_to(7000);
 	expect_unanswered(ns, in, fd, "Neighbor Solicitation for 2001:db8::2");
 	close(fd);
 	CHECKF((nl = nl_open(err, sizeof(err))) >= 0, "%s", err);
 	CHECKF(nl_neigh_add_ipv6(nl, SANDBOX_CLIENT_IFACE, SANDBOX_PEER_ADDR6,
-	    peer->hwaddr, err, sizeof(err)) == 0, "%s", err);
+		   peer->hwaddr, err, sizeof(err)) == 0,
+	    "%s", err);
 	close(nl);
 	fd = start_connect6_to(7000);
 	expect_unanswered(syn, in, fd, "SYN to [2001:db8::2]:7000");
@@ -277,19 +288,22 @@ check_silence(struct sandbox *sb)
 	arp = itest_pcap_open_client("arp[6:2] = 1 and arp[24:4] = 0xc0000202",
 	    PCAP_D_OUT);
 	syn = itest_pcap_open_client("tcp[tcpflags] & tcp-syn != 0 and "
-	    "dst host 192.0.2.2 and dst port 7000", PCAP_D_OUT);
+				     "dst host 192.0.2.2 and dst port 7000",
+	    PCAP_D_OUT);
 	CHECK(in != NULL && arp != NULL && syn != NULL);
 	fd = start_connect_to(7000);
 	expect_unanswered(arp, in, fd, "ARP request for 192.0.2.2");
 	close(fd);
 	/* Skip ARP with a static entry, so that a SYN reaches netns B. */
 	nl = nl_open_in_peer_ns(sb);
-	CHECKF(nl_link_get(nl, SANDBOX_PEER_IFACE, &peer, err, sizeof(err))
-	    == 0, "%s", err);
+	CHECKF(nl_link_get(nl, SANDBOX_PEER_IFACE, &peer, err, sizeof(err)) ==
+		0,
+	    "%s", err);
 	close(nl);
 	CHECKF((nl = nl_open(err, sizeof(err))) >= 0, "%s", err);
 	CHECKF(nl_neigh_add_ipv4(nl, SANDBOX_CLIENT_IFACE, SANDBOX_PEER_ADDR,
-	    peer.hwaddr, err, sizeof(err)) == 0, "%s", err);
+		   peer.hwaddr, err, sizeof(err)) == 0,
+	    "%s", err);
 	close(nl);
 	fd = start_connect_to(7000);
 	expect_unanswered(syn, in, fd, "SYN to 192.0.2.2:7000");
@@ -342,9 +356,10 @@ quiet_child(void)
 		itest_child_exit(ITEST_EXIT_SKIP, "this kernel has no IPv6");
 	if (itest_pcap_next(all, QUIET_MS, &h, &d) == 1) {
 		frame_decode(d, h->caplen, false, &f);
-		itest_child_exit(1, "a fresh sandbox's %s sent a %u-byte frame by "
-		    "itself (ethertype %#x, kind %d)", SANDBOX_CLIENT_IFACE, h->len,
-		    f.ethertype, f.kind);
+		itest_child_exit(1,
+		    "a fresh sandbox's %s sent a %u-byte frame by "
+		    "itself (ethertype %#x, kind %d)",
+		    SANDBOX_CLIENT_IFACE, h->len, f.ethertype, f.kind);
 	}
 	pcap_close(all);
 }
@@ -352,20 +367,21 @@ quiet_child(void)
 /* ---- the wire: real 1500-byte segments with full checksums ---- */
 
 #define WIRE_BYTES (200 * 1024)
-#define WIRE_PORT 7001
+#define WIRE_PORT  7001
 
 /* A kernel listener on the peer side: for this test only, B gets the IP. */
 static int
 peer_kernel_listener(struct sandbox *sb)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET,
-	    .sin_port = htons(WIRE_PORT) };
+		.sin_port = htons(WIRE_PORT) };
 	char err[256];
 	int nl, fd;
 
 	nl = nl_open_in_peer_ns(sb);
 	CHECKF(nl_addr_add_ipv4(nl, SANDBOX_PEER_IFACE, SANDBOX_PEER_ADDR,
-	    SANDBOX_PREFIX_LEN, err, sizeof(err)) == 0, "%s", err);
+		   SANDBOX_PREFIX_LEN, err, sizeof(err)) == 0,
+	    "%s", err);
 	close(nl);
 	inet_pton(AF_INET, SANDBOX_PEER_ADDR, &sa.sin_addr);
 	fd = sandbox_socket_in_peer_ns(sb, AF_INET, SOCK_STREAM, 0);
@@ -390,16 +406,17 @@ transfer(int lfd)
 	CHECK((sfd = accept(lfd, NULL, NULL)) >= 0);
 	CHECK(fcntl(sfd, F_SETFL, O_NONBLOCK) == 0);
 	while (got < WIRE_BYTES && monotime_ms() < deadline) {
-		p[0] = (struct pollfd){ .fd = cfd, .events =
-		    sent < WIRE_BYTES ? POLLOUT : 0 };
+		p[0] = (struct pollfd){ .fd = cfd,
+			.events = sent < WIRE_BYTES ? POLLOUT : 0 };
 		p[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		CHECK(poll(p, 2, 1000) >= 0);
-		if ((p[0].revents & POLLOUT) && (n = write(cfd, buf,
-		    WIRE_BYTES - sent < sizeof(buf) ? WIRE_BYTES - sent :
-		    sizeof(buf))) > 0)
+		if ((p[0].revents & POLLOUT) &&
+		    (n = write(cfd, buf,
+			 WIRE_BYTES - sent < sizeof(buf) ? WIRE_BYTES - sent
+							 : sizeof(buf))) > 0)
 			sent += (size_t)n;
-		if ((p[1].revents & POLLIN) && (n = read(sfd, buf,
-		    sizeof(buf))) > 0)
+		if ((p[1].revents & POLLIN) &&
+		    (n = read(sfd, buf, sizeof(buf))) > 0)
 			got += (size_t)n;
 	}
 	CHECKF(got == WIRE_BYTES, "only %zu of %d bytes arrived", got,
@@ -420,7 +437,7 @@ check_capture(pcap_t *cap, const char *iface)
 	/* A tap sees each frame before the receiving socket does. */
 	while (itest_pcap_next(cap, 0, &h, &d) == 1) {
 		CHECKF(frame_decode(d, h->caplen, false, &f) == FRAME_OK &&
-		    f.kind == FRAME_TCP && h->caplen == h->len,
+			f.kind == FRAME_TCP && h->caplen == h->len,
 		    "%s frame %zu: not a whole TCP frame", iface, frames);
 		/*
 		 * Again, checking both checksums as a receiver does; apart,
@@ -432,14 +449,22 @@ check_capture(pcap_t *cap, const char *iface)
 		if (f.u.seg.dport == WIRE_PORT)
 			payload += f.u.seg.payload_len;
 	}
-	CHECKF(max <= 14 + SANDBOX_MTU, "a %zu-byte frame crossed %s: "
-	    "segmentation offload is on", max, iface);
-	CHECKF(max >= 1400, "largest frame on %s: %zu bytes: no full-size "
-	    "segments", iface, max);
-	CHECKF(bad == 0, "%zu of %zu frames on %s with bad checksums: tx "
-	    "checksum offload is on", bad, frames, iface);
-	CHECKF(payload == WIRE_BYTES, "%s: captured %zu payload bytes of %d "
-	    "in %zu frames", iface, payload, WIRE_BYTES, frames);
+	CHECKF(max <= 14 + SANDBOX_MTU,
+	    "a %zu-byte frame crossed %s: "
+	    "segmentation offload is on",
+	    max, iface);
+	CHECKF(max >= 1400,
+	    "largest frame on %s: %zu bytes: no full-size "
+	    "segments",
+	    iface, max);
+	CHECKF(bad == 0,
+	    "%zu of %zu frames on %s with bad checksums: tx "
+	    "checksum offload is on",
+	    bad, frames, iface);
+	CHECKF(payload == WIRE_BYTES,
+	    "%s: captured %zu payload bytes of %d "
+	    "in %zu frames",
+	    iface, payload, WIRE_BYTES, frames);
 	pcap_close(cap);
 }
 
@@ -451,8 +476,8 @@ wire_child(void)
 	int lfd;
 
 	lfd = peer_kernel_listener(sb);
-	peer_cap = itest_pcap_open(SANDBOX_PEER_SIDE, "tcp port 7001",
-	    PCAP_D_INOUT);
+	peer_cap =
+	    itest_pcap_open(SANDBOX_PEER_SIDE, "tcp port 7001", PCAP_D_INOUT);
 	client_cap = itest_pcap_open_client("tcp port 7001", PCAP_D_INOUT);
 	CHECK(peer_cap != NULL && client_cap != NULL);
 	transfer(lfd);

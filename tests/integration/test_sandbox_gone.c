@@ -32,32 +32,34 @@
 
 #define GONE_TIMEOUT_MS 10000
 
-#define CHECK ITEST_CHECK
+#define CHECK  ITEST_CHECK
 #define CHECKF ITEST_CHECKF
 
 enum ending { END_SIGKILL, END_EXIT, END_CLOSE };
 
 /* What to look for; the owner itself only once it is gone. */
-#define GONE_NET_A 0x01
-#define GONE_NET_B 0x02
-#define GONE_PID_NS 0x04
-#define GONE_USER_NS 0x08
-#define GONE_CHILDREN 0x10	/* init and the two sleepers */
-#define GONE_OWNER 0x20
-#define GONE_ALL 0x3f
+#define GONE_NET_A    0x01
+#define GONE_NET_B    0x02
+#define GONE_PID_NS   0x04
+#define GONE_USER_NS  0x08
+#define GONE_CHILDREN 0x10 /* init and the two sleepers */
+#define GONE_OWNER    0x20
+#define GONE_ALL      0x3f
 
 struct owner_report {
 	enum sandbox_mode mode;
-	unsigned long ino[4];	/* net A, net B, pid ns, user ns (or 0) */
-	pid_t pid[4];		/* owner, init, peer side, client side */
+	unsigned long ino[4]; /* net A, net B, pid ns, user ns (or 0) */
+	pid_t pid[4];	      /* owner, init, peer side, client side */
 };
 
 static const unsigned int ino_bit[4] = {
-	GONE_NET_A, GONE_NET_B, GONE_PID_NS, GONE_USER_NS,
+	GONE_NET_A,
+	GONE_NET_B,
+	GONE_PID_NS,
+	GONE_USER_NS,
 };
 
-__attribute__((noreturn))
-static void
+__attribute__((noreturn)) static void
 owner_main(int rep, int cmd, bool as_nobody)
 {
 	char *sleeper[] = { "sleep", "1000", NULL };
@@ -80,8 +82,8 @@ owner_main(int rep, int cmd, bool as_nobody)
 	r.ino[0] = (unsigned long)itest_ns_ino("/proc/self/ns/net");
 	CHECK(fstat(sb.peer_ns_fd, &st) == 0);
 	r.ino[1] = (unsigned long)st.st_ino;
-	r.ino[2] = (unsigned long)itest_ns_ino(
-	    "/proc/self/ns/pid_for_children");
+	r.ino[2] =
+	    (unsigned long)itest_ns_ino("/proc/self/ns/pid_for_children");
 	if (sb.mode == SANDBOX_USERNS)
 		r.ino[3] = (unsigned long)itest_ns_ino("/proc/self/ns/user");
 	/* A tag tells the report from a itest_child_exit() message. */
@@ -138,8 +140,8 @@ names_ns(const char *link, const struct owner_report *r, unsigned int mask)
 
 /* Every ns link and fd of one process; the first hit goes into why. */
 static int
-scan_process(const char *pid, const struct owner_report *r,
-    unsigned int mask, char *why, size_t len)
+scan_process(const char *pid, const struct owner_report *r, unsigned int mask,
+    char *why, size_t len)
 {
 	static const char *const dirs[] = { "ns", "fd" };
 	char path[300], link[128];
@@ -151,7 +153,7 @@ scan_process(const char *pid, const struct owner_report *r,
 	for (i = 0; i < 2; i++) {
 		snprintf(path, sizeof(path), "/proc/%s/%s", pid, dirs[i]);
 		if ((d = opendir(path)) == NULL)
-			continue;	/* gone meanwhile */
+			continue; /* gone meanwhile */
 		while ((de = readdir(d)) != NULL) {
 			snprintf(path, sizeof(path), "/proc/%s/%s/%s", pid,
 			    dirs[i], de->d_name);
@@ -211,7 +213,7 @@ wait_gone(const struct owner_report *r, const unsigned long long *start,
 
 /* The running test case, for the children to read. */
 struct test_case {
-	bool as_nobody;		/* the sandbox's owner as nobody */
+	bool as_nobody; /* the sandbox's owner as nobody */
 	enum ending ending;
 };
 
@@ -225,26 +227,24 @@ end_owner(pid_t owner, int rep, int cmd, const struct owner_report *r,
 	char c = 0;
 
 	switch (tc->ending) {
-	case END_SIGKILL:
-		CHECK(kill(owner, SIGKILL) == 0);
-		break;
-	case END_EXIT:
-		CHECK(write(cmd, "x", 1) == 1);
-		break;
+	case END_SIGKILL: CHECK(kill(owner, SIGKILL) == 0); break;
+	case END_EXIT: CHECK(write(cmd, "x", 1) == 1); break;
 	case END_CLOSE:
 		CHECK(write(cmd, "c", 1) == 1);
 		CHECK(itest_read_fd(rep, &c, 1, ITEST_CHILD_TIMEOUT_MS) == 1 &&
 		    c == 'C');
 		/* As root the owner went home; in a userns it cannot. */
-		wait_gone(r, start, r->mode == SANDBOX_ROOT ?
-		    GONE_ALL & ~GONE_OWNER : GONE_NET_B | GONE_CHILDREN,
+		wait_gone(r, start,
+		    r->mode == SANDBOX_ROOT ? GONE_ALL & ~GONE_OWNER
+					    : GONE_NET_B | GONE_CHILDREN,
 		    "after sandbox_close");
 		CHECK(write(cmd, "x", 1) == 1);
 		break;
 	}
 	CHECK(waitpid(owner, &status, 0) == owner);
-	CHECKF(tc->ending == END_SIGKILL || (WIFEXITED(status) &&
-	    WEXITSTATUS(status) == 0), "owner ended with status %#x", status);
+	CHECKF(tc->ending == END_SIGKILL ||
+		(WIFEXITED(status) && WEXITSTATUS(status) == 0),
+	    "owner ended with status %#x", status);
 }
 
 static void
@@ -258,7 +258,8 @@ nothing_left_child(void)
 	pid_t owner;
 
 	if (tc->as_nobody && geteuid() != 0)
-		itest_child_exit(ITEST_EXIT_SKIP, "already unprivileged: the "
+		itest_child_exit(ITEST_EXIT_SKIP,
+		    "already unprivileged: the "
 		    "other tests cover the user-namespace path");
 	CHECK(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
 	CHECK(pipe2(rep, O_CLOEXEC) == 0 && pipe2(cmd, O_CLOEXEC) == 0);
@@ -272,7 +273,7 @@ nothing_left_child(void)
 	got = itest_read_fd(rep[0], text, 1, ITEST_CHILD_TIMEOUT_MS);
 	if (got == 0 || text[0] != '\001' ||
 	    itest_read_fd(rep[0], &r, sizeof(r), ITEST_CHILD_TIMEOUT_MS) !=
-	    sizeof(r)) {
+		sizeof(r)) {
 		got += itest_read_fd(rep[0], text + got, sizeof(text) - 1 - got,
 		    ITEST_CHILD_TIMEOUT_MS);
 		text[got] = '\0';
@@ -284,13 +285,15 @@ nothing_left_child(void)
 		start[i] = start_time(r.pid[i]);
 		CHECKF(start[i] != 0, "pid %d is not running", (int)r.pid[i]);
 		/* Make sure the scan would see each namespace at all. */
-		CHECKF(r.ino[i] == 0 || leftovers(&r, start, ino_bit[i], text,
-		    sizeof(text)) > 0, "the scan misses namespace %d", i);
+		CHECKF(r.ino[i] == 0 ||
+			leftovers(&r, start, ino_bit[i], text, sizeof(text)) >
+			    0,
+		    "the scan misses namespace %d", i);
 	}
 	end_owner(owner, rep[0], cmd[1], &r, start);
 	wait_gone(&r, start, GONE_ALL, "after the owner ended");
 	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;	/* zombies must not pass to the host's init */
+		; /* zombies must not pass to the host's init */
 }
 
 static void
@@ -301,8 +304,13 @@ run_case(void **state)
 	itest_run_in_child(nothing_left_child, false);
 }
 
-#define CASE(name, nobody, how) { name, run_case, NULL, NULL, \
-	&(struct test_case){ nobody, how } }
+#define CASE(name, nobody, how)                                                \
+	{                                                                      \
+		name, run_case, NULL, NULL, &(struct test_case)                \
+		{                                                              \
+			nobody, how                                            \
+		}                                                              \
+	}
 
 int
 main(void)

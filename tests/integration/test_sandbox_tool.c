@@ -32,7 +32,7 @@
 static char fake_dir[64];
 static char fake_peer[128];
 
-#define CHECK ITEST_CHECK
+#define CHECK  ITEST_CHECK
 #define CHECKF ITEST_CHECKF
 
 /* ---- itest_start_peer, with a stand-in and with the real lingerpeer ---- */
@@ -47,8 +47,9 @@ connect_control(const char *control)
 	CHECKF(strncmp(control, "unix:@", 6) == 0, "control is %s", control);
 	memcpy(sa.sun_path + 1, name, strlen(name));
 	CHECK((fd = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
-	CHECKF(connect(fd, (struct sockaddr *)&sa, (socklen_t)(offsetof(
-	    struct sockaddr_un, sun_path) + 1 + strlen(name))) == 0,
+	CHECKF(connect(fd, (struct sockaddr *)&sa,
+		   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+		       strlen(name))) == 0,
 	    "connect to %s: %s", control, strerror(errno));
 	close(fd);
 }
@@ -66,7 +67,7 @@ peer_child(void)
 	connect_control(peer.control);
 	status = itest_stop_peer(&peer);
 	CHECKF((WIFEXITED(status) && WEXITSTATUS(status) == 0) ||
-	    (WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM),
+		(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM),
 	    "lingerpeer stopped with status %#x", status);
 }
 
@@ -93,7 +94,6 @@ real_peer_child(void)
 	peer_child();
 }
 
-
 /* ---- lingerlab-sandbox ---- */
 
 /*
@@ -106,8 +106,10 @@ forbid_namespaces(void)
 	char map[32];
 	int fd, i;
 	static const char *const files[] = {
-		"/proc/self/setgroups", "/proc/self/uid_map",
-		"/proc/self/gid_map", "/proc/sys/user/max_net_namespaces",
+		"/proc/self/setgroups",
+		"/proc/self/uid_map",
+		"/proc/self/gid_map",
+		"/proc/sys/user/max_net_namespaces",
 		"/proc/sys/user/max_user_namespaces",
 	};
 	const char *text[5] = { "deny", map, map + 16, "0", "0" };
@@ -160,11 +162,12 @@ static void
 tool_child(void)
 {
 	char *argv[] = { "lingerlab-sandbox", "--", "/bin/sh", "-c",
-	    "test \"$LINGERPEER_ADDR\" = 192.0.2.2 && "
-	    "test \"$LINGERLAB_CLIENT_ADDR\" = 192.0.2.1 && "
-	    "test -S \"${LINGERPEER_CONTROL#unix:}\" && exit 7; exit 1", NULL };
+		"test \"$LINGERPEER_ADDR\" = 192.0.2.2 && "
+		"test \"$LINGERLAB_CLIENT_ADDR\" = 192.0.2.1 && "
+		"test -S \"${LINGERPEER_CONTROL#unix:}\" && exit 7; exit 1",
+		NULL };
 	char *no_peer[] = { "lingerlab-sandbox", "--no-peer", "--", "/bin/sh",
-	    "-c", "test -z \"$LINGERPEER_CONTROL\" && exit 5", NULL };
+		"-c", "test -z \"$LINGERPEER_CONTROL\" && exit 5", NULL };
 	char out[2048], tmp[128];
 	int rc;
 
@@ -192,9 +195,9 @@ tool_unavailable_child(void)
 	CHECKF(rc == SANDBOX_EXIT_UNAVAILABLE, "exit status %d, not 3: %s", rc,
 	    out);
 	CHECKF(strstr(out, "cannot build the sandbox") != NULL &&
-	    strstr(out, "Run as root") != NULL, "unclear message: %s", out);
+		strstr(out, "Run as root") != NULL,
+	    "unclear message: %s", out);
 }
-
 
 /* ---- setup: a stand-in lingerpeer that checks the calling contract ---- */
 

@@ -37,15 +37,18 @@ wire_start(struct wire *w, const char *behaviour)
 void
 wire_start_addr(struct wire *w, const char *addr, const char *behaviour)
 {
-	const char *args[] = { "--port", "7000", "--behaviour", behaviour, NULL };
+	const char *args[] = { "--port", "7000", "--behaviour", behaviour,
+		NULL };
 	char err[256];
 
 	memset(w, 0, sizeof(*w));
 	/* The capture first, so it sees the handshake. */
-	w->cap = itest_pcap_open_client("tcp or arp or icmp or ip6", PCAP_D_INOUT);
+	w->cap =
+	    itest_pcap_open_client("tcp or arp or icmp or ip6", PCAP_D_INOUT);
 	assert_non_null(w->cap);
 	assert_int_equal(itest_start_peer_addr(addr, args, &w->peer), 0);
-	w->ctl = control_client_open(w->peer.control, CTL_TIMEOUT_MS, err, sizeof(err));
+	w->ctl = control_client_open(w->peer.control, CTL_TIMEOUT_MS, err,
+	    sizeof(err));
 	if (w->ctl == NULL)
 		fail_msg("control connection to %s: %s", w->peer.control, err);
 }
@@ -66,7 +69,8 @@ wire_stop(struct wire *w)
 int
 wire_connect(struct sockaddr_in *local)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(WIRE_PORT) };
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+		.sin_port = htons(WIRE_PORT) };
 	struct timeval tv = { .tv_sec = 5 };
 	socklen_t len = sizeof(*local);
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -75,17 +79,19 @@ wire_connect(struct sockaddr_in *local)
 	inet_pton(AF_INET, SANDBOX_PEER_ADDR, &sin.sin_addr);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
-		fail_msg("connect to %s:%d: %s", SANDBOX_PEER_ADDR, WIRE_PORT, strerror(errno));
+		fail_msg("connect to %s:%d: %s", SANDBOX_PEER_ADDR, WIRE_PORT,
+		    strerror(errno));
 	assert_int_equal(getsockname(fd, (struct sockaddr *)local, &len), 0);
 	return fd;
 }
 
-static void ctl_vrequest(struct wire *w, char *status, size_t len, int timeout_ms,
-			 const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void ctl_vrequest(struct wire *w, char *status, size_t len,
+    int timeout_ms, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 
 static void
-ctl_vrequest(struct wire *w, char *status, size_t len, int timeout_ms, const char *fmt,
-	     va_list ap)
+ctl_vrequest(struct wire *w, char *status, size_t len, int timeout_ms,
+    const char *fmt, va_list ap)
 {
 	struct control_reply r;
 	char cmd[512], err[256];
@@ -115,9 +121,8 @@ wire_ctl(struct wire *w, char *status, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void
-ctl_timed(struct wire *w, int timeout_ms, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void ctl_timed(struct wire *w, int timeout_ms, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void
 ctl_timed(struct wire *w, int timeout_ms, const char *fmt, ...)
@@ -133,23 +138,27 @@ ctl_timed(struct wire *w, int timeout_ms, const char *fmt, ...)
 static const char *
 conn_name(const struct sockaddr_in *local, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s:%u", SANDBOX_CLIENT_ADDR, ntohs(local->sin_port));
+	snprintf(buf, len, "%s:%u", SANDBOX_CLIENT_ADDR,
+	    ntohs(local->sin_port));
 	return buf;
 }
 
 void
-wire_wait_conn(struct wire *w, const char *conn, const char *conds, int timeout_s)
+wire_wait_conn(struct wire *w, const char *conn, const char *conds,
+    int timeout_s)
 {
-	ctl_timed(w, timeout_s * 1000 + CTL_TIMEOUT_MS, "wait %s %s timeout=%ds", conn,
-	    conds, timeout_s);
+	ctl_timed(w, timeout_s * 1000 + CTL_TIMEOUT_MS,
+	    "wait %s %s timeout=%ds", conn, conds, timeout_s);
 }
 
 void
-wire_wait(struct wire *w, const struct sockaddr_in *local, const char *conds, int timeout_s)
+wire_wait(struct wire *w, const struct sockaddr_in *local, const char *conds,
+    int timeout_s)
 {
 	char conn[64];
 
-	wire_wait_conn(w, conn_name(local, conn, sizeof(conn)), conds, timeout_s);
+	wire_wait_conn(w, conn_name(local, conn, sizeof(conn)), conds,
+	    timeout_s);
 }
 
 uint64_t
@@ -167,21 +176,23 @@ wire_show_conn_u64(struct wire *w, const char *conn, const char *key)
 	char err[256];
 	uint64_t v = 0;
 
-	if (control_requestf(w->ctl, CTL_TIMEOUT_MS, &r, err, sizeof(err), "show %s",
-	    conn) < 0)
+	if (control_requestf(w->ctl, CTL_TIMEOUT_MS, &r, err, sizeof(err),
+		"show %s", conn) < 0)
 		fail_msg("control show: %s", err);
 	if (!r.ok || r.nlines < 1 || control_field_u64(r.lines[0], key, &v) < 0)
-		fail_msg("control show: no %s in '%s'", key, r.nlines ? r.lines[0] : r.status);
+		fail_msg("control show: no %s in '%s'", key,
+		    r.nlines ? r.lines[0] : r.status);
 	control_reply_free(&r);
 	return v;
 }
 
 int
 wire_conn_state(uint32_t laddr, uint16_t lport, uint16_t rport, int state,
-		int timeout_ms)
+    int timeout_ms)
 {
 	uint64_t deadline = monotime_ns() + (uint64_t)timeout_ms * NS_PER_MS;
-	struct timespec tick = { 0, 5 * (long)NS_PER_MS };	/* sock_diag cannot notify: poll */
+	struct timespec tick = { 0,
+		5 * (long)NS_PER_MS }; /* sock_diag cannot notify: poll */
 	struct sockdiag_info di;
 	int rc;
 
@@ -189,7 +200,8 @@ wire_conn_state(uint32_t laddr, uint16_t lport, uint16_t rport, int state,
 		rc = sockdiag_lookup(laddr, lport, 0xc0000202u, rport, &di);
 		if (rc < 0)
 			fail_msg("sock_diag: %s", strerror(errno));
-		if ((rc == 1 ? di.state : 0) == state || monotime_ns() >= deadline)
+		if ((rc == 1 ? di.state : 0) == state ||
+		    monotime_ns() >= deadline)
 			return rc == 1 ? di.state : 0;
 		nanosleep(&tick, NULL);
 	}
@@ -198,8 +210,8 @@ wire_conn_state(uint32_t laddr, uint16_t lport, uint16_t rport, int state,
 int
 wire_client_state(const struct sockaddr_in *local, int state, int timeout_ms)
 {
-	return wire_conn_state(ntohl(local->sin_addr.s_addr), ntohs(local->sin_port),
-			       WIRE_PORT, state, timeout_ms);
+	return wire_conn_state(ntohl(local->sin_addr.s_addr),
+	    ntohs(local->sin_port), WIRE_PORT, state, timeout_ms);
 }
 
 /* One of the addresses lingerpeer owns in the sandbox. */
@@ -208,7 +220,8 @@ is_peer_addr(const struct ip_addr *a)
 {
 	struct ip_addr p4, p6;
 
-	if (ip_addr_parse(SANDBOX_PEER_ADDR, &p4) < 0 || ip_addr_parse(SANDBOX_PEER_ADDR6, &p6) < 0)
+	if (ip_addr_parse(SANDBOX_PEER_ADDR, &p4) < 0 ||
+	    ip_addr_parse(SANDBOX_PEER_ADDR6, &p6) < 0)
 		fail_msg("the sandbox's peer addresses do not parse");
 	return ip_addr_eq(a, &p4) || ip_addr_eq(a, &p6);
 }
@@ -232,15 +245,18 @@ wire_collect(struct wire *w)
 	struct pcap_pkthdr *h;
 	struct wire_frame *wf;
 
-	while (w->nframes < WIRE_MAX_FRAMES && itest_pcap_next(w->cap, 0, &h, &data) == 1) {
+	while (w->nframes < WIRE_MAX_FRAMES &&
+	    itest_pcap_next(w->cap, 0, &h, &data) == 1) {
 		wf = &w->frames[w->nframes];
-		wf->t_ns = (uint64_t)h->ts.tv_sec * NS_PER_S + (uint64_t)h->ts.tv_usec * NS_PER_US;
+		wf->t_ns = (uint64_t)h->ts.tv_sec * NS_PER_S +
+		    (uint64_t)h->ts.tv_usec * NS_PER_US;
 		if (frame_decode(data, h->caplen, true, &wf->f) != FRAME_OK) {
 			w->undecodable++;
 			continue;
 		}
 		if (wf->f.kind == FRAME_TCP)
-			wf->f.u.seg.payload = NULL;	/* points into pcap's buffer */
+			wf->f.u.seg.payload =
+			    NULL; /* points into pcap's buffer */
 		wf->from_peer = is_from_peer(&wf->f);
 		w->nframes++;
 	}
@@ -248,7 +264,7 @@ wire_collect(struct wire *w)
 
 ssize_t
 wire_find(const struct wire *w, size_t from, uint16_t lport, bool from_peer,
-	  uint8_t flags_set, uint8_t flags_clear)
+    uint8_t flags_set, uint8_t flags_clear)
 {
 	const struct frame *f;
 	size_t i;
@@ -257,9 +273,11 @@ wire_find(const struct wire *w, size_t from, uint16_t lport, bool from_peer,
 		f = &w->frames[i].f;
 		if (f->kind != FRAME_TCP || w->frames[i].from_peer != from_peer)
 			continue;
-		if (lport != 0 && (from_peer ? f->u.seg.dport : f->u.seg.sport) != lport)
+		if (lport != 0 &&
+		    (from_peer ? f->u.seg.dport : f->u.seg.sport) != lport)
 			continue;
-		if ((f->u.seg.flags & flags_set) == flags_set && (f->u.seg.flags & flags_clear) == 0)
+		if ((f->u.seg.flags & flags_set) == flags_set &&
+		    (f->u.seg.flags & flags_clear) == 0)
 			return (ssize_t)i;
 	}
 	return -1;
@@ -280,8 +298,8 @@ wire_print_events_conn(struct wire *w, const char *conn)
 	char err[256];
 	size_t i;
 
-	if (control_requestf(w->ctl, CTL_TIMEOUT_MS, &r, err, sizeof(err), "events %s",
-	    conn) < 0) {
+	if (control_requestf(w->ctl, CTL_TIMEOUT_MS, &r, err, sizeof(err),
+		"events %s", conn) < 0) {
 		fprintf(stderr, "events: %s\n", err);
 		return;
 	}

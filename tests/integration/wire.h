@@ -15,14 +15,15 @@
 #include "frame.h"
 #include "itest.h"
 
-#define WIRE_PORT 7000
+#define WIRE_PORT	7000
 #define WIRE_MAX_FRAMES 4096
 
 /* One frame seen on llcli0, decoded with the project's codec. */
 struct wire_frame {
-	uint64_t t_ns;		/* capture time */
-	bool from_peer;		/* source 192.0.2.2 or 2001:db8::2, or ARP sent by the peer side */
-	struct frame f;		/* payload pointer not kept */
+	uint64_t t_ns; /* capture time */
+	bool
+	    from_peer; /* source 192.0.2.2 or 2001:db8::2, or ARP sent by the peer side */
+	struct frame f; /* payload pointer not kept */
 };
 
 struct wire {
@@ -31,7 +32,7 @@ struct wire {
 	pcap_t *cap;
 	struct wire_frame frames[WIRE_MAX_FRAMES];
 	size_t nframes;
-	size_t undecodable;	/* frames our codec refused: must stay 0 */
+	size_t undecodable; /* frames our codec refused: must stay 0 */
 };
 
 /* Start lingerpeer on WIRE_PORT with behaviour and capture on llcli0. */
@@ -48,27 +49,30 @@ int wire_connect(struct sockaddr_in *local);
  * copied to status (if not NULL). A failure ends the test with the reply.
  */
 void wire_ctl(struct wire *w, char *status, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* wait for the client's connection to meet conds (space separated). */
-void wire_wait(struct wire *w, const struct sockaddr_in *local, const char *conds,
-	       int timeout_s);
+void wire_wait(struct wire *w, const struct sockaddr_in *local,
+    const char *conds, int timeout_s);
 /* The same for a connection the peer names conn ("[2001:db8::1]:40112", "3"). */
-void wire_wait_conn(struct wire *w, const char *conn, const char *conds, int timeout_s);
+void wire_wait_conn(struct wire *w, const char *conn, const char *conds,
+    int timeout_s);
 
 /* A field of the peer's "show" line for the client's connection. */
-uint64_t wire_show_u64(struct wire *w, const struct sockaddr_in *local, const char *key);
+uint64_t wire_show_u64(struct wire *w, const struct sockaddr_in *local,
+    const char *key);
 uint64_t wire_show_conn_u64(struct wire *w, const char *conn, const char *key);
 
 /*
  * Poll sock_diag until the client's socket is in state (a TCP_* value, 0 for
  * gone) or timeout_ms passes; returns the state last seen.
  */
-int wire_client_state(const struct sockaddr_in *local, int state, int timeout_ms);
+int wire_client_state(const struct sockaddr_in *local, int state,
+    int timeout_ms);
 
 /* The same for any connection to the peer: local address, the peer's port. */
 int wire_conn_state(uint32_t laddr, uint16_t lport, uint16_t rport, int state,
-		    int timeout_ms);
+    int timeout_ms);
 
 /* Print the peer's event record of the client's connection to stderr. */
 void wire_print_events(struct wire *w, const struct sockaddr_in *local);
@@ -83,8 +87,8 @@ void wire_collect(struct wire *w);
  * all of flags_set and none of flags_clear; -1 if none. Connections of
  * earlier tests may still be retransmitting in the same sandbox, hence lport.
  */
-ssize_t wire_find(const struct wire *w, size_t from, uint16_t lport, bool from_peer,
-		  uint8_t flags_set, uint8_t flags_clear);
+ssize_t wire_find(const struct wire *w, size_t from, uint16_t lport,
+    bool from_peer, uint8_t flags_set, uint8_t flags_clear);
 
 /* Seconds between two CLOCK_MONOTONIC readings. */
 double wire_elapsed(uint64_t t0_ns, uint64_t t1_ns);

@@ -34,7 +34,9 @@ peer_sockaddr(uint16_t port, struct sockaddr_in6 *sin)
 	memset(sin, 0, sizeof(*sin));
 	sin->sin6_family = AF_INET6;
 	sin->sin6_port = htons(port);
-	assert_int_equal(inet_pton(AF_INET6, SANDBOX_PEER_ADDR6, &sin->sin6_addr), 1);
+	assert_int_equal(inet_pton(AF_INET6, SANDBOX_PEER_ADDR6,
+			     &sin->sin6_addr),
+	    1);
 }
 
 int
@@ -49,7 +51,8 @@ wire6_connect(struct sockaddr_in6 *local)
 	peer_sockaddr(WIRE_PORT, &sin);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
-		fail_msg("connect to [%s]:%d: %s", SANDBOX_PEER_ADDR6, WIRE_PORT, strerror(errno));
+		fail_msg("connect to [%s]:%d: %s", SANDBOX_PEER_ADDR6,
+		    WIRE_PORT, strerror(errno));
 	assert_int_equal(getsockname(fd, (struct sockaddr *)local, &len), 0);
 	return fd;
 }
@@ -59,12 +62,15 @@ wire6_connect_nonblock(uint16_t port, struct sockaddr_in6 *local)
 {
 	socklen_t len = sizeof(*local);
 	struct sockaddr_in6 sin;
-	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd =
+	    socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	assert_true(fd >= 0);
 	peer_sockaddr(port, &sin);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 && errno != EINPROGRESS)
-		fail_msg("connect to [%s]:%u: %s", SANDBOX_PEER_ADDR6, port, strerror(errno));
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 &&
+	    errno != EINPROGRESS)
+		fail_msg("connect to [%s]:%u: %s", SANDBOX_PEER_ADDR6, port,
+		    strerror(errno));
 	assert_int_equal(getsockname(fd, (struct sockaddr *)local, &len), 0);
 	return fd;
 }
@@ -82,7 +88,7 @@ wire6_conn(const struct sockaddr_in6 *local, char *buf, size_t len)
 struct diag_find {
 	const struct sockaddr_in6 *local;
 	struct in6_addr peer;
-	int state;		/* 0 until found */
+	int state; /* 0 until found */
 };
 
 /* One datagram of the dump: find the socket, say when the dump is over. */
@@ -114,14 +120,16 @@ int
 wire6_client_state(const struct sockaddr_in6 *local, int state, int timeout_ms)
 {
 	uint64_t deadline = monotime_ns() + (uint64_t)timeout_ms * NS_PER_MS;
-	struct timespec tick = { 0, 5 * (long)NS_PER_MS };	/* sock_diag cannot notify: poll */
+	struct timespec tick = { 0,
+		5 * (long)NS_PER_MS }; /* sock_diag cannot notify: poll */
 	struct diag_find df = { .local = local };
 
 	assert_int_equal(inet_pton(AF_INET6, SANDBOX_PEER_ADDR6, &df.peer), 1);
 	for (;;) {
 		df.state = 0;
 		if (sockdiag_dump_raw(AF_INET6, on_dump, &df) < 0)
-			fail_msg("sock_diag dump of IPv6 sockets: %s", strerror(errno));
+			fail_msg("sock_diag dump of IPv6 sockets: %s",
+			    strerror(errno));
 		if (df.state == state || monotime_ns() >= deadline)
 			return df.state;
 		nanosleep(&tick, NULL);
@@ -135,8 +143,9 @@ wire6_peer_mac(const struct itest_peer *p, uint8_t mac[6])
 	unsigned v[6];
 	int i;
 
-	if (m == NULL || sscanf(m + 5, "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3],
-	    &v[4], &v[5]) != 6)
+	if (m == NULL ||
+	    sscanf(m + 5, "%x:%x:%x:%x:%x:%x", &v[0], &v[1], &v[2], &v[3],
+		&v[4], &v[5]) != 6)
 		fail_msg("no mac= in the ready line '%s'", p->ready_line);
 	for (i = 0; i < 6; i++)
 		mac[i] = (uint8_t)v[i];
@@ -150,7 +159,8 @@ wire6_client_mac(uint8_t mac[6])
 
 	assert_true(fd >= 0);
 	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", SANDBOX_CLIENT_IFACE);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s",
+	    SANDBOX_CLIENT_IFACE);
 	assert_int_equal(ioctl(fd, SIOCGIFHWADDR, &ifr), 0);
 	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
 	close(fd);
@@ -165,9 +175,10 @@ wire6_send_frame(const uint8_t *frame, size_t len)
 	assert_true(fd >= 0);
 	to.sll_ifindex = (int)if_nametoindex(SANDBOX_CLIENT_IFACE);
 	memcpy(to.sll_addr, frame, 6);
-	if (sendto(fd, frame, len, 0, (struct sockaddr *)&to, sizeof(to)) != (ssize_t)len)
-		fail_msg("sending a %zu-byte frame on %s: %s", len, SANDBOX_CLIENT_IFACE,
-		    strerror(errno));
+	if (sendto(fd, frame, len, 0, (struct sockaddr *)&to, sizeof(to)) !=
+	    (ssize_t)len)
+		fail_msg("sending a %zu-byte frame on %s: %s", len,
+		    SANDBOX_CLIENT_IFACE, strerror(errno));
 	close(fd);
 }
 

@@ -30,7 +30,8 @@ const char *wire6_conn(const struct sockaddr_in6 *local, char *buf, size_t len);
  * port is in state (a TCP_* value, 0 for gone) or timeout_ms passes; the
  * state last seen.
  */
-int wire6_client_state(const struct sockaddr_in6 *local, int state, int timeout_ms);
+int wire6_client_state(const struct sockaddr_in6 *local, int state,
+    int timeout_ms);
 
 /* The peer's MAC, from its ready line ("mac=..."). */
 void wire6_peer_mac(const struct itest_peer *p, uint8_t mac[6]);
@@ -43,7 +44,8 @@ void wire6_send_frame(const uint8_t *frame, size_t len);
  * option) for target, sent to dst (a solicited-node group, or an address)
  * at the Ethernet address dst maps to, or dst_mac when dst is unicast.
  */
-void wire6_send_ns(const char *target, const char *dst, const uint8_t dst_mac[6]);
+void wire6_send_ns(const char *target, const char *dst,
+    const uint8_t dst_mac[6]);
 
 /* llcli0's own MAC. */
 void wire6_client_mac(uint8_t mac[6]);

@@ -24,14 +24,14 @@
 #include "verdict.h"
 #include "wire_classify.h"
 
-#define FX_STEPS 12
+#define FX_STEPS   12
 #define FX_EXPECTS 8
-#define FX_SEGS 64
-#define FX_CPORT 40000
-#define FX_PPORT 7000
-#define MS(x) ((uint64_t)(x) * NS_PER_MS)
-#define US(x) ((uint64_t)(x) * NS_PER_US)
-#define SEC(x) ((uint64_t)(x) * NS_PER_S)
+#define FX_SEGS	   64
+#define FX_CPORT   40000
+#define FX_PPORT   7000
+#define MS(x)	   ((uint64_t)(x)*NS_PER_MS)
+#define US(x)	   ((uint64_t)(x)*NS_PER_US)
+#define SEC(x)	   ((uint64_t)(x)*NS_PER_S)
 
 struct fx {
 	struct scenario sc;
@@ -54,7 +54,8 @@ fx_new(void)
 	if (f == NULL)
 		abort();
 	f->sc.file = "t.scn";
-	snprintf(f->sc.case_name, sizeof(f->sc.case_name), "t.scn[mode=blocking]");
+	snprintf(f->sc.case_name, sizeof(f->sc.case_name),
+	    "t.scn[mode=blocking]");
 	snprintf(f->sc.description, sizeof(f->sc.description), "a test case");
 	snprintf(f->sc.socks[0], sizeof(f->sc.socks[0]), "c");
 	f->sc.nsocks = 1;
@@ -78,8 +79,8 @@ fx_new(void)
 
 /* A step on socket c that ran from t0 to t1 and returned ret (errname if < 0). */
 static inline size_t
-fx_step(struct fx *f, enum scn_step_kind kind, uint64_t t0, uint64_t t1, int64_t ret,
-    const char *errname)
+fx_step(struct fx *f, enum scn_step_kind kind, uint64_t t0, uint64_t t1,
+    int64_t ret, const char *errname)
 {
 	size_t i = f->sc.nsteps++;
 
@@ -95,13 +96,15 @@ fx_step(struct fx *f, enum scn_step_kind kind, uint64_t t0, uint64_t t1, int64_t
 	f->calls[i].t_start_ns = t0;
 	f->calls[i].t_end_ns = t1;
 	if (errname != NULL)
-		snprintf(f->calls[i].err_name, sizeof(f->calls[i].err_name), "%s", errname);
+		snprintf(f->calls[i].err_name, sizeof(f->calls[i].err_name),
+		    "%s", errname);
 	return i;
 }
 
 /* An expectation on the last step; its point is reached at the call's end. */
 static inline struct scn_expect *
-fx_expect(struct fx *f, enum scn_expect_kind kind, uint32_t os, const char *text)
+fx_expect(struct fx *f, enum scn_expect_kind kind, uint32_t os,
+    const char *text)
 {
 	size_t s = f->sc.nsteps - 1, j = f->steps[s].nexpects++;
 	struct scn_expect *e = &f->exps[s][j];
@@ -140,10 +143,15 @@ fx_seg(struct fx *f, uint64_t t, bool from_client, uint8_t flags, uint32_t seq,
 	if (f->obs.nsegs >= FX_SEGS)
 		abort();
 	s = &f->segs[f->obs.nsegs++];
-	*s = (struct obs_segment){ .t_ns = t, .from_client = from_client,
-	    .sport = from_client ? FX_CPORT : FX_PPORT,
-	    .dport = from_client ? FX_PPORT : FX_CPORT,
-	    .seq = seq, .ack = ack, .flags = flags, .window = win, .len = len };
+	*s = (struct obs_segment){ .t_ns = t,
+		.from_client = from_client,
+		.sport = from_client ? FX_CPORT : FX_PPORT,
+		.dport = from_client ? FX_PPORT : FX_CPORT,
+		.seq = seq,
+		.ack = ack,
+		.flags = flags,
+		.window = win,
+		.len = len };
 	return s;
 }
 

@@ -54,7 +54,7 @@ h_init_cfg(struct harness *h, const char *spec, const struct peer_config *cfg)
 	h->cport = CLIENT_PORT;
 	h->tsval = CLIENT_TSVAL;
 	h->ts = true;
-	h->now = 1000 * MS;	/* not zero, so a missing time would show */
+	h->now = 1000 * MS; /* not zero, so a missing time would show */
 }
 
 void
@@ -85,7 +85,8 @@ h_fini(struct harness *h)
 }
 
 struct segment
-h_seg(const struct harness *h, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len)
+h_seg(const struct harness *h, uint8_t flags, uint32_t seq, uint32_t ack,
+    uint32_t len)
 {
 	struct segment s;
 
@@ -128,7 +129,8 @@ size_t
 h_drain(struct harness *h)
 {
 	h->nout = 0;
-	while (h->nout < HARNESS_MAX_OUT && peer_pop_output(h->p, &h->out[h->nout]))
+	while (h->nout < HARNESS_MAX_OUT &&
+	    peer_pop_output(h->p, &h->out[h->nout]))
 		h->nout++;
 	return h->nout;
 }
@@ -149,19 +151,24 @@ h_tick(struct harness *h, uint64_t now)
 }
 
 void
-h_expect(const struct segment *s, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
-	 uint32_t len)
+h_expect(const struct segment *s, uint8_t flags, uint32_t seq, uint32_t ack,
+    uint16_t win, uint32_t len)
 {
 	char got[10], want[10];
 
-	if (s->flags != flags || s->seq != seq || s->ack != ack || s->window != win ||
-	    s->payload_len != len)
-		fail_msg("got %s seq=%u ack=%u win=%u len=%u, want %s seq=%u ack=%u win=%u "
-		    "len=%u", tcp_flags_str(s->flags, got), s->seq, s->ack, s->window,
-		    s->payload_len, tcp_flags_str(flags, want), seq, ack, win, len);
+	if (s->flags != flags || s->seq != seq || s->ack != ack ||
+	    s->window != win || s->payload_len != len)
+		fail_msg(
+		    "got %s seq=%u ack=%u win=%u len=%u, want %s seq=%u ack=%u win=%u "
+		    "len=%u",
+		    tcp_flags_str(s->flags, got), s->seq, s->ack, s->window,
+		    s->payload_len, tcp_flags_str(flags, want), seq, ack, win,
+		    len);
 	/* every reply goes back to where the client is, from our address of its family */
-	assert_true(ip_addr_eq(&s->saddr, ip_addr_is_v6(&s->daddr) ? &h_peer6 : &h_peer4));
-	assert_true(ip_addr_eq(&s->daddr, ip_addr_is_v6(&s->daddr) ? &h_client6 : &h_client4));
+	assert_true(ip_addr_eq(&s->saddr,
+	    ip_addr_is_v6(&s->daddr) ? &h_peer6 : &h_peer4));
+	assert_true(ip_addr_eq(&s->daddr,
+	    ip_addr_is_v6(&s->daddr) ? &h_client6 : &h_client4));
 	assert_int_equal(s->sport, PEER_PORT);
 	assert_true((len == 0) == (s->payload == NULL));
 }
@@ -178,7 +185,9 @@ h_connect(struct harness *h)
 	h_expect(&h->out[0], TCPF_SYN | TCPF_ACK, h->iss, CLIENT_ISN + 1,
 	    (uint16_t)(rcvbuf < 65535 ? rcvbuf : 65535), 0);
 	assert_int_equal(h->out[0].dport, h->cport);
-	assert_int_equal(peer_conn_lookup(h->p, &h->caddr, h->cport, PEER_PORT, &h->id), 0);
+	assert_int_equal(peer_conn_lookup(h->p, &h->caddr, h->cport, PEER_PORT,
+			     &h->id),
+	    0);
 	h->cseq = CLIENT_ISN + 1;
 	h->now += MS;
 	assert_int_equal(h_ack(h, h->iss + 1, CLIENT_WIN), 0);
@@ -187,7 +196,8 @@ h_connect(struct harness *h)
 size_t
 h_data(struct harness *h, uint32_t len)
 {
-	struct segment s = h_seg(h, TCPF_ACK | TCPF_PSH, h->cseq, h->iss + 1, len);
+	struct segment s =
+	    h_seg(h, TCPF_ACK | TCPF_PSH, h->cseq, h->iss + 1, len);
 
 	h->cseq += len;
 	return h_input(h, &s);
@@ -196,7 +206,8 @@ h_data(struct harness *h, uint32_t len)
 size_t
 h_fin(struct harness *h)
 {
-	struct segment s = h_seg(h, TCPF_FIN | TCPF_ACK, h->cseq, h->iss + 1, 0);
+	struct segment s =
+	    h_seg(h, TCPF_FIN | TCPF_ACK, h->cseq, h->iss + 1, 0);
 
 	h->cseq++;
 	return h_input(h, &s);

@@ -41,18 +41,24 @@ add_linger_case(struct run_result *run)
 	e = fx_expect(f, EXP_RETURNS, SCN_OS_LINUX, "expect linux: returns 0");
 	snprintf(e->because, sizeof(e->because), "net/ipv4/tcp.c __tcp_close");
 	fx_expect(f, EXP_BLOCKS_ABOUT, SCN_OS_LINUX,
-	    "expect linux: blocks about 2s")->duration_ns = SEC(2);
+	    "expect linux: blocks about 2s")
+	    ->duration_ns = SEC(2);
 	/* deliberately wrong */
 	fx_expect(f, EXP_BLOCKS_ABOUT, SCN_OS_LINUX,
-	    "expect linux: blocks about 5s")->duration_ns = SEC(5);
-	e = fx_expect(f, EXP_FAILS, SCN_OS_FREEBSD, "expect freebsd: fails EWOULDBLOCK");
+	    "expect linux: blocks about 5s")
+	    ->duration_ns = SEC(5);
+	e = fx_expect(f, EXP_FAILS, SCN_OS_FREEBSD,
+	    "expect freebsd: fails EWOULDBLOCK");
 	snprintf(e->err_name, sizeof(e->err_name), "EWOULDBLOCK");
-	snprintf(e->because, sizeof(e->because), "sys/kern/uipc_socket.c soclose");
-	e = fx_expect(f, EXP_WIRE_SENDS, SCN_OS_ALL, "expect wire client sends RST within 100ms");
+	snprintf(e->because, sizeof(e->because),
+	    "sys/kern/uipc_socket.c soclose");
+	e = fx_expect(f, EXP_WIRE_SENDS, SCN_OS_ALL,
+	    "expect wire client sends RST within 100ms");
 	e->what = WIRE_RST;
 	e->duration_ns = MS(100);
 	f->obs.duration_ns = MS(2530);
-	snprintf(f->obs.pcap_path, sizeof(f->obs.pcap_path), "/tmp/ll/basic.pcap");
+	snprintf(f->obs.pcap_path, sizeof(f->obs.pcap_path),
+	    "/tmp/ll/basic.pcap");
 	assert_int_equal(fx_eval(f, SCN_OS_LINUX, &cr), 0);
 	assert_int_equal(run_result_add(run, &cr), 0);
 	assert_null(cr.verdicts);
@@ -119,7 +125,8 @@ out_close(struct out *o)
 }
 
 void
-write_run(const struct run_result *run, enum report_format fmt, bool colour, struct out *o)
+write_run(const struct run_result *run, enum report_format fmt, bool colour,
+    struct out *o)
 {
 	struct report_options opts = { .colour = colour };
 

@@ -22,9 +22,11 @@ must_parse_file(const char *path, const char *text)
 	char buf[1024];
 	size_t n = 0;
 
-	if (scn_file_parse(path, text, strlen(text), &f, errs, MAXERRS, &n) < 0) {
+	if (scn_file_parse(path, text, strlen(text), &f, errs, MAXERRS, &n) <
+	    0) {
 		scn_error_format(&errs[0], buf, sizeof(buf));
-		fail_msg("%zu error(s) in the test's own text; the first: %s", n, buf);
+		fail_msg("%zu error(s) in the test's own text; the first: %s",
+		    n, buf);
 	}
 	return f;
 }

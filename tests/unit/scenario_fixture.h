@@ -20,6 +20,7 @@ struct scn_file *must_parse_file(const char *path, const char *text);
 /* Case index of f (free with scenario_free). */
 struct scenario *must_build_case(const struct scn_file *f, size_t index);
 /* Both: case index of text; the file is freed (a case outlives it). */
-struct scenario *must_parse_case(const char *path, const char *text, size_t index);
+struct scenario *must_parse_case(const char *path, const char *text,
+    size_t index);
 
 #endif

@@ -62,8 +62,10 @@ test_requests_round_trip(void **state)
 		{ "set 2 nodelay 1", "set 2 nodelay 1" },
 		{ "set 2 user-timeout 3000", "set 2 user-timeout 3000" },
 		{ "set 2 linger2 -1", "set 2 linger2 -1" },
-		{ "connect 1 192.0.2.2:80", "connect 1 192.0.2.2:80 timeout=10000000000ns" },
-		{ "connect 1 192.0.2.2:80 timeout=2s", "connect 1 192.0.2.2:80 timeout=2000000000ns" },
+		{ "connect 1 192.0.2.2:80",
+		    "connect 1 192.0.2.2:80 timeout=10000000000ns" },
+		{ "connect 1 192.0.2.2:80 timeout=2s",
+		    "connect 1 192.0.2.2:80 timeout=2000000000ns" },
 		{ "send 1 10240", "send 1 10240" },
 		{ "send 1 until-blocked", "send 1 until-blocked" },
 		{ "recv 3 65536", "recv 3 65536" },
@@ -78,17 +80,19 @@ test_requests_round_trip(void **state)
 		{ "signal-after 1500ms", "signal-after 1500000000ns" },
 		{ "names 2", "names 2" },
 		{ "route 192.0.2.2", "route 192.0.2.2" },
-		{ "state 192.0.2.1:40000 192.0.2.2:80", "state 192.0.2.1:40000 192.0.2.2:80" },
+		{ "state 192.0.2.1:40000 192.0.2.2:80",
+		    "state 192.0.2.1:40000 192.0.2.2:80" },
 		{ "probe process", "probe process" },
 		{ "probe sockets", "probe sockets" },
 		{ "probe counters TCPAbortOnLinger TCPAbortOnClose",
-		  "probe counters TCPAbortOnLinger TCPAbortOnClose" },
+		    "probe counters TCPAbortOnLinger TCPAbortOnClose" },
 		{ "clock", "clock" },
 		{ "reset", "reset" },
 		{ "help", "help" },
 		{ "quit\r", "quit" },
 		{ "hello 1", "hello 1" },
-		{ "auth 3q2+7kR0b0Jm8aUqXlq1s8yI2W3Yk2vB", "auth 3q2+7kR0b0Jm8aUqXlq1s8yI2W3Yk2vB" },
+		{ "auth 3q2+7kR0b0Jm8aUqXlq1s8yI2W3Yk2vB",
+		    "auth 3q2+7kR0b0Jm8aUqXlq1s8yI2W3Yk2vB" },
 		{ "\t close \t 9 ", "close 9" },
 	};
 	size_t i;
@@ -133,9 +137,9 @@ test_request_fields(void **state)
 
 struct bad {
 	const char *line;
-	size_t len;		/* 0: strlen */
+	size_t len; /* 0: strlen */
 	const char *code;
-	const char *says;	/* in the message */
+	const char *says; /* in the message */
 };
 
 static void
@@ -156,35 +160,44 @@ test_bad_requests(void **state)
 		{ "close 4294967296", 0, "bad-argument", "is not a socket" },
 		{ "set 1 linger", 0, "bad-argument", "needs a whole number" },
 		{ "set 1 linger x", 0, "bad-argument", "needs a whole number" },
-		{ "set 1 linger 9223372036854775808", 0, "bad-argument", "whole number" },
+		{ "set 1 linger 9223372036854775808", 0, "bad-argument",
+		    "whole number" },
 		{ "set 1 nonblocking 1", 0, "bad-argument", "takes no value" },
 		{ "set 1 keepalive 1", 0, "bad-argument", "is no option" },
-		{ "connect 1 192.0.2.2", 0, "bad-argument", "not an IPv4 address and port" },
-		{ "connect 1 192.0.2.256:80", 0, "bad-argument", "not an IPv4" },
+		{ "connect 1 192.0.2.2", 0, "bad-argument",
+		    "not an IPv4 address and port" },
+		{ "connect 1 192.0.2.256:80", 0, "bad-argument",
+		    "not an IPv4" },
 		{ "connect 1 192.0.2:80", 0, "bad-argument", "not an IPv4" },
-		{ "connect 1 192.0.2.2:65536", 0, "bad-argument", "not an IPv4" },
-		{ "connect 1 192.0.2.2:80 timeout=2", 0, "bad-argument", "not a timeout" },
-		{ "connect 1 192.0.2.2:80 timeout=3601s", 0, "bad-argument", "not a timeout" },
-		{ "connect 1 192.0.2.2:80 wait=2s", 0, "bad-argument", "not a timeout" },
+		{ "connect 1 192.0.2.2:65536", 0, "bad-argument",
+		    "not an IPv4" },
+		{ "connect 1 192.0.2.2:80 timeout=2", 0, "bad-argument",
+		    "not a timeout" },
+		{ "connect 1 192.0.2.2:80 timeout=3601s", 0, "bad-argument",
+		    "not a timeout" },
+		{ "connect 1 192.0.2.2:80 wait=2s", 0, "bad-argument",
+		    "not a timeout" },
 		{ "send 1 lots", 0, "bad-argument", "or until-blocked" },
 		{ "send 1 1099511627777", 0, "bad-argument", "not a size" },
 		{ "recv 1 until-blocked", 0, "bad-argument", "not a size" },
 		{ "shutdown 1 both", 0, "bad-argument", "not a direction" },
 		{ "signal-after 1", 0, "bad-argument", "not a duration" },
 		{ "signal-after 1min", 0, "bad-argument", "not a duration" },
-		{ "signal-after 99999999999999999999999s", 0, "bad-argument", "not a duration" },
+		{ "signal-after 99999999999999999999999s", 0, "bad-argument",
+		    "not a duration" },
 		{ "route 1.2.3", 0, "bad-argument", "not an IPv4 address" },
 		{ "state 1.2.3.4:5", 0, "bad-argument", "state takes 2 to 2" },
 		{ "probe", 0, "bad-argument", "probe takes 1" },
 		{ "probe memory", 0, "bad-argument", "probe what?" },
 		{ "probe counters", 0, "bad-argument", "probe what?" },
 		{ "probe sockets x", 0, "bad-argument", "probe what?" },
-		{ "probe counters Tcp-Ext", 0, "bad-argument", "not a counter name" },
+		{ "probe counters Tcp-Ext", 0, "bad-argument",
+		    "not a counter name" },
 		{ "hello", 0, "bad-argument", "hello takes 1" },
 		{ "hello one", 0, "bad-argument", "not a protocol version" },
 		{ "hello 0", 0, "bad-argument", "not a protocol version" },
-		{ "a b c d e f g h i j k l m n o p q r s t u v w x y", 0, "bad-argument",
-		  "more than 24 words" },
+		{ "a b c d e f g h i j k l m n o p q r s t u v w x y", 0,
+		    "bad-argument", "more than 24 words" },
 	};
 	size_t i, len;
 
@@ -192,7 +205,8 @@ test_bad_requests(void **state)
 	for (i = 0; i < NELEM(bad); i++) {
 		len = bad[i].len ? bad[i].len : strlen(bad[i].line);
 		assert_int_equal(agent_parse_request(bad[i].line, len, &req,
-		    &perr), -1);
+				     &perr),
+		    -1);
 		assert_non_null(perr.code);
 		if (strcmp(perr.code, bad[i].code) != 0 ||
 		    strstr(perr.msg, bad[i].says) == NULL)
@@ -222,9 +236,11 @@ test_long_words_and_lines(void **state)
 	/* The whole line: the limit, and one past it. */
 	memset(line, ' ', AGENT_LINE_MAX + 1);
 	memcpy(line, "clock", 5);
-	assert_int_equal(agent_parse_request(line, AGENT_LINE_MAX, &req, &perr), 0);
+	assert_int_equal(agent_parse_request(line, AGENT_LINE_MAX, &req, &perr),
+	    0);
 	assert_int_equal(agent_parse_request(line, AGENT_LINE_MAX + 1, &req,
-	    &perr), -1);
+			     &perr),
+	    -1);
 	assert_string_equal(perr.code, "line-too-long");
 	free(line);
 }
@@ -244,7 +260,7 @@ test_call_reply_round_trip(void **state)
 	size_t len;
 
 	(void)state;
-	memset(&c, 0, sizeof(c));	/* padding too: compared whole below */
+	memset(&c, 0, sizeof(c)); /* padding too: compared whole below */
 	c.ret = -1;
 	c.err = 11;
 	snprintf(c.err_name, sizeof(c.err_name), "EWOULDBLOCK");
@@ -253,7 +269,8 @@ test_call_reply_round_trip(void **state)
 	c.cpu_wait_ns = 12;
 	len = agent_format_call(&c, 7, &n, 1000500, buf, sizeof(buf));
 	assert_true(len > 0);
-	assert_string_equal(buf, "ok ret=-1 err=11 errname=EWOULDBLOCK "
+	assert_string_equal(buf,
+	    "ok ret=-1 err=11 errname=EWOULDBLOCK "
 	    "start=1000 end=1001001000 cpu-wait=12 bytes=0 signal=1000500 "
 	    "sock=7 local=192.0.2.1:40000 remote=192.0.2.2:80\n");
 	assert_int_equal(agent_parse_reply(buf, len - 1, &r), 0);
@@ -286,7 +303,8 @@ static void
 test_hello_and_greeting(void **state)
 {
 	struct plat_os_info os = { "Linux", "Debian GNU/Linux 12 (bookworm)",
-	    "6.1.0-18-amd64", "lab 1%", "no" }, back;
+		"6.1.0-18-amd64", "lab 1%", "no" },
+			    back;
 	struct agent_reply r;
 	char buf[AGENT_REPLY_MAX];
 	uint32_t proto;
@@ -296,7 +314,8 @@ test_hello_and_greeting(void **state)
 
 	(void)state;
 	len = agent_format_hello(&os, "0.1.0", 42, buf, sizeof(buf));
-	assert_non_null(strstr(buf, "os-version=Debian%20GNU/Linux%2012%20(bookworm) "));
+	assert_non_null(
+	    strstr(buf, "os-version=Debian%20GNU/Linux%2012%20(bookworm) "));
 	assert_non_null(strstr(buf, "host=lab%201%25 "));
 	assert_int_equal(agent_parse_reply(buf, len, &r), 0);
 	assert_int_equal(agent_reply_hello(&r, &proto, &back, &now), 0);
@@ -305,7 +324,8 @@ test_hello_and_greeting(void **state)
 	assert_memory_equal(&back, &os, sizeof(os));
 	/* The longest fields still make one reply. */
 	memset(&os, 'x', sizeof(os));
-	os.name[sizeof(os.name) - 1] = os.version[sizeof(os.version) - 1] = '\0';
+	os.name[sizeof(os.name) - 1] = os.version[sizeof(os.version) - 1] =
+	    '\0';
 	os.kernel[sizeof(os.kernel) - 1] = os.host[sizeof(os.host) - 1] = '\0';
 	os.wine[sizeof(os.wine) - 1] = '\0';
 	os.version[0] = ' ';
@@ -321,9 +341,11 @@ test_hello_and_greeting(void **state)
 	assert_int_equal(proto, 7);
 	assert_false(auth);
 	assert_int_equal(agent_parse_greeting("lingerpeer ready", 16, &proto,
-	    &auth), -1);
+			     &auth),
+	    -1);
 	assert_int_equal(agent_parse_greeting("lingerlab-agent auth=none", 25,
-	    &proto, &auth), -1);
+			     &proto, &auth),
+	    -1);
 }
 
 static void
@@ -371,7 +393,8 @@ test_probe_replies(void **state)
 
 	(void)state;
 	agent_format_proc(&p, buf, sizeof(buf));
-	assert_string_equal(buf, "ok threads=3 fds=12 rss-kib=2048 private-kib=unknown\n");
+	assert_string_equal(buf,
+	    "ok threads=3 fds=12 rss-kib=2048 private-kib=unknown\n");
 	assert_int_equal(agent_parse_reply(buf, strlen(buf), &r), 0);
 	assert_int_equal(agent_reply_proc(&r, &pb), 0);
 	assert_memory_equal(&pb, &p, sizeof(p));
@@ -479,10 +502,12 @@ test_token_and_encoding(void **state)
 	assert_true(agent_token_equal("0123456789abcdef", "0123456789abcdef"));
 	assert_false(agent_token_equal("0123456789abcdef", "0123456789abcdeg"));
 	assert_false(agent_token_equal("0123456789abcdef", "0123456789abcde"));
-	assert_false(agent_token_equal("0123456789abcdef", "0123456789abcdefg"));
+	assert_false(
+	    agent_token_equal("0123456789abcdef", "0123456789abcdefg"));
 	assert_false(agent_token_equal("0123456789abcdef", ""));
 
-	assert_int_equal(agent_pct_encode("a b%c\x01\xff", out, sizeof(out)), 15);
+	assert_int_equal(agent_pct_encode("a b%c\x01\xff", out, sizeof(out)),
+	    15);
 	assert_string_equal(out, "a%20b%25c%01%FF");
 	n = agent_pct_decode(out, strlen(out), back, sizeof(back));
 	assert_int_equal(n, 7);

@@ -14,7 +14,7 @@
 #include "behaviour.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define KIB 1024u
+#define KIB	 1024u
 
 struct ok_case {
 	const char *spec;
@@ -23,25 +23,31 @@ struct ok_case {
 
 struct bad_case {
 	const char *spec;
-	size_t pos;		/* where the error must point */
-	const char *says;	/* a phrase the message must contain */
+	size_t pos;	  /* where the error must point */
+	const char *says; /* a phrase the message must contain */
 };
 
 /* rcvbuf defaults to 64 KiB whatever the items are. */
-#define B(bits_, rcvbuf_, read_after_, silent_after_, delay_ms_) \
-	{ (bits_), (rcvbuf_), (read_after_), (silent_after_), (delay_ms_) }
+#define B(bits_, rcvbuf_, read_after_, silent_after_, delay_ms_)               \
+	{                                                                      \
+		(bits_), (rcvbuf_), (read_after_), (silent_after_),            \
+		    (delay_ms_)                                                \
+	}
 #define DEF (64 * KIB)
 
 static void
 assert_behaviour_equal(const char *spec, const struct behaviour *got,
-		       const struct behaviour *want)
+    const struct behaviour *want)
 {
 	if (got->bits != want->bits || got->rcvbuf != want->rcvbuf ||
-	    got->read_after != want->read_after || got->silent_after != want->silent_after ||
+	    got->read_after != want->read_after ||
+	    got->silent_after != want->silent_after ||
 	    got->delay_ms != want->delay_ms)
-		fail_msg("\"%s\": got bits=%#x rcvbuf=%u after=%u silent=%u delay=%u, want "
-		    "bits=%#x rcvbuf=%u after=%u silent=%u delay=%u", spec, got->bits, got->rcvbuf,
-		    got->read_after, got->silent_after, got->delay_ms, want->bits, want->rcvbuf,
+		fail_msg(
+		    "\"%s\": got bits=%#x rcvbuf=%u after=%u silent=%u delay=%u, want "
+		    "bits=%#x rcvbuf=%u after=%u silent=%u delay=%u",
+		    spec, got->bits, got->rcvbuf, got->read_after,
+		    got->silent_after, got->delay_ms, want->bits, want->rcvbuf,
 		    want->read_after, want->silent_after, want->delay_ms);
 }
 
@@ -88,20 +94,24 @@ static void
 test_parameters(void **state)
 {
 	static const struct ok_case cases[] = {
-		{ "stop-reading:rcvbuf=32KiB", B(BHV_STOP_READING, 32 * KIB, 0, 0, 0) },
-		{ "stop-reading:after=10KiB", B(BHV_STOP_READING, DEF, 10 * KIB, 0, 0) },
+		{ "stop-reading:rcvbuf=32KiB",
+		    B(BHV_STOP_READING, 32 * KIB, 0, 0, 0) },
+		{ "stop-reading:after=10KiB",
+		    B(BHV_STOP_READING, DEF, 10 * KIB, 0, 0) },
 		{ "stop-reading:rcvbuf=32KiB,after=10KiB",
-		  B(BHV_STOP_READING, 32 * KIB, 10 * KIB, 0, 0) },
-		{ "stop-reading:after=1000,rcvbuf=2000B",	/* any order */
-		  B(BHV_STOP_READING, 2000, 1000, 0, 0) },
+		    B(BHV_STOP_READING, 32 * KIB, 10 * KIB, 0, 0) },
+		{ "stop-reading:after=1000,rcvbuf=2000B", /* any order */
+		    B(BHV_STOP_READING, 2000, 1000, 0, 0) },
 		{ "stop-reading:rcvbuf=0", B(BHV_STOP_READING, 0, 0, 0, 0) },
-		{ "stop-reading:rcvbuf=1GiB", B(BHV_STOP_READING, 1073741824u, 0, 0, 0) },
-		{ "stop-reading:after=4294967295", B(BHV_STOP_READING, DEF, 4294967295u, 0, 0) },
-		{ "stop-reading:rcvbuf=1KiB,rcvbuf=2KiB",	/* the last one counts */
-		  B(BHV_STOP_READING, 2 * KIB, 0, 0, 0) },
+		{ "stop-reading:rcvbuf=1GiB",
+		    B(BHV_STOP_READING, 1073741824u, 0, 0, 0) },
+		{ "stop-reading:after=4294967295",
+		    B(BHV_STOP_READING, DEF, 4294967295u, 0, 0) },
+		{ "stop-reading:rcvbuf=1KiB,rcvbuf=2KiB", /* the last one counts */
+		    B(BHV_STOP_READING, 2 * KIB, 0, 0, 0) },
 		{ "silent:after=1KiB", B(BHV_SILENT, DEF, 0, 1024, 0) },
 		{ "delay:by=1.5s", B(0, DEF, 0, 0, 1500) },
-		{ "delay=10min", B(0, DEF, 0, 0, 600000) },	/* the maximum */
+		{ "delay=10min", B(0, DEF, 0, 0, 600000) }, /* the maximum */
 		{ "delay=1ms", B(0, DEF, 0, 0, 1) },
 		{ "delay=1000us", B(0, DEF, 0, 0, 1) },
 	};
@@ -121,12 +131,14 @@ static void
 test_shorthand(void **state)
 {
 	static const struct ok_case cases[] = {
-		{ "stop-reading=16KiB", B(BHV_STOP_READING, 16 * KIB, 0, 0, 0) },
-		{ "stop-reading=16KiB:after=1000", B(BHV_STOP_READING, 16 * KIB, 1000, 0, 0) },
+		{ "stop-reading=16KiB",
+		    B(BHV_STOP_READING, 16 * KIB, 0, 0, 0) },
+		{ "stop-reading=16KiB:after=1000",
+		    B(BHV_STOP_READING, 16 * KIB, 1000, 0, 0) },
 		{ "silent=1KiB", B(BHV_SILENT, DEF, 0, 1024, 0) },
 		{ "delay=20ms", B(0, DEF, 0, 0, 20) },
 		{ "stop-reading=8KiB+silent=2KiB",
-		  B(BHV_STOP_READING | BHV_SILENT, 8 * KIB, 0, 2048, 0) },
+		    B(BHV_STOP_READING | BHV_SILENT, 8 * KIB, 0, 2048, 0) },
 	};
 	struct behaviour b;
 	size_t i;
@@ -144,15 +156,20 @@ test_combinations(void **state)
 {
 	static const struct ok_case cases[] = {
 		{ "stop-reading:rcvbuf=64KiB,after=10KiB+swallow-fin",
-		  B(BHV_STOP_READING | BHV_SWALLOW_FIN, DEF, 10 * KIB, 0, 0) },
+		    B(BHV_STOP_READING | BHV_SWALLOW_FIN, DEF, 10 * KIB, 0,
+			0) },
 		{ "normal+delay=20ms", B(0, DEF, 0, 0, 20) },
 		{ "delay=20ms+normal", B(0, DEF, 0, 0, 20) },
 		{ "swallow-fin+stop-reading+silent+delay=1ms",
-		  B(BHV_SWALLOW_FIN | BHV_STOP_READING | BHV_SILENT, DEF, 0, 0, 1) },
-		{ "half-close+stop-reading", B(BHV_HALF_CLOSE | BHV_STOP_READING, DEF, 0, 0, 0) },
+		    B(BHV_SWALLOW_FIN | BHV_STOP_READING | BHV_SILENT, DEF, 0,
+			0, 1) },
+		{ "half-close+stop-reading",
+		    B(BHV_HALF_CLOSE | BHV_STOP_READING, DEF, 0, 0, 0) },
 		{ "refuse+delay=5ms", B(BHV_REFUSE, DEF, 0, 0, 5) },
-		{ "drop-syn+silent", B(BHV_DROP_SYN | BHV_SILENT, DEF, 0, 0, 0) },
-		{ "reset-on-fin+stop-reading", B(BHV_RESET_ON_FIN | BHV_STOP_READING, DEF, 0, 0, 0) },
+		{ "drop-syn+silent",
+		    B(BHV_DROP_SYN | BHV_SILENT, DEF, 0, 0, 0) },
+		{ "reset-on-fin+stop-reading",
+		    B(BHV_RESET_ON_FIN | BHV_STOP_READING, DEF, 0, 0, 0) },
 	};
 	struct behaviour b;
 	size_t i;
@@ -178,10 +195,12 @@ expect_error(const struct bad_case *bc)
 	if (behaviour_parse(bc->spec, &b, &err) != -1)
 		fail_msg("\"%s\" was accepted", bc->spec);
 	if (err.pos != bc->pos || strstr(err.msg, bc->says) == NULL)
-		fail_msg("\"%s\": error at %zu \"%s\", want at %zu saying \"%s\"", bc->spec,
-		    err.pos, err.msg, bc->pos, bc->says);
-	assert_memory_equal(&b, &before, sizeof(b));	/* out is left alone */
-	assert_int_equal(behaviour_parse(bc->spec, &b, NULL), -1);	/* err optional */
+		fail_msg(
+		    "\"%s\": error at %zu \"%s\", want at %zu saying \"%s\"",
+		    bc->spec, err.pos, err.msg, bc->pos, bc->says);
+	assert_memory_equal(&b, &before, sizeof(b)); /* out is left alone */
+	assert_int_equal(behaviour_parse(bc->spec, &b, NULL),
+	    -1); /* err optional */
 }
 
 static void
@@ -201,21 +220,26 @@ test_errors(void **state)
 		{ "normal=x", 6, "normal takes no value" },
 		{ "normal:x", 7, "normal takes no parameters" },
 		{ "half-close:a=b", 11, "half-close takes no parameters" },
-		{ "stop-reading:", 13, "expected key=value after ':' (for example rcvbuf=" },
+		{ "stop-reading:", 13,
+		    "expected key=value after ':' (for example rcvbuf=" },
 		{ "stop-reading:rcvbuf", 13, "expected key=value" },
 		{ "silent:5", 7, "(for example after=" },
 		{ "delay:", 6, "(for example by=" },
 		{ "delay", 0, "delay needs a value, e.g. delay=50ms" },
 		{ "normal+delay=0ms", 7, "delay needs a value" },
-		{ "stop-reading:bogus=1", 13, "unknown parameter for stop-reading" },
+		{ "stop-reading:bogus=1", 13,
+		    "unknown parameter for stop-reading" },
 		{ "silent:rcvbuf=1KiB", 7, "unknown parameter for silent" },
-		{ "stop-reading:rcvbuf=", 20, "missing or overlong value for rcvbuf" },
+		{ "stop-reading:rcvbuf=", 20,
+		    "missing or overlong value for rcvbuf" },
 		{ "stop-reading:rcvbuf=64KB", 20, "bad size for rcvbuf" },
 		{ "stop-reading:rcvbuf=1.5KiB", 20, "bad size for rcvbuf" },
 		{ "stop-reading:rcvbuf=1025MiB", 20, "at most 1GiB" },
-		{ "stop-reading:rcvbuf=64KiB,after=x", 32, "bad size for after" },
+		{ "stop-reading:rcvbuf=64KiB,after=x", 32,
+		    "bad size for after" },
 		{ "stop-reading:rcvbuf=64KiB,", 26, "expected key=value" },
-		{ "stop-reading:rcvbuf=64KiB:after=1KiB", 20, "bad size for rcvbuf" },
+		{ "stop-reading:rcvbuf=64KiB:after=1KiB", 20,
+		    "bad size for rcvbuf" },
 		{ "stop-reading:after=4GiB", 19, "bad size for after" },
 		{ "stop-reading=abc", 13, "bad size for rcvbuf" },
 		{ "stop-reading=", 13, "missing or overlong value for rcvbuf" },
@@ -228,13 +252,16 @@ test_errors(void **state)
 		{ "delay=500us", 6, "whole ms" },
 		{ "delay=1500us", 6, "whole ms" },
 		{ "swallow-fin+swallow-fin", 12, "swallow-fin is given twice" },
-		{ "stop-reading=1KiB+silent+stop-reading", 25, "stop-reading is given twice" },
+		{ "stop-reading=1KiB+silent+stop-reading", 25,
+		    "stop-reading is given twice" },
 		{ "delay=1ms+delay=2ms", 10, "delay is given twice" },
 		{ "normal+normal", 7, "normal is given twice" },
 		{ "stop-reading:rcvbuf=0123456789012345678901234567890123456789"
-		  "012345678901234567890123456789", 20, "missing or overlong value" },
+		  "012345678901234567890123456789",
+		    20, "missing or overlong value" },
 		{ "stop-reading=0123456789012345678901234567890123456789"
-		  "0123456789012345678901234567890123456789", 13, "value too long for stop-reading" },
+		  "0123456789012345678901234567890123456789",
+		    13, "value too long for stop-reading" },
 	};
 	size_t i;
 
@@ -250,12 +277,17 @@ test_conflicts(void **state)
 	static const struct bad_case cases[] = {
 		{ "normal+swallow-fin", 0, "normal does not combine" },
 		{ "silent+normal", 0, "normal does not combine" },
-		{ "swallow-fin+half-close", 0, "half-close ACKs the FIN that swallow-fin withholds" },
-		{ "half-close+swallow-fin", 0, "half-close ACKs the FIN that swallow-fin withholds" },
-		{ "reset-on-fin+swallow-fin", 0, "reset-on-fin answers the FIN" },
-		{ "half-close+reset-on-fin", 0, "never lets the connection half-close" },
+		{ "swallow-fin+half-close", 0,
+		    "half-close ACKs the FIN that swallow-fin withholds" },
+		{ "half-close+swallow-fin", 0,
+		    "half-close ACKs the FIN that swallow-fin withholds" },
+		{ "reset-on-fin+swallow-fin", 0,
+		    "reset-on-fin answers the FIN" },
+		{ "half-close+reset-on-fin", 0,
+		    "never lets the connection half-close" },
 		{ "drop-syn+refuse", 0, "cannot be both refused and dropped" },
-		{ "stop-reading+refuse+drop-syn+delay=1ms", 0, "cannot be both" },
+		{ "stop-reading+refuse+drop-syn+delay=1ms", 0,
+		    "cannot be both" },
 	};
 	size_t i;
 
@@ -275,7 +307,8 @@ expect_format(const char *spec, const char *canonical)
 		fail_msg("\"%s\" refused", spec);
 	n = behaviour_format(&b, buf, sizeof(buf));
 	if (strcmp(buf, canonical) != 0)
-		fail_msg("\"%s\" prints as \"%s\", want \"%s\"", spec, buf, canonical);
+		fail_msg("\"%s\" prints as \"%s\", want \"%s\"", spec, buf,
+		    canonical);
 	assert_int_equal(n, strlen(canonical));
 }
 
@@ -286,7 +319,8 @@ test_canonical_format(void **state)
 	expect_format("normal", "normal");
 	expect_format("swallow-fin", "swallow-fin");
 	expect_format("stop-reading", "stop-reading:rcvbuf=64KiB");
-	expect_format("stop-reading=1000:after=10240", "stop-reading:rcvbuf=1000B,after=10KiB");
+	expect_format("stop-reading=1000:after=10240",
+	    "stop-reading:rcvbuf=1000B,after=10KiB");
 	expect_format("silent", "silent");
 	expect_format("silent=1KiB", "silent:after=1KiB");
 	expect_format("delay:by=50ms", "normal+delay=50ms");
@@ -306,10 +340,19 @@ static void
 test_round_trip(void **state)
 {
 	static const char *const specs[] = {
-		"normal", "swallow-fin", "half-close", "stop-reading", "silent",
-		"reset-on-fin", "refuse", "drop-syn", "delay=1ms",
-		"stop-reading:rcvbuf=0", "stop-reading:rcvbuf=1GiB,after=4294967295",
-		"silent:after=1", "stop-reading:after=10KiB+swallow-fin+delay=1001ms",
+		"normal",
+		"swallow-fin",
+		"half-close",
+		"stop-reading",
+		"silent",
+		"reset-on-fin",
+		"refuse",
+		"drop-syn",
+		"delay=1ms",
+		"stop-reading:rcvbuf=0",
+		"stop-reading:rcvbuf=1GiB,after=4294967295",
+		"silent:after=1",
+		"stop-reading:after=10KiB+swallow-fin+delay=1001ms",
 		"half-close+stop-reading=1536+silent=3MiB+delay=10min",
 	};
 	struct behaviour a, b;
@@ -321,7 +364,8 @@ test_round_trip(void **state)
 		assert_int_equal(behaviour_parse(specs[i], &a, NULL), 0);
 		behaviour_format(&a, first, sizeof(first));
 		if (behaviour_parse(first, &b, NULL) != 0)
-			fail_msg("canonical \"%s\" of \"%s\" does not parse", first, specs[i]);
+			fail_msg("canonical \"%s\" of \"%s\" does not parse",
+			    first, specs[i]);
 		assert_behaviour_equal(first, &b, &a);
 		behaviour_format(&b, second, sizeof(second));
 		assert_string_equal(first, second);
@@ -336,7 +380,8 @@ test_format_truncates(void **state)
 	char buf[8];
 
 	(void)state;
-	assert_int_equal(behaviour_parse("swallow-fin+stop-reading", &b, NULL), 0);
+	assert_int_equal(behaviour_parse("swallow-fin+stop-reading", &b, NULL),
+	    0);
 	memset(buf, 'z', sizeof(buf));
 	assert_int_equal(behaviour_format(&b, buf, sizeof(buf)), 37);
 	assert_string_equal(buf, "swallow");
@@ -347,8 +392,15 @@ static void
 test_help(void **state)
 {
 	static const char *const names[] = {
-		"  normal ", "  swallow-fin ", "  half-close ", "  stop-reading ", "  silent ",
-		"  reset-on-fin ", "  refuse ", "  drop-syn ", "  delay ",
+		"  normal ",
+		"  swallow-fin ",
+		"  half-close ",
+		"  stop-reading ",
+		"  silent ",
+		"  reset-on-fin ",
+		"  refuse ",
+		"  drop-syn ",
+		"  delay ",
 	};
 	const char *h = behaviour_help();
 	size_t i, lines = 0;
@@ -360,7 +412,7 @@ test_help(void **state)
 	for (i = 0; h[i] != '\0'; i++)
 		lines += h[i] == '\n';
 	assert_int_equal(lines, NELEM(names));
-	assert_ptr_equal(behaviour_help(), h);	/* built once */
+	assert_ptr_equal(behaviour_help(), h); /* built once */
 }
 
 int

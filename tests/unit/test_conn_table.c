@@ -18,7 +18,8 @@ static const struct ip_addr next4 = IP_ADDR_V4_INIT(192, 0, 2, 2);
 /* 2001:db8::1, and an IPv6 address whose first bytes are 192.0.2.1's */
 static const struct ip_addr raddr6 = { .family = IPF_V6,
 	.b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
-static const struct ip_addr lookalike6 = { .family = IPF_V6, .b = { 192, 0, 2, 1 } };
+static const struct ip_addr lookalike6 = { .family = IPF_V6,
+	.b = { 192, 0, 2, 1 } };
 #define RADDR (&raddr4)
 #define LPORT 8080
 
@@ -50,7 +51,7 @@ test_both_families(void **state)
 	assert_ptr_equal(conn_find(t, &raddr6, 1000, LPORT), b);
 	assert_null(conn_find(t, &lookalike6, 1000, LPORT));
 	assert_true(ip_addr_eq(&b->raddr, &raddr6));
-	conn_renew(t, b);	/* keeps its address */
+	conn_renew(t, b); /* keeps its address */
 	assert_ptr_equal(conn_find(t, &raddr6, 1000, LPORT), b);
 	conn_table_free(t);
 }
@@ -67,8 +68,8 @@ test_limits(void **state)
 	assert_non_null(t);
 	assert_int_equal(conn_table_capacity(t), 4);
 	assert_int_equal(conn_table_used(t), 0);
-	assert_null(conn_at(t, 0));		/* never used */
-	assert_null(conn_at(t, 4));		/* out of range */
+	assert_null(conn_at(t, 0)); /* never used */
+	assert_null(conn_at(t, 4)); /* out of range */
 	assert_null(conn_at_const(t, 99));
 	assert_null(conn_by_id(t, 0));
 	assert_null(conn_by_id(t, 1));
@@ -100,14 +101,17 @@ test_alloc_and_find(void **state)
 	}
 	assert_int_equal(conn_table_used(t), 4);
 	for (i = 0; i < 4; i++) {
-		assert_ptr_equal(conn_find(t, RADDR, (uint16_t)(1000 + i), LPORT), c[i]);
+		assert_ptr_equal(conn_find(t, RADDR, (uint16_t)(1000 + i),
+				     LPORT),
+		    c[i]);
 		assert_ptr_equal(conn_by_id(t, i + 1), c[i]);
 		assert_ptr_equal(conn_at(t, i), c[i]);
 		assert_ptr_equal(conn_at_const(t, i), c[i]);
 	}
 	/* every part of the tuple counts */
 	assert_null(conn_find(t, &next4, 1000, LPORT));
-	assert_null(conn_find(t, &lookalike6, 1000, LPORT));	/* the family too */
+	assert_null(
+	    conn_find(t, &lookalike6, 1000, LPORT)); /* the family too */
 	assert_null(conn_find(t, RADDR, 1000, LPORT + 1));
 	assert_null(conn_find(t, RADDR, 999, LPORT));
 	ev = 99;
@@ -130,15 +134,15 @@ test_recycle_closed_first(void **state)
 		c[i] = alloc_port(t, (uint16_t)(1000 + i), false, &ev);
 	conn_retire(t, c[2]);
 	conn_retire(t, c[0]);
-	conn_retire(t, c[0]);		/* twice is harmless */
+	conn_retire(t, c[0]); /* twice is harmless */
 	assert_true(c[0]->flags & CF_ON_CLOSED);
-	conn_touch(t, c[2]);		/* now c[0] is the least recent closed one */
+	conn_touch(t, c[2]); /* now c[0] is the least recent closed one */
 	/* evict_open is not needed while a closed slot exists */
 	n = alloc_port(t, 2000, false, &ev);
 	assert_ptr_equal(n, c[0]);
 	assert_int_equal(ev, 0);
 	assert_int_equal(n->id, 5);
-	assert_int_equal(n->flags, 0);	/* reset, and on the open list again */
+	assert_int_equal(n->flags, 0); /* reset, and on the open list again */
 	assert_null(conn_find(t, RADDR, 1000, LPORT));
 	assert_ptr_equal(conn_find(t, RADDR, 2000, LPORT), n);
 	assert_null(conn_by_id(t, 1));
@@ -163,7 +167,7 @@ test_evict_open(void **state)
 		c[i] = alloc_port(t, (uint16_t)(1000 + i), false, &ev);
 	conn_touch(t, c[0]);
 	conn_touch(t, c[2]);
-	conn_touch(t, c[2]);		/* already the most recent */
+	conn_touch(t, c[2]); /* already the most recent */
 	/* activity order now: 1, 3, 0, 2 */
 	n = alloc_port(t, 3000, true, &ev);
 	assert_ptr_equal(n, c[1]);
@@ -234,7 +238,8 @@ test_many_and_ids_unique(void **state)
 	memset(id_used, 0, sizeof(id_used));
 	for (round = 0; round < 4; round++) {
 		for (i = 0; i < N; i++) {
-			c = alloc_port(t, (uint16_t)(round * N + i), round > 0, &ev);
+			c = alloc_port(t, (uint16_t)(round * N + i), round > 0,
+			    &ev);
 			assert_non_null(c);
 			assert_true(c->id <= 4 * N);
 			assert_int_equal(id_used[c->id], 0);
@@ -243,9 +248,11 @@ test_many_and_ids_unique(void **state)
 		/* the previous round went: half recycled as closed, half evicted */
 		if (round > 0)
 			for (i = 0; i < N; i++)
-				assert_null(conn_find(t, RADDR, (uint16_t)((round - 1) * N + i), LPORT));
+				assert_null(conn_find(t, RADDR,
+				    (uint16_t)((round - 1) * N + i), LPORT));
 		for (i = 0; i < N; i++) {
-			c = conn_find(t, RADDR, (uint16_t)(round * N + i), LPORT);
+			c = conn_find(t, RADDR, (uint16_t)(round * N + i),
+			    LPORT);
 			assert_non_null(c);
 			assert_int_equal(c->rport, round * N + i);
 			if (i % 2 == 0)

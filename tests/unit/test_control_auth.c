@@ -23,7 +23,8 @@ check(const char *token, bool need, const char *line, char *status, size_t len)
 
 	control_out_init(&out, CONTROL_REPLY_MAX);
 	a = control_auth_line(token, need, line, strlen(line), &out);
-	snprintf(status, len, "%.*s", (int)out.len, out.buf != NULL ? out.buf : "");
+	snprintf(status, len, "%.*s", (int)out.len,
+	    out.buf != NULL ? out.buf : "");
 	control_out_free(&out);
 	return a;
 }
@@ -34,10 +35,13 @@ test_right_token(void **state)
 	char st[512];
 
 	(void)state;
-	assert_int_equal(check(TOKEN, true, "auth " TOKEN, st, sizeof(st)), CAUTH_OK);
+	assert_int_equal(check(TOKEN, true, "auth " TOKEN, st, sizeof(st)),
+	    CAUTH_OK);
 	assert_string_equal(st, "ok authenticated\n");
 	/* Case of the verb, blanks around, a CR: as any other command. */
-	assert_int_equal(check(TOKEN, true, "  AUTH\t" TOKEN " \r", st, sizeof(st)), CAUTH_OK);
+	assert_int_equal(check(TOKEN, true, "  AUTH\t" TOKEN " \r", st,
+			     sizeof(st)),
+	    CAUTH_OK);
 }
 
 static void
@@ -46,12 +50,16 @@ test_wrong_token(void **state)
 	char st[512];
 
 	(void)state;
-	assert_int_equal(check(TOKEN, true, "auth " TOKEN "x", st, sizeof(st)), CAUTH_FAILED);
-	assert_non_null(strstr(st, "err auth-failed:"));
-	assert_int_equal(check(TOKEN, true, "auth 0123456789abcdefXY", st, sizeof(st)),
+	assert_int_equal(check(TOKEN, true, "auth " TOKEN "x", st, sizeof(st)),
 	    CAUTH_FAILED);
-	assert_int_equal(check(TOKEN, true, "auth", st, sizeof(st)), CAUTH_FAILED);
-	assert_int_equal(check(TOKEN, true, "auth ", st, sizeof(st)), CAUTH_FAILED);
+	assert_non_null(strstr(st, "err auth-failed:"));
+	assert_int_equal(check(TOKEN, true, "auth 0123456789abcdefXY", st,
+			     sizeof(st)),
+	    CAUTH_FAILED);
+	assert_int_equal(check(TOKEN, true, "auth", st, sizeof(st)),
+	    CAUTH_FAILED);
+	assert_int_equal(check(TOKEN, true, "auth ", st, sizeof(st)),
+	    CAUTH_FAILED);
 	/* The token never shows in the answer. */
 	assert_null(strstr(st, TOKEN));
 }
@@ -62,10 +70,13 @@ test_required_first(void **state)
 	char st[512];
 
 	(void)state;
-	assert_int_equal(check(TOKEN, true, "stats", st, sizeof(st)), CAUTH_REQUIRED);
+	assert_int_equal(check(TOKEN, true, "stats", st, sizeof(st)),
+	    CAUTH_REQUIRED);
 	assert_non_null(strstr(st, "err auth-required:"));
-	assert_int_equal(check(TOKEN, true, "", st, sizeof(st)), CAUTH_REQUIRED);
-	assert_int_equal(check(TOKEN, true, "authx " TOKEN, st, sizeof(st)), CAUTH_REQUIRED);
+	assert_int_equal(check(TOKEN, true, "", st, sizeof(st)),
+	    CAUTH_REQUIRED);
+	assert_int_equal(check(TOKEN, true, "authx " TOKEN, st, sizeof(st)),
+	    CAUTH_REQUIRED);
 }
 
 static void
@@ -75,13 +86,17 @@ test_not_needed(void **state)
 
 	(void)state;
 	/* Once in, or where no token is asked: commands pass, auth is a no-op. */
-	assert_int_equal(check(TOKEN, false, "stats", st, sizeof(st)), CAUTH_PASS);
+	assert_int_equal(check(TOKEN, false, "stats", st, sizeof(st)),
+	    CAUTH_PASS);
 	assert_string_equal(st, "");
-	assert_int_equal(check(TOKEN, false, "auth whatever", st, sizeof(st)), CAUTH_NOT_NEEDED);
+	assert_int_equal(check(TOKEN, false, "auth whatever", st, sizeof(st)),
+	    CAUTH_NOT_NEEDED);
 	assert_string_equal(st, "ok authenticated already\n");
-	assert_int_equal(check(NULL, false, "auth " TOKEN, st, sizeof(st)), CAUTH_NOT_NEEDED);
+	assert_int_equal(check(NULL, false, "auth " TOKEN, st, sizeof(st)),
+	    CAUTH_NOT_NEEDED);
 	assert_string_equal(st, "ok no token is needed here\n");
-	assert_int_equal(check(NULL, false, "authors", st, sizeof(st)), CAUTH_PASS);
+	assert_int_equal(check(NULL, false, "authors", st, sizeof(st)),
+	    CAUTH_PASS);
 }
 
 static void
@@ -90,8 +105,10 @@ test_token_equal(void **state)
 	(void)state;
 	assert_true(control_auth_token_equal(TOKEN, TOKEN, strlen(TOKEN)));
 	assert_false(control_auth_token_equal(TOKEN, TOKEN, strlen(TOKEN) - 1));
-	assert_false(control_auth_token_equal(TOKEN, TOKEN "!", strlen(TOKEN) + 1));
-	assert_false(control_auth_token_equal(TOKEN, "1123456789abcdefXYZ", strlen(TOKEN)));
+	assert_false(
+	    control_auth_token_equal(TOKEN, TOKEN "!", strlen(TOKEN) + 1));
+	assert_false(control_auth_token_equal(TOKEN, "1123456789abcdefXYZ",
+	    strlen(TOKEN)));
 	assert_false(control_auth_token_equal(TOKEN, "", 0));
 }
 

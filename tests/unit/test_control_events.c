@@ -22,9 +22,13 @@ test_segment_lines(void **state)
 	struct control_seg_event ev;
 
 	(void)state;
-	assert_int_equal(control_event_segment("event n=21 conn=1 "
-	    "t=1409.742835570 in F. seq=2153207208 ack=3418224636 win=63 len=0 "
-	    "opts=ts class=fin-swallowed", &ev), 1);
+	assert_int_equal(
+	    control_event_segment(
+		"event n=21 conn=1 "
+		"t=1409.742835570 in F. seq=2153207208 ack=3418224636 win=63 len=0 "
+		"opts=ts class=fin-swallowed",
+		&ev),
+	    1);
 	assert_int_equal(ev.n, 21);
 	assert_int_equal(ev.conn, 1);
 	assert_int_equal(ev.t_ns, 1409742835570ull);
@@ -36,21 +40,30 @@ test_segment_lines(void **state)
 	assert_int_equal(ev.len, 0);
 	assert_false(ev.opens);
 
-	assert_int_equal(control_event_segment("event n=3 conn=7 t=0.000001000 "
-	    "out S. seq=1 ack=2 win=65535 len=0 opts=mss,wscale class=synack",
-	    &ev), 1);
+	assert_int_equal(
+	    control_event_segment(
+		"event n=3 conn=7 t=0.000001000 "
+		"out S. seq=1 ack=2 win=65535 len=0 opts=mss,wscale class=synack",
+		&ev),
+	    1);
 	assert_false(ev.in);
 	assert_int_equal(ev.flags, TCPF_SYN | TCPF_ACK);
 	assert_int_equal(ev.t_ns, 1000);
 	assert_int_equal(ev.win, 65535);
 
-	assert_int_equal(control_event_segment("event n=4 conn=7 t=5.5 out "
-	    "none seq=1 ack=0 win=0 len=1460 class=data", &ev), 1);
+	assert_int_equal(
+	    control_event_segment("event n=4 conn=7 t=5.5 out "
+				  "none seq=1 ack=0 win=0 len=1460 class=data",
+		&ev),
+	    1);
 	assert_int_equal(ev.flags, 0);
 	assert_int_equal(ev.t_ns, 5500000000ull);
 	assert_int_equal(ev.len, 1460);
-	assert_int_equal(control_event_segment("event n=5 conn=7 t=1.0 in "
-	    "FSRP.UEW seq=1 ack=1 win=1 len=0 class=ack", &ev), 1);
+	assert_int_equal(
+	    control_event_segment("event n=5 conn=7 t=1.0 in "
+				  "FSRP.UEW seq=1 ack=1 win=1 len=0 class=ack",
+		&ev),
+	    1);
 	assert_int_equal(ev.flags, 0xff);
 }
 
@@ -61,23 +74,39 @@ test_opening_events(void **state)
 	struct control_seg_event ev;
 
 	(void)state;
-	assert_int_equal(control_event_segment("event n=0 conn=9 t=1.000000000 "
-	    "in S seq=5 ack=0 win=64240 len=0 opts=mss,sackok,ts,wscale "
-	    "class=syn", &ev), 1);
+	assert_int_equal(
+	    control_event_segment(
+		"event n=0 conn=9 t=1.000000000 "
+		"in S seq=5 ack=0 win=64240 len=0 opts=mss,sackok,ts,wscale "
+		"class=syn",
+		&ev),
+	    1);
 	assert_true(ev.opens);
-	assert_int_equal(control_event_segment("event n=1 conn=9 t=1.000000001 "
-	    "in S seq=5 ack=0 win=64240 len=0 class=syn-retx", &ev), 1);
+	assert_int_equal(control_event_segment(
+			     "event n=1 conn=9 t=1.000000001 "
+			     "in S seq=5 ack=0 win=64240 len=0 class=syn-retx",
+			     &ev),
+	    1);
 	assert_false(ev.opens);
-	assert_int_equal(control_event_segment("event n=2 conn=10 "
-	    "t=2.000000000 command connect arg=8000", &ev), 0);
+	assert_int_equal(
+	    control_event_segment("event n=2 conn=10 "
+				  "t=2.000000000 command connect arg=8000",
+		&ev),
+	    0);
 	assert_true(ev.opens);
 	assert_int_equal(ev.conn, 10);
-	assert_int_equal(control_event_segment("event n=3 conn=10 "
-	    "t=2.000000000 state SYN_SENT->ESTABLISHED", &ev), 0);
+	assert_int_equal(
+	    control_event_segment("event n=3 conn=10 "
+				  "t=2.000000000 state SYN_SENT->ESTABLISHED",
+		&ev),
+	    0);
 	assert_false(ev.opens);
 	assert_int_equal(ev.n, 3);
-	assert_int_equal(control_event_segment("event n=4 conn=10 "
-	    "t=2.000000000 command ack-fin arg=0", &ev), 0);
+	assert_int_equal(
+	    control_event_segment("event n=4 conn=10 "
+				  "t=2.000000000 command ack-fin arg=0",
+		&ev),
+	    0);
 	assert_false(ev.opens);
 }
 
@@ -123,31 +152,41 @@ test_status_and_clock(void **state)
 
 	(void)state;
 	assert_int_equal(control_events_status("ok 4 events", &lost, &more,
-	    &next), 0);
+			     &next),
+	    0);
 	assert_int_equal(lost, 0);
 	assert_false(more);
 	assert_int_equal(control_events_status("ok 1000 events, 12 lost, more "
-	    "since=2040", &lost, &more, &next), 0);
+					       "since=2040",
+			     &lost, &more, &next),
+	    0);
 	assert_int_equal(lost, 12);
 	assert_true(more);
 	assert_int_equal(next, 2040);
 	assert_int_equal(control_events_status("ok 0 events, more since=7",
-	    &lost, &more, &next), 0);
+			     &lost, &more, &next),
+	    0);
 	assert_int_equal(lost, 0);
 	assert_int_equal(next, 7);
 	assert_int_equal(control_events_status("err no-conn: none", &lost,
-	    &more, &next), -1);
+			     &more, &next),
+	    -1);
 	assert_int_equal(control_events_status("ok 3 conns", &lost, &more,
-	    &next), -1);
+			     &next),
+	    -1);
 	assert_int_equal(control_events_status("ok 1 events, x lost", &lost,
-	    &more, &next), -1);
+			     &more, &next),
+	    -1);
 
-	assert_int_equal(control_clock_parse("ok now=172800.000000042", &ns), 0);
+	assert_int_equal(control_clock_parse("ok now=172800.000000042", &ns),
+	    0);
 	assert_int_equal(ns, 172800000000042ull);
 	assert_int_equal(control_clock_parse("ok now=3", &ns), 0);
 	assert_int_equal(ns, 3000000000ull);
 	assert_int_equal(control_clock_parse("err unknown-command: 'clock' "
-	    "is not a command", &ns), -1);
+					     "is not a command",
+			     &ns),
+	    -1);
 	assert_int_equal(control_clock_parse("ok bye", &ns), -1);
 	assert_int_equal(control_secs_parse("18446744073.709551615", &ns), -1);
 	assert_int_equal(control_secs_parse("18446744072.1", &ns), 0);

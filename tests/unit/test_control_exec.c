@@ -18,8 +18,8 @@
 #include "tcp_peer.h"
 #include "timeunit.h"
 
-#define SEC NS_PER_S
-#define CLIENT 0xc0000201u	/* 192.0.2.1 */
+#define SEC    NS_PER_S
+#define CLIENT 0xc0000201u /* 192.0.2.1 */
 
 /* 2001:db8::1 and 2001:db8::2: the peer owns both families' addresses. */
 static const struct ip_addr client6 = { .family = IPF_V6,
@@ -34,11 +34,11 @@ static struct control_wait wt;
 static struct control_env env;
 
 struct client {
-	struct ip_addr addr;	/* 192.0.2.1 or 2001:db8::1 */
+	struct ip_addr addr; /* 192.0.2.1 or 2001:db8::1 */
 	uint16_t sport;
 	uint16_t dport;
-	uint32_t seq;		/* next sequence number we send */
-	uint32_t ack;		/* next we expect from the peer */
+	uint32_t seq; /* next sequence number we send */
+	uint32_t ack; /* next we expect from the peer */
 };
 
 static void
@@ -75,7 +75,8 @@ send_seg(struct client *c, uint8_t flags, uint32_t len)
 }
 
 static void
-connect_from(struct client *c, const struct ip_addr *addr, uint16_t sport, uint16_t dport)
+connect_from(struct client *c, const struct ip_addr *addr, uint16_t sport,
+    uint16_t dport)
 {
 	memset(c, 0, sizeof(*c));
 	c->addr = *addr;
@@ -148,17 +149,21 @@ status(const char *reply)
 	return q;
 }
 
-#define assert_status(line, prefix) do {					\
-	const char *st_ = status(run(line));					\
-	if (strncmp(st_, prefix, strlen(prefix)) != 0)				\
-		fail_msg("'%s' replied '%s', wanted '%s...'", line, st_, prefix); \
-} while (0)
+#define assert_status(line, prefix)                                            \
+	do {                                                                   \
+		const char *st_ = status(run(line));                           \
+		if (strncmp(st_, prefix, strlen(prefix)) != 0)                 \
+			fail_msg("'%s' replied '%s', wanted '%s...'", line,    \
+			    st_, prefix);                                      \
+	} while (0)
 
-#define assert_reply_has(line, needle) do {					\
-	const char *rp_ = run(line);						\
-	if (strstr(rp_, needle) == NULL)					\
-		fail_msg("'%s' replied '%s', wanted '%s' in it", line, rp_, needle); \
-} while (0)
+#define assert_reply_has(line, needle)                                         \
+	do {                                                                   \
+		const char *rp_ = run(line);                                   \
+		if (strstr(rp_, needle) == NULL)                               \
+			fail_msg("'%s' replied '%s', wanted '%s' in it", line, \
+			    rp_, needle);                                      \
+	} while (0)
 
 static void
 test_exec_info(void **state)
@@ -174,14 +179,18 @@ test_exec_info(void **state)
 	assert_reply_has("stats", "stat conns=0 ");
 	assert_reply_has("stats", "control-clients=1 control-max=64");
 	assert_status("listen", "ok 0 ports");
-	assert_status("listen 8080 swallow-fin", "ok port=8080 behaviour=swallow-fin");
-	assert_reply_has("listen", "listen port=8080 behaviour=swallow-fin\nok 1 ports");
-	assert_status("nonsense", "err unknown-command: 'nonsense' is not a command");
+	assert_status("listen 8080 swallow-fin",
+	    "ok port=8080 behaviour=swallow-fin");
+	assert_reply_has("listen",
+	    "listen port=8080 behaviour=swallow-fin\nok 1 ports");
+	assert_status("nonsense",
+	    "err unknown-command: 'nonsense' is not a command");
 	/* the clock events' t= is on, for a runner lining up times (lab mode) */
 	assert_status("clock", "ok now=5.000000000");
 	assert_status("clock 1", "err bad-argument");
 	control_out_reset(&out);
-	assert_int_equal(control_exec_line(&env, "quit", 4, now, &out, &wt), CONTROL_QUIT);
+	assert_int_equal(control_exec_line(&env, "quit", 4, now, &out, &wt),
+	    CONTROL_QUIT);
 }
 
 static void
@@ -195,7 +204,8 @@ test_exec_conns(void **state)
 	now += SEC;
 	connect_client(&b, 40001, 8080);
 	assert_status("list", "ok 2 conns");
-	assert_reply_has("list", "conn id=1 client=192.0.2.1:40000 port=8080 "
+	assert_reply_has("list",
+	    "conn id=1 client=192.0.2.1:40000 port=8080 "
 	    "state=ESTABLISHED behaviour=normal rx=0 read=0 buffered=0 win=65535 fins=0");
 	assert_reply_has("list state=ESTABLISHED port=8080", "ok 2 conns");
 	assert_reply_has("list state=CLOSED", "ok 0 conns");
@@ -205,18 +215,22 @@ test_exec_conns(void **state)
 	assert_reply_has("show 1", "fin-held=no closed-by=none");
 	assert_reply_has("show 1", "age=1.000s");
 	assert_status("show 9", "err no-conn: there is no connection 9");
-	assert_status("show 192.0.2.9:1", "err no-conn: there is no connection from "
+	assert_status("show 192.0.2.9:1",
+	    "err no-conn: there is no connection from "
 	    "192.0.2.9:1");
-	assert_status("behaviour 1 swallow-fin", "ok conn=1 behaviour=swallow-fin");
+	assert_status("behaviour 1 swallow-fin",
+	    "ok conn=1 behaviour=swallow-fin");
 	send_seg(&a, TCPF_FIN | TCPF_ACK, 0);
 	assert_reply_has("show 1", "fins=1 ");
 	assert_reply_has("show 1", "fin-held=yes");
 	assert_status("ack-fin 1", "ok conn=1 state=CLOSE_WAIT");
-	assert_status("ack-fin 1", "err bad-state: cannot ack-fin conn 1 in state CLOSE_WAIT");
+	assert_status("ack-fin 1",
+	    "err bad-state: cannot ack-fin conn 1 in state CLOSE_WAIT");
 	assert_status("fin 1", "ok conn=1 state=LAST_ACK");
 	assert_status("fin 1", "err bad-state");
 	assert_status("send 1 1KiB", "err bad-state");
-	assert_status("send 2 1KiB", "ok conn=2 state=ESTABLISHED queued=1024 sent=1024");
+	assert_status("send 2 1KiB",
+	    "ok conn=2 state=ESTABLISHED queued=1024 sent=1024");
 	assert_status("rst 2", "ok conn=2 state=CLOSED");
 	assert_status("rst 2", "err bad-state");
 	assert_reply_has("show 2", "closed-by=peer-rst");
@@ -232,11 +246,14 @@ test_exec_read(void **state)
 	connect_client(&a, 41000, 80);
 	send_seg(&a, TCPF_ACK | TCPF_PSH, 3000);
 	assert_reply_has("show last", "rx=3000 read=0 buffered=3000 win=5192");
-	assert_status("read last 1000", "ok conn=1 state=ESTABLISHED read=1000 "
+	assert_status("read last 1000",
+	    "ok conn=1 state=ESTABLISHED read=1000 "
 	    "buffered=2000 win=6192");
-	assert_status("read last", "ok conn=1 state=ESTABLISHED read=2000 buffered=0");
+	assert_status("read last",
+	    "ok conn=1 state=ESTABLISHED read=2000 buffered=0");
 	send_seg(&a, TCPF_ACK | TCPF_PSH, 500);
-	assert_status("resume 1", "ok conn=1 state=ESTABLISHED read=500 buffered=0");
+	assert_status("resume 1",
+	    "ok conn=1 state=ESTABLISHED read=500 buffered=0");
 }
 
 static void
@@ -293,42 +310,50 @@ test_exec_wait(void **state)
 	connect_client(&a, 43000, 80);
 	assert_status("wait 1 state=ESTABLISHED", "ok conn=1 waited=0.000s");
 	assert_status("wait 7 fins>=1", "err no-conn");
-	assert_int_equal(start("wait last fins>=2 timeout=3s"), CONTROL_PENDING);
+	assert_int_equal(start("wait last fins>=2 timeout=3s"),
+	    CONTROL_PENDING);
 	assert_int_equal(out.len, 0);
 	now += SEC;
 	send_seg(&a, TCPF_FIN | TCPF_ACK, 0);
 	assert_null(check());
 	now += SEC / 2;
-	a.seq--;	/* a retransmission of the same FIN */
+	a.seq--; /* a retransmission of the same FIN */
 	send_seg(&a, TCPF_FIN | TCPF_ACK, 0);
 	r = check();
 	assert_non_null(r);
 	assert_string_equal(r, "ok conn=1 waited=1.500s\n");
 	/* A timeout tells what was reached. */
-	assert_int_equal(start("wait 1 fins>=5 state=CLOSED timeout=2s"), CONTROL_PENDING);
+	assert_int_equal(start("wait 1 fins>=5 state=CLOSED timeout=2s"),
+	    CONTROL_PENDING);
 	now += 2 * SEC - 1;
 	assert_null(check());
 	now += 1;
 	r = check();
 	assert_non_null(r);
-	assert_string_equal(r, "err timeout: conn 1 did not reach fins>=5 state=CLOSED "
+	assert_string_equal(r,
+	    "err timeout: conn 1 did not reach fins>=5 state=CLOSED "
 	    "within 2.000s (state=ESTABLISHED fins=2). See events 1 for what happened\n");
 	/* Connections that do not exist yet. */
 	assert_int_equal(start("wait new state=ESTABLISHED"), CONTROL_PENDING);
 	assert_null(check());
 	connect_client(&b, 43001, 80);
 	assert_string_equal(check(), "ok conn=2 waited=0.000s\n");
-	assert_int_equal(start("wait 192.0.2.1:43002 syns>=1 timeout=0s"), CONTROL_DONE);
-	assert_non_null(strstr(out.buf, "err timeout: no connection from 192.0.2.1:43002 "));
-	assert_int_equal(start("wait 192.0.2.1:43002 syns>=1"), CONTROL_PENDING);
+	assert_int_equal(start("wait 192.0.2.1:43002 syns>=1 timeout=0s"),
+	    CONTROL_DONE);
+	assert_non_null(strstr(out.buf,
+	    "err timeout: no connection from 192.0.2.1:43002 "));
+	assert_int_equal(start("wait 192.0.2.1:43002 syns>=1"),
+	    CONTROL_PENDING);
 	connect_client(&c, 43002, 80);
 	assert_string_equal(check(), "ok conn=3 waited=0.000s\n");
 	assert_int_equal(start("wait new timeout=1s"), CONTROL_PENDING);
 	now += SEC;
-	assert_non_null(strstr(check(), "err timeout: no new connection appeared within 1.000s"));
+	assert_non_null(strstr(check(),
+	    "err timeout: no new connection appeared within 1.000s"));
 	/* A state passed through between two checks still counts. */
 	run("listen 81 normal");
-	assert_int_equal(start("wait new state=ESTABLISHED fins=1"), CONTROL_PENDING);
+	assert_int_equal(start("wait new state=ESTABLISHED fins=1"),
+	    CONTROL_PENDING);
 	connect_client(&d, 43003, 81);
 	send_seg(&d, TCPF_FIN | TCPF_ACK, 0);
 	assert_string_equal(check(), "ok conn=4 waited=0.000s\n");
@@ -351,7 +376,7 @@ test_exec_output_limit(void **state)
 	for (i = 0; i < 8; i++)
 		connect_client(&a, (uint16_t)(44000 + i), 80);
 	control_out_free(&out);
-	control_out_init(&out, 1000);	/* room for a few conn lines */
+	control_out_init(&out, 1000); /* room for a few conn lines */
 	assert_status("list", "err too-big: 8 connections match but only ");
 	assert_reply_has("list", "conn id=1 ");
 	assert_status("events all", "ok ");
@@ -373,9 +398,11 @@ test_exec_addr_newest(void **state)
 	connect_client(&b, 40001, 8080);
 	now += SEC;
 	connect_client(&c, 40000, 8081);
-	assert_reply_has("show 192.0.2.1:40000", "conn id=3 client=192.0.2.1:40000 port=8081");
+	assert_reply_has("show 192.0.2.1:40000",
+	    "conn id=3 client=192.0.2.1:40000 port=8081");
 	assert_reply_has("show 192.0.2.1:40001", "conn id=2 ");
-	assert_status("show 192.0.2.1:40002", "err no-conn: there is no connection from "
+	assert_status("show 192.0.2.1:40002",
+	    "err no-conn: there is no connection from "
 	    "192.0.2.1:40002");
 }
 
@@ -402,7 +429,8 @@ test_exec_stats_offloads(void **state)
 	peer_set_wire_stats(P, fake_wire_stats, NULL);
 	assert_reply_has("stats", " frames-in=40 malformed=2 ");
 	assert_reply_has("stats", " tcp-bad-csum=2 ");
-	assert_reply_has("stats", " capture-drops=1 capture-cut=3 tcp-csum-offloaded=37 "
+	assert_reply_has("stats",
+	    " capture-drops=1 capture-cut=3 tcp-csum-offloaded=37 "
 	    "tcp-super-segments=12 ip6-truncated=");
 }
 
@@ -425,7 +453,8 @@ test_exec_stats_ipv6(void **state)
 	(void)state;
 	peer_set_wire_stats(P, fake_wire_stats6, NULL);
 	assert_reply_has("stats", " frames-in=40 malformed=8 ");
-	assert_reply_has("stats", " tcp-super-segments=12 ip6-truncated=0 ip6-bad-header=0 "
+	assert_reply_has("stats",
+	    " tcp-super-segments=12 ip6-truncated=0 ip6-bad-header=0 "
 	    "ip6-bad-ext=0 ip6-fragment=5 icmp6-malformed=0 icmp6-bad-csum=1 "
 	    "ndp-answered=3 ndp-ignored=4 link-noise=6 ip6-ext-skipped=7\n");
 }
@@ -439,27 +468,36 @@ test_exec_ipv6(void **state)
 	(void)state;
 	run("listen 8080 swallow-fin");
 	connect_from(&a, &client6, 40000, 8080);
-	connect_client(&b, 40000, 8080);	/* the same port over IPv4 */
+	connect_client(&b, 40000, 8080); /* the same port over IPv4 */
 	assert_status("list", "ok 2 conns");
-	assert_reply_has("list", "conn id=1 client=[2001:db8::1]:40000 port=8080 "
+	assert_reply_has("list",
+	    "conn id=1 client=[2001:db8::1]:40000 port=8080 "
 	    "state=ESTABLISHED behaviour=swallow-fin");
 	assert_reply_has("list", "conn id=2 client=192.0.2.1:40000 port=8080 ");
-	assert_reply_has("show [2001:db8::1]:40000", "conn id=1 client=[2001:db8::1]:40000 ");
+	assert_reply_has("show [2001:db8::1]:40000",
+	    "conn id=1 client=[2001:db8::1]:40000 ");
 	assert_reply_has("show [2001:db8:0::1]:40000", "conn id=1 ");
 	assert_reply_has("show 192.0.2.1:40000", "conn id=2 ");
-	assert_status("show [2001:db8::9]:1", "err no-conn: there is no connection from "
+	assert_status("show [2001:db8::9]:1",
+	    "err no-conn: there is no connection from "
 	    "[2001:db8::9]:1. See list, or wait for it with: wait [2001:db8::9]:1");
 	assert_status("events [2001:db8::1]:40000", "ok ");
-	assert_int_equal(start("wait [2001:db8::1]:40000 fins>=1"), CONTROL_PENDING);
+	assert_int_equal(start("wait [2001:db8::1]:40000 fins>=1"),
+	    CONTROL_PENDING);
 	send_seg(&a, TCPF_FIN | TCPF_ACK, 0);
 	assert_string_equal(check(), "ok conn=1 waited=0.000s\n");
-	assert_status("ack-fin [2001:db8::1]:40000", "ok conn=1 state=CLOSE_WAIT");
-	assert_int_equal(start("wait [2001:db8::7]:1 timeout=0s"), CONTROL_DONE);
-	assert_non_null(strstr(out.buf, "err timeout: no connection from [2001:db8::7]:1 "));
+	assert_status("ack-fin [2001:db8::1]:40000",
+	    "ok conn=1 state=CLOSE_WAIT");
+	assert_int_equal(start("wait [2001:db8::7]:1 timeout=0s"),
+	    CONTROL_DONE);
+	assert_non_null(strstr(out.buf,
+	    "err timeout: no connection from [2001:db8::7]:1 "));
 	/* The peer connects out over IPv6 from its own IPv6 address. */
-	assert_status("connect [2001:db8::1]:9000 from=41000", "ok conn=3 port=41000 "
+	assert_status("connect [2001:db8::1]:9000 from=41000",
+	    "ok conn=3 port=41000 "
 	    "state=SYN_SENT");
-	assert_reply_has("show 3", "client=[2001:db8::1]:9000 port=41000 state=SYN_SENT");
+	assert_reply_has("show 3",
+	    "client=[2001:db8::1]:9000 port=41000 state=SYN_SENT");
 }
 
 /* A peer that owns no IPv6 address cannot connect over IPv6, and says why. */
@@ -477,7 +515,8 @@ test_exec_connect_no_ipv6(void **state)
 	P = peer_new(&cfg);
 	assert_non_null(P);
 	env.peer = P;
-	assert_status("connect [2001:db8::1]:9000", "err bad-argument: cannot connect to "
+	assert_status("connect [2001:db8::1]:9000",
+	    "err bad-argument: cannot connect to "
 	    "[2001:db8::1]:9000: the peer owns no address of that family. Start lingerpeer "
 	    "with an --addr of that family too");
 	assert_status("connect 192.0.2.1:9000", "ok conn=1 ");
@@ -487,21 +526,28 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_exec_info, setup_peer, teardown_peer),
-		cmocka_unit_test_setup_teardown(test_exec_conns, setup_peer, teardown_peer),
-		cmocka_unit_test_setup_teardown(test_exec_read, setup_peer, teardown_peer),
-		cmocka_unit_test_setup_teardown(test_exec_events, setup_peer, teardown_peer),
-		cmocka_unit_test_setup_teardown(test_exec_wait, setup_peer, teardown_peer),
-		cmocka_unit_test_setup_teardown(test_exec_addr_newest, setup_peer,
+		cmocka_unit_test_setup_teardown(test_exec_info, setup_peer,
 		    teardown_peer),
-		cmocka_unit_test_setup_teardown(test_exec_output_limit, setup_peer,
+		cmocka_unit_test_setup_teardown(test_exec_conns, setup_peer,
 		    teardown_peer),
-		cmocka_unit_test_setup_teardown(test_exec_stats_offloads, setup_peer,
+		cmocka_unit_test_setup_teardown(test_exec_read, setup_peer,
 		    teardown_peer),
-		cmocka_unit_test_setup_teardown(test_exec_stats_ipv6, setup_peer, teardown_peer),
-		cmocka_unit_test_setup_teardown(test_exec_ipv6, setup_peer, teardown_peer),
-		cmocka_unit_test_setup_teardown(test_exec_connect_no_ipv6, setup_peer,
+		cmocka_unit_test_setup_teardown(test_exec_events, setup_peer,
 		    teardown_peer),
+		cmocka_unit_test_setup_teardown(test_exec_wait, setup_peer,
+		    teardown_peer),
+		cmocka_unit_test_setup_teardown(test_exec_addr_newest,
+		    setup_peer, teardown_peer),
+		cmocka_unit_test_setup_teardown(test_exec_output_limit,
+		    setup_peer, teardown_peer),
+		cmocka_unit_test_setup_teardown(test_exec_stats_offloads,
+		    setup_peer, teardown_peer),
+		cmocka_unit_test_setup_teardown(test_exec_stats_ipv6,
+		    setup_peer, teardown_peer),
+		cmocka_unit_test_setup_teardown(test_exec_ipv6, setup_peer,
+		    teardown_peer),
+		cmocka_unit_test_setup_teardown(test_exec_connect_no_ipv6,
+		    setup_peer, teardown_peer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,7 +18,7 @@
 #include "tcp_peer.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define CLIENT 0xc0000201u	/* 192.0.2.1 */
+#define CLIENT	 0xc0000201u /* 192.0.2.1 */
 
 /* ---- parser ---- */
 
@@ -75,12 +75,16 @@ test_parse_conn_forms(void **state)
 	assert_int_equal(parse("show [2001:db8::1]:40112"), 0);
 	assert_int_equal(cmd.conn.kind, CCONN_ADDR);
 	assert_int_equal(cmd.conn.addr.family, IPF_V6);
-	assert_memory_equal(cmd.conn.addr.b, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+	assert_memory_equal(cmd.conn.addr.b,
+	    "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
 	assert_int_equal(cmd.conn.port, 40112);
-	assert_int_equal(parse("wait [2001:DB8:0:0:0:0:0:1]:65535 state=CLOSED"), 0);
+	assert_int_equal(parse(
+			     "wait [2001:DB8:0:0:0:0:0:1]:65535 state=CLOSED"),
+	    0);
 	assert_int_equal(cmd.conn.addr.b[15], 1);
 	assert_int_equal(cmd.conn.port, 65535);
-	assert_int_equal(parse("show [::ffff:192.0.2.1]:80"), 0);	/* mapped: IPv6 */
+	assert_int_equal(parse("show [::ffff:192.0.2.1]:80"),
+	    0); /* mapped: IPv6 */
 	assert_int_equal(cmd.conn.addr.family, IPF_V6);
 	assert_int_equal(parse("events all since=5 limit=10"), 0);
 	assert_int_equal(cmd.conn.kind, CCONN_ALL);
@@ -97,7 +101,8 @@ static void
 test_parse_commands(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("behaviour 1 stop-reading:rcvbuf=8KiB+swallow-fin"), 0);
+	assert_int_equal(
+	    parse("behaviour 1 stop-reading:rcvbuf=8KiB+swallow-fin"), 0);
 	assert_int_equal(cmd.verb, CTL_BEHAVIOUR);
 	assert_true(cmd.has_behaviour);
 	assert_true(cmd.behaviour.bits & BHV_STOP_READING);
@@ -133,7 +138,8 @@ test_parse_commands(void **state)
 	assert_int_equal(cmd.conn.addr.family, IPF_V6);
 	assert_int_equal(cmd.conn.port, 8080);
 	assert_true(cmd.behaviour.bits & BHV_HALF_CLOSE);
-	assert_int_equal(parse("connect 192.0.2.1:8080 from=41000 swallow-fin"), 0);
+	assert_int_equal(parse("connect 192.0.2.1:8080 from=41000 swallow-fin"),
+	    0);
 	assert_int_equal(cmd.port, 41000);
 	assert_true(cmd.behaviour.bits & BHV_SWALLOW_FIN);
 }
@@ -142,8 +148,10 @@ static void
 test_parse_wait(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("wait 3 state=TIME_WAIT fins>=2 rx>=10KiB win==0 "
-	    "zwp>1 rsts<1 syns!=0 timeout=1.5s"), 0);
+	assert_int_equal(parse(
+			     "wait 3 state=TIME_WAIT fins>=2 rx>=10KiB win==0 "
+			     "zwp>1 rsts<1 syns!=0 timeout=1.5s"),
+	    0);
 	assert_int_equal(cmd.verb, CTL_WAIT);
 	assert_int_equal(cmd.timeout_ns, 1500000000ull);
 	assert_int_equal(cmd.ncond, 7);
@@ -159,8 +167,10 @@ test_parse_wait(void **state)
 	assert_int_equal(parse("wait 192.0.2.1:5000 state!=closed"), 0);
 	assert_int_equal(cmd.timeout_ns, CONTROL_WAIT_DEFAULT_NS);
 	assert_int_equal(cmd.cond[0].op, COP_NE);
-	assert_int_equal(parse("wait 1 FIN-RETX>=1 data-retx=0 read<=1MiB buffered>0 "
-	    "segs-in>=1 segs-out>=1 tx>=0 timeout=0s"), 0);
+	assert_int_equal(
+	    parse("wait 1 FIN-RETX>=1 data-retx=0 read<=1MiB buffered>0 "
+		  "segs-in>=1 segs-out>=1 tx>=0 timeout=0s"),
+	    0);
 	assert_int_equal(cmd.ncond, 7);
 	assert_int_equal(cmd.cond[0].key, CKEY_FIN_RETX);
 	assert_int_equal(cmd.timeout_ns, 0);
@@ -171,7 +181,7 @@ test_parse_wait(void **state)
 struct bad_line {
 	const char *line;
 	const char *code;
-	const char *needle;	/* must appear in the message */
+	const char *needle; /* must appear in the message */
 };
 
 static const struct bad_line bad_lines[] = {
@@ -202,8 +212,10 @@ static const struct bad_line bad_lines[] = {
 	{ "show new", CONTROL_E_BAD_ARG, "only works with wait" },
 	{ "connect", CONTROL_E_BAD_ARG, "Usage: connect IP:PORT" },
 	{ "connect 7", CONTROL_E_BAD_ARG, "is not IP:PORT" },
-	{ "connect 192.0.2.1:80 from=0", CONTROL_E_BAD_ARG, "from= takes a port" },
-	{ "connect 192.0.2.1:80 normal half-close", CONTROL_E_BAD_ARG, "one behaviour spec only" },
+	{ "connect 192.0.2.1:80 from=0", CONTROL_E_BAD_ARG,
+	    "from= takes a port" },
+	{ "connect 192.0.2.1:80 normal half-close", CONTROL_E_BAD_ARG,
+	    "one behaviour spec only" },
 	{ "show all", CONTROL_E_BAD_ARG, "only works with events" },
 	{ "events", CONTROL_E_BAD_ARG, "Usage: events" },
 	{ "events all limit=0", CONTROL_E_BAD_ARG, "limit=0" },
@@ -244,16 +256,17 @@ static const struct bad_line bad_lines[] = {
 	{ "wait 1 state=OPEN", CONTROL_E_BAD_ARG, "not a TCP state" },
 	{ "wait 1 rx>=1KB", CONTROL_E_BAD_ARG, "binary" },
 	{ "wait 1 timeout=5", CONTROL_E_BAD_ARG, "no unit" },
-	{ "wait 1 timeout=5fortnights", CONTROL_E_BAD_ARG, "unknown time unit" },
+	{ "wait 1 timeout=5fortnights", CONTROL_E_BAD_ARG,
+	    "unknown time unit" },
 	{ "wait 1 timeout=2h", CONTROL_E_BAD_ARG, "unknown time unit" },
 	{ "wait 1 timeout=61min", CONTROL_E_BAD_ARG, "limit of 1h" },
 	{ "wait 1 timeout=1s timeout=2s", CONTROL_E_BAD_ARG, "twice" },
 	{ "wait all", CONTROL_E_BAD_ARG, "only works with events" },
 	{ "wait 1 fins>=1 fins>=1 fins>=1 fins>=1 fins>=1 fins>=1 fins>=1 fins>=1 "
 	  "fins>=1 fins>=1 fins>=1 fins>=1 fins>=1 fins>=1 fins>=1 fins>=1 fins>=1",
-	  CONTROL_E_BAD_ARG, "at most 16 conditions" },
-	{ "a b c d e f g h i j k l m n o p q r s t u v w x y", CONTROL_E_BAD_ARG,
-	  "more than 24 words" },
+	    CONTROL_E_BAD_ARG, "at most 16 conditions" },
+	{ "a b c d e f g h i j k l m n o p q r s t u v w x y",
+	    CONTROL_E_BAD_ARG, "more than 24 words" },
 };
 
 static void
@@ -268,8 +281,9 @@ test_parse_errors(void **state)
 		assert_non_null(perr.code);
 		if (strcmp(perr.code, bad_lines[i].code) != 0 ||
 		    strstr(perr.msg, bad_lines[i].needle) == NULL)
-			fail_msg("'%s': got %s: %s; wanted %s with '%s'", bad_lines[i].line,
-			    perr.code, perr.msg, bad_lines[i].code, bad_lines[i].needle);
+			fail_msg("'%s': got %s: %s; wanted %s with '%s'",
+			    bad_lines[i].line, perr.code, perr.msg,
+			    bad_lines[i].code, bad_lines[i].needle);
 	}
 }
 
@@ -295,11 +309,17 @@ test_parse_raw_bytes(void **state)
 	assert_non_null(long_line);
 	memset(long_line, ' ', CONTROL_LINE_MAX + 1);
 	memcpy(long_line, "list", 4);
-	assert_int_equal(control_parse(long_line, CONTROL_LINE_MAX, &cmd, &perr), 0);
-	assert_int_equal(control_parse(long_line, CONTROL_LINE_MAX + 1, &cmd, &perr), -1);
+	assert_int_equal(control_parse(long_line, CONTROL_LINE_MAX, &cmd,
+			     &perr),
+	    0);
+	assert_int_equal(control_parse(long_line, CONTROL_LINE_MAX + 1, &cmd,
+			     &perr),
+	    -1);
 	assert_string_equal(perr.code, CONTROL_E_TOO_LONG);
-	long_line[CONTROL_LINE_MAX] = '\r';	/* "\r\n" endings do not count */
-	assert_int_equal(control_parse(long_line, CONTROL_LINE_MAX + 1, &cmd, &perr), 0);
+	long_line[CONTROL_LINE_MAX] = '\r'; /* "\r\n" endings do not count */
+	assert_int_equal(control_parse(long_line, CONTROL_LINE_MAX + 1, &cmd,
+			     &perr),
+	    0);
 	free(long_line);
 }
 
@@ -310,7 +330,8 @@ test_names(void **state)
 	assert_string_equal(control_verb_name(CTL_ACK_FIN), "ack-fin");
 	assert_string_equal(control_key_name(CKEY_FIN_RETX), "fin-retx");
 	assert_string_equal(control_op_name(COP_GE), ">=");
-	assert_non_null(strstr(control_verb_usage(CTL_WAIT), "timeout=DURATION"));
+	assert_non_null(
+	    strstr(control_verb_usage(CTL_WAIT), "timeout=DURATION"));
 }
 
 /* ---- client library: pure parts ---- */
@@ -318,7 +339,8 @@ test_names(void **state)
 static void
 test_client_fields(void **state)
 {
-	const char *line = "conn id=12 client=192.0.2.1:5 behaviour=stop-reading:rcvbuf=8KiB "
+	const char *line =
+	    "conn id=12 client=192.0.2.1:5 behaviour=stop-reading:rcvbuf=8KiB "
 	    "rx=100 empty= big=99999999999999999999";
 	char buf[64];
 	uint64_t v;
@@ -326,7 +348,8 @@ test_client_fields(void **state)
 	(void)state;
 	assert_int_equal(control_field(line, "id", buf, sizeof(buf)), 2);
 	assert_string_equal(buf, "12");
-	assert_int_equal(control_field(line, "behaviour", buf, sizeof(buf)), 24);
+	assert_int_equal(control_field(line, "behaviour", buf, sizeof(buf)),
+	    24);
 	assert_string_equal(buf, "stop-reading:rcvbuf=8KiB");
 	assert_int_equal(control_field(line, "rcvbuf", buf, sizeof(buf)), -1);
 	assert_int_equal(control_field(line, "empty", buf, sizeof(buf)), 0);
@@ -343,25 +366,49 @@ static void
 test_client_endpoints(void **state)
 {
 	static const char *const bad[] = {
-		"", "unix:", "unix:@", "fd:", "fd:x", "fd:-1", "10.0.0.1:80", "0.0.0.0:80",
-		"[::]:80", "[2001:db8::1]:80", "example.com:80", "127.0.0.1", "127.0.0.1:0",
-		"127.0.0.1:65536", "[::1]80", "tcp:127.0.0.1:80",
+		"",
+		"unix:",
+		"unix:@",
+		"fd:",
+		"fd:x",
+		"fd:-1",
+		"10.0.0.1:80",
+		"0.0.0.0:80",
+		"[::]:80",
+		"[2001:db8::1]:80",
+		"example.com:80",
+		"127.0.0.1",
+		"127.0.0.1:0",
+		"127.0.0.1:65536",
+		"[::1]80",
+		"tcp:127.0.0.1:80",
 	};
 	struct control_endpoint ep;
 	char err[256], longpath[200];
 	size_t i;
 
 	(void)state;
-	assert_int_equal(control_endpoint_parse("unix:/run/lp.sock", &ep, err, sizeof(err)), 0);
+	assert_int_equal(control_endpoint_parse("unix:/run/lp.sock", &ep, err,
+			     sizeof(err)),
+	    0);
 	assert_int_equal(ep.kind, CEP_UNIX);
 	assert_string_equal(ep.path, "/run/lp.sock");
-	assert_int_equal(control_endpoint_parse("unix:@lp", &ep, err, sizeof(err)), 0);
+	assert_int_equal(control_endpoint_parse("unix:@lp", &ep, err,
+			     sizeof(err)),
+	    0);
 	assert_int_equal(ep.kind, CEP_UNIX_ABSTRACT);
-	assert_int_equal(control_endpoint_parse("127.1.2.3:9000", &ep, err, sizeof(err)), 0);
+	assert_int_equal(control_endpoint_parse("127.1.2.3:9000", &ep, err,
+			     sizeof(err)),
+	    0);
 	assert_int_equal(ep.kind, CEP_TCP);
-	assert_int_equal(control_endpoint_parse("[::1]:9000", &ep, err, sizeof(err)), 0);
-	assert_int_equal(control_endpoint_parse("localhost:9000", &ep, err, sizeof(err)), 0);
-	assert_int_equal(control_endpoint_parse("fd:3", &ep, err, sizeof(err)), 0);
+	assert_int_equal(control_endpoint_parse("[::1]:9000", &ep, err,
+			     sizeof(err)),
+	    0);
+	assert_int_equal(control_endpoint_parse("localhost:9000", &ep, err,
+			     sizeof(err)),
+	    0);
+	assert_int_equal(control_endpoint_parse("fd:3", &ep, err, sizeof(err)),
+	    0);
 	assert_int_equal(ep.kind, CEP_FD);
 	assert_int_equal(ep.fd, 3);
 	for (i = 0; i < NELEM(bad); i++)
@@ -372,7 +419,9 @@ test_client_endpoints(void **state)
 	memset(longpath, 'a', sizeof(longpath));
 	memcpy(longpath, "unix:/", 6);
 	longpath[sizeof(longpath) - 1] = '\0';
-	assert_int_equal(control_endpoint_parse(longpath, &ep, err, sizeof(err)), -1);
+	assert_int_equal(control_endpoint_parse(longpath, &ep, err,
+			     sizeof(err)),
+	    -1);
 	assert_non_null(strstr(err, "shorter path"));
 }
 

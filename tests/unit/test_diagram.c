@@ -27,7 +27,7 @@
 #include "eval_fixture.h"
 
 #define CLIENT_ISN 1000u
-#define PEER_ISN 5000u
+#define PEER_ISN   5000u
 
 static struct fx *
 known_case(void)
@@ -41,19 +41,25 @@ known_case(void)
 	snprintf(f->steps[s].text, sizeof(f->steps[s].text), "swallow-fin");
 	fx_step(f, STEP_CONNECT, MS(10), US(10400), 0, NULL);
 	fx_seg(f, US(10050), true, TCPF_SYN, CLIENT_ISN, 0, 64240, 0);
-	fx_seg(f, US(10250), false, TCPF_SYN | TCPF_ACK, PEER_ISN, CLIENT_ISN + 1, 65535, 0);
-	fx_seg(f, US(10300), true, TCPF_ACK, CLIENT_ISN + 1, PEER_ISN + 1, 502, 0);
+	fx_seg(f, US(10250), false, TCPF_SYN | TCPF_ACK, PEER_ISN,
+	    CLIENT_ISN + 1, 65535, 0);
+	fx_seg(f, US(10300), true, TCPF_ACK, CLIENT_ISN + 1, PEER_ISN + 1, 502,
+	    0);
 	s = fx_step(f, STEP_SEND, MS(20), US(20100), 10240, NULL);
 	f->steps[s].size = 10240;
-	fx_seg(f, US(20050), true, TCPF_PSH | TCPF_ACK, CLIENT_ISN + 1, PEER_ISN + 1, 502,
-	    10240);
-	fx_seg(f, US(20500), false, TCPF_ACK, PEER_ISN + 1, CLIENT_ISN + 10241, 65535, 0);
+	fx_seg(f, US(20050), true, TCPF_PSH | TCPF_ACK, CLIENT_ISN + 1,
+	    PEER_ISN + 1, 502, 10240);
+	fx_seg(f, US(20500), false, TCPF_ACK, PEER_ISN + 1, CLIENT_ISN + 10241,
+	    65535, 0);
 	fx_step(f, STEP_CLOSE, MS(100), MS(1100), 0, NULL);
-	fx_expect(f, EXP_BLOCKS_ABOUT, SCN_OS_LINUX, "expect blocks about 1s")->duration_ns =
-	    SEC(1);
-	fx_seg(f, US(100100), true, TCPF_FIN | TCPF_ACK, CLIENT_ISN + 10241, PEER_ISN + 1, 502, 0);
-	fx_seg(f, US(300100), true, TCPF_FIN | TCPF_ACK, CLIENT_ISN + 10241, PEER_ISN + 1, 502, 0);
-	fx_seg(f, US(700100), true, TCPF_FIN | TCPF_ACK, CLIENT_ISN + 10241, PEER_ISN + 1, 502, 0);
+	fx_expect(f, EXP_BLOCKS_ABOUT, SCN_OS_LINUX, "expect blocks about 1s")
+	    ->duration_ns = SEC(1);
+	fx_seg(f, US(100100), true, TCPF_FIN | TCPF_ACK, CLIENT_ISN + 10241,
+	    PEER_ISN + 1, 502, 0);
+	fx_seg(f, US(300100), true, TCPF_FIN | TCPF_ACK, CLIENT_ISN + 10241,
+	    PEER_ISN + 1, 502, 0);
+	fx_seg(f, US(700100), true, TCPF_FIN | TCPF_ACK, CLIENT_ISN + 10241,
+	    PEER_ISN + 1, 502, 0);
 	f->obs.duration_ns = MS(1200);
 	f->obs.socks[0].laddr = 0xc0000201;
 	f->obs.socks[0].raddr = 0xc0000202;
@@ -90,7 +96,8 @@ line_with(const char *from, const char *needle, char *line, size_t len)
 	for (b = p; b > from && b[-1] != '\n'; b--)
 		;
 	e = strchr(p, '\n');
-	snprintf(line, len, "%.*s", (int)(e != NULL ? e - b : (long)strlen(b)), b);
+	snprintf(line, len, "%.*s", (int)(e != NULL ? e - b : (long)strlen(b)),
+	    b);
 	return e != NULL ? e + 1 : p + strlen(p);
 }
 
@@ -119,7 +126,8 @@ test_model(void **state)
 		nseg += dg->rows[i].kind == DG_SEG;
 		ncall += dg->rows[i].kind == DG_CALL;
 		if (i > 0 && dg->rows[i].kind != DG_RETURN)
-			assert_true(dg->rows[i].t_ns + MS(1) >= dg->rows[i - 1].t_ns);
+			assert_true(
+			    dg->rows[i].t_ns + MS(1) >= dg->rows[i - 1].t_ns);
 	}
 	assert_int_equal(nseg, 8);
 	assert_int_equal(ncall, 3);
@@ -127,7 +135,8 @@ test_model(void **state)
 	i = dg->nrows - 5;
 	assert_true(dg->rows[i].kind == DG_CALL && !dg->rows[i].instant);
 	assert_int_equal(dg->rows[i].ref, dg->nrows - 1);
-	assert_true(dg->rows[i + 1].kind == DG_SEG && !dg->rows[i + 1].seg.retx);
+	assert_true(
+	    dg->rows[i + 1].kind == DG_SEG && !dg->rows[i + 1].seg.retx);
 	assert_int_equal(dg->rows[i + 1].seg.seq, 10241);
 	assert_true(dg->rows[i + 2].seg.retx && dg->rows[i + 3].seg.retx);
 	assert_true(dg->rows[i + 4].kind == DG_RETURN);
@@ -160,19 +169,24 @@ test_text_ladder(void **state)
 	has("ACK", line, "->|");
 	p = line_with(p, "connect(c) = 0 after 400 us", line, sizeof(line));
 	p = line_with(p, "send(c, 10KiB) starts", line, sizeof(line));
-	p = line_with(p, "PSH ACK seq 1 ack 1 len 10240 win 502", line, sizeof(line));
-	p = line_with(p, "send(c, 10KiB) = 10240 after 100 us", line, sizeof(line));
+	p = line_with(p, "PSH ACK seq 1 ack 1 len 10240 win 502", line,
+	    sizeof(line));
+	p = line_with(p, "send(c, 10KiB) = 10240 after 100 us", line,
+	    sizeof(line));
 	p = line_with(p, "ACK seq 1 ack 10241 win 65535", line, sizeof(line));
 	has("data ACK", line, "|<---");
 	p = line_with(p, "close(c) starts", line, sizeof(line));
 	has("close", line, "   100.0  + close(c)");
-	p = line_with(p, "FIN ACK seq 10241 ack 1 win 502 ", line, sizeof(line));
+	p = line_with(p, "FIN ACK seq 10241 ack 1 win 502 ", line,
+	    sizeof(line));
 	has("FIN", line, "   100.1  #--- FIN ACK");
 	has("FIN", line, "->|");
-	p = line_with(p, "FIN ACK seq 10241 ack 1 win 502 retx", line, sizeof(line));
+	p = line_with(p, "FIN ACK seq 10241 ack 1 win 502 retx", line,
+	    sizeof(line));
 	has("1st retransmission", line, "   300.1  #~~~ FIN ACK");
 	has("1st retransmission", line, "~>|");
-	p = line_with(p, "FIN ACK seq 10241 ack 1 win 502 retx", line, sizeof(line));
+	p = line_with(p, "FIN ACK seq 10241 ack 1 win 502 retx", line,
+	    sizeof(line));
 	has("2nd retransmission", line, "   700.1  #~~~");
 	p = line_with(p, "close(c) = 0 after 1.000 s", line, sizeof(line));
 	has("close returns", line, "  1100.0  + close(c)");
@@ -194,16 +208,31 @@ test_svg(void **state)
 	struct diagram *dg;
 	char *t;
 	const char *want[] = {
-		"<?xml", "<svg xmlns=\"http://www.w3.org/2000/svg\"",
-		"<title>t.scn[mode=blocking] &lt;&amp;&gt;</title>", "client", "peer",
-		"listen 7002: swallow-fin", "connect(c)", "url(#ah-client)",
-		"SYN seq 0 win 64240", "url(#ah-peer)", "SYN ACK seq 0 ack 1 win 65535",
-		"ACK seq 1 ack 1 win 502", "send(c, 10KiB)",
-		"PSH ACK seq 1 ack 1 len 10240 win 502", "ACK seq 1 ack 10241 win 65535",
-		"close(c)", "FIN ACK seq 10241 ack 1 win 502<", "url(#ah-retx)",
-		"FIN ACK seq 10241 ack 1 win 502 retx", "url(#ah-retx)",
-		"FIN ACK seq 10241 ack 1 win 502 retx", "= 0 after 1.000 s",
-		"FAIL: line 14: expect blocks about 1s", "retransmission", "</svg>",
+		"<?xml",
+		"<svg xmlns=\"http://www.w3.org/2000/svg\"",
+		"<title>t.scn[mode=blocking] &lt;&amp;&gt;</title>",
+		"client",
+		"peer",
+		"listen 7002: swallow-fin",
+		"connect(c)",
+		"url(#ah-client)",
+		"SYN seq 0 win 64240",
+		"url(#ah-peer)",
+		"SYN ACK seq 0 ack 1 win 65535",
+		"ACK seq 1 ack 1 win 502",
+		"send(c, 10KiB)",
+		"PSH ACK seq 1 ack 1 len 10240 win 502",
+		"ACK seq 1 ack 10241 win 65535",
+		"close(c)",
+		"FIN ACK seq 10241 ack 1 win 502<",
+		"url(#ah-retx)",
+		"FIN ACK seq 10241 ack 1 win 502 retx",
+		"url(#ah-retx)",
+		"FIN ACK seq 10241 ack 1 win 502 retx",
+		"= 0 after 1.000 s",
+		"FAIL: line 14: expect blocks about 1s",
+		"retransmission",
+		"</svg>",
 	};
 	const char *p;
 	struct case_result cr;
@@ -219,8 +248,8 @@ test_svg(void **state)
 	t = render(dg, 1, false);
 	for (p = t, i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		if ((p = strstr(p, want[i])) == NULL)
-			fail_msg("no \"%s\" after \"%s\" in the SVG:\n%s", want[i],
-			    i > 0 ? want[i - 1] : "", t);
+			fail_msg("no \"%s\" after \"%s\" in the SVG:\n%s",
+			    want[i], i > 0 ? want[i - 1] : "", t);
 		p += strlen(want[i]);
 	}
 	/* the close's box runs from its start to its return: past three
@@ -256,28 +285,32 @@ test_fold(void **state)
 	(void)state;
 	f->calls[f->sc.nsteps - 1].t_end_ns = SEC(20);
 	for (i = 0; i < 2; i++)
-		fx_seg(f, MS(1500) + i * SEC(1), true, TCPF_FIN | TCPF_ACK, CLIENT_ISN + 10241,
-		    PEER_ISN + 1, 502, 0);
+		fx_seg(f, MS(1500) + i * SEC(1), true, TCPF_FIN | TCPF_ACK,
+		    CLIENT_ISN + 10241, PEER_ISN + 1, 502, 0);
 	assert_int_equal(wire_classify(f->segs, f->obs.nsegs), 0);
 	assert_non_null(dg = dg_build(&f->obs, NULL, NULL));
 	t = render(dg, 0, false);
 	assert_null(strstr(t, "more time"));
 	for (p = t, i = 0; i < 4; i++)
-		p = line_with(p, "FIN ACK seq 10241 ack 1 win 502 retx", line, sizeof(line));
+		p = line_with(p, "FIN ACK seq 10241 ack 1 win 502 retx", line,
+		    sizeof(line));
 	free(t);
 	dg_free(dg);
 	f->obs.nsegs -= 2;
 	for (i = 0; i < 8; i++)
-		fx_seg(f, MS(1500) + i * SEC(1), true, TCPF_FIN | TCPF_ACK, CLIENT_ISN + 10241,
-		    PEER_ISN + 1, 502, 0);
+		fx_seg(f, MS(1500) + i * SEC(1), true, TCPF_FIN | TCPF_ACK,
+		    CLIENT_ISN + 10241, PEER_ISN + 1, 502, 0);
 	assert_int_equal(wire_classify(f->segs, f->obs.nsegs), 0);
 	assert_non_null(dg = dg_build(&f->obs, NULL, NULL));
 	t = render(dg, 0, false);
 	p = line_with(t, "close(c) starts", line, sizeof(line));
-	p = line_with(p, "FIN ACK seq 10241 ack 1 win 502 ", line, sizeof(line));
+	p = line_with(p, "FIN ACK seq 10241 ack 1 win 502 ", line,
+	    sizeof(line));
 	for (i = 0; i < 3; i++)
-		p = line_with(p, "FIN ACK seq 10241 ack 1 win 502 retx", line, sizeof(line));
-	p = line_with(p, "the same segment 7 more times, until +8.500s", line, sizeof(line));
+		p = line_with(p, "FIN ACK seq 10241 ack 1 win 502 retx", line,
+		    sizeof(line));
+	p = line_with(p, "the same segment 7 more times, until +8.500s", line,
+	    sizeof(line));
 	assert_null(strstr(p, "FIN ACK"));
 	line_with(p, "close(c) = 0 after 19.900 s", line, sizeof(line));
 	free(t);
@@ -303,7 +336,8 @@ test_fin_stamped_early(void **state)
 	t = render(dg, 0, false);
 	p = line_with(t, "ACK seq 1 ack 10241 win 65535", line, sizeof(line));
 	p = line_with(p, "close(c) starts", line, sizeof(line));
-	p = line_with(p, "FIN ACK seq 10241 ack 1 win 502 ", line, sizeof(line));
+	p = line_with(p, "FIN ACK seq 10241 ack 1 win 502 ", line,
+	    sizeof(line));
 	has("early FIN", line, "    99.7  #--- FIN ACK");
 	free(t);
 	dg_free(dg);
@@ -325,10 +359,12 @@ test_cut(void **state)
 	assert_int_equal(dg->nrows, 9);
 	t = render(dg, 0, false);
 	p = line_with(t, "SYN ACK seq 0 ack 1", line, sizeof(line));
-	p = line_with(p, "... 7 rows left out, 3 segments from +0.010s to +0.100s", line,
+	p = line_with(p,
+	    "... 7 rows left out, 3 segments from +0.010s to +0.100s", line,
 	    sizeof(line));
 	has("cut", line, "    10.3  #");
-	p = line_with(p, "FIN ACK seq 10241 ack 1 win 502 ", line, sizeof(line));
+	p = line_with(p, "FIN ACK seq 10241 ack 1 win 502 ", line,
+	    sizeof(line));
 	has("after the cut", line, "   100.1  #--- FIN ACK");
 	line_with(p, "close(c) = 0 after 1.000 s", line, sizeof(line));
 	free(t);
@@ -352,15 +388,19 @@ test_stopped_early(void **state)
 	f->calls[f->sc.nsteps - 1].ran = false;
 	f->obs.nsegs = 0;
 	f->obs.captured = false;
-	snprintf(f->obs.capture_note, sizeof(f->obs.capture_note), "--peer without --iface");
+	snprintf(f->obs.capture_note, sizeof(f->obs.capture_note),
+	    "--peer without --iface");
 	f->obs.aborted = true;
-	snprintf(f->obs.abort_reason, sizeof(f->obs.abort_reason), "peer lost\033[2J");
+	snprintf(f->obs.abort_reason, sizeof(f->obs.abort_reason),
+	    "peer lost\033[2J");
 	assert_non_null(dg = dg_build(&f->obs, NULL, NULL));
 	t = render(dg, 0, false);
 	assert_null(strstr(t, "close(c)"));
 	p = line_with(t, "send(c, 10KiB) = 10240", line, sizeof(line));
-	p = line_with(p, "no capture: --peer without --iface", line, sizeof(line));
-	line_with(p, "the case stopped early: peer lost?[2J", line, sizeof(line));
+	p = line_with(p, "no capture: --peer without --iface", line,
+	    sizeof(line));
+	line_with(p, "the case stopped early: peer lost?[2J", line,
+	    sizeof(line));
 	assert_null(strchr(t, '\033'));
 	free(t);
 	dg_free(dg);
@@ -380,7 +420,8 @@ test_two_connections(void **state)
 	f->sc.nsocks = 2;
 	f->obs.socks[1] = f->obs.socks[0];
 	f->obs.socks[1].lport = FX_CPORT + 1;
-	fx_seg(f, MS(900), true, TCPF_SYN, 77, 0, 64240, 0)->sport = FX_CPORT + 1;
+	fx_seg(f, MS(900), true, TCPF_SYN, 77, 0, 64240, 0)->sport =
+	    FX_CPORT + 1;
 	assert_non_null(dg = dg_build(&f->obs, NULL, NULL));
 	assert_int_equal(dg->nconns, 2);
 	t = render(dg, 0, false);
@@ -394,7 +435,8 @@ test_two_connections(void **state)
 
 /* The page of a run of one case and its diagram, in memory. */
 static char *
-html_of(const struct run_result *run, const struct dg_checks *ck, struct diagram *dg)
+html_of(const struct run_result *run, const struct dg_checks *ck,
+    struct diagram *dg)
 {
 	struct diagram *dgs[1] = { dg };
 	char *buf = NULL;
@@ -422,7 +464,8 @@ test_summary(void **state)
 
 	(void)state;
 	fx_expect(f, EXP_RETURNS, SCN_OS_LINUX, "expect returns 0");
-	fx_expect(f, EXP_FAILS, SCN_OS_FREEBSD, "expect freebsd: fails EWOULDBLOCK");
+	fx_expect(f, EXP_FAILS, SCN_OS_FREEBSD,
+	    "expect freebsd: fails EWOULDBLOCK");
 	assert_int_equal(evaluate_case(&f->sc, &f->obs, SCN_OS_LINUX, &cr), 0);
 	cr.verdicts[0].kind = VERDICT_FAIL;
 	cr.counts[VERDICT_FAIL]++;
@@ -438,7 +481,8 @@ test_summary(void **state)
 	assert_int_equal(dg_summary_text(&run, &ck, false, fp), 0);
 	assert_int_equal(fclose(fp), 0);
 	fx_contains("summary", buf, "returns  blocks   wire     state    peer");
-	fx_contains("summary", buf, "1/1      0/1 FAIL -        -        -           1  FAIL");
+	fx_contains("summary", buf,
+	    "1/1      0/1 FAIL -        -        -           1  FAIL");
 	fx_contains("summary", buf, "t.scn[mode=blocking]\n");
 	free(buf);
 	buf = html_of(&run, &ck, dg);

@@ -37,21 +37,27 @@ leak_case(void)
 	f->steps[st].repeat_k = 1;
 	fx_step(f, STEP_END, MS(401), MS(401), 0, NULL);
 	e = fx_expect(f, EXP_PROBE, SCN_OS_LINUX, "expect growth fds <= 0");
-	e->probe = (struct scn_probe_expect){ .mode = SCN_PROBE_GROWTH, .series = "fds",
-	    .op = SOP_LE, .value = 0 };
+	e->probe = (struct scn_probe_expect){ .mode = SCN_PROBE_GROWTH,
+		.series = "fds",
+		.op = SOP_LE,
+		.value = 0 };
 	e = fx_expect(f, EXP_PROBE, SCN_OS_LINUX, "expect peak threads <= 2");
-	e->probe = (struct scn_probe_expect){ .mode = SCN_PROBE_PEAK, .series = "threads",
-	    .op = SOP_LE, .value = 2 };
+	e->probe = (struct scn_probe_expect){ .mode = SCN_PROBE_PEAK,
+		.series = "threads",
+		.op = SOP_LE,
+		.value = 2 };
 	f->obs.probes.nseries = 2;
-	snprintf(f->obs.probes.names[0], sizeof(f->obs.probes.names[0]), "threads");
+	snprintf(f->obs.probes.names[0], sizeof(f->obs.probes.names[0]),
+	    "threads");
 	snprintf(f->obs.probes.names[1], sizeof(f->obs.probes.names[1]), "fds");
 	assert_non_null(f->obs.probes.samples = calloc(42, sizeof(*s)));
 	for (i = 0; i < 42; i++) {
 		s = &f->obs.probes.samples[i];
 		s->t_ns = MS(1) + MS(10) * i;
 		s->iter = (uint32_t)(i < 41 ? i : 40);
-		s->kind = i == 0 ? OBS_SAMPLE_BEFORE : i == 41 ? OBS_SAMPLE_AFTER :
-		    OBS_SAMPLE_ITER;
+		s->kind = i == 0 ? OBS_SAMPLE_BEFORE
+		    : i == 41	 ? OBS_SAMPLE_AFTER
+				 : OBS_SAMPLE_ITER;
 		s->block = 1;
 		s->v[0] = 1;
 		s->v[1] = 9 + (int64_t)s->iter;
@@ -86,7 +92,8 @@ test_probe_plots(void **state)
 	assert_false(dg->bounds[0].passed);
 	assert_string_equal(dg->bounds[0].label, "growth fds <= 0");
 	assert_int_equal(dg->bounds[0].t_from_ns, MS(1));
-	assert_int_equal(dg->bounds[0].t_to_ns, MS(401));	/* the sample at its point */
+	assert_int_equal(dg->bounds[0].t_to_ns,
+	    MS(401)); /* the sample at its point */
 	assert_int_equal(dg->bounds[1].series, 0);
 	assert_int_equal(dg->bounds[1].value, 2);
 	assert_true(dg->bounds[1].passed);
@@ -95,7 +102,8 @@ test_probe_plots(void **state)
 	assert_non_null(fp = open_memstream(&buf, &len));
 	assert_int_equal(dg_html(&run, &ck, &dg, fp), 0);
 	assert_int_equal(fclose(fp), 0);
-	fx_contains("html", buf, "2 checks, the probe plots, the ladder diagram");
+	fx_contains("html", buf,
+	    "2 checks, the probe plots, the ladder diagram");
 	fx_contains("html", buf, "<h3>resource probes, 42 samples</h3>");
 	fx_contains("html", buf, "<div class=\"probes\">");
 	fx_contains("html", buf, "<title>fds</title>");
@@ -105,19 +113,22 @@ test_probe_plots(void **state)
 	fx_contains("html", buf, "expect peak threads &lt;= 2: held");
 	fx_contains("html", buf, ">descriptors</text>");
 	fx_contains("html", buf, ">iteration</text>");
-	fx_contains("html", buf, ">40</text>");	/* the block's last iteration */
+	fx_contains("html", buf, ">40</text>"); /* the block's last iteration */
 	/* the plots come before the ladder */
-	assert_true(strstr(buf, "class=\"probes\"") < strstr(buf, "id=\"case1-"));
+	assert_true(
+	    strstr(buf, "class=\"probes\"") < strstr(buf, "id=\"case1-"));
 	rc = fx_xml_ok(buf, "");
 	free(buf);
 	/* the sheet --svg-dir writes: one document, a plot per series */
 	buf = NULL;
 	assert_non_null(fp = open_memstream(&buf, &len));
-	assert_int_equal(series_svg_sheet(fp, &f->obs.probes, dg->title, dg->bounds,
-	    dg->nbounds), 0);
+	assert_int_equal(series_svg_sheet(fp, &f->obs.probes, dg->title,
+			     dg->bounds, dg->nbounds),
+	    0);
 	assert_int_equal(fclose(fp), 0);
 	fx_contains("sheet", buf, "<?xml version=\"1.0\"");
-	fx_contains("sheet", buf, ">probes of t.scn[mode=blocking] (42 samples)</text>");
+	fx_contains("sheet", buf,
+	    ">probes of t.scn[mode=blocking] (42 samples)</text>");
 	fx_contains("sheet", buf, "class=\"series\" x=\"0\" y=\"36\"");
 	fx_contains("sheet", buf, "class=\"series\" x=\"480\" y=\"36\"");
 	if (rc != -1)

@@ -16,12 +16,13 @@
 #include "eval_fixture.h"
 
 #define LINUX SCN_OS_LINUX
-#define ALL SCN_OS_ALL
+#define ALL   SCN_OS_ALL
 
 static struct scn_expect *
 state_expect(struct fx *f, const char *want)
 {
-	struct scn_expect *e = fx_expect(f, EXP_STATE, ALL, "expect state c ...");
+	struct scn_expect *e =
+	    fx_expect(f, EXP_STATE, ALL, "expect state c ...");
 
 	snprintf(e->text, sizeof(e->text), "%s", want);
 	return e;
@@ -44,26 +45,33 @@ test_state(void **state)
 	fx_last_point(f)->t_done_ns = MS(2615);
 	state_expect(f, "gone");
 	snprintf(fx_last_point(f)->state, 16, "gone");
-	state_expect(f, "FIN_WAIT1");		/* no answer */
+	state_expect(f, "FIN_WAIT1"); /* no answer */
 	assert_int_equal(fx_eval(f, LINUX, &cr), 0);
 	assert_int_equal(cr.verdicts[0].kind, VERDICT_PASS);
-	assert_string_equal(cr.verdicts[0].expected, "c's connection in FIN_WAIT1");
-	assert_string_equal(cr.verdicts[0].actual, "sock_diag found c's connection in FIN_WAIT1 at +2.115s");
+	assert_string_equal(cr.verdicts[0].expected,
+	    "c's connection in FIN_WAIT1");
+	assert_string_equal(cr.verdicts[0].actual,
+	    "sock_diag found c's connection in FIN_WAIT1 at +2.115s");
 	assert_int_equal(cr.verdicts[1].kind, VERDICT_PASS);
 	assert_int_equal(cr.verdicts[2].kind, VERDICT_FAIL);
-	assert_string_equal(cr.verdicts[2].expected, "c's connection in TIME_WAIT within 500 ms");
-	assert_string_equal(cr.verdicts[2].actual, "sock_diag found c's connection in FIN_WAIT2 at +2.615s");
+	assert_string_equal(cr.verdicts[2].expected,
+	    "c's connection in TIME_WAIT within 500 ms");
+	assert_string_equal(cr.verdicts[2].actual,
+	    "sock_diag found c's connection in FIN_WAIT2 at +2.615s");
 	assert_int_equal(cr.verdicts[3].kind, VERDICT_PASS);
-	fx_contains("actual", cr.verdicts[3].actual, "no longer found c's connection (gone)");
+	fx_contains("actual", cr.verdicts[3].actual,
+	    "no longer found c's connection (gone)");
 	assert_int_equal(cr.verdicts[4].kind, VERDICT_ERROR);
-	fx_contains("note", cr.verdicts[4].note, "no socket state was recorded for c");
+	fx_contains("note", cr.verdicts[4].note,
+	    "no socket state was recorded for c");
 	case_result_free(&cr);
 
 	/* "" for a socket that never connected is an answer: there was nothing */
 	f->obs.socks[0].connected = false;
 	assert_int_equal(fx_eval(f, LINUX, &cr), 0);
 	assert_int_equal(cr.verdicts[4].kind, VERDICT_FAIL);
-	assert_string_equal(cr.verdicts[4].actual, "c never had a connection to look up");
+	assert_string_equal(cr.verdicts[4].actual,
+	    "c never had a connection to look up");
 	case_result_free(&cr);
 	free(f);
 }
@@ -88,12 +96,14 @@ test_state_unknown_in_lab(void **state)
 	snprintf(fx_last_point(f)->state, 16, "unknown");
 	assert_int_equal(fx_eval(f, LINUX, &cr), 0);
 	assert_int_equal(cr.verdicts[0].kind, VERDICT_ERROR);
-	fx_contains("note", cr.verdicts[0].note, "cannot be checked on this "
+	fx_contains("note", cr.verdicts[0].note,
+	    "cannot be checked on this "
 	    "system: it keeps no table");
-	fx_contains("unchecked", cr.lab_unchecked, "2 checks cannot be made on "
+	fx_contains("unchecked", cr.lab_unchecked,
+	    "2 checks cannot be made on "
 	    "this system under test: it keeps no table");
 	case_result_free(&cr);
-	f->obs.lab.on = false;		/* not lab mode: nothing said */
+	f->obs.lab.on = false; /* not lab mode: nothing said */
 	assert_int_equal(fx_eval(f, LINUX, &cr), 0);
 	assert_string_equal(cr.lab_unchecked, "");
 	case_result_free(&cr);
@@ -148,17 +158,19 @@ test_peer(void **state)
 		{ "fins", SOP_LE, "2", "3", VERDICT_FAIL },
 		{ "fins", SOP_EQ, "0", "0", VERDICT_PASS },
 		{ "fins", SOP_NE, "0", "0", VERDICT_FAIL },
-		{ "rx", SOP_GE, "64KiB", "65536", VERDICT_PASS },	/* units in VALUE */
+		{ "rx", SOP_GE, "64KiB", "65536",
+		    VERDICT_PASS }, /* units in VALUE */
 		{ "rx", SOP_GE, "64KiB", "65535", VERDICT_FAIL },
 		{ "rx", SOP_EQ, "10 KiB", "10240", VERDICT_PASS },
-		{ "age", SOP_LT, "2s", "1.5s", VERDICT_PASS },		/* durations too */
+		{ "age", SOP_LT, "2s", "1.5s",
+		    VERDICT_PASS }, /* durations too */
 		{ "age", SOP_GE, "1500ms", "1.5s", VERDICT_PASS },
 		{ "state", SOP_EQ, "CLOSE_WAIT", "CLOSE_WAIT", VERDICT_PASS },
 		{ "state", SOP_EQ, "close_wait", "CLOSE_WAIT", VERDICT_PASS },
 		{ "state", SOP_NE, "CLOSE_WAIT", "LAST_ACK", VERDICT_PASS },
 		{ "state", SOP_EQ, "CLOSE_WAIT", "LAST_ACK", VERDICT_FAIL },
 		{ "state", SOP_GE, "CLOSE_WAIT", "LAST_ACK", VERDICT_ERROR },
-		{ "fins", SOP_GE, "2", NULL, VERDICT_FAIL },		/* no record */
+		{ "fins", SOP_GE, "2", NULL, VERDICT_FAIL }, /* no record */
 	};
 	struct case_result cr;
 	struct fx *f;
@@ -168,11 +180,13 @@ test_peer(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		f = fx_new();
 		fx_step(f, STEP_WAIT, 0, MS(10), 0, NULL);
-		peer_expect(f, cases[i].key, cases[i].op, cases[i].want, cases[i].have);
+		peer_expect(f, cases[i].key, cases[i].op, cases[i].want,
+		    cases[i].have);
 		assert_int_equal(fx_eval(f, LINUX, &cr), 0);
 		if (cr.verdicts[0].kind != cases[i].kind)
-			fail_msg("case %zu: %s %s vs %s: verdict %s, want %s", i, cases[i].key,
-			    cases[i].want, cases[i].have ? cases[i].have : "(none)",
+			fail_msg("case %zu: %s %s vs %s: verdict %s, want %s",
+			    i, cases[i].key, cases[i].want,
+			    cases[i].have ? cases[i].have : "(none)",
 			    verdict_kind_name(cr.verdicts[0].kind),
 			    verdict_kind_name(cases[i].kind));
 		case_result_free(&cr);
@@ -188,10 +202,14 @@ test_peer(void **state)
 	peer_expect(f, "fins", SOP_GE, "2", NULL);
 	peer_expect(f, "state", SOP_GT, "CLOSE_WAIT", "LAST_ACK");
 	assert_int_equal(fx_eval(f, LINUX, &cr), 0);
-	assert_string_equal(cr.verdicts[0].expected, "lingerpeer's record of c's connection: fins >= 2");
-	assert_string_equal(cr.verdicts[0].actual, "lingerpeer's record of c's connection has fins = 1");
-	assert_string_equal(cr.verdicts[1].actual, "lingerpeer has no record of c's connection");
-	fx_contains("note", cr.verdicts[2].note, "only = and != can compare them");
+	assert_string_equal(cr.verdicts[0].expected,
+	    "lingerpeer's record of c's connection: fins >= 2");
+	assert_string_equal(cr.verdicts[0].actual,
+	    "lingerpeer's record of c's connection has fins = 1");
+	assert_string_equal(cr.verdicts[1].actual,
+	    "lingerpeer has no record of c's connection");
+	fx_contains("note", cr.verdicts[2].note,
+	    "only = and != can compare them");
 	case_result_free(&cr);
 	free(f);
 }

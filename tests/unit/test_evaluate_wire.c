@@ -68,9 +68,11 @@ test_window_opens_at_the_start_of_the_call(void **state)
 	v = &cr.verdicts[0];
 	assert_int_equal(v->kind, VERDICT_PASS);
 	assert_false(v->on_call);
-	assert_string_equal(v->expected, "the client sends FIN within 100 ms, between +0.120s "
+	assert_string_equal(v->expected,
+	    "the client sends FIN within 100 ms, between +0.120s "
 	    "(close(c) started) and +2.235s (100 ms after this point)");
-	assert_string_equal(v->actual, "the client sent a FIN at +0.120s, +0.330s, +0.730s, +1.560s");
+	assert_string_equal(v->actual,
+	    "the client sent a FIN at +0.120s, +0.330s, +0.730s, +1.560s");
 	assert_null(v->wire);
 	assert_int_equal(v->t_ns, MS(2135));
 	case_result_free(&cr);
@@ -86,20 +88,23 @@ test_sends_fails_with_the_closest_segments(void **state)
 	const struct verdict_wire *w;
 
 	(void)state;
-	fx_seg(f, SEC(3), true, R, 102, 901, 0, 0);	/* the RST, late */
+	fx_seg(f, SEC(3), true, R, 102, 901, 0, 0); /* the RST, late */
 	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_RST, MS(100),
 	    "expect wire client sends RST within 100ms");
 	assert_int_equal(fx_eval(f, SCN_OS_LINUX, &cr), 0);
 	v = &cr.verdicts[0];
 	assert_int_equal(v->kind, VERDICT_FAIL);
-	assert_string_equal(v->actual, "the client sent no RST from +0.120s to +2.235s");
+	assert_string_equal(v->actual,
+	    "the client sent no RST from +0.120s to +2.235s");
 	assert_non_null(w = v->wire);
 	assert_int_equal(w->t_from_ns, MS(120));
 	assert_int_equal(w->t_to_ns, MS(2235));
 	/* what was wanted, outside the window, first; then in-window near misses */
 	assert_true(w->nmisses >= 5);
-	assert_string_equal(w->misses[0].diff, "from client, at +3.000s, 0.765s after the window");
-	assert_string_equal(w->misses[1].diff, "from client, flags F. but wanted R; at +0.120s");
+	assert_string_equal(w->misses[0].diff,
+	    "from client, at +3.000s, 0.765s after the window");
+	assert_string_equal(w->misses[1].diff,
+	    "from client, flags F. but wanted R; at +0.120s");
 	assert_int_equal(w->misses[1].seg.t_ns, MS(120) + US(50));
 	assert_true(w->misses[2].seg.retransmission);
 	assert_int_equal(w->more_misses, 0);
@@ -121,28 +126,34 @@ test_window_edges_are_inclusive(void **state)
 
 	(void)state;
 	fx_step(f, STEP_WAIT, SEC(1), SEC(2), 0, NULL);
-	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_RST, MS(100), "expect ... within 100ms");
+	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_RST, MS(100),
+	    "expect ... within 100ms");
 	fx_last_point(f)->t_from_ns = SEC(2);
 	fx_seg(f, SEC(2) + MS(100), true, R, 1, 1, 0, 0);
 	fx_step(f, STEP_WAIT, SEC(3), SEC(4), 0, NULL);
-	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_RST, MS(100), "expect ... within 100ms");
+	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_RST, MS(100),
+	    "expect ... within 100ms");
 	fx_last_point(f)->t_from_ns = SEC(4);
 	fx_seg(f, SEC(4) - WIRE_CLOCK_SLACK_NS - 1, true, R, 1, 1, 0, 0);
 	fx_seg(f, SEC(4) + MS(100) + 1, true, R, 1, 1, 0, 0);
 	assert_int_equal(fx_eval(f, SCN_OS_LINUX, &cr), 0);
 	assert_int_equal(cr.verdicts[0].kind, VERDICT_PASS);
-	fx_contains("expected", cr.verdicts[0].expected, "between +2.000s (this point) and +2.100s");
+	fx_contains("expected", cr.verdicts[0].expected,
+	    "between +2.000s (this point) and +2.100s");
 	assert_int_equal(cr.verdicts[1].kind, VERDICT_FAIL);
 	assert_int_equal(cr.verdicts[1].wire->nmisses, 2);
-	fx_contains("miss", cr.verdicts[1].wire->misses[0].diff, "before the window");
-	fx_contains("miss", cr.verdicts[1].wire->misses[1].diff, "after the window");
+	fx_contains("miss", cr.verdicts[1].wire->misses[0].diff,
+	    "before the window");
+	fx_contains("miss", cr.verdicts[1].wire->misses[1].diff,
+	    "after the window");
 	case_result_free(&cr);
 	free(f);
 
 	/* the kernel stamped the step's own RST just before the step began */
 	f = fx_new();
 	fx_step(f, STEP_CLOSE, SEC(1), SEC(1) + US(30), 0, NULL);
-	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_RST, MS(100), "expect ... within 100ms");
+	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_RST, MS(100),
+	    "expect ... within 100ms");
 	fx_last_point(f)->t_from_ns = SEC(1);
 	fx_seg(f, SEC(1) - US(400), true, R, 1, 1, 0, 0);
 	assert_int_equal(fx_eval(f, SCN_OS_LINUX, &cr), 0);
@@ -168,12 +179,14 @@ test_lab_widens_by_the_clock_bound(void **state)
 	f->obs.lab.on = true;
 	f->obs.lab.clock_bound_ns = US(300);
 	fx_step(f, STEP_WAIT, SEC(1), SEC(2), 0, NULL);
-	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_RST, MS(100), "expect ... within 100ms");
+	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_RST, MS(100),
+	    "expect ... within 100ms");
 	fx_last_point(f)->t_from_ns = SEC(2);
 	/* later than the window by less than the bound: in */
 	fx_seg(f, SEC(2) + MS(100) + US(250), true, R, 1, 1, 0, 0);
 	fx_step(f, STEP_WAIT, SEC(3), SEC(4), 0, NULL);
-	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_RST, MS(100), "expect ... within 100ms");
+	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_RST, MS(100),
+	    "expect ... within 100ms");
 	fx_last_point(f)->t_from_ns = SEC(4);
 	/* earlier than slack and bound together: out */
 	fx_seg(f, SEC(4) - WIRE_CLOCK_SLACK_NS - US(301), true, R, 1, 1, 0, 0);
@@ -227,21 +240,25 @@ test_sends_no(void **state)
 	assert_int_equal(fx_eval(f, SCN_OS_LINUX, &cr), 0);
 	v = &cr.verdicts[0];
 	assert_int_equal(v->kind, VERDICT_PASS);
-	assert_string_equal(v->expected, "the client sends no RST during 500 ms, between "
+	assert_string_equal(v->expected,
+	    "the client sends no RST during 500 ms, between "
 	    "+3.000s (this point) and +3.500s");
-	assert_string_equal(v->actual, "the client sent no RST from +3.000s to +3.500s");
+	assert_string_equal(v->actual,
+	    "the client sent no RST from +3.000s to +3.500s");
 	case_result_free(&cr);
 
 	fx_seg(f, MS(3200), true, R, 101, 901, 0, 0);
 	fx_seg(f, MS(3300), true, R, 101, 901, 0, 0);
-	fx_seg(f, MS(3600), true, R, 101, 901, 0, 0);	/* after: not counted */
+	fx_seg(f, MS(3600), true, R, 101, 901, 0, 0); /* after: not counted */
 	assert_int_equal(fx_eval(f, SCN_OS_LINUX, &cr), 0);
 	v = &cr.verdicts[0];
 	assert_int_equal(v->kind, VERDICT_FAIL);
-	assert_string_equal(v->actual, "the client sent 2 RSTs from +3.000s to +3.500s "
+	assert_string_equal(v->actual,
+	    "the client sent 2 RSTs from +3.000s to +3.500s "
 	    "at +3.200s, +3.300s");
 	assert_int_equal(v->wire->nmisses, 2);
-	assert_string_equal(v->wire->misses[0].diff, "from client, flags R., 0 bytes: not "
+	assert_string_equal(v->wire->misses[0].diff,
+	    "from client, flags R., 0 bytes: not "
 	    "wanted here; at +3.200s");
 	assert_int_equal(v->wire->around_ns, MS(3200));
 	case_result_free(&cr);
@@ -259,16 +276,19 @@ test_an_absence_needs_the_whole_window(void **state)
 	fx_last_point(f)->t_done_ns = MS(3300);
 	assert_int_equal(fx_eval(f, SCN_OS_LINUX, &cr), 0);
 	assert_int_equal(cr.verdicts[0].kind, VERDICT_ERROR);
-	assert_string_equal(cr.verdicts[0].note, "the wire was watched only until +3.300s, "
+	assert_string_equal(cr.verdicts[0].note,
+	    "the wire was watched only until +3.300s, "
 	    "before the window ended at +3.500s");
 	assert_non_null(cr.verdicts[0].wire);
 	case_result_free(&cr);
 
 	f->obs.aborted = true;
-	snprintf(f->obs.abort_reason, sizeof(f->obs.abort_reason), "case timeout after 3.3s");
+	snprintf(f->obs.abort_reason, sizeof(f->obs.abort_reason),
+	    "case timeout after 3.3s");
 	assert_int_equal(fx_eval(f, SCN_OS_LINUX, &cr), 0);
 	assert_int_equal(cr.verdicts[0].kind, VERDICT_NOT_REACHED);
-	assert_string_equal(cr.verdicts[0].note, "the wire was watched only until +3.300s, "
+	assert_string_equal(cr.verdicts[0].note,
+	    "the wire was watched only until +3.300s, "
 	    "before the window ended at +3.500s: the case stopped");
 	case_result_free(&cr);
 
@@ -290,29 +310,40 @@ test_sends_nothing_and_data_and_the_peer_side(void **state)
 	fx_step(f, STEP_SEND, SEC(1), SEC(1) + MS(1), 100, NULL);
 	fx_seg(f, SEC(1) + US(100), true, A | TCPF_PSH, 101, 901, 502, 100);
 	fx_seg(f, SEC(1) + MS(5), false, A, 901, 201, 0, 0);
-	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_DATA, MS(50), "client sends data");
-	wire_expect(f, EXP_WIRE_SENDS, WHO_PEER, WIRE_DATA, MS(50), "peer sends data");
-	wire_expect(f, EXP_WIRE_SENDS_NO, WHO_PEER, WIRE_ANY, MS(50), "peer sends nothing");
-	wire_expect(f, EXP_WIRE_SENDS_NO, WHO_CLIENT, WIRE_ANY, MS(50), "client sends nothing");
+	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_DATA, MS(50),
+	    "client sends data");
+	wire_expect(f, EXP_WIRE_SENDS, WHO_PEER, WIRE_DATA, MS(50),
+	    "peer sends data");
+	wire_expect(f, EXP_WIRE_SENDS_NO, WHO_PEER, WIRE_ANY, MS(50),
+	    "peer sends nothing");
+	wire_expect(f, EXP_WIRE_SENDS_NO, WHO_CLIENT, WIRE_ANY, MS(50),
+	    "client sends nothing");
 	fx_step(f, STEP_PEER_FIN, SEC(2), SEC(2) + MS(1), 0, NULL);
 	fx_seg(f, SEC(2) + US(300), false, F, 901, 201, 0, 0);
-	wire_expect(f, EXP_WIRE_SENDS, WHO_PEER, WIRE_FIN, MS(10), "peer sends FIN");
-	wire_expect(f, EXP_WIRE_SENDS_NO, WHO_CLIENT, WIRE_DATA, MS(10), "client sends no data");
+	wire_expect(f, EXP_WIRE_SENDS, WHO_PEER, WIRE_FIN, MS(10),
+	    "peer sends FIN");
+	wire_expect(f, EXP_WIRE_SENDS_NO, WHO_CLIENT, WIRE_DATA, MS(10),
+	    "client sends no data");
 	assert_int_equal(fx_eval(f, SCN_OS_LINUX, &cr), 0);
 	assert_int_equal(cr.verdicts[0].kind, VERDICT_PASS);
-	assert_string_equal(cr.verdicts[0].actual, "the client sent data at +1.000s");
+	assert_string_equal(cr.verdicts[0].actual,
+	    "the client sent data at +1.000s");
 	assert_int_equal(cr.verdicts[1].kind, VERDICT_FAIL);
-	assert_string_equal(cr.verdicts[1].actual, "the peer sent no data from +1.000s to +1.051s");
+	assert_string_equal(cr.verdicts[1].actual,
+	    "the peer sent no data from +1.000s to +1.051s");
 	assert_string_equal(cr.verdicts[1].wire->misses[0].diff,
 	    "from peer, 0 bytes of payload but wanted some; at +1.005s");
 	assert_int_equal(cr.verdicts[2].kind, VERDICT_FAIL);
-	assert_string_equal(cr.verdicts[2].expected, "the peer sends nothing during 50 ms, between "
+	assert_string_equal(cr.verdicts[2].expected,
+	    "the peer sends nothing during 50 ms, between "
 	    "+1.000s (send(c) started) and +1.051s (50 ms after this point)");
 	assert_int_equal(cr.verdicts[3].kind, VERDICT_FAIL);
-	assert_string_equal(cr.verdicts[3].actual, "the client sent 1 segment from +1.000s "
+	assert_string_equal(cr.verdicts[3].actual,
+	    "the client sent 1 segment from +1.000s "
 	    "to +1.051s at +1.000s");
 	assert_int_equal(cr.verdicts[4].kind, VERDICT_PASS);
-	fx_contains("expected", cr.verdicts[4].expected, "(peer fin c started)");
+	fx_contains("expected", cr.verdicts[4].expected,
+	    "(peer fin c started)");
 	assert_int_equal(cr.verdicts[5].kind, VERDICT_PASS);
 	case_result_free(&cr);
 	free(f);
@@ -327,20 +358,25 @@ test_retransmits_fin(void **state)
 
 	(void)state;
 	wire_expect(f, EXP_WIRE_RETRANSMITS, WHO_CLIENT, WIRE_FIN, SEC(5),
-	    "expect wire client retransmits FIN at-least 3 within 5s")->count = 3;
+	    "expect wire client retransmits FIN at-least 3 within 5s")
+	    ->count = 3;
 	wire_expect(f, EXP_WIRE_RETRANSMITS, WHO_CLIENT, WIRE_FIN, SEC(5),
-	    "expect wire client retransmits FIN at-least 4 within 5s")->count = 4;
+	    "expect wire client retransmits FIN at-least 4 within 5s")
+	    ->count = 4;
 	assert_int_equal(fx_eval(f, SCN_OS_LINUX, &cr), 0);
 	v = &cr.verdicts[0];
 	assert_int_equal(v->kind, VERDICT_PASS);
-	assert_string_equal(v->expected, "the client retransmits FIN at least 3 times within 5 s, "
+	assert_string_equal(v->expected,
+	    "the client retransmits FIN at least 3 times within 5 s, "
 	    "between +0.120s (close(c) started) and +7.135s (5 s after this point)");
-	assert_string_equal(v->actual, "the client retransmitted FIN 3 times from +0.120s to "
+	assert_string_equal(v->actual,
+	    "the client retransmitted FIN 3 times from +0.120s to "
 	    "+7.135s at +0.330s, +0.730s, +1.560s");
 	v = &cr.verdicts[1];
 	assert_int_equal(v->kind, VERDICT_FAIL);
 	/* the FIN that was not a retransmission is the nearest miss */
-	assert_string_equal(v->wire->misses[0].diff, "from client, not a retransmission; at +0.120s");
+	assert_string_equal(v->wire->misses[0].diff,
+	    "from client, not a retransmission; at +0.120s");
 	case_result_free(&cr);
 	free(f);
 }
@@ -359,16 +395,20 @@ test_zero_window_probes(void **state)
 	fx_seg(f, SEC(1) + MS(200), true, A, 4999, 1, 502, 0);
 	fx_seg(f, SEC(1) + MS(201), false, A, 1, 5000, 0, 0);
 	fx_seg(f, SEC(1) + MS(600), true, A, 4999, 1, 502, 0);
-	e = wire_expect(f, EXP_WIRE_ZWP, WHO_CLIENT, 0, SEC(1), "zwp at-least 2 within 1s");
+	e = wire_expect(f, EXP_WIRE_ZWP, WHO_CLIENT, 0, SEC(1),
+	    "zwp at-least 2 within 1s");
 	e->count = 2;
-	e = wire_expect(f, EXP_WIRE_ZWP, WHO_CLIENT, 0, SEC(1), "zwp at-least 3 within 1s");
+	e = wire_expect(f, EXP_WIRE_ZWP, WHO_CLIENT, 0, SEC(1),
+	    "zwp at-least 3 within 1s");
 	e->count = 3;
 	assert_int_equal(fx_eval(f, SCN_OS_LINUX, &cr), 0);
 	assert_int_equal(cr.verdicts[0].kind, VERDICT_PASS);
-	assert_string_equal(cr.verdicts[0].expected, "the client sends at least 2 zero-window "
+	assert_string_equal(cr.verdicts[0].expected,
+	    "the client sends at least 2 zero-window "
 	    "probes within 1 s, between +1.000s (send(c) started) and +2.001s (1 s after "
 	    "this point)");
-	assert_string_equal(cr.verdicts[0].actual, "the client sent 2 zero-window probes from "
+	assert_string_equal(cr.verdicts[0].actual,
+	    "the client sent 2 zero-window probes from "
 	    "+1.000s to +2.001s at +1.200s, +1.600s");
 	assert_int_equal(cr.verdicts[1].kind, VERDICT_FAIL);
 	assert_string_equal(cr.verdicts[1].wire->misses[0].diff,
@@ -386,10 +426,12 @@ test_no_capture_cannot_decide(void **state)
 	(void)state;
 	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_FIN, MS(100), "...");
 	f->obs.captured = false;
-	snprintf(f->obs.capture_note, sizeof(f->obs.capture_note), "--peer without --iface");
+	snprintf(f->obs.capture_note, sizeof(f->obs.capture_note),
+	    "--peer without --iface");
 	assert_int_equal(fx_eval(f, SCN_OS_LINUX, &cr), 0);
 	assert_int_equal(cr.verdicts[0].kind, VERDICT_ERROR);
-	assert_string_equal(cr.verdicts[0].note, "the wire was not captured, so this cannot "
+	assert_string_equal(cr.verdicts[0].note,
+	    "the wire was not captured, so this cannot "
 	    "be decided: --peer without --iface");
 	case_result_free(&cr);
 
@@ -400,7 +442,8 @@ test_no_capture_cannot_decide(void **state)
 	f->exps[1][0].what = WIRE_RST;
 	assert_int_equal(fx_eval(f, SCN_OS_LINUX, &cr), 0);
 	assert_int_equal(cr.verdicts[0].kind, VERDICT_PASS);
-	assert_string_equal(cr.verdicts[0].note, "the capture lost 3 frames in this case, so a "
+	assert_string_equal(cr.verdicts[0].note,
+	    "the capture lost 3 frames in this case, so a "
 	    "segment may be missing");
 	case_result_free(&cr);
 	free(f);
@@ -420,14 +463,17 @@ test_misses_nearest_first_and_capped(void **state)
 		fx_seg(f, SEC(1) + MS(i), false, A, 900, 101, 500, 0);
 	for (i = 0; i < 10; i++)
 		fx_seg(f, SEC(1) + MS(10 + i), true, A, 101, 901, 502, 0);
-	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_RST, MS(100), "client sends RST");
+	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_RST, MS(100),
+	    "client sends RST");
 	assert_int_equal(fx_eval(f, SCN_OS_LINUX, &cr), 0);
 	w = cr.verdicts[0].wire;
 	assert_int_equal(w->nmisses, VERDICT_MISSES_MAX);
 	assert_int_equal(w->more_misses, 13 - VERDICT_MISSES_MAX);
 	for (i = 0; i < w->nmisses; i++)
-		assert_true(w->misses[i].seg.from_client);	/* one field off beats two */
-	assert_string_equal(w->misses[0].diff, "from client, flags . but wanted R; at +1.010s");
+		assert_true(
+		    w->misses[i].seg.from_client); /* one field off beats two */
+	assert_string_equal(w->misses[0].diff,
+	    "from client, flags . but wanted R; at +1.010s");
 	case_result_free(&cr);
 	free(f);
 }
@@ -439,9 +485,9 @@ test_excerpt_is_centred_and_clipped(void **state)
 		uint64_t window_ms;
 		size_t first, n;
 	} cases[] = {
-		{ 1000, 6, 9 },		/* the middle: 4 either side */
-		{ 1950, 11, 9 },	/* past the last: the last 9 */
-		{ 0, 0, 9 },		/* the start: the first 9 */
+		{ 1000, 6, 9 },	 /* the middle: 4 either side */
+		{ 1950, 11, 9 }, /* past the last: the last 9 */
+		{ 0, 0, 9 },	 /* the start: the first 9 */
 	};
 	struct case_result cr;
 	struct fx *f;
@@ -451,14 +497,17 @@ test_excerpt_is_centred_and_clipped(void **state)
 	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		f = fx_new();
 		fx_step(f, STEP_WAIT, 0, MS(cases[k].window_ms), 0, NULL);
-		wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_RST, MS(10), "client sends RST");
+		wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_RST, MS(10),
+		    "client sends RST");
 		fx_last_point(f)->t_from_ns = MS(cases[k].window_ms);
 		for (i = 0; i < 20; i++)
 			fx_seg(f, MS(100) * i, i % 2 == 0, A, 1, 1, 100, 0);
 		assert_int_equal(fx_eval(f, SCN_OS_LINUX, &cr), 0);
-		assert_int_equal(cr.verdicts[0].wire->excerpt_first, cases[k].first);
+		assert_int_equal(cr.verdicts[0].wire->excerpt_first,
+		    cases[k].first);
 		assert_int_equal(cr.verdicts[0].wire->nexcerpt, cases[k].n);
-		assert_int_equal(cr.verdicts[0].wire->excerpt[0].t_ns, MS(100) * cases[k].first);
+		assert_int_equal(cr.verdicts[0].wire->excerpt[0].t_ns,
+		    MS(100) * cases[k].first);
 		case_result_free(&cr);
 		free(f);
 	}
@@ -474,7 +523,8 @@ test_pattern_for_the_runner(void **state)
 	(void)state;
 	wire_expect(f, EXP_WIRE_SENDS, WHO_CLIENT, WIRE_FIN, MS(100), "a");
 	wire_expect(f, EXP_WIRE_SENDS_NO, WHO_PEER, WIRE_DATA, MS(500), "b");
-	wire_expect(f, EXP_WIRE_RETRANSMITS, WHO_CLIENT, WIRE_FIN, SEC(5), "c")->count = 3;
+	wire_expect(f, EXP_WIRE_RETRANSMITS, WHO_CLIENT, WIRE_FIN, SEC(5), "c")
+	    ->count = 3;
 	wire_expect(f, EXP_WIRE_ZWP, WHO_CLIENT, 0, SEC(1), "d")->count = 1;
 	fx_expect(f, EXP_RETURNS, SCN_OS_ALL, "e");
 
@@ -508,9 +558,10 @@ test_pattern_for_the_runner(void **state)
 	assert_int_equal(wire_classify(f->segs, f->obs.nsegs), 0);
 	e = &f->exps[1][2];
 	assert_int_equal(evaluate_wire_pattern(&f->sc, &f->obs, 1, 2, &p), 0);
-	assert_false(evaluate_wire_settled(e, f->segs, 4, &p));	/* no retx yet */
-	assert_false(evaluate_wire_settled(e, f->segs, 6, &p));	/* 2 of 3 */
-	assert_true(evaluate_wire_settled(e, f->segs, 7, &p));		/* 3 of 3 */
+	assert_false(
+	    evaluate_wire_settled(e, f->segs, 4, &p)); /* no retx yet */
+	assert_false(evaluate_wire_settled(e, f->segs, 6, &p)); /* 2 of 3 */
+	assert_true(evaluate_wire_settled(e, f->segs, 7, &p));	/* 3 of 3 */
 	e->count = 0;
 	assert_true(evaluate_wire_settled(e, f->segs, 0, &p));
 	e = &f->exps[1][0];

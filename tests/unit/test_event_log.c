@@ -20,7 +20,7 @@ struct seen {
 	uint64_t num[32];
 	uint32_t tag[32];
 	size_t n;
-	size_t stop_after;	/* return nonzero after this many; 0 = never */
+	size_t stop_after; /* return nonzero after this many; 0 = never */
 };
 
 static int
@@ -171,17 +171,30 @@ static void
 test_names(void **state)
 {
 	static const char *const classes[SC_CLASS_COUNT] = {
-		"none", "syn", "syn-retx", "synack", "data", "data-retx", "beyond-window",
-		"out-of-order", "fin", "fin-retx", "fin-swallowed", "zero-window-probe",
-		"ack", "rst", "silenced",
+		"none",
+		"syn",
+		"syn-retx",
+		"synack",
+		"data",
+		"data-retx",
+		"beyond-window",
+		"out-of-order",
+		"fin",
+		"fin-retx",
+		"fin-swallowed",
+		"zero-window-probe",
+		"ack",
+		"rst",
+		"silenced",
 	};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < SC_CLASS_COUNT; i++)
-		assert_string_equal(seg_class_name((enum seg_class)i), classes[i]);
+		assert_string_equal(seg_class_name((enum seg_class)i),
+		    classes[i]);
 	assert_string_equal(seg_class_name(SC_CLASS_COUNT), "?");
-	assert_string_equal(seg_class_name((enum seg_class)-1), "?");
+	assert_string_equal(seg_class_name((enum seg_class) - 1), "?");
 	assert_string_equal(event_type_name(EV_SEG_IN), "in");
 	assert_string_equal(event_type_name(EV_SEG_OUT), "out");
 	assert_string_equal(event_type_name(EV_STATE), "state");
@@ -217,27 +230,48 @@ static void
 test_format(void **state)
 {
 	struct peer_event ev = {
-		.t_ns = 12345678901ull, .conn_id = 7, .type = EV_SEG_IN, .cls = SC_FIN_RETX,
-		.flags = TCPF_FIN | TCPF_ACK, .win = 502, .seq = 1001, .ack = 1, .len = 0,
+		.t_ns = 12345678901ull,
+		.conn_id = 7,
+		.type = EV_SEG_IN,
+		.cls = SC_FIN_RETX,
+		.flags = TCPF_FIN | TCPF_ACK,
+		.win = 502,
+		.seq = 1001,
+		.ack = 1,
+		.len = 0,
 	};
 
 	(void)state;
-	expect_line(&ev, "t=12.345678901 in F. seq=1001 ack=1 win=502 len=0 class=fin-retx");
-	ev = (struct peer_event){ .t_ns = 5, .type = EV_SEG_OUT, .cls = SC_SYNACK,
-		.flags = TCPF_SYN | TCPF_ACK, .opts = EVO_MSS | EVO_WSCALE | EVO_TS,
-		.win = 65535, .seq = 4294967295u, .ack = 2, .len = 0 };
-	expect_line(&ev, "t=0.000000005 out S. seq=4294967295 ack=2 win=65535 len=0 "
+	expect_line(&ev,
+	    "t=12.345678901 in F. seq=1001 ack=1 win=502 len=0 class=fin-retx");
+	ev = (struct peer_event){ .t_ns = 5,
+		.type = EV_SEG_OUT,
+		.cls = SC_SYNACK,
+		.flags = TCPF_SYN | TCPF_ACK,
+		.opts = EVO_MSS | EVO_WSCALE | EVO_TS,
+		.win = 65535,
+		.seq = 4294967295u,
+		.ack = 2,
+		.len = 0 };
+	expect_line(&ev,
+	    "t=0.000000005 out S. seq=4294967295 ack=2 win=65535 len=0 "
 	    "opts=mss,wscale,ts class=synack");
 	ev.opts = EVO_SACK_OK;
 	ev.flags = 0;
-	expect_line(&ev, "t=0.000000005 out none seq=4294967295 ack=2 win=65535 len=0 "
+	expect_line(&ev,
+	    "t=0.000000005 out none seq=4294967295 ack=2 win=65535 len=0 "
 	    "opts=sackok class=synack");
-	ev = (struct peer_event){ .t_ns = 2000000000, .type = EV_STATE, .state = 4,
+	ev = (struct peer_event){ .t_ns = 2000000000,
+		.type = EV_STATE,
+		.state = 4,
 		.old_state = 3 };
 	expect_line(&ev, "t=2.000000000 state ESTABLISHED->CLOSE_WAIT");
 	ev = (struct peer_event){ .t_ns = 1, .type = EV_BEHAVIOUR };
 	expect_line(&ev, "t=0.000000001 behaviour changed");
-	ev = (struct peer_event){ .t_ns = 0, .type = EV_COMMAND, .arg = ECMD_READ, .len = 512 };
+	ev = (struct peer_event){ .t_ns = 0,
+		.type = EV_COMMAND,
+		.arg = ECMD_READ,
+		.len = 512 };
 	expect_line(&ev, "t=0.000000000 command read arg=512");
 	ev = (struct peer_event){ .t_ns = 0, .type = 0 };
 	expect_line(&ev, "t=0.000000000 unknown");
@@ -250,7 +284,8 @@ test_format_truncates(void **state)
 	char buf[6];
 
 	(void)state;
-	assert_int_equal(event_format(&ev, fake_state_name, buf, sizeof(buf)), 31);
+	assert_int_equal(event_format(&ev, fake_state_name, buf, sizeof(buf)),
+	    31);
 	assert_string_equal(buf, "t=0.0");
 }
 

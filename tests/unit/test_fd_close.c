@@ -36,7 +36,8 @@ run_child(int lo, const int *keep, size_t nkeep, const bool *want_open)
 	int st, fd;
 
 	if ((pid = fork()) == 0) {
-		while ((fd = open("/dev/null", O_RDONLY)) < 3 + NFDS && fd != -1)
+		while (
+		    (fd = open("/dev/null", O_RDONLY)) < 3 + NFDS && fd != -1)
 			;
 		close_fds_except(lo, keep, nkeep);
 		for (fd = 3; fd <= 3 + NFDS; fd++)
@@ -53,7 +54,8 @@ run_child(int lo, const int *keep, size_t nkeep, const bool *want_open)
 static void
 test_keeps_listed(void **state)
 {
-	const int keep[] = { 9, 5, 9, 14, -1, 2 };	/* unsorted, a duplicate, junk */
+	const int keep[] = { 9, 5, 9, 14, -1,
+		2 }; /* unsorted, a duplicate, junk */
 	bool want[NFDS + 1] = { false };
 
 	(void)state;

@@ -20,16 +20,16 @@
 #include "tcp_options.h"
 #include "codec_asserts.h"
 
-#define IP_AT	14	/* IPv4 header offset in an untagged frame */
-#define TCP_AT	34	/* TCP header offset when IPv4 has no options */
+#define IP_AT	 14 /* IPv4 header offset in an untagged frame */
+#define TCP_AT	 34 /* TCP header offset when IPv4 has no options */
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const uint8_t client_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
-#define CLIENT_IP 0x0a000001u	/* 10.0.0.1 */
-#define PEER_IP 0x0a000002u	/* 10.0.0.2 */
+#define CLIENT_IP  0x0a000001u /* 10.0.0.1 */
+#define PEER_IP	   0x0a000002u /* 10.0.0.2 */
 #define CLIENT_IPA IP_ADDR_V4_INIT(10, 0, 0, 1)
-#define PEER_IPA IP_ADDR_V4_INIT(10, 0, 0, 2)
+#define PEER_IPA   IP_ADDR_V4_INIT(10, 0, 0, 2)
 
 /*
  * A SYN as Linux 6.x sends it: 10.0.0.1:45678 -> 10.0.0.2:8080, window
@@ -37,23 +37,126 @@ static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
  * IP checksum 0x0a74, TCP checksum 0xc1d8 (computed in Python).
  */
 static const uint8_t linux_syn[] = {
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
-	0x08, 0x00,
-	0x45, 0x00, 0x00, 0x3c, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0x0a, 0x74,
-	0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
-	0xb2, 0x6e, 0x1f, 0x90, 0x1a, 0x2b, 0x3c, 0x4d, 0x00, 0x00, 0x00, 0x00,
-	0xa0, 0x02, 0xfa, 0xf0, 0xc1, 0xd8, 0x00, 0x00,
-	0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0x00, 0x9c, 0x4e, 0x21,
-	0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x03, 0x07,
+	0x02,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x02,
+	0x02,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x01,
+	0x08,
+	0x00,
+	0x45,
+	0x00,
+	0x00,
+	0x3c,
+	0x1c,
+	0x46,
+	0x40,
+	0x00,
+	0x40,
+	0x06,
+	0x0a,
+	0x74,
+	0x0a,
+	0x00,
+	0x00,
+	0x01,
+	0x0a,
+	0x00,
+	0x00,
+	0x02,
+	0xb2,
+	0x6e,
+	0x1f,
+	0x90,
+	0x1a,
+	0x2b,
+	0x3c,
+	0x4d,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0xa0,
+	0x02,
+	0xfa,
+	0xf0,
+	0xc1,
+	0xd8,
+	0x00,
+	0x00,
+	0x02,
+	0x04,
+	0x05,
+	0xb4,
+	0x04,
+	0x02,
+	0x08,
+	0x0a,
+	0x00,
+	0x9c,
+	0x4e,
+	0x21,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x01,
+	0x03,
+	0x03,
+	0x07,
 };
 
 /* who-has 10.0.0.2 tell 10.0.0.1, zero-padded to 60 as captured. */
 static const uint8_t arp_request[60] = {
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
-	0x08, 0x06,
-	0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01,
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x01,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x02,
+	0xff,
+	0xff,
+	0xff,
+	0xff,
+	0xff,
+	0xff,
+	0x02,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x01,
+	0x08,
+	0x06,
+	0x00,
+	0x01,
+	0x08,
+	0x00,
+	0x06,
+	0x04,
+	0x00,
+	0x01,
+	0x02,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x01,
+	0x0a,
+	0x00,
+	0x00,
+	0x01,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x0a,
+	0x00,
+	0x00,
+	0x02,
 };
 
 /*
@@ -88,20 +191,39 @@ fix_checksums(uint8_t *f, size_t len)
 	if (total < ihl + 18 || IP_AT + total > len)
 		return;
 	wire_put16(tcp + 16, 0);
-	wire_put16(tcp + 16, tcp_csum_ipv4(wire_get32(f + IP_AT + 12),
-	    wire_get32(f + IP_AT + 16), tcp, total - ihl));
+	wire_put16(tcp + 16,
+	    tcp_csum_ipv4(wire_get32(f + IP_AT + 12),
+		wire_get32(f + IP_AT + 16), tcp, total - ihl));
 }
 
 static void
 test_csum_vectors(void **state)
 {
 	const uint8_t words[] = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6,
-	    0xf7 };
+		0xf7 };
 	const uint8_t one[] = { 0xab };
 	uint8_t shifted[sizeof(words) + 1];
 	uint8_t hdr[] = {
-		0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
-		0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
+		0x45,
+		0x00,
+		0x00,
+		0x73,
+		0x00,
+		0x00,
+		0x40,
+		0x00,
+		0x40,
+		0x11,
+		0xb8,
+		0x61,
+		0xc0,
+		0xa8,
+		0x00,
+		0x01,
+		0xc0,
+		0xa8,
+		0x00,
+		0xc7,
 	};
 
 	(void)state;
@@ -115,7 +237,7 @@ test_csum_vectors(void **state)
 	assert_int_equal(inet_csum(words + 4, 4, 0x1f203u), 0x220d);
 	/* Odd lengths pad the last byte on the right: ~(0x1e604 folded). */
 	assert_int_equal(inet_csum(words, 5, 0), 0x19fa);
-	assert_int_equal(inet_csum(one, 1, 0), 0x54ff);	/* ~0xab00 */
+	assert_int_equal(inet_csum(one, 1, 0), 0x54ff); /* ~0xab00 */
 	/* Unaligned input must give the same answer. */
 	memcpy(shifted + 1, words, 5);
 	assert_int_equal(inet_csum(shifted + 1, 5, 0), 0x19fa);
@@ -137,7 +259,8 @@ test_linux_syn_checksums(void **state)
 	assert_int_equal(tcp_csum_ipv4(CLIENT_IP, PEER_IP, f + TCP_AT, 40),
 	    0xc1d8);
 	assert_int_equal(tcp_csum_ipv4(CLIENT_IP, PEER_IP, linux_syn + TCP_AT,
-	    40), 0);
+			     40),
+	    0);
 }
 
 /*
@@ -151,8 +274,8 @@ roundtrip(const struct segment *seg, uint8_t *buf, size_t expect_len)
 	struct frame f;
 	size_t n, cap;
 
-	n = frame_encode_tcp(buf, FRAME_MAX, peer_mac, client_mac, seg,
-	    0xbeef, 63);
+	n = frame_encode_tcp(buf, FRAME_MAX, peer_mac, client_mac, seg, 0xbeef,
+	    63);
 	assert_int_equal(n, expect_len);
 	assert_int_equal(buf[IP_AT], 0x45);
 	/* DF and no fragment offset, TTL 63, protocol TCP. */
@@ -166,7 +289,8 @@ roundtrip(const struct segment *seg, uint8_t *buf, size_t expect_len)
 	assert_same_segment(&f.u.seg, seg);
 	for (cap = 0; cap < n; cap++)
 		assert_int_equal(frame_encode_tcp(buf, cap, peer_mac,
-		    client_mac, seg, 1, 64), 0);
+				     client_mac, seg, 1, 64),
+		    0);
 	return n;
 }
 
@@ -174,12 +298,22 @@ static void
 test_decode_linux_syn(void **state)
 {
 	const struct segment want = {
-		.saddr = CLIENT_IPA, .daddr = PEER_IPA, .sport = 45678,
-		.dport = 8080, .seq = 0x1a2b3c4d, .ack = 0, .flags = TCPF_SYN,
+		.saddr = CLIENT_IPA,
+		.daddr = PEER_IPA,
+		.sport = 45678,
+		.dport = 8080,
+		.seq = 0x1a2b3c4d,
+		.ack = 0,
+		.flags = TCPF_SYN,
 		.window = 64240,
-		.opt = { .has_mss = true, .mss = 1460, .sack_ok = true,
-		    .has_ts = true, .ts_val = 0x009c4e21, .ts_ecr = 0,
-		    .has_wscale = true, .wscale = 7 },
+		.opt = { .has_mss = true,
+		    .mss = 1460,
+		    .sack_ok = true,
+		    .has_ts = true,
+		    .ts_val = 0x009c4e21,
+		    .ts_ecr = 0,
+		    .has_wscale = true,
+		    .wscale = 7 },
 	};
 	struct frame f;
 
@@ -196,12 +330,22 @@ test_decode_linux_syn(void **state)
 }
 
 static const struct segment synack_template = {
-	.saddr = PEER_IPA, .daddr = CLIENT_IPA, .sport = 8080, .dport = 45678,
-	.seq = 0x5e6f7081, .ack = 0x1a2b3c4e, .flags = TCPF_SYN | TCPF_ACK,
+	.saddr = PEER_IPA,
+	.daddr = CLIENT_IPA,
+	.sport = 8080,
+	.dport = 45678,
+	.seq = 0x5e6f7081,
+	.ack = 0x1a2b3c4e,
+	.flags = TCPF_SYN | TCPF_ACK,
 	.window = 65160,
-	.opt = { .has_mss = true, .mss = 1460, .sack_ok = true,
-	    .has_ts = true, .ts_val = 0xabcdef, .ts_ecr = 0x9c4e21,
-	    .has_wscale = true, .wscale = 7 },
+	.opt = { .has_mss = true,
+	    .mss = 1460,
+	    .sack_ok = true,
+	    .has_ts = true,
+	    .ts_val = 0xabcdef,
+	    .ts_ecr = 0x9c4e21,
+	    .has_wscale = true,
+	    .wscale = 7 },
 };
 
 static void
@@ -210,8 +354,8 @@ test_roundtrip_synack_all_options(void **state)
 	uint8_t buf[FRAME_MAX];
 	/* Linux's layout: MSS, SACK-perm + TS, NOP + WS. */
 	const uint8_t layout[] = { 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08,
-	    0x0a, 0x00, 0xab, 0xcd, 0xef, 0x00, 0x9c, 0x4e, 0x21, 0x01, 0x03,
-	    0x03, 0x07 };
+		0x0a, 0x00, 0xab, 0xcd, 0xef, 0x00, 0x9c, 0x4e, 0x21, 0x01,
+		0x03, 0x03, 0x07 };
 
 	(void)state;
 	roundtrip(&synack_template, buf, 74);
@@ -250,7 +394,7 @@ test_roundtrip_data_fin_rst(void **state)
 	seg.flags = TCPF_FIN | TCPF_ACK;
 	seg.payload = NULL;
 	seg.payload_len = 0;
-	seg.seq = 0xfffffff0u;		/* sequence wrap is just a number */
+	seg.seq = 0xfffffff0u; /* sequence wrap is just a number */
 	roundtrip(&seg, buf, 66);
 
 	memset(&seg.opt, 0, sizeof(seg.opt));
@@ -275,18 +419,22 @@ test_encode_refuses_bad_input(void **state)
 	seg.payload_len = 10;
 	seg.payload = NULL;
 	assert_int_equal(frame_encode_tcp(out, cap, peer_mac, client_mac, &seg,
-	    1, 64), 0);
+			     1, 64),
+	    0);
 	/* 65535 - 20 (IP) - 40 (TCP + 20 of options) is the most that fits. */
 	seg.payload = payload;
 	seg.payload_len = 65535 - 60 + 1;
 	assert_int_equal(frame_encode_tcp(out, cap, peer_mac, client_mac, &seg,
-	    1, 64), 0);
+			     1, 64),
+	    0);
 	seg.payload_len = 65535 - 60;
 	assert_int_equal(frame_encode_tcp(out, cap, peer_mac, client_mac, &seg,
-	    1, 64), 65535 + 14);
+			     1, 64),
+	    65535 + 14);
 	assert_int_equal(wire_get16(out + IP_AT + 2), 65535);
 	assert_int_equal(frame_encode_tcp(NULL, 100, peer_mac, client_mac,
-	    &synack_template, 1, 64), 0);
+			     &synack_template, 1, 64),
+	    0);
 	free(payload);
 	free(out);
 }
@@ -320,25 +468,32 @@ test_truncations(void **state)
 	check_truncations(arp_request, 42, FRAME_ARP_MALFORMED);
 	seg.payload = (const uint8_t *)"0123456789";
 	seg.payload_len = 10;
-	check_truncations(buf, frame_encode_tcp(buf, sizeof(buf), peer_mac,
-	    client_mac, &seg, 1, 64), FRAME_IP_TRUNCATED);
+	check_truncations(buf,
+	    frame_encode_tcp(buf, sizeof(buf), peer_mac, client_mac, &seg, 1,
+		64),
+	    FRAME_IP_TRUNCATED);
 }
 
 struct mutation {
 	const char *what;
 	const uint8_t *base;
 	size_t base_len;
-	size_t at;		/* byte to overwrite */
+	size_t at; /* byte to overwrite */
 	uint8_t value;
-	size_t len;		/* bytes given to the decoder, 0: all */
+	size_t len; /* bytes given to the decoder, 0: all */
 	bool fix_csums;
 	enum frame_error want;
 };
 
-#define SYN_MUT(what, at, value, len, fix, want) \
-	{ what, linux_syn, sizeof(linux_syn), at, value, len, fix, want }
-#define ARP_MUT(what, at, value, len, want) \
-	{ what, arp_request, sizeof(arp_request), at, value, len, false, want }
+#define SYN_MUT(what, at, value, len, fix, want)                               \
+	{                                                                      \
+		what, linux_syn, sizeof(linux_syn), at, value, len, fix, want  \
+	}
+#define ARP_MUT(what, at, value, len, want)                                    \
+	{                                                                      \
+		what, arp_request, sizeof(arp_request), at, value, len, false, \
+		    want                                                       \
+	}
 
 static const struct mutation mutations[] = {
 	SYN_MUT("13 bytes", 0, 0x02, 13, false, FRAME_ETH_TRUNCATED),
@@ -431,7 +586,7 @@ test_ethernet_padding_ignored(void **state)
 	n = frame_encode_tcp(buf, sizeof(buf), peer_mac, client_mac, &seg, 1,
 	    64);
 	assert_int_equal(n, 54);
-	memset(buf + n, 0xaa, 10);	/* 6 bytes padding + a 4-byte "FCS" */
+	memset(buf + n, 0xaa, 10); /* 6 bytes padding + a 4-byte "FCS" */
 	assert_int_equal(frame_decode(buf, 64, true, &f), FRAME_OK);
 	assert_int_equal(f.u.seg.payload_len, 0);
 	assert_null(f.u.seg.payload);
@@ -472,7 +627,7 @@ test_inserted_headers(void **state)
 	assert_int_equal(frame_decode(f, sizeof(f), true, &fr), FRAME_OK);
 	assert_int_equal(fr.kind, FRAME_OTHER);
 	assert_int_equal(fr.ethertype, 0x8100);
-	memcpy(f + 12, "\x86\xdd", 2);	/* IPv6 with no header: test_frame6.c */
+	memcpy(f + 12, "\x86\xdd", 2); /* IPv6 with no header: test_frame6.c */
 	assert_int_equal(frame_decode(f, 14, true, &fr), FRAME_IP6_TRUNCATED);
 	assert_int_equal(fr.kind, FRAME_OTHER);
 }
@@ -485,7 +640,8 @@ test_arp_request_decode(void **state)
 
 	(void)state;
 	assert_int_equal(frame_decode(arp_request, sizeof(arp_request), true,
-	    &f), FRAME_OK);
+			     &f),
+	    FRAME_OK);
 	assert_int_equal(f.kind, FRAME_ARP);
 	assert_int_equal(f.ethertype, 0x0806);
 	assert_memory_equal(f.eth_src, client_mac, 6);
@@ -503,14 +659,52 @@ static void
 test_arp_reply_encode(void **state)
 {
 	const uint8_t want[60] = {
-		0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00,
-		0x00, 0x02, 0x08, 0x06,
-		0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x02,
-		0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x0a, 0x00, 0x00, 0x02,
-		0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x01,
+		0x02,
+		0x00,
+		0x00,
+		0x00,
+		0x00,
+		0x01,
+		0x02,
+		0x00,
+		0x00,
+		0x00,
+		0x00,
+		0x02,
+		0x08,
+		0x06,
+		0x00,
+		0x01,
+		0x08,
+		0x00,
+		0x06,
+		0x04,
+		0x00,
+		0x02,
+		0x02,
+		0x00,
+		0x00,
+		0x00,
+		0x00,
+		0x02,
+		0x0a,
+		0x00,
+		0x00,
+		0x02,
+		0x02,
+		0x00,
+		0x00,
+		0x00,
+		0x00,
+		0x01,
+		0x0a,
+		0x00,
+		0x00,
+		0x01,
 	};
-	struct arp_msg reply = { .op = ARP_REPLY, .spa = PEER_IP,
-	    .tpa = CLIENT_IP };
+	struct arp_msg reply = { .op = ARP_REPLY,
+		.spa = PEER_IP,
+		.tpa = CLIENT_IP };
 	uint8_t buf[64];
 	struct frame f;
 	size_t cap;
@@ -520,12 +714,14 @@ test_arp_reply_encode(void **state)
 	memcpy(reply.tha, client_mac, 6);
 	memset(buf, 0xee, sizeof(buf));
 	assert_int_equal(frame_encode_arp(buf, sizeof(buf), peer_mac,
-	    client_mac, &reply), 60);
+			     client_mac, &reply),
+	    60);
 	assert_memory_equal(buf, want, sizeof(want));
-	assert_int_equal(buf[60], 0xee);	/* nothing past the frame */
+	assert_int_equal(buf[60], 0xee); /* nothing past the frame */
 	for (cap = 0; cap < 60; cap++)
 		assert_int_equal(frame_encode_arp(buf, cap, peer_mac,
-		    client_mac, &reply), 0);
+				     client_mac, &reply),
+		    0);
 	assert_int_equal(frame_decode(want, 60, true, &f), FRAME_OK);
 	assert_int_equal(f.u.arp.op, ARP_REPLY);
 	assert_int_equal(f.u.arp.spa, PEER_IP);

@@ -35,7 +35,8 @@ test_v4_round_trip(void **state)
 
 	(void)state;
 	assert_int_equal(a.family, IPF_V4);
-	assert_memory_equal(a.b, "\xc0\x00\x02\x01\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+	assert_memory_equal(a.b, "\xc0\x00\x02\x01\0\0\0\0\0\0\0\0\0\0\0\0",
+	    16);
 	assert_int_equal(ip_addr_to_v4(&a), 0xc0000201u);
 	assert_string_equal(ip_addr_format(&a, buf, sizeof(buf)), "192.0.2.1");
 	assert_string_equal(ip_addr_format_port(&a, 40112, buf, sizeof(buf)),
@@ -44,7 +45,8 @@ test_v4_round_trip(void **state)
 	assert_true(ip_addr_eq(&p, &a));
 	assert_int_equal(port, 40112);
 	p = must_parse("255.255.255.255");
-	assert_string_equal(ip_addr_format(&p, buf, sizeof(buf)), "255.255.255.255");
+	assert_string_equal(ip_addr_format(&p, buf, sizeof(buf)),
+	    "255.255.255.255");
 	/* A buffer too small is cut, never overrun. */
 	assert_string_equal(ip_addr_format(&a, buf, 5), "192.");
 }
@@ -63,7 +65,8 @@ test_v6_round_trip(void **state)
 	assert_memory_equal(a.b, want, 16);
 	assert_int_equal(ip_addr_to_v4(&a), 0);
 	/* The short form, lower case (RFC 5952), and brackets with a port. */
-	assert_string_equal(ip_addr_format(&a, buf, sizeof(buf)), "2001:db8::1");
+	assert_string_equal(ip_addr_format(&a, buf, sizeof(buf)),
+	    "2001:db8::1");
 	assert_string_equal(ip_addr_format_port(&a, 80, buf, sizeof(buf)),
 	    "[2001:db8::1]:80");
 	assert_int_equal(ip_addr_parse_port("[2001:db8::1]:80", &p, &port), 0);
@@ -82,14 +85,32 @@ static void
 test_refused_text(void **state)
 {
 	static const char *const bad[] = {
-		"", "192.0.2", "192.0.2.1.5", "300.0.2.1", "192.0.2.01x", "::g",
-		"2001:db8::1%eth0", "[2001:db8::1]", " 192.0.2.1", "localhost",
+		"",
+		"192.0.2",
+		"192.0.2.1.5",
+		"300.0.2.1",
+		"192.0.2.01x",
+		"::g",
+		"2001:db8::1%eth0",
+		"[2001:db8::1]",
+		" 192.0.2.1",
+		"localhost",
 	};
 	static const char *const bad_port[] = {
-		"192.0.2.1", "192.0.2.1:", "192.0.2.1:0", "192.0.2.1:65536",
-		"192.0.2.1:+80", "192.0.2.1:80 ", "2001:db8::1:80", "[2001:db8::1]80",
-		"[2001:db8::1]:", "[192.0.2.1]:80", "2001:db8::1]:80", "[2001:db8::1:80",
-		"[]:80", "[2001:db8::1]:99999999999",
+		"192.0.2.1",
+		"192.0.2.1:",
+		"192.0.2.1:0",
+		"192.0.2.1:65536",
+		"192.0.2.1:+80",
+		"192.0.2.1:80 ",
+		"2001:db8::1:80",
+		"[2001:db8::1]80",
+		"[2001:db8::1]:",
+		"[192.0.2.1]:80",
+		"2001:db8::1]:80",
+		"[2001:db8::1:80",
+		"[]:80",
+		"[2001:db8::1]:99999999999",
 		"[0000:0000:0000:0000:0000:0000:0000:0000:0000]:1",
 	};
 	struct ip_addr a;
@@ -102,7 +123,8 @@ test_refused_text(void **state)
 			fail_msg("'%s' parsed as an address", bad[i]);
 	for (i = 0; i < NELEM(bad_port); i++)
 		if (ip_addr_parse_port(bad_port[i], &a, &port) == 0)
-			fail_msg("'%s' parsed as an address and port", bad_port[i]);
+			fail_msg("'%s' parsed as an address and port",
+			    bad_port[i]);
 }
 
 /* The family is part of the address: ::c000:201 is not 192.0.2.1. */
@@ -127,14 +149,16 @@ test_equality_minds_family(void **state)
 static void
 test_hash_is_keyed(void **state)
 {
-	struct ip_addr a = must_parse("2001:db8::1"), b = must_parse("2001:db8::2");
+	struct ip_addr a = must_parse("2001:db8::1"),
+		       b = must_parse("2001:db8::2");
 	int moved = 0, i;
 
 	(void)state;
 	assert_int_equal(ip_addr_hash(&a, 7), ip_addr_hash(&a, 7));
 	assert_int_not_equal(ip_addr_hash(&a, 7), ip_addr_hash(&b, 7));
 	for (i = 0; i < 64; i++)
-		moved += ip_addr_hash(&a, (uint64_t)i) != ip_addr_hash(&a, (uint64_t)i + 1);
+		moved += ip_addr_hash(&a, (uint64_t)i) !=
+		    ip_addr_hash(&a, (uint64_t)i + 1);
 	assert_int_equal(moved, 64);
 	/* IPv4 stands for itself in a seed; IPv6 is folded. */
 	b = ip_addr_v4(0xc0000202u);
@@ -145,12 +169,14 @@ test_hash_is_keyed(void **state)
 static void
 test_multicast_helpers(void **state)
 {
-	struct ip_addr a = must_parse("2001:db8::12:3456"), g, v4m = must_parse("224.0.0.1");
+	struct ip_addr a = must_parse("2001:db8::12:3456"), g,
+		       v4m = must_parse("224.0.0.1");
 	char buf[IP_ADDR_STRLEN];
 
 	(void)state;
 	g = ip_addr_solicited_node(&a);
-	assert_string_equal(ip_addr_format(&g, buf, sizeof(buf)), "ff02::1:ff12:3456");
+	assert_string_equal(ip_addr_format(&g, buf, sizeof(buf)),
+	    "ff02::1:ff12:3456");
 	assert_true(ip_addr_is_multicast(&g));
 	assert_false(ip_addr_is_multicast(&a));
 	assert_true(ip_addr_is_multicast(&v4m));

@@ -17,8 +17,22 @@
 #include "live_view.h"
 #include "segment.h"
 
-enum { S_LISTEN, S_SOCKET, S_SET, S_NB, S_CONNECT, S_SEND, S_UNTIL,
-	S_WAITPEER, S_CLOSE, S_WAIT, S_SHUT, S_ACCEPT, S_BEHAVE, S_N };
+enum {
+	S_LISTEN,
+	S_SOCKET,
+	S_SET,
+	S_NB,
+	S_CONNECT,
+	S_SEND,
+	S_UNTIL,
+	S_WAITPEER,
+	S_CLOSE,
+	S_WAIT,
+	S_SHUT,
+	S_ACCEPT,
+	S_BEHAVE,
+	S_N
+};
 
 static struct scn_step steps[S_N];
 static struct scenario sc;
@@ -40,7 +54,8 @@ setup(void **state)
 	(void)state;
 	memset(&sc, 0, sizeof(sc));
 	snprintf(sc.case_name, sizeof(sc.case_name), "x.scn[mode=blocking]");
-	snprintf(sc.description, sizeof(sc.description), "a close that lingers");
+	snprintf(sc.description, sizeof(sc.description),
+	    "a close that lingers");
 	snprintf(sc.socks[0], sizeof(sc.socks[0]), "c");
 	snprintf(sc.socks[1], sizeof(sc.socks[1]), "l");
 	sc.nsocks = 1;
@@ -121,8 +136,10 @@ test_durations(void **state)
 static void
 test_step_start_and_end(void **state)
 {
-	struct obs_call c = { .ran = true, .ret = 0, .t_start_ns = 3000000,
-	    .t_end_ns = 2004000000u };
+	struct obs_call c = { .ran = true,
+		.ret = 0,
+		.t_start_ns = 3000000,
+		.t_end_ns = 2004000000u };
 
 	(void)state;
 	live_fmt_step_start(&v, S_CLOSE, 3000000, buf, sizeof(buf));
@@ -132,7 +149,8 @@ test_step_start_and_end(void **state)
 	c.ret = -1;
 	snprintf(c.err_name, sizeof(c.err_name), "EWOULDBLOCK");
 	live_fmt_step_end(&v, S_CLOSE, &c, buf, sizeof(buf));
-	assert_string_equal(buf, "  +2.004s  close c returned -1 EWOULDBLOCK "
+	assert_string_equal(buf,
+	    "  +2.004s  close c returned -1 EWOULDBLOCK "
 	    "after 2.001s");
 	c.ret = 0;
 	c.err_name[0] = '\0';
@@ -142,7 +160,8 @@ test_step_start_and_end(void **state)
 	c.ret = -1;
 	snprintf(c.detail, sizeof(c.detail), "err timeout: not met");
 	live_fmt_step_end(&v, S_WAITPEER, &c, buf, sizeof(buf));
-	assert_string_equal(buf, "  +2.004s  wait peer c rx>=10KiB: not met "
+	assert_string_equal(buf,
+	    "  +2.004s  wait peer c rx>=10KiB: not met "
 	    "after 2.000s (err timeout: not met)");
 }
 
@@ -150,8 +169,10 @@ test_step_start_and_end(void **state)
 static void
 test_peer_column(void **state)
 {
-	struct obs_call c = { .ran = true, .ret = 0, .t_start_ns = 0,
-	    .t_end_ns = 80000 };
+	struct obs_call c = { .ran = true,
+		.ret = 0,
+		.t_start_ns = 0,
+		.t_end_ns = 80000 };
 	char head[LIVE_LINE_MAX];
 	const char *h, *p;
 	size_t col;
@@ -168,16 +189,20 @@ test_peer_column(void **state)
 	p = strstr(buf, "peer listen 7002 swallow-fin: ok");
 	assert_non_null(p);
 	assert_int_equal((size_t)(p - buf), col);
-	assert_null(strstr(buf, "port=7002"));	/* "ok ..." adds nothing */
+	assert_null(strstr(buf, "port=7002")); /* "ok ..." adds nothing */
 }
 
 static struct obs_segment
 seg(uint64_t t, bool from_client, uint32_t seq, uint32_t ack, uint8_t fl)
 {
-	struct obs_segment s = { .t_ns = t, .from_client = from_client,
-	    .sport = from_client ? 43820 : 7002,
-	    .dport = from_client ? 7002 : 43820, .seq = seq, .ack = ack,
-	    .flags = fl, .window = 63 };
+	struct obs_segment s = { .t_ns = t,
+		.from_client = from_client,
+		.sport = from_client ? 43820 : 7002,
+		.dport = from_client ? 7002 : 43820,
+		.seq = seq,
+		.ack = ack,
+		.flags = fl,
+		.window = 63 };
 
 	return s;
 }
@@ -202,16 +227,19 @@ test_segments(void **state)
 	s = seg(436957, true, 2046222499u, 0, TCPF_SYN);
 	live_fmt_seg(&v, &s, buf, sizeof(buf));
 	/* 30 characters of arrow: 4 of tail, the flags, the rest */
-	assert_string_equal(buf, "  +0.000s  client ---- SYN --------------"
+	assert_string_equal(buf,
+	    "  +0.000s  client ---- SYN --------------"
 	    "------>  peer  seq 0 win 63");
 	assert_int_equal((size_t)(strstr(buf, "peer") - buf), peer_col);
 
 	s = seg(474863, false, 1646347825u, 2046222500u, TCPF_SYN | TCPF_ACK);
 	live_fmt_seg(&v, &s, buf, sizeof(buf));
-	assert_string_equal(buf, "  +0.000s  client <----------------"
+	assert_string_equal(buf,
+	    "  +0.000s  client <----------------"
 	    " SYN ACK ----  peer  seq 0 ack 1 win 63");
 
-	s = seg(891000000u, true, 2046232740u, 1646347826u, TCPF_FIN | TCPF_ACK);
+	s = seg(891000000u, true, 2046232740u, 1646347826u,
+	    TCPF_FIN | TCPF_ACK);
 	s.len = 0;
 	live_fmt_seg(&v, &s, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "client ---- FIN ACK ---"));
@@ -267,11 +295,13 @@ test_verdicts(void **state)
 	live_fmt_verdict(&v, &vd, 2004000000u, buf, sizeof(buf));
 	assert_string_equal(buf, "  +2.004s    PASS  expect linux: returns 0");
 	vd.kind = VERDICT_FAIL;
-	snprintf(vd.check, sizeof(vd.check), "expect wire client sends RST "
+	snprintf(vd.check, sizeof(vd.check),
+	    "expect wire client sends RST "
 	    "within 100ms");
 	snprintf(vd.actual, sizeof(vd.actual), "the client sent no RST");
 	live_fmt_verdict(&v, &vd, 2104000000u, buf, sizeof(buf));
-	assert_string_equal(buf, "  +2.104s    FAIL  expect wire client sends "
+	assert_string_equal(buf,
+	    "  +2.104s    FAIL  expect wire client sends "
 	    "RST within 100ms\n                 the client sent no RST");
 }
 
@@ -283,7 +313,8 @@ test_tick(void **state)
 	live_fmt_tick(&v, S_CLOSE, 400000000u, buf, sizeof(buf));
 	assert_string_equal(buf, "           close c ... 0.4s");
 	live_fmt_tick(&v, S_WAIT, 400000000u, buf, sizeof(buf));
-	assert_string_equal(buf, "           wait 2s ... 0.4s of 2s, 1.6s left");
+	assert_string_equal(buf,
+	    "           wait 2s ... 0.4s of 2s, 1.6s left");
 	live_fmt_tick(&v, S_WAIT, 2500000000u, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "0.0s left"));
 	live_fmt_tick(&v, S_WAITPEER, 1000000000u, buf, sizeof(buf));
@@ -301,7 +332,8 @@ test_end(void **state)
 	live_fmt_end(&v, &o, buf, sizeof(buf));
 	assert_string_equal(buf, "   done in 2.031s");
 	o.aborted = true;
-	snprintf(o.abort_reason, sizeof(o.abort_reason), "case timeout after 1s");
+	snprintf(o.abort_reason, sizeof(o.abort_reason),
+	    "case timeout after 1s");
 	live_fmt_end(&v, &o, buf, sizeof(buf));
 	assert_string_equal(buf, "   stopped: case timeout after 1s");
 }
@@ -314,7 +346,8 @@ test_truncation(void **state)
 	struct obs_segment s = seg(0, true, 1, 0, TCPF_SYN);
 
 	(void)state;
-	assert_true(live_fmt_seg(&v, &s, small, sizeof(small)) >= sizeof(small));
+	assert_true(
+	    live_fmt_seg(&v, &s, small, sizeof(small)) >= sizeof(small));
 	assert_int_equal(strlen(small), sizeof(small) - 1);
 }
 

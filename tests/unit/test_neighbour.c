@@ -43,7 +43,8 @@ on_frame(void *arg, const uint8_t *frame, size_t len)
 {
 	(void)arg;
 	assert_true(nsent < MAX_SENT);
-	assert_int_equal(frame_decode(frame, len, true, &sent[nsent]), FRAME_OK);
+	assert_int_equal(frame_decode(frame, len, true, &sent[nsent]),
+	    FRAME_OK);
 	nsent++;
 }
 
@@ -60,7 +61,8 @@ static int
 setup(void **state)
 {
 	(void)state;
-	nb = calloc(1, sizeof(*nb));	/* the cache is 100 KiB: not on the stack */
+	nb =
+	    calloc(1, sizeof(*nb)); /* the cache is 100 KiB: not on the stack */
 	assert_non_null(nb);
 	neigh_init(nb, &peer4, &peer6, our_mac, on_frame, on_segment, NULL);
 	nsent = nsegs = 0;
@@ -78,7 +80,7 @@ teardown(void **state)
 /* A decoded NS or NA, as frame_decode would hand it over. */
 static struct frame
 ndp_in(uint8_t type, const struct ip_addr *src, const struct ip_addr *dst,
-       const struct ip_addr *target, bool lla)
+    const struct ip_addr *target, bool lla)
 {
 	struct frame f;
 
@@ -138,14 +140,15 @@ test_ns_for_others_ignored(void **state)
 
 	(void)state;
 	neigh_on_ndp(nb, &ns);
-	ns = ndp_in(NDP_NS, &client6, &group, &peer6, true);	/* the wrong group */
+	ns = ndp_in(NDP_NS, &client6, &group, &peer6,
+	    true); /* the wrong group */
 	neigh_on_ndp(nb, &ns);
 	assert_int_equal(nsent, 0);
 	assert_int_equal(nb->st.ndp_ignored, 2);
 	assert_false(arp_cache_lookup(&nb->cache, &client6, mac));
 	/* An IPv4-only peer answers no NS at all. */
-	neigh_init(nb, &peer4, &(struct ip_addr){ .family = IPF_NONE }, our_mac, on_frame,
-	    on_segment, NULL);
+	neigh_init(nb, &peer4, &(struct ip_addr){ .family = IPF_NONE }, our_mac,
+	    on_frame, on_segment, NULL);
 	group = ip_addr_solicited_node(&peer6);
 	ns = ndp_in(NDP_NS, &client6, &group, &peer6, true);
 	neigh_on_ndp(nb, &ns);
@@ -165,9 +168,10 @@ test_duplicate_probe_defended(void **state)
 	(void)state;
 	neigh_on_ndp(nb, &ns);
 	assert_int_equal(nsent, 1);
-	assert_int_equal(sent[0].u.ndp.na_flags, NDP_NA_OVERRIDE);	/* not Solicited */
+	assert_int_equal(sent[0].u.ndp.na_flags,
+	    NDP_NA_OVERRIDE); /* not Solicited */
 	assert_int_equal(sent[0].u.ndp.dst.b[0], 0xff);
-	assert_int_equal(sent[0].u.ndp.dst.b[15], 1);		/* ff02::1 */
+	assert_int_equal(sent[0].u.ndp.dst.b[15], 1); /* ff02::1 */
 	assert_memory_equal(sent[0].eth_dst, "\x33\x33\x00\x00\x00\x01", 6);
 	assert_false(arp_cache_lookup(&nb->cache, &any, mac));
 }
@@ -202,15 +206,18 @@ test_arp(void **state)
 static void
 test_output_asks_and_holds(void **state)
 {
-	struct segment syn = { .saddr = peer6, .daddr = client6, .sport = 41000,
-	    .dport = 9000, .flags = TCPF_SYN };
+	struct segment syn = { .saddr = peer6,
+		.daddr = client6,
+		.sport = 41000,
+		.dport = 9000,
+		.flags = TCPF_SYN };
 	struct segment data = syn;
 	struct ip_addr group = ip_addr_solicited_node(&client6);
 	struct frame na;
 
 	(void)state;
 	neigh_output(nb, &syn);
-	neigh_output(nb, &syn);		/* a retransmission: no second question */
+	neigh_output(nb, &syn); /* a retransmission: no second question */
 	assert_int_equal(nsent, 1);
 	assert_int_equal(sent[0].u.ndp.type, NDP_NS);
 	assert_true(ip_addr_eq(&sent[0].u.ndp.src, &peer6));
@@ -221,7 +228,7 @@ test_output_asks_and_holds(void **state)
 	data.flags = TCPF_ACK | TCPF_PSH;
 	data.payload = (const uint8_t *)"x";
 	data.payload_len = 1;
-	neigh_output(nb, &data);	/* data does not wait: TCP resends it */
+	neigh_output(nb, &data); /* data does not wait: TCP resends it */
 	assert_int_equal(nb->st.no_mac, 1);
 	assert_int_equal(nsegs, 0);
 	/* An advertisement claiming our own address teaches nothing. */
@@ -233,7 +240,7 @@ test_output_asks_and_holds(void **state)
 	assert_int_equal(nsegs, 2);
 	assert_memory_equal(seg_mac[0], client_mac, 6);
 	assert_int_equal(segs[1].flags, TCPF_SYN);
-	neigh_output(nb, &data);	/* known now: straight out */
+	neigh_output(nb, &data); /* known now: straight out */
 	assert_int_equal(nsegs, 3);
 	assert_int_equal(segs[2].payload_len, 1);
 }
@@ -242,8 +249,11 @@ test_output_asks_and_holds(void **state)
 static void
 test_output_ipv4_and_full_queue(void **state)
 {
-	struct segment syn = { .saddr = peer4, .daddr = client4, .sport = 41000,
-	    .dport = 9000, .flags = TCPF_SYN };
+	struct segment syn = { .saddr = peer4,
+		.daddr = client4,
+		.sport = 41000,
+		.dport = 9000,
+		.flags = TCPF_SYN };
 	size_t i;
 
 	(void)state;
@@ -265,12 +275,17 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_ns_for_us_answered, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ns_for_others_ignored, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_duplicate_probe_defended, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ns_for_us_answered, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ns_for_others_ignored,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_probe_defended,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arp, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_output_asks_and_holds, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_output_ipv4_and_full_queue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_output_asks_and_holds,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_output_ipv4_and_full_queue,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,11 +27,13 @@ test_parse_forms(void **state)
 		int64_t value;
 	} ok[] = {
 		{ "growth fds <= 0", SCN_PROBE_GROWTH, OB_P_FDS, 0, SOP_LE, 0 },
-		{ "peak threads < 10", SCN_PROBE_PEAK, OB_P_THREADS, 0, SOP_LT, 10 },
+		{ "peak threads < 10", SCN_PROBE_PEAK, OB_P_THREADS, 0, SOP_LT,
+		    10 },
 		{ "rss <= 4MiB", SCN_PROBE_NOW, OB_P_RSS_KIB, 0, SOP_LE, 4096 },
 		{ "expect growth fds != -3", SCN_PROBE_GROWTH, OB_P_FDS, 0,
 		    SOP_NE, -3 },
-		{ "sockets FIN_WAIT1 = 0", SCN_PROBE_NOW, OB_P_STATE, 4, SOP_EQ, 0 },
+		{ "sockets FIN_WAIT1 = 0", SCN_PROBE_NOW, OB_P_STATE, 4, SOP_EQ,
+		    0 },
 		{ "peak sockets TIME_WAIT > 100", SCN_PROBE_PEAK, OB_P_STATE, 6,
 		    SOP_GT, 100 },
 		{ "growth tcpext TCPAbortOnLinger = 0", SCN_PROBE_GROWTH,
@@ -55,19 +57,23 @@ test_parse_forms(void **state)
 	}
 	assert_string_equal(e.counter, "TCPAbortOnLinger");
 	assert_int_equal(ob_expect_parse("sockets FIN_WAIT1 = 0 within 30s", &e,
-	    err, sizeof(err)), 0);
+			     err, sizeof(err)),
+	    0);
 	assert_int_equal(e.probe.within_ns, 30000 * MS);
 	assert_int_equal(ob_expect_parse("closes rst >= 1", &e, err,
-	    sizeof(err)), 0);
+			     sizeof(err)),
+	    0);
 	assert_int_equal(e.kind, OB_EXP_CLOSES);
 	assert_int_equal(e.end, OB_END_RST);
 	assert_false(e.every);
 	assert_int_equal(ob_expect_parse("every close sends FIN", &e, err,
-	    sizeof(err)), 0);
+			     sizeof(err)),
+	    0);
 	assert_true(e.every);
 	assert_int_equal(e.end, OB_END_FIN);
 	assert_int_equal(ob_expect_parse("close time <= 1100ms", &e, err,
-	    sizeof(err)), 0);
+			     sizeof(err)),
+	    0);
 	assert_int_equal(e.kind, OB_EXP_CLOSE_TIME);
 	assert_int_equal(e.value, 1100 * (int64_t)MS);
 }
@@ -75,23 +81,32 @@ test_parse_forms(void **state)
 static void
 test_parse_errors(void **state)
 {
-	static const struct { const char *text, *want; } bad[] = {
+	static const struct {
+		const char *text, *want;
+	} bad[] = {
 		/* the scenario language's own messages */
 		{ "", "expected a probe such as fds" },
 		{ "growth fd <= 0", "unknown probe \"fd\"" },
-		{ "growth fds =< 0", "expected an operator such as <=, got \"=<\"" },
+		{ "growth fds =< 0",
+		    "expected an operator such as <=, got \"=<\"" },
 		{ "sockets FIN_WAIT3 = 0", "unknown TCP state \"FIN_WAIT3\"" },
-		{ "growth fds <= 0 within 2s", "within goes with a plain probe" },
+		{ "growth fds <= 0 within 2s",
+		    "within goes with a plain probe" },
 		/* this command's own */
-		{ "closes syn >= 1", "expected fin, rst or none, got \"syn\" "
+		{ "closes syn >= 1",
+		    "expected fin, rst or none, got \"syn\" "
 		    "(word 2 of" },
 		{ "closes fin >=", "expected a value, got the end of" },
 		{ "closes fin >= 1.5", "expected a whole number, got \"1.5\"" },
-		{ "closes fin >= 1 please", "expected nothing more, got \"please\"" },
-		{ "every close sends", "expected fin, rst or none, got the end" },
-		{ "every connection sends rst", "expected \"close\", got "
+		{ "closes fin >= 1 please",
+		    "expected nothing more, got \"please\"" },
+		{ "every close sends",
+		    "expected fin, rst or none, got the end" },
+		{ "every connection sends rst",
+		    "expected \"close\", got "
 		    "\"connection\"" },
-		{ "close time <= 2", "expected a duration (1100ms, 2s), got \"2\"" },
+		{ "close time <= 2",
+		    "expected a duration (1100ms, 2s), got \"2\"" },
 		{ "close delay <= 2s", "expected \"time\", got \"delay\"" },
 		{ "closes a b c d e f", "too many words" },
 	};
@@ -102,7 +117,8 @@ test_parse_errors(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(ob_expect_parse(bad[i].text, &e, err,
-		    sizeof(err)), -1);
+				     sizeof(err)),
+		    -1);
 		if (strstr(err, bad[i].want) == NULL)
 			fail_msg("'%s': got '%s', wanted '%s'", bad[i].text,
 			    err, bad[i].want);
@@ -118,11 +134,14 @@ test_tcpext_names(void **state)
 
 	(void)state;
 	assert_int_equal(ob_expect_parse("growth tcpext TCPAbortOnLinger = 0",
-	    &e[0], err, sizeof(err)), 0);
+			     &e[0], err, sizeof(err)),
+	    0);
 	assert_int_equal(ob_expect_parse("tcpext TCPOrphanQueued >= 1", &e[1],
-	    err, sizeof(err)), 0);
+			     err, sizeof(err)),
+	    0);
 	assert_int_equal(ob_expect_parse("growth fds <= 0", &e[2], err,
-	    sizeof(err)), 0);
+			     sizeof(err)),
+	    0);
 	n = ob_tcpext_names(e, 3, names, OB_TCPEXT_MAX);
 	assert_int_equal(n, 6);
 	assert_string_equal(names[0], "TCPAbortOnClose");
@@ -169,7 +188,8 @@ test_eval_growth(void **state)
 	assert_true(v.decided);
 	assert_false(v.pass);
 	assert_int_equal(v.actual, 200);
-	assert_non_null(strstr(v.detail, "fds grew by 200 (4 -> 204, peak "
+	assert_non_null(strstr(v.detail,
+	    "fds grew by 200 (4 -> 204, peak "
 	    "204 at +0.200s); wanted <= 0"));
 	eval("peak fds < 300", &s, &cs, &v);
 	assert_true(v.pass);
@@ -182,7 +202,8 @@ test_eval_growth(void **state)
 	assert_true(v.pass);
 	eval("sockets FIN_WAIT1 = 2 within 1s", &s, &cs, &v);
 	assert_false(v.pass);
-	assert_non_null(strstr(v.detail, "wanted = 2 within 1s of the exit; "
+	assert_non_null(strstr(v.detail,
+	    "wanted = 2 within 1s of the exit; "
 	    "--settle"));
 	t_exit = OB_NO_TIME;
 	/* counters: by name, sampled or not */
@@ -226,7 +247,8 @@ test_eval_closes(void **state)
 	assert_true(v.pass);
 	eval("close time <= 1100ms", NULL, &cs, &v);
 	assert_true(v.pass);
-	assert_string_equal(v.detail, "the longest of 1 close() calls took 1000.0 ms");
+	assert_string_equal(v.detail,
+	    "the longest of 1 close() calls took 1000.0 ms");
 	eval("close time < 1s", NULL, &cs, &v);
 	assert_false(v.pass);
 	cs.n = 0;

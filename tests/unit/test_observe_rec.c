@@ -15,15 +15,16 @@
 static void
 test_close_record(void **state)
 {
-	const char *line = "pid=12 tid=13 call=close fd=5 lport=43110 "
+	const char *line =
+	    "pid=12 tid=13 call=close fd=5 lport=43110 "
 	    "rport=7000 lon=1 lsec=2 nb=1 st=1 t0=1000 t1=2001000 ret=0 "
 	    "err=0\n";
 	struct ob_rec r;
 	char err[128];
 
 	(void)state;
-	assert_int_equal(ob_rec_parse(line, strlen(line), &r, err,
-	    sizeof(err)), 0);
+	assert_int_equal(ob_rec_parse(line, strlen(line), &r, err, sizeof(err)),
+	    0);
 	assert_int_equal(r.call, OB_CLOSE);
 	assert_int_equal(r.pid, 12);
 	assert_int_equal(r.tid, 13);
@@ -45,12 +46,21 @@ test_close_record(void **state)
 static void
 test_every_call_and_holdings(void **state)
 {
-	static const struct { const char *name; enum ob_call c; } calls[] = {
-		{ "hello", OB_HELLO }, { "socket", OB_SOCKET },
-		{ "connect", OB_CONNECT }, { "accept", OB_ACCEPT },
-		{ "setsockopt", OB_SETSOCKOPT }, { "shutdown", OB_SHUTDOWN },
-		{ "close", OB_CLOSE }, { "dup", OB_DUP }, { "exit", OB_EXIT },
-		{ "open-at-exit", OB_OPEN_AT_EXIT }, { "sendfile", OB_CALL_OTHER },
+	static const struct {
+		const char *name;
+		enum ob_call c;
+	} calls[] = {
+		{ "hello", OB_HELLO },
+		{ "socket", OB_SOCKET },
+		{ "connect", OB_CONNECT },
+		{ "accept", OB_ACCEPT },
+		{ "setsockopt", OB_SETSOCKOPT },
+		{ "shutdown", OB_SHUTDOWN },
+		{ "close", OB_CLOSE },
+		{ "dup", OB_DUP },
+		{ "exit", OB_EXIT },
+		{ "open-at-exit", OB_OPEN_AT_EXIT },
+		{ "sendfile", OB_CALL_OTHER },
 	};
 	char line[160], err[128];
 	struct ob_rec r;
@@ -58,10 +68,13 @@ test_every_call_and_holdings(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
-		snprintf(line, sizeof(line), "pid=1 call=%s fds=204 thr=3 "
-		    "rss=1536 ret=-1 err=11", calls[i].name);
+		snprintf(line, sizeof(line),
+		    "pid=1 call=%s fds=204 thr=3 "
+		    "rss=1536 ret=-1 err=11",
+		    calls[i].name);
 		assert_int_equal(ob_rec_parse(line, strlen(line), &r, err,
-		    sizeof(err)), 0);
+				     sizeof(err)),
+		    0);
 		assert_int_equal(r.call, calls[i].c);
 		assert_int_equal(r.fds, 204);
 		assert_int_equal(r.threads, 3);
@@ -76,13 +89,13 @@ static void
 test_unknown_keys_ignored(void **state)
 {
 	const char *line = "pid=3 call=setsockopt fd=4 level=6 opt=13 val=30 "
-	    "exe=/usr/bin/curl future=1";
+			   "exe=/usr/bin/curl future=1";
 	struct ob_rec r;
 	char err[128];
 
 	(void)state;
-	assert_int_equal(ob_rec_parse(line, strlen(line), &r, err,
-	    sizeof(err)), 0);
+	assert_int_equal(ob_rec_parse(line, strlen(line), &r, err, sizeof(err)),
+	    0);
 	assert_int_equal(r.level, 6);
 	assert_int_equal(r.opt, 13);
 	assert_int_equal(r.val, 30);
@@ -91,10 +104,13 @@ test_unknown_keys_ignored(void **state)
 static void
 test_bad_records(void **state)
 {
-	static const struct { const char *line, *want; } bad[] = {
+	static const struct {
+		const char *line, *want;
+	} bad[] = {
 		{ "pid=1 call=close fd=x", "column 21: 'x' is not a number" },
 		{ "pid=1 call=close fd=", "column 21: '' is not a number" },
-		{ "pid=1 call=close lport=99999999999", "is not a number in range" },
+		{ "pid=1 call=close lport=99999999999",
+		    "is not a number in range" },
 		{ "pid=1 close", "column 7: expected key=value" },
 		{ "call=close fd=3", "the record has no pid" },
 		{ "pid=4 fd=3", "the record has no call" },
@@ -107,7 +123,8 @@ test_bad_records(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(ob_rec_parse(bad[i].line, strlen(bad[i].line),
-		    &r, err, sizeof(err)), -1);
+				     &r, err, sizeof(err)),
+		    -1);
 		if (strstr(err, bad[i].want) == NULL)
 			fail_msg("'%s': got '%s', wanted '%s'", bad[i].line,
 			    err, bad[i].want);
@@ -120,13 +137,14 @@ test_subst(void **state)
 	char out[64];
 
 	(void)state;
-	assert_int_equal(ob_subst("http://{peer}:{port}/x", "192.0.2.2",
-	    "7000", out, sizeof(out)), 0);
+	assert_int_equal(ob_subst("http://{peer}:{port}/x", "192.0.2.2", "7000",
+			     out, sizeof(out)),
+	    0);
 	assert_string_equal(out, "http://192.0.2.2:7000/x");
 	assert_int_equal(ob_subst("{peer", "a", "b", out, sizeof(out)), 0);
 	assert_string_equal(out, "{peer");
-	assert_int_equal(ob_subst("{port}{port}", "a", "123", out,
-	    sizeof(out)), 0);
+	assert_int_equal(ob_subst("{port}{port}", "a", "123", out, sizeof(out)),
+	    0);
 	assert_string_equal(out, "123123");
 	assert_int_equal(ob_subst("{peer}", "192.0.2.2", "1", out, 9), -1);
 	assert_int_equal(ob_subst("{peer}", "192.0.2.2", "1", out, 10), 0);

@@ -56,8 +56,13 @@ fill(struct fixture *f)
 	f->c[0].first = OB_CLOSER_PROGRAM;
 	f->c[0].fin_retx = 3;
 	f->c[0].retx = 3;
-	f->c[0].close = (struct ob_rec){ .call = OB_CLOSE, .fd = 5,
-	    .t0 = 10 * MS, .t1 = 2010 * MS, .lon = 1, .lsec = 2, .nb = 1 };
+	f->c[0].close = (struct ob_rec){ .call = OB_CLOSE,
+		.fd = 5,
+		.t0 = 10 * MS,
+		.t1 = 2010 * MS,
+		.lon = 1,
+		.lsec = 2,
+		.nb = 1 };
 	f->c[0].t_shutdown = 9 * MS;
 	f->c[0].shut_how = 1;
 	f->c[0].shut_before_close = true;
@@ -67,18 +72,33 @@ fill(struct fixture *f)
 	f->c[1].t_rst = 20 * MS;
 	f->c[1].end = OB_END_RST;
 	f->c[1].first = OB_CLOSER_PROGRAM;
-	f->c[1].close = (struct ob_rec){ .call = OB_OPEN_AT_EXIT, .fd = 6,
-	    .t0 = 20 * MS, .lon = 1, .lsec = 0, .nb = 0 };
-	f->cs = (struct ob_conns){ .v = f->c, .n = 2, .cap = 2,
-	    .shim_loaded = true };
-	f->x[0] = (struct ob_sample){ .t_ns = 0, .running = true, .procs = 1,
-	    .threads = 1, .fds = 4, .rss_kib = 2048 };
-	f->x[1] = (struct ob_sample){ .t_ns = 30 * MS, .running = true,
-	    .procs = 1, .threads = 1, .fds = 7, .rss_kib = 4096 };
+	f->c[1].close = (struct ob_rec){ .call = OB_OPEN_AT_EXIT,
+		.fd = 6,
+		.t0 = 20 * MS,
+		.lon = 1,
+		.lsec = 0,
+		.nb = 0 };
+	f->cs = (struct ob_conns){ .v = f->c,
+		.n = 2,
+		.cap = 2,
+		.shim_loaded = true };
+	f->x[0] = (struct ob_sample){ .t_ns = 0,
+		.running = true,
+		.procs = 1,
+		.threads = 1,
+		.fds = 4,
+		.rss_kib = 2048 };
+	f->x[1] = (struct ob_sample){ .t_ns = 30 * MS,
+		.running = true,
+		.procs = 1,
+		.threads = 1,
+		.fds = 7,
+		.rss_kib = 4096 };
 	f->x[1].by_state[4] = 1;
 	f->s = (struct ob_series){ .v = f->x, .n = 2, .cap = 2 };
 	assert_int_equal(ob_expect_parse("growth fds <= 0", &f->e[0], err,
-	    sizeof(err)), 0);
+			     sizeof(err)),
+	    0);
 	ob_expect_eval(&f->e[0], &f->s, &f->cs, OB_NO_TIME, &f->v[0]);
 	f->in.argv = argv_curl;
 	f->in.behaviour = "swallow-fin";
@@ -131,14 +151,17 @@ test_human(void **state)
 	has(t, "exit status 0 at +2.100s; sockets watched 2s more");
 	has(t, "connections: 2\n");
 	has(t, "#1  port 40000 > peer port 7000  (pid 4)");
-	has(t, "closed:   the program first; the program sent FIN (at "
+	has(t,
+	    "closed:   the program first; the program sent FIN (at "
 	    "+0.010s), the peer's FIN/RST never");
 	has(t, "retx:     3 segments sent again (3 of them FIN)");
-	has(t, "close():  fd 5 at +0.010s returned 0 after 2000.0 ms; "
+	has(t,
+	    "close():  fd 5 at +0.010s returned 0 after 2000.0 ms; "
 	    "SO_LINGER {1, 2}; non-blocking");
 	has(t, "shutdown: SHUT_WR at +0.009s, 1.0 ms before close()");
 	has(t, "state:    FIN_WAIT1 at exit, gone after settling");
-	has(t, "close():  never called: fd 6 was still open when its process "
+	has(t,
+	    "close():  never called: fd 6 was still open when its process "
 	    "exited at +0.020s, and the kernel closed it; SO_LINGER {1, 0}");
 	has(t, "in all: 1 sent FIN, 1 RST, 0 FIN then RST, 0 neither");
 	has(t, "fds");
@@ -163,7 +186,8 @@ test_human_without_shim(void **state)
 	f.in.capture_drops = 2;
 	f.in.utf8 = false;
 	t = render(&f.in, false);
-	has(t, "close timings unavailable: the program does not use the "
+	has(t,
+	    "close timings unavailable: the program does not use the "
 	    "dynamic libc");
 	has(t, "close():  not seen (no shim in the program)");
 	has(t, "the capture lost 2 frames");
@@ -187,12 +211,14 @@ test_json(void **state)
 	has(t, "\"command\":[\"curl\",\"http://192.0.2.2:7000/\",\"a\\\"b\"]");
 	has(t, "\"behaviour\":\"swallow-fin\"");
 	has(t, "\"sent\":\"FIN\",\"fin_at\":0.010000000,\"rst_at\":null");
-	has(t, "\"close\":{\"by\":\"close\",\"fd\":5,\"at\":0.010000000,"
+	has(t,
+	    "\"close\":{\"by\":\"close\",\"fd\":5,\"at\":0.010000000,"
 	    "\"seconds\":2.000000000,\"ret\":0,\"errno\":0,\"linger_onoff\":1,"
 	    "\"linger_seconds\":2,\"nonblocking\":1}");
 	has(t, "\"close\":{\"by\":\"exit\",\"fd\":6");
 	has(t, "\"fds\":{\"start\":4,\"peak\":7,\"end\":7");
-	has(t, "\"expectations\":[{\"expect\":\"growth fds <= 0\",\"result\":"
+	has(t,
+	    "\"expectations\":[{\"expect\":\"growth fds <= 0\",\"result\":"
 	    "\"fail\",\"actual\":3");
 	free(t);
 }

@@ -44,7 +44,7 @@ test_stats(void **state)
 	add(&s, 10, true, 4, 0);
 	add(&s, 20, true, 50, 3);
 	add(&s, 30, true, 5, 9);
-	add(&s, 40, false, 0, 4);	/* after exit: sockets only */
+	add(&s, 40, false, 0, 4); /* after exit: sockets only */
 	ob_series_stats(&s, OB_P_FDS, 0, &st);
 	assert_true(st.any);
 	assert_int_equal(st.start, 4);
@@ -85,10 +85,10 @@ test_inside_samples(void **state)
 	(void)state;
 	/* a program done before the first outside sample saw it start */
 	add(&s, 30, true, 204, 2);
-	add(&s, 60, true, 0, 2);	/* tearing down after exit() */
+	add(&s, 60, true, 0, 2); /* tearing down after exit() */
 	add(&s, 90, false, 0, 1);
 	r[0] = holding(OB_HELLO, 3, 5, 4);
-	r[1] = holding(OB_EXIT, 7, 40, 99);	/* a child's: not the program's */
+	r[1] = holding(OB_EXIT, 7, 40, 99); /* a child's: not the program's */
 	r[2] = holding(OB_EXIT, 3, 50, 204);
 	assert_int_equal(ob_series_add_inside(&s, r, 3), 0);
 	assert_int_equal(s.n, 5);
@@ -115,7 +115,7 @@ test_inside_skips_exit_with_children(void **state)
 	r[0] = holding(OB_HELLO, 3, 5, 4);
 	r[1] = holding(OB_EXIT, 3, 50, 5);
 	assert_int_equal(ob_series_add_inside(&s, r, 2), 0);
-	assert_int_equal(s.n, 2);	/* the hello only */
+	assert_int_equal(s.n, 2); /* the hello only */
 	assert_int_equal(s.v[0].fds, 4);
 	assert_int_equal(ob_series_add_inside(&s, NULL, 0), 0);
 	ob_series_free(&s);
@@ -128,8 +128,8 @@ test_inside_after_exec(void **state)
 	struct ob_rec r[3];
 
 	(void)state;
-	r[0] = holding(OB_HELLO, 3, 5, 3);	/* sh -c 'exec prog' */
-	r[1] = holding(OB_HELLO, 3, 9, 4);	/* prog */
+	r[0] = holding(OB_HELLO, 3, 5, 3); /* sh -c 'exec prog' */
+	r[1] = holding(OB_HELLO, 3, 9, 4); /* prog */
 	r[2] = holding(OB_EXIT, 3, 50, 4);
 	assert_int_equal(ob_series_add_inside(&s, r, 3), 0);
 	assert_int_equal(s.n, 2);
@@ -146,7 +146,7 @@ test_which_samples_count(void **state)
 	(void)state;
 	memset(&x, 0, sizeof(x));
 	x.running = true;
-	assert_false(ob_sample_counts(&x, OB_P_FDS));	/* no process seen */
+	assert_false(ob_sample_counts(&x, OB_P_FDS)); /* no process seen */
 	x.procs = 1;
 	assert_true(ob_sample_counts(&x, OB_P_FDS));
 	x.running = false;

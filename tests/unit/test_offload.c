@@ -20,10 +20,10 @@
 #include "link_notice.h"
 #include "tcp_options.h"
 
-#define TCP_AT	34	/* TCP header offset when IPv4 has no options */
-#define CSUM_AT	(TCP_AT + 16)
-#define CLIENT_IP 0x0a000001u	/* 10.0.0.1 */
-#define PEER_IP 0x0a000002u	/* 10.0.0.2 */
+#define TCP_AT	  34 /* TCP header offset when IPv4 has no options */
+#define CSUM_AT	  (TCP_AT + 16)
+#define CLIENT_IP 0x0a000001u /* 10.0.0.1 */
+#define PEER_IP	  0x0a000002u /* 10.0.0.2 */
 
 /* The largest IPv4 datagram, framed: what a 64 KiB super-segment needs. */
 #define SUPER_FRAME (14 + 65535)
@@ -38,17 +38,83 @@ static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
  * with checksum offload on.
  */
 static const uint8_t linux_syn[] = {
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
-	0x08, 0x00,
-	0x45, 0x00, 0x00, 0x3c, 0x1c, 0x46, 0x40, 0x00, 0x40, 0x06, 0x0a, 0x74,
-	0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
-	0xb2, 0x6e, 0x1f, 0x90, 0x1a, 0x2b, 0x3c, 0x4d, 0x00, 0x00, 0x00, 0x00,
-	0xa0, 0x02, 0xfa, 0xf0, 0xc1, 0xd8, 0x00, 0x00,
-	0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0x00, 0x9c, 0x4e, 0x21,
-	0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x03, 0x07,
+	0x02,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x02,
+	0x02,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x01,
+	0x08,
+	0x00,
+	0x45,
+	0x00,
+	0x00,
+	0x3c,
+	0x1c,
+	0x46,
+	0x40,
+	0x00,
+	0x40,
+	0x06,
+	0x0a,
+	0x74,
+	0x0a,
+	0x00,
+	0x00,
+	0x01,
+	0x0a,
+	0x00,
+	0x00,
+	0x02,
+	0xb2,
+	0x6e,
+	0x1f,
+	0x90,
+	0x1a,
+	0x2b,
+	0x3c,
+	0x4d,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0xa0,
+	0x02,
+	0xfa,
+	0xf0,
+	0xc1,
+	0xd8,
+	0x00,
+	0x00,
+	0x02,
+	0x04,
+	0x05,
+	0xb4,
+	0x04,
+	0x02,
+	0x08,
+	0x0a,
+	0x00,
+	0x9c,
+	0x4e,
+	0x21,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x01,
+	0x03,
+	0x03,
+	0x07,
 };
-#define SYN_CSUM	0xc1d8
-#define SYN_PARTIAL	0x1431
+#define SYN_CSUM    0xc1d8
+#define SYN_PARTIAL 0x1431
 
 /* The SYN with its TCP checksum field set to csum, decoded with verify. */
 static enum frame_error
@@ -80,7 +146,8 @@ test_partial_checksum_accepted_and_flagged(void **state)
 	assert_int_equal(partial.u.seg.opt.wscale, 7);
 	assert_int_equal(partial.ip_len, 60);
 	/* Unverified, nothing is said about the checksum at all. */
-	assert_int_equal(frame_decode(linux_syn, sizeof(linux_syn), false, &good),
+	assert_int_equal(frame_decode(linux_syn, sizeof(linux_syn), false,
+			     &good),
 	    FRAME_OK);
 	assert_int_equal(good.tcp_csum, FRAME_CSUM_UNCHECKED);
 }
@@ -95,11 +162,11 @@ test_wrong_checksums_still_rejected(void **state)
 	static const uint16_t bad[] = {
 		SYN_CSUM ^ 0x0001,	/* one bit off the right one */
 		(uint16_t)~SYN_CSUM,	/* the complement of the right one */
-		(uint16_t)~SYN_PARTIAL,	/* the seed complemented: 0xebce */
+		(uint16_t)~SYN_PARTIAL, /* the seed complemented: 0xebce */
 		SYN_PARTIAL + 1,
 		SYN_PARTIAL - 1,
-		0x141d,			/* seed of a 20-byte segment: wrong length */
-		0x1531,			/* seed for 10.0.1.2: wrong address */
+		0x141d, /* seed of a 20-byte segment: wrong length */
+		0x1531, /* seed for 10.0.1.2: wrong address */
 		0x0000,
 		0xffff,
 	};
@@ -140,12 +207,14 @@ test_check_is_a_function_of_the_pseudo_sum(void **state)
 	wire_put16(tcp + 16, 0);
 	c6 = inet_csum(tcp, sizeof(tcp), pseudo6);
 	wire_put16(tcp + 16, c6);
-	assert_int_equal(l4_csum_check(pseudo6, tcp, sizeof(tcp), 16), FRAME_CSUM_OK);
+	assert_int_equal(l4_csum_check(pseudo6, tcp, sizeof(tcp), 16),
+	    FRAME_CSUM_OK);
 	wire_put16(tcp + 16, 0x5ba3);
 	assert_int_equal(l4_csum_check(pseudo6, tcp, sizeof(tcp), 16),
 	    FRAME_CSUM_OFFLOADED);
 	wire_put16(tcp + 16, SYN_PARTIAL);
-	assert_int_equal(l4_csum_check(pseudo6, tcp, sizeof(tcp), 16), FRAME_CSUM_BAD);
+	assert_int_equal(l4_csum_check(pseudo6, tcp, sizeof(tcp), 16),
+	    FRAME_CSUM_BAD);
 	/* A checksum field past the end is never read. */
 	assert_int_equal(l4_csum_check(pseudo6, tcp, 16, 16), FRAME_CSUM_BAD);
 }
@@ -156,15 +225,22 @@ encode_data(uint8_t *buf, uint32_t payload_len)
 {
 	static uint8_t payload[65535];
 	struct segment s = {
-		.saddr = ip_addr_v4(CLIENT_IP), .daddr = ip_addr_v4(PEER_IP), .sport = 45678,
+		.saddr = ip_addr_v4(CLIENT_IP),
+		.daddr = ip_addr_v4(PEER_IP),
+		.sport = 45678,
 		.dport = 8080,
-		.seq = 0x1a2b3c4e, .ack = 0x5e6f7082, .flags = TCPF_ACK | TCPF_PSH,
-		.window = 502, .opt = { .has_ts = true, .ts_val = 1, .ts_ecr = 2 },
-		.payload_len = payload_len, .payload = payload,
+		.seq = 0x1a2b3c4e,
+		.ack = 0x5e6f7082,
+		.flags = TCPF_ACK | TCPF_PSH,
+		.window = 502,
+		.opt = { .has_ts = true, .ts_val = 1, .ts_ecr = 2 },
+		.payload_len = payload_len,
+		.payload = payload,
 	};
 
 	memset(payload, 'x', payload_len);
-	return frame_encode_tcp(buf, SUPER_FRAME, client_mac, peer_mac, &s, 7, 64);
+	return frame_encode_tcp(buf, SUPER_FRAME, client_mac, peer_mac, &s, 7,
+	    64);
 }
 
 /*
@@ -194,8 +270,8 @@ test_super_segment_decoded(void **state)
 	assert_int_equal(f.u.seg.payload[65482], 'x');
 	assert_true(f.u.seg.opt.has_ts);
 	/* The seed of one 1448-byte segment is not the seed of this one. */
-	wire_put16(buf + CSUM_AT, (uint16_t)tcp_pseudo_ipv4(CLIENT_IP, PEER_IP,
-	    32 + 1448));
+	wire_put16(buf + CSUM_AT,
+	    (uint16_t)tcp_pseudo_ipv4(CLIENT_IP, PEER_IP, 32 + 1448));
 	assert_int_equal(frame_decode(buf, n, true, &f), FRAME_TCP_BAD_CSUM);
 	/* Cut short by a capture, it is an error, never a smaller segment. */
 	wire_put16(buf + CSUM_AT, 0x13f5);
@@ -209,7 +285,8 @@ test_notice_bad_csum(void **state)
 
 	(void)state;
 	link_notice_bad_csum(buf, sizeof(buf), "veth1", 1, 0);
-	assert_non_null(strstr(buf, "dropped 1 frame with a bad checksum on veth1 "
+	assert_non_null(strstr(buf,
+	    "dropped 1 frame with a bad checksum on veth1 "
 	    "(tcp-bad-csum=1 ip-bad-csum=0)"));
 	assert_non_null(strstr(buf, "'ethtool -K IFACE tx off'"));
 	assert_non_null(strstr(buf, "--no-verify-checksums"));
@@ -217,8 +294,8 @@ test_notice_bad_csum(void **state)
 	assert_non_null(strstr(buf, "dropped 5 frames with"));
 	assert_non_null(strstr(buf, "(tcp-bad-csum=3 ip-bad-csum=2)"));
 	/* The longest interface name and counts still fit whole. */
-	link_notice_bad_csum(buf, sizeof(buf), "abcdefghijklmno", UINT64_MAX / 2,
-	    UINT64_MAX / 2);
+	link_notice_bad_csum(buf, sizeof(buf), "abcdefghijklmno",
+	    UINT64_MAX / 2, UINT64_MAX / 2);
 	assert_true(strlen(buf) < sizeof(buf) - 1);
 	assert_non_null(strstr(buf, "(control command stats)"));
 }

@@ -35,8 +35,10 @@ slurp(const char *name, size_t *len)
 
 	if (fp == NULL)
 		fail_msg("cannot open %s", name);
-	if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0 ||
-	    (buf = malloc((size_t)n + 1)) == NULL || fread(buf, 1, (size_t)n, fp) != (size_t)n)
+	if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 ||
+	    fseek(fp, 0, SEEK_SET) != 0 ||
+	    (buf = malloc((size_t)n + 1)) == NULL ||
+	    fread(buf, 1, (size_t)n, fp) != (size_t)n)
 		fail_msg("cannot read %s", name);
 	fclose(fp);
 	buf[n] = '\0';
@@ -63,24 +65,29 @@ static void
 test_status_variants(void **state)
 {
 	struct probe_proc p;
-	static const char zombie[] = "Name:\tx\nState:\tZ (zombie)\nThreads:\t1\n";
+	static const char zombie[] =
+	    "Name:\tx\nState:\tZ (zombie)\nThreads:\t1\n";
 	static const char no_newline[] = "VmRSS:\t 12 kB\nThreads:\t7";
 	static const char *const bad[] = {
-		"Name:\tx\nVmRSS:\t12 kB\n",		/* no Threads: */
-		"Threads:\t\nVmRSS:\t1 kB\n",		/* no value */
-		"Threads:\t-3\n",			/* negative */
-		"Threads:\t3x\n",			/* trailing junk */
-		"Threads:\t1\nVmRSS:\t12 MB\n",		/* unknown unit */
-		"Threads:\t99999999999999999999999\n",	/* overflow */
+		"Name:\tx\nVmRSS:\t12 kB\n",	       /* no Threads: */
+		"Threads:\t\nVmRSS:\t1 kB\n",	       /* no value */
+		"Threads:\t-3\n",		       /* negative */
+		"Threads:\t3x\n",		       /* trailing junk */
+		"Threads:\t1\nVmRSS:\t12 MB\n",	       /* unknown unit */
+		"Threads:\t99999999999999999999999\n", /* overflow */
 		"",
 	};
 	size_t i;
 
 	(void)state;
-	assert_int_equal(probe_proc_parse_status(zombie, sizeof(zombie) - 1, &p), 0);
+	assert_int_equal(probe_proc_parse_status(zombie, sizeof(zombie) - 1,
+			     &p),
+	    0);
 	assert_int_equal(p.threads, 1);
 	assert_int_equal(p.rss_kib, -1);
-	assert_int_equal(probe_proc_parse_status(no_newline, sizeof(no_newline) - 1, &p), 0);
+	assert_int_equal(probe_proc_parse_status(no_newline,
+			     sizeof(no_newline) - 1, &p),
+	    0);
 	assert_int_equal(p.threads, 7);
 	assert_int_equal(p.rss_kib, 12);
 	/* A length that cuts the value short is honoured: "Threads:\t" only. */
@@ -119,15 +126,19 @@ test_netstat_captured(void **state)
 	uint64_t v = 99;
 
 	(void)state;
-	assert_int_equal(probe_netstat_parse(text, len, "TCPAbortOnData", &v), 0);
+	assert_int_equal(probe_netstat_parse(text, len, "TCPAbortOnData", &v),
+	    0);
 	assert_int_equal(v, 8);
-	assert_int_equal(probe_netstat_parse(text, len, "TCPAbortOnLinger", &v), 0);
+	assert_int_equal(probe_netstat_parse(text, len, "TCPAbortOnLinger", &v),
+	    0);
 	assert_int_equal(v, 0);
-	assert_int_equal(probe_netstat_parse(text, len, "SyncookiesSent", &v), 0);
+	assert_int_equal(probe_netstat_parse(text, len, "SyncookiesSent", &v),
+	    0);
 	assert_int_equal(v, 0);
 	/* IpExt's names are not TcpExt's; case matters as in nstat. */
 	assert_int_equal(probe_netstat_parse(text, len, "InOctets", &v), -1);
-	assert_int_equal(probe_netstat_parse(text, len, "tcpabortondata", &v), -1);
+	assert_int_equal(probe_netstat_parse(text, len, "tcpabortondata", &v),
+	    -1);
 	assert_int_equal(probe_netstat_parse(text, len, "", &v), -1);
 	assert_int_equal(probe_netstat_parse(text, len, "TCPAbortOn", &v), -1);
 	free(text);
@@ -136,13 +147,14 @@ test_netstat_captured(void **state)
 static void
 test_netstat_variants(void **state)
 {
-	static const char ok[] = "IpExt: A B\nIpExt: 1 2\nTcpExt: A B C\nTcpExt: 4 5 6";
+	static const char ok[] =
+	    "IpExt: A B\nIpExt: 1 2\nTcpExt: A B C\nTcpExt: 4 5 6";
 	static const char *const bad[] = {
-		"TcpExt: A B C\n",				/* no value line */
-		"TcpExt: A B C\nIpExt: 1 2 3\n",		/* wrong value line */
-		"TcpExt: A B C\nTcpExt: 1 2\n",			/* fewer values */
-		"TcpExt: A B\nTcpExt: 1 2 3\n",			/* more values */
-		"TcpExt: A B C\nTcpExt: 1 2 x\n",		/* not a number */
+		"TcpExt: A B C\n",		  /* no value line */
+		"TcpExt: A B C\nIpExt: 1 2 3\n",  /* wrong value line */
+		"TcpExt: A B C\nTcpExt: 1 2\n",	  /* fewer values */
+		"TcpExt: A B\nTcpExt: 1 2 3\n",	  /* more values */
+		"TcpExt: A B C\nTcpExt: 1 2 x\n", /* not a number */
 		"TcpExt: A B C\nTcpExt: 1 2 -3\n",
 		"TcpExt: A B C\nTcpExt: 1 2 99999999999999999999\n",
 		"",
@@ -165,8 +177,10 @@ test_netstat_variants(void **state)
 static void
 test_netstat_read(void **state)
 {
-	static const char *const names[] = { "TCPAbortOnLinger", "TCPAbortOnClose" };
-	static const char *const missing[] = { "TCPAbortOnClose", "NoSuchCounter" };
+	static const char *const names[] = { "TCPAbortOnLinger",
+		"TCPAbortOnClose" };
+	static const char *const missing[] = { "TCPAbortOnClose",
+		"NoSuchCounter" };
 	uint64_t v[2];
 	char err[256];
 
@@ -176,7 +190,8 @@ test_netstat_read(void **state)
 		return;
 	}
 	assert_int_equal(probe_netstat_read(names, v, 2, err, sizeof(err)), 0);
-	assert_int_equal(probe_netstat_read(missing, v, 2, err, sizeof(err)), -1);
+	assert_int_equal(probe_netstat_read(missing, v, 2, err, sizeof(err)),
+	    -1);
 	assert_non_null(strstr(err, "\"NoSuchCounter\""));
 }
 
@@ -184,11 +199,11 @@ test_netstat_read(void **state)
 static void
 assert_v4_counts(const struct probe_socks *s)
 {
-	assert_int_equal(s->by_state[1], 4);	/* ESTABLISHED */
-	assert_int_equal(s->by_state[5], 1);	/* FIN_WAIT2 */
-	assert_int_equal(s->by_state[6], 1);	/* TIME_WAIT */
-	assert_int_equal(s->by_state[8], 1);	/* CLOSE_WAIT */
-	assert_int_equal(s->by_state[10], 1);	/* LISTEN */
+	assert_int_equal(s->by_state[1], 4);  /* ESTABLISHED */
+	assert_int_equal(s->by_state[5], 1);  /* FIN_WAIT2 */
+	assert_int_equal(s->by_state[6], 1);  /* TIME_WAIT */
+	assert_int_equal(s->by_state[8], 1);  /* CLOSE_WAIT */
+	assert_int_equal(s->by_state[10], 1); /* LISTEN */
 	assert_int_equal(s->by_state[4], 0);
 }
 
@@ -205,7 +220,9 @@ test_socks_captured(void **state)
 	memset(&s, 0, sizeof(s));
 	/* As received: the records, then a datagram with NLMSG_DONE alone. */
 	assert_int_equal(probe_socks_parse(d4, len4 - NLMSG_LENGTH(4), &s), 0);
-	assert_int_equal(probe_socks_parse(d4 + len4 - NLMSG_LENGTH(4), NLMSG_LENGTH(4), &s), 1);
+	assert_int_equal(probe_socks_parse(d4 + len4 - NLMSG_LENGTH(4),
+			     NLMSG_LENGTH(4), &s),
+	    1);
 	assert_v4_counts(&s);
 	/* Both families add up in one accumulator. */
 	assert_int_equal(probe_socks_parse(d6, len6, &s), 1);
@@ -225,7 +242,8 @@ test_socks_captured(void **state)
 
 /* A copy of the captured dump with one header field changed. */
 static int
-parse_patched(const char *d, size_t len, size_t off, uint32_t value, size_t width)
+parse_patched(const char *d, size_t len, size_t off, uint32_t value,
+    size_t width)
 {
 	struct probe_socks s;
 	char *copy = malloc(len);
@@ -272,14 +290,17 @@ test_socks_malformed(void **state)
 		if (boundary)
 			assert_int_equal(probe_socks_parse(d, cut, &s), 0);
 		else if (probe_socks_parse(d, cut, &s) != -1)
-			fail_msg("a dump cut at %zu of %zu bytes was accepted", cut, len);
+			fail_msg("a dump cut at %zu of %zu bytes was accepted",
+			    cut, len);
 	}
 	/* nlmsg_len too small, past the end, and short of an inet_diag_msg. */
 	assert_int_equal(parse_patched(d, len, 0, 4, 4), -1);
 	assert_int_equal(parse_patched(d, len, 0, (uint32_t)len + 4, 4), -1);
 	assert_int_equal(parse_patched(d, len, 0, NLMSG_HDRLEN + 8, 4), -1);
 	/* An unknown message type. */
-	assert_int_equal(parse_patched(d, len, offsetof(struct nlmsghdr, nlmsg_type), 99, 2), -1);
+	assert_int_equal(parse_patched(d, len,
+			     offsetof(struct nlmsghdr, nlmsg_type), 99, 2),
+	    -1);
 	/* An error reply (what a kernel without IPv6 diag sends). */
 	memset(&err, 0, sizeof(err));
 	err.h.nlmsg_len = sizeof(err);

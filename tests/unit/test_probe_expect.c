@@ -19,20 +19,19 @@
 #include "run_wire.h"
 #include "scenario_fixture.h"
 
-static const char text[] =
-    "scenario \"leak\"\n"					/* 1 */
-    "peer listen 7000 swallow-fin\n"
-    "repeat 10 times 4 at-once\n"
-    "socket c\n"
-    "connect c\n"						/* 5 */
-    "close c\n"
-    "    expect returns 0\n"
-    "    expect linux: blocks at-most 50ms\n"
-    "end\n"
-    "expect growth fds <= 0\n"					/* 10 */
-    "expect peak sockets FIN_WAIT1 <= 10\n"
-    "expect sockets FIN_WAIT1 = 0 within 5s\n"
-    "expect growth tcpext TCPAbortOnTimeout >= 10\n";
+static const char text[] = "scenario \"leak\"\n" /* 1 */
+			   "peer listen 7000 swallow-fin\n"
+			   "repeat 10 times 4 at-once\n"
+			   "socket c\n"
+			   "connect c\n" /* 5 */
+			   "close c\n"
+			   "    expect returns 0\n"
+			   "    expect linux: blocks at-most 50ms\n"
+			   "end\n"
+			   "expect growth fds <= 0\n" /* 10 */
+			   "expect peak sockets FIN_WAIT1 <= 10\n"
+			   "expect sockets FIN_WAIT1 = 0 within 5s\n"
+			   "expect growth tcpext TCPAbortOnTimeout >= 10\n";
 
 static void
 test_block_steps(void **state)
@@ -60,7 +59,8 @@ test_block_steps(void **state)
 	assert_int_equal(s[5].expects[0].probe.mode, SCN_PROBE_GROWTH);
 	assert_string_equal(s[5].expects[1].probe.series, "sockets FIN_WAIT1");
 	assert_int_equal(s[5].expects[2].probe.within_ns, 5000000000ull);
-	assert_string_equal(s[5].expects[3].probe.series, "tcpext TCPAbortOnTimeout");
+	assert_string_equal(s[5].expects[3].probe.series,
+	    "tcpext TCPAbortOnTimeout");
 	assert_string_equal(scn_step_name(STEP_REPEAT), "repeat");
 	scenario_free(sc);
 }
@@ -76,18 +76,23 @@ test_parse_string(void **state)
 		int64_t value;
 		const char *back;
 	} good[] = {
-		{ "growth fds <= 0", SCN_PROBE_GROWTH, "fds", SOP_LE, 0, "growth fds <= 0" },
+		{ "growth fds <= 0", SCN_PROBE_GROWTH, "fds", SOP_LE, 0,
+		    "growth fds <= 0" },
 		{ "expect peak sockets fin_wait1 <= 1000", SCN_PROBE_PEAK,
-		  "sockets FIN_WAIT1", SOP_LE, 1000, "peak sockets FIN_WAIT1 <= 1000" },
-		{ "  threads == 1 ", SCN_PROBE_NOW, "threads", SOP_EQ, 1, "threads = 1" },
+		    "sockets FIN_WAIT1", SOP_LE, 1000,
+		    "peak sockets FIN_WAIT1 <= 1000" },
+		{ "  threads == 1 ", SCN_PROBE_NOW, "threads", SOP_EQ, 1,
+		    "threads = 1" },
 		{ "growth tcpext TCPAbortOnLinger >= 1000", SCN_PROBE_GROWTH,
-		  "tcpext TCPAbortOnLinger", SOP_GE, 1000,
-		  "growth tcpext TCPAbortOnLinger >= 1000" },
-		{ "rss < 4MiB", SCN_PROBE_NOW, "rss", SOP_LT, 4096, "rss < 4096" },
-		{ "growth threads != -2", SCN_PROBE_GROWTH, "threads", SOP_NE, -2,
-		  "growth threads != -2" },
-		{ "sockets TIME_WAIT = 0 within 2s", SCN_PROBE_NOW, "sockets TIME_WAIT",
-		  SOP_EQ, 0, "sockets TIME_WAIT = 0 within 2s" },
+		    "tcpext TCPAbortOnLinger", SOP_GE, 1000,
+		    "growth tcpext TCPAbortOnLinger >= 1000" },
+		{ "rss < 4MiB", SCN_PROBE_NOW, "rss", SOP_LT, 4096,
+		    "rss < 4096" },
+		{ "growth threads != -2", SCN_PROBE_GROWTH, "threads", SOP_NE,
+		    -2, "growth threads != -2" },
+		{ "sockets TIME_WAIT = 0 within 2s", SCN_PROBE_NOW,
+		    "sockets TIME_WAIT", SOP_EQ, 0,
+		    "sockets TIME_WAIT = 0 within 2s" },
 	};
 	static const struct {
 		const char *text;
@@ -116,7 +121,8 @@ test_parse_string(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		if (scn_parse_probe_expect(good[i].text, &pe, err, sizeof(err)) != 0)
+		if (scn_parse_probe_expect(good[i].text, &pe, err,
+			sizeof(err)) != 0)
 			fail_msg("'%s' refused: %s", good[i].text, err);
 		assert_int_equal(pe.mode, good[i].mode);
 		assert_string_equal(pe.series, good[i].series);
@@ -126,11 +132,13 @@ test_parse_string(void **state)
 		assert_string_equal(buf, good[i].back);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (scn_parse_probe_expect(bad[i].text, &pe, err, sizeof(err)) != -1)
+		if (scn_parse_probe_expect(bad[i].text, &pe, err,
+			sizeof(err)) != -1)
 			fail_msg("'%s' accepted", bad[i].text);
-		if (strstr(err, bad[i].msg) == NULL || strstr(err, "hint:") == NULL)
-			fail_msg("'%s' refused with '%s', not '%s' and a hint", bad[i].text,
-			    err, bad[i].msg);
+		if (strstr(err, bad[i].msg) == NULL ||
+		    strstr(err, "hint:") == NULL)
+			fail_msg("'%s' refused with '%s', not '%s' and a hint",
+			    bad[i].text, err, bad[i].msg);
 	}
 }
 
@@ -167,10 +175,11 @@ fill(struct case_obs *o, int64_t fds_after, int64_t fw1_at_point)
 	apply(o, "sample 1000 0 1 2 9 0 5");
 	apply(o, "sample 2000 4 2 2 9 4 5");
 	apply(o, "sample 3000 8 2 2 9 8 5");
-	snprintf(rec, sizeof(rec), "sample 4000 10 3 2 %lld 10 5", (long long)fds_after);
+	snprintf(rec, sizeof(rec), "sample 4000 10 3 2 %lld 10 5",
+	    (long long)fds_after);
 	apply(o, rec);
-	snprintf(rec, sizeof(rec), "sample 9000 10 4 2 %lld %lld 15", (long long)fds_after,
-	    (long long)fw1_at_point);
+	snprintf(rec, sizeof(rec), "sample 9000 10 4 2 %lld %lld 15",
+	    (long long)fds_after, (long long)fw1_at_point);
 	apply(o, rec);
 	/* every point reached after the block, looked at until 9000 */
 	apply(o, "point 5 0 1 4000 4000 9000 - 0 -");
@@ -178,7 +187,7 @@ fill(struct case_obs *o, int64_t fds_after, int64_t fw1_at_point)
 	apply(o, "point 5 2 1 4000 4000 9000 - 0 -");
 	apply(o, "point 5 3 1 4000 4000 9000 - 0 -");
 	/* close: ran 10 times; returns 0 each time, blocked once too long */
-	o->calls[4].ran = true;		/* the last iteration's call */
+	o->calls[4].ran = true; /* the last iteration's call */
 	o->calls[4].t_start_ns = 3000;
 	o->calls[4].t_end_ns = 3100;
 	apply(o, "rep 4 0 10 10 0 0 0 - 3000 3100 0");
@@ -193,7 +202,8 @@ verdict_at(const struct case_result *cr, size_t step, size_t idx)
 	size_t i;
 
 	for (i = 0; i < cr->nverdicts; i++)
-		if (cr->verdicts[i].step == step && cr->verdicts[i].index == idx)
+		if (cr->verdicts[i].step == step &&
+		    cr->verdicts[i].index == idx)
 			return &cr->verdicts[i];
 	fail_msg("no verdict for step %zu expect %zu", step, idx);
 	return NULL;
@@ -230,7 +240,8 @@ test_evaluate(void **state)
 	assert_non_null(strstr(v->actual, "+0"));
 	/* peak FIN_WAIT1 10 <= 10; now 0 within 5s; TCPAbortOnTimeout +10 */
 	assert_int_equal(verdict_at(&cr, 5, 1)->kind, VERDICT_PASS);
-	assert_non_null(strstr(verdict_at(&cr, 5, 1)->actual, "peak of sockets FIN_WAIT1 was 10"));
+	assert_non_null(strstr(verdict_at(&cr, 5, 1)->actual,
+	    "peak of sockets FIN_WAIT1 was 10"));
 	assert_int_equal(verdict_at(&cr, 5, 2)->kind, VERDICT_PASS);
 	assert_int_equal(verdict_at(&cr, 5, 3)->kind, VERDICT_PASS);
 	assert_int_equal(cr.probes.nsamples, 5);
@@ -244,7 +255,8 @@ test_evaluate(void **state)
 	assert_int_equal(evaluate_case(sc, &o, SCN_OS_LINUX, &cr), 0);
 	v = verdict_at(&cr, 5, 0);
 	assert_int_equal(v->kind, VERDICT_FAIL);
-	assert_non_null(strstr(v->actual, "fds grew by +10, from 9 before the block to 19"));
+	assert_non_null(strstr(v->actual,
+	    "fds grew by +10, from 9 before the block to 19"));
 	v = verdict_at(&cr, 5, 2);
 	assert_int_equal(v->kind, VERDICT_FAIL);
 	assert_non_null(strstr(v->actual, "sockets FIN_WAIT1 was 3"));
@@ -266,7 +278,8 @@ test_no_samples(void **state)
 	apply(&o, "point 5 0 1 4000 4000 9000 - 0 -");
 	assert_int_equal(evaluate_case(sc, &o, SCN_OS_LINUX, &cr), 0);
 	assert_int_equal(verdict_at(&cr, 5, 0)->kind, VERDICT_ERROR);
-	assert_non_null(strstr(verdict_at(&cr, 5, 0)->note, "no sample of fds"));
+	assert_non_null(
+	    strstr(verdict_at(&cr, 5, 0)->note, "no sample of fds"));
 	case_result_free(&cr);
 	case_obs_free(&o);
 	scenario_free(sc);
@@ -287,7 +300,8 @@ test_records(void **state)
 	assert_int_equal(case_obs_init(&back, sc), 0);
 	o.probes.nseries = 2;
 	snprintf(o.probes.names[0], sizeof(o.probes.names[0]), "threads");
-	snprintf(o.probes.names[1], sizeof(o.probes.names[1]), "sockets TIME_WAIT");
+	snprintf(o.probes.names[1], sizeof(o.probes.names[1]),
+	    "sockets TIME_WAIT");
 	memset(&s, 0, sizeof(s));
 	for (i = 0; i < 700; i++) {
 		s.t_ns = i * 1000;
@@ -324,13 +338,19 @@ test_records(void **state)
 	/* wrong records are refused, with a reason */
 	refused(&back, "probes 2 threads", "a count up to");
 	refused(&back, "probes 40 a", "a count up to");
-	refused(&back, "sample 1 0 2 2 1", "expected T ITER KIND BLOCK");	/* one value */
-	refused(&back, "sample 1 0 9 2 1 1", "expected T ITER KIND BLOCK");	/* kind */
-	refused(&back, "sample 1 0 2 99 1 1", "expected T ITER KIND BLOCK");	/* block */
+	refused(&back, "sample 1 0 2 2 1",
+	    "expected T ITER KIND BLOCK"); /* one value */
+	refused(&back, "sample 1 0 9 2 1 1",
+	    "expected T ITER KIND BLOCK"); /* kind */
+	refused(&back, "sample 1 0 2 99 1 1",
+	    "expected T ITER KIND BLOCK"); /* block */
 	refused(&back, "sample 1 0 2 2 1 -2", "expected T ITER KIND BLOCK");
-	refused(&back, "rep 4 1 10 11 0 0 0 - 0 0 0", "'rep' record");	/* passed > checked */
-	refused(&back, "rep 4 9 10 1 0 0 0 - 0 0 0", "'rep' record");	/* no expect 9 */
-	refused(&back, "rep 0 0 1 1 0 0 0 - 0 0 0", "'rep' record");	/* step 0 has none */
+	refused(&back, "rep 4 1 10 11 0 0 0 - 0 0 0",
+	    "'rep' record"); /* passed > checked */
+	refused(&back, "rep 4 9 10 1 0 0 0 - 0 0 0",
+	    "'rep' record"); /* no expect 9 */
+	refused(&back, "rep 0 0 1 1 0 0 0 - 0 0 0",
+	    "'rep' record"); /* step 0 has none */
 	refused(&back, "rep 4 1 1 1 0", "'rep' record");
 	case_obs_free(&o);
 	case_obs_free(&back);

@@ -47,9 +47,10 @@ test_run_result(void **state)
 	assert_int_equal(report_format_from_name("xml", &fmt), -1);
 	assert_string_equal(report_format_name(REPORT_TAP), "tap");
 	assert_string_equal(verdict_kind_name(VERDICT_NOT_APPLICABLE), "N/A");
-	assert_string_equal(verdict_kind_id(VERDICT_NOT_REACHED), "not-reached");
+	assert_string_equal(verdict_kind_id(VERDICT_NOT_REACHED),
+	    "not-reached");
 	run_result_free(&run);
-	run_result_free(&run);		/* twice is harmless */
+	run_result_free(&run); /* twice is harmless */
 }
 
 static void
@@ -64,38 +65,52 @@ test_human(void **state)
 	write_run(&run, REPORT_HUMAN, false, &o);
 	t = o.text;
 	lacks("human report", t, "\033");
-	fx_contains("human report", t, "== t.scn[mode=blocking]  (2.530 s)\n   a test case\n");
+	fx_contains("human report", t,
+	    "== t.scn[mode=blocking]  (2.530 s)\n   a test case\n");
 	fx_contains("human report", t, "   capture: /tmp/ll/basic.pcap\n");
-	fx_contains("human report", t, "   PASS         t.scn:13  expect linux: blocks about 2s\n"
+	fx_contains("human report", t,
+	    "   PASS         t.scn:13  expect linux: blocks about 2s\n"
 	    "                expected: close(c) to block about 2 s \xc2\xb1 150 ms\n"
 	    "                actual:   close(c) returned 0 after 2.015 s\n");
 	/* the deliberately wrong expectation says what was wanted and what happened */
-	fx_contains("human report", t, "   FAIL         t.scn:14  expect linux: blocks about 5s\n"
+	fx_contains("human report", t,
+	    "   FAIL         t.scn:14  expect linux: blocks about 5s\n"
 	    "                expected: close(c) to block about 5 s \xc2\xb1 300 ms\n"
 	    "                actual:   close(c) returned 0 after 2.015 s, 2.985 s less than 5 s\n");
-	fx_contains("human report", t, "   N/A          t.scn:15  expect freebsd: fails EWOULDBLOCK\n"
+	fx_contains("human report", t,
+	    "   N/A          t.scn:15  expect freebsd: fails EWOULDBLOCK\n"
 	    "                expected: close(c) to fail with EWOULDBLOCK (or EAGAIN)\n"
 	    "                FreeBSD only (this is Linux): expected from source, not yet "
 	    "verified on this system; source: sys/kern/uipc_socket.c soclose\n");
-	fx_contains("human report", t, "closest segments, and how they differ:\n"
+	fx_contains("human report", t,
+	    "closest segments, and how they differ:\n"
 	    "                    +0.120s client:40000 > peer:7000 [F.] seq 101 ack 901 win 502 len 0\n"
 	    "                      from client, flags F. but wanted R; at +0.120s\n");
-	fx_contains("human report", t, "on the wire around +0.120s (segments 1 to 5 of 5; * in the window):\n");
-	fx_contains("human report", t, "                  * +0.330s client:40000 > peer:7000 [F.]");
-	fx_contains("human report", t, "   NOT REACHED  t.scn:13  expect returns 0\n");
-	fx_contains("human report", t, "   ERROR        t.scn  the case runs to its end\n");
+	fx_contains("human report", t,
+	    "on the wire around +0.120s (segments 1 to 5 of 5; * in the window):\n");
+	fx_contains("human report", t,
+	    "                  * +0.330s client:40000 > peer:7000 [F.]");
+	fx_contains("human report", t,
+	    "   NOT REACHED  t.scn:13  expect returns 0\n");
+	fx_contains("human report", t,
+	    "   ERROR        t.scn  the case runs to its end\n");
 	fx_contains("human report", t, "   stopped early: ");
 	/* control characters from the scenario never reach the terminal */
 	fx_contains("human report", t, "tab?nl?ctl? esc?[31m");
-	fx_contains("human report", t, "   2 passed, 2 failed, 1 not applicable\n");
-	fx_contains("human report", t, "\n2 passed, 5 failed, 1 not applicable (of the failed: "
+	fx_contains("human report", t,
+	    "   2 passed, 2 failed, 1 not applicable\n");
+	fx_contains("human report", t,
+	    "\n2 passed, 5 failed, 1 not applicable (of the failed: "
 	    "1 not reached, 1 error) in 2 cases, 2.570 s\n2 passed, 5 failed\n");
 	out_close(&o);
 
 	/* verbose: when each check was made, and its source even when it passed */
 	out_open(&o);
-	assert_int_equal(report_human(&run, &(struct report_options){ .verbose = true }, o.fp), 0);
-	fx_contains("verbose report", out_text(&o), "   PASS         t.scn:12  expect linux: returns 0"
+	assert_int_equal(report_human(&run,
+			     &(struct report_options){ .verbose = true }, o.fp),
+	    0);
+	fx_contains("verbose report", out_text(&o),
+	    "   PASS         t.scn:12  expect linux: returns 0"
 	    "  [+2.135s]\n                expected: close(c) to return 0\n"
 	    "                actual:   close(c) returned 0 after 2.015 s\n"
 	    "                because:  net/ipv4/tcp.c __tcp_close\n");
@@ -123,20 +138,25 @@ test_empty_run(void **state)
 	(void)state;
 	run_result_init(&run, NULL);
 	write_run(&run, REPORT_HUMAN, false, &o);
-	fx_contains("human", o.text, "lingerlab: 0 cases on an unknown system\n");
+	fx_contains("human", o.text,
+	    "lingerlab: 0 cases on an unknown system\n");
 	fx_contains("human", o.text, "\n0 passed, 0 failed\n");
 	out_close(&o);
 	write_run(&run, REPORT_TAP, false, &o);
-	assert_string_equal(o.text, "TAP version 13\n1..0 # SKIP no expectations to check\n"
+	assert_string_equal(o.text,
+	    "TAP version 13\n1..0 # SKIP no expectations to check\n"
 	    "# lingerlab on an unknown system\n# 0 passed, 0 failed, 0 not applicable\n");
 	if (have("prove")) {
-		assert_int_equal(run_cmd(&res, "prove -e cat %s 2>&1", o.path), 0);
+		assert_int_equal(run_cmd(&res, "prove -e cat %s 2>&1", o.path),
+		    0);
 		free(res);
 	}
 	out_close(&o);
 	write_run(&run, REPORT_JUNIT, false, &o);
 	if (have("xmllint")) {
-		assert_int_equal(run_cmd(&res, "xmllint --noout %s 2>&1", o.path), 0);
+		assert_int_equal(run_cmd(&res, "xmllint --noout %s 2>&1",
+				     o.path),
+		    0);
 		free(res);
 	}
 	out_close(&o);
@@ -161,7 +181,8 @@ test_lab_in_every_format(void **state)
 
 	(void)state;
 	snprintf(lab.agent, sizeof(lab.agent), "198.51.100.2:7900");
-	snprintf(lab.system, sizeof(lab.system), "FreeBSD 14.0-RELEASE on host "
+	snprintf(lab.system, sizeof(lab.system),
+	    "FreeBSD 14.0-RELEASE on host "
 	    "bsd <&>");
 	snprintf(lab.wire, sizeof(lab.wire), "lingerpeer at 198.51.100.6:7999");
 	build(&run);
@@ -172,36 +193,45 @@ test_lab_in_every_format(void **state)
 	    "1 check cannot be made on this system under test: it does not "
 	    "report tcpext TCPAbortOnLinger (its agent answered unknown)");
 	write_run(&run, REPORT_HUMAN, false, &o);
-	fx_contains("human", o.text, "lingerlab: 2 cases on FreeBSD 14.0-RELEASE "
+	fx_contains("human", o.text,
+	    "lingerlab: 2 cases on FreeBSD 14.0-RELEASE "
 	    "on host bsd <&>, through lingerlab-agent at 198.51.100.2:7900; the "
 	    "wire as lingerpeer at 198.51.100.6:7999 saw it; clocks agree within "
 	    "41 us\n");
-	fx_contains("human", o.text, "   lab: clocks agree within 41 us (wire "
+	fx_contains("human", o.text,
+	    "   lab: clocks agree within 41 us (wire "
 	    "windows widened by it)\n");
-	fx_contains("human", o.text, "   lab: 1 check cannot be made on this "
+	fx_contains("human", o.text,
+	    "   lab: 1 check cannot be made on this "
 	    "system under test: it does not report tcpext TCPAbortOnLinger");
 	out_close(&o);
 	write_run(&run, REPORT_TAP, false, &o);
-	fx_contains("TAP", o.text, "# lingerlab on FreeBSD 14.0-RELEASE on host "
+	fx_contains("TAP", o.text,
+	    "# lingerlab on FreeBSD 14.0-RELEASE on host "
 	    "bsd <&>, through lingerlab-agent at 198.51.100.2:7900;");
 	fx_contains("TAP", o.text, "\n# lab: clocks agree within 41 us\n");
 	fx_contains("TAP", o.text, "\n# lab: 1 check cannot be made");
 	out_close(&o);
 	write_run(&run, REPORT_JUNIT, false, &o);
-	fx_contains("JUnit", o.text, "<property name=\"lab-clock-bound-ns\" "
+	fx_contains("JUnit", o.text,
+	    "<property name=\"lab-clock-bound-ns\" "
 	    "value=\"41000\"/>");
-	fx_contains("JUnit", o.text, "<property name=\"lab-system\" "
+	fx_contains("JUnit", o.text,
+	    "<property name=\"lab-system\" "
 	    "value=\"FreeBSD 14.0-RELEASE on host bsd &lt;&amp;&gt;\"/>");
-	fx_contains("JUnit", o.text, "<property name=\"lab-agent\" "
+	fx_contains("JUnit", o.text,
+	    "<property name=\"lab-agent\" "
 	    "value=\"198.51.100.2:7900\"/>");
 	fx_contains("JUnit", o.text, "<property name=\"lab-unchecked\"");
 	out_close(&o);
 	write_run(&run, REPORT_JSON, false, &o);
-	fx_contains("JSON", o.text, ",\"lab\":{\"system\":\"FreeBSD "
+	fx_contains("JSON", o.text,
+	    ",\"lab\":{\"system\":\"FreeBSD "
 	    "14.0-RELEASE on host bsd <&>\",\"agent\":\"198.51.100.2:7900\","
 	    "\"wire\":\"lingerpeer at 198.51.100.6:7999\",\"clock_bound_ns\":"
 	    "41000,\"unchecked\":\"1 check cannot be made");
-	fx_contains("JSON", o.text, "\"clock_bound_ns\":41000,\"unchecked\":\"\"}");
+	fx_contains("JSON", o.text,
+	    "\"clock_bound_ns\":41000,\"unchecked\":\"\"}");
 	out_close(&o);
 	run_result_free(&run);
 }
@@ -209,7 +239,8 @@ test_lab_in_every_format(void **state)
 static void
 test_stream_errors_are_reported(void **state)
 {
-	enum report_format fmts[] = { REPORT_HUMAN, REPORT_TAP, REPORT_JUNIT, REPORT_JSON };
+	enum report_format fmts[] = { REPORT_HUMAN, REPORT_TAP, REPORT_JUNIT,
+		REPORT_JSON };
 	struct run_result run;
 	size_t i;
 	FILE *fp;
@@ -225,7 +256,9 @@ test_stream_errors_are_reported(void **state)
 		assert_int_equal(errno, ENOSPC);
 		fclose(fp);
 	}
-	assert_int_equal(report_write((enum report_format)99, &run, NULL, stdout), -1);
+	assert_int_equal(report_write((enum report_format)99, &run, NULL,
+			     stdout),
+	    -1);
 	run_result_free(&run);
 }
 

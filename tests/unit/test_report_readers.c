@@ -93,26 +93,34 @@ test_tap(void **state)
 	write_run(&run, REPORT_TAP, false, &o);
 	t = o.text;
 	assert_memory_equal(t, "TAP version 13\n1..8\n", 20);
-	fx_contains("TAP", t, "ok 1 - t.scn[mode=blocking]: expect linux: returns 0 (t.scn:12)\n");
-	fx_contains("TAP", t, "not ok 3 - t.scn[mode=blocking]: expect linux: blocks about 5s (t.scn:14)\n"
+	fx_contains("TAP", t,
+	    "ok 1 - t.scn[mode=blocking]: expect linux: returns 0 (t.scn:12)\n");
+	fx_contains("TAP", t,
+	    "not ok 3 - t.scn[mode=blocking]: expect linux: blocks about 5s (t.scn:14)\n"
 	    "  ---\n  verdict: fail\n");
-	fx_contains("TAP", t, "  expected: \"close(c) to block about 5 s \xc2\xb1 300 ms\"\n"
+	fx_contains("TAP", t,
+	    "  expected: \"close(c) to block about 5 s \xc2\xb1 300 ms\"\n"
 	    "  actual: \"close(c) returned 0 after 2.015 s, 2.985 s less than 5 s\"\n"
 	    "  at: \"t.scn:14\"\n");
-	fx_contains("TAP", t, "ok 4 - t.scn[mode=blocking]: expect freebsd: fails EWOULDBLOCK "
+	fx_contains("TAP", t,
+	    "ok 4 - t.scn[mode=blocking]: expect freebsd: fails EWOULDBLOCK "
 	    "(t.scn:15) # SKIP FreeBSD only (this is Linux): expected from source");
-	fx_contains("TAP", t, "        differs: \"from client, flags F. but wanted R; at +0.120s\"\n");
+	fx_contains("TAP", t,
+	    "        differs: \"from client, flags F. but wanted R; at +0.120s\"\n");
 	/* '#' escaped, control characters blanked, bad bytes replaced */
-	fx_contains("TAP", t, "not ok 6 - x.scn[m=<&\"\\#>]: q\"uote b\\\\ack <tag> &amp 'apos' "
+	fx_contains("TAP", t,
+	    "not ok 6 - x.scn[m=<&\"\\#>]: q\"uote b\\\\ack <tag> &amp 'apos' "
 	    "\\#hash ]]> tab nl ctl  esc [31m bad?? ok\xc2\xb1 end (t.scn:11)\n");
-	fx_contains("TAP", t, "  because: \"q\\\"uote b\\\\ack <tag> &amp 'apos' #hash ]]> "
+	fx_contains("TAP", t,
+	    "  because: \"q\\\"uote b\\\\ack <tag> &amp 'apos' #hash ]]> "
 	    "tab\\tnl\\nctl\\x01 esc\\x1b[31m bad?? ok\xc2\xb1 end\"\n");
 	fx_contains("TAP", t, "\n# 2 passed, 5 failed, 1 not applicable\n");
 
 	skip_without("perl", &o, &run);
 	write_script(&pl, tap_check_pl);
 	assert_int_equal(run_cmd(&res, "perl %s %s 2>&1", pl.path, o.path), 0);
-	fx_contains("TAP::Parser", res, "version 13 planned 8 run 8 passed 3 failed 5 skipped 1 yaml 5\n");
+	fx_contains("TAP::Parser", res,
+	    "version 13 planned 8 run 8 passed 3 failed 5 skipped 1 yaml 5\n");
 	lacks("TAP::Parser", res, "parse error");
 	/* the hostile check comes back byte for byte, bad bytes as '?' */
 	snprintf(sane, sizeof(sane), "%s", NASTY);
@@ -128,7 +136,9 @@ test_tap(void **state)
 
 	if (have("prove")) {
 		/* failures make prove fail, but it must read every line */
-		assert_int_not_equal(run_cmd(&res, "prove -e cat %s 2>&1", o.path), 0);
+		assert_int_not_equal(run_cmd(&res, "prove -e cat %s 2>&1",
+					 o.path),
+		    0);
 		lacks("prove", res, "Parse errors");
 		fx_contains("prove", res, "Failed 5/8 subtests");
 		free(res);
@@ -149,7 +159,8 @@ test_tap_all_pass_satisfies_prove(void **state)
 	add_passing_case(&run);
 	write_run(&run, REPORT_TAP, false, &o);
 	fx_contains("TAP", o.text, "TAP version 13\n1..2\n");
-	fx_contains("TAP", o.text, "ok 2 - t.scn[mode=blocking]: expect windows: returns 0 (t.scn:12)"
+	fx_contains("TAP", o.text,
+	    "ok 2 - t.scn[mode=blocking]: expect windows: returns 0 (t.scn:12)"
 	    " # SKIP Windows only (this is Linux): not checked here\n");
 	skip_without("prove", &o, &run);
 	assert_int_equal(run_cmd(&res, "prove -e cat %s 2>&1", o.path), 0);
@@ -171,20 +182,27 @@ test_junit(void **state)
 	build(&run);
 	write_run(&run, REPORT_JUNIT, false, &o);
 	t = o.text;
-	fx_contains("JUnit", t, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"lingerlab\" "
+	fx_contains("JUnit", t,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"lingerlab\" "
 	    "tests=\"8\" failures=\"3\" errors=\"2\" skipped=\"1\" time=\"2.570\">\n");
-	fx_contains("JUnit", t, "<testsuite name=\"x.scn[m=&lt;&amp;&quot;#&gt;]\" tests=\"3\" "
+	fx_contains("JUnit", t,
+	    "<testsuite name=\"x.scn[m=&lt;&amp;&quot;#&gt;]\" tests=\"3\" "
 	    "failures=\"1\" errors=\"2\" skipped=\"0\" time=\"0.040\">");
-	fx_contains("JUnit", t, "<failure message=\"expected close(c) to block about 5 s \xc2\xb1 300 ms; "
+	fx_contains("JUnit", t,
+	    "<failure message=\"expected close(c) to block about 5 s \xc2\xb1 300 ms; "
 	    "actual: close(c) returned 0 after 2.015 s, 2.985 s less than 5 s\" type=\"fail\">");
-	fx_contains("JUnit", t, "<skipped message=\"FreeBSD only (this is Linux): expected from source");
-	fx_contains("JUnit", t, "<error message=\"close(c) did not run: the case stopped at +0.040s, "
+	fx_contains("JUnit", t,
+	    "<skipped message=\"FreeBSD only (this is Linux): expected from source");
+	fx_contains("JUnit", t,
+	    "<error message=\"close(c) did not run: the case stopped at +0.040s, "
 	    "before it\" type=\"not-reached\">");
 	fx_contains("JUnit", t, "type=\"not-reached\"");
 	fx_contains("JUnit", t, "client:40000 &gt; peer:7000 [F.]");
-	fx_contains("JUnit", t, "value=\"q&quot;uote b\\ack &lt;tag&gt; &amp;amp &apos;apos&apos; #hash "
+	fx_contains("JUnit", t,
+	    "value=\"q&quot;uote b\\ack &lt;tag&gt; &amp;amp &apos;apos&apos; #hash "
 	    "]]&gt; tab&#9;nl&#10;ctl? esc?[31m bad?? ok\xc2\xb1 end\"");
-	fx_contains("JUnit", t, "because:  q\"uote b\\ack &lt;tag&gt; &amp;amp 'apos' #hash ]]&gt; "
+	fx_contains("JUnit", t,
+	    "because:  q\"uote b\\ack &lt;tag&gt; &amp;amp 'apos' #hash ]]&gt; "
 	    "tab\tnl\nctl? esc?[31m bad?? ok\xc2\xb1 end\n");
 	lacks("JUnit", t, "\x01");
 	lacks("JUnit", t, "\x1b");
@@ -193,16 +211,25 @@ test_junit(void **state)
 	assert_int_equal(run_cmd(&res, "xmllint --noout %s 2>&1", o.path), 0);
 	assert_string_equal(res, "");
 	free(res);
-	assert_int_equal(run_cmd(&res, "xmllint --xpath 'count(//testcase)' %s", o.path), 0);
+	assert_int_equal(run_cmd(&res, "xmllint --xpath 'count(//testcase)' %s",
+			     o.path),
+	    0);
 	assert_string_equal(res, "8\n");
 	free(res);
-	assert_int_equal(run_cmd(&res, "xmllint --xpath 'count(//testcase/failure)' %s", o.path), 0);
+	assert_int_equal(run_cmd(&res,
+			     "xmllint --xpath 'count(//testcase/failure)' %s",
+			     o.path),
+	    0);
 	assert_string_equal(res, "3\n");
 	free(res);
-	assert_int_equal(run_cmd(&res, "xmllint --xpath "
-	    "'string(//testsuite[2]/properties/property[@name=\"description\"]/@value)' %s",
-	    o.path), 0);
-	assert_string_equal(res, "q\"uote b\\ack <tag> &amp 'apos' #hash ]]> tab\tnl\nctl? "
+	assert_int_equal(
+	    run_cmd(&res,
+		"xmllint --xpath "
+		"'string(//testsuite[2]/properties/property[@name=\"description\"]/@value)' %s",
+		o.path),
+	    0);
+	assert_string_equal(res,
+	    "q\"uote b\\ack <tag> &amp 'apos' #hash ]]> tab\tnl\nctl? "
 	    "esc?[31m bad?? ok\xc2\xb1 end\n");
 	free(res);
 	out_close(&o);
@@ -234,28 +261,36 @@ test_json(void **state)
 	build(&run);
 	write_run(&run, REPORT_JSON, false, &o);
 	t = o.text;
-	assert_memory_equal(t, "{\"case\":\"t.scn[mode=blocking]\",\"file\":\"t.scn\"", 44);
-	fx_contains("JSON", t, "\"counts\":{\"pass\":2,\"fail\":2,\"not-applicable\":1,"
+	assert_memory_equal(t,
+	    "{\"case\":\"t.scn[mode=blocking]\",\"file\":\"t.scn\"", 44);
+	fx_contains("JSON", t,
+	    "\"counts\":{\"pass\":2,\"fail\":2,\"not-applicable\":1,"
 	    "\"not-reached\":0,\"error\":0}");
-	fx_contains("JSON", t, "\"description\":\"q\\\"uote b\\\\ack <tag> &amp 'apos' #hash ]]> "
+	fx_contains("JSON", t,
+	    "\"description\":\"q\\\"uote b\\\\ack <tag> &amp 'apos' #hash ]]> "
 	    "tab\\tnl\\nctl\\u0001 esc\\u001b[31m bad\\ufffd\\ufffd ok\xc2\xb1 end\"");
-	fx_contains("JSON", t, "\"verdict\":\"not-applicable\",\"file\":\"t.scn\",\"line\":15,"
+	fx_contains("JSON", t,
+	    "\"verdict\":\"not-applicable\",\"file\":\"t.scn\",\"line\":15,"
 	    "\"col\":5,\"check\":\"expect freebsd: fails EWOULDBLOCK\",\"os\":[\"freebsd\"],");
 	fx_contains("JSON", t, "\"os\":[\"linux\",\"freebsd\",\"windows\"]");
 
 	skip_without("python3", &o, &run);
 	write_script(&py, json_check_py);
-	assert_int_equal(run_cmd(&res, "python3 %s %s 2>&1", py.path, o.path), 0);
+	assert_int_equal(run_cmd(&res, "python3 %s %s 2>&1", py.path, o.path),
+	    0);
 	fx_contains("python json", res, "cases 2\n");
-	fx_contains("python json", res, "case t.scn[mode=blocking] 5 2 False\n");
+	fx_contains("python json", res,
+	    "case t.scn[mode=blocking] 5 2 False\n");
 	fx_contains("python json", res, "  fail 16 True\n");
 	fx_contains("python json", res, "case x.scn[m=<&\"#>] 3 1 True\n");
 	fx_contains("python json", res, "  error 0 False\n");
-	fx_contains("python json", res, "closest from client, flags F. but wanted R; at +0.120s\n");
+	fx_contains("python json", res,
+	    "closest from client, flags F. but wanted R; at +0.120s\n");
 	/* U+FFFD for each bad byte, everything else as written */
 	memcpy(want, "description ", 12);
 	hex("q\"uote b\\ack <tag> &amp 'apos' #hash ]]> tab\tnl\nctl\x01 esc\x1b[31m "
-	    "bad\xef\xbf\xbd\xef\xbf\xbd ok\xc2\xb1 end", want + 12, sizeof(want) - 12);
+	    "bad\xef\xbf\xbd\xef\xbf\xbd ok\xc2\xb1 end",
+	    want + 12, sizeof(want) - 12);
 	fx_contains("python json", res, want);
 	free(res);
 	out_close(&py);

@@ -38,28 +38,41 @@ setup(void **state)
 static void
 fill(struct case_obs *o)
 {
-	struct obs_segment s = { .t_ns = 12345, .from_client = true,
-	    .sport = 40000, .dport = 7000, .seq = 4000000000u, .ack = 7,
-	    .flags = 0x11, .window = 502, .len = 1448, .retransmission = true };
+	struct obs_segment s = { .t_ns = 12345,
+		.from_client = true,
+		.sport = 40000,
+		.dport = 7000,
+		.seq = 4000000000u,
+		.ack = 7,
+		.flags = 0x11,
+		.window = 502,
+		.len = 1448,
+		.retransmission = true };
 
 	o->os = SCN_OS_LINUX;
 	snprintf(o->os_name, sizeof(o->os_name), "Linux 6.1.0-18 %%x");
-	o->socks[1] = (struct obs_sock){ true, 0xc0000201u, 40000,
-	    0xc0000202u, 7000, 3 };
-	o->calls[0] = (struct obs_call){ .ran = true, .ret = -1, .err = 11,
-	    .t_start_ns = 5, .t_end_ns = 2015000000u, .bytes = 0,
-	    .cpu_wait_ns = 12345678u };
+	o->socks[1] =
+	    (struct obs_sock){ true, 0xc0000201u, 40000, 0xc0000202u, 7000, 3 };
+	o->calls[0] = (struct obs_call){ .ran = true,
+		.ret = -1,
+		.err = 11,
+		.t_start_ns = 5,
+		.t_end_ns = 2015000000u,
+		.bytes = 0,
+		.cpu_wait_ns = 12345678u };
 	snprintf(o->calls[0].err_name, sizeof(o->calls[0].err_name),
 	    "EWOULDBLOCK");
 	o->calls[2] = (struct obs_call){ .ran = true, .ret = 0 };
 	snprintf(o->calls[2].detail, sizeof(o->calls[2].detail),
 	    "ok conn=3 state=ESTABLISHED queued=1024 sent=1024");
-	o->points[0][1] = (struct obs_point){ .reached = true, .t_from_ns = 5,
-	    .t_ns = 2015000001u, .t_done_ns = 2515000000u };
+	o->points[0][1] = (struct obs_point){ .reached = true,
+		.t_from_ns = 5,
+		.t_ns = 2015000001u,
+		.t_done_ns = 2515000000u };
 	snprintf(o->points[0][1].state, sizeof(o->points[0][1].state),
 	    "FIN_WAIT1");
-	o->points[2][0] = (struct obs_point){ .reached = true,
-	    .peer_found = true };
+	o->points[2][0] =
+	    (struct obs_point){ .reached = true, .peer_found = true };
 	snprintf(o->points[2][0].peer_value, sizeof(o->points[2][0].peer_value),
 	    "-");
 	assert_int_equal(case_obs_add_segment(o, &s), 0);
@@ -84,12 +97,12 @@ test_round_trip(void **state)
 	fill(&a);
 	assert_true(obs_fmt_case_text(&a, text, sizeof(text)) != (size_t)-1);
 	for (line = strtok_r(text, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
+	     line = strtok_r(NULL, "\n", &save)) {
 		rc = obs_apply(&b, line, err, sizeof(err));
 		if (rc == -1)
 			fail_msg("'%s': %s", line, err);
 	}
-	assert_int_equal(rc, 1);	/* the end record came last */
+	assert_int_equal(rc, 1); /* the end record came last */
 	assert_string_equal(b.os_name, a.os_name);
 	assert_true(b.socks[1].connected);
 	assert_int_equal(b.socks[1].laddr, 0xc0000201u);
@@ -190,18 +203,18 @@ test_bad_records(void **state)
 	expect_refused("", "empty");
 	expect_refused("frob 1 2", "unknown record");
 	expect_refused("call 0 1 0 0 - 1 2", "words");
-	expect_refused("call 3 1 0 0 - 1 2 0 - 0", "word 2");	/* no step 3 */
-	expect_refused("call 0 2 0 0 - 1 2 0 - 0", "word 3");	/* bool 2 */
+	expect_refused("call 3 1 0 0 - 1 2 0 - 0", "word 2"); /* no step 3 */
+	expect_refused("call 0 2 0 0 - 1 2 0 - 0", "word 3"); /* bool 2 */
 	expect_refused("call 0 1 x 0 - 1 2 0 - 0", "word 4");
 	expect_refused("call 0 1 0 0 - 1 2 0 - x", "word 11");	/* cpu wait */
 	expect_refused("call 0 1 0 0 %4 1 2 0 - 0", "word 6");	/* bad escape */
-	expect_refused("call 0 1 0 0 %00 1 2 0 - 0", "word 6");	/* NUL */
+	expect_refused("call 0 1 0 0 %00 1 2 0 - 0", "word 6"); /* NUL */
 	expect_refused("point 1 0 1 0 0 0 - 0 -", "word 2");	/* no expects */
 	expect_refused("point 0 2 1 0 0 0 - 0 -", "word 3");
 	expect_refused("sock 16 1 0 0 0 0 0", "word 2");
 	expect_refused("seg 1 1 70000 1 1 1 1 1 1 0 0", "word 4");
-	expect_refused("obs 3 1 Linux", "word 2");		/* a newer format */
-	expect_refused("abort 5 why", "word 2");		/* past NO_AGENT */
+	expect_refused("obs 3 1 Linux", "word 2"); /* a newer format */
+	expect_refused("abort 5 why", "word 2");   /* past NO_AGENT */
 	expect_refused("lab x a b c", "word 2");
 	expect_refused("lab 1 a b", "words");
 }
@@ -220,15 +233,18 @@ test_lab_record(void **state)
 	a.lab.on = true;
 	a.lab.clock_bound_ns = 41000;
 	snprintf(a.lab.agent, sizeof(a.lab.agent), "198.51.100.2:7900");
-	snprintf(a.lab.system, sizeof(a.lab.system), "Windows 10.0.19045 "
+	snprintf(a.lab.system, sizeof(a.lab.system),
+	    "Windows 10.0.19045 "
 	    "(Windows 10 Pro) on host lab-win under Wine 8.0");
-	snprintf(a.lab.wire, sizeof(a.lab.wire), "lingerpeer at 198.51.100.6:7999");
-	case_obs_abort(&a, OBS_ABORT_AGENT, "agent lost at line 3 (close c): "
+	snprintf(a.lab.wire, sizeof(a.lab.wire),
+	    "lingerpeer at 198.51.100.6:7999");
+	case_obs_abort(&a, OBS_ABORT_AGENT,
+	    "agent lost at line 3 (close c): "
 	    "the agent closed the connection");
 	assert_true(obs_fmt_case_text(&a, text, sizeof(text)) != (size_t)-1);
 	assert_non_null(strstr(text, "\nlab 41000 198.51.100.2:7900 "));
 	for (line = strtok_r(text, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save))
+	     line = strtok_r(NULL, "\n", &save))
 		if (obs_apply(&b, line, err, sizeof(err)) == -1)
 			fail_msg("'%s': %s", line, err);
 	assert_true(b.lab.on);

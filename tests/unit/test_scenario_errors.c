@@ -42,8 +42,10 @@ slurp(const char *path, size_t *len)
 
 	if (fp == NULL)
 		fail_msg("cannot open %s", path);
-	if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0 ||
-	    (buf = malloc((size_t)n + 1)) == NULL || fread(buf, 1, (size_t)n, fp) != (size_t)n)
+	if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 ||
+	    fseek(fp, 0, SEEK_SET) != 0 ||
+	    (buf = malloc((size_t)n + 1)) == NULL ||
+	    fread(buf, 1, (size_t)n, fp) != (size_t)n)
 		fail_msg("cannot read %s", path);
 	fclose(fp);
 	buf[n] = '\0';
@@ -64,9 +66,12 @@ read_wants(const char *name, const char *text, struct want *w)
 
 		if (n == MAXWANT || nl == NULL)
 			fail_msg("%s: bad error header", name);
-		if (sscanf(p, "# error: %u:%u: %n", &w[n].line, &w[n].col, &used) != 2)
-			fail_msg("%s: cannot read '%.*s'", name, (int)(nl - p), p);
-		snprintf(w[n].text, sizeof(w[n].text), "%.*s", (int)(nl - p - used), p + used);
+		if (sscanf(p, "# error: %u:%u: %n", &w[n].line, &w[n].col,
+			&used) != 2)
+			fail_msg("%s: cannot read '%.*s'", name, (int)(nl - p),
+			    p);
+		snprintf(w[n].text, sizeof(w[n].text), "%.*s",
+		    (int)(nl - p - used), p + used);
 		n++;
 		p = nl + 1;
 	}
@@ -101,7 +106,8 @@ check_file(const char *name)
 	snprintf(label, sizeof(label), "bad/%s", name);
 	text = slurp(path, &len);
 	nwant = read_wants(name, text, want);
-	if (scn_check_text(label, text, len, errs, MAXERRS, &nerrs, &ncases) == 0)
+	if (scn_check_text(label, text, len, errs, MAXERRS, &nerrs, &ncases) ==
+	    0)
 		fail_msg("%s: no error reported", name);
 	if (nerrs != nwant) {
 		dump(name, errs, nerrs < MAXERRS ? nerrs : MAXERRS);
@@ -113,9 +119,9 @@ check_file(const char *name)
 		if (e->pos.line != want[i].line || e->pos.col != want[i].col ||
 		    strstr(e->msg, want[i].text) == NULL) {
 			dump(name, errs, nerrs);
-			fail_msg("%s: error %zu is %u:%u '%s', want %u:%u '%s'", name, i + 1,
-			    e->pos.line, e->pos.col, e->msg, want[i].line, want[i].col,
-			    want[i].text);
+			fail_msg("%s: error %zu is %u:%u '%s', want %u:%u '%s'",
+			    name, i + 1, e->pos.line, e->pos.col, e->msg,
+			    want[i].line, want[i].col, want[i].text);
 		}
 		if (e->hint[0] == '\0')
 			fail_msg("%s: error %zu has no hint", name, i + 1);
@@ -123,8 +129,10 @@ check_file(const char *name)
 			fail_msg("%s: error %zu names file %s", name, i + 1,
 			    e->pos.file ? e->pos.file : "(null)");
 		scn_error_format(e, buf, sizeof(buf));
-		snprintf(path, sizeof(path), "%s:%u:%u: error: ", label, want[i].line, want[i].col);
-		if (strncmp(buf, path, strlen(path)) != 0 || strstr(buf, "\n  hint: ") == NULL)
+		snprintf(path, sizeof(path), "%s:%u:%u: error: ", label,
+		    want[i].line, want[i].col);
+		if (strncmp(buf, path, strlen(path)) != 0 ||
+		    strstr(buf, "\n  hint: ") == NULL)
 			fail_msg("%s: formatted as '%s'", name, buf);
 	}
 	free(text);
@@ -169,7 +177,8 @@ test_corpus(void **state)
 static void
 test_header_errors_stop_parse(void **state)
 {
-	static const char text[] = "scenario \"x\"\ntags a a\nparam m = \nparam 9 = a\n"
+	static const char text[] =
+	    "scenario \"x\"\ntags a a\nparam m = \nparam 9 = a\n"
 	    "socket c\ntags late\n";
 	struct scn_error errs[MAXERRS];
 	struct scn_file *f;
@@ -178,17 +187,19 @@ test_header_errors_stop_parse(void **state)
 
 	(void)state;
 	f = (struct scn_file *)(void *)&dummy;
-	assert_int_equal(scn_file_parse("h.scn", text, strlen(text), &f, errs, MAXERRS, &n), -1);
+	assert_int_equal(scn_file_parse("h.scn", text, strlen(text), &f, errs,
+			     MAXERRS, &n),
+	    -1);
 	assert_null(f);
 	assert_int_equal(n, 4);
-	assert_int_equal(errs[0].pos.line, 2);	/* tag a twice */
+	assert_int_equal(errs[0].pos.line, 2); /* tag a twice */
 	assert_int_equal(errs[0].pos.col, 8);
 	assert_non_null(strstr(errs[0].msg, "given twice"));
-	assert_int_equal(errs[1].pos.line, 3);	/* no values */
+	assert_int_equal(errs[1].pos.line, 3); /* no values */
 	assert_int_equal(errs[1].pos.col, 10);
-	assert_int_equal(errs[2].pos.line, 4);	/* 9 is not a name */
+	assert_int_equal(errs[2].pos.line, 4); /* 9 is not a name */
 	assert_int_equal(errs[2].pos.col, 7);
-	assert_int_equal(errs[3].pos.line, 6);	/* tags after a step */
+	assert_int_equal(errs[3].pos.line, 6); /* tags after a step */
 	assert_non_null(strstr(errs[3].msg, "belongs in the header"));
 }
 
@@ -196,17 +207,22 @@ test_header_errors_stop_parse(void **state)
 static void
 test_error_cap(void **state)
 {
-	static const char text[] = "scenario \"x\"\nsocket c\nwait 1\nwait 2\nwait 3\nwait 4\n";
+	static const char text[] =
+	    "scenario \"x\"\nsocket c\nwait 1\nwait 2\nwait 3\nwait 4\n";
 	struct scn_error errs[2];
 	size_t n = 0;
 
 	(void)state;
-	assert_int_equal(scn_check_text("cap.scn", text, strlen(text), errs, 2, &n, NULL), -1);
+	assert_int_equal(scn_check_text("cap.scn", text, strlen(text), errs, 2,
+			     &n, NULL),
+	    -1);
 	assert_int_equal(n, 4);
 	assert_int_equal(errs[0].pos.line, 3);
 	assert_int_equal(errs[1].pos.line, 4);
 	/* no room at all is fine too */
-	assert_int_equal(scn_check_text("cap.scn", text, strlen(text), NULL, 0, &n, NULL), -1);
+	assert_int_equal(scn_check_text("cap.scn", text, strlen(text), NULL, 0,
+			     &n, NULL),
+	    -1);
 	assert_int_equal(n, 4);
 }
 
@@ -222,10 +238,12 @@ test_error_format(void **state)
 	e.pos.file = "x.scn";
 	e.pos.line = 12;
 	e.pos.col = 9;
-	snprintf(e.msg, sizeof(e.msg), "expected a size such as 10KiB, got \"10kb\"");
+	snprintf(e.msg, sizeof(e.msg),
+	    "expected a size such as 10KiB, got \"10kb\"");
 	snprintf(e.hint, sizeof(e.hint), "sizes are binary");
 	need = scn_error_format(&e, buf, sizeof(buf));
-	assert_string_equal(buf, "x.scn:12:9: error: expected a size such as 10KiB, got "
+	assert_string_equal(buf,
+	    "x.scn:12:9: error: expected a size such as 10KiB, got "
 	    "\"10kb\"\n  hint: sizes are binary\n");
 	assert_int_equal(need, strlen(buf));
 	/* too small: cut, terminated, and the length needed returned */
@@ -233,7 +251,8 @@ test_error_format(void **state)
 	assert_string_equal(buf, "x.scn:12:");
 	e.hint[0] = '\0';
 	scn_error_format(&e, buf, sizeof(buf));
-	assert_string_equal(buf, "x.scn:12:9: error: expected a size such as 10KiB, got "
+	assert_string_equal(buf,
+	    "x.scn:12:9: error: expected a size such as 10KiB, got "
 	    "\"10kb\"\n");
 }
 
@@ -241,7 +260,8 @@ test_error_format(void **state)
 static void
 test_case_first_error(void **state)
 {
-	static const char text[] = "scenario \"x\"\nparam n = 1KiB | 2kb\npeer listen 7000 normal\n"
+	static const char text[] =
+	    "scenario \"x\"\nparam n = 1KiB | 2kb\npeer listen 7000 normal\n"
 	    "socket c\nconnect c\nsend c ${n}\nsend c 3kb\n";
 	struct scn_file *f = NULL;
 	struct scenario *sc;
@@ -251,7 +271,9 @@ test_case_first_error(void **state)
 
 	(void)state;
 	sc = (struct scenario *)(void *)&dummy;
-	assert_int_equal(scn_file_parse("c.scn", text, strlen(text), &f, NULL, 0, &n), 0);
+	assert_int_equal(scn_file_parse("c.scn", text, strlen(text), &f, NULL,
+			     0, &n),
+	    0);
 	assert_int_equal(n, 0);
 	assert_int_equal(scn_file_case(f, 1, &sc, &err), -1);
 	assert_null(sc);
@@ -268,13 +290,15 @@ test_case_first_error(void **state)
 static void
 test_garbage(void **state)
 {
-	static const char text[] = "\0\xff\xfe scenario\n\"\\\n${\n${a\n$\x7f\r\n";
+	static const char text[] =
+	    "\0\xff\xfe scenario\n\"\\\n${\n${a\n$\x7f\r\n";
 	struct scn_error errs[MAXERRS];
 	size_t n = 0;
 
 	(void)state;
-	assert_int_equal(scn_check_text("g.scn", text, sizeof(text) - 1, errs, MAXERRS, &n,
-	    NULL), -1);
+	assert_int_equal(scn_check_text("g.scn", text, sizeof(text) - 1, errs,
+			     MAXERRS, &n, NULL),
+	    -1);
 	assert_true(n >= 1);
 	assert_int_equal(errs[0].pos.line, 1);
 	assert_int_equal(errs[0].pos.col, 1);

@@ -17,34 +17,33 @@
 #include "scenario_kinds.h"
 
 /* A file with a step of every kind, in enum order but for block's. */
-static const char every_step[] =
-    "scenario \"a step of every kind\"\n"
-    "peer listen 7000 normal\n"
-    "socket l\n"
-    "listen l 7100\n"
-    "peer connect 7100 as a\n"
-    "accept l as a\n"
-    "socket c\n"
-    "set c nodelay on\n"
-    "connect c\n"
-    "peer behaviour c normal\n"
-    "peer ack-fin c\n"
-    "peer read c\n"
-    "peer resume c\n"
-    "peer fin c\n"
-    "peer rst c\n"
-    "peer send c 1KiB\n"
-    "wait peer c fins>=1 within 1s\n"
-    "send c 1KiB\n"
-    "recv c\n"
-    "shutdown c wr\n"
-    "wait 10ms\n"
-    "signal after 1s\n"
-    "repeat 2 times\n"
-    "socket r\n"
-    "close r\n"
-    "end\n"
-    "exit-close c\n";
+static const char every_step[] = "scenario \"a step of every kind\"\n"
+				 "peer listen 7000 normal\n"
+				 "socket l\n"
+				 "listen l 7100\n"
+				 "peer connect 7100 as a\n"
+				 "accept l as a\n"
+				 "socket c\n"
+				 "set c nodelay on\n"
+				 "connect c\n"
+				 "peer behaviour c normal\n"
+				 "peer ack-fin c\n"
+				 "peer read c\n"
+				 "peer resume c\n"
+				 "peer fin c\n"
+				 "peer rst c\n"
+				 "peer send c 1KiB\n"
+				 "wait peer c fins>=1 within 1s\n"
+				 "send c 1KiB\n"
+				 "recv c\n"
+				 "shutdown c wr\n"
+				 "wait 10ms\n"
+				 "signal after 1s\n"
+				 "repeat 2 times\n"
+				 "socket r\n"
+				 "close r\n"
+				 "end\n"
+				 "exit-close c\n";
 
 /* Each kind's name, and "?" for what is no kind. */
 static void
@@ -54,24 +53,31 @@ test_names(void **state)
 
 	(void)state;
 	for (k = STEP_PEER_LISTEN; k < STEP_KIND_COUNT; k++) {
-		assert_string_not_equal(scn_step_name((enum scn_step_kind)k), "?");
+		assert_string_not_equal(scn_step_name((enum scn_step_kind)k),
+		    "?");
 		for (j = STEP_PEER_LISTEN; j < k; j++)
-			assert_string_not_equal(scn_step_name((enum scn_step_kind)k),
+			assert_string_not_equal(scn_step_name(
+						    (enum scn_step_kind)k),
 			    scn_step_name((enum scn_step_kind)j));
 	}
 	for (k = EXP_RETURNS; k < EXP_KIND_COUNT; k++) {
-		assert_string_not_equal(scn_expect_name((enum scn_expect_kind)k), "?");
+		assert_string_not_equal(scn_expect_name(
+					    (enum scn_expect_kind)k),
+		    "?");
 		for (j = EXP_RETURNS; j < k; j++)
-			assert_string_not_equal(scn_expect_name((enum scn_expect_kind)k),
+			assert_string_not_equal(scn_expect_name(
+						    (enum scn_expect_kind)k),
 			    scn_expect_name((enum scn_expect_kind)j));
 	}
 	assert_string_equal(scn_step_name(STEP_WAIT_PEER), "wait peer");
 	assert_string_equal(scn_step_name((enum scn_step_kind)0), "?");
 	assert_string_equal(scn_step_name(STEP_KIND_COUNT), "?");
-	assert_string_equal(scn_expect_name(EXP_WIRE_ZWP), "wire sends zero-window-probes");
+	assert_string_equal(scn_expect_name(EXP_WIRE_ZWP),
+	    "wire sends zero-window-probes");
 	assert_string_equal(scn_expect_name(EXP_KIND_COUNT), "?");
 	assert_string_equal(scn_os_name(SCN_OS_FREEBSD), "freebsd");
-	assert_string_equal(scn_os_name((enum scn_os)3), "?");	/* a mask, not one */
+	assert_string_equal(scn_os_name((enum scn_os)3),
+	    "?"); /* a mask, not one */
 	assert_string_equal(scn_wire_what_name(WIRE_ANY), "nothing");
 	assert_string_equal(scn_op_name(SOP_NE), "!=");
 	assert_string_equal(scn_op_name((enum scn_op)0), "?");
@@ -89,10 +95,13 @@ test_who_runs(void **state)
 		enum scn_step_kind s = (enum scn_step_kind)k;
 		bool block = s == STEP_REPEAT || s == STEP_END;
 
-		assert_int_equal(scn_step_is_peer_cmd(s) + scn_step_is_client(s) + block, 1);
+		assert_int_equal(scn_step_is_peer_cmd(s) +
+			scn_step_is_client(s) + block,
+		    1);
 		/* a call is the client's; the peer's side is a peer command's */
 		assert_true(!scn_step_is_call(s) || scn_step_is_client(s));
-		assert_true(!scn_step_is_peer_side(s) || scn_step_is_peer_cmd(s));
+		assert_true(
+		    !scn_step_is_peer_side(s) || scn_step_is_peer_cmd(s));
 	}
 	assert_true(scn_step_is_call(STEP_SOCKET));
 	assert_true(scn_step_is_call(STEP_ACCEPT));
@@ -143,7 +152,8 @@ test_expect_kinds(void **state)
 	for (k = EXP_RETURNS; k < EXP_KIND_COUNT; k++) {
 		enum scn_expect_kind e = (enum scn_expect_kind)k;
 
-		assert_false(scn_expect_is_attached(e) && scn_expect_is_wire(e));
+		assert_false(
+		    scn_expect_is_attached(e) && scn_expect_is_wire(e));
 		assert_int_equal(scn_expect_is_wire(e),
 		    strncmp(scn_expect_name(e), "wire ", 5) == 0);
 	}

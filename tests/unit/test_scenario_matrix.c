@@ -35,8 +35,9 @@ expect_check_errors(const char *path, const char *text, size_t want_cases,
 	size_t n = 0, ncases = 0, i;
 	char buf[1024];
 
-	assert_int_equal(scn_check_text(path, text, strlen(text), errs, NELEM(errs), &n,
-	    &ncases), -1);
+	assert_int_equal(scn_check_text(path, text, strlen(text), errs,
+			     NELEM(errs), &n, &ncases),
+	    -1);
 	assert_int_equal(ncases, want_cases);
 	if (n != nwant) {
 		for (i = 0; i < n && i < NELEM(errs); i++) {
@@ -46,10 +47,12 @@ expect_check_errors(const char *path, const char *text, size_t want_cases,
 		fail_msg("%zu errors, want %zu", n, nwant);
 	}
 	for (i = 0; i < nwant; i++) {
-		if (errs[i].pos.line != want[i].line || errs[i].pos.col != want[i].col ||
+		if (errs[i].pos.line != want[i].line ||
+		    errs[i].pos.col != want[i].col ||
 		    strstr(errs[i].msg, want[i].msg) == NULL)
-			fail_msg("error %zu: %u:%u %s, want %u:%u %s", i, errs[i].pos.line,
-			    errs[i].pos.col, errs[i].msg, want[i].line, want[i].col, want[i].msg);
+			fail_msg("error %zu: %u:%u %s, want %u:%u %s", i,
+			    errs[i].pos.line, errs[i].pos.col, errs[i].msg,
+			    want[i].line, want[i].col, want[i].msg);
 	}
 }
 
@@ -57,11 +60,16 @@ expect_check_errors(const char *path, const char *text, size_t want_cases,
 static void
 test_order_and_names(void **state)
 {
-	static const char text[] = "scenario \"m\"\nparam a = 1 | 2 | 3\nparam b = x|y\n"
+	static const char text[] =
+	    "scenario \"m\"\nparam a = 1 | 2 | 3\nparam b = x|y\n"
 	    "socket c\n";
 	static const char *const names[] = {
-		"dir/m.scn[a=1,b=x]", "dir/m.scn[a=1,b=y]", "dir/m.scn[a=2,b=x]",
-		"dir/m.scn[a=2,b=y]", "dir/m.scn[a=3,b=x]", "dir/m.scn[a=3,b=y]",
+		"dir/m.scn[a=1,b=x]",
+		"dir/m.scn[a=1,b=y]",
+		"dir/m.scn[a=2,b=x]",
+		"dir/m.scn[a=2,b=y]",
+		"dir/m.scn[a=3,b=x]",
+		"dir/m.scn[a=3,b=y]",
 	};
 	struct scn_file *f = must_parse_file("dir/m.scn", text);
 	struct scenario *sc;
@@ -71,7 +79,8 @@ test_order_and_names(void **state)
 	(void)state;
 	assert_int_equal(scn_file_ncases(f), 6);
 	for (i = 0; i < NELEM(names); i++) {
-		assert_int_equal(scn_file_case_name(f, i, buf, sizeof(buf)), strlen(names[i]));
+		assert_int_equal(scn_file_case_name(f, i, buf, sizeof(buf)),
+		    strlen(names[i]));
 		assert_string_equal(buf, names[i]);
 		sc = must_build_case(f, i);
 		assert_string_equal(sc->case_name, names[i]);
@@ -130,14 +139,16 @@ test_substitution(void **state)
 	assert_int_equal(scn_file_ncases(f), 4);
 	assert_string_equal(scn_file_description(f), "${mode} with ${size}");
 	sc = must_build_case(f, 3);
-	assert_string_equal(sc->case_name, "s.scn[mode=nonblocking,size=64KiB,t=5s]");
+	assert_string_equal(sc->case_name,
+	    "s.scn[mode=nonblocking,size=64KiB,t=5s]");
 	assert_string_equal(sc->description, "nonblocking with 64KiB");
 	assert_int_equal(sc->timeout_ns, 5000000000ull);
 	assert_string_equal(sc->steps[0].text, "stop-reading:rcvbuf=64KiB");
 	assert_int_equal(sc->steps[2].opt, OPT_NONBLOCKING);
 	assert_int_equal(sc->steps[3].size, 65536);
 	assert_string_equal(sc->steps[4].text, "rx>=64KiB");
-	assert_string_equal(sc->steps[5].expects[0].because, "nonblocking: nonblocking");
+	assert_string_equal(sc->steps[5].expects[0].because,
+	    "nonblocking: nonblocking");
 	/* the line as written, before substitution */
 	assert_string_equal(sc->steps[5].expects[0].source_text,
 	    "expect blocks about 1s because \"${mode}: ${mode}\"");
@@ -166,11 +177,15 @@ test_if_filter(void **state)
 		size_t n;
 		enum scn_expect_kind kinds[5];
 	} want[] = {
-		{ 3, { EXP_RETURNS, EXP_FAILS, EXP_STATE } },		/* blocking, a */
-		{ 4, { EXP_RETURNS, EXP_FAILS, EXP_BLOCKS_AT_LEAST, EXP_STATE } },
-		{ 4, { EXP_RETURNS, EXP_BLOCKS_AT_MOST, EXP_STATE, EXP_STATE } },
-		{ 5, { EXP_RETURNS, EXP_BLOCKS_AT_MOST, EXP_BLOCKS_AT_LEAST, EXP_STATE,
-		    EXP_STATE } },
+		{ 3, { EXP_RETURNS, EXP_FAILS, EXP_STATE } }, /* blocking, a */
+		{ 4,
+		    { EXP_RETURNS, EXP_FAILS, EXP_BLOCKS_AT_LEAST,
+			EXP_STATE } },
+		{ 4,
+		    { EXP_RETURNS, EXP_BLOCKS_AT_MOST, EXP_STATE, EXP_STATE } },
+		{ 5,
+		    { EXP_RETURNS, EXP_BLOCKS_AT_MOST, EXP_BLOCKS_AT_LEAST,
+			EXP_STATE, EXP_STATE } },
 	};
 	struct scn_file *f = must_parse_file("i.scn", text);
 	struct scenario *sc;
@@ -181,9 +196,12 @@ test_if_filter(void **state)
 		sc = must_build_case(f, i);
 		assert_int_equal(sc->steps[1].nexpects, want[i].n);
 		for (j = 0; j < want[i].n; j++)
-			assert_int_equal(sc->steps[1].expects[j].kind, want[i].kinds[j]);
+			assert_int_equal(sc->steps[1].expects[j].kind,
+			    want[i].kinds[j]);
 		/* the last one is always there, and in last place */
-		assert_int_equal(sc->steps[1].expects[want[i].n - 1].duration_ns, 1000000000ull);
+		assert_int_equal(
+		    sc->steps[1].expects[want[i].n - 1].duration_ns,
+		    1000000000ull);
 		scenario_free(sc);
 	}
 	scn_file_free(f);
@@ -214,15 +232,18 @@ test_if_several(void **state)
 	} want[] = {
 		{ "s.scn[mode=blocking,linger=0s,os=a]", 1, { EXP_RETURNS } },
 		{ "s.scn[mode=blocking,linger=0s,os=b]", 1, { EXP_RETURNS } },
-		{ "s.scn[mode=blocking,linger=1s,os=a]", 2, { EXP_RETURNS, EXP_FAILS } },
-		{ "s.scn[mode=blocking,linger=1s,os=b]", 3, { EXP_RETURNS, EXP_FAILS,
-		    EXP_BLOCKS_AT_LEAST } },
-		{ "s.scn[mode=nonblocking,linger=0s,os=a]", 3, { EXP_RETURNS, EXP_BLOCKS_AT_MOST,
-		    EXP_STATE } },
-		{ "s.scn[mode=nonblocking,linger=0s,os=b]", 2, { EXP_RETURNS,
-		    EXP_BLOCKS_AT_MOST } },
-		{ "s.scn[mode=nonblocking,linger=1s,os=a]", 1, { EXP_RETURNS } },
-		{ "s.scn[mode=nonblocking,linger=1s,os=b]", 1, { EXP_RETURNS } },
+		{ "s.scn[mode=blocking,linger=1s,os=a]", 2,
+		    { EXP_RETURNS, EXP_FAILS } },
+		{ "s.scn[mode=blocking,linger=1s,os=b]", 3,
+		    { EXP_RETURNS, EXP_FAILS, EXP_BLOCKS_AT_LEAST } },
+		{ "s.scn[mode=nonblocking,linger=0s,os=a]", 3,
+		    { EXP_RETURNS, EXP_BLOCKS_AT_MOST, EXP_STATE } },
+		{ "s.scn[mode=nonblocking,linger=0s,os=b]", 2,
+		    { EXP_RETURNS, EXP_BLOCKS_AT_MOST } },
+		{ "s.scn[mode=nonblocking,linger=1s,os=a]", 1,
+		    { EXP_RETURNS } },
+		{ "s.scn[mode=nonblocking,linger=1s,os=b]", 1,
+		    { EXP_RETURNS } },
 	};
 	struct scn_file *f = must_parse_file("s.scn", text);
 	struct scenario *sc;
@@ -234,17 +255,19 @@ test_if_several(void **state)
 		sc = must_build_case(f, i);
 		assert_string_equal(sc->case_name, want[i].name);
 		if (sc->steps[1].nexpects != want[i].n)
-			fail_msg("%s: %zu expects, want %zu", want[i].name, sc->steps[1].nexpects,
-			    want[i].n);
+			fail_msg("%s: %zu expects, want %zu", want[i].name,
+			    sc->steps[1].nexpects, want[i].n);
 		for (j = 0; j < want[i].n; j++)
-			assert_int_equal(sc->steps[1].expects[j].kind, want[i].kinds[j]);
+			assert_int_equal(sc->steps[1].expects[j].kind,
+			    want[i].kinds[j]);
 		scenario_free(sc);
 	}
 	/* because is kept, whichever side of the conditions it is on */
 	sc = must_build_case(f, 3);
 	assert_string_equal(sc->steps[1].expects[1].because, "x");
 	assert_string_equal(sc->steps[1].expects[2].because, "z");
-	assert_string_equal(sc->steps[1].expects[1].source_text, "expect fails EWOULDBLOCK "
+	assert_string_equal(sc->steps[1].expects[1].source_text,
+	    "expect fails EWOULDBLOCK "
 	    "because \"x\" if mode = blocking if linger = 1s");
 	scenario_free(sc);
 	scn_file_free(f);
@@ -260,14 +283,14 @@ test_if_several_errors(void **state)
 	static const char text[] =
 	    "scenario \"e\"\nparam mode = blocking | nonblocking\nparam linger = 0s | 1s\n"
 	    "socket c\nclose c\n"
-	    "    expect returns 0 if mode = blocking if speed = 1s\n"		/* 6 */
-	    "    expect returns 0 if mode = blocking and linger = 2s\n"	/* 7 */
+	    "    expect returns 0 if mode = blocking if speed = 1s\n"	/* 6 */
+	    "    expect returns 0 if mode = blocking and linger = 2s\n" /* 7 */
 	    "    expect returns 0 if linger=1s and mode=fast\n"		/* 8 */
-	    "    expect returns 0 if mode = blocking if mode = nonblocking\n"	/* 9 */
-	    "    expect returns 0 if mode = blocking and\n"			/* 10 */
-	    "    expect returns 0 because \"x\" and linger = 1s\n"		/* 11 */
-	    "    expect returns 0 if mode = blocking and if linger = 1s\n"	/* 12 */
-	    "    expect returns 0 if linger = 1s mode = blocking\n";		/* 13 */
+	    "    expect returns 0 if mode = blocking if mode = nonblocking\n" /* 9 */
+	    "    expect returns 0 if mode = blocking and\n"	   /* 10 */
+	    "    expect returns 0 because \"x\" and linger = 1s\n" /* 11 */
+	    "    expect returns 0 if mode = blocking and if linger = 1s\n" /* 12 */
+	    "    expect returns 0 if linger = 1s mode = blocking\n"; /* 13 */
 	static const struct want_err want[] = {
 		{ 6, 44, "\"speed\" is not a parameter of this file" },
 		{ 7, 54, "\"2s\" is not a value of linger" },
@@ -304,7 +327,8 @@ test_positions(void **state)
 	    "close c\n"
 	    "    expect blocks about ${t}\n";
 	static const struct want_err want[] = {
-		{ 5, 18, "bad behaviour \"stop-reading:rcvbuf=2GiB\" (from ${b})" },
+		{ 5, 18,
+		    "bad behaviour \"stop-reading:rcvbuf=2GiB\" (from ${b})" },
 		{ 8, 6, "got \"3\" (from ${t})" },
 		{ 9, 8, "got \"1kb\" (from ${u})" },
 		{ 10, 6, "got \"3\" (from ${t})" },
@@ -332,7 +356,8 @@ test_positions(void **state)
 static void
 test_dedupe(void **state)
 {
-	static const char text[] = "scenario \"d\"\nparam a = 1|2|3|4\nsocket c\nclose d\n";
+	static const char text[] =
+	    "scenario \"d\"\nparam a = 1|2|3|4\nsocket c\nclose d\n";
 	struct scn_error errs[8];
 	struct scn_file *f = must_parse_file("d.scn", text);
 	size_t n = 0;
@@ -356,14 +381,17 @@ test_too_many_cases(void **state)
 
 	(void)state;
 	used = (size_t)snprintf(text, sizeof(text), "scenario \"many\"\n");
-	for (i = 0; i < 13; i++)		/* 2^13 = 8192 */
+	for (i = 0; i < 13; i++) /* 2^13 = 8192 */
 		used += (size_t)snprintf(text + used, sizeof(text) - used,
 		    "param p%zu = a | b\n", i);
 	snprintf(text + used, sizeof(text) - used, "socket c\n");
-	assert_int_equal(scn_file_parse("many.scn", text, strlen(text), &f, errs, 4, &n), -1);
+	assert_int_equal(scn_file_parse("many.scn", text, strlen(text), &f,
+			     errs, 4, &n),
+	    -1);
 	assert_null(f);
 	assert_int_equal(n, 1);
-	assert_int_equal(errs[0].pos.line, 14);	/* the 13th param crosses 4096 */
+	assert_int_equal(errs[0].pos.line,
+	    14); /* the 13th param crosses 4096 */
 	assert_non_null(strstr(errs[0].msg, "more than 4096 cases"));
 }
 
@@ -371,14 +399,16 @@ test_too_many_cases(void **state)
 static void
 test_cases_independent(void **state)
 {
-	static const char text[] = "scenario \"x\"\nparam n = a | b\nsocket ${n}\nclose a\n";
+	static const char text[] =
+	    "scenario \"x\"\nparam n = a | b\nsocket ${n}\nclose a\n";
 	struct scn_error errs[4];
 	size_t n = 0;
 
 	(void)state;
-	assert_int_equal(scn_check_text("x.scn", text, strlen(text), errs, NELEM(errs), &n,
-	    NULL), -1);
-	assert_int_equal(n, 1);		/* only case n=b lacks socket a */
+	assert_int_equal(scn_check_text("x.scn", text, strlen(text), errs,
+			     NELEM(errs), &n, NULL),
+	    -1);
+	assert_int_equal(n, 1); /* only case n=b lacks socket a */
 	assert_int_equal(errs[0].pos.line, 4);
 	assert_non_null(strstr(errs[0].msg, "socket a is not declared"));
 }

@@ -20,16 +20,16 @@
 #define MS NS_PER_MS
 
 static const char signal_file[] =
-	"scenario \"signal\"\n"
-	"peer listen 7000 swallow-fin\n"
-	"socket c\n"
-	"set c linger 2s\n"
-	"connect c\n"
-	"signal after 300ms\n"
-	"expect wire client sends FIN within 1s\n"
-	"close c\n"
-	"    expect linux: returns 0\n"
-	"    expect freebsd: fails EDOM because \"sosetopt\"\n";
+    "scenario \"signal\"\n"
+    "peer listen 7000 swallow-fin\n"
+    "socket c\n"
+    "set c linger 2s\n"
+    "connect c\n"
+    "signal after 300ms\n"
+    "expect wire client sends FIN within 1s\n"
+    "close c\n"
+    "    expect linux: returns 0\n"
+    "    expect freebsd: fails EDOM because \"sosetopt\"\n";
 
 static void
 test_signal_step(void **state)
@@ -70,7 +70,9 @@ test_tags_check(void **state)
 
 	(void)state;
 	assert_int_equal(scn_tags_check("slow", err, sizeof(err)), 0);
-	assert_int_equal(scn_tags_check("quick,rst,kb-2770054.x_y", err, sizeof(err)), 0);
+	assert_int_equal(scn_tags_check("quick,rst,kb-2770054.x_y", err,
+			     sizeof(err)),
+	    0);
 	assert_int_equal(scn_tags_check("", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "empty"));
 	assert_int_equal(scn_tags_check("a,,b", err, sizeof(err)), -1);
@@ -103,12 +105,12 @@ test_tags_select(void **state)
 }
 
 static const char described[] =
-	"scenario \"linger ${l}, ${mode} socket, a $ kept\"\n"
-	"param mode = blocking | nonblocking\n"
-	"param peer = a | b\n"
-	"param l = 0s | 1s\n"
-	"peer listen 7000 ${peer}\n"
-	"socket c\n";
+    "scenario \"linger ${l}, ${mode} socket, a $ kept\"\n"
+    "param mode = blocking | nonblocking\n"
+    "param peer = a | b\n"
+    "param l = 0s | 1s\n"
+    "peer listen 7000 ${peer}\n"
+    "socket c\n";
 
 static void
 test_describe(void **state)

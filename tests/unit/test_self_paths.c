@@ -16,13 +16,11 @@
 
 #include "self_paths.h"
 
-static const struct self_layout peer = {
-	"../sbin/lingerpeer", "../../peer/lingerpeer", "../../CMakeCache.txt"
-};
+static const struct self_layout peer = { "../sbin/lingerpeer",
+	"../../peer/lingerpeer", "../../CMakeCache.txt" };
 
-static const struct self_layout library = {
-	"../share/lingerlab/scenarios", "/src/lingerlab/scenarios", "../../CMakeCache.txt"
-};
+static const struct self_layout library = { "../share/lingerlab/scenarios",
+	"/src/lingerlab/scenarios", "../../CMakeCache.txt" };
 
 /* arg: a NULL-terminated list of the paths that exist */
 static bool
@@ -40,17 +38,22 @@ static void
 test_installed_any_prefix(void **state)
 {
 	const char *usr[] = { "/usr/sbin/lingerpeer", NULL };
-	const char *opt[] = { "/opt/ll/sbin/lingerpeer", "/opt/ll/share/lingerlab/scenarios",
-	    NULL };
+	const char *opt[] = { "/opt/ll/sbin/lingerpeer",
+		"/opt/ll/share/lingerlab/scenarios", NULL };
 	char out[256];
 
 	(void)state;
-	assert_int_equal(self_path_pick("/usr/bin", &peer, in_list, usr, out, sizeof(out)), 0);
+	assert_int_equal(self_path_pick("/usr/bin", &peer, in_list, usr, out,
+			     sizeof(out)),
+	    0);
 	assert_string_equal(out, "/usr/sbin/lingerpeer");
-	assert_int_equal(self_path_pick("/opt/ll/bin", &peer, in_list, opt, out, sizeof(out)), 0);
+	assert_int_equal(self_path_pick("/opt/ll/bin", &peer, in_list, opt, out,
+			     sizeof(out)),
+	    0);
 	assert_string_equal(out, "/opt/ll/sbin/lingerpeer");
-	assert_int_equal(self_path_pick("/opt/ll/bin", &library, in_list, opt, out,
-	    sizeof(out)), 0);
+	assert_int_equal(self_path_pick("/opt/ll/bin", &library, in_list, opt,
+			     out, sizeof(out)),
+	    0);
 	assert_string_equal(out, "/opt/ll/share/lingerlab/scenarios");
 }
 
@@ -58,21 +61,24 @@ static void
 test_build_tree_needs_marker(void **state)
 {
 	const char *built[] = { "/b/peer/lingerpeer", "/b/CMakeCache.txt",
-	    "/src/lingerlab/scenarios", NULL };
+		"/src/lingerlab/scenarios", NULL };
 	const char *no_marker[] = { "/b/peer/lingerpeer", NULL };
 	char out[256];
 
 	(void)state;
-	assert_int_equal(self_path_pick("/b/client/cmd", &peer, in_list, built, out,
-	    sizeof(out)), 0);
+	assert_int_equal(self_path_pick("/b/client/cmd", &peer, in_list, built,
+			     out, sizeof(out)),
+	    0);
 	assert_string_equal(out, "/b/peer/lingerpeer");
 	/* an absolute build path is taken as it is */
-	assert_int_equal(self_path_pick("/b/client/cmd", &library, in_list, built, out,
-	    sizeof(out)), 0);
+	assert_int_equal(self_path_pick("/b/client/cmd", &library, in_list,
+			     built, out, sizeof(out)),
+	    0);
 	assert_string_equal(out, "/src/lingerlab/scenarios");
 	/* a stray file where the build tree would be is not trusted */
-	assert_int_equal(self_path_pick("/b/client/cmd", &peer, in_list, no_marker, out,
-	    sizeof(out)), 1);
+	assert_int_equal(self_path_pick("/b/client/cmd", &peer, in_list,
+			     no_marker, out, sizeof(out)),
+	    1);
 	assert_string_equal(out, "/b/client/sbin/lingerpeer");
 }
 
@@ -80,12 +86,13 @@ static void
 test_installed_wins_over_build(void **state)
 {
 	const char *both[] = { "/b/peer/lingerpeer", "/b/CMakeCache.txt",
-	    "/b/client/sbin/lingerpeer", NULL };
+		"/b/client/sbin/lingerpeer", NULL };
 	char out[256];
 
 	(void)state;
-	assert_int_equal(self_path_pick("/b/client/cmd", &peer, in_list, both, out,
-	    sizeof(out)), 0);
+	assert_int_equal(self_path_pick("/b/client/cmd", &peer, in_list, both,
+			     out, sizeof(out)),
+	    0);
 	assert_string_equal(out, "/b/client/sbin/lingerpeer");
 }
 
@@ -96,11 +103,14 @@ test_missing_names_installed(void **state)
 	char out[256];
 
 	(void)state;
-	assert_int_equal(self_path_pick("/usr/local/bin", &peer, in_list, none, out,
-	    sizeof(out)), 1);
+	assert_int_equal(self_path_pick("/usr/local/bin", &peer, in_list, none,
+			     out, sizeof(out)),
+	    1);
 	assert_string_equal(out, "/usr/local/sbin/lingerpeer");
 	/* ".." past the root stays at the root */
-	assert_int_equal(self_path_pick("/", &peer, in_list, none, out, sizeof(out)), 1);
+	assert_int_equal(self_path_pick("/", &peer, in_list, none, out,
+			     sizeof(out)),
+	    1);
 	assert_string_equal(out, "/sbin/lingerpeer");
 }
 
@@ -112,7 +122,8 @@ test_too_long(void **state)
 
 	(void)state;
 	errno = 0;
-	assert_int_equal(self_path_pick("/usr/bin", &peer, in_list, none, out, sizeof(out)),
+	assert_int_equal(self_path_pick("/usr/bin", &peer, in_list, none, out,
+			     sizeof(out)),
 	    -1);
 	assert_int_equal(errno, ENAMETOOLONG);
 }

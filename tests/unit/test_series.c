@@ -67,7 +67,8 @@ test_sparkline(void **state)
 
 	(void)state;
 	n = series_sparkline(p, 1, 40, true, buf, sizeof(buf));
-	assert_string_equal(buf, "\xe2\x96\x81\xe2\x96\x82\xe2\x96\x83\xe2\x96\x84"
+	assert_string_equal(buf,
+	    "\xe2\x96\x81\xe2\x96\x82\xe2\x96\x83\xe2\x96\x84"
 	    "\xe2\x96\x85\xe2\x96\x86\xe2\x96\x87\xe2\x96\x88 0..7");
 	assert_int_equal(n, strlen(buf));
 	series_sparkline(p, 1, 40, false, buf, sizeof(buf));
@@ -84,7 +85,8 @@ test_sparkline(void **state)
 	n = series_sparkline(p, 1, 40, false, buf, 5);
 	assert_string_equal(buf, "_.:-");
 	assert_int_equal(n, strlen("_.:-=+*# 0..7"));
-	assert_int_equal(series_sparkline(p, 5, 40, false, buf, sizeof(buf)), 0);
+	assert_int_equal(series_sparkline(p, 5, 40, false, buf, sizeof(buf)),
+	    0);
 	drop(p);
 
 	p = make(16, hill);
@@ -104,9 +106,16 @@ static void
 test_svg_bounded(struct obs_probes *p)
 {
 	struct series_bound b[2] = {
-		{ .series = 1, .value = 800, .t_from_ns = 0, .t_to_ns = 15000000u,
-		  .passed = false, .label = "peak sockets FIN_WAIT1 >= 800" },
-		{ .series = 0, .value = 5, .label = "fds <= 5", .passed = true },
+		{ .series = 1,
+		    .value = 800,
+		    .t_from_ns = 0,
+		    .t_to_ns = 15000000u,
+		    .passed = false,
+		    .label = "peak sockets FIN_WAIT1 >= 800" },
+		{ .series = 0,
+		    .value = 5,
+		    .label = "fds <= 5",
+		    .passed = true },
 	};
 	char *text = NULL;
 	size_t len = 0, i;
@@ -122,12 +131,14 @@ test_svg_bounded(struct obs_probes *p)
 	assert_int_equal(series_svg_bounded(fp, p, 1, b, 2, false), 0);
 	fclose(fp);
 	assert_non_null(strstr(text, ">800</text>"));
-	assert_non_null(strstr(text, "stroke=\"#c62828\" stroke-width=\"1.5\" "
+	assert_non_null(strstr(text,
+	    "stroke=\"#c62828\" stroke-width=\"1.5\" "
 	    "stroke-dasharray"));
-	assert_non_null(strstr(text, "expect peak sockets FIN_WAIT1 &gt;= 800: FAILED"));
+	assert_non_null(
+	    strstr(text, "expect peak sockets FIN_WAIT1 &gt;= 800: FAILED"));
 	assert_null(strstr(text, "fds &lt;= 5"));
 	assert_non_null(strstr(text, ">iteration</text>"));
-	assert_non_null(strstr(text, ">150</text>"));	/* the last iteration */
+	assert_non_null(strstr(text, ">150</text>")); /* the last iteration */
 	free(text);
 	for (i = 0; i < p->nsamples; i++)
 		p->samples[i].block = 0;
@@ -147,20 +158,21 @@ test_svg(void **state)
 	assert_int_equal(series_svg(fp, p, 1, true), 0);
 	fclose(fp);
 	assert_true(strncmp(text, "<?xml", 5) == 0);
-	assert_non_null(strstr(text, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
+	assert_non_null(
+	    strstr(text, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
 	assert_non_null(strstr(text, "<title>sockets FIN_WAIT1</title>"));
 	assert_non_null(strstr(text, ">700</text>"));
 	assert_non_null(strstr(text, ">0</text>"));
 	assert_non_null(strstr(text, "+0.015 s"));
 	assert_non_null(strstr(text, "min 0 &#183; max 700 &#183; final 0"));
-	assert_non_null(strstr(text, ">sockets</text>"));	/* the unit */
-	assert_null(strstr(text, ">iteration</text>"));	/* no repeat block */
-	assert_null(strstr(text, "stroke-dasharray"));		/* no bound */
+	assert_non_null(strstr(text, ">sockets</text>")); /* the unit */
+	assert_null(strstr(text, ">iteration</text>"));	  /* no repeat block */
+	assert_null(strstr(text, "stroke-dasharray"));	  /* no bound */
 	q = strstr(text, "points=\"");
 	assert_non_null(q);
 	for (q += 8; *q != '"'; q++)
 		points += *q == ',';
-	assert_int_equal(points, 15);	/* 16 samples, one unknown */
+	assert_int_equal(points, 15); /* 16 samples, one unknown */
 	/* xmllint, when the machine has it, must read it as XML */
 	assert_int_not_equal(fx_xml_ok(text, ""), 0);
 	free(text);
@@ -199,7 +211,8 @@ test_machine(void **state)
 	fp = open_memstream(&text, &len);
 	series_json(fp, p);
 	fclose(fp);
-	assert_string_equal(text, ",\"probes\":{\"t_ns\":[0,1000000,2000000],"
+	assert_string_equal(text,
+	    ",\"probes\":{\"t_ns\":[0,1000000,2000000],"
 	    "\"iteration\":[0,0,0],\"series\":{\"fds\":[9,9,9],"
 	    "\"sockets FIN_WAIT1\":[0,1,2]}}");
 	free(text);
@@ -207,7 +220,8 @@ test_machine(void **state)
 	fp = open_memstream(&text, &len);
 	series_plain(fp, p);
 	fclose(fp);
-	assert_string_equal(text, "probes, 3 samples; t_ns first, -1 unknown\n"
+	assert_string_equal(text,
+	    "probes, 3 samples; t_ns first, -1 unknown\n"
 	    "t_ns: 0 1000000 2000000\nfds: 9 9 9\nsockets FIN_WAIT1: 0 1 2\n");
 	free(text);
 	/* no samples: nothing in the JSON object */

@@ -29,8 +29,8 @@ static const struct opt_case opt_cases[] = {
 	{ "EOL hides garbage", { 0, 2, 0xff }, 3, true },
 	{ "NOPs", { 1, 1, 1, 1 }, 4, true },
 	{ "unknown kind 30 skipped", { 30, 4, 9, 9, 2, 4, 1, 0 }, 8, true },
-	{ "SACK blocks skipped", { 1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2 },
-	    12, true },
+	{ "SACK blocks skipped", { 1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2 }, 12,
+	    true },
 	{ "unknown len 2", { 99, 2, 1, 1 }, 4, true },
 	{ "kind without length", { 1, 1, 1, 2 }, 4, false },
 	{ "length 0", { 30, 0, 1, 1 }, 4, false },
@@ -104,15 +104,19 @@ test_flags_str(void **state)
 		uint8_t flags;
 		const char *want;
 	} cases[] = {
-		{ TCPF_SYN, "S" }, { TCPF_SYN | TCPF_ACK, "S." },
-		{ TCPF_ACK, "." }, { TCPF_FIN | TCPF_ACK, "F." },
-		{ TCPF_RST, "R" }, { TCPF_RST | TCPF_ACK, "R." },
+		{ TCPF_SYN, "S" },
+		{ TCPF_SYN | TCPF_ACK, "S." },
+		{ TCPF_ACK, "." },
+		{ TCPF_FIN | TCPF_ACK, "F." },
+		{ TCPF_RST, "R" },
+		{ TCPF_RST | TCPF_ACK, "R." },
 		{ TCPF_PSH | TCPF_ACK, "P." },
 		{ TCPF_FIN | TCPF_PSH | TCPF_ACK, "FP." },
 		/* tcpdump prints ACK between PSH and URG, ECN after it. */
 		{ TCPF_SYN | TCPF_ECE | TCPF_CWR, "SEW" },
 		{ TCPF_SYN | TCPF_ACK | TCPF_ECE, "S.E" },
-		{ TCPF_URG | TCPF_ACK, ".U" }, { 0xff, "FSRP.UEW" },
+		{ TCPF_URG | TCPF_ACK, ".U" },
+		{ 0xff, "FSRP.UEW" },
 		{ 0, "none" },
 	};
 	char buf[10];
@@ -145,7 +149,8 @@ test_error_names(void **state)
 	assert_string_equal(frame_error_name(FRAME_TCP_BAD_CSUM),
 	    "tcp-bad-csum");
 	assert_string_equal(frame_error_name(FRAME_ERROR_COUNT), "unknown");
-	assert_string_equal(frame_error_name((enum frame_error)-1), "unknown");
+	assert_string_equal(frame_error_name((enum frame_error) - 1),
+	    "unknown");
 }
 
 int

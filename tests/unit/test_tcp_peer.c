@@ -19,7 +19,7 @@
 #include "peer_harness.h"
 
 #define FULL_WIN 512
-#define F_ACK TCPF_ACK
+#define F_ACK	 TCPF_ACK
 #define F_FINACK (TCPF_FIN | TCPF_ACK)
 
 static void
@@ -40,14 +40,16 @@ test_handshake_options(void **state)
 	h_expect(sa, TCPF_SYN | TCPF_ACK, h.iss, CLIENT_ISN + 1, 65535, 0);
 	assert_int_equal(sa->dport, CLIENT_PORT);
 	assert_true(sa->opt.has_mss);
-	assert_int_equal(sa->opt.mss, 1460);		/* ours, not theirs */
+	assert_int_equal(sa->opt.mss, 1460); /* ours, not theirs */
 	assert_true(sa->opt.has_wscale);
 	assert_int_equal(sa->opt.wscale, 7);
-	assert_false(sa->opt.sack_ok);			/* we keep no SACK state */
+	assert_false(sa->opt.sack_ok); /* we keep no SACK state */
 	assert_true(sa->opt.has_ts);
-	assert_int_equal(sa->opt.ts_val, 1000);		/* 1 ms clock: now is 1 s */
+	assert_int_equal(sa->opt.ts_val, 1000); /* 1 ms clock: now is 1 s */
 	assert_int_equal(sa->opt.ts_ecr, CLIENT_TSVAL);
-	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &h.id), 0);
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT,
+			     PEER_PORT, &h.id),
+	    0);
 	h_info(&h, &ci);
 	assert_int_equal(ci.state, CS_SYN_RCVD);
 	assert_int_equal(ci.syns_seen, 1);
@@ -57,7 +59,8 @@ test_handshake_options(void **state)
 
 	h.cseq = CLIENT_ISN + 1;
 	h.now += 5 * MS;
-	assert_int_equal(h_ack(&h, h.iss + 1, CLIENT_WIN), 0);	/* nothing to say */
+	assert_int_equal(h_ack(&h, h.iss + 1, CLIENT_WIN),
+	    0); /* nothing to say */
 	h_info(&h, &ci);
 	assert_int_equal(ci.state, CS_ESTABLISHED);
 	assert_int_equal(ci.last_ns, 1005 * MS);
@@ -67,7 +70,8 @@ test_handshake_options(void **state)
 	assert_int_equal(h_events(&h, ev, 5), 5);
 	assert_int_equal(ev[0].type, EV_SEG_IN);
 	assert_int_equal(ev[0].cls, SC_SYN);
-	assert_int_equal(ev[0].opts, EVO_MSS | EVO_WSCALE | EVO_SACK_OK | EVO_TS);
+	assert_int_equal(ev[0].opts,
+	    EVO_MSS | EVO_WSCALE | EVO_SACK_OK | EVO_TS);
 	assert_int_equal(ev[1].type, EV_STATE);
 	assert_int_equal(ev[1].state, CS_SYN_RCVD);
 	assert_int_equal(ev[2].type, EV_SEG_OUT);
@@ -96,7 +100,8 @@ test_handshake_no_options(void **state)
 	syn = h_seg(&h, TCPF_SYN, CLIENT_ISN, 0, 0);
 	assert_int_equal(h_input(&h, &syn), 1);
 	h.iss = h.out[0].seq;
-	h_expect(&h.out[0], TCPF_SYN | TCPF_ACK, h.iss, CLIENT_ISN + 1, 65535, 0);
+	h_expect(&h.out[0], TCPF_SYN | TCPF_ACK, h.iss, CLIENT_ISN + 1, 65535,
+	    0);
 	assert_true(h.out[0].opt.has_mss);
 	assert_false(h.out[0].opt.has_wscale);
 	assert_false(h.out[0].opt.has_ts);
@@ -153,9 +158,12 @@ test_syn_again(void **state)
 	h.iss = h.out[0].seq;
 	h.now += 1000 * MS;
 	assert_int_equal(h_input(&h, &syn), 1);
-	h_expect(&h.out[0], TCPF_SYN | TCPF_ACK, h.iss, CLIENT_ISN + 1, 65535, 0);
+	h_expect(&h.out[0], TCPF_SYN | TCPF_ACK, h.iss, CLIENT_ISN + 1, 65535,
+	    0);
 	h.cseq = CLIENT_ISN + 1;
-	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &h.id), 0);
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT,
+			     PEER_PORT, &h.id),
+	    0);
 	h_ack(&h, h.iss + 1, CLIENT_WIN);
 	assert_int_equal(h_input(&h, &syn), 1);
 	h_expect(&h.out[0], F_ACK, h.iss + 1, CLIENT_ISN + 1, FULL_WIN, 0);
@@ -176,9 +184,10 @@ test_normal_close(void **state)
 	(void)state;
 	h_init(&h, "normal");
 	h_connect(&h);
-	for (i = 1; i <= 50; i++) {		/* far more than one window */
+	for (i = 1; i <= 50; i++) { /* far more than one window */
 		assert_int_equal(h_data(&h, 1460), 1);
-		h_expect(&h.out[0], F_ACK, h.iss + 1, CLIENT_ISN + 1 + i * 1460, FULL_WIN, 0);
+		h_expect(&h.out[0], F_ACK, h.iss + 1, CLIENT_ISN + 1 + i * 1460,
+		    FULL_WIN, 0);
 	}
 	fin_seq = h.cseq;
 	assert_int_equal(h_fin(&h), 2);
@@ -229,8 +238,9 @@ test_fin_retransmitted_after_ack(void **state)
 	/* half-close never sends our FIN, however long */
 	assert_int_equal(h_tick(&h, h.now + 100000 * MS), 0);
 	/* until the behaviour changes: window announcement, then our FIN */
-	assert_int_equal(peer_set_behaviour(h.p, h.id, &(struct behaviour){ 0, 65536, 0, 0, 0 },
-	    h.now), PEER_CMD_OK);
+	assert_int_equal(peer_set_behaviour(h.p, h.id,
+			     &(struct behaviour){ 0, 65536, 0, 0, 0 }, h.now),
+	    PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 2);
 	h_expect(&h.out[0], F_ACK, h.iss + 1, fin.seq + 1, FULL_WIN, 0);
 	h_expect(&h.out[1], F_FINACK, h.iss + 1, fin.seq + 1, FULL_WIN, 0);
@@ -259,7 +269,8 @@ test_swallow_fin(void **state)
 		h.now += 200 * MS;
 		assert_int_equal(h_input(&h, &fin), 0);
 		assert_int_equal(h_events(&h, &ev, 1), 1);
-		assert_int_equal(ev.cls, i == 0 ? SC_FIN_SWALLOWED : SC_FIN_RETX);
+		assert_int_equal(ev.cls,
+		    i == 0 ? SC_FIN_SWALLOWED : SC_FIN_RETX);
 	}
 	assert_int_equal(h_tick(&h, h.now + 100000 * MS), 0);
 	h_info(&h, &ci);
@@ -322,7 +333,8 @@ test_swallow_fin_released(void **state)
 	fin_seq = h.cseq;
 	assert_int_equal(h_fin(&h), 0);
 	h.now += 3000 * MS;
-	assert_int_equal(peer_set_behaviour(h.p, h.id, &normal, h.now), PEER_CMD_OK);
+	assert_int_equal(peer_set_behaviour(h.p, h.id, &normal, h.now),
+	    PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 2);
 	h_expect(&h.out[0], F_ACK, h.iss + 1, fin_seq + 1, FULL_WIN, 0);
 	h_expect(&h.out[1], F_FINACK, h.iss + 1, fin_seq + 1, FULL_WIN, 0);
@@ -349,13 +361,17 @@ test_drop_syn(void **state)
 	h_init(&h, "drop-syn");
 	syn = h_syn(&h, CLIENT_ISN);
 	assert_int_equal(h_input(&h, &syn), 0);
-	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &id), 0);
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT,
+			     PEER_PORT, &id),
+	    0);
 	for (i = 0; i < 3; i++) {
 		h.now += 1000 * MS << i;
 		assert_int_equal(h_input(&h, &syn), 0);
 		assert_int_equal(h_tick(&h, h.now), 0);
 	}
-	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &id2), 0);
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT,
+			     PEER_PORT, &id2),
+	    0);
 	assert_int_equal(id2, id);
 	assert_int_equal(peer_conn_info(h.p, id, &ci), 0);
 	assert_int_equal(ci.state, CS_CLOSED);
@@ -368,8 +384,11 @@ test_drop_syn(void **state)
 	assert_int_equal(peer_listen(h.p, PEER_PORT, &normal), 0);
 	h.now += 8000 * MS;
 	assert_int_equal(h_input(&h, &syn), 1);
-	h_expect(&h.out[0], TCPF_SYN | TCPF_ACK, h.out[0].seq, CLIENT_ISN + 1, 65535, 0);
-	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &id2), 0);
+	h_expect(&h.out[0], TCPF_SYN | TCPF_ACK, h.out[0].seq, CLIENT_ISN + 1,
+	    65535, 0);
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT,
+			     PEER_PORT, &id2),
+	    0);
 	assert_int_not_equal(id2, id);
 	h_fini(&h);
 }
@@ -386,7 +405,9 @@ test_not_for_us(void **state)
 	syn = h_syn(&h, CLIENT_ISN);
 	syn.daddr = ip_addr_v4(0xc0000203u);
 	assert_int_equal(h_input(&h, &syn), 0);
-	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &id), -1);
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT,
+			     PEER_PORT, &id),
+	    -1);
 	assert_int_equal(peer_get_stats(h.p)->not_for_us, 1);
 	/* An IPv6 address, to a peer that owns none: not ours either. */
 	syn.saddr = h_client6;
@@ -412,10 +433,12 @@ test_sequence_wrap(void **state)
 	assert_int_equal(h_input(&h, &syn), 1);
 	h.iss = h.out[0].seq;
 	h_expect(&h.out[0], TCPF_SYN | TCPF_ACK, h.iss, 0xffffff01u, 65535, 0);
-	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &h.id), 0);
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT,
+			     PEER_PORT, &h.id),
+	    0);
 	h.cseq = 0xffffff01u;
 	h_ack(&h, h.iss + 1, CLIENT_WIN);
-	assert_int_equal(h_data(&h, 512), 1);		/* 0xffffff01 .. 0x100 */
+	assert_int_equal(h_data(&h, 512), 1); /* 0xffffff01 .. 0x100 */
 	h_expect(&h.out[0], F_ACK, h.iss + 1, 0x101, FULL_WIN, 0);
 	/* an old copy from before the wrap is a retransmission */
 	s = h_seg(&h, F_ACK, 0xffffff01u, h.iss + 1, 512);

@@ -15,8 +15,8 @@
 
 #include "peer_harness.h"
 
-#define F_ACK TCPF_ACK
-#define F_DATA (TCPF_ACK | TCPF_PSH)
+#define F_ACK	 TCPF_ACK
+#define F_DATA	 (TCPF_ACK | TCPF_PSH)
 #define F_FINACK (TCPF_FIN | TCPF_ACK)
 
 /* The handshake from 2001:db8::1, answered from 2001:db8::2, MSS 1440. */
@@ -32,11 +32,11 @@ test_handshake6(void **state)
 	syn = h_syn(&h, CLIENT_ISN);
 	assert_int_equal(h_input(&h, &syn), 1);
 	assert_true(h.out[0].opt.has_mss);
-	assert_int_equal(h.out[0].opt.mss, 1440);	/* 1460 less IPv6's 20 */
+	assert_int_equal(h.out[0].opt.mss, 1440); /* 1460 less IPv6's 20 */
 	h_fini(&h);
 
 	h_init6(&h, "normal");
-	h_connect(&h);		/* checks every reply's addresses */
+	h_connect(&h); /* checks every reply's addresses */
 	h_info(&h, &ci);
 	assert_true(ip_addr_eq(&ci.raddr, &h_client6));
 	assert_int_equal(ci.state, CS_ESTABLISHED);
@@ -57,13 +57,20 @@ test_families_apart(void **state)
 	h.caddr = h_client4;
 	syn = h_syn(&h, CLIENT_ISN + 77);
 	assert_int_equal(h_input(&h, &syn), 1);
-	h_expect(&h.out[0], TCPF_SYN | TCPF_ACK, h.out[0].seq, CLIENT_ISN + 78, 65535, 0);
+	h_expect(&h.out[0], TCPF_SYN | TCPF_ACK, h.out[0].seq, CLIENT_ISN + 78,
+	    65535, 0);
 	assert_true(ip_addr_is_v4(&h.out[0].daddr));
 	assert_int_equal(h.out[0].opt.mss, 1460);
-	assert_int_equal(peer_conn_lookup(h.p, &h_client6, CLIENT_PORT, PEER_PORT, &id6), 0);
-	assert_int_equal(peer_conn_lookup(h.p, &h_client4, CLIENT_PORT, PEER_PORT, &id4), 0);
+	assert_int_equal(peer_conn_lookup(h.p, &h_client6, CLIENT_PORT,
+			     PEER_PORT, &id6),
+	    0);
+	assert_int_equal(peer_conn_lookup(h.p, &h_client4, CLIENT_PORT,
+			     PEER_PORT, &id4),
+	    0);
 	assert_int_not_equal(id4, id6);
-	assert_int_equal(peer_conn_newest_from(h.p, &h_client6, CLIENT_PORT, &id6), 0);
+	assert_int_equal(peer_conn_newest_from(h.p, &h_client6, CLIENT_PORT,
+			     &id6),
+	    0);
 	assert_int_equal(id6, h.id);
 	h_fini(&h);
 }
@@ -79,9 +86,12 @@ test_send_full_segments6(void **state)
 	h_connect(&h);
 	assert_int_equal(peer_send_data(h.p, h.id, 3000, h.now), PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 3);
-	h_expect(&h.out[0], F_DATA, h.iss + 1, CLIENT_ISN + 1, h.out[0].window, 1428);
-	h_expect(&h.out[1], F_DATA, h.iss + 1429, CLIENT_ISN + 1, h.out[0].window, 1428);
-	h_expect(&h.out[2], F_DATA, h.iss + 2857, CLIENT_ISN + 1, h.out[0].window, 144);
+	h_expect(&h.out[0], F_DATA, h.iss + 1, CLIENT_ISN + 1, h.out[0].window,
+	    1428);
+	h_expect(&h.out[1], F_DATA, h.iss + 1429, CLIENT_ISN + 1,
+	    h.out[0].window, 1428);
+	h_expect(&h.out[2], F_DATA, h.iss + 2857, CLIENT_ISN + 1,
+	    h.out[0].window, 144);
 	h_fini(&h);
 }
 
@@ -132,14 +142,16 @@ test_connect6(void **state)
 
 	(void)state;
 	h_init6(&h, "normal");
-	assert_int_equal(peer_connect(h.p, &h_client6, 9000, 41000, &b, h.now, &id),
+	assert_int_equal(peer_connect(h.p, &h_client6, 9000, 41000, &b, h.now,
+			     &id),
 	    PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 1);
 	assert_int_equal(h.out[0].flags, TCPF_SYN);
 	assert_true(ip_addr_eq(&h.out[0].saddr, &h_peer6));
 	assert_true(ip_addr_eq(&h.out[0].daddr, &h_client6));
 	assert_int_equal(h.out[0].opt.mss, 1440);
-	assert_int_equal(peer_connect(h.p, &h_client6, 9000, 41000, &b, h.now, &id),
+	assert_int_equal(peer_connect(h.p, &h_client6, 9000, 41000, &b, h.now,
+			     &id),
 	    PEER_CMD_BAD_STATE);
 	h_fini(&h);
 }

@@ -15,7 +15,7 @@
 
 #include "peer_harness.h"
 
-#define F_ACK TCPF_ACK
+#define F_ACK	 TCPF_ACK
 #define F_RSTACK (TCPF_RST | TCPF_ACK)
 
 /* After the client gave up with RST, a held FIN can no longer be ACKed. */
@@ -29,7 +29,8 @@ test_ack_fin_refused_when_closed(void **state)
 	(void)state;
 	h_init(&h, "swallow-fin");
 	h_connect(&h);
-	assert_int_equal(peer_ack_fin(h.p, h.id, h.now), PEER_CMD_BAD_STATE);	/* no FIN yet */
+	assert_int_equal(peer_ack_fin(h.p, h.id, h.now),
+	    PEER_CMD_BAD_STATE); /* no FIN yet */
 	assert_int_equal(peer_ack_fin(h.p, 999, h.now), PEER_CMD_NO_CONN);
 	h_fin(&h);
 	rst = h_seg(&h, TCPF_RST, h.cseq, 0, 0);
@@ -40,7 +41,8 @@ test_ack_fin_refused_when_closed(void **state)
 	assert_string_equal(close_reason_name(ci.closed_by), "client-rst");
 	assert_int_equal(ci.rsts_seen, 1);
 	assert_int_equal(peer_ack_fin(h.p, h.id, h.now), PEER_CMD_BAD_STATE);
-	assert_int_equal(h_drain(&h), 0);	/* nothing sent on a closed connection */
+	assert_int_equal(h_drain(&h),
+	    0); /* nothing sent on a closed connection */
 	h_fini(&h);
 }
 
@@ -91,7 +93,9 @@ test_refuse(void **state)
 	assert_int_equal(h_input(&h, &syn), 1);
 	h_expect(&h.out[0], F_RSTACK, 0, CLIENT_ISN + 1, 0, 0);
 	assert_false(h.out[0].opt.has_mss || h.out[0].opt.has_ts);
-	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &first), 0);
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT,
+			     PEER_PORT, &first),
+	    0);
 	assert_int_equal(peer_conn_info(h.p, first, &ci), 0);
 	assert_int_equal(ci.state, CS_CLOSED);
 	assert_int_equal(ci.closed_by, CR_RESET_OUT);
@@ -132,10 +136,13 @@ test_rst_for_unknown(void **state)
 	assert_int_equal(h_input(&h, &s), 1);
 	assert_int_equal(h.out[0].flags, F_RSTACK);
 	assert_int_equal(h.out[0].seq, 0);
-	assert_int_equal(h.out[0].ack, 0xffffffffu);	/* the SYN's ISN + 1, wrapped */
+	assert_int_equal(h.out[0].ack,
+	    0xffffffffu); /* the SYN's ISN + 1, wrapped */
 	assert_int_equal(h.out[0].sport, 9999);
 	assert_int_equal(h.out[0].dport, CLIENT_PORT);
-	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, 9999, &id), -1);
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, 9999,
+			     &id),
+	    -1);
 	assert_int_equal(peer_get_stats(h.p)->rst_unknown, 4);
 	assert_int_equal(peer_get_stats(h.p)->conns_opened, 0);
 	h_fini(&h);

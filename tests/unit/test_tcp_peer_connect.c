@@ -14,11 +14,12 @@
 #include "peer_harness.h"
 
 #define SERVER_PORT 8443
-#define SERVER_ISN 7000u
+#define SERVER_ISN  7000u
 
 /* One segment of ours on the active connection (h_expect assumes PEER_PORT). */
 static void
-expect_out(const struct segment *s, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win)
+expect_out(const struct segment *s, uint8_t flags, uint32_t seq, uint32_t ack,
+    uint16_t win)
 {
 	assert_int_equal(s->flags, flags);
 	assert_int_equal(s->seq, seq);
@@ -34,7 +35,8 @@ open_active(struct harness *h, const char *spec)
 {
 	struct behaviour b = h_behaviour(spec);
 
-	assert_int_equal(peer_connect(h->p, CLIENT_ADDR, SERVER_PORT, 0, &b, h->now, &h->id),
+	assert_int_equal(peer_connect(h->p, CLIENT_ADDR, SERVER_PORT, 0, &b,
+			     h->now, &h->id),
 	    PEER_CMD_OK);
 	assert_int_equal(h_drain(h), 1);
 	h->iss = h->out[0].seq;
@@ -44,7 +46,8 @@ open_active(struct harness *h, const char *spec)
 static struct segment
 synack(const struct harness *h, uint16_t our_port, bool opts)
 {
-	struct segment s = h_seg(h, TCPF_SYN | TCPF_ACK, SERVER_ISN, h->iss + 1, 0);
+	struct segment s =
+	    h_seg(h, TCPF_SYN | TCPF_ACK, SERVER_ISN, h->iss + 1, 0);
 
 	s.sport = SERVER_PORT;
 	s.dport = our_port;
@@ -74,12 +77,14 @@ test_syn_and_handshake(void **state)
 	assert_int_equal(h.out[0].ack, 0);
 	assert_int_equal(h.out[0].dport, SERVER_PORT);
 	assert_true(h.out[0].sport >= 40000 && h.out[0].sport <= 60999);
-	assert_true(h.out[0].opt.has_mss && h.out[0].opt.has_wscale && h.out[0].opt.has_ts);
+	assert_true(h.out[0].opt.has_mss && h.out[0].opt.has_wscale &&
+	    h.out[0].opt.has_ts);
 	h_info(&h, &ci);
 	assert_int_equal(ci.state, CS_SYN_SENT);
 	sa = synack(&h, h.out[0].sport, true);
 	assert_int_equal(h_input(&h, &sa), 1);
-	expect_out(&h.out[0], TCPF_ACK, h.iss + 1, SERVER_ISN + 1, 512);	/* 64KiB >> 7 */
+	expect_out(&h.out[0], TCPF_ACK, h.iss + 1, SERVER_ISN + 1,
+	    512); /* 64KiB >> 7 */
 	assert_true(h.out[0].opt.has_ts);
 	assert_int_equal(h.out[0].opt.ts_ecr, 123);
 	h_info(&h, &ci);
@@ -174,11 +179,13 @@ test_from_port(void **state)
 
 	(void)state;
 	h_init(&h, "normal");
-	assert_int_equal(peer_connect(h.p, CLIENT_ADDR, SERVER_PORT, 41000, &b, h.now, &id),
+	assert_int_equal(peer_connect(h.p, CLIENT_ADDR, SERVER_PORT, 41000, &b,
+			     h.now, &id),
 	    PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 1);
 	assert_int_equal(h.out[0].sport, 41000);
-	assert_int_equal(peer_connect(h.p, CLIENT_ADDR, SERVER_PORT, 41000, &b, h.now, &id),
+	assert_int_equal(peer_connect(h.p, CLIENT_ADDR, SERVER_PORT, 41000, &b,
+			     h.now, &id),
 	    PEER_CMD_BAD_STATE);
 	h_fini(&h);
 }

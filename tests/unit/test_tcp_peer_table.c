@@ -13,10 +13,10 @@
 #include <string.h>
 
 #include "peer_harness.h"
-#include "tcp_peer_int.h"	/* peer_nth */
+#include "tcp_peer_int.h" /* peer_nth */
 
 #define F_SYNACK (TCPF_SYN | TCPF_ACK)
-#define RCV(n) (CLIENT_ISN + 1 + (n))
+#define RCV(n)	 (CLIENT_ISN + 1 + (n))
 
 /* A SYN from port, returning how many segments came back (0 or 1). */
 static size_t
@@ -86,7 +86,7 @@ test_table_full_drop(void **state)
 	assert_int_equal(syn_from(&h, 50004), 1);
 	assert_int_equal(h.out[0].flags, F_SYNACK);
 	assert_int_equal(id_of(&h, 50004), 5);
-	assert_int_equal(peer_conn_info(h.p, 2, &ci), -1);	/* recycled */
+	assert_int_equal(peer_conn_info(h.p, 2, &ci), -1); /* recycled */
 	assert_int_equal(syn_from(&h, 50005), 0);
 	assert_int_equal(peer_get_stats(h.p)->conns_rejected, 2);
 	assert_int_equal(peer_get_stats(h.p)->conns_opened, 5);
@@ -186,11 +186,11 @@ test_ids_never_reused(void **state)
 	h.cport = 2;
 	rst = h_seg(&h, TCPF_RST, RCV(0), 0, 0);
 	h_input(&h, &rst);
-	assert_int_equal(syn_from(&h, 2), 1);		/* same tuple: renewed */
+	assert_int_equal(syn_from(&h, 2), 1); /* same tuple: renewed */
 	assert_int_equal(id_of(&h, 2), 4);
 	assert_int_equal(peer_conn_foreach(h.p, list_ids, &l), 0);
 	assert_int_equal(l.n, 3);
-	assert_int_equal(l.id[0], 1);			/* oldest first */
+	assert_int_equal(l.id[0], 1); /* oldest first */
 	assert_int_equal(l.id[1], 3);
 	assert_int_equal(l.id[2], 4);
 	l.n = 0;
@@ -262,9 +262,9 @@ test_event_ring_wraps(void **state)
 	h_config(&cfg);
 	cfg.event_capacity = 8;
 	h_init_cfg(&h, "normal", &cfg);
-	h_connect(&h);				/* 5 events */
+	h_connect(&h); /* 5 events */
 	for (i = 0; i < 10; i++)
-		h_data(&h, 1);			/* 2 each */
+		h_data(&h, 1); /* 2 each */
 	assert_int_equal(event_log_next(peer_events(h.p)), 25);
 	assert_int_equal(event_log_oldest(peer_events(h.p)), 17);
 	assert_int_equal(h_events(&h, ev, 8), 8);
@@ -316,14 +316,18 @@ test_narrator(void **state)
 	h_init(&h, "swallow-fin");
 	peer_set_narrator(h.p, narrate, &s);
 	h_connect(&h);
-	assert_true(told(&s, h.id, "new connection from 192.0.2.1:40112 to port 8080"));
+	assert_true(
+	    told(&s, h.id, "new connection from 192.0.2.1:40112 to port 8080"));
 	assert_true(told(&s, h.id, "state SYN_RCVD -> ESTABLISHED"));
 	fin = h_seg(&h, TCPF_FIN | TCPF_ACK, h.cseq, h.iss + 1, 0);
 	for (i = 0; i < 3; i++)
 		h_input(&h, &fin);
-	assert_true(told(&s, h.id, "FIN from 192.0.2.1:40112 swallowed, 1st time"));
-	assert_true(told(&s, h.id, "FIN from 192.0.2.1:40112 swallowed, 2nd time"));
-	assert_true(told(&s, h.id, "FIN from 192.0.2.1:40112 swallowed, 3rd time"));
+	assert_true(
+	    told(&s, h.id, "FIN from 192.0.2.1:40112 swallowed, 1st time"));
+	assert_true(
+	    told(&s, h.id, "FIN from 192.0.2.1:40112 swallowed, 2nd time"));
+	assert_true(
+	    told(&s, h.id, "FIN from 192.0.2.1:40112 swallowed, 3rd time"));
 	assert_int_equal(peer_ack_fin(h.p, h.id, h.now), PEER_CMD_OK);
 	assert_true(told(&s, h.id, "held FIN ACKed on command"));
 	/* the table-full sentence belongs to no connection */
@@ -332,7 +336,8 @@ test_narrator(void **state)
 	peer_set_narrator(h.p, narrate, &s);
 	syn_from(&h, 1);
 	syn_from(&h, 2);
-	assert_true(told(&s, 0, "connection table full (1): new connection with port 2 refused"));
+	assert_true(told(&s, 0,
+	    "connection table full (1): new connection with port 2 refused"));
 	before = s.n;
 	peer_set_narrator(h.p, NULL, NULL);
 	syn_from(&h, 3);
@@ -343,11 +348,26 @@ test_narrator(void **state)
 static void
 test_nth(void **state)
 {
-	static const struct { uint32_t n; const char *s; } cases[] = {
-		{ 0, "0th" }, { 1, "1st" }, { 2, "2nd" }, { 3, "3rd" }, { 4, "4th" },
-		{ 11, "11th" }, { 12, "12th" }, { 13, "13th" }, { 21, "21st" },
-		{ 22, "22nd" }, { 23, "23rd" }, { 101, "101st" }, { 111, "111th" },
-		{ 112, "112th" }, { 113, "113th" }, { 4294967295u, "4294967295th" },
+	static const struct {
+		uint32_t n;
+		const char *s;
+	} cases[] = {
+		{ 0, "0th" },
+		{ 1, "1st" },
+		{ 2, "2nd" },
+		{ 3, "3rd" },
+		{ 4, "4th" },
+		{ 11, "11th" },
+		{ 12, "12th" },
+		{ 13, "13th" },
+		{ 21, "21st" },
+		{ 22, "22nd" },
+		{ 23, "23rd" },
+		{ 101, "101st" },
+		{ 111, "111th" },
+		{ 112, "112th" },
+		{ 113, "113th" },
+		{ 4294967295u, "4294967295th" },
 	};
 	char buf[16];
 	size_t i;
@@ -361,14 +381,23 @@ static void
 test_names(void **state)
 {
 	static const char *const states[] = {
-		"CLOSED", "SYN_SENT", "SYN_RCVD", "ESTABLISHED", "CLOSE_WAIT",
-		"LAST_ACK", "FIN_WAIT1", "FIN_WAIT2", "CLOSING", "TIME_WAIT",
+		"CLOSED",
+		"SYN_SENT",
+		"SYN_RCVD",
+		"ESTABLISHED",
+		"CLOSE_WAIT",
+		"LAST_ACK",
+		"FIN_WAIT1",
+		"FIN_WAIT2",
+		"CLOSING",
+		"TIME_WAIT",
 	};
 	int i;
 
 	(void)state;
 	for (i = 0; i < CS_STATE_COUNT; i++)
-		assert_string_equal(conn_state_name((enum conn_state)i), states[i]);
+		assert_string_equal(conn_state_name((enum conn_state)i),
+		    states[i]);
 	assert_string_equal(conn_state_name(CS_STATE_COUNT), "?");
 	assert_string_equal(close_reason_name(CR_NONE), "none");
 	assert_string_equal(close_reason_name(CR_TIMEOUT), "timeout");
@@ -388,12 +417,13 @@ test_listeners(void **state)
 	assert_false(peer_is_listening(h.p, PEER_PORT + 1));
 	assert_null(peer_port_behaviour(h.p, PEER_PORT + 1));
 	assert_int_equal(peer_listen(h.p, 0, &b), -1);
-	assert_int_equal(peer_listen(h.p, PEER_PORT, &b), 0);	/* replaces */
-	assert_int_equal(peer_port_behaviour(h.p, PEER_PORT)->bits, BHV_HALF_CLOSE);
+	assert_int_equal(peer_listen(h.p, PEER_PORT, &b), 0); /* replaces */
+	assert_int_equal(peer_port_behaviour(h.p, PEER_PORT)->bits,
+	    BHV_HALF_CLOSE);
 	for (port = 1; port < 64; port++)
 		assert_int_equal(peer_listen(h.p, port, &b), 0);
-	assert_int_equal(peer_listen(h.p, 64, &b), -1);		/* 64 is the limit */
-	assert_int_equal(peer_listen(h.p, 63, &b), 0);		/* an old one still is */
+	assert_int_equal(peer_listen(h.p, 64, &b), -1); /* 64 is the limit */
+	assert_int_equal(peer_listen(h.p, 63, &b), 0); /* an old one still is */
 	h_fini(&h);
 }
 
@@ -418,13 +448,13 @@ test_wscale_caps(void **state)
 	h.iss = h.out[0].seq;
 	h.id = id_of(&h, CLIENT_PORT);
 	h.cseq = RCV(0);
-	h_ack(&h, h.iss + 1, 1);			/* 1 << 14 bytes */
+	h_ack(&h, h.iss + 1, 1); /* 1 << 14 bytes */
 	assert_int_equal(peer_send_data(h.p, h.id, 20000, h.now), PEER_CMD_OK);
 	h_drain(&h);
 	for (i = 0; i < h.nout; i++)
 		sent += h.out[i].payload_len;
 	assert_int_equal(sent, 16384);
-	assert_int_equal(h.out[0].window, 4);		/* 65536 >> 14 */
+	assert_int_equal(h.out[0].window, 4); /* 65536 >> 14 */
 	h_fini(&h);
 }
 
@@ -436,7 +466,7 @@ test_config(void **state)
 	(void)state;
 	peer_config_default(&cfg);
 	assert_int_equal(ip_addr_to_v4(&cfg.addr4), 0xc0000202u);
-	assert_int_equal(cfg.addr6.family, IPF_NONE);	/* IPv6 only when asked */
+	assert_int_equal(cfg.addr6.family, IPF_NONE); /* IPv6 only when asked */
 	assert_int_equal(cfg.mss, 1460);
 	assert_int_equal(cfg.wscale, 7);
 	assert_int_equal(cfg.when_full, WHEN_FULL_DROP);
@@ -460,19 +490,19 @@ test_closed_conn_resets(void **state)
 	(void)state;
 	h_init(&h, "reset-on-fin");
 	h_connect(&h);
-	assert_int_equal(h_fin(&h), 1);			/* answered with RST|ACK */
+	assert_int_equal(h_fin(&h), 1); /* answered with RST|ACK */
 	h_info(&h, &ci);
 	assert_int_equal(ci.state, CS_CLOSED);
 	ack = h_seg(&h, TCPF_ACK, h.cseq, h.iss + 1, 0);
 	assert_int_equal(h_input(&h, &ack), 1);
 	h_expect(&h.out[0], TCPF_RST, h.iss + 1, 0, 0, 0);
 	ack = h_seg(&h, TCPF_RST, h.cseq, 0, 0);
-	assert_int_equal(h_input(&h, &ack), 0);		/* never RST an RST */
+	assert_int_equal(h_input(&h, &ack), 0); /* never RST an RST */
 	h_fini(&h);
 
 	h_init(&h, "silent+reset-on-fin");
 	h_connect(&h);
-	assert_int_equal(h_fin(&h), 1);			/* an explicit act: sent */
+	assert_int_equal(h_fin(&h), 1); /* an explicit act: sent */
 	ack = h_seg(&h, TCPF_ACK, h.cseq, h.iss + 1, 0);
 	assert_int_equal(h_input(&h, &ack), 0);
 	h_fini(&h);

@@ -16,11 +16,11 @@
 #include "peer_harness.h"
 
 #define FULL_WIN 512
-#define F_ACK TCPF_ACK
-#define F_DATA (TCPF_ACK | TCPF_PSH)
+#define F_ACK	 TCPF_ACK
+#define F_DATA	 (TCPF_ACK | TCPF_PSH)
 #define F_FINACK (TCPF_FIN | TCPF_ACK)
-#define RCV(n) (CLIENT_ISN + 1 + (n))
-#define T(ms) ((uint64_t)(ms) * MS)
+#define RCV(n)	 (CLIENT_ISN + 1 + (n))
+#define T(ms)	 ((uint64_t)(ms)*MS)
 
 /* Data we send is the byte offset in our stream modulo 251. */
 static void
@@ -31,7 +31,8 @@ expect_pattern(const struct harness *h, const struct segment *s)
 	assert_non_null(s->payload);
 	for (i = 0; i < s->payload_len; i++)
 		if (s->payload[i] != (off + i) % 251)
-			fail_msg("byte %u of the segment at offset %u is %u", i, off, s->payload[i]);
+			fail_msg("byte %u of the segment at offset %u is %u", i,
+			    off, s->payload[i]);
 }
 
 /* Connect with the client announcing mss and no scaling needed for win. */
@@ -43,7 +44,9 @@ connect_mss(struct harness *h, uint16_t mss, uint16_t win)
 	syn.opt.mss = mss;
 	assert_int_equal(h_input(h, &syn), 1);
 	h->iss = h->out[0].seq;
-	assert_int_equal(peer_conn_lookup(h->p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &h->id), 0);
+	assert_int_equal(peer_conn_lookup(h->p, CLIENT_ADDR, CLIENT_PORT,
+			     PEER_PORT, &h->id),
+	    0);
 	h->cseq = RCV(0);
 	assert_int_equal(h_ack(h, h->iss + 1, win), 0);
 }
@@ -65,12 +68,16 @@ test_delay(void **state)
 	assert_int_equal(h_tick(&h, T(1050)), 1);
 	h.iss = h.out[0].seq;
 	h_expect(&h.out[0], TCPF_SYN | TCPF_ACK, h.iss, RCV(0), 65535, 0);
-	assert_int_equal(h.out[0].opt.ts_val, 1000);	/* built when it was decided */
+	assert_int_equal(h.out[0].opt.ts_val,
+	    1000); /* built when it was decided */
 	assert_int_equal(h_events(&h, &ev, 1), 1);
 	assert_int_equal(ev.type, EV_SEG_OUT);
-	assert_int_equal(ev.t_ns, T(1050));		/* logged when it left */
-	assert_int_equal(peer_next_deadline(h.p), T(2000));	/* the SYN-ACK's RTO */
-	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &h.id), 0);
+	assert_int_equal(ev.t_ns, T(1050)); /* logged when it left */
+	assert_int_equal(peer_next_deadline(h.p),
+	    T(2000)); /* the SYN-ACK's RTO */
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT,
+			     PEER_PORT, &h.id),
+	    0);
 	h.cseq = RCV(0);
 	h.now = T(1060);
 	assert_int_equal(h_ack(&h, h.iss + 1, CLIENT_WIN), 0);
@@ -113,7 +120,9 @@ test_delay_pool_full(void **state)
 	assert_int_equal(h_input(&h, &syn), 0);
 	assert_int_equal(h_tick(&h, h.now + T(10)), 1);
 	h.iss = h.out[0].seq;
-	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &h.id), 0);
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT,
+			     PEER_PORT, &h.id),
+	    0);
 	h.cseq = RCV(0);
 	assert_int_equal(h_ack(&h, h.iss + 1, CLIENT_WIN), 0);
 	assert_int_equal(h_data(&h, 1), 0);
@@ -130,7 +139,8 @@ test_delay_pool_full(void **state)
 static void
 test_synack_retransmission(void **state)
 {
-	static const uint64_t at[] = { 2000, 4000, 8000, 16000, 32000, 64000, 128000 };
+	static const uint64_t at[] = { 2000, 4000, 8000, 16000, 32000, 64000,
+		128000 };
 	struct harness h;
 	struct segment syn;
 	struct conn_info ci;
@@ -142,12 +152,15 @@ test_synack_retransmission(void **state)
 	syn = h_syn(&h, CLIENT_ISN);
 	h_input(&h, &syn);
 	h.iss = h.out[0].seq;
-	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &h.id), 0);
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT,
+			     PEER_PORT, &h.id),
+	    0);
 	for (i = 0; i < 7; i++) {
 		assert_int_equal(peer_next_deadline(h.p), T(at[i]));
 		assert_int_equal(h_tick(&h, T(at[i]) - 1), 0);
 		assert_int_equal(h_tick(&h, T(at[i])), 1);
-		h_expect(&h.out[0], TCPF_SYN | TCPF_ACK, h.iss, RCV(0), 65535, 0);
+		h_expect(&h.out[0], TCPF_SYN | TCPF_ACK, h.iss, RCV(0), 65535,
+		    0);
 		assert_true(h.out[0].opt.has_mss && h.out[0].opt.has_wscale);
 		assert_int_equal(h.out[0].opt.ts_val, at[i]);
 		assert_int_equal(h_events(&h, &ev, 1), 1);
@@ -175,11 +188,13 @@ test_synack_gives_up(void **state)
 	h_init(&h, "normal");
 	syn = h_syn(&h, CLIENT_ISN);
 	h_input(&h, &syn);
-	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &h.id), 0);
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT,
+			     PEER_PORT, &h.id),
+	    0);
 	for (i = 0; i < 7; i++)
 		assert_int_equal(h_tick(&h, peer_next_deadline(h.p)), 1);
 	assert_int_equal(peer_next_deadline(h.p), T(128000 + 128000));
-	assert_int_equal(h_tick(&h, T(256000)), 0);	/* no RST: silently gone */
+	assert_int_equal(h_tick(&h, T(256000)), 0); /* no RST: silently gone */
 	h_info(&h, &ci);
 	assert_int_equal(ci.state, CS_CLOSED);
 	assert_int_equal(ci.closed_by, CR_TIMEOUT);
@@ -199,7 +214,8 @@ test_active_close(void **state)
 	(void)state;
 	h_init(&h, "normal");
 	h_connect(&h);
-	assert_int_equal(h_tick(&h, T(2000)), 0);	/* the handshake's RTO is stale */
+	assert_int_equal(h_tick(&h, T(2000)),
+	    0); /* the handshake's RTO is stale */
 	assert_int_equal(peer_send_fin(h.p, h.id, T(2500)), PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 1);
 	h_expect(&h.out[0], F_FINACK, h.iss + 1, RCV(0), FULL_WIN, 0);
@@ -207,7 +223,8 @@ test_active_close(void **state)
 	assert_int_equal(ev.type, EV_STATE);
 	assert_int_equal(ev.state, CS_FIN_WAIT1);
 	assert_int_equal(peer_send_fin(h.p, h.id, T(2500)), PEER_CMD_BAD_STATE);
-	assert_int_equal(peer_send_data(h.p, h.id, 10, T(2500)), PEER_CMD_BAD_STATE);
+	assert_int_equal(peer_send_data(h.p, h.id, 10, T(2500)),
+	    PEER_CMD_BAD_STATE);
 	assert_int_equal(peer_next_deadline(h.p), T(3500));
 	assert_int_equal(h_tick(&h, T(3500)), 1);
 	h_expect(&h.out[0], F_FINACK, h.iss + 1, RCV(0), FULL_WIN, 0);
@@ -247,7 +264,7 @@ test_simultaneous_close(void **state)
 	assert_int_equal(peer_send_fin(h.p, h.id, h.now), PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 1);
 	fin_seq = h.cseq;
-	assert_int_equal(h_fin(&h), 1);		/* acks only our SYN */
+	assert_int_equal(h_fin(&h), 1); /* acks only our SYN */
 	h_expect(&h.out[0], F_ACK, h.iss + 2, fin_seq + 1, FULL_WIN, 0);
 	h_info(&h, &ci);
 	assert_int_equal(ci.state, CS_CLOSING);
@@ -271,7 +288,7 @@ test_send_paced_by_window(void **state)
 
 	(void)state;
 	h_init(&h, "normal");
-	connect_mss(&h, 1000, 16);			/* 16 << 7 = 2048 bytes */
+	connect_mss(&h, 1000, 16); /* 16 << 7 = 2048 bytes */
 	assert_int_equal(peer_send_data(h.p, h.id, 5000, h.now), PEER_CMD_OK);
 	for (round = 0; round < 2; round++) {
 		base = h.iss + 1 + round * 2048;
@@ -313,7 +330,7 @@ test_send_waits_for_window(void **state)
 	connect_mss(&h, 1460, 0);
 	assert_int_equal(peer_send_data(h.p, h.id, 100, h.now), PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 0);
-	assert_int_equal(h_ack(&h, h.iss + 1, 1), 1);	/* 128 bytes of room */
+	assert_int_equal(h_ack(&h, h.iss + 1, 1), 1); /* 128 bytes of room */
 	h_expect(&h.out[0], F_DATA, h.iss + 1, RCV(0), FULL_WIN, 100);
 	h_fini(&h);
 }
@@ -362,7 +379,7 @@ test_fin_after_pending_data(void **state)
 
 	(void)state;
 	h_init(&h, "normal");
-	connect_mss(&h, 1000, 8);			/* 1024 bytes */
+	connect_mss(&h, 1000, 8); /* 1024 bytes */
 	assert_int_equal(peer_send_data(h.p, h.id, 3000, h.now), PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 2);
 	fin_seq = h.cseq;
@@ -396,16 +413,21 @@ test_commands_bad_state(void **state)
 	h_init(&h, "normal");
 	syn = h_syn(&h, CLIENT_ISN);
 	h_input(&h, &syn);
-	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &h.id), 0);
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT,
+			     PEER_PORT, &h.id),
+	    0);
 	assert_int_equal(peer_send_fin(h.p, h.id, h.now), PEER_CMD_BAD_STATE);
-	assert_int_equal(peer_send_data(h.p, h.id, 1, h.now), PEER_CMD_BAD_STATE);
+	assert_int_equal(peer_send_data(h.p, h.id, 1, h.now),
+	    PEER_CMD_BAD_STATE);
 	assert_int_equal(peer_send_fin(h.p, 77, h.now), PEER_CMD_NO_CONN);
 	assert_int_equal(peer_send_rst(h.p, 77, h.now), PEER_CMD_NO_CONN);
-	assert_int_equal(peer_set_behaviour(h.p, 77, peer_port_behaviour(h.p, PEER_PORT), h.now),
+	assert_int_equal(peer_set_behaviour(h.p, 77,
+			     peer_port_behaviour(h.p, PEER_PORT), h.now),
 	    PEER_CMD_NO_CONN);
 	assert_int_equal(h_drain(&h), 0);
 	assert_string_equal(peer_cmd_result_str(PEER_CMD_OK), "ok");
-	assert_string_equal(peer_cmd_result_str(PEER_CMD_NO_CONN), "no such connection");
+	assert_string_equal(peer_cmd_result_str(PEER_CMD_NO_CONN),
+	    "no such connection");
 	assert_string_equal(peer_cmd_result_str(PEER_CMD_BAD_STATE),
 	    "not possible in the connection's state");
 	h_fini(&h);
@@ -428,13 +450,17 @@ test_delayed_reply_outlives_slot(void **state)
 	cfg.max_conns = 1;
 	h_init_cfg(&h, "refuse+delay=50ms", &cfg);
 	syn = h_syn(&h, CLIENT_ISN);
-	assert_int_equal(h_input(&h, &syn), 0);		/* refused, closed, RST waiting */
+	assert_int_equal(h_input(&h, &syn),
+	    0); /* refused, closed, RST waiting */
 	assert_int_equal(peer_listen(h.p, PEER_PORT, &accept), 0);
 	h.cport = CLIENT_PORT + 1;
 	syn = h_syn(&h, CLIENT_ISN);
 	assert_int_equal(h_input(&h, &syn), 0);
-	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT + 1, PEER_PORT, &id), 0);
-	assert_int_equal(peer_conn_info(h.p, 1, &ci), -1);	/* the slot was recycled */
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT + 1,
+			     PEER_PORT, &id),
+	    0);
+	assert_int_equal(peer_conn_info(h.p, 1, &ci),
+	    -1); /* the slot was recycled */
 	assert_int_equal(h_tick(&h, h.now + T(50)), 2);
 	assert_int_equal(h.out[0].flags, TCPF_RST | TCPF_ACK);
 	assert_int_equal(h.out[0].dport, CLIENT_PORT);
@@ -461,7 +487,8 @@ test_active_close_with_swallowed_fin(void **state)
 	assert_int_equal(h_fin(&h), 0);
 	assert_int_equal(peer_send_fin(h.p, h.id, h.now), PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 1);
-	h_expect(&h.out[0], F_FINACK, h.iss + 1, fin_seq, FULL_WIN, 0);	/* theirs not ACKed */
+	h_expect(&h.out[0], F_FINACK, h.iss + 1, fin_seq, FULL_WIN,
+	    0); /* theirs not ACKed */
 	assert_int_equal(h_ack(&h, h.iss + 2, CLIENT_WIN), 0);
 	h_info(&h, &ci);
 	assert_int_equal(ci.state, CS_FIN_WAIT2);

@@ -17,7 +17,7 @@
 #include "peer_harness.h"
 
 #define FULL_WIN 512
-#define F_ACK TCPF_ACK
+#define F_ACK	 TCPF_ACK
 #define F_FINACK (TCPF_FIN | TCPF_ACK)
 
 /* The client's next byte as the peer sees it after n bytes of data. */
@@ -44,7 +44,8 @@ test_stop_reading_fills(void **state)
 	h_init(&h, "stop-reading:rcvbuf=64KiB");
 	h_connect(&h);
 	assert_int_equal(h_data(&h, 1460), 1);
-	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(1460), 500, 0);	/* 64076 >> 7 */
+	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(1460), 500,
+	    0); /* 64076 >> 7 */
 	for (k = 2; k <= 44; k++) {
 		assert_int_equal(h_data(&h, 1460), 1);
 		h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(k * 1460),
@@ -107,7 +108,8 @@ test_zero_window_probes(void **state)
 	assert_int_equal(last_event(&h).type, EV_SEG_OUT);
 	s = h_seg(&h, F_ACK, RCV(4096), h.iss + 1, 1);
 	assert_int_equal(h_input(&h, &s), 1);
-	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(4096), 0, 0);	/* the byte is not taken */
+	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(4096), 0,
+	    0); /* the byte is not taken */
 	/* a plain ACK at rcv_nxt is no probe and gets no answer */
 	s = h_seg(&h, F_ACK, RCV(4096), h.iss + 1, 0);
 	assert_int_equal(h_input(&h, &s), 0);
@@ -134,15 +136,18 @@ test_read_and_resume(void **state)
 	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(65536), 0, 0);
 	assert_int_equal(peer_read(h.p, h.id, 10000, h.now), PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 1);
-	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(65536), 78, 0);	/* 10000 >> 7 */
+	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(65536), 78,
+	    0); /* 10000 >> 7 */
 	ev = last_event(&h);
 	assert_int_equal(ev.type, EV_SEG_OUT);
 	h_info(&h, &ci);
 	assert_int_equal(ci.buffered, 55536);
 	assert_int_equal(ci.bytes_read, 10000);
-	assert_int_equal(ci.window, 78 << 7);	/* as advertised, in scale units */
+	assert_int_equal(ci.window,
+	    78 << 7); /* as advertised, in scale units */
 	assert_int_equal(h_data(&h, 1460), 1);
-	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(66996), 66, 0);	/* 8540 >> 7 */
+	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(66996), 66,
+	    0); /* 8540 >> 7 */
 	assert_int_equal(peer_resume(h.p, h.id, h.now), PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 1);
 	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(66996), FULL_WIN, 0);
@@ -169,14 +174,17 @@ test_stop_reading_after(void **state)
 	(void)state;
 	h_init(&h, "stop-reading:after=10KiB");
 	h_connect(&h);
-	for (k = 1; k <= 7; k++) {		/* 10220 bytes: all read */
+	for (k = 1; k <= 7; k++) { /* 10220 bytes: all read */
 		assert_int_equal(h_data(&h, 1460), 1);
-		h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(k * 1460), FULL_WIN, 0);
+		h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(k * 1460), FULL_WIN,
+		    0);
 	}
 	assert_int_equal(h_data(&h, 1460), 1);
-	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(11680), 500, 0);	/* 1440 kept */
+	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(11680), 500,
+	    0); /* 1440 kept */
 	assert_int_equal(h_data(&h, 1460), 1);
-	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(13140), 489, 0);	/* 2900 kept */
+	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(13140), 489,
+	    0); /* 2900 kept */
 	h_info(&h, &ci);
 	assert_int_equal(ci.bytes_read, 10240);
 	assert_int_equal(ci.buffered, 2900);
@@ -197,12 +205,14 @@ test_fin_behind_unread_data(void **state)
 	assert_int_equal(h_data(&h, 2000), 1);
 	fin_seq = h.cseq;
 	assert_int_equal(h_fin(&h), 1);
-	h_expect(&h.out[0], F_ACK, h.iss + 1, fin_seq + 1, 496, 0);	/* 63536 >> 7 */
+	h_expect(&h.out[0], F_ACK, h.iss + 1, fin_seq + 1, 496,
+	    0); /* 63536 >> 7 */
 	h_info(&h, &ci);
 	assert_int_equal(ci.state, CS_CLOSE_WAIT);
 	assert_int_equal(peer_read(h.p, h.id, 1000, h.now), PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 1);
-	h_expect(&h.out[0], F_ACK, h.iss + 1, fin_seq + 1, 504, 0);	/* 64536 >> 7 */
+	h_expect(&h.out[0], F_ACK, h.iss + 1, fin_seq + 1, 504,
+	    0); /* 64536 >> 7 */
 	h_info(&h, &ci);
 	assert_int_equal(ci.state, CS_CLOSE_WAIT);
 	assert_int_equal(peer_read(h.p, h.id, 0, h.now), PEER_CMD_OK);
@@ -229,7 +239,9 @@ test_stop_reading_unscaled(void **state)
 	h.iss = h.out[0].seq;
 	h_expect(&h.out[0], TCPF_SYN | TCPF_ACK, h.iss, RCV(0), 3000, 0);
 	assert_false(h.out[0].opt.has_wscale);
-	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &h.id), 0);
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT,
+			     PEER_PORT, &h.id),
+	    0);
 	h.cseq = RCV(0);
 	h_ack(&h, h.iss + 1, 64240);
 	assert_int_equal(h_data(&h, 1000), 1);
@@ -252,11 +264,11 @@ test_silent(void **state)
 	h_connect(&h);
 	assert_int_equal(h_data(&h, 100), 0);
 	s = h_seg(&h, F_ACK | TCPF_PSH, RCV(0), h.iss + 1, 100);
-	assert_int_equal(h_input(&h, &s), 0);		/* a retransmission */
+	assert_int_equal(h_input(&h, &s), 0); /* a retransmission */
 	fin = h_seg(&h, F_FINACK, RCV(100), h.iss + 1, 0);
 	assert_int_equal(h_input(&h, &fin), 0);
 	assert_int_equal(h_input(&h, &fin), 0);
-	s = h_seg(&h, F_ACK, RCV(100), h.iss + 1, 0);	/* a keepalive */
+	s = h_seg(&h, F_ACK, RCV(100), h.iss + 1, 0); /* a keepalive */
 	assert_int_equal(h_input(&h, &s), 0);
 	assert_int_equal(h_tick(&h, h.now + 100000 * MS), 0);
 	h_info(&h, &ci);
@@ -264,7 +276,7 @@ test_silent(void **state)
 	assert_int_equal(ci.data_retx, 1);
 	assert_int_equal(ci.fins_seen, 2);
 	assert_int_equal(ci.fin_retx, 1);
-	assert_int_equal(ci.segs_out, 1);		/* the SYN-ACK */
+	assert_int_equal(ci.segs_out, 1); /* the SYN-ACK */
 	/* an explicit RST is an act, not a reply: it is sent */
 	assert_int_equal(peer_send_rst(h.p, h.id, h.now), PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 1);
@@ -315,7 +327,8 @@ test_silent_after(void **state)
 	h_connect(&h);
 	assert_int_equal(h_data(&h, 600), 1);
 	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(600), FULL_WIN, 0);
-	assert_int_equal(h_data(&h, 600), 0);	/* crosses 1000: quiet from here */
+	assert_int_equal(h_data(&h, 600),
+	    0); /* crosses 1000: quiet from here */
 	assert_int_equal(h_data(&h, 600), 0);
 	s = h_seg(&h, F_ACK, RCV(0), h.iss + 1, 600);
 	assert_int_equal(h_input(&h, &s), 0);
@@ -351,13 +364,14 @@ test_stop_reading_and_swallow_fin(void **state)
 	/* reading reopens the window; the FIN stays held */
 	assert_int_equal(peer_resume(h.p, h.id, h.now), PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 1);
-	h_expect(&h.out[0], F_ACK, h.iss + 1, fin_seq, 32, 0);	/* 4096 >> 7 */
+	h_expect(&h.out[0], F_ACK, h.iss + 1, fin_seq, 32, 0); /* 4096 >> 7 */
 	h_info(&h, &ci);
 	assert_int_equal(ci.state, CS_ESTABLISHED);
 	assert_true(ci.fin_held);
 	assert_int_equal(ci.fins_seen, 2);
 	assert_int_equal(ci.zero_window_probes, 1);
-	assert_int_equal(peer_set_behaviour(h.p, h.id, &normal, h.now), PEER_CMD_OK);
+	assert_int_equal(peer_set_behaviour(h.p, h.id, &normal, h.now),
+	    PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 2);
 	h_expect(&h.out[0], F_ACK, h.iss + 1, fin_seq + 1, FULL_WIN, 0);
 	h_expect(&h.out[1], F_FINACK, h.iss + 1, fin_seq + 1, FULL_WIN, 0);
@@ -382,7 +396,8 @@ test_release_reads_buffer_first(void **state)
 	assert_int_equal(h_data(&h, 2000), 1);
 	fin_seq = h.cseq;
 	assert_int_equal(h_fin(&h), 0);
-	assert_int_equal(peer_set_behaviour(h.p, h.id, &normal, h.now), PEER_CMD_OK);
+	assert_int_equal(peer_set_behaviour(h.p, h.id, &normal, h.now),
+	    PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 2);
 	h_expect(&h.out[0], F_ACK, h.iss + 1, fin_seq + 1, FULL_WIN, 0);
 	h_expect(&h.out[1], F_FINACK, h.iss + 1, fin_seq + 1, FULL_WIN, 0);
@@ -404,7 +419,7 @@ test_ts_recent_rule(void **state)
 	h_init(&h, "normal");
 	h_connect(&h);
 	h.tsval = 6000;
-	s = h_seg(&h, F_ACK, RCV(100), h.iss + 1, 10);	/* after a hole */
+	s = h_seg(&h, F_ACK, RCV(100), h.iss + 1, 10); /* after a hole */
 	assert_int_equal(h_input(&h, &s), 1);
 	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(0), FULL_WIN, 0);
 	assert_int_equal(h.out[0].opt.ts_ecr, CLIENT_TSVAL);
@@ -428,7 +443,9 @@ test_handshake_ack_with_data_and_fin(void **state)
 	syn = h_syn(&h, CLIENT_ISN);
 	h_input(&h, &syn);
 	h.iss = h.out[0].seq;
-	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT, PEER_PORT, &h.id), 0);
+	assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, CLIENT_PORT,
+			     PEER_PORT, &h.id),
+	    0);
 	s = h_seg(&h, F_FINACK | TCPF_PSH, RCV(0), h.iss + 1, 50);
 	assert_int_equal(h_input(&h, &s), 2);
 	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(51), FULL_WIN, 0);
@@ -452,22 +469,27 @@ test_behaviour_change_live(void **state)
 	(void)state;
 	h_init(&h, "normal");
 	h_connect(&h);
-	assert_int_equal(peer_set_behaviour(h.p, h.id, &silent, h.now), PEER_CMD_OK);
+	assert_int_equal(peer_set_behaviour(h.p, h.id, &silent, h.now),
+	    PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 0);
 	assert_int_equal(last_event(&h).type, EV_BEHAVIOUR);
 	assert_int_equal(h_data(&h, 100), 0);
 	/* back to normal: the window announcement also ACKs what came meanwhile */
-	assert_int_equal(peer_set_behaviour(h.p, h.id, &normal, h.now), PEER_CMD_OK);
+	assert_int_equal(peer_set_behaviour(h.p, h.id, &normal, h.now),
+	    PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 1);
 	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(100), FULL_WIN, 0);
-	assert_int_equal(peer_set_behaviour(h.p, h.id, &small, h.now), PEER_CMD_OK);
+	assert_int_equal(peer_set_behaviour(h.p, h.id, &small, h.now),
+	    PEER_CMD_OK);
 	assert_int_equal(h_drain(&h), 1);
-	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(100), 8, 0);	/* 1024 >> 7 */
+	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(100), 8, 0); /* 1024 >> 7 */
 	assert_int_equal(h_data(&h, 1000), 1);
-	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(1100), 0, 0);	/* 24 bytes left */
+	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(1100), 0,
+	    0); /* 24 bytes left */
 	h_info(&h, &ci);
 	assert_int_equal(ci.behaviour.rcvbuf, 1024);
-	assert_int_equal(ci.window, 0);	/* 24 bytes free is less than a scale unit */
+	assert_int_equal(ci.window,
+	    0); /* 24 bytes free is less than a scale unit */
 	h_fini(&h);
 }
 
@@ -516,7 +538,7 @@ test_super_segment_taken(void **state)
 	h_init(&h, "stop-reading:rcvbuf=64KiB");
 	h_connect(&h);
 	assert_int_equal(h_data(&h, 65483), 1);
-	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(65483), 0, 0);	/* 53 >> 7 */
+	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(65483), 0, 0); /* 53 >> 7 */
 	assert_int_equal(h_data(&h, 2896), 1);
 	h_expect(&h.out[0], F_ACK, h.iss + 1, RCV(65536), 0, 0);
 	h_info(&h, &ci);

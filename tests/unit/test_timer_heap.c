@@ -24,13 +24,14 @@ test_empty(void **state)
 	assert_null(timer_heap_peek(&h));
 	assert_false(timer_heap_pop(&h, &t));
 	timer_heap_free(&h);
-	timer_heap_free(&h);	/* free leaves it empty and reusable */
+	timer_heap_free(&h); /* free leaves it empty and reusable */
 }
 
 static void
 test_order(void **state)
 {
-	static const uint64_t dues[] = { 50, 10, 90, 30, 70, 20, 80, 40, 60, 0 };
+	static const uint64_t dues[] = { 50, 10, 90, 30, 70, 20, 80, 40, 60,
+		0 };
 	struct timer_heap h;
 	struct timer t;
 	uint32_t i;
@@ -38,7 +39,8 @@ test_order(void **state)
 	(void)state;
 	timer_heap_init(&h, 100);
 	for (i = 0; i < 10; i++)
-		assert_int_equal(timer_heap_push(&h, dues[i], 1, i, 1000 + i), 0);
+		assert_int_equal(timer_heap_push(&h, dues[i], 1, i, 1000 + i),
+		    0);
 	assert_int_equal(timer_heap_peek(&h)->due, 0);
 	for (i = 0; i < 10; i++) {
 		assert_true(timer_heap_pop(&h, &t));
@@ -63,14 +65,17 @@ test_fifo_ties(void **state)
 	(void)state;
 	timer_heap_init(&h, 1000);
 	for (i = 0; i < n; i++)
-		assert_int_equal(timer_heap_push(&h, i % 3 == 0 ? 5 : 7, 2, i, 0), 0);
+		assert_int_equal(timer_heap_push(&h, i % 3 == 0 ? 5 : 7, 2, i,
+				     0),
+		    0);
 	for (i = 0; i < n; i++) {
 		assert_true(timer_heap_pop(&h, &t));
 		if (i < 100) {
 			assert_int_equal(t.due, 5);
 			assert_int_equal(t.ref, i * 3);
 		} else {
-			uint32_t k = i - 100;	/* the k-th timer not divisible by 3 */
+			uint32_t k =
+			    i - 100; /* the k-th timer not divisible by 3 */
 
 			assert_int_equal(t.due, 7);
 			assert_int_equal(t.ref, k / 2 * 3 + 1 + k % 2);
@@ -97,7 +102,10 @@ test_interleaved(void **state)
 		x ^= x << 17;
 		if (held < 4000 && (x & 3) != 0) {
 			/* never earlier than what was popped: time moves forward */
-			assert_int_equal(timer_heap_push(&h, last_due + (x >> 40) % 1000, 1, i, 0), 0);
+			assert_int_equal(timer_heap_push(&h,
+					     last_due + (x >> 40) % 1000, 1, i,
+					     0),
+			    0);
 			held++;
 		} else if (held > 0) {
 			assert_true(timer_heap_pop(&h, &t));
@@ -127,7 +135,8 @@ test_max(void **state)
 	for (i = 0; i < 3; i++)
 		assert_int_equal(timer_heap_push(&h, 10 - i, 1, i, 0), 0);
 	assert_int_equal(timer_heap_push(&h, 1, 1, 9, 0), -1);
-	assert_int_equal(timer_heap_peek(&h)->ref, 2);	/* the refused one is not in */
+	assert_int_equal(timer_heap_peek(&h)->ref,
+	    2); /* the refused one is not in */
 	assert_true(timer_heap_pop(&h, &t));
 	assert_int_equal(timer_heap_push(&h, 1, 1, 9, 0), 0);
 	assert_int_equal(timer_heap_peek(&h)->ref, 9);

@@ -39,7 +39,8 @@ expect_size(const char *text, uint64_t value)
 	if (parse_size(text, &v, err, sizeof(err)) != 0)
 		fail_msg("parse_size(\"%s\") failed: %s", text, err);
 	if (v != value)
-		fail_msg("parse_size(\"%s\") = %" PRIu64 ", want %" PRIu64, text, v, value);
+		fail_msg("parse_size(\"%s\") = %" PRIu64 ", want %" PRIu64,
+		    text, v, value);
 }
 
 static void
@@ -51,12 +52,14 @@ expect_duration(const char *text, uint64_t value)
 	if (parse_duration(text, &v, err, sizeof(err)) != 0)
 		fail_msg("parse_duration(\"%s\") failed: %s", text, err);
 	if (v != value)
-		fail_msg("parse_duration(\"%s\") = %" PRIu64 ", want %" PRIu64, text, v, value);
+		fail_msg("parse_duration(\"%s\") = %" PRIu64 ", want %" PRIu64,
+		    text, v, value);
 }
 
 /* A refused input must leave *out alone and explain itself. */
 static void
-expect_refused(int (*parse)(const char *, uint64_t *, char *, size_t), const struct bad_case *bc)
+expect_refused(int (*parse)(const char *, uint64_t *, char *, size_t),
+    const struct bad_case *bc)
 {
 	char err[160] = "";
 	uint64_t v = 77;
@@ -65,7 +68,8 @@ expect_refused(int (*parse)(const char *, uint64_t *, char *, size_t), const str
 		fail_msg("\"%s\" was accepted as %" PRIu64, bc->text, v);
 	assert_int_equal(v, 77);
 	if (strstr(err, bc->says) == NULL)
-		fail_msg("error for \"%s\" is \"%s\", want it to say \"%s\"", bc->text, err, bc->says);
+		fail_msg("error for \"%s\" is \"%s\", want it to say \"%s\"",
+		    bc->text, err, bc->says);
 }
 
 static void
@@ -77,8 +81,8 @@ test_size_valid(void **state)
 		{ "1500B", 1500 },
 		{ "1KiB", 1024 },
 		{ "64KiB", 65536 },
-		{ "10 KiB", 10240 },		/* a space between is allowed */
-		{ "  3MiB", 3145728 },		/* and before */
+		{ "10 KiB", 10240 },   /* a space between is allowed */
+		{ "  3MiB", 3145728 }, /* and before */
 		{ "2GiB", 2147483648ull },
 		{ "007KiB", 7168 },
 		{ "18446744073709551615", 18446744073709551615ull },
@@ -100,21 +104,22 @@ test_size_invalid(void **state)
 	static const struct bad_case cases[] = {
 		{ "", "is not a size" },
 		{ "KiB", "is not a size" },
-		{ "1.5KiB", "is not a size" },	/* sizes are whole bytes */
+		{ "1.5KiB", "is not a size" }, /* sizes are whole bytes */
 		{ "-1", "is not a size" },
 		{ "+1", "is not a size" },
-		{ "64KB", "binary" },		/* refused with the hint, not guessed */
+		{ "64KB", "binary" }, /* refused with the hint, not guessed */
 		{ "64kb", "binary" },
 		{ "64K", "binary" },
 		{ "1M", "binary" },
 		{ "1 GB", "binary" },
-		{ "64kib", "unknown size unit" },	/* units are case-sensitive */
+		{ "64kib", "unknown size unit" }, /* units are case-sensitive */
 		{ "64 bytes", "unknown size unit" },
 		{ "1 2", "unknown size unit" },
-		{ "64KiB ", "unknown size unit" },	/* trailing space is not trimmed */
+		{ "64KiB ",
+		    "unknown size unit" }, /* trailing space is not trimmed */
 		{ "18446744073709551616", "too large" },
 		{ "99999999999999999999999", "too large" },
-		{ "17179869184GiB", "too large" },	/* exactly 2^64 */
+		{ "17179869184GiB", "too large" }, /* exactly 2^64 */
 		{ "17592186044416MiB", "too large" },
 	};
 	size_t i;
@@ -165,7 +170,7 @@ test_duration_invalid(void **state)
 		{ "", "is not a duration" },
 		{ "s", "is not a duration" },
 		{ "-1s", "is not a duration" },
-		{ "2", "has no unit" },		/* never guess seconds or ms */
+		{ "2", "has no unit" }, /* never guess seconds or ms */
 		{ "1.5", "has no unit" },
 		{ "1h", "unknown time unit" },
 		{ "1 sec", "unknown time unit" },
@@ -205,7 +210,8 @@ test_error_buffers(void **state)
 }
 
 static void
-expect_format(size_t (*fmt)(uint64_t, char *, size_t), uint64_t v, const char *want)
+expect_format(size_t (*fmt)(uint64_t, char *, size_t), uint64_t v,
+    const char *want)
 {
 	char buf[40];
 	size_t n;
@@ -213,7 +219,8 @@ expect_format(size_t (*fmt)(uint64_t, char *, size_t), uint64_t v, const char *w
 	memset(buf, 'z', sizeof(buf));
 	n = fmt(v, buf, sizeof(buf));
 	if (strcmp(buf, want) != 0)
-		fail_msg("%" PRIu64 " formats as \"%s\", want \"%s\"", v, buf, want);
+		fail_msg("%" PRIu64 " formats as \"%s\", want \"%s\"", v, buf,
+		    want);
 	assert_int_equal(n, strlen(want));
 }
 
@@ -224,7 +231,7 @@ test_format_size(void **state)
 	expect_format(format_size, 0, "0B");
 	expect_format(format_size, 1, "1B");
 	expect_format(format_size, 1500, "1500B");
-	expect_format(format_size, 1536, "1536B");	/* never a fraction */
+	expect_format(format_size, 1536, "1536B"); /* never a fraction */
 	expect_format(format_size, 1024, "1KiB");
 	expect_format(format_size, 65536, "64KiB");
 	expect_format(format_size, 1048576, "1MiB");
@@ -232,7 +239,8 @@ test_format_size(void **state)
 	expect_format(format_size, 1073741824, "1GiB");
 	expect_format(format_size, 3221225472ull, "3GiB");
 	expect_format(format_size, 18446744072635809792ull, "17179869183GiB");
-	expect_format(format_size, 18446744073709551615ull, "18446744073709551615B");
+	expect_format(format_size, 18446744073709551615ull,
+	    "18446744073709551615B");
 }
 
 static void
@@ -253,7 +261,8 @@ test_format_duration(void **state)
 	expect_format(format_duration, 1005000000, "1.005s");
 	expect_format(format_duration, 12340000000ull, "12.34s");
 	expect_format(format_duration, 1000500000, "1000500us");
-	expect_format(format_duration, 18446744073709551615ull, "18446744073709551615ns");
+	expect_format(format_duration, 18446744073709551615ull,
+	    "18446744073709551615ns");
 }
 
 /* Like snprintf: a short buffer gets a truncated string and the full length. */
@@ -275,12 +284,31 @@ static void
 test_round_trip(void **state)
 {
 	static const uint64_t sizes[] = {
-		0, 1, 1023, 1024, 65536, 65537, 1048576, 1073741824, 5368709120ull,
+		0,
+		1,
+		1023,
+		1024,
+		65536,
+		65537,
+		1048576,
+		1073741824,
+		5368709120ull,
 		18446744073709551615ull,
 	};
 	static const uint64_t durations[] = {
-		0, 1, 999, 1000, 1500, 1000000, 50000000, 1000000000, 1500000000,
-		1001000000, 1000001000, 60000000000ull, 18446744073709551615ull,
+		0,
+		1,
+		999,
+		1000,
+		1500,
+		1000000,
+		50000000,
+		1000000000,
+		1500000000,
+		1001000000,
+		1000001000,
+		60000000000ull,
+		18446744073709551615ull,
 	};
 	char buf[40];
 	uint64_t v;

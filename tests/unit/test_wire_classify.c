@@ -22,10 +22,10 @@
 #include "wire_classify.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define C true			/* from the client */
-#define P false			/* from the peer */
-#define A TCPF_ACK
-#define MS(x) ((uint64_t)(x) * NS_PER_MS)
+#define C	 true  /* from the client */
+#define P	 false /* from the peer */
+#define A	 TCPF_ACK
+#define MS(x)	 ((uint64_t)(x)*NS_PER_MS)
 
 /* One segment plus what the classifier must say about it. */
 struct row {
@@ -35,7 +35,7 @@ struct row {
 	uint16_t win;
 	uint32_t len;
 	bool retx, zwp;
-	uint16_t cport;		/* 0: 40000 */
+	uint16_t cport; /* 0: 40000 */
 };
 
 static void
@@ -47,13 +47,17 @@ load(struct obs_segment *segs, const struct row *rows, size_t n)
 	for (i = 0; i < n; i++) {
 		cport = rows[i].cport != 0 ? rows[i].cport : 40000;
 		segs[i] = (struct obs_segment){ .t_ns = MS(10) * i,
-		    .from_client = rows[i].from_client,
-		    .sport = rows[i].from_client ? cport : 7000,
-		    .dport = rows[i].from_client ? 7000 : cport,
-		    .seq = rows[i].seq, .ack = rows[i].ack, .flags = rows[i].flags,
-		    .window = rows[i].win, .len = rows[i].len,
-		    /* garbage, which classification must overwrite */
-		    .retransmission = !rows[i].retx, .zero_window_probe = !rows[i].zwp };
+			.from_client = rows[i].from_client,
+			.sport = rows[i].from_client ? cport : 7000,
+			.dport = rows[i].from_client ? 7000 : cport,
+			.seq = rows[i].seq,
+			.ack = rows[i].ack,
+			.flags = rows[i].flags,
+			.window = rows[i].win,
+			.len = rows[i].len,
+			/* garbage, which classification must overwrite */
+			.retransmission = !rows[i].retx,
+			.zero_window_probe = !rows[i].zwp };
 	}
 }
 
@@ -71,8 +75,8 @@ check_rows(const struct row *rows, size_t n)
 			fail_msg("segment %zu: retransmission %d, want %d", i,
 			    segs[i].retransmission, rows[i].retx);
 		if (segs[i].zero_window_probe != rows[i].zwp)
-			fail_msg("segment %zu: zero_window_probe %d, want %d", i,
-			    segs[i].zero_window_probe, rows[i].zwp);
+			fail_msg("segment %zu: zero_window_probe %d, want %d",
+			    i, segs[i].zero_window_probe, rows[i].zwp);
 	}
 	/* again, over its own output: the same answer */
 	assert_int_equal(wire_classify(segs, n), 0);
@@ -114,9 +118,11 @@ test_data_retransmission(void **state)
 		{ C, A, 1000, 1, 500, 100, false, false, 0 },
 		{ C, A | TCPF_PSH, 1100, 1, 500, 100, false, false, 0 },
 		{ P, A, 1, 1200, 500, 0, false, false, 0 },
-		{ C, A, 1000, 1, 500, 100, true, false, 0 },	/* the first again */
-		{ C, A, 1100, 1, 500, 200, true, false, 0 },	/* repacketised: starts below */
-		{ C, A, 1300, 1, 500, 100, false, false, 0 },	/* new */
+		{ C, A, 1000, 1, 500, 100, true, false,
+		    0 }, /* the first again */
+		{ C, A, 1100, 1, 500, 200, true, false,
+		    0 }, /* repacketised: starts below */
+		{ C, A, 1300, 1, 500, 100, false, false, 0 }, /* new */
 	};
 
 	(void)state;
@@ -145,8 +151,9 @@ test_acks_and_rsts_are_never_retransmissions(void **state)
 	static const struct row rows[] = {
 		{ C, A, 1000, 1, 500, 10, false, false, 0 },
 		{ C, A, 1010, 1, 500, 0, false, false, 0 },
-		{ C, A, 1010, 1, 500, 0, false, false, 0 },	/* duplicate ACK */
-		{ C, A, 1000, 1, 500, 0, false, false, 0 },	/* old ACK, no data */
+		{ C, A, 1010, 1, 500, 0, false, false, 0 }, /* duplicate ACK */
+		{ C, A, 1000, 1, 500, 0, false, false,
+		    0 }, /* old ACK, no data */
 		{ C, TCPF_RST | A, 1000, 1, 0, 0, false, false, 0 },
 		{ C, TCPF_RST, 1000, 0, 0, 0, false, false, 0 },
 	};
@@ -198,9 +205,12 @@ static void
 test_sequence_numbers_wrap(void **state)
 {
 	static const struct row rows[] = {
-		{ C, A, 0xffffff00u, 1, 500, 0x200, false, false, 0 },	/* ends at 0x100 */
-		{ C, A, 0x00000100u, 1, 500, 0x100, false, false, 0 },	/* new, past 0 */
-		{ C, A, 0xffffff80u, 1, 500, 0x80, true, false, 0 },	/* before the wrap */
+		{ C, A, 0xffffff00u, 1, 500, 0x200, false, false,
+		    0 }, /* ends at 0x100 */
+		{ C, A, 0x00000100u, 1, 500, 0x100, false, false,
+		    0 }, /* new, past 0 */
+		{ C, A, 0xffffff80u, 1, 500, 0x80, true, false,
+		    0 }, /* before the wrap */
 		{ C, A, 0x00000150u, 1, 500, 0x10, true, false, 0 },
 		{ C, A, 0x00000200u, 1, 500, 0x10, false, false, 0 },
 	};
@@ -214,8 +224,10 @@ test_directions_and_connections_are_apart(void **state)
 {
 	static const struct row rows[] = {
 		{ C, A, 1000, 1000, 500, 100, false, false, 0 },
-		{ P, A, 1000, 1100, 500, 100, false, false, 0 },	/* same numbers, other side */
-		{ C, A, 1000, 1100, 500, 100, false, false, 40002 },	/* other connection */
+		{ P, A, 1000, 1100, 500, 100, false, false,
+		    0 }, /* same numbers, other side */
+		{ C, A, 1000, 1100, 500, 100, false, false,
+		    40002 }, /* other connection */
 		{ P, A, 1000, 1100, 500, 100, true, false, 0 },
 		{ C, A, 1000, 1100, 500, 100, true, false, 40002 },
 	};
@@ -229,11 +241,11 @@ test_zero_window_probe_linux(void **state)
 {
 	static const struct row rows[] = {
 		{ C, A, 4000, 1, 500, 1000, false, false, 0 },
-		{ P, A, 1, 5000, 0, 0, false, false, 0 },		/* window shut */
-		{ C, A, 4999, 1, 500, 0, false, true, 0 },		/* rcv_nxt - 1 */
+		{ P, A, 1, 5000, 0, 0, false, false, 0 },  /* window shut */
+		{ C, A, 4999, 1, 500, 0, false, true, 0 }, /* rcv_nxt - 1 */
 		{ P, A, 1, 5000, 0, 0, false, false, 0 },
 		{ C, A, 4999, 1, 500, 0, false, true, 0 },
-		{ C, A, 5000, 1, 500, 0, false, false, 0 },	/* a plain ACK */
+		{ C, A, 5000, 1, 500, 0, false, false, 0 }, /* a plain ACK */
 	};
 
 	(void)state;
@@ -246,10 +258,13 @@ test_zero_window_probe_bsd(void **state)
 	static const struct row rows[] = {
 		{ C, A, 4000, 1, 500, 1000, false, false, 0 },
 		{ P, A, 1, 5000, 0, 0, false, false, 0 },
-		{ C, A, 5000, 1, 500, 1, false, true, 0 },		/* one byte at the edge */
-		{ P, A, 1, 5000, 0, 0, false, false, 0 },		/* not taken */
-		{ C, A, 5000, 1, 500, 1, false, true, 0 },		/* a probe, not a retx */
-		{ C, A, 5000, 1, 500, 2, true, false, 0 },		/* two bytes: data again */
+		{ C, A, 5000, 1, 500, 1, false, true,
+		    0 }, /* one byte at the edge */
+		{ P, A, 1, 5000, 0, 0, false, false, 0 }, /* not taken */
+		{ C, A, 5000, 1, 500, 1, false, true,
+		    0 }, /* a probe, not a retx */
+		{ C, A, 5000, 1, 500, 2, true, false,
+		    0 }, /* two bytes: data again */
 	};
 
 	(void)state;
@@ -262,10 +277,10 @@ test_not_a_probe_unless_the_window_is_shut(void **state)
 	static const struct row rows[] = {
 		{ C, A, 4000, 1, 500, 1000, false, false, 0 },
 		{ P, A, 1, 5000, 1024, 0, false, false, 0 },
-		{ C, A, 4999, 1, 500, 0, false, false, 0 },	/* a keepalive */
+		{ C, A, 4999, 1, 500, 0, false, false, 0 }, /* a keepalive */
 		{ P, A, 1, 5000, 0, 0, false, false, 0 },
 		{ C, A, 4999, 1, 500, 0, false, true, 0 },
-		{ P, A, 1, 5000, 4096, 0, false, false, 0 },	/* window opens */
+		{ P, A, 1, 5000, 4096, 0, false, false, 0 }, /* window opens */
 		{ C, A, 4999, 1, 500, 0, false, false, 0 },
 		/* an RST's window says nothing (Linux sends 0) */
 		{ P, TCPF_RST | A, 1, 5000, 0, 0, false, false, 0 },
@@ -297,11 +312,13 @@ static size_t
 sample(struct obs_segment *s)
 {
 	static const struct row rows[] = {
-		{ C, TCPF_SYN, 100, 0, 64240, 0, false, false, 0 },		/* 0 ms */
-		{ P, TCPF_SYN | A, 900, 101, 65535, 0, false, false, 0 },	/* 10 */
-		{ C, A, 101, 901, 502, 0, false, false, 0 },		/* 20 */
-		{ C, A | TCPF_PSH, 101, 901, 502, 100, false, false, 0 },	/* 30 */
-		{ C, A | TCPF_FIN, 201, 901, 502, 0, false, false, 0 },	/* 40 */
+		{ C, TCPF_SYN, 100, 0, 64240, 0, false, false, 0 }, /* 0 ms */
+		{ P, TCPF_SYN | A, 900, 101, 65535, 0, false, false,
+		    0 },				     /* 10 */
+		{ C, A, 101, 901, 502, 0, false, false, 0 }, /* 20 */
+		{ C, A | TCPF_PSH, 101, 901, 502, 100, false, false,
+		    0 },						/* 30 */
+		{ C, A | TCPF_FIN, 201, 901, 502, 0, false, false, 0 }, /* 40 */
 		{ C, A | TCPF_FIN, 201, 901, 502, 0, true, false, 0 },	/* 50 */
 		{ P, TCPF_RST | A, 901, 202, 0, 0, false, false, 0 },	/* 60 */
 		{ C, A, 202, 901, 502, 0, false, false, 40001 },	/* 70 */
@@ -330,7 +347,9 @@ test_find_and_count(void **state)
 	assert_int_equal(wire_find(s, n, 0, &p), 1);
 	assert_int_equal(wire_find(s, n, 2, &p), 6);
 
-	p = (struct wire_pattern){ .fields = WP_FROM, .from_client = true, .flags_set = TCPF_FIN };
+	p = (struct wire_pattern){ .fields = WP_FROM,
+		.from_client = true,
+		.flags_set = TCPF_FIN };
 	assert_int_equal(wire_count(s, n, &p), 2);
 	p.fields |= WP_RETX;
 	p.retransmission = true;
@@ -339,7 +358,8 @@ test_find_and_count(void **state)
 	assert_int_equal(wire_find(s, n, 0, &p), 4);
 
 	/* SYN alone: SYN set, ACK clear */
-	p = (struct wire_pattern){ .flags_set = TCPF_SYN, .flags_clear = TCPF_ACK };
+	p = (struct wire_pattern){ .flags_set = TCPF_SYN,
+		.flags_clear = TCPF_ACK };
 	assert_int_equal(wire_count(s, n, &p), 1);
 
 	p = (struct wire_pattern){ .fields = WP_PAYLOAD, .has_payload = true };
@@ -360,10 +380,12 @@ test_time_window_is_inclusive(void **state)
 {
 	struct obs_segment s[16];
 	size_t n = sample(s);
-	struct wire_pattern p = { .fields = WP_TIME, .t_from_ns = MS(20), .t_to_ns = MS(40) };
+	struct wire_pattern p = { .fields = WP_TIME,
+		.t_from_ns = MS(20),
+		.t_to_ns = MS(40) };
 
 	(void)state;
-	assert_int_equal(wire_count(s, n, &p), 3);		/* 20, 30, 40 */
+	assert_int_equal(wire_count(s, n, &p), 3); /* 20, 30, 40 */
 	/* with slack, the start takes segments stamped that much early */
 	p.t_slack_ns = MS(5);
 	p.t_from_ns = MS(25);
@@ -371,7 +393,7 @@ test_time_window_is_inclusive(void **state)
 	p.t_slack_ns = 0;
 	p.t_from_ns = MS(20) + 1;
 	p.t_to_ns = MS(40) - 1;
-	assert_int_equal(wire_count(s, n, &p), 1);		/* 30 */
+	assert_int_equal(wire_count(s, n, &p), 1); /* 30 */
 	p.t_from_ns = p.t_to_ns = MS(50);
 	assert_int_equal(wire_find(s, n, 0, &p), 5);
 }
@@ -385,8 +407,9 @@ test_zwp_field_matches(void **state)
 		{ C, A, 4999, 1, 500, 0, false, true, 0 },
 	};
 	struct obs_segment s[4];
-	struct wire_pattern p = { .fields = WP_ZWP | WP_FROM, .zero_window_probe = true,
-	    .from_client = true };
+	struct wire_pattern p = { .fields = WP_ZWP | WP_FROM,
+		.zero_window_probe = true,
+		.from_client = true };
 
 	(void)state;
 	load(s, rows, NELEM(rows));
@@ -396,15 +419,16 @@ test_zwp_field_matches(void **state)
 }
 
 static void
-expect_diff(const struct obs_segment *s, const struct wire_pattern *p, int count,
-    const char *text)
+expect_diff(const struct obs_segment *s, const struct wire_pattern *p,
+    int count, const char *text)
 {
 	char buf[256];
 	int n;
 
 	n = wire_diff(s, p, buf, sizeof(buf));
 	if (n != count || strcmp(buf, text) != 0)
-		fail_msg("wire_diff: %d \"%s\", want %d \"%s\"", n, buf, count, text);
+		fail_msg("wire_diff: %d \"%s\", want %d \"%s\"", n, buf, count,
+		    text);
 }
 
 static void
@@ -415,14 +439,17 @@ test_diff_says_how_a_segment_differs(void **state)
 
 	(void)state;
 	sample(s);
-	p = (struct wire_pattern){ .fields = WP_FROM, .from_client = true, .flags_set = TCPF_RST };
+	p = (struct wire_pattern){ .fields = WP_FROM,
+		.from_client = true,
+		.flags_set = TCPF_RST };
 	expect_diff(&s[4], &p, 1, "flags F. but wanted R");
 	expect_diff(&s[6], &p, 1, "from peer but wanted from client");
 	p.flags_set = TCPF_FIN;
 	expect_diff(&s[4], &p, 0, "");
 	p = (struct wire_pattern){ .flags_clear = TCPF_ACK | TCPF_RST };
 	expect_diff(&s[6], &p, 1, "flags R. but wanted no R.");
-	p = (struct wire_pattern){ .flags_set = TCPF_FIN, .flags_clear = TCPF_PSH };
+	p = (struct wire_pattern){ .flags_set = TCPF_FIN,
+		.flags_clear = TCPF_PSH };
 	expect_diff(&s[3], &p, 1, "flags P. but wanted F, no P");
 	p = (struct wire_pattern){ .fields = WP_PAYLOAD, .has_payload = true };
 	expect_diff(&s[4], &p, 1, "0 bytes of payload but wanted some");
@@ -430,21 +457,29 @@ test_diff_says_how_a_segment_differs(void **state)
 	expect_diff(&s[3], &p, 1, "100 bytes of payload but wanted none");
 	p = (struct wire_pattern){ .fields = WP_RETX, .retransmission = true };
 	expect_diff(&s[4], &p, 1, "not a retransmission");
-	p = (struct wire_pattern){ .fields = WP_ZWP, .zero_window_probe = true };
+	p = (struct wire_pattern){ .fields = WP_ZWP,
+		.zero_window_probe = true };
 	expect_diff(&s[4], &p, 1, "not a zero-window probe");
 	p = (struct wire_pattern){ .client_port = 40001, .peer_port = 7001 };
-	expect_diff(&s[4], &p, 2, "client port 40000 but wanted 40001, "
+	expect_diff(&s[4], &p, 2,
+	    "client port 40000 but wanted 40001, "
 	    "peer port 7000 but wanted 7001");
-	p = (struct wire_pattern){ .fields = WP_TIME, .t_from_ns = MS(1000), .t_to_ns = MS(1100) };
+	p = (struct wire_pattern){ .fields = WP_TIME,
+		.t_from_ns = MS(1000),
+		.t_to_ns = MS(1100) };
 	expect_diff(&s[4], &p, 1, "at +0.040s, 0.960s before the window");
 	p.t_from_ns = 0;
 	p.t_to_ns = MS(10);
 	expect_diff(&s[4], &p, 1, "at +0.040s, 0.030s after the window");
 	/* everything at once, in a fixed order */
 	p = (struct wire_pattern){ .fields = WP_FROM | WP_PAYLOAD | WP_TIME,
-	    .from_client = false, .flags_set = TCPF_RST, .has_payload = true,
-	    .t_from_ns = MS(500), .t_to_ns = MS(600) };
-	expect_diff(&s[4], &p, 4, "from client but wanted from peer, flags F. but "
+		.from_client = false,
+		.flags_set = TCPF_RST,
+		.has_payload = true,
+		.t_from_ns = MS(500),
+		.t_to_ns = MS(600) };
+	expect_diff(&s[4], &p, 4,
+	    "from client but wanted from peer, flags F. but "
 	    "wanted R, 0 bytes of payload but wanted some, at +0.040s, 0.460s "
 	    "before the window");
 }
@@ -453,7 +488,9 @@ static void
 test_diff_truncates_safely(void **state)
 {
 	struct obs_segment s[16];
-	struct wire_pattern p = { .fields = WP_FROM, .from_client = false, .flags_set = TCPF_RST };
+	struct wire_pattern p = { .fields = WP_FROM,
+		.from_client = false,
+		.flags_set = TCPF_RST };
 	char buf[8];
 
 	(void)state;
@@ -461,7 +498,7 @@ test_diff_truncates_safely(void **state)
 	memset(buf, 'x', sizeof(buf));
 	assert_int_equal(wire_diff(&s[4], &p, buf, sizeof(buf)), 2);
 	assert_string_equal(buf, "from cl");
-	assert_int_equal(wire_diff(&s[4], &p, NULL, 0), 2);	/* only counting */
+	assert_int_equal(wire_diff(&s[4], &p, NULL, 0), 2); /* only counting */
 }
 
 static void
@@ -491,10 +528,12 @@ test_formats(void **state)
 	dur_offset(0, buf, sizeof(buf));
 	assert_string_equal(buf, "+0.000s");
 	wire_format_segment(&s[5], buf, sizeof(buf));
-	assert_string_equal(buf, "+0.050s client:40000 > peer:7000 [F.] seq 201 "
+	assert_string_equal(buf,
+	    "+0.050s client:40000 > peer:7000 [F.] seq 201 "
 	    "ack 901 win 502 len 0 retransmission");
 	wire_format_segment(&s[6], buf, sizeof(buf));
-	assert_string_equal(buf, "+0.060s peer:7000 > client:40000 [R.] seq 901 "
+	assert_string_equal(buf,
+	    "+0.060s peer:7000 > client:40000 [R.] seq 901 "
 	    "ack 202 win 0 len 0");
 	s[6].zero_window_probe = true;
 	wire_format_segment(&s[6], buf, sizeof(buf));

@@ -60,7 +60,7 @@ test_written_and_offsets(void **state)
 	assert_string_equal(buf, "1.5 s");
 	dur_written(150000000u, buf, sizeof(buf));
 	assert_string_equal(buf, "150 ms");
-	dur_written(62500000u, buf, sizeof(buf));	/* not whole ms: measured */
+	dur_written(62500000u, buf, sizeof(buf)); /* not whole ms: measured */
 	assert_string_equal(buf, "62.5 ms");
 	dur_offset(1203456789u, buf, sizeof(buf));
 	assert_string_equal(buf, "+1.203s");
@@ -83,9 +83,12 @@ test_truncation(void **state)
 	(void)state;
 	assert_int_equal(dur_offset(1203456789u, small, sizeof(small)), 7);
 	assert_string_equal(small, "+1.2");
-	assert_int_equal(dur_measured(2015900000u, DUR_VERDICT, small, sizeof(small)), 7);
+	assert_int_equal(dur_measured(2015900000u, DUR_VERDICT, small,
+			     sizeof(small)),
+	    7);
 	assert_string_equal(small, "2.01");
-	assert_int_equal(size_words(10240, NULL, 0), strlen("10 KiB (10240 bytes)"));
+	assert_int_equal(size_words(10240, NULL, 0),
+	    strlen("10 KiB (10240 bytes)"));
 }
 
 static void
@@ -126,13 +129,22 @@ test_utf8(void **state)
 	(void)state;
 	assert_int_equal(utf8_seq_len((const unsigned char *)"a"), 1);
 	assert_int_equal(utf8_seq_len((const unsigned char *)"\xc2\xb1"), 2);
-	assert_int_equal(utf8_code_point((const unsigned char *)"\xc2\xb1", 2), 0xb1);
-	assert_int_equal(utf8_seq_len((const unsigned char *)"\xe2\x82\xac"), 3);
-	assert_int_equal(utf8_seq_len((const unsigned char *)"\xf0\x9f\x98\x80"), 4);
-	assert_int_equal(utf8_seq_len((const unsigned char *)"\xc0\xaf"), 0);	/* overlong */
-	assert_int_equal(utf8_seq_len((const unsigned char *)"\xed\xa0\x80"), 0);	/* surrogate */
-	assert_int_equal(utf8_seq_len((const unsigned char *)"\xf4\x90\x80\x80"), 0);
-	assert_int_equal(utf8_seq_len((const unsigned char *)"\xe2\x82"), 0);	/* cut by the NUL */
+	assert_int_equal(utf8_code_point((const unsigned char *)"\xc2\xb1", 2),
+	    0xb1);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xe2\x82\xac"),
+	    3);
+	assert_int_equal(utf8_seq_len(
+			     (const unsigned char *)"\xf0\x9f\x98\x80"),
+	    4);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xc0\xaf"),
+	    0); /* overlong */
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xed\xa0\x80"),
+	    0); /* surrogate */
+	assert_int_equal(utf8_seq_len(
+			     (const unsigned char *)"\xf4\x90\x80\x80"),
+	    0);
+	assert_int_equal(utf8_seq_len((const unsigned char *)"\xe2\x82"),
+	    0); /* cut by the NUL */
 	assert_int_equal(utf8_seq_len((const unsigned char *)"\x80"), 0);
 }
 
@@ -156,7 +168,8 @@ escaped(const char *s, enum how how)
 	else if (how == XML_TEXT || how == XML_ATTR)
 		esc_put_xml(fp, s, how == XML_ATTR);
 	else
-		esc_put_quoted(fp, s, how == JSON ? ESC_QUOTE_JSON : ESC_QUOTE_YAML);
+		esc_put_quoted(fp, s,
+		    how == JSON ? ESC_QUOTE_JSON : ESC_QUOTE_YAML);
 	assert_int_equal(fclose(fp), 0);
 	return out;
 }

@@ -45,8 +45,8 @@
 
 #include "shim_int.h"
 
-#define SHIM_ENV "LINGERLAB_SHIM_SOCK"
-#define SHIM_FD_MIN 900		/* out of the way of the program's numbers */
+#define SHIM_ENV    "LINGERLAB_SHIM_SOCK"
+#define SHIM_FD_MIN 900 /* out of the way of the program's numbers */
 
 struct real_calls shim_real;
 volatile int shim_out_fd = -1;
@@ -72,8 +72,7 @@ park_fd(int fd)
 	return hi;
 }
 
-__attribute__((constructor))
-static void
+__attribute__((constructor)) static void
 shim_init(void)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -83,14 +82,23 @@ shim_init(void)
 	uint64_t t;
 	int e = errno, fd;
 
-	RESOLVE(socket); RESOLVE(connect); RESOLVE(accept); RESOLVE(accept4);
-	RESOLVE(setsockopt); RESOLVE(shutdown); RESOLVE(close); RESOLVE(dup);
-	RESOLVE(dup2); RESOLVE(dup3); RESOLVE(close_range); RESOLVE(closefrom);
+	RESOLVE(socket);
+	RESOLVE(connect);
+	RESOLVE(accept);
+	RESOLVE(accept4);
+	RESOLVE(setsockopt);
+	RESOLVE(shutdown);
+	RESOLVE(close);
+	RESOLVE(dup);
+	RESOLVE(dup2);
+	RESOLVE(dup3);
+	RESOLVE(close_range);
+	RESOLVE(closefrom);
 	RESOLVE(exit);
-	shim_real.u_exit = (__typeof__(shim_real.u_exit))dlsym(RTLD_NEXT,
-	    "_exit");
-	shim_real.u_Exit = (__typeof__(shim_real.u_Exit))dlsym(RTLD_NEXT,
-	    "_Exit");
+	shim_real.u_exit =
+	    (__typeof__(shim_real.u_exit))dlsym(RTLD_NEXT, "_exit");
+	shim_real.u_Exit =
+	    (__typeof__(shim_real.u_Exit))dlsym(RTLD_NEXT, "_Exit");
 	if (name == NULL || name[0] != '@' ||
 	    (len = strlen(name)) > sizeof(sa.sun_path)) {
 		errno = e;
@@ -99,8 +107,10 @@ shim_init(void)
 	/* abstract: a leading NUL, no file, gone with the observer */
 	memcpy(sa.sun_path + 1, name + 1, len - 1);
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd == -1 || connect(fd, (struct sockaddr *)&sa,
-	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) == -1) {
+	if (fd == -1 ||
+	    connect(fd, (struct sockaddr *)&sa,
+		(socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) ==
+		-1) {
 		if (fd != -1)
 			syscall(SYS_close, fd);
 		errno = e;
@@ -116,8 +126,7 @@ shim_init(void)
 	errno = e;
 }
 
-__attribute__((destructor))
-static void
+__attribute__((destructor)) static void
 shim_fini(void)
 {
 	/* main() returned, or exit() was called from inside libc */
@@ -131,14 +140,14 @@ socket(int domain, int type, int protocol)
 	struct rec r;
 	int ret, e;
 
-	ret = shim_real.socket != NULL ?
-	    shim_real.socket(domain, type, protocol) :
-	    (int)syscall(SYS_socket, domain, type, protocol);
+	ret = shim_real.socket != NULL
+	    ? shim_real.socket(domain, type, protocol)
+	    : (int)syscall(SYS_socket, domain, type, protocol);
 	e = errno;
 	t1 = now_ns();
 	if ((domain == AF_INET || domain == AF_INET6) &&
-	    (type & 0xf) == SOCK_STREAM && (protocol == 0 ||
-	    protocol == IPPROTO_TCP)) {
+	    (type & 0xf) == SOCK_STREAM &&
+	    (protocol == 0 || protocol == IPPROTO_TCP)) {
 		rec_start(&r, "socket", ret);
 		rec_result(&r, t0, t1, ret, e);
 		kv(&r, "nb", (type & SOCK_NONBLOCK) != 0);
@@ -156,8 +165,9 @@ connect(int fd, const struct sockaddr *sa, socklen_t len)
 	struct rec r;
 	int ret, e;
 
-	ret = shim_real.connect != NULL ? shim_real.connect(fd, sa, len) :
-	    (int)syscall(SYS_connect, fd, sa, len);
+	ret = shim_real.connect != NULL
+	    ? shim_real.connect(fd, sa, len)
+	    : (int)syscall(SYS_connect, fd, sa, len);
 	e = errno;
 	t1 = now_ns();
 	if (tcp) {
@@ -189,8 +199,8 @@ accept(int fd, struct sockaddr *sa, socklen_t *len)
 	uint64_t t0 = now_ns();
 	int ret, e;
 
-	ret = shim_real.accept != NULL ? shim_real.accept(fd, sa, len) :
-	    (int)syscall(SYS_accept, fd, sa, len);
+	ret = shim_real.accept != NULL ? shim_real.accept(fd, sa, len)
+				       : (int)syscall(SYS_accept, fd, sa, len);
 	e = errno;
 	rec_accept(fd, ret, e, t0, now_ns());
 	errno = e;
@@ -203,9 +213,9 @@ accept4(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 	uint64_t t0 = now_ns();
 	int ret, e;
 
-	ret = shim_real.accept4 != NULL ?
-	    shim_real.accept4(fd, sa, len, flags) :
-	    (int)syscall(SYS_accept4, fd, sa, len, flags);
+	ret = shim_real.accept4 != NULL
+	    ? shim_real.accept4(fd, sa, len, flags)
+	    : (int)syscall(SYS_accept4, fd, sa, len, flags);
 	e = errno;
 	rec_accept(fd, ret, e, t0, now_ns());
 	errno = e;
@@ -220,9 +230,9 @@ setsockopt(int fd, int level, int opt, const void *val, socklen_t len)
 	struct rec r;
 	int ret, e, iv;
 
-	ret = shim_real.setsockopt != NULL ?
-	    shim_real.setsockopt(fd, level, opt, val, len) :
-	    (int)syscall(SYS_setsockopt, fd, level, opt, val, len);
+	ret = shim_real.setsockopt != NULL
+	    ? shim_real.setsockopt(fd, level, opt, val, len)
+	    : (int)syscall(SYS_setsockopt, fd, level, opt, val, len);
 	e = errno;
 	t1 = now_ns();
 	if (tcp) {
@@ -255,8 +265,8 @@ shutdown(int fd, int how)
 	struct rec r;
 	int ret, e;
 
-	ret = shim_real.shutdown != NULL ? shim_real.shutdown(fd, how) :
-	    (int)syscall(SYS_shutdown, fd, how);
+	ret = shim_real.shutdown != NULL ? shim_real.shutdown(fd, how)
+					 : (int)syscall(SYS_shutdown, fd, how);
 	e = errno;
 	t1 = now_ns();
 	if (tcp) {
@@ -290,8 +300,8 @@ close(int fd)
 		kv_close_state(&r, fd);
 	}
 	t0 = now_ns();
-	ret = shim_real.close != NULL ? shim_real.close(fd) :
-	    (int)syscall(SYS_close, fd);
+	ret = shim_real.close != NULL ? shim_real.close(fd)
+				      : (int)syscall(SYS_close, fd);
 	e = errno;
 	t1 = now_ns();
 	if (tcp) {
@@ -322,8 +332,8 @@ dup(int fd)
 	uint64_t t0 = now_ns();
 	int ret, e;
 
-	ret = shim_real.dup != NULL ? shim_real.dup(fd) :
-	    (int)syscall(SYS_dup, fd);
+	ret = shim_real.dup != NULL ? shim_real.dup(fd)
+				    : (int)syscall(SYS_dup, fd);
 	e = errno;
 	rec_dup(fd, ret, e, t0, now_ns());
 	errno = e;
@@ -339,8 +349,8 @@ dup2(int fd, int to)
 	if (to >= 0 && to == shim_out_fd)
 		/* the program takes the number: we go quiet */
 		shim_out_fd = -1;
-	ret = shim_real.dup2 != NULL ? shim_real.dup2(fd, to) :
-	    (int)syscall(SYS_dup2, fd, to);
+	ret = shim_real.dup2 != NULL ? shim_real.dup2(fd, to)
+				     : (int)syscall(SYS_dup2, fd, to);
 	e = errno;
 	rec_dup(fd, ret, e, t0, now_ns());
 	errno = e;
@@ -355,8 +365,8 @@ dup3(int fd, int to, int flags)
 
 	if (to >= 0 && to == shim_out_fd)
 		shim_out_fd = -1;
-	ret = shim_real.dup3 != NULL ? shim_real.dup3(fd, to, flags) :
-	    (int)syscall(SYS_dup3, fd, to, flags);
+	ret = shim_real.dup3 != NULL ? shim_real.dup3(fd, to, flags)
+				     : (int)syscall(SYS_dup3, fd, to, flags);
 	e = errno;
 	rec_dup(fd, ret, e, t0, now_ns());
 	errno = e;
@@ -366,9 +376,9 @@ dup3(int fd, int to, int flags)
 static int
 raw_close_range(unsigned lo, unsigned hi, int flags)
 {
-	return shim_real.close_range != NULL ?
-	    shim_real.close_range(lo, hi, flags) :
-	    (int)syscall(SYS_close_range, lo, hi, flags);
+	return shim_real.close_range != NULL
+	    ? shim_real.close_range(lo, hi, flags)
+	    : (int)syscall(SYS_close_range, lo, hi, flags);
 }
 
 /* Close [lo, hi] but our own descriptor. */

@@ -53,23 +53,22 @@ struct rec {
 };
 
 /* shim_rec.c: every one async-signal-safe, and errno is kept. */
-void	kv(struct rec *r, const char *k, int64_t v);
+void kv(struct rec *r, const char *k, int64_t v);
 uint64_t now_ns(void);
 /* "pid= tid= call= fd=" */
-void	rec_start(struct rec *r, const char *call, int fd);
+void rec_start(struct rec *r, const char *call, int fd);
 /* " t0= t1= ret= err=" */
-void	rec_result(struct rec *r, uint64_t t0, uint64_t t1, int64_t ret,
-	    int err);
+void rec_result(struct rec *r, uint64_t t0, uint64_t t1, int64_t ret, int err);
 /* One datagram to the observer. */
-void	rec_send(struct rec *r);
-bool	is_tcp(int fd);
+void rec_send(struct rec *r);
+bool is_tcp(int fd);
 /* " lport= rport=" */
-void	kv_ports(struct rec *r, int fd);
+void kv_ports(struct rec *r, int fd);
 /* " lon= lsec= nb= st=": what close() will meet */
-void	kv_close_state(struct rec *r, int fd);
+void kv_close_state(struct rec *r, int fd);
 /* " fds= thr= rss=": what the process holds, measured from inside */
-void	kv_holdings(struct rec *r);
+void kv_holdings(struct rec *r);
 /* The exit record and one per TCP socket still open; once per process. */
-void	report_open_at_exit(int status);
+void report_open_at_exit(int status);
 
 #endif

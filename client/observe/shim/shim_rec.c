@@ -264,7 +264,7 @@ report_open_at_exit(int status)
 	/* getdents64: no malloc, unlike opendir(). */
 	while ((n = syscall(SYS_getdents64, dir, buf, sizeof(buf))) > 0) {
 		for (off = 0; off < n; off += len) {
-			const char *p = buf + off + 19;	/* d_name */
+			const char *p = buf + off + 19; /* d_name */
 
 			/* d_reclen */
 			memcpy(&len, buf + off + 16, sizeof(len));
