@@ -46,6 +46,15 @@ if ! "$root/tests/check-architecture.sh" "$root"; then
 	failed=1
 fi
 
+echo "== the house style (.clang-format; make format applies it)"
+if ! command -v clang-format >/dev/null; then
+	echo "lint: clang-format is not installed (apt-get install clang-format; .ci/install-deps test does)" >&2
+	failed=1
+elif ! (cd "$root" && git ls-files '*.c' '*.h' | xargs clang-format --dry-run --Werror); then
+	echo "lint: files above are not in the house style: run make format" >&2
+	failed=1
+fi
+
 echo "== the layers (tests/check-layers.sh)"
 if ! "$root/tests/check-layers.sh"; then
 	failed=1
