@@ -29,8 +29,8 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 # The narrated closes (client/cmd/demo.sh), then the whole scenario library in
-# parallel (client/cmd/demo-library.sh). Cases mostly wait on timers, so 4 at a
-# time suit two cores: the library takes about a minute there.
+# parallel, over IPv4 and over IPv6 (client/cmd/demo-library.sh). Cases mostly wait on timers, so 4 at a
+# time suit two cores: the library takes about a minute there per family.
 DEMO_JOBS ?= 4
 demo: build
 	@client/cmd/demo.sh $(BUILD)

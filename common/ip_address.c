@@ -7,7 +7,13 @@
  */
 #include "ip_address.h"
 
+#ifdef _WIN32
+/* lingerlab-agent.exe reads addresses too: Winsock has the same two. */
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#else
 #include <arpa/inet.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 

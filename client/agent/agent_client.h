@@ -64,11 +64,13 @@ bool agent_client_lost(const struct agent_client *ac);
 void agent_client_set_step_timeout(struct agent_client *ac, int ms);
 
 /* The steps: as plat_socket() ... plat_signal_after() (platform.h). */
-int agent_socket(struct agent_client *ac, plat_sock *s, struct plat_call *c);
+int agent_socket(struct agent_client *ac, plat_sock *s, enum ip_family family,
+    struct plat_call *c);
 int agent_setopt(struct agent_client *ac, plat_sock s, enum plat_opt opt,
     int64_t value, struct plat_call *c);
-int agent_connect(struct agent_client *ac, plat_sock s, uint32_t addr,
-    uint16_t port, uint64_t timeout_ns, struct plat_call *c);
+int agent_connect(struct agent_client *ac, plat_sock s,
+    const struct ip_addr *addr, uint16_t port, uint64_t timeout_ns,
+    struct plat_call *c);
 int agent_send(struct agent_client *ac, plat_sock s, uint64_t size,
     bool until_blocked, struct plat_call *c);
 int agent_recv(struct agent_client *ac, plat_sock s, uint64_t size,
@@ -77,8 +79,8 @@ int agent_shutdown(struct agent_client *ac, plat_sock s, int how,
     struct plat_call *c);
 int agent_close(struct agent_client *ac, plat_sock s, struct plat_call *c);
 int agent_exit_close(struct agent_client *ac, plat_sock s, struct plat_call *c);
-int agent_listen(struct agent_client *ac, plat_sock s, uint32_t addr,
-    uint16_t port, struct plat_call *c);
+int agent_listen(struct agent_client *ac, plat_sock s,
+    const struct ip_addr *addr, uint16_t port, struct plat_call *c);
 int agent_accept(struct agent_client *ac, plat_sock s, uint64_t timeout_ns,
     plat_sock *out, struct plat_call *c);
 int agent_signal_after(struct agent_client *ac, uint64_t after_ns,
@@ -93,11 +95,14 @@ uint64_t agent_signal_handled_ns(const struct agent_client *ac);
 /* The questions: as plat_sock_names(), plat_source_addr(),
  * plat_tcp_state() and the plat_probe_*() (PLAT_UNKNOWN where the agent's
  * system does not say). */
-int agent_sock_names(struct agent_client *ac, plat_sock s, uint32_t *laddr,
-    uint16_t *lport, uint32_t *raddr, uint16_t *rport);
-int agent_source_addr(struct agent_client *ac, uint32_t addr, uint32_t *from);
-int agent_tcp_state(struct agent_client *ac, uint32_t laddr, uint16_t lport,
-    uint32_t raddr, uint16_t rport, char *name, size_t len);
+int agent_sock_names(struct agent_client *ac, plat_sock s,
+    struct ip_addr *laddr, uint16_t *lport, struct ip_addr *raddr,
+    uint16_t *rport);
+int agent_source_addr(struct agent_client *ac, const struct ip_addr *addr,
+    struct ip_addr *from);
+int agent_tcp_state(struct agent_client *ac, const struct ip_addr *laddr,
+    uint16_t lport, const struct ip_addr *raddr, uint16_t rport, char *name,
+    size_t len);
 int agent_probe_proc(struct agent_client *ac, struct plat_proc *p);
 int agent_probe_socks(struct agent_client *ac, struct plat_socks *s);
 int agent_probe_counters(struct agent_client *ac, const char *const *names,

@@ -52,9 +52,10 @@ call(struct agent_client *ac, const struct agent_req *r, struct plat_call *c,
 }
 
 int
-agent_socket(struct agent_client *ac, plat_sock *s, struct plat_call *c)
+agent_socket(struct agent_client *ac, plat_sock *s, enum ip_family family,
+    struct plat_call *c)
 {
-	struct agent_req r = { .verb = AGENT_SOCKET };
+	struct agent_req r = { .verb = AGENT_SOCKET, .family = family };
 
 	return call(ac, &r, c, s);
 }
@@ -72,12 +73,12 @@ agent_setopt(struct agent_client *ac, plat_sock s, enum plat_opt opt,
 }
 
 int
-agent_connect(struct agent_client *ac, plat_sock s, uint32_t addr,
+agent_connect(struct agent_client *ac, plat_sock s, const struct ip_addr *addr,
     uint16_t port, uint64_t timeout_ns, struct plat_call *c)
 {
 	struct agent_req r = { .verb = AGENT_CONNECT,
 		.sock = handle(s),
-		.addr = addr,
+		.addr = *addr,
 		.port = port,
 		.duration_ns = timeout_ns };
 
@@ -135,12 +136,12 @@ agent_exit_close(struct agent_client *ac, plat_sock s, struct plat_call *c)
 }
 
 int
-agent_listen(struct agent_client *ac, plat_sock s, uint32_t addr, uint16_t port,
-    struct plat_call *c)
+agent_listen(struct agent_client *ac, plat_sock s, const struct ip_addr *addr,
+    uint16_t port, struct plat_call *c)
 {
 	struct agent_req r = { .verb = AGENT_LISTEN,
 		.sock = handle(s),
-		.addr = addr,
+		.addr = *addr,
 		.port = port };
 
 	return call(ac, &r, c, NULL);
@@ -170,8 +171,8 @@ agent_signal_after(struct agent_client *ac, uint64_t after_ns,
 /* ---- questions ---- */
 
 int
-agent_sock_names(struct agent_client *ac, plat_sock s, uint32_t *laddr,
-    uint16_t *lport, uint32_t *raddr, uint16_t *rport)
+agent_sock_names(struct agent_client *ac, plat_sock s, struct ip_addr *laddr,
+    uint16_t *lport, struct ip_addr *raddr, uint16_t *rport)
 {
 	struct agent_req r = { .verb = AGENT_NAMES, .sock = handle(s) };
 	struct agent_names n;
@@ -194,17 +195,18 @@ agent_sock_names(struct agent_client *ac, plat_sock s, uint32_t *laddr,
 }
 
 int
-agent_source_addr(struct agent_client *ac, uint32_t addr, uint32_t *from)
+agent_source_addr(struct agent_client *ac, const struct ip_addr *addr,
+    struct ip_addr *from)
 {
-	struct agent_req r = { .verb = AGENT_ROUTE, .addr = addr };
+	struct agent_req r = { .verb = AGENT_ROUTE, .addr = *addr };
 	struct agent_reply rep;
-	char text[24];
+	char text[IP_ADDR_STRLEN];
 	int n;
 
 	if (agent_client_ask(ac, &r, AGENT_QUESTION_MS, &rep) == -1)
 		return -1;
 	if ((n = agent_reply_field(&rep, "from", text, sizeof(text))) < 0 ||
-	    !agent_parse_ipv4(text, (size_t)n, from)) {
+	    !agent_parse_ip(text, (size_t)n, from)) {
 		snprintf(ac->err, sizeof(ac->err),
 		    "the agent's route reply is "
 		    "malformed: '%.200s'",
@@ -215,13 +217,14 @@ agent_source_addr(struct agent_client *ac, uint32_t addr, uint32_t *from)
 }
 
 int
-agent_tcp_state(struct agent_client *ac, uint32_t laddr, uint16_t lport,
-    uint32_t raddr, uint16_t rport, char *name, size_t len)
+agent_tcp_state(struct agent_client *ac, const struct ip_addr *laddr,
+    uint16_t lport, const struct ip_addr *raddr, uint16_t rport, char *name,
+    size_t len)
 {
 	struct agent_req r = { .verb = AGENT_STATE,
-		.addr = laddr,
+		.addr = *laddr,
 		.port = lport,
-		.raddr = raddr,
+		.raddr = *raddr,
 		.rport = rport };
 	struct agent_reply rep;
 

@@ -154,7 +154,7 @@ new_sock(struct agent_table *t, const struct agent_req *r, plat_sock from,
 		    "reset",
 		    buf, len);
 	if (r->verb == AGENT_SOCKET)
-		plat_socket(&s, &c);
+		plat_socket(&s, r->family, &c);
 	else {
 		plat_net_watch_begin(session, from, false);
 		plat_accept(from, r->duration_ns, &s, &c);
@@ -179,7 +179,7 @@ step(struct agent_table *t, const struct agent_req *r, struct agent_slot *sl,
 	case AGENT_SET: plat_setopt(s, r->opt, r->value, &c); break;
 	case AGENT_CONNECT:
 		plat_net_watch_begin(session, s, false);
-		plat_connect(s, r->addr, r->port, r->duration_ns, &c);
+		plat_connect(s, &r->addr, r->port, r->duration_ns, &c);
 		*gone = plat_net_watch_end();
 		if (c.ret == 0)
 			names_of(s, &n);
@@ -203,7 +203,7 @@ step(struct agent_table *t, const struct agent_req *r, struct agent_slot *sl,
 			plat_exit_close(s, &c);
 		table_remove(t, sl);
 		break;
-	case AGENT_LISTEN: plat_listen(s, r->addr, r->port, &c); break;
+	case AGENT_LISTEN: plat_listen(s, &r->addr, r->port, &c); break;
 	default:
 		return agent_format_err("bad-argument",
 		    "not a socket step (a "
@@ -243,15 +243,14 @@ on_sock(struct agent_table *t, const struct agent_req *r, plat_conn session,
 static size_t
 route(const struct agent_req *r, char *buf, size_t len)
 {
-	uint32_t from = 0;
-	char text[48];
+	struct ip_addr from;
+	char a[IP_ADDR_STRLEN], text[IP_ADDR_STRLEN + 8];
 
-	if (plat_source_addr(r->addr, &from) == -1)
+	if (plat_source_addr(&r->addr, &from) == -1)
 		return reply_failed("no route to that address", errno, buf,
 		    len);
-	snprintf(text, sizeof(text), "from=%u.%u.%u.%u", (unsigned)(from >> 24),
-	    (unsigned)(from >> 16 & 255), (unsigned)(from >> 8 & 255),
-	    (unsigned)(from & 255));
+	snprintf(text, sizeof(text), "from=%s",
+	    ip_addr_format(&from, a, sizeof(a)));
 	return agent_format_ok(text, buf, len);
 }
 
@@ -260,7 +259,7 @@ state(const struct agent_req *r, char *buf, size_t len)
 {
 	char name[32], text[48];
 
-	if (plat_tcp_state(r->addr, r->port, r->raddr, r->rport, name,
+	if (plat_tcp_state(&r->addr, r->port, &r->raddr, r->rport, name,
 		sizeof(name)) == -1)
 		return reply_failed("the system could not be asked for the "
 				    "connection's state",

@@ -56,7 +56,7 @@ static const struct verb verbs[] = {
 	{ "quit", AGENT_QUIT, 0, 0 },
 	{ "reset", AGENT_RESET, 0, 0 },
 	{ "clock", AGENT_CLOCK, 0, 0 },
-	{ "socket", AGENT_SOCKET, 0, 0 },
+	{ "socket", AGENT_SOCKET, 0, 1 },
 	{ "set", AGENT_SET, 2, 3 },
 	{ "connect", AGENT_CONNECT, 2, 3 },
 	{ "send", AGENT_SEND, 2, 2 },
@@ -243,46 +243,6 @@ parse_duration(const char *s, size_t len, uint64_t *out)
 	return false;
 }
 
-/* "192.0.2.1": four decimal octets, host order. */
-bool
-agent_parse_ipv4(const char *s, size_t len, uint32_t *out)
-{
-	uint64_t octet;
-	uint32_t a = 0;
-	size_t i = 0, start;
-	int k;
-
-	for (k = 0; k < 4; k++) {
-		start = i;
-		while (i < len && s[i] >= '0' && s[i] <= '9')
-			i++;
-		if (i - start > 3 ||
-		    !agent_parse_u64(s + start, i - start, 255, &octet))
-			return false;
-		a = a << 8 | (uint32_t)octet;
-		if (k < 3 && (i == len || s[i++] != '.'))
-			return false;
-	}
-	*out = a;
-	return i == len;
-}
-
-/* "192.0.2.1:80" (port 0 allowed: the system picks, or none). */
-bool
-agent_parse_ipport(const char *s, size_t len, uint32_t *addr, uint16_t *port)
-{
-	const char *colon = memchr(s, ':', len);
-	uint64_t p;
-
-	if (colon == NULL || !agent_parse_ipv4(s, (size_t)(colon - s), addr))
-		return false;
-	if (!agent_parse_u64(colon + 1, len - (size_t)(colon - s) - 1, 65535,
-		&p))
-		return false;
-	*port = (uint16_t)p;
-	return true;
-}
-
 /* ---- arguments ---- */
 
 static int
@@ -307,17 +267,50 @@ arg_sock(const struct words *ws, size_t k, struct agent_req *r,
 }
 
 static int
-arg_ipport(const struct words *ws, size_t k, uint32_t *addr, uint16_t *port,
-    struct agent_error *err)
+arg_ipport(const struct words *ws, size_t k, struct ip_addr *addr,
+    uint16_t *port, struct agent_error *err)
 {
 	char ref[64];
 
 	if (agent_parse_ipport(ws->w[k], ws->len[k], addr, port))
 		return 0;
 	return fail(err, "bad-argument",
-	    "%s is not an IPv4 address and port: "
-	    "write e.g. 192.0.2.2:80",
+	    "%s is not an address and port: "
+	    "write e.g. 192.0.2.2:80, or [2001:db8::2]:80 for IPv6",
 	    word_ref(ws, k, ref, sizeof(ref)));
+}
+
+/* socket's optional family: ipv4 (also when unsaid) or ipv6. */
+static int
+arg_family(const struct words *ws, struct agent_req *r, struct agent_error *err)
+{
+	char ref[64];
+
+	r->family = IPF_V4;
+	if (ws->n < 2 || is_word(ws->w[1], ws->len[1], "ipv4"))
+		return 0;
+	if (is_word(ws->w[1], ws->len[1], "ipv6")) {
+		r->family = IPF_V6;
+		return 0;
+	}
+	return fail(err, "bad-argument",
+	    "%s is not a family: write socket, "
+	    "socket ipv4 or socket ipv6",
+	    word_ref(ws, 1, ref, sizeof(ref)));
+}
+
+/* state's two ends: of one family, as a connection's are. */
+static int
+args_state(const struct words *ws, struct agent_req *r, struct agent_error *err)
+{
+	if (arg_ipport(ws, 1, &r->addr, &r->port, err) < 0 ||
+	    arg_ipport(ws, 2, &r->raddr, &r->rport, err) < 0)
+		return -1;
+	if (r->addr.family == r->raddr.family)
+		return 0;
+	return fail(err, "bad-argument",
+	    "the two ends are of two families; "
+	    "a connection's are both IPv4 or both IPv6");
 }
 
 /* An optional "timeout=DURATION" at word k; the default when absent. */
@@ -515,8 +508,8 @@ args(const struct words *ws, struct agent_req *r, struct agent_error *err)
 	case AGENT_HELP:
 	case AGENT_QUIT:
 	case AGENT_RESET:
-	case AGENT_CLOCK:
-	case AGENT_SOCKET: return 0;
+	case AGENT_CLOCK: return 0;
+	case AGENT_SOCKET: return arg_family(ws, r, err);
 	case AGENT_AUTH:
 	case AGENT_HELLO: return args_session(ws, r, err);
 	case AGENT_PROBE_PROCESS: return args_probe(ws, r, err);
@@ -528,14 +521,13 @@ args(const struct words *ws, struct agent_req *r, struct agent_error *err)
 		    "e.g. 1500ms (ns, us, ms or s; at most 3600s)",
 		    word_ref(ws, 1, ref, sizeof(ref)));
 	case AGENT_ROUTE:
-		if (agent_parse_ipv4(ws->w[1], ws->len[1], &r->addr))
+		if (agent_parse_ip(ws->w[1], ws->len[1], &r->addr))
 			return 0;
-		return fail(err, "bad-argument", "%s is not an IPv4 address",
+		return fail(err, "bad-argument",
+		    "%s is not an address: "
+		    "write e.g. 192.0.2.2 or 2001:db8::2",
 		    word_ref(ws, 1, ref, sizeof(ref)));
-	case AGENT_STATE:
-		if (arg_ipport(ws, 1, &r->addr, &r->port, err) < 0)
-			return -1;
-		return arg_ipport(ws, 2, &r->raddr, &r->rport, err);
+	case AGENT_STATE: return args_state(ws, r, err);
 	default: break;
 	}
 	/* The socket steps and names: SOCK first. */

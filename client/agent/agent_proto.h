@@ -11,7 +11,9 @@
  *
  * Socket steps use the platform layer's words (platform.h): enum plat_opt
  * for `set`, struct plat_call for a call's result, struct plat_os_info
- * for what the agent runs on.
+ * for what the agent runs on, and common/ip_address.h's struct ip_addr
+ * for addresses of either family (its text: "192.0.2.2:80",
+ * "[2001:db8::2]:80").
  */
 #ifndef LINGERLAB_AGENT_PROTO_H
 #define LINGERLAB_AGENT_PROTO_H
@@ -20,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ip_address.h"
 #include "platform.h"
 
 #define AGENT_PROTOCOL	       1    /* the version this code speaks */
@@ -48,7 +51,7 @@ enum agent_verb {
 	AGENT_RESET,
 	AGENT_CLOCK,
 	/* the socket steps: one per step kind of the scenario language */
-	AGENT_SOCKET,
+	AGENT_SOCKET,	    /* family */
 	AGENT_SET,	    /* sock, opt, value */
 	AGENT_CONNECT,	    /* sock, addr, port, duration (timeout) */
 	AGENT_SEND,	    /* sock, size or until_blocked */
@@ -72,12 +75,13 @@ enum agent_verb {
 /* One request line, parsed. Only the fields of its verb are meaningful. */
 struct agent_req {
 	enum agent_verb verb;
-	uint32_t sock; /* a handle the agent gave, or AGENT_SOCK_NONE */
+	uint32_t sock;	       /* a handle the agent gave, or AGENT_SOCK_NONE */
+	enum ip_family family; /* socket: IPF_V4 (also when unsaid), IPF_V6 */
 	enum plat_opt opt;
 	int64_t value;
-	uint32_t addr; /* IPv4, host order */
+	struct ip_addr addr; /* either family; state: both of one */
 	uint16_t port;
-	uint32_t raddr;
+	struct ip_addr raddr;
 	uint16_t rport;
 	uint64_t size;
 	bool until_blocked;
@@ -123,10 +127,10 @@ size_t agent_format_ok(const char *text, char *buf, size_t len);
 size_t agent_format_hello(const struct plat_os_info *os, const char *version,
     uint64_t now_ns, char *buf, size_t len);
 
-/* Where a socket is, for replies: an address of 0 and port 0 is none. */
+/* Where a socket is, for replies: known false is none. */
 struct agent_names {
 	bool known;
-	uint32_t laddr, raddr;
+	struct ip_addr laddr, raddr;
 	uint16_t lport, rport;
 };
 

@@ -10,19 +10,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ip_address.h"
 #include "platform.h"
 
 /* A decimal of len bytes, at most max; false when it is anything else. */
 bool agent_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
 /* The same with an optional '-'. */
 bool agent_parse_i64(const char *s, size_t len, int64_t *out);
-/* "192.0.2.1", host order. */
-bool agent_parse_ipv4(const char *s, size_t len, uint32_t *out);
-/* "192.0.2.1:80", host order. */
-bool agent_parse_ipport(const char *s, size_t len, uint32_t *addr,
+/* "192.0.2.1" or "2001:db8::1" (no brackets), by ip_addr_parse(). */
+bool agent_parse_ip(const char *s, size_t len, struct ip_addr *out);
+/* "192.0.2.1:80" or "[2001:db8::1]:80"; port 0 too (none, or any). */
+bool agent_parse_ipport(const char *s, size_t len, struct ip_addr *addr,
     uint16_t *port);
-/* The same written: "192.0.2.1:80". */
-void agent_ipport_word(uint32_t a, uint16_t port, char *buf, size_t len);
+/* The same written (IP_ADDR_PORT_STRLEN bytes hold it). */
+void agent_ipport_word(const struct ip_addr *a, uint16_t port, char *buf,
+    size_t len);
 /* `set`'s word for an option ("linger-off"), NULL for none. */
 const char *agent_opt_word(enum plat_opt opt, bool *takes_value);
 /* Letters, digits and '_', 1 to AGENT_COUNTER_NAME_MAX: 0, else -1. */

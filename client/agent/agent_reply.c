@@ -168,10 +168,10 @@ agent_format_hello(const struct plat_os_info *os, const char *version,
 static void
 names_words(const struct agent_names *n, char *buf, size_t len)
 {
-	char l[32], r[32];
+	char l[IP_ADDR_PORT_STRLEN], r[IP_ADDR_PORT_STRLEN];
 
-	agent_ipport_word(n->laddr, n->lport, l, sizeof(l));
-	agent_ipport_word(n->raddr, n->rport, r, sizeof(r));
+	agent_ipport_word(&n->laddr, n->lport, l, sizeof(l));
+	agent_ipport_word(&n->raddr, n->rport, r, sizeof(r));
 	snprintf(buf, len, " local=%s remote=%s", l, r);
 }
 
@@ -179,7 +179,7 @@ size_t
 agent_format_call(const struct plat_call *c, uint32_t sock,
     const struct agent_names *names, uint64_t signal_ns, char *buf, size_t len)
 {
-	char s[32] = "", nm[80] = "", en[3 * 32];
+	char s[32] = "", nm[2 * IP_ADDR_PORT_STRLEN + 16] = "", en[3 * 32];
 
 	if (sock != AGENT_SOCK_NONE)
 		snprintf(s, sizeof(s), " sock=%" PRIu32, sock);
@@ -201,7 +201,7 @@ agent_format_call(const struct plat_call *c, uint32_t sock,
 size_t
 agent_format_names(const struct agent_names *n, char *buf, size_t len)
 {
-	char nm[80];
+	char nm[2 * IP_ADDR_PORT_STRLEN + 16];
 
 	names_words(n, nm, sizeof(nm));
 	return fit(snprintf(buf, len, "ok%s\n", nm), len);
@@ -426,7 +426,7 @@ agent_reply_hello(const struct agent_reply *r, uint32_t *protocol,
 }
 
 static int
-reply_ipport(const struct agent_reply *r, const char *key, uint32_t *a,
+reply_ipport(const struct agent_reply *r, const char *key, struct ip_addr *a,
     uint16_t *p)
 {
 	const char *v;

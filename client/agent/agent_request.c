@@ -20,12 +20,35 @@ sock_word(uint32_t sock, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu32, sock);
 }
 
-void
-agent_ipport_word(uint32_t a, uint16_t port, char *buf, size_t len)
+/*
+ * Whether the request's addresses can be written: those of its verb of a
+ * family (route, connect, listen: addr; state: both, of one family).
+ */
+static bool
+addrs_ok(const struct agent_req *r)
 {
-	snprintf(buf, len, "%u.%u.%u.%u:%u", (unsigned)(a >> 24),
-	    (unsigned)(a >> 16 & 255), (unsigned)(a >> 8 & 255),
-	    (unsigned)(a & 255), (unsigned)port);
+	switch (r->verb) {
+	case AGENT_STATE:
+		if (r->raddr.family != r->addr.family)
+			return false;
+		/* FALLTHROUGH */
+	case AGENT_ROUTE:
+	case AGENT_CONNECT:
+	case AGENT_LISTEN:
+		return ip_addr_is_v4(&r->addr) || ip_addr_is_v6(&r->addr);
+	default: return true;
+	}
+}
+
+/* socket's line: bare for IPv4, as an agent of before IPv6 reads it. */
+static int
+format_socket(const struct agent_req *r, char *buf, size_t len)
+{
+	if (r->family == IPF_V6)
+		return snprintf(buf, len, "socket ipv6\n");
+	if (r->family == IPF_V4 || r->family == IPF_NONE)
+		return snprintf(buf, len, "socket\n");
+	return -1;
 }
 
 static int
@@ -70,9 +93,9 @@ static int
 format_step(const struct agent_req *r, const char *s, char *buf, size_t len)
 {
 	static const char *const hows[] = { "rd", "wr", "rdwr" };
-	char a[32];
+	char a[IP_ADDR_PORT_STRLEN];
 
-	agent_ipport_word(r->addr, r->port, a, sizeof(a));
+	agent_ipport_word(&r->addr, r->port, a, sizeof(a));
 	switch (r->verb) {
 	case AGENT_SET: return format_set(r, s, buf, len);
 	case AGENT_CONNECT:
@@ -105,12 +128,14 @@ format_step(const struct agent_req *r, const char *s, char *buf, size_t len)
 size_t
 agent_format_request(const struct agent_req *r, char *buf, size_t len)
 {
-	char s[16], a[32], b[32];
+	char s[16], a[IP_ADDR_PORT_STRLEN], b[IP_ADDR_PORT_STRLEN];
 	int n;
 
+	if (!addrs_ok(r))
+		return 0;
 	sock_word(r->sock, s, sizeof(s));
-	agent_ipport_word(r->addr, r->port, a, sizeof(a));
-	agent_ipport_word(r->raddr, r->rport, b, sizeof(b));
+	agent_ipport_word(&r->addr, r->port, a, sizeof(a));
+	agent_ipport_word(&r->raddr, r->rport, b, sizeof(b));
 	switch (r->verb) {
 	case AGENT_AUTH: n = snprintf(buf, len, "auth %s\n", r->token); break;
 	case AGENT_HELLO:
@@ -120,16 +145,16 @@ agent_format_request(const struct agent_req *r, char *buf, size_t len)
 	case AGENT_QUIT:
 	case AGENT_RESET:
 	case AGENT_CLOCK:
-	case AGENT_SOCKET:
 		n = snprintf(buf, len, "%s\n", agent_verb_name(r->verb));
 		break;
+	case AGENT_SOCKET: n = format_socket(r, buf, len); break;
 	case AGENT_SIGNAL_AFTER:
 		n = snprintf(buf, len, "signal-after %" PRIu64 "ns\n",
 		    r->duration_ns);
 		break;
 	case AGENT_ROUTE:
-		a[strcspn(a, ":")] = '\0';
-		n = snprintf(buf, len, "route %s\n", a);
+		n = snprintf(buf, len, "route %s\n",
+		    ip_addr_format(&r->addr, a, sizeof(a)));
 		break;
 	case AGENT_STATE: n = snprintf(buf, len, "state %s %s\n", a, b); break;
 	case AGENT_PROBE_PROCESS:

@@ -218,8 +218,8 @@ substitute(char **argv, int argc, struct options *o)
 	if (o->argv == NULL)
 		return bad("out of memory");
 	for (i = 0; i < argc; i++) {
-		if (ob_subst(argv[i], SANDBOX_PEER_ADDR, port, buf,
-			sizeof(buf)) == -1)
+		if (ob_subst(argv[i], SANDBOX_PEER_ADDR, SANDBOX_PEER_ADDR6,
+			port, buf, sizeof(buf)) == -1)
 			return bad(
 			    "argument %d of COMMAND is too long (at most "
 			    "%d bytes)",
@@ -251,9 +251,9 @@ conclude(struct options *o, struct ob_run_result *res)
 	size_t i;
 	int status = 0;
 
-	if (wire_classify(res->cap.segs, res->cap.nsegs) == -1 ||
+	if (wire_classify(res->segs, res->nsegs) == -1 ||
 	    ob_series_add_inside(&res->series, res->recs, res->nrecs) == -1 ||
-	    ob_conns_build(&cs, res->cap.segs, res->cap.nsegs, res->recs,
+	    ob_conns_build(&cs, res->segs, res->addrs, res->nsegs, res->recs,
 		res->nrecs) == -1) {
 		fprintf(stderr,
 		    PROG ": out of memory working out what "
@@ -270,6 +270,7 @@ conclude(struct options *o, struct ob_run_result *res)
 	memset(&in, 0, sizeof(in));
 	in.argv = (const char *const *)o->argv;
 	in.behaviour = o->run.behaviour != NULL ? o->run.behaviour : "";
+	in.peer_addrs = res->peer_addrs;
 	in.conns = &cs;
 	in.series = &res->series;
 	in.expects = o->expects;
@@ -283,7 +284,7 @@ conclude(struct options *o, struct ob_run_result *res)
 	in.t_exit = res->t_exit;
 	in.settle_ns = o->run.settle_ns;
 	in.timed_out = res->timed_out;
-	in.capture_drops = res->cap.capture_drops;
+	in.capture_drops = res->capture_drops;
 	in.shim_bad = res->bad_recs;
 	in.note = res->note;
 	in.utf8 = series_utf8_locale();

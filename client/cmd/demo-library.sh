@@ -2,8 +2,9 @@
 # make demo, second part: the scenario library, run and checked.
 #
 # First the worked examples in full (every check, expected beside actual),
-# then every scenario file in parallel, one line per case, with the full
-# report kept in a file. Exit status: lingerlab run's (0 all passed, 1 a
+# then every scenario file in parallel over IPv4 and over IPv6 (--family
+# both: each case twice, named after its family), one line per case, with
+# the full report kept in a file. Exit status: lingerlab run's (0 all passed, 1 a
 # check failed, 2 a file is wrong, 3 no sandbox here).
 set -uo pipefail
 
@@ -23,11 +24,11 @@ rc=$?
 
 ncases=$("$lingerlab" list scenarios/ | awk '/^  [0-9]+ cases?/ { n += $1 } END { print n }')
 nfiles=$(find scenarios -name '*.scn' | wc -l)
-printf '\n%s== The whole library: %s files, %s cases, %s at a time (each in its own sandbox)%s\n' \
+printf '\n%s== The whole library: %s files, %s cases, each over IPv4 and IPv6, %s at a time (each in its own sandbox)%s\n' \
     "$bold" "$nfiles" "$ncases" "$jobs" "$plain"
 echo "   (one line per case; the full report goes to $report)"
 start=$(date +%s)
-"$lingerlab" run --jobs "$jobs" scenarios/ >"$report"
+"$lingerlab" run --jobs "$jobs" --family both scenarios/ >"$report"
 lib=$?
 # one line per case: the report's own summary table when it has one, else
 # each case's verdict, name and time from its header and counts

@@ -368,6 +368,10 @@ case_header(const struct scenario *sc, const struct case_obs *obs,
 		: sc->file != NULL   ? sc->file
 				     : "?");
 	out->file = sc->file;
+	snprintf(out->family, sizeof(out->family), "%s",
+	    scn_family_name(sc->family != SCN_FAM_NONE
+		    ? (enum scn_family)sc->family
+		    : SCN_FAM_IPV4));
 	snprintf(out->description, sizeof(out->description), "%s",
 	    sc->description);
 	snprintf(out->os_name, sizeof(out->os_name), "%s", obs->os_name);

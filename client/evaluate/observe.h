@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ip_address.h"
 #include "scenario.h"
 
 /* One TCP segment seen on the client's link (both directions). */
@@ -120,9 +121,9 @@ struct obs_probes {
 /* Which connection a socket name ended up as, for reports and filters. */
 struct obs_sock {
 	bool connected;
-	uint32_t laddr; /* host order */
+	struct ip_addr laddr; /* IPv4 or IPv6; family IPF_NONE: not known */
 	uint16_t lport;
-	uint32_t raddr;
+	struct ip_addr raddr;
 	uint16_t rport;
 	uint32_t peer_conn_id; /* lingerpeer's id, 0 if unknown */
 };

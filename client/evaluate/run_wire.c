@@ -188,10 +188,13 @@ size_t
 obs_fmt_sock(const struct case_obs *obs, size_t i, char *buf, size_t len)
 {
 	const struct obs_sock *s = &obs->socks[i];
+	char la[IP_ADDR_STRLEN], ra[IP_ADDR_STRLEN];
 
+	/* an address's text has no space or '%'; none is "-" */
 	return (size_t)snprintf(buf, len,
-	    "sock %zu %d %" PRIu32 " %u %" PRIu32 " %u %" PRIu32 "\n", i,
-	    s->connected, s->laddr, s->lport, s->raddr, s->rport,
+	    "sock %zu %d %s %u %s %u %" PRIu32 "\n", i, s->connected,
+	    ip_addr_format(&s->laddr, la, sizeof(la)), s->lport,
+	    ip_addr_format(&s->raddr, ra, sizeof(ra)), s->rport,
 	    s->peer_conn_id);
 }
 
@@ -385,6 +388,16 @@ get_s(struct rec *r, size_t k, char *out, size_t len)
 		r->bad = k;
 }
 
+/* Word k as an address ("192.0.2.1", "2001:db8::1"; "-": none). */
+static void
+get_addr(struct rec *r, size_t k, struct ip_addr *out)
+{
+	*out = ip_addr_none();
+	if (r->bad == 0 && strcmp(r->w[k], "-") != 0 &&
+	    ip_addr_parse(r->w[k], out) == -1)
+		r->bad = k;
+}
+
 static int
 apply_head(struct case_obs *obs, struct rec *r)
 {
@@ -402,9 +415,9 @@ apply_sock(struct case_obs *obs, struct rec *r)
 	struct obs_sock s;
 
 	s.connected = get_b(r, 2);
-	s.laddr = (uint32_t)get_u(r, 3, UINT32_MAX);
+	get_addr(r, 3, &s.laddr);
 	s.lport = (uint16_t)get_u(r, 4, UINT16_MAX);
-	s.raddr = (uint32_t)get_u(r, 5, UINT32_MAX);
+	get_addr(r, 5, &s.raddr);
 	s.rport = (uint16_t)get_u(r, 6, UINT16_MAX);
 	s.peer_conn_id = (uint32_t)get_u(r, 7, UINT32_MAX);
 	if (r->bad == 0)

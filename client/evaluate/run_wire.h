@@ -8,8 +8,10 @@
  * (a byte outside '!'..'~', or '%', is written %XX; the empty string is
  * "-", and the string "-" is %2D), numbers are decimal:
  *
- *   obs 2 OS OSNAME                       format version, enum scn_os bit
+ *   obs 3 OS OSNAME                       format version, enum scn_os bit
  *   sock I CONNECTED LADDR LPORT RADDR RPORT CONNID
+ *                                         addresses as text, "192.0.2.1"
+ *                                         or "2001:db8::1"; "-": not known
  *   call I RAN RET ERR ERRNAME TSTART TEND BYTES DETAIL CPUWAIT
  *   point I J REACHED TFROM T TDONE STATE PEERFOUND PEERVALUE
  *   seg T FROMCLIENT SPORT DPORT SEQ ACK FLAGS WINDOW LEN RETX ZWP
@@ -47,7 +49,7 @@
  * within 2: a stream without one is as valid as before, and a worker and
  * the parent that reads it are always the same program.
  */
-#define OBS_WIRE_VERSION 2
+#define OBS_WIRE_VERSION 3
 #define OBS_LINE_MAX	 2048 /* every record fits, newline included */
 
 /*

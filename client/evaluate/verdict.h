@@ -80,6 +80,7 @@ struct case_result {
 	char description[SCN_TEXT_MAX];
 	char os_name[32]; /* "Linux 6.1.0" */
 	uint32_t os;	  /* enum scn_os it ran on */
+	char family[8];	  /* the case's address family: "ipv4", "ipv6" */
 	uint64_t duration_ns;
 	bool aborted;
 	char abort_reason[256];

@@ -32,6 +32,22 @@ enum scn_os {
 	SCN_OS_ALL = 7u,
 };
 
+/*
+ * An address family: of a socket (`socket c ipv6`), of a case (what a
+ * socket that names none gets: the run's --family), and a set of them for
+ * a run. The values are those of enum ip_family (common/ip_address.h).
+ */
+enum scn_family {
+	SCN_FAM_NONE = 0, /* a socket that names none: the case's */
+	SCN_FAM_IPV4 = 4,
+	SCN_FAM_IPV6 = 6,
+};
+
+/* --family: the families a run uses, as bits. */
+#define SCN_FAMS_IPV4 0x1u
+#define SCN_FAMS_IPV6 0x2u
+#define SCN_FAMS_BOTH (SCN_FAMS_IPV4 | SCN_FAMS_IPV6)
+
 enum scn_step_kind {
 	/* peer */
 	STEP_PEER_LISTEN = 1, /* port, text = behaviour spec */
@@ -45,7 +61,7 @@ enum scn_step_kind {
 	STEP_PEER_CONNECT, /* port, sock2 = the name accept will give */
 	STEP_WAIT_PEER, /* sock, text = conditions as the control protocol takes them, duration = within */
 	/* sockets */
-	STEP_SOCKET,
+	STEP_SOCKET, /* value = the family it names (enum scn_family) */
 	STEP_SET,      /* opt, value */
 	STEP_CONNECT,  /* port (0: the first peer listen) */
 	STEP_SEND,     /* size; until_blocked */
@@ -186,6 +202,16 @@ struct scenario {
 	uint64_t timeout_ns;
 	char socks[SCN_MAX_SOCKS][SCN_NAME_MAX];
 	size_t nsocks;
+	/*
+	 * Address families (docs/scenario-language.md, "Address families"):
+	 * the case's (SCN_FAM_IPV4 or SCN_FAM_IPV6: the run's --family, or
+	 * the first socket's when every socket names its own), and each
+	 * socket's as it will be made: its own, its listener's for accept
+	 * and peer connect, else the case's.
+	 */
+	uint8_t family;
+	bool family_fixed; /* every socket names its family: one case only */
+	uint8_t sock_family[SCN_MAX_SOCKS];
 	struct scn_step *steps;
 	size_t nsteps;
 	/* expectations before the first step (rare, e.g. nothing) are an error */

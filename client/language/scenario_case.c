@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "scenario_defaults.h"
+#include "scenario_kinds.h"
 
 static int
 case_description(struct scn_ctx *c)
@@ -130,14 +131,60 @@ copy_header(const struct scn_file *f, size_t index, struct scenario *sc)
 	return 0;
 }
 
-/* Read case index; NULL when it has errors (they are in e). */
+/*
+ * The case's name: the file's and its values, and its family when the run
+ * names it (--family) or it is not the IPv4 of a plain run:
+ * "x.scn[mode=blocking,family=ipv6]", "x.scn[family=ipv6]".
+ */
+static void
+case_name(const struct scn_file *f, size_t index, bool named,
+    struct scenario *sc, struct scn_errs *e)
+{
+	size_t need, len = sizeof(sc->case_name);
+	char *name = sc->case_name;
+	const char *fam = scn_family_name((enum scn_family)sc->family);
+
+	need = scn_file_case_name(f, index, name, len);
+	if (need < len && (named || sc->family != SCN_FAM_IPV4)) {
+		if (need > 0 && name[need - 1] == ']')
+			need = need - 1 +
+			    (size_t)snprintf(name + need - 1, len - need + 1,
+				",family=%s]", fam);
+		else
+			need += (size_t)snprintf(name + need, len - need,
+			    "[family=%s]", fam);
+	}
+	if (need >= len)
+		scn_fail_at(e, f->scenario_pos.line, f->scenario_pos.col,
+		    "use a shorter path or "
+		    "shorter parameter values",
+		    "the case name is too long (%zu bytes, at most "
+		    "%zu)",
+		    need, len - 1);
+}
+
+/*
+ * The case's family: the run's, unless every socket names its own (then
+ * the run's family does not matter and the first socket's is the case's).
+ */
+static void
+case_family(const struct scn_ctx *c, struct scenario *sc)
+{
+	sc->family = c->family;
+	sc->family_fixed = !c->socket_unnamed;
+	if (sc->family_fixed && c->first_named != SCN_FAM_NONE)
+		sc->family = (uint8_t)c->first_named;
+}
+
+/* Read case index over family; NULL when it has errors (they are in e). */
 static struct scenario *
-build_case(const struct scn_file *f, size_t index, struct scn_errs *e)
+build_case(const struct scn_file *f, size_t index, unsigned family, bool named,
+    struct scn_errs *e)
 {
 	struct scenario *sc = NULL;
 	struct scn_ctx *c = NULL;
 	const char **values = NULL;
-	size_t before = e->found, need;
+	size_t before = e->found;
 
 	if ((sc = calloc(1, sizeof(*sc))) == NULL ||
 	    (c = calloc(1, sizeof(*c))) == NULL ||
@@ -146,22 +193,16 @@ build_case(const struct scn_file *f, size_t index, struct scn_errs *e)
 		scn_fail_at(e, 1, 1, "", "out of memory");
 		goto out;
 	}
-	need =
-	    scn_file_case_name(f, index, sc->case_name, sizeof(sc->case_name));
-	if (need >= sizeof(sc->case_name))
-		scn_fail_at(e, f->scenario_pos.line, f->scenario_pos.col,
-		    "use a shorter path or "
-		    "shorter parameter values",
-		    "the case name is too long (%zu bytes, at most "
-		    "%zu)",
-		    need, sizeof(sc->case_name) - 1);
 	scn_case_values(f, index, values);
 	c->f = f;
 	c->errs = e;
 	c->sc = sc;
 	c->values = values;
+	c->family = (uint8_t)family;
 	read_lines(c, values);
 	scn_block_left_open(c);
+	case_family(c, sc);
+	case_name(f, index, named, sc, e);
 	if (e->found == before && sc->nsteps == 0 && f->has_scenario)
 		scn_fail_at(e, f->scenario_pos.line, f->scenario_pos.col,
 		    "add the steps it runs: "
@@ -176,6 +217,56 @@ out:
 	return NULL;
 }
 
+/*
+ * A case over family; when its sockets all name another, read again over
+ * theirs, so that `if family = ...` holds for the family it runs over.
+ */
+static struct scenario *
+build_family(const struct scn_file *f, size_t index, unsigned family,
+    bool named, struct scn_errs *e)
+{
+	struct scenario *sc = build_case(f, index, family, named, e);
+
+	if (sc == NULL || sc->family == family)
+		return sc;
+	family = sc->family;
+	scenario_free(sc);
+	return build_case(f, index, family, named, e);
+}
+
+int
+scn_file_case_families(const struct scn_file *f, size_t index, unsigned fams,
+    bool named, struct scenario *out[2], size_t *nout, struct scn_error *errs,
+    size_t maxerrs, size_t *nerrs)
+{
+	static const unsigned fam[2] = { SCN_FAM_IPV4, SCN_FAM_IPV6 };
+	static const unsigned bit[2] = { SCN_FAMS_IPV4, SCN_FAMS_IPV6 };
+	struct scn_errs e = { .v = errs, .max = maxerrs, .path = f->path };
+	struct scenario *sc;
+	size_t i;
+
+	*nout = 0;
+	if (index >= scn_file_ncases(f) || (fams & SCN_FAMS_BOTH) == 0)
+		scn_fail_at(&e, 1, 1, "", "no case %zu over families %#x",
+		    index, fams);
+	for (i = 0; i < 2 && e.total == 0; i++) {
+		if ((fams & bit[i]) == 0)
+			continue;
+		if ((sc = build_family(f, index, fam[i], named, &e)) == NULL)
+			break;
+		out[(*nout)++] = sc;
+		if (sc->family_fixed) /* the run's family does not matter */
+			break;
+	}
+	if (nerrs != NULL)
+		*nerrs = e.total;
+	if (e.total == 0)
+		return 0;
+	while (*nout > 0)
+		scenario_free(out[--*nout]);
+	return -1;
+}
+
 int
 scn_file_case_errors(const struct scn_file *f, size_t index,
     struct scenario **out, struct scn_error *errs, size_t maxerrs,
@@ -188,7 +279,7 @@ scn_file_case_errors(const struct scn_file *f, size_t index,
 		scn_fail_at(&e, 1, 1, "", "no case %zu: the file has %zu",
 		    index, scn_file_ncases(f));
 	else
-		*out = build_case(f, index, &e);
+		*out = build_case(f, index, SCN_FAM_IPV4, false, &e);
 	if (nerrs != NULL)
 		*nerrs = e.total;
 	return *out != NULL ? 0 : -1;
@@ -224,10 +315,19 @@ sort_errors(struct scn_error *v, size_t n)
 static void
 check_cases(const struct scn_file *f, struct scn_errs *e)
 {
+	struct scenario *sc;
 	size_t i;
 
-	for (i = 0; i < scn_file_ncases(f); i++)
-		scenario_free(build_case(f, i, e));
+	/*
+	 * IPv6 too, where IPv4 read well: what only IPv6 can get wrong (its
+	 * case name) is found, and the rest is not counted twice.
+	 */
+	for (i = 0; i < scn_file_ncases(f); i++) {
+		sc = build_case(f, i, SCN_FAM_IPV4, false, e);
+		if (sc != NULL)
+			scenario_free(build_case(f, i, SCN_FAM_IPV6, false, e));
+		scenario_free(sc);
+	}
 }
 
 int

@@ -403,7 +403,7 @@ os_prefix(struct scn_ctx *c, const struct scn_word *w, uint32_t *mask)
 
 #define IF_USAGE                                                               \
 	"usage: ... if NAME = VALUE [and NAME = VALUE ...] (NAME a parameter " \
-	"of this file)"
+	"of this file, or family)"
 #define MAX_CONDS 64 /* more than a 255-byte line can hold */
 
 /* The parameters an expectation's conditions have named so far. */
@@ -411,6 +411,22 @@ struct conds {
 	size_t p[MAX_CONDS];
 	size_t n;
 };
+
+/* The case's address family, a condition in every file (no param line). */
+#define FAMILY_P ((size_t)-1)
+
+static int
+family_cond(struct scn_ctx *c, const char *value, uint32_t vcol,
+    const char *quoted, bool *keep)
+{
+	enum scn_family fam = scn_family_from_name(value);
+
+	if (fam == SCN_FAM_NONE)
+		return scn_fail(c, vcol, "the family of a case is ipv4 or ipv6",
+		    "%s is not a value of family", quoted);
+	*keep = *keep && (unsigned)fam == c->family;
+	return 0;
+}
 
 /*
  * One condition, NAME = VALUE or NAME=VALUE, from k->i on. It holds in this
@@ -435,9 +451,15 @@ one_cond(struct scn_ctx *c, struct scn_cur *k, struct conds *cs, bool *keep)
 	    w->text);
 	for (p = 0; p < f->nparams && strcmp(f->params[p].name, name) != 0; p++)
 		continue;
-	if (p == f->nparams || w->quoted)
+	if (!w->quoted && strcmp(name, SCN_FAMILY_COND) == 0)
+		p = FAMILY_P;
+	else if (p == f->nparams || w->quoted)
 		return scn_fail(c, w->col,
-		    f->nparams == 0 ? "this file has no parameters" : IF_USAGE,
+		    f->nparams == 0
+			? "this file has no parameters; "
+			  "family (ipv4, ipv6) is the one condition "
+			  "every file has"
+			: IF_USAGE,
 		    "%s is not a parameter of this file",
 		    scn_quote(w, q, sizeof(q)));
 	for (j = 0; j < cs->n; j++)
@@ -468,6 +490,8 @@ one_cond(struct scn_ctx *c, struct scn_cur *k, struct conds *cs, bool *keep)
 		vcol = v->col;
 		scn_quote(v, q, sizeof(q));
 	}
+	if (p == FAMILY_P)
+		return family_cond(c, value, vcol, q, keep);
 	for (j = 0; j < f->params[p].nvalues; j++)
 		if (strcmp(f->params[p].values[j], value) == 0)
 			break;

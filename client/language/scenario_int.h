@@ -82,6 +82,9 @@ struct scn_ctx {
 	bool bad_repeat;     /* a repeat line was wrong: its end is no error */
 	size_t block_errs;   /* errors found when the open block began */
 	size_t sock_block[SCN_MAX_SOCKS]; /* the block a name was declared in */
+	uint8_t family;	     /* the case's, as it is read (enum scn_family) */
+	bool socket_unnamed; /* a socket step named no family */
+	int first_named;     /* the family the first socket step named, 0 */
 };
 
 /* Reads words [i, end) of the current line. */
@@ -159,6 +162,9 @@ void scn_count_cases(struct scn_errs *e, struct scn_file *f);
 /* Case index's value of each parameter, in declaration order. */
 void scn_case_values(const struct scn_file *f, size_t index,
     const char **values);
+
+/* The reserved condition name of a case's family (`if family = ipv6`). */
+#define SCN_FAMILY_COND "family"
 
 /* scenario_socks.c: socket names declared before use */
 int scn_find_sock(const struct scenario *sc, const char *name);

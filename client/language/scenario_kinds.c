@@ -9,6 +9,8 @@
  */
 #include "scenario_kinds.h"
 
+#include <string.h>
+
 /* What a kind of step is. */
 #define CALL	  0x01u /* a system call on the system under test */
 #define CLIENT	  0x02u /* run by the client's process */
@@ -187,4 +189,39 @@ scn_op_name(enum scn_op op)
 	case SOP_LT: return "<";
 	}
 	return "?";
+}
+
+const char *
+scn_family_name(enum scn_family f)
+{
+	switch (f) {
+	case SCN_FAM_IPV4: return "ipv4";
+	case SCN_FAM_IPV6: return "ipv6";
+	case SCN_FAM_NONE: break;
+	}
+	return "?";
+}
+
+enum scn_family
+scn_family_from_name(const char *word)
+{
+	if (strcmp(word, "ipv4") == 0)
+		return SCN_FAM_IPV4;
+	if (strcmp(word, "ipv6") == 0)
+		return SCN_FAM_IPV6;
+	return SCN_FAM_NONE;
+}
+
+int
+scn_families_parse(const char *word, unsigned *fams)
+{
+	if (strcmp(word, "both") == 0)
+		*fams = SCN_FAMS_BOTH;
+	else if (strcmp(word, "ipv4") == 0)
+		*fams = SCN_FAMS_IPV4;
+	else if (strcmp(word, "ipv6") == 0)
+		*fams = SCN_FAMS_IPV6;
+	else
+		return -1;
+	return 0;
 }

@@ -22,6 +22,12 @@ const char *scn_expect_name(enum scn_expect_kind k);
 const char *scn_os_name(enum scn_os os);
 const char *scn_wire_what_name(enum scn_wire_what w);
 const char *scn_op_name(enum scn_op op);
+/* "ipv4", "ipv6"; "?" for SCN_FAM_NONE and anything else. */
+const char *scn_family_name(enum scn_family f);
+/* "ipv4" and "ipv6" to theirs; SCN_FAM_NONE for any other word. */
+enum scn_family scn_family_from_name(const char *word);
+/* --family: "ipv4", "ipv6" or "both" to SCN_FAMS_* bits. 0, or -1. */
+int scn_families_parse(const char *word, unsigned *fams);
 
 /* A system call on the system under test (socket ... accept): indented
  * expectations check it. */

@@ -232,6 +232,12 @@ param_name(struct scn_ctx *c, struct scn_file *f, const struct scn_word *w)
 		    "parameter name too long (%zu bytes, "
 		    "at most %d)",
 		    w->len, SCN_NAME_MAX - 1);
+	if (strcmp(w->text, SCN_FAMILY_COND) == 0)
+		return scn_fail(c, w->col,
+		    "choose another name; `socket SOCK ${NAME}` with "
+		    "param NAME = ipv4 | ipv6 gives a socket a family per case",
+		    "family is the case's address family (ipv4 or ipv6, "
+		    "from --family or the sockets), not a parameter");
 	for (i = 0; i < f->nparams; i++)
 		if (strcmp(f->params[i].name, w->text) == 0)
 			return scn_fail(c, w->col,

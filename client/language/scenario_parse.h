@@ -79,6 +79,21 @@ int scn_file_case_errors(const struct scn_file *f, size_t index,
     size_t *nerrs);
 
 /*
+ * Build case index for a run over the families fams (SCN_FAMS_*, the
+ * run's --family): one case per family, or just one when every socket
+ * names its own family (the run's does not matter then; a case of no
+ * sockets too). With named (--family was given) each case's name ends in
+ * its family, "x.scn[mode=blocking,family=ipv6]"; without, only a case
+ * that is not IPv4 says so. Sets out[0..*nout) (at most 2, free each with
+ * scenario_free) and returns 0, or -1 with *nout = 0 and the errors as
+ * scn_file_case_errors() gives them. scn_file_case() and
+ * scn_file_case_errors() build the IPv4 case of a plain run.
+ */
+int scn_file_case_families(const struct scn_file *f, size_t index,
+    unsigned fams, bool named, struct scenario *out[2], size_t *nout,
+    struct scn_error *errs, size_t maxerrs, size_t *nerrs);
+
+/*
  * Read every case and report each distinct error once (an error in a line
  * that does not depend on the parameters would otherwise repeat per case).
  * Returns 0 when all cases are good, -1 otherwise.

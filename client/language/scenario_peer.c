@@ -121,6 +121,20 @@ scn_parse_peer_send(struct scn_cur *k, struct scn_step *s)
 	return peer_size(k, s);
 }
 
+/* The family of the socket that listens on port: the peer connects to it. */
+static uint8_t
+listener_family(const struct scn_ctx *c, uint16_t port)
+{
+	const struct scenario *sc = c->sc;
+	size_t i = sc->nsteps;
+
+	while (i-- > 0)
+		if (sc->steps[i].kind == STEP_LISTEN &&
+		    sc->steps[i].port == port && sc->steps[i].sock >= 0)
+			return sc->sock_family[sc->steps[i].sock];
+	return c->family;
+}
+
 int
 scn_parse_peer_connect(struct scn_cur *k, struct scn_step *s)
 {
@@ -143,6 +157,7 @@ scn_parse_peer_connect(struct scn_cur *k, struct scn_step *s)
 		return -1;
 	/* declared even when the spec is wrong: one error, not one per use */
 	c->sockf[s->sock2] = SOCKF_PENDING;
+	c->sc->sock_family[s->sock2] = listener_family(c, s->port);
 	return scn_more(k) ? read_spec(k, s) : 0;
 }
 

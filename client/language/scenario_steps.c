@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "scenario_defaults.h"
 #include "timeunit.h"
@@ -30,12 +31,41 @@ struct step_def {
 
 /* ---- sockets on the system under test ---- */
 
+/*
+ * socket SOCK [ipv4|ipv6]: a socket that names no family takes the case's
+ * (the run's --family), so one file runs over both; one that names it is
+ * that family in every run. The name is declared even when the family
+ * word is wrong: one error, not one per use.
+ */
 static int
 p_socket(struct scn_cur *k, struct scn_step *s)
 {
+	struct scn_ctx *c = k->c;
+	const struct scn_word *w;
+	char q[96];
+
 	if (scn_new_sock(k, false, &s->sock) < 0)
 		return -1;
-	k->c->sockf[s->sock] = SOCKF_FD;
+	c->sockf[s->sock] = SOCKF_FD;
+	c->sc->sock_family[s->sock] = c->family;
+	if (!scn_more(k)) {
+		c->socket_unnamed = true;
+		return 0;
+	}
+	w = &c->t->w[k->i];
+	s->value = w->quoted ? SCN_FAM_NONE : scn_family_from_name(w->text);
+	if (s->value == SCN_FAM_NONE)
+		return scn_fail(c, w->col,
+		    strcasecmp(w->text, "ipv6") == 0 ||
+			    strcasecmp(w->text, "ipv4") == 0
+			? "families are written in lower case: ipv4, ipv6"
+			: k->usage,
+		    "expected the socket's family, ipv4 or ipv6, got %s",
+		    scn_quote(w, q, sizeof(q)));
+	k->i++;
+	c->sc->sock_family[s->sock] = (uint8_t)s->value;
+	if (c->first_named == SCN_FAM_NONE)
+		c->first_named = (int)s->value;
 	return 0;
 }
 
@@ -290,6 +320,8 @@ p_accept(struct scn_cur *k, struct scn_step *s)
 	    scn_new_sock(k, true, &s->sock2) < 0)
 		return -1;
 	k->c->sockf[s->sock2] = SOCKF_FD;
+	/* an accepted connection is its listener's family */
+	k->c->sc->sock_family[s->sock2] = k->c->sc->sock_family[s->sock];
 	return 0;
 }
 
@@ -462,7 +494,7 @@ static const struct step_def steps[] = {
 	    scn_parse_peer_connect },
 	{ STEP_WAIT_PEER, "usage: wait peer SOCK COND... [within DURATION]",
 	    scn_parse_wait_peer },
-	{ STEP_SOCKET, "usage: socket SOCK", p_socket },
+	{ STEP_SOCKET, "usage: socket SOCK [ipv4|ipv6]", p_socket },
 	{ STEP_SET, "usage: set SOCK OPTION [VALUE]", scn_parse_set },
 	{ STEP_CONNECT, "usage: connect SOCK [port PORT]", p_connect },
 	{ STEP_SEND, "usage: send SOCK SIZE|until-blocked", p_send },

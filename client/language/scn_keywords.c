@@ -109,6 +109,10 @@ scn_keywords(scn_keyword_fn fn, void *arg)
 		if (k != EXP_PROBE)
 			name_words(&s, SCN_KW_WORD,
 			    scn_expect_name((enum scn_expect_kind)k), ALL);
+	/* socket SOCK ipv6, if family = ipv6 */
+	name_words(&s, SCN_KW_WORD, scn_family_name(SCN_FAM_IPV4), ALL);
+	name_words(&s, SCN_KW_WORD, scn_family_name(SCN_FAM_IPV6), ALL);
+	name_words(&s, SCN_KW_WORD, SCN_FAMILY_COND, ALL);
 	for (os = 1; (os & SCN_OS_ALL) != 0; os <<= 1)
 		name_words(&s, SCN_KW_OS, scn_os_name((enum scn_os)os), ALL);
 	for (k = WIRE_FIN;

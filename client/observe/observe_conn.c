@@ -5,10 +5,14 @@
  * (the close() call, its duration, the linger setting and O_NONBLOCK it
  * met, a shutdown() before it, copies of the descriptor).
  *
- * A connection is its two ports; a fresh SYN from the program on ports
- * whose earlier connection has ended starts a new one (port reuse).
+ * A connection is its four-tuple, found through an index (observe_index.c)
+ * so that the work grows with segments plus connections, not their
+ * product; a fresh SYN from the program on a four-tuple whose earlier
+ * connection has ended starts a new one (port reuse). A record that names
+ * no addresses (an older shim) goes by its ports alone.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +30,31 @@ struct pendings {
 	size_t n, cap;
 };
 
+/* What a build works with: the connections and their index, slot = conn. */
+struct build {
+	struct ob_conns *cs;
+	struct ob_index ix;
+	struct pendings ps;
+};
+
+const char *
+ob_addr_text(const struct ip_addr *a, uint16_t port, char *buf, size_t len)
+{
+	if (a->family == IPF_NONE)
+		snprintf(buf, len, ":%u", port);
+	else
+		ip_addr_format_port(a, port, buf, len);
+	return buf;
+}
+
+const char *
+ob_family_name(const struct ip_addr *a)
+{
+	return a->family == IPF_V4 ? "IPv4"
+	    : a->family == IPF_V6  ? "IPv6"
+				   : "?";
+}
+
 const char *
 ob_end_name(enum ob_end e)
 {
@@ -38,8 +67,9 @@ ob_end_name(enum ob_end e)
 }
 
 static struct ob_conn *
-conn_new(struct ob_conns *cs, uint16_t lport, uint16_t rport)
+conn_new(struct build *b, const struct ob_tuple *k)
 {
+	struct ob_conns *cs = b->cs;
 	struct ob_conn *c, *v;
 	size_t cap;
 
@@ -50,10 +80,15 @@ conn_new(struct ob_conns *cs, uint16_t lport, uint16_t rport)
 		cs->v = v;
 		cs->cap = cap;
 	}
+	if (ob_index_add(&b->ix, k) != (long)cs->n)
+		return NULL;
 	c = &cs->v[cs->n++];
 	memset(c, 0, sizeof(*c));
-	c->lport = lport;
-	c->rport = rport;
+	c->lport = k->lport;
+	c->rport = k->rport;
+	c->laddr = k->laddr;
+	c->raddr = k->raddr;
+	c->sock_family = -1;
 	c->t_syn = c->t_fin = c->t_rst = OB_NO_TIME;
 	c->t_peer_fin = c->t_peer_rst = OB_NO_TIME;
 	c->t_shutdown = OB_NO_TIME;
@@ -64,15 +99,13 @@ conn_new(struct ob_conns *cs, uint16_t lport, uint16_t rport)
 	return c;
 }
 
+/* The newest connection with this four-tuple, or NULL. */
 static struct ob_conn *
-conn_last(struct ob_conns *cs, uint16_t lport, uint16_t rport)
+conn_last(struct build *b, const struct ob_tuple *k)
 {
-	size_t i;
+	long i = ob_index_find(&b->ix, k);
 
-	for (i = cs->n; i > 0; i--)
-		if (cs->v[i - 1].lport == lport && cs->v[i - 1].rport == rport)
-			return &cs->v[i - 1];
-	return NULL;
+	return i < 0 ? NULL : &b->cs->v[i];
 }
 
 static bool
@@ -90,17 +123,23 @@ first_time(uint64_t *slot, uint64_t t)
 }
 
 static int
-add_segment(struct ob_conns *cs, const struct obs_segment *s)
+add_segment(struct build *b, const struct obs_segment *s,
+    const struct ob_seg_addrs *a)
 {
-	uint16_t lport = s->from_client ? s->sport : s->dport;
-	uint16_t rport = s->from_client ? s->dport : s->sport;
-	struct ob_conn *c = conn_last(cs, lport, rport);
+	struct ob_tuple k = {
+		.lport = s->from_client ? s->sport : s->dport,
+		.rport = s->from_client ? s->dport : s->sport,
+	};
+	struct ob_conn *c;
 	bool syn = (s->flags & TCPF_SYN) != 0 && (s->flags & TCPF_ACK) == 0;
 
+	k.laddr = a != NULL ? a->client : ip_addr_none();
+	k.raddr = a != NULL ? a->peer : ip_addr_none();
+	c = conn_last(b, &k);
 	if (c == NULL ||
 	    (syn && s->from_client && !s->retransmission &&
 		c->t_syn != OB_NO_TIME && ended(c)))
-		c = conn_new(cs, lport, rport);
+		c = conn_new(b, &k);
 	if (c == NULL)
 		return -1;
 	c->nsegs++;
@@ -158,31 +197,53 @@ pending_drop(struct pendings *ps, int32_t pid, int32_t fd)
 
 /*
  * The connection a record with ports belongs to, made if unseen: 1 with
- * *out, 0 when the record names no connection, -1 out of memory.
+ * *out, 0 when the record names no connection, -1 out of memory. By its
+ * four-tuple; by its ports when it names no addresses, or when the
+ * connection with those ports was seen with none.
  */
 static int
-conn_of_rec(struct ob_conns *cs, const struct ob_rec *r, struct ob_conn **out)
+conn_of_rec(struct build *b, const struct ob_rec *r, struct ob_conn **out)
 {
+	struct ob_tuple k;
+	long i = -1;
+
 	*out = NULL;
 	if (r->lport <= 0 || r->rport <= 0 || r->lport > 65535 ||
 	    r->rport > 65535)
 		return 0;
-	*out = conn_last(cs, (uint16_t)r->lport, (uint16_t)r->rport);
+	k = (struct ob_tuple){ .laddr = r->laddr,
+		.raddr = r->raddr,
+		.lport = (uint16_t)r->lport,
+		.rport = (uint16_t)r->rport };
+	if (k.laddr.family != IPF_NONE && k.raddr.family != IPF_NONE)
+		i = ob_index_find(&b->ix, &k);
+	if (i < 0) {
+		i = ob_index_find_ports(&b->ix, k.lport, k.rport);
+		if (i >= 0 && k.laddr.family != IPF_NONE &&
+		    k.raddr.family != IPF_NONE &&
+		    b->cs->v[i].laddr.family != IPF_NONE)
+			i = -1; /* another connection on the same ports */
+	}
+	*out = i >= 0 ? &b->cs->v[i] : conn_new(b, &k);
 	if (*out == NULL)
-		*out = conn_new(cs, (uint16_t)r->lport, (uint16_t)r->rport);
-	return *out != NULL ? 1 : -1;
+		return -1;
+	if (r->fam >= 0) {
+		(*out)->sock_family = r->fam;
+		(*out)->mapped = r->mapped;
+	}
+	return 1;
 }
 
 static int
-on_close(struct ob_conns *cs, struct pendings *ps, const struct ob_rec *r)
+on_close(struct build *b, const struct ob_rec *r)
 {
 	struct ob_conn *c;
-	int rc = conn_of_rec(cs, r, &c);
+	int rc = conn_of_rec(b, r, &c);
 
-	pending_drop(ps, r->pid, r->fd);
+	pending_drop(&b->ps, r->pid, r->fd);
 	if (rc <= 0) {
 		if (rc == 0 && r->ret == 0)
-			cs->unconnected++;
+			b->cs->unconnected++;
 		return rc;
 	}
 	c->pid = r->pid;
@@ -194,14 +255,15 @@ on_close(struct ob_conns *cs, struct pendings *ps, const struct ob_rec *r)
 }
 
 static int
-add_record(struct ob_conns *cs, struct pendings *ps, const struct ob_rec *r)
+add_record(struct build *b, const struct ob_rec *r)
 {
+	struct pendings *ps = &b->ps;
 	struct pending *p;
 	struct ob_conn *c;
 	int rc;
 
 	switch (r->call) {
-	case OB_HELLO: cs->shim_loaded = true; return 0;
+	case OB_HELLO: b->cs->shim_loaded = true; return 0;
 	case OB_SETSOCKOPT:
 		/* SOL_SOCKET SO_LINGER: kept until the socket is connected */
 		if (r->lon < 0)
@@ -211,7 +273,7 @@ add_record(struct ob_conns *cs, struct pendings *ps, const struct ob_rec *r)
 		p->lon = r->lon;
 		p->lsec = r->lsec;
 		return 0;
-	case OB_CLOSE: return on_close(cs, ps, r);
+	case OB_CLOSE: return on_close(b, r);
 	case OB_CONNECT:
 	case OB_ACCEPT:
 	case OB_SHUTDOWN:
@@ -219,7 +281,7 @@ add_record(struct ob_conns *cs, struct pendings *ps, const struct ob_rec *r)
 	case OB_OPEN_AT_EXIT: break;
 	default: return 0;
 	}
-	if ((rc = conn_of_rec(cs, r, &c)) <= 0)
+	if ((rc = conn_of_rec(b, r, &c)) <= 0)
 		return rc;
 	if (c->pid < 0)
 		c->pid = r->pid;
@@ -270,18 +332,21 @@ settle(struct ob_conn *c)
 
 int
 ob_conns_build(struct ob_conns *cs, const struct obs_segment *segs,
-    size_t nsegs, const struct ob_rec *recs, size_t nrecs)
+    const struct ob_seg_addrs *addrs, size_t nsegs, const struct ob_rec *recs,
+    size_t nrecs)
 {
-	struct pendings ps = { NULL, 0, 0 };
+	struct build b = { .cs = cs };
 	size_t i;
 	int rc = 0;
 
 	memset(cs, 0, sizeof(*cs));
+	ob_index_init(&b.ix);
 	for (i = 0; i < nsegs && rc == 0; i++)
-		rc = add_segment(cs, &segs[i]);
+		rc = add_segment(&b, &segs[i], addrs != NULL ? &addrs[i] : NULL);
 	for (i = 0; i < nrecs && rc == 0; i++)
-		rc = add_record(cs, &ps, &recs[i]);
-	free(ps.v);
+		rc = add_record(&b, &recs[i]);
+	free(b.ps.v);
+	ob_index_free(&b.ix);
 	if (rc == -1) {
 		ob_conns_free(cs);
 		errno = ENOMEM;

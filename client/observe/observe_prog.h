@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ip_address.h"
 #include "observe.h"
 #include "scenario.h"
 
@@ -41,6 +42,14 @@ struct ob_rec {
 	int64_t ret;
 	int32_t err;
 	int32_t lport, rport; /* the socket's ports */
+	int32_t fam;	      /* the socket's family: AF_INET, AF_INET6 */
+	/*
+	 * The socket's addresses as on the wire (IPF_NONE: not said). An
+	 * IPv4-mapped IPv6 address (::ffff:192.0.2.2) is the IPv4 address
+	 * it maps, with mapped set: the connection is IPv4 on the wire.
+	 */
+	struct ip_addr laddr, raddr;
+	bool mapped;
 	int32_t lon, lsec;    /* SO_LINGER: set, or found at close */
 	int32_t nb;	      /* O_NONBLOCK at close (or at socket()) */
 	int32_t st;	      /* TCP state before close (tcpi_state) */
@@ -62,7 +71,43 @@ int ob_rec_parse(const char *line, size_t len, struct ob_rec *out, char *err,
 
 const char *ob_call_name(enum ob_call c);
 
+/* ---- connections by four-tuple (observe_index.c) ---- */
+
+/* One end of a connection and the other, from the program's side. */
+struct ob_tuple {
+	struct ip_addr laddr, raddr; /* IPF_NONE: not known */
+	uint16_t lport, rport;
+};
+
+bool ob_tuple_eq(const struct ob_tuple *a, const struct ob_tuple *b);
+
+/*
+ * Slots 0, 1, 2, ... each with a four-tuple, found by it (or by its ports
+ * alone) in constant expected time; a lookup answers the newest slot.
+ */
+struct ob_index {
+	struct ob_tuple *keys;	   /* slot i's four-tuple */
+	uint32_t *next_t, *next_p; /* the older slot in its chain, +1; 0 end */
+	uint32_t *head_t, *head_p; /* per bucket: the newest slot + 1; 0 none */
+	size_t n, cap, nbuckets;
+};
+
+void ob_index_init(struct ob_index *ix);
+/* A new slot for k: its number, or -1 (ENOMEM). */
+long ob_index_add(struct ob_index *ix, const struct ob_tuple *k);
+/* The newest slot with four-tuple k, or -1. */
+long ob_index_find(const struct ob_index *ix, const struct ob_tuple *k);
+/* The newest slot with these ports, whatever its addresses, or -1. */
+long ob_index_find_ports(const struct ob_index *ix, uint16_t lport,
+    uint16_t rport);
+void ob_index_free(struct ob_index *ix);
+
 /* ---- what a connection did ---- */
+
+/* A captured segment's addresses, beside it (client: the program's). */
+struct ob_seg_addrs {
+	struct ip_addr client, peer;
+};
 
 enum ob_closer { OB_CLOSER_NONE, OB_CLOSER_PROGRAM, OB_CLOSER_PEER };
 enum ob_end { OB_END_NONE, OB_END_FIN, OB_END_RST, OB_END_FIN_RST };
@@ -72,6 +117,11 @@ enum ob_end { OB_END_NONE, OB_END_FIN, OB_END_RST, OB_END_FIN_RST };
 struct ob_conn {
 	uint16_t lport; /* the program's port */
 	uint16_t rport; /* the peer's */
+	/* the program's address and the peer's, as on the wire (IPF_NONE:
+	 * not known); IPv4 also for an IPv6 socket's v4-mapped connection */
+	struct ip_addr laddr, raddr;
+	int32_t sock_family; /* the socket's (AF_INET6 if mapped); -1 unknown */
+	bool mapped;	     /* an IPv6 socket speaking IPv4 (::ffff:a.b.c.d) */
 	/* from the wire */
 	uint64_t t_syn;	       /* OB_NO_TIME: none seen */
 	uint64_t t_fin, t_rst; /* the program's first FIN, RST */
@@ -110,11 +160,21 @@ struct ob_conns {
 
 /*
  * Work out every connection from the segments (both directions, times
- * relative) and the records (times made relative). Connections are in the
- * order of their first segment or record. Returns 0, or -1 (ENOMEM).
+ * relative; addrs[i] the addresses of segs[i], or addrs NULL: none known)
+ * and the records (times made relative). A connection is its four-tuple;
+ * a record that names no addresses goes by its ports. Connections are in
+ * the order of their first segment or record. O(nsegs + nrecs) expected.
+ * Returns 0, or -1 (ENOMEM).
  */
 int ob_conns_build(struct ob_conns *cs, const struct obs_segment *segs,
-    size_t nsegs, const struct ob_rec *recs, size_t nrecs);
+    const struct ob_seg_addrs *addrs, size_t nsegs, const struct ob_rec *recs,
+    size_t nrecs);
+
+/* "192.0.2.1:40112", "[2001:db8::1]:40112", or ":40112" with no address. */
+const char *ob_addr_text(const struct ip_addr *a, uint16_t port, char *buf,
+    size_t len);
+/* "IPv4", "IPv6", or "?" for none. */
+const char *ob_family_name(const struct ip_addr *a);
 void ob_conns_free(struct ob_conns *cs);
 
 /* "FIN", "RST", "FIN then RST", "nothing" */
@@ -245,17 +305,19 @@ void ob_expect_eval(const struct ob_expect *e, const struct ob_series *s,
 /* ---- the command line ---- */
 
 /*
- * arg with every "{peer}" replaced by peer and "{port}" by port, into out.
+ * arg with every "{peer}" replaced by peer, "{peer6}" by peer6 (the IPv6
+ * address, bare: a URL wants "[{peer6}]") and "{port}" by port, into out.
  * Returns 0, or -1 when it does not fit.
  */
-int ob_subst(const char *arg, const char *peer, const char *port, char *out,
-    size_t len);
+int ob_subst(const char *arg, const char *peer, const char *peer6,
+    const char *port, char *out, size_t len);
 
 /* ---- the report ---- */
 
 struct ob_report_in {
 	const char *const *argv; /* the command as run */
 	const char *behaviour;	 /* the peer's, "" for normal */
+	const char *peer_addrs;	 /* "192.0.2.2, 2001:db8::2"; NULL: unsaid */
 	const struct ob_conns *conns;
 	const struct ob_series *series;
 	const struct ob_expect *expects;

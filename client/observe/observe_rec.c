@@ -85,6 +85,7 @@ field(struct ob_rec *r, const char *k, size_t kn, int64_t v)
 		{ "level", offsetof(struct ob_rec, level) },
 		{ "opt", offsetof(struct ob_rec, opt) },
 		{ "ppid", offsetof(struct ob_rec, ppid) },
+		{ "fam", offsetof(struct ob_rec, fam) },
 	};
 	size_t i;
 	int32_t x;
@@ -127,6 +128,53 @@ known(const char *k, size_t kn)
 	return field(&scratch, k, kn, 0) == 1;
 }
 
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * An address as the shim writes it: its bytes in hex, 8 digits for IPv4,
+ * 32 for IPv6. An IPv4-mapped IPv6 address becomes the IPv4 address it
+ * maps (*mapped set): that is what the wire carries. 0, or -1.
+ */
+static int
+addr_hex(const char *s, size_t n, struct ip_addr *out, bool *mapped)
+{
+	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff };
+	uint8_t b[16];
+	size_t i;
+	int hi, lo;
+
+	if (n != 8 && n != 32)
+		return -1;
+	for (i = 0; i < n / 2; i++) {
+		if ((hi = hexval(s[2 * i])) < 0 ||
+		    (lo = hexval(s[2 * i + 1])) < 0)
+			return -1;
+		b[i] = (uint8_t)(hi << 4 | lo);
+	}
+	if (n == 32 && memcmp(b, v4mapped, sizeof(v4mapped)) == 0) {
+		*mapped = true;
+		n = 8;
+		memmove(b, b + 12, 4);
+	}
+	if (n == 8)
+		*out = ip_addr_v4((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+		    (uint32_t)b[2] << 8 | b[3]);
+	else
+		*out = ip_addr_v6(b);
+	return 0;
+}
+
 static void
 rec_clear(struct ob_rec *r)
 {
@@ -136,6 +184,8 @@ rec_clear(struct ob_rec *r)
 	r->lport = r->rport = r->lon = r->lsec = r->nb = r->st = -1;
 	r->how = r->level = r->opt = r->ppid = -1;
 	r->val = -1;
+	r->fam = -1;
+	r->laddr = r->raddr = ip_addr_none();
 	r->fds = r->threads = r->rss_kib = -1;
 }
 
@@ -169,6 +219,19 @@ ob_rec_parse(const char *line, size_t len, struct ob_rec *out, char *err,
 		if (eq - p == 4 && memcmp(p, "call", 4) == 0) {
 			out->call = call_of(eq + 1, (size_t)(w - eq - 1));
 			have_call = true;
+		} else if (eq - p == 2 && (p[0] == 'l' || p[0] == 'r') &&
+		    p[1] == 'a') {
+			if (addr_hex(eq + 1, (size_t)(w - eq - 1),
+				p[0] == 'l' ? &out->laddr : &out->raddr,
+				&out->mapped) == -1) {
+				snprintf(err, errlen,
+				    "column %zu: '%.*s' is not an "
+				    "address (8 or 32 hex digits)",
+				    (size_t)(eq - line) + 2,
+				    (int)(w - eq - 1 > 40 ? 40 : w - eq - 1),
+				    eq + 1);
+				return -1;
+			}
 		} else if ((num(eq + 1, (size_t)(w - eq - 1), &v) == -1
 				   ? known(p, (size_t)(eq - p))
 				   : field(out, p, (size_t)(eq - p), v) ==

@@ -150,13 +150,42 @@ conn_close_line(FILE *f, const struct ob_conn *c, bool shim)
 	}
 }
 
+/* "IPv6", or "IPv4 from an IPv6 socket (::ffff:192.0.2.2)". */
+static void
+family_text(const struct ob_conn *c, char *buf, size_t len)
+{
+	char a[IP_ADDR_STRLEN];
+
+	if (c->mapped && ip_addr_is_v4(&c->raddr))
+		tb_set(buf, len, "IPv4 from an IPv6 socket (::ffff:%s)",
+		    ip_addr_format(&c->raddr, a, sizeof(a)));
+	else
+		tb_set(buf, len, "%s", ob_family_name(&c->raddr));
+}
+
+/* "192.0.2.1:40112 > 192.0.2.2:7001 (IPv4)"; ports alone if unknown. */
+static void
+conn_head(FILE *f, size_t i, const struct ob_conn *c)
+{
+	char l[IP_ADDR_PORT_STRLEN], r[IP_ADDR_PORT_STRLEN], fam[80];
+
+	if (c->laddr.family == IPF_NONE || c->raddr.family == IPF_NONE) {
+		fprintf(f, "   #%zu  port %u > peer port %u", i + 1, c->lport,
+		    c->rport);
+		return;
+	}
+	family_text(c, fam, sizeof(fam));
+	fprintf(f, "   #%zu  %s > %s  %s", i + 1,
+	    ip_addr_format_port(&c->laddr, c->lport, l, sizeof(l)),
+	    ip_addr_format_port(&c->raddr, c->rport, r, sizeof(r)), fam);
+}
+
 static void
 conn_detail(FILE *f, size_t i, const struct ob_conn *c, bool shim)
 {
 	char a[32], b[32];
 
-	fprintf(f, "   #%zu  port %u > peer port %u", i + 1, c->lport,
-	    c->rport);
+	conn_head(f, i, c);
 	if (c->pid >= 0)
 		fprintf(f, "  (pid %" PRId32 ")", c->pid);
 	fputc('\n', f);
@@ -329,6 +358,8 @@ ob_report_human(FILE *f, const struct ob_report_in *in, bool verbose)
 	}
 	fprintf(f, "\n   peer behaviour: %s\n",
 	    in->behaviour[0] != '\0' ? in->behaviour : "normal");
+	if (in->peer_addrs != NULL && in->peer_addrs[0] != '\0')
+		fprintf(f, "   peer address: %s\n", in->peer_addrs);
 	secs(in->t_exit, t, sizeof(t));
 	format_duration(in->settle_ns, settle, sizeof(settle));
 	fprintf(f, "   %s%s at %s; sockets watched %s more\n",
@@ -396,16 +427,55 @@ jstr(FILE *f, bool *first, const char *k, const char *v)
 	esc_put_quoted(f, v, ESC_QUOTE_JSON);
 }
 
+/* A string, or null. */
+static void
+jaddr(FILE *f, bool *first, const char *k, const char *v)
+{
+	if (v != NULL)
+		jstr(f, first, k, v);
+	else {
+		jkey(f, first, k);
+		fputs("null", f);
+	}
+}
+
 static void
 json_conn(FILE *f, const struct ob_conn *c)
 {
+	char la[IP_ADDR_STRLEN], ra[IP_ADDR_STRLEN];
+	char le[IP_ADDR_PORT_STRLEN], re[IP_ADDR_PORT_STRLEN];
 	bool first = true,
 	     call =
 		 c->close.call == OB_CLOSE || c->close.call == OB_OPEN_AT_EXIT;
 
 	fputc('{', f);
+	jaddr(f, &first, "family", c->raddr.family == IPF_NONE ? NULL
+	    : ip_addr_is_v4(&c->raddr)				     ? "ipv4"
+								     : "ipv6");
+	jaddr(f, &first, "socket_family",
+	    c->sock_family == AF_INET	     ? "ipv4"
+		: c->sock_family == AF_INET6 ? "ipv6"
+					     : NULL);
+	jkey(f, &first, "v4_mapped");
+	fputs(c->mapped ? "true" : "false", f);
+	jaddr(f, &first, "address",
+	    c->laddr.family == IPF_NONE
+		? NULL
+		: ip_addr_format(&c->laddr, la, sizeof(la)));
 	jnum(f, &first, "port", c->lport);
+	jaddr(f, &first, "peer_address",
+	    c->raddr.family == IPF_NONE
+		? NULL
+		: ip_addr_format(&c->raddr, ra, sizeof(ra)));
 	jnum(f, &first, "peer_port", c->rport);
+	jaddr(f, &first, "endpoint",
+	    c->laddr.family == IPF_NONE
+		? NULL
+		: ip_addr_format_port(&c->laddr, c->lport, le, sizeof(le)));
+	jaddr(f, &first, "peer_endpoint",
+	    c->raddr.family == IPF_NONE
+		? NULL
+		: ip_addr_format_port(&c->raddr, c->rport, re, sizeof(re)));
 	jnum(f, &first, "pid", c->pid);
 	jstr(f, &first, "first_to_close",
 	    c->first == OB_CLOSER_PROGRAM    ? "program"
@@ -481,6 +551,8 @@ ob_report_json(FILE *f, const struct ob_report_in *in)
 	}
 	fputc(']', f);
 	jstr(f, &first, "behaviour", in->behaviour);
+	jstr(f, &first, "peer_address",
+	    in->peer_addrs != NULL ? in->peer_addrs : "");
 	jstr(f, &first, "exit", in->exit_desc);
 	jtime(f, &first, "exit_at", in->t_exit);
 	jkey(f, &first, "timed_out");

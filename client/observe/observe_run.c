@@ -11,7 +11,6 @@
  * records come over an abstract unix socket, which exists in the sandbox's
  * network namespace only and goes with this process, as the sandbox does.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -30,8 +29,6 @@
 #include "observe_run.h"
 #include "peer_launch.h"
 #include "probe.h"
-#include "run_capture.h"
-#include "run_wire.h"
 #include "sandbox.h"
 #include "self_paths.h"
 #include "sockdiag.h"
@@ -48,7 +45,9 @@ struct ob_loop {
 	struct ob_run_result *res;
 	struct sandbox sb;
 	struct peer_proc peer;
-	struct run_capture *cap;
+	struct ob_capture *cap;
+	struct ip_addr peers[2]; /* IPv4, and IPv6 if the sandbox has it */
+	size_t npeers;
 	int devnull;
 	int rec_fd;
 	int sigfd;
@@ -91,6 +90,9 @@ start_peer(struct ob_loop *l, char *why, size_t whylen)
 	size_t i, n = 0, len = 0;
 	int saved, rc;
 
+	/* Both families when the sandbox has IPv6: "192.0.2.2,2001:db8::2" */
+	lo.addr = l->sb.has_ipv6 ? SANDBOX_PEER_ADDR "," SANDBOX_PEER_ADDR6
+				 : SANDBOX_PEER_ADDR;
 	for (i = 0; i < l->o->nports; i++)
 		len += (size_t)snprintf(ports + len, sizeof(ports) - len,
 		    "%s%u", i > 0 ? "," : "", l->o->ports[i]);
@@ -165,6 +167,12 @@ program_env(const struct ob_loop *l, const char *rec_name)
 	    setenv("LINGERLAB_PEER_PORT", port, 1) == -1 ||
 	    setenv("LINGERPEER_ADDR", SANDBOX_PEER_ADDR, 1) == -1 ||
 	    setenv("LINGERLAB_CLIENT_ADDR", SANDBOX_CLIENT_ADDR, 1) == -1)
+		return -1;
+	/* IPv6 only where the sandbox has it: a program may test for it. */
+	if (l->sb.has_ipv6 &&
+	    (setenv("LINGERLAB_PEER_ADDR6", SANDBOX_PEER_ADDR6, 1) == -1 ||
+		setenv("LINGERLAB_CLIENT_ADDR6", SANDBOX_CLIENT_ADDR6, 1) ==
+		    -1))
 		return -1;
 	if (!l->o->shim)
 		return 0;
@@ -247,9 +255,9 @@ take_segments(struct ob_loop *l)
 	char err[256];
 
 	if (l->cap != NULL &&
-	    rcap_collect(l->cap, &l->res->cap, err, sizeof(err)) == -1) {
+	    ob_cap_read(l->cap, l->res, err, sizeof(err)) == -1) {
 		note(l->res, err);
-		rcap_close(l->cap, &l->res->cap.capture_drops);
+		ob_cap_close(l->cap, &l->res->capture_drops);
 		l->cap = NULL;
 	}
 }
@@ -340,47 +348,57 @@ on_signal(struct ob_loop *l)
 	l->res->interrupted = true;
 }
 
-/* The sockets' states now, for every connection seen on the wire. */
+/*
+ * The sockets' states now, for every four-tuple seen on the wire: each
+ * looked up once, found through an index (a run of 200,000 segments must
+ * not compare each with every connection).
+ */
 static void
 look_up_states(struct ob_loop *l, bool at_exit)
 {
 	struct ob_run_result *res = l->res;
 	struct sockdiag_info info;
 	struct ob_state_at *st;
-	struct in_addr cli, peer;
-	size_t i, j;
-	uint16_t lp, rp;
+	struct ob_index ix;
+	struct ob_tuple k;
+	size_t i;
+	long j;
 
-	inet_pton(AF_INET, SANDBOX_CLIENT_ADDR, &cli);
-	inet_pton(AF_INET, SANDBOX_PEER_ADDR, &peer);
-	for (i = 0; i < res->cap.nsegs; i++) {
-		const struct obs_segment *s = &res->cap.segs[i];
+	ob_index_init(&ix);
+	for (j = 0; (size_t)j < res->nstates; j++)
+		if (ob_index_add(&ix, &res->states[j].k) != j)
+			goto out;
+	for (i = 0; i < res->nsegs; i++) {
+		const struct obs_segment *s = &res->segs[i];
 
-		lp = s->from_client ? s->sport : s->dport;
-		rp = s->from_client ? s->dport : s->sport;
-		for (j = 0; j < res->nstates; j++)
-			if (res->states[j].lport == lp &&
-			    res->states[j].rport == rp)
-				break;
-		if (j == res->nstates) {
-			st = realloc(res->states, (j + 1) * sizeof(*st));
-			if (st == NULL)
-				return;
+		k = (struct ob_tuple){ .laddr = res->addrs[i].client,
+			.raddr = res->addrs[i].peer,
+			.lport = s->from_client ? s->sport : s->dport,
+			.rport = s->from_client ? s->dport : s->sport };
+		if ((j = ob_index_find(&ix, &k)) < 0) {
+			st = realloc(res->states,
+			    (res->nstates + 1) * sizeof(*st));
+			if (st == NULL || ob_index_add(&ix, &k) < 0) {
+				if (st != NULL)
+					res->states = st;
+				goto out;
+			}
 			res->states = st;
+			j = (long)res->nstates++;
 			memset(&st[j], 0, sizeof(st[j]));
-			st[j].lport = lp;
-			st[j].rport = rp;
-			res->nstates++;
+			st[j].k = k;
 		}
 		st = &res->states[j];
 		if ((at_exit ? st->exit : st->end)[0] != '\0')
 			continue;
-		if (sockdiag_lookup(ntohl(cli.s_addr), lp, ntohl(peer.s_addr),
-			rp, &info) == -1)
+		if (sockdiag_lookup_ip(&k.laddr, k.lport, &k.raddr, k.rport,
+			&info) == -1)
 			info.state = 0;
 		snprintf(at_exit ? st->exit : st->end, sizeof(st->exit), "%s",
 		    sockdiag_state_name(info.state));
 	}
+out:
+	ob_index_free(&ix);
 }
 
 /* How long poll may sleep: until the next sample or deadline. */
@@ -435,7 +453,7 @@ watch(struct ob_loop *l)
 		p[0] = (struct pollfd){ .fd = l->pidfd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = l->sigfd, .events = POLLIN };
 		p[2] = (struct pollfd){ .fd = l->rec_fd, .events = POLLIN };
-		p[3] = (struct pollfd){ .fd = l->cap != NULL ? rcap_fd(l->cap)
+		p[3] = (struct pollfd){ .fd = l->cap != NULL ? ob_cap_fd(l->cap)
 							     : -1,
 			.events = POLLIN };
 		p[4] =
@@ -482,8 +500,7 @@ block_signals(struct ob_loop *l)
 static int
 setup(struct ob_loop *l, char *rec_name, size_t len, char *why, size_t whylen)
 {
-	struct in_addr in;
-	char err[512];
+	char err[512], a[IP_ADDR_STRLEN];
 
 	if (block_signals(l) == -1) {
 		snprintf(why, whylen, "signalfd: %s", strerror(errno));
@@ -498,10 +515,14 @@ setup(struct ob_loop *l, char *rec_name, size_t len, char *why, size_t whylen)
 		snprintf(why, whylen, "lingerpeer did not start: %s", err);
 		return OB_RUN_NO_ENV;
 	}
-	inet_pton(AF_INET, SANDBOX_PEER_ADDR, &in);
-	/* out_fd: the runner streams segments to its parent; we need not */
-	l->cap = rcap_open(SANDBOX_CLIENT_IFACE, ntohl(in.s_addr),
-	    l->o->pcap_path, false, l->devnull, err, sizeof(err));
+	(void)ip_addr_parse(SANDBOX_PEER_ADDR, &l->peers[l->npeers++]);
+	if (l->sb.has_ipv6)
+		(void)ip_addr_parse(SANDBOX_PEER_ADDR6, &l->peers[l->npeers++]);
+	snprintf(l->res->peer_addrs, sizeof(l->res->peer_addrs), "%s%s%s",
+	    SANDBOX_PEER_ADDR, l->npeers > 1 ? ", " : "",
+	    l->npeers > 1 ? ip_addr_format(&l->peers[1], a, sizeof(a)) : "");
+	l->cap = ob_cap_open(SANDBOX_CLIENT_IFACE, l->peers, l->npeers,
+	    l->o->pcap_path, err, sizeof(err));
 	if (l->cap == NULL) {
 		snprintf(why, whylen, "%s", err);
 		return OB_RUN_NO_ENV;
@@ -537,12 +558,11 @@ ob_run(const struct ob_run_opts *o, struct ob_run_result *res, char *why,
 		 * it) starts first, so it misses nothing.
 		 */
 		l.t_base = monotime_ns();
-		(void)rcap_start(l.cap, l.t_base);
+		ob_cap_start(l.cap, l.t_base);
 		if ((rc = start_program(&l, rec_name, why, whylen)) == 0)
 			watch(&l);
 	}
-	if (l.cap != NULL)
-		rcap_close(l.cap, &res->cap.capture_drops);
+	ob_cap_close(l.cap, &res->capture_drops);
 	sandbox_close(&l.sb);
 	res->userns = l.sb.mode == SANDBOX_USERNS;
 	if (l.peer.out_fd >= 0)
@@ -563,26 +583,41 @@ ob_run(const struct ob_run_opts *o, struct ob_run_result *res, char *why,
 void
 ob_run_result_free(struct ob_run_result *res)
 {
-	case_obs_free(&res->cap);
+	free(res->segs);
+	free(res->addrs);
 	free(res->recs);
 	free(res->states);
 	ob_series_free(&res->series);
 	res->recs = NULL;
 	res->states = NULL;
+	res->segs = NULL;
+	res->addrs = NULL;
 }
 
 void
 ob_run_fill_states(const struct ob_run_result *res, struct ob_conns *cs)
 {
-	size_t i, j;
+	struct ob_index ix;
+	struct ob_tuple k;
+	size_t i;
+	long j;
 
-	for (i = 0; i < cs->n; i++)
-		for (j = 0; j < res->nstates; j++)
-			if (res->states[j].lport == cs->v[i].lport &&
-			    res->states[j].rport == cs->v[i].rport) {
-				memcpy(cs->v[i].state_exit, res->states[j].exit,
-				    sizeof(cs->v[i].state_exit));
-				memcpy(cs->v[i].state_end, res->states[j].end,
-				    sizeof(cs->v[i].state_end));
-			}
+	ob_index_init(&ix);
+	for (j = 0; (size_t)j < res->nstates; j++)
+		if (ob_index_add(&ix, &res->states[j].k) != j)
+			goto out;
+	for (i = 0; i < cs->n; i++) {
+		k = (struct ob_tuple){ .laddr = cs->v[i].laddr,
+			.raddr = cs->v[i].raddr,
+			.lport = cs->v[i].lport,
+			.rport = cs->v[i].rport };
+		if ((j = ob_index_find(&ix, &k)) < 0)
+			continue;
+		memcpy(cs->v[i].state_exit, res->states[j].exit,
+		    sizeof(cs->v[i].state_exit));
+		memcpy(cs->v[i].state_end, res->states[j].end,
+		    sizeof(cs->v[i].state_end));
+	}
+out:
+	ob_index_free(&ix);
 }

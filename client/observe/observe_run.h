@@ -3,8 +3,9 @@
  * build the sandbox, start lingerpeer, capture the client's link, run the
  * program with the shim preloaded, sample its probes, wait, settle.
  *
- *   observe_run.c    the run: set up, the poll loop, tear down
- *   observe_procs.c  the program's processes and what they hold
+ *   observe_run.c      the run: set up, the poll loop, tear down
+ *   observe_capture.c  the client link's TCP, both families, with addresses
+ *   observe_procs.c    the program's processes and what they hold
  */
 #ifndef LINGERLAB_OBSERVE_RUN_H
 #define LINGERLAB_OBSERVE_RUN_H
@@ -36,7 +37,11 @@ struct ob_run_opts {
 
 /* What the run saw; times relative to the program's start. */
 struct ob_run_result {
-	struct case_obs cap; /* only segs / nsegs / capture_drops */
+	struct obs_segment *segs; /* in capture order */
+	struct ob_seg_addrs *addrs; /* addrs[i]: segs[i]'s addresses */
+	size_t nsegs, segs_cap;
+	uint64_t capture_drops;
+	char peer_addrs[2 * IP_ADDR_STRLEN + 8]; /* "192.0.2.2, 2001:db8::2" */
 	struct ob_rec *recs;
 	size_t nrecs, recs_cap;
 	size_t bad_recs;
@@ -46,9 +51,9 @@ struct ob_run_result {
 	bool timed_out;
 	bool interrupted; /* we got SIGINT/SIGTERM */
 	uint64_t t_exit;  /* OB_NO_TIME if it never ended */
-	/* per connection by ports, from sock_diag */
+	/* per four-tuple seen on the wire, from sock_diag */
 	struct ob_state_at {
-		uint16_t lport, rport;
+		struct ob_tuple k;
 		char exit[16], end[16];
 	} * states;
 	size_t nstates;
@@ -73,8 +78,28 @@ int ob_run(const struct ob_run_opts *o, struct ob_run_result *res, char *why,
     size_t whylen);
 void ob_run_result_free(struct ob_run_result *res);
 
-/* Copy the states found to the connections, by ports. */
+/* Copy the states found to the connections, by four-tuple. */
 void ob_run_fill_states(const struct ob_run_result *res, struct ob_conns *cs);
+
+/* observe_capture.c */
+
+struct ob_capture;
+
+/*
+ * Capture TCP to and from the peer's addresses (one or two, either
+ * family) on iface, also into pcap_path unless NULL. NULL with err.
+ */
+struct ob_capture *ob_cap_open(const char *iface, const struct ip_addr *peers,
+    size_t npeers, const char *pcap_path, char *err, size_t errlen);
+/* Times are made relative to t0 (monotonic ns) from now on. */
+void ob_cap_start(struct ob_capture *c, uint64_t t0);
+/* Readable when frames wait. */
+int ob_cap_fd(const struct ob_capture *c);
+/* Every frame waiting, appended to res's segments. 0, or -1 with err. */
+int ob_cap_read(struct ob_capture *c, struct ob_run_result *res, char *err,
+    size_t errlen);
+/* Close it (NULL is fine); *drops gets the frames the kernel dropped. */
+void ob_cap_close(struct ob_capture *c, uint64_t *drops);
 
 /* observe_procs.c */
 

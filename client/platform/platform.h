@@ -9,9 +9,14 @@
  * platform_freebsd.c or the platform_win32*.c files (Winsock, built into
  * lingerlab-agent.exe: docs/windows.md) and leaves both alone. One
  * implementation is linked per build. The header needs nothing but
- * standard C: the agent builds from the platform files and its own, with
- * no other part of lingerlab (docs/agent.md), so the scenario language's
- * words stay out of it; the runner maps them (client/runner/run_plat.c).
+ * standard C and common/ip_address.h (an IPv4 or IPv6 address in one type,
+ * pure C too): the agent builds from the platform files, its own and that
+ * one (docs/agent.md), so the scenario language's words stay out of it;
+ * the runner maps them (client/runner/run_plat.c).
+ *
+ * Sockets are TCP over IPv4 or IPv6, as plat_socket() is asked. An IPv6
+ * socket is made IPV6_V6ONLY: it never speaks IPv4 through a mapped
+ * address, so a case's family is the family on the wire.
  *
  * Every socket call fills a struct plat_call: what it returned, the OS's
  * error number when it failed, and when it started and ended on the
@@ -24,6 +29,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ip_address.h"
 
 /* A socket handle: an int on POSIX, a SOCKET (pointer-sized) on Windows. */
 typedef intptr_t plat_sock;
@@ -93,8 +100,12 @@ void plat_os_describe(struct plat_os_info *out);
  */
 void plat_err_name(int err, char *buf, size_t len);
 
-/* A new TCP/IPv4 socket in *s (PLAT_SOCK_NONE when it failed). */
-void plat_socket(plat_sock *s, struct plat_call *c);
+/*
+ * A new TCP socket of family (IPF_V4 or IPF_V6; IPv6 with IPV6_V6ONLY on)
+ * in *s, PLAT_SOCK_NONE when it failed. Another family fails as the system
+ * fails an unknown one (EAFNOSUPPORT) without asking it.
+ */
+void plat_socket(plat_sock *s, enum ip_family family, struct plat_call *c);
 
 /* What a `set` step sets; value is the option's own. */
 enum plat_opt {
@@ -117,12 +128,13 @@ void plat_setopt(plat_sock s, enum plat_opt opt, int64_t value,
     struct plat_call *c);
 
 /*
- * Connect to addr:port (IPv4, host order) and wait for the handshake up to
+ * Connect to addr:port (either family; one that is not the socket's fails
+ * as the system fails it) and wait for the handshake up to
  * timeout_ns, also on a non-blocking socket: the call returns 0 once the
  * connection is established, or -1 with the handshake's error (ETIMEDOUT
  * when it took too long). The socket's blocking mode is left as it was.
  */
-void plat_connect(plat_sock s, uint32_t addr, uint16_t port,
+void plat_connect(plat_sock s, const struct ip_addr *addr, uint16_t port,
     uint64_t timeout_ns, struct plat_call *c);
 
 /*
@@ -172,12 +184,13 @@ size_t plat_reset_kept(void);
 void plat_exit_close(plat_sock s, struct plat_call *c);
 
 /*
- * Make s listen on addr:port (IPv4, host order): bind() and listen(), with
+ * Make s listen on addr:port (of the socket's family; 0.0.0.0 or :: for
+ * any): bind() and listen(), with
  * SO_REUSEADDR first, as servers set it, so that a port whose earlier
  * connections linger on (FIN_WAIT1, TIME_WAIT: what these tests leave
  * behind) can be listened on again by the next case.
  */
-void plat_listen(plat_sock s, uint32_t addr, uint16_t port,
+void plat_listen(plat_sock s, const struct ip_addr *addr, uint16_t port,
     struct plat_call *c);
 
 /*
@@ -192,23 +205,26 @@ void plat_accept(plat_sock s, uint64_t timeout_ns, plat_sock *out,
     struct plat_call *c);
 
 /*
- * The address this system sends from to reach addr (both IPv4, host
- * order), from its routing table; nothing is sent. 0, or -1 with errno
- * (ENETUNREACH: no route).
+ * The address this system sends from to reach addr (*from of addr's
+ * family), from its routing table; nothing is sent. 0, or -1 with errno
+ * (ENETUNREACH: no route; EAFNOSUPPORT: addr is neither family).
  */
-int plat_source_addr(uint32_t addr, uint32_t *from);
+int plat_source_addr(const struct ip_addr *addr, struct ip_addr *from);
 
-/* The socket's own and remote IPv4 address and port (host order). */
-int plat_sock_names(plat_sock s, uint32_t *laddr, uint16_t *lport,
-    uint32_t *raddr, uint16_t *rport);
+/*
+ * The socket's own and remote address and port, of the socket's family.
+ * 0, or -1 with errno (ENOTCONN: no remote end).
+ */
+int plat_sock_names(plat_sock s, struct ip_addr *laddr, uint16_t *lport,
+    struct ip_addr *raddr, uint16_t *rport);
 
 /*
  * The TCP state of the connection with this four-tuple, also after close:
  * "ESTABLISHED", "FIN_WAIT1", ..., or "gone" when there is none. Returns
  * 0, or -1 with errno when the system could not be asked.
  */
-int plat_tcp_state(uint32_t laddr, uint16_t lport, uint32_t raddr,
-    uint16_t rport, char *name, size_t len);
+int plat_tcp_state(const struct ip_addr *laddr, uint16_t lport,
+    const struct ip_addr *raddr, uint16_t rport, char *name, size_t len);
 
 /*
  * The resource probes of this process: its threads, its descriptors (or

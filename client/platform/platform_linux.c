@@ -2,11 +2,11 @@
  * platform_linux.c - the platform layer (platform.h) on Linux: BSD
  * sockets and connection state from sock_diag. What the system is and
  * holds (its description, the probes) is in platform_linux_sys.c, error
- * names in platform_posix_errname.c.
+ * names in platform_posix_errname.c, addresses of either family, the route
+ * and a socket's names in platform_posix_addr.c.
  */
 #include "platform.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "fd_close.h"
+#include "platform_posix_addr.h"
 #include "sockdiag.h"
 #include "timeunit.h"
 
@@ -120,13 +121,30 @@ end(struct plat_call *c, int64_t rc)
 	errno = e;
 }
 
-void
-plat_socket(plat_sock *s, struct plat_call *c)
+/* An IPv6 socket speaks IPv6 only: no IPv4 through a mapped address. */
+static int
+v6only(int fd)
 {
-	int fd;
+	int on = 1, e;
+
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) == 0)
+		return fd;
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+void
+plat_socket(plat_sock *s, enum ip_family family, struct plat_call *c)
+{
+	int af = plat_posix_af(family), fd = -1;
 
 	begin(c);
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (af != -1)
+		fd = socket(af, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && af == AF_INET6)
+		fd = v6only(fd);
 	end(c, fd);
 	*s = fd >= 0 ? (plat_sock)fd : PLAT_SOCK_NONE;
 }
@@ -236,20 +254,23 @@ finish_connect(int fd, uint64_t deadline_ns)
 }
 
 void
-plat_connect(plat_sock s, uint32_t addr, uint16_t port, uint64_t timeout_ns,
-    struct plat_call *c)
+plat_connect(plat_sock s, const struct ip_addr *addr, uint16_t port,
+    uint64_t timeout_ns, struct plat_call *c)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_storage ss;
+	socklen_t sl = plat_posix_sockaddr(addr, port, &ss);
 	int fd = (int)s, fl, rc, e;
 
-	sin.sin_addr.s_addr = htonl(addr);
-	sin.sin_port = htons(port);
 	fl = fcntl(fd, F_GETFL);
 	begin(c);
 	/* Non-blocking underneath, so that the wait has our deadline. */
 	rc = fl == -1 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	if (rc == 0 && sl == 0) {
+		errno = EAFNOSUPPORT;
+		rc = -1;
+	}
 	if (rc == 0) {
-		rc = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+		rc = connect(fd, (struct sockaddr *)&ss, sl);
 		if (rc == -1 && errno == EINPROGRESS)
 			rc = finish_connect(fd, c->t_start_ns + timeout_ns);
 	}
@@ -348,17 +369,21 @@ plat_reset_kept(void)
 }
 
 void
-plat_listen(plat_sock s, uint32_t addr, uint16_t port, struct plat_call *c)
+plat_listen(plat_sock s, const struct ip_addr *addr, uint16_t port,
+    struct plat_call *c)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_storage ss;
+	socklen_t sl = plat_posix_sockaddr(addr, port, &ss);
 	int fd = (int)s, one = 1, rc;
 
-	sin.sin_addr.s_addr = htonl(addr);
-	sin.sin_port = htons(port);
 	begin(c);
 	rc = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (rc == 0 && sl == 0) {
+		errno = EAFNOSUPPORT;
+		rc = -1;
+	}
 	if (rc == 0)
-		rc = bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+		rc = bind(fd, (struct sockaddr *)&ss, sl);
 	if (rc == 0)
 		rc = listen(fd, LISTEN_BACKLOG);
 	end(c, rc);
@@ -409,29 +434,6 @@ plat_accept(plat_sock s, uint64_t timeout_ns, plat_sock *out,
 	end(c, nfd);
 	if (nfd >= 0)
 		*out = (plat_sock)nfd;
-}
-
-int
-plat_source_addr(uint32_t addr, uint32_t *from)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sin);
-	int fd, rc = -1, e;
-
-	/* Connecting a UDP socket only looks up the route. */
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	sin.sin_addr.s_addr = htonl(addr);
-	sin.sin_port = htons(9);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0) {
-		*from = ntohl(sin.sin_addr.s_addr);
-		rc = 0;
-	}
-	e = errno;
-	close(fd);
-	errno = e;
-	return rc;
 }
 
 __attribute__((noreturn)) static void
@@ -509,30 +511,11 @@ plat_exit_close(plat_sock s, struct plat_call *c)
 }
 
 int
-plat_sock_names(plat_sock s, uint32_t *laddr, uint16_t *lport, uint32_t *raddr,
-    uint16_t *rport)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sin);
-
-	if (getsockname((int)s, (struct sockaddr *)&sin, &len) == -1)
-		return -1;
-	*laddr = ntohl(sin.sin_addr.s_addr);
-	*lport = ntohs(sin.sin_port);
-	len = sizeof(sin);
-	if (getpeername((int)s, (struct sockaddr *)&sin, &len) == -1)
-		return -1;
-	*raddr = ntohl(sin.sin_addr.s_addr);
-	*rport = ntohs(sin.sin_port);
-	return 0;
-}
-
-int
-plat_tcp_state(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
-    char *name, size_t len)
+plat_tcp_state(const struct ip_addr *laddr, uint16_t lport,
+    const struct ip_addr *raddr, uint16_t rport, char *name, size_t len)
 {
 	struct sockdiag_info di;
-	int rc = sockdiag_lookup(laddr, lport, raddr, rport, &di);
+	int rc = sockdiag_lookup_ip(laddr, lport, raddr, rport, &di);
 
 	if (rc < 0)
 		return -1;

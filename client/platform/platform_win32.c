@@ -2,7 +2,8 @@
  * platform_win32.c - the platform layer (platform.h) on Windows, with
  * Winsock 2: the clocks, the record of a call, the blocking mode Winsock
  * cannot be asked for, and the steps that never wait (socket, set,
- * shutdown, close, the reset), the socket's names and the route. The
+ * shutdown, close, the reset), addresses of either family as sockaddrs,
+ * the socket's names and the route. The
  * steps that wait are in platform_win32_io.c, exit-close in
  * platform_win32_exit.c, `signal after` in platform_win32_signal.c, what
  * the system is and holds in platform_win32_sys.c (docs/windows.md).
@@ -231,18 +232,86 @@ plat_win32_no_inherit(SOCKET s)
 
 /* ---- the steps that never wait ---- */
 
-void
-plat_socket(plat_sock *s, struct plat_call *c)
+/* ---- addresses ---- */
+
+int
+plat_win32_sockaddr(const struct ip_addr *a, uint16_t port,
+    struct sockaddr_storage *ss)
 {
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (ip_addr_is_v4(a)) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		memcpy(&sin->sin_addr, a->b, 4);
+		return (int)sizeof(*sin);
+	}
+	if (ip_addr_is_v6(a)) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		memcpy(&sin6->sin6_addr, a->b, 16);
+		return (int)sizeof(*sin6);
+	}
+	WSASetLastError(WSAEAFNOSUPPORT);
+	return 0;
+}
+
+int
+plat_win32_ip_addr(const struct sockaddr_storage *ss, struct ip_addr *a,
+    uint16_t *port)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+	if (ss->ss_family == AF_INET) {
+		*a = ip_addr_v4(ntohl(sin->sin_addr.s_addr));
+		*port = ntohs(sin->sin_port);
+		return 0;
+	}
+	if (ss->ss_family == AF_INET6) {
+		*a = ip_addr_v6(sin6->sin6_addr.s6_addr);
+		*port = ntohs(sin6->sin6_port);
+		return 0;
+	}
+	WSASetLastError(WSAEAFNOSUPPORT);
+	return -1;
+}
+
+/* A TCP socket of af; IPv6 speaking IPv6 only (Windows' default, said). */
+static SOCKET
+tcp_socket(int af)
+{
+	DWORD on = 1;
 	SOCKET fd;
 	int e;
 
-	plat_win32_begin(c, PLAT_SOCK_NONE);
 	/* socket()'s own flags, but not inherited: the exit-close helper
 	 * must hold the one socket it is given, and no other. */
-	fd = WSASocketW(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0,
+	fd = WSASocketW(af, SOCK_STREAM, IPPROTO_TCP, NULL, 0,
 	    WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+	if (fd == INVALID_SOCKET || af != AF_INET6 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, (const char *)&on,
+		sizeof(on)) == 0)
+		return fd;
 	e = WSAGetLastError();
+	closesocket(fd);
+	WSASetLastError(e);
+	return INVALID_SOCKET;
+}
+
+void
+plat_socket(plat_sock *s, enum ip_family family, struct plat_call *c)
+{
+	SOCKET fd = INVALID_SOCKET;
+	int e = WSAEAFNOSUPPORT;
+
+	plat_win32_begin(c, PLAT_SOCK_NONE);
+	if (family == IPF_V4 || family == IPF_V6) {
+		fd = tcp_socket(family == IPF_V4 ? AF_INET : AF_INET6);
+		e = WSAGetLastError();
+	}
 	plat_win32_end(c, fd == INVALID_SOCKET ? -1 : (int64_t)fd, e);
 	if (fd != INVALID_SOCKET)
 		plat_win32_no_inherit(fd);
@@ -409,25 +478,28 @@ plat_reset_kept(void)
 /* ---- names and routes ---- */
 
 int
-plat_source_addr(uint32_t addr, uint32_t *from)
+plat_source_addr(const struct ip_addr *addr, struct ip_addr *from)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	int len = sizeof(sin), rc = -1, e;
+	struct sockaddr_storage ss;
+	int len = plat_win32_sockaddr(addr, 9, &ss), rc = -1, e;
+	uint16_t port;
 	SOCKET fd;
 
+	if (len == 0) {
+		errno = WSAEAFNOSUPPORT;
+		return -1;
+	}
 	/* Connecting a UDP socket only looks up the route. */
-	fd = WSASocketW(AF_INET, SOCK_DGRAM, IPPROTO_UDP, NULL, 0,
+	fd = WSASocketW(ss.ss_family, SOCK_DGRAM, IPPROTO_UDP, NULL, 0,
 	    WSA_FLAG_NO_HANDLE_INHERIT);
 	if (fd == INVALID_SOCKET) {
 		errno = WSAGetLastError();
 		return -1;
 	}
-	sin.sin_addr.s_addr = htonl(addr);
-	sin.sin_port = htons(9);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0) {
-		*from = ntohl(sin.sin_addr.s_addr);
-		rc = 0;
+	if (connect(fd, (struct sockaddr *)&ss, len) == 0) {
+		len = (int)sizeof(ss);
+		if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+			rc = plat_win32_ip_addr(&ss, from, &port);
 	}
 	e = WSAGetLastError();
 	closesocket(fd);
@@ -436,28 +508,28 @@ plat_source_addr(uint32_t addr, uint32_t *from)
 }
 
 int
-plat_sock_names(plat_sock s, uint32_t *laddr, uint16_t *lport, uint32_t *raddr,
-    uint16_t *rport)
+plat_sock_names(plat_sock s, struct ip_addr *laddr, uint16_t *lport,
+    struct ip_addr *raddr, uint16_t *rport)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	int len = sizeof(sin);
+	struct sockaddr_storage ss;
+	int len = (int)sizeof(ss);
 
 	/* errno carries Winsock's number: the agent names it from there. */
-	if (getsockname((SOCKET)s, (struct sockaddr *)&sin, &len) ==
-	    SOCKET_ERROR) {
+	memset(&ss, 0, sizeof(ss));
+	if (getsockname((SOCKET)s, (struct sockaddr *)&ss, &len) ==
+		SOCKET_ERROR ||
+	    plat_win32_ip_addr(&ss, laddr, lport) == -1) {
 		errno = WSAGetLastError();
 		return -1;
 	}
-	*laddr = ntohl(sin.sin_addr.s_addr);
-	*lport = ntohs(sin.sin_port);
-	len = sizeof(sin);
-	if (getpeername((SOCKET)s, (struct sockaddr *)&sin, &len) ==
-	    SOCKET_ERROR) {
+	len = (int)sizeof(ss);
+	memset(&ss, 0, sizeof(ss));
+	if (getpeername((SOCKET)s, (struct sockaddr *)&ss, &len) ==
+		SOCKET_ERROR ||
+	    plat_win32_ip_addr(&ss, raddr, rport) == -1) {
 		errno = WSAGetLastError();
 		return -1;
 	}
-	*raddr = ntohl(sin.sin_addr.s_addr);
-	*rport = ntohs(sin.sin_port);
 	return 0;
 }
 

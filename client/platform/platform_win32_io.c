@@ -89,22 +89,25 @@ connect_result(SOCKET s)
 }
 
 void
-plat_connect(plat_sock s, uint32_t addr, uint16_t port, uint64_t timeout_ns,
-    struct plat_call *c)
+plat_connect(plat_sock s, const struct ip_addr *addr, uint16_t port,
+    uint64_t timeout_ns, struct plat_call *c)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_storage ss;
+	int sl = plat_win32_sockaddr(addr, port, &ss);
 	SOCKET fd = (SOCKET)s;
 	bool was_nb = plat_win32_nonblocking(fd);
 	u_long on = 1, off = 0;
 	int rc, e;
 
-	sin.sin_addr.s_addr = htonl(addr);
-	sin.sin_port = htons(port);
 	plat_win32_begin(c, s);
 	/* Non-blocking underneath, so that the wait has our deadline. */
 	rc = was_nb ? 0 : ioctlsocket(fd, FIONBIO, &on);
+	if (rc == 0 && sl == 0) {
+		WSASetLastError(WSAEAFNOSUPPORT);
+		rc = SOCKET_ERROR;
+	}
 	if (rc == 0) {
-		rc = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+		rc = connect(fd, (struct sockaddr *)&ss, sl);
 		if (rc == SOCKET_ERROR && WSAGetLastError() == WSAEWOULDBLOCK) {
 			rc = wait_for(fd, WANT_WRITE,
 			    c->t_start_ns + timeout_ns);
@@ -180,15 +183,15 @@ plat_recv(plat_sock s, uint64_t size, struct plat_call *c)
 }
 
 void
-plat_listen(plat_sock s, uint32_t addr, uint16_t port, struct plat_call *c)
+plat_listen(plat_sock s, const struct ip_addr *addr, uint16_t port,
+    struct plat_call *c)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_storage ss;
+	int sl = plat_win32_sockaddr(addr, port, &ss);
 	SOCKET fd = (SOCKET)s;
 	BOOL one = TRUE;
 	int rc;
 
-	sin.sin_addr.s_addr = htonl(addr);
-	sin.sin_port = htons(port);
 	plat_win32_begin(c, s);
 	/*
 	 * SO_REUSEADDR as platform.h asks (a port whose connections linger
@@ -198,8 +201,12 @@ plat_listen(plat_sock s, uint32_t addr, uint16_t port, struct plat_call *c)
 	 */
 	rc = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, (const char *)&one,
 	    sizeof(one));
+	if (rc == 0 && sl == 0) {
+		WSASetLastError(WSAEAFNOSUPPORT);
+		rc = SOCKET_ERROR;
+	}
 	if (rc == 0)
-		rc = bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+		rc = bind(fd, (struct sockaddr *)&ss, sl);
 	if (rc == 0)
 		rc = listen(fd, LISTEN_BACKLOG);
 	plat_win32_end(c, rc == 0 ? 0 : -1, WSAGetLastError());

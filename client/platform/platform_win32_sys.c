@@ -2,7 +2,7 @@
  * platform_win32_sys.c - what the Windows system under test is and holds:
  * its description (RtlGetVersion, the host name, and Wine, recognised by
  * ntdll's wine_get_version), the state of a connection by its four-tuple
- * (GetTcpTable2), the resource probes (Toolhelp32 threads,
+ * (GetTcpTable2, GetTcp6Table2), the resource probes (Toolhelp32 threads,
  * GetProcessHandleCount, GetProcessMemoryInfo; the host's connections by
  * state from the same table) and the TCP counters (GetTcpStatisticsEx).
  * What neither Windows nor Wine says is PLAT_UNKNOWN, never a guess.
@@ -11,6 +11,8 @@
 #include "platform_win32_int.h"
 
 #include <windows.h>
+/* Before iphlpapi.h: its IPv6 table (GetTcp6Table2) needs ws2ipdef.h. */
+#include <ws2tcpip.h>
 #include <iphlpapi.h>
 #include <psapi.h>
 #include <tlhelp32.h>
@@ -94,18 +96,22 @@ plat_os_describe(struct plat_os_info *out)
 
 /* ---- the host's TCP table ---- */
 
-/* The whole IPv4 table, malloc'd; NULL with errno (a Windows error). */
-static MIB_TCPTABLE2 *
-tcp_table(void)
+/*
+ * The whole IPv4 table (GetTcpTable2) or IPv6 one (GetTcp6Table2),
+ * malloc'd; NULL with errno (a Windows error).
+ */
+static void *
+table_of(bool v6)
 {
-	MIB_TCPTABLE2 *t = NULL, *n;
+	void *t = NULL, *n;
 	ULONG size = 0;
 	DWORD rc;
 	int tries;
 
 	/* The table may grow between asking its size and reading it. */
 	for (tries = 0; tries < 8; tries++) {
-		rc = GetTcpTable2(t, &size, FALSE);
+		rc = v6 ? GetTcp6Table2(t, &size, FALSE)
+			: GetTcpTable2(t, &size, FALSE);
 		if (rc == NO_ERROR)
 			return t;
 		if (rc != ERROR_INSUFFICIENT_BUFFER)
@@ -119,6 +125,18 @@ tcp_table(void)
 	free(t);
 	errno = (int)rc;
 	return NULL;
+}
+
+static MIB_TCPTABLE2 *
+tcp_table(void)
+{
+	return table_of(false);
+}
+
+static MIB_TCP6TABLE2 *
+tcp6_table(void)
+{
+	return table_of(true);
 }
 
 /* Windows' MIB_TCP_STATE to platform.h's numbering (Linux's); 0: none. */
@@ -163,9 +181,10 @@ row_port(DWORD p)
 	return ntohs((u_short)(p & 0xffff));
 }
 
-int
-plat_tcp_state(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
-    char *name, size_t len)
+/* The row of a four-tuple in either table: its state, 0 when none. */
+static int
+state_v4(const struct ip_addr *laddr, uint16_t lport,
+    const struct ip_addr *raddr, uint16_t rport)
 {
 	MIB_TCPTABLE2 *t = tcp_table();
 	DWORD i;
@@ -176,13 +195,54 @@ plat_tcp_state(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
 	for (i = 0; i < t->dwNumEntries && st == 0; i++) {
 		const MIB_TCPROW2 *r = &t->table[i];
 
-		if (ntohl(r->dwLocalAddr) == laddr &&
+		if (memcmp(&r->dwLocalAddr, laddr->b, 4) == 0 &&
 		    row_port(r->dwLocalPort) == lport &&
-		    ntohl(r->dwRemoteAddr) == raddr &&
+		    memcmp(&r->dwRemoteAddr, raddr->b, 4) == 0 &&
 		    row_port(r->dwRemotePort) == rport)
 			st = linux_state(r->dwState);
 	}
 	free(t);
+	return st;
+}
+
+static int
+state_v6(const struct ip_addr *laddr, uint16_t lport,
+    const struct ip_addr *raddr, uint16_t rport)
+{
+	MIB_TCP6TABLE2 *t = tcp6_table();
+	DWORD i;
+	int st = 0;
+
+	if (t == NULL)
+		return -1;
+	for (i = 0; i < t->dwNumEntries && st == 0; i++) {
+		const MIB_TCP6ROW2 *r = &t->table[i];
+
+		if (memcmp(&r->LocalAddr, laddr->b, 16) == 0 &&
+		    row_port(r->dwLocalPort) == lport &&
+		    memcmp(&r->RemoteAddr, raddr->b, 16) == 0 &&
+		    row_port(r->dwRemotePort) == rport)
+			st = linux_state(r->State);
+	}
+	free(t);
+	return st;
+}
+
+int
+plat_tcp_state(const struct ip_addr *laddr, uint16_t lport,
+    const struct ip_addr *raddr, uint16_t rport, char *name, size_t len)
+{
+	int st;
+
+	if (laddr->family != raddr->family ||
+	    (!ip_addr_is_v4(laddr) && !ip_addr_is_v6(laddr))) {
+		errno = WSAEAFNOSUPPORT;
+		return -1;
+	}
+	st = ip_addr_is_v4(laddr) ? state_v4(laddr, lport, raddr, rport)
+				  : state_v6(laddr, lport, raddr, rport);
+	if (st < 0)
+		return -1;
 	/* A connection is never in LISTEN: that row is a listener's. */
 	if (st == 10 && rport != 0)
 		st = 0;
@@ -194,8 +254,10 @@ int
 plat_probe_socks(struct plat_socks *out, char *err, size_t errlen)
 {
 	MIB_TCPTABLE2 *t;
+	MIB_TCP6TABLE2 *t6;
 	DWORD i;
 	size_t k;
+	int st;
 
 	for (k = 0; k < PLAT_TCP_NSTATES; k++)
 		out->by_state[k] = PLAT_UNKNOWN;
@@ -208,13 +270,18 @@ plat_probe_socks(struct plat_socks *out, char *err, size_t errlen)
 	 * Linux's alone and stays unknown. */
 	for (k = 1; k <= 11; k++)
 		out->by_state[k] = 0;
-	for (i = 0; i < t->dwNumEntries; i++) {
-		int st = linux_state(t->table[i].dwState);
-
-		if (st != 0)
+	for (i = 0; i < t->dwNumEntries; i++)
+		if ((st = linux_state(t->table[i].dwState)) != 0)
 			out->by_state[st]++;
-	}
 	free(t);
+	/* IPv6 as well, as Linux counts both; a host without IPv6 has no
+	 * table to give, and no IPv6 sockets to count. */
+	if ((t6 = tcp6_table()) == NULL)
+		return 0;
+	for (i = 0; i < t6->dwNumEntries; i++)
+		if ((st = linux_state(t6->table[i].State)) != 0)
+			out->by_state[st]++;
+	free(t6);
 	return 0;
 }
 

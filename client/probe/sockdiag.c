@@ -1,5 +1,5 @@
 /*
- * sockdiag.c - NETLINK_SOCK_DIAG queries for TCP over IPv4.
+ * sockdiag.c - NETLINK_SOCK_DIAG queries for TCP over IPv4 and IPv6.
  *
  * After close() a lingering or orphaned socket has no descriptor, so
  * getsockopt(TCP_INFO) cannot see it; inet_diag can, and it answers per
@@ -137,31 +137,47 @@ on_lookup(const struct inet_diag_msg *m, size_t len, void *arg)
 }
 
 int
-sockdiag_lookup(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
-    struct sockdiag_info *out)
+sockdiag_lookup_ip(const struct ip_addr *laddr, uint16_t lport,
+    const struct ip_addr *raddr, uint16_t rport, struct sockdiag_info *out)
 {
 	struct lookup_ctx ctx = { out, false };
 	struct diag_req req;
-	int fd, rc;
+	int fd, rc, family;
 
 	memset(out, 0, sizeof(*out));
+	if (laddr->family != raddr->family ||
+	    (laddr->family != IPF_V4 && laddr->family != IPF_V6)) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	family = laddr->family == IPF_V6 ? AF_INET6 : AF_INET;
 	if ((fd = diag_open()) < 0)
 		return -1;
 	memset(&req, 0, sizeof(req));
 	req.r.idiag_states = ALL_TCP_STATES;
 	req.r.id.idiag_sport = htons(lport);
 	req.r.id.idiag_dport = htons(rport);
-	req.r.id.idiag_src[0] = htonl(laddr);
-	req.r.id.idiag_dst[0] = htonl(raddr);
+	/* network order either way: an IPv4 address is the first 4 bytes */
+	memcpy(req.r.id.idiag_src, laddr->b, family == AF_INET6 ? 16 : 4);
+	memcpy(req.r.id.idiag_dst, raddr->b, family == AF_INET6 ? 16 : 4);
 	req.r.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
 	req.r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-	rc = diag_send(fd, &req, false, AF_INET);
+	rc = diag_send(fd, &req, false, family);
 	if (rc == 0)
 		rc = diag_recv(fd, on_lookup, &ctx);
 	close(fd);
 	if (rc < 0)
 		return -1;
 	return ctx.found ? 1 : 0;
+}
+
+int
+sockdiag_lookup(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
+    struct sockdiag_info *out)
+{
+	struct ip_addr l = ip_addr_v4(laddr), r = ip_addr_v4(raddr);
+
+	return sockdiag_lookup_ip(&l, lport, &r, rport, out);
 }
 
 int

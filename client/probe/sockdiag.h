@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ip_address.h"
+
 struct sockdiag_info {
 	int state; /* TCP_ESTABLISHED ... from <netinet/tcp.h>; 0 = gone */
 	uint32_t
@@ -32,6 +34,14 @@ struct sockdiag_info {
  */
 int sockdiag_lookup(uint32_t laddr, uint16_t lport, uint32_t raddr,
     uint16_t rport, struct sockdiag_info *out);
+
+/*
+ * The same for either family: laddr and raddr must be of one family, IPv4
+ * or IPv6 (-1 with EAFNOSUPPORT otherwise). An IPv6 socket's four-tuple is
+ * looked up among AF_INET6 sockets, an IPv4 one's among AF_INET sockets.
+ */
+int sockdiag_lookup_ip(const struct ip_addr *laddr, uint16_t lport,
+    const struct ip_addr *raddr, uint16_t rport, struct sockdiag_info *out);
 
 /* "FIN_WAIT1", "TIME_WAIT", ... and "gone" for 0. */
 const char *sockdiag_state_name(int state);

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ip_address.h"
 #include "observe.h"
 #include "scenario.h"
 #include "series.h"
@@ -89,7 +90,7 @@ struct dg_row {
 /* One TCP connection on the wire, by the socket that made it. */
 struct dg_conn {
 	char name[SCN_NAME_MAX]; /* the scenario's socket name; "" unknown */
-	uint32_t caddr, paddr;	 /* host order; 0 when not known */
+	struct ip_addr caddr, paddr; /* family IPF_NONE when not known */
 	uint16_t cport, pport;
 	uint32_t isn[2];      /* [0] client's, [1] peer's */
 	bool isn_from_syn[2]; /* false: the first sequence number seen */

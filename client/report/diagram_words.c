@@ -62,6 +62,20 @@ dg_repeat_words(const struct dg_row *r, char *buf, size_t len)
 	return n < 0 ? 0 : (size_t)n;
 }
 
+/* "192.0.2.1:40112", "[2001:db8::1]:40112", or who:40112 when not known. */
+static void
+conn_end(struct tbuf *tb, const struct ip_addr *a, const char *who,
+    uint16_t port)
+{
+	char buf[IP_ADDR_PORT_STRLEN];
+
+	if (a->family == IPF_NONE)
+		tb_printf(tb, "%s:%u", who, port);
+	else
+		tb_printf(tb, "%s",
+		    ip_addr_format_port(a, port, buf, sizeof(buf)));
+}
+
 size_t
 dg_conn_words(const struct dg_conn *c, char *buf, size_t len)
 {
@@ -72,19 +86,9 @@ dg_conn_words(const struct dg_conn *c, char *buf, size_t len)
 		tb_printf(&tb, "%s: ", c->name);
 	else
 		tb_printf(&tb, "port %u: ", c->cport);
-	if (c->caddr != 0)
-		tb_printf(&tb, "%u.%u.%u.%u", c->caddr >> 24,
-		    c->caddr >> 16 & 0xff, c->caddr >> 8 & 0xff,
-		    c->caddr & 0xff);
-	else
-		tb_printf(&tb, "client");
-	tb_printf(&tb, ":%u > ", c->cport);
-	if (c->paddr != 0)
-		tb_printf(&tb, "%u.%u.%u.%u", c->paddr >> 24,
-		    c->paddr >> 16 & 0xff, c->paddr >> 8 & 0xff,
-		    c->paddr & 0xff);
-	else
-		tb_printf(&tb, "peer");
-	tb_printf(&tb, ":%u", c->pport);
+	/* IPv6 in brackets, so its colons are not taken for the port's */
+	conn_end(&tb, &c->caddr, "client", c->cport);
+	tb_printf(&tb, " > ");
+	conn_end(&tb, &c->paddr, "peer", c->pport);
 	return tb.off;
 }

@@ -168,6 +168,7 @@ one_case(FILE *fp, const struct case_result *cr)
 	kv_str(fp, false, "file", cr->file);
 	kv_str(fp, false, "description", cr->description);
 	kv_str(fp, false, "os", cr->os_name);
+	kv_str(fp, false, "family", cr->family);
 	kv_u64(fp, "duration_ns", cr->duration_ns);
 	kv_bool(fp, "aborted", cr->aborted);
 	kv_str(fp, false, "abort_reason", cr->abort_reason);

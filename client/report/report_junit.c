@@ -167,10 +167,12 @@ testsuite(FILE *fp, const struct case_result *cr)
 	fprintf(fp, ">\n");
 	/* JUnit's schema wants at least one property inside <properties> */
 	if (cr->description[0] != '\0' || cr->os_name[0] != '\0' ||
-	    cr->pcap_path[0] != '\0' || cr->aborted || cr->lab.on) {
+	    cr->family[0] != '\0' || cr->pcap_path[0] != '\0' || cr->aborted ||
+	    cr->lab.on) {
 		fprintf(fp, "    <properties>\n");
 		property(fp, "description", cr->description);
 		property(fp, "os", cr->os_name);
+		property(fp, "family", cr->family);
 		property(fp, "capture", cr->pcap_path);
 		lab_properties(fp, cr);
 		if (cr->aborted)

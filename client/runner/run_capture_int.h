@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "wire_peer.h"
 #include "observe.h"
 #include "scenario.h"
 
@@ -49,7 +50,8 @@ struct cap_shared {
 struct run_capture {
 	pcap_t *p;
 	pcap_dumper_t *dump;
-	uint32_t peer_addr;
+	struct ip_addr peers[WIRE_PEER_MAX]; /* the peer's, either family */
+	size_t npeers;
 	bool filter_ports; /* keep only the case's own connections */
 	int64_t rt_offset; /* wall clock - monotonic clock, ns */
 	char iface[64];

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ip_address.h"
 #include "observe.h"
 #include "platform.h"
 #include "run.h"
@@ -48,8 +49,9 @@ struct run_ctx {
 	uint32_t closed_line[SCN_MAX_SOCKS]; /* close line, 0: open */
 	/* where the peer is */
 	struct sandbox *sb;	 /* NULL with --peer */
-	uint32_t peer_addr;	 /* host order */
-	uint32_t client_addr;	 /* ours toward the peer; with `listen` only */
+	/* by family, [0] IPv4 and [1] IPv6 (run_fam()); IPF_NONE: none */
+	struct ip_addr peer_addr[2];   /* the peer's */
+	struct ip_addr client_addr[2]; /* ours toward it; with `listen` only */
 	struct run_peer *peer;	 /* NULL: no lingerpeer (none needed) */
 	struct run_capture *cap; /* NULL: no capture */
 	struct run_sut *sut;	 /* lab mode: the agent (run_sut.h); NULL:
@@ -63,6 +65,28 @@ struct run_ctx {
 	uint32_t cur_iters;	 /* iterations that block has done */
 	uint64_t next_sample_ns; /* when waiting, the next probe sample */
 };
+
+/* The index into peer_addr and client_addr of a family (enum scn_family). */
+static inline size_t
+run_fam(unsigned family)
+{
+	return family == SCN_FAM_IPV6 ? 1 : 0;
+}
+
+/* The peer's address a socket of the scenario talks to. */
+static inline const struct ip_addr *
+run_peer_addr(const struct run_ctx *r, int sock)
+{
+	return &r->peer_addr[run_fam(r->sc->sock_family[sock])];
+}
+
+/* run_addr.c */
+/*
+ * The peer's address of each family the case uses, and ours toward it
+ * for a case that listens. 0, or -1 with why in err ("" when the case has
+ * stopped already: the agent lost).
+ */
+int run_addrs(struct run_ctx *r, char *err, size_t errlen);
 
 /* run_case.c */
 uint64_t run_now(const struct run_ctx *r); /* ns since the case began */

@@ -110,7 +110,7 @@ check_state(struct run_ctx *r, struct pending *w, uint64_t now)
 	s = &r->obs->socks[w->e->sock];
 	if (!s->connected)
 		return true; /* state stays "": nothing to look up */
-	if (sut_tcp_state(r, w->i, s->laddr, s->lport, s->raddr, s->rport,
+	if (sut_tcp_state(r, w->i, &s->laddr, s->lport, &s->raddr, s->rport,
 		w->p->state, sizeof(w->p->state)) == -1) {
 		/* an agent lost has said so already: the first reason stands */
 		run_abort(r, OBS_ABORT_ENV,

@@ -26,8 +26,9 @@ run_listen(struct run_ctx *r, size_t i, struct plat_call *pc)
 {
 	const struct scn_step *st = &r->sc->steps[i];
 
-	if (sut_listen(r, i, r->sock[st->sock], r->client_addr, st->port, pc) ==
-	    0)
+	if (sut_listen(r, i, r->sock[st->sock],
+		&r->client_addr[run_fam(r->sc->sock_family[st->sock])],
+		st->port, pc) == 0)
 		run_record(r, i, pc);
 }
 
@@ -91,11 +92,13 @@ static void
 connect_cmd(const struct run_ctx *r, const struct scn_step *st, char *cmd,
     size_t len)
 {
-	struct in_addr in = { .s_addr = htonl(r->client_addr) };
-	char a[INET_ADDRSTRLEN];
+	const struct ip_addr *to =
+	    &r->client_addr[run_fam(r->sc->sock_family[st->sock2])];
+	char a[IP_ADDR_PORT_STRLEN];
 
-	inet_ntop(AF_INET, &in, a, sizeof(a));
-	snprintf(cmd, len, "connect %s:%u%s%s", a, st->port,
+	/* the peer names an IPv6 end in brackets: [2001:db8::1]:8000 */
+	snprintf(cmd, len, "connect %s%s%s",
+	    ip_addr_format_port(to, st->port, a, sizeof(a)),
 	    st->text[0] != '\0' ? " " : "", st->text);
 }
 
@@ -196,9 +199,9 @@ run_peer_connect(struct run_ctx *r, size_t i)
 		return;
 	s = &r->obs->socks[st->sock2];
 	s->connected = true;
-	s->laddr = r->client_addr;
+	s->laddr = r->client_addr[run_fam(r->sc->sock_family[st->sock2])];
 	s->lport = st->port;
-	s->raddr = r->peer_addr;
+	s->raddr = *run_peer_addr(r, st->sock2);
 	s->rport = port;
 	s->peer_conn_id = id;
 	run_emit_sock(r, (size_t)st->sock2);
@@ -217,7 +220,8 @@ owner(const struct run_ctx *r, int n, const struct obs_sock *got)
 	for (k = 0; k < r->sc->nsocks; k++) {
 		s = &r->obs->socks[k];
 		if (s->connected && ((int)k == n || r->made_step[k] == 0) &&
-		    s->lport == got->lport && s->raddr == got->raddr &&
+		    s->lport == got->lport &&
+		    ip_addr_eq(&s->raddr, &got->raddr) &&
 		    s->rport == got->rport)
 			return (int)k;
 	}
@@ -228,11 +232,10 @@ owner(const struct run_ctx *r, int n, const struct obs_sock *got)
 static void
 not_named(struct run_ctx *r, size_t i, int n, int o, const struct obs_sock *got)
 {
-	struct in_addr in = { .s_addr = htonl(got->raddr) };
-	char where[96], a[INET_ADDRSTRLEN], whose[64];
+	char where[96], a[IP_ADDR_PORT_STRLEN], whose[64];
 
 	run_where(r, i, where, sizeof(where));
-	inet_ntop(AF_INET, &in, a, sizeof(a));
+	ip_addr_format_port(&got->raddr, got->rport, a, sizeof(a));
 	if (o >= 0)
 		snprintf(whose, sizeof(whose), "the one named %s",
 		    r->sc->socks[o]);
@@ -240,10 +243,10 @@ not_named(struct run_ctx *r, size_t i, int n, int o, const struct obs_sock *got)
 		snprintf(whose, sizeof(whose), "one no `peer connect` made");
 	run_abort(r, OBS_ABORT_CASE,
 	    "%s: accept() returned the connection from "
-	    "%s:%u, %s, not %s's: the system hands out connections in the order "
+	    "%s, %s, not %s's: the system hands out connections in the order "
 	    "they were made, so accept them in the order of their `peer "
 	    "connect` lines",
-	    where, a, got->rport, whose, r->sc->socks[n]);
+	    where, a, whose, r->sc->socks[n]);
 }
 
 /* Give name n the connection accepted into r->sock[n]. */

@@ -126,8 +126,8 @@ do_connect(struct run_ctx *r, size_t i, struct plat_call *pc)
 		    where);
 		return;
 	}
-	if (sut_connect(r, i, r->sock[st->sock], r->peer_addr, port,
-		RUN_CONNECT_TIMEOUT_NS, pc) == -1)
+	if (sut_connect(r, i, r->sock[st->sock], run_peer_addr(r, st->sock),
+		port, RUN_CONNECT_TIMEOUT_NS, pc) == -1)
 		return;
 	run_record(r, i, pc);
 	if (pc->ret != 0)
@@ -174,7 +174,9 @@ do_socket(struct run_ctx *r, size_t i, struct plat_call *pc)
 		    r->sc->steps[r->made_step[st->sock] - 1].pos.line);
 		return;
 	}
-	if (sut_socket(r, i, &r->sock[st->sock], pc) == -1)
+	if (sut_socket(r, i, &r->sock[st->sock],
+		r->sc->sock_family[st->sock] == SCN_FAM_IPV6 ? IPF_V6 : IPF_V4,
+		pc) == -1)
 		return;
 	r->made_step[st->sock] = i + 1;
 	r->closed_line[st->sock] = 0;

@@ -213,13 +213,14 @@ done(struct run_ctx *r, size_t i, int rc, struct plat_call *c)
 }
 
 int
-sut_socket(struct run_ctx *r, size_t i, plat_sock *s, struct plat_call *c)
+sut_socket(struct run_ctx *r, size_t i, plat_sock *s, enum ip_family family,
+    struct plat_call *c)
 {
 	if (r->sut == NULL) {
-		plat_socket(s, c);
+		plat_socket(s, family, c);
 		return 0;
 	}
-	return done(r, i, agent_socket(r->sut->ac, s, c), c);
+	return done(r, i, agent_socket(r->sut->ac, s, family, c), c);
 }
 
 int
@@ -234,8 +235,9 @@ sut_setopt(struct run_ctx *r, size_t i, plat_sock s, enum plat_opt opt,
 }
 
 int
-sut_connect(struct run_ctx *r, size_t i, plat_sock s, uint32_t addr,
-    uint16_t port, uint64_t timeout_ns, struct plat_call *c)
+sut_connect(struct run_ctx *r, size_t i, plat_sock s,
+    const struct ip_addr *addr, uint16_t port, uint64_t timeout_ns,
+    struct plat_call *c)
 {
 	if (r->sut == NULL) {
 		plat_connect(s, addr, port, timeout_ns, c);
@@ -299,7 +301,7 @@ sut_exit_close(struct run_ctx *r, size_t i, plat_sock s, struct plat_call *c)
 }
 
 int
-sut_listen(struct run_ctx *r, size_t i, plat_sock s, uint32_t addr,
+sut_listen(struct run_ctx *r, size_t i, plat_sock s, const struct ip_addr *addr,
     uint16_t port, struct plat_call *c)
 {
 	if (r->sut == NULL) {
@@ -340,8 +342,8 @@ sut_signal_handled_ns(const struct run_ctx *r)
 }
 
 int
-sut_sock_names(struct run_ctx *r, size_t i, plat_sock s, uint32_t *laddr,
-    uint16_t *lport, uint32_t *raddr, uint16_t *rport)
+sut_sock_names(struct run_ctx *r, size_t i, plat_sock s, struct ip_addr *laddr,
+    uint16_t *lport, struct ip_addr *raddr, uint16_t *rport)
 {
 	struct agent_client *ac;
 
@@ -359,7 +361,8 @@ sut_sock_names(struct run_ctx *r, size_t i, plat_sock s, uint32_t *laddr,
 }
 
 int
-sut_source_addr(struct run_ctx *r, uint32_t addr, uint32_t *from)
+sut_source_addr(struct run_ctx *r, const struct ip_addr *addr,
+    struct ip_addr *from)
 {
 	struct agent_client *ac;
 
@@ -376,8 +379,9 @@ sut_source_addr(struct run_ctx *r, uint32_t addr, uint32_t *from)
 }
 
 int
-sut_tcp_state(struct run_ctx *r, size_t i, uint32_t laddr, uint16_t lport,
-    uint32_t raddr, uint16_t rport, char *name, size_t len)
+sut_tcp_state(struct run_ctx *r, size_t i, const struct ip_addr *laddr,
+    uint16_t lport, const struct ip_addr *raddr, uint16_t rport, char *name,
+    size_t len)
 {
 	if (r->sut == NULL)
 		return plat_tcp_state(laddr, lport, raddr, rport, name, len);

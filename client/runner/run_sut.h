@@ -57,11 +57,12 @@ void sut_clock_refresh(struct run_ctx *r);
 uint64_t sut_clock_bound(const struct run_ctx *r);
 
 /* The steps. */
-int sut_socket(struct run_ctx *r, size_t i, plat_sock *s, struct plat_call *c);
+int sut_socket(struct run_ctx *r, size_t i, plat_sock *s,
+    enum ip_family family, struct plat_call *c);
 int sut_setopt(struct run_ctx *r, size_t i, plat_sock s, enum plat_opt opt,
     int64_t value, struct plat_call *c);
-int sut_connect(struct run_ctx *r, size_t i, plat_sock s, uint32_t addr,
-    uint16_t port, uint64_t timeout_ns, struct plat_call *c);
+int sut_connect(struct run_ctx *r, size_t i, plat_sock s,
+    const struct ip_addr *addr, uint16_t port, uint64_t timeout_ns, struct plat_call *c);
 int sut_send(struct run_ctx *r, size_t i, plat_sock s, uint64_t size,
     bool until_blocked, struct plat_call *c);
 int sut_recv(struct run_ctx *r, size_t i, plat_sock s, uint64_t size,
@@ -72,8 +73,8 @@ int sut_close_sock(struct run_ctx *r, size_t i, plat_sock s,
     struct plat_call *c);
 int sut_exit_close(struct run_ctx *r, size_t i, plat_sock s,
     struct plat_call *c);
-int sut_listen(struct run_ctx *r, size_t i, plat_sock s, uint32_t addr,
-    uint16_t port, struct plat_call *c);
+int sut_listen(struct run_ctx *r, size_t i, plat_sock s,
+    const struct ip_addr *addr, uint16_t port, struct plat_call *c);
 int sut_accept(struct run_ctx *r, size_t i, plat_sock s, uint64_t timeout_ns,
     plat_sock *out, struct plat_call *c);
 int sut_signal_after(struct run_ctx *r, size_t i, uint64_t after_ns,
@@ -86,11 +87,14 @@ uint64_t sut_signal_handled_ns(const struct run_ctx *r);
  * plat_tcp_state(): 0, or -1 with errno (locally), or with the case
  * stopped (the agent lost, or its refusal said in the case's reason).
  */
-int sut_sock_names(struct run_ctx *r, size_t i, plat_sock s, uint32_t *laddr,
-    uint16_t *lport, uint32_t *raddr, uint16_t *rport);
-int sut_source_addr(struct run_ctx *r, uint32_t addr, uint32_t *from);
-int sut_tcp_state(struct run_ctx *r, size_t i, uint32_t laddr, uint16_t lport,
-    uint32_t raddr, uint16_t rport, char *name, size_t len);
+int sut_sock_names(struct run_ctx *r, size_t i, plat_sock s,
+    struct ip_addr *laddr, uint16_t *lport, struct ip_addr *raddr,
+    uint16_t *rport);
+int sut_source_addr(struct run_ctx *r, const struct ip_addr *addr,
+    struct ip_addr *from);
+int sut_tcp_state(struct run_ctx *r, size_t i, const struct ip_addr *laddr,
+    uint16_t lport, const struct ip_addr *raddr, uint16_t rport, char *name,
+    size_t len);
 
 /*
  * The resource probes, as plat_probe_proc(), plat_probe_socks() and

@@ -80,7 +80,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		require(recs[n].call <= OB_CALL_OTHER, "a known call");
 		n++;
 	}
-	if (ob_conns_build(&cs, NULL, 0, recs, n) == 0) {
+	if (ob_conns_build(&cs, NULL, NULL, 0, recs, n) == 0) {
 		for (i = 0; i < cs.n; i++) {
 			require(cs.v[i].lport > 0 && cs.v[i].rport > 0,
 			    "a connection has ports");

@@ -199,6 +199,13 @@ aut_peer_cmd(const char *cmd)
 void
 aut_setup(const char *const extra[], int token_fd)
 {
+	(void)aut_setup_addr(NULL, extra, token_fd);
+}
+
+struct sandbox *
+aut_setup_addr(const char *peer_addr, const char *const extra[],
+    int token_fd)
+{
 	static const struct {
 		int port;
 		const char *spec;
@@ -208,10 +215,11 @@ aut_setup(const char *const extra[], int token_fd)
 		{ AGENT_FULL_PORT, "stop-reading" },
 	};
 	char err[256], cmd[64];
+	struct sandbox *sb;
 	size_t i;
 
-	itest_enter_sandbox();
-	ITEST_CHECK(itest_start_peer(NULL, &aut_peer) == 0);
+	sb = itest_enter_sandbox();
+	ITEST_CHECK(itest_start_peer_addr(peer_addr, NULL, &aut_peer) == 0);
 	aut_ctl = control_client_open(aut_peer.control, 5000, err, sizeof(err));
 	ITEST_CHECKF(aut_ctl != NULL, "%s", err);
 	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
@@ -220,6 +228,7 @@ aut_setup(const char *const extra[], int token_fd)
 		aut_peer_cmd(cmd);
 	}
 	aut_start(extra, token_fd);
+	return sb;
 }
 
 void

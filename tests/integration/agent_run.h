@@ -28,6 +28,7 @@
 #include <sys/types.h>
 
 #include "control_client.h"
+#include "ip_address.h"
 #include "itest.h"
 
 #define AGENT_ADDR	   "127.0.0.1:7900"
@@ -38,6 +39,16 @@
 #define AGENT_CLOSED_PORT  83 /* nothing listens: the peer refuses (RST) */
 #define AGENT_PEER_ADDR	   0xc0000202u /* 192.0.2.2 */
 #define AGENT_CLIENT_ADDR  0xc0000201u /* 192.0.2.1 */
+/* The same as the agent client's calls take them. */
+#define AGENT_PEER_IP	   (&(const struct ip_addr)IP_ADDR_V4_INIT(192, 0, 2, 2))
+#define AGENT_CLIENT_IP	   (&(const struct ip_addr)IP_ADDR_V4_INIT(192, 0, 2, 1))
+/* SANDBOX_PEER_ADDR6 and SANDBOX_CLIENT_ADDR6: 2001:db8::2 and ::1. */
+#define AGENT_PEER_IP6                                                         \
+	(&(const struct ip_addr) { .family = IPF_V6,                           \
+	    .b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } })
+#define AGENT_CLIENT_IP6                                                       \
+	(&(const struct ip_addr) { .family = IPF_V6,                           \
+	    .b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } })
 
 struct agent_under_test {
 	bool windows;		/* Winsock's names and ways (under Wine) */
@@ -65,6 +76,13 @@ void aut_init(int argc, char **argv);
 /* The sandbox, lingerpeer on its ports, the agent with extra arguments
  * (NULL-terminated, may be NULL); token_fd >= 0 becomes its fd 3. */
 void aut_setup(const char *const extra[], int token_fd);
+/*
+ * The same with lingerpeer owning peer_addr (its --addr: "192.0.2.2,
+ * 2001:db8::2" for both families; NULL: SANDBOX_PEER_ADDR). The sandbox
+ * is returned, to ask it whether it has IPv6.
+ */
+struct sandbox *aut_setup_addr(const char *peer_addr,
+    const char *const extra[], int token_fd);
 /* Stop the agent (it must exit 0), then lingerpeer. */
 void aut_teardown(void);
 

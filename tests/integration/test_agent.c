@@ -48,7 +48,7 @@
 #define AGENT	      AGENT_ADDR
 #define SWALLOW_PORT  AGENT_SWALLOW_PORT
 #define QUIET_PORT    AGENT_QUIET_PORT
-#define PEER_ADDR     AGENT_PEER_ADDR
+#define PEER_ADDR     AGENT_PEER_IP
 #define TOKEN	      "3q2+7kR0b0Jm8aUqXlq1s8yI2W3Yk2vB"
 #define LINE_MS	      5000 /* a reply on an idle sandbox: well under */
 /*
@@ -188,7 +188,8 @@ check_hello(const struct agent_hello *h)
  */
 static void
 check_lingering_close(struct agent_client *ac, const struct plat_call *c,
-    uint32_t la, uint16_t lp, uint32_t ra, uint16_t rp)
+    const struct ip_addr *la, uint16_t lp, const struct ip_addr *ra,
+    uint16_t rp)
 {
 	char state[32];
 	uint64_t took;
@@ -252,7 +253,7 @@ close_lingers_child(void)
 	struct agent_hello h;
 	struct plat_call c;
 	char err[512];
-	uint32_t la, ra;
+	struct ip_addr la, ra;
 	uint16_t lp, rp;
 	int64_t off;
 	uint64_t bound;
@@ -262,7 +263,7 @@ close_lingers_child(void)
 	ac = agent_client_open(AGENT, NULL, 5000, &h, err, sizeof(err));
 	ITEST_CHECKF(ac != NULL, "%s", err);
 	check_hello(&h);
-	ITEST_CHECK(agent_socket(ac, &s, &c) == 0 && c.ret >= 0 && s > 0);
+	ITEST_CHECK(agent_socket(ac, &s, IPF_V4, &c) == 0 && c.ret >= 0 && s > 0);
 	ITEST_CHECK(
 	    agent_setopt(ac, s, PLAT_OPT_LINGER, 1, &c) == 0 && c.ret == 0);
 	ITEST_CHECK(agent_setopt(ac, s, PLAT_OPT_NONBLOCKING, 0, &c) == 0 &&
@@ -271,7 +272,7 @@ close_lingers_child(void)
 			LINGER_NS * 10, &c) == 0);
 	ITEST_CHECKF(c.ret == 0, "connect failed: %s", c.err_name);
 	ITEST_CHECK(agent_sock_names(ac, s, &la, &lp, &ra, &rp) == 0);
-	ITEST_CHECK(ra == PEER_ADDR && rp == SWALLOW_PORT && lp != 0);
+	ITEST_CHECK(ip_addr_eq(&ra, PEER_ADDR) && rp == SWALLOW_PORT && lp != 0);
 	ITEST_CHECK(agent_send(ac, s, 4096, false, &c) == 0 && c.ret == 4096 &&
 	    c.bytes == 4096);
 	/* The peer sends nothing: the reply names the error. */
@@ -280,7 +281,7 @@ close_lingers_child(void)
 		c.err != 0,
 	    "recv: err=%d '%s'", c.err, c.err_name);
 	ITEST_CHECK(agent_close(ac, s, &c) == 0);
-	check_lingering_close(ac, &c, la, lp, ra, rp);
+	check_lingering_close(ac, &c, &la, lp, &ra, rp);
 	/* The handle is gone: refused, and the agent is not lost. */
 	ITEST_CHECK(agent_close(ac, s, &c) == -1 && !agent_client_lost(ac));
 	ITEST_CHECK(strstr(agent_client_error(ac), "no-sock") != NULL);

@@ -58,7 +58,7 @@ new_socket(void)
 	struct plat_call c;
 	plat_sock s;
 
-	STEP(agent_socket(ac, &s, &c));
+	STEP(agent_socket(ac, &s, IPF_V4, &c));
 	expect_ok(&c, "socket");
 	return s;
 }
@@ -80,7 +80,7 @@ connected(int port, bool nonblocking)
 
 	if (nonblocking)
 		set(s, PLAT_OPT_NONBLOCKING, 0, "set nonblocking");
-	STEP(agent_connect(ac, s, AGENT_PEER_ADDR, (uint16_t)port, 5 * S, &c));
+	STEP(agent_connect(ac, s, AGENT_PEER_IP, (uint16_t)port, 5 * S, &c));
 	expect_ok(&c, "connect");
 	return s;
 }
@@ -127,7 +127,7 @@ data_steps(void)
 	plat_sock s = new_socket(), f, q;
 	struct plat_call c;
 
-	STEP(agent_connect(ac, s, AGENT_PEER_ADDR, AGENT_CLOSED_PORT, 5 * S,
+	STEP(agent_connect(ac, s, AGENT_PEER_IP, AGENT_CLOSED_PORT, 5 * S,
 	    &c));
 	expect_fail(&c, "CONNREFUSED", "connect to a closed port");
 	STEP(agent_close(ac, s, &c));
@@ -166,7 +166,7 @@ closes(void)
 {
 	plat_sock s = connected(AGENT_SWALLOW_PORT, false), e;
 	struct plat_call c;
-	uint32_t la, ra;
+	struct ip_addr la, ra;
 	uint16_t lp, rp;
 	char state[32];
 	uint64_t took;
@@ -182,7 +182,7 @@ closes(void)
 	if (!aut.windows)
 		ITEST_CHECKF(took >= 900 * MS, "close took %.3f s, not 1 s",
 		    took / 1e9);
-	STEP(agent_tcp_state(ac, la, lp, ra, rp, state, sizeof(state)));
+	STEP(agent_tcp_state(ac, &la, lp, &ra, rp, state, sizeof(state)));
 	ITEST_CHECKF(aut.windows ? strcmp(state, "unknown") != 0
 				 : strcmp(state, "FIN_WAIT1") == 0,
 	    "state after close: %s", state);
@@ -195,7 +195,7 @@ closes(void)
 	    "exit-close took "
 	    "%.3f s",
 	    (c.t_end_ns - c.t_start_ns) / 1e9);
-	STEP(agent_tcp_state(ac, la, lp, ra, rp, state, sizeof(state)));
+	STEP(agent_tcp_state(ac, &la, lp, &ra, rp, state, sizeof(state)));
 	/* The process's exit closed it: a FIN the peer swallows. */
 	ITEST_CHECKF(strcmp(state, "FIN_WAIT1") == 0 ||
 		(aut.windows && strcmp(state, "unknown") != 0),
@@ -211,11 +211,11 @@ server_steps(void)
 {
 	plat_sock l = new_socket(), n;
 	struct plat_call c;
-	uint32_t la, ra;
+	struct ip_addr la, ra;
 	uint16_t lp, rp;
 	char cmd[96];
 
-	STEP(agent_listen(ac, l, AGENT_CLIENT_ADDR, SERVER_PORT, &c));
+	STEP(agent_listen(ac, l, AGENT_CLIENT_IP, SERVER_PORT, &c));
 	expect_ok(&c, "listen");
 	set(l, PLAT_OPT_NONBLOCKING, 0, "set nonblocking");
 	STEP(agent_accept(ac, l, S, &n, &c));
@@ -233,8 +233,8 @@ server_steps(void)
 	expect_ok(&c, "accept");
 	ITEST_CHECK(n != PLAT_SOCK_NONE);
 	STEP(agent_sock_names(ac, n, &la, &lp, &ra, &rp));
-	ITEST_CHECK(la == AGENT_CLIENT_ADDR && lp == SERVER_PORT &&
-	    ra == AGENT_PEER_ADDR);
+	ITEST_CHECK(ip_addr_eq(&la, AGENT_CLIENT_IP) && lp == SERVER_PORT &&
+	    ip_addr_eq(&ra, AGENT_PEER_IP));
 }
 
 /*
@@ -289,7 +289,7 @@ signals(void)
 	    (long long)c.ret, c.err_name);
 	check_interrupted(&c, "recv");
 	s = new_socket();
-	STEP(agent_listen(ac, s, AGENT_CLIENT_ADDR, SERVER_PORT + 1, &c));
+	STEP(agent_listen(ac, s, AGENT_CLIENT_IP, SERVER_PORT + 1, &c));
 	STEP(agent_signal_after(ac, 200 * MS, &c));
 	STEP(agent_accept(ac, s, 5 * S, &n, &c));
 	expect_fail(&c, "INTR", "accept interrupted");
@@ -305,12 +305,12 @@ questions(void)
 	struct plat_socks so;
 	struct plat_proc pp;
 	int64_t v[2];
-	uint32_t from;
+	struct ip_addr from;
 	size_t n;
 
 	(void)q;
-	STEP(agent_source_addr(ac, AGENT_PEER_ADDR, &from));
-	ITEST_CHECK(from == AGENT_CLIENT_ADDR);
+	STEP(agent_source_addr(ac, AGENT_PEER_IP, &from));
+	ITEST_CHECK(ip_addr_eq(&from, AGENT_CLIENT_IP));
 	STEP(agent_probe_proc(ac, &pp));
 	ITEST_CHECK(pp.threads > 0 || pp.threads == PLAT_UNKNOWN);
 	ITEST_CHECK(pp.fds > 0 || pp.fds == PLAT_UNKNOWN);

@@ -94,6 +94,11 @@ def cmd_junit(xml_path, jsonl):
         got = (n, f, e, s)
         attrs = (suite.tests, suite.failures, suite.errors, suite.skipped)
         want = want_counts(case)
+        props = {p.name: p.value for p in suite.properties()}
+        if props.get("family") != case["family"]:
+            bad += 1
+            print("FAIL: suite %s: property family %r, JSON report %r" %
+                  (suite.name, props.get("family"), case["family"]))
         if suite.name != case["case"] or got != want or attrs != want:
             bad += 1
             print("FAIL: suite %s: testcases (tests, failures, errors, skipped) %s, "

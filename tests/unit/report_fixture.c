@@ -74,6 +74,7 @@ add_nasty_case(struct run_result *run)
 	struct scn_expect *e;
 
 	snprintf(f->sc.case_name, sizeof(f->sc.case_name), "x.scn[m=<&\"#>]");
+	f->sc.family = SCN_FAM_IPV6; /* the reports say which */
 	snprintf(f->sc.description, sizeof(f->sc.description), "%s", NASTY);
 	fx_step(f, STEP_CONNECT, 0, MS(1), 0, NULL);
 	e = fx_expect(f, EXP_RETURNS, SCN_OS_ALL, NASTY);

@@ -82,6 +82,18 @@ test_requests_round_trip(void **state)
 		{ "route 192.0.2.2", "route 192.0.2.2" },
 		{ "state 192.0.2.1:40000 192.0.2.2:80",
 		    "state 192.0.2.1:40000 192.0.2.2:80" },
+		/* IPv6: the family asked for, addresses in brackets by a
+		 * port, written back in their short form (RFC 5952). */
+		{ "socket IPv4", "socket" },
+		{ "socket ipv6", "socket ipv6" },
+		{ "connect 1 [2001:db8::2]:80",
+		    "connect 1 [2001:db8::2]:80 timeout=10000000000ns" },
+		{ "connect 1 [2001:DB8:0:0:0:0:0:2]:80 timeout=1s",
+		    "connect 1 [2001:db8::2]:80 timeout=1000000000ns" },
+		{ "listen 1 [::]:8000", "listen 1 [::]:8000" },
+		{ "route 2001:db8::2", "route 2001:db8::2" },
+		{ "state [2001:db8::1]:40000 [2001:db8::2]:80",
+		    "state [2001:db8::1]:40000 [2001:db8::2]:80" },
 		{ "probe process", "probe process" },
 		{ "probe sockets", "probe sockets" },
 		{ "probe counters TCPAbortOnLinger TCPAbortOnClose",
@@ -109,7 +121,7 @@ test_request_fields(void **state)
 	assert_int_equal(parse("connect 12 192.0.2.2:8080 timeout=3s"), 0);
 	assert_int_equal(req.verb, AGENT_CONNECT);
 	assert_int_equal(req.sock, 12);
-	assert_int_equal(req.addr, 0xc0000202u);
+	assert_int_equal(ip_addr_to_v4(&req.addr), 0xc0000202u);
 	assert_int_equal(req.port, 8080);
 	assert_int_equal(req.duration_ns, 3000000000ull);
 	assert_int_equal(parse("set none linger 2147483648"), 0);
@@ -135,6 +147,95 @@ test_request_fields(void **state)
 	assert_string_equal(agent_verb_name(AGENT_PROBE_SOCKETS), "probe");
 }
 
+/* IPv6 through the agent: the family and addresses of either kind. */
+static void
+test_ipv6_requests(void **state)
+{
+	static const uint8_t peer6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	struct agent_req r;
+	char buf[AGENT_LINE_MAX + 2];
+
+	(void)state;
+	assert_int_equal(parse("socket"), 0);
+	assert_int_equal(req.family, IPF_V4);
+	assert_int_equal(parse("socket ipv6"), 0);
+	assert_int_equal(req.family, IPF_V6);
+	assert_int_equal(parse("connect 3 [2001:db8::2]:7001"), 0);
+	assert_true(ip_addr_is_v6(&req.addr));
+	assert_memory_equal(req.addr.b, peer6, 16);
+	assert_int_equal(req.port, 7001);
+	assert_int_equal(parse("state [2001:db8::1]:0 [2001:db8::2]:7001"), 0);
+	assert_true(ip_addr_is_v6(&req.raddr));
+	assert_int_equal(req.port, 0);
+	assert_int_equal(parse("route ::1"), 0);
+	assert_int_equal(req.addr.b[15], 1);
+	/* The runner's half writes only what the agent reads back. */
+	memset(&r, 0, sizeof(r));
+	r.verb = AGENT_CONNECT;
+	r.sock = 1;
+	r.port = 80;
+	assert_int_equal(agent_format_request(&r, buf, sizeof(buf)), 0);
+	r.addr = ip_addr_v6(peer6);
+	assert_true(agent_format_request(&r, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "connect 1 [2001:db8::2]:80 timeout=0ns\n");
+	r.verb = AGENT_STATE;
+	r.raddr = ip_addr_v4(0xc0000202u);
+	assert_int_equal(agent_format_request(&r, buf, sizeof(buf)), 0);
+	r.verb = AGENT_SOCKET;
+	r.family = IPF_V6;
+	assert_true(agent_format_request(&r, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "socket ipv6\n");
+	r.family = (enum ip_family)5;
+	assert_int_equal(agent_format_request(&r, buf, sizeof(buf)), 0);
+}
+
+static void
+test_ipv6_replies(void **state)
+{
+	static const uint8_t all[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct agent_names n = { .known = true, .lport = 40000, .rport = 7001 };
+	struct agent_names got;
+	struct agent_reply r;
+	struct plat_call c, back;
+	char buf[AGENT_REPLY_MAX];
+	uint64_t sig;
+	uint32_t sock;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(ip_addr_parse("2001:db8::1", &n.laddr), 0);
+	assert_int_equal(ip_addr_parse("2001:db8::2", &n.raddr), 0);
+	memset(&c, 0, sizeof(c));
+	len = agent_format_call(&c, AGENT_SOCK_NONE, &n, 0, buf, sizeof(buf));
+	assert_true(len > 0);
+	assert_non_null(strstr(buf,
+	    " local=[2001:db8::1]:40000 remote=[2001:db8::2]:7001\n"));
+	assert_int_equal(agent_parse_reply(buf, len, &r), 0);
+	assert_int_equal(agent_reply_call(&r, &back, &sock, &got, &sig), 0);
+	assert_true(got.known);
+	assert_true(ip_addr_eq(&got.laddr, &n.laddr));
+	assert_true(ip_addr_eq(&got.raddr, &n.raddr));
+	assert_int_equal(got.rport, 7001);
+	/* The longest names there are fit, and read back. */
+	n.laddr = ip_addr_v6(all);
+	n.raddr = ip_addr_v6(all);
+	n.lport = n.rport = 65535;
+	len = agent_format_names(&n, buf, sizeof(buf));
+	assert_true(len > 0);
+	assert_string_equal(buf,
+	    "ok local=[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535 "
+	    "remote=[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535\n");
+	assert_int_equal(agent_parse_reply(buf, len, &r), 0);
+	assert_int_equal(agent_reply_names(&r, &got), 0);
+	assert_true(ip_addr_eq(&got.raddr, &n.raddr));
+	/* A v6 address without brackets by its port is no name. */
+	snprintf(buf, sizeof(buf), "ok local=2001:db8::1:5 remote=[::1]:5");
+	assert_int_equal(agent_parse_reply(buf, strlen(buf), &r), 0);
+	assert_int_equal(agent_reply_names(&r, &got), -1);
+	assert_false(got.known);
+}
+
 struct bad {
 	const char *line;
 	size_t len; /* 0: strlen */
@@ -153,7 +254,10 @@ test_bad_requests(void **state)
 		{ "close \x80", 0, "bad-char", "0x80" },
 		{ "close 1\n", 0, "bad-char", "0x0a" },
 		{ "frobnicate", 0, "unknown-command", "'frobnicate'" },
-		{ "socket 1", 0, "bad-argument", "socket takes 0 to 0" },
+		{ "socket 1", 0, "bad-argument", "is not a family" },
+		{ "socket ipv6 ipv4", 0, "bad-argument",
+		    "socket takes 0 to 1" },
+		{ "socket inet6", 0, "bad-argument", "socket ipv6" },
 		{ "close", 0, "bad-argument", "close takes 1 to 1" },
 		{ "close 0", 0, "bad-argument", "is not a socket" },
 		{ "close -1", 0, "bad-argument", "is not a socket" },
@@ -165,12 +269,33 @@ test_bad_requests(void **state)
 		{ "set 1 nonblocking 1", 0, "bad-argument", "takes no value" },
 		{ "set 1 keepalive 1", 0, "bad-argument", "is no option" },
 		{ "connect 1 192.0.2.2", 0, "bad-argument",
-		    "not an IPv4 address and port" },
+		    "not an address and port" },
 		{ "connect 1 192.0.2.256:80", 0, "bad-argument",
-		    "not an IPv4" },
-		{ "connect 1 192.0.2:80", 0, "bad-argument", "not an IPv4" },
+		    "not an address" },
+		{ "connect 1 192.0.2:80", 0, "bad-argument", "not an address" },
 		{ "connect 1 192.0.2.2:65536", 0, "bad-argument",
-		    "not an IPv4" },
+		    "not an address" },
+		/* IPv6 beside a port needs its brackets; IPv4 has none. */
+		{ "connect 1 2001:db8::2:80", 0, "bad-argument",
+		    "[2001:db8::2]:80 for IPv6" },
+		{ "connect 1 [2001:db8::2]", 0, "bad-argument",
+		    "not an address" },
+		{ "connect 1 [2001:db8::2]80", 0, "bad-argument",
+		    "not an address" },
+		{ "connect 1 [192.0.2.2]:80", 0, "bad-argument",
+		    "not an address" },
+		{ "connect 1 [2001:db8::g]:80", 0, "bad-argument",
+		    "not an address" },
+		{ "connect 1 [fe80::1%eth0]:80", 0, "bad-argument",
+		    "not an address" },
+		{ "connect 1 []:80", 0, "bad-argument", "not an address" },
+		{ "connect 1 [2001:db8::2]:", 0, "bad-argument",
+		    "not an address" },
+		{ "connect 1 [2001:db8::2]:65536", 0, "bad-argument",
+		    "not an address" },
+		{ "route [2001:db8::2]", 0, "bad-argument", "not an address" },
+		{ "state 192.0.2.1:1 [2001:db8::2]:80", 0, "bad-argument",
+		    "two families" },
 		{ "connect 1 192.0.2.2:80 timeout=2", 0, "bad-argument",
 		    "not a timeout" },
 		{ "connect 1 192.0.2.2:80 timeout=3601s", 0, "bad-argument",
@@ -185,7 +310,7 @@ test_bad_requests(void **state)
 		{ "signal-after 1min", 0, "bad-argument", "not a duration" },
 		{ "signal-after 99999999999999999999999s", 0, "bad-argument",
 		    "not a duration" },
-		{ "route 1.2.3", 0, "bad-argument", "not an IPv4 address" },
+		{ "route 1.2.3", 0, "bad-argument", "not an address" },
 		{ "state 1.2.3.4:5", 0, "bad-argument", "state takes 2 to 2" },
 		{ "probe", 0, "bad-argument", "probe takes 1" },
 		{ "probe memory", 0, "bad-argument", "probe what?" },
@@ -250,7 +375,8 @@ test_long_words_and_lines(void **state)
 static void
 test_call_reply_round_trip(void **state)
 {
-	struct agent_names n = { true, 0xc0000201u, 0xc0000202u, 40000, 80 };
+	struct agent_names n = { true, IP_ADDR_V4_INIT(192, 0, 2, 1),
+		IP_ADDR_V4_INIT(192, 0, 2, 2), 40000, 80 };
 	struct agent_names got;
 	struct agent_reply r;
 	struct plat_call c, back;
@@ -281,7 +407,7 @@ test_call_reply_round_trip(void **state)
 	assert_int_equal(sig, 1000500);
 	assert_true(got.known);
 	assert_int_equal(got.lport, 40000);
-	assert_int_equal(got.raddr, 0xc0000202u);
+	assert_int_equal(ip_addr_to_v4(&got.raddr), 0xc0000202u);
 	/* A success: no name, no socket, no names. */
 	memset(&c, 0, sizeof(c));
 	c.ret = 10240;
@@ -531,6 +657,8 @@ main(void)
 		cmocka_unit_test(test_long_words_and_lines),
 		cmocka_unit_test(test_call_reply_round_trip),
 		cmocka_unit_test(test_hello_and_greeting),
+		cmocka_unit_test(test_ipv6_requests),
+		cmocka_unit_test(test_ipv6_replies),
 		cmocka_unit_test(test_err_and_plain_replies),
 		cmocka_unit_test(test_probe_replies),
 		cmocka_unit_test(test_lines),

@@ -61,8 +61,8 @@ known_case(void)
 	fx_seg(f, US(700100), true, TCPF_FIN | TCPF_ACK, CLIENT_ISN + 10241,
 	    PEER_ISN + 1, 502, 0);
 	f->obs.duration_ns = MS(1200);
-	f->obs.socks[0].laddr = 0xc0000201;
-	f->obs.socks[0].raddr = 0xc0000202;
+	f->obs.socks[0].laddr = ip_addr_v4(0xc0000201);
+	f->obs.socks[0].raddr = ip_addr_v4(0xc0000202);
 	f->obs.socks[0].rport = FX_PPORT;
 	assert_int_equal(wire_classify(f->segs, f->obs.nsegs), 0);
 	return f;
@@ -433,6 +433,43 @@ test_two_connections(void **state)
 	free(f);
 }
 
+/* An IPv6 connection: its ends in brackets, so the port stands apart. */
+static void
+test_ipv6_connection(void **state)
+{
+	struct fx *f = known_case();
+	struct diagram *dg;
+	char *t, buf[128];
+
+	(void)state;
+	assert_int_equal(ip_addr_parse("2001:db8::1", &f->obs.socks[0].laddr),
+	    0);
+	assert_int_equal(ip_addr_parse("2001:db8::2", &f->obs.socks[0].raddr),
+	    0);
+	snprintf(f->sc.socks[1], sizeof(f->sc.socks[1]), "d");
+	f->sc.nsocks = 2;
+	f->obs.socks[1] = f->obs.socks[0];
+	f->obs.socks[1].lport = FX_CPORT + 1;
+	fx_seg(f, MS(900), true, TCPF_SYN, 77, 0, 64240, 0)->sport =
+	    FX_CPORT + 1;
+	assert_non_null(dg = dg_build(&f->obs, NULL, NULL));
+	assert_int_equal(dg->nconns, 2);
+	dg_conn_words(&dg->conns[1], buf, sizeof(buf));
+	assert_string_equal(buf, "d: [2001:db8::1]:40001 > [2001:db8::2]:7000");
+	t = render(dg, 0, false);
+	assert_non_null(strstr(t, "d: [2001:db8::1]:40001 > [2001:db8::2]:7000"));
+	free(t);
+	t = render(dg, 1, false);
+	assert_non_null(strstr(t, "[2001:db8::1]:40001"));
+	free(t);
+	/* an end not known: who it is, and the port */
+	dg->conns[1].caddr = ip_addr_none();
+	dg_conn_words(&dg->conns[1], buf, sizeof(buf));
+	assert_string_equal(buf, "d: client:40001 > [2001:db8::2]:7000");
+	dg_free(dg);
+	free(f);
+}
+
 /* The page of a run of one case and its diagram, in memory. */
 static char *
 html_of(const struct run_result *run, const struct dg_checks *ck,
@@ -519,6 +556,7 @@ main(void)
 		cmocka_unit_test(test_stopped_early),
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_two_connections),
+		cmocka_unit_test(test_ipv6_connection),
 		cmocka_unit_test(test_summary),
 	};
 

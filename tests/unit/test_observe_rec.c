@@ -115,6 +115,9 @@ test_bad_records(void **state)
 		{ "call=close fd=3", "the record has no pid" },
 		{ "pid=4 fd=3", "the record has no call" },
 		{ "", "the record has no call" },
+		{ "pid=1 call=close la=c00002", "is not an address" },
+		{ "pid=1 call=close ra=2001db8", "is not an address" },
+		{ "pid=1 call=close la=zz000201", "is not an address" },
 	};
 	char err[128];
 	struct ob_rec r;
@@ -131,23 +134,69 @@ test_bad_records(void **state)
 	}
 }
 
+/* Addresses: 8 hex digits IPv4, 32 IPv6, a v4-mapped one as IPv4. */
+static void
+test_addresses(void **state)
+{
+	const char *v6 = "pid=2 call=connect fd=4 fam=10 lport=40000 "
+			 "rport=7000 la=20010db8000000000000000000000001 "
+			 "ra=20010db8000000000000000000000002";
+	const char *v4 = "pid=2 call=close fd=4 fam=2 la=c0000201 ra=C0000202";
+	const char *m = "pid=2 call=close fd=4 fam=10 "
+			"la=00000000000000000000ffffc0000201 "
+			"ra=00000000000000000000ffffc0000202";
+	char err[128], a[IP_ADDR_PORT_STRLEN];
+	struct ob_rec r;
+
+	(void)state;
+	assert_int_equal(ob_rec_parse(v6, strlen(v6), &r, err, sizeof(err)),
+	    0);
+	assert_int_equal(r.fam, 10);
+	assert_false(r.mapped);
+	assert_string_equal(ip_addr_format_port(&r.laddr, (uint16_t)r.lport,
+				a, sizeof(a)),
+	    "[2001:db8::1]:40000");
+	assert_string_equal(ip_addr_format(&r.raddr, a, sizeof(a)),
+	    "2001:db8::2");
+	assert_int_equal(ob_rec_parse(v4, strlen(v4), &r, err, sizeof(err)),
+	    0);
+	assert_int_equal(r.fam, 2);
+	assert_string_equal(ip_addr_format(&r.raddr, a, sizeof(a)),
+	    "192.0.2.2");
+	assert_int_equal(ob_rec_parse(m, strlen(m), &r, err, sizeof(err)), 0);
+	assert_true(r.mapped);
+	assert_true(ip_addr_is_v4(&r.laddr));
+	assert_string_equal(ip_addr_format(&r.laddr, a, sizeof(a)),
+	    "192.0.2.1");
+	/* no addresses said: none */
+	assert_int_equal(ob_rec_parse("pid=1 call=close", 16, &r, err,
+			     sizeof(err)),
+	    0);
+	assert_int_equal(r.laddr.family, IPF_NONE);
+	assert_int_equal(r.fam, -1);
+}
+
 static void
 test_subst(void **state)
 {
 	char out[64];
 
 	(void)state;
-	assert_int_equal(ob_subst("http://{peer}:{port}/x", "192.0.2.2", "7000",
+	assert_int_equal(ob_subst("http://{peer}:{port}/x", "192.0.2.2", "2001:db8::2", "7000",
 			     out, sizeof(out)),
 	    0);
 	assert_string_equal(out, "http://192.0.2.2:7000/x");
-	assert_int_equal(ob_subst("{peer", "a", "b", out, sizeof(out)), 0);
+	assert_int_equal(ob_subst("{peer", "a", "2001:db8::2", "b", out, sizeof(out)), 0);
 	assert_string_equal(out, "{peer");
-	assert_int_equal(ob_subst("{port}{port}", "a", "123", out, sizeof(out)),
+	assert_int_equal(ob_subst("{port}{port}", "a", "2001:db8::2", "123", out, sizeof(out)),
 	    0);
 	assert_string_equal(out, "123123");
-	assert_int_equal(ob_subst("{peer}", "192.0.2.2", "1", out, 9), -1);
-	assert_int_equal(ob_subst("{peer}", "192.0.2.2", "1", out, 10), 0);
+	assert_int_equal(ob_subst("{peer}", "192.0.2.2", "2001:db8::2", "1", out, 9), -1);
+	assert_int_equal(ob_subst("{peer}", "192.0.2.2", "2001:db8::2", "1", out, 10), 0);
+	assert_int_equal(ob_subst("http://[{peer6}]:{port}/", "192.0.2.2",
+			     "2001:db8::2", "7001", out, sizeof(out)),
+	    0);
+	assert_string_equal(out, "http://[2001:db8::2]:7001/");
 }
 
 int
@@ -158,6 +207,7 @@ main(void)
 		cmocka_unit_test(test_every_call_and_holdings),
 		cmocka_unit_test(test_unknown_keys_ignored),
 		cmocka_unit_test(test_bad_records),
+		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_subst),
 	};
 

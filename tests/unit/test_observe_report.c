@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "observe_prog.h"
 #include "timeunit.h"
@@ -137,6 +138,40 @@ has(const char *text, const char *want)
 		fail_msg("missing '%s' in:\n%s", want, text);
 }
 
+/* IPv6 bracketed with its port; a v4-mapped one said to be IPv4. */
+static void
+test_addresses(void **state)
+{
+	struct fixture f;
+	char *h, *j;
+
+	(void)state;
+	fill(&f);
+	assert_int_equal(ip_addr_parse("2001:db8::1", &f.c[0].laddr), 0);
+	assert_int_equal(ip_addr_parse("2001:db8::2", &f.c[0].raddr), 0);
+	f.c[0].sock_family = AF_INET6;
+	assert_int_equal(ip_addr_parse("192.0.2.1", &f.c[1].laddr), 0);
+	assert_int_equal(ip_addr_parse("192.0.2.2", &f.c[1].raddr), 0);
+	f.c[1].sock_family = AF_INET6;
+	f.c[1].mapped = true;
+	f.in.peer_addrs = "192.0.2.2, 2001:db8::2";
+	h = render(&f.in, false);
+	has(h, "peer address: 192.0.2.2, 2001:db8::2");
+	has(h, "#1  [2001:db8::1]:40000 > [2001:db8::2]:7000  IPv6");
+	has(h, "192.0.2.1:40001 > 192.0.2.2:7000  IPv4 from an IPv6 socket "
+	       "(::ffff:192.0.2.2)");
+	j = render(&f.in, true);
+	has(j, "\"family\":\"ipv6\",\"socket_family\":\"ipv6\","
+	       "\"v4_mapped\":false,\"address\":\"2001:db8::1\",\"port\":40000,"
+	       "\"peer_address\":\"2001:db8::2\",\"peer_port\":7000,"
+	       "\"endpoint\":\"[2001:db8::1]:40000\","
+	       "\"peer_endpoint\":\"[2001:db8::2]:7000\"");
+	has(j, "\"family\":\"ipv4\",\"socket_family\":\"ipv6\","
+	       "\"v4_mapped\":true");
+	free(h);
+	free(j);
+}
+
 static void
 test_human(void **state)
 {
@@ -230,6 +265,7 @@ main(void)
 		cmocka_unit_test(test_human),
 		cmocka_unit_test(test_human_without_shim),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_addresses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

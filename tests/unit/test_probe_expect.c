@@ -220,7 +220,7 @@ test_evaluate(void **state)
 	(void)state;
 	sc = must_parse_case("t.scn", text, 0);
 	assert_int_equal(case_obs_init(&o, sc), 0);
-	apply(&o, "obs 2 1 Linux");
+	apply(&o, "obs 3 1 Linux");
 	fill(&o, 9, 0);
 	assert_int_equal(evaluate_case(sc, &o, SCN_OS_LINUX, &cr), 0);
 	/* a call checked on every iteration */
@@ -250,7 +250,7 @@ test_evaluate(void **state)
 
 	/* a descriptor per iteration leaks; orphans never drain */
 	assert_int_equal(case_obs_init(&o, sc), 0);
-	apply(&o, "obs 2 1 Linux");
+	apply(&o, "obs 3 1 Linux");
 	fill(&o, 19, 3);
 	assert_int_equal(evaluate_case(sc, &o, SCN_OS_LINUX, &cr), 0);
 	v = verdict_at(&cr, 5, 0);

@@ -186,6 +186,10 @@ test_junit(void **state)
 	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"lingerlab\" "
 	    "tests=\"8\" failures=\"3\" errors=\"2\" skipped=\"1\" time=\"2.570\">\n");
 	fx_contains("JUnit", t,
+	    "<property name=\"family\" value=\"ipv4\"/>");
+	fx_contains("JUnit", t,
+	    "<property name=\"family\" value=\"ipv6\"/>");
+	fx_contains("JUnit", t,
 	    "<testsuite name=\"x.scn[m=&lt;&amp;&quot;#&gt;]\" tests=\"3\" "
 	    "failures=\"1\" errors=\"2\" skipped=\"0\" time=\"0.040\">");
 	fx_contains("JUnit", t,
@@ -273,6 +277,8 @@ test_json(void **state)
 	    "\"verdict\":\"not-applicable\",\"file\":\"t.scn\",\"line\":15,"
 	    "\"col\":5,\"check\":\"expect freebsd: fails EWOULDBLOCK\",\"os\":[\"freebsd\"],");
 	fx_contains("JSON", t, "\"os\":[\"linux\",\"freebsd\",\"windows\"]");
+	fx_contains("JSON", t, "\"family\":\"ipv4\",\"duration_ns\"");
+	fx_contains("JSON", t, "\"family\":\"ipv6\",\"duration_ns\"");
 
 	skip_without("python3", &o, &run);
 	write_script(&py, json_check_py);

@@ -31,7 +31,7 @@ setup(void **state)
 	steps[2].nexpects = 1;
 	sc.steps = steps;
 	sc.nsteps = 3;
-	sc.nsocks = 2;
+	sc.nsocks = 3;
 	return 0;
 }
 
@@ -51,8 +51,14 @@ fill(struct case_obs *o)
 
 	o->os = SCN_OS_LINUX;
 	snprintf(o->os_name, sizeof(o->os_name), "Linux 6.1.0-18 %%x");
-	o->socks[1] =
-	    (struct obs_sock){ true, 0xc0000201u, 40000, 0xc0000202u, 7000, 3 };
+	o->socks[1] = (struct obs_sock){ true, ip_addr_v4(0xc0000201u), 40000,
+		ip_addr_v4(0xc0000202u), 7000, 3 };
+	/* an IPv6 connection's ends go as text too */
+	assert_int_equal(ip_addr_parse("2001:db8::1", &o->socks[2].laddr), 0);
+	assert_int_equal(ip_addr_parse("2001:db8::2", &o->socks[2].raddr), 0);
+	o->socks[2].connected = true;
+	o->socks[2].lport = 40112;
+	o->socks[2].rport = 7000;
 	o->calls[0] = (struct obs_call){ .ran = true,
 		.ret = -1,
 		.err = 11,
@@ -105,7 +111,11 @@ test_round_trip(void **state)
 	assert_int_equal(rc, 1); /* the end record came last */
 	assert_string_equal(b.os_name, a.os_name);
 	assert_true(b.socks[1].connected);
-	assert_int_equal(b.socks[1].laddr, 0xc0000201u);
+	assert_int_equal(ip_addr_to_v4(&b.socks[1].laddr), 0xc0000201u);
+	assert_true(ip_addr_eq(&b.socks[2].laddr, &a.socks[2].laddr));
+	assert_true(ip_addr_eq(&b.socks[2].raddr, &a.socks[2].raddr));
+	assert_int_equal(b.socks[2].lport, 40112);
+	assert_int_equal(b.socks[0].laddr.family, IPF_NONE);
 	assert_int_equal(b.socks[1].lport, 40000);
 	assert_int_equal(b.socks[1].rport, 7000);
 	assert_int_equal(b.socks[1].peer_conn_id, 3);
@@ -213,7 +223,9 @@ test_bad_records(void **state)
 	expect_refused("point 0 2 1 0 0 0 - 0 -", "word 3");
 	expect_refused("sock 16 1 0 0 0 0 0", "word 2");
 	expect_refused("seg 1 1 70000 1 1 1 1 1 1 0 0", "word 4");
-	expect_refused("obs 3 1 Linux", "word 2"); /* a newer format */
+	expect_refused("obs 4 1 Linux", "word 2"); /* a newer format */
+	expect_refused("sock 0 1 192.0.2.256 1 - 1 0", "word 4");
+	expect_refused("sock 0 1 - 1 [2001:db8::2] 1 0", "word 6");
 	expect_refused("abort 5 why", "word 2");   /* past NO_AGENT */
 	expect_refused("lab x a b c", "word 2");
 	expect_refused("lab 1 a b", "words");

@@ -173,7 +173,7 @@ connect(int fd, const struct sockaddr *sa, socklen_t len)
 	if (tcp) {
 		rec_start(&r, "connect", fd);
 		rec_result(&r, t0, t1, ret, e);
-		kv_ports(&r, fd);
+		kv_ends(&r, fd, sa, len);
 		rec_send(&r);
 	}
 	errno = e;

@@ -62,8 +62,11 @@ void rec_result(struct rec *r, uint64_t t0, uint64_t t1, int64_t ret, int err);
 /* One datagram to the observer. */
 void rec_send(struct rec *r);
 bool is_tcp(int fd);
-/* " lport= rport=" */
+/* " fam= lport= rport= la= ra=": the socket's two ends */
 void kv_ports(struct rec *r, int fd);
+/* The same; a connect() in progress names its peer by to (or NULL). */
+void kv_ends(struct rec *r, int fd, const struct sockaddr *to,
+    socklen_t tolen);
 /* " lon= lsec= nb= st=": what close() will meet */
 void kv_close_state(struct rec *r, int fd);
 /* " fds= thr= rss=": what the process holds, measured from inside */

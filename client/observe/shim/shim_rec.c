@@ -127,25 +127,69 @@ sa_port(const struct sockaddr_storage *ss)
 	return 0;
 }
 
-/* lport= rport= of a socket (0 when it has none); errno kept. */
+/* " key=" and the address's bytes in hex: 8 digits IPv4, 32 IPv6. */
+static void
+kv_addr(struct rec *r, const char *k, const struct sockaddr_storage *ss)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *b;
+	size_t i, n;
+
+	if (ss->ss_family == AF_INET) {
+		b = (const unsigned char *)&((const struct sockaddr_in *)ss)
+			->sin_addr;
+		n = 4;
+	} else if (ss->ss_family == AF_INET6) {
+		b = ((const struct sockaddr_in6 *)ss)->sin6_addr.s6_addr;
+		n = 16;
+	} else
+		return;
+	put_s(r, " ");
+	put_s(r, k);
+	put_s(r, "=");
+	for (i = 0; i < n && r->n < sizeof(r->b) - 2; i++) {
+		r->b[r->n++] = hex[b[i] >> 4];
+		r->b[r->n++] = hex[b[i] & 15];
+	}
+}
+
+/*
+ * fam= lport= rport= la= ra= of a socket (ports 0, addresses left out,
+ * when it has none). A connect() still in progress has no peer name yet:
+ * the address it was given (to, may be NULL) stands for it. errno kept.
+ */
+void
+kv_ends(struct rec *r, int fd, const struct sockaddr *to, socklen_t tolen)
+{
+	struct sockaddr_storage ls, rs;
+	socklen_t len;
+	int e = errno;
+
+	len = sizeof(ls);
+	memset(&ls, 0, sizeof(ls));
+	if (getsockname(fd, (struct sockaddr *)&ls, &len) != 0)
+		ls.ss_family = AF_UNSPEC;
+	len = sizeof(rs);
+	memset(&rs, 0, sizeof(rs));
+	if (getpeername(fd, (struct sockaddr *)&rs, &len) != 0) {
+		memset(&rs, 0, sizeof(rs));
+		if (to != NULL && tolen > 0 && tolen <= sizeof(rs) &&
+		    to->sa_family == ls.ss_family)
+			memcpy(&rs, to, tolen);
+	}
+	if (ls.ss_family != AF_UNSPEC)
+		kv(r, "fam", ls.ss_family);
+	kv(r, "lport", sa_port(&ls));
+	kv(r, "rport", sa_port(&rs));
+	kv_addr(r, "la", &ls);
+	kv_addr(r, "ra", &rs);
+	errno = e;
+}
+
 void
 kv_ports(struct rec *r, int fd)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
-	int e = errno, lp = 0, rp = 0;
-
-	len = sizeof(ss);
-	memset(&ss, 0, sizeof(ss));
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
-		lp = sa_port(&ss);
-	len = sizeof(ss);
-	memset(&ss, 0, sizeof(ss));
-	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
-		rp = sa_port(&ss);
-	kv(r, "lport", lp);
-	kv(r, "rport", rp);
-	errno = e;
+	kv_ends(r, fd, NULL, 0);
 }
 
 /* What close() will meet: linger, O_NONBLOCK, TCP state; errno kept. */

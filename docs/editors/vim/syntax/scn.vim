@@ -35,6 +35,7 @@ syn keyword scnWord	behaviour ack-fin read resume fin rst as port after
 syn keyword scnWord	until-blocked times at-once within during because if and
 syn keyword scnWord	returns fails blocks at-least at-most about tolerance sends
 syn keyword scnWord	wire client no retransmits zero-window-probes state ok
+syn keyword scnWord	ipv4 ipv6 family
 syn keyword scnOption	linger linger2 blocking nonblocking sndbuf rcvbuf nodelay
 syn keyword scnOption	user-timeout on off rd wr rdwr
 syn keyword scnProbe	growth peak threads fds rss sockets tcpext
