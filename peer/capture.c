@@ -19,7 +19,6 @@
 #include "timeunit.h"
 
 #define CAPTURE_SNAPLEN 65535
-#define CAPTURE_BUFFER	(8 * 1024 * 1024) /* rides out bursts of 100k SYNs */
 #define CAPTURE_BATCH	512
 
 struct capture {
@@ -154,7 +153,7 @@ activate_hint(int rc)
 
 struct capture *
 capture_open(const char *iface, const struct ip_addr *addr4,
-    const struct ip_addr *addr6, char *err, size_t errlen)
+    const struct ip_addr *addr6, size_t buffer, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "", detail[PCAP_ERRBUF_SIZE + 64];
 	struct capture *c;
@@ -167,7 +166,7 @@ capture_open(const char *iface, const struct ip_addr *addr4,
 		return fail(c, err, errlen, "pcap_create", iface, ebuf, NULL);
 	if (pcap_set_immediate_mode(c->pc, 1) != 0 ||
 	    pcap_set_snaplen(c->pc, CAPTURE_SNAPLEN) != 0 ||
-	    pcap_set_buffer_size(c->pc, CAPTURE_BUFFER) != 0 ||
+	    pcap_set_buffer_size(c->pc, (int)buffer) != 0 ||
 	    pcap_set_tstamp_precision(c->pc, PCAP_TSTAMP_PRECISION_NANO) != 0)
 		return fail(c, err, errlen, "pcap_set_*", iface,
 		    pcap_geterr(c->pc),

@@ -24,7 +24,7 @@ typedef void (
  * with err filled on failure.
  */
 struct capture *capture_open(const char *iface, const struct ip_addr *addr4,
-    const struct ip_addr *addr6, char *err, size_t errlen);
+    const struct ip_addr *addr6, size_t buffer, char *err, size_t errlen);
 int capture_fd(const struct capture *c);
 /* Hand every frame ready now to fn; returns the count, or -1 on error (err set). */
 int capture_drain(struct capture *c, capture_fn fn, void *arg, char *err,

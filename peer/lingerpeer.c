@@ -282,7 +282,7 @@ open_io(struct lingerpeer *lp)
 	unsigned mtu;
 
 	lp->cap = capture_open(lp->opt.iface, &lp->opt.addr4, &lp->opt.addr6,
-	    lp->err, sizeof(lp->err));
+	    lp->opt.capture_buffer, lp->err, sizeof(lp->err));
 	if (lp->cap == NULL)
 		return PEER_EXIT_ENV;
 	if ((lp->inj = inject_open(lp->opt.iface, lp->err, sizeof(lp->err))) ==

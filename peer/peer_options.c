@@ -30,6 +30,7 @@ enum {
 	OPT_MAX_CONNS,
 	OPT_WHEN_FULL,
 	OPT_EVENTS,
+	OPT_CAPTURE_BUFFER,
 	OPT_MSS,
 	OPT_WSCALE,
 	OPT_SEED,
@@ -52,6 +53,7 @@ static const struct option long_opts[] = {
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "when-full", required_argument, NULL, OPT_WHEN_FULL },
 	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "capture-buffer", required_argument, NULL, OPT_CAPTURE_BUFFER },
 	{ "mss", required_argument, NULL, OPT_MSS },
 	{ "wscale", required_argument, NULL, OPT_WSCALE },
 	{ "seed", required_argument, NULL, OPT_SEED },
@@ -70,7 +72,8 @@ peer_usage(FILE *out)
 	    "                  [--behaviour SPEC] [--control unix:PATH|unix:@NAME|HOST:PORT|fd:N]\n"
 	    "                  [--control-token FILE] [--user NAME]\n"
 	    "                  [--pcap FILE] [--max-conns N] [--when-full drop|evict]\n"
-	    "                  [--events N] [--mss N] [--wscale N] [--seed N]\n"
+	    "                  [--events N] [--capture-buffer SIZE] [--mss N] [--wscale N]\n"
+	    "                  [--seed N]\n"
 	    "                  [--no-verify-checksums] [-v]\n"
 	    "\n"
 	    "A userspace TCP peer that owns IP on IFACE (it answers ARP, or IPv6 Neighbor\n"
@@ -97,6 +100,8 @@ peer_usage(FILE *out)
 	    "      --when-full P     full table: drop new SYNs (default) or evict the least\n"
 	    "                        recently active connection\n"
 	    "      --events N        event ring entries shared by all connections (default 262144)\n"
+	    "      --capture-buffer SIZE  the kernel's capture buffer (default 8MiB; 256KiB-1GiB):\n"
+	    "                        frames that wait while lingerpeer is busy\n"
 	    "      --mss N           MSS to announce over IPv4 (default: interface MTU - 40);\n"
 	    "                        over IPv6, 20 less\n"
 	    "      --wscale N        window scale to announce, 0-14 (default 7)\n"
@@ -264,6 +269,13 @@ parse_one(struct peer_options *o, int ch, const char *arg,
 			    "expected 1 to 67108864");
 		o->cfg.event_capacity = (uint32_t)v;
 		return 0;
+	case OPT_CAPTURE_BUFFER:
+		if (parse_size(arg, &n, NULL, 0) < 0 || n < (256u << 10) ||
+		    n > (1u << 30))
+			return usage_error("--capture-buffer", arg,
+			    "expected a size from 256KiB to 1GiB");
+		o->capture_buffer = (size_t)n;
+		return 0;
 	case OPT_MSS:
 		if (parse_size(arg, &n, NULL, 0) < 0 || n < 88 || n > 65495)
 			return usage_error("--mss", arg,
@@ -355,6 +367,7 @@ peer_options_parse(int argc, char **argv, struct peer_options *o)
 	memset(o, 0, sizeof(*o));
 	peer_config_default(&o->cfg);
 	o->verify_csum = true;
+	o->capture_buffer = PEER_CAPTURE_BUFFER;
 	behaviour_default(&all);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "i:a:p:b:c:vh", long_opts,

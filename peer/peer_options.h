@@ -25,6 +25,9 @@ enum peer_exit {
 					   privileges cannot be dropped */
 };
 
+/* The kernel's capture buffer by default: rides out bursts of 100k SYNs. */
+#define PEER_CAPTURE_BUFFER (8u << 20)
+
 struct peer_options {
 	const char *iface;
 	/* --addr, once or twice or as a list: at most one of each family */
@@ -37,6 +40,7 @@ struct peer_options {
 	const char *controls[PEER_MAX_CONTROLS];
 	unsigned ncontrols;
 	const char *pcap_file;
+	size_t capture_buffer; /* --capture-buffer: bytes */
 	const char *control_token; /* --control-token FILE, or NULL */
 	const char *user;	   /* --user NAME, or NULL for the default */
 	struct peer_config cfg;

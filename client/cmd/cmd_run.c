@@ -18,6 +18,7 @@
 #include "cmd_lab.h"
 #include "cmd_library.h"
 #include "cmd_run.h"
+#include "cmd_shard.h"
 #include "control_client.h"
 #include "control_token.h"
 #include "evaluate.h"
@@ -31,6 +32,9 @@
 #include "scenario_parse.h"
 #include "scn_files.h"
 #include "scn_select.h"
+#include "scn_shard.h"
+#include "scenario_kinds.h"
+#include "wire_peer.h"
 #include "self_paths.h"
 #include "units.h"
 #include "verdict.h"
@@ -43,6 +47,7 @@ struct cases {
 	size_t nfiles;
 	struct scenario **v;
 	size_t n, cap;
+	unsigned families; /* --family: SCN_FAMS_*; 0: IPv4, unnamed */
 };
 
 struct run_state {
@@ -56,7 +61,9 @@ struct run_state {
 	uint32_t os;
 	const char *tags;      /* --tags: only cases with one of these */
 	const char *skip_tags; /* --skip-tags: none with one of these */
+	unsigned shard, nshards; /* --shard I/N: 0-based I; 0: no --shard */
 	struct pictures pic;   /* --diagram, --svg-dir, --html, --summary */
+	unsigned families;     /* --family: SCN_FAMS_*; 0: not given */
 };
 
 static void
@@ -65,12 +72,13 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: lingerlab run [--format human|tap|junit|json] [--jobs N]\n"
 	    "                     [--pcap-dir DIR] [--timeout DURATION] [--live] [-v]\n"
-	    "                     [--tags T,...] [--skip-tags T,...]\n"
+	    "                     [--tags T,...] [--skip-tags T,...] [--shard I/N]\n"
+	    "                     [--family ipv4|ipv6|both]\n"
 	    "                     [--diagram] [--svg-dir DIR] [--html FILE] [--[no-]summary]\n"
-	    "                     [--peer CONTROL [--peer-addr IPV4] [--iface IFACE]\n"
+	    "                     [--peer CONTROL [--peer-addr ADDR[,ADDR6]] [--iface IFACE]\n"
 	    "                      [--peer-token FILE]]\n"
 	    "                     [--agent ADDR:PORT [--agent-token FILE] [--agent-wait D]\n"
-	    "                      --peer CONTROL [--peer-token FILE] --peer-addr IPV4]\n"
+	    "                      --peer CONTROL [--peer-token FILE] --peer-addr ADDR[,ADDR6]]\n"
 	    "                     PATH... | --library [PATH...]\n"
 	    "\n"
 	    "Run every case of the scenario files (a directory: every *.scn under it),\n"
@@ -81,16 +89,30 @@ usage(FILE *f)
 	    "                    lingerlab (%s);\n"
 	    "                    without PATH, all of it: --library examples\n"
 	    "  --format F        human (default), tap, junit or json\n"
-	    "  --jobs N          run N cases at once (1-%d; output order stays the same)\n"
+	    "  --jobs N          run N cases at once (1-%d; output order stays the same);\n"
+	    "                    default: as many as the cases' waits need for the run\n"
+	    "                    to last about as long as its longest case (at most 12\n"
+	    "                    a CPU)\n"
 	    "  --pcap-dir DIR    write each case's capture to DIR/CASE.pcap\n"
 	    "  --timeout D       a case's time limit, over the scenario's own (60s)\n"
 	    "  --tags T,...      run only the cases tagged with one of these\n"
 	    "  --skip-tags T,... leave out the cases tagged with one of these (--skip-tags\n"
 	    "                    slow: the quick run, without the cases of many seconds)\n"
+	    "  --shard I/N       run only shard I of N (1 <= I <= N): the cases, after\n"
+	    "                    --tags, split over N machines by expected duration, the\n"
+	    "                    same on every machine; `lingerlab merge` joins the\n"
+	    "                    shards' reports (docs/ci.md)\n"
+	    "  --family F        ipv4 (default), ipv6 or both: the family of every socket\n"
+	    "                    that names none (`socket c` as against `socket c ipv6`);\n"
+	    "                    both runs each case once per family (once when its\n"
+	    "                    sockets all name theirs). Case names then end in\n"
+	    "                    family=ipv4 or family=ipv6; `if family = ipv6` picks\n"
+	    "                    an expectation\n"
 	    "  --peer CONTROL    no sandbox: use the lingerpeer whose control channel is\n"
 	    "                    CONTROL (unix:PATH, unix:@NAME, 127.0.0.1:PORT); cases\n"
 	    "                    then run one at a time\n"
-	    "  --peer-addr IPV4  the address that lingerpeer owns (default: $LINGERPEER_ADDR)\n"
+	    "  --peer-addr ADDR  the address that lingerpeer owns, or one of each family:\n"
+	    "                    192.0.2.77,2001:db8:77::2 (default: $LINGERPEER_ADDR)\n"
 	    "  --peer-token FILE with --peer: authenticate with the token in FILE (the\n"
 	    "                    one lingerpeer's --control-token names); needed for a\n"
 	    "                    CONTROL beyond loopback, such as 192.0.2.2:7999\n"
@@ -215,6 +237,11 @@ opt_value(int ch, const char *arg, struct run_opts *o, struct run_state *rs)
 		o->peer_token = token;
 		return 0;
 	case 'a': o->peer_addr = arg; return 0;
+	case 'F':
+		if (scn_families_parse(arg, &rs->families) == -1)
+			return bad("",
+			    "--family '%s': expected ipv4, ipv6 or both", arg);
+		return 0;
 	case 'i': o->iface = arg; return 0;
 	case 'D': rs->pic.diagram = true; return 0;
 	case 'G': rs->pic.svg_dir = arg; return 0;
@@ -229,6 +256,11 @@ opt_value(int ch, const char *arg, struct run_opts *o, struct run_state *rs)
 			return bad(err, "%s '%s'",
 			    ch == 'T' ? "--tags" : "--skip-tags", arg);
 		*(ch == 'T' ? &rs->tags : &rs->skip_tags) = arg;
+		return 0;
+	case 'Z':
+		if (scn_shard_parse(arg, &rs->shard, &rs->nshards, err,
+			sizeof(err)) == -1)
+			return bad(err, "--shard '%s'", arg);
 		return 0;
 	}
 	return -1;
@@ -251,6 +283,8 @@ parse_opts(int argc, char **argv, struct run_opts *o, struct run_state *rs)
 		{ "agent-wait", required_argument, NULL, 'w' },
 		{ "tags", required_argument, NULL, 'T' },
 		{ "skip-tags", required_argument, NULL, 'S' },
+		{ "shard", required_argument, NULL, 'Z' },
+		{ "family", required_argument, NULL, 'F' },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "diagram", no_argument, NULL, 'D' },
 		{ "svg-dir", required_argument, NULL, 'G' },
@@ -312,6 +346,8 @@ parse_opts(int argc, char **argv, struct run_opts *o, struct run_state *rs)
 		    o->jobs);
 		o->jobs = 1;
 	}
+	if (rs->live && o->jobs == 0)
+		o->jobs = 1; /* the default, one at a time, is no news */
 	if (rs->live && o->jobs > 1) {
 		fprintf(stderr,
 		    PROG
@@ -327,12 +363,13 @@ parse_opts(int argc, char **argv, struct run_opts *o, struct run_state *rs)
 			   "LINGERPEER_ADDR is set)",
 		    "--peer needs the peer's address");
 	if (o->peer_addr != NULL) {
-		struct in_addr in;
+		struct ip_addr pa[2];
 
-		if (inet_pton(AF_INET, o->peer_addr, &in) != 1)
+		if (wire_peer_parse(o->peer_addr, pa) == -1)
 			return bad("",
-			    "--peer-addr '%s': expected an IPv4 "
-			    "address",
+			    "--peer-addr '%s': expected an address, or one of "
+			    "each family joined by a comma "
+			    "(192.0.2.77,2001:db8:77::2)",
 			    o->peer_addr);
 	}
 	if (optind >= argc && !rs->library)
@@ -363,8 +400,8 @@ static int
 load_file(const char *path, struct cases *c, struct scn_file **fout)
 {
 	struct scn_error errs[MAX_ERRS];
-	struct scenario *sc;
-	size_t len, nerrs = 0, k, n;
+	struct scenario *fam[2];
+	size_t len, nerrs = 0, k, n, j, nfam;
 	char *text;
 	int rc = 0;
 
@@ -381,25 +418,31 @@ load_file(const char *path, struct cases *c, struct scn_file **fout)
 	free(text);
 	n = scn_file_ncases(*fout);
 	for (k = 0; k < n; k++) {
-		if (scn_file_case_errors(*fout, k, &sc, errs, MAX_ERRS,
+		if (scn_file_case_families(*fout, k,
+			c->families != 0 ? c->families : SCN_FAMS_IPV4,
+			c->families != 0, fam, &nfam, errs, MAX_ERRS,
 			&nerrs) == -1) {
 			scn_print_errors(errs,
 			    nerrs < MAX_ERRS ? nerrs : MAX_ERRS, nerrs);
 			rc = -1;
-		} else if (add_case(c, sc) == -1) {
-			scenario_free(sc);
-			return bad("", "%s: out of memory", path);
 		}
+		for (j = 0; j < nfam; j++)
+			if (add_case(c, fam[j]) == -1) {
+				while (j < nfam)
+					scenario_free(fam[j++]);
+				return bad("", "%s: out of memory", path);
+			}
 	}
 	return rc;
 }
 
 static int
-load(const struct scn_paths *p, struct cases *c)
+load(const struct scn_paths *p, struct cases *c, unsigned families)
 {
 	size_t i;
 	int rc = 0;
 
+	c->families = families;
 	if ((c->files = calloc(p->n, sizeof(struct scn_file *))) == NULL)
 		return bad("", "out of memory for %zu files", p->n);
 	for (i = 0; i < p->n; i++, c->nfiles++)
@@ -581,11 +624,11 @@ free_all(struct scn_paths *p, struct cases *c, struct run_state *rs)
 int
 cmd_run(int argc, char **argv)
 {
-	struct run_opts o = { .jobs = 1, .agent_wait_ns = RUN_AGENT_WAIT_NS };
+	struct run_opts o = { .jobs = 0, .agent_wait_ns = RUN_AGENT_WAIT_NS };
 	struct run_state rs = { .fmt = REPORT_HUMAN,
 		.pic.summary = PIC_SUMMARY_AUTO };
 	struct scn_paths p = { NULL, 0, 0 };
-	struct cases c = { NULL, 0, NULL, 0, 0 };
+	struct cases c = { NULL, 0, NULL, 0, 0, 0 };
 	int rc = RUN_EXIT_USAGE;
 
 	run_result_init(&rs.result, "");
@@ -593,7 +636,9 @@ cmd_run(int argc, char **argv)
 	    (rs.library ? library_collect(argc - optind, argv + optind, &p)
 			: scn_paths_collect(argc - optind, argv + optind,
 			      &p)) == -1 ||
-	    load(&p, &c) == -1 || select_cases(&c, &rs) == -1 ||
+	    load(&p, &c, rs.families) == -1 || select_cases(&c, &rs) == -1 ||
+	    (rs.nshards > 0 &&
+		cmd_shard_cases(c.v, &c.n, rs.shard, rs.nshards) == -1) ||
 	    (!rs.raw && pictures_start(&rs.pic, rs.fmt) == -1))
 		goto out;
 	o.lingerpeer = self_path(SELF_PEER);

@@ -1,6 +1,12 @@
 /*
  * exit_codes.h - what lingerlab's exit status means, for every subcommand
  * (lingerlab(1), EXIT STATUS, says the same to users).
+ *
+ * `lingerlab merge` (cmd_merge.c) uses the first four: PASS every merged
+ * check passed; FAIL a merged check failed or was not decided, or a case
+ * stopped; USAGE the command line or a report is wrong (unreadable,
+ * malformed, the other format, a case in two reports); ENV the merged
+ * report could not be written (or memory ran out).
  */
 #ifndef LINGERLAB_EXIT_CODES_H
 #define LINGERLAB_EXIT_CODES_H

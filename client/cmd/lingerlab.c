@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd_check.h"
+#include "cmd_merge.h"
 #include "cmd_observe.h"
 #include "cmd_run.h"
 #include "exit_codes.h"
@@ -33,6 +34,7 @@ usage(FILE *out)
 	    "       lingerlab list PATH...\n"
 	    "       lingerlab run|check|list --library [PATH...]\n"
 	    "       lingerlab observe [--behaviour SPEC] [--expect EXPR]... -- COMMAND [ARGS]\n"
+	    "       lingerlab merge [--format json|junit] [-o FILE] REPORT...\n"
 	    "\n"
 	    "Run scenario files (.scn, or folders of them) that describe how a TCP\n"
 	    "connection is closed against an unresponsive peer, and check every\n"
@@ -47,6 +49,8 @@ usage(FILE *out)
 	    "  list    show each file's description, tags and number of cases\n"
 	    "  observe run your own program against lingerpeer and report how it\n"
 	    "          closed its connections and what grew ({peer}, {port} in ARGS)\n"
+	    "  merge   join the JSON or JUnit reports of several runs (the shards of\n"
+	    "          run --shard I/N on N machines) into one\n"
 	    "\n"
 	    "  --library  the PATHs are inside the scenario library installed with\n"
 	    "          lingerlab; without PATH, all of it (lingerlab run --library examples)\n"
@@ -77,6 +81,8 @@ main(int argc, char **argv)
 		return cmd_list(argc - 1, argv + 1);
 	if (strcmp(argv[1], "observe") == 0)
 		return cmd_observe(argc - 1, argv + 1);
+	if (strcmp(argv[1], "merge") == 0)
+		return cmd_merge(argc - 1, argv + 1);
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
@@ -87,7 +93,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr,
-	    "lingerlab: unknown command '%s': expected run, check, list or observe\n",
+	    "lingerlab: unknown command '%s': expected run, check, list, observe or merge\n",
 	    argv[1]);
 	usage(stderr);
 	return RUN_EXIT_USAGE;

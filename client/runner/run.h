@@ -69,7 +69,7 @@ struct run_opts {
 	uint64_t agent_wait_ns;	     /* --agent-wait: a lost agent's grace */
 	const char *pcap_dir;	     /* one pcap file per case; NULL: none */
 	uint64_t timeout_ns;	     /* --timeout; 0: the scenario's */
-	unsigned jobs;		     /* workers at once (--jobs); 0 = 1 */
+	unsigned jobs; /* at once (--jobs); 0: from the waits (run_order.h) */
 	const char *lingerpeer;	     /* the binary, for sandboxes */
 	bool verbose;		     /* lingerpeer's log to stderr */
 	const struct run_live *live; /* --live; NULL: none */
@@ -121,9 +121,12 @@ uint64_t run_case_timeout(const struct scenario *sc,
 /*
  * Run one case in this process, streaming records (run_wire.h) to out_fd.
  * For the worker process: it builds a sandbox unless opts->peer_control is
- * set, and ends the process (with _exit) when done.
+ * set, and ends the process (with _exit) when done. With go_fd >= 0 it
+ * sets everything up first and waits for a byte on go_fd before the
+ * case's time 0 (EOF: leave without running it); the case's end record
+ * comes before the teardown, which the parent does not wait for.
  */
 __attribute__((noreturn)) void run_case_worker(const struct scenario *sc,
-    const struct run_opts *opts, int out_fd);
+    const struct run_opts *opts, int out_fd, int go_fd);
 
 #endif

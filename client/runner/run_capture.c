@@ -54,7 +54,7 @@
  * or for all of a blocking send() of a few MiB when no reader could be
  * started.
  */
-#define CAPTURE_BUFFER	(32 << 20)
+#define CAPTURE_BUFFER	(4 << 20)
 #define CAPTURE_SNAPLEN 65535
 
 #define TOO_MANY                                                               \
@@ -62,11 +62,10 @@
 	"less, or split the case"
 
 static int
-setup(pcap_t *p, uint32_t peer_addr, char *err, size_t errlen)
+setup(pcap_t *p, const struct run_capture *c, char *err, size_t errlen)
 {
 	struct bpf_program prog;
-	struct in_addr in = { .s_addr = htonl(peer_addr) };
-	char filter[64], a[INET_ADDRSTRLEN];
+	char filter[160];
 
 	if (pcap_set_immediate_mode(p, 1) != 0 ||
 	    pcap_set_snaplen(p, CAPTURE_SNAPLEN) != 0 ||
@@ -83,8 +82,11 @@ setup(pcap_t *p, uint32_t peer_addr, char *err, size_t errlen)
 		    pcap_datalink_val_to_name(pcap_datalink(p)));
 		return -1;
 	}
-	inet_ntop(AF_INET, &in, a, sizeof(a));
-	snprintf(filter, sizeof(filter), "tcp and host %s", a);
+	if (wire_peer_filter(c->peers, c->npeers, filter, sizeof(filter)) ==
+	    0) {
+		snprintf(err, errlen, "the peer has no address to capture");
+		return -1;
+	}
 	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == -1) {
 		snprintf(err, errlen, "filter '%s': %s", filter,
 		    pcap_geterr(p));
@@ -135,8 +137,9 @@ unshare_mem(struct cap_shared *sh)
 }
 
 struct run_capture *
-rcap_open(const char *iface, uint32_t peer_addr, const char *pcap_path,
-    bool filter_ports, int out_fd, char *err, size_t errlen)
+rcap_open(const char *iface, const struct ip_addr *peers, size_t npeers,
+    const char *pcap_path, bool filter_ports, int out_fd, char *err,
+    size_t errlen)
 {
 	char pe[PCAP_ERRBUF_SIZE] = "", why[PCAP_ERRBUF_SIZE + 160];
 	struct run_capture *c = calloc(1, sizeof(*c));
@@ -146,13 +149,14 @@ rcap_open(const char *iface, uint32_t peer_addr, const char *pcap_path,
 		free(c);
 		return NULL;
 	}
-	c->peer_addr = peer_addr;
+	for (; npeers > 0 && c->npeers < WIRE_PEER_MAX; npeers--)
+		c->peers[c->npeers++] = *peers++;
 	c->filter_ports = filter_ports;
 	c->ask[0] = c->ask[1] = c->note[0] = c->note[1] = -1;
 	c->out_fd = out_fd;
 	snprintf(c->iface, sizeof(c->iface), "%s", iface);
 	c->p = pcap_create(iface, pe);
-	if (c->p == NULL || setup(c->p, peer_addr, why, sizeof(why)) == -1) {
+	if (c->p == NULL || setup(c->p, c, why, sizeof(why)) == -1) {
 		snprintf(err, errlen,
 		    "cannot capture on %s: %s (capturing "
 		    "needs root or CAP_NET_RAW)",
@@ -227,7 +231,7 @@ decode(const struct run_capture *c, const struct pcap_pkthdr *h,
 	ts = (uint64_t)h->ts.tv_sec * NS_PER_S + (uint64_t)h->ts.tv_usec;
 	mono = (int64_t)ts - c->rt_offset;
 	s->t_ns = mono > (int64_t)c->t0 ? (uint64_t)mono - c->t0 : 0;
-	s->from_client = ip_addr_to_v4(&f.u.seg.saddr) != c->peer_addr;
+	s->from_client = wire_from_client(c->peers, c->npeers, &f.u.seg.saddr);
 	s->sport = f.u.seg.sport;
 	s->dport = f.u.seg.dport;
 	s->seq = f.u.seg.seq;
@@ -397,7 +401,7 @@ rcap_collect(struct run_capture *c, struct case_obs *obs, char *err,
 }
 
 void
-rcap_close(struct run_capture *c, uint64_t *drops)
+rcap_finish(struct run_capture *c, uint64_t *drops)
 {
 	struct pcap_stat st;
 
@@ -412,6 +416,21 @@ rcap_close(struct run_capture *c, uint64_t *drops)
 	/* Once the reader had it, our copy's buffer is empty: no writes. */
 	if (c->dump != NULL)
 		pcap_dump_close(c->dump);
+	c->dump = NULL;
+}
+
+void
+rcap_close(struct run_capture *c, uint64_t *drops)
+{
+	rcap_finish(c, drops);
+	rcap_free(c);
+}
+
+void
+rcap_free(struct run_capture *c)
+{
+	if (c == NULL)
+		return;
 	pcap_close(c->p);
 	rcap_close_pipes(c);
 	unshare_mem(c->sh);

@@ -15,20 +15,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ip_address.h"
 #include "observe.h"
 
 struct run_capture;
 
 /* run_capture.c */
 /*
- * A capture on iface of what goes to and from peer_addr (host order),
+ * A capture on iface of what goes to and from the peer's addresses (one
+ * of each family at most; an address of family IPF_NONE is none),
  * also written to pcap_path unless it is NULL; filter_ports: keep only the
  * case's own connections (rcap_know). Segments are streamed to out_fd as
  * `seg` records as they are taken in. NULL with err.
  */
-struct run_capture *rcap_open(const char *iface, uint32_t peer_addr,
-    const char *pcap_path, bool filter_ports, int out_fd, char *err,
-    size_t errlen);
+struct run_capture *rcap_open(const char *iface, const struct ip_addr *peers,
+    size_t npeers, const char *pcap_path, bool filter_ports, int out_fd,
+    char *err, size_t errlen);
 
 /* run_capture_reader.c: the capture's reader process */
 /*
@@ -63,5 +65,14 @@ int rcap_collect(struct run_capture *c, struct case_obs *obs, char *err,
     size_t errlen);
 /* Stops the reader; drops the kernel reported; closes the pcap file. */
 void rcap_close(struct run_capture *c, uint64_t *drops);
+
+/*
+ * The same in two halves: rcap_finish() is all a report needs (the reader
+ * stopped, the drops, the pcap file complete); rcap_free() releases the
+ * packet socket, whose close waits for an RCU grace period (tens of ms),
+ * so the runner does it after the case's end record.
+ */
+void rcap_finish(struct run_capture *c, uint64_t *drops);
+void rcap_free(struct run_capture *c);
 
 #endif

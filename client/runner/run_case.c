@@ -200,7 +200,7 @@ open_capture(struct run_ctx *r)
 			    r->opt->pcap_dir);
 			return;
 		}
-		r->cap = rcap_open(iface, r->peer_addr,
+		r->cap = rcap_open(iface, r->peer_addr, 2,
 		    r->opt->pcap_dir != NULL ? o->pcap_path : NULL,
 		    r->sb == NULL, r->out_fd, err, sizeof(err));
 		if (r->cap == NULL) {
@@ -212,37 +212,6 @@ open_capture(struct run_ctx *r)
 		run_emit(r, buf, obs_fmt_pcap(o, buf, sizeof(buf)));
 	}
 	run_emit(r, buf, obs_fmt_capture(o, buf, sizeof(buf)));
-}
-
-/*
- * A case that listens needs the address the peer is to connect to: ours
- * toward it (192.0.2.1 in a sandbox; with --peer, whatever the route says).
- */
-static int
-find_client_addr(struct run_ctx *r)
-{
-	struct in_addr in = { .s_addr = htonl(r->peer_addr) };
-	char a[INET_ADDRSTRLEN];
-	size_t i;
-	int e;
-
-	for (i = 0; i < r->sc->nsteps; i++)
-		if (r->sc->steps[i].kind == STEP_LISTEN)
-			break;
-	if (i == r->sc->nsteps ||
-	    sut_source_addr(r, r->peer_addr, &r->client_addr) == 0)
-		return 0;
-	if (r->stop)
-		return -1; /* the agent is lost: said already */
-	e = errno;
-	inet_ntop(AF_INET, &in, a, sizeof(a));
-	run_abort(r, OBS_ABORT_ENV,
-	    "cannot tell the peer where to connect: no "
-	    "route from %s to %s (%s); check the routes to the peer "
-	    "(ip route get %s)",
-	    sut_is_agent(r) ? "the system under test" : "this system", a,
-	    strerror(e), a);
-	return -1;
 }
 
 /* Lab mode: the wire is lingerpeer's log, read from where the case begins. */
@@ -272,7 +241,6 @@ lab_record(struct run_ctx *r)
 static void
 setup(struct run_ctx *r, struct sandbox *sb)
 {
-	struct in_addr in;
 	char err[1024];
 
 	if (r->opt->peer_control == NULL) {
@@ -282,17 +250,12 @@ setup(struct run_ctx *r, struct sandbox *sb)
 			return;
 		}
 		r->sb = sb;
-		inet_pton(AF_INET, SANDBOX_PEER_ADDR, &in);
-	} else if (r->opt->peer_addr == NULL ||
-	    inet_pton(AF_INET, r->opt->peer_addr, &in) != 1) {
-		run_abort(r, OBS_ABORT_ENV,
-		    "--peer needs the peer's IPv4 "
-		    "address (--peer-addr, or LINGERPEER_ADDR)");
+	}
+	if (run_addrs(r, err, sizeof(err)) == -1) {
+		if (err[0] != '\0')
+			run_abort(r, OBS_ABORT_ENV, "%s", err);
 		return;
 	}
-	r->peer_addr = ntohl(in.s_addr);
-	if (find_client_addr(r) == -1)
-		return;
 	if (run_peer_start(r, err, sizeof(err)) == -1) {
 		run_abort(r, OBS_ABORT_ENV, "%s", err);
 		return;
@@ -366,9 +329,8 @@ finish(struct run_ctx *r)
 {
 	char buf[OBS_LINE_MAX];
 
-	if (r->cap != NULL) {
-		rcap_close(r->cap, &r->obs->capture_drops);
-		r->cap = NULL;
+	if (r->cap != NULL) { /* its packet socket goes after the end */
+		rcap_finish(r->cap, &r->obs->capture_drops);
 		run_emit(r, buf, obs_fmt_capture(r->obs, buf, sizeof(buf)));
 	}
 	if (r->pwire != NULL) /* with the events its log lost */
@@ -401,9 +363,29 @@ lab_begin(struct run_ctx *r, const struct plat_os_info *os, int opened,
 	    r->opt->peer_control);
 }
 
+/*
+ * Prepared ahead (run_jobs_int.h): everything is set up; wait for the
+ * parent's word before time 0. EOF means the parent will not run this
+ * case (a stop): leave, and the sandbox goes with us.
+ */
+static void
+wait_go(struct run_ctx *r, int go_fd)
+{
+	ssize_t n;
+	char c;
+
+	if (go_fd < 0)
+		return;
+	while ((n = read(go_fd, &c, 1)) == -1 && errno == EINTR)
+		;
+	close(go_fd);
+	if (n != 1)
+		r->stop = true;
+}
+
 void
 run_case_worker(const struct scenario *sc, const struct run_opts *opts,
-    int out_fd)
+    int out_fd, int go_fd)
 {
 	struct plat_os_info os;
 	struct case_obs obs;
@@ -432,9 +414,13 @@ run_case_worker(const struct scenario *sc, const struct run_opts *opts,
 	lab_begin(&r, &os, opened, why);
 	if (!r.stop)
 		setup(&r, &sb);
+	wait_go(&r, go_fd);
 	if (!r.stop)
 		run_steps(&r);
 	finish(&r);
+	/* The case is reported: what follows is teardown, off its clock. */
+	rcap_free(r.cap);
+	r.cap = NULL;
 	pwire_reset_conns(&r); /* lab mode: what the case left, gone */
 	pwire_close(&r);
 	sut_close(&r);

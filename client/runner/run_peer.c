@@ -69,13 +69,27 @@ log_tail(struct run_peer *p, char *buf, size_t len)
 	buf[l] = '\0';
 }
 
-/* --port P --behaviour SPEC for each `peer listen`; the count, or -1. */
+/*
+ * What a case's lingerpeer needs no more of, set up at every case's start:
+ * its capture buffer and event ring are allocated and touched when it
+ * starts (docs/performance.md). A case's traffic is small, and the ring
+ * keeps 16 events for each of the 1000 connections of the largest repeat.
+ */
+static const char *const case_peer_args[] = { "--capture-buffer", "1MiB",
+	"--events", "16384" };
+#define NCASE_PEER_ARGS (sizeof(case_peer_args) / sizeof(case_peer_args[0]))
+
+/* --port P --behaviour SPEC for each `peer listen`, after the sizes above;
+ * the count of ports, or -1. */
 static int
 listen_args(const struct scenario *sc, const char **args, char *err,
     size_t errlen)
 {
 	static char ports[MAX_LISTEN][8];
 	size_t i, n = 0;
+
+	for (i = 0; i < NCASE_PEER_ARGS; i++)
+		*args++ = case_peer_args[i];
 
 	for (i = 0; i < sc->nsteps; i++) {
 		if (sc->steps[i].kind != STEP_PEER_LISTEN)
@@ -141,7 +155,7 @@ start_forwarder(struct run_ctx *r)
 static int
 start_in_sandbox(struct run_ctx *r, char *err, size_t errlen)
 {
-	const char *args[4 * MAX_LISTEN + 1];
+	const char *args[NCASE_PEER_ARGS + 4 * MAX_LISTEN + 1];
 	struct peer_launch_opts lo = { .path = r->opt->lingerpeer,
 		.args = args,
 		.detach = true,
@@ -160,6 +174,10 @@ start_in_sandbox(struct run_ctx *r, char *err, size_t errlen)
 		return -1;
 	}
 	lo.echo_fd = fileno(p->log);
+	/* IPv6 too when a socket of the case is (run_case.c decided) */
+	lo.addr = SANDBOX_PEER_ADDR;
+	if (r->peer_addr[1].family == IPF_V6)
+		lo.addr = SANDBOX_PEER_ADDR "," SANDBOX_PEER_ADDR6;
 	if ((lo.control_fd = peer_launch_control_listen("run", p->endpoint,
 		 sizeof(p->endpoint), err, errlen)) == -1)
 		return -1;
@@ -295,14 +313,11 @@ static void
 conn_name(const struct run_ctx *r, int sock, char *buf, size_t len)
 {
 	const struct obs_sock *s = &r->obs->socks[sock];
-	struct in_addr in = { .s_addr = htonl(s->laddr) };
-	char a[INET_ADDRSTRLEN];
 
 	if (s->peer_conn_id != 0)
 		snprintf(buf, len, "%" PRIu32, s->peer_conn_id);
-	else
-		snprintf(buf, len, "%s:%u",
-		    inet_ntop(AF_INET, &in, a, sizeof(a)), s->lport);
+	else /* "192.0.2.1:40112", "[2001:db8::1]:40112" */
+		ip_addr_format_port(&s->laddr, s->lport, buf, len);
 }
 
 void
@@ -310,7 +325,7 @@ run_peer_map(struct run_ctx *r, size_t i, int sock)
 {
 	struct obs_sock *s = &r->obs->socks[sock];
 	struct control_reply rep;
-	char cmd[128], where[96], name[40];
+	char cmd[160], where[96], name[IP_ADDR_PORT_STRLEN];
 	uint64_t id;
 
 	if (r->peer == NULL)
@@ -445,7 +460,7 @@ run_peer_value(struct run_ctx *r, int sock, const char *key, char *buf,
     size_t len)
 {
 	struct control_reply rep;
-	char cmd[64], name[40];
+	char cmd[128], name[IP_ADDR_PORT_STRLEN];
 	int rc, found = 0;
 
 	conn_name(r, sock, name, sizeof(name));

@@ -58,10 +58,10 @@ expect_only() {
 ex=$src/scenarios/examples
 
 r=$(complete_line _lingerlab "$lingerlab" "")
-expect_has "the commands" "$r" run check list observe
+expect_has "the commands" "$r" run check list observe merge
 
 # every option of each command's own option table
-for cmd in run observe; do
+for cmd in run observe merge; do
 	opts=$("$lingerlab" $cmd --help | sed -nE 's/^  (-[a-zA-Z], )?(--[a-z][a-z-]*).*/\2/p')
 	r=$(complete_line _lingerlab "$lingerlab" $cmd --)
 	expect_has "lingerlab $cmd --" "$r" $opts --help
@@ -92,6 +92,9 @@ expect_only "a .scn file" "$r" "$ex/linger-off.scn"
 r=$(complete_line _lingerlab "$lingerlab" run --jobs 2 --library exa)
 expect_only "--library: the library's folders" "$r" examples
 
+r=$(complete_line _lingerlab "$lingerlab" merge --format "")
+expect_only "merge --format" "$r" json junit
+
 # observe: lingerpeer's behaviours, items of a + list are not split
 r=$(complete_line _lingerlab "$lingerlab" observe --behaviour swa)
 expect_only "--behaviour" "$r" swallow-fin
@@ -114,7 +117,7 @@ if ! command -v zsh >/dev/null 2>&1; then
 	exit 77
 fi
 zsh -n "$zsh_file" || fail "$zsh_file does not parse"
-for cmd in run observe; do
+for cmd in run observe merge; do
 	for o in $("$lingerlab" $cmd --help | sed -nE 's/^  (-[a-zA-Z], )?(--[a-z][a-z-]*).*/\2/p'); do
 		grep -qE -- "(^|[^a-z-])$o([^a-z-]|\$)" "$zsh_file" ||
 		    fail "zsh: lingerlab $cmd $o is not in $zsh_file"

@@ -26,7 +26,7 @@ _lingerlab_options()
 _lingerlab_usage_values()
 {
 	"$1" run --help 2>/dev/null |
-	    sed -nE "s/.*\\[$2 ([a-z|]+)\\].*/\\1/p" | head -n 1 | tr '|' ' '
+	    sed -nE "s/.*\\[$2 ([a-z0-9|]+)\\].*/\\1/p" | head -n 1 | tr '|' ' '
 }
 
 # "$1 --help" names where the scenario library and lingerpeer are.
@@ -96,18 +96,28 @@ _lingerlab()
 			return
 		elif [[ $w == --library ]]; then
 			library=$prog
-		elif [[ $w != -* && ${COMP_WORDS[i-1]} != --@(format|jobs|pcap-dir|timeout|tags|skip-tags|peer|peer-addr|peer-token|iface|svg-dir|html|agent|agent-token|agent-wait) ]]; then
+		elif [[ $w != -* && ${COMP_WORDS[i-1]} != --@(format|jobs|pcap-dir|timeout|tags|skip-tags|shard|output|family|peer|peer-addr|peer-token|iface|svg-dir|html|agent|agent-token|agent-wait) ]]; then
 			paths+=("$w")
 		fi
 	done
 
 	if [[ -z $cmd ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "run check list observe --help --version" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "run check list observe merge --help --version" -- "$cur")
 		return
 	fi
 	case $cmd:$prev in
 	run:--format)
 		mapfile -t COMPREPLY < <(compgen -W "$(_lingerlab_usage_values "$prog" --format)" -- "$cur")
+		return ;;
+	merge:--format)
+		mapfile -t COMPREPLY < <(compgen -W "json junit" -- "$cur")
+		return ;;
+	merge:-o|merge:--output)
+		compopt -o filenames 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return ;;
+	run:--family)
+		mapfile -t COMPREPLY < <(compgen -W "$(_lingerlab_usage_values "$prog" --family)" -- "$cur")
 		return ;;
 	run:--tags|run:--skip-tags)
 		local -a tags=()
@@ -132,7 +142,7 @@ _lingerlab()
 		# shellcheck disable=SC2046 # one word a behaviour
 		_lingerlab_list_item "$cur" $(_lingerlab_behaviours "$prog")
 		return ;;
-	run:--jobs|run:--timeout|run:--peer|run:--peer-addr|run:--agent|run:--agent-wait|observe:--port|observe:--expect|observe:--timeout|observe:--settle|observe:--interval)
+	run:--jobs|run:--shard|run:--timeout|run:--peer|run:--peer-addr|run:--agent|run:--agent-wait|observe:--port|observe:--expect|observe:--timeout|observe:--settle|observe:--interval)
 		return ;;	# a value of the user's own
 	esac
 	if [[ $cur == -* ]]; then
@@ -144,6 +154,11 @@ _lingerlab()
 		_lingerlab_paths "$cur" "$library" ;;
 	observe)
 		mapfile -t COMPREPLY < <(compgen -W "--" -- "$cur") ;;
+	merge)	# the shards' reports: JSON or JUnit files, and folders
+		compopt -o filenames 2>/dev/null
+		while IFS= read -r w; do
+			[[ -d $w || $w == *.json || $w == *.xml ]] && COMPREPLY+=("$w")
+		done < <(compgen -f -- "$cur") ;;
 	esac
 }
 
