@@ -22,6 +22,7 @@
 #include "control_client.h"
 #include "control_token.h"
 #include "evaluate.h"
+#include "ip_address.h"
 #include "live_term.h"
 #include "peer_launch.h"
 #include "run_plat.h"
@@ -167,6 +168,26 @@ bad(const char *hint, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "%s%s\n", hint[0] != '\0' ? "; " : "", hint);
 	return -1;
+}
+
+/*
+ * --peer-addr's default: $LINGERPEER_ADDR, and $LINGERPEER_ADDR6 beside it
+ * when it holds one address and that one is set too (lingerlab-sandbox
+ * sets both where the kernel has IPv6).
+ */
+static const char *
+peer_addr_from_env(void)
+{
+	static char both[2 * IP_ADDR_STRLEN + 2];
+	const char *a = getenv("LINGERPEER_ADDR");
+	const char *a6 = getenv("LINGERPEER_ADDR6");
+
+	if (a == NULL || a6 == NULL || *a6 == '\0' || strchr(a, ',') != NULL)
+		return a;
+	if ((size_t)snprintf(both, sizeof(both), "%s,%s", a, a6) >=
+	    sizeof(both))
+		return a; /* not addresses: --peer-addr's check says so */
+	return both;
 }
 
 static int
@@ -357,7 +378,7 @@ parse_opts(int argc, char **argv, struct run_opts *o, struct run_state *rs)
 		o->jobs = 1;
 	}
 	if (o->peer_control != NULL && o->peer_addr == NULL)
-		o->peer_addr = getenv("LINGERPEER_ADDR");
+		o->peer_addr = peer_addr_from_env();
 	if (o->peer_control != NULL && o->peer_addr == NULL)
 		return bad("give --peer-addr IPV4 (inside lingerlab-sandbox, "
 			   "LINGERPEER_ADDR is set)",

@@ -82,6 +82,9 @@ usage(FILE *f)
 	    "  LINGERPEER_ADDR=" SANDBOX_PEER_ADDR
 	    "         the address lingerpeer "
 	    "owns\n"
+	    "  LINGERLAB_CLIENT_ADDR6=" SANDBOX_CLIENT_ADDR6 ", LINGERPEER_ADDR6="
+	    SANDBOX_PEER_ADDR6 "\n"
+	    "                         the same over IPv6 (where the kernel has it)\n"
 	    "  LINGERPEER_CONTROL=unix:PATH      lingerpeer's control socket\n"
 	    "\n"
 	    "  --peer-arg ARG         pass ARG to lingerpeer (repeat; default: --port "
@@ -315,6 +318,18 @@ control_socket(struct run *r, const struct options *o)
  * in its own process group (^C is for COMMAND), its stdout into a pipe.
  * What it prints, the ready line included, goes to our stdout.
  */
+/* LINGERPEER_ADDR6 and LINGERLAB_CLIENT_ADDR6 where the kernel has IPv6. */
+static int
+export_v6(const struct sandbox *sb)
+{
+	if (!sb->has_ipv6)
+		return 0;
+	if (setenv("LINGERLAB_CLIENT_ADDR6", SANDBOX_CLIENT_ADDR6, 1) == -1 ||
+	    setenv("LINGERPEER_ADDR6", SANDBOX_PEER_ADDR6, 1) == -1)
+		return -1;
+	return 0;
+}
+
 static int
 start_peer(struct run *r, const struct options *o)
 {
@@ -331,6 +346,7 @@ start_peer(struct run *r, const struct options *o)
 	char why[PEER_LAUNCH_WHY_LEN];
 	int rc;
 
+	lo.addr = sandbox_peer_addrs(&r->sb); /* IPv6 too, where there is */
 	rc = peer_launch_start(&r->sb, &lo, &r->peer, why, sizeof(why));
 	if (rc == -1)
 		fprintf(stderr, PROG ": %s%s\n", why,
@@ -378,7 +394,8 @@ start_command(struct run *r, const struct options *o)
 		return pid;
 	}
 	if (setenv("LINGERLAB_CLIENT_ADDR", SANDBOX_CLIENT_ADDR, 1) == -1 ||
-	    setenv("LINGERPEER_ADDR", SANDBOX_PEER_ADDR, 1) == -1)
+	    setenv("LINGERPEER_ADDR", SANDBOX_PEER_ADDR, 1) == -1 ||
+	    export_v6(&r->sb) == -1)
 		return -1;
 	if (r->sock_path[0] != '\0') {
 		snprintf(ctl, sizeof(ctl), "unix:%s", r->sock_path);

@@ -98,6 +98,8 @@ lab_start_peer(struct lab *l, struct sandbox *sb, const char *path,
 		.interrupt_fd = -1 };
 	size_t n = 4, i;
 
+	lo.addr = sandbox_peer_addrs(sb); /* IPv6 too, where there is */
+	l->ipv6 = sb->has_ipv6;
 	for (i = 0; args != NULL && args[i] != NULL; i++) {
 		if (i == MAX_ARGS) {
 			snprintf(why, whylen,
@@ -152,6 +154,10 @@ lab_export(const struct lab *l)
 	    setenv("LINGERPEER_TOKEN", l->peer_token, 1) == -1 ||
 	    setenv("LINGERPEER_ADDR", SANDBOX_PEER_ADDR, 1) == -1 ||
 	    setenv("LINGERLAB_CLIENT_ADDR", SANDBOX_CLIENT_ADDR, 1) == -1)
+		return -1;
+	if (l->ipv6 &&
+	    (setenv("LINGERPEER_ADDR6", SANDBOX_PEER_ADDR6, 1) == -1 ||
+		setenv("LINGERLAB_CLIENT_ADDR6", SANDBOX_CLIENT_ADDR6, 1) == -1))
 		return -1;
 	return 0;
 }

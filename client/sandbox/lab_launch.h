@@ -26,6 +26,7 @@ struct lab {
 	char peer_token[PATH_MAX];  /* DIR/peer.token */
 	struct agent_proc agent;
 	struct peer_proc peer;
+	bool ipv6; /* lingerpeer owns SANDBOX_PEER_ADDR6 too */
 };
 
 /*

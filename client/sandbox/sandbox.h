@@ -61,6 +61,8 @@
 #define SANDBOX_CLIENT_ADDR6 "2001:db8::1"
 #define SANDBOX_PEER_ADDR6   "2001:db8::2"
 #define SANDBOX_PREFIX6_LEN  64
+/* Both, as lingerpeer's --addr and lingerlab run's --peer-addr take them. */
+#define SANDBOX_PEER_ADDRS SANDBOX_PEER_ADDR "," SANDBOX_PEER_ADDR6
 #define SANDBOX_CLIENT_IFACE "llcli0"
 #define SANDBOX_PEER_IFACE   "llpeer0"
 #define SANDBOX_MTU	     1500
@@ -176,6 +178,17 @@ struct sandbox_spawn_opts {
  * unprivileged user namespaces are disabled and the program must run as root).
  */
 int sandbox_open(struct sandbox *sb);
+
+/*
+ * The peer's addresses in this sandbox, as lingerpeer's --addr takes
+ * them: both families where the kernel has IPv6, else IPv4's.
+ */
+static inline const char *
+sandbox_peer_addrs(const struct sandbox *sb)
+{
+	return sb->has_ipv6 ? SANDBOX_PEER_ADDRS : SANDBOX_PEER_ADDR;
+}
+
 
 /* The same with opts (NULL: the defaults, as sandbox_open()). */
 int sandbox_open_with(struct sandbox *sb, const struct sandbox_opts *opts);

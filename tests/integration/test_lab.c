@@ -347,20 +347,25 @@ run_sandboxed(char *const argv[])
 
 /* ---- the library through the agent ---- */
 
-static void
-test_library_subset_same_both_ways(void **state)
+/*
+ * The first nfiles of the subset through the agent and in sandboxes, with
+ * family (ipv4 or ipv6): the same verdicts, check for check, and the
+ * lab's own fields in every lab case. The number of cases compared.
+ */
+static size_t
+same_both_ways(const char *family, size_t nfiles)
 {
-	const char *extra[] = { "--format", "json", NULL };
-	const char *argv[24 + NSUBSET];
+	const char *extra[] = { "--format", "json", "--family", family,
+		"--peer-addr", SANDBOX_PEER_ADDRS, NULL };
+	const char *argv[32 + NSUBSET];
 	char paths[NSUBSET][256], a[16384], b[16384], va[4096], vb[4096];
 	char jsonl[PATH_MAX + 32], *sb_out;
 	struct itest_proc lab_run;
 	size_t n, k, i;
 	FILE *f;
 
-	(void)state;
 	n = lab_argv(argv, lab.agent_token, "30s", extra);
-	for (i = 0; i < NSUBSET; i++) {
+	for (i = 0; i < nfiles; i++) {
 		snprintf(paths[i], sizeof(paths[i]), SRC "/scenarios/%s",
 		    subset[i]);
 		argv[n++] = paths[i];
@@ -377,7 +382,9 @@ test_library_subset_same_both_ways(void **state)
 	argv[n++] = "4";
 	argv[n++] = "--format";
 	argv[n++] = "json";
-	for (i = 0; i < NSUBSET; i++)
+	argv[n++] = "--family";
+	argv[n++] = family;
+	for (i = 0; i < nfiles; i++)
 		argv[n++] = paths[i];
 	argv[n] = NULL;
 	sb_out = run_sandboxed((char *const *)argv);
@@ -401,7 +408,6 @@ test_library_subset_same_both_ways(void **state)
 			fail_msg("a lab case's report lacks its lab: %s", a);
 		assert_null(strstr(b, "\"lab\":"));
 	}
-	assert_true(k >= 40); /* the subset's cases, all of them */
 	assert_false(json_case(lab_run.out, k, a, sizeof(a)));
 	/* the schema takes the lab's reports */
 	snprintf(jsonl, sizeof(jsonl), "%s/lab.jsonl", dir);
@@ -411,6 +417,25 @@ test_library_subset_same_both_ways(void **state)
 	check_schema(jsonl);
 	itest_proc_free(&lab_run);
 	free(sb_out);
+	return k;
+}
+
+static void
+test_library_subset_same_both_ways(void **state)
+{
+	(void)state;
+	/* the subset's cases, all of them */
+	assert_true(same_both_ways("ipv4", NSUBSET) >= 40);
+}
+
+/* Over IPv6: the agent's sockets to lingerpeer's 2001:db8::2. */
+static void
+test_library_subset_ipv6(void **state)
+{
+	(void)state;
+	if (!sb->has_ipv6)
+		skip();
+	assert_true(same_both_ways("ipv6", 4) >= 4);
 }
 
 /* ---- faults ---- */
@@ -624,6 +649,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_library_subset_same_both_ways),
+		cmocka_unit_test(test_library_subset_ipv6),
 		cmocka_unit_test(test_agent_killed_comes_back),
 		cmocka_unit_test(test_agent_gone_stops_the_run),
 		cmocka_unit_test(test_network_cut),

@@ -164,6 +164,9 @@ tool_child(void)
 	char *argv[] = { "lingerlab-sandbox", "--", "/bin/sh", "-c",
 		"test \"$LINGERPEER_ADDR\" = 192.0.2.2 && "
 		"test \"$LINGERLAB_CLIENT_ADDR\" = 192.0.2.1 && "
+		"{ test ! -e /proc/sys/net/ipv6 || "
+		"{ test \"$LINGERPEER_ADDR6\" = 2001:db8::2 && "
+		"test \"$LINGERLAB_CLIENT_ADDR6\" = 2001:db8::1; }; } && "
 		"test -S \"${LINGERPEER_CONTROL#unix:}\" && exit 7; exit 1",
 		NULL };
 	char *no_peer[] = { "lingerlab-sandbox", "--no-peer", "--", "/bin/sh",
@@ -205,7 +208,8 @@ static const char fake_script[] =
     "#!/bin/sh\n"
     "# Stand-in for lingerpeer: check the contract, say ready, wait.\n"
     "case \" $* \" in\n"
-    "*' --iface llpeer0 --addr 192.0.2.2 --control fd:3 '*) ;;\n"
+    "*' --iface llpeer0 --addr 192.0.2.2,2001:db8::2 --control fd:3 '*) ;;\n"
+    "*' --iface llpeer0 --addr 192.0.2.2 --control fd:3 '*) ;; # no IPv6\n"
     "*) echo \"fake lingerpeer: bad arguments: $*\" >&2; exit 9;;\n"
     "esac\n"
     "[ -S /proc/self/fd/3 ] || { echo 'fake lingerpeer: no fd 3' >&2; "
