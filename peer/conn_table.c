@@ -20,9 +20,10 @@ struct lru {
 
 struct conn_table {
 	struct conn *slots;
-	uint32_t *buckets;    /* by four-tuple */
-	uint32_t *id_buckets; /* by id */
-	uint32_t nbuckets;    /* power of two, for both */
+	uint32_t *buckets;	/* by four-tuple */
+	uint32_t *id_buckets;	/* by id */
+	uint32_t *addr_buckets; /* by the client's address and port */
+	uint32_t nbuckets;	/* power of two, for all three */
 	uint32_t capacity;
 	uint32_t used;
 	uint32_t free_head; /* slots [free_head, capacity) were never used */
@@ -48,6 +49,22 @@ tuple_hash(const struct conn_table *t, const struct ip_addr *raddr,
 	return (uint32_t)h & (t->nbuckets - 1);
 }
 
+/* The client's end alone: every connection from it, whatever our port. */
+static uint32_t
+addr_hash(const struct conn_table *t, const struct ip_addr *raddr,
+    uint16_t rport)
+{
+	uint64_t h =
+	    ip_addr_hash(raddr, t->secret ^ 0x5851f42d4c957f2dull) ^ rport;
+
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
+	return (uint32_t)h & (t->nbuckets - 1);
+}
+
 struct conn_table *
 conn_table_new(uint32_t max_conns, uint64_t seed)
 {
@@ -63,13 +80,18 @@ conn_table_new(uint32_t max_conns, uint64_t seed)
 	t->slots = calloc(max_conns, sizeof(*t->slots));
 	t->buckets = malloc((size_t)t->nbuckets * sizeof(*t->buckets));
 	t->id_buckets = malloc((size_t)t->nbuckets * sizeof(*t->id_buckets));
-	if (t->slots == NULL || t->buckets == NULL || t->id_buckets == NULL) {
+	t->addr_buckets =
+	    malloc((size_t)t->nbuckets * sizeof(*t->addr_buckets));
+	if (t->slots == NULL || t->buckets == NULL || t->id_buckets == NULL ||
+	    t->addr_buckets == NULL) {
 		conn_table_free(t);
 		return NULL;
 	}
 	memset(t->buckets, 0xff, (size_t)t->nbuckets * sizeof(*t->buckets));
 	memset(t->id_buckets, 0xff,
 	    (size_t)t->nbuckets * sizeof(*t->id_buckets));
+	memset(t->addr_buckets, 0xff,
+	    (size_t)t->nbuckets * sizeof(*t->addr_buckets));
 	t->free_head = 0;
 	t->next_id = 1;
 	t->secret = seed * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;
@@ -86,6 +108,7 @@ conn_table_free(struct conn_table *t)
 	free(t->slots);
 	free(t->buckets);
 	free(t->id_buckets);
+	free(t->addr_buckets);
 	free(t);
 }
 
@@ -189,6 +212,22 @@ conn_find(struct conn_table *t, const struct ip_addr *raddr, uint16_t rport,
 	return NULL;
 }
 
+const struct conn *
+conn_from_next(const struct conn_table *t, const struct ip_addr *raddr,
+    uint16_t rport, const struct conn *prev)
+{
+	uint32_t s = prev != NULL ? prev->addr_next
+				  : t->addr_buckets[addr_hash(t, raddr, rport)];
+	const struct conn *c;
+
+	for (; s != CONN_NONE; s = c->addr_next) {
+		c = &t->slots[s];
+		if (c->rport == rport && ip_addr_eq(&c->raddr, raddr))
+			return c;
+	}
+	return NULL;
+}
+
 static void
 lru_unlink(struct conn_table *t, struct lru *l, struct conn *c)
 {
@@ -244,6 +283,7 @@ conn_retire(struct conn_table *t, struct conn *c)
 	lru_append(t, &t->closed, c);
 }
 
+/* Out of both address hashes: the four-tuple's and the client end's. */
 static void
 hash_remove(struct conn_table *t, struct conn *c)
 {
@@ -255,6 +295,11 @@ hash_remove(struct conn_table *t, struct conn *c)
 		link = &t->slots[*link].hash_next;
 	if (*link == s)
 		*link = c->hash_next;
+	link = &t->addr_buckets[addr_hash(t, &c->raddr, c->rport)];
+	while (*link != CONN_NONE && *link != s)
+		link = &t->slots[*link].addr_next;
+	if (*link == s)
+		*link = c->addr_next;
 }
 
 /* Never-used slots are handed out in order first, so a fresh table touches
@@ -326,6 +371,9 @@ conn_alloc(struct conn_table *t, const struct ip_addr *raddr, uint16_t rport,
 	b = tuple_hash(t, raddr, rport, lport);
 	c->hash_next = t->buckets[b];
 	t->buckets[b] = conn_slot(t, c);
+	b = addr_hash(t, raddr, rport);
+	c->addr_next = t->addr_buckets[b];
+	t->addr_buckets[b] = conn_slot(t, c);
 	lru_append(t, &t->open, c);
 	t->used++;
 	return c;
@@ -334,7 +382,7 @@ conn_alloc(struct conn_table *t, const struct ip_addr *raddr, uint16_t rport,
 void
 conn_renew(struct conn_table *t, struct conn *c)
 {
-	uint32_t hash_next = c->hash_next;
+	uint32_t hash_next = c->hash_next, addr_next = c->addr_next;
 	struct ip_addr raddr = c->raddr;
 	uint16_t rport = c->rport, lport = c->lport;
 
@@ -345,6 +393,7 @@ conn_renew(struct conn_table *t, struct conn *c)
 	c->rport = rport;
 	c->lport = lport;
 	c->hash_next = hash_next;
+	c->addr_next = addr_next;
 	assign_id(t, c);
 	lru_append(t, &t->open, c);
 }

@@ -1,10 +1,11 @@
 /*
- * conn_table.h - lingerpeer's connections: a fixed pool, a hash on the
- * four-tuple, and two recency lists (open, closed).
+ * conn_table.h - lingerpeer's connections: a fixed pool, hashes on the
+ * four-tuple, on the id and on the client's address and port, and two
+ * recency lists (open, closed).
  *
  * Everything is allocated once at start for --max-conns entries (pages are
  * touched only when used), so the per-connection cost is sizeof(struct conn)
- * plus one hash bucket, and a flood can never make the peer grow. Closed
+ * plus three hash buckets, and a flood can never make the peer grow. Closed
  * connections stay for inspection until their slot is needed again.
  */
 #ifndef LINGERLAB_CONN_TABLE_H
@@ -39,6 +40,8 @@ struct conn {
 	uint32_t hash_next; /* four-tuple chain */
 	uint32_t
 	    id_next; /* id chain: the control channel names connections by id */
+	uint32_t addr_next; /* client address and port chain: how a control
+			       command names a connection by address */
 	uint32_t lru_prev;
 	uint32_t lru_next;
 	/* TCP */
@@ -48,8 +51,8 @@ struct conn {
 	uint8_t
 	    snd_wscale;	   /* the client's scale: applies to windows it sends */
 	uint8_t rto_shift; /* our retransmission backoff */
-	uint8_t pad_[1];
-	uint16_t snd_mss; /* the client's MSS */
+	uint8_t ooo;	   /* 1 + its out-of-order queue's index, 0: none */
+	uint16_t snd_mss;  /* the client's MSS */
 	uint32_t iss;
 	uint32_t snd_una;
 	uint32_t snd_nxt;
@@ -60,11 +63,11 @@ struct conn {
 	uint32_t ts_recent;    /* their last timestamp, echoed back */
 	uint32_t buffered;     /* received, not yet read */
 	uint32_t pending_send; /* send command bytes not yet sent */
+	uint32_t rto_timer;    /* our retransmission timer, TIMER_NONE: none */
 	struct behaviour b;
 	/* observations */
 	uint64_t created_ns;
 	uint64_t last_ns;
-	uint64_t rto_due; /* 0: no retransmission timer */
 	uint64_t bytes_received;
 	uint64_t bytes_read;
 	uint64_t bytes_sent;
@@ -88,6 +91,14 @@ uint32_t conn_table_used(const struct conn_table *t);
 
 struct conn *conn_find(struct conn_table *t, const struct ip_addr *raddr,
     uint16_t rport, uint16_t lport);
+
+/*
+ * The connections from the client's raddr:rport, to any of our ports, one
+ * at a time: prev NULL for the first, NULL after the last. A hash chain of
+ * its own, so the walk visits only the few connections that share a bucket.
+ */
+const struct conn *conn_from_next(const struct conn_table *t,
+    const struct ip_addr *raddr, uint16_t rport, const struct conn *prev);
 
 /*
  * A new connection for the tuple, with a fresh id. When the pool is full the

@@ -248,11 +248,14 @@ exec_stats(const struct control_env *env, struct control_out *out)
 	    " syns-refused=%" PRIu64 " syns-dropped=%" PRIu64
 	    " segs-in=%" PRIu64 " segs-out=%" PRIu64 " rst-unknown=%" PRIu64
 	    " delayed-dropped=%" PRIu64 " not-for-us=%" PRIu64
-	    " events-oldest=%" PRIu64 " events-next=%" PRIu64
-	    " control-clients=%" PRIu32 " control-max=%" PRIu32 "%s",
+	    " ooo-queued=%" PRIu64 " ooo-filled=%" PRIu64
+	    " ooo-dropped=%" PRIu64 " events-oldest=%" PRIu64
+	    " events-next=%" PRIu64 " control-clients=%" PRIu32
+	    " control-max=%" PRIu32 "%s",
 	    conns, st->conns_opened, st->conns_rejected, st->conns_evicted,
 	    st->syns_refused, st->syns_dropped, st->segs_in, st->segs_out,
 	    st->rst_unknown, st->delayed_dropped, st->not_for_us,
+	    st->ooo_queued, st->ooo_filled, st->ooo_dropped,
 	    event_log_oldest(log), event_log_next(log), env->clients,
 	    env->max_clients, wire);
 	control_out_status(out, "ok");

@@ -120,6 +120,7 @@ static const char *const class_names[SC_CLASS_COUNT] = {
 	[SC_ACK] = "ack",
 	[SC_RST] = "rst",
 	[SC_SILENCED] = "silenced",
+	[SC_DATA_OOO_DROPPED] = "out-of-order-dropped",
 };
 
 const char *

@@ -27,7 +27,7 @@ enum seg_class {
 	SC_DATA,
 	SC_DATA_RETX,	       /* payload we already had */
 	SC_DATA_BEYOND_WINDOW, /* trimmed or dropped: no room */
-	SC_DATA_OUT_OF_ORDER,  /* a hole before it: dropped, dup ACK sent */
+	SC_DATA_OUT_OF_ORDER,  /* a hole before it: held, dup ACK sent */
 	SC_FIN,
 	SC_FIN_RETX,
 	SC_FIN_SWALLOWED, /* seen, deliberately not ACKed */
@@ -35,6 +35,9 @@ enum seg_class {
 	SC_ACK, /* nothing but an ACK */
 	SC_RST,
 	SC_SILENCED, /* a reply we did not send (silent) */
+	/* a hole before it and no room to hold it (the window, the queue's
+	 * ranges or the pool of queues): dropped, dup ACK sent */
+	SC_DATA_OOO_DROPPED,
 	SC_CLASS_COUNT
 };
 

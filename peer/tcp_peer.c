@@ -1,10 +1,10 @@
 /*
  * tcp_peer.c - lingerpeer's TCP endpoint: segments in, decisions out.
  *
- * This is a deliberately small TCP: it never reorders (an out-of-order
- * segment is dropped and answered with a duplicate ACK; the sandbox's veth
- * does not reorder), it keeps no SACK state and it treats the client as the
- * party under test. What it is careful about is what the client's close()
+ * This is a deliberately small TCP: it holds data that arrives after a hole
+ * only as sequence ranges, in a bounded queue (tcp_peer_ooo.c; a veth
+ * reorders when the client sends from two CPUs), it keeps no SACK state and
+ * it treats the client as the party under test. What it is careful about is what the client's close()
  * path can see: which segments get ACKed, what window is advertised, and
  * when a FIN is answered.
  */
@@ -28,6 +28,7 @@ peer_config_default(struct peer_config *cfg)
 	cfg->when_full = WHEN_FULL_DROP;
 	cfg->event_capacity = 262144;
 	cfg->max_delayed = 65536;
+	cfg->max_ooo_conns = OOO_MAX_QUEUES;
 	cfg->seed = 1;
 }
 
@@ -45,7 +46,8 @@ peer_new(const struct peer_config *cfg)
 	p->log = event_log_new(cfg->event_capacity);
 	timer_heap_init(&p->timers, cfg->max_conns + cfg->max_delayed + 1024);
 	if (p->conns == NULL || p->log == NULL ||
-	    delay_pool_init(&p->delayed, cfg->max_delayed) < 0) {
+	    delay_pool_init(&p->delayed, cfg->max_delayed) < 0 ||
+	    ooo_pool_init(&p->ooo, cfg->max_ooo_conns) < 0) {
 		peer_free(p);
 		return NULL;
 	}
@@ -60,6 +62,7 @@ peer_free(struct peer *p)
 	conn_table_free(p->conns);
 	event_log_free(p->log);
 	timer_heap_free(&p->timers);
+	ooo_pool_free(&p->ooo);
 	delay_pool_free(&p->delayed);
 	free(p);
 }
@@ -198,12 +201,20 @@ peer_set_state(struct peer *p, struct conn *c, enum conn_state st)
 		conn_retire(p->conns, c);
 }
 
+/* What a connection holds outside its slot: its timer, its held data. */
+void
+peer_forget(struct peer *p, struct conn *c)
+{
+	out_cancel_rto(p, c);
+	ooo_release(p, c);
+}
+
 void
 peer_close_conn(struct peer *p, struct conn *c, enum close_reason why)
 {
 	peer_set_state(p, c, CS_CLOSED);
 	c->closed_by = (uint8_t)why;
-	c->rto_due = 0;
+	peer_forget(p, c);
 	c->pending_send = 0;
 	conn_retire(p->conns, c);
 }
@@ -356,6 +367,9 @@ peer_new_conn(struct peer *p, const struct ip_addr *raddr, uint16_t rport,
 		return NULL;
 	}
 	if (evicted.id != 0) {
+		/* The copy's timer and queue still name the slot's old owner. */
+		out_cancel_rto(p, &evicted);
+		ooo_release_evicted(p, c, &evicted);
 		p->stats.conns_evicted++;
 		ev.conn_id = evicted.id;
 		ev.old_state = evicted.state;
@@ -382,8 +396,10 @@ peer_on_syn(struct peer *p, struct conn *old, const struct segment *s)
 		    s); /* a closed port, as any host would answer */
 		return;
 	}
-	if (old != NULL)
+	if (old != NULL) {
+		peer_forget(p, old);
 		conn_renew(p->conns, old);
+	}
 	if ((c = old != NULL
 		    ? old
 		    : peer_new_conn(p, &s->saddr, s->sport, s->dport)) == NULL)

@@ -43,6 +43,8 @@ struct peer_config {
 	enum when_full when_full;
 	uint32_t event_capacity; /* event ring entries */
 	uint32_t max_delayed;	 /* segments that may wait in delay queues */
+	uint32_t max_ooo_conns;	 /* connections holding out-of-order data at
+				    once (at most OOO_MAX_QUEUES, 255) */
 	uint64_t seed;		 /* initial sequence numbers derive from it */
 };
 
@@ -87,6 +89,12 @@ struct peer_stats {
 	uint64_t rst_unknown;	  /* RSTs for segments of no open connection */
 	uint64_t delayed_dropped; /* delay queue full */
 	uint64_t not_for_us; /* addressed elsewhere (or to a family we lack) */
+	/* Data after a hole: segments held, holes filled (held data then
+	 * delivered in order), and segments or ranges dropped for want of
+	 * room (window, OOO_RANGES, the pool). */
+	uint64_t ooo_queued;
+	uint64_t ooo_filled;
+	uint64_t ooo_dropped;
 };
 
 struct peer;
@@ -123,8 +131,8 @@ int peer_conn_info(const struct peer *p, uint32_t id, struct conn_info *out);
 
 /*
  * The newest connection (by creation, then id) from the client's raddr:rport
- * to any of our ports: how the control channel resolves an address. O(n),
- * without copying the table.
+ * to any of our ports: how the control channel resolves an address. A hash
+ * lookup on the client's end (conn_from_next), without copying the table.
  */
 int peer_conn_newest_from(const struct peer *p, const struct ip_addr *raddr,
     uint16_t rport, uint32_t *id);

@@ -121,23 +121,14 @@ int
 peer_conn_newest_from(const struct peer *p, const struct ip_addr *raddr,
     uint16_t rport, uint32_t *id)
 {
-	uint32_t cap = conn_table_capacity(p->conns),
-		 used = conn_table_used(p->conns);
-	const struct conn *c, *best = NULL;
-	uint32_t i, seen = 0;
+	const struct conn *c = NULL, *best = NULL;
 
-	/* A plain pass over the slots: no copies, no sort (peer_conn_foreach
-	 * made this O(n log n) with a copy of the table, per control command). */
-	for (i = 0; i < cap && seen < used; i++) {
-		if ((c = conn_at_const(p->conns, i)) == NULL)
-			continue;
-		seen++;
-		if (c->rport != rport || !ip_addr_eq(&c->raddr, raddr))
-			continue;
+	/* The client end's own hash chain: a lookup, not a pass over every
+	 * slot (4.5 ms a command at 100,000 connections when it was). */
+	while ((c = conn_from_next(p->conns, raddr, rport, c)) != NULL)
 		if (best == NULL || c->created_ns > best->created_ns ||
 		    (c->created_ns == best->created_ns && c->id > best->id))
 			best = c;
-	}
 	if (best == NULL)
 		return -1;
 	*id = best->id;

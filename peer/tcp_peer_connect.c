@@ -47,6 +47,7 @@ peer_connect(struct peer *p, const struct ip_addr *raddr, uint16_t rport,
 	if ((c = conn_find(p->conns, raddr, rport, lport)) != NULL) {
 		if (c->state != CS_CLOSED && c->state != CS_TIME_WAIT)
 			return PEER_CMD_BAD_STATE;
+		peer_forget(p, c);
 		conn_renew(p->conns, c);
 	} else if ((c = peer_new_conn(p, raddr, rport, lport)) == NULL) {
 		return PEER_CMD_FULL;
@@ -104,7 +105,7 @@ peer_on_syn_sent(struct peer *p, struct conn *c, const struct segment *s)
 		c->ts_recent = s->opt.ts_val;
 	else
 		c->flags &= (uint8_t)~CF_TS_OK;
-	c->rto_due = 0;
+	out_cancel_rto(p, c);
 	c->rto_shift = 0;
 	peer_log_in(p, c, s, SC_SYNACK);
 	peer_set_state(p, c, CS_ESTABLISHED);

@@ -10,13 +10,6 @@
 
 #include "tcp_peer_int.h"
 
-/* What a segment did, gathered while processing, so it is logged once. */
-struct seg_outcome {
-	enum seg_class cls;
-	bool ack_needed;
-	bool reset; /* answer with RST once the segment is logged */
-};
-
 static bool
 can_receive(const struct conn *c)
 {
@@ -27,8 +20,7 @@ can_receive(const struct conn *c)
 static void
 on_rst(struct peer *p, struct conn *c, const struct segment *s)
 {
-	uint32_t wnd =
-	    c->b.rcvbuf > c->buffered ? c->b.rcvbuf - c->buffered : 0;
+	uint32_t wnd = peer_rcv_room(c);
 
 	c->rsts_seen++;
 	peer_log_in(p, c, s, SC_RST);
@@ -50,7 +42,7 @@ on_ack(struct peer *p, struct conn *c, const struct segment *s)
 {
 	if (c->state == CS_SYN_RCVD && s->ack == c->iss + 1) {
 		c->snd_una = s->ack;
-		c->rto_due = 0;
+		out_cancel_rto(p, c); /* out of the heap now, not in 1 s */
 		c->rto_shift = 0;
 		peer_set_state(p, c, CS_ESTABLISHED);
 		if ((c->b.bits & BHV_SILENT) && c->b.silent_after == 0) {
@@ -62,10 +54,11 @@ on_ack(struct peer *p, struct conn *c, const struct segment *s)
 	if (!seq_gt(s->ack, c->snd_una) || seq_gt(s->ack, c->snd_nxt))
 		return;
 	c->snd_una = s->ack;
-	c->rto_due = 0;
 	c->rto_shift = 0;
 	if (c->snd_una != c->snd_nxt)
 		out_arm_rto(p, c);
+	else
+		out_cancel_rto(p, c);
 	if (!(c->flags & CF_FIN_SENT) || c->snd_una != c->snd_nxt)
 		return;
 	c->flags |= CF_FIN_ACKED;
@@ -91,7 +84,10 @@ is_zero_window_probe(const struct peer *p, const struct conn *c,
 	    (s->payload_len == 1 && s->seq == c->rcv_nxt);
 }
 
-/* In-order payload into the emulated buffer, as far as it has room. */
+/*
+ * In-order payload into the emulated buffer, as far as it has room, and
+ * what was held past a hole it fills; payload after a hole is held.
+ */
 static void
 on_data(struct peer *p, struct conn *c, const struct segment *s,
     struct seg_outcome *v)
@@ -99,8 +95,7 @@ on_data(struct peer *p, struct conn *c, const struct segment *s,
 	uint32_t len = s->payload_len, skip, room, take;
 
 	if (seq_gt(s->seq, c->rcv_nxt)) {
-		v->cls = SC_DATA_OUT_OF_ORDER;
-		v->ack_needed = true;
+		ooo_hold(p, c, s, v);
 		return;
 	}
 	skip = c->rcv_nxt - s->seq;
@@ -110,7 +105,7 @@ on_data(struct peer *p, struct conn *c, const struct segment *s,
 		v->ack_needed = true;
 		return;
 	}
-	room = c->b.rcvbuf > c->buffered ? c->b.rcvbuf - c->buffered : 0;
+	room = peer_rcv_room(c);
 	take = len - skip < room ? len - skip : room;
 	if (skip > 0)
 		c->data_retx++;
@@ -121,6 +116,8 @@ on_data(struct peer *p, struct conn *c, const struct segment *s,
 	    : skip		   ? SC_DATA_RETX
 				   : SC_DATA;
 	v->ack_needed = true;
+	if (take == len - skip && c->ooo != 0)
+		ooo_fill(p, c); /* the hole may be filled: one ACK for all */
 	if ((c->b.bits & BHV_SILENT) && !(c->flags & CF_QUIET) &&
 	    c->bytes_received >= c->b.silent_after) {
 		c->flags |= CF_QUIET;
@@ -144,12 +141,10 @@ fin_accept(struct peer *p, struct conn *c)
 		peer_set_state(p, c, CS_TIME_WAIT);
 }
 
-/* Their FIN, once every byte before it is in. */
+/* Their FIN at fin_seq, once every byte before it is in. */
 static void
-on_fin(struct peer *p, struct conn *c, const struct segment *s,
-    struct seg_outcome *v)
+on_fin(struct peer *p, struct conn *c, uint32_t fin_seq, struct seg_outcome *v)
 {
-	uint32_t fin_seq = s->seq + s->payload_len;
 	bool again =
 	    (c->flags & (CF_FIN_HELD | CF_FIN_RCVD)) && fin_seq == c->fin_seq;
 	char n[16], who[IP_ADDR_PORT_STRLEN];
@@ -158,6 +153,7 @@ on_fin(struct peer *p, struct conn *c, const struct segment *s,
 	if (again)
 		c->fin_retx++;
 	c->fin_seq = fin_seq;
+	ooo_release(p, c); /* nothing after it is data; a held FIN is this */
 	if (c->flags & CF_FIN_RCVD) {
 		v->cls = SC_FIN_RETX;
 		v->ack_needed = true; /* our ACK was lost: repeat it */
@@ -249,10 +245,15 @@ on_segment(struct peer *p, struct conn *c, const struct segment *s)
 		on_data(p, c, s, &v);
 	else if (s->payload_len > 0)
 		v = (struct seg_outcome){ SC_DATA_RETX, true, false };
+	else if ((s->flags & TCPF_FIN) && seq_gt(s->seq, c->rcv_nxt) &&
+	    can_receive(c))
+		ooo_hold(p, c, s, &v); /* a bare FIN after a hole */
 	if ((s->flags & TCPF_FIN) &&
 	    seq_le(s->seq + s->payload_len, c->rcv_nxt) &&
 	    (can_receive(c) || (c->flags & (CF_FIN_HELD | CF_FIN_RCVD))))
-		on_fin(p, c, s, &v);
+		on_fin(p, c, s->seq + s->payload_len, &v);
+	else if (c->ooo != 0 && can_receive(c) && ooo_fin_reached(p, c))
+		on_fin(p, c, c->rcv_nxt, &v); /* the FIN held past the hole */
 	peer_log_in(p, c, s, v.cls);
 	if (v.reset) {
 		peer_say(p, c, "FIN answered with RST (reset-on-fin)");

@@ -9,6 +9,7 @@
 #define LINGERLAB_TCP_PEER_INT_H
 
 #include "conn_table.h"
+#include "ooo_queue.h"
 #include "tcp_peer.h"
 #include "timer_heap.h"
 #include "timeunit.h"
@@ -53,6 +54,7 @@ struct peer {
 	uint32_t nlisteners;
 	struct timer_heap timers;
 	struct delay_pool delayed;
+	struct ooo_pool ooo; /* data held past holes, tcp_peer_ooo.c */
 	struct out_item outq[PEER_OUTQ];
 	uint32_t outq_head;
 	uint32_t outq_len;
@@ -73,6 +75,7 @@ void out_fin(struct peer *p, struct conn *c);
 void out_rst(struct peer *p, struct conn *c);
 void out_push_data(struct peer *p, struct conn *c);
 void out_arm_rto(struct peer *p, struct conn *c);
+void out_cancel_rto(struct peer *p, struct conn *c);
 void out_fire_timer(struct peer *p, const struct timer *t);
 void out_reset_for(struct peer *p, const struct segment *seg);
 uint32_t out_window(const struct peer *p, const struct conn *c);
@@ -82,6 +85,9 @@ void delay_pool_free(struct delay_pool *d);
 /* tcp_peer.c */
 void peer_set_state(struct peer *p, struct conn *c, enum conn_state st);
 void peer_close_conn(struct peer *p, struct conn *c, enum close_reason why);
+/* Cancel c's timer and give back its out-of-order queue: before it closes,
+ * or its slot opens again. */
+void peer_forget(struct peer *p, struct conn *c);
 void peer_log_conn(struct peer *p, const struct conn *c, uint8_t type,
     uint32_t arg, uint32_t len);
 void peer_say(struct peer *p, const struct conn *c, const char *fmt, ...)
@@ -102,6 +108,32 @@ struct conn *peer_new_conn(struct peer *p, const struct ip_addr *raddr,
     uint16_t rport, uint16_t lport);
 /* The MSS we announce to, and never send above to, c's family. */
 uint16_t peer_mss(const struct peer *p, const struct conn *c);
+
+/* What a segment did, gathered while processing, so it is logged once. */
+struct seg_outcome {
+	enum seg_class cls;
+	bool ack_needed;
+	bool reset; /* answer with RST once the segment is logged */
+};
+
+/* tcp_peer_ooo.c: data after a hole, held until the hole fills. */
+void ooo_hold(struct peer *p, struct conn *c, const struct segment *s,
+    struct seg_outcome *v);
+/* After in-order data: deliver what the queue now has contiguous. */
+void ooo_fill(struct peer *p, struct conn *c);
+/* Their FIN is held in the queue and every byte before it is in. */
+bool ooo_fin_reached(struct peer *p, struct conn *c);
+void ooo_release(struct peer *p, struct conn *c);
+/* The same for the copy of an evicted connection whose slot c now has. */
+void ooo_release_evicted(struct peer *p, const struct conn *c,
+    const struct conn *evicted);
+
+/* Room in c's emulated receive buffer: what its window allows, in bytes. */
+static inline uint32_t
+peer_rcv_room(const struct conn *c)
+{
+	return c->b.rcvbuf > c->buffered ? c->b.rcvbuf - c->buffered : 0;
+}
 
 /* tcp_peer_connect.c */
 void peer_on_syn_sent(struct peer *p, struct conn *c, const struct segment *s);

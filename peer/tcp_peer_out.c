@@ -241,15 +241,32 @@ out_reset_for(struct peer *p, const struct segment *seg)
 	enqueue(p, &it);
 }
 
+/*
+ * Take c's retransmission timer out of the heap: nothing is outstanding any
+ * more, or a new one replaces it. c may be a copy of a connection that was
+ * evicted, so the timer must still be c's to be cancelled.
+ */
+void
+out_cancel_rto(struct peer *p, struct conn *c)
+{
+	const struct timer *t = timer_heap_get(&p->timers, c->rto_timer);
+
+	if (t != NULL && t->kind == TK_RTO && t->id == c->id)
+		timer_heap_cancel(&p->timers, c->rto_timer);
+	c->rto_timer = TIMER_NONE;
+}
+
+/* (Re)start the retransmission timer: one per connection in the heap. */
 void
 out_arm_rto(struct peer *p, struct conn *c)
 {
 	uint64_t due;
 
+	out_cancel_rto(p, c);
 	due = p->now + (PEER_RTO_INITIAL_NS << c->rto_shift);
-	if (timer_heap_push(&p->timers, due, TK_RTO, conn_slot(p->conns, c),
-		c->id) == 0)
-		c->rto_due = due;
+	if (timer_heap_add(&p->timers, due, TK_RTO, conn_slot(p->conns, c),
+		c->id, &c->rto_timer) < 0)
+		c->rto_timer = TIMER_NONE;
 }
 
 /* Bytes in flight that are data (not SYN or FIN). */
@@ -306,7 +323,7 @@ out_push_data(struct peer *p, struct conn *c)
 		c->bytes_sent += n;
 		sent = true;
 	}
-	if (sent && c->rto_due == 0)
+	if (sent && c->rto_timer == TIMER_NONE)
 		out_arm_rto(p, c);
 }
 
@@ -339,9 +356,11 @@ fire_rto(struct peer *p, const struct timer *t)
 {
 	struct conn *c = conn_at(p->conns, t->ref);
 
-	if (c == NULL || c->id != t->id || c->rto_due != t->due)
-		return; /* superseded */
-	c->rto_due = 0;
+	/* Every connection cancels its timer when it rearms or stops it,
+	 * so this is a guard, not the rule: a slot recycled meanwhile. */
+	if (c == NULL || c->id != t->id || c->rto_timer != t->handle)
+		return;
+	c->rto_timer = TIMER_NONE;
 	if (c->snd_una == c->snd_nxt || c->state == CS_CLOSED)
 		return;
 	if (c->rto_shift > PEER_RTO_MAX_SHIFT) {

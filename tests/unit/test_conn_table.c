@@ -263,6 +263,56 @@ test_many_and_ids_unique(void **state)
 	conn_table_free(t);
 }
 
+/* Every connection from one client end, whatever our port, and no other:
+ * through recycling, eviction and renewal. */
+static int
+count_from(const struct conn_table *t, const struct ip_addr *a, uint16_t rport)
+{
+	const struct conn *c = NULL;
+	int n = 0;
+
+	while ((c = conn_from_next(t, a, rport, c)) != NULL) {
+		assert_int_equal(c->rport, rport);
+		assert_true(ip_addr_eq(&c->raddr, a));
+		n++;
+	}
+	return n;
+}
+
+static void
+test_from_index(void **state)
+{
+	struct conn_table *t = conn_table_new(6, 7);
+	struct conn gone, *a, *b, *c;
+
+	(void)state;
+	assert_non_null(t);
+	assert_int_equal(count_from(t, &raddr4, 1000), 0);
+	a = conn_alloc(t, &raddr4, 1000, 80, false, &gone);
+	b = conn_alloc(t, &raddr4, 1000, 81, false, &gone);
+	c = conn_alloc(t, &raddr6, 1000, 80, false, &gone);
+	assert_non_null(conn_alloc(t, &raddr4, 1001, 80, false, &gone));
+	assert_non_null(conn_alloc(t, &lookalike6, 1000, 80, false, &gone));
+	assert_non_null(c);
+	assert_int_equal(count_from(t, &raddr4, 1000), 2);
+	assert_int_equal(count_from(t, &raddr6, 1000), 1);
+	assert_int_equal(count_from(t, &raddr4, 1001), 1);
+	assert_int_equal(count_from(t, &next4, 1000), 0);
+	conn_renew(t, b); /* the same tuple: still indexed, once */
+	assert_int_equal(count_from(t, &raddr4, 1000), 2);
+	/* a closed slot reused for another client: gone from the old chain */
+	conn_retire(t, a);
+	assert_non_null(conn_alloc(t, &raddr4, 1002, 80, false, &gone));
+	assert_non_null(conn_alloc(t, &next4, 1000, 80, false, &gone));
+	assert_int_equal(count_from(t, &raddr4, 1000), 1);
+	assert_int_equal(count_from(t, &next4, 1000), 1);
+	/* evicted the same way */
+	assert_non_null(conn_alloc(t, &next4, 1003, 80, true, &gone));
+	assert_int_not_equal(gone.id, 0);
+	assert_int_equal(count_from(t, &gone.raddr, gone.rport), 0);
+	conn_table_free(t);
+}
+
 int
 main(void)
 {
@@ -274,6 +324,7 @@ main(void)
 		cmocka_unit_test(test_evict_open),
 		cmocka_unit_test(test_renew),
 		cmocka_unit_test(test_many_and_ids_unique),
+		cmocka_unit_test(test_from_index),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -186,6 +186,7 @@ test_names(void **state)
 		"ack",
 		"rst",
 		"silenced",
+		"out-of-order-dropped",
 	};
 	size_t i;
 

@@ -508,6 +508,102 @@ test_closed_conn_resets(void **state)
 	h_fini(&h);
 }
 
+/* The newest connection from addr:port as it was found before the index:
+ * every connection compared, by creation time, then id. */
+struct newest_ref {
+	const struct ip_addr *addr;
+	uint16_t port;
+	bool found;
+	uint64_t created_ns;
+	uint32_t id;
+};
+
+static int
+newest_ref_cb(const struct conn_info *ci, void *arg)
+{
+	struct newest_ref *r = arg;
+
+	if (ci->rport != r->port || !ip_addr_eq(&ci->raddr, r->addr))
+		return 0;
+	if (!r->found || ci->created_ns > r->created_ns ||
+	    (ci->created_ns == r->created_ns && ci->id > r->id)) {
+		r->found = true;
+		r->created_ns = ci->created_ns;
+		r->id = ci->id;
+	}
+	return 0;
+}
+
+static void
+expect_newest_as_before(const struct harness *h, const struct ip_addr *addr,
+    uint16_t port)
+{
+	struct newest_ref r = { addr, port, false, 0, 0 };
+	uint32_t id = 0;
+	int rc;
+
+	assert_int_equal(peer_conn_foreach(h->p, newest_ref_cb, &r), 0);
+	rc = peer_conn_newest_from(h->p, addr, port, &id);
+	assert_int_equal(rc, r.found ? 0 : -1);
+	if (r.found)
+		assert_int_equal(id, r.id);
+}
+
+/*
+ * A control command naming a connection by the client's address and port
+ * finds it through an index now; the newest match must still win exactly
+ * as it did: across our ports, both families, closed connections kept for
+ * inspection, slots recycled and evicted, and equal creation times (ids
+ * decide). Random opens and closes, checked against a pass over them all.
+ */
+static void
+test_newest_from_index(void **state)
+{
+	static const uint16_t lports[] = { PEER_PORT, 8081, 8082 };
+	struct peer_config cfg;
+	struct harness h;
+	struct behaviour b = h_behaviour("normal");
+	struct segment syn, rst;
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	uint32_t step, i, id;
+
+	(void)state;
+	h_config(&cfg);
+	cfg.addr6 = h_peer6;
+	cfg.max_conns = 24;
+	cfg.when_full = WHEN_FULL_EVICT;
+	h_init_cfg(&h, "normal", &cfg);
+	for (i = 1; i < 3; i++)
+		assert_int_equal(peer_listen(h.p, lports[i], &b), 0);
+	for (step = 0; step < 3000; step++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		h.caddr = (x & 1) ? h_client6 : h_client4;
+		h.cport = (uint16_t)(40000 + (x >> 8) % 6);
+		if ((x >> 16) % 4 == 0)
+			h.now += MS; /* often the same instant: ids decide */
+		syn = h_syn(&h, CLIENT_ISN);
+		syn.dport = lports[(x >> 24) % 3];
+		h_input(&h, &syn);
+		if ((x >> 32) % 3 == 0 &&
+		    peer_conn_lookup(h.p, &h.caddr, h.cport, syn.dport, &id) ==
+			0) {
+			rst = h_seg(&h, TCPF_RST, RCV(0), 0, 0);
+			rst.dport = syn.dport;
+			h_input(&h, &rst); /* closed, kept for inspection */
+		}
+		for (i = 0; i < 7; i++) {
+			expect_newest_as_before(&h, &h_client4,
+			    (uint16_t)(40000 + i));
+			expect_newest_as_before(&h, &h_client6,
+			    (uint16_t)(40000 + i));
+		}
+	}
+	assert_true(peer_get_stats(h.p)->conns_evicted > 0);
+	h_fini(&h);
+}
+
 int
 main(void)
 {
@@ -525,6 +621,7 @@ main(void)
 		cmocka_unit_test(test_wscale_caps),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_closed_conn_resets),
+		cmocka_unit_test(test_newest_from_index),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

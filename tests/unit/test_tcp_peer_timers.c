@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "peer_harness.h"
+#include "tcp_peer_int.h" /* the timer heap, to see what it holds */
 
 #define FULL_WIN 512
 #define F_ACK	 TCPF_ACK
@@ -97,9 +98,7 @@ test_delay(void **state)
 	h_expect(&h.out[1], F_ACK, h.iss + 1, RCV(301), FULL_WIN, 0);
 	h_expect(&h.out[2], F_FINACK, h.iss + 1, RCV(301), FULL_WIN, 0);
 	assert_int_equal(h_ack(&h, h.iss + 2, CLIENT_WIN), 0);
-	/* timers are deleted lazily: the old RTOs still wake the caller, harmlessly */
-	assert_int_equal(peer_next_deadline(h.p), T(2000));
-	assert_int_equal(h_tick(&h, T(2200)), 0);
+	/* every ACK cancelled the timer it made useless: none is left */
 	assert_int_equal(peer_next_deadline(h.p), UINT64_MAX);
 	h_fini(&h);
 }
@@ -172,6 +171,52 @@ test_synack_retransmission(void **state)
 	h_info(&h, &ci);
 	assert_int_equal(ci.segs_out, 8);
 	assert_int_equal(ci.state, CS_ESTABLISHED);
+	h_fini(&h);
+}
+
+/*
+ * The handshake completing takes the SYN-ACK's retransmission timer out of
+ * the heap at once: nothing is left to pop a second later, however many
+ * handshakes there were. So does an ACK of everything we sent; and a
+ * connection never has more than one timer in the heap.
+ */
+static void
+test_timers_cancelled(void **state)
+{
+	struct harness h;
+	struct segment syn;
+	uint32_t i;
+
+	(void)state;
+	h_init(&h, "normal");
+	for (i = 0; i < 50; i++) {
+		h.cport = (uint16_t)(CLIENT_PORT + i);
+		syn = h_syn(&h, CLIENT_ISN);
+		assert_int_equal(h_input(&h, &syn), 1);
+		h.iss = h.out[0].seq;
+	}
+	assert_int_equal(h.p->timers.len, 50);
+	for (i = 0; i < 50; i++) {
+		h.cport = (uint16_t)(CLIENT_PORT + i);
+		assert_int_equal(peer_conn_lookup(h.p, CLIENT_ADDR, h.cport,
+				     PEER_PORT, &h.id),
+		    0);
+		h.cseq = RCV(0);
+		/* each connection's own ISS: it answers its own SYN-ACK */
+		h.iss = conn_by_id(h.p->conns, h.id)->iss;
+		assert_int_equal(h_ack(&h, h.iss + 1, CLIENT_WIN), 0);
+		assert_int_equal(h.p->timers.len, 49 - i);
+	}
+	assert_int_equal(peer_next_deadline(h.p), UINT64_MAX);
+	/* our data: one timer however many segments, gone when all is ACKed */
+	assert_int_equal(peer_send_data(h.p, h.id, 3000, h.now), PEER_CMD_OK);
+	assert_int_equal(h_drain(&h), 3);
+	assert_int_equal(h.p->timers.len, 1);
+	assert_int_equal(h_ack(&h, h.iss + 1 + 1448, CLIENT_WIN), 0);
+	assert_int_equal(h.p->timers.len, 1); /* re-armed, not added */
+	assert_int_equal(h_ack(&h, h.iss + 1 + 3000, CLIENT_WIN), 0);
+	assert_int_equal(h.p->timers.len, 0);
+	assert_int_equal(peer_next_deadline(h.p), UINT64_MAX);
 	h_fini(&h);
 }
 
@@ -509,6 +554,7 @@ main(void)
 		cmocka_unit_test(test_delay),
 		cmocka_unit_test(test_delay_pool_full),
 		cmocka_unit_test(test_synack_retransmission),
+		cmocka_unit_test(test_timers_cancelled),
 		cmocka_unit_test(test_synack_gives_up),
 		cmocka_unit_test(test_active_close),
 		cmocka_unit_test(test_simultaneous_close),
