@@ -9,7 +9,10 @@
 set -uo pipefail
 
 build=${1:-build}
-jobs=${2:-4}
+jobs=${2:-}
+# no job count: lingerlab chooses it from the cases' waits
+jobs_opt=() at_a_time="as many at once as their waits need"
+if [[ -n "$jobs" ]]; then jobs_opt=(--jobs "$jobs") at_a_time="$jobs at a time"; fi
 lingerlab=$build/bin/lingerlab
 report=$build/demo-library.txt
 [[ -x "$lingerlab" ]] || { echo "demo: $lingerlab is missing; run 'make build' first" >&2; exit 2; }
@@ -18,17 +21,17 @@ if [[ -t 1 ]]; then bold=$'\033[1m' plain=$'\033[0m'; fi
 
 printf '\n%s== The same closes, written as scenarios and checked: scenarios/examples/%s\n' \
     "$bold" "$plain"
-"$lingerlab" run --jobs "$jobs" scenarios/examples
+"$lingerlab" run "${jobs_opt[@]}" scenarios/examples
 rc=$?
 [[ $rc -eq 0 || $rc -eq 1 ]] || exit $rc
 
 ncases=$("$lingerlab" list scenarios/ | awk '/^  [0-9]+ cases?/ { n += $1 } END { print n }')
 nfiles=$(find scenarios -name '*.scn' | wc -l)
-printf '\n%s== The whole library: %s files, %s cases, each over IPv4 and IPv6, %s at a time (each in its own sandbox)%s\n' \
-    "$bold" "$nfiles" "$ncases" "$jobs" "$plain"
+printf '\n%s== The whole library: %s files, %s cases, each over IPv4 and IPv6, %s (each in its own sandbox)%s\n' \
+    "$bold" "$nfiles" "$ncases" "$at_a_time" "$plain"
 echo "   (one line per case; the full report goes to $report)"
 start=$(date +%s)
-"$lingerlab" run --jobs "$jobs" --family both scenarios/ >"$report"
+"$lingerlab" run "${jobs_opt[@]}" --family both scenarios/ >"$report"
 lib=$?
 # one line per case: the report's own summary table when it has one, else
 # each case's verdict, name and time from its header and counts
@@ -60,7 +63,7 @@ Where to look next:
                            one file, every check in detail, with lingerpeer's log
   mkdir -p caps; $lingerlab run --pcap-dir caps/ scenarios/kb-2770054/
                            keep each case's capture for Wireshark
-  $lingerlab run --jobs 4 --skip-tags slow scenarios/
+  $lingerlab run --skip-tags slow scenarios/
                            the quick run, without the cases of several seconds
   man docs/man/lingerlab-scenario.5 (the language), docs/man/lingerlab.1 (the options)
 EOT

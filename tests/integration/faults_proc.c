@@ -169,6 +169,54 @@ fx_find_descendant(pid_t root, const char *comm)
 	return f.pid;
 }
 
+struct found_peer {
+	char port[16]; /* "--port" NUL PORT NUL, as in the command line */
+	size_t len;
+	pid_t pid;
+};
+
+/* Does the NUL-separated command line of pid hold the port's words? */
+static bool
+has_words(pid_t pid, const char *words, size_t len)
+{
+	char path[64], buf[4096];
+	size_t n, i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return false;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	for (i = 0; i + len <= n; i++)
+		if ((i == 0 || buf[i - 1] == '\0') &&
+		    memcmp(buf + i, words, len) == 0)
+			return true;
+	return false;
+}
+
+static void
+match_peer(pid_t pid, void *arg)
+{
+	struct found_peer *f = arg;
+
+	if (f->pid == 0 && is_named(pid, "lingerpeer") &&
+	    has_words(pid, f->port, f->len))
+		f->pid = pid;
+}
+
+pid_t
+fx_find_peer_on(pid_t root, unsigned port)
+{
+	struct found_peer f = { .pid = 0 };
+	int n;
+
+	n = snprintf(f.port, sizeof(f.port), "--port%c%u", '\0', port);
+	f.len = (size_t)n + 1;
+	fx_each_descendant(root, match_peer, &f);
+	return f.pid;
+}
+
 static unsigned long
 ns_ino(const char *path)
 {

@@ -34,6 +34,11 @@ void fx_expect_status(const struct itest_proc *p, int want);
 /* fn for every process below root, and the first named comm. */
 void fx_each_descendant(pid_t root, void (*fn)(pid_t, void *), void *arg);
 pid_t fx_find_descendant(pid_t root, const char *comm);
+/*
+ * The lingerpeer below root that listens on port (its --port argument):
+ * the running case's, not one built ahead for the next case.
+ */
+pid_t fx_find_peer_on(pid_t root, unsigned port);
 
 /* Namespaces (inode numbers) that a process was in and this one is not. */
 struct nsset {
