@@ -148,15 +148,35 @@ worker_start(struct worker_pool *pool, size_t k, size_t index,
 	return 0;
 }
 
+/*
+ * One byte to a worker that may have died while it prepared: its EPIPE
+ * must not become our SIGPIPE (the run goes on, and the dead worker shows
+ * as EOF on its records). SIGPIPE is held for the write, and one it
+ * raised is taken before it is let in again.
+ */
+static void
+write_go(int fd)
+{
+	static const char go = 'g';
+	const struct timespec now = { 0, 0 };
+	sigset_t pipe_set, old;
+	ssize_t n;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe_set, &old);
+	while ((n = write(fd, &go, 1)) == -1 && errno == EINTR)
+		;
+	if (n == -1 && errno == EPIPE && !sigismember(&old, SIGPIPE))
+		(void)sigtimedwait(&pipe_set, NULL, &now);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 void
 worker_go(struct worker *w)
 {
-	static const char go = 'g';
-
-	/* A worker that died while preparing shows as EOF on its records. */
 	if (w->go_fd >= 0) {
-		while (write(w->go_fd, &go, 1) == -1 && errno == EINTR)
-			;
+		write_go(w->go_fd);
 		close(w->go_fd);
 		w->go_fd = -1;
 	}
