@@ -1,5 +1,6 @@
 /*
- * fd_close.c - close every descriptor but a few (see fd_close.h).
+ * fd_close.c - close every descriptor but a few, or a pipe's two ends
+ * (see fd_close.h).
  */
 #include <stdbool.h>
 #include <unistd.h>
@@ -56,4 +57,14 @@ close_fds_except(int lo, const int *keep, size_t nkeep)
 	for (fd = lo; fd < 65536; fd++) /* kernels before 5.9 */
 		if (!is_kept(fd, k, n))
 			(void)close(fd);
+}
+
+void
+close_pair(int p[2])
+{
+	if (p[0] >= 0)
+		close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
+	p[0] = p[1] = -1;
 }

@@ -2,6 +2,7 @@
  * fd_close.h - close every descriptor from lo up, except a few: what a
  * freshly forked helper process does so that nothing its parent holds
  * (a socket under test, a pipe's write end) lives on in it by accident.
+ * And the two ends of a pipe closed at once.
  */
 #ifndef LINGERLAB_FD_CLOSE_H
 #define LINGERLAB_FD_CLOSE_H
@@ -18,5 +19,8 @@
  * on kernels without it (before 5.9) closes one by one up to 65535.
  */
 void close_fds_except(int lo, const int *keep, size_t nkeep);
+
+/* Close both ends of a pipe (a negative end is none), and set them -1. */
+void close_pair(int p[2]);
 
 #endif

@@ -7,6 +7,7 @@
  */
 #include "agent_proto.h"
 #include "agent_proto_int.h"
+#include "hexdigit.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -64,18 +65,6 @@ agent_pct_encode(const char *in, char *out, size_t len)
 	return o;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 agent_pct_decode(const char *in, size_t inlen, char *out, size_t len)
 {
@@ -89,8 +78,8 @@ agent_pct_decode(const char *in, size_t inlen, char *out, size_t len)
 			out[o++] = in[i];
 			continue;
 		}
-		if (i + 2 >= inlen || (h = hexval(in[i + 1])) < 0 ||
-		    (l = hexval(in[i + 2])) < 0 || (h == 0 && l == 0))
+		if (i + 2 >= inlen || (h = hex_digit(in[i + 1])) < 0 ||
+		    (l = hex_digit(in[i + 2])) < 0 || (h == 0 && l == 0))
 			return -1;
 		out[o++] = (char)(h << 4 | l);
 		i += 2;

@@ -5,6 +5,7 @@
  * not write, a record can be checked field by field, and a person can read
  * a worker's stream when something goes wrong.
  */
+#include "hexdigit.h"
 #include "run_wire.h"
 
 #include <errno.h>
@@ -133,18 +134,6 @@ esc(const char *s, char *out, size_t len)
 	return out;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Undo esc() into out (len bytes). -1 on a bad escape or no room. */
 static int
 unesc(const char *s, char *out, size_t len)
@@ -163,7 +152,7 @@ unesc(const char *s, char *out, size_t len)
 			out[o++] = *s;
 			continue;
 		}
-		if ((h = hexval(s[1])) < 0 || (l = hexval(s[2])) < 0 ||
+		if ((h = hex_digit(s[1])) < 0 || (l = hex_digit(s[2])) < 0 ||
 		    (h == 0 && l == 0))
 			return -1;
 		out[o++] = (char)(h << 4 | l);

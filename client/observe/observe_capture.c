@@ -3,7 +3,8 @@
  * addresses, both families, each segment kept with its addresses so that
  * connections are told apart by four-tuple (observe_conn.c).
  *
- * observe has its own capture rather than the runner's (run_capture.c):
+ * It opens libpcap as the runner does (run_pcap.h), but keeps its own
+ * capture rather than the runner's (run_capture.c):
  * the runner's keeps ports only, for one peer address, and classifies as
  * it goes, for a case whose steps block; observe's program runs in another
  * process, so the poll loop reads the capture itself, and classifies once
@@ -14,14 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "frame.h"
 #include "observe_run.h"
+#include "platform.h"
+#include "run_pcap.h"
 #include "timeunit.h"
 
-#define CAPTURE_BUFFER	(32 << 20)
-#define CAPTURE_SNAPLEN 65535
+#define CAPTURE_BUFFER	 (32 << 20)
 /* A run that sends more is cut there, and says so. */
 #define CAPTURE_MAX_SEGS (16u << 20)
 
@@ -35,75 +36,11 @@ struct ob_capture {
 	uint64_t t0;
 };
 
-static uint64_t
-ts_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
-}
-
-/* "tcp and (host 192.0.2.2 or host 2001:db8::2)" */
-static int
-filter(struct ob_capture *c, char *err, size_t errlen)
-{
-	struct bpf_program prog;
-	char text[160], a[IP_ADDR_STRLEN];
-	size_t i, n;
-
-	n = (size_t)snprintf(text, sizeof(text), "tcp and (");
-	for (i = 0; i < c->npeers; i++)
-		n += (size_t)snprintf(text + n, sizeof(text) - n, "%shost %s",
-		    i > 0 ? " or " : "",
-		    ip_addr_format(&c->peers[i], a, sizeof(a)));
-	snprintf(text + n, sizeof(text) - n, ")");
-	if (pcap_compile(c->p, &prog, text, 1, PCAP_NETMASK_UNKNOWN) == -1) {
-		snprintf(err, errlen, "filter '%s': %s", text,
-		    pcap_geterr(c->p));
-		return -1;
-	}
-	if (pcap_setfilter(c->p, &prog) == -1) {
-		snprintf(err, errlen, "filter '%s': %s", text,
-		    pcap_geterr(c->p));
-		pcap_freecode(&prog);
-		return -1;
-	}
-	pcap_freecode(&prog);
-	return 0;
-}
-
-static int
-setup(struct ob_capture *c, char *err, size_t errlen)
-{
-	char pe[PCAP_ERRBUF_SIZE] = "";
-
-	if ((c->p = pcap_create(c->iface, pe)) == NULL) {
-		snprintf(err, errlen, "%s", pe);
-		return -1;
-	}
-	if (pcap_set_immediate_mode(c->p, 1) != 0 ||
-	    pcap_set_snaplen(c->p, CAPTURE_SNAPLEN) != 0 ||
-	    pcap_set_buffer_size(c->p, CAPTURE_BUFFER) != 0 ||
-	    pcap_set_tstamp_precision(c->p, PCAP_TSTAMP_PRECISION_NANO) != 0 ||
-	    pcap_activate(c->p) < 0 || pcap_setnonblock(c->p, 1, pe) == -1) {
-		snprintf(err, errlen, "%s", pcap_geterr(c->p));
-		return -1;
-	}
-	if (pcap_datalink(c->p) != DLT_EN10MB) {
-		snprintf(err, errlen, "its link type is %s, not Ethernet",
-		    pcap_datalink_val_to_name(pcap_datalink(c->p)));
-		return -1;
-	}
-	return filter(c, err, errlen);
-}
-
 struct ob_capture *
 ob_cap_open(const char *iface, const struct ip_addr *peers, size_t npeers,
     const char *pcap_path, char *err, size_t errlen)
 {
 	struct ob_capture *c = calloc(1, sizeof(*c));
-	char why[PCAP_ERRBUF_SIZE + 160];
 
 	if (c == NULL) {
 		snprintf(err, errlen, "out of memory for a capture");
@@ -112,13 +49,10 @@ ob_cap_open(const char *iface, const struct ip_addr *peers, size_t npeers,
 	snprintf(c->iface, sizeof(c->iface), "%s", iface);
 	c->npeers = npeers < 2 ? npeers : 2;
 	memcpy(c->peers, peers, c->npeers * sizeof(*peers));
-	if (setup(c, why, sizeof(why)) == -1) {
-		snprintf(err, errlen,
-		    "cannot capture on %s: %s (capturing needs root or "
-		    "CAP_NET_RAW)",
-		    iface, why);
+	c->p = rcap_pcap_open(c->iface, CAPTURE_BUFFER, c->peers, c->npeers,
+	    err, errlen);
+	if (c->p == NULL)
 		goto fail;
-	}
 	if (pcap_path != NULL &&
 	    (c->dump = pcap_dump_open(c->p, pcap_path)) == NULL) {
 		snprintf(err, errlen,
@@ -127,8 +61,7 @@ ob_cap_open(const char *iface, const struct ip_addr *peers, size_t npeers,
 		    pcap_path, pcap_geterr(c->p));
 		goto fail;
 	}
-	c->rt_offset =
-	    (int64_t)ts_ns(CLOCK_REALTIME) - (int64_t)ts_ns(CLOCK_MONOTONIC);
+	c->rt_offset = plat_realtime_offset_ns();
 	return c;
 fail:
 	if (c->p != NULL)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hexdigit.h"
 #include "observe_prog.h"
 
 static const char *const call_names[] = {
@@ -128,18 +129,6 @@ known(const char *k, size_t kn)
 	return field(&scratch, k, kn, 0) == 1;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * An address as the shim writes it: its bytes in hex, 8 digits for IPv4,
  * 32 for IPv6. An IPv4-mapped IPv6 address becomes the IPv4 address it
@@ -157,8 +146,8 @@ addr_hex(const char *s, size_t n, struct ip_addr *out, bool *mapped)
 	if (n != 8 && n != 32)
 		return -1;
 	for (i = 0; i < n / 2; i++) {
-		if ((hi = hexval(s[2 * i])) < 0 ||
-		    (lo = hexval(s[2 * i + 1])) < 0)
+		if ((hi = hex_digit(s[2 * i])) < 0 ||
+		    (lo = hex_digit(s[2 * i + 1])) < 0)
 			return -1;
 		b[i] = (uint8_t)(hi << 4 | lo);
 	}

@@ -348,6 +348,19 @@ on_signal(struct ob_loop *l)
 	l->res->interrupted = true;
 }
 
+/* ix: an index of res's states, state j found as j. 0, or -1 (memory). */
+static int
+index_states(struct ob_index *ix, const struct ob_run_result *res)
+{
+	long j;
+
+	ob_index_init(ix);
+	for (j = 0; (size_t)j < res->nstates; j++)
+		if (ob_index_add(ix, &res->states[j].k) != j)
+			return -1;
+	return 0;
+}
+
 /*
  * The sockets' states now, for every four-tuple seen on the wire: each
  * looked up once, found through an index (a run of 200,000 segments must
@@ -364,10 +377,8 @@ look_up_states(struct ob_loop *l, bool at_exit)
 	size_t i;
 	long j;
 
-	ob_index_init(&ix);
-	for (j = 0; (size_t)j < res->nstates; j++)
-		if (ob_index_add(&ix, &res->states[j].k) != j)
-			goto out;
+	if (index_states(&ix, res) == -1)
+		goto out;
 	for (i = 0; i < res->nsegs; i++) {
 		const struct obs_segment *s = &res->segs[i];
 
@@ -602,10 +613,8 @@ ob_run_fill_states(const struct ob_run_result *res, struct ob_conns *cs)
 	size_t i;
 	long j;
 
-	ob_index_init(&ix);
-	for (j = 0; (size_t)j < res->nstates; j++)
-		if (ob_index_add(&ix, &res->states[j].k) != j)
-			goto out;
+	if (index_states(&ix, res) == -1)
+		goto out;
 	for (i = 0; i < cs->n; i++) {
 		k = (struct ob_tuple){ .laddr = cs->v[i].laddr,
 			.raddr = cs->v[i].raddr,

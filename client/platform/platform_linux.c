@@ -258,7 +258,7 @@ plat_connect(plat_sock s, const struct ip_addr *addr, uint16_t port,
     uint64_t timeout_ns, struct plat_call *c)
 {
 	struct sockaddr_storage ss;
-	socklen_t sl = plat_posix_sockaddr(addr, port, &ss);
+	socklen_t sl = plat_sockaddr(addr, port, &ss);
 	int fd = (int)s, fl, rc, e;
 
 	fl = fcntl(fd, F_GETFL);
@@ -373,7 +373,7 @@ plat_listen(plat_sock s, const struct ip_addr *addr, uint16_t port,
     struct plat_call *c)
 {
 	struct sockaddr_storage ss;
-	socklen_t sl = plat_posix_sockaddr(addr, port, &ss);
+	socklen_t sl = plat_sockaddr(addr, port, &ss);
 	int fd = (int)s, one = 1, rc;
 
 	begin(c);

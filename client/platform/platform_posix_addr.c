@@ -1,8 +1,8 @@
 /*
- * platform_posix_addr.c - addresses of either family on POSIX: struct
- * ip_addr to a sockaddr and back (platform_posix_addr.h), and the two
- * questions that are nothing but that: the route (plat_source_addr) and a
- * socket's two ends (plat_sock_names).
+ * platform_posix_addr.c - addresses of either family on POSIX: the
+ * family's AF_ number (platform_posix_addr.h), and the two questions that
+ * are nothing but sockaddrs (platform_addr.c): the route
+ * (plat_source_addr) and a socket's two ends (plat_sock_names).
  */
 #include "platform.h"
 #include "platform_posix_addr.h"
@@ -26,56 +26,11 @@ plat_posix_af(enum ip_family family)
 	return -1;
 }
 
-socklen_t
-plat_posix_sockaddr(const struct ip_addr *a, uint16_t port,
-    struct sockaddr_storage *ss)
-{
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (ip_addr_is_v4(a)) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		memcpy(&sin->sin_addr, a->b, 4);
-		return (socklen_t)sizeof(*sin);
-	}
-	if (ip_addr_is_v6(a)) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-		memcpy(&sin6->sin6_addr, a->b, 16);
-		return (socklen_t)sizeof(*sin6);
-	}
-	errno = EAFNOSUPPORT;
-	return 0;
-}
-
-int
-plat_posix_ip_addr(const struct sockaddr_storage *ss, struct ip_addr *a,
-    uint16_t *port)
-{
-	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
-
-	if (ss->ss_family == AF_INET) {
-		*a = ip_addr_v4(ntohl(sin->sin_addr.s_addr));
-		*port = ntohs(sin->sin_port);
-		return 0;
-	}
-	if (ss->ss_family == AF_INET6) {
-		*a = ip_addr_v6(sin6->sin6_addr.s6_addr);
-		*port = ntohs(sin6->sin6_port);
-		return 0;
-	}
-	errno = EAFNOSUPPORT;
-	return -1;
-}
-
 int
 plat_source_addr(const struct ip_addr *addr, struct ip_addr *from)
 {
 	struct sockaddr_storage ss;
-	socklen_t sl = plat_posix_sockaddr(addr, DISCARD_PORT, &ss);
+	socklen_t sl = plat_sockaddr(addr, DISCARD_PORT, &ss);
 	uint16_t port;
 	int fd, rc = -1, e;
 
@@ -87,7 +42,7 @@ plat_source_addr(const struct ip_addr *addr, struct ip_addr *from)
 	if (connect(fd, (struct sockaddr *)&ss, sl) == 0) {
 		sl = sizeof(ss);
 		if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
-			rc = plat_posix_ip_addr(&ss, from, &port);
+			rc = plat_ip_addr(&ss, from, &port);
 	}
 	e = errno;
 	close(fd);
@@ -104,12 +59,12 @@ plat_sock_names(plat_sock s, struct ip_addr *laddr, uint16_t *lport,
 
 	memset(&ss, 0, sizeof(ss));
 	if (getsockname((int)s, (struct sockaddr *)&ss, &sl) == -1 ||
-	    plat_posix_ip_addr(&ss, laddr, lport) == -1)
+	    plat_ip_addr(&ss, laddr, lport) == -1)
 		return -1;
 	sl = sizeof(ss);
 	memset(&ss, 0, sizeof(ss));
 	if (getpeername((int)s, (struct sockaddr *)&ss, &sl) == -1 ||
-	    plat_posix_ip_addr(&ss, raddr, rport) == -1)
+	    plat_ip_addr(&ss, raddr, rport) == -1)
 		return -1;
 	return 0;
 }

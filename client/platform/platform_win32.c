@@ -2,7 +2,7 @@
  * platform_win32.c - the platform layer (platform.h) on Windows, with
  * Winsock 2: the clocks, the record of a call, the blocking mode Winsock
  * cannot be asked for, and the steps that never wait (socket, set,
- * shutdown, close, the reset), addresses of either family as sockaddrs,
+ * shutdown, close, the reset), addresses (as sockaddrs: platform_addr.c),
  * the socket's names and the route. The
  * steps that wait are in platform_win32_io.c, exit-close in
  * platform_win32_exit.c, `signal after` in platform_win32_signal.c, what
@@ -234,50 +234,7 @@ plat_win32_no_inherit(SOCKET s)
 
 /* ---- addresses ---- */
 
-int
-plat_win32_sockaddr(const struct ip_addr *a, uint16_t port,
-    struct sockaddr_storage *ss)
-{
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (ip_addr_is_v4(a)) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		memcpy(&sin->sin_addr, a->b, 4);
-		return (int)sizeof(*sin);
-	}
-	if (ip_addr_is_v6(a)) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-		memcpy(&sin6->sin6_addr, a->b, 16);
-		return (int)sizeof(*sin6);
-	}
-	WSASetLastError(WSAEAFNOSUPPORT);
-	return 0;
-}
-
-int
-plat_win32_ip_addr(const struct sockaddr_storage *ss, struct ip_addr *a,
-    uint16_t *port)
-{
-	const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
-
-	if (ss->ss_family == AF_INET) {
-		*a = ip_addr_v4(ntohl(sin->sin_addr.s_addr));
-		*port = ntohs(sin->sin_port);
-		return 0;
-	}
-	if (ss->ss_family == AF_INET6) {
-		*a = ip_addr_v6(sin6->sin6_addr.s6_addr);
-		*port = ntohs(sin6->sin6_port);
-		return 0;
-	}
-	WSASetLastError(WSAEAFNOSUPPORT);
-	return -1;
-}
+/* struct ip_addr as a sockaddr and back: platform_addr.c. */
 
 /* A TCP socket of af; IPv6 speaking IPv6 only (Windows' default, said). */
 static SOCKET
@@ -481,7 +438,7 @@ int
 plat_source_addr(const struct ip_addr *addr, struct ip_addr *from)
 {
 	struct sockaddr_storage ss;
-	int len = plat_win32_sockaddr(addr, 9, &ss), rc = -1, e;
+	int len = plat_sockaddr(addr, 9, &ss), rc = -1, e;
 	uint16_t port;
 	SOCKET fd;
 
@@ -499,7 +456,7 @@ plat_source_addr(const struct ip_addr *addr, struct ip_addr *from)
 	if (connect(fd, (struct sockaddr *)&ss, len) == 0) {
 		len = (int)sizeof(ss);
 		if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
-			rc = plat_win32_ip_addr(&ss, from, &port);
+			rc = plat_ip_addr(&ss, from, &port);
 	}
 	e = WSAGetLastError();
 	closesocket(fd);
@@ -518,7 +475,7 @@ plat_sock_names(plat_sock s, struct ip_addr *laddr, uint16_t *lport,
 	memset(&ss, 0, sizeof(ss));
 	if (getsockname((SOCKET)s, (struct sockaddr *)&ss, &len) ==
 		SOCKET_ERROR ||
-	    plat_win32_ip_addr(&ss, laddr, lport) == -1) {
+	    plat_ip_addr(&ss, laddr, lport) == -1) {
 		errno = WSAGetLastError();
 		return -1;
 	}
@@ -526,7 +483,7 @@ plat_sock_names(plat_sock s, struct ip_addr *laddr, uint16_t *lport,
 	memset(&ss, 0, sizeof(ss));
 	if (getpeername((SOCKET)s, (struct sockaddr *)&ss, &len) ==
 		SOCKET_ERROR ||
-	    plat_win32_ip_addr(&ss, raddr, rport) == -1) {
+	    plat_ip_addr(&ss, raddr, rport) == -1) {
 		errno = WSAGetLastError();
 		return -1;
 	}

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "platform.h"
+#include "platform_addr.h"
 
 /*
  * The longest a wait of ours (connect, accept) sleeps in select() before
@@ -35,15 +36,6 @@ bool plat_win32_nonblocking(SOCKET s);
 /* 0, or -1 with WSAGetLastError() (the table is full: WSAENOBUFS). */
 int plat_win32_set_nonblocking(SOCKET s, bool on);
 void plat_win32_forget(SOCKET s);
-
-/*
- * An address (either family) and port as a sockaddr: its length, or 0
- * with WSAGetLastError() WSAEAFNOSUPPORT. And back: 0, or -1 the same.
- */
-int plat_win32_sockaddr(const struct ip_addr *a, uint16_t port,
-    struct sockaddr_storage *ss);
-int plat_win32_ip_addr(const struct sockaddr_storage *ss, struct ip_addr *a,
-    uint16_t *port);
 
 /* A socket that child processes do not inherit (SOCK_CLOEXEC's like). */
 void plat_win32_no_inherit(SOCKET s);

@@ -93,7 +93,7 @@ plat_connect(plat_sock s, const struct ip_addr *addr, uint16_t port,
     uint64_t timeout_ns, struct plat_call *c)
 {
 	struct sockaddr_storage ss;
-	int sl = plat_win32_sockaddr(addr, port, &ss);
+	int sl = plat_sockaddr(addr, port, &ss);
 	SOCKET fd = (SOCKET)s;
 	bool was_nb = plat_win32_nonblocking(fd);
 	u_long on = 1, off = 0;
@@ -187,7 +187,7 @@ plat_listen(plat_sock s, const struct ip_addr *addr, uint16_t port,
     struct plat_call *c)
 {
 	struct sockaddr_storage ss;
-	int sl = plat_win32_sockaddr(addr, port, &ss);
+	int sl = plat_sockaddr(addr, port, &ss);
 	SOCKET fd = (SOCKET)s;
 	BOOL one = TRUE;
 	int rc;

@@ -5,6 +5,7 @@
  * merging needs: the top-level "case", "file", "aborted" and "counts".
  * Nesting is bounded, so no input can exhaust the stack.
  */
+#include "hexdigit.h"
 #include "report_read.h"
 
 #include <stdarg.h>
@@ -46,18 +47,6 @@ ws(struct jcur *c)
 		c->i++;
 }
 
-static int
-hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* \uXXXX at c->i (after the backslash and u): its code unit. */
 static int
 hex4(struct jcur *c, unsigned *u)
@@ -66,7 +55,7 @@ hex4(struct jcur *c, unsigned *u)
 
 	*u = 0;
 	for (k = 0; k < 4; k++) {
-		if (c->i >= c->len || (h = hexval(c->s[c->i])) < 0)
+		if (c->i >= c->len || (h = hex_digit(c->s[c->i])) < 0)
 			return jfail(c, "expected 4 hex digits after \\u");
 		*u = *u * 16 + (unsigned)h;
 		c->i++;

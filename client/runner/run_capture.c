@@ -45,6 +45,7 @@
 #include "platform.h"
 #include "run_capture.h"
 #include "run_capture_int.h"
+#include "run_pcap.h"
 #include "run_wire.h"
 #include "timeunit.h"
 #include "wire_classify.h"
@@ -54,53 +55,11 @@
  * or for all of a blocking send() of a few MiB when no reader could be
  * started.
  */
-#define CAPTURE_BUFFER	(4 << 20)
-#define CAPTURE_SNAPLEN 65535
+#define CAPTURE_BUFFER (4 << 20)
 
 #define TOO_MANY                                                               \
 	"more segments than one case can hold (2097152); send "                \
 	"less, or split the case"
-
-static int
-setup(pcap_t *p, const struct run_capture *c, char *err, size_t errlen)
-{
-	struct bpf_program prog;
-	char filter[160];
-
-	if (pcap_set_immediate_mode(p, 1) != 0 ||
-	    pcap_set_snaplen(p, CAPTURE_SNAPLEN) != 0 ||
-	    pcap_set_buffer_size(p, CAPTURE_BUFFER) != 0 ||
-	    pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO) != 0 ||
-	    pcap_activate(p) < 0 || pcap_setnonblock(p, 1, err) == -1) {
-		snprintf(err, errlen, "%s", pcap_geterr(p));
-		return -1;
-	}
-	if (pcap_datalink(p) != DLT_EN10MB) {
-		snprintf(err, errlen,
-		    "its link type is %s; lingerlab decodes "
-		    "Ethernet only (give an Ethernet or veth interface)",
-		    pcap_datalink_val_to_name(pcap_datalink(p)));
-		return -1;
-	}
-	if (wire_peer_filter(c->peers, c->npeers, filter, sizeof(filter)) ==
-	    0) {
-		snprintf(err, errlen, "the peer has no address to capture");
-		return -1;
-	}
-	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == -1) {
-		snprintf(err, errlen, "filter '%s': %s", filter,
-		    pcap_geterr(p));
-		return -1;
-	}
-	if (pcap_setfilter(p, &prog) == -1) {
-		snprintf(err, errlen, "filter '%s': %s", filter,
-		    pcap_geterr(p));
-		pcap_freecode(&prog);
-		return -1;
-	}
-	pcap_freecode(&prog);
-	return 0;
-}
 
 /* The pipeline's memory, shared with the reader across fork(). */
 static struct cap_shared *
@@ -141,7 +100,6 @@ rcap_open(const char *iface, const struct ip_addr *peers, size_t npeers,
     const char *pcap_path, bool filter_ports, int out_fd, char *err,
     size_t errlen)
 {
-	char pe[PCAP_ERRBUF_SIZE] = "", why[PCAP_ERRBUF_SIZE + 160];
 	struct run_capture *c = calloc(1, sizeof(*c));
 
 	if (c == NULL || (c->sh = share_mem()) == NULL) {
@@ -155,14 +113,10 @@ rcap_open(const char *iface, const struct ip_addr *peers, size_t npeers,
 	c->ask[0] = c->ask[1] = c->note[0] = c->note[1] = -1;
 	c->out_fd = out_fd;
 	snprintf(c->iface, sizeof(c->iface), "%s", iface);
-	c->p = pcap_create(iface, pe);
-	if (c->p == NULL || setup(c->p, c, why, sizeof(why)) == -1) {
-		snprintf(err, errlen,
-		    "cannot capture on %s: %s (capturing "
-		    "needs root or CAP_NET_RAW)",
-		    iface, c->p == NULL ? pe : why);
+	c->p = rcap_pcap_open(iface, CAPTURE_BUFFER, c->peers, c->npeers, err,
+	    errlen);
+	if (c->p == NULL)
 		goto fail;
-	}
 	if (pcap_path != NULL &&
 	    (c->dump = pcap_dump_open(c->p, pcap_path)) == NULL) {
 		snprintf(err, errlen,

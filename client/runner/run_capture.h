@@ -4,9 +4,10 @@
  * streams segments while a step blocks, each segment classified
  * (wire_classify.h) and, when asked, written to a pcap file as well.
  *
- * The runner's workers capture every case with it, and `lingerlab observe`
- * the program it watches (client/observe/observe_run.c). The inside, which
- * run_capture.c and run_capture_reader.c share, is run_capture_int.h.
+ * The runner's workers capture every case with it; `lingerlab observe` has
+ * a capture of its own (client/observe/observe_capture.c) and shares only
+ * the opening of libpcap (run_pcap.h). The inside, which run_capture.c and
+ * run_capture_reader.c share, is run_capture_int.h.
  */
 #ifndef LINGERLAB_RUN_CAPTURE_H
 #define LINGERLAB_RUN_CAPTURE_H

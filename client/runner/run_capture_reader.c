@@ -147,16 +147,6 @@ reader(struct run_capture *c, long parent)
 	_exit(0);
 }
 
-static void
-close_pair(int p[2])
-{
-	if (p[0] >= 0)
-		close(p[0]);
-	if (p[1] >= 0)
-		close(p[1]);
-	p[0] = p[1] = -1;
-}
-
 void
 rcap_close_pipes(struct run_capture *c)
 {

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "duration_text.h"
+#include "fd_close.h"
 #include "platform.h"
 #include "run.h"
 #include "run_jobs_int.h"
@@ -67,15 +68,6 @@ close_others(struct worker_pool *pool, size_t self)
 		if (pool->w[o].go_fd >= 0)
 			close(pool->w[o].go_fd);
 	}
-}
-
-static void
-close_pair(int p[2])
-{
-	if (p[0] >= 0)
-		close(p[0]);
-	if (p[1] >= 0)
-		close(p[1]);
 }
 
 static int

@@ -23,67 +23,7 @@
 #include <unistd.h>
 
 #include "itest_run.h"
-
-#define RUN_TIMEOUT_MS 120000
-#define LEFT_TIMEOUT_S 5
-
-/* Run argv to its end with stdin from in (NULL: /dev/null). */
-static void
-run_in(char *const argv[], const char *in, struct itest_proc *o)
-{
-	struct itest_proc_opts opts = { .stdin_path =
-					    in != NULL ? in : "/dev/null" };
-
-	itest_proc_start(o, argv, &opts);
-	itest_proc_finish(o, RUN_TIMEOUT_MS);
-}
-
-static void
-run(char *const argv[], struct itest_proc *o)
-{
-	run_in(argv, NULL, o);
-}
-
-static void
-skip_if_unavailable(struct itest_proc *o)
-{
-	if (o->status != 3)
-		return;
-	print_message("SKIP: lingerlab cannot build a sandbox here: %s\n",
-	    o->err);
-	itest_proc_free(o);
-	skip();
-}
-
-static void
-has(const struct itest_proc *o, const char *want)
-{
-	if (strstr(o->out, want) == NULL)
-		fail_msg("stdout lacks '%s':\n%s\nstderr:\n%s", want, o->out,
-		    o->err);
-}
-
-/* Skip when a program this test watches is not installed. */
-static void
-need(const char *path)
-{
-	if (access(path, X_OK) == 0)
-		return;
-	print_message("SKIP: %s is not installed (.ci/install-deps installs "
-		      "it)\n",
-	    path);
-	skip();
-}
-
-/* Whatever lingerlab left running was handed to us: none may be. */
-static void
-nothing_left(void)
-{
-	if (!itest_reap_all(LEFT_TIMEOUT_S))
-		fail_msg("processes left running %d s after lingerlab "
-			 "ended",
-		    LEFT_TIMEOUT_S);
-}
+#include "observe_fixture.h"
 
 static void
 test_leak_is_caught(void **state)
@@ -94,17 +34,16 @@ test_leak_is_caught(void **state)
 	struct itest_proc o;
 
 	(void)state;
-	run(argv, &o);
-	skip_if_unavailable(&o);
+	observe_run(argv, &o);
 	itest_proc_expect_status(&o, 1);
-	has(&o, "connections: 200\n");
-	has(&o, "FAIL  growth fds <= 0\n");
+	observe_has(&o, "connections: 200\n");
+	observe_has(&o, "FAIL  growth fds <= 0\n");
 	/* measured from inside the program: exactly one per close */
-	has(&o, "fds grew by 200 (");
-	has(&o, "close() did not end the connection");
-	has(&o, "1 dup() of its descriptor");
+	observe_has(&o, "fds grew by 200 (");
+	observe_has(&o, "close() did not end the connection");
+	observe_has(&o, "1 dup() of its descriptor");
 	itest_proc_free(&o);
-	nothing_left();
+	observe_nothing_left();
 }
 
 static void
@@ -116,14 +55,13 @@ test_no_leak_passes(void **state)
 	struct itest_proc o;
 
 	(void)state;
-	run(argv, &o);
-	skip_if_unavailable(&o);
+	observe_run(argv, &o);
 	itest_proc_expect_status(&o, 0);
-	has(&o, "connections: 200\n");
-	has(&o, "PASS  growth fds <= 0\n         fds grew by 0 (");
-	has(&o, "PASS  every close sends fin\n         200 of 200");
+	observe_has(&o, "connections: 200\n");
+	observe_has(&o, "PASS  growth fds <= 0\n         fds grew by 0 (");
+	observe_has(&o, "PASS  every close sends fin\n         200 of 200");
 	itest_proc_free(&o);
-	nothing_left();
+	observe_nothing_left();
 }
 
 static void
@@ -135,15 +73,14 @@ test_static_program_unseen(void **state)
 	struct itest_proc o;
 
 	(void)state;
-	run(argv, &o);
-	skip_if_unavailable(&o);
+	observe_run(argv, &o);
 	itest_proc_expect_status(&o, 0);
-	has(&o,
+	observe_has(&o,
 	    "close timings unavailable: the program does not use the "
 	    "dynamic libc");
 	/* the wire still tells */
-	has(&o, "connections: 3\n");
-	has(&o, "the program sent FIN");
+	observe_has(&o, "connections: 3\n");
+	observe_has(&o, "the program sent FIN");
 	itest_proc_free(&o);
 #else
 	(void)state;
@@ -165,20 +102,19 @@ test_curl_swallow_fin(void **state)
 	struct itest_proc o;
 
 	(void)state;
-	need("/usr/bin/curl");
-	run(argv, &o);
-	skip_if_unavailable(&o);
+	observe_need("/usr/bin/curl");
+	observe_run(argv, &o);
 	itest_proc_expect_status(&o, 0);
-	has(&o,
+	observe_has(&o,
 	    "== lingerlab observe: /usr/bin/curl -s -m 1 -o /dev/null "
 	    "http://192.0.2.2:7000/\n");
-	has(&o, "exit status 28"); /* curl's "operation timed out" */
-	has(&o, "connections: 1\n");
-	has(&o, "closed:   the program first; the program sent FIN");
-	has(&o, "SO_LINGER off; non-blocking");
-	has(&o, "state:    FIN_WAIT1 at exit");
+	observe_has(&o, "exit status 28"); /* curl's "operation timed out" */
+	observe_has(&o, "connections: 1\n");
+	observe_has(&o, "closed:   the program first; the program sent FIN");
+	observe_has(&o, "SO_LINGER off; non-blocking");
+	observe_has(&o, "state:    FIN_WAIT1 at exit");
 	itest_proc_free(&o);
-	nothing_left();
+	observe_nothing_left();
 }
 
 /*
@@ -196,19 +132,18 @@ test_socat_linger_at_exit(void **state)
 	struct itest_proc o;
 
 	(void)state;
-	need("/usr/bin/socat");
-	run(argv, &o);
-	skip_if_unavailable(&o);
+	observe_need("/usr/bin/socat");
+	observe_run(argv, &o);
 	itest_proc_expect_status(&o, 0);
-	has(&o, "connections: 1\n");
-	has(&o, "closed:   the program first; the program sent FIN");
-	has(&o, "close():  never called: fd ");
-	has(&o, "and the kernel closed it; SO_LINGER {1, 1}; blocking");
-	has(&o, "Linux does not linger when the process is exiting");
-	has(&o, "shutdown: SHUT_WR at +");
-	has(&o, "state:    FIN_WAIT1 at exit");
+	observe_has(&o, "connections: 1\n");
+	observe_has(&o, "closed:   the program first; the program sent FIN");
+	observe_has(&o, "close():  never called: fd ");
+	observe_has(&o, "and the kernel closed it; SO_LINGER {1, 1}; blocking");
+	observe_has(&o, "Linux does not linger when the process is exiting");
+	observe_has(&o, "shutdown: SHUT_WR at +");
+	observe_has(&o, "state:    FIN_WAIT1 at exit");
 	itest_proc_free(&o);
-	nothing_left();
+	observe_nothing_left();
 }
 
 #define PY_LINGER(on, secs)                                                        \
@@ -231,16 +166,15 @@ test_python_linger_zero_rst(void **state)
 	struct itest_proc o;
 
 	(void)state;
-	need("/usr/bin/python3");
-	run(argv, &o);
-	skip_if_unavailable(&o);
+	observe_need("/usr/bin/python3");
+	observe_run(argv, &o);
 	itest_proc_expect_status(&o, 0);
-	has(&o, "the program sent RST");
-	has(&o, "returned 0 after");
-	has(&o, "SO_LINGER {1, 0}; blocking");
-	has(&o, "state:    gone at exit");
+	observe_has(&o, "the program sent RST");
+	observe_has(&o, "returned 0 after");
+	observe_has(&o, "SO_LINGER {1, 0}; blocking");
+	observe_has(&o, "state:    gone at exit");
 	itest_proc_free(&o);
-	nothing_left();
+	observe_nothing_left();
 }
 
 /*
@@ -274,23 +208,22 @@ test_python_linger_one_blocks(void **state)
 	int fd;
 
 	(void)state;
-	need("/usr/bin/python3");
-	run(argv, &o);
-	skip_if_unavailable(&o);
+	observe_need("/usr/bin/python3");
+	observe_run(argv, &o);
 	itest_proc_expect_status(&o, 0);
 	/* the report as JSON, read by python's own parser */
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, o.out, o.olen), (ssize_t)o.olen);
 	close(fd);
-	run_in(check, path, &j);
+	observe_run_in(check, path, &j);
 	unlink(path);
 	if (j.status != 0 || strstr(j.out, "json ok") == NULL)
 		fail_msg("the JSON report did not check out:\n%s\n%s\n%s",
 		    j.out, j.err, o.out);
 	itest_proc_free(&j);
 	itest_proc_free(&o);
-	nothing_left();
+	observe_nothing_left();
 }
 
 /* A program that hangs is stopped at --timeout, and reported so. */
@@ -303,16 +236,15 @@ test_timeout_stops_program(void **state)
 	struct itest_proc o;
 
 	(void)state;
-	run(argv, &o);
-	skip_if_unavailable(&o);
+	observe_run(argv, &o);
 	itest_proc_expect_status(&o, 1);
-	has(&o, "timed out and killed: killed by signal 15");
-	has(&o, "connections: 2\n");
+	observe_has(&o, "timed out and killed: killed by signal 15");
+	observe_has(&o, "connections: 2\n");
 	if (o.ms > 20000)
 		fail_msg("took %ld ms to stop a program at a 300 ms timeout",
 		    o.ms);
 	itest_proc_free(&o);
-	nothing_left();
+	observe_nothing_left();
 }
 
 /* Killing the observer takes the program, lingerpeer and all with it. */
@@ -327,15 +259,16 @@ test_observer_killed(void **state)
 	(void)state;
 	itest_proc_start(&o, argv, &opts);
 	/* leaky_closer's stdout is ours: its line says it is running */
-	if (!itest_proc_read_until(&o, "connections closed", RUN_TIMEOUT_MS)) {
-		itest_proc_finish(&o, RUN_TIMEOUT_MS);
-		skip_if_unavailable(&o);
+	if (!itest_proc_read_until(&o, "connections closed",
+		OBSERVE_RUN_TIMEOUT_MS)) {
+		itest_proc_finish(&o, OBSERVE_RUN_TIMEOUT_MS);
+		observe_skip_if_unavailable(&o);
 		fail_msg("leaky_closer never ran:\n%s\n%s", o.out, o.err);
 	}
 	itest_proc_kill(&o, SIGKILL);
-	itest_proc_finish(&o, RUN_TIMEOUT_MS);
+	itest_proc_finish(&o, OBSERVE_RUN_TIMEOUT_MS);
 	itest_proc_free(&o);
-	nothing_left();
+	observe_nothing_left();
 }
 
 int

@@ -21,56 +21,7 @@
 #include <unistd.h>
 
 #include "itest_run.h"
-
-#define RUN_TIMEOUT_MS 120000
-#define LEFT_TIMEOUT_S 5
-
-static void
-run(char *const argv[], struct itest_proc *o)
-{
-	struct itest_proc_opts opts = { .stdin_path = "/dev/null" };
-
-	itest_proc_start(o, argv, &opts);
-	itest_proc_finish(o, RUN_TIMEOUT_MS);
-	if (o->status != 3)
-		return;
-	print_message("SKIP: lingerlab cannot build a sandbox here: %s\n",
-	    o->err);
-	itest_proc_free(o);
-	skip();
-}
-
-static void
-has(const struct itest_proc *o, const char *want)
-{
-	if (strstr(o->out, want) == NULL)
-		fail_msg("stdout lacks '%s':\n%s\nstderr:\n%s", want, o->out,
-		    o->err);
-}
-
-/* A program this test watches, and IPv6 in the kernel. */
-static void
-need(const char *path)
-{
-	if (access("/proc/net/if_inet6", R_OK) != 0) {
-		print_message("SKIP: this kernel has no IPv6\n");
-		skip();
-	}
-	if (access(path, X_OK) == 0)
-		return;
-	print_message("SKIP: %s is not installed (.ci/install-deps installs "
-		      "it)\n",
-	    path);
-	skip();
-}
-
-static void
-nothing_left(void)
-{
-	if (!itest_reap_all(LEFT_TIMEOUT_S))
-		fail_msg("processes left running %d s after lingerlab ended",
-		    LEFT_TIMEOUT_S);
-}
+#include "observe_fixture.h"
 
 /* curl -6 closes its connection against a peer that swallows the FIN. */
 static void
@@ -80,24 +31,26 @@ test_curl_v6_swallow_fin(void **state)
 		"swallow-fin", "--port", "7001", "--settle", "300ms",
 		"--expect", "every close sends fin", "--expect",
 		"sockets FIN_WAIT1 >= 1", "--", "/usr/bin/curl", "-6", "-s",
-		"-m", "1", "-o", "/dev/null", "http://[{peer6}]:{port}/", NULL };
+		"-m", "1", "-o", "/dev/null", "http://[{peer6}]:{port}/",
+		NULL };
 	struct itest_proc o;
 
 	(void)state;
-	need("/usr/bin/curl");
-	run(argv, &o);
+	observe_need_ipv6();
+	observe_need("/usr/bin/curl");
+	observe_run(argv, &o);
 	itest_proc_expect_status(&o, 0);
-	has(&o, "http://[2001:db8::2]:7001/\n");
-	has(&o, "peer address: 192.0.2.2, 2001:db8::2\n");
-	has(&o, "exit status 28"); /* curl's "operation timed out" */
-	has(&o, "connections: 1\n");
-	has(&o, "#1  [2001:db8::1]:");
-	has(&o, " > [2001:db8::2]:7001  IPv6");
-	has(&o, "closed:   the program first; the program sent FIN");
-	has(&o, "SO_LINGER off; non-blocking");
-	has(&o, "state:    FIN_WAIT1 at exit");
+	observe_has(&o, "http://[2001:db8::2]:7001/\n");
+	observe_has(&o, "peer address: 192.0.2.2, 2001:db8::2\n");
+	observe_has(&o, "exit status 28"); /* curl's "operation timed out" */
+	observe_has(&o, "connections: 1\n");
+	observe_has(&o, "#1  [2001:db8::1]:");
+	observe_has(&o, " > [2001:db8::2]:7001  IPv6");
+	observe_has(&o, "closed:   the program first; the program sent FIN");
+	observe_has(&o, "SO_LINGER off; non-blocking");
+	observe_has(&o, "state:    FIN_WAIT1 at exit");
 	itest_proc_free(&o);
-	nothing_left();
+	observe_nothing_left();
 }
 
 #define PY_V6_LINGER_ZERO                                                      \
@@ -123,25 +76,27 @@ test_python_v6_linger_zero(void **state)
 	struct itest_proc o;
 
 	(void)state;
-	need("/usr/bin/python3");
-	run(human, &o);
+	observe_need_ipv6();
+	observe_need("/usr/bin/python3");
+	observe_run(human, &o);
 	itest_proc_expect_status(&o, 0);
-	has(&o, "connections: 1\n");
-	has(&o, " > [2001:db8::2]:7000  IPv6");
-	has(&o, "the program sent RST");
-	has(&o, "SO_LINGER {1, 0}; blocking");
-	has(&o, "state:    gone at exit");
+	observe_has(&o, "connections: 1\n");
+	observe_has(&o, " > [2001:db8::2]:7000  IPv6");
+	observe_has(&o, "the program sent RST");
+	observe_has(&o, "SO_LINGER {1, 0}; blocking");
+	observe_has(&o, "state:    gone at exit");
 	itest_proc_free(&o);
-	run(json, &o);
+	observe_run(json, &o);
 	itest_proc_expect_status(&o, 0);
-	has(&o, "\"family\":\"ipv6\",\"socket_family\":\"ipv6\","
-		"\"v4_mapped\":false,\"address\":\"2001:db8::1\"");
-	has(&o, "\"peer_address\":\"2001:db8::2\",\"peer_port\":7000,");
-	has(&o, "\"peer_endpoint\":\"[2001:db8::2]:7000\"");
-	has(&o, "\"sent\":\"RST\"");
-	has(&o, "\"linger_onoff\":1,\"linger_seconds\":0");
+	observe_has(&o,
+	    "\"family\":\"ipv6\",\"socket_family\":\"ipv6\","
+	    "\"v4_mapped\":false,\"address\":\"2001:db8::1\"");
+	observe_has(&o, "\"peer_address\":\"2001:db8::2\",\"peer_port\":7000,");
+	observe_has(&o, "\"peer_endpoint\":\"[2001:db8::2]:7000\"");
+	observe_has(&o, "\"sent\":\"RST\"");
+	observe_has(&o, "\"linger_onoff\":1,\"linger_seconds\":0");
 	itest_proc_free(&o);
-	nothing_left();
+	observe_nothing_left();
 }
 
 #define PY_MAPPED                                                              \
@@ -168,22 +123,25 @@ test_python_v4_mapped(void **state)
 	struct itest_proc o;
 
 	(void)state;
-	need("/usr/bin/python3");
-	run(argv, &o);
+	observe_need_ipv6();
+	observe_need("/usr/bin/python3");
+	observe_run(argv, &o);
 	itest_proc_expect_status(&o, 0);
-	has(&o, "connections: 1\n");
-	has(&o, "#1  192.0.2.1:");
-	has(&o, " > 192.0.2.2:7000  IPv4 from an IPv6 socket "
-		"(::ffff:192.0.2.2)");
-	has(&o, "closed:   the program first; the program sent FIN");
-	has(&o, "returned 0 after");
+	observe_has(&o, "connections: 1\n");
+	observe_has(&o, "#1  192.0.2.1:");
+	observe_has(&o,
+	    " > 192.0.2.2:7000  IPv4 from an IPv6 socket "
+	    "(::ffff:192.0.2.2)");
+	observe_has(&o, "closed:   the program first; the program sent FIN");
+	observe_has(&o, "returned 0 after");
 	itest_proc_free(&o);
-	run(json, &o);
+	observe_run(json, &o);
 	itest_proc_expect_status(&o, 0);
-	has(&o, "\"family\":\"ipv4\",\"socket_family\":\"ipv6\","
-		"\"v4_mapped\":true,\"address\":\"192.0.2.1\"");
+	observe_has(&o,
+	    "\"family\":\"ipv4\",\"socket_family\":\"ipv6\","
+	    "\"v4_mapped\":true,\"address\":\"192.0.2.1\"");
 	itest_proc_free(&o);
-	nothing_left();
+	observe_nothing_left();
 }
 
 int

@@ -1,6 +1,6 @@
 /*
- * scenario_fixture.c - scenario text read for a test, or the test fails
- * (scenario_fixture.h).
+ * scenario_fixture.c - scenario text read for a test, or the test fails;
+ * text checked for the errors it must give (scenario_fixture.h).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +12,8 @@
 
 #include "scenario_fixture.h"
 
-#define MAXERRS 8
+#define MAXERRS	 8
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 struct scn_file *
 must_parse_file(const char *path, const char *text)
@@ -53,4 +54,42 @@ must_parse_case(const char *path, const char *text, size_t index)
 
 	scn_file_free(f);
 	return sc;
+}
+
+/* All of them, as `lingerlab check` says them: why the count differs. */
+static void
+print_errors(const struct scn_error *errs, size_t n)
+{
+	char buf[1024];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		scn_error_format(&errs[i], buf, sizeof(buf));
+		print_message("%s", buf);
+	}
+}
+
+void
+expect_check_errors(const char *path, const char *text, size_t want_cases,
+    const struct want_err *want, size_t nwant)
+{
+	struct scn_error errs[32];
+	size_t n = 0, ncases = 0, i;
+
+	assert_int_equal(scn_check_text(path, text, strlen(text), errs,
+			     NELEM(errs), &n, &ncases),
+	    -1);
+	if (want_cases != FX_ANY_CASES)
+		assert_int_equal(ncases, want_cases);
+	if (n != nwant) {
+		print_errors(errs, n < NELEM(errs) ? n : NELEM(errs));
+		fail_msg("%zu errors, want %zu", n, nwant);
+	}
+	for (i = 0; i < nwant; i++)
+		if (errs[i].pos.line != want[i].line ||
+		    errs[i].pos.col != want[i].col ||
+		    strstr(errs[i].msg, want[i].msg) == NULL)
+			fail_msg("error %zu: %u:%u %s, want %u:%u %s", i,
+			    errs[i].pos.line, errs[i].pos.col, errs[i].msg,
+			    want[i].line, want[i].col, want[i].msg);
 }

@@ -407,6 +407,18 @@ test_stopped_early(void **state)
 	free(f);
 }
 
+/* A second socket, d: socket c's ends but the next port, its SYN sent. */
+static void
+second_connection(struct fx *f)
+{
+	snprintf(f->sc.socks[1], sizeof(f->sc.socks[1]), "d");
+	f->sc.nsocks = 2;
+	f->obs.socks[1] = f->obs.socks[0];
+	f->obs.socks[1].lport = FX_CPORT + 1;
+	fx_seg(f, MS(900), true, TCPF_SYN, 77, 0, 64240, 0)->sport =
+	    FX_CPORT + 1;
+}
+
 /* Two connections: each arrow says whose it is. */
 static void
 test_two_connections(void **state)
@@ -416,12 +428,7 @@ test_two_connections(void **state)
 	char *t;
 
 	(void)state;
-	snprintf(f->sc.socks[1], sizeof(f->sc.socks[1]), "d");
-	f->sc.nsocks = 2;
-	f->obs.socks[1] = f->obs.socks[0];
-	f->obs.socks[1].lport = FX_CPORT + 1;
-	fx_seg(f, MS(900), true, TCPF_SYN, 77, 0, 64240, 0)->sport =
-	    FX_CPORT + 1;
+	second_connection(f);
 	assert_non_null(dg = dg_build(&f->obs, NULL, NULL));
 	assert_int_equal(dg->nconns, 2);
 	t = render(dg, 0, false);
@@ -446,12 +453,7 @@ test_ipv6_connection(void **state)
 	    0);
 	assert_int_equal(ip_addr_parse("2001:db8::2", &f->obs.socks[0].raddr),
 	    0);
-	snprintf(f->sc.socks[1], sizeof(f->sc.socks[1]), "d");
-	f->sc.nsocks = 2;
-	f->obs.socks[1] = f->obs.socks[0];
-	f->obs.socks[1].lport = FX_CPORT + 1;
-	fx_seg(f, MS(900), true, TCPF_SYN, 77, 0, 64240, 0)->sport =
-	    FX_CPORT + 1;
+	second_connection(f);
 	assert_non_null(dg = dg_build(&f->obs, NULL, NULL));
 	assert_int_equal(dg->nconns, 2);
 	dg_conn_words(&dg->conns[1], buf, sizeof(buf));

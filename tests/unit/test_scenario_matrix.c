@@ -17,45 +17,6 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* An error "lingerlab check" should report: where, and words of its message. */
-struct want_err {
-	uint32_t line, col;
-	const char *msg;
-};
-
-/*
- * Check every case of text as "lingerlab check" does: ncases cases, and
- * exactly the errors in want, once each, in line order (all printed if not).
- */
-static void
-expect_check_errors(const char *path, const char *text, size_t want_cases,
-    const struct want_err *want, size_t nwant)
-{
-	struct scn_error errs[32];
-	size_t n = 0, ncases = 0, i;
-	char buf[1024];
-
-	assert_int_equal(scn_check_text(path, text, strlen(text), errs,
-			     NELEM(errs), &n, &ncases),
-	    -1);
-	assert_int_equal(ncases, want_cases);
-	if (n != nwant) {
-		for (i = 0; i < n && i < NELEM(errs); i++) {
-			scn_error_format(&errs[i], buf, sizeof(buf));
-			print_message("%s", buf);
-		}
-		fail_msg("%zu errors, want %zu", n, nwant);
-	}
-	for (i = 0; i < nwant; i++) {
-		if (errs[i].pos.line != want[i].line ||
-		    errs[i].pos.col != want[i].col ||
-		    strstr(errs[i].msg, want[i].msg) == NULL)
-			fail_msg("error %zu: %u:%u %s, want %u:%u %s", i,
-			    errs[i].pos.line, errs[i].pos.col, errs[i].msg,
-			    want[i].line, want[i].col, want[i].msg);
-	}
-}
-
 /* Declaration order, the last parameter varying fastest. */
 static void
 test_order_and_names(void **state)
