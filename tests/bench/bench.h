@@ -45,9 +45,11 @@ struct bench_cfg {
 	const char *lingerpeer; /* paths of the programs measured */
 	const char *lingerlab;
 	const char *scenario_dir; /* tests/bench, for its .scn files */
+	const char *library_dir;  /* scenarios/, the whole library */
 	const char *only;	  /* run only phases whose name has this */
 	bool verbose;
-	int out_fd; /* in a child: where samples go */
+	unsigned rep; /* in a child: which repetition, from 0 */
+	int out_fd;   /* in a child: where samples go */
 };
 
 /* A child's sample: "key value\n" on cfg->out_fd. */
@@ -104,7 +106,14 @@ int bench_capacity(const struct bench_cfg *cfg, struct sandbox *sb);
 int bench_throughput(const struct bench_cfg *cfg, struct sandbox *sb);
 /* These run lingerlab, which builds its own sandboxes: no sandbox here. */
 int bench_harness(const struct bench_cfg *cfg);
+int bench_library(const struct bench_cfg *cfg);
 int bench_fidelity(const struct bench_cfg *cfg);
+
+/*
+ * Run argv with its stdout into a malloc'd, NUL-terminated buffer. Returns
+ * the exit status (0-255) or -1; *out is set either way (maybe NULL).
+ */
+int bench_run_capture(char *const argv[], char **out);
 
 /* Statistics (bench_stats.c, pure). */
 struct bench_summary {

@@ -40,6 +40,19 @@ static const struct figure_def figures[] = {
 	    "per case: wall minus waits; data, swallow-fin, 1 s linger, wire checks" },
 	{ "harness.typical_steps", "ms",
 	    "the same case's own span minus close()'s linger" },
+	{ "library.wall_s", "s",
+	    "lingerlab run over scenarios/, default job count: wall time" },
+	{ "library.longest_case_s", "s",
+	    "that run's longest case (duration_ns)" },
+	{ "library.margin_s", "s",
+	    "wall time minus the longest case (target: at most 2 s)" },
+	{ "library.jobs", "jobs",
+	    "the default job count, computed as lingerlab run does" },
+	{ "library.failed", "cases", "cases that did not pass (target 0)" },
+	{ "library.serial_wall_s", "s",
+	    "the same library with --jobs 1 (full mode, once)" },
+	{ "library.verdict_diffs", "checks",
+	    "verdicts differing, serial run vs default (target 0)" },
 	{ "reaction.lingerpeer", "us",
 	    "SYN to SYN-ACK on llcli0, lingerpeer, median of a run" },
 	{ "reaction.kernel", "us",
@@ -71,6 +84,14 @@ static const struct figure_def figures[] = {
 };
 #define NFIGURES (sizeof(figures) / sizeof(figures[0]))
 
+/* Figures --quick does not measure: the serial library run takes minutes. */
+static bool
+full_only(const char *key)
+{
+	return strcmp(key, "library.serial_wall_s") == 0 ||
+	    strcmp(key, "library.verdict_diffs") == 0;
+}
+
 /* What the runs produced: samples per figure, and the phases that could not run. */
 struct results {
 	double *v[NFIGURES];
@@ -87,6 +108,7 @@ struct phase {
 
 static const struct phase phases[] = {
 	{ "harness", false, NULL, bench_harness },
+	{ "library", false, NULL, bench_library },
 	{ "reaction", true, bench_reaction, NULL },
 	{ "capacity", true, bench_capacity, NULL },
 	{ "throughput", true, bench_throughput, NULL },
@@ -119,18 +141,24 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: lingerlab-bench [--quick] [--runs N] [--only PHASE] [-v]\n"
 	    "                       [--lingerpeer PATH] [--lingerlab PATH] [--scenarios DIR]\n"
+	    "                       [--library DIR]\n"
 	    "\n"
-	    "Measures lingerlab's harness overhead, lingerpeer's reaction time (against the\n"
-	    "kernel's listener), capacity, throughput, and the fidelity of the close()\n"
-	    "durations lingerlab reports. Every measurement runs in namespaces it creates.\n"
+	    "Measures lingerlab's harness overhead, the whole scenario library's run time,\n"
+	    "lingerpeer's reaction time (against the kernel's listener), capacity,\n"
+	    "throughput, and the fidelity of the close() durations lingerlab reports.\n"
+	    "Every measurement runs in namespaces it creates.\n"
 	    "\n"
 	    "  --quick         small counts (under a minute): proves every figure is produced\n"
 	    "  --runs N        repetitions of each measurement (default 5; quick 2)\n"
-	    "  --only PHASE    harness, reaction, capacity, throughput or fidelity\n"
+	    "  --only PHASE    harness, library, reaction, capacity, throughput or\n"
+	    "                  fidelity\n"
 	    "  -v              say what is happening\n"
 	    "  --lingerpeer PATH, --lingerlab PATH, --scenarios DIR\n"
 	    "                  the programs measured and tests/bench's scenario files\n"
 	    "                  (default: those of the build; $LINGERPEER overrides too)\n"
+	    "  --library DIR   the scenario library the library phase runs (default:\n"
+	    "                  the source tree's scenarios/); full mode runs it at the\n"
+	    "                  default job count each run, and once with --jobs 1\n"
 	    "\n"
 	    "Exit status: 0 every figure measured, 1 a figure is missing (its phase failed),\n"
 	    "2 usage error, 77 no sandbox can be built here (needs root or user namespaces).\n"
@@ -148,6 +176,7 @@ parse_args(int argc, char **argv, struct bench_cfg *cfg)
 		{ "lingerpeer", required_argument, NULL, 'P' },
 		{ "lingerlab", required_argument, NULL, 'L' },
 		{ "scenarios", required_argument, NULL, 'S' },
+		{ "library", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -173,6 +202,7 @@ parse_args(int argc, char **argv, struct bench_cfg *cfg)
 		case 'P': cfg->lingerpeer = optarg; break;
 		case 'L': cfg->lingerlab = optarg; break;
 		case 'S': cfg->scenario_dir = optarg; break;
+		case 'l': cfg->library_dir = optarg; break;
 		case 'h': usage(stdout); exit(BENCH_EXIT_OK);
 		default: usage(stderr); return BENCH_EXIT_USAGE;
 		}
@@ -320,7 +350,7 @@ fmt_val(double v, char *buf, size_t len)
 }
 
 static int
-print_figures(struct results *res, const char *only)
+print_figures(struct results *res, const char *only, bool quick)
 {
 	struct bench_summary s;
 	char a[5][32];
@@ -335,6 +365,11 @@ print_figures(struct results *res, const char *only)
 		if (res->n[i] == 0 && only != NULL &&
 		    strstr(f->key, only) == NULL)
 			continue; /* a phase not run */
+		if (res->n[i] == 0 && quick && full_only(f->key)) {
+			printf("%-24s %-6s %9s  full mode only  %s\n", f->key,
+			    f->unit, "-", f->what);
+			continue;
+		}
 		if (res->n[i] == 0 && skipped(res, f->key)) {
 			printf("%-24s %-6s %9s  SKIPPED  %s\n", f->key, f->unit,
 			    "-", f->what);
@@ -381,6 +416,7 @@ run_all(struct bench_cfg *cfg, struct results *res)
 		for (r = 0; r < cfg->runs; r++) {
 			int64_t t0 = monotime_ms();
 
+			cfg->rep = r;
 			rc = run_phase(&phases[i], cfg, res);
 			printf("  %-10s run %u/%u: %s (%.1f s)\n",
 			    phases[i].name, r + 1, cfg->runs,
@@ -408,6 +444,7 @@ main(int argc, char **argv)
 		.lingerpeer = LINGERPEER_PATH,
 		.lingerlab = LINGERLAB_PATH,
 		.scenario_dir = BENCH_SCENARIO_DIR,
+		.library_dir = BENCH_LIBRARY_DIR,
 		.out_fd = -1,
 	};
 	struct results res;
@@ -421,7 +458,7 @@ main(int argc, char **argv)
 	printf("lingerlab-bench: %s, %u run(s) of each measurement\n",
 	    cfg.quick ? "quick" : "full", cfg.runs);
 	any_ran = run_all(&cfg, &res);
-	missing = print_figures(&res, cfg.only);
+	missing = print_figures(&res, cfg.only, cfg.quick);
 	free_results(&res);
 	if (!any_ran) {
 		printf("SKIP: no sandbox could be built here\n");
