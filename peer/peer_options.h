@@ -40,7 +40,7 @@ struct peer_options {
 	const char *controls[PEER_MAX_CONTROLS];
 	unsigned ncontrols;
 	const char *pcap_file;
-	size_t capture_buffer; /* --capture-buffer: bytes */
+	size_t capture_buffer;	   /* --capture-buffer: bytes */
 	const char *control_token; /* --control-token FILE, or NULL */
 	const char *user;	   /* --user NAME, or NULL for the default */
 	struct peer_config cfg;

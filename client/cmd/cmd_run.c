@@ -60,11 +60,11 @@ struct run_state {
 	bool env_failed;
 	bool agent_lost; /* lab mode: a case lost the agent */
 	uint32_t os;
-	const char *tags;      /* --tags: only cases with one of these */
-	const char *skip_tags; /* --skip-tags: none with one of these */
+	const char *tags;	 /* --tags: only cases with one of these */
+	const char *skip_tags;	 /* --skip-tags: none with one of these */
 	unsigned shard, nshards; /* --shard I/N: 0-based I; 0: no --shard */
-	struct pictures pic;   /* --diagram, --svg-dir, --html, --summary */
-	unsigned families;     /* --family: SCN_FAMS_*; 0: not given */
+	struct pictures pic;	 /* --diagram, --svg-dir, --html, --summary */
+	unsigned families;	 /* --family: SCN_FAMS_*; 0: not given */
 };
 
 static void

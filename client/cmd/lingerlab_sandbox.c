@@ -82,8 +82,8 @@ usage(FILE *f)
 	    "  LINGERPEER_ADDR=" SANDBOX_PEER_ADDR
 	    "         the address lingerpeer "
 	    "owns\n"
-	    "  LINGERLAB_CLIENT_ADDR6=" SANDBOX_CLIENT_ADDR6 ", LINGERPEER_ADDR6="
-	    SANDBOX_PEER_ADDR6 "\n"
+	    "  LINGERLAB_CLIENT_ADDR6=" SANDBOX_CLIENT_ADDR6
+	    ", LINGERPEER_ADDR6=" SANDBOX_PEER_ADDR6 "\n"
 	    "                         the same over IPv6 (where the kernel has it)\n"
 	    "  LINGERPEER_CONTROL=unix:PATH      lingerpeer's control socket\n"
 	    "\n"

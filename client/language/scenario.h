@@ -61,7 +61,7 @@ enum scn_step_kind {
 	STEP_PEER_CONNECT, /* port, sock2 = the name accept will give */
 	STEP_WAIT_PEER, /* sock, text = conditions as the control protocol takes them, duration = within */
 	/* sockets */
-	STEP_SOCKET, /* value = the family it names (enum scn_family) */
+	STEP_SOCKET,   /* value = the family it names (enum scn_family) */
 	STEP_SET,      /* opt, value */
 	STEP_CONNECT,  /* port (0: the first peer listen) */
 	STEP_SEND,     /* size; until_blocked */

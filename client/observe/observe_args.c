@@ -9,8 +9,8 @@
 #include "observe_prog.h"
 
 int
-ob_subst(const char *arg, const char *peer, const char *peer6,
-    const char *port, char *out, size_t len)
+ob_subst(const char *arg, const char *peer, const char *peer6, const char *port,
+    char *out, size_t len)
 {
 	const char *rep;
 	size_t n = 0, k;

@@ -342,7 +342,8 @@ ob_conns_build(struct ob_conns *cs, const struct obs_segment *segs,
 	memset(cs, 0, sizeof(*cs));
 	ob_index_init(&b.ix);
 	for (i = 0; i < nsegs && rc == 0; i++)
-		rc = add_segment(&b, &segs[i], addrs != NULL ? &addrs[i] : NULL);
+		rc =
+		    add_segment(&b, &segs[i], addrs != NULL ? &addrs[i] : NULL);
 	for (i = 0; i < nrecs && rc == 0; i++)
 		rc = add_record(&b, &recs[i]);
 	free(b.ps.v);

@@ -88,8 +88,7 @@ rehash(struct ob_index *ix)
 		b = hash_tuple(&ix->keys[i]) & (nb - 1);
 		ix->next_t[i] = ht[b];
 		ht[b] = (uint32_t)i + 1;
-		b = hash_ports(ix->keys[i].lport, ix->keys[i].rport) &
-		    (nb - 1);
+		b = hash_ports(ix->keys[i].lport, ix->keys[i].rport) & (nb - 1);
 		ix->next_p[i] = hp[b];
 		hp[b] = (uint32_t)i + 1;
 	}

@@ -50,13 +50,13 @@ struct ob_rec {
 	 */
 	struct ip_addr laddr, raddr;
 	bool mapped;
-	int32_t lon, lsec;    /* SO_LINGER: set, or found at close */
-	int32_t nb;	      /* O_NONBLOCK at close (or at socket()) */
-	int32_t st;	      /* TCP state before close (tcpi_state) */
-	int32_t how;	      /* shutdown */
-	int32_t level, opt;   /* setsockopt */
-	int64_t val;	      /* setsockopt's int value */
-	int32_t ppid;	      /* hello */
+	int32_t lon, lsec;  /* SO_LINGER: set, or found at close */
+	int32_t nb;	    /* O_NONBLOCK at close (or at socket()) */
+	int32_t st;	    /* TCP state before close (tcpi_state) */
+	int32_t how;	    /* shutdown */
+	int32_t level, opt; /* setsockopt */
+	int64_t val;	    /* setsockopt's int value */
+	int32_t ppid;	    /* hello */
 	/* hello and exit: what the process held, measured from inside */
 	int64_t fds, threads, rss_kib;
 };

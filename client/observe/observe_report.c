@@ -449,9 +449,10 @@ json_conn(FILE *f, const struct ob_conn *c)
 		 c->close.call == OB_CLOSE || c->close.call == OB_OPEN_AT_EXIT;
 
 	fputc('{', f);
-	jaddr(f, &first, "family", c->raddr.family == IPF_NONE ? NULL
-	    : ip_addr_is_v4(&c->raddr)				     ? "ipv4"
-								     : "ipv6");
+	jaddr(f, &first, "family",
+	    c->raddr.family == IPF_NONE	   ? NULL
+		: ip_addr_is_v4(&c->raddr) ? "ipv4"
+					   : "ipv6");
 	jaddr(f, &first, "socket_family",
 	    c->sock_family == AF_INET	     ? "ipv4"
 		: c->sock_family == AF_INET6 ? "ipv6"

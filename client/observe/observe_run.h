@@ -37,7 +37,7 @@ struct ob_run_opts {
 
 /* What the run saw; times relative to the program's start. */
 struct ob_run_result {
-	struct obs_segment *segs; /* in capture order */
+	struct obs_segment *segs;   /* in capture order */
 	struct ob_seg_addrs *addrs; /* addrs[i]: segs[i]'s addresses */
 	size_t nsegs, segs_cap;
 	uint64_t capture_drops;

@@ -65,10 +65,10 @@ struct run_opts {
 	const char *iface;	/* capture there (--iface); NULL: none */
 	/* lab mode: --agent ADDR:PORT, the system under test; NULL: this one */
 	const char *agent;
-	const char *agent_token;     /* --agent-token's token (read), or NULL */
-	uint64_t agent_wait_ns;	     /* --agent-wait: a lost agent's grace */
-	const char *pcap_dir;	     /* one pcap file per case; NULL: none */
-	uint64_t timeout_ns;	     /* --timeout; 0: the scenario's */
+	const char *agent_token; /* --agent-token's token (read), or NULL */
+	uint64_t agent_wait_ns;	 /* --agent-wait: a lost agent's grace */
+	const char *pcap_dir;	 /* one pcap file per case; NULL: none */
+	uint64_t timeout_ns;	 /* --timeout; 0: the scenario's */
 	unsigned jobs; /* at once (--jobs); 0: from the waits (run_order.h) */
 	const char *lingerpeer;	     /* the binary, for sandboxes */
 	bool verbose;		     /* lingerpeer's log to stderr */

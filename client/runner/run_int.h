@@ -48,15 +48,15 @@ struct run_ctx {
 	size_t made_step[SCN_MAX_SOCKS];     /* `socket` step + 1, 0: none */
 	uint32_t closed_line[SCN_MAX_SOCKS]; /* close line, 0: open */
 	/* where the peer is */
-	struct sandbox *sb;	 /* NULL with --peer */
+	struct sandbox *sb; /* NULL with --peer */
 	/* by family, [0] IPv4 and [1] IPv6 (run_fam()); IPF_NONE: none */
 	struct ip_addr peer_addr[2];   /* the peer's */
 	struct ip_addr client_addr[2]; /* ours toward it; with `listen` only */
-	struct run_peer *peer;	 /* NULL: no lingerpeer (none needed) */
-	struct run_capture *cap; /* NULL: no capture */
-	struct run_sut *sut;	 /* lab mode: the agent (run_sut.h); NULL:
+	struct run_peer *peer;	       /* NULL: no lingerpeer (none needed) */
+	struct run_capture *cap;       /* NULL: no capture */
+	struct run_sut *sut;	       /* lab mode: the agent (run_sut.h); NULL:
 					   this system */
-	struct run_pwire *pwire; /* lab mode: the wire from lingerpeer */
+	struct run_pwire *pwire;       /* lab mode: the wire from lingerpeer */
 	/* lab mode: the sockets by state when the case began (run_repeat.c) */
 	int64_t socks_base[PLAT_TCP_NSTATES];
 	size_t signal_step;	 /* armed `signal after` step + 1, 0: none */

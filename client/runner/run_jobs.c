@@ -67,15 +67,15 @@ run_prepare_ahead(unsigned jobs)
 struct schedule {
 	const struct scenario *const *cases;
 	size_t n;
-	size_t *order;	/* the cases in the order they start */
-	bool *started;	/* went (or were forked to run at once) */
-	bool *done;	/* finished: ready to report */
-	unsigned jobs;	/* running at once */
-	size_t ahead;	/* prepared beyond the free running slots */
-	bool whole;	/* a case's teardown is part of its turn (--peer) */
-	size_t forked;	/* order[0..forked) have a worker */
-	size_t gone;	/* order[0..gone) were told to go */
-	size_t report;	/* obs[0..report) handed on */
+	size_t *order; /* the cases in the order they start */
+	bool *started; /* went (or were forked to run at once) */
+	bool *done;    /* finished: ready to report */
+	unsigned jobs; /* running at once */
+	size_t ahead;  /* prepared beyond the free running slots */
+	bool whole;    /* a case's teardown is part of its turn (--peer) */
+	size_t forked; /* order[0..forked) have a worker */
+	size_t gone;   /* order[0..gone) were told to go */
+	size_t report; /* obs[0..report) handed on */
 };
 
 uint64_t
@@ -208,8 +208,8 @@ free_slot(const struct worker_pool *pool)
 /* The cases not started cannot run: the runner failed, or the agent is
  * gone. Prepared workers are stopped unreported. */
 static void
-abort_rest(struct worker_pool *pool, struct case_obs *obs,
-    struct schedule *s, enum obs_abort kind, const char *why)
+abort_rest(struct worker_pool *pool, struct case_obs *obs, struct schedule *s,
+    enum obs_abort kind, const char *why)
 {
 	struct worker *w;
 	size_t i, k;
@@ -397,8 +397,8 @@ plan(struct schedule *s, const struct run_opts *opts, uint64_t *expected)
 		s->whole = true;
 		return;
 	}
-	s->jobs = opts->jobs != 0 ? opts->jobs : run_auto_jobs(expected, s->n,
-							   cap);
+	s->jobs =
+	    opts->jobs != 0 ? opts->jobs : run_auto_jobs(expected, s->n, cap);
 	if (s->jobs > RUN_MAX_JOBS)
 		s->jobs = RUN_MAX_JOBS;
 	/* One at a time, the order changes nothing but what one watches. */
@@ -417,8 +417,8 @@ schedule_free(struct schedule *s)
 }
 
 static int
-schedule_new(struct schedule *s, const struct scenario *const *cases,
-    size_t n, const struct run_opts *opts, char *err, size_t errlen)
+schedule_new(struct schedule *s, const struct scenario *const *cases, size_t n,
+    const struct run_opts *opts, char *err, size_t errlen)
 {
 	uint64_t *expected;
 	size_t m = n > 0 ? n : 1;

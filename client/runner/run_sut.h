@@ -57,12 +57,13 @@ void sut_clock_refresh(struct run_ctx *r);
 uint64_t sut_clock_bound(const struct run_ctx *r);
 
 /* The steps. */
-int sut_socket(struct run_ctx *r, size_t i, plat_sock *s,
-    enum ip_family family, struct plat_call *c);
+int sut_socket(struct run_ctx *r, size_t i, plat_sock *s, enum ip_family family,
+    struct plat_call *c);
 int sut_setopt(struct run_ctx *r, size_t i, plat_sock s, enum plat_opt opt,
     int64_t value, struct plat_call *c);
 int sut_connect(struct run_ctx *r, size_t i, plat_sock s,
-    const struct ip_addr *addr, uint16_t port, uint64_t timeout_ns, struct plat_call *c);
+    const struct ip_addr *addr, uint16_t port, uint64_t timeout_ns,
+    struct plat_call *c);
 int sut_send(struct run_ctx *r, size_t i, plat_sock s, uint64_t size,
     bool until_blocked, struct plat_call *c);
 int sut_recv(struct run_ctx *r, size_t i, plat_sock s, uint64_t size,

@@ -89,8 +89,8 @@ make_pipes(int rec[2], int go[2], bool prepare, char *err, size_t errlen)
 static void
 arm(struct worker *w)
 {
-	w->deadline = plat_now_ns() + w->timeout +
-	    (w->lab ? w->lab_wait_ns : 0);
+	w->deadline =
+	    plat_now_ns() + w->timeout + (w->lab ? w->lab_wait_ns : 0);
 }
 
 int
@@ -107,7 +107,8 @@ worker_start(struct worker_pool *pool, size_t k, size_t index,
 		return -1;
 	fflush(NULL); /* or the child would write our buffers again */
 	if ((pid = fork()) == -1) {
-		snprintf(err, errlen, "cannot fork a worker: %s (lower --jobs?)",
+		snprintf(err, errlen,
+		    "cannot fork a worker: %s (lower --jobs?)",
 		    strerror(errno));
 		close_pair(rec);
 		close_pair(go);
@@ -249,8 +250,7 @@ drain(struct worker *w)
 }
 
 void
-worker_read(struct worker *w, struct case_obs *obs,
-    const struct run_live *live)
+worker_read(struct worker *w, struct case_obs *obs, const struct run_live *live)
 {
 	ssize_t n;
 
@@ -314,8 +314,8 @@ timed_out(const struct worker *w, struct case_obs *obs,
 
 /* What a worker that is gone without its end record leaves to say. */
 static void
-say_lost(struct worker_pool *pool, const struct worker *w,
-    struct case_obs *obs, int status)
+say_lost(struct worker_pool *pool, const struct worker *w, struct case_obs *obs,
+    int status)
 {
 	char how[64], where[160];
 	int sig = pool->stop_signal;
@@ -349,8 +349,7 @@ say_lost(struct worker_pool *pool, const struct worker *w,
 }
 
 void
-worker_finish(struct worker_pool *pool, struct worker *w,
-    struct case_obs *obs)
+worker_finish(struct worker_pool *pool, struct worker *w, struct case_obs *obs)
 {
 	int status = 0;
 

@@ -157,7 +157,8 @@ lab_export(const struct lab *l)
 		return -1;
 	if (l->ipv6 &&
 	    (setenv("LINGERPEER_ADDR6", SANDBOX_PEER_ADDR6, 1) == -1 ||
-		setenv("LINGERLAB_CLIENT_ADDR6", SANDBOX_CLIENT_ADDR6, 1) == -1))
+		setenv("LINGERLAB_CLIENT_ADDR6", SANDBOX_CLIENT_ADDR6, 1) ==
+		    -1))
 		return -1;
 	return 0;
 }

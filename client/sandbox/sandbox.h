@@ -62,7 +62,7 @@
 #define SANDBOX_PEER_ADDR6   "2001:db8::2"
 #define SANDBOX_PREFIX6_LEN  64
 /* Both, as lingerpeer's --addr and lingerlab run's --peer-addr take them. */
-#define SANDBOX_PEER_ADDRS SANDBOX_PEER_ADDR "," SANDBOX_PEER_ADDR6
+#define SANDBOX_PEER_ADDRS   SANDBOX_PEER_ADDR "," SANDBOX_PEER_ADDR6
 #define SANDBOX_CLIENT_IFACE "llcli0"
 #define SANDBOX_PEER_IFACE   "llpeer0"
 #define SANDBOX_MTU	     1500
@@ -188,7 +188,6 @@ sandbox_peer_addrs(const struct sandbox *sb)
 {
 	return sb->has_ipv6 ? SANDBOX_PEER_ADDRS : SANDBOX_PEER_ADDR;
 }
-
 
 /* The same with opts (NULL: the defaults, as sandbox_open()). */
 int sandbox_open_with(struct sandbox *sb, const struct sandbox_opts *opts);

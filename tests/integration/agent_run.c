@@ -203,8 +203,7 @@ aut_setup(const char *const extra[], int token_fd)
 }
 
 struct sandbox *
-aut_setup_addr(const char *peer_addr, const char *const extra[],
-    int token_fd)
+aut_setup_addr(const char *peer_addr, const char *const extra[], int token_fd)
 {
 	static const struct {
 		int port;

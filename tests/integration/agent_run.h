@@ -44,10 +44,10 @@
 #define AGENT_CLIENT_IP	   (&(const struct ip_addr)IP_ADDR_V4_INIT(192, 0, 2, 1))
 /* SANDBOX_PEER_ADDR6 and SANDBOX_CLIENT_ADDR6: 2001:db8::2 and ::1. */
 #define AGENT_PEER_IP6                                                         \
-	(&(const struct ip_addr) { .family = IPF_V6,                           \
+	(&(const struct ip_addr){ .family = IPF_V6,                            \
 	    .b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } })
 #define AGENT_CLIENT_IP6                                                       \
-	(&(const struct ip_addr) { .family = IPF_V6,                           \
+	(&(const struct ip_addr){ .family = IPF_V6,                            \
 	    .b = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } })
 
 struct agent_under_test {
@@ -81,8 +81,8 @@ void aut_setup(const char *const extra[], int token_fd);
  * 2001:db8::2" for both families; NULL: SANDBOX_PEER_ADDR). The sandbox
  * is returned, to ask it whether it has IPv6.
  */
-struct sandbox *aut_setup_addr(const char *peer_addr,
-    const char *const extra[], int token_fd);
+struct sandbox *aut_setup_addr(const char *peer_addr, const char *const extra[],
+    int token_fd);
 /* Stop the agent (it must exit 0), then lingerpeer. */
 void aut_teardown(void);
 

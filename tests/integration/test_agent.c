@@ -263,7 +263,8 @@ close_lingers_child(void)
 	ac = agent_client_open(AGENT, NULL, 5000, &h, err, sizeof(err));
 	ITEST_CHECKF(ac != NULL, "%s", err);
 	check_hello(&h);
-	ITEST_CHECK(agent_socket(ac, &s, IPF_V4, &c) == 0 && c.ret >= 0 && s > 0);
+	ITEST_CHECK(
+	    agent_socket(ac, &s, IPF_V4, &c) == 0 && c.ret >= 0 && s > 0);
 	ITEST_CHECK(
 	    agent_setopt(ac, s, PLAT_OPT_LINGER, 1, &c) == 0 && c.ret == 0);
 	ITEST_CHECK(agent_setopt(ac, s, PLAT_OPT_NONBLOCKING, 0, &c) == 0 &&
@@ -272,7 +273,8 @@ close_lingers_child(void)
 			LINGER_NS * 10, &c) == 0);
 	ITEST_CHECKF(c.ret == 0, "connect failed: %s", c.err_name);
 	ITEST_CHECK(agent_sock_names(ac, s, &la, &lp, &ra, &rp) == 0);
-	ITEST_CHECK(ip_addr_eq(&ra, PEER_ADDR) && rp == SWALLOW_PORT && lp != 0);
+	ITEST_CHECK(
+	    ip_addr_eq(&ra, PEER_ADDR) && rp == SWALLOW_PORT && lp != 0);
 	ITEST_CHECK(agent_send(ac, s, 4096, false, &c) == 0 && c.ret == 4096 &&
 	    c.bytes == 4096);
 	/* The peer sends nothing: the reply names the error. */

@@ -127,8 +127,7 @@ data_steps(void)
 	plat_sock s = new_socket(), f, q;
 	struct plat_call c;
 
-	STEP(agent_connect(ac, s, AGENT_PEER_IP, AGENT_CLOSED_PORT, 5 * S,
-	    &c));
+	STEP(agent_connect(ac, s, AGENT_PEER_IP, AGENT_CLOSED_PORT, 5 * S, &c));
 	expect_fail(&c, "CONNREFUSED", "connect to a closed port");
 	STEP(agent_close(ac, s, &c));
 

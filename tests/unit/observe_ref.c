@@ -124,8 +124,8 @@ one(struct obs_segment *s, struct ob_seg_addrs *a, size_t c, size_t j,
 	s->from_client = j == 0 || j == per - 2 || (j > 1 && j % 2 == 0);
 	s->sport = s->from_client ? lport : rport;
 	s->dport = s->from_client ? rport : lport;
-	s->flags = j == 0 ? TCPF_SYN
-	    : j == 1	  ? TCPF_SYN | TCPF_ACK
+	s->flags = j == 0  ? TCPF_SYN
+	    : j == 1	   ? TCPF_SYN | TCPF_ACK
 	    : j >= per - 2 ? TCPF_FIN | TCPF_ACK
 			   : TCPF_ACK | TCPF_PSH;
 	s->seq = (uint32_t)(c * 1000 + j);
@@ -173,13 +173,14 @@ ob_ref_same(const struct ob_conns *x, const struct ob_conns *y, char *why,
 		b = &y->v[i];
 		if (a->lport != b->lport || a->rport != b->rport ||
 		    !ip_addr_eq(&a->laddr, &b->laddr) ||
-		    !ip_addr_eq(&a->raddr, &b->raddr) ||
-		    a->t_syn != b->t_syn || a->t_fin != b->t_fin ||
-		    a->t_rst != b->t_rst || a->t_peer_fin != b->t_peer_fin ||
+		    !ip_addr_eq(&a->raddr, &b->raddr) || a->t_syn != b->t_syn ||
+		    a->t_fin != b->t_fin || a->t_rst != b->t_rst ||
+		    a->t_peer_fin != b->t_peer_fin ||
 		    a->t_peer_rst != b->t_peer_rst || a->nsegs != b->nsegs ||
 		    a->retx != b->retx || a->fin_retx != b->fin_retx) {
-			snprintf(why, len, "connection #%zu differs (ports %u/%u)",
-			    i + 1, a->lport, b->lport);
+			snprintf(why, len,
+			    "connection #%zu differs (ports %u/%u)", i + 1,
+			    a->lport, b->lport);
 			return false;
 		}
 	}

@@ -29,7 +29,7 @@ size_t ob_ref_fixture(struct obs_segment *s, struct ob_seg_addrs *a,
     size_t nconns, size_t per, size_t window, bool v6);
 
 /* Whether two builds agree on every field ob_ref_build() fills. */
-bool ob_ref_same(const struct ob_conns *x, const struct ob_conns *y,
-    char *why, size_t len);
+bool ob_ref_same(const struct ob_conns *x, const struct ob_conns *y, char *why,
+    size_t len);
 
 #endif

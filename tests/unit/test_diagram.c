@@ -459,7 +459,8 @@ test_ipv6_connection(void **state)
 	dg_conn_words(&dg->conns[1], buf, sizeof(buf));
 	assert_string_equal(buf, "d: [2001:db8::1]:40001 > [2001:db8::2]:7000");
 	t = render(dg, 0, false);
-	assert_non_null(strstr(t, "d: [2001:db8::1]:40001 > [2001:db8::2]:7000"));
+	assert_non_null(
+	    strstr(t, "d: [2001:db8::1]:40001 > [2001:db8::2]:7000"));
 	free(t);
 	t = render(dg, 1, false);
 	assert_non_null(strstr(t, "[2001:db8::1]:40001"));

@@ -302,8 +302,7 @@ test_v4_mapped_joins_the_wire(void **state)
 
 	(void)state;
 	a[0] = a[1] = ends("192.0.2.1", "192.0.2.2");
-	assert_int_equal(ob_rec_parse(line, strlen(line), &r, err,
-			     sizeof(err)),
+	assert_int_equal(ob_rec_parse(line, strlen(line), &r, err, sizeof(err)),
 	    0);
 	assert_int_equal(ob_conns_build(&cs, s, a, 2, &r, 1), 0);
 	assert_int_equal(cs.n, 1);

@@ -149,17 +149,15 @@ test_addresses(void **state)
 	struct ob_rec r;
 
 	(void)state;
-	assert_int_equal(ob_rec_parse(v6, strlen(v6), &r, err, sizeof(err)),
-	    0);
+	assert_int_equal(ob_rec_parse(v6, strlen(v6), &r, err, sizeof(err)), 0);
 	assert_int_equal(r.fam, 10);
 	assert_false(r.mapped);
-	assert_string_equal(ip_addr_format_port(&r.laddr, (uint16_t)r.lport,
-				a, sizeof(a)),
+	assert_string_equal(ip_addr_format_port(&r.laddr, (uint16_t)r.lport, a,
+				sizeof(a)),
 	    "[2001:db8::1]:40000");
 	assert_string_equal(ip_addr_format(&r.raddr, a, sizeof(a)),
 	    "2001:db8::2");
-	assert_int_equal(ob_rec_parse(v4, strlen(v4), &r, err, sizeof(err)),
-	    0);
+	assert_int_equal(ob_rec_parse(v4, strlen(v4), &r, err, sizeof(err)), 0);
 	assert_int_equal(r.fam, 2);
 	assert_string_equal(ip_addr_format(&r.raddr, a, sizeof(a)),
 	    "192.0.2.2");
@@ -182,17 +180,24 @@ test_subst(void **state)
 	char out[64];
 
 	(void)state;
-	assert_int_equal(ob_subst("http://{peer}:{port}/x", "192.0.2.2", "2001:db8::2", "7000",
-			     out, sizeof(out)),
+	assert_int_equal(ob_subst("http://{peer}:{port}/x", "192.0.2.2",
+			     "2001:db8::2", "7000", out, sizeof(out)),
 	    0);
 	assert_string_equal(out, "http://192.0.2.2:7000/x");
-	assert_int_equal(ob_subst("{peer", "a", "2001:db8::2", "b", out, sizeof(out)), 0);
+	assert_int_equal(ob_subst("{peer", "a", "2001:db8::2", "b", out,
+			     sizeof(out)),
+	    0);
 	assert_string_equal(out, "{peer");
-	assert_int_equal(ob_subst("{port}{port}", "a", "2001:db8::2", "123", out, sizeof(out)),
+	assert_int_equal(ob_subst("{port}{port}", "a", "2001:db8::2", "123",
+			     out, sizeof(out)),
 	    0);
 	assert_string_equal(out, "123123");
-	assert_int_equal(ob_subst("{peer}", "192.0.2.2", "2001:db8::2", "1", out, 9), -1);
-	assert_int_equal(ob_subst("{peer}", "192.0.2.2", "2001:db8::2", "1", out, 10), 0);
+	assert_int_equal(ob_subst("{peer}", "192.0.2.2", "2001:db8::2", "1",
+			     out, 9),
+	    -1);
+	assert_int_equal(ob_subst("{peer}", "192.0.2.2", "2001:db8::2", "1",
+			     out, 10),
+	    0);
 	assert_int_equal(ob_subst("http://[{peer6}]:{port}/", "192.0.2.2",
 			     "2001:db8::2", "7001", out, sizeof(out)),
 	    0);

@@ -158,16 +158,19 @@ test_addresses(void **state)
 	h = render(&f.in, false);
 	has(h, "peer address: 192.0.2.2, 2001:db8::2");
 	has(h, "#1  [2001:db8::1]:40000 > [2001:db8::2]:7000  IPv6");
-	has(h, "192.0.2.1:40001 > 192.0.2.2:7000  IPv4 from an IPv6 socket "
-	       "(::ffff:192.0.2.2)");
+	has(h,
+	    "192.0.2.1:40001 > 192.0.2.2:7000  IPv4 from an IPv6 socket "
+	    "(::ffff:192.0.2.2)");
 	j = render(&f.in, true);
-	has(j, "\"family\":\"ipv6\",\"socket_family\":\"ipv6\","
-	       "\"v4_mapped\":false,\"address\":\"2001:db8::1\",\"port\":40000,"
-	       "\"peer_address\":\"2001:db8::2\",\"peer_port\":7000,"
-	       "\"endpoint\":\"[2001:db8::1]:40000\","
-	       "\"peer_endpoint\":\"[2001:db8::2]:7000\"");
-	has(j, "\"family\":\"ipv4\",\"socket_family\":\"ipv6\","
-	       "\"v4_mapped\":true");
+	has(j,
+	    "\"family\":\"ipv6\",\"socket_family\":\"ipv6\","
+	    "\"v4_mapped\":false,\"address\":\"2001:db8::1\",\"port\":40000,"
+	    "\"peer_address\":\"2001:db8::2\",\"peer_port\":7000,"
+	    "\"endpoint\":\"[2001:db8::1]:40000\","
+	    "\"peer_endpoint\":\"[2001:db8::2]:7000\"");
+	has(j,
+	    "\"family\":\"ipv4\",\"socket_family\":\"ipv6\","
+	    "\"v4_mapped\":true");
 	free(h);
 	free(j);
 }

@@ -185,10 +185,8 @@ test_junit(void **state)
 	fx_contains("JUnit", t,
 	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"lingerlab\" "
 	    "tests=\"8\" failures=\"3\" errors=\"2\" skipped=\"1\" time=\"2.570\">\n");
-	fx_contains("JUnit", t,
-	    "<property name=\"family\" value=\"ipv4\"/>");
-	fx_contains("JUnit", t,
-	    "<property name=\"family\" value=\"ipv6\"/>");
+	fx_contains("JUnit", t, "<property name=\"family\" value=\"ipv4\"/>");
+	fx_contains("JUnit", t, "<property name=\"family\" value=\"ipv6\"/>");
 	fx_contains("JUnit", t,
 	    "<testsuite name=\"x.scn[m=&lt;&amp;&quot;#&gt;]\" tests=\"3\" "
 	    "failures=\"1\" errors=\"2\" skipped=\"0\" time=\"0.040\">");

@@ -12,7 +12,7 @@
 #include "run_order.h"
 #include "scn_duration.h"
 
-#define S(x) ((uint64_t)(x) * UINT64_C(1000000000))
+#define S(x) ((uint64_t)(x)*UINT64_C(1000000000))
 
 static void
 test_longest_first(void **state)

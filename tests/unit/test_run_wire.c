@@ -226,7 +226,7 @@ test_bad_records(void **state)
 	expect_refused("obs 4 1 Linux", "word 2"); /* a newer format */
 	expect_refused("sock 0 1 192.0.2.256 1 - 1 0", "word 4");
 	expect_refused("sock 0 1 - 1 [2001:db8::2] 1 0", "word 6");
-	expect_refused("abort 5 why", "word 2");   /* past NO_AGENT */
+	expect_refused("abort 5 why", "word 2"); /* past NO_AGENT */
 	expect_refused("lab x a b c", "word 2");
 	expect_refused("lab 1 a b", "words");
 }

@@ -65,8 +65,7 @@ bool is_tcp(int fd);
 /* " fam= lport= rport= la= ra=": the socket's two ends */
 void kv_ports(struct rec *r, int fd);
 /* The same; a connect() in progress names its peer by to (or NULL). */
-void kv_ends(struct rec *r, int fd, const struct sockaddr *to,
-    socklen_t tolen);
+void kv_ends(struct rec *r, int fd, const struct sockaddr *to, socklen_t tolen);
 /* " lon= lsec= nb= st=": what close() will meet */
 void kv_close_state(struct rec *r, int fd);
 /* " fds= thr= rss=": what the process holds, measured from inside */
