@@ -173,10 +173,21 @@ ask(struct neigh *n, const struct ip_addr *ip)
 		n->send_frame(n->arg, buf, len);
 }
 
+/* The same segment again: TCP's retransmission of one that waits. */
+static bool
+same_segment(const struct segment *a, const struct segment *b)
+{
+	return ip_addr_eq(&a->daddr, &b->daddr) && a->sport == b->sport &&
+	    a->dport == b->dport && a->seq == b->seq && a->flags == b->flags;
+}
+
 /*
  * We connect first, before the other side spoke: ask, and keep the
  * segment until the answer comes rather than lose a second to a
- * retransmission.
+ * retransmission. Other segments to the same address wait without a
+ * second question; a retransmission of a waiting one asks again (the
+ * question or its answer was lost: a busy machine drops frames too) and
+ * takes the waiting copy's place.
  */
 static void
 hold(struct neigh *n, const struct segment *seg)
@@ -184,8 +195,13 @@ hold(struct neigh *n, const struct segment *seg)
 	bool asked = false;
 	size_t i;
 
-	for (i = 0; i < n->nheld; i++)
+	for (i = 0; i < n->nheld; i++) {
+		if (same_segment(&n->held[i], seg)) {
+			ask(n, &seg->daddr);
+			return;
+		}
 		asked |= ip_addr_eq(&n->held[i].daddr, &seg->daddr);
+	}
 	if (n->nheld == NEIGH_MAX_HELD) {
 		n->st.no_mac++;
 		return;

@@ -217,7 +217,6 @@ test_output_asks_and_holds(void **state)
 
 	(void)state;
 	neigh_output(nb, &syn);
-	neigh_output(nb, &syn); /* a retransmission: no second question */
 	assert_int_equal(nsent, 1);
 	assert_int_equal(sent[0].u.ndp.type, NDP_NS);
 	assert_true(ip_addr_eq(&sent[0].u.ndp.src, &peer6));
@@ -237,12 +236,46 @@ test_output_asks_and_holds(void **state)
 	assert_int_equal(nb->st.ndp_ignored, 1);
 	na = ndp_in(NDP_NA, &client6, &peer6, &client6, true);
 	neigh_on_ndp(nb, &na);
-	assert_int_equal(nsegs, 2);
+	assert_int_equal(nsegs, 1);
 	assert_memory_equal(seg_mac[0], client_mac, 6);
-	assert_int_equal(segs[1].flags, TCPF_SYN);
+	assert_int_equal(segs[0].flags, TCPF_SYN);
 	neigh_output(nb, &data); /* known now: straight out */
-	assert_int_equal(nsegs, 3);
-	assert_int_equal(segs[2].payload_len, 1);
+	assert_int_equal(nsegs, 2);
+	assert_int_equal(segs[1].payload_len, 1);
+}
+
+/*
+ * The question or its answer is lost: TCP's retransmission of the held
+ * SYN asks again and waits in its place, so one answer sends it once.
+ */
+static void
+test_lost_question_asked_again(void **state)
+{
+	struct segment syn = { .saddr = peer6,
+		.daddr = client6,
+		.sport = 41000,
+		.dport = 9000,
+		.seq = 7,
+		.flags = TCPF_SYN };
+	struct segment other = syn;
+	struct frame na;
+
+	(void)state;
+	neigh_output(nb, &syn);
+	other.sport = 41001; /* another connection: it waits, no question */
+	neigh_output(nb, &other);
+	assert_int_equal(nsent, 1);
+	neigh_output(nb, &syn); /* no answer came: the retransmission asks */
+	assert_int_equal(nsent, 2);
+	assert_int_equal(sent[1].u.ndp.type, NDP_NS);
+	assert_true(ip_addr_eq(&sent[1].u.ndp.target, &client6));
+	assert_int_equal(nb->nheld, 2);
+	na = ndp_in(NDP_NA, &client6, &peer6, &client6, true);
+	neigh_on_ndp(nb, &na);
+	assert_int_equal(nsegs, 2);
+	assert_int_equal(segs[0].sport, 41000);
+	assert_int_equal(segs[1].sport, 41001);
+	assert_int_equal(nb->nheld, 0);
 }
 
 /* Over IPv4 the question is an ARP broadcast; a full queue drops, counted. */
@@ -257,8 +290,10 @@ test_output_ipv4_and_full_queue(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < NEIGH_MAX_HELD + 1; i++)
+	for (i = 0; i < NEIGH_MAX_HELD + 1; i++) {
+		syn.sport = (uint16_t)(41000 + i); /* as many connections */
 		neigh_output(nb, &syn);
+	}
 	assert_int_equal(nsent, 1);
 	assert_int_equal(sent[0].kind, FRAME_ARP);
 	assert_int_equal(sent[0].u.arp.op, ARP_REQUEST);
@@ -283,6 +318,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_output_asks_and_holds,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_question_asked_again,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_output_ipv4_and_full_queue,
 		    setup, teardown),
