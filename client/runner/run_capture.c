@@ -51,11 +51,39 @@
 #include "wire_classify.h"
 
 /*
- * Room for the frames that arrive while the reader waits for the mutex,
- * or for all of a blocking send() of a few MiB when no reader could be
- * started.
+ * The kernel's buffer: room for the frames that arrive while the reader
+ * waits for the mutex or for a CPU, or for all of a blocking send() when
+ * no reader could be started. A case's data goes through it about twice
+ * over (the frames, and headroom while the reader is held back on a busy
+ * machine), so it is sized from what the case sends (rcap_buffer_for());
+ * mapping it is a case's largest CPU cost, so no larger than that.
  */
-#define CAPTURE_BUFFER (4 << 20)
+#define CAPTURE_BUFFER_MIN (4u << 20)
+#define CAPTURE_BUFFER_MAX (64u << 20)
+/* A send until it would block fills the socket's buffers: a few MiB. */
+#define UNTIL_BLOCKED_GUESS (8u << 20)
+
+size_t
+rcap_buffer_for(const struct scenario *sc)
+{
+	uint64_t sent = 0, times;
+	const struct scn_step *st;
+	size_t i;
+
+	for (i = 0; i < sc->nsteps; i++) {
+		st = &sc->steps[i];
+		if (st->kind != STEP_SEND)
+			continue;
+		times = st->block > 0 ? sc->steps[st->block - 1].repeat_n : 1;
+		sent += times *
+		    (st->until_blocked ? UNTIL_BLOCKED_GUESS : st->size);
+		if (sent >= CAPTURE_BUFFER_MAX)
+			return CAPTURE_BUFFER_MAX;
+	}
+	if (CAPTURE_BUFFER_MIN + 2 * sent > CAPTURE_BUFFER_MAX)
+		return CAPTURE_BUFFER_MAX;
+	return CAPTURE_BUFFER_MIN + (size_t)(2 * sent);
+}
 
 #define TOO_MANY                                                               \
 	"more segments than one case can hold (2097152); send "                \
@@ -97,8 +125,8 @@ unshare_mem(struct cap_shared *sh)
 
 struct run_capture *
 rcap_open(const char *iface, const struct ip_addr *peers, size_t npeers,
-    const char *pcap_path, bool filter_ports, int out_fd, char *err,
-    size_t errlen)
+    size_t buffer, const char *pcap_path, bool filter_ports, int out_fd,
+    char *err, size_t errlen)
 {
 	struct run_capture *c = calloc(1, sizeof(*c));
 
@@ -113,7 +141,7 @@ rcap_open(const char *iface, const struct ip_addr *peers, size_t npeers,
 	c->ask[0] = c->ask[1] = c->note[0] = c->note[1] = -1;
 	c->out_fd = out_fd;
 	snprintf(c->iface, sizeof(c->iface), "%s", iface);
-	c->p = rcap_pcap_open(iface, CAPTURE_BUFFER, c->peers, c->npeers, err,
+	c->p = rcap_pcap_open(iface, (int)buffer, c->peers, c->npeers, err,
 	    errlen);
 	if (c->p == NULL)
 		goto fail;

@@ -25,13 +25,21 @@ struct run_capture;
 /*
  * A capture on iface of what goes to and from the peer's addresses (one
  * of each family at most; an address of family IPF_NONE is none),
+ * with a kernel buffer of buffer bytes (rcap_buffer_for()),
  * also written to pcap_path unless it is NULL; filter_ports: keep only the
  * case's own connections (rcap_know). Segments are streamed to out_fd as
  * `seg` records as they are taken in. NULL with err.
  */
 struct run_capture *rcap_open(const char *iface, const struct ip_addr *peers,
-    size_t npeers, const char *pcap_path, bool filter_ports, int out_fd,
-    char *err, size_t errlen);
+    size_t npeers, size_t buffer, const char *pcap_path, bool filter_ports,
+    int out_fd, char *err, size_t errlen);
+
+/*
+ * The kernel buffer rcap_open() should get for a case: 4 MiB, and twice
+ * what the case sends on top (a send until blocked counted as 8 MiB, a
+ * send in a repeat block as many times as it runs), at most 64 MiB.
+ */
+size_t rcap_buffer_for(const struct scenario *sc);
 
 /* run_capture_reader.c: the capture's reader process */
 /*

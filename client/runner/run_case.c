@@ -201,7 +201,7 @@ open_capture(struct run_ctx *r)
 			return;
 		}
 		r->cap = rcap_open(iface, r->peer_addr, 2,
-		    r->opt->pcap_dir != NULL ? o->pcap_path : NULL,
+		    rcap_buffer_for(r->sc), r->opt->pcap_dir != NULL ? o->pcap_path : NULL,
 		    r->sb == NULL, r->out_fd, err, sizeof(err));
 		if (r->cap == NULL) {
 			o->pcap_path[0] = '\0';
