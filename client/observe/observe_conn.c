@@ -80,7 +80,7 @@ conn_new(struct build *b, const struct ob_tuple *k)
 		cs->v = v;
 		cs->cap = cap;
 	}
-	if (ob_index_add(&b->ix, k) != (long)cs->n)
+	if (cs->v == NULL || ob_index_add(&b->ix, k) != (long)cs->n)
 		return NULL;
 	c = &cs->v[cs->n++];
 	memset(c, 0, sizeof(*c));

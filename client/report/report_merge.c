@@ -50,12 +50,15 @@ add(struct entries *es, const struct entry *e, const char *name,
     size_t file_len)
 {
 	struct entry *v;
+	size_t cap;
 
-	if (es->n == es->cap) {
-		es->cap = es->cap ? 2 * es->cap : 128;
-		if ((v = realloc(es->v, es->cap * sizeof(*v))) == NULL)
+	if (es->n == es->cap || es->v == NULL) {
+		/* the capacity grows only with the array */
+		cap = es->cap > 0 ? 2 * es->cap : 128;
+		if ((v = realloc(es->v, cap * sizeof(*v))) == NULL)
 			return -1;
 		es->v = v;
+		es->cap = cap;
 	}
 	es->v[es->n] = *e;
 	if ((es->v[es->n].name = strdup(name)) == NULL)
@@ -113,10 +116,12 @@ no_duplicates(const struct entries *es, const struct merge_input *in,
 
 	if (es->n < 2)
 		return 0;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	if ((v = calloc(es->n, sizeof(*v))) == NULL)
 		return mfail(err, &in[0], 0, 0, "out of memory");
 	for (i = 0; i < es->n; i++)
 		v[i] = &es->v[i];
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	qsort(v, es->n, sizeof(*v), by_name);
 	for (i = 1; i < es->n && rc == 0; i++) {
 		a = v[i - 1];

@@ -357,7 +357,7 @@ static int
 element(struct xcur *c, unsigned depth, struct attrs *a, char *tag,
     size_t tagcap)
 {
-	bool empty;
+	bool empty = false;
 
 	if (depth > DEPTH_MAX)
 		return xfail(c, "elements nested more than %d deep", DEPTH_MAX);
@@ -448,8 +448,7 @@ root(struct xcur *c, struct rr_junit *j)
 	struct attrs a = { .seen = 0 };
 	char tag[XNAME_MAX];
 	size_t cap = 0, at_root = c->i, after, bol;
-	bool empty;
-	int k;
+	bool empty = false;
 
 	c->i++;
 	if (xname(c, tag, sizeof(tag)) == -1)
@@ -478,7 +477,7 @@ root(struct xcur *c, struct rr_junit *j)
 	if (empty)
 		return 0;
 	for (;;) {
-		if ((k = misc(c)) == -1)
+		if (misc(c) == -1)
 			return -1;
 		if (c->i >= c->len)
 			return xfail(c,

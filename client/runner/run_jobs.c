@@ -414,6 +414,9 @@ schedule_free(struct schedule *s)
 	free(s->order);
 	free(s->started);
 	free(s->done);
+	s->order = NULL;
+	s->started = NULL;
+	s->done = NULL;
 }
 
 static int
