@@ -58,8 +58,8 @@
  * machine), so it is sized from what the case sends (rcap_buffer_for());
  * mapping it is a case's largest CPU cost, so no larger than that.
  */
-#define CAPTURE_BUFFER_MIN (4u << 20)
-#define CAPTURE_BUFFER_MAX (64u << 20)
+#define CAPTURE_BUFFER_MIN  (4u << 20)
+#define CAPTURE_BUFFER_MAX  (64u << 20)
 /* A send until it would block fills the socket's buffers: a few MiB. */
 #define UNTIL_BLOCKED_GUESS (8u << 20)
 

@@ -200,9 +200,10 @@ open_capture(struct run_ctx *r)
 			    r->opt->pcap_dir);
 			return;
 		}
-		r->cap = rcap_open(iface, r->peer_addr, 2,
-		    rcap_buffer_for(r->sc), r->opt->pcap_dir != NULL ? o->pcap_path : NULL,
-		    r->sb == NULL, r->out_fd, err, sizeof(err));
+		r->cap =
+		    rcap_open(iface, r->peer_addr, 2, rcap_buffer_for(r->sc),
+			r->opt->pcap_dir != NULL ? o->pcap_path : NULL,
+			r->sb == NULL, r->out_fd, err, sizeof(err));
 		if (r->cap == NULL) {
 			o->pcap_path[0] = '\0';
 			run_abort(r, OBS_ABORT_ENV, "%s", err);
