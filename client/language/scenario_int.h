@@ -153,6 +153,16 @@ int scn_parse_probe_body(struct scn_cur *k, struct scn_expect *e);
 /* scenario_expect.c */
 struct control_cond;
 int scn_parse_expect(struct scn_ctx *c);
+
+/* What an expect line is, for its errors (scenario_expect.c, _clause.c). */
+#define EXPECT_USAGE                                                           \
+	"usage: expect [OS:] BODY [because \"SOURCE\"] [if NAME = VALUE ...]"
+
+/* scenario_clause.c: an expectation's OS prefix ("linux:", "linux,freebsd:")
+ * into *mask, and the clauses after its body (if ..., and ..., because
+ * "..."), from word i on; *keep false when a condition does not hold. */
+int scn_os_prefix(struct scn_ctx *c, const struct scn_word *w, uint32_t *mask);
+int scn_clauses(struct scn_ctx *c, size_t i, struct scn_expect *e, bool *keep);
 int scn_check_cond(struct scn_ctx *c, const char *cond, uint32_t col,
     struct control_cond *out);
 
