@@ -11,27 +11,9 @@
 
 #include "control_token.h"
 #include "endpoint.h"
+#include "cmd_run_int.h"
 #include "run_plat.h"
 #include "units.h"
-
-#define PROG "lingerlab run"
-
-static int bad(const char *hint, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* What is wrong, and what to do ("" when obvious), as cmd_run.c says it. */
-static int
-bad(const char *hint, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "%s%s\n", hint[0] != '\0' ? "; " : "", hint);
-	return -1;
-}
 
 int
 cmd_lab_option(int ch, const char *arg, struct run_opts *o)
@@ -45,9 +27,9 @@ cmd_lab_option(int ch, const char *arg, struct run_opts *o)
 		/* Beyond loopback only with --agent-token: checked later. */
 		if (control_endpoint_parse_flags(arg, CEP_ALLOW_REMOTE, &ep,
 			err, sizeof(err)) == -1)
-			return bad(err, "--agent '%s'", arg);
+			return cmd_run_bad(err, "--agent '%s'", arg);
 		if (ep.kind != CEP_TCP)
-			return bad(
+			return cmd_run_bad(
 			    "an agent is reached over TCP: write ADDR:PORT",
 			    "--agent '%s'", arg);
 		o->agent = arg;
@@ -55,13 +37,13 @@ cmd_lab_option(int ch, const char *arg, struct run_opts *o)
 	case 'k':
 		if (control_token_read(arg, token, sizeof(token), err,
 			sizeof(err)) == -1)
-			return bad("", "--agent-token: %s", err);
+			return cmd_run_bad("", "--agent-token: %s", err);
 		o->agent_token = token;
 		return 0;
 	case 'w':
 		if (parse_duration(arg, &o->agent_wait_ns, err, sizeof(err)) ==
 		    -1)
-			return bad(err,
+			return cmd_run_bad(err,
 			    "--agent-wait '%s': expected a duration "
 			    "such as 30s",
 			    arg);
@@ -78,15 +60,16 @@ cmd_lab_check(const struct run_opts *o)
 
 	if (o->agent == NULL) {
 		if (o->agent_token != NULL)
-			return bad("", "--agent-token needs --agent");
+			return cmd_run_bad("", "--agent-token needs --agent");
 		return 0;
 	}
 	if (o->peer_control == NULL)
-		return bad("the wire is what lingerpeer saw: --peer CONTROL, "
-			   "with --peer-token beyond loopback (docs/lab.md)",
+		return cmd_run_bad(
+		    "the wire is what lingerpeer saw: --peer CONTROL, "
+		    "with --peer-token beyond loopback (docs/lab.md)",
 		    "--agent needs --peer");
 	if (o->iface != NULL || o->pcap_dir != NULL)
-		return bad(
+		return cmd_run_bad(
 		    "the system under test's link is not ours to capture "
 		    "on; lingerpeer --pcap FILE writes what it saw",
 		    "%s does not "
@@ -94,7 +77,7 @@ cmd_lab_check(const struct run_opts *o)
 		    o->iface != NULL ? "--iface" : "--pcap-dir");
 	if (o->agent_token == NULL &&
 	    control_endpoint_parse(o->agent, &ep, err, sizeof(err)) == -1)
-		return bad("",
+		return cmd_run_bad("",
 		    "--agent '%s': %s; give --agent-token FILE (the "
 		    "agent's --token-file)",
 		    o->agent, err);
