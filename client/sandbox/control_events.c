@@ -126,7 +126,8 @@ control_event_segment(const char *line, struct control_seg_event *ev)
 	size_t len;
 
 	memset(ev, 0, sizeof(*ev));
-	if ((w = word(line, 0, &len)) == NULL || len != 5 ||
+	/* lingerpeer writes "event ..." from the line's first byte */
+	if (line[0] != 'e' || (w = word(line, 0, &len)) == NULL || len != 5 ||
 	    strncmp(w, "event", 5) != 0 ||
 	    field(line, "n", UINT64_MAX, &ev->n) == -1 ||
 	    field(line, "conn", UINT32_MAX, &v[0]) == -1)
